@@ -1,0 +1,2 @@
+// Placeholder replaced by the infrastructure setup (PostgreSQL template database, Redis check).
+export default function setup(): void {}
