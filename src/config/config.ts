@@ -1,0 +1,130 @@
+// Configuration is parsed once, here, into a frozen typed object. Nothing else reads process.env.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const unit = (def: number) => z.coerce.number().min(0).max(1).default(def);
+
+const EnvSchema = z
+  .object({
+    PORT: int(3001, 0).pipe(z.number().max(65535)),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PUBLIC_URL: z.url().optional(),
+    CLARIO_DATA_DIR: z.string().min(1).default('./.clario'),
+    DATABASE_URL: z.string().min(1).optional(),
+    REDIS_URL: z.string().min(1).optional(),
+    QUEUE_DRIVER: z.enum(['postgres', 'bullmq']).optional(),
+    QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('clario'),
+    CLARIO_SERVICE_TOKEN: z.string().min(32, 'CLARIO_SERVICE_TOKEN must be at least 32 characters').optional(),
+    CLARIO_SESSION_SECRET: z.string().min(32, 'CLARIO_SESSION_SECRET must be at least 32 characters').optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    WORKER_CONCURRENCY: int(8, 1),
+    WORKFLOW_MAX_ATTEMPTS: int(5, 1),
+    WORKFLOW_RETRY_BASE_MS: int(1000, 1),
+    WORKFLOW_RETRY_MAX_MS: int(300_000, 1),
+    WORKFLOW_LEASE_MS: int(30_000, 500),
+    WORKFLOW_POLL_MS: int(500, 10),
+    ROUTING_AUTO_SUBMIT: unit(0.85),
+    ROUTING_SMART_PROMPT: unit(0.5),
+    RATE_LIMIT_SERVICE_PER_MINUTE: int(120_000, 1),
+    RATE_LIMIT_SELLER_PER_MINUTE: int(1_200, 1),
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(60, 1),
+    SELLER_TOKEN_TTL_SECONDS: int(7 * 24 * 3600, 60),
+    PRETTY_LOGS: bool.optional(),
+  })
+  .refine((e) => e.ROUTING_SMART_PROMPT <= e.ROUTING_AUTO_SUBMIT, {
+    message: 'ROUTING_SMART_PROMPT must not exceed ROUTING_AUTO_SUBMIT',
+    path: ['ROUTING_SMART_PROMPT'],
+  })
+  .refine((e) => e.QUEUE_DRIVER !== 'bullmq' || e.REDIS_URL, {
+    message: 'QUEUE_DRIVER=bullmq needs REDIS_URL',
+    path: ['QUEUE_DRIVER'],
+  });
+
+export type Mode = 'embedded' | 'production';
+
+export interface Config {
+  readonly mode: Mode;
+  readonly port: number;
+  readonly host: string;
+  readonly publicUrl: string | undefined;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly queue: { readonly driver: 'postgres' | 'bullmq'; readonly prefix: string };
+  readonly secrets: { readonly serviceToken: string | undefined; readonly sessionSecret: string | undefined };
+  readonly logLevel: string;
+  readonly prettyLogs: boolean;
+  readonly worker: {
+    readonly concurrency: number;
+    readonly maxAttempts: number;
+    readonly retryBaseMs: number;
+    readonly retryMaxMs: number;
+    readonly leaseMs: number;
+    readonly pollMs: number;
+  };
+  readonly routing: { readonly autoSubmit: number; readonly smartPrompt: number };
+  readonly rateLimit: { readonly service: number; readonly seller: number; readonly anonymous: number };
+  readonly sellerTokenTtlSeconds: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** Reads configuration from an environment (process.env by default). Throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    mode: e.DATABASE_URL ? 'production' : 'embedded',
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    dataDir: e.CLARIO_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    queue: {
+      // Redis is only worth it beside a shared PostgreSQL; PGlite lives in one process anyway.
+      driver: e.QUEUE_DRIVER ?? (e.REDIS_URL && e.DATABASE_URL ? 'bullmq' : 'postgres'),
+      prefix: e.QUEUE_PREFIX,
+    },
+    secrets: { serviceToken: e.CLARIO_SERVICE_TOKEN, sessionSecret: e.CLARIO_SESSION_SECRET },
+    logLevel: e.LOG_LEVEL,
+    prettyLogs: e.PRETTY_LOGS ?? false,
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      maxAttempts: e.WORKFLOW_MAX_ATTEMPTS,
+      retryBaseMs: e.WORKFLOW_RETRY_BASE_MS,
+      retryMaxMs: e.WORKFLOW_RETRY_MAX_MS,
+      leaseMs: e.WORKFLOW_LEASE_MS,
+      pollMs: e.WORKFLOW_POLL_MS,
+    },
+    routing: { autoSubmit: e.ROUTING_AUTO_SUBMIT, smartPrompt: e.ROUTING_SMART_PROMPT },
+    rateLimit: {
+      service: e.RATE_LIMIT_SERVICE_PER_MINUTE,
+      seller: e.RATE_LIMIT_SELLER_PER_MINUTE,
+      anonymous: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+    },
+    sellerTokenTtlSeconds: e.SELLER_TOKEN_TTL_SECONDS,
+  } satisfies Config);
+}
+
+/** The table the README shows; kept here so docs and code cannot drift apart. */
+export const CONFIG_KEYS = Object.keys(EnvSchema.shape ?? {});

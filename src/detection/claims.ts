@@ -1,0 +1,78 @@
+import type { Money } from '../domain/money.js';
+import { formatDay } from './days.js';
+import type { Claim, ClaimKey, ClaimStatus, ClaimType, Day, SourceRef } from './types.js';
+
+/**
+ * Expired once the deadline has passed; pending before `pendingUntil` (Amazon's own grace period
+ * or the earliest filing day); eligible otherwise. Expired wins: a claim whose grace outlasts
+ * its deadline can never be filed, and must never be shown as fileable.
+ */
+export function claimStatus(asOf: Day, deadline: Day, pendingUntil?: Day): ClaimStatus {
+  if (asOf > deadline) return 'expired';
+  if (pendingUntil !== undefined && asOf < pendingUntil) return 'pending';
+  return 'eligible';
+}
+
+export interface ClaimDraft {
+  readonly type: ClaimType;
+  readonly sku: string;
+  readonly fnsku?: string | undefined;
+  readonly asin?: string | undefined;
+  readonly quantity: number;
+  readonly amount: Money | null;
+  readonly deadline: Day;
+  readonly pendingUntil?: Day | undefined;
+  readonly key: ClaimKey;
+  readonly sources: readonly SourceRef[];
+  readonly valuation?: 'sale_price_estimate' | undefined;
+}
+
+/** Builds a claim with the fields in the order of DETECTION.md's JSON Lines, sources sorted and unique. */
+export function makeClaim(asOf: Day, d: ClaimDraft): Claim {
+  return Object.freeze({
+    type: d.type,
+    status: claimStatus(asOf, d.deadline, d.pendingUntil),
+    sku: d.sku,
+    fnsku: d.fnsku ?? null,
+    ...(d.asin ? { asin: d.asin } : {}),
+    quantity: d.quantity,
+    amount: d.amount,
+    deadline: formatDay(d.deadline),
+    key: Object.freeze({ ...d.key }),
+    sources: uniqueSources(d.sources),
+    ...(d.valuation ? { valuation: d.valuation } : {}),
+  });
+}
+
+function uniqueSources(sources: readonly SourceRef[]): SourceRef[] {
+  const seen = new Map<string, SourceRef>();
+  for (const s of sources) seen.set(`${s.file}\u0000${s.line}`, s);
+  return [...seen.values()].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
+}
+
+const KEY_FIELDS = ['fnsku', 'shipment_id', 'order_id', 'removal_order_id', 'sku', 'reimbursement_id'] as const;
+
+/** The key's values in a fixed field order, for sorting and identity. */
+export function keyText(key: ClaimKey): string {
+  return KEY_FIELDS.map((f) => key[f] ?? '').join('\u0000');
+}
+
+/**
+ * Identifies a claim across runs: type, key and currency. The currency is part of it because a
+ * SKU sold in two marketplaces can be overcharged in both, and those are two claims.
+ */
+export function claimIdentity(claim: Claim): string {
+  return `${claim.type}|${KEY_FIELDS.map((f) => claim.key[f] ?? '').join('|')}|${claim.amount?.currency ?? ''}`;
+}
+
+/** Deterministic output order: nearest deadline first, then type, then key. */
+export function compareClaims(a: Claim, b: Claim): number {
+  if (a.deadline !== b.deadline) return a.deadline < b.deadline ? -1 : 1;
+  if (a.type !== b.type) return a.type < b.type ? -1 : 1;
+  const ka = keyText(a.key);
+  const kb = keyText(b.key);
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  const ca = a.amount?.currency ?? '';
+  const cb = b.amount?.currency ?? '';
+  return ca === cb ? 0 : ca < cb ? -1 : 1;
+}

@@ -1,0 +1,79 @@
+// The `bullmq` driver: BullMQ on Redis carries event ids. Redis may lose a message (a restart
+// without persistence); the recovery sweeper re-sends due events, and job ids include the due
+// time so a re-send of a job that is still queued is a no-op.
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { JobHandler, JobQueue, QueueJob, QueueLog, QueueStats } from './job-queue.js';
+
+export interface BullMqQueueOptions {
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly name?: string;
+  readonly log: QueueLog;
+}
+
+interface JobData {
+  readonly id: string;
+}
+
+export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
+  const name = options.name ?? 'phase-events';
+  const redis = (extra: object = {}) =>
+    new Redis(options.redisUrl, { maxRetriesPerRequest: null, enableOfflineQueue: true, ...extra });
+  const queueConnection = redis();
+  queueConnection.on('error', (err) => options.log.error({ err }, 'bullmq: redis connection error'));
+  const queue = new Queue<JobData>(name, { connection: queueConnection, prefix: options.prefix });
+  let worker: Worker<JobData> | undefined;
+  let workerConnection: Redis | undefined;
+
+  return {
+    driver: 'bullmq',
+    readsInbox: false,
+    async notify(jobs: readonly QueueJob[]) {
+      if (jobs.length === 0) return;
+      const now = Date.now();
+      await queue.addBulk(
+        jobs.map((job) => ({
+          name: 'phase',
+          data: { id: job.id },
+          opts: {
+            jobId: `${job.id}-${job.runAt.getTime()}`,
+            delay: Math.max(0, job.runAt.getTime() - now),
+            removeOnComplete: true,
+            removeOnFail: { count: 1000 },
+            // These retries cover infrastructure errors only; phase failures are the runner's.
+            attempts: 5,
+            backoff: { type: 'exponential', delay: 1000 },
+          },
+        })),
+      );
+    },
+    async consume(handler: JobHandler, { concurrency }) {
+      if (worker) throw new Error('this queue is already consuming');
+      workerConnection = redis();
+      workerConnection.on('error', (err) => options.log.error({ err }, 'bullmq: redis connection error'));
+      worker = new Worker<JobData>(name, (job) => handler(job.data.id), {
+        connection: workerConnection,
+        prefix: options.prefix,
+        concurrency,
+      });
+      worker.on('error', (err) => options.log.error({ err }, 'bullmq: worker error'));
+      await worker.waitUntilReady();
+    },
+    async stats(): Promise<QueueStats> {
+      const c = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed');
+      return {
+        waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
+        delayed: c.delayed ?? 0,
+        active: c.active ?? 0,
+        failed: c.failed ?? 0,
+      };
+    },
+    async close() {
+      await worker?.close();
+      await queue.close();
+      workerConnection?.disconnect();
+      queueConnection.disconnect();
+    },
+  };
+}

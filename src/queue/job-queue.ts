@@ -1,0 +1,37 @@
+/**
+ * The queue only carries event ids; the inbox (phase_events) holds the truth. Delivery is at least
+ * once: the runner's compare-and-set on the event's status turns duplicates into no-ops.
+ */
+export interface QueueJob {
+  readonly id: string;
+  readonly runAt: Date;
+}
+
+export type JobHandler = (id: string) => Promise<void>;
+
+export interface QueueStats {
+  readonly waiting: number;
+  readonly delayed: number;
+  readonly active: number;
+  readonly failed: number;
+}
+
+export interface JobQueue {
+  readonly driver: 'postgres' | 'bullmq';
+  /**
+   * True when the queue reads the inbox itself, so that a notification lost in a crash cannot
+   * lose work. Otherwise the recovery sweeper re-sends due events that look forgotten.
+   */
+  readonly readsInbox: boolean;
+  /** Called after the events are committed. */
+  notify(jobs: readonly QueueJob[]): Promise<void>;
+  /** Starts delivering jobs to `handler`, at most `concurrency` at once in this process. */
+  consume(handler: JobHandler, options: { concurrency: number }): Promise<void>;
+  stats(): Promise<QueueStats>;
+  /** Stops delivering and waits for the handlers in flight. */
+  close(): Promise<void>;
+}
+
+export interface QueueLog {
+  error(obj: object, msg: string): void;
+}

@@ -1,0 +1,152 @@
+// The `postgres` driver: the inbox table is the queue. Consumers hand themselves due events with
+// FOR UPDATE SKIP LOCKED and a short dispatch lease, so several processes on one PostgreSQL share
+// the work; NOTIFY wakes idle consumers, and polling catches anything a notification missed.
+import { sql } from 'drizzle-orm';
+import { rows, type Database } from '../store/db.js';
+import type { JobHandler, JobQueue, QueueJob, QueueLog, QueueStats } from './job-queue.js';
+
+export interface PostgresQueueOptions {
+  readonly pollMs: number;
+  /** How long a dispatched event stays reserved for the consumer that took it. */
+  readonly dispatchLeaseMs?: number;
+  readonly channel?: string;
+  readonly log: QueueLog;
+}
+
+export function createPostgresQueue(database: Database, options: PostgresQueueOptions): JobQueue {
+  const channel = options.channel ?? 'clario_inbox';
+  const leaseMs = options.dispatchLeaseMs ?? 30_000;
+  let closed = false;
+  let wake: (() => void) | undefined;
+  const timers = new Set<NodeJS.Timeout>();
+  const inFlight = new Set<Promise<void>>();
+  let loop: Promise<void> | undefined;
+  let unlisten: (() => Promise<void>) | undefined;
+
+  // A poke that arrives while the loop is busy is remembered, so the next sleep returns at once.
+  let poked = false;
+  const poke = () => {
+    const w = wake;
+    wake = undefined;
+    if (w) w();
+    else poked = true;
+  };
+
+  async function dispatch(limit: number): Promise<string[]> {
+    const r = await rows<{ id: string }>(
+      database.db,
+      sql`UPDATE phase_events SET dispatched_until = now() + ${`${leaseMs} milliseconds`}::interval
+          WHERE id IN (
+            SELECT id FROM phase_events
+            WHERE status = 'pending' AND run_after <= now()
+              AND (dispatched_until IS NULL OR dispatched_until < now())
+            ORDER BY run_after, seq LIMIT ${limit}
+            FOR UPDATE SKIP LOCKED)
+          RETURNING id`,
+    );
+    return r.map((x) => x.id);
+  }
+
+  function sleep(ms: number): Promise<void> {
+    if (poked) {
+      poked = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        wake = undefined;
+        resolve();
+      }, ms);
+      timers.add(t);
+      wake = () => {
+        clearTimeout(t);
+        timers.delete(t);
+        resolve();
+      };
+    });
+  }
+
+  async function run(handler: JobHandler, concurrency: number): Promise<void> {
+    while (!closed) {
+      const free = concurrency - inFlight.size;
+      if (free <= 0) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      let ids: string[] = [];
+      try {
+        ids = await dispatch(free);
+      } catch (err) {
+        if (closed) break;
+        options.log.error({ err }, 'queue: dispatch failed; retrying');
+        await sleep(options.pollMs);
+        continue;
+      }
+      for (const id of ids) {
+        const p: Promise<void> = handler(id)
+          .catch((err: unknown) => options.log.error({ err, eventId: id }, 'queue: handler failed; the event is delivered again later'))
+          .finally(() => {
+            inFlight.delete(p);
+            poke();
+          });
+        inFlight.add(p);
+      }
+      if (ids.length === 0) await sleep(options.pollMs);
+    }
+  }
+
+  return {
+    driver: 'postgres',
+    readsInbox: true,
+    async notify(jobs: readonly QueueJob[]) {
+      if (jobs.length === 0) return;
+      const now = Date.now();
+      let due = false;
+      for (const job of jobs) {
+        const delay = job.runAt.getTime() - now;
+        if (delay <= 0) due = true;
+        else {
+          const t = setTimeout(() => {
+            timers.delete(t);
+            poke();
+          }, delay);
+          t.unref();
+          timers.add(t);
+        }
+      }
+      if (due) await database.notify(channel);
+    },
+    async consume(handler, { concurrency }) {
+      if (loop) throw new Error('this queue is already consuming');
+      unlisten = await database.listen(channel, poke);
+      loop = run(handler, concurrency);
+    },
+    async stats(): Promise<QueueStats> {
+      const [r] = await rows<{ waiting: string; delayed: string; active: string; failed: string }>(
+        database.db,
+        sql`SELECT
+              count(*) FILTER (WHERE status = 'pending' AND run_after <= now()) AS waiting,
+              count(*) FILTER (WHERE status = 'pending' AND run_after > now()) AS delayed,
+              count(*) FILTER (WHERE status = 'running') AS active,
+              count(*) FILTER (WHERE status = 'failed') AS failed
+            FROM phase_events WHERE status IN ('pending', 'running', 'failed')`,
+      );
+      return {
+        waiting: Number(r?.waiting ?? 0),
+        delayed: Number(r?.delayed ?? 0),
+        active: Number(r?.active ?? 0),
+        failed: Number(r?.failed ?? 0),
+      };
+    },
+    async close() {
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      poke();
+      await loop;
+      await Promise.allSettled([...inFlight]);
+      await unlisten?.();
+    },
+  };
+}

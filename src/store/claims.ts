@@ -1,0 +1,41 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { canMoveClaim, type ClaimStatus } from '../domain/claim-status.js';
+import type { Queryable } from './db.js';
+import { claims } from './schema.js';
+
+export type ClaimRow = typeof claims.$inferSelect;
+
+export async function findClaim(q: Queryable, id: string): Promise<ClaimRow | undefined> {
+  const [row] = await q.select().from(claims).where(eq(claims.id, id));
+  return row;
+}
+
+export async function findClaimByCase(q: Queryable, caseId: string): Promise<ClaimRow | undefined> {
+  const [row] = await q.select().from(claims).where(eq(claims.caseId, caseId));
+  return row;
+}
+
+/**
+ * Compare-and-set of a claim's status: only from a status that may move to `to`, and only if it
+ * still is what the caller saw. Returns false when someone else moved it first.
+ */
+export async function moveClaim(
+  q: Queryable,
+  id: string,
+  from: ClaimStatus,
+  to: ClaimStatus,
+  fields: { caseId?: string } = {},
+): Promise<boolean> {
+  if (from !== to && !canMoveClaim(from, to)) throw new Error(`claim ${id} cannot move from ${from} to ${to}`);
+  const r = await q
+    .update(claims)
+    .set({ status: to, updatedAt: sql`now()`, ...(fields.caseId ? { caseId: fields.caseId } : {}) })
+    .where(and(eq(claims.id, id), eq(claims.status, from)))
+    .returning({ id: claims.id });
+  return r.length > 0;
+}
+
+export async function claimsOfUser(q: Queryable, userId: string, statuses?: readonly ClaimStatus[]): Promise<ClaimRow[]> {
+  const where = statuses ? and(eq(claims.userId, userId), inArray(claims.status, [...statuses])) : eq(claims.userId, userId);
+  return q.select().from(claims).where(where);
+}

@@ -1,0 +1,142 @@
+// One database interface over two engines: PGlite (PostgreSQL in WASM, in-process) for the embedded
+// mode and node-postgres for production. The same SQL migrations serve both.
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything that runs a query: the database or an open transaction. */
+export type Queryable = Db | Tx;
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly db: Db;
+  /** Calls `listener` when `notify(channel)` is called here or, on PostgreSQL, by any process. */
+  listen(channel: string, listener: () => void): Promise<() => Promise<void>>;
+  notify(channel: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/** Rows of a raw query, the same on both engines. */
+export async function rows<T>(q: Queryable, query: SQL): Promise<T[]> {
+  const result = (await q.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** PostgreSQL at `url`; else PGlite in `dataDir`; else PGlite in memory (tests). */
+export async function openDatabase(options: { url?: string | undefined; dataDir?: string | undefined; poolSize?: number }): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  return openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  let client: PGlite;
+  if (dataDir) {
+    const dir = join(dataDir, 'pgdata');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    client = await PGlite.create(dir);
+  } else {
+    client = await PGlite.create();
+  }
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
+  // One process owns a PGlite database, so notifications stay in-process.
+  const bus = new EventEmitter();
+  bus.setMaxListeners(0);
+  return {
+    kind: 'pglite',
+    db,
+    listen(channel, listener) {
+      bus.on(channel, listener);
+      return Promise.resolve(async () => {
+        bus.off(channel, listener);
+        return Promise.resolve();
+      });
+    },
+    notify(channel) {
+      bus.emit(channel);
+      return Promise.resolve();
+    },
+    async close() {
+      bus.removeAllListeners();
+      await client.close();
+    },
+  };
+}
+
+/** Serialises migrations between processes that start together. */
+const MIGRATION_LOCK = 727_1001;
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client that loses its server must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const lockClient = await pool.connect();
+  try {
+    await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migratePg(drizzlePg({ client: lockClient, schema }), { migrationsFolder: MIGRATIONS_DIR });
+  } finally {
+    await lockClient.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    lockClient.release();
+  }
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  const local = new EventEmitter();
+  local.setMaxListeners(0);
+  let listenClient: pg.Client | undefined;
+  const channels = new Set<string>();
+
+  async function ensureListening(channel: string): Promise<void> {
+    if (!listenClient) {
+      listenClient = new pg.Client({ connectionString: url });
+      listenClient.on('notification', (n) => local.emit(n.channel));
+      listenClient.on('error', () => {
+        // Lost the LISTEN connection: pollers still find the work, just later.
+        listenClient = undefined;
+        channels.clear();
+      });
+      await listenClient.connect();
+    }
+    if (!channels.has(channel)) {
+      channels.add(channel);
+      await listenClient.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+    }
+  }
+
+  return {
+    kind: 'postgres',
+    db,
+    async listen(channel, listener) {
+      local.on(channel, listener);
+      await ensureListening(channel).catch(() => undefined);
+      return async () => {
+        local.off(channel, listener);
+        return Promise.resolve();
+      };
+    },
+    async notify(channel) {
+      await db.execute(sql`SELECT pg_notify(${channel}, '')`);
+    },
+    async close() {
+      local.removeAllListeners();
+      const c = listenClient;
+      listenClient = undefined;
+      if (c) await c.end().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}

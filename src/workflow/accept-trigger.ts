@@ -1,0 +1,27 @@
+// Intake: fills in what a trigger leaves implicit, then stores it in the inbox. A phase 1 without
+// a sync id starts a new sync run; phases 2–4 without one continue the user's latest run; phases
+// 5–7 named only by case id find their claim. Whatever cannot be resolved is still stored: the
+// phase then fails visibly, since Amazon's events may arrive before Clario expects them.
+import { PHASES } from '../domain/phase.js';
+import { findClaim, findClaimByCase } from '../store/claims.js';
+import type { Tx } from '../store/db.js';
+import { latestSyncRun } from '../store/sync-runs.js';
+import { insertTrigger } from './inbox.js';
+import { newSyncId } from './lane.js';
+import type { AcceptedTrigger, TriggerInput } from './types.js';
+
+export async function resolveTrigger(tx: Tx, t: TriggerInput): Promise<TriggerInput> {
+  if (PHASES[t.phase].scope === 'sync') {
+    if (t.syncId) return t;
+    if (t.phase === 1) return { ...t, syncId: newSyncId() };
+    const latest = await latestSyncRun(tx, t.userId);
+    return latest ? { ...t, syncId: latest.id } : t;
+  }
+  const claim = t.claimId ? await findClaim(tx, t.claimId) : t.caseId ? await findClaimByCase(tx, t.caseId) : undefined;
+  if (!claim || claim.userId !== t.userId) return t;
+  return { ...t, claimId: claim.id, syncId: t.syncId ?? claim.syncId ?? undefined };
+}
+
+export async function acceptTrigger(tx: Tx, t: TriggerInput, maxAttempts: number): Promise<AcceptedTrigger> {
+  return insertTrigger(tx, await resolveTrigger(tx, t), maxAttempts);
+}

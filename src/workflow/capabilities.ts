@@ -1,0 +1,63 @@
+// The capabilities the phases call: one port each. They land in their own issues (sync, detection,
+// evidence, routing, payouts, learning, settlement). Until one has, its port fails loudly with
+// `not_available`, which parks the phase where the status shows it: never a fake success.
+import { NotAvailableError } from '../domain/errors.js';
+import type { Money } from '../domain/money.js';
+import type { ClaimRow } from '../store/claims.js';
+import type { Db, Tx } from '../store/db.js';
+import type { Effects } from './effects.js';
+import type { PhaseEvent } from './types.js';
+
+export interface CapabilityContext {
+  readonly event: PhaseEvent;
+  readonly db: Db;
+  readonly effects: Effects;
+  readonly signal: AbortSignal;
+  reportProgress(progress: Record<string, unknown>): Promise<void>;
+}
+
+export interface CapabilityResult {
+  readonly data?: Record<string, unknown>;
+  /** State written in the phase's commit transaction. */
+  readonly apply?: (tx: Tx) => Promise<void>;
+}
+
+export interface SyncRef {
+  readonly userId: string;
+  readonly sellerId: string | null;
+  readonly syncId: string;
+}
+
+export interface Capabilities {
+  readonly sync: {
+    /** Starts the seller's sync. `completed` when it finished within the call (phase 2 follows at once). */
+    start(ctx: CapabilityContext, run: SyncRef): Promise<CapabilityResult & { readonly completed: boolean }>;
+  };
+  readonly detection: { detect(ctx: CapabilityContext, run: SyncRef): Promise<CapabilityResult> };
+  readonly evidence: {
+    match(ctx: CapabilityContext, run: SyncRef): Promise<CapabilityResult & { readonly matches?: readonly unknown[] }>;
+  };
+  readonly routing: {
+    route(ctx: CapabilityContext, run: SyncRef & { readonly matches: readonly unknown[] | undefined }): Promise<CapabilityResult>;
+  };
+  readonly payouts: { monitor(ctx: CapabilityContext, input: { claim: ClaimRow; caseId: string }): Promise<CapabilityResult> };
+  readonly learning: {
+    learn(ctx: CapabilityContext, input: { claim: ClaimRow; caseId: string | null; reason: string | null }): Promise<CapabilityResult>;
+  };
+  readonly settlement: {
+    settle(ctx: CapabilityContext, input: { claim: ClaimRow; caseId: string; payoutId: string; amount: Money }): Promise<CapabilityResult>;
+  };
+}
+
+export function unavailableCapabilities(): Capabilities {
+  const fail = (name: string) => () => Promise.reject(new NotAvailableError(name));
+  return {
+    sync: { start: fail('Amazon sync') },
+    detection: { detect: fail('detection') },
+    evidence: { match: fail('evidence matching') },
+    routing: { route: fail('claim routing') },
+    payouts: { monitor: fail('payout monitoring') },
+    learning: { learn: fail('learning') },
+    settlement: { settle: fail('settlement') },
+  };
+}

@@ -1,0 +1,113 @@
+// The durable runner, assembled: intake, the worker loop, recovery and the outbox relay.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { BackoffPolicy } from '../domain/retry.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { MessageBus } from '../realtime/bus.js';
+import type { Database } from '../store/db.js';
+import { acceptTrigger } from './accept-trigger.js';
+import { findEvent, replayFailed } from './inbox.js';
+import type { Log, WorkflowObserver } from './log.js';
+import { createOutboxRelay } from './outbox-relay.js';
+import { createSweeper } from './recovery.js';
+import { createRunner } from './run-event.js';
+import type { AcceptedTrigger, PhaseEvent, PhaseHandlers, TriggerInput } from './types.js';
+
+export interface EngineOptions {
+  readonly database: Database;
+  readonly queue: JobQueue;
+  readonly bus: MessageBus;
+  readonly handlers: PhaseHandlers;
+  readonly log: Log;
+  readonly observer: WorkflowObserver;
+  readonly worker: {
+    readonly concurrency: number;
+    readonly maxAttempts: number;
+    readonly leaseMs: number;
+    readonly backoff: BackoffPolicy;
+  };
+  readonly workerId?: string;
+}
+
+export interface Engine {
+  readonly workerId: string;
+  /** Stores a trigger (once per idempotency key) and hands it to the queue. */
+  accept(trigger: TriggerInput): Promise<AcceptedTrigger>;
+  /** Moves a parked event back to pending. Undefined when it is not parked. */
+  replay(eventId: string): Promise<PhaseEvent | undefined>;
+  findEvent(eventId: string): Promise<PhaseEvent | undefined>;
+  /** Starts processing in this process: recovery first, then the queue. */
+  startWorker(): Promise<void>;
+  /** Relays outbox rows to the bus (API processes run this too: intake writes messages). */
+  startRelay(): void;
+  drainOutbox(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createEngine(o: EngineOptions): Engine {
+  const workerId = o.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const relay = createOutboxRelay({ database: o.database, bus: o.bus, log: o.log, intervalMs: 1000 });
+  const onCommitted = () => relay.poke();
+  const sweeper = createSweeper({
+    database: o.database,
+    queue: o.queue,
+    intervalMs: Math.max(250, Math.floor(o.worker.leaseMs / 2)),
+    log: o.log,
+    onCommitted,
+  });
+  const run = createRunner({
+    database: o.database,
+    queue: o.queue,
+    handlers: o.handlers,
+    workerId,
+    leaseMs: o.worker.leaseMs,
+    maxAttempts: o.worker.maxAttempts,
+    backoff: o.worker.backoff,
+    log: o.log,
+    observer: o.observer,
+    onCommitted,
+  });
+  let working = false;
+  let relaying = false;
+
+  return {
+    workerId,
+    async accept(trigger) {
+      const accepted = await o.database.db.transaction((tx) => acceptTrigger(tx, trigger, o.worker.maxAttempts));
+      if (!accepted.duplicate) {
+        onCommitted();
+        await o.queue.notify([{ id: accepted.eventId, runAt: accepted.runAfter }]);
+      }
+      return accepted;
+    },
+    async replay(eventId) {
+      const event = await o.database.db.transaction((tx) => replayFailed(tx, eventId));
+      if (event) {
+        onCommitted();
+        await o.queue.notify([{ id: event.id, runAt: new Date() }]);
+      }
+      return event;
+    },
+    findEvent: (id) => findEvent(o.database.db, id),
+    async startWorker() {
+      if (working) return;
+      working = true;
+      await sweeper.sweepOnce();
+      sweeper.start();
+      await o.queue.consume(run, { concurrency: o.worker.concurrency });
+    },
+    startRelay() {
+      if (relaying) return;
+      relaying = true;
+      relay.start();
+      relay.poke();
+    },
+    drainOutbox: () => relay.drain(),
+    async stop() {
+      await sweeper.stop();
+      await o.queue.close();
+      await relay.drain();
+      await relay.stop();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// Phase 7, hyper-transparency layer: Amazon paid; post and charge the fee, build the proof packet.
+// Only payouts on cases Clario filed get here (requireFiled checks the case id).
+import { NonRetryableError } from '../../domain/errors.js';
+import { money } from '../../domain/money.js';
+import { moveClaim } from '../../store/claims.js';
+import type { Capabilities } from '../capabilities.js';
+import type { PhaseHandler } from '../types.js';
+import { capabilityContext, requireClaim, requireFiled } from './context.js';
+
+export function settlePayout(caps: Capabilities, waitForFilingMs: number): PhaseHandler {
+  return {
+    phase: 7,
+    async run(ctx) {
+      const claim = await requireClaim(ctx);
+      const caseId = requireFiled(claim, ctx.event.caseId, waitForFilingMs);
+      const { payout_id: payoutId, amount_minor: minor, currency } = ctx.event.payload;
+      if (typeof payoutId !== 'string' || typeof minor !== 'number' || typeof currency !== 'string') {
+        throw new NonRetryableError('a payout needs payout_id, amount_minor and currency', 'invalid_trigger');
+      }
+      const amount = money(minor, currency);
+      const settled = await caps.settlement.settle(capabilityContext(ctx), { claim, caseId, payoutId, amount });
+      return {
+        data: { ...settled.data, claim_id: claim.id, case_id: caseId, payout_id: payoutId, amount: { minor, currency } },
+        apply: async (tx) => {
+          if (claim.status !== 'paid' && !(await moveClaim(tx, claim.id, claim.status, 'paid'))) {
+            throw new Error(`claim ${claim.id} changed while phase 7 ran; retrying`);
+          }
+          await settled.apply?.(tx);
+        },
+      };
+    },
+  };
+}

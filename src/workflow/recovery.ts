@@ -1,0 +1,61 @@
+// Picks up work that a crashed process held: events whose lease expired go back to pending (or
+// are parked when out of attempts), and, for queues that do not read the inbox, due events whose
+// message may have been lost are sent again. Runs at start-up and then periodically.
+import type { Database } from '../store/db.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import { reclaimExpired, staleDue } from './inbox.js';
+import type { Log } from './log.js';
+
+export interface Sweeper {
+  sweepOnce(): Promise<{ reclaimed: number; resent: number }>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createSweeper(o: {
+  database: Database;
+  queue: JobQueue;
+  intervalMs: number;
+  log: Log;
+  onCommitted: () => void;
+}): Sweeper {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+
+  async function sweepOnce() {
+    const reclaimed = await o.database.db.transaction((tx) => reclaimExpired(tx, 500));
+    if (reclaimed.length > 0) {
+      o.onCommitted();
+      o.log.warn({ events: reclaimed.map((r) => r.event.id) }, 'recovered events from a lost worker');
+      await o.queue.notify(reclaimed.filter((r) => r.to === 'pending').map((r) => ({ id: r.event.id, runAt: new Date() })));
+    }
+    let resent = 0;
+    if (!o.queue.readsInbox) {
+      const stale = await staleDue(o.database.db, o.intervalMs * 2, 1000);
+      resent = stale.length;
+      await o.queue.notify(stale.map((s) => ({ id: s.id, runAt: s.runAfter })));
+    }
+    return { reclaimed: reclaimed.length, resent };
+  }
+
+  return {
+    sweepOnce,
+    start() {
+      if (timer) return;
+      timer = setInterval(() => {
+        if (running) return;
+        running = sweepOnce()
+          .catch((err: unknown) => o.log.error({ err }, 'recovery sweep failed'))
+          .finally(() => {
+            running = undefined;
+          });
+      }, o.intervalMs);
+      timer.unref();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+  };
+}
