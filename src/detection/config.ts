@@ -50,7 +50,7 @@ export function resolveDetectionConfig(overrides: DetectionConfigOverrides = {})
       if (!(name in defaults)) throw new RangeError(`unknown detection setting ${section}.${name}`);
       if (value === undefined) continue;
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-        throw new RangeError(`detection setting ${section}.${name} must be a whole number >= 0, got ${String(value)}`);
+        throw new RangeError(`detection setting ${section}.${name} must be a whole number >= 0, got ${JSON.stringify(value)}`);
       }
       out[name] = value;
     }

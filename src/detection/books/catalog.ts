@@ -1,4 +1,4 @@
-import type { AdjustmentEventItem, CustomerReturnRow, FeePreviewRow, InboundRecord, LedgerRow, ReimbursementRow, RemovalRow } from '../rows.js';
+import type { CustomerReturnRow, FinancialEvent, FeePreviewRow, InboundRecord, LedgerRow, ReimbursementRow, RemovalRow } from '../rows.js';
 
 /**
  * Which FNSKU and ASIN go with a SKU, learnt from every row that names them together, so that a
@@ -35,7 +35,7 @@ export class Catalog {
   readonly inbound = (r: InboundRecord): void => {
     if (r.kind === 'item') this.note(r.sku, r.fnsku, undefined);
   };
-  adjustmentItem(item: AdjustmentEventItem): void {
-    this.note(item.sku, item.fnsku, item.asin);
-  }
+  readonly financialEvents = (e: FinancialEvent): void => {
+    if (e.kind === 'adjustment') for (const item of e.items) this.note(item.sku, item.fnsku, item.asin);
+  };
 }

@@ -39,8 +39,3 @@ export interface Rule {
   readonly needs: readonly Need[];
   start(ctx: RuleContext): RuleRun;
 }
-
-/** Rows dated after the as-of day were not known on that day; detection ignores them. */
-export function known(ctx: RuleContext, day: Day): boolean {
-  return day <= ctx.asOf;
-}

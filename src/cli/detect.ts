@@ -1,0 +1,151 @@
+/**
+ * `clario detect DIR --as-of YYYY-MM-DD [--format jsonl|table]`: claims on stdout, diagnostics,
+ * progress and the summary on stderr, so that stdout can be piped into another tool untouched.
+ */
+import {
+  claimToJsonLine,
+  detect,
+  formatClaimsTable,
+  formatDiagnostic,
+  formatSummary,
+  InputFileError,
+  InputFolderError,
+  parseIsoDay,
+  type DetectProgress,
+  type Diagnostic,
+} from '../detection/index.js';
+
+export interface DetectIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  /** Whether stderr is a terminal: only then is a progress line drawn. */
+  readonly isTTY: boolean;
+}
+
+const USAGE = `usage: clario detect DIR --as-of YYYY-MM-DD [--format jsonl|table]
+
+Reads the Amazon reports in DIR (see DETECTION.md for the file names; each may be .gz) and
+prints one claim per line as JSON (or a table with --format table). Diagnostics and a summary
+go to stderr. Exit code 0 on success, 2 when the input cannot be used.
+`;
+
+/** Diagnostics printed per run; the rest are only counted, so a broken file cannot flood the terminal. */
+const MAX_PRINTED_DIAGNOSTICS = 200;
+const PROGRESS_INTERVAL_MS = 150;
+
+type Format = 'jsonl' | 'table';
+interface Args {
+  readonly dir: string;
+  readonly asOf: string;
+  readonly format: Format;
+}
+
+/** Parses the arguments after `detect`; returns an error message for a bad command line. */
+export function parseDetectArgs(argv: readonly string[]): Args | { help: true } | { error: string } {
+  const positional: string[] = [];
+  let asOf: string | undefined;
+  let format: string = 'jsonl';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '-h' || arg === '--help') return { help: true };
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (flag === '--as-of' || flag === '--format') {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value === '') return { error: `${flag} needs a value` };
+      if (flag === '--as-of') asOf = value;
+      else format = value;
+    } else if (arg.startsWith('-') && arg !== '-') {
+      return { error: `unknown option ${arg}` };
+    } else positional.push(arg);
+  }
+  if (positional.length !== 1) return { error: positional.length === 0 ? 'the folder DIR is missing' : `one folder expected, got ${positional.length}` };
+  if (asOf === undefined) return { error: '--as-of YYYY-MM-DD is required' };
+  if (parseIsoDay(asOf) === undefined) return { error: `--as-of must be a real date written YYYY-MM-DD, got ${JSON.stringify(asOf)}` };
+  if (format !== 'jsonl' && format !== 'table') return { error: `--format must be jsonl or table, got ${JSON.stringify(format)}` };
+  return { dir: positional[0] ?? '', asOf, format };
+}
+
+/** Writes and waits for the stream to drain when it asks to, so a huge output does not pile up in memory. */
+function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ok = stream.write(text, (err) => {
+      if (err) reject(err);
+    });
+    if (ok) resolve();
+    else stream.once('drain', () => resolve());
+  });
+}
+
+/** A one-line progress indicator on stderr, redrawn at most every PROGRESS_INTERVAL_MS. */
+function progressLine(stderr: NodeJS.WritableStream): { update(p: DetectProgress): void; clear(): void } {
+  let shown = false;
+  let last = 0;
+  return {
+    update(p) {
+      const now = Date.now();
+      if (now - last < PROGRESS_INTERVAL_MS) return;
+      last = now;
+      const pct = p.totalBytes > 0 ? Math.min(100, Math.floor((p.bytesRead / p.totalBytes) * 100)) : 100;
+      const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
+      stderr.write(`\r\x1b[K[${bar}] ${String(pct).padStart(3)}%  ${p.file}  ${p.rows.toLocaleString('en-US')} rows`);
+      shown = true;
+    },
+    clear() {
+      if (shown) stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
+}
+
+export async function runDetectCommand(argv: string[], io: DetectIo): Promise<number> {
+  const args = parseDetectArgs(argv);
+  if ('help' in args) {
+    await write(io.stdout, USAGE);
+    return 0;
+  }
+  if ('error' in args) {
+    await write(io.stderr, `clario detect: ${args.error}\n\n${USAGE}`);
+    return 2;
+  }
+
+  const progress = io.isTTY ? progressLine(io.stderr) : undefined;
+  let printed = 0;
+  const onDiagnostic = (d: Diagnostic): void => {
+    if (printed++ >= MAX_PRINTED_DIAGNOSTICS) return;
+    progress?.clear();
+    io.stderr.write(`${formatDiagnostic(d)}\n`);
+  };
+
+  let result;
+  try {
+    result = await detect(args.dir, { asOf: args.asOf, onDiagnostic, onProgress: progress && ((p) => progress.update(p)) });
+  } catch (err) {
+    progress?.clear();
+    if (err instanceof InputFolderError || err instanceof InputFileError) {
+      await write(io.stderr, `clario detect: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  progress?.clear();
+  if (printed > MAX_PRINTED_DIAGNOSTICS) {
+    await write(io.stderr, `... ${printed - MAX_PRINTED_DIAGNOSTICS} more problems not shown\n`);
+  }
+
+  if (args.format === 'table') {
+    await write(io.stdout, formatClaimsTable(result.claims));
+  } else {
+    // Batch lines into writes of ~64 KiB: one write per claim is slow on a pipe.
+    let buffer = '';
+    for (const claim of result.claims) {
+      buffer += `${claimToJsonLine(claim)}\n`;
+      if (buffer.length >= 65_536) {
+        await write(io.stdout, buffer);
+        buffer = '';
+      }
+    }
+    if (buffer) await write(io.stdout, buffer);
+  }
+  await write(io.stderr, formatSummary(result.summary));
+  return 0;
+}

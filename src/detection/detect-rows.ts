@@ -1,0 +1,88 @@
+import { Catalog } from './books/catalog.js';
+import { CostBook } from './books/cost-book.js';
+import { SalePriceBook } from './books/sale-price-book.js';
+import { resolveDetectionConfig, type DetectionConfig, type DetectionConfigOverrides } from './config.js';
+import { compareClaims } from './claims.js';
+import { parseIsoDay } from './days.js';
+import { SOURCE_ORDER, type RowSources, type SourceName } from './rows.js';
+import { RULES } from './rules/index.js';
+import type { Books, Need, Rule, RowSink } from './rules/rule.js';
+import type { Claim, ClaimType, Day, Diagnostic } from './types.js';
+
+export interface DetectRowsOptions {
+  /** The day detection runs "on": windows and statuses count from it; later rows are ignored. */
+  readonly asOf: Day | string;
+  readonly config?: DetectionConfig | DetectionConfigOverrides;
+  /** Only these claim types (default: all eight). */
+  readonly types?: readonly ClaimType[];
+  readonly onDiagnostic?: (d: Diagnostic) => void;
+}
+
+export interface NotLookedFor {
+  readonly type: ClaimType;
+  /** Sources that were missing; a group means any one of them would have done. */
+  readonly missing: readonly Need[];
+}
+
+export interface RowsDetection {
+  /** Sorted: nearest deadline first, then type, then key. */
+  readonly claims: readonly Claim[];
+  readonly notLookedFor: readonly NotLookedFor[];
+}
+
+/** The as-of day from a Day or a strict YYYY-MM-DD string. */
+export function toDay(asOf: Day | string): Day {
+  const day = typeof asOf === 'number' ? asOf : parseIsoDay(asOf);
+  if (day === undefined || !Number.isSafeInteger(day)) throw new RangeError(`as-of must be a YYYY-MM-DD date, got ${JSON.stringify(asOf)}`);
+  return day;
+}
+
+/**
+ * Rows → claims. Reads each given source once, in SOURCE_ORDER, feeding every row to the rules
+ * that use it; a rule whose sources are missing is not run (and is listed in `notLookedFor`).
+ * Pure apart from consuming the iterables: the service feeds it rows from its database.
+ */
+export async function detectFromRows(sources: RowSources, options: DetectRowsOptions): Promise<RowsDetection> {
+  const asOf = toDay(options.asOf);
+  const config = resolveDetectionConfig(options.config ?? {});
+  const diagnose = options.onDiagnostic ?? (() => {});
+  const present = new Set(SOURCE_ORDER.filter((name) => sources[name] !== undefined));
+  const wanted = options.types ? RULES.filter((r) => options.types?.includes(r.type)) : RULES;
+
+  const notLookedFor: NotLookedFor[] = [];
+  const runnable: Rule[] = [];
+  for (const rule of wanted) {
+    const missing = rule.needs.filter((need) => !(typeof need === 'string' ? present.has(need) : need.some((n) => present.has(n))));
+    if (missing.length > 0) notLookedFor.push({ type: rule.type, missing });
+    else runnable.push(rule);
+  }
+
+  const books: Books = { catalog: new Catalog(), costs: new CostBook(), salePrices: new SalePriceBook() };
+  const runs = runnable.map((rule) => rule.start({ asOf, config, diagnose }));
+  const sinks: RowSink[] = [books.catalog, books.costs, books.salePrices, ...runs];
+
+  for (const name of SOURCE_ORDER) {
+    const rows = sources[name];
+    if (rows === undefined) continue;
+    const handlers = handlersFor(sinks, name);
+    if (handlers.length === 0) {
+      // Nobody needs it, but a stream given is a stream read, so readers still report bad rows.
+      for await (const _ of rows) void _;
+      continue;
+    }
+    for await (const row of rows) for (const handle of handlers) handle(row);
+  }
+
+  const claims = runs.flatMap((run) => run.finish(books)).sort(compareClaims);
+  return { claims, notLookedFor };
+}
+
+function handlersFor(sinks: readonly RowSink[], name: SourceName): ((row: unknown) => void)[] {
+  const out: ((row: unknown) => void)[] = [];
+  for (const sink of sinks) {
+    // The mapped type ties each source to its row type; TypeScript cannot follow that through `name`.
+    const handler = sink[name] as ((row: unknown) => void) | undefined;
+    if (handler) out.push(handler);
+  }
+  return out;
+}

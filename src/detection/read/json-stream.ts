@@ -1,0 +1,136 @@
+import { normalizeHeader } from './columns.js';
+
+/** One element of a wanted array, with the line its object starts on. */
+export interface JsonItem {
+  /** The canonical name of the array it came from. */
+  readonly list: string;
+  readonly value: unknown;
+  readonly line: number;
+}
+
+/** The file is not JSON (or ends early): nothing after this point can be trusted. */
+export class JsonStructureError extends Error {
+  override readonly name = 'JsonStructureError';
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(`line ${line}: ${message}`);
+  }
+}
+
+interface Frame {
+  readonly kind: '{' | '[';
+  key: string;
+  /** For an array: the canonical name of a wanted list, whose object elements are captured. */
+  readonly list: string | undefined;
+}
+
+const NUMBER_CHAR = /[0-9eE.+-]/;
+
+/**
+ * Streams the object elements of the arrays named in `lists` (at any depth, names matched like
+ * headers), each parsed on its own, so a file of any size never sits whole in memory. Numbers are
+ * given as their literal text, never as floats, so that money stays exact. An element that does
+ * not parse is reported through `onBadItem` and skipped; a broken structure throws.
+ */
+export async function* streamJsonLists(
+  chunks: AsyncIterable<string>,
+  lists: Readonly<Record<string, readonly string[]>>,
+  onBadItem: (line: number, message: string) => void,
+): AsyncGenerator<JsonItem[]> {
+  const wanted = new Map<string, string>();
+  for (const [canonical, names] of Object.entries(lists)) for (const n of names) wanted.set(normalizeHeader(n), canonical);
+
+  const stack: Frame[] = [];
+  let line = 1;
+  let inString = false;
+  let escaped = false;
+  let lastString = '';
+  let stringBuf = '';
+  let seenAnything = false;
+  // The element being captured: its text so far (numbers quoted), its depth, line and list.
+  let capture: { parts: string[]; depth: number; line: number; list: string } | undefined;
+  let inNumber = false;
+
+  for await (const chunk of chunks) {
+    const out: JsonItem[] = [];
+    let segStart = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i] as string;
+      if (c === '\n') line++;
+      if (inString) {
+        if (escaped) escaped = false;
+        else if (c === '\\') escaped = true;
+        else if (c === '"') {
+          inString = false;
+          if (!capture) lastString = stringBuf;
+        } else if (!capture && stringBuf.length < 200) stringBuf += c;
+        continue;
+      }
+      if (inNumber) {
+        if (NUMBER_CHAR.test(c)) continue;
+        capture?.parts.push(chunk.slice(segStart, i), '"');
+        segStart = i;
+        inNumber = false;
+      }
+      switch (c) {
+        case '"':
+          inString = true;
+          stringBuf = '';
+          break;
+        case '{':
+        case '[': {
+          seenAnything = true;
+          const parent = stack[stack.length - 1];
+          const list = c === '[' && !capture && parent?.kind === '{' ? wanted.get(normalizeHeader(parent.key)) : undefined;
+          stack.push({ kind: c, key: '', list });
+          if (c === '{' && !capture && parent?.list !== undefined) {
+            capture = { parts: [], depth: stack.length, line, list: parent.list };
+            segStart = i;
+          }
+          break;
+        }
+        case '}':
+        case ']': {
+          const top = stack.pop();
+          if (!top || (top.kind === '{') !== (c === '}')) throw new JsonStructureError(`unexpected "${c}"`, line);
+          if (capture && stack.length < capture.depth) {
+            capture.parts.push(chunk.slice(segStart, i + 1));
+            const item = parseItem(capture.parts.join(''), capture.line, onBadItem);
+            if (item !== undefined) out.push({ list: capture.list, value: item, line: capture.line });
+            capture = undefined;
+          }
+          break;
+        }
+        case ':': {
+          const top = stack[stack.length - 1];
+          if (top?.kind === '{') top.key = lastString;
+          break;
+        }
+        default:
+          if (capture && (c === '-' || (c >= '0' && c <= '9'))) {
+            // Quote the literal: JSON.parse would turn 19.99 into a float.
+            capture.parts.push(chunk.slice(segStart, i), '"');
+            segStart = i;
+            inNumber = true;
+          }
+      }
+    }
+    if (capture) {
+      capture.parts.push(chunk.slice(segStart));
+    }
+    if (out.length > 0) yield out;
+  }
+  if (inString || stack.length > 0) throw new JsonStructureError('the JSON ends early (truncated file?)', line);
+  if (!seenAnything) throw new JsonStructureError('the file holds no JSON object', line);
+}
+
+function parseItem(text: string, line: number, onBadItem: (line: number, message: string) => void): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    onBadItem(line, `not valid JSON: ${(err as Error).message}`);
+    return undefined;
+  }
+}
