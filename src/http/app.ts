@@ -1,0 +1,111 @@
+// The HTTP edge: Fastify with zod validation, authentication on every route, rate limits by
+// caller, the workflow routes, the WebSocket and the operations endpoints.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { Hub } from '../realtime/hub.js';
+import type { Db } from '../store/db.js';
+import type { Engine } from '../workflow/engine.js';
+import { safeUrl } from '../observability/logger.js';
+import { bearer, type Auth, type Principal } from './auth.js';
+import { ApiError, errorBody, handleError } from './errors.js';
+import { opsRoutes } from './routes/ops.js';
+import { statusRoutes } from './routes/status.js';
+import { triggerRoutes } from './routes/triggers.js';
+import { websocketRoutes } from './routes/websocket.js';
+
+export interface AppDeps {
+  readonly db: Db;
+  readonly engine: Engine;
+  readonly queue: JobQueue;
+  readonly hub: Hub;
+  readonly auth: Auth;
+  readonly registry: Registry;
+  readonly logger: Logger;
+  readonly rateLimit: { readonly service: number; readonly seller: number; readonly anonymous: number };
+  readonly version: string;
+  /** Further routes (capabilities that land later register theirs here). */
+  readonly plugins?: ReadonlyArray<(app: FastifyInstance, principal: (r: unknown) => Principal) => void | Promise<void>>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without a token (a browser flow that authenticates otherwise). */
+    public?: boolean;
+  }
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    // Request ids for correlating logs; never derived from caller input.
+    requestIdHeader: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody('not_found', `no route ${request.method} ${safeUrl(request.url).split('?')[0] ?? ''}`)),
+  );
+
+  app.decorateRequest('principal', null as never);
+  app.addHook('onRequest', async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    // Browsers cannot set headers on a WebSocket, so /ws may carry its token in the query.
+    const fromQuery = request.url.startsWith('/ws') && typeof query?.token === 'string' ? query.token : undefined;
+    request.principal = await deps.auth.authenticate(bearer(request.headers.authorization) ?? fromQuery);
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config?.public) return;
+    const p = request.principal;
+    if (p.kind === 'anonymous') {
+      throw new ApiError('unauthorized', p.rejected ? 'the token is not valid' : 'send Authorization: Bearer <token>');
+    }
+    return Promise.resolve();
+  });
+
+  await app.register(rateLimit, {
+    global: true,
+    timeWindow: '1 minute',
+    hook: 'onRequest',
+    max: (request: FastifyRequest) => {
+      const p = request.principal;
+      return p.kind === 'service' ? deps.rateLimit.service : p.kind === 'seller' ? deps.rateLimit.seller : deps.rateLimit.anonymous;
+    },
+    keyGenerator: (request: FastifyRequest) => {
+      const p = request.principal;
+      return p.kind === 'service' ? 'service' : p.kind === 'seller' ? `seller:${p.userId}` : `ip:${request.ip}`;
+    },
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      ...errorBody('rate_limited', `too many requests; retry after ${Math.ceil(context.ttl / 1000)} s`),
+    }),
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Clario', version: deps.version, description: 'The durable 7-phase workflow that recovers money Amazon owes FBA sellers.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+  const principal = (r: unknown) => (r as FastifyRequest).principal;
+  triggerRoutes(app, { engine: deps.engine, principal });
+  statusRoutes(app, { db: deps.db, engine: deps.engine, queue: deps.queue, principal, websocketClients: () => deps.hub.count() });
+  websocketRoutes(app, { db: deps.db, hub: deps.hub, principal });
+  opsRoutes(app, { db: deps.db, queue: deps.queue, registry: deps.registry, principal });
+  for (const plugin of deps.plugins ?? []) await plugin(app, principal);
+  return app;
+}

@@ -1,0 +1,73 @@
+// Every error answer is {"error": {"code", "message", "details"}}; codes map to statuses in one
+// table, and a 5xx never shows its internal message or a stack.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  invalid_phase: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  idempotency_conflict: 409,
+  not_parked: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const;
+
+export type ApiErrorCode = keyof typeof ERROR_STATUS;
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+function fromFastify(err: FastifyError): ApiError | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('payload_too_large', 'the request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError('unsupported_media_type', 'send application/json');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('invalid_request', err.message);
+    default:
+      break;
+  }
+  if (err.statusCode === 400 && /JSON/i.test(err.message)) return new ApiError('invalid_request', 'the body is not valid JSON');
+  if (err.statusCode === 429) return new ApiError('rate_limited', 'too many requests; slow down');
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new ApiError('invalid_request', err.message);
+  return undefined;
+}
+
+export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const details = err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message }));
+    return reply.status(400).send(errorBody('invalid_request', 'the request is not valid', details));
+  }
+  const api = err instanceof ApiError ? err : fromFastify(err as FastifyError);
+  if (api) {
+    if (api.code === 'rate_limited') void reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
+    return reply.status(api.status).send(errorBody(api.code, api.message, api.details));
+  }
+  request.log.error({ err }, 'request failed');
+  return reply.status(500).send(errorBody('internal', 'something went wrong on our side; it has been logged'));
+}

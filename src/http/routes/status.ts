@@ -1,0 +1,206 @@
+// Reading the workflow: a user's status (the dashboard's), one event, the audit log, queue stats,
+// and replaying a parked event.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PHASES, isPhaseNumber } from '../../domain/phase.js';
+import type { JobQueue } from '../../queue/job-queue.js';
+import type { Db } from '../../store/db.js';
+import { auditEntries, claimSummary, failedEventsOfUser, progressOfUser, runsOfUser, type ProgressRow } from '../../store/status.js';
+import type { Engine } from '../../workflow/engine.js';
+import { requireAuthenticated, requireService, requireUser, type Principal } from '../auth.js';
+import { ApiError } from '../errors.js';
+import { Id } from '../schemas.js';
+
+export interface StatusRouteDeps {
+  readonly db: Db;
+  readonly engine: Engine;
+  readonly queue: JobQueue;
+  readonly principal: (request: unknown) => Principal;
+  readonly websocketClients: () => number;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+function phaseView(p: ProgressRow) {
+  return {
+    phase: p.phase,
+    name: isPhaseNumber(p.phase) ? PHASES[p.phase].key : String(p.phase),
+    status: p.status,
+    event_id: p.eventId,
+    attempts: p.attempts,
+    started_at: iso(p.startedAt),
+    completed_at: iso(p.completedAt),
+    updated_at: iso(p.updatedAt),
+    last_error: p.lastError ?? null,
+    progress: p.progress ?? null,
+  };
+}
+
+export async function buildStatus(db: Db, userId: string) {
+  const [progress, runs, summary, failed] = await Promise.all([
+    progressOfUser(db, userId),
+    runsOfUser(db, userId, 50),
+    claimSummary(db, userId),
+    failedEventsOfUser(db, userId, 50),
+  ]);
+  // A run is known from its sync_runs row or, before phase 1 completes, from its progress rows.
+  const syncIds = new Set<string>(runs.map((r) => r.id));
+  for (const p of progress) if (p.lane.startsWith('sync:') && p.syncId) syncIds.add(p.syncId);
+  const created = new Map(runs.map((r) => [r.id, r.createdAt]));
+  const runViews = [...syncIds].map((syncId) => {
+    const own = progress.filter((p) => p.lane === `sync:${syncId}`);
+    const claimPhases: Record<string, Record<string, number>> = {};
+    for (const p of progress) {
+      if (p.syncId !== syncId || !p.lane.startsWith('claim:')) continue;
+      const byStatus = (claimPhases[String(p.phase)] ??= {});
+      byStatus[p.status] = (byStatus[p.status] ?? 0) + 1;
+    }
+    const firstSeen = own.reduce<Date | undefined>((min, p) => (!min || p.updatedAt < min ? p.updatedAt : min), undefined);
+    return {
+      sync_id: syncId,
+      created_at: iso(created.get(syncId) ?? firstSeen),
+      phases: [1, 2, 3, 4].map((n) => {
+        const row = own.find((p) => p.phase === n);
+        return row ? phaseView(row) : { phase: n, name: PHASES[n as 1].key, status: null };
+      }),
+      claim_phases: claimPhases,
+    };
+  });
+  runViews.sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''));
+  const unattached = progress.filter((p) => p.lane.startsWith('claim:') && !p.syncId).map(phaseView);
+  const byStatus: Record<string, number> = {};
+  const value: Record<string, Record<string, number>> = {};
+  let total = 0;
+  for (const s of summary) {
+    const count = Number(s.count);
+    total += count;
+    byStatus[s.status] = (byStatus[s.status] ?? 0) + count;
+    if (s.currency && s.minor !== null) {
+      const cur = (value[s.currency] ??= {});
+      cur[s.status] = (cur[s.status] ?? 0) + Number(s.minor);
+    }
+  }
+  return {
+    user_id: userId,
+    runs: runViews,
+    claims: { total, by_status: byStatus, amount_minor_by_currency: value, unattached_phases: unattached },
+    failed_events: failed.map((e) => ({
+      event_id: e.id,
+      phase: e.phase,
+      sync_id: e.syncId,
+      claim_id: e.claimId,
+      attempts: e.attempts,
+      last_error: e.lastError ?? null,
+      failed_at: iso(e.updatedAt),
+    })),
+  };
+}
+
+export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/v1/workflow/status/:user_id',
+    { schema: { summary: "A user's sync runs, each phase's status, and a claims summary", tags: ['workflow'], params: z.object({ user_id: Id }) } },
+    async (request) => {
+      requireUser(deps.principal(request), request.params.user_id);
+      return buildStatus(deps.db, request.params.user_id);
+    },
+  );
+
+  r.get(
+    '/api/v1/workflow/events/:id',
+    { schema: { summary: 'One phase event', tags: ['workflow'], params: z.object({ id: z.string().max(100) }) } },
+    async (request) => {
+      const principal = deps.principal(request);
+      requireAuthenticated(principal);
+      const e = await deps.engine.findEvent(request.params.id);
+      // Someone else's event is "not found", so ids cannot be probed.
+      if (!e || (principal.kind === 'seller' && principal.userId !== e.userId)) throw new ApiError('not_found', 'no such event');
+      return {
+        event_id: e.id,
+        phase: e.phase,
+        name: PHASES[e.phase].key,
+        user_id: e.userId,
+        sync_id: e.syncId,
+        claim_id: e.claimId,
+        case_id: e.caseId,
+        status: e.status,
+        attempts: e.attempts,
+        max_attempts: e.maxAttempts,
+        run_after: e.runAfter.toISOString(),
+        created_at: e.createdAt.toISOString(),
+      };
+    },
+  );
+
+  r.post(
+    '/api/v1/workflow/events/:id/replay',
+    { schema: { summary: 'Re-run a parked (failed) event', tags: ['operations'], params: z.object({ id: z.string().max(100) }) } },
+    async (request) => {
+      requireService(deps.principal(request));
+      const replayed = await deps.engine.replay(request.params.id);
+      if (!replayed) {
+        const e = await deps.engine.findEvent(request.params.id);
+        if (!e) throw new ApiError('not_found', 'no such event');
+        throw new ApiError('not_parked', `only failed events can be replayed; this one is ${e.status}`);
+      }
+      return { event_id: replayed.id, status: replayed.status };
+    },
+  );
+
+  r.get(
+    '/api/v1/workflow/audit',
+    {
+      schema: {
+        summary: 'The phase audit log: one row per status change',
+        tags: ['workflow'],
+        querystring: z.object({
+          user_id: Id.optional(),
+          sync_id: Id.optional(),
+          claim_id: Id.optional(),
+          event_id: z.string().max(100).optional(),
+          after: z.coerce.number().int().min(0).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(200),
+        }),
+      },
+    },
+    async (request) => {
+      const principal = deps.principal(request);
+      requireAuthenticated(principal);
+      const q = request.query;
+      // A seller reads their own log only, whatever they ask for.
+      const userId = principal.kind === 'seller' ? principal.userId : q.user_id;
+      if (principal.kind === 'seller' && q.user_id && q.user_id !== principal.userId) {
+        throw new ApiError('forbidden', 'you can only see your own data');
+      }
+      const entries = await auditEntries(deps.db, { userId, syncId: q.sync_id, claimId: q.claim_id, eventId: q.event_id, after: q.after, limit: q.limit });
+      return {
+        entries: entries.map((a) => ({
+          id: a.id,
+          event_id: a.eventId,
+          phase: a.phase,
+          user_id: a.userId,
+          sync_id: a.syncId,
+          claim_id: a.claimId,
+          from: a.fromStatus,
+          to: a.toStatus,
+          attempt: a.attempt,
+          worker_id: a.workerId,
+          duration_ms: a.durationMs,
+          error: a.error ?? null,
+          data: a.data ?? null,
+          at: a.at.toISOString(),
+        })),
+        next_after: entries.length === q.limit ? entries[entries.length - 1]?.id : null,
+      };
+    },
+  );
+
+  r.get('/api/v1/workflow/queue/stats', { schema: { summary: 'Queue depth and connected WebSocket clients', tags: ['operations'] } }, async (request) => {
+    requireService(deps.principal(request));
+    const stats = await deps.queue.stats();
+    return { driver: deps.queue.driver, ...stats, websocket_clients: deps.websocketClients() };
+  });
+}

@@ -1,0 +1,119 @@
+// Both seed documents' trigger contracts: `POST /api/v1/workflow/phase/:phaseNumber` and the
+// second document's webhooks. A trigger is answered only after it is stored.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { PHASES, PHASE_NUMBERS, parsePhaseNumber, type PhaseNumber } from '../../domain/phase.js';
+import { IdempotencyConflictError } from '../../workflow/inbox.js';
+import type { Engine } from '../../workflow/engine.js';
+import { requireService, type Principal } from '../auth.js';
+import { ApiError } from '../errors.js';
+import { inboxKey, requestHash } from '../idempotency.js';
+import { Accepted, AnyPhaseBody, ErrorBody, IdempotencyKey, PhaseBodies } from '../schemas.js';
+
+export interface TriggerRouteDeps {
+  readonly engine: Engine;
+  readonly principal: (request: unknown) => Principal;
+}
+
+const Headers = z.looseObject({ 'idempotency-key': IdempotencyKey.optional() });
+const responses = { 200: Accepted, 202: Accepted, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody };
+
+/** Route validation is attached rather than thrown so that a bad phase number is reported first. */
+function rethrowValidation(err: Error | undefined): void {
+  if (err) throw err;
+}
+
+export function triggerRoutes(app: FastifyInstance, deps: TriggerRouteDeps): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  async function accept(phase: PhaseNumber, rawBody: unknown, idempotencyHeader: string | undefined) {
+    const parsed = PhaseBodies[phase].safeParse(rawBody ?? {});
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message }));
+      throw new ApiError('invalid_request', `the body is not a valid phase ${phase} trigger`, details);
+    }
+    const body = parsed.data as Record<string, unknown> & { user_id: string };
+    const hash = requestHash(phase, body);
+    const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+    try {
+      const a = await deps.engine.accept({
+        phase,
+        userId: body.user_id,
+        sellerId: str('seller_id'),
+        syncId: str('sync_id'),
+        claimId: str('claim_id'),
+        caseId: str('case_id'),
+        payload: body,
+        idempotencyKey: inboxKey(body.user_id, hash, idempotencyHeader),
+        requestHash: hash,
+        source: 'http',
+      });
+      return {
+        status: a.duplicate ? (200 as const) : (202 as const),
+        body: {
+          event_id: a.eventId,
+          phase: a.phase,
+          user_id: a.userId,
+          sync_id: a.syncId,
+          claim_id: a.claimId,
+          status: 'accepted' as const,
+          duplicate: a.duplicate,
+        },
+      };
+    } catch (err) {
+      if (err instanceof IdempotencyConflictError) {
+        throw new ApiError('idempotency_conflict', err.message, { event_id: err.eventId });
+      }
+      throw err;
+    }
+  }
+
+  r.post(
+    '/api/v1/workflow/phase/:phaseNumber',
+    {
+      schema: {
+        summary: 'Trigger a phase (1–7) of the workflow',
+        tags: ['workflow'],
+        params: z.object({ phaseNumber: z.string() }),
+        headers: Headers,
+        body: AnyPhaseBody.optional(),
+        response: responses,
+      },
+      // The body is validated per phase below, once the phase is known.
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      requireService(deps.principal(request));
+      const phase = parsePhaseNumber(request.params.phaseNumber);
+      if (!phase) throw new ApiError('invalid_phase', 'phaseNumber must be an integer from 1 to 7', { allowed: PHASE_NUMBERS });
+      rethrowValidation(request.validationError);
+      const { status, body } = await accept(phase, request.body, request.headers['idempotency-key']);
+      return reply.status(status).send(body);
+    },
+  );
+
+  for (const phase of PHASE_NUMBERS) {
+    const def = PHASES[phase];
+    if (!def.webhook) continue;
+    r.post(
+      `/api/v1/workflow/${def.webhook}`,
+      {
+        schema: {
+          summary: `${def.trigger}: triggers phase ${phase} (${def.name})`,
+          tags: ['webhooks'],
+          headers: Headers,
+          body: AnyPhaseBody.optional(),
+          response: responses,
+        },
+        attachValidation: true,
+      },
+      async (request, reply) => {
+        requireService(deps.principal(request));
+        rethrowValidation(request.validationError);
+        const { status, body } = await accept(phase, request.body, request.headers['idempotency-key']);
+        return reply.status(status).send(body);
+      },
+    );
+  }
+}

@@ -1,0 +1,103 @@
+// `/ws`: a seller's live workflow messages. `?since=<event_id>` first replays what they missed
+// from the outbox, then continues live without gaps or repeats.
+import type { FastifyInstance } from 'fastify';
+import type {} from '@fastify/websocket';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import { sql } from 'drizzle-orm';
+import type { BusMessage } from '../../realtime/bus.js';
+import type { Hub, Subscriber } from '../../realtime/hub.js';
+import { rows, type Db } from '../../store/db.js';
+import { requireAuthenticated, type Principal } from '../auth.js';
+import { ApiError } from '../errors.js';
+import { Id } from '../schemas.js';
+
+export interface WebSocketDeps {
+  readonly db: Db;
+  readonly hub: Hub;
+  readonly principal: (request: unknown) => Principal;
+}
+
+/** A socket this far behind is dropped; it can reconnect with ?since= and catch up. */
+const MAX_BUFFERED = 4 * 1024 * 1024;
+const REPLAY_LIMIT = 5000;
+
+const Query = z.object({ token: z.string().optional(), since: z.string().max(100).optional(), user_id: Id.optional() });
+
+async function missed(db: Db, userId: string, sinceEventId: string): Promise<BusMessage[] | undefined> {
+  const [mark] = await rows<{ seq: string | number | null }>(
+    db,
+    sql`SELECT max(seq) AS seq FROM outbox WHERE user_id = ${userId} AND event_id = ${sinceEventId}`,
+  );
+  if (!mark || mark.seq === null) return undefined;
+  const found = await rows<{ seq: string | number; type: string; payload: Record<string, unknown> }>(
+    db,
+    sql`SELECT seq, type, payload FROM outbox WHERE user_id = ${userId} AND seq > ${Number(mark.seq)}
+        ORDER BY seq LIMIT ${REPLAY_LIMIT}`,
+  );
+  return found.map((r) => ({ seq: Number(r.seq), userId, type: r.type, payload: { ...r.payload, seq: Number(r.seq) } }));
+}
+
+export function websocketRoutes(app: FastifyInstance, deps: WebSocketDeps): void {
+  app.get('/ws', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request) => {
+    const principal = deps.principal(request);
+    const query = Query.safeParse(request.query);
+    let userId: string | undefined;
+    try {
+      requireAuthenticated(principal);
+      if (!query.success) throw new ApiError('invalid_request', 'bad query');
+      userId = principal.kind === 'seller' ? principal.userId : query.data.user_id;
+      if (!userId) throw new ApiError('invalid_request', 'the service token must name ?user_id=');
+    } catch (err) {
+      socket.close(1008, err instanceof Error ? err.message.slice(0, 100) : 'refused');
+      return;
+    }
+    const uid = userId;
+    const sent = new Set<number>();
+    let replaying = true;
+    const held: BusMessage[] = [];
+    const send = (m: BusMessage) => {
+      if (sent.has(m.seq)) return;
+      sent.add(m.seq);
+      // Only recent seqs can repeat (replay overlapping live); keep the set small.
+      if (sent.size > 10_000) for (const s of [...sent].slice(0, 5_000)) sent.delete(s);
+      if (socket.bufferedAmount > MAX_BUFFERED) {
+        socket.close(1013, 'too far behind; reconnect with ?since=');
+        return;
+      }
+      socket.send(JSON.stringify(m.payload));
+    };
+    const subscriber: Subscriber = {
+      push: (m) => (replaying ? held.push(m) : send(m)),
+      close: (code, reason) => socket.close(code, reason),
+    };
+    if (!deps.hub.add(uid, subscriber)) {
+      socket.close(1013, 'too many connections for this user');
+      return;
+    }
+    socket.on('close', () => deps.hub.remove(uid, subscriber));
+    socket.on('error', () => deps.hub.remove(uid, subscriber));
+    // Clients have nothing to say; whatever they send is ignored.
+    socket.on('message', () => undefined);
+
+    const since = query.success ? query.data.since : undefined;
+    void (async () => {
+      try {
+        if (since) {
+          const replay = await missed(deps.db, uid, since);
+          if (replay === undefined) {
+            socket.send(JSON.stringify({ type: 'error', code: 'unknown_since', message: `no event ${since} in your history` }));
+          } else {
+            for (const m of replay) send(m);
+          }
+        }
+      } catch (err) {
+        request.log.error({ err }, 'websocket replay failed');
+        socket.close(1011, 'replay failed');
+      } finally {
+        replaying = false;
+        for (const m of held.splice(0)) send(m);
+      }
+    })();
+  });
+}

@@ -1,0 +1,64 @@
+// The trigger bodies of both seed documents, validated at the edge. Extra fields are kept (the
+// seeds' callers send phase-specific metadata), known ones are checked.
+import { z } from 'zod';
+import { isCurrency } from '../domain/money.js';
+import type { PhaseNumber } from '../domain/phase.js';
+
+export const Id = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:@|+-]+$/, 'letters, digits and . _ : @ | + - only');
+
+const Base = z.looseObject({ user_id: Id, sync_id: Id.optional(), seller_id: Id.optional() });
+
+const claimRef = { claim_id: Id.optional(), case_id: Id.optional() };
+const needsClaimOrCase = (b: { claim_id?: string | undefined; case_id?: string | undefined }) => Boolean(b.claim_id ?? b.case_id);
+const claimOrCase = { message: 'claim_id or case_id is required', path: ['claim_id'] };
+
+export const PhaseBodies = {
+  1: Base,
+  2: Base,
+  3: Base,
+  4: Base.extend({ matches: z.array(z.unknown()).max(10_000).optional() }),
+  5: Base.extend({ claim_id: Id, case_id: Id }),
+  6: Base.extend({ ...claimRef, reason: z.string().max(4000).optional() }).refine(needsClaimOrCase, claimOrCase),
+  7: Base.extend({
+    ...claimRef,
+    payout_id: Id,
+    amount_minor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    currency: z.string().refine(isCurrency, 'an ISO 4217 currency code such as USD'),
+  }).refine(needsClaimOrCase, claimOrCase),
+} as const satisfies Record<PhaseNumber, z.ZodType>;
+
+export type PhaseBody = z.infer<(typeof PhaseBodies)[PhaseNumber]>;
+
+/** Any body the phase endpoint may see, for the OpenAPI document. */
+export const AnyPhaseBody = z.looseObject({
+  user_id: Id,
+  sync_id: Id.optional(),
+  seller_id: Id.optional(),
+  claim_id: Id.optional(),
+  case_id: Id.optional(),
+  reason: z.string().optional(),
+  payout_id: Id.optional(),
+  amount_minor: z.number().int().optional(),
+  currency: z.string().optional(),
+  matches: z.array(z.unknown()).optional(),
+});
+
+export const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, '1–255 printable ASCII characters');
+
+export const Accepted = z.object({
+  event_id: z.string(),
+  phase: z.number().int(),
+  user_id: z.string(),
+  sync_id: z.string().nullable(),
+  claim_id: z.string().nullable(),
+  status: z.literal('accepted'),
+  duplicate: z.boolean(),
+});
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});

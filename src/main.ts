@@ -1,0 +1,155 @@
+// The composition root: builds configuration, database, queue, bus, engine and HTTP, and hands
+// each piece what it needs. Nothing else constructs infrastructure.
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config/config.js';
+import { resolveSecrets, type Secrets } from './config/secrets.js';
+import { createAuth, type Auth } from './http/auth.js';
+import { buildApp, type AppDeps } from './http/app.js';
+import { createLogger } from './observability/logger.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createBullMqQueue } from './queue/bullmq-queue.js';
+import type { JobQueue } from './queue/job-queue.js';
+import { createPostgresQueue } from './queue/postgres-queue.js';
+import { createLocalBus, createRedisBus, type MessageBus } from './realtime/bus.js';
+import { createHub } from './realtime/hub.js';
+import { openDatabase, type Database } from './store/db.js';
+import { unavailableCapabilities, type Capabilities } from './workflow/capabilities.js';
+import { createEngine, type Engine } from './workflow/engine.js';
+import { createPhaseHandlers } from './workflow/phases/index.js';
+
+export type Role = 'all' | 'api' | 'worker';
+
+export interface ClarioOptions {
+  readonly config: Config;
+  readonly role?: Role;
+  readonly capabilities?: Capabilities;
+  readonly logger?: Logger;
+  /** Listen on config.port (default true); tests use app.inject or port 0. */
+  readonly listen?: boolean;
+  readonly plugins?: AppDeps['plugins'];
+}
+
+export interface Clario {
+  readonly config: Config;
+  readonly database: Database;
+  readonly queue: JobQueue;
+  readonly engine: Engine;
+  readonly auth: Auth;
+  readonly secrets: Secrets;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly app: FastifyInstance | undefined;
+  /** The base URL, when listening. */
+  readonly url: string | undefined;
+  close(): Promise<void>;
+}
+
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+export async function startClario(options: ClarioOptions): Promise<Clario> {
+  const { config } = options;
+  const role = options.role ?? 'all';
+  const logger = options.logger ?? createLogger(config.logLevel);
+  if (config.mode === 'embedded' && role !== 'all') {
+    throw new StartupError(`'${role}' alone needs DATABASE_URL: the embedded database lives inside one process`);
+  }
+  if (config.mode === 'production' && !(config.secrets.serviceToken && config.secrets.sessionSecret)) {
+    logger.warn('CLARIO_SERVICE_TOKEN or CLARIO_SESSION_SECRET is not set; using the ones in the data directory');
+  }
+  const secrets = resolveSecrets(config);
+  const auth = createAuth(secrets);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const queueLog = { error: (obj: object, msg: string) => logger.error(obj, msg) };
+  const queue: JobQueue =
+    config.queue.driver === 'bullmq' && config.redisUrl
+      ? createBullMqQueue({ redisUrl: config.redisUrl, prefix: config.queue.prefix, log: queueLog })
+      : createPostgresQueue(database, { pollMs: config.worker.pollMs, log: queueLog, channel: `${config.queue.prefix}_inbox` });
+  const bus: MessageBus =
+    config.mode === 'production' && config.redisUrl
+      ? createRedisBus(config.redisUrl, `${config.queue.prefix}:messages`, (err) => logger.error({ err }, 'message bus error'))
+      : createLocalBus();
+  const metrics = createMetrics();
+  metrics.watchQueue(queue);
+  const engine = createEngine({
+    database,
+    queue,
+    bus,
+    handlers: createPhaseHandlers(options.capabilities ?? unavailableCapabilities(), {
+      waitForFilingMs: Math.min(config.worker.retryMaxMs, config.worker.retryBaseMs * 10),
+    }),
+    log: logger,
+    observer: metrics,
+    worker: {
+      concurrency: config.worker.concurrency,
+      maxAttempts: config.worker.maxAttempts,
+      leaseMs: config.worker.leaseMs,
+      backoff: { baseMs: config.worker.retryBaseMs, maxMs: config.worker.retryMaxMs },
+    },
+  });
+
+  const hub = createHub({ maxPerUser: 20 });
+  metrics.watchClients(() => hub.count());
+  let unsubscribe: (() => void) | undefined;
+  let app: FastifyInstance | undefined;
+  let url: string | undefined;
+  try {
+    engine.startRelay();
+    if (role !== 'worker') {
+      unsubscribe = await bus.subscribe((messages) => hub.deliver(messages));
+      app = await buildApp({
+        db: database.db,
+        engine,
+        queue,
+        hub,
+        auth,
+        registry: metrics.registry,
+        logger,
+        rateLimit: config.rateLimit,
+        version: VERSION,
+        plugins: options.plugins,
+      });
+      if (options.listen !== false) {
+        const address = await app.listen({ port: config.port, host: config.host });
+        url = config.publicUrl ?? address;
+      }
+    }
+    if (role !== 'api') await engine.startWorker();
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await engine.stop().catch(() => undefined);
+    await bus.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    database,
+    queue,
+    engine,
+    auth,
+    secrets,
+    metrics,
+    logger,
+    app,
+    url,
+    close() {
+      closing ??= (async () => {
+        hub.closeAll();
+        await app?.close();
+        await engine.stop();
+        unsubscribe?.();
+        await bus.close();
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}

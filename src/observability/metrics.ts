@@ -1,0 +1,66 @@
+// Prometheus metrics, on a registry of our own (no global state): transitions by phase and
+// outcome, phase durations, queue depth and WebSocket clients.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { WorkflowObserver } from '../workflow/log.js';
+
+export interface Metrics extends WorkflowObserver {
+  readonly registry: Registry;
+  watchQueue(queue: JobQueue): void;
+  watchClients(count: () => number): void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'clario_' });
+  const transitions = new Counter({
+    name: 'clario_phase_transitions_total',
+    help: 'Phase attempts that ended, by phase and outcome (completed, retried, failed, lost)',
+    labelNames: ['phase', 'outcome'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'clario_phase_duration_seconds',
+    help: 'How long a phase attempt ran',
+    labelNames: ['phase'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  let queue: JobQueue | undefined;
+  let clients: (() => number) | undefined;
+  new Gauge({
+    name: 'clario_queue_jobs',
+    help: 'Phase events in the queue, by state',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      if (!queue) return;
+      const s = await queue.stats();
+      this.set({ state: 'waiting' }, s.waiting);
+      this.set({ state: 'delayed' }, s.delayed);
+      this.set({ state: 'active' }, s.active);
+      this.set({ state: 'failed' }, s.failed);
+    },
+  });
+  new Gauge({
+    name: 'clario_websocket_clients',
+    help: 'Open seller WebSocket connections on this process',
+    registers: [registry],
+    collect() {
+      this.set(clients?.() ?? 0);
+    },
+  });
+  return {
+    registry,
+    transition(phase, outcome, durationMs) {
+      transitions.inc({ phase: String(phase), outcome });
+      duration.observe({ phase: String(phase) }, durationMs / 1000);
+    },
+    watchQueue(q) {
+      queue = q;
+    },
+    watchClients(count) {
+      clients = count;
+    },
+  };
+}

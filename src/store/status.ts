@@ -1,0 +1,56 @@
+// Read models for the status and audit endpoints.
+import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
+import { rows, type Queryable } from './db.js';
+import { phaseAudit, phaseEvents, syncProgress, syncRuns } from './schema.js';
+
+export type ProgressRow = typeof syncProgress.$inferSelect;
+export type AuditRow = typeof phaseAudit.$inferSelect;
+
+export async function progressOfUser(q: Queryable, userId: string): Promise<ProgressRow[]> {
+  return q.select().from(syncProgress).where(eq(syncProgress.userId, userId)).orderBy(asc(syncProgress.phase));
+}
+
+export async function runsOfUser(q: Queryable, userId: string, limit: number) {
+  return q.select().from(syncRuns).where(eq(syncRuns.userId, userId)).orderBy(desc(syncRuns.createdAt)).limit(limit);
+}
+
+export async function claimSummary(q: Queryable, userId: string) {
+  return rows<{ status: string; currency: string | null; count: string | number; minor: string | number | null }>(
+    q,
+    sql`SELECT status, currency, count(*) AS count, sum(amount_minor) AS minor
+        FROM claims WHERE user_id = ${userId} GROUP BY status, currency ORDER BY status, currency`,
+  );
+}
+
+export async function failedEventsOfUser(q: Queryable, userId: string, limit: number) {
+  return q
+    .select()
+    .from(phaseEvents)
+    .where(and(eq(phaseEvents.userId, userId), eq(phaseEvents.status, 'failed')))
+    .orderBy(desc(phaseEvents.updatedAt))
+    .limit(limit);
+}
+
+export interface AuditFilter {
+  readonly userId?: string | undefined;
+  readonly syncId?: string | undefined;
+  readonly claimId?: string | undefined;
+  readonly eventId?: string | undefined;
+  readonly after?: number | undefined;
+  readonly limit: number;
+}
+
+export async function auditEntries(q: Queryable, f: AuditFilter): Promise<AuditRow[]> {
+  const where: SQL[] = [];
+  if (f.userId) where.push(eq(phaseAudit.userId, f.userId));
+  if (f.syncId) where.push(eq(phaseAudit.syncId, f.syncId));
+  if (f.claimId) where.push(eq(phaseAudit.claimId, f.claimId));
+  if (f.eventId) where.push(eq(phaseAudit.eventId, f.eventId));
+  if (f.after !== undefined) where.push(gt(phaseAudit.id, f.after));
+  return q
+    .select()
+    .from(phaseAudit)
+    .where(where.length > 0 ? and(...where) : undefined)
+    .orderBy(asc(phaseAudit.id))
+    .limit(f.limit);
+}
