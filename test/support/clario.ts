@@ -1,0 +1,93 @@
+// Starts a real Clario (HTTP on a random loopback port) for end-to-end tests, on PGlite or on a
+// fresh PostgreSQL database, with the postgres or bullmq queue.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config/config.js';
+import { startClario, type Clario, type Role } from '../../src/main.js';
+import type { Capabilities } from '../../src/workflow/capabilities.js';
+import { createTestDatabase, randomName, redis, type TestDatabase } from './infra.js';
+
+export interface TestClarioOptions {
+  readonly store?: 'pglite' | 'postgres';
+  readonly queue?: 'postgres' | 'bullmq';
+  readonly capabilities?: Capabilities;
+  readonly env?: Record<string, string>;
+  readonly role?: Role;
+  /** Share a database already created (several processes on one database). */
+  readonly database?: TestDatabase;
+}
+
+export interface TestClario {
+  readonly clario: Clario;
+  readonly url: string;
+  readonly serviceToken: string;
+  readonly env: Record<string, string>;
+  sellerToken(userId: string): Promise<string>;
+  request(path: string, init?: { method?: string; token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function startTestClario(o: TestClarioOptions = {}): Promise<TestClario> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'clario-test-'));
+  const ownDatabase = o.store === 'postgres' && !o.database ? await createTestDatabase() : undefined;
+  const database = o.database ?? ownDatabase;
+  const env: Record<string, string> = {
+    PORT: '0',
+    CLARIO_DATA_DIR: dataDir,
+    CLARIO_SERVICE_TOKEN: `svc_${randomBytes(24).toString('hex')}`,
+    CLARIO_SESSION_SECRET: randomBytes(32).toString('hex'),
+    QUEUE_PREFIX: randomName('cq'),
+    WORKFLOW_RETRY_BASE_MS: '20',
+    WORKFLOW_RETRY_MAX_MS: '200',
+    WORKFLOW_LEASE_MS: '3000',
+    WORKFLOW_POLL_MS: '25',
+    WORKFLOW_MAX_ATTEMPTS: '3',
+    LOG_LEVEL: 'silent',
+    ...(database ? { DATABASE_URL: database.url } : {}),
+    ...(o.queue === 'bullmq' ? { REDIS_URL: redis.url, QUEUE_DRIVER: 'bullmq' } : { QUEUE_DRIVER: 'postgres' }),
+    ...o.env,
+  };
+  const config = loadConfig(env);
+  const clario = await startClario({
+    config,
+    role: o.role ?? 'all',
+    capabilities: o.capabilities,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
+  const url = clario.url ?? '';
+  const serviceToken = env.CLARIO_SERVICE_TOKEN ?? '';
+  return {
+    clario,
+    url,
+    serviceToken,
+    env,
+    sellerToken: (userId) => clario.auth.issueSellerToken(userId, 3600),
+    async request(path, init = {}) {
+      const token = init.token === undefined ? serviceToken : init.token;
+      const headers: Record<string, string> = { ...(init.headers ?? {}) };
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (init.body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${url}${path}`, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers,
+        body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON; keep the text
+      }
+      return { status: res.status, body: body as any };
+    },
+    async close() {
+      await clario.close();
+      await ownDatabase?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe, inject } from 'vitest';
+
+export const postgres = inject('postgres');
+export const redis = inject('redis');
+
+/** `describe` when the infrastructure is there, `describe.skip` (reported by global setup) otherwise. */
+export const describeWithPostgres = postgres.available ? describe : describe.skip;
+export const describeWithRedis = postgres.available && redis.available ? describe : describe.skip;
+
+export function randomName(prefix: string): string {
+  return `${prefix}_${randomBytes(5).toString('hex')}`;
+}
+
+export interface TestDatabase {
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh, migrated database for one test file, cloned from the template global setup built. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = randomName('clario_t');
+  const admin = new pg.Client({ connectionString: postgres.adminUrl });
+  await admin.connect();
+  try {
+    // Cloning needs the template to be free of sessions; retry briefly if a clone is in progress.
+    for (let i = 0; ; i++) {
+      try {
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${postgres.template}"`);
+        break;
+      } catch (err) {
+        if (i >= 20) throw err;
+        await new Promise((r) => setTimeout(r, 100 + i * 50));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(postgres.adminUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: postgres.adminUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
