@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+describe('configuration', () => {
+  it('defaults to the embedded mode on port 3001 with the postgres queue', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ mode: 'embedded', port: 3001, queue: { driver: 'postgres' }, routing: { autoSubmit: 0.85, smartPrompt: 0.5 } });
+    expect(Object.isFrozen(c.worker)).toBe(true);
+  });
+
+  it('chooses production with BullMQ when PostgreSQL and Redis are given', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://x/y', REDIS_URL: 'redis://x' });
+    expect(c.mode).toBe('production');
+    expect(c.queue.driver).toBe('bullmq');
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', ROUTING_AUTO_SUBMIT: '2', CLARIO_SERVICE_TOKEN: 'short' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const msg = (err as Error).message;
+      expect(msg).toMatch(/PORT/);
+      expect(msg).toMatch(/ROUTING_AUTO_SUBMIT/);
+      expect(msg).toMatch(/CLARIO_SERVICE_TOKEN must be at least 32/);
+    }
+  });
+
+  it('refuses bullmq without Redis', () => {
+    expect(() => loadConfig({ QUEUE_DRIVER: 'bullmq' })).toThrow(/needs REDIS_URL/);
+  });
+});

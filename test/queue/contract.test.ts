@@ -1,0 +1,164 @@
+// One contract, every queue driver: what the runner relies on.
+import { afterAll, beforeAll, afterEach, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { createBullMqQueue } from '../../src/queue/bullmq-queue.js';
+import type { JobQueue } from '../../src/queue/job-queue.js';
+import { createPostgresQueue } from '../../src/queue/postgres-queue.js';
+import { openDatabase, type Database } from '../../src/store/db.js';
+import { phaseEvents } from '../../src/store/schema.js';
+import { insertTrigger } from '../../src/workflow/inbox.js';
+import { createTestDatabase, describeWithPostgres, describeWithRedis, randomName, redis, type TestDatabase } from '../support/infra.js';
+import { waitFor } from '../support/wait.js';
+
+const log = { error: () => undefined };
+
+interface Driver {
+  readonly name: 'postgres' | 'bullmq';
+  readonly describe: typeof describeWithPostgres;
+  make(database: Database, prefix: string): JobQueue;
+}
+
+const drivers: Driver[] = [
+  { name: 'postgres', describe: describeWithPostgres, make: (d) => createPostgresQueue(d, { pollMs: 20, dispatchLeaseMs: 300, log, channel: randomName('ch') }) },
+  { name: 'bullmq', describe: describeWithRedis, make: (_d, prefix) => createBullMqQueue({ redisUrl: redis.url, prefix, log }) },
+];
+
+for (const driver of drivers) {
+  driver.describe(`the ${driver.name} queue driver`, () => {
+    let tdb: TestDatabase;
+    let database: Database;
+    let prefix: string;
+    const open: JobQueue[] = [];
+    const queue = () => {
+      const q = driver.make(database, prefix);
+      open.push(q);
+      return q;
+    };
+
+    beforeAll(async () => {
+      tdb = await createTestDatabase();
+      database = await openDatabase({ url: tdb.url });
+    });
+    afterEach(async () => {
+      await Promise.all(open.splice(0).map((q) => q.close()));
+    });
+    afterAll(async () => {
+      await database?.close();
+      await tdb?.drop();
+    });
+
+    let n = 0;
+    async function events(count: number, runAt?: Date): Promise<string[]> {
+      prefix = prefix ?? randomName('cq');
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const key = `${prefix}-${n++}`;
+        const a = await database.db.transaction((tx) =>
+          insertTrigger(tx, { phase: 1, userId: 'u', syncId: key, payload: {}, idempotencyKey: key, requestHash: key, source: 'internal' }, 3),
+        );
+        if (runAt) await database.db.update(phaseEvents).set({ runAfter: runAt }).where(eq(phaseEvents.id, a.eventId));
+        ids.push(a.eventId);
+      }
+      return ids;
+    }
+    /** What the runner does with a delivery: finish the event, so the inbox stops offering it. */
+    const complete = (id: string) => database.db.update(phaseEvents).set({ status: 'completed' }).where(eq(phaseEvents.id, id));
+
+    it('delivers every notified job', async () => {
+      prefix = randomName('cq');
+      const q = queue();
+      const ids = await events(20);
+      const seen = new Set<string>();
+      await q.consume(async (id) => {
+        seen.add(id);
+        await complete(id);
+      }, { concurrency: 4 });
+      await q.notify(ids.map((id) => ({ id, runAt: new Date() })));
+      await waitFor(() => ids.every((id) => seen.has(id)), 'every job');
+    });
+
+    it('delivers a job due later after the jobs due now', async () => {
+      prefix = randomName('cq');
+      const q = queue();
+      const [later] = await events(1, new Date(Date.now() + 400));
+      const [now] = await events(1);
+      const order: string[] = [];
+      await q.notify([{ id: later!, runAt: new Date(Date.now() + 400) }, { id: now!, runAt: new Date() }]);
+      await q.consume(async (id) => {
+        order.push(id);
+        await complete(id);
+      }, { concurrency: 1 });
+      await waitFor(() => order.length >= 2, 'both jobs');
+      expect(order.slice(0, 2)).toEqual([now, later]);
+    });
+
+    it('two consumers on one queue together handle every job', async () => {
+      prefix = randomName('cq');
+      const a = queue();
+      const b = queue();
+      const ids = await events(30);
+      const byConsumer = { a: new Set<string>(), b: new Set<string>() };
+      const handler = (who: 'a' | 'b') => async (id: string) => {
+        byConsumer[who].add(id);
+        await new Promise((r) => setTimeout(r, 5));
+        await complete(id);
+      };
+      await a.consume(handler('a'), { concurrency: 2 });
+      await b.consume(handler('b'), { concurrency: 2 });
+      await a.notify(ids.map((id) => ({ id, runAt: new Date() })));
+      await waitFor(() => ids.every((id) => byConsumer.a.has(id) || byConsumer.b.has(id)), 'every job');
+    });
+
+    it('delivers again a job whose handler failed', async () => {
+      prefix = randomName('cq');
+      const q = queue();
+      const [id] = await events(1);
+      let calls = 0;
+      await q.consume(async (got) => {
+        if (got !== id) return;
+        calls++;
+        if (calls === 1) throw new Error('database blip');
+        await complete(got);
+      }, { concurrency: 1 });
+      await q.notify([{ id: id!, runAt: new Date() }]);
+      await waitFor(() => calls >= 2, 'the second delivery', 30_000);
+    });
+
+    it('waits for the handler in flight when closed, and delivers nothing after', async () => {
+      prefix = randomName('cq');
+      const q = queue();
+      const [first, second] = await events(2);
+      let finished = false;
+      let release: () => void = () => undefined;
+      const delivered: string[] = [];
+      await q.consume(async (id) => {
+        delivered.push(id);
+        if (id === first) {
+          await new Promise<void>((r) => (release = r));
+          finished = true;
+        }
+        await complete(id);
+      }, { concurrency: 1 });
+      await q.notify([{ id: first!, runAt: new Date() }]);
+      await waitFor(() => delivered.includes(first!), 'the first job');
+      const closing = q.close();
+      release();
+      await closing;
+      expect(finished).toBe(true);
+      await q.notify([{ id: second!, runAt: new Date() }]).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(delivered).not.toContain(second);
+    });
+
+    it('counts jobs that wait for a later time', async () => {
+      prefix = randomName('cq');
+      const q = queue();
+      const at = new Date(Date.now() + 3_600_000);
+      const ids = await events(3, at);
+      await q.notify(ids.map((id) => ({ id, runAt: at })));
+      const stats = await q.stats();
+      expect(stats.delayed).toBeGreaterThanOrEqual(3);
+      await database.db.execute(sql`UPDATE phase_events SET status = 'completed' WHERE status = 'pending'`);
+    });
+  });
+}
