@@ -12,6 +12,10 @@ export function formatDiagnostic(d: Diagnostic): string {
   return d.line > 0 ? `${d.file}:${d.line}: ${d.message}` : `${d.file}: ${d.message}`;
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 function moneyList(values: readonly Money[]): string {
   return values.length === 0 ? '-' : values.map(formatMoney).join(' + ');
 }
@@ -50,7 +54,7 @@ export function formatSummary(s: DetectionSummary): string {
   const out: string[] = [`detection as of ${s.asOf}`];
   out.push('files:');
   for (const f of s.files) {
-    const state = f.unusable ? `not used (${f.unusable})` : `${f.rows} rows read${f.skipped ? `, ${f.skipped} skipped` : ''}`;
+    const state = f.unusable ? `not used (${f.unusable})` : `${plural(f.rows, 'row')} read${f.skipped ? `, ${f.skipped} skipped` : ''}`;
     out.push(`  ${f.file}: ${state}`);
   }
   out.push('claims:');
@@ -64,7 +68,7 @@ export function formatSummary(s: DetectionSummary): string {
     out.push(`  ${n.type}: not looked for (needs ${missing})`);
   }
   const t = s.total;
-  out.push(`total: ${t.claims} claims (${t.eligible} eligible, ${t.pending} pending, ${t.expired} expired), ${moneyList(t.value)}; eligible now ${moneyList(t.eligibleValue)}`);
-  if (s.diagnostics > 0) out.push(`${s.diagnostics} problem${s.diagnostics === 1 ? '' : 's'} reported above`);
+  out.push(`total: ${plural(t.claims, 'claim')} (${t.eligible} eligible, ${t.pending} pending, ${t.expired} expired), ${moneyList(t.value)}; eligible now ${moneyList(t.eligibleValue)}`);
+  if (s.diagnostics > 0) out.push(`${plural(s.diagnostics, 'problem')} reported above`);
   return out.join('\n') + '\n';
 }

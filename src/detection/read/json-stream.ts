@@ -35,7 +35,7 @@ const NUMBER_CHAR = /[0-9eE.+-]/;
  * not parse is reported through `onBadItem` and skipped; a broken structure throws.
  */
 export async function* streamJsonLists(
-  chunks: AsyncIterable<string>,
+  chunks: AsyncIterable<string> | Iterable<string>,
   lists: Readonly<Record<string, readonly string[]>>,
   onBadItem: (line: number, message: string) => void,
 ): AsyncGenerator<JsonItem[]> {

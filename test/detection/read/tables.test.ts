@@ -1,0 +1,89 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { normalizeHeader } from '../../../src/detection/read/columns.js';
+import { costsFormat } from '../../../src/detection/read/costs.js';
+import { customerReturnsFormat } from '../../../src/detection/read/customer-returns.js';
+import { ledgerFormat } from '../../../src/detection/read/ledger.js';
+import type { InputFile } from '../../../src/detection/read/lines.js';
+import { readTable, type FileStats, type TableFormat } from '../../../src/detection/read/table.js';
+import type { Diagnostic } from '../../../src/detection/index.js';
+import { removeTempDirs, tempDir } from '../support/files.js';
+
+afterEach(removeTempDirs);
+
+async function read<R>(name: string, content: string | Buffer, format: TableFormat<string, R>) {
+  const path = join(tempDir(), name);
+  writeFileSync(path, content);
+  const file: InputFile = { name, path, gzip: name.endsWith('.gz'), size: content.length };
+  const stats: FileStats = { file: name, rows: 0, skipped: 0 };
+  const diagnostics: Diagnostic[] = [];
+  const rows: R[] = [];
+  for await (const row of readTable(file, format, { stats, onDiagnostic: (d) => diagnostics.push(d) })) rows.push(row);
+  return { rows, stats, diagnostics };
+}
+
+const LEDGER_HEADER = 'Date\tFNSKU\tASIN\tMSKU\tTitle\tEvent Type\tReference ID\tQuantity\tFulfillment Center\tDisposition\tReason\tCountry\tReconciled Quantity\tUnreconciled Quantity\tDate and Time';
+const ledgerLine = (date: string, qty: string) => `${date}\tX001\tB001\tSKU-1\tWidget\tAdjustments\t\t${qty}\tPHX3\tSELLABLE\tM\tUS\t0\t1\t${date}`;
+
+describe('reading tab-separated reports', () => {
+  it('matches headers ignoring case, spaces, hyphens and underscores', () => {
+    expect(normalizeHeader('Event Type')).toBe(normalizeHeader('event-type'));
+    expect(normalizeHeader('eventType')).toBe(normalizeHeader('EVENT_TYPE'));
+  });
+
+  it('reads the API’s camel-cased ledger headers like the download’s', async () => {
+    const api = 'date\tfnsku\tasin\tmsku\ttitle\teventType\treferenceId\tquantity\tfulfillmentCenter\tdisposition\treason\tcountry\treconciledQuantity\tunreconciledQuantity\n' +
+      '2026-10-05T00:00:00-07:00\tX001\tB001\tSKU-1\tWidget\tAdjustments\t\t-2\tPHX3\tSELLABLE\tM\tUS\t0\t2\n';
+    const { rows, diagnostics } = await read('ledger.tsv', api, ledgerFormat());
+    expect(diagnostics).toEqual([]);
+    expect(rows).toMatchObject([{ fnsku: 'X001', sku: 'SKU-1', eventType: 'Adjustments', quantity: -2, reason: 'M', country: 'US', source: { file: 'ledger.tsv', line: 2 } }]);
+  });
+
+  it('accepts amazon-order-id for the returns report’s order-id', async () => {
+    const content = 'return-date\tamazon-order-id\tsku\tasin\tfnsku\tproduct-name\tquantity\tfulfillment-center-id\tdetailed-disposition\n' +
+      '2026-11-02T10:00:00+01:00\t402-1\tSKU-1\tB001\tX001\tWidget\t1\tMXP5\tCARRIER_DAMAGED\n';
+    const { rows } = await read('returns.tsv', content, customerReturnsFormat());
+    expect(rows).toMatchObject([{ orderId: '402-1', disposition: 'CARRIER_DAMAGED', quantity: 1 }]);
+  });
+
+  it('reports a row with the wrong number of fields, a non-integer quantity or an impossible date, and reads the rest', async () => {
+    const content = [LEDGER_HEADER, ledgerLine('10/05/2026', '-1'), ledgerLine('10/05/2026', '1.5'), '', ledgerLine('02/30/2026', '-1'), 'just\tfour\tfields\there', ledgerLine('10/06/2026', '-2')].join('\n');
+    const { rows, stats, diagnostics } = await read('ledger.tsv', content, ledgerFormat());
+    expect(rows.map((r) => r.source.line)).toEqual([2, 7]);
+    expect(stats).toEqual({ file: 'ledger.tsv', rows: 2, skipped: 3 });
+    expect(diagnostics).toEqual([
+      { file: 'ledger.tsv', line: 3, message: 'Quantity is not an integer: "1.5"; row skipped' },
+      { file: 'ledger.tsv', line: 5, message: 'Date is not a possible date: "02/30/2026"; row skipped' },
+      { file: 'ledger.tsv', line: 6, message: 'expected 15 fields, found 4; row skipped' },
+    ]);
+  });
+
+  it('reads gzipped files, Windows line ends and a byte-order mark', async () => {
+    const content = `\uFEFF${LEDGER_HEADER}\r\n${ledgerLine('10/05/2026', '-1')}\r\n\r\n${ledgerLine('10/06/2026', '-3')}\r\n`;
+    const { rows, diagnostics } = await read('ledger.tsv.gz', gzipSync(content), ledgerFormat());
+    expect(diagnostics).toEqual([]);
+    expect(rows.map((r) => [r.source.line, r.quantity, r.country])).toEqual([
+      [2, -1, 'US'],
+      [4, -3, 'US'],
+    ]);
+  });
+
+  it('reports a header that lacks a required column and reads nothing from that file', async () => {
+    const { rows, stats, diagnostics } = await read('ledger.tsv', 'Date\tFNSKU\n10/05/2026\tX001\n', ledgerFormat());
+    expect(rows).toEqual([]);
+    expect(stats.unusable).toBe('missing columns MSKU, Event Type, Quantity, Reason');
+    expect(diagnostics).toHaveLength(1);
+  });
+
+  it('reads costs.csv with quoted fields and refuses amounts that are not plain numbers', async () => {
+    const content = 'SKU,Unit Cost,Currency\n"MSKU, big",12.40,usd\nMSKU-2,"1,234.00",USD\nMSKU-3,7,XYZ\n';
+    const { rows, diagnostics } = await read('costs.csv', content, costsFormat());
+    expect(rows).toMatchObject([{ sku: 'MSKU, big', unitCost: { minor: 1240, currency: 'USD' } }]);
+    expect(diagnostics.map((d) => [d.line, d.message])).toEqual([
+      [3, 'unit_cost is not a number: "1,234.00"; row skipped'],
+      [4, 'currency is not a currency code: "XYZ"; row skipped'],
+    ]);
+  });
+});
