@@ -44,8 +44,10 @@ declare module 'fastify' {
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Fastify's own logger type, so route types do not depend on pino's version.
+  const loggerInstance: FastifyBaseLogger = deps.logger;
   const app: FastifyInstance = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance,
     bodyLimit: 1024 * 1024,
     // Request ids for correlating logs; never derived from caller input.
     requestIdHeader: false,

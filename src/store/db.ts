@@ -34,8 +34,9 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.m
 
 /** Rows of a raw query, the same on both engines. */
 export async function rows<T>(q: Queryable, query: SQL): Promise<T[]> {
-  const result = (await q.execute(query)) as unknown as { rows: T[] };
-  return result.rows;
+  // Both drivers answer with `{ rows }`; drizzle's type for it differs per driver.
+  const result: unknown = await q.execute(query);
+  return (result as { rows: T[] }).rows;
 }
 
 /** PostgreSQL at `url`; else PGlite in `dataDir`; else PGlite in memory (tests). */

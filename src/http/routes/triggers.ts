@@ -35,7 +35,7 @@ export function triggerRoutes(app: FastifyInstance, deps: TriggerRouteDeps): voi
     }
     const body = parsed.data as Record<string, unknown> & { user_id: string };
     const hash = requestHash(phase, body);
-    const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+    const str = (k: string) => (typeof body[k] === 'string' ? (body[k]) : undefined);
     try {
       const a = await deps.engine.accept({
         phase,
