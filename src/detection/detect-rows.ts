@@ -37,16 +37,21 @@ export function toDay(asOf: Day | string): Day {
   return day;
 }
 
+/** A detection under way: rows are pushed in, source by source in SOURCE_ORDER, then `finish`. */
+export interface DetectionRun {
+  /** The function to call with each row of `source` (a no-op when no rule reads it). */
+  accept(source: SourceName): (row: unknown) => void;
+  finish(): RowsDetection;
+}
+
 /**
- * Rows → claims. Reads each given source once, in SOURCE_ORDER, feeding every row to the rules
- * that use it; a rule whose sources are missing is not run (and is listed in `notLookedFor`).
- * Pure apart from consuming the iterables: the service feeds it rows from its database.
+ * Starts the rules whose sources are `present`. Push-based, so that a file reader can hand rows
+ * over without an async step per row; `detectFromRows` is the pull-based form of the same.
  */
-export async function detectFromRows(sources: RowSources, options: DetectRowsOptions): Promise<RowsDetection> {
+export function startDetection(present: ReadonlySet<SourceName>, options: DetectRowsOptions): DetectionRun {
   const asOf = toDay(options.asOf);
   const config = resolveDetectionConfig(options.config ?? {});
   const diagnose = options.onDiagnostic ?? (() => {});
-  const present = new Set(SOURCE_ORDER.filter((name) => sources[name] !== undefined));
   const wanted = options.types ? RULES.filter((r) => options.types?.includes(r.type)) : RULES;
 
   const notLookedFor: NotLookedFor[] = [];
@@ -60,29 +65,40 @@ export async function detectFromRows(sources: RowSources, options: DetectRowsOpt
   const books: Books = { catalog: new Catalog(), costs: new CostBook(), salePrices: new SalePriceBook() };
   const runs = runnable.map((rule) => rule.start({ asOf, config, diagnose }));
   const sinks: RowSink[] = [books.catalog, books.costs, books.salePrices, ...runs];
+  return {
+    accept: (source) => fanOut(sinks, source),
+    finish: () => ({ claims: runs.flatMap((run) => run.finish(books)).sort(compareClaims), notLookedFor }),
+  };
+}
 
+/**
+ * Rows → claims. Reads each given source once, in SOURCE_ORDER, feeding every row to the rules
+ * that use it; a rule whose sources are missing is not run (and is listed in `notLookedFor`).
+ * Pure apart from consuming the iterables: the service feeds it rows from its database.
+ */
+export async function detectFromRows(sources: RowSources, options: DetectRowsOptions): Promise<RowsDetection> {
+  const present = new Set(SOURCE_ORDER.filter((name) => sources[name] !== undefined));
+  const run = startDetection(present, options);
   for (const name of SOURCE_ORDER) {
     const rows = sources[name];
     if (rows === undefined) continue;
-    const handlers = handlersFor(sinks, name);
-    if (handlers.length === 0) {
-      // Nobody needs it, but a stream given is a stream read, so readers still report bad rows.
-      for await (const _ of rows) void _;
-      continue;
-    }
-    for await (const row of rows) for (const handle of handlers) handle(row);
+    const accept = run.accept(name);
+    for await (const row of rows) accept(row);
   }
-
-  const claims = runs.flatMap((run) => run.finish(books)).sort(compareClaims);
-  return { claims, notLookedFor };
+  return run.finish();
 }
 
-function handlersFor(sinks: readonly RowSink[], name: SourceName): ((row: unknown) => void)[] {
-  const out: ((row: unknown) => void)[] = [];
+function fanOut(sinks: readonly RowSink[], name: SourceName): (row: unknown) => void {
+  const handlers: ((row: unknown) => void)[] = [];
   for (const sink of sinks) {
     // The mapped type ties each source to its row type; TypeScript cannot follow that through `name`.
     const handler = sink[name] as ((row: unknown) => void) | undefined;
-    if (handler) out.push(handler);
+    if (handler) handlers.push(handler);
   }
-  return out;
+  const [only] = handlers;
+  if (handlers.length === 0) return () => {};
+  if (handlers.length === 1 && only) return only;
+  return (row) => {
+    for (const handle of handlers) handle(row);
+  };
 }

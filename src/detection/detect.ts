@@ -1,4 +1,4 @@
-import { detectFromRows, toDay, type DetectRowsOptions } from './detect-rows.js';
+import { startDetection, toDay, type DetectRowsOptions } from './detect-rows.js';
 import { formatDay } from './days.js';
 import { costsFormat } from './read/costs.js';
 import { customerReturnsFormat } from './read/customer-returns.js';
@@ -7,14 +7,15 @@ import { feePreviewFormat } from './read/fee-preview.js';
 import { FINANCIAL_LISTS, financialEventReader } from './read/financial-events.js';
 import { findInputFiles, InputFolderError, SOURCE_FILES } from './read/folder.js';
 import { INBOUND_LISTS, inboundRecord } from './read/inbound.js';
-import { readJsonRows } from './read/json-file.js';
+import { readJson } from './read/json-file.js';
+import { InputFileError } from './read/errors.js';
 import { ledgerFormat } from './read/ledger.js';
 import type { InputFile } from './read/lines.js';
 import { probeJson, probeTable } from './read/probe.js';
 import { reimbursementsFormat } from './read/reimbursements.js';
 import { removalsFormat } from './read/removals.js';
 import { readTable, type FileStats, type ReadHooks, type TableFormat } from './read/table.js';
-import type { RowSources, SourceName } from './rows.js';
+import { SOURCE_ORDER, type SourceName } from './rows.js';
 import { summarize, type DetectionSummary } from './summary.js';
 import type { Claim, Diagnostic } from './types.js';
 
@@ -35,18 +36,7 @@ export interface DetectionResult {
   readonly summary: DetectionSummary;
 }
 
-/** A file that broke halfway (truncated gzip or JSON, read error): its claims cannot be trusted. */
-export class InputFileError extends Error {
-  override readonly name = 'InputFileError';
-  constructor(
-    readonly file: string,
-    cause: unknown,
-  ) {
-    super(`${file}: ${(cause as Error).message ?? String(cause)}`, { cause });
-  }
-}
-
-export { InputFolderError };
+export { InputFileError, InputFolderError };
 
 // Readers for the tables; built per run because day parsers keep a small cache.
 const TABLES: Readonly<Record<Exclude<SourceName, 'inbound' | 'financialEvents'>, () => TableFormat<string, unknown>>> = {
@@ -73,31 +63,41 @@ export async function detect(dir: string, options: DetectOptions): Promise<Detec
   };
   const found = await findInputFiles(dir, onDiagnostic);
   const files: FileStats[] = [];
-  const sources: Record<string, AsyncIterable<unknown>> = {};
+  const readers = new Map<SourceName, { file: InputFile; stats: FileStats; read: (hooks: ReadHooks, onRow: (row: unknown) => void) => Promise<void> }>();
 
-  for (const [source, file] of Object.entries(found) as [SourceName, InputFile][]) {
+  for (const source of SOURCE_ORDER) {
+    const file = found[source];
+    if (!file) continue;
     const stats: FileStats = { file: file.name, rows: 0, skipped: 0 };
     files.push(stats);
-    const tableFormat = source === 'inbound' || source === 'financialEvents' ? undefined : TABLES[source]();
-    stats.unusable = tableFormat ? await probeTable(file, tableFormat.delimiter, tableFormat.columns) : await probeJson(file);
+    const format = source === 'inbound' || source === 'financialEvents' ? undefined : TABLES[source]();
+    // Checked before any rule starts: a file dropped halfway would leave the rules half the facts.
+    stats.unusable = format ? await probeTable(file, format.delimiter, format.columns) : await probeJson(file);
     if (stats.unusable) {
       onDiagnostic({ file: file.name, line: 0, message: `${stats.unusable}; file not used` });
       continue;
     }
-    const hooks = readHooks(file, stats, onDiagnostic, options.onProgress);
-    const rows = tableFormat
-      ? readTable(file, tableFormat, hooks)
-      : source === 'inbound'
-        ? readJsonRows(file, INBOUND_LISTS, inboundRecord, hooks)
-        : readJsonRows(file, FINANCIAL_LISTS, financialEventReader(), hooks);
-    sources[source] = failingAs(file.name, rows);
+    readers.set(source, {
+      file,
+      stats,
+      read: (hooks, onRow) => {
+        if (format) return readTable(file, format, hooks, onRow);
+        if (source === 'inbound') return readJson(file, INBOUND_LISTS, inboundRecord, hooks, onRow);
+        return readJson(file, FINANCIAL_LISTS, financialEventReader(), hooks, onRow);
+      },
+    });
   }
-  if (Object.keys(sources).length === 0) {
+  if (readers.size === 0) {
     const expected = Object.values(SOURCE_FILES).join(', ');
     throw new InputFolderError(`no readable input file in ${dir} (looked for ${expected}, each possibly .gz)`);
   }
 
-  const result = await detectFromRows(sources as RowSources, { ...options, asOf, onDiagnostic });
+  const run = startDetection(new Set(readers.keys()), { ...options, asOf, onDiagnostic });
+  // Map order is SOURCE_ORDER: the rules rely on it to keep only what they need of the big files.
+  for (const [source, { file, stats, read }] of readers) {
+    await read(readHooks(file, stats, onDiagnostic, options.onProgress), run.accept(source));
+  }
+  const result = run.finish();
   const summary = summarize({ asOf: formatDay(asOf), claims: result.claims, files, notLookedFor: result.notLookedFor, diagnostics });
   return { claims: result.claims, summary };
 }
@@ -113,12 +113,4 @@ function readHooks(file: InputFile, stats: FileStats, onDiagnostic: (d: Diagnost
       onProgress({ file: file.name, rows: stats.rows + stats.skipped, bytesRead, totalBytes: file.size });
     },
   };
-}
-
-async function* failingAs<T>(file: string, rows: AsyncIterable<T>): AsyncGenerator<T> {
-  try {
-    yield* rows;
-  } catch (err) {
-    throw new InputFileError(file, err);
-  }
 }

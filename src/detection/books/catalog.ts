@@ -1,4 +1,9 @@
-import type { CustomerReturnRow, FinancialEvent, FeePreviewRow, InboundRecord, LedgerRow, ReimbursementRow, RemovalRow } from '../rows.js';
+import type { CustomerReturnRow, FeePreviewRow, FinancialEvent, InboundRecord, LedgerRow, ReimbursementRow, RemovalRow } from '../rows.js';
+
+interface Entry {
+  fnsku: string | undefined;
+  asin: string | undefined;
+}
 
 /**
  * Which FNSKU and ASIN go with a SKU, learnt from every row that names them together, so that a
@@ -6,25 +11,28 @@ import type { CustomerReturnRow, FinancialEvent, FeePreviewRow, InboundRecord, L
  * Its size is the seller's catalogue, not the files'.
  */
 export class Catalog {
-  private readonly fnskuBySku = new Map<string, string>();
+  private readonly bySku = new Map<string, Entry>();
   private readonly asinByFnsku = new Map<string, string>();
-  private readonly asinBySku = new Map<string, string>();
 
   note(sku: string | undefined, fnsku: string | undefined, asin: string | undefined): void {
-    // The first pairing seen wins; checking before setting keeps the ledger's hot loop cheap.
-    if (sku && fnsku && !this.fnskuBySku.has(sku)) this.fnskuBySku.set(sku, fnsku);
-    if (asin) {
-      if (fnsku && !this.asinByFnsku.has(fnsku)) this.asinByFnsku.set(fnsku, asin);
-      if (sku && !this.asinBySku.has(sku)) this.asinBySku.set(sku, asin);
+    if (!sku) return;
+    // One lookup for the common case, a SKU already complete: this runs for every ledger row.
+    const entry = this.bySku.get(sku);
+    if (entry && entry.fnsku !== undefined && (entry.asin !== undefined || asin === undefined)) return;
+    if (!entry) this.bySku.set(sku, { fnsku, asin });
+    else {
+      entry.fnsku ??= fnsku;
+      entry.asin ??= asin;
     }
+    if (fnsku && asin && !this.asinByFnsku.has(fnsku)) this.asinByFnsku.set(fnsku, asin);
   }
 
   fnskuOf(sku: string): string | undefined {
-    return this.fnskuBySku.get(sku);
+    return this.bySku.get(sku)?.fnsku;
   }
 
   asinOf(fnsku: string | undefined, sku: string): string | undefined {
-    return (fnsku === undefined ? undefined : this.asinByFnsku.get(fnsku)) ?? this.asinBySku.get(sku);
+    return (fnsku === undefined ? undefined : this.asinByFnsku.get(fnsku)) ?? this.bySku.get(sku)?.asin;
   }
 
   readonly ledger = (r: LedgerRow): void => this.note(r.sku, r.fnsku, r.asin);

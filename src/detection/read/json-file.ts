@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import type { Diagnostic, SourceRef } from '../types.js';
+import type { SourceRef } from '../types.js';
+import { InputFileError } from './errors.js';
 import { RowError } from './fields.js';
 import { streamJsonLists } from './json-stream.js';
 import type { InputFile } from './lines.js';
@@ -23,33 +24,42 @@ async function* textChunks(file: InputFile, onBytes?: (n: number) => void): Asyn
 }
 
 /**
- * Streams the elements of a JSON file's wanted lists as rows: `toRow` builds one from an element
- * (throwing RowError for an element it cannot read, which is reported with its line and skipped).
+ * Streams the elements of a JSON file's wanted lists into `onRow`, each built by `toRow` (which
+ * throws RowError for an element it cannot read: reported with its line and skipped). A file
+ * that breaks halfway throws InputFileError; an error from `onRow` is rethrown as it is.
  */
-export async function* readJsonRows<R>(
+export async function readJson<R>(
   file: InputFile,
   lists: Readonly<Record<string, readonly string[]>>,
-  toRow: (list: string, value: unknown, source: SourceRef) => R | undefined,
+  toRow: (list: string, value: unknown, source: SourceRef) => R,
   hooks: ReadHooks,
-): AsyncGenerator<R> {
+  onRow: (row: R) => void,
+): Promise<void> {
   const { stats, onDiagnostic } = hooks;
   const report = (line: number, message: string): void => {
     stats.skipped++;
-    onDiagnostic({ file: file.name, line, message: `${message}; skipped` } satisfies Diagnostic);
+    onDiagnostic({ file: file.name, line, message: `${message}; skipped` });
   };
-  for await (const batch of streamJsonLists(textChunks(file, hooks.onBytes), lists, report)) {
-    for (const item of batch) {
-      let row: R | undefined;
-      try {
-        row = toRow(item.list, item.value, { file: file.name, line: item.line });
-      } catch (err) {
-        if (!(err instanceof RowError)) throw err;
-        report(item.line, err.message);
-        continue;
+  let consumerFailure: { error: unknown } | undefined;
+  try {
+    outer: for await (const batch of streamJsonLists(textChunks(file, hooks.onBytes), lists, report)) {
+      for (const item of batch) {
+        try {
+          const row = toRow(item.list, item.value, { file: file.name, line: item.line });
+          stats.rows++;
+          onRow(row);
+        } catch (error) {
+          if (error instanceof RowError) {
+            report(item.line, error.message);
+            continue;
+          }
+          consumerFailure = { error };
+          break outer;
+        }
       }
-      if (row === undefined) continue;
-      stats.rows++;
-      yield row;
     }
+  } catch (err) {
+    throw new InputFileError(file.name, err);
   }
+  if (consumerFailure) throw consumerFailure.error;
 }

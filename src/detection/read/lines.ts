@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { createInterface, type Interface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 
 /** An input file found in the folder. */
@@ -12,25 +12,32 @@ export interface InputFile {
   readonly size: number;
 }
 
+export interface OpenLines {
+  /** The file's lines, decompressed when it is gzipped; iterate once. Read errors are thrown from the loop. */
+  readonly lines: Interface;
+  readonly close: () => void;
+}
+
 /**
- * The file's lines, decompressed when it is gzipped, one at a time: never the whole file in
- * memory. `onBytes` reports bytes read from disk. A read or gunzip error is thrown from the loop.
+ * Opens a file as a stream of lines: never the whole file in memory. `onBytes` reports bytes read
+ * from disk. The caller iterates `lines` directly (no generator in between: on a ledger of
+ * millions of rows each extra async layer costs a visible share of the time) and must close.
  */
-export async function* readLines(file: InputFile, onBytes?: (bytes: number) => void): AsyncGenerator<string> {
+export function openLines(file: InputFile, onBytes?: (bytes: number) => void): OpenLines {
   const raw = createReadStream(file.path, { highWaterMark: 1 << 18 });
   if (onBytes) raw.on('data', (chunk) => onBytes(chunk.length));
   const gunzip = file.gzip ? createGunzip() : undefined;
   // pipe() does not forward errors: without this a failed read would leave gunzip waiting for ever.
   if (gunzip) raw.on('error', (err) => gunzip.destroy(err));
-  const input = gunzip ? raw.pipe(gunzip) : raw;
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  try {
-    for await (const line of lines) yield line;
-  } finally {
-    lines.close();
-    raw.destroy();
-    gunzip?.destroy();
-  }
+  const lines = createInterface({ input: gunzip ? raw.pipe(gunzip) : raw, crlfDelay: Infinity });
+  return {
+    lines,
+    close: () => {
+      lines.close();
+      raw.destroy();
+      gunzip?.destroy();
+    },
+  };
 }
 
 /** Splits one CSV line, honouring double quotes ("a,b" and "" inside quotes). */

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { matchHeader, type Columns } from './columns.js';
-import { readLines, splitCsv, type InputFile } from './lines.js';
+import { openLines, splitCsv, type InputFile } from './lines.js';
+import { describeMissing } from './table.js';
 
 /**
  * Checks, before any rule starts, that a table file has a header with the columns detection
@@ -10,17 +11,20 @@ import { readLines, splitCsv, type InputFile } from './lines.js';
  * Returns the reason the file cannot be used, or undefined when it can.
  */
 export async function probeTable(file: InputFile, delimiter: '\t' | ',', columns: Columns<string>): Promise<string | undefined> {
+  const { lines, close } = openLines(file);
   try {
-    for await (const line of readLines(file)) {
+    for await (const line of lines) {
       if (line.trim() === '') continue;
       const header = delimiter === ',' ? splitCsv(line) : line.split('\t');
       if (header[0]) header[0] = header[0].replace(/^\uFEFF/, '');
       const match = matchHeader(header, columns);
-      return match.ok ? undefined : `missing column${match.missing.length > 1 ? 's' : ''} ${match.missing.join(', ')}`;
+      return match.ok ? undefined : describeMissing(match.missing);
     }
     return 'the file is empty (no header row)';
   } catch (err) {
     return `cannot be read: ${(err as Error).message}`;
+  } finally {
+    close();
   }
 }
 

@@ -1,7 +1,8 @@
 import type { Diagnostic, SourceRef } from '../types.js';
 import { matchHeader, type ColumnIndex, type Columns } from './columns.js';
+import { InputFileError } from './errors.js';
 import { RowError } from './fields.js';
-import { readLines, splitCsv, type InputFile } from './lines.js';
+import { openLines, splitCsv, type InputFile } from './lines.js';
 
 /** How to read one kind of delimited file. */
 export interface TableFormat<F extends string, R> {
@@ -26,51 +27,71 @@ export interface ReadHooks {
   readonly onBytes?: (bytes: number) => void;
 }
 
+/** "missing column X" / "missing columns X, Y". */
+export function describeMissing(missing: readonly string[]): string {
+  return `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`;
+}
+
 /**
- * Streams a delimited file's rows. Headers are matched leniently; a row with the wrong number of
- * fields or an unreadable value is reported with its line and skipped; blank lines are ignored.
+ * Streams a delimited file's rows into `onRow`. Headers are matched leniently; a row with the
+ * wrong number of fields or an unreadable value is reported with its line and skipped; blank
+ * lines are ignored. A file that fails halfway throws InputFileError; an error thrown by
+ * `onRow` is rethrown as it is, never mistaken for bad input.
  */
-export async function* readTable<F extends string, R>(file: InputFile, format: TableFormat<F, R>, hooks: ReadHooks): AsyncGenerator<R> {
+export async function readTable<F extends string, R>(file: InputFile, format: TableFormat<F, R>, hooks: ReadHooks, onRow: (row: R) => void): Promise<void> {
   const { stats, onDiagnostic } = hooks;
   const split = format.delimiter === ',' ? splitCsv : (line: string) => line.split('\t');
   let index: ColumnIndex<F> | undefined;
   let width = 0;
   let lineNo = 0;
-  for await (const line of readLines(file, hooks.onBytes)) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    const fields = split(line);
-    if (index === undefined) {
-      if (lineNo === 1 && fields[0]) fields[0] = fields[0].replace(/^\uFEFF/, ''); // Excel's byte-order mark
-      const match = matchHeader(fields, format.columns);
-      if (!match.ok) {
-        stats.unusable = `missing column${match.missing.length > 1 ? 's' : ''} ${match.missing.join(', ')}`;
-        onDiagnostic({ file: file.name, line: lineNo, message: `header: ${stats.unusable}; file not used` });
-        return;
+  let consumerFailure: { error: unknown } | undefined;
+  const { lines, close } = openLines(file, hooks.onBytes);
+  try {
+    for await (const line of lines) {
+      lineNo++;
+      // Blank lines are skipped; trim() only when the line could be blank, it copies the string.
+      if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) continue;
+      const fields = split(line);
+      if (index === undefined) {
+        if (fields[0]) fields[0] = fields[0].replace(/^\uFEFF/, ''); // Excel's byte-order mark
+        const match = matchHeader(fields, format.columns);
+        if (!match.ok) {
+          stats.unusable = describeMissing(match.missing);
+          onDiagnostic({ file: file.name, line: lineNo, message: `${stats.unusable}; file not used` });
+          return;
+        }
+        index = match.index;
+        width = fields.length;
+        continue;
       }
-      index = match.index;
-      width = fields.length;
-      continue;
+      if (fields.length !== width) {
+        stats.skipped++;
+        onDiagnostic({ file: file.name, line: lineNo, message: `expected ${width} fields, found ${fields.length}; row skipped` });
+        continue;
+      }
+      try {
+        const row = format.parse(fields, index, { file: file.name, line: lineNo });
+        stats.rows++;
+        onRow(row);
+      } catch (error) {
+        if (error instanceof RowError) {
+          stats.skipped++;
+          onDiagnostic({ file: file.name, line: lineNo, message: `${error.message}; row skipped` });
+          continue;
+        }
+        // A bug in a parser or a rule, not bad input: stop and let it surface as it is.
+        consumerFailure = { error };
+        break;
+      }
     }
-    if (fields.length !== width) {
-      stats.skipped++;
-      onDiagnostic({ file: file.name, line: lineNo, message: `expected ${width} fields, found ${fields.length}; row skipped` });
-      continue;
-    }
-    let row: R;
-    try {
-      row = format.parse(fields, index, { file: file.name, line: lineNo });
-    } catch (err) {
-      if (!(err instanceof RowError)) throw err;
-      stats.skipped++;
-      onDiagnostic({ file: file.name, line: lineNo, message: `${err.message}; row skipped` });
-      continue;
-    }
-    stats.rows++;
-    yield row;
+  } catch (err) {
+    throw new InputFileError(file.name, err);
+  } finally {
+    close();
   }
+  if (consumerFailure) throw consumerFailure.error;
   if (index === undefined) {
-    stats.unusable = 'no header row';
-    onDiagnostic({ file: file.name, line: 0, message: 'the file is empty (no header row); file not used' });
+    stats.unusable = 'the file is empty (no header row)';
+    onDiagnostic({ file: file.name, line: 0, message: `${stats.unusable}; file not used` });
   }
 }

@@ -16,7 +16,8 @@ export interface FnskuEvents {
 
 /** The ledger's inventory adjustments ("Adjustments"; the API spells it the same, any case). */
 export function isAdjustment(row: LedgerRow): boolean {
-  return row.eventType.toLowerCase().startsWith('adjustment');
+  const e = row.eventType;
+  return e === 'Adjustments' || ((e.length === 10 || e.length === 11) && e.toLowerCase().startsWith('adjustment'));
 }
 
 /** Ledger events grouped by FNSKU: the lost, found or damaged units of each. */

@@ -55,7 +55,7 @@ export const inboundShortage: Rule = {
       financialEvents: reimbursed.financialEvents,
       ledger(row) {
         // Inbound data comes first (SOURCE_ORDER): keep only receipts of shipments we know.
-        if (row.day > ctx.asOf || row.eventType.toLowerCase() !== 'receipts' || !statuses.has(row.referenceId)) return;
+        if (row.day > ctx.asOf || !statuses.has(row.referenceId) || row.eventType.toLowerCase() !== 'receipts') return;
         let r = receipts.get(row.referenceId);
         if (!r) receipts.set(row.referenceId, (r = { lastDay: row.day, lastSources: [], country: row.country, bySku: new Map() }));
         if (row.day > r.lastDay) {

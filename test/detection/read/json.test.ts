@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Diagnostic, FinancialEvent, InboundRecord } from '../../../src/detection/index.js';
 import { FINANCIAL_LISTS, financialEventReader } from '../../../src/detection/read/financial-events.js';
 import { INBOUND_LISTS, inboundRecord } from '../../../src/detection/read/inbound.js';
-import { readJsonRows } from '../../../src/detection/read/json-file.js';
+import { readJson } from '../../../src/detection/read/json-file.js';
 import { JsonStructureError, streamJsonLists } from '../../../src/detection/read/json-stream.js';
 import type { FileStats } from '../../../src/detection/read/table.js';
 import { removeTempDirs, tempDir } from '../support/files.js';
@@ -55,7 +55,7 @@ async function readFile<R>(name: string, text: string, lists: Readonly<Record<st
   const stats: FileStats = { file: name, rows: 0, skipped: 0 };
   const diagnostics: Diagnostic[] = [];
   const rows: R[] = [];
-  for await (const r of readJsonRows({ name, path, gzip: false, size: text.length }, lists, toRow, { stats, onDiagnostic: (d) => diagnostics.push(d) })) rows.push(r);
+  await readJson({ name, path, gzip: false, size: text.length }, lists, toRow, { stats, onDiagnostic: (d) => diagnostics.push(d) }, (r) => rows.push(r));
   return { rows, diagnostics, stats };
 }
 

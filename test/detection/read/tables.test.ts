@@ -20,7 +20,7 @@ async function read<R>(name: string, content: string | Buffer, format: TableForm
   const stats: FileStats = { file: name, rows: 0, skipped: 0 };
   const diagnostics: Diagnostic[] = [];
   const rows: R[] = [];
-  for await (const row of readTable(file, format, { stats, onDiagnostic: (d) => diagnostics.push(d) })) rows.push(row);
+  await readTable(file, format, { stats, onDiagnostic: (d) => diagnostics.push(d) }, (row) => rows.push(row));
   return { rows, stats, diagnostics };
 }
 

@@ -1,0 +1,90 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runDetectCommand } from '../../src/cli/detect.js';
+import { removeTempDirs, SELLER_A, tempDir } from './support/files.js';
+
+afterEach(removeTempDirs);
+
+function capture(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+async function clario(argv: string[], isTTY = false) {
+  const out = capture();
+  const err = capture();
+  const code = await runDetectCommand(argv, { stdout: out.stream, stderr: err.stream, isTTY });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+describe('clario detect', () => {
+  it('prints one JSON claim per line on stdout, and diagnostics and the summary on stderr', async () => {
+    const { code, stdout, stderr } = await clario([SELLER_A, '--as-of', '2026-11-22']);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(10);
+    const first = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    expect(Object.keys(first)).toEqual(['type', 'status', 'sku', 'fnsku', 'asin', 'quantity', 'amount', 'deadline', 'key', 'sources']);
+    expect(first).toMatchObject({ type: 'refund_not_returned', deadline: '2026-11-29' });
+    expect(stderr).toContain('GET_LEDGER_DETAIL_VIEW_DATA.tsv:10: Quantity is not an integer: "two"; row skipped');
+    expect(stderr).toContain('GET_LEDGER_DETAIL_VIEW_DATA.tsv: 9 rows read, 3 skipped');
+    expect(stderr).toContain('lost_warehouse: 2 (1 eligible, 1 pending, 0 expired), 44.80 USD');
+    expect(stderr).toContain('total: 10 claims (8 eligible, 2 pending, 0 expired), 195.28 USD; eligible now 160.28 USD');
+    expect(stderr).not.toContain('\r');
+  });
+
+  it('prints a readable table with --format table', async () => {
+    const { code, stdout } = await clario([SELLER_A, '--as-of=2026-11-22', '--format', 'table']);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^DEADLINE\s+STATUS\s+TYPE\s+SKU\s+QTY\s+AMOUNT\s+KEY$/);
+    expect(lines[1]).toMatch(/^2026-11-29\s+eligible\s+refund_not_returned\s+MSKU-A\s+1\s+24\.99 USD\s+order_id=111-0000004 sku=MSKU-A$/);
+    expect(stdout).toContain('20.00 USD (est.)');
+    expect(lines).toHaveLength(11);
+  });
+
+  it('draws a progress line on stderr only on a terminal', async () => {
+    const tty = await clario([SELLER_A, '--as-of', '2026-11-22'], true);
+    expect(tty.code).toBe(0);
+    expect(tty.stderr).toContain('\r\u001b[K[');
+    expect(tty.stderr).toMatch(/\[[#.]{20}\]\s+\d+%\s+\S+\s+[\d,]+ rows/);
+    const piped = await clario([SELLER_A, '--as-of', '2026-11-22'], false);
+    expect(piped.stdout).toBe(tty.stdout);
+  });
+
+  it('exits 2 with a clear message for a missing folder', async () => {
+    const { code, stdout, stderr } = await clario([join(tempDir(), 'missing'), '--as-of', '2026-11-22']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^clario detect: cannot read the folder .*missing: ENOENT/);
+  });
+
+  it('exits 2 when the folder holds no readable report', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'GET_FBA_REIMBURSEMENTS_DATA.tsv'), 'not\ta\treimbursements\theader\n');
+    const { code, stderr } = await clario([dir, '--as-of', '2026-11-22']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('GET_FBA_REIMBURSEMENTS_DATA.tsv: missing columns');
+    expect(stderr).toContain(`clario detect: no readable input file in ${dir}`);
+  });
+
+  it('exits 2 for a bad or missing --as-of, a bad --format or no folder', async () => {
+    for (const argv of [[SELLER_A, '--as-of', '2026-02-30'], [SELLER_A, '--as-of', '11/22/2026'], [SELLER_A], [SELLER_A, '--as-of'], [SELLER_A, '--as-of', '2026-11-22', '--format', 'csv'], ['--as-of', '2026-11-22'], [SELLER_A, '--as-of', '2026-11-22', '--verbose']]) {
+      const { code, stdout, stderr } = await clario(argv);
+      expect(code, argv.join(' ')).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^clario detect: .+\n\nusage: clario detect DIR --as-of YYYY-MM-DD/);
+    }
+    expect((await clario([SELLER_A, '--as-of', '2026-02-30'])).stderr).toContain('--as-of must be a real date written YYYY-MM-DD, got "2026-02-30"');
+  });
+
+  it('prints its usage with --help and exits 0', async () => {
+    const { code, stdout } = await clario(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: clario detect/);
+  });
+});
