@@ -15,6 +15,7 @@ import { createPostgresQueue } from './queue/postgres-queue.js';
 import { createLocalBus, createRedisBus, type MessageBus } from './realtime/bus.js';
 import { createHub } from './realtime/hub.js';
 import { openDatabase, type Database } from './store/db.js';
+import { workflowHealth } from './store/status.js';
 import { unavailableCapabilities, type Capabilities } from './workflow/capabilities.js';
 import { createEngine, type Engine } from './workflow/engine.js';
 import { createPhaseHandlers } from './workflow/phases/index.js';
@@ -76,6 +77,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
       : createLocalBus();
   const metrics = createMetrics();
   metrics.watchQueue(queue);
+  metrics.watchWorkflow(() => workflowHealth(database.db));
   const engine = createEngine({
     database,
     queue,

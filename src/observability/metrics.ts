@@ -8,6 +8,14 @@ export interface Metrics extends WorkflowObserver {
   readonly registry: Registry;
   watchQueue(queue: JobQueue): void;
   watchClients(count: () => number): void;
+  watchWorkflow(health: () => Promise<WorkflowHealth>): void;
+}
+
+export interface WorkflowHealth {
+  readonly failed: number;
+  readonly running: number;
+  readonly pending: number;
+  readonly oldestRunningSeconds: number;
 }
 
 export function createMetrics(): Metrics {
@@ -28,6 +36,32 @@ export function createMetrics(): Metrics {
   });
   let queue: JobQueue | undefined;
   let clients: (() => number) | undefined;
+  let health: (() => Promise<WorkflowHealth>) | undefined;
+  // One database read per scrape feeds both workflow gauges.
+  let latest: Promise<WorkflowHealth | undefined> | undefined;
+  const readHealth = () => (latest ??= (health?.() ?? Promise.resolve(undefined)).finally(() => setImmediate(() => (latest = undefined))));
+  new Gauge({
+    name: 'clario_phase_events',
+    help: 'Phase events by status; failed ones are parked (dead letters) until replayed',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const h = await readHealth();
+      if (!h) return;
+      this.set({ status: 'failed' }, h.failed);
+      this.set({ status: 'running' }, h.running);
+      this.set({ status: 'pending' }, h.pending);
+    },
+  });
+  new Gauge({
+    name: 'clario_phase_oldest_running_seconds',
+    help: 'How long the longest-running phase attempt has been running',
+    registers: [registry],
+    async collect() {
+      const h = await readHealth();
+      this.set(h?.oldestRunningSeconds ?? 0);
+    },
+  });
   new Gauge({
     name: 'clario_queue_jobs',
     help: 'Phase events in the queue, by state',
@@ -61,6 +95,9 @@ export function createMetrics(): Metrics {
     },
     watchClients(count) {
       clients = count;
+    },
+    watchWorkflow(read) {
+      health = read;
     },
   };
 }

@@ -54,3 +54,22 @@ export async function auditEntries(q: Queryable, f: AuditFilter): Promise<AuditR
     .orderBy(asc(phaseAudit.id))
     .limit(f.limit);
 }
+
+/** Workflow health for metrics: parked and running events, and how long the oldest has run. */
+export async function workflowHealth(q: Queryable) {
+  const [r] = await rows<{ failed: string | number; running: string | number; pending: string | number; oldest: string | number | null }>(
+    q,
+    sql`SELECT
+          count(*) FILTER (WHERE status = 'failed') AS failed,
+          count(*) FILTER (WHERE status = 'running') AS running,
+          count(*) FILTER (WHERE status = 'pending') AS pending,
+          extract(epoch FROM now() - min(updated_at) FILTER (WHERE status = 'running')) AS oldest
+        FROM phase_events WHERE status IN ('failed', 'running', 'pending')`,
+  );
+  return {
+    failed: Number(r?.failed ?? 0),
+    running: Number(r?.running ?? 0),
+    pending: Number(r?.pending ?? 0),
+    oldestRunningSeconds: r?.oldest === null || r?.oldest === undefined ? 0 : Number(r.oldest),
+  };
+}

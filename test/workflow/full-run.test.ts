@@ -1,4 +1,5 @@
 // A whole seller's workflow over HTTP and WebSocket, on real PostgreSQL, with each queue driver.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { testCapabilities } from '../support/capabilities.js';
@@ -114,6 +115,12 @@ for (const queue of ['postgres', 'bullmq'] as const) {
       expect(metrics.body).toMatch(/clario_phase_transitions_total\{phase="1",outcome="completed"\} \d+/);
       expect(metrics.body).toMatch(/clario_phase_duration_seconds_bucket/);
       expect(metrics.body).toMatch(/clario_queue_jobs\{state="waiting"\}/);
+      expect(metrics.body).toMatch(/clario_phase_events\{status="failed"\} \d+/);
+      // Every metric the shipped alert rules use exists.
+      const rules = readFileSync('ops/alerts.yml', 'utf8');
+      const used = new Set([...rules.matchAll(/\b(clario_[a-z_]+)/g)].map((m) => m[1]!.replace(/_bucket$/, '')));
+      expect(used.size).toBeGreaterThan(3);
+      for (const name of used) expect(metrics.body, name).toContain(`# TYPE ${name} `);
     });
   });
 }
