@@ -1,10 +1,6 @@
 // Configuration is parsed once, here, into a frozen typed object. Nothing else reads process.env.
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const unit = (def: number) => z.coerce.number().min(0).max(1).default(def);
 
@@ -33,7 +29,6 @@ const EnvSchema = z
     RATE_LIMIT_SELLER_PER_MINUTE: int(1_200, 1),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(60, 1),
     SELLER_TOKEN_TTL_SECONDS: int(7 * 24 * 3600, 60),
-    PRETTY_LOGS: bool.optional(),
   })
   .refine((e) => e.ROUTING_SMART_PROMPT <= e.ROUTING_AUTO_SUBMIT, {
     message: 'ROUTING_SMART_PROMPT must not exceed ROUTING_AUTO_SUBMIT',
@@ -57,7 +52,6 @@ export interface Config {
   readonly queue: { readonly driver: 'postgres' | 'bullmq'; readonly prefix: string };
   readonly secrets: { readonly serviceToken: string | undefined; readonly sessionSecret: string | undefined };
   readonly logLevel: string;
-  readonly prettyLogs: boolean;
   readonly worker: {
     readonly concurrency: number;
     readonly maxAttempts: number;
@@ -107,7 +101,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     secrets: { serviceToken: e.CLARIO_SERVICE_TOKEN, sessionSecret: e.CLARIO_SESSION_SECRET },
     logLevel: e.LOG_LEVEL,
-    prettyLogs: e.PRETTY_LOGS ?? false,
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       maxAttempts: e.WORKFLOW_MAX_ATTEMPTS,

@@ -17,7 +17,7 @@ export const REDACT = [
   '*.password',
 ];
 
-export function createLogger(level: string, pretty = false, destination?: NodeJS.WritableStream): Logger {
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino({
     level,
     redact: { paths: REDACT, censor: '[redacted]' },
@@ -32,7 +32,6 @@ export function createLogger(level: string, pretty = false, destination?: NodeJS
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       err: pino.stdSerializers.err,
     },
-    ...(pretty ? {} : {}),
   }, destination ?? process.stdout);
 }
 
