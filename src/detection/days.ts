@@ -50,7 +50,3 @@ export function parseIsoDay(text: string): Day | undefined {
 export function formatDay(day: Day): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
-
-export function addDays(day: Day, days: number): Day {
-  return day + days;
-}
