@@ -6,7 +6,7 @@ import { compareClaims } from './claims.js';
 import { parseIsoDay } from './days.js';
 import { SOURCE_ORDER, type RowSources, type SourceName } from './rows.js';
 import { RULES } from './rules/index.js';
-import type { Books, Need, Rule, RowSink } from './rules/rule.js';
+import type { Books, Need, RowOf, Rule, RowSink } from './rules/rule.js';
 import type { Claim, ClaimType, Day, Diagnostic } from './types.js';
 
 export interface DetectRowsOptions {
@@ -27,6 +27,8 @@ export interface NotLookedFor {
 export interface RowsDetection {
   /** Sorted: nearest deadline first, then type, then key. */
   readonly claims: readonly Claim[];
+  /** The claim types that were looked for (their sources were there). */
+  readonly lookedFor: readonly ClaimType[];
   readonly notLookedFor: readonly NotLookedFor[];
 }
 
@@ -40,7 +42,7 @@ export function toDay(asOf: Day | string): Day {
 /** A detection under way: rows are pushed in, source by source in SOURCE_ORDER, then `finish`. */
 export interface DetectionRun {
   /** The function to call with each row of `source` (a no-op when no rule reads it). */
-  accept(source: SourceName): (row: unknown) => void;
+  accept<K extends SourceName>(source: K): (row: RowOf<K>) => void;
   finish(): RowsDetection;
 }
 
@@ -67,7 +69,11 @@ export function startDetection(present: ReadonlySet<SourceName>, options: Detect
   const sinks: RowSink[] = [books.catalog, books.costs, books.salePrices, ...runs];
   return {
     accept: (source) => fanOut(sinks, source),
-    finish: () => ({ claims: runs.flatMap((run) => run.finish(books)).sort(compareClaims), notLookedFor }),
+    finish: () => ({
+      claims: runs.flatMap((run) => run.finish(books)).sort(compareClaims),
+      lookedFor: runnable.map((r) => r.type),
+      notLookedFor,
+    }),
   };
 }
 
@@ -82,7 +88,7 @@ export async function detectFromRows(sources: RowSources, options: DetectRowsOpt
   for (const name of SOURCE_ORDER) {
     const rows = sources[name];
     if (rows === undefined) continue;
-    const accept = run.accept(name);
+    const accept = run.accept(name) as (row: unknown) => void;
     for await (const row of rows) accept(row);
   }
   return run.finish();

@@ -95,10 +95,10 @@ export async function detect(dir: string, options: DetectOptions): Promise<Detec
   const run = startDetection(new Set(readers.keys()), { ...options, asOf, onDiagnostic });
   // Map order is SOURCE_ORDER: the rules rely on it to keep only what they need of the big files.
   for (const [source, { file, stats, read }] of readers) {
-    await read(readHooks(file, stats, onDiagnostic, options.onProgress), run.accept(source));
+    await read(readHooks(file, stats, onDiagnostic, options.onProgress), run.accept(source) as (row: unknown) => void);
   }
   const result = run.finish();
-  const summary = summarize({ asOf: formatDay(asOf), claims: result.claims, files, notLookedFor: result.notLookedFor, diagnostics });
+  const summary = summarize({ asOf: formatDay(asOf), files, diagnostics, ...result });
   return { claims: result.claims, summary };
 }
 

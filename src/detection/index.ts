@@ -4,7 +4,7 @@
  * - files → rows → claims: `detect` (the `clario detect` command).
  */
 export { detect, InputFileError, InputFolderError, type DetectOptions, type DetectProgress, type DetectionResult } from './detect.js';
-export { detectFromRows, toDay, type DetectRowsOptions, type NotLookedFor, type RowsDetection } from './detect-rows.js';
+export { detectFromRows, startDetection, toDay, type DetectionRun, type DetectRowsOptions, type NotLookedFor, type RowsDetection } from './detect-rows.js';
 export { DEFAULT_DETECTION_CONFIG, resolveDetectionConfig, type DetectionConfig, type DetectionConfigOverrides } from './config.js';
 export { claimIdentity, claimStatus, compareClaims } from './claims.js';
 export { formatDay, parseDay, parseIsoDay } from './days.js';
@@ -12,6 +12,7 @@ export { claimToJsonLine, formatClaimsTable, formatDiagnostic, formatSummary } f
 export { summarize, type DetectionSummary, type TypeSummary } from './summary.js';
 export { RULES } from './rules/index.js';
 export type { Books, Need, Rule, RuleContext, RuleRun, RowSink } from './rules/index.js';
+export type { RowOf } from './rules/rule.js';
 export { SOURCE_FILES } from './read/folder.js';
 export { SOURCE_ORDER } from './rows.js';
 export type * from './rows.js';

@@ -37,13 +37,14 @@ export function summarize(input: {
   asOf: string;
   claims: readonly Claim[];
   files: readonly FileStats[];
+  lookedFor: readonly ClaimType[];
   notLookedFor: readonly NotLookedFor[];
   diagnostics: number;
 }): DetectionSummary {
-  const skippedTypes = new Set(input.notLookedFor.map((n) => n.type));
   const types = new Map<ClaimType, TypeSummary>();
+  // In DETECTION.md's order, whatever order the rules ran in.
   for (const type of CLAIM_TYPES) {
-    if (!skippedTypes.has(type)) types.set(type, { type, eligible: 0, pending: 0, expired: 0, value: [], unvalued: 0 });
+    if (input.lookedFor.includes(type)) types.set(type, { type, eligible: 0, pending: 0, expired: 0, value: [], unvalued: 0 });
   }
   const total = { claims: 0, eligible: 0, pending: 0, expired: 0, value: [] as Money[], eligibleValue: [] as Money[] };
   for (const claim of input.claims) {
