@@ -11,6 +11,7 @@ import {
   InputFileError,
   InputFolderError,
   parseIsoDay,
+  type Claim,
   type DetectProgress,
   type Diagnostic,
 } from '../detection/index.js';
@@ -68,6 +69,7 @@ export function parseDetectArgs(argv: readonly string[]): Args | { help: true } 
 /** Writes and waits for the stream to drain when it asks to, so a huge output does not pile up in memory. */
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
+    // Settles once: on the write's callback error, or when the stream can take more.
     const ok = stream.write(text, (err) => {
       if (err) reject(err);
     });
@@ -97,6 +99,27 @@ function progressLine(stderr: NodeJS.WritableStream): { update(p: DetectProgress
   };
 }
 
+async function writeClaims(stdout: NodeJS.WritableStream, claims: readonly Claim[], format: Format): Promise<void> {
+  if (format === 'table') {
+    await write(stdout, formatClaimsTable(claims));
+    return;
+  }
+  // Batch lines into writes of ~64 KiB: one write per claim is slow on a pipe.
+  let buffer = '';
+  for (const claim of claims) {
+    buffer += `${claimToJsonLine(claim)}\n`;
+    if (buffer.length >= 65_536) {
+      await write(stdout, buffer);
+      buffer = '';
+    }
+  }
+  if (buffer) await write(stdout, buffer);
+}
+
+/**
+ * Runs `clario detect` with the arguments after `detect`. Returns the exit code: 0 on success,
+ * 2 on unusable input or a bad command line. Unexpected errors (bugs) are thrown to the caller.
+ */
 export async function runDetectCommand(argv: string[], io: DetectIo): Promise<number> {
   const args = parseDetectArgs(argv);
   if ('help' in args) {
@@ -132,19 +155,17 @@ export async function runDetectCommand(argv: string[], io: DetectIo): Promise<nu
     await write(io.stderr, `... ${printed - MAX_PRINTED_DIAGNOSTICS} more problems not shown\n`);
   }
 
-  if (args.format === 'table') {
-    await write(io.stdout, formatClaimsTable(result.claims));
-  } else {
-    // Batch lines into writes of ~64 KiB: one write per claim is slow on a pipe.
-    let buffer = '';
-    for (const claim of result.claims) {
-      buffer += `${claimToJsonLine(claim)}\n`;
-      if (buffer.length >= 65_536) {
-        await write(io.stdout, buffer);
-        buffer = '';
-      }
-    }
-    if (buffer) await write(io.stdout, buffer);
+  // A reader that stops early (`| head`) closes the pipe: that ends the output, it is no failure.
+  // The listener only keeps an 'error' event from crashing the process; the failed write's
+  // callback rejects, and anything but EPIPE is rethrown below.
+  const ignorePipeErrors = (): void => {};
+  io.stdout.on('error', ignorePipeErrors);
+  try {
+    await writeClaims(io.stdout, result.claims, args.format);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+  } finally {
+    io.stdout.off('error', ignorePipeErrors);
   }
   await write(io.stderr, formatSummary(result.summary));
   return 0;

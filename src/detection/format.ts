@@ -17,7 +17,7 @@ function plural(n: number, word: string): string {
 }
 
 function moneyList(values: readonly Money[]): string {
-  return values.length === 0 ? '-' : values.map(formatMoney).join(' + ');
+  return values.length === 0 ? 'no known value' : values.map(formatMoney).join(' + ');
 }
 
 function keyLabel(claim: Claim): string {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDetectCommand } from '../../src/cli/detect.js';
 import { removeTempDirs, SELLER_A, tempDir } from './support/files.js';
@@ -80,6 +80,18 @@ describe('clario detect', () => {
       expect(stderr).toMatch(/^clario detect: .+\n\nusage: clario detect DIR --as-of YYYY-MM-DD/);
     }
     expect((await clario([SELLER_A, '--as-of', '2026-02-30'])).stderr).toContain('--as-of must be a real date written YYYY-MM-DD, got "2026-02-30"');
+  });
+
+  it('stops writing quietly when the reader closes the pipe (clario detect … | head)', async () => {
+    const closed = new Writable({
+      write(_chunk, _encoding, callback) {
+        callback(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const err = capture();
+    const code = await runDetectCommand([SELLER_A, '--as-of', '2026-11-22'], { stdout: closed, stderr: err.stream, isTTY: false });
+    expect(code).toBe(0);
+    expect(err.text()).toContain('total: 10 claims');
   });
 
   it('prints its usage with --help and exits 0', async () => {
