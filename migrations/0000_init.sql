@@ -119,11 +119,10 @@ CREATE INDEX "phase_audit_sync" ON "phase_audit" USING btree ("sync_id","id");--
 CREATE INDEX "phase_audit_claim" ON "phase_audit" USING btree ("claim_id","id");--> statement-breakpoint
 CREATE INDEX "phase_audit_event" ON "phase_audit" USING btree ("event_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "phase_events_idempotency_key" ON "phase_events" USING btree ("idempotency_key");--> statement-breakpoint
-CREATE UNIQUE INDEX "phase_events_seq" ON "phase_events" USING btree ("seq");--> statement-breakpoint
 CREATE INDEX "phase_events_due" ON "phase_events" USING btree ("run_after") WHERE status = 'pending';--> statement-breakpoint
 CREATE INDEX "phase_events_running" ON "phase_events" USING btree ("locked_until") WHERE status = 'running';--> statement-breakpoint
+CREATE UNIQUE INDEX "phase_events_one_running_per_lane" ON "phase_events" USING btree ("lane") WHERE status = 'running';--> statement-breakpoint
 CREATE INDEX "phase_events_failed" ON "phase_events" USING btree ("updated_at") WHERE status = 'failed';--> statement-breakpoint
-CREATE INDEX "phase_events_lane" ON "phase_events" USING btree ("lane","status");--> statement-breakpoint
 CREATE INDEX "phase_events_user" ON "phase_events" USING btree ("user_id","created_at");--> statement-breakpoint
 CREATE INDEX "sync_progress_user" ON "sync_progress" USING btree ("user_id","sync_id");--> statement-breakpoint
 CREATE INDEX "sync_runs_user" ON "sync_runs" USING btree ("user_id","created_at");

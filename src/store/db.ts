@@ -10,7 +10,8 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
+import { createHash } from 'node:crypto';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.js';
@@ -21,7 +22,12 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 /** Anything that runs a query: the database or an open transaction. */
 export type Queryable = Db | Tx;
 
-export interface Database {
+/** Runs one SQL statement and returns its rows. */
+export interface Runner {
+  run<T>(query: SQL): Promise<T[]>;
+}
+
+export interface Database extends Runner {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Db;
   /** Calls `listener` when `notify(channel)` is called here or, on PostgreSQL, by any process. */
@@ -31,6 +37,11 @@ export interface Database {
 }
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/** A runner inside a transaction. */
+export function inTransaction(tx: Tx): Runner {
+  return { run: (query) => rows(tx, query) };
+}
 
 /** Rows of a raw query, the same on both engines. */
 export async function rows<T>(q: Queryable, query: SQL): Promise<T[]> {
@@ -62,6 +73,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   return {
     kind: 'pglite',
     db,
+    run: (query) => rows(db, query),
     listen(channel, listener) {
       bus.on(channel, listener);
       return Promise.resolve(async () => {
@@ -118,9 +130,18 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     }
   }
 
+  // The workflow's statements are few and run constantly: prepare each once per connection (named
+  // by its text's hash) so PostgreSQL plans it once instead of on every transition.
+  const dialect = new PgDialect();
   return {
     kind: 'postgres',
     db,
+    async run<T>(query: SQL): Promise<T[]> {
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      const name = `clario_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+      const result = await pool.query({ name, text, values: params });
+      return result.rows as T[];
+    },
     async listen(channel, listener) {
       local.on(channel, listener);
       await ensureListening(channel).catch(() => undefined);

@@ -56,11 +56,11 @@ export const phaseEvents = pgTable(
   },
   (t) => [
     uniqueIndex('phase_events_idempotency_key').on(t.idempotencyKey),
-    uniqueIndex('phase_events_seq').on(t.seq),
     index('phase_events_due').on(t.runAfter).where(sql`status = 'pending'`),
     index('phase_events_running').on(t.lockedUntil).where(sql`status = 'running'`),
+    // At most one running event per lane: the database keeps a workflow's phases from overlapping.
+    uniqueIndex('phase_events_one_running_per_lane').on(t.lane).where(sql`status = 'running'`),
     index('phase_events_failed').on(t.updatedAt).where(sql`status = 'failed'`),
-    index('phase_events_lane').on(t.lane, t.status),
     index('phase_events_user').on(t.userId, t.createdAt),
   ],
 );

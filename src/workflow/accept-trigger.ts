@@ -4,13 +4,13 @@
 // phase then fails visibly, since Amazon's events may arrive before Clario expects them.
 import { PHASES } from '../domain/phase.js';
 import { findClaim, findClaimByCase } from '../store/claims.js';
-import type { Tx } from '../store/db.js';
+import type { Database, Queryable } from '../store/db.js';
 import { latestSyncRun } from '../store/sync-runs.js';
 import { insertTrigger } from './inbox.js';
 import { newSyncId } from './lane.js';
 import type { AcceptedTrigger, TriggerInput } from './types.js';
 
-export async function resolveTrigger(tx: Tx, t: TriggerInput): Promise<TriggerInput> {
+export async function resolveTrigger(tx: Queryable, t: TriggerInput): Promise<TriggerInput> {
   if (PHASES[t.phase].scope === 'sync') {
     if (t.syncId) return t;
     if (t.phase === 1) return { ...t, syncId: newSyncId() };
@@ -22,6 +22,6 @@ export async function resolveTrigger(tx: Tx, t: TriggerInput): Promise<TriggerIn
   return { ...t, claimId: claim.id, syncId: t.syncId ?? claim.syncId ?? undefined };
 }
 
-export async function acceptTrigger(tx: Tx, t: TriggerInput, maxAttempts: number): Promise<AcceptedTrigger> {
-  return insertTrigger(tx, await resolveTrigger(tx, t), maxAttempts);
+export async function acceptTrigger(database: Database, t: TriggerInput, maxAttempts: number): Promise<AcceptedTrigger> {
+  return insertTrigger(database, await resolveTrigger(database.db, t), maxAttempts);
 }

@@ -73,7 +73,7 @@ export function createEngine(o: EngineOptions): Engine {
   return {
     workerId,
     async accept(trigger) {
-      const accepted = await o.database.db.transaction((tx) => acceptTrigger(tx, trigger, o.worker.maxAttempts));
+      const accepted = await acceptTrigger(o.database, trigger, o.worker.maxAttempts);
       if (!accepted.duplicate) {
         onCommitted();
         await o.queue.notify([{ id: accepted.eventId, runAt: accepted.runAfter }]);
@@ -81,14 +81,14 @@ export function createEngine(o: EngineOptions): Engine {
       return accepted;
     },
     async replay(eventId) {
-      const event = await o.database.db.transaction((tx) => replayFailed(tx, eventId));
+      const event = await replayFailed(o.database, eventId);
       if (event) {
         onCommitted();
         await o.queue.notify([{ id: event.id, runAt: new Date() }]);
       }
       return event;
     },
-    findEvent: (id) => findEvent(o.database.db, id),
+    findEvent: (id) => findEvent(o.database, id),
     async startWorker() {
       if (working) return;
       working = true;

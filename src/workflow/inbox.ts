@@ -1,35 +1,65 @@
-// The inbox (phase_events): every state change of an event is a compare-and-set on its status,
-// and every one clears the `postgres` driver's dispatch lease.
+// The inbox (phase_events). Each state change is ONE SQL statement: a compare-and-set on the
+// event's status plus the audit, sync_progress and outbox rows (transitions.ts), so it is atomic
+// without an explicit transaction and costs one round trip. A unique index allows at most one
+// running event per lane, so the database itself keeps a workflow's phases from overlapping.
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { isPhaseNumber } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
-import { rows, type Queryable, type Tx } from '../store/db.js';
+import type { Runner } from '../store/db.js';
 import { phaseEvents } from '../store/schema.js';
 import { laneFor } from './lane.js';
-import { recordTransition } from './transitions.js';
+import { transitionCtes, type TransitionPart, type TransitionSpec } from './transitions.js';
 import type { AcceptedTrigger, PhaseEvent, TriggerInput } from './types.js';
 
-type Row = typeof phaseEvents.$inferSelect;
+/** A phase_events row as raw SQL returns it. */
+interface EventRow {
+  id: string;
+  phase: number;
+  user_id: string;
+  seller_id: string | null;
+  sync_id: string | null;
+  claim_id: string | null;
+  case_id: string | null;
+  lane: string;
+  payload: Record<string, unknown>;
+  status: PhaseStatus;
+  attempts: number;
+  max_attempts: number;
+  run_after: Date | string;
+  created_at: Date | string;
+  request_hash: string;
+}
 
-export function toPhaseEvent(r: Row): PhaseEvent {
+export function toPhaseEvent(r: EventRow): PhaseEvent {
   if (!isPhaseNumber(r.phase)) throw new Error(`corrupt phase_events row ${r.id}: phase ${r.phase}`);
   return {
     id: r.id,
     phase: r.phase,
-    userId: r.userId,
-    sellerId: r.sellerId,
-    syncId: r.syncId,
-    claimId: r.claimId,
-    caseId: r.caseId,
+    userId: r.user_id,
+    sellerId: r.seller_id,
+    syncId: r.sync_id,
+    claimId: r.claim_id,
+    caseId: r.case_id,
     lane: r.lane,
     payload: r.payload,
     status: r.status,
-    attempts: r.attempts,
-    maxAttempts: r.maxAttempts,
-    runAfter: r.runAfter,
-    createdAt: r.createdAt,
+    attempts: Number(r.attempts),
+    maxAttempts: Number(r.max_attempts),
+    runAfter: new Date(r.run_after),
+    createdAt: new Date(r.created_at),
   };
+}
+
+const RUNNING_PER_LANE = 'phase_events_one_running_per_lane';
+
+/** True for the unique violation that means "another phase of this lane is running". */
+function isLaneBusy(err: unknown): boolean {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const x = e as { code?: unknown; constraint?: unknown; message?: unknown };
+    if (x.code === '23505' && (x.constraint === RUNNING_PER_LANE || String(x.message).includes(RUNNING_PER_LANE))) return true;
+  }
+  return false;
 }
 
 export class IdempotencyConflictError extends Error {
@@ -40,54 +70,41 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
-function accepted(r: Row, duplicate: boolean): AcceptedTrigger {
+function accepted(r: EventRow, duplicate: boolean): AcceptedTrigger {
   const e = toPhaseEvent(r);
   return { eventId: e.id, phase: e.phase, userId: e.userId, syncId: e.syncId, claimId: e.claimId, duplicate, runAfter: e.runAfter };
 }
+
+function eventValues(t: TriggerInput, maxAttempts: number): SQL {
+  return sql`(${randomUUID()}, ${t.idempotencyKey}, ${t.requestHash}, ${t.phase}::smallint, ${t.userId}, ${t.sellerId ?? null}::text,
+    ${t.syncId ?? null}::text, ${t.claimId ?? null}::text, ${t.caseId ?? null}::text, ${laneFor(t.phase, t)},
+    ${JSON.stringify(t.payload)}::jsonb, ${t.source}, 'pending', 0, ${maxAttempts}::integer, now(), now(), now())`;
+}
+
+const EVENT_COLUMNS = sql.raw(
+  '(id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source, status, attempts, max_attempts, run_after, created_at, updated_at)',
+);
 
 /**
  * Stores a trigger, once. A repeat of the same idempotency key returns the first event; the same key
  * with a different request is a conflict, never a silent overwrite.
  */
-export async function insertTrigger(tx: Tx, t: TriggerInput, maxAttempts: number): Promise<AcceptedTrigger> {
-  const lane = laneFor(t.phase, t);
-  const now = new Date();
-  const inserted = await tx
-    .insert(phaseEvents)
-    .values({
-      id: randomUUID(),
-      idempotencyKey: t.idempotencyKey,
-      requestHash: t.requestHash,
-      phase: t.phase,
-      userId: t.userId,
-      sellerId: t.sellerId ?? null,
-      syncId: t.syncId ?? null,
-      claimId: t.claimId ?? null,
-      caseId: t.caseId ?? null,
-      lane,
-      payload: t.payload,
-      source: t.source,
-      status: 'pending',
-      maxAttempts,
-      runAfter: now,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .onConflictDoNothing({ target: phaseEvents.idempotencyKey })
-    .returning();
-  const row = inserted[0];
-  if (row) {
-    await recordTransition(tx, { event: toPhaseEvent(row), from: null, to: 'pending', attempt: 0, data: { source: t.source } });
-    return accepted(row, false);
-  }
-  const [existing] = await tx.select().from(phaseEvents).where(eq(phaseEvents.idempotencyKey, t.idempotencyKey));
+export async function insertTrigger(q: Runner, t: TriggerInput, maxAttempts: number): Promise<AcceptedTrigger> {
+  const [row] = await q.run<EventRow>(sql`WITH e AS (
+          INSERT INTO phase_events ${EVENT_COLUMNS} VALUES ${eventValues(t, maxAttempts)}
+          ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
+        ${transitionCtes('t', { source: 'e', spec: { from: null, to: 'pending', data: { source: t.source } } })}
+        SELECT * FROM e`,
+  );
+  if (row) return accepted(row, false);
+  const [existing] = await q.run<EventRow>(sql`SELECT * FROM phase_events WHERE idempotency_key = ${t.idempotencyKey}`);
   if (!existing) throw new Error('idempotency key vanished between insert and select');
-  if (existing.requestHash !== t.requestHash) throw new IdempotencyConflictError(existing.id);
+  if (existing.request_hash !== t.requestHash) throw new IdempotencyConflictError(existing.id);
   return accepted(existing, true);
 }
 
-export async function findEvent(q: Queryable, id: string): Promise<PhaseEvent | undefined> {
-  const [row] = await q.select().from(phaseEvents).where(eq(phaseEvents.id, id));
+export async function findEvent(q: Runner, id: string): Promise<PhaseEvent | undefined> {
+  const [row] = await q.run<EventRow>(sql`SELECT * FROM phase_events WHERE id = ${id}`);
   return row ? toPhaseEvent(row) : undefined;
 }
 
@@ -98,131 +115,193 @@ export type AcquireResult =
   /** Finished, parked, missing or held by a live worker: nothing to do for this delivery. */
   | { readonly kind: 'skip'; readonly reason: string };
 
-/**
- * Marks a pending event running for this worker. The lane's advisory lock makes the "nothing else
- * of this lane is running" check and the update one atomic step across processes.
- */
-export async function acquire(tx: Tx, id: string, workerId: string, leaseMs: number, laneBusyDelayMs: number): Promise<AcquireResult> {
-  const [current] = await tx.select().from(phaseEvents).where(eq(phaseEvents.id, id));
-  if (!current) return { kind: 'skip', reason: 'missing' };
-  if (current.status !== 'pending') return { kind: 'skip', reason: current.status };
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${current.lane}, 0))`);
-  const acquired = await tx
-    .update(phaseEvents)
-    .set({
-      status: 'running',
-      attempts: sql`${phaseEvents.attempts} + 1`,
-      lockedBy: workerId,
-      lockedUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval`,
-      dispatchedUntil: null,
-      startedAt: sql`coalesce(${phaseEvents.startedAt}, now())`,
-      updatedAt: sql`now()`,
-    })
-    .where(
-      and(
-        eq(phaseEvents.id, id),
-        eq(phaseEvents.status, 'pending'),
-        sql`${phaseEvents.runAfter} <= now()`,
-        sql`NOT EXISTS (SELECT 1 FROM phase_events o WHERE o.lane = ${current.lane} AND o.status = 'running' AND o.id <> ${id})`,
-      ),
-    )
-    .returning();
-  const row = acquired[0];
-  if (row) {
-    const event = toPhaseEvent(row);
-    await recordTransition(tx, { event, from: 'pending', to: 'running', attempt: row.attempts, workerId });
-    return { kind: 'acquired', event };
+const interval = (ms: number) => sql`${`${ms} milliseconds`}::interval`;
+
+/** Marks a pending, due event running for this worker. */
+export async function acquire(q: Runner, id: string, workerId: string, leaseMs: number, laneBusyDelayMs: number): Promise<AcquireResult> {
+  try {
+    const [row] = await q.run<EventRow>(sql`WITH e AS (
+            UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${workerId},
+              locked_until = now() + ${interval(leaseMs)}, dispatched_until = NULL,
+              started_at = coalesce(started_at, now()), updated_at = now()
+            WHERE id = ${id} AND status = 'pending' AND run_after <= now()
+            RETURNING *),
+          ${transitionCtes('t', { source: 'e', spec: { from: 'pending', to: 'running', workerId } })}
+          SELECT * FROM e`,
+    );
+    if (row) return { kind: 'acquired', event: toPhaseEvent(row) };
+  } catch (err) {
+    if (!isLaneBusy(err)) throw err;
+    const at = new Date(Date.now() + laneBusyDelayMs);
+    // Hand it back to the poller at that time.
+    await q.run(sql`UPDATE phase_events SET run_after = ${at}, dispatched_until = NULL WHERE id = ${id} AND status = 'pending'`);
+    return { kind: 'later', at };
   }
-  const [again] = await tx.select().from(phaseEvents).where(eq(phaseEvents.id, id));
+  const [again] = await q.run<{ status: PhaseStatus; run_after: Date | string }>(sql`SELECT status, run_after FROM phase_events WHERE id = ${id}`);
   if (!again || again.status !== 'pending') return { kind: 'skip', reason: again?.status ?? 'missing' };
-  const notDue = again.runAfter.getTime() > Date.now();
-  const at = notDue ? again.runAfter : new Date(Date.now() + laneBusyDelayMs);
-  // Hand it back to the poller at that time.
-  await tx.update(phaseEvents).set({ dispatchedUntil: null, runAfter: at }).where(eq(phaseEvents.id, id));
-  return { kind: 'later', at };
+  await q.run(sql`UPDATE phase_events SET dispatched_until = NULL WHERE id = ${id} AND status = 'pending'`);
+  return { kind: 'later', at: new Date(again.run_after) };
 }
 
 /** Extends this worker's lease; false when the event is no longer ours. */
-export async function renewLease(q: Queryable, id: string, workerId: string, leaseMs: number): Promise<boolean> {
-  const r = await q
-    .update(phaseEvents)
-    .set({ lockedUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
-    .where(and(eq(phaseEvents.id, id), eq(phaseEvents.status, 'running'), eq(phaseEvents.lockedBy, workerId)))
-    .returning({ id: phaseEvents.id });
+export async function renewLease(q: Runner, id: string, workerId: string, leaseMs: number): Promise<boolean> {
+  const r = await q.run<{ id: string }>(sql`UPDATE phase_events SET locked_until = now() + ${interval(leaseMs)}
+        WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId} RETURNING id`,
+  );
   return r.length > 0;
 }
 
-/** Compare-and-set from `running` (held by this worker) to the outcome. False when we lost it. */
-export async function settle(
-  tx: Tx,
+export interface Completion {
+  readonly result: Record<string, unknown> | null;
+  readonly durationMs: number;
+  readonly next: readonly TriggerInput[];
+  readonly maxAttempts: number;
+  /**
+   * Start the next phases of the same lane right away, for this worker: they are inserted already
+   * running (pending → running recorded too), which saves their acquisition.
+   */
+  readonly startSameLane?: { readonly lane: string; readonly leaseMs: number };
+}
+
+export interface CompletionResult {
+  /** Next events left pending, for the queue. */
+  readonly queued: AcceptedTrigger[];
+  /** Next events of the same lane, already running for this worker. */
+  readonly started: PhaseEvent[];
+}
+
+/**
+ * running → completed, if this worker still holds the event, with the next phases' inbox rows.
+ * Returns undefined when the event is no longer ours (nothing was written).
+ */
+export async function complete(q: Runner, id: string, workerId: string, c: Completion): Promise<CompletionResult | undefined> {
+  try {
+    return await completeOnce(q, id, workerId, c, c.startSameLane);
+  } catch (err) {
+    // Another phase of the lane is running (triggered from outside): queue ours behind it.
+    if (c.startSameLane && isLaneBusy(err)) return completeOnce(q, id, workerId, c, undefined);
+    throw err;
+  }
+}
+
+async function completeOnce(
+  q: Runner,
   id: string,
   workerId: string,
-  to: Exclude<PhaseStatus, 'running'>,
-  fields: { runAfter?: Date; lastError?: { code: string; message: string } | null; result?: Record<string, unknown> | null },
+  c: Completion,
+  start: Completion['startSameLane'],
+): Promise<CompletionResult | undefined> {
+  const startNow = (t: TriggerInput) => start !== undefined && laneFor(t.phase, t) === start.lane;
+  const queuedNext = c.next.filter((t) => !startNow(t));
+  const startedNext = c.next.filter(startNow);
+  const completed: TransitionPart = {
+    source: 'e',
+    spec: { from: 'running', to: 'completed', workerId, durationMs: c.durationMs, data: c.result ?? undefined },
+  };
+  const parts: TransitionPart[] = [completed];
+  const ctes: SQL[] = [];
+  if (queuedNext.length > 0) {
+    ctes.push(sql`q AS (
+      INSERT INTO phase_events ${EVENT_COLUMNS}
+      SELECT * FROM (VALUES ${sql.join(queuedNext.map((t) => eventValues(t, c.maxAttempts)), sql`, `)}) v
+      WHERE EXISTS (SELECT 1 FROM e)
+      ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
+    parts.push({ source: 'q', spec: { from: null, to: 'pending', data: { source: 'internal' } } });
+  }
+  if (start && startedNext.length > 0) {
+    ctes.push(sql`s AS (
+      INSERT INTO phase_events ${EVENT_COLUMNS_RUNNING}
+      SELECT * FROM (VALUES ${sql.join(startedNext.map((t) => runningValues(t, c.maxAttempts, workerId, start.leaseMs)), sql`, `)}) v
+      WHERE EXISTS (SELECT 1 FROM e)
+      ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
+    parts.push({ source: 's', spec: { from: null, to: 'pending', data: { source: 'internal' }, attempt: 0 }, progress: false });
+    parts.push({ source: 's', spec: { from: 'pending', to: 'running', workerId } });
+  }
+  const result = await q.run<EventRow & { kind: 'e' | 'q' | 's' }>(sql`WITH e AS (
+          UPDATE phase_events SET status = 'completed', locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
+            result = ${c.result === null ? null : JSON.stringify(c.result)}::jsonb, last_error = NULL, completed_at = now(), updated_at = now()
+          WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId}
+          RETURNING *),
+        ${sql.join([...ctes, transitionCtes('t', ...parts)], sql`,`)}
+        SELECT 'e' AS kind, e.* FROM e
+        ${queuedNext.length > 0 ? sql`UNION ALL SELECT 'q' AS kind, q.* FROM q` : sql``}
+        ${start && startedNext.length > 0 ? sql`UNION ALL SELECT 's' AS kind, s.* FROM s` : sql``}`,
+  );
+  if (!result.some((r) => r.kind === 'e')) return undefined;
+  return {
+    queued: result.filter((r) => r.kind === 'q').map((r) => accepted(r, false)),
+    started: result.filter((r) => r.kind === 's').map(toPhaseEvent),
+  };
+}
+
+const EVENT_COLUMNS_RUNNING = sql.raw(
+  '(id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source, status, attempts, max_attempts, run_after, created_at, updated_at, locked_by, locked_until, started_at)',
+);
+
+function runningValues(t: TriggerInput, maxAttempts: number, workerId: string, leaseMs: number): SQL {
+  return sql`(${randomUUID()}, ${t.idempotencyKey}, ${t.requestHash}, ${t.phase}::smallint, ${t.userId}, ${t.sellerId ?? null}::text,
+    ${t.syncId ?? null}::text, ${t.claimId ?? null}::text, ${t.caseId ?? null}::text, ${laneFor(t.phase, t)},
+    ${JSON.stringify(t.payload)}::jsonb, ${t.source}, 'running', 1, ${maxAttempts}::integer, now(), now(), now(),
+    ${workerId}::text, now() + ${interval(leaseMs)}, now())`;
+}
+
+/** running → pending (retry at `runAfter`) or failed (parked), if this worker still holds it. */
+export async function fail(
+  q: Runner,
+  id: string,
+  workerId: string,
+  f: { to: 'pending' | 'failed'; runAfter?: Date | undefined; error: { code: string; message: string }; durationMs: number },
 ): Promise<boolean> {
-  const r = await tx
-    .update(phaseEvents)
-    .set({
-      status: to,
-      lockedBy: null,
-      lockedUntil: null,
-      dispatchedUntil: null,
-      updatedAt: sql`now()`,
-      ...(fields.runAfter ? { runAfter: fields.runAfter } : {}),
-      ...(fields.lastError !== undefined ? { lastError: fields.lastError } : {}),
-      ...(fields.result !== undefined ? { result: fields.result } : {}),
-      ...(to === 'completed' ? { completedAt: sql`now()` } : {}),
-    })
-    .where(and(eq(phaseEvents.id, id), eq(phaseEvents.status, 'running'), eq(phaseEvents.lockedBy, workerId)))
-    .returning({ id: phaseEvents.id });
+  const spec: TransitionSpec = { from: 'running', to: f.to, workerId, durationMs: f.durationMs, error: f.error, retryAt: f.runAfter };
+  const r = await q.run<{ id: string }>(sql`WITH e AS (
+          UPDATE phase_events SET status = ${f.to}, locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
+            last_error = ${JSON.stringify(f.error)}::jsonb, updated_at = now()
+            ${f.runAfter ? sql`, run_after = ${f.runAfter}` : sql``}
+          WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId}
+          RETURNING *),
+        ${transitionCtes('t', { source: 'e', spec })}
+        SELECT id FROM e`,
+  );
   return r.length > 0;
 }
 
 /** Events whose worker vanished (lease expired): back to pending, or parked if out of attempts. */
-export async function reclaimExpired(tx: Tx, limit: number): Promise<Array<{ event: PhaseEvent; to: PhaseStatus }>> {
-  const expired = await rows<{ id: string }>(
-    tx,
-    sql`SELECT id FROM phase_events WHERE status = 'running' AND locked_until < now()
-        ORDER BY locked_until LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
-  );
+export async function reclaimExpired(q: Runner, limit: number): Promise<Array<{ event: PhaseEvent; to: PhaseStatus }>> {
   const out: Array<{ event: PhaseEvent; to: PhaseStatus }> = [];
-  for (const { id } of expired) {
-    const [row] = await tx.select().from(phaseEvents).where(eq(phaseEvents.id, id));
-    if (!row) continue;
-    const to: PhaseStatus = row.attempts >= row.maxAttempts ? 'failed' : 'pending';
-    const error = { code: 'worker_lost', message: `worker ${row.lockedBy ?? '?'} stopped while running this phase` };
-    const [updated] = await tx
-      .update(phaseEvents)
-      .set({ status: to, lockedBy: null, lockedUntil: null, dispatchedUntil: null, runAfter: sql`now()`, lastError: error, updatedAt: sql`now()` })
-      .where(and(eq(phaseEvents.id, id), eq(phaseEvents.status, 'running')))
-      .returning();
-    if (!updated) continue;
-    const event = toPhaseEvent(updated);
-    await recordTransition(tx, { event, from: 'running', to, attempt: updated.attempts, error });
-    out.push({ event, to });
+  for (const to of ['pending', 'failed'] as const) {
+    const error = { code: 'worker_lost', message: 'the worker running this phase stopped answering (lease expired)' };
+    const found = await q.run<EventRow>(sql`WITH e AS (
+            UPDATE phase_events SET status = ${to}, locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
+              run_after = now(), last_error = ${JSON.stringify(error)}::jsonb, updated_at = now()
+            WHERE id IN (
+              SELECT id FROM phase_events WHERE status = 'running' AND locked_until < now()
+                AND ${to === 'failed' ? sql`attempts >= max_attempts` : sql`attempts < max_attempts`}
+              ORDER BY locked_until LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+            RETURNING *),
+          ${transitionCtes('t', { source: 'e', spec: { from: 'running', to, error } })}
+          SELECT * FROM e`,
+    );
+    for (const row of found) out.push({ event: toPhaseEvent(row), to });
   }
   return out;
 }
 
 /** A parked event goes back to pending with a fresh set of attempts. */
-export async function replayFailed(tx: Tx, id: string): Promise<PhaseEvent | undefined> {
-  const [row] = await tx
-    .update(phaseEvents)
-    .set({ status: 'pending', attempts: 0, runAfter: sql`now()`, dispatchedUntil: null, updatedAt: sql`now()` })
-    .where(and(eq(phaseEvents.id, id), eq(phaseEvents.status, 'failed')))
-    .returning();
-  if (!row) return undefined;
-  const event = toPhaseEvent(row);
-  await recordTransition(tx, { event, from: 'failed', to: 'pending', attempt: 0, data: { replayed: true } });
-  return event;
+export async function replayFailed(q: Runner, id: string): Promise<PhaseEvent | undefined> {
+  const [row] = await q.run<EventRow>(sql`WITH e AS (
+          UPDATE phase_events SET status = 'pending', attempts = 0, run_after = now(), dispatched_until = NULL, updated_at = now()
+          WHERE id = ${id} AND status = 'failed' RETURNING *),
+        ${transitionCtes('t', { source: 'e', spec: { from: 'failed', to: 'pending', data: { replayed: true } } })}
+        SELECT * FROM e`,
+  );
+  return row ? toPhaseEvent(row) : undefined;
 }
 
 /** Pending events that are due and were not touched for a while: their queue message may be lost. */
-export async function staleDue(q: Queryable, olderThanMs: number, limit: number): Promise<Array<{ id: string; runAfter: Date }>> {
-  const r = await rows<{ id: string; run_after: Date | string }>(
-    q,
-    sql`SELECT id, run_after FROM phase_events WHERE status = 'pending' AND run_after <= now()
-        AND updated_at < now() - ${`${olderThanMs} milliseconds`}::interval ORDER BY run_after LIMIT ${limit}`,
+export async function staleDue(q: Runner, olderThanMs: number, limit: number): Promise<Array<{ id: string; runAfter: Date }>> {
+  const r = await q.run<{ id: string; run_after: Date | string }>(sql`SELECT id, run_after FROM phase_events WHERE status = 'pending' AND run_after <= now()
+        AND updated_at < now() - ${interval(olderThanMs)} ORDER BY run_after LIMIT ${limit}`,
   );
   return r.map((x) => ({ id: x.id, runAfter: new Date(x.run_after) }));
 }
+

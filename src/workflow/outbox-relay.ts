@@ -18,26 +18,24 @@ export function createOutboxRelay(o: { database: Database; bus: MessageBus; log:
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let pokeTimer: NodeJS.Timeout | undefined;
 
+  // One statement per batch: rows are marked published and then sent. A crash in between loses
+  // those live messages (a seller reconnecting with ?since= still gets them from the outbox),
+  // which is why the outbox, not the bus, is what integrations read.
   async function drainOnce(): Promise<number> {
-    return o.database.db.transaction(async (tx) => {
-      const pending = await rows<{ seq: string | number; user_id: string; type: string; payload: Record<string, unknown> }>(
-        tx,
-        sql`SELECT seq, user_id, type, payload FROM outbox WHERE published_at IS NULL
-            ORDER BY seq LIMIT ${batch} FOR UPDATE SKIP LOCKED`,
-      );
-      if (pending.length === 0) return 0;
-      const messages: BusMessage[] = pending.map((r) => ({
-        seq: Number(r.seq),
-        userId: r.user_id,
-        type: r.type,
-        payload: { ...r.payload, seq: Number(r.seq) },
-      }));
-      await o.bus.publish(messages);
-      const seqs = messages.map((m) => m.seq);
-      await tx.execute(sql`UPDATE outbox SET published_at = now() WHERE seq IN (${sql.join(seqs.map((s) => sql`${s}`), sql`, `)})`);
-      return pending.length;
-    });
+    const pending = await rows<{ seq: string | number; user_id: string; type: string; payload: Record<string, unknown> }>(
+      o.database.db,
+      sql`UPDATE outbox SET published_at = now()
+          WHERE seq IN (SELECT seq FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ${batch} FOR UPDATE SKIP LOCKED)
+          RETURNING seq, user_id, type, payload`,
+    );
+    if (pending.length === 0) return 0;
+    const messages: BusMessage[] = pending
+      .map((r) => ({ seq: Number(r.seq), userId: r.user_id, type: r.type, payload: { ...r.payload, seq: Number(r.seq) } }))
+      .sort((a, b) => a.seq - b.seq);
+    await o.bus.publish(messages);
+    return pending.length;
   }
 
   async function drain(): Promise<void> {
@@ -62,7 +60,12 @@ export function createOutboxRelay(o: { database: Database; bus: MessageBus; log:
 
   return {
     poke() {
-      if (!stopped) void drain();
+      // A short pause lets the commits of concurrent workers share one drain.
+      if (stopped || pokeTimer) return;
+      pokeTimer = setTimeout(() => {
+        pokeTimer = undefined;
+        void drain();
+      }, 2);
     },
     drain,
     start() {
@@ -72,6 +75,7 @@ export function createOutboxRelay(o: { database: Database; bus: MessageBus; log:
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
+      if (pokeTimer) clearTimeout(pokeTimer);
       await draining;
     },
   };

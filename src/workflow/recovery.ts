@@ -23,7 +23,7 @@ export function createSweeper(o: {
   let running: Promise<unknown> | undefined;
 
   async function sweepOnce() {
-    const reclaimed = await o.database.db.transaction((tx) => reclaimExpired(tx, 500));
+    const reclaimed = await reclaimExpired(o.database, 500);
     if (reclaimed.length > 0) {
       o.onCommitted();
       o.log.warn({ events: reclaimed.map((r) => r.event.id) }, 'recovered events from a lost worker');
@@ -31,7 +31,7 @@ export function createSweeper(o: {
     }
     let resent = 0;
     if (!o.queue.readsInbox) {
-      const stale = await staleDue(o.database.db, o.intervalMs * 2, 1000);
+      const stale = await staleDue(o.database, o.intervalMs * 2, 1000);
       resent = stale.length;
       await o.queue.notify(stale.map((s) => ({ id: s.id, runAt: s.runAfter })));
     }

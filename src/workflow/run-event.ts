@@ -1,16 +1,18 @@
 // Runs one delivery of one phase event: acquire it (pending → running), run the phase's handler
-// outside any transaction, then commit the outcome — business state, audit, sync_progress, outbox
-// and the next phase's inbox row — in one transaction that first checks we still hold the event.
+// outside any transaction, then commit the outcome — completion, audit, sync_progress, outbox and
+// the next phases' inbox rows in one statement, with the phase's business state in the same
+// transaction when it has any. A next phase of the same workflow runs here at once, without a
+// trip through the queue; it is committed first, so a crash leaves it for recovery, never lost.
 import { performance } from 'node:perf_hooks';
 import { NonRetryableError, RetryAfterError, errorCode, errorMessage } from '../domain/errors.js';
 import { decideRetry, type BackoffPolicy } from '../domain/retry.js';
-import type { Database } from '../store/db.js';
+import { inTransaction, type Database } from '../store/db.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { createEffects } from './effects.js';
-import { acquire, insertTrigger, renewLease, settle } from './inbox.js';
+import { acquire, complete, fail, renewLease, type CompletionResult } from './inbox.js';
 import type { Log, WorkflowObserver } from './log.js';
-import { recordProgress, recordTransition } from './transitions.js';
-import type { AcceptedTrigger, NextTrigger, PhaseEvent, PhaseHandlers, TriggerInput } from './types.js';
+import { recordProgress } from './transitions.js';
+import type { NextTrigger, PhaseEvent, PhaseHandlers, PhaseOutcome, TriggerInput } from './types.js';
 
 export interface RunnerOptions {
   readonly database: Database;
@@ -54,7 +56,7 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
   // How long an event waits when another phase of its lane is running.
   const laneBusyDelayMs = Math.min(1000, Math.max(50, Math.floor(o.backoff.baseMs / 4)));
 
-  async function fail(event: PhaseEvent, err: unknown, durationMs: number): Promise<void> {
+  async function failed(event: PhaseEvent, err: unknown, durationMs: number): Promise<void> {
     const attempt = event.attempts;
     const decision = decideRetry({
       attempt,
@@ -67,12 +69,7 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
     const error = { code: errorCode(err), message: errorMessage(err) };
     const runAfter = decision.kind === 'retry' ? new Date(Date.now() + decision.delayMs) : undefined;
     const to = decision.kind === 'retry' ? 'pending' : 'failed';
-    const settled = await db.transaction(async (tx) => {
-      const ok = await settle(tx, event.id, o.workerId, to, { lastError: error, ...(runAfter ? { runAfter } : {}) });
-      if (ok) await recordTransition(tx, { event, from: 'running', to, attempt, workerId: o.workerId, durationMs, error, retryAt: runAfter });
-      return ok;
-    });
-    if (!settled) return;
+    if (!(await fail(o.database, event.id, o.workerId, { to, runAfter, error, durationMs }))) return;
     o.onCommitted();
     o.observer.transition(event.phase, to === 'failed' ? 'failed' : 'retried', durationMs);
     const level = to === 'failed' ? 'error' : 'warn';
@@ -80,18 +77,34 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
     if (runAfter) await o.queue.notify([{ id: event.id, runAt: runAfter }]);
   }
 
-  return async function runEvent(eventId: string): Promise<void> {
-    const acquired = await db.transaction((tx) => acquire(tx, eventId, o.workerId, o.leaseMs, laneBusyDelayMs));
-    if (acquired.kind === 'skip') return;
-    if (acquired.kind === 'later') {
-      await o.queue.notify([{ id: eventId, runAt: acquired.at }]);
-      return;
-    }
-    o.onCommitted();
-    const { event } = acquired;
+  async function commit(event: PhaseEvent, outcome: PhaseOutcome, durationMs: number): Promise<CompletionResult> {
+    const completion = {
+      result: outcome.data ?? null,
+      durationMs,
+      next: (outcome.next ?? []).map((n) => nextTriggerInput(event, n)),
+      maxAttempts: o.maxAttempts,
+      startSameLane: { lane: event.lane, leaseMs: o.leaseMs },
+    };
+    const apply = outcome.apply;
+    const done = apply
+      ? await db.transaction(async (tx) => {
+          // The completion first: it locks the event row, so the business state is only written
+          // while this worker still holds the event.
+          const c = await complete(inTransaction(tx), event.id, o.workerId, completion);
+          if (!c) throw new LeaseLostError('lease lost before commit');
+          await apply(tx);
+          return c;
+        })
+      : await complete(o.database, event.id, o.workerId, completion);
+    if (!done) throw new LeaseLostError('lease lost before commit');
+    return done;
+  }
+
+  /** Runs an event this worker holds; returns the next events of its lane, already held. */
+  async function execute(event: PhaseEvent): Promise<PhaseEvent[]> {
     const controller = new AbortController();
     const heartbeat = setInterval(() => {
-      renewLease(db, event.id, o.workerId, o.leaseMs).then(
+      renewLease(o.database, event.id, o.workerId, o.leaseMs).then(
         (ours) => {
           if (!ours) controller.abort(new LeaseLostError('lease lost'));
         },
@@ -100,8 +113,7 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
     }, Math.max(100, Math.floor(o.leaseMs / 3)));
     const started = performance.now();
     try {
-      const handler = o.handlers[event.phase];
-      const outcome = await handler.run({
+      const outcome = await o.handlers[event.phase].run({
         event,
         attempt: event.attempts,
         db,
@@ -114,30 +126,35 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
       });
       if (controller.signal.aborted) throw new LeaseLostError('lease lost while running');
       const durationMs = Math.round(performance.now() - started);
-      const next: AcceptedTrigger[] = await db.transaction(async (tx) => {
-        const ours = await settle(tx, event.id, o.workerId, 'completed', { result: outcome.data ?? null, lastError: null });
-        if (!ours) throw new LeaseLostError('lease lost before commit');
-        await outcome.apply?.(tx);
-        await recordTransition(tx, { event, from: 'running', to: 'completed', attempt: event.attempts, workerId: o.workerId, durationMs, data: outcome.data });
-        const accepted: AcceptedTrigger[] = [];
-        for (const n of outcome.next ?? []) accepted.push(await insertTrigger(tx, nextTriggerInput(event, n), o.maxAttempts));
-        return accepted;
-      });
+      const done = await commit(event, outcome, durationMs);
       o.onCommitted();
       o.observer.transition(event.phase, 'completed', durationMs);
-      const fresh = next.filter((a) => !a.duplicate).map((a) => ({ id: a.eventId, runAt: a.runAfter }));
-      await o.queue.notify(fresh);
+      await o.queue.notify(done.queued.map((a) => ({ id: a.eventId, runAt: a.runAfter })));
+      return done.started;
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
       if (err instanceof LeaseLostError || controller.signal.aborted) {
         // Someone else owns the event now; their attempt decides. Effects are safe (ledger).
         o.observer.transition(event.phase, 'lost', durationMs);
         o.log.warn({ eventId: event.id, phase: event.phase }, 'lost the event to another worker; dropping this attempt');
-        return;
+        return [];
       }
-      await fail(event, err, durationMs);
+      await failed(event, err, durationMs);
+      return [];
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  return async function runEvent(eventId: string): Promise<void> {
+    const acquired = await acquire(o.database, eventId, o.workerId, o.leaseMs, laneBusyDelayMs);
+    if (acquired.kind === 'skip') return;
+    if (acquired.kind === 'later') {
+      await o.queue.notify([{ id: eventId, runAt: acquired.at }]);
+      return;
+    }
+    o.onCommitted();
+    const held = [acquired.event];
+    for (let event = held.pop(); event; event = held.pop()) held.push(...(await execute(event)));
   };
 }

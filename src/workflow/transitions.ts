@@ -1,112 +1,97 @@
-// Recording a status change: one audit row, the sync_progress row and an outbox message, always
-// together and always inside the caller's transaction.
-import { sql } from 'drizzle-orm';
-import { PHASES, type PhaseNumber } from '../domain/phase.js';
+// Recording a status change: an audit row, the sync_progress row and an outbox message, written by
+// the same SQL statement that changes the event, so they can never disagree. `source` names a CTE
+// (or table expression) that yields the changed phase_events rows.
+import { sql, type SQL } from 'drizzle-orm';
+import { PHASES, PHASE_NUMBERS } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
 import type { Tx } from '../store/db.js';
-import { outbox, phaseAudit, syncProgress } from '../store/schema.js';
+import { outbox, syncProgress } from '../store/schema.js';
 
-export interface TransitionRecord {
-  readonly event: {
-    readonly id: string;
-    readonly phase: PhaseNumber;
-    readonly userId: string;
-    readonly syncId: string | null;
-    readonly claimId: string | null;
-    readonly lane: string;
-  };
+export const WORKFLOW_MESSAGE = 'workflow.phase';
+
+export interface TransitionSpec {
   readonly from: PhaseStatus | null;
   readonly to: PhaseStatus;
-  readonly attempt: number;
   readonly workerId?: string | undefined;
   readonly durationMs?: number | undefined;
   readonly error?: { code: string; message: string } | undefined;
   readonly data?: Record<string, unknown> | undefined;
   /** For a retry: when the next attempt is due. */
   readonly retryAt?: Date | undefined;
+  /** The attempt to record, when it is not the row's current `attempts`. */
+  readonly attempt?: number;
 }
 
-export const WORKFLOW_MESSAGE = 'workflow.phase';
+// A constant expression (no caller input), so it is safe to inline.
+const PHASE_NAME = sql.raw(`(CASE phase ${PHASE_NUMBERS.map((p) => `WHEN ${p} THEN '${PHASES[p].key}'`).join(' ')} END)`);
+const ISO_NOW = sql.raw(`to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
-export async function recordTransition(tx: Tx, t: TransitionRecord): Promise<void> {
-  const { event } = t;
-  const now = new Date();
-  await tx.insert(phaseAudit).values({
-    eventId: event.id,
-    phase: event.phase,
-    userId: event.userId,
-    syncId: event.syncId,
-    claimId: event.claimId,
-    lane: event.lane,
-    fromStatus: t.from,
-    toStatus: t.to,
-    attempt: t.attempt,
-    workerId: t.workerId ?? null,
-    durationMs: t.durationMs ?? null,
-    error: t.error ?? null,
-    data: t.data ?? null,
-    at: now,
+const json = (v: unknown) => (v === undefined || v === null ? sql`NULL::jsonb` : sql`${JSON.stringify(v)}::jsonb`);
+
+export interface TransitionPart {
+  /** A CTE yielding the changed phase_events rows. */
+  readonly source: string;
+  readonly spec: TransitionSpec;
+  /** False when another part of the same statement already writes this row's sync_progress. */
+  readonly progress?: boolean;
+}
+
+/**
+ * The CTEs (comma-separated, no leading WITH) that record every part. Data-modifying CTEs run in
+ * no defined order, so the audit rows and outbox messages of all parts are written by one INSERT
+ * each, ordered by part: a completion is always logged (and sent) before the phase it starts.
+ */
+export function transitionCtes(name: string, ...parts: TransitionPart[]): SQL {
+  const n = (suffix: string) => sql.raw(`${name}_${suffix}`);
+  const ordered = (select: (part: TransitionPart, ord: number) => SQL) =>
+    sql.join(parts.map((part, i) => sql`(${select(part, i)})`), sql` UNION ALL `);
+  const audit = ordered((part, i) => {
+    const t = part.spec;
+    return sql`SELECT id, phase, user_id, sync_id, claim_id, lane, ${t.from}::text AS from_status, ${t.to}::text AS to_status, ${t.attempt === undefined ? sql`attempts` : sql`${t.attempt}::integer`} AS attempts,
+        ${t.workerId ?? null}::text AS worker_id, ${t.durationMs ?? null}::integer AS duration_ms, ${json(t.error)} AS error,
+        ${json(t.data)} AS data, ${i} AS ord, seq FROM ${sql.raw(part.source)}`;
   });
-
-  await tx
-    .insert(syncProgress)
-    .values({
-      lane: event.lane,
-      phase: event.phase,
-      userId: event.userId,
-      syncId: event.syncId,
-      claimId: event.claimId,
-      eventId: event.id,
-      status: t.to,
-      attempts: t.attempt,
-      lastError: t.error ?? null,
-      startedAt: t.to === 'running' ? now : null,
-      completedAt: t.to === 'completed' ? now : null,
-      updatedAt: now,
-    })
-    .onConflictDoUpdate({
-      target: [syncProgress.lane, syncProgress.phase],
-      set: {
-        eventId: event.id,
-        status: t.to,
-        attempts: t.attempt,
-        syncId: sql`coalesce(excluded.sync_id, ${syncProgress.syncId})`,
-        lastError: t.to === 'completed' ? null : (t.error ?? sql`${syncProgress.lastError}`),
-        startedAt: t.to === 'running' ? sql`coalesce(${syncProgress.startedAt}, excluded.started_at)` : sql`${syncProgress.startedAt}`,
-        completedAt: t.to === 'completed' ? now : null,
-        updatedAt: now,
-      },
-    });
-
-  await tx.insert(outbox).values({
-    userId: event.userId,
-    eventId: event.id,
-    type: WORKFLOW_MESSAGE,
-    payload: {
-      type: WORKFLOW_MESSAGE,
-      event_id: event.id,
-      phase: event.phase,
-      name: PHASES[event.phase].key,
-      status: t.to,
-      user_id: event.userId,
-      sync_id: event.syncId,
-      claim_id: event.claimId,
-      attempt: t.attempt,
-      data: {
-        ...(t.data ?? {}),
-        ...(t.error ? { error: t.error } : {}),
-        ...(t.retryAt ? { retry_at: t.retryAt.toISOString() } : {}),
-      },
-      at: now.toISOString(),
-    },
-    createdAt: now,
+  const messages = ordered((part, i) => {
+    const t = part.spec;
+    const messageData = { ...(t.data ?? {}), ...(t.error ? { error: t.error } : {}), ...(t.retryAt ? { retry_at: t.retryAt.toISOString() } : {}) };
+    return sql`SELECT user_id, id, jsonb_build_object(
+             'type', ${WORKFLOW_MESSAGE}::text, 'event_id', id, 'phase', phase, 'name', ${PHASE_NAME},
+             'status', ${t.to}::text, 'user_id', user_id, 'sync_id', sync_id, 'claim_id', claim_id,
+             'attempt', attempts, 'data', ${json(messageData)}, 'at', ${ISO_NOW}) AS payload, ${i} AS ord, seq
+           FROM ${sql.raw(part.source)}`;
   });
+  const progress = parts.flatMap((part, i) => {
+    if (part.progress === false) return [];
+    const t = part.spec;
+    return sql`
+  ${n(`progress${i}`)} AS (
+    INSERT INTO sync_progress AS sp (lane, phase, user_id, sync_id, claim_id, event_id, status, attempts, last_error, started_at, completed_at, updated_at)
+    SELECT lane, phase, user_id, sync_id, claim_id, id, ${t.to}::text, attempts, ${json(t.error)},
+           ${t.to === 'running' ? sql`now()` : sql`NULL::timestamptz`}, ${t.to === 'completed' ? sql`now()` : sql`NULL::timestamptz`}, now()
+    FROM ${sql.raw(part.source)}
+    ON CONFLICT (lane, phase) DO UPDATE SET
+      event_id = excluded.event_id, status = excluded.status, attempts = excluded.attempts,
+      sync_id = coalesce(excluded.sync_id, sp.sync_id),
+      last_error = ${t.to === 'completed' ? sql`NULL::jsonb` : sql`coalesce(excluded.last_error, sp.last_error)`},
+      started_at = ${t.to === 'running' ? sql`coalesce(sp.started_at, excluded.started_at)` : sql`sp.started_at`},
+      completed_at = excluded.completed_at, updated_at = excluded.updated_at)`;
+  });
+  if (progress.length === 0) throw new Error('a transition must write sync_progress');
+  return sql`
+  ${n('audit')} AS (
+    INSERT INTO phase_audit (event_id, phase, user_id, sync_id, claim_id, lane, from_status, to_status, attempt, worker_id, duration_ms, error, data, at)
+    SELECT id, phase, user_id, sync_id, claim_id, lane, from_status, to_status, attempts, worker_id, duration_ms, error, data, now()
+    FROM (${audit}) x ORDER BY ord, seq),
+  ${n('outbox')} AS (
+    INSERT INTO outbox (user_id, event_id, type, payload, created_at)
+    SELECT user_id, id, ${WORKFLOW_MESSAGE}, payload, now() FROM (${messages}) x ORDER BY ord, seq),
+  ${sql.join(progress, sql`,`)}`;
 }
 
 /** A progress report of a running phase: sync_progress and the seller's WebSocket, no audit row. */
 export async function recordProgress(
   tx: Tx,
-  event: TransitionRecord['event'],
+  event: { id: string; phase: number; userId: string; syncId: string | null; claimId: string | null; lane: string },
   progress: Record<string, unknown>,
 ): Promise<void> {
   const now = new Date();
@@ -122,7 +107,7 @@ export async function recordProgress(
       type: 'workflow.progress',
       event_id: event.id,
       phase: event.phase,
-      name: PHASES[event.phase].key,
+      name: PHASES[event.phase as 1].key,
       status: 'running',
       user_id: event.userId,
       sync_id: event.syncId,

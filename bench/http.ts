@@ -1,0 +1,133 @@
+// HTTP figures: accepted triggers per second with p50/p99 latency on the phase endpoint, and the
+// latency from a trigger to the seller's WebSocket message.
+import WebSocket from 'ws';
+import { pino } from 'pino';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../src/config/config.js';
+import { startClario, type Clario, type Role } from '../src/main.js';
+import { workflowHealth } from '../src/store/status.js';
+import type { Capabilities } from '../src/workflow/capabilities.js';
+import { round } from './workflow.js';
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+const noop: Capabilities = {
+  sync: { start: () => Promise.resolve({ completed: true }) },
+  detection: { detect: () => Promise.resolve({}) },
+  evidence: { match: () => Promise.resolve({}) },
+  routing: { route: () => Promise.resolve({}) },
+  payouts: { monitor: () => Promise.resolve({}) },
+  learning: { learn: () => Promise.resolve({}) },
+  settlement: { settle: () => Promise.resolve({}) },
+};
+
+export async function startBenchClario(env: Record<string, string>, role: Role = 'all') {
+  const token = `svc_${randomBytes(24).toString('hex')}`;
+  const clario = await startClario({
+    config: loadConfig({ PORT: '0', LOG_LEVEL: 'silent', CLARIO_SERVICE_TOKEN: token, CLARIO_SESSION_SECRET: randomBytes(32).toString('hex'), ...env }),
+    role,
+    capabilities: noop,
+    logger: pino({ level: 'silent' }),
+  });
+  return { clario, token, url: clario.url ?? '' };
+}
+
+/** Waits until no phase event is pending or running, so one measurement does not queue behind another. */
+export async function waitForIdle(clario: Clario): Promise<void> {
+  for (;;) {
+    const h = await workflowHealth(clario.database.db);
+    if (h.pending === 0 && h.running === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function triggerThroughput(url: string, token: string, o: { requests: number; inFlight: number }) {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const tag = randomBytes(4).toString('hex');
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: o.inFlight }, async () => {
+      while (next < o.requests) {
+        const i = next++;
+        const t0 = performance.now();
+        const r = await fetch(`${url}/api/v1/workflow/phase/1`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ user_id: `u${i % 100}`, sync_id: `${tag}-${i}` }),
+        });
+        await r.arrayBuffer();
+        if (r.status !== 202) errors++;
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: o.requests,
+    concurrency: o.inFlight,
+    accepted_per_second: round(o.requests / seconds),
+    p50_ms: round(percentile(latencies, 50)),
+    p99_ms: round(percentile(latencies, 99)),
+    errors,
+  };
+}
+
+/** Sequential triggers, each timed until the seller's WebSocket shows the event (pending) and phase 1 completed. */
+export async function triggerToWebSocket(url: string, token: string, sellerToken: string, samples: number) {
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/ws?token=${sellerToken}`);
+  await new Promise((r, j) => {
+    ws.once('open', r);
+    ws.once('error', j);
+  });
+  const waiters = new Map<string, { pending?: (t: number) => void; completed?: (t: number) => void }>();
+  ws.on('message', (data) => {
+    const m = JSON.parse((data as Buffer).toString('utf8')) as { sync_id?: string; phase?: number; status?: string };
+    const w = m.sync_id ? waiters.get(m.sync_id) : undefined;
+    if (!w || m.phase !== 1) return;
+    if (m.status === 'pending') w.pending?.(performance.now());
+    if (m.status === 'completed') w.completed?.(performance.now());
+  });
+  const toPending: number[] = [];
+  const toCompleted: number[] = [];
+  const tag = randomBytes(4).toString('hex');
+  for (let i = 0; i < samples; i++) {
+    const syncId = `${tag}-ws-${i}`;
+    let pendingAt = 0;
+    let completedAt = 0;
+    const seen = new Promise<void>((resolve) => {
+      waiters.set(syncId, {
+        pending: (t) => (pendingAt = t),
+        completed: (t) => {
+          completedAt = t;
+          resolve();
+        },
+      });
+    });
+    const t0 = performance.now();
+    await fetch(`${url}/api/v1/workflow/phase/1`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: 'bench-seller', sync_id: syncId }),
+    }).then((r) => r.arrayBuffer());
+    await seen;
+    toPending.push((pendingAt || completedAt) - t0);
+    toCompleted.push(completedAt - t0);
+    waiters.delete(syncId);
+  }
+  ws.close();
+  toPending.sort((a, b) => a - b);
+  toCompleted.sort((a, b) => a - b);
+  return {
+    samples,
+    accepted_message_p50_ms: round(percentile(toPending, 50)),
+    accepted_message_p99_ms: round(percentile(toPending, 99)),
+    phase_completed_message_p50_ms: round(percentile(toCompleted, 50)),
+    phase_completed_message_p99_ms: round(percentile(toCompleted, 99)),
+  };
+}

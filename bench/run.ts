@@ -1,0 +1,99 @@
+// `npm run bench`: figures as JSON, never pass/fail. Uses PostgreSQL and Redis on loopback when
+// they answer (BENCH_DATABASE_URL / BENCH_REDIS_URL to point elsewhere); embedded figures always.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { embeddedWorkflows, productionWorkflows, rawBullMqChain, round } from './workflow.js';
+import { startBenchClario, triggerThroughput, triggerToWebSocket, waitForIdle } from './http.js';
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const scale = Number(process.env.BENCH_SCALE ?? '1');
+const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+
+async function reachable(): Promise<{ postgres: boolean; redis: boolean }> {
+  const c = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
+  const postgres = await c.connect().then(() => true, () => false);
+  await c.end().catch(() => undefined);
+  const r = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on('error', () => undefined);
+  const redis = await r.connect().then(() => r.ping()).then(() => true, () => false);
+  r.disconnect();
+  return { postgres, redis };
+}
+
+async function withBenchDatabase<T>(f: (url: string) => Promise<T>): Promise<T> {
+  const name = `clario_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  try {
+    return await f(u.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+async function httpFigures(env: Record<string, string>) {
+  const { clario, token, url } = await startBenchClario(env);
+  try {
+    await triggerThroughput(url, token, { requests: 200, inFlight: 16 }); // warm-up
+    await waitForIdle(clario);
+    const intake = await triggerThroughput(url, token, { requests: Math.round(2000 * scale), inFlight: 32 });
+    await waitForIdle(clario);
+    const seller = await clario.auth.issueSellerToken('bench-seller', 3600);
+    const ws = await triggerToWebSocket(url, token, seller, Math.round(200 * scale));
+    return { phase_endpoint: intake, trigger_to_websocket: ws };
+  } finally {
+    await clario.close();
+  }
+}
+
+async function main() {
+  const infra = await reachable();
+  const concurrency = 8;
+  const report: Record<string, unknown> = {
+    when: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version },
+    concurrency,
+  };
+
+  log('embedded workflows (PGlite, postgres queue)');
+  report.embedded = { workflows: await embeddedWorkflows(Math.round(200 * scale), concurrency) };
+  const dataDir = mkdtempSync(join(tmpdir(), 'clario-bench-'));
+  try {
+    log('embedded HTTP');
+    Object.assign(report.embedded as object, await httpFigures({ CLARIO_DATA_DIR: dataDir }));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  if (infra.postgres && infra.redis) {
+    log('production workflows (PostgreSQL + BullMQ)');
+    const workflows = Math.round(1000 * scale);
+    const engine = await withBenchDatabase((url) => productionWorkflows(url, redisUrl, workflows, concurrency));
+    log('raw BullMQ 7-step chain');
+    const raw = await rawBullMqChain({ redisUrl, workflows, concurrency });
+    log('production HTTP');
+    const http = await withBenchDatabase((url) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }));
+    report.production = {
+      workflows: engine,
+      raw_bullmq_chain: raw,
+      ratio_to_raw_bullmq: round(engine.workflows_per_second / raw.workflows_per_second),
+      ...http,
+    };
+  } else {
+    report.production = { skipped: `PostgreSQL reachable: ${infra.postgres}, Redis reachable: ${infra.redis}` };
+  }
+  console.log(JSON.stringify(report, null, 2));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

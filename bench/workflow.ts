@@ -1,0 +1,112 @@
+// Workflow engine figures: 7-phase workflows per second with no-op phases, next to raw BullMQ
+// running a 7-step job chain on the same Redis in the same run.
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createBullMqQueue } from '../src/queue/bullmq-queue.js';
+import { createPostgresQueue } from '../src/queue/postgres-queue.js';
+import type { JobQueue } from '../src/queue/job-queue.js';
+import { createLocalBus } from '../src/realtime/bus.js';
+import { openDatabase, rows, type Database } from '../src/store/db.js';
+import { createEngine } from '../src/workflow/engine.js';
+import { noObserver, silentLog } from '../src/workflow/log.js';
+import type { PhaseHandler, PhaseHandlers } from '../src/workflow/types.js';
+import { PHASE_NUMBERS, type PhaseNumber } from '../src/domain/phase.js';
+import { sql } from 'drizzle-orm';
+
+/** No-op phases chained 1→7: what is measured is the engine's durable transitions. */
+function chainHandlers(): PhaseHandlers {
+  const h = (phase: PhaseNumber): PhaseHandler => ({
+    phase,
+    run: (ctx) =>
+      Promise.resolve({
+        next: phase < 7 ? [{ phase: (phase + 1) as PhaseNumber, syncId: ctx.event.syncId ?? undefined, claimId: phase >= 4 ? `c-${ctx.event.syncId}` : undefined }] : [],
+      }),
+  });
+  return Object.fromEntries(PHASE_NUMBERS.map((p) => [p, h(p)])) as unknown as PhaseHandlers;
+}
+
+async function countCompleted7(database: Database): Promise<number> {
+  const [r] = await rows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM phase_events WHERE phase = 7 AND status = 'completed'`);
+  return r?.n ?? 0;
+}
+
+export async function engineWorkflowsPerSecond(o: { database: Database; queue: JobQueue; workflows: number; concurrency: number }) {
+  const engine = createEngine({
+    database: o.database,
+    queue: o.queue,
+    bus: createLocalBus(),
+    handlers: chainHandlers(),
+    log: silentLog,
+    observer: noObserver,
+    worker: { concurrency: o.concurrency, maxAttempts: 3, leaseMs: 30_000, backoff: { baseMs: 100, maxMs: 1000 } },
+  });
+  engine.startRelay();
+  await engine.startWorker();
+  const tag = `b${Date.now()}`;
+  const start = performance.now();
+  for (let i = 0; i < o.workflows; i++) {
+    const key = `${tag}-${i}`;
+    await engine.accept({ phase: 1, userId: `u${i % 50}`, syncId: key, payload: {}, idempotencyKey: key, requestHash: key, source: 'internal' });
+  }
+  for (;;) {
+    if ((await countCompleted7(o.database)) >= o.workflows) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const seconds = (performance.now() - start) / 1000;
+  await engine.stop();
+  return { workflows: o.workflows, seconds: round(seconds), workflows_per_second: round(o.workflows / seconds), transitions_per_second: round((o.workflows * 7) / seconds) };
+}
+
+export async function rawBullMqChain(o: { redisUrl: string; workflows: number; concurrency: number }) {
+  const prefix = `bench${Date.now()}`;
+  const conn = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+  const wconn = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue('chain', { connection: conn, prefix });
+  let done = 0;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((r) => (finish = r));
+  const worker = new Worker(
+    'chain',
+    async (job) => {
+      const step = job.data.step as number;
+      if (step < 7) await queue.add('step', { wf: job.data.wf, step: step + 1 }, { removeOnComplete: true });
+      else if (++done === o.workflows) finish();
+    },
+    { connection: wconn, prefix, concurrency: o.concurrency },
+  );
+  await worker.waitUntilReady();
+  const start = performance.now();
+  await queue.addBulk(Array.from({ length: o.workflows }, (_, wf) => ({ name: 'step', data: { wf, step: 1 }, opts: { removeOnComplete: true } })));
+  await finished;
+  const seconds = (performance.now() - start) / 1000;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  conn.disconnect();
+  wconn.disconnect();
+  return { workflows: o.workflows, seconds: round(seconds), workflows_per_second: round(o.workflows / seconds) };
+}
+
+export function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+export async function embeddedWorkflows(workflows: number, concurrency: number) {
+  const database = await openDatabase({});
+  try {
+    const queue = createPostgresQueue(database, { pollMs: 20, log: { error: () => undefined } });
+    return await engineWorkflowsPerSecond({ database, queue, workflows, concurrency });
+  } finally {
+    await database.close();
+  }
+}
+
+export async function productionWorkflows(databaseUrl: string, redisUrl: string, workflows: number, concurrency: number) {
+  const database = await openDatabase({ url: databaseUrl, poolSize: concurrency + 4 });
+  try {
+    const queue = createBullMqQueue({ redisUrl, prefix: `benchq${Date.now()}`, log: { error: () => undefined } });
+    return await engineWorkflowsPerSecond({ database, queue, workflows, concurrency });
+  } finally {
+    await database.close();
+  }
+}
