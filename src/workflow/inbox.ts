@@ -3,11 +3,10 @@
 // without an explicit transaction and costs one round trip. A unique index allows at most one
 // running event per lane, so the database itself keeps a workflow's phases from overlapping.
 import { randomUUID } from 'node:crypto';
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { isPhaseNumber } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
 import type { Runner } from '../store/db.js';
-import { phaseEvents } from '../store/schema.js';
 import { laneFor } from './lane.js';
 import { transitionCtes, type TransitionPart, type TransitionSpec } from './transitions.js';
 import type { AcceptedTrigger, PhaseEvent, TriggerInput } from './types.js';
