@@ -1,3 +1,15 @@
+CREATE TABLE "amazon_connections" (
+	"user_id" text PRIMARY KEY NOT NULL,
+	"selling_partner_id" text NOT NULL,
+	"region" text NOT NULL,
+	"marketplace_ids" jsonb NOT NULL,
+	"refresh_token" text NOT NULL,
+	"status" text NOT NULL,
+	"last_error" jsonb,
+	"connected_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "claims" (
 	"id" text PRIMARY KEY NOT NULL,
 	"user_id" text NOT NULL,
@@ -25,6 +37,13 @@ CREATE TABLE "effects" (
 	"response" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "oauth_states" (
+	"state_hash" text PRIMARY KEY NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"used_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "outbox" (
@@ -84,6 +103,18 @@ CREATE TABLE "phase_events" (
 	"completed_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "report_lines" (
+	"user_id" text NOT NULL,
+	"source" text NOT NULL,
+	"line_hash" text NOT NULL,
+	"seq" bigserial NOT NULL,
+	"line" text NOT NULL,
+	"sync_id" text NOT NULL,
+	"document_id" text NOT NULL,
+	"line_no" integer NOT NULL,
+	CONSTRAINT "report_lines_user_id_source_line_hash_pk" PRIMARY KEY("user_id","source","line_hash")
+);
+--> statement-breakpoint
 CREATE TABLE "sync_progress" (
 	"lane" text NOT NULL,
 	"phase" smallint NOT NULL,
@@ -108,6 +139,20 @@ CREATE TABLE "sync_runs" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "sync_sources" (
+	"sync_id" text NOT NULL,
+	"source" text NOT NULL,
+	"user_id" text NOT NULL,
+	"status" text NOT NULL,
+	"header" text,
+	"document_id" text,
+	"rows" integer DEFAULT 0 NOT NULL,
+	"new_rows" integer DEFAULT 0 NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "sync_sources_sync_id_source_pk" PRIMARY KEY("sync_id","source")
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX "amazon_connections_partner" ON "amazon_connections" USING btree ("selling_partner_id");--> statement-breakpoint
 CREATE INDEX "claims_user" ON "claims" USING btree ("user_id","status");--> statement-breakpoint
 CREATE INDEX "claims_deadline" ON "claims" USING btree ("deadline");--> statement-breakpoint
 CREATE UNIQUE INDEX "claims_case" ON "claims" USING btree ("case_id");--> statement-breakpoint
@@ -124,5 +169,7 @@ CREATE INDEX "phase_events_running" ON "phase_events" USING btree ("locked_until
 CREATE UNIQUE INDEX "phase_events_one_running_per_lane" ON "phase_events" USING btree ("lane") WHERE status = 'running';--> statement-breakpoint
 CREATE INDEX "phase_events_failed" ON "phase_events" USING btree ("updated_at") WHERE status = 'failed';--> statement-breakpoint
 CREATE INDEX "phase_events_user" ON "phase_events" USING btree ("user_id","created_at");--> statement-breakpoint
+CREATE INDEX "report_lines_order" ON "report_lines" USING btree ("user_id","source","seq");--> statement-breakpoint
 CREATE INDEX "sync_progress_user" ON "sync_progress" USING btree ("user_id","sync_id");--> statement-breakpoint
-CREATE INDEX "sync_runs_user" ON "sync_runs" USING btree ("user_id","created_at");
+CREATE INDEX "sync_runs_user" ON "sync_runs" USING btree ("user_id","created_at");--> statement-breakpoint
+CREATE INDEX "sync_sources_user" ON "sync_sources" USING btree ("user_id","source");

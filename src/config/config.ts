@@ -16,6 +16,13 @@ const EnvSchema = z
     QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('clario'),
     CLARIO_SERVICE_TOKEN: z.string().min(32, 'CLARIO_SERVICE_TOKEN must be at least 32 characters').optional(),
     CLARIO_SESSION_SECRET: z.string().min(32, 'CLARIO_SESSION_SECRET must be at least 32 characters').optional(),
+    CLARIO_ENCRYPTION_KEYS: z.string().min(1).optional(),
+    AMAZON_LWA_CLIENT_ID: z.string().min(1).optional(),
+    AMAZON_LWA_CLIENT_SECRET: z.string().min(1).optional(),
+    AMAZON_SP_APP_ID: z.string().min(1).optional(),
+    AMAZON_REGION: z.enum(['na', 'eu', 'fe']).default('na'),
+    AMAZON_MARKETPLACE_IDS: z.string().regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/).default('ATVPDKIKX0DER'),
+    AMAZON_SYNC_INTERVAL_HOURS: z.coerce.number().min(0).default(24),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     WORKER_CONCURRENCY: int(8, 1),
     WORKFLOW_MAX_ATTEMPTS: int(5, 1),
@@ -50,7 +57,18 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
   readonly queue: { readonly driver: 'postgres' | 'bullmq'; readonly prefix: string };
-  readonly secrets: { readonly serviceToken: string | undefined; readonly sessionSecret: string | undefined };
+  readonly secrets: {
+    readonly serviceToken: string | undefined;
+    readonly sessionSecret: string | undefined;
+    readonly encryptionKeys: string | undefined;
+  };
+  /** Real Amazon when all three credentials are set; otherwise the bundled simulator. */
+  readonly amazon: {
+    readonly credentials: { readonly clientId: string; readonly clientSecret: string; readonly appId: string } | undefined;
+    readonly region: 'na' | 'eu' | 'fe';
+    readonly marketplaceIds: readonly string[];
+    readonly syncIntervalHours: number;
+  };
   readonly logLevel: string;
   readonly worker: {
     readonly concurrency: number;
@@ -99,7 +117,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       driver: e.QUEUE_DRIVER ?? (e.REDIS_URL && e.DATABASE_URL ? 'bullmq' : 'postgres'),
       prefix: e.QUEUE_PREFIX,
     },
-    secrets: { serviceToken: e.CLARIO_SERVICE_TOKEN, sessionSecret: e.CLARIO_SESSION_SECRET },
+    secrets: { serviceToken: e.CLARIO_SERVICE_TOKEN, sessionSecret: e.CLARIO_SESSION_SECRET, encryptionKeys: e.CLARIO_ENCRYPTION_KEYS },
+    amazon: {
+      credentials:
+        e.AMAZON_LWA_CLIENT_ID && e.AMAZON_LWA_CLIENT_SECRET && e.AMAZON_SP_APP_ID
+          ? { clientId: e.AMAZON_LWA_CLIENT_ID, clientSecret: e.AMAZON_LWA_CLIENT_SECRET, appId: e.AMAZON_SP_APP_ID }
+          : undefined,
+      region: e.AMAZON_REGION,
+      marketplaceIds: e.AMAZON_MARKETPLACE_IDS.split(','),
+      syncIntervalHours: e.AMAZON_SYNC_INTERVAL_HOURS,
+    },
     logLevel: e.LOG_LEVEL,
     worker: {
       concurrency: e.WORKER_CONCURRENCY,

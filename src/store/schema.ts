@@ -183,3 +183,64 @@ export const claims = pgTable(
     uniqueIndex('claims_case').on(t.caseId),
   ],
 );
+
+/** A seller's Amazon authorization. The refresh token is sealed (src/security/secret-box.ts). */
+export const amazonConnections = pgTable(
+  'amazon_connections',
+  {
+    userId: text('user_id').primaryKey(),
+    sellingPartnerId: text('selling_partner_id').notNull(),
+    region: text('region').notNull(),
+    marketplaceIds: jsonb('marketplace_ids').notNull().$type<string[]>(),
+    refreshToken: text('refresh_token').notNull(),
+    status: text('status').$type<'connected' | 'reconnect_required'>().notNull(),
+    lastError: jsonb('last_error').$type<{ code: string; message: string }>(),
+    connectedAt: ts('connected_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('amazon_connections_partner').on(t.sellingPartnerId)],
+);
+
+/** The OAuth `state` of a consent in progress: single use, short-lived, stored as a hash. */
+export const oauthStates = pgTable('oauth_states', {
+  stateHash: text('state_hash').primaryKey(),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/**
+ * Report lines as Amazon sent them, one row per distinct line per seller and source, so repeated
+ * or overlapping syncs never store a line twice. `header` is the document's header line.
+ */
+export const reportLines = pgTable(
+  'report_lines',
+  {
+    userId: text('user_id').notNull(),
+    source: text('source').notNull(),
+    lineHash: text('line_hash').notNull(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    line: text('line').notNull(),
+    syncId: text('sync_id').notNull(),
+    documentId: text('document_id').notNull(),
+    lineNo: integer('line_no').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.source, t.lineHash] }), index('report_lines_order').on(t.userId, t.source, t.seq)],
+);
+
+/** Each source of each sync run: resumable, and the progress the seller sees. */
+export const syncSources = pgTable(
+  'sync_sources',
+  {
+    syncId: text('sync_id').notNull(),
+    source: text('source').notNull(),
+    userId: text('user_id').notNull(),
+    status: text('status').$type<'pending' | 'done'>().notNull(),
+    header: text('header'),
+    documentId: text('document_id'),
+    rows: integer('rows').notNull().default(0),
+    newRows: integer('new_rows').notNull().default(0),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.syncId, t.source] }), index('sync_sources_user').on(t.userId, t.source)],
+);
