@@ -5,7 +5,7 @@
 
 /** Retrying cannot help (bad input, a rule that refuses); park the phase at once. */
 export class NonRetryableError extends Error {
-  override readonly name = 'NonRetryableError';
+  override readonly name: string = 'NonRetryableError';
   constructor(
     message: string,
     readonly code: string = 'non_retryable',
@@ -16,7 +16,7 @@ export class NonRetryableError extends Error {
 
 /** The other side asked us to wait (Amazon's 429, a claim that is not filed yet). */
 export class RetryAfterError extends Error {
-  override readonly name = 'RetryAfterError';
+  override readonly name: string = 'RetryAfterError';
   constructor(
     message: string,
     readonly retryAfterMs: number,
@@ -38,7 +38,7 @@ export class NotAvailableError extends NonRetryableError {
 
 /** The phase's input names something Clario does not know (yet): retried, then parked. */
 export class UnknownReferenceError extends Error {
-  override readonly name = 'UnknownReferenceError';
+  override readonly name: string = 'UnknownReferenceError';
   constructor(
     message: string,
     readonly code: 'unknown_sync' | 'unknown_claim' = 'unknown_claim',
