@@ -1,0 +1,38 @@
+/**
+ * Time as the Amazon adapters see it. Waiting goes through the clock too, so tests replace both
+ * and walk through rate limits and report polling without real delays.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+
+/**
+ * A clock that moves only when told to, or when someone sleeps on it (sleeping advances time at
+ * once). Sharing one between a client and the simulator makes a back-off refill the server's bucket.
+ */
+export class ManualClock implements Clock {
+  private t: number;
+  /** Every sleep requested, in order: what a test checks instead of timing. */
+  readonly sleeps: number[] = [];
+  constructor(start: number | Date = Date.UTC(2026, 0, 1)) {
+    this.t = typeof start === 'number' ? start : start.getTime();
+  }
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += Math.max(0, ms);
+  }
+  sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
+    this.advance(ms);
+    return Promise.resolve();
+  }
+}

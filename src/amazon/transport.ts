@@ -1,0 +1,171 @@
+/**
+ * One SP-API call with Amazon's rules applied: a token from the seller's bucket first, the
+ * `x-amz-access-token` header, 429 → wait (per `x-amzn-RateLimit-Limit` or Retry-After) and
+ * retry, 5xx and network failures → exponential backoff and retry, a rejected access token →
+ * refresh once, any other 4xx → SpApiRequestError (non-retryable, with Amazon's error code).
+ * Retries are bounded; a throttle that outlasts them surfaces as RetryAfterError.
+ */
+import { RetryAfterError } from '../domain/errors.js';
+import { systemClock, type Clock } from './clock.js';
+import { AmazonUnavailableError, parseAmazonErrors, SpApiRequestError } from './errors.js';
+import type { AccessTokenSource } from './lwa.js';
+import { RateLimiter, type SpApiOperation } from './rate-limit.js';
+
+export interface SpApiTransportOptions {
+  /** An SP-API regional endpoint (SP_API_ENDPOINTS) or the simulator's URL. */
+  readonly baseUrl: string;
+  /** The selling partner id: the rate-limit buckets are per seller. */
+  readonly sellerId: string;
+  readonly accessToken: AccessTokenSource;
+  /**
+   * Client-side buckets; share one limiter between the clients of all sellers. `false` turns
+   * pacing off (then only Amazon's 429s slow the client down). Default: a private limiter.
+   */
+  readonly limiter?: RateLimiter | false;
+  readonly clock?: Clock;
+  readonly fetch?: typeof fetch;
+  /** Retries after the first attempt, for 429, 5xx and network errors together (default 5). */
+  readonly maxRetries?: number;
+  /** First backoff step (default 1 s), doubled per attempt up to `maxBackoffMs` (default 60 s). */
+  readonly baseBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+  /** Jitter source in [0, 1); tests pass a constant. */
+  readonly random?: () => number;
+}
+
+export interface SpApiCall {
+  readonly operation: SpApiOperation;
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string | number | readonly string[] | undefined>>;
+  readonly body?: unknown;
+}
+
+const USER_AGENT = 'Clario/0.1 (Language=TypeScript; Platform=Node.js)';
+
+export class SpApiTransport {
+  readonly clock: Clock;
+  readonly fetchFn: typeof fetch;
+  private readonly limiter: RateLimiter | undefined;
+  private readonly maxRetries: number;
+  private readonly baseBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly random: () => number;
+
+  constructor(readonly options: SpApiTransportOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.fetchFn = options.fetch ?? fetch;
+    this.limiter = options.limiter === false ? undefined : (options.limiter ?? new RateLimiter(this.clock));
+    this.maxRetries = options.maxRetries ?? 5;
+    this.baseBackoffMs = options.baseBackoffMs ?? 1_000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
+    this.random = options.random ?? Math.random;
+  }
+
+  get sellerId(): string {
+    return this.options.sellerId;
+  }
+
+  /** Performs the call and returns the parsed JSON body. */
+  async call<T>(call: SpApiCall): Promise<T> {
+    const url = this.url(call);
+    let forceRefresh = false;
+    let refreshedOnce = false;
+    for (let attempt = 0; ; attempt++) {
+      const canRetry = attempt < this.maxRetries;
+      await this.limiter?.acquire(this.sellerId, call.operation);
+      const token = await this.options.accessToken({ forceRefresh });
+      forceRefresh = false;
+      let res: Response;
+      try {
+        res = await this.fetchFn(url, {
+          method: call.method,
+          headers: {
+            'x-amz-access-token': token,
+            'user-agent': USER_AGENT,
+            accept: 'application/json',
+            ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+        });
+      } catch (err) {
+        const message = `SP-API ${call.operation} is unreachable: ${err instanceof Error ? err.message : String(err)}`;
+        if (!canRetry) throw new AmazonUnavailableError(message);
+        await this.clock.sleep(this.backoff(attempt));
+        continue;
+      }
+      const rate = Number(res.headers.get('x-amzn-ratelimit-limit'));
+      if (rate > 0) this.limiter?.bucket(this.sellerId, call.operation).setRate(rate, this.clock.now());
+      const text = await res.text();
+      if (res.ok) return (text === '' ? {} : JSON.parse(text)) as T;
+
+      const errors = parseAmazonErrors(text, res.status);
+      if (res.status === 429) {
+        this.limiter?.bucket(this.sellerId, call.operation).empty(this.clock.now());
+        const wait = this.throttleWait(res, rate, attempt);
+        if (!canRetry) throw new RetryAfterError(`SP-API ${call.operation} is throttled (${errors[0]?.code ?? 'QuotaExceeded'})`, wait, 'amazon_throttled');
+        await this.clock.sleep(wait);
+        continue;
+      }
+      if (res.status >= 500) {
+        // A 5xx message is Amazon's internal business; the status is enough to act on.
+        if (!canRetry) throw new AmazonUnavailableError(`SP-API ${call.operation} answered ${res.status}`, res.status);
+        await this.clock.sleep(this.backoff(attempt));
+        continue;
+      }
+      // Amazon answers 403 Unauthorized for an expired or revoked access token; a fresh one
+      // fixes the first case. A second 403 is real (missing role, revoked app).
+      if (res.status === 403 && !refreshedOnce) {
+        refreshedOnce = true;
+        forceRefresh = true;
+        continue;
+      }
+      throw new SpApiRequestError(call.operation, res.status, errors);
+    }
+  }
+
+  /** Downloads a presigned document URL (S3): no access token, same retry rules for 5xx. */
+  async download(url: string): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      let res: Response | undefined;
+      try {
+        res = await this.fetchFn(url);
+      } catch (err) {
+        if (attempt >= this.maxRetries) throw new AmazonUnavailableError(`report document download failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (res?.ok) return res;
+      if (res && res.status < 500) {
+        await res.body?.cancel();
+        // The URL is presigned for 5 minutes: a 403 usually means it expired before we got to it.
+        throw new SpApiRequestError('downloadReportDocument', res.status, [{ code: res.status === 403 ? 'ExpiredUrl' : `http_${res.status}`, message: `HTTP ${res.status}` }]);
+      }
+      if (res) await res.body?.cancel();
+      if (attempt >= this.maxRetries) throw new AmazonUnavailableError(`report document download answered ${res?.status ?? 'nothing'}`, res?.status);
+      await this.clock.sleep(this.backoff(attempt));
+    }
+  }
+
+  private url(call: SpApiCall): string {
+    // Relative to the base so a simulator mounted below a path prefix works too.
+    const url = new URL(call.path.replace(/^\//, ''), this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
+    for (const [name, value] of Object.entries(call.query ?? {})) {
+      if (value === undefined) continue;
+      // SP-API takes lists as comma-separated values (collectionFormat csv).
+      url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
+    }
+    return url.toString();
+  }
+
+  private backoff(attempt: number): number {
+    const step = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** attempt);
+    return Math.round(step * (0.5 + this.random() / 2));
+  }
+
+  /** Retry-After wins; else the time one token takes at the applied rate; else backoff. */
+  private throttleWait(res: Response, rate: number, attempt: number): number {
+    const retryAfter = Number(res.headers.get('retry-after'));
+    if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter * 1000;
+    if (rate > 0) return Math.max(Math.ceil(1000 / rate), this.backoff(attempt));
+    return this.backoff(attempt);
+  }
+}
