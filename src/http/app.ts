@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
+import cookie from '@fastify/cookie';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -12,7 +13,7 @@ import type { Hub } from '../realtime/hub.js';
 import type { Db } from '../store/db.js';
 import type { Engine } from '../workflow/engine.js';
 import { safeUrl } from '../observability/logger.js';
-import { bearer, type Auth, type Principal } from './auth.js';
+import { bearer, SESSION_COOKIE, type Auth, type Principal } from './auth.js';
 import { ApiError, errorBody, handleError } from './errors.js';
 import { opsRoutes } from './routes/ops.js';
 import { statusRoutes } from './routes/status.js';
@@ -59,12 +60,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.status(404).send(errorBody('not_found', `no route ${request.method} ${safeUrl(request.url).split('?')[0] ?? ''}`)),
   );
 
+  await app.register(cookie);
   app.decorateRequest('principal', null as never);
   app.addHook('onRequest', async (request) => {
     const query = request.query as Record<string, unknown> | undefined;
     // Browsers cannot set headers on a WebSocket, so /ws may carry its token in the query.
     const fromQuery = request.url.startsWith('/ws') && typeof query?.token === 'string' ? query.token : undefined;
-    request.principal = await deps.auth.authenticate(bearer(request.headers.authorization) ?? fromQuery);
+    // The dashboard's session cookie counts for reads only: a cookie rides along on cross-site
+    // requests, so it must never be enough to change anything.
+    const fromCookie = request.method === 'GET' ? request.cookies[SESSION_COOKIE] : undefined;
+    request.principal = await deps.auth.authenticate(bearer(request.headers.authorization) ?? fromQuery ?? fromCookie);
   });
   app.addHook('preValidation', async (request) => {
     if (request.routeOptions.config?.public) return;

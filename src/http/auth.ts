@@ -15,6 +15,9 @@ export interface Auth {
   issueSellerToken(userId: string, ttlSeconds: number): Promise<string>;
 }
 
+/** The dashboard's session: a seller token in an HttpOnly cookie, honoured for reads only. */
+export const SESSION_COOKIE = 'clario_session';
+
 const ISSUER = 'clario';
 const AUDIENCE = 'clario:seller';
 

@@ -1,0 +1,106 @@
+// Writes a seller's stored report lines back out as the folder DETECTION.md describes, so the
+// service runs exactly the detection that `clario detect` runs on files. Each written line
+// remembers which stored line it came from, so claims can cite Amazon's documents.
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { Runner } from '../store/db.js';
+import { SYNC_SOURCES, type SyncSource } from './sources.js';
+
+const PAGE = 5000;
+
+/** For each written file: the stored line's seq at each 1-based line number (0: not a stored line). */
+export type Lineage = Map<string, number[]>;
+
+async function latestDone(db: Runner, userId: string, source: string) {
+  const [row] = await db.run<{ sync_id: string; header: string | null }>(
+    sql`SELECT sync_id, header FROM sync_sources WHERE user_id = ${userId} AND source = ${source} AND status = 'done'
+        ORDER BY updated_at DESC LIMIT 1`,
+  );
+  return row;
+}
+
+async function* stored(db: Runner, userId: string, source: SyncSource, onlySync: string | undefined, prefix?: string) {
+  let after = 0;
+  for (;;) {
+    const page = await db.run<{ seq: string | number; line: string }>(
+      sql`SELECT seq, line FROM report_lines WHERE user_id = ${userId} AND source = ${source.file} AND seq > ${after}
+          ${onlySync ? sql`AND sync_id = ${onlySync}` : sql``} ${prefix ? sql`AND line LIKE ${`${prefix}\t%`}` : sql``}
+          ORDER BY seq LIMIT ${PAGE}`,
+    );
+    for (const r of page) yield { seq: Number(r.seq), line: prefix ? r.line.slice(prefix.length + 1) : r.line };
+    if (page.length < PAGE) return;
+    after = Number(page[page.length - 1]?.seq ?? after);
+  }
+}
+
+async function writeLines(path: string, lines: AsyncIterable<{ text: string; seq: number }>): Promise<number[]> {
+  const out = createWriteStream(path);
+  const seqs: number[] = [0];
+  try {
+    for await (const l of lines) {
+      if (!out.write(`${l.text}\n`)) await once(out, 'drain');
+      seqs.push(l.seq);
+    }
+  } finally {
+    out.end();
+    await once(out, 'finish');
+  }
+  return seqs;
+}
+
+async function* tsv(db: Runner, userId: string, source: SyncSource, header: string, onlySync: string | undefined) {
+  yield { text: header, seq: 0 };
+  for await (const r of stored(db, userId, source, onlySync)) yield { text: r.line, seq: r.seq };
+}
+
+/** A JSON object of arrays, one element per line, so line numbers point at single items. */
+async function* jsonOfLists(db: Runner, userId: string, source: SyncSource, lists: readonly string[]) {
+  yield { text: '{', seq: 0 };
+  for (const [i, list] of lists.entries()) {
+    yield { text: `${JSON.stringify(list)}: [`, seq: 0 };
+    let first = true;
+    for await (const r of stored(db, userId, source, undefined, list)) {
+      yield { text: `${first ? '' : ','}${r.line}`, seq: r.seq };
+      first = false;
+    }
+    yield { text: `]${i < lists.length - 1 ? ',' : ''}`, seq: 0 };
+  }
+  yield { text: '}', seq: 0 };
+}
+
+export async function materialize(db: Runner, userId: string, dir: string): Promise<Lineage> {
+  const lineage: Lineage = new Map();
+  for (const source of SYNC_SOURCES) {
+    const latest = await latestDone(db, userId, source.file);
+    if (!latest) continue;
+    const path = join(dir, source.file);
+    if (source.kind === 'report') {
+      if (!latest.header) continue;
+      lineage.set(source.file, await writeLines(path, tsv(db, userId, source, latest.header, source.snapshot ? latest.sync_id : undefined)));
+    } else {
+      const lists = source.kind === 'inbound'
+        ? ['shipments', 'items']
+        : (await db.run<{ list: string }>(sql`SELECT DISTINCT split_part(line, E'\t', 1) AS list FROM report_lines WHERE user_id = ${userId} AND source = ${source.file}`)).map((r) => r.list).sort();
+      lineage.set(source.file, await writeLines(path, jsonOfLists(db, userId, source, lists)));
+    }
+  }
+  return lineage;
+}
+
+/** Where a claim's cited lines came from: Amazon's document and line number. */
+export async function resolveLineage(db: Runner, lineage: Lineage, refs: ReadonlyArray<{ file: string; line: number }>) {
+  const seqs = refs.map((r) => lineage.get(r.file)?.[r.line] ?? 0);
+  const wanted = [...new Set(seqs.filter((s) => s > 0))];
+  const found = wanted.length
+    ? await db.run<{ seq: string | number; source: string; document_id: string; line_no: number; sync_id: string }>(
+        sql`SELECT seq, source, document_id, line_no, sync_id FROM report_lines WHERE seq IN (${sql.join(wanted.map((s) => sql`${s}`), sql`, `)})`,
+      )
+    : [];
+  const bySeq = new Map(found.map((f) => [Number(f.seq), f]));
+  return refs.map((r, i) => {
+    const f = bySeq.get(seqs[i] ?? 0);
+    return f ? { file: r.file, document_id: f.document_id, line: f.line_no, sync_id: f.sync_id } : { file: r.file, line: r.line };
+  });
+}
