@@ -29,8 +29,8 @@ function decoderFor(charset: string | undefined): TextDecoder {
 }
 
 /** Splits a byte stream into lines without the line ending (\n or \r\n); no trailing empty line. */
-export async function* streamLines(body: ReadableStream<Uint8Array>, options: LineOptions): AsyncGenerator<string> {
-  const source = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+export async function* streamLines(body: ReadableStream<Uint8Array> | Readable, options: LineOptions): AsyncGenerator<string> {
+  const source = body instanceof Readable ? body : Readable.fromWeb(body as WebReadableStream<Uint8Array>);
   const gunzip = options.gzip ? createGunzip() : undefined;
   // pipe() does not forward errors, so a failing download must destroy the gunzip stream itself.
   if (gunzip) {

@@ -1,0 +1,88 @@
+/**
+ * The bundled Amazon: Login with Amazon, SP-API Reports/Finances/Inbound and a case log, on one
+ * Fastify app with the real wire formats, so Clario runs the same code against it as against
+ * Amazon. State lives in memory; seller data is read from each seller's folder.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { systemClock, type Clock } from '../../amazon/clock.js';
+import { registerCases } from './cases.js';
+import { registerFinances } from './finances.js';
+import { FolderJson } from './folder-json.js';
+import { registerInbound } from './inbound.js';
+import { registerOAuth } from './oauth.js';
+import { registerReports } from './reports.js';
+import { SimulatorState, type SimulatedSeller } from './state.js';
+import { sendErrors } from './wire.js';
+
+export interface SimulatorOptions {
+  /** selling_partner_id → the seller's folder of DETECTION.md files. */
+  readonly sellers: ReadonlyMap<string, SimulatedSeller>;
+  /** The LWA client credentials the token endpoint accepts. */
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Public origin for document URLs; default: the origin each request came to. */
+  readonly baseUrl?: string;
+  /** Answer 429 when a usage-plan bucket is empty (default true). */
+  readonly rateLimits?: boolean;
+  readonly clock?: Clock;
+  /** getReport polls before a report is done (default 2: IN_QUEUE, then IN_PROGRESS). */
+  readonly reportPolls?: number;
+  /** Inbound shipments or items per page (default 50). */
+  readonly inboundPageSize?: number;
+}
+
+export interface Simulator {
+  readonly app: FastifyInstance;
+  /** Revokes a seller's grant, as when the seller removes the app in Seller Central. */
+  revokeSeller(sellerId: string): void;
+  close(): Promise<void>;
+}
+
+export const SIMULATOR_CLIENT_ID = 'amzn1.application-oa2-client.clario-simulator';
+export const SIMULATOR_CLIENT_SECRET = 'clario-simulator-secret';
+export const SIMULATOR_APPLICATION_ID = 'amzn1.sp.solution.clario-simulator';
+
+export function createSimulator(options: SimulatorOptions): Simulator {
+  const clock = options.clock ?? systemClock;
+  const state = new SimulatorState(options.sellers, clock);
+  // No request logging: URLs and bodies here carry codes and tokens.
+  const app = Fastify({ logger: false });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
+  });
+  app.setErrorHandler((err: { statusCode?: number; message?: string }, _req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status < 500) return sendErrors(reply, status, 'InvalidInput', err.message ?? 'Invalid request');
+    return sendErrors(reply, 500, 'InternalFailure', 'We encountered an internal error. Please try again.');
+  });
+  app.setNotFoundHandler((req, reply) => sendErrors(reply, 404, 'NotFound', `Resource ${req.method} ${req.url.split('?')[0] ?? ''} not found`));
+
+  const guard = { state, rateLimits: options.rateLimits ?? true };
+  const json = new FolderJson();
+  registerOAuth(app, { state, clientId: options.clientId, clientSecret: options.clientSecret });
+  registerReports(app, { ...guard, reportPolls: options.reportPolls ?? 2, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
+  registerFinances(app, { ...guard, json });
+  registerInbound(app, { ...guard, json, pageSize: options.inboundPageSize ?? 50 });
+  registerCases(app, guard);
+
+  return {
+    app,
+    revokeSeller: (sellerId) => state.revokeSeller(sellerId),
+    close: () => app.close(),
+  };
+}
+
+export interface StartedSimulator extends Simulator {
+  /** http://host:port of the listening simulator. */
+  readonly url: string;
+}
+
+/** Starts a simulator listening on `port` (0 picks a free one) on the loopback interface by default. */
+export async function startSimulator(port: number, options: SimulatorOptions & { readonly host?: string }): Promise<StartedSimulator> {
+  const simulator = createSimulator(options);
+  const host = options.host ?? '127.0.0.1';
+  await simulator.app.listen({ port, host });
+  const address = simulator.app.server.address();
+  const actualPort = address && typeof address === 'object' ? address.port : port;
+  return { ...simulator, url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}` };
+}

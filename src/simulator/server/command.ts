@@ -1,0 +1,91 @@
+/**
+ * `clario simulator [--port 3002] [--host 127.0.0.1] [--seller-folder DIR] [--seller-id ID]
+ * [--client-id ID --client-secret SECRET] [--no-rate-limits]`: the bundled Amazon on its own.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SIMULATOR_APPLICATION_ID, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET, startSimulator, type StartedSimulator } from './app.js';
+
+export interface SimulatorIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  /** Resolves when the process should stop (SIGINT/SIGTERM); the command then closes the server. */
+  readonly untilStopped?: Promise<unknown>;
+}
+
+/** The demo seller's selling_partner_id when none is given. */
+export const DEMO_SELLER_ID = 'A1CLARIODEMO01';
+
+const USAGE = `usage: clario simulator [--port 3002] [--host 127.0.0.1] --seller-folder DIR [--seller-id ID]
+                        [--client-id ID] [--client-secret SECRET] [--no-rate-limits]
+
+Serves Login with Amazon, SP-API Reports/Finances/Inbound and a case API over the seller
+folder DIR (the files listed in DETECTION.md).
+`;
+
+/** Runs the command; resolves with the exit code once stopped (or at once on a usage error). */
+export async function runSimulatorCommand(argv: readonly string[], io: SimulatorIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string', default: '3002' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'seller-folder': { type: 'string' },
+        'seller-id': { type: 'string', default: DEMO_SELLER_ID },
+        'client-id': { type: 'string', default: SIMULATOR_CLIENT_ID },
+        'client-secret': { type: 'string', default: SIMULATOR_CLIENT_SECRET },
+        'no-rate-limits': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.stderr.write(`--port must be a port number, got ${JSON.stringify(values.port)}\n`);
+    return 2;
+  }
+  const folder = values['seller-folder'];
+  if (!folder || !existsSync(folder) || !statSync(folder).isDirectory()) {
+    io.stderr.write(`${folder ? `${folder} is not a folder` : '--seller-folder DIR is required'}\n${USAGE}`);
+    return 2;
+  }
+  let sim: StartedSimulator;
+  try {
+    sim = await startSimulator(port, {
+      host: values.host,
+      sellers: new Map([[values['seller-id'], { folder: resolve(folder) }]]),
+      clientId: values['client-id'],
+      clientSecret: values['client-secret'],
+      rateLimits: !values['no-rate-limits'],
+    });
+  } catch (err) {
+    io.stderr.write(`could not start the simulator: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  io.stdout.write(
+    [
+      `Amazon simulator listening on ${sim.url}`,
+      `  seller:        ${values['seller-id']} (${resolve(folder)})`,
+      `  consent:       ${sim.url}/apps/authorize/consent?application_id=${SIMULATOR_APPLICATION_ID}&state=STATE&redirect_uri=URL`,
+      `  LWA token:     ${sim.url}/auth/o2/token (client id ${values['client-id']})`,
+      `  SP-API base:   ${sim.url}`,
+      `  rate limits:   ${values['no-rate-limits'] ? 'off' : "Amazon's default usage plans"}`,
+      '',
+    ].join('\n'),
+  );
+  await (io.untilStopped ?? new Promise<never>(() => {}));
+  await sim.close();
+  return 0;
+}

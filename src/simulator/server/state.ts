@@ -1,0 +1,121 @@
+/**
+ * The simulator's whole state, in memory: grants and tokens, reports and their documents, the
+ * case log and the reimbursement rows that approved cases add. Restarting the simulator
+ * forgets it, like a fresh sandbox; the seller folders on disk are only ever read.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Clock } from '../../amazon/clock.js';
+import { RateLimiter } from '../../amazon/rate-limit.js';
+
+export interface SimulatedSeller {
+  /** A folder of DETECTION.md files (TSV reports, inbound-shipments.json, financial-events.json). */
+  readonly folder: string;
+}
+
+export interface AuthCode {
+  readonly sellerId: string;
+  readonly redirectUri: string;
+  readonly expiresAt: number;
+  used: boolean;
+}
+
+export interface SimReport {
+  readonly sellerId: string;
+  readonly reportId: string;
+  readonly reportType: string;
+  readonly marketplaceIds: readonly string[];
+  readonly dataStartTime?: string;
+  readonly dataEndTime?: string;
+  readonly createdTime: string;
+  polls: number;
+  reportDocumentId?: string;
+  processingStartTime?: string;
+  processingEndTime?: string;
+  final?: 'DONE' | 'CANCELLED';
+}
+
+export interface SimDocument {
+  readonly sellerId: string;
+  readonly reportType: string;
+  readonly start?: number;
+  readonly end?: number;
+}
+
+export type CaseStatus = 'open' | 'approved' | 'rejected';
+
+export interface SimCase {
+  readonly case_id: string;
+  readonly seller_id: string;
+  readonly idempotency_key: string | null;
+  readonly created_at: string;
+  updated_at: string;
+  status: CaseStatus;
+  readonly request: Readonly<Record<string, unknown>>;
+  decision: null | { approved: { amount_minor: number; currency: string; reimbursement_id: string } } | { rejected: { reason: string } };
+  /** Hash of the request body: a reused Idempotency-Key with another body is refused. */
+  readonly fingerprint: string;
+}
+
+export const ACCESS_TOKEN_TTL_S = 3600;
+export const AUTH_CODE_TTL_MS = 5 * 60_000;
+export const DOCUMENT_URL_TTL_S = 300;
+
+export class SimulatorState {
+  readonly codes = new Map<string, AuthCode>();
+  readonly refreshTokens = new Map<string, string>();
+  readonly accessTokens = new Map<string, { sellerId: string; expiresAt: number }>();
+  readonly reports = new Map<string, SimReport>();
+  readonly documents = new Map<string, SimDocument>();
+  readonly cases = new Map<string, SimCase>();
+  readonly casesByKey = new Map<string, string>();
+  /** Reimbursement rows added by approved cases, per seller, as column → value. */
+  readonly addedReimbursements = new Map<string, Record<string, string>[]>();
+  readonly limiter: RateLimiter;
+  /** Signs document URLs and page tokens so they cannot be forged or moved between sellers. */
+  private readonly secret = randomBytes(32);
+  private seq = 0;
+
+  constructor(
+    readonly sellers: ReadonlyMap<string, SimulatedSeller>,
+    readonly clock: Clock,
+  ) {
+    this.limiter = new RateLimiter(clock);
+  }
+
+  /** Amazon-looking numeric ids (reports, cases, reimbursements), unique per simulator. */
+  nextNumber(base: number): string {
+    this.seq += 1;
+    return String(base + this.seq);
+  }
+
+  token(prefix: string): string {
+    return `${prefix}${randomBytes(36).toString('base64url')}`;
+  }
+
+  sign(text: string): string {
+    return createHmac('sha256', this.secret).update(text).digest('base64url');
+  }
+
+  /** An opaque page token carrying the query state, signed and bound to the seller. */
+  pageToken(sellerId: string, state: Record<string, unknown>): string {
+    const body = Buffer.from(JSON.stringify({ ...state, seller: sellerId })).toString('base64url');
+    return `${body}.${this.sign(body)}`;
+  }
+
+  readPageToken(sellerId: string, token: string): Record<string, unknown> | undefined {
+    const [body, signature] = token.split('.');
+    if (!body || !signature || this.sign(body) !== signature) return undefined;
+    const state = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return state.seller === sellerId ? state : undefined;
+  }
+
+  nowIso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  /** Forgets every token of a seller: the next refresh answers invalid_grant (a revoked app). */
+  revokeSeller(sellerId: string): void {
+    for (const [token, owner] of this.refreshTokens) if (owner === sellerId) this.refreshTokens.delete(token);
+    for (const [token, entry] of this.accessTokens) if (entry.sellerId === sellerId) this.accessTokens.delete(token);
+  }
+}
