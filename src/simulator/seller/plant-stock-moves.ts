@@ -1,0 +1,98 @@
+import { usDay } from './calendar.js';
+import type { Marketplace, Product } from './catalog.js';
+import { reimburse, ship } from './events.js';
+import { POLICY, type Planter } from './planter.js';
+import type { Removal } from './world.js';
+
+const INBOUND = POLICY.inboundShortage;
+const REMOVAL = POLICY.removalShortfall;
+
+/** inbound_shortage: closed shipments Amazon received short, dated by their last ledger Receipts. */
+export function plantInbound(p: Planter, main: Marketplace, others: readonly Marketplace[]): void {
+  // A one-item shipment (plus `extra` items received in full); returns the shipment id.
+  const shipment = (product: Product, shipped: number, received: number, receiptAgo: readonly number[], status: 'CLOSED' | 'RECEIVING' = 'CLOSED', extra: readonly Product[] = []) => {
+    const items = [{ product, shipped, received }, ...extra.map((e) => ({ product: e, shipped: 48, received: 48 }))];
+    return ship(p.world, p.r, status, items, receiptAgo.map((n) => p.ago(n)), `FBA (${usDay(p.ago(Math.max(...receiptAgo) + 7))})`);
+  };
+  const short = (product: Product, id: string, lastReceipt: number, units: number, scenario: string): void =>
+    p.claim({
+      type: 'inbound_shortage', key: { shipment_id: id, sku: product.sku }, quantity: units, amount: units * p.cost(product),
+      currency: product.market.currency, deadline: lastReceipt + INBOUND.deadline, pendingUntil: lastReceipt + INBOUND.grace, scenario,
+    });
+
+  let a = p.product(main);
+  const full = p.product(main);
+  let s = shipment(a, 100, 96, [40, 30], 'CLOSED', [full]);
+  short(a, s.shipment.id, s.lastReceiptDay, 4, 'closed 30 days ago, 4 of 100 units never received; its other SKU arrived in full');
+  p.negative('inbound_shortage', { shipment_id: s.shipment.id, sku: full.sku }, 'the same shipment\'s other SKU, received in full');
+
+  a = p.product(main);
+  s = shipment(a, 60, 57, [12, 10]);
+  short(a, s.shipment.id, s.lastReceiptDay, 3, 'last receipt 10 days ago: inside the 15-day investigation, pending');
+
+  a = p.product(main);
+  s = shipment(a, 36, 30, [75, 70]);
+  short(a, s.shipment.id, s.lastReceiptDay, 6, 'last receipt 70 days ago: expired');
+
+  a = p.product(main);
+  s = shipment(a, 80, 75, [33, 31]);
+  reimburse(p.world, { day: p.ago(16), reason: 'Lost_Inbound', product: a, amountPerUnitMinor: p.cost(a), cash: 2 });
+  short(a, s.shipment.id, s.lastReceiptDay, 3, '5 short, Amazon reimbursed 2 as Lost_Inbound after the last receipt');
+
+  a = p.product(main);
+  reimburse(p.world, { day: p.ago(50), reason: 'Lost_Inbound', product: a, amountPerUnitMinor: p.cost(a), cash: 2 });
+  s = shipment(a, 24, 22, [40]);
+  short(a, s.shipment.id, s.lastReceiptDay, 2, 'a Lost_Inbound payment before the last receipt is for another shipment');
+
+  for (const market of others) {
+    a = p.product(market);
+    s = shipment(a, 30, 28, [25]);
+    short(a, s.shipment.id, s.lastReceiptDay, 2, `closed short in the ${market.code} store`);
+  }
+
+  a = p.product(main);
+  s = shipment(a, 50, 47, [35]);
+  reimburse(p.world, { day: p.ago(20), reason: 'Lost_Inbound', product: a, amountPerUnitMinor: p.cost(a), cash: 3 });
+  p.negative('inbound_shortage', { shipment_id: s.shipment.id, sku: a.sku }, '3 short, all reimbursed as Lost_Inbound by Amazon on its own');
+
+  a = p.product(main);
+  s = shipment(a, 40, 20, [5], 'RECEIVING');
+  p.negative('inbound_shortage', { shipment_id: s.shipment.id, sku: a.sku }, 'still RECEIVING: not closed, not short yet');
+}
+
+/** removal_shortfall: completed removal orders with units unaccounted for. */
+export function plantRemovals(p: Planter, main: Marketplace, others: readonly Marketplace[]): void {
+  const order = (product: Product, o: Omit<Removal, 'id' | 'product' | 'requestDay' | 'lastDay'>, lastAgo: number): Removal => {
+    const removal: Removal = { id: p.world.ids.removalOrder(), product, requestDay: p.ago(lastAgo + 14), lastDay: p.ago(lastAgo), ...o };
+    p.world.removals.push(removal);
+    const moved = removal.shipped + removal.disposed;
+    if (moved > 0) p.world.ledger({ day: removal.lastDay, product, eventType: 'VendorReturns', referenceId: removal.id, quantity: -moved });
+    return removal;
+  };
+  const shortfall = (removal: Removal, units: number, scenario: string): void =>
+    p.claim({
+      type: 'removal_shortfall', key: { removal_order_id: removal.id, sku: removal.product.sku }, quantity: units,
+      amount: units * p.cost(removal.product), currency: removal.product.market.currency, deadline: removal.lastDay + REMOVAL.deadline, scenario,
+    });
+  const none = { cancelled: 0, disposed: 0, shipped: 0, inProcess: 0 };
+
+  let r = order(p.product(main), { ...none, type: 'Return', status: 'Completed', requested: 10, shipped: 7 }, 20);
+  shortfall(r, 3, 'return order completed: 10 requested, 7 shipped');
+
+  r = order(p.product(main), { ...none, type: 'Disposal', status: 'Completed', requested: 8, disposed: 6 }, 12);
+  shortfall(r, 2, 'disposal completed: 8 requested, 6 disposed');
+
+  r = order(p.product(main), { ...none, type: 'Return', status: 'Completed', requested: 5, shipped: 3 }, 90);
+  shortfall(r, 2, 'completed 90 days ago, 2 missing: expired');
+
+  for (const market of others.slice(-1)) {
+    r = order(p.product(market), { ...none, type: 'Return', status: 'Completed', requested: 6, shipped: 5 }, 8);
+    shortfall(r, 1, `return order short in the ${market.code} store`);
+  }
+
+  r = order(p.product(main), { ...none, type: 'Return', status: 'Completed', requested: 6, cancelled: 1, shipped: 5 }, 15);
+  p.negative('removal_shortfall', { removal_order_id: r.id, sku: r.product.sku }, 'completed: 1 cancelled + 5 shipped = 6 requested');
+
+  r = order(p.product(main), { ...none, type: 'Return', status: 'Pending', requested: 4, inProcess: 4 }, 3);
+  p.negative('removal_shortfall', { removal_order_id: r.id, sku: r.product.sku }, 'still pending: units in process');
+}

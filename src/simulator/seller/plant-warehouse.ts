@@ -1,0 +1,166 @@
+import type { Marketplace, Product } from './catalog.js';
+import { adjust, reimburse, sell } from './events.js';
+import { POLICY, type Planter } from './planter.js';
+
+const LOST = POLICY.lostWarehouse;
+const DAMAGED = POLICY.damagedWarehouse;
+const UNDERPAID = POLICY.underpaidReimbursement;
+
+/** lost_warehouse: positives in every marketplace, and losses that must not be claimed. */
+export function plantLost(p: Planter, main: Marketplace, others: readonly Marketplace[]): void {
+  // One lost-units claim; `losses` are [days ago, units]; the value is units × cost unless given.
+  const lost = (product: Product, losses: readonly (readonly [number, number])[], net: number, scenario: string, amount?: number | null): void => {
+    const days = losses.map(([ago]) => p.ago(ago));
+    p.claim({
+      type: 'lost_warehouse', key: { fnsku: product.fnsku }, quantity: net,
+      amount: amount === undefined ? net * p.cost(product) : amount, currency: product.market.currency,
+      deadline: Math.min(...days) + LOST.deadline, pendingUntil: Math.max(...days) + LOST.grace, scenario,
+    });
+  };
+
+  let a = p.product(main);
+  adjust(p.world, a, p.ago(45), -3, 'M');
+  lost(a, [[45, 3]], 3, 'lost 45 days ago, neither found nor reimbursed');
+
+  a = p.product(main);
+  adjust(p.world, a, p.ago(50), -4, '5');
+  adjust(p.world, a, p.ago(40), 1, 'F');
+  lost(a, [[50, 4]], 3, 'lost 4, one found again later');
+
+  a = p.product(main);
+  adjust(p.world, a, p.ago(40), -5, 'M');
+  reimburse(p.world, { day: p.ago(35), reason: 'Lost_Warehouse', product: a, amountPerUnitMinor: p.cost(a), cash: 2 });
+  lost(a, [[40, 5]], 3, 'lost 5, Amazon reimbursed 2 on its own (no case id)');
+
+  a = p.product(main);
+  adjust(p.world, a, p.ago(10), -2, 'M');
+  lost(a, [[10, 2]], 2, 'lost 10 days ago: inside Amazon\'s 30-day grace, pending');
+
+  a = p.product(main);
+  adjust(p.world, a, p.ago(55), -1, 'M');
+  adjust(p.world, a, p.ago(20), -2, '5');
+  lost(a, [[55, 1], [20, 2]], 3, 'two losses; the newest is inside the grace, so pending with 5 days left');
+
+  a = p.product(main);
+  adjust(p.world, a, p.ago(75), -1, 'M', { resolved: true });
+  reimburse(p.world, { day: p.ago(58), reason: 'Lost_Warehouse', product: a, amountPerUnitMinor: p.cost(a), cash: 1 });
+  adjust(p.world, a, p.ago(52), 2, 'N');
+  adjust(p.world, a, p.ago(45), -2, 'M');
+  lost(a, [[45, 2]], 2, 'a find and a payment before the loss do not offset it');
+
+  a = p.product(main, { withCost: false });
+  sell(p.world, p.r, a, p.ago(100), { quantity: 1 });
+  adjust(p.world, a, p.ago(40), -2, 'M');
+  lost(a, [[40, 2]], 2, 'no unit cost: valued at the average sale price', 2 * a.priceMinor);
+
+  a = p.product(main, { withCost: false, sells: false });
+  adjust(p.world, a, p.ago(42), -1, 'M');
+  lost(a, [[42, 1]], 1, 'no unit cost and never sold: value unknown', null);
+
+  for (const market of others) {
+    a = p.product(market);
+    adjust(p.world, a, p.ago(38), -2, 'M');
+    lost(a, [[38, 2]], 2, `lost in the ${market.code} store, valued in ${market.currency}`);
+  }
+
+  a = p.product(main);
+  adjust(p.world, a, p.ago(30), -2, 'M', { resolved: true });
+  adjust(p.world, a, p.ago(25), 2, 'F');
+  p.negative('lost_warehouse', { fnsku: a.fnsku }, 'lost 2, both found again 5 days later');
+
+  a = p.product(main);
+  adjust(p.world, a, p.ago(50), -3, '5', { resolved: true });
+  reimburse(p.world, { day: p.ago(30), reason: 'Lost_Warehouse', product: a, amountPerUnitMinor: p.cost(a), cash: 3 });
+  p.negative('lost_warehouse', { fnsku: a.fnsku }, 'lost 3, Amazon reimbursed all 3 on its own (no case id)');
+
+  a = p.product(main);
+  adjust(p.world, a, p.ago(75), -4, 'M');
+  p.negative('lost_warehouse', { fnsku: a.fnsku }, 'lost 75 days ago: past the 60-day window');
+
+  a = p.product(main);
+  adjust(p.world, a, p.ago(40), -2, 'M', { resolved: true });
+  reimburse(p.world, { day: p.ago(30), reason: 'Lost_Warehouse', product: a, amountPerUnitMinor: p.cost(a), cash: 0, inventory: 2 });
+  p.negative('lost_warehouse', { fnsku: a.fnsku }, 'lost 2, reimbursed with 2 replacement units (inventory, no cash)');
+
+  a = p.product(main);
+  adjust(p.world, a, p.ago(35), -1, 'M', { resolved: true });
+  reimburse(p.world, { day: p.ago(12), reason: 'Lost_Warehouse', caseId: p.world.ids.caseId(), product: a, amountPerUnitMinor: p.cost(a), cash: 1 });
+  p.negative('lost_warehouse', { fnsku: a.fnsku }, 'lost 1, paid in full after a case the seller filed');
+}
+
+/** damaged_warehouse: damage codes E, 6, 7, H, K, U, each followed by P into the damaged disposition. */
+export function plantDamaged(p: Planter, main: Marketplace, others: readonly Marketplace[]): void {
+  const damage = (product: Product, ago: number, units: number, reason: string): void => {
+    adjust(p.world, product, p.ago(ago), -units, reason);
+    adjust(p.world, product, p.ago(ago), units, 'P', { disposition: 'WAREHOUSE_DAMAGED' });
+  };
+  const damaged = (product: Product, firstAgo: number, net: number, scenario: string): void =>
+    p.claim({
+      type: 'damaged_warehouse', key: { fnsku: product.fnsku }, quantity: net, amount: net * p.cost(product),
+      currency: product.market.currency, deadline: p.ago(firstAgo) + DAMAGED.deadline, scenario,
+    });
+
+  let a = p.product(main);
+  damage(a, 20, 2, 'E');
+  damaged(a, 20, 2, 'damaged (E) 20 days ago, not reimbursed');
+
+  a = p.product(main);
+  damage(a, 30, 3, '6');
+  reimburse(p.world, { day: p.ago(25), reason: 'Damaged_Warehouse', product: a, amountPerUnitMinor: p.cost(a), cash: 1 });
+  damaged(a, 30, 2, 'damaged 3 (code 6), Amazon reimbursed 1 on its own');
+
+  a = p.product(main);
+  damage(a, 50, 1, 'U');
+  damage(a, 5, 1, 'K');
+  damaged(a, 50, 2, 'damaged twice (U, K); deadline from the first, 10 days left');
+
+  for (const market of others) {
+    a = p.product(market);
+    damage(a, 15, 1, 'H');
+    damaged(a, 15, 1, `damaged (H) in the ${market.code} store`);
+  }
+
+  a = p.product(main);
+  damage(a, 15, 1, '7');
+  reimburse(p.world, { day: p.ago(10), reason: 'Damaged_Warehouse', product: a, amountPerUnitMinor: p.cost(a), cash: 1 });
+  p.negative('damaged_warehouse', { fnsku: a.fnsku }, 'damaged 1 (code 7), reimbursed by Amazon on its own');
+
+  a = p.product(main);
+  damage(a, 70, 2, 'H');
+  p.negative('damaged_warehouse', { fnsku: a.fnsku }, 'damaged 70 days ago: past the 60-day window');
+}
+
+/** underpaid_reimbursement: Lost/Damaged_Warehouse paid below the seller's unit cost. */
+export function plantUnderpaid(p: Planter, main: Marketplace, others: readonly Marketplace[]): void {
+  const underpaid = (product: Product, ago: number, paid: number, cash: number, inventory: number, reason: 'Lost_Warehouse' | 'Damaged_Warehouse', scenario: string): void => {
+    const row = reimburse(p.world, { day: p.ago(ago), reason, product, amountPerUnitMinor: paid, cash, inventory });
+    p.claim({
+      type: 'underpaid_reimbursement', key: { reimbursement_id: row.id }, quantity: cash, amount: (p.cost(product) - paid) * cash,
+      currency: product.market.currency, deadline: p.ago(ago) + UNDERPAID.deadline, scenario,
+    });
+  };
+
+  let a = p.product(main);
+  adjust(p.world, a, p.ago(40), -2, 'M', { resolved: true });
+  underpaid(a, 20, Math.floor(p.cost(a) * 0.72), 2, 0, 'Lost_Warehouse', 'Amazon paid 72% of cost for 2 lost units, on its own');
+
+  a = p.product(main);
+  adjust(p.world, a, p.ago(14), -2, '6', { resolved: true });
+  adjust(p.world, a, p.ago(14), 2, 'P', { disposition: 'WAREHOUSE_DAMAGED' });
+  underpaid(a, 10, Math.floor(p.cost(a) * 0.8), 1, 1, 'Damaged_Warehouse', '2 damaged units: 1 replaced, 1 paid at 80% of cost');
+
+  a = p.product(main);
+  adjust(p.world, a, p.ago(95), -1, 'E', { resolved: true });
+  underpaid(a, 90, Math.floor(p.cost(a) * 0.6), 1, 0, 'Damaged_Warehouse', 'paid 60% of cost 90 days ago: expired');
+
+  for (const market of others.slice(0, 1)) {
+    a = p.product(market);
+    adjust(p.world, a, p.ago(45), -1, 'M', { resolved: true });
+    underpaid(a, 28, Math.floor(p.cost(a) * 0.65), 1, 0, 'Lost_Warehouse', `paid 65% of cost in the ${market.code} store`);
+  }
+
+  a = p.product(main);
+  adjust(p.world, a, p.ago(30), -1, 'M', { resolved: true });
+  const close = reimburse(p.world, { day: p.ago(22), reason: 'Lost_Warehouse', product: a, amountPerUnitMinor: p.cost(a) - Math.floor(p.cost(a) * 0.008), cash: 1 });
+  p.negative('underpaid_reimbursement', { reimbursement_id: close.id }, 'paid 99.2% of cost: inside the 1% tolerance');
+}

@@ -1,0 +1,182 @@
+import type { Product } from './catalog.js';
+import { Ids, Random } from './random.js';
+
+/**
+ * The seller's structural activity, held in memory: orders, returns, refunds, reimbursements,
+ * inbound shipments, removals and the ledger events they cause. Its size is bounded by the order
+ * count, not by the ledger rows asked for; the ledger's filler rows are streamed at write time.
+ */
+export type ClaimType =
+  | 'lost_warehouse' | 'damaged_warehouse' | 'inbound_shortage' | 'refund_not_returned'
+  | 'return_damaged' | 'removal_shortfall' | 'fee_overcharge' | 'underpaid_reimbursement';
+
+export interface ClaimKey {
+  readonly fnsku?: string;
+  readonly shipment_id?: string;
+  readonly order_id?: string;
+  readonly removal_order_id?: string;
+  readonly sku?: string;
+  readonly reimbursement_id?: string;
+}
+
+/** One claim detection should find: a line of ground-truth.jsonl. */
+export interface ExpectedClaim {
+  readonly type: ClaimType;
+  readonly key: ClaimKey;
+  /** null only when the amount is unknown (null). */
+  readonly currency: string | null;
+  readonly quantity: number;
+  /** Integer minor units, or null when neither a unit cost nor a sale price is known. */
+  readonly amount: number | null;
+  readonly status: 'eligible' | 'pending' | 'expired';
+  readonly deadline: string;
+  /** What was planted, in words. */
+  readonly scenario: string;
+}
+
+/** Something planted that looks like a claim but must not be one. */
+export interface PlantedNegative {
+  readonly type: ClaimType;
+  readonly key: ClaimKey;
+  readonly why: string;
+}
+
+export interface LedgerEvent {
+  readonly day: number;
+  readonly product: Product;
+  readonly eventType: 'Receipts' | 'Shipments' | 'CustomerReturns' | 'Adjustments' | 'VendorReturns' | 'WhseTransfers';
+  readonly referenceId: string;
+  readonly quantity: number;
+  readonly fc: string;
+  readonly disposition: string;
+  readonly reason: string;
+  readonly reconciled: number;
+  readonly unreconciled: number;
+}
+
+export interface Order {
+  readonly id: string;
+  readonly day: number;
+  readonly product: Product;
+  readonly quantity: number;
+  readonly fc: string;
+  readonly outboundShipment: string;
+  /** The FBAPerUnitFulfillmentFee charged for the whole line (quantity units), minor units. */
+  readonly feeChargedMinor: number;
+  /** False for an order placed before the shipments report's window. */
+  readonly inReport: boolean;
+}
+
+export interface Refund {
+  readonly orderId: string;
+  readonly day: number;
+  readonly product: Product;
+  readonly quantity: number;
+}
+
+export interface CustomerReturn {
+  readonly orderId: string;
+  readonly day: number;
+  readonly product: Product;
+  readonly quantity: number;
+  readonly fc: string;
+  readonly disposition: 'SELLABLE' | 'DAMAGED' | 'CARRIER_DAMAGED' | 'CUSTOMER_DAMAGED' | 'DEFECTIVE';
+  readonly reason: string;
+}
+
+export interface Reimbursement {
+  readonly day: number;
+  readonly id: string;
+  /** Empty for what Amazon paid on its own: only a case id ties a payment to a claim someone filed. */
+  readonly caseId: string;
+  readonly orderId: string;
+  readonly reason: 'Lost_Warehouse' | 'Damaged_Warehouse' | 'Lost_Inbound' | 'CustomerReturn' | 'CustomerServiceIssue';
+  readonly product: Product;
+  readonly amountPerUnitMinor: number;
+  readonly cash: number;
+  readonly inventory: number;
+}
+
+export interface InboundShipment {
+  readonly id: string;
+  readonly name: string;
+  readonly status: 'CLOSED' | 'RECEIVING' | 'SHIPPED' | 'WORKING';
+  readonly fc: string;
+  readonly items: { readonly product: Product; readonly shipped: number; readonly received: number }[];
+}
+
+export interface Removal {
+  readonly id: string;
+  readonly requestDay: number;
+  readonly lastDay: number;
+  readonly type: 'Return' | 'Disposal';
+  readonly status: 'Completed' | 'Pending' | 'Cancelled';
+  readonly product: Product;
+  readonly requested: number;
+  readonly cancelled: number;
+  readonly disposed: number;
+  readonly shipped: number;
+  readonly inProcess: number;
+}
+
+export class World {
+  readonly products: Product[] = [];
+  readonly orders: Order[] = [];
+  readonly refunds: Refund[] = [];
+  readonly returns: CustomerReturn[] = [];
+  readonly reimbursements: Reimbursement[] = [];
+  readonly inbound: InboundShipment[] = [];
+  readonly removals: Removal[] = [];
+  readonly expected: ExpectedClaim[] = [];
+  readonly negatives: PlantedNegative[] = [];
+  private readonly ledgerByDay = new Map<number, LedgerEvent[]>();
+  private ledgerCount = 0;
+  readonly ids: Ids;
+
+  constructor(
+    readonly seed: number,
+    readonly asOf: number,
+    /** First day of the activity (as-of minus the months asked for). */
+    readonly start: number,
+  ) {
+    this.ids = new Ids(Random.stream(seed, 'ids'));
+  }
+
+  ledger(event: Pick<LedgerEvent, 'day' | 'product' | 'eventType' | 'quantity'> & Partial<LedgerEvent>): void {
+    const full: LedgerEvent = {
+      referenceId: '',
+      reason: '',
+      fc: event.product.market.fulfillmentCenters[0] ?? '',
+      disposition: 'SELLABLE',
+      reconciled: 0,
+      unreconciled: 0,
+      ...event,
+    };
+    const list = this.ledgerByDay.get(full.day);
+    if (list) list.push(full);
+    else this.ledgerByDay.set(full.day, [full]);
+    this.ledgerCount++;
+  }
+
+  /** Structural ledger events of one day, in the order they were added. */
+  ledgerOn(day: number): readonly LedgerEvent[] {
+    return this.ledgerByDay.get(day) ?? [];
+  }
+
+  get ledgerEvents(): number {
+    return this.ledgerCount;
+  }
+
+  /** The first and last day with a structural ledger event (planted events may predate `start`). */
+  ledgerSpan(): { first: number; last: number } {
+    const days = [...this.ledgerByDay.keys()];
+    return { first: Math.min(this.start, ...days), last: this.asOf };
+  }
+
+  /** Status of a claim at as-of, as DETECTION.md defines it: expired wins over pending. */
+  status(deadline: number, pendingUntil?: number): ExpectedClaim['status'] {
+    if (this.asOf > deadline) return 'expired';
+    if (pendingUntil !== undefined && this.asOf < pendingUntil) return 'pending';
+    return 'eligible';
+  }
+}
