@@ -7,6 +7,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { embeddedWorkflows, productionWorkflows, rawBullMqChain, round } from './workflow.js';
 import { startBenchClario, triggerThroughput, triggerToWebSocket, waitForIdle } from './http.js';
+import { detectionBench } from './detection.js';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -90,6 +91,8 @@ async function main() {
   } else {
     report.production = { skipped: `PostgreSQL reachable: ${infra.postgres}, Redis reachable: ${infra.redis}` };
   }
+  log('detection over a generated seller');
+  report.detection = await detectionBench(Math.round(5_000_000 * scale));
   console.log(JSON.stringify(report, null, 2));
 }
 
