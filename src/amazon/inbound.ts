@@ -113,7 +113,7 @@ export class InboundApi {
     for (;;) {
       const res = await this.transport.call<Paged<K, T>>({ operation, method: 'GET', path, query });
       const payload = res.payload;
-      yield (payload?.[key] as readonly T[] | undefined) ?? [];
+      yield (payload?.[key]) ?? [];
       const next = payload?.NextToken;
       if (!next) return;
       // Later pages are QueryType=NEXT_TOKEN with the token and the marketplace only.

@@ -3,7 +3,6 @@
  * time, so a million-row ledger never sits in memory whole.
  */
 import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
 
@@ -30,7 +29,7 @@ function decoderFor(charset: string | undefined): TextDecoder {
 
 /** Splits a byte stream into lines without the line ending (\n or \r\n); no trailing empty line. */
 export async function* streamLines(body: ReadableStream<Uint8Array> | Readable, options: LineOptions): AsyncGenerator<string> {
-  const source = body instanceof Readable ? body : Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+  const source = body instanceof Readable ? body : Readable.fromWeb(body);
   const gunzip = options.gzip ? createGunzip() : undefined;
   // pipe() does not forward errors, so a failing download must destroy the gunzip stream itself.
   if (gunzip) {

@@ -53,7 +53,7 @@ describe('Finances v0 listFinancialEvents', () => {
     const { token } = await setup(sim, clock);
     const res = await fetch(`${sim.url}/finances/v0/financialEvents?PostedBefore=${new Date(clock.now()).toISOString()}`, { headers: { 'x-amz-access-token': await token() } });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body: any = await res.json();
     expect(body.errors[0]).toMatchObject({ code: 'InvalidInput' });
     expect(Object.keys(body.errors[0]).sort()).toEqual(['code', 'details', 'message']);
   });
@@ -93,7 +93,7 @@ describe('Fulfillment Inbound v0', () => {
     await expect(gen.next()).rejects.toBeInstanceOf(NonRetryableError);
     const res = await fetch(`${sim.url}/fba/inbound/v0/shipments?MarketplaceId=${US}&QueryType=SHIPMENT`, { headers: { 'x-amz-access-token': await token() } });
     expect(res.status).toBe(400);
-    expect((await res.json()).errors[0].code).toBe('InvalidInput');
+    expect(((await res.json()) as any).errors[0].code).toBe('InvalidInput');
   });
 
   it('answers 403 Unauthorized without a valid access token', async () => {

@@ -53,7 +53,8 @@ export async function approve(sim: StartedSimulator, lwa: LwaClient, state = 'cs
   const html = await page.text();
   const form = new URLSearchParams();
   for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) form.set(m[1]!, decodeEntities(m[2]!));
-  if (sellerId) form.set('selling_partner_id', sellerId);
+  // With several sellers the page shows a list instead of a hidden field: pick like a person would.
+  form.set('selling_partner_id', sellerId ?? form.get('selling_partner_id') ?? SELLER);
   const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
   const res = await fetch(new URL(action!, sim.url), { method: 'POST', body: form, redirect: 'manual' });
   if (res.status !== 302) throw new Error(`approve answered ${res.status}`);
