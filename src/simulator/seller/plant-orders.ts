@@ -22,6 +22,7 @@ export function plantRefunds(p: Planter, main: Marketplace, others: readonly Mar
   unreturned(a, 100, 95, 2, '2 units refunded (principal only, tax excluded), never returned');
   unreturned(a, 40, 30, 1, 'refunded 30 days ago: the customer may still return it, pending');
   unreturned(a, 160, 150, 1, 'refunded 150 days ago: expired');
+  unreturned(a, 70, REFUND.grace, 1, 'refunded exactly 60 days ago: the grace ends today, eligible');
   for (const market of others) unreturned(p.product(market), 85, 75, 1, `refunded in the ${market.code} store, in ${market.currency}`);
 
   let order = sell(p.world, p.r, a, p.ago(100), { quantity: 1 });
@@ -53,6 +54,7 @@ export function plantDamagedReturns(p: Planter, main: Marketplace): void {
   damagedReturn(30, 20, 1, 'DAMAGED', 'returned DAMAGED (by Amazon) 20 days ago: the order\'s sale price');
   damagedReturn(40, 25, 2, 'CARRIER_DAMAGED', '2 units returned CARRIER_DAMAGED');
   damagedReturn(90, 75, 1, 'DAMAGED', 'returned DAMAGED 75 days ago: expired');
+  damagedReturn(70, RETURN.deadline + 1, 1, 'DAMAGED', 'returned DAMAGED 61 days ago: expired yesterday');
   damagedReturn(400, 10, 1, 'DAMAGED', 'order older than the shipments report: valued at unit cost', false);
 
   const declined = (disposition: CustomerReturn['disposition'], why: string): void => {
@@ -83,6 +85,7 @@ export function plantFees(p: Planter, main: Marketplace, others: readonly Market
     });
   };
   overcharged(p.product(main), [[80, 1], [50, 2], [10, 1]], 'charged 18% over the expected fee on 3 orders (4 units) in 90 days');
+  overcharged(p.product(main), [[FEE.lookback, 1]], 'overcharged once, exactly 90 days ago: today is the deadline');
   for (const market of others) overcharged(p.product(market), [[60, 1]], `overcharged once in the ${market.code} store`);
 
   let a = p.product(main);

@@ -31,6 +31,10 @@ export function plantInbound(p: Planter, main: Marketplace, others: readonly Mar
   short(a, s.shipment.id, s.lastReceiptDay, 3, 'last receipt 10 days ago: inside the 15-day investigation, pending');
 
   a = p.product(main);
+  s = shipment(a, 12, 11, [INBOUND.grace]);
+  short(a, s.shipment.id, s.lastReceiptDay, 1, 'last receipt exactly 15 days ago: the investigation ends today, eligible');
+
+  a = p.product(main);
   s = shipment(a, 36, 30, [75, 70]);
   short(a, s.shipment.id, s.lastReceiptDay, 6, 'last receipt 70 days ago: expired');
 

@@ -48,6 +48,10 @@ export function plantLost(p: Planter, main: Marketplace, others: readonly Market
   adjust(p.world, a, p.ago(45), -2, 'M');
   lost(a, [[45, 2]], 2, 'a find and a payment before the loss do not offset it');
 
+  a = p.product(main);
+  adjust(p.world, a, p.ago(LOST.lookback), -1, 'M');
+  lost(a, [[LOST.lookback, 1]], 1, 'lost exactly 60 days ago: still in the window, today is the deadline');
+
   a = p.product(main, { withCost: false });
   sell(p.world, p.r, a, p.ago(100), { quantity: 1 });
   adjust(p.world, a, p.ago(40), -2, 'M');
