@@ -12,16 +12,21 @@ export interface SimulatorIo {
   readonly stderr: NodeJS.WritableStream;
   /** Resolves when the process should stop (SIGINT/SIGTERM); the command then closes the server. */
   readonly untilStopped?: Promise<unknown>;
+  /**
+   * Supplies the folder when --seller-folder is not given (the CLI passes the demo seller
+   * generator here); without it the option is required.
+   */
+  readonly defaultSellerFolder?: () => Promise<string>;
 }
 
 /** The demo seller's selling_partner_id when none is given. */
 export const DEMO_SELLER_ID = 'A1CLARIODEMO01';
 
-const USAGE = `usage: clario simulator [--port 3002] [--host 127.0.0.1] --seller-folder DIR [--seller-id ID]
+const USAGE = `usage: clario simulator [--port 3002] [--host 127.0.0.1] [--seller-folder DIR] [--seller-id ID]
                         [--client-id ID] [--client-secret SECRET] [--no-rate-limits]
 
 Serves Login with Amazon, SP-API Reports/Finances/Inbound and a case API over the seller
-folder DIR (the files listed in DETECTION.md).
+folder DIR (the files listed in DETECTION.md; by default, the generated demo seller).
 `;
 
 /** Runs the command; resolves with the exit code once stopped (or at once on a usage error). */
@@ -56,7 +61,15 @@ export async function runSimulatorCommand(argv: readonly string[], io: Simulator
     io.stderr.write(`--port must be a port number, got ${JSON.stringify(values.port)}\n`);
     return 2;
   }
-  const folder = values['seller-folder'];
+  let folder = values['seller-folder'];
+  if (!folder && io.defaultSellerFolder) {
+    try {
+      folder = await io.defaultSellerFolder();
+    } catch (err) {
+      io.stderr.write(`could not prepare the demo seller: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+  }
   if (!folder || !existsSync(folder) || !statSync(folder).isDirectory()) {
     io.stderr.write(`${folder ? `${folder} is not a folder` : '--seller-folder DIR is required'}\n${USAGE}`);
     return 2;

@@ -111,8 +111,18 @@ function inWindow(text: string, source: DocumentSource): boolean {
 
 /** The document as a GZIP byte stream, as Amazon's S3 serves a compressed report. */
 export function gzippedDocument(source: DocumentSource): Readable {
+  // Lines are batched into ~64 KiB chunks: one chunk per line would make a million-row ledger
+  // crawl through the stream machinery.
   const text = Readable.from((async function* () {
-    for await (const line of documentLines(source)) yield `${line}\n`;
+    let batch = '';
+    for await (const line of documentLines(source)) {
+      batch += `${line}\n`;
+      if (batch.length >= 65_536) {
+        yield batch;
+        batch = '';
+      }
+    }
+    if (batch !== '') yield batch;
   })());
   const gzip = createGzip();
   text.on('error', (err) => gzip.destroy(err));
