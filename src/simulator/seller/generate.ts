@@ -18,7 +18,7 @@ export interface SellerOptions {
   readonly seed: number;
   /** The day the seller's files are downloaded: nothing after it exists. YYYY-MM-DD. */
   readonly asOf: string;
-  /** Ordinary SKUs (default 30); about 60 planted SKUs come on top, one per planted scenario. */
+  /** Ordinary SKUs (default 30); planted SKUs (about 50, more with more stores) come on top, one per scenario. */
   readonly skus?: number;
   /** Months of activity before as-of (default 12). */
   readonly months?: number;

@@ -39,7 +39,7 @@ export function plantLost(p: Planter, main: Marketplace, others: readonly Market
   a = p.product(main);
   adjust(p.world, a, p.ago(55), -1, 'M');
   adjust(p.world, a, p.ago(20), -2, '5');
-  lost(a, [[55, 1], [20, 2]], 3, 'two losses; the newest is inside the grace, so pending with 5 days left');
+  lost(a, [[55, 1], [20, 2]], 3, 'two losses: pending (the newest is inside the grace) though the first one\'s deadline is 5 days away');
 
   a = p.product(main);
   adjust(p.world, a, p.ago(75), -1, 'M', { resolved: true });
