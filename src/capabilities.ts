@@ -1,8 +1,90 @@
-// Which capabilities this build has. Each capability's issue replaces its entry here; until then
-// the port reports `not_available` and the phase parks visibly.
+// Which capabilities this build has, and what they run against: real Amazon when credentials are
+// configured, otherwise the bundled simulator with a demo seller, started in-process on loopback.
+// Capabilities that have not landed yet report `not_available` and park their phase visibly.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { LwaClient } from './amazon/lwa.js';
+import { SELLER_CENTRAL_URLS, SP_API_ENDPOINTS } from './amazon/endpoints.js';
+import { RateLimiter } from './amazon/rate-limit.js';
+import { systemClock } from './amazon/clock.js';
 import type { Config } from './config/config.js';
+import type { Secrets } from './config/secrets.js';
+import { connectRoutes } from './connect/routes.js';
+import { detectionCapability } from './discovery/detect-claims.js';
+import type { Auth, Principal } from './http/auth.js';
+import { createSecretBox, parseKeys } from './security/secret-box.js';
+import { startDemoAmazon } from './simulator/demo.js';
+import type { Database } from './store/db.js';
+import { syncCapability } from './sync/capability.js';
 import { unavailableCapabilities, type Capabilities } from './workflow/capabilities.js';
+import type { Engine } from './workflow/engine.js';
+import type { Log } from './workflow/log.js';
 
-export function defaultCapabilities(_config: Config): Capabilities {
-  return unavailableCapabilities();
+export interface CapabilitySetup {
+  readonly capabilities: Capabilities;
+  /** Routes the capabilities bring (the connect flow), given the engine once it exists. */
+  readonly routes: (engine: Engine, auth: Auth) => (app: FastifyInstance, principal: (r: unknown) => Principal) => void;
+  /** Where Amazon (or the simulator) is, for the start-up banner. */
+  readonly amazon: string;
+  close(): Promise<void>;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export async function setupCapabilities(o: {
+  config: Config;
+  database: Database;
+  secrets: Secrets;
+  log: Log;
+  publicUrl: () => string;
+}): Promise<CapabilitySetup> {
+  const { config } = o;
+  const box = createSecretBox(parseKeys(o.secrets.encryptionKeys));
+  let lwa: LwaClient;
+  let spApiUrl: string;
+  let applicationId: string;
+  let amazon: string;
+  let close = () => Promise.resolve();
+  const creds = config.amazon.credentials;
+  if (creds) {
+    lwa = new LwaClient({ clientId: creds.clientId, clientSecret: creds.clientSecret, consentBaseUrl: SELLER_CENTRAL_URLS[config.amazon.region] });
+    spApiUrl = SP_API_ENDPOINTS[config.amazon.region];
+    applicationId = creds.appId;
+    amazon = `Amazon SP-API (${config.amazon.region})`;
+  } else {
+    const clientId = 'amzn1.application-oa2-client.clario-local';
+    const clientSecret = randomBytes(24).toString('base64url');
+    const demo = await startDemoAmazon({ dataDir: config.dataDir, clientId, clientSecret, asOf: today(), log: o.log });
+    lwa = new LwaClient({ clientId, clientSecret, tokenUrl: `${demo.url}/auth/o2/token`, consentBaseUrl: demo.url });
+    spApiUrl = demo.url;
+    applicationId = 'amzn1.sp.solution.clario-local';
+    amazon = `the bundled Amazon simulator at ${demo.url} (demo seller ${demo.sellingPartnerId})`;
+    close = () => demo.close();
+  }
+  const limiter = new RateLimiter(systemClock);
+  const capabilities: Capabilities = {
+    ...unavailableCapabilities(),
+    // The simulator finishes a report within two polls; real Amazon takes minutes.
+    sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, ...(creds ? {} : { reportPoll: { initialIntervalMs: 50, maxIntervalMs: 250 } }) }),
+    detection: detectionCapability({ db: o.database, today }),
+  };
+  return {
+    capabilities,
+    amazon,
+    routes: (engine, auth) =>
+      connectRoutes({
+        database: o.database,
+        engine,
+        auth,
+        box,
+        lwa,
+        applicationId,
+        beta: !creds,
+        region: config.amazon.region,
+        marketplaceIds: config.amazon.marketplaceIds,
+        publicUrl: o.publicUrl,
+        sessionTtlSeconds: config.sellerTokenTtlSeconds,
+      }),
+    close,
+  };
 }

@@ -19,6 +19,7 @@ import { workflowHealth } from './store/status.js';
 import { unavailableCapabilities, type Capabilities } from './workflow/capabilities.js';
 import { createEngine, type Engine } from './workflow/engine.js';
 import { createPhaseHandlers } from './workflow/phases/index.js';
+import { setupCapabilities } from './capabilities.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -32,6 +33,7 @@ export interface ClarioOptions {
   readonly plugins?: AppDeps['plugins'];
 }
 
+
 export interface Clario {
   readonly config: Config;
   readonly database: Database;
@@ -44,6 +46,8 @@ export interface Clario {
   readonly app: FastifyInstance | undefined;
   /** The base URL, when listening. */
   readonly url: string | undefined;
+  /** What the sync talks to: Amazon, or the bundled simulator. */
+  readonly amazon: string | undefined;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,15 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   const secrets = resolveSecrets(config);
   const auth = createAuth(secrets);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  let url: string | undefined;
+  const publicUrl = () => config.publicUrl ?? url ?? `http://${config.host}:${config.port}`;
+  // Tests bring their own capabilities; otherwise the real ones, against Amazon or the simulator.
+  const setup = options.capabilities
+    ? undefined
+    : await setupCapabilities({ config, database, secrets, log: logger, publicUrl }).catch(async (err: unknown) => {
+        await database.close();
+        throw err;
+      });
   const queueLog = { error: (obj: object, msg: string) => logger.error(obj, msg) };
   const queue: JobQueue =
     config.queue.driver === 'bullmq' && config.redisUrl
@@ -82,7 +95,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     database,
     queue,
     bus,
-    handlers: createPhaseHandlers(options.capabilities ?? unavailableCapabilities(), {
+    handlers: createPhaseHandlers(options.capabilities ?? setup?.capabilities ?? unavailableCapabilities(), {
       waitForFilingMs: Math.min(config.worker.retryMaxMs, config.worker.retryBaseMs * 10),
     }),
     log: logger,
@@ -99,7 +112,6 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   metrics.watchClients(() => hub.count());
   let unsubscribe: (() => void) | undefined;
   let app: FastifyInstance | undefined;
-  let url: string | undefined;
   try {
     engine.startRelay();
     if (role !== 'worker') {
@@ -114,7 +126,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         logger,
         rateLimit: config.rateLimit,
         version: VERSION,
-        plugins: options.plugins,
+        plugins: [...(setup ? [setup.routes(engine, auth)] : []), ...(options.plugins ?? [])],
       });
       if (options.listen !== false) {
         const address = await app.listen({ port: config.port, host: config.host });
@@ -126,6 +138,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     await app?.close().catch(() => undefined);
     await engine.stop().catch(() => undefined);
     await bus.close().catch(() => undefined);
+    await setup?.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw err;
   }
@@ -142,6 +155,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     logger,
     app,
     url,
+    amazon: setup?.amazon,
     close() {
       closing ??= (async () => {
         hub.closeAll();
@@ -149,6 +163,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         await engine.stop();
         unsubscribe?.();
         await bus.close();
+        await setup?.close();
         await database.close();
       })();
       return closing;

@@ -6,7 +6,6 @@ import { resolveSecrets, secretsPath } from '../config/secrets.js';
 import { createAuth } from '../http/auth.js';
 import { StartupError, startClario, VERSION, type Role } from '../main.js';
 import { openDatabase } from '../store/db.js';
-import { defaultCapabilities } from '../capabilities.js';
 
 const HELP = `clario ${VERSION}: recovers money Amazon owes FBA sellers
 
@@ -23,7 +22,7 @@ Usage:
 Configuration comes from the environment; see the README.`;
 
 async function serve(config: Config, role: Role): Promise<void> {
-  const clario = await startClario({ config, role, capabilities: defaultCapabilities(config) });
+  const clario = await startClario({ config, role });
   const where = config.mode === 'embedded' ? `embedded (PGlite in ${config.dataDir})` : 'production (PostgreSQL)';
   const lines = [
     `Clario ${VERSION} is running: ${where}, ${clario.queue.driver} queue, role ${role}`,
@@ -35,8 +34,10 @@ async function serve(config: Config, role: Role): Promise<void> {
       `  OpenAPI:       ${clario.url}/docs/json`,
       `  WebSocket:     ${ws}/ws`,
       `  Metrics:       ${clario.url}/metrics`,
+      `  Connect:       ${clario.url}/connect   (a seller's browser starts here)`,
     );
   }
+  if (clario.amazon) lines.push(`  Amazon:        ${clario.amazon}`);
   lines.push(
     config.secrets.serviceToken
       ? '  Service token: from CLARIO_SERVICE_TOKEN'

@@ -35,7 +35,10 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   }, destination ?? process.stdout);
 }
 
-/** A request URL for logs, without the `token` query parameter browsers must use for WebSockets. */
+/** Query parameters that carry secrets: WebSocket tokens, and the OAuth callback's code and state. */
+const SECRET_PARAMS = /([?&](?:token|spapi_oauth_code|code|state|mws_auth_token)=)[^&]*/gi;
+
+/** A request URL for logs, with secret query parameters redacted. */
 export function safeUrl(url: string): string {
-  return url.replace(/([?&]token=)[^&]*/gi, '$1[redacted]');
+  return url.replace(SECRET_PARAMS, '$1[redacted]');
 }

@@ -3,7 +3,7 @@
 // time so a re-send of a job that is still queued is a no-op.
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { JobHandler, JobQueue, QueueJob, QueueLog, QueueStats } from './job-queue.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, within, type JobHandler, type JobQueue, type QueueJob, type QueueLog, type QueueStats } from './job-queue.js';
 
 export interface BullMqQueueOptions {
   readonly redisUrl: string;
@@ -69,8 +69,11 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
         failed: c.failed ?? 0,
       };
     },
-    async close() {
-      await worker?.close();
+    async close(graceMs = DEFAULT_SHUTDOWN_GRACE_MS) {
+      if (worker && !(await within(worker.close(), graceMs))) {
+        options.log.error({}, 'bullmq: jobs still running at shutdown are left to their leases');
+        await worker.close(true);
+      }
       await queue.close();
       workerConnection?.disconnect();
       queueConnection.disconnect();

@@ -28,8 +28,24 @@ export interface JobQueue {
   /** Starts delivering jobs to `handler`, at most `concurrency` at once in this process. */
   consume(handler: JobHandler, options: { concurrency: number }): Promise<void>;
   stats(): Promise<QueueStats>;
-  /** Stops delivering and waits for the handlers in flight. */
-  close(): Promise<void>;
+  /**
+   * Stops delivering and waits for the handlers in flight, at most `graceMs`: a phase still
+   * running then is left to its lease, which hands it to another worker when it expires.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+/** Resolves when `work` settles or `ms` have passed, whichever is first. */
+export async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([work.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface QueueLog {

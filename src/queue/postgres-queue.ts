@@ -3,7 +3,7 @@
 // the work; NOTIFY wakes idle consumers, and polling catches anything a notification missed.
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../store/db.js';
-import type { JobHandler, JobQueue, QueueJob, QueueLog, QueueStats } from './job-queue.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, within, type JobHandler, type JobQueue, type QueueJob, type QueueLog, type QueueStats } from './job-queue.js';
 
 export interface PostgresQueueOptions {
   readonly pollMs: number;
@@ -139,13 +139,15 @@ export function createPostgresQueue(database: Database, options: PostgresQueueOp
         failed: Number(r?.failed ?? 0),
       };
     },
-    async close() {
+    async close(graceMs = DEFAULT_SHUTDOWN_GRACE_MS) {
       closed = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
       poke();
       await loop;
-      await Promise.allSettled([...inFlight]);
+      if (!(await within(Promise.allSettled([...inFlight]), graceMs))) {
+        options.log.error({ inFlight: inFlight.size }, 'queue: phases still running at shutdown are left to their leases');
+      }
       await unlisten?.();
     },
   };

@@ -4,6 +4,7 @@ import { InvalidGrantError } from '../amazon/errors.js';
 import type { LwaClient } from '../amazon/lwa.js';
 import { createSpApiClient } from '../amazon/sp-api.js';
 import type { RateLimiter } from '../amazon/rate-limit.js';
+import type { PollOptions } from '../amazon/reports.js';
 import { findConnection, refreshTokenOf, requireReconnect } from '../connect/connections.js';
 import { NonRetryableError } from '../domain/errors.js';
 import type { SecretBox } from '../security/secret-box.js';
@@ -17,6 +18,7 @@ export interface SyncDeps {
   readonly lwa: LwaClient;
   readonly spApiUrl: string;
   readonly limiter: RateLimiter;
+  readonly reportPoll?: PollOptions;
   readonly now?: () => Date;
 }
 
@@ -44,6 +46,7 @@ export function syncCapability(deps: SyncDeps): Capabilities['sync'] {
           now: deps.now?.() ?? new Date(),
           signal: ctx.signal,
           progress: (p) => ctx.reportProgress(p),
+          ...(deps.reportPoll ? { reportPoll: deps.reportPoll } : {}),
         });
         return { completed: true, data: { sources: summary.sources, rows: summary.rows, new_rows: summary.newRows } };
       } catch (err) {

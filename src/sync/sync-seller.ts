@@ -2,6 +2,7 @@
 // fetched again after a crash), progress reported as it goes. Runs inside phase 1's attempt, so
 // the workflow's lease, retries and recovery cover it.
 import { sql } from 'drizzle-orm';
+import type { PollOptions } from '../amazon/reports.js';
 import type { SpApiClient } from '../amazon/sp-api.js';
 import type { Runner } from '../store/db.js';
 import { SYNC_SOURCES, windows, type SyncSource } from './sources.js';
@@ -17,6 +18,8 @@ export interface SyncContext {
   /** How far back a first sync reaches (18 months), and how much later syncs overlap. */
   readonly firstSyncDays?: number;
   readonly overlapDays?: number;
+  /** How often to poll a report in progress (Amazon's take minutes; the simulator's, moments). */
+  readonly reportPoll?: PollOptions;
 }
 
 const DAY = 86_400_000;
@@ -49,7 +52,7 @@ async function* sourceLines(source: SyncSource, ctx: SyncContext, start: Date): 
           marketplaceIds: [...ctx.marketplaceIds],
           ...(source.snapshot ? {} : { dataStartTime: w.start.toISOString(), dataEndTime: w.end.toISOString() }),
         },
-        { onReport: (r) => (documentId = r.reportDocumentId ?? r.reportId) },
+        { ...ctx.reportPoll, onReport: (r) => (documentId = r.reportDocumentId ?? r.reportId) },
       );
       for await (const line of lines) {
         if (ctx.signal.aborted) throw new Error('sync stopped: the worker lost its lease');

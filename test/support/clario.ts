@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config/config.js';
 import { startClario, type Clario, type Role } from '../../src/main.js';
+import { createLogger } from '../../src/observability/logger.js';
 import type { Capabilities } from '../../src/workflow/capabilities.js';
 import { createTestDatabase, randomName, redis, type TestDatabase } from './infra.js';
 
@@ -18,6 +19,8 @@ export interface TestClarioOptions {
   readonly role?: Role;
   /** Share a database already created (several processes on one database). */
   readonly database?: TestDatabase;
+  /** Receives the service's log lines (JSON), at info level. */
+  readonly logs?: string[];
 }
 
 export interface TestClario {
@@ -45,6 +48,9 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     WORKFLOW_LEASE_MS: '3000',
     WORKFLOW_POLL_MS: '25',
     WORKFLOW_MAX_ATTEMPTS: '3',
+    // Tests poll; the limits themselves are tested in rate-limit.test.ts.
+    RATE_LIMIT_SELLER_PER_MINUTE: '1000000',
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
     LOG_LEVEL: 'silent',
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...(o.queue === 'bullmq' ? { REDIS_URL: redis.url, QUEUE_DRIVER: 'bullmq' } : { QUEUE_DRIVER: 'postgres' }),
@@ -55,7 +61,9 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     config,
     role: o.role ?? 'all',
     capabilities: o.capabilities,
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger: o.logs
+      ? createLogger('info', { write: (line: string) => (o.logs?.push(line), true) } as unknown as NodeJS.WritableStream)
+      : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const url = clario.url ?? '';
   const serviceToken = env.CLARIO_SERVICE_TOKEN ?? '';
