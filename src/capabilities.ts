@@ -9,9 +9,11 @@ import { RateLimiter } from './amazon/rate-limit.js';
 import { systemClock } from './amazon/clock.js';
 import type { Config } from './config/config.js';
 import type { Secrets } from './config/secrets.js';
+import { readFile } from 'node:fs/promises';
 import { connectRoutes } from './connect/routes.js';
+import { storeCosts } from './sync/seller-files.js';
 import { detectionCapability } from './discovery/detect-claims.js';
-import type { Auth, Principal } from './http/auth.js';
+import type { Auth } from './http/auth.js';
 import { createSecretBox, parseKeys } from './security/secret-box.js';
 import { startDemoAmazon } from './simulator/demo.js';
 import type { Database } from './store/db.js';
@@ -23,7 +25,7 @@ import type { Log } from './workflow/log.js';
 export interface CapabilitySetup {
   readonly capabilities: Capabilities;
   /** Routes the capabilities bring (the connect flow), given the engine once it exists. */
-  readonly routes: (engine: Engine, auth: Auth) => (app: FastifyInstance, principal: (r: unknown) => Principal) => void;
+  readonly routes: (engine: Engine, auth: Auth) => (app: FastifyInstance) => void;
   /** Where Amazon (or the simulator) is, for the start-up banner. */
   readonly amazon: string;
   close(): Promise<void>;
@@ -45,6 +47,7 @@ export async function setupCapabilities(o: {
   let applicationId: string;
   let amazon: string;
   let close = () => Promise.resolve();
+  let afterConnect: ((userId: string, partner: string) => Promise<void>) | undefined;
   const creds = config.amazon.credentials;
   if (creds) {
     lwa = new LwaClient({ clientId: creds.clientId, clientSecret: creds.clientSecret, consentBaseUrl: SELLER_CENTRAL_URLS[config.amazon.region] });
@@ -60,6 +63,10 @@ export async function setupCapabilities(o: {
     applicationId = 'amzn1.sp.solution.clario-local';
     amazon = `the bundled Amazon simulator at ${demo.url} (demo seller ${demo.sellingPartnerId})`;
     close = () => demo.close();
+    // The demo seller's unit costs come with it, as a real seller would upload theirs.
+    afterConnect = async (userId, partner) => {
+      if (partner === demo.sellingPartnerId) await storeCosts(o.database, userId, await readFile(demo.costsFile, 'utf8'));
+    };
   }
   const limiter = new RateLimiter(systemClock);
   const capabilities: Capabilities = {
@@ -71,7 +78,7 @@ export async function setupCapabilities(o: {
   return {
     capabilities,
     amazon,
-    routes: (engine, auth) =>
+    routes: (engine, auth) => (app) => {
       connectRoutes({
         database: o.database,
         engine,
@@ -84,7 +91,9 @@ export async function setupCapabilities(o: {
         marketplaceIds: config.amazon.marketplaceIds,
         publicUrl: o.publicUrl,
         sessionTtlSeconds: config.sellerTokenTtlSeconds,
-      }),
+        afterConnect,
+      })(app);
+    },
     close,
   };
 }

@@ -20,6 +20,7 @@ import { unavailableCapabilities, type Capabilities } from './workflow/capabilit
 import { createEngine, type Engine } from './workflow/engine.js';
 import { createPhaseHandlers } from './workflow/phases/index.js';
 import { setupCapabilities } from './capabilities.js';
+import { sellerRoutes } from './connect/seller-routes.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -126,7 +127,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         logger,
         rateLimit: config.rateLimit,
         version: VERSION,
-        plugins: [...(setup ? [setup.routes(engine, auth)] : []), ...(options.plugins ?? [])],
+        plugins: [sellerRoutes(database), ...(setup ? [setup.routes(engine, auth)] : []), ...(options.plugins ?? [])],
       });
       if (options.listen !== false) {
         const address = await app.listen({ port: config.port, host: config.host });

@@ -16,6 +16,8 @@ Usage:
   clario token --user USER_ID [--ttl SECONDS]
                                  print a signed token for one seller
   clario migrate                 apply database migrations and exit
+  clario simulator [--seller-folder DIR] [--port 3002]
+                                 run the bundled Amazon simulator alone
   clario detect DIR --as-of YYYY-MM-DD [--format jsonl|table]
                                  find reimbursable claims in a folder of Amazon reports
 
@@ -89,6 +91,12 @@ async function main(argv: string[]): Promise<number> {
   if (command === '--version') {
     console.log(VERSION);
     return 0;
+  }
+  if (command === 'simulator') {
+    const { runSimulatorCommand } = await import('../simulator/server/command.js');
+    const { ensureDemoSeller } = await import('../simulator/demo.js');
+    const defaultSellerFolder = () => ensureDemoSeller(loadConfig().dataDir, new Date().toISOString().slice(0, 10));
+    return runSimulatorCommand(rest, { stdout: process.stdout, stderr: process.stderr, defaultSellerFolder });
   }
   if (command === 'detect') {
     const { runDetectCommand } = await import('./detect.js');

@@ -28,6 +28,8 @@ export interface ConnectDeps {
   /** Where the browser reaches Clario, for the redirect URI. */
   readonly publicUrl: () => string;
   readonly sessionTtlSeconds: number;
+  /** Runs after a connection is saved and before phase 1 starts (the demo imports its costs). */
+  readonly afterConnect?: ((userId: string, sellingPartnerId: string) => Promise<void>) | undefined;
 }
 
 const STATE_TTL_MS = 10 * 60 * 1000;
@@ -68,6 +70,7 @@ export function connectRoutes(deps: ConnectDeps) {
       }
       const userId = await userForPartner(deps.database.db, partner);
       await saveConnection(deps.database.db, deps.box, { userId, sellingPartnerId: partner, region: deps.region, marketplaceIds: deps.marketplaceIds, refreshToken });
+      await deps.afterConnect?.(userId, partner);
       const key = `connect:${partner}:${createHash('sha256').update(code).digest('hex')}`;
       const accepted = await deps.engine.accept({
         phase: 1,

@@ -7,20 +7,29 @@ import type { Log } from '../workflow/log.js';
 import { generateSeller } from './seller/index.js';
 import { startSimulator } from './server/app.js';
 
-export const DEMO_SELLER = 'A1CLARIODEMO01';
+export { DEMO_SELLER_ID as DEMO_SELLER } from './server/command.js';
+import { DEMO_SELLER_ID as DEMO_SELLER } from './server/command.js';
 
 export interface DemoAmazon {
   readonly url: string;
   readonly sellingPartnerId: string;
+  /** The demo seller's unit costs, as the seller would upload them. */
+  readonly costsFile: string;
   close(): Promise<void>;
 }
 
-export async function startDemoAmazon(o: { dataDir: string; clientId: string; clientSecret: string; asOf: string; log: Log; port?: number }): Promise<DemoAmazon> {
-  const folder = join(o.dataDir, 'simulator', DEMO_SELLER);
+/** The demo seller's folder in the data directory, generated the first time it is needed. */
+export async function ensureDemoSeller(dataDir: string, asOf: string, log?: Log): Promise<string> {
+  const folder = join(dataDir, 'simulator', DEMO_SELLER);
   if (!existsSync(join(folder, 'ground-truth.jsonl'))) {
-    o.log.info({ folder }, 'generating the demo seller for the Amazon simulator');
-    await generateSeller({ seed: 42, asOf: o.asOf }, folder);
+    log?.info({ folder }, 'generating the demo seller for the Amazon simulator');
+    await generateSeller({ seed: 42, asOf }, folder);
   }
+  return folder;
+}
+
+export async function startDemoAmazon(o: { dataDir: string; clientId: string; clientSecret: string; asOf: string; log: Log; port?: number }): Promise<DemoAmazon> {
+  const folder = await ensureDemoSeller(o.dataDir, o.asOf, o.log);
   const simulator = await startSimulator(o.port ?? 0, { sellers: new Map([[DEMO_SELLER, { folder }]]), clientId: o.clientId, clientSecret: o.clientSecret });
-  return { url: simulator.url, sellingPartnerId: DEMO_SELLER, close: () => simulator.close() };
+  return { url: simulator.url, sellingPartnerId: DEMO_SELLER, costsFile: join(folder, 'costs.csv'), close: () => simulator.close() };
 }

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Runner } from '../store/db.js';
+import { SELLER_SOURCES } from './seller-files.js';
 import { SYNC_SOURCES, type SyncSource } from './sources.js';
 
 const PAGE = 5000;
@@ -72,7 +73,7 @@ async function* jsonOfLists(db: Runner, userId: string, source: SyncSource, list
 
 export async function materialize(db: Runner, userId: string, dir: string): Promise<Lineage> {
   const lineage: Lineage = new Map();
-  for (const source of SYNC_SOURCES) {
+  for (const source of [...SYNC_SOURCES, ...SELLER_SOURCES]) {
     const latest = await latestDone(db, userId, source.file);
     if (!latest) continue;
     const path = join(dir, source.file);

@@ -1,5 +1,7 @@
 // A seller connects through the bundled Amazon simulator, exactly as a browser would: consent,
 // callback, phase 1 syncs their reports, phase 2 finds claims. Secrets never show.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../../src/store/db.js';
@@ -59,8 +61,21 @@ describe('connecting a seller through the simulator', () => {
     await waitFor(async () => (await status()).runs[0]?.phases[2]?.status === 'failed', 'phase 3 to park');
     expect((await status()).runs[0].phases[2].last_error.code).toBe('not_available');
 
-    const [lineage] = await rows<{ details: any }>(t.clario.database.db, sql`SELECT details FROM claims WHERE user_id = ${userId} LIMIT 1`);
-    expect(lineage?.details.sources[0]).toMatchObject({ document_id: expect.any(String), line: expect.any(Number) });
+    // Through Amazon's wire formats and back: the stored claims are exactly what was planted.
+    const stored = await rows<{ type: string; amount_minor: string | null; currency: string | null; quantity: number; deadline: string; details: any }>(
+      t.clario.database.db,
+      sql`SELECT type, amount_minor, currency, quantity, deadline::text AS deadline, details FROM claims WHERE user_id = ${userId}`,
+    );
+    const folder = join(t.env.CLARIO_DATA_DIR ?? '', 'simulator', 'A1CLARIODEMO01');
+    const truth = readFileSync(join(folder, 'ground-truth.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const fingerprint = (c: { type: string; key: object; currency: string | null; quantity: number; amount: number | null; status: string; deadline: string }) =>
+      JSON.stringify([c.type, Object.entries(c.key).sort(), c.currency, c.quantity, c.amount, c.status, c.deadline]);
+    const found = stored.map((c) =>
+      fingerprint({ type: c.type, key: c.details.key, currency: c.currency, quantity: c.quantity, amount: c.amount_minor === null ? null : Number(c.amount_minor), status: c.details.detection_status, deadline: c.deadline }),
+    );
+    const planted = truth.map((g: any) => fingerprint({ type: g.type, key: g.key, currency: g.currency, quantity: g.quantity, amount: g.amount, status: g.status, deadline: g.deadline }));
+    expect(found.sort()).toEqual(planted.sort());
+    expect(stored[0]?.details.sources[0]).toMatchObject({ document_id: expect.any(String), line: expect.any(Number) });
   }, 180_000);
 
   it('refuses a replayed callback and a code used twice', async () => {
