@@ -21,6 +21,7 @@ import { createEngine, type Engine } from './workflow/engine.js';
 import { createPhaseHandlers } from './workflow/phases/index.js';
 import { setupCapabilities } from './capabilities.js';
 import { sellerRoutes } from './connect/seller-routes.js';
+import { createSyncScheduler, type SyncScheduler } from './sync/schedule.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -113,6 +114,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   metrics.watchClients(() => hub.count());
   let unsubscribe: (() => void) | undefined;
   let app: FastifyInstance | undefined;
+  let scheduler: SyncScheduler | undefined;
   try {
     engine.startRelay();
     if (role !== 'worker') {
@@ -134,7 +136,12 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         url = config.publicUrl ?? address;
       }
     }
-    if (role !== 'api') await engine.startWorker();
+    if (role !== 'api') {
+      await engine.startWorker();
+      // Only with the real capabilities: tests that bring their own sync nothing on a schedule.
+      if (setup) scheduler = createSyncScheduler({ database, engine, intervalHours: config.amazon.syncIntervalHours, log: logger });
+      scheduler?.start();
+    }
   } catch (err) {
     await app?.close().catch(() => undefined);
     await engine.stop().catch(() => undefined);
@@ -159,6 +166,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     amazon: setup?.amazon,
     close() {
       closing ??= (async () => {
+        scheduler?.stop();
         hub.closeAll();
         await app?.close();
         await engine.stop();
