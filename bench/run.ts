@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { embeddedWorkflows, productionWorkflows, rawBullMqChain, round } from './workflow.js';
 import { startBenchClario, triggerThroughput, triggerToWebSocket, waitForIdle } from './http.js';
 import { detectionBench } from './detection.js';
+import { syncBench } from './sync.js';
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -93,6 +94,8 @@ async function main() {
   }
   log('detection over a generated seller');
   report.detection = await detectionBench(Math.round(5_000_000 * scale));
+  log('sync of a generated seller from the simulator (rate limits off)');
+  report.sync = await syncBench(Math.round(1_000_000 * scale), infra.postgres ? adminUrl : undefined);
   console.log(JSON.stringify(report, null, 2));
 }
 
