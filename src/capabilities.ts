@@ -33,6 +33,11 @@ export interface CapabilitySetup {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+/** Amazon takes minutes over a report (the client's defaults then); the simulator, moments. */
+function pollOptions(firstMs: number | undefined) {
+  return firstMs === undefined ? undefined : { initialIntervalMs: firstMs, maxIntervalMs: firstMs * 12 };
+}
+
 export async function setupCapabilities(o: {
   config: Config;
   database: Database;
@@ -50,10 +55,16 @@ export async function setupCapabilities(o: {
   let afterConnect: ((userId: string, partner: string) => Promise<void>) | undefined;
   const creds = config.amazon.credentials;
   if (creds) {
-    lwa = new LwaClient({ clientId: creds.clientId, clientSecret: creds.clientSecret, consentBaseUrl: SELLER_CENTRAL_URLS[config.amazon.region] });
-    spApiUrl = SP_API_ENDPOINTS[config.amazon.region];
+    const { urls, region } = config.amazon;
+    lwa = new LwaClient({
+      clientId: creds.clientId,
+      clientSecret: creds.clientSecret,
+      consentBaseUrl: urls.consent ?? SELLER_CENTRAL_URLS[region],
+      ...(urls.lwaToken ? { tokenUrl: urls.lwaToken } : {}),
+    });
+    spApiUrl = urls.spApi ?? SP_API_ENDPOINTS[region];
     applicationId = creds.appId;
-    amazon = `Amazon SP-API (${config.amazon.region})`;
+    amazon = urls.spApi ? `SP-API at ${urls.spApi}` : `Amazon SP-API (${region})`;
   } else {
     const clientId = 'amzn1.application-oa2-client.clario-local';
     const clientSecret = randomBytes(24).toString('base64url');
@@ -71,8 +82,7 @@ export async function setupCapabilities(o: {
   const limiter = new RateLimiter(systemClock);
   const capabilities: Capabilities = {
     ...unavailableCapabilities(),
-    // The simulator finishes a report within two polls; real Amazon takes minutes.
-    sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, ...(creds ? {} : { reportPoll: { initialIntervalMs: 50, maxIntervalMs: 250 } }) }),
+    sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, reportPoll: pollOptions(config.amazon.reportPollMs ?? (creds ? undefined : 50)) }),
     detection: detectionCapability({ db: o.database, today }),
   };
   return {

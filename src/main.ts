@@ -66,8 +66,9 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   if (config.mode === 'embedded' && role !== 'all') {
     throw new StartupError(`'${role}' alone needs DATABASE_URL: the embedded database lives inside one process`);
   }
-  if (config.mode === 'production' && !(config.secrets.serviceToken && config.secrets.sessionSecret)) {
-    logger.warn('CLARIO_SERVICE_TOKEN or CLARIO_SESSION_SECRET is not set; using the ones in the data directory');
+  if (config.mode === 'production' && !(config.secrets.serviceToken && config.secrets.sessionSecret && config.secrets.encryptionKeys)) {
+    // Several processes must share these, or one cannot open what another sealed or signed.
+    logger.warn('CLARIO_SERVICE_TOKEN, CLARIO_SESSION_SECRET or CLARIO_ENCRYPTION_KEYS is not set; using the data directory\'s, which other machines do not share');
   }
   const secrets = resolveSecrets(config);
   const auth = createAuth(secrets);

@@ -21,6 +21,10 @@ const EnvSchema = z
     AMAZON_LWA_CLIENT_SECRET: z.string().min(1).optional(),
     AMAZON_SP_APP_ID: z.string().min(1).optional(),
     AMAZON_REGION: z.enum(['na', 'eu', 'fe']).default('na'),
+    AMAZON_SP_API_URL: z.url().optional(),
+    AMAZON_REPORT_POLL_MS: z.coerce.number().int().min(10).optional(),
+    AMAZON_LWA_TOKEN_URL: z.url().optional(),
+    AMAZON_CONSENT_URL: z.url().optional(),
     AMAZON_MARKETPLACE_IDS: z.string().regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/).default('ATVPDKIKX0DER'),
     AMAZON_SYNC_INTERVAL_HOURS: z.coerce.number().min(0).default(24),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -66,6 +70,10 @@ export interface Config {
   readonly amazon: {
     readonly credentials: { readonly clientId: string; readonly clientSecret: string; readonly appId: string } | undefined;
     readonly region: 'na' | 'eu' | 'fe';
+    /** Overrides of Amazon's URLs (a standalone simulator, a proxy); the region's by default. */
+    readonly urls: { readonly spApi?: string; readonly lwaToken?: string; readonly consent?: string };
+    /** First wait between polls of a report in progress (it grows ×1.5, capped at 12×). */
+    readonly reportPollMs: number | undefined;
     readonly marketplaceIds: readonly string[];
     readonly syncIntervalHours: number;
   };
@@ -124,6 +132,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ? { clientId: e.AMAZON_LWA_CLIENT_ID, clientSecret: e.AMAZON_LWA_CLIENT_SECRET, appId: e.AMAZON_SP_APP_ID }
           : undefined,
       region: e.AMAZON_REGION,
+      urls: {
+        ...(e.AMAZON_SP_API_URL ? { spApi: e.AMAZON_SP_API_URL.replace(/\/$/, '') } : {}),
+        ...(e.AMAZON_LWA_TOKEN_URL ? { lwaToken: e.AMAZON_LWA_TOKEN_URL } : {}),
+        ...(e.AMAZON_CONSENT_URL ? { consent: e.AMAZON_CONSENT_URL.replace(/\/$/, '') } : {}),
+      },
+      reportPollMs: e.AMAZON_REPORT_POLL_MS,
       marketplaceIds: e.AMAZON_MARKETPLACE_IDS.split(','),
       syncIntervalHours: e.AMAZON_SYNC_INTERVAL_HOURS,
     },

@@ -18,7 +18,7 @@ export interface SyncDeps {
   readonly lwa: LwaClient;
   readonly spApiUrl: string;
   readonly limiter: RateLimiter;
-  readonly reportPoll?: PollOptions;
+  readonly reportPoll?: PollOptions | undefined;
   readonly now?: () => Date;
 }
 

@@ -6,7 +6,7 @@ describe('the README', () => {
   const readme = readFileSync('README.md', 'utf8');
   it('documents every configuration variable the service reads', () => {
     expect(CONFIG_KEYS.length).toBeGreaterThan(10);
-    for (const key of CONFIG_KEYS) expect(readme, key).toContain(`| \`${key}\` |`);
+    for (const key of CONFIG_KEYS) expect(readme, key).toMatch(new RegExp(`\\| [^|]*\`${key}\``));
   });
 
   it('shows the two commands', () => {

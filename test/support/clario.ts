@@ -77,7 +77,7 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
       const token = init.token === undefined ? serviceToken : init.token;
       const headers: Record<string, string> = { ...(init.headers ?? {}) };
       if (token) headers.authorization = `Bearer ${token}`;
-      if (init.body !== undefined) headers['content-type'] = 'application/json';
+      if (init.body !== undefined) headers['content-type'] ??= 'application/json';
       const res = await fetch(`${url}${path}`, {
         method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
         headers,
