@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { loaderArgs } from './child.js';
 import { claimIdentity, detect } from '../src/detection/index.js';
 import { generateSeller, type ExpectedClaim } from '../src/simulator/seller/index.js';
 
@@ -46,7 +47,7 @@ async function rawSplit(path: string): Promise<{ rows: number; seconds: number }
 function detectInChild(dir: string): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
     // Same loader flags (tsx) as this process, so the child can run this TypeScript file.
-    const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, dir], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, dir], { execArgv: loaderArgs(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     let report: ChildReport | undefined;
     child.on('message', (m) => (report = m as ChildReport));
     child.on('error', reject);

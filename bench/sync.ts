@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { loaderArgs } from './child.js';
 import { createGunzip, createGzip } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
@@ -105,17 +106,6 @@ async function childMain(input: ChildInput): Promise<void> {
   } finally {
     await db.close();
   }
-}
-
-/** This process's loader flags (tsx) without `-e`/`-p` and their code, so the child runs this file. */
-function loaderArgs(): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < process.execArgv.length; i++) {
-    const a = process.execArgv[i]!;
-    if (['-e', '--eval', '-p', '--print'].includes(a)) i++;
-    else if (!/^(--eval|--print)=/.test(a)) out.push(a);
-  }
-  return out;
 }
 
 function syncInChild(input: ChildInput): Promise<ChildReport> {

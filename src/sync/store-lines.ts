@@ -15,32 +15,44 @@ export interface LineBatch {
 
 const hashLine = (source: string, line: string) => createHash('sha256').update(source).update('\n').update(line).digest('base64url').slice(0, 32);
 
-/** Buffers lines and stores them in batches; returns how many were new. */
-export function lineWriter(db: Runner, batch: LineBatch, size = 500) {
+/**
+ * Buffers lines and stores them in batches, one batch in flight while the next fills, so reading
+ * the report and writing the database overlap. Returns how many lines were new.
+ */
+export function lineWriter(db: Runner, batch: LineBatch, size = 1000) {
   let pending: Array<{ line: string; lineNo: number }> = [];
   let stored = 0;
   let fresh = 0;
+  let inFlight: Promise<void> | undefined;
   async function flush(): Promise<void> {
     if (pending.length === 0) return;
     const rows = pending;
     pending = [];
-    const values = sql.join(
-      rows.map((r) => sql`(${batch.userId}, ${batch.source}, ${hashLine(batch.perSync ? `${batch.source}@${batch.syncId}` : batch.source, r.line)}, ${r.line}, ${batch.syncId}, ${batch.documentId}, ${r.lineNo}::integer)`),
-      sql`, `,
-    );
-    const inserted = await db.run(
-      sql`INSERT INTO report_lines (user_id, source, line_hash, line, sync_id, document_id, line_no) VALUES ${values}
-          ON CONFLICT (user_id, source, line_hash) DO NOTHING RETURNING line_no`,
+    const scope = batch.perSync ? `${batch.source}@${batch.syncId}` : batch.source;
+    // Three array parameters, not one per value: a batch of a thousand lines stays cheap to send
+    // and to plan.
+    const [result] = await db.run<{ n: number }>(
+      sql`WITH i AS (
+            INSERT INTO report_lines (user_id, source, line_hash, line, sync_id, document_id, line_no)
+            SELECT ${batch.userId}, ${batch.source}, h, l, ${batch.syncId}, ${batch.documentId}, n
+            FROM unnest(${sql.param(rows.map((r) => hashLine(scope, r.line)))}::text[], ${sql.param(rows.map((r) => r.line))}::text[],
+                        ${sql.param(rows.map((r) => r.lineNo))}::int[]) AS u(h, l, n)
+            ON CONFLICT (user_id, source, line_hash) DO NOTHING RETURNING 1)
+          SELECT count(*)::int AS n FROM i`,
     );
     stored += rows.length;
-    fresh += inserted.length;
+    fresh += result?.n ?? 0;
   }
   return {
     async add(line: string, lineNo: number): Promise<void> {
       pending.push({ line, lineNo });
-      if (pending.length >= size) await flush();
+      if (pending.length >= size) {
+        await inFlight;
+        inFlight = flush();
+      }
     },
     async finish(): Promise<{ rows: number; newRows: number }> {
+      await inFlight;
       await flush();
       return { rows: stored, newRows: fresh };
     },
