@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { loaderArgs } from './child.js';
+import { loaderArgs } from './support.js';
 import { claimIdentity, detect } from '../src/detection/index.js';
 import { generateSeller, type ExpectedClaim } from '../src/simulator/seller/index.js';
 

@@ -5,6 +5,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { withBenchDatabase } from './support.js';
 import { embeddedWorkflows, productionWorkflows, rawBullMqChain, round } from './workflow.js';
 import { startBenchClario, triggerThroughput, triggerToWebSocket, waitForIdle } from './http.js';
 import { detectionBench } from './detection.js';
@@ -26,19 +27,12 @@ async function reachable(): Promise<{ postgres: boolean; redis: boolean }> {
   return { postgres, redis };
 }
 
-async function withBenchDatabase<T>(f: (url: string) => Promise<T>): Promise<T> {
-  const name = `clario_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  try {
-    return await f(u.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+/** A fresh database for one measurement; only called once PostgreSQL is known to answer. */
+function withDatabase<T>(f: (url: string) => Promise<T>): Promise<T> {
+  return withBenchDatabase(adminUrl, 'clario_bench', (url) => {
+    if (!url) throw new Error('PostgreSQL stopped answering');
+    return f(url);
+  });
 }
 
 async function httpFigures(env: Record<string, string>) {
@@ -78,11 +72,11 @@ async function main() {
   if (infra.postgres && infra.redis) {
     log('production workflows (PostgreSQL + BullMQ)');
     const workflows = Math.round(1000 * scale);
-    const engine = await withBenchDatabase((url) => productionWorkflows(url, redisUrl, workflows, concurrency));
+    const engine = await withDatabase((url) => productionWorkflows(url, redisUrl, workflows, concurrency));
     log('raw BullMQ 7-step chain');
     const raw = await rawBullMqChain({ redisUrl, workflows, concurrency });
     log('production HTTP');
-    const http = await withBenchDatabase((url) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }));
+    const http = await withDatabase((url) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }));
     report.production = {
       workflows: engine,
       raw_bullmq_chain: raw,

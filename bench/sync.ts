@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { loaderArgs } from './child.js';
+import { loaderArgs, withBenchDatabase } from './support.js';
 import { createGunzip, createGzip } from 'node:zlib';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { LwaClient } from '../src/amazon/lwa.js';
 import { createSpApiClient } from '../src/amazon/sp-api.js';
 import { generateSeller } from '../src/simulator/seller/index.js';
@@ -119,22 +118,6 @@ function syncInChild(input: ChildInput): Promise<ChildReport> {
   });
 }
 
-/** A fresh PostgreSQL database from `adminUrl` when one answers, else undefined (PGlite in memory). */
-async function withSyncDatabase<T>(adminUrl: string | undefined, f: (url: string | undefined) => Promise<T>): Promise<T> {
-  const admin = adminUrl ? new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 }) : undefined;
-  if (!admin || !(await admin.connect().then(() => true, () => false))) return f(undefined);
-  const name = `clario_syncbench_${Date.now()}`;
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const u = new URL(adminUrl!);
-  u.pathname = `/${name}`;
-  try {
-    return await f(u.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 /** Generates a seller with at least `ledgerRows` ledger rows and syncs it from the simulator. */
 export async function syncBench(ledgerRows: number, adminUrl: string | undefined): Promise<object> {
   const dir = mkdtempSync(join(tmpdir(), 'clario-bench-sync-'));
@@ -149,7 +132,7 @@ export async function syncBench(ledgerRows: number, adminUrl: string | undefined
 
     const simulator = await startSimulator(0, { sellers: new Map([[SELLER_ID, { folder }]]), ...CLIENT, rateLimits: false });
     try {
-      const child = await withSyncDatabase(adminUrl, (databaseUrl) => syncInChild({ simulatorUrl: simulator.url, databaseUrl }));
+      const child = await withBenchDatabase(adminUrl, 'clario_syncbench', (databaseUrl) => syncInChild({ simulatorUrl: simulator.url, databaseUrl }));
       const rowsPerSecond = child.rows / child.seconds;
       const rawRowsPerSecond = raw.rows / raw.seconds;
       return {

@@ -19,6 +19,9 @@ export interface TriggerRouteDeps {
 const Headers = z.looseObject({ 'idempotency-key': IdempotencyKey.optional() });
 const responses = { 200: Accepted, 202: Accepted, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody };
 
+/** What every trigger route declares (the body is checked per phase, once the phase is known). */
+const triggerSchema = (summary: string, tag: string) => ({ summary, tags: [tag], headers: Headers, body: AnyPhaseBody.optional(), response: responses });
+
 /** Route validation is attached rather than thrown so that a bad phase number is reported first. */
 function rethrowValidation(err: Error | undefined): void {
   if (err) throw err;
@@ -72,15 +75,7 @@ export function triggerRoutes(app: FastifyInstance, deps: TriggerRouteDeps): voi
   r.post(
     '/api/v1/workflow/phase/:phaseNumber',
     {
-      schema: {
-        summary: 'Trigger a phase (1–7) of the workflow',
-        tags: ['workflow'],
-        params: z.object({ phaseNumber: z.string() }),
-        headers: Headers,
-        body: AnyPhaseBody.optional(),
-        response: responses,
-      },
-      // The body is validated per phase below, once the phase is known.
+      schema: { ...triggerSchema('Trigger a phase (1–7) of the workflow', 'workflow'), params: z.object({ phaseNumber: z.string() }) },
       attachValidation: true,
     },
     async (request, reply) => {
@@ -98,16 +93,7 @@ export function triggerRoutes(app: FastifyInstance, deps: TriggerRouteDeps): voi
     if (!def.webhook) continue;
     r.post(
       `/api/v1/workflow/${def.webhook}`,
-      {
-        schema: {
-          summary: `${def.trigger}: triggers phase ${phase} (${def.name})`,
-          tags: ['webhooks'],
-          headers: Headers,
-          body: AnyPhaseBody.optional(),
-          response: responses,
-        },
-        attachValidation: true,
-      },
+      { schema: triggerSchema(`${def.trigger}: triggers phase ${phase} (${def.name})`, 'webhooks'), attachValidation: true },
       async (request, reply) => {
         requireService(deps.principal(request));
         rethrowValidation(request.validationError);

@@ -1,0 +1,31 @@
+import pg from 'pg';
+
+/** This process's loader flags (tsx) without `-e`/`-p` and their code, so a forked child runs its own file. */
+export function loaderArgs(): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    const a = process.execArgv[i]!;
+    if (['-e', '--eval', '-p', '--print'].includes(a)) i++;
+    else if (!/^(--eval|--print)=/.test(a)) out.push(a);
+  }
+  return out;
+}
+
+/**
+ * Runs `f` on a fresh PostgreSQL database made from `adminUrl` and drops it afterwards; with no
+ * server answering, `f` gets undefined (the caller then uses PGlite in memory).
+ */
+export async function withBenchDatabase<T>(adminUrl: string | undefined, prefix: string, f: (url: string | undefined) => Promise<T>): Promise<T> {
+  const admin = adminUrl ? new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 }) : undefined;
+  if (!admin || !adminUrl || !(await admin.connect().then(() => true, () => false))) return f(undefined);
+  const name = `${prefix}_${Date.now()}`;
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  try {
+    return await f(u.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
