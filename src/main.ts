@@ -22,6 +22,7 @@ import { createPhaseHandlers } from './workflow/phases/index.js';
 import { setupCapabilities } from './capabilities.js';
 import { sellerRoutes } from './connect/seller-routes.js';
 import { createSyncScheduler, type SyncScheduler } from './sync/schedule.js';
+import { eventMirror } from './mirror/index.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -33,6 +34,8 @@ export interface ClarioOptions {
   /** Listen on config.port (default true); tests use app.inject or port 0. */
   readonly listen?: boolean;
   readonly plugins?: AppDeps['plugins'];
+  /** Run the webhook delivery loop in worker processes (default true); tests drive their own. */
+  readonly deliverWebhooks?: boolean;
 }
 
 
@@ -111,6 +114,8 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     },
   });
 
+  const mirror = eventMirror({ database, secrets, log: logger });
+  const webhooks = role !== 'api' && options.deliverWebhooks !== false ? mirror.delivery() : undefined;
   const hub = createHub({ maxPerUser: 20 });
   metrics.watchClients(() => hub.count());
   let unsubscribe: (() => void) | undefined;
@@ -130,7 +135,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         logger,
         rateLimit: config.rateLimit,
         version: VERSION,
-        plugins: [sellerRoutes(database), ...(setup ? [setup.routes(engine, auth)] : []), ...(options.plugins ?? [])],
+        plugins: [sellerRoutes(database), mirror.routes, ...(setup ? [setup.routes(engine, auth)] : []), ...(options.plugins ?? [])],
       });
       if (options.listen !== false) {
         const address = await app.listen({ port: config.port, host: config.host });
@@ -142,9 +147,11 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
       // Only with the real capabilities: tests that bring their own sync nothing on a schedule.
       if (setup) scheduler = createSyncScheduler({ database, engine, intervalHours: config.amazon.syncIntervalHours, log: logger });
       scheduler?.start();
+      webhooks?.start();
     }
   } catch (err) {
     await app?.close().catch(() => undefined);
+    await webhooks?.stop().catch(() => undefined);
     await engine.stop().catch(() => undefined);
     await bus.close().catch(() => undefined);
     await setup?.close().catch(() => undefined);
@@ -170,6 +177,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         scheduler?.stop();
         hub.closeAll();
         await app?.close();
+        await webhooks?.stop();
         await engine.stop();
         unsubscribe?.();
         await bus.close();

@@ -1,0 +1,187 @@
+// The event mirror's delivery loop: each active subscription receives the outbox's messages in
+// seq order as signed webhooks. Strict order per subscription: a message that fails blocks the
+// later ones until it is delivered or the subscription is switched off, which is the simplest way
+// to keep "in order per seller". Runs in worker processes only, never on the request path.
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../store/db.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { Log } from '../workflow/log.js';
+import { secretKey, signWebhook } from './signature.js';
+import { advance, claimDue, outboxAfter, recordFailure, release, type Claimed, type DeliveryError, type OutboxRow } from './store.js';
+
+export interface RetryPolicy {
+  /** The first retry's delay; each next one doubles, up to maxMs, with jitter. */
+  readonly baseMs: number;
+  readonly maxMs: number;
+  /** How long a message may keep failing before the subscription is switched off. */
+  readonly spanMs: number;
+}
+
+export interface MirrorOptions {
+  readonly database: Database;
+  readonly box: SecretBox;
+  readonly log: Log;
+  readonly intervalMs?: number;
+  readonly timeoutMs?: number;
+  /** Messages per subscription per lease. */
+  readonly batch?: number;
+  /** Subscriptions leased per round. */
+  readonly concurrency?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /** How long a hole in the outbox seq may be an uncommitted transaction (see `deliverable`). */
+  readonly settleMs?: number;
+  readonly now?: () => Date;
+  readonly random?: () => number;
+}
+
+export interface Mirror {
+  /** One round: leases the due subscriptions and delivers what each has waiting. */
+  deliverOnce(): Promise<{ delivered: number; failed: number }>;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { baseMs: 5_000, maxMs: 60 * 60_000, spanMs: 24 * 60 * 60_000 };
+
+/** Exponential backoff with equal jitter: half the delay is fixed, half random. */
+export function retryDelay(attempts: number, policy: RetryPolicy, random: () => number): number {
+  const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(30, Math.max(0, attempts - 1)));
+  return Math.round(exp / 2 + (exp / 2) * random());
+}
+
+type Outcome = { ok: true } | { ok: false; error: DeliveryError };
+
+export function createMirror(o: MirrorOptions): Mirror {
+  const now = o.now ?? (() => new Date());
+  const random = o.random ?? Math.random;
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const batch = o.batch ?? 20;
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...o.retry };
+  const settleMs = o.settleMs ?? 60_000;
+  const db = o.database;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+
+  async function post(sub: Claimed, key: Buffer, m: OutboxRow): Promise<Outcome> {
+    const body = JSON.stringify({ type: m.type, timestamp: m.createdAt.toISOString(), data: { ...m.payload, seq: m.seq } });
+    // The id is the outbox seq, the same on every retry and replay, so receivers can deduplicate.
+    const headers = signWebhook(key, `msg_${m.seq}`, now(), body);
+    try {
+      const res = await fetch(sub.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'Clario-Webhooks/1', ...headers },
+        body,
+        // A redirect is a failure: following it would send the signed event somewhere unconfigured.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status >= 200 && res.status < 300) return { ok: true };
+      return { ok: false, error: { code: `http_${res.status}`, message: `the endpoint answered ${res.status}` } };
+    } catch (err) {
+      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+      const message = timedOut ? `no answer within ${timeoutMs} ms` : err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      return { ok: false, error: { code: timedOut ? 'timeout' : 'network', message: message.slice(0, 500) } };
+    }
+  }
+
+  /**
+   * Whether `m` may be delivered after `prev`. A hole in the seq can be a transaction that has not
+   * committed yet (sequences are taken before commit), so a message past a hole waits until it
+   * is older than any transition transaction lasts; after that the hole is a rollback.
+   */
+  function deliverable(prev: number, m: OutboxRow, at: Date): boolean {
+    return m.seq === prev + 1 || m.createdAt.getTime() <= at.getTime() - settleMs;
+  }
+
+  async function fail(sub: Claimed, token: string, error: DeliveryError, seq: number | undefined): Promise<void> {
+    const at = now();
+    const attempts = sub.attempts + 1;
+    const firstFailedAt = sub.firstFailedAt ?? at;
+    const exhausted = at.getTime() - firstFailedAt.getTime() >= retry.spanMs;
+    const nextAttemptAt = new Date(at.getTime() + retryDelay(attempts, retry, random));
+    const disable = exhausted ? `${seq === undefined ? 'delivery' : `message msg_${seq}`} failed ${attempts} times since ${firstFailedAt.toISOString()}: ${error.message}` : undefined;
+    await recordFailure(db, sub.id, token, { attempts, firstFailedAt, nextAttemptAt, error, ...(disable ? { disable } : {}) });
+    if (disable) o.log.warn({ subscriptionId: sub.id, url: sub.url, error }, `webhook subscription disabled: ${disable}`);
+  }
+
+  async function deliverSubscription(sub: Claimed, token: string, leaseUntil: Date): Promise<{ delivered: number; failed: number }> {
+    let key: Buffer | undefined;
+    try {
+      key = secretKey(o.box.open(sub.sealedSecret, `subscription:${sub.id}`));
+    } catch {
+      key = undefined;
+    }
+    if (!key) {
+      await fail(sub, token, { code: 'secret_unavailable', message: 'the signing secret cannot be opened with the configured keys' }, undefined);
+      return { delivered: 0, failed: 1 };
+    }
+    const messages = await outboxAfter(db, sub.lastSeq, batch);
+    let cursor = sub.lastSeq;
+    let delivered = 0;
+    for (const m of messages) {
+      if (stopped || !deliverable(cursor, m, now())) break;
+      // Never start a POST that could outlive the lease: another worker may take over then.
+      if (now().getTime() + timeoutMs >= leaseUntil.getTime()) break;
+      const wanted = sub.eventTypes.length === 0 || sub.eventTypes.includes(m.type);
+      if (wanted) {
+        const outcome = await post(sub, key, m);
+        if (!outcome.ok) {
+          // Write the cursor reached so far first, so the failure is about this message.
+          if (cursor !== sub.lastSeq && !(await advance(db, sub.id, token, cursor, undefined))) return { delivered, failed: 0 };
+          // A message after the one that failed before is a new message: its retries start afresh.
+          const current = cursor === sub.lastSeq ? sub : { ...sub, lastSeq: cursor, attempts: 0, firstFailedAt: null };
+          await fail(current, token, outcome.error, m.seq);
+          return { delivered, failed: 1 };
+        }
+        delivered++;
+      }
+      cursor = m.seq;
+      // One write per delivered message keeps repeats after a crash to at most one message.
+      if (wanted && !(await advance(db, sub.id, token, cursor, now()))) return { delivered, failed: 0 };
+    }
+    if (cursor !== sub.lastSeq && !(await advance(db, sub.id, token, cursor, undefined))) return { delivered, failed: 0 };
+    await release(db, sub.id, token, now());
+    return { delivered, failed: 0 };
+  }
+
+  async function deliverOnce(): Promise<{ delivered: number; failed: number }> {
+    const token = randomUUID();
+    const at = now();
+    const leaseUntil = new Date(at.getTime() + timeoutMs * (batch + 2));
+    const claimed = await claimDue(db, { now: at, leaseUntil, token, limit: o.concurrency ?? 10 });
+    const results = await Promise.all(
+      claimed.map((sub) =>
+        deliverSubscription(sub, token, leaseUntil).catch(async (err: unknown) => {
+          o.log.error({ err, subscriptionId: sub.id }, 'webhook delivery failed; will retry');
+          await release(db, sub.id, token, now()).catch(() => undefined);
+          return { delivered: 0, failed: 1 };
+        }),
+      ),
+    );
+    return results.reduce((a, r) => ({ delivered: a.delivered + r.delivered, failed: a.failed + r.failed }), { delivered: 0, failed: 0 });
+  }
+
+  function tick(): void {
+    if (running || stopped) return;
+    running = deliverOnce()
+      .catch((err: unknown) => o.log.error({ err }, 'webhook delivery round failed; will retry'))
+      .finally(() => {
+        running = undefined;
+      });
+  }
+
+  return {
+    deliverOnce,
+    start() {
+      timer = setInterval(tick, o.intervalMs ?? 1_000);
+      timer.unref();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}

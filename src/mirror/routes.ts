@@ -1,0 +1,117 @@
+// The operator's view of the event mirror: subscribe an endpoint, see where its delivery stands,
+// replay, unsubscribe. Service token only. Signing secrets are shown once, on creation.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireService, type Principal } from '../http/auth.js';
+import { ApiError } from '../http/errors.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { Runner } from '../store/db.js';
+import { generateSecret, secretKey } from './signature.js';
+import { deleteSubscription, findSubscription, insertSubscription, listSubscriptions, replaySubscription, type SubscriptionRow } from './store.js';
+
+const EventType = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits and . _ - only');
+
+const CreateBody = z.object({
+  url: z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).max(2000),
+  event_types: z.array(EventType).max(50).default([]),
+  secret: z
+    .string()
+    .max(200)
+    .refine((s) => secretKey(s) !== undefined, 'whsec_ followed by the base64 of 16–64 random bytes')
+    .optional(),
+});
+
+const Params = z.object({ id: z.string().min(1).max(100) });
+const ReplayBody = z.object({ from_seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() }).optional();
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Everything but the secret, which never leaves the database after creation. */
+function view(s: SubscriptionRow) {
+  return {
+    id: s.id,
+    url: s.url,
+    event_types: s.eventTypes,
+    status: s.status,
+    disabled_reason: s.disabledReason,
+    created_at: s.createdAt.toISOString(),
+    delivery: {
+      last_delivered_seq: s.lastSeq,
+      attempts: s.attempts,
+      failing_since: iso(s.firstFailedAt),
+      next_attempt_at: s.status === 'active' ? s.nextAttemptAt.toISOString() : null,
+      last_error: s.lastError,
+      last_delivered_at: iso(s.lastDeliveredAt),
+    },
+  };
+}
+
+export function subscriptionRoutes(deps: { database: Runner; box: SecretBox; now?: () => Date }) {
+  const db = deps.database;
+  const now = deps.now ?? (() => new Date());
+  const found = async (id: string) => {
+    const s = await findSubscription(db, id);
+    if (!s) throw new ApiError('not_found', 'no such subscription');
+    return s;
+  };
+  return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    const tags = ['subscriptions'];
+
+    r.post(
+      '/api/v1/subscriptions',
+      { schema: { summary: 'Subscribe an endpoint to signed webhooks of the events (the secret is shown once)', tags, body: CreateBody } },
+      async (request, reply) => {
+        requireService(principal(request));
+        const id = `sub_${randomBytes(12).toString('hex')}`;
+        const secret = request.body.secret ?? generateSecret();
+        const s = await insertSubscription(db, {
+          id,
+          url: request.body.url,
+          eventTypes: [...new Set(request.body.event_types)],
+          sealedSecret: deps.box.seal(secret, `subscription:${id}`),
+        });
+        return reply.status(201).send({ ...view(s), secret });
+      },
+    );
+
+    r.get('/api/v1/subscriptions', { schema: { summary: 'Every subscription and its delivery state', tags } }, async (request) => {
+      requireService(principal(request));
+      return { subscriptions: (await listSubscriptions(db)).map(view) };
+    });
+
+    r.get('/api/v1/subscriptions/:id', { schema: { summary: "A subscription and its delivery state", tags, params: Params } }, async (request) => {
+      requireService(principal(request));
+      return view(await found(request.params.id));
+    });
+
+    r.post(
+      '/api/v1/subscriptions/:id/replay',
+      {
+        schema: {
+          summary: 'Deliver again from an outbox seq (default: retry the current message now); re-enables a disabled subscription',
+          tags,
+          params: Params,
+          body: ReplayBody,
+        },
+      },
+      async (request) => {
+        requireService(principal(request));
+        if (!(await replaySubscription(db, request.params.id, request.body?.from_seq, now()))) throw new ApiError('not_found', 'no such subscription');
+        return view(await found(request.params.id));
+      },
+    );
+
+    r.delete('/api/v1/subscriptions/:id', { schema: { summary: 'Unsubscribe', tags, params: Params } }, async (request, reply) => {
+      requireService(principal(request));
+      if (!(await deleteSubscription(db, request.params.id))) throw new ApiError('not_found', 'no such subscription');
+      return reply.status(204).send();
+    });
+  };
+}

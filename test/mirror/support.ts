@@ -1,0 +1,126 @@
+// A Clario for the mirror's tests: like test/support/clario.ts, but without its own webhook
+// delivery loop, so each test drives delivery with `deliverOnce()` and a clock it controls.
+// (startTestClario has no way to pass `deliverWebhooks: false` through.)
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config/config.js';
+import { startClario, type Clario } from '../../src/main.js';
+import { createMirror, type Mirror, type MirrorOptions } from '../../src/mirror/index.js';
+import { createSecretBox, parseKeys } from '../../src/security/secret-box.js';
+import { testCapabilities } from '../support/capabilities.js';
+
+export interface MirrorClario {
+  readonly clario: Clario;
+  request(path: string, init?: { method?: string; token?: string | null; body?: unknown }): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function startMirrorClario(): Promise<MirrorClario> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'clario-mirror-'));
+  const serviceToken = `svc_${randomBytes(24).toString('hex')}`;
+  const config = loadConfig({
+    PORT: '0',
+    CLARIO_DATA_DIR: dataDir,
+    CLARIO_SERVICE_TOKEN: serviceToken,
+    CLARIO_SESSION_SECRET: randomBytes(32).toString('hex'),
+    QUEUE_DRIVER: 'postgres',
+    WORKFLOW_POLL_MS: '25',
+    RATE_LIMIT_SERVICE_PER_MINUTE: '1000000',
+    LOG_LEVEL: 'silent',
+  });
+  const clario = await startClario({ config, capabilities: testCapabilities(), deliverWebhooks: false, logger: pino({ level: 'silent' }) });
+  return {
+    clario,
+    async request(path, init = {}) {
+      const token = init.token === undefined ? serviceToken : init.token;
+      const headers: Record<string, string> = {};
+      if (token) headers.authorization = `Bearer ${token}`;
+      if (init.body !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${clario.url ?? ''}${path}`, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async close() {
+      await clario.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A delivery loop on `clario`'s database whose clock the test moves forward by hand. */
+export function testMirror(clario: Clario, o: Partial<MirrorOptions> = {}): { mirror: Mirror; advance: (ms: number) => void; warnings: string[] } {
+  let offset = 0;
+  const warnings: string[] = [];
+  const mirror = createMirror({
+    database: clario.database,
+    box: createSecretBox(parseKeys(clario.secrets.encryptionKeys)),
+    log: { debug() {}, info() {}, error() {}, warn: (_obj, msg) => void warnings.push(msg) },
+    timeoutMs: 2_000,
+    retry: { baseMs: 1_000, maxMs: 4_000, spanMs: 20_000 },
+    settleMs: 500,
+    random: () => 0.5,
+    // Real time flows too, so messages past a seq hole settle without the test doing anything.
+    now: () => new Date(Date.now() + offset),
+    ...o,
+  });
+  return { mirror, advance: (ms) => void (offset += ms), warnings };
+}
+
+export interface Received {
+  readonly id: string;
+  readonly seq: number;
+  readonly type: string;
+  readonly body: { type: string; timestamp: string; data: Record<string, unknown> };
+  readonly signatureValid: boolean;
+}
+
+/**
+ * A webhook receiver on loopback that checks each signature exactly as the Standard Webhooks spec
+ * says. `respond` decides per request: a status, or 'hang' to never answer.
+ */
+export async function startReceiver(secret: string, respond: (n: number) => number | 'hang' = () => 204) {
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  const accepted: Received[] = [];
+  const attempts: Received[] = [];
+  const read = (req: IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => resolve(body));
+    });
+  const server: Server = createServer((req, res) => {
+    void read(req).then((raw) => {
+      const id = String(req.headers['webhook-id']);
+      const ts = String(req.headers['webhook-timestamp']);
+      const expected = createHmac('sha256', key).update(`${id}.${ts}.${raw}`).digest('base64');
+      const signatures = String(req.headers['webhook-signature']).split(' ');
+      const body = JSON.parse(raw) as Received['body'];
+      const r: Received = { id, seq: Number(id.replace('msg_', '')), type: body.type, body, signatureValid: signatures.includes(`v1,${expected}`) };
+      attempts.push(r);
+      const answer = respond(attempts.length);
+      if (answer === 'hang') return;
+      if (answer >= 200 && answer < 300) accepted.push(r);
+      res.writeHead(answer).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return {
+    url,
+    accepted,
+    attempts,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
