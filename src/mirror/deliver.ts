@@ -3,6 +3,7 @@
 // later ones until it is delivered or the subscription is switched off, which is the simplest way
 // to keep "in order per seller". Runs in worker processes only, never on the request path.
 import { randomUUID } from 'node:crypto';
+import { safeUrl } from '../observability/logger.js';
 import type { Database } from '../store/db.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Log } from '../workflow/log.js';
@@ -103,7 +104,7 @@ export function createMirror(o: MirrorOptions): Mirror {
     const nextAttemptAt = new Date(at.getTime() + retryDelay(attempts, retry, random));
     const disable = exhausted ? `${seq === undefined ? 'delivery' : `message msg_${seq}`} failed ${attempts} times since ${firstFailedAt.toISOString()}: ${error.message}` : undefined;
     await recordFailure(db, sub.id, token, { attempts, firstFailedAt, nextAttemptAt, error, ...(disable ? { disable } : {}) });
-    if (disable) o.log.warn({ subscriptionId: sub.id, url: sub.url, error }, `webhook subscription disabled: ${disable}`);
+    if (disable) o.log.warn({ subscriptionId: sub.id, url: safeUrl(sub.url), error }, `webhook subscription disabled: ${disable}`);
   }
 
   async function deliverSubscription(sub: Claimed, token: string, leaseUntil: Date): Promise<{ delivered: number; failed: number }> {

@@ -164,3 +164,24 @@ describe('the event mirror', () => {
     await receiver.close();
   });
 });
+
+describe('holes in the outbox seq', () => {
+  it('waits at a hole that may be an uncommitted transaction, and passes it once it has settled', async () => {
+    const secret = 'whsec_' + Buffer.alloc(32, 6).toString('base64');
+    const receiver = await startReceiver(secret);
+    const sub = await subscribe(receiver.url, { secret });
+    const { mirror, advance } = testMirror(t.clario, { settleMs: 60_000 });
+    // A sequence value taken and not (yet) committed: exactly what an open transaction leaves.
+    await t.clario.database.run(sql`SELECT nextval(pg_get_serial_sequence('outbox', 'seq'))`);
+    const [row] = await t.clario.database.run<{ seq: string | number }>(
+      sql`INSERT INTO outbox (user_id, type, payload) VALUES ('u-hole', 'workflow.phase', '{}'::jsonb) RETURNING seq`,
+    );
+    expect(Number(row?.seq)).toBe(sub.delivery.last_delivered_seq + 2);
+    expect(await mirror.deliverOnce()).toEqual({ delivered: 0, failed: 0 });
+    expect(receiver.attempts).toHaveLength(0);
+    advance(61_000);
+    expect(await mirror.deliverOnce()).toEqual({ delivered: 1, failed: 0 });
+    expect(receiver.accepted.map((r) => r.seq)).toEqual([Number(row?.seq)]);
+    await receiver.close();
+  });
+});

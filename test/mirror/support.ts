@@ -13,6 +13,7 @@ import { startClario, type Clario } from '../../src/main.js';
 import { createMirror, type Mirror, type MirrorOptions } from '../../src/mirror/index.js';
 import { createSecretBox, parseKeys } from '../../src/security/secret-box.js';
 import { testCapabilities } from '../support/capabilities.js';
+import { createTestDatabase } from '../support/infra.js';
 
 export interface MirrorClario {
   readonly clario: Clario;
@@ -20,8 +21,9 @@ export interface MirrorClario {
   close(): Promise<void>;
 }
 
-export async function startMirrorClario(): Promise<MirrorClario> {
+export async function startMirrorClario(o: { store?: 'pglite' | 'postgres' } = {}): Promise<MirrorClario> {
   const dataDir = mkdtempSync(join(tmpdir(), 'clario-mirror-'));
+  const database = o.store === 'postgres' ? await createTestDatabase() : undefined;
   const serviceToken = `svc_${randomBytes(24).toString('hex')}`;
   const config = loadConfig({
     PORT: '0',
@@ -32,6 +34,7 @@ export async function startMirrorClario(): Promise<MirrorClario> {
     WORKFLOW_POLL_MS: '25',
     RATE_LIMIT_SERVICE_PER_MINUTE: '1000000',
     LOG_LEVEL: 'silent',
+    ...(database ? { DATABASE_URL: database.url } : {}),
   });
   const clario = await startClario({ config, capabilities: testCapabilities(), deliverWebhooks: false, logger: pino({ level: 'silent' }) });
   return {
@@ -51,13 +54,14 @@ export async function startMirrorClario(): Promise<MirrorClario> {
     },
     async close() {
       await clario.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
 /** A delivery loop on `clario`'s database whose clock the test moves forward by hand. */
-export function testMirror(clario: Clario, o: Partial<MirrorOptions> = {}): { mirror: Mirror; advance: (ms: number) => void; warnings: string[] } {
+export function testMirror(clario: Pick<Clario, 'database' | 'secrets'>, o: Partial<MirrorOptions> = {}): { mirror: Mirror; advance: (ms: number) => void; warnings: string[] } {
   let offset = 0;
   const warnings: string[] = [];
   const mirror = createMirror({
