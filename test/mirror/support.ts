@@ -1,63 +1,18 @@
-// A Clario for the mirror's tests: like test/support/clario.ts, but without its own webhook
-// delivery loop, so each test drives delivery with `deliverOnce()` and a clock it controls.
-// (startTestClario has no way to pass `deliverWebhooks: false` through.)
+// A Clario for the mirror's tests: without its own webhook delivery loop, so each test drives
+// delivery with `deliverOnce()` and a clock it controls.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import { loadConfig } from '../../src/config/config.js';
-import { startClario, type Clario } from '../../src/main.js';
+import { createHmac } from 'node:crypto';
 import { createMirror, type Mirror, type MirrorOptions } from '../../src/mirror/index.js';
 import { createSecretBox, parseKeys } from '../../src/security/secret-box.js';
 import { testCapabilities } from '../support/capabilities.js';
-import { createTestDatabase } from '../support/infra.js';
+import { startTestClario, type TestClario } from '../support/clario.js';
+import type { Clario } from '../../src/main.js';
 
-export interface MirrorClario {
-  readonly clario: Clario;
-  request(path: string, init?: { method?: string; token?: string | null; body?: unknown }): Promise<{ status: number; body: any }>;
-  close(): Promise<void>;
-}
+export type MirrorClario = TestClario;
 
-export async function startMirrorClario(o: { store?: 'pglite' | 'postgres' } = {}): Promise<MirrorClario> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'clario-mirror-'));
-  const database = o.store === 'postgres' ? await createTestDatabase() : undefined;
-  const serviceToken = `svc_${randomBytes(24).toString('hex')}`;
-  const config = loadConfig({
-    PORT: '0',
-    CLARIO_DATA_DIR: dataDir,
-    CLARIO_SERVICE_TOKEN: serviceToken,
-    CLARIO_SESSION_SECRET: randomBytes(32).toString('hex'),
-    QUEUE_DRIVER: 'postgres',
-    WORKFLOW_POLL_MS: '25',
-    RATE_LIMIT_SERVICE_PER_MINUTE: '1000000',
-    LOG_LEVEL: 'silent',
-    ...(database ? { DATABASE_URL: database.url } : {}),
-  });
-  const clario = await startClario({ config, capabilities: testCapabilities(), deliverWebhooks: false, logger: pino({ level: 'silent' }) });
-  return {
-    clario,
-    async request(path, init = {}) {
-      const token = init.token === undefined ? serviceToken : init.token;
-      const headers: Record<string, string> = {};
-      if (token) headers.authorization = `Bearer ${token}`;
-      if (init.body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(`${clario.url ?? ''}${path}`, {
-        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-        headers,
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
-    },
-    async close() {
-      await clario.close();
-      await database?.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+export function startMirrorClario(o: { store?: 'pglite' | 'postgres' } = {}): Promise<MirrorClario> {
+  return startTestClario({ store: o.store ?? 'pglite', capabilities: testCapabilities(), deliverWebhooks: false });
 }
 
 /** A delivery loop on `clario`'s database whose clock the test moves forward by hand. */

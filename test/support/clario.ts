@@ -21,6 +21,8 @@ export interface TestClarioOptions {
   readonly database?: TestDatabase;
   /** Receives the service's log lines (JSON), at info level. */
   readonly logs?: string[];
+  /** False: no webhook delivery loop (the mirror's tests drive delivery themselves). */
+  readonly deliverWebhooks?: boolean;
 }
 
 export interface TestClario {
@@ -61,6 +63,7 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     config,
     role: o.role ?? 'all',
     capabilities: o.capabilities,
+    ...(o.deliverWebhooks === false ? { deliverWebhooks: false } : {}),
     logger: o.logs
       ? createLogger('info', { write: (line: string) => (o.logs?.push(line), true) } as unknown as NodeJS.WritableStream)
       : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
