@@ -31,7 +31,11 @@ export interface CapabilitySetup {
   close(): Promise<void>;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+/**
+ * Detection runs as of the last complete day (UTC): Amazon's data for the current day is still
+ * arriving, and judging it half-way would miss a reimbursement approved this afternoon.
+ */
+const lastCompleteDay = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 
 /** Amazon takes minutes over a report (the client's defaults then); the simulator, moments. */
 function pollOptions(firstMs: number | undefined) {
@@ -68,7 +72,7 @@ export async function setupCapabilities(o: {
   } else {
     const clientId = 'amzn1.application-oa2-client.clario-local';
     const clientSecret = randomBytes(24).toString('base64url');
-    const demo = await startDemoAmazon({ dataDir: config.dataDir, clientId, clientSecret, asOf: today(), log: o.log });
+    const demo = await startDemoAmazon({ dataDir: config.dataDir, clientId, clientSecret, asOf: lastCompleteDay(), log: o.log });
     lwa = new LwaClient({ clientId, clientSecret, tokenUrl: `${demo.url}/auth/o2/token`, consentBaseUrl: demo.url });
     spApiUrl = demo.url;
     applicationId = 'amzn1.sp.solution.clario-local';
@@ -83,7 +87,7 @@ export async function setupCapabilities(o: {
   const capabilities: Capabilities = {
     ...unavailableCapabilities(),
     sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, reportPoll: pollOptions(config.amazon.reportPollMs ?? (creds ? undefined : 50)) }),
-    detection: detectionCapability({ db: o.database, today }),
+    detection: detectionCapability({ db: o.database, asOf: lastCompleteDay }),
   };
   return {
     capabilities,

@@ -41,7 +41,7 @@ async function upsertClaims(tx: Tx, userId: string, syncId: string, found: reado
   }
 }
 
-export function detectionCapability(deps: { db: Runner; today: () => string }): Capabilities['detection'] {
+export function detectionCapability(deps: { db: Runner; /** The day detection judges as of (YYYY-MM-DD). */ asOf: () => string }): Capabilities['detection'] {
   return {
     async detect(ctx, run) {
       const dir = await mkdtemp(join(tmpdir(), 'clario-detect-'));
@@ -49,7 +49,7 @@ export function detectionCapability(deps: { db: Runner; today: () => string }): 
         const lineage = await materialize(deps.db, run.userId, dir);
         let claims: readonly Claim[] = [];
         try {
-          claims = (await detect(dir, { asOf: deps.today() })).claims;
+          claims = (await detect(dir, { asOf: deps.asOf() })).claims;
         } catch (err) {
           // A seller with no synced data yet has nothing to find; that is not a failure.
           if (!(err instanceof InputFolderError)) throw err;

@@ -26,7 +26,7 @@ describeWithPostgres('a sync killed halfway', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await generateSeller({ seed: 7, asOf: new Date().toISOString().slice(0, 10) }, folder);
+    await generateSeller({ seed: 7, asOf: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) }, folder); // the last complete day, as detection uses
     // Rate limits are tested elsewhere; shared by two processes they would only slow this down.
     simulator = await startSimulator(0, { sellers: new Map([[SELLER, { folder }]]), clientId: 'resume-client', clientSecret: 'resume-secret', rateLimits: false });
   }, 120_000);
