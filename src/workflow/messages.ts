@@ -1,0 +1,95 @@
+// The events Clario publishes (WebSocket, webhooks, EventBridge), as schemas: the catalogue in
+// docs/events.md is generated from these, and tests check that real messages match them.
+import { z } from 'zod';
+import { PHASES, PHASE_NUMBERS } from '../domain/phase.js';
+import { PHASE_STATUSES } from '../domain/phase-status.js';
+
+const PhaseName = z.enum(PHASE_NUMBERS.map((p) => PHASES[p].key) as [string, ...string[]]);
+const common = {
+  event_id: z.string().describe('The phase event (inbox row) this message is about'),
+  phase: z.number().int().min(1).max(7),
+  name: PhaseName.describe("The phase's machine name"),
+  user_id: z.string(),
+  sync_id: z.string().nullable().describe('The sync run (phases 1–4, and the claim phases when known)'),
+  claim_id: z.string().nullable().describe('The claim (phases 5–7)'),
+  at: z.iso.datetime({ offset: true }).describe('When it happened (UTC)'),
+  seq: z.number().int().optional().describe("The outbox sequence number: order, and the WebSocket's ?since= replay"),
+};
+
+export const PhaseMessage = z.looseObject({
+  type: z.literal('workflow.phase'),
+  ...common,
+  status: z.enum(PHASE_STATUSES).describe('pending (stored, or waiting to retry), running, completed, or failed (parked)'),
+  attempt: z.number().int().min(0),
+  data: z.record(z.string(), z.unknown()).describe("What the phase found or did; on a retry or failure, `error` {code, message} and `retry_at`"),
+});
+
+export const ProgressMessage = z.looseObject({
+  type: z.literal('workflow.progress'),
+  ...common,
+  status: z.literal('running'),
+  data: z.record(z.string(), z.unknown()).describe('How far a long phase is (a sync: the report done, rows, sources done of total)'),
+});
+
+export interface CatalogueEntry {
+  readonly type: string;
+  readonly description: string;
+  readonly schema: z.ZodType;
+  readonly example: Record<string, unknown>;
+}
+
+export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
+  {
+    type: 'workflow.phase',
+    description: 'A phase of a workflow changed status: stored (pending), started (running), finished (completed), retrying (pending with an error) or parked (failed).',
+    schema: PhaseMessage,
+    example: {
+      type: 'workflow.phase',
+      event_id: '0b8c6c1e-4f7a-4b0e-9a55-2f1f3c7d9e10',
+      phase: 2,
+      name: 'discovery',
+      status: 'completed',
+      user_id: 'seller_A1CLARIODEMO01',
+      sync_id: 'sync_7d1e…',
+      claim_id: null,
+      attempt: 1,
+      data: { claims_found: 43, eligible: 31, by_type: { lost_warehouse: 10 } },
+      at: '2026-11-22T21:04:05.123Z',
+      seq: 1042,
+    },
+  },
+  {
+    type: 'workflow.progress',
+    description: 'A long phase reports how far it is (the sync, report by report).',
+    schema: ProgressMessage,
+    example: {
+      type: 'workflow.progress',
+      event_id: '5a0f2d9b-7c3e-4a8e-b1d2-9e0c4f6a8b21',
+      phase: 1,
+      name: 'onboarding',
+      status: 'running',
+      user_id: 'seller_A1CLARIODEMO01',
+      sync_id: 'sync_7d1e…',
+      claim_id: null,
+      data: { source: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', sources_done: 8, sources_total: 8, rows: 3326, new_rows: 3326 },
+      at: '2026-11-22T21:04:01.877Z',
+      seq: 1031,
+    },
+  },
+];
+
+/** docs/events.md, from the schemas above. */
+export function renderCatalogue(): string {
+  const parts = [
+    '# Clario events',
+    '',
+    'Generated from `src/workflow/messages.ts` by `npm run docs:events`; do not edit by hand.',
+    '',
+    "Every event is written to the outbox in the same transaction as the change it reports, then sent to the seller's WebSocket (`/ws`), to webhook subscriptions (`data` of the Standard Webhooks body) and to EventBridge when configured (`detail`).",
+    '',
+  ];
+  for (const e of EVENT_CATALOGUE) {
+    parts.push(`## \`${e.type}\``, '', e.description, '', 'Example:', '', '```json', JSON.stringify(e.example, null, 2), '```', '', 'Schema:', '', '```json', JSON.stringify(z.toJSONSchema(e.schema), null, 2), '```', '');
+  }
+  return parts.join('\n');
+}
