@@ -34,7 +34,7 @@ export interface ClarioOptions {
   /** Listen on config.port (default true); tests use app.inject or port 0. */
   readonly listen?: boolean;
   readonly plugins?: AppDeps['plugins'];
-  /** Run the webhook delivery loop in worker processes (default true); tests drive their own. */
+  /** Run the event mirror's delivery loops (webhooks, EventBridge) in worker processes (default true); tests drive their own. */
   readonly deliverWebhooks?: boolean;
 }
 
@@ -116,6 +116,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
 
   const mirror = eventMirror({ database, secrets, log: logger });
   const webhooks = role !== 'api' && options.deliverWebhooks !== false ? mirror.delivery() : undefined;
+  const eventBridge = webhooks && config.eventBridge ? mirror.eventBridge(config.eventBridge) : undefined;
   const hub = createHub({ maxPerUser: 20 });
   metrics.watchClients(() => hub.count());
   let unsubscribe: (() => void) | undefined;
@@ -148,10 +149,12 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
       if (setup) scheduler = createSyncScheduler({ database, engine, intervalHours: config.amazon.syncIntervalHours, log: logger });
       scheduler?.start();
       webhooks?.start();
+      eventBridge?.start();
     }
   } catch (err) {
     await app?.close().catch(() => undefined);
     await webhooks?.stop().catch(() => undefined);
+    await eventBridge?.stop().catch(() => undefined);
     await engine.stop().catch(() => undefined);
     await bus.close().catch(() => undefined);
     await setup?.close().catch(() => undefined);
@@ -178,6 +181,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         hub.closeAll();
         await app?.close();
         await webhooks?.stop();
+        await eventBridge?.stop();
         await engine.stop();
         unsubscribe?.();
         await bus.close();

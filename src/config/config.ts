@@ -40,6 +40,10 @@ const EnvSchema = z
     RATE_LIMIT_SELLER_PER_MINUTE: int(1_200, 1),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(60, 1),
     SELLER_TOKEN_TTL_SECONDS: int(7 * 24 * 3600, 60),
+    EVENTBRIDGE_BUS: z.string().regex(/^[A-Za-z0-9._\-/:]{1,1600}$/).optional(),
+    EVENTBRIDGE_ENDPOINT: z.url().optional(),
+    EVENTBRIDGE_REGION: z.string().regex(/^[a-z0-9-]+$/).default('us-east-1'),
+    EVENTBRIDGE_SOURCE: z.string().min(1).max(256).default('clario'),
   })
   .refine((e) => e.ROUTING_SMART_PROMPT <= e.ROUTING_AUTO_SUBMIT, {
     message: 'ROUTING_SMART_PROMPT must not exceed ROUTING_AUTO_SUBMIT',
@@ -89,6 +93,8 @@ export interface Config {
   readonly routing: { readonly autoSubmit: number; readonly smartPrompt: number };
   readonly rateLimit: { readonly service: number; readonly seller: number; readonly anonymous: number };
   readonly sellerTokenTtlSeconds: number;
+  /** The EventBridge sink of the event mirror, on when a bus is set; credentials from the AWS SDK's chain. */
+  readonly eventBridge: { readonly bus: string; readonly source: string; readonly region: string; readonly endpoint: string | undefined } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -157,6 +163,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       anonymous: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
     },
     sellerTokenTtlSeconds: e.SELLER_TOKEN_TTL_SECONDS,
+    eventBridge: e.EVENTBRIDGE_BUS
+      ? { bus: e.EVENTBRIDGE_BUS, source: e.EVENTBRIDGE_SOURCE, region: e.EVENTBRIDGE_REGION, endpoint: e.EVENTBRIDGE_ENDPOINT }
+      : undefined,
   } satisfies Config);
 }
 

@@ -50,6 +50,15 @@ export function retryDelay(attempts: number, policy: RetryPolicy, random: () => 
   return Math.round(exp / 2 + (exp / 2) * random());
 }
 
+/**
+ * Whether outbox message `m` may be sent after `prev` (shared by every sink). A hole in the seq
+ * can be a transaction that has not committed yet, so a message past a hole waits until it is
+ * older than `settleMs`; after that the hole is a rollback.
+ */
+export function settled(prev: number, m: Pick<OutboxRow, 'seq' | 'createdAt'>, at: Date, settleMs: number): boolean {
+  return m.seq === prev + 1 || m.createdAt.getTime() <= at.getTime() - settleMs;
+}
+
 type Outcome = { ok: true } | { ok: false; error: DeliveryError };
 
 export function createMirror(o: MirrorOptions): Mirror {
@@ -93,7 +102,7 @@ export function createMirror(o: MirrorOptions): Mirror {
    * is older than any transition transaction lasts; after that the hole is a rollback.
    */
   function deliverable(prev: number, m: OutboxRow, at: Date): boolean {
-    return m.seq === prev + 1 || m.createdAt.getTime() <= at.getTime() - settleMs;
+    return settled(prev, m, at, settleMs);
   }
 
   async function fail(sub: Claimed, token: string, error: DeliveryError, seq: number | undefined): Promise<void> {

@@ -3,20 +3,24 @@ import { createSecretBox, parseKeys } from '../security/secret-box.js';
 import type { Database } from '../store/db.js';
 import type { Log } from '../workflow/log.js';
 import { createMirror, type Mirror, type MirrorOptions } from './deliver.js';
+import { createEventBridgeSink, type EventBridgeTarget } from './eventbridge.js';
 import { subscriptionRoutes } from './routes.js';
 
 export { createMirror, retryDelay, DEFAULT_RETRY, type Mirror, type MirrorOptions, type RetryPolicy } from './deliver.js';
+export { createEventBridgeSink, cursorId, type EventBridgeOptions, type EventBridgeTarget } from './eventbridge.js';
 export { subscriptionRoutes } from './routes.js';
 export { generateSecret, secretKey, signWebhook } from './signature.js';
 
-/** The mirror's two halves for the composition root; both open secrets with the same keys. */
+/** The mirror's halves for the composition root; both open secrets with the same keys. */
 export function eventMirror(o: { database: Database; secrets: { encryptionKeys: string }; log: Log } & Partial<Omit<MirrorOptions, 'database' | 'box' | 'log'>>): {
   routes: ReturnType<typeof subscriptionRoutes>;
   delivery: () => Mirror;
+  eventBridge: (target: EventBridgeTarget) => Mirror;
 } {
   const box = createSecretBox(parseKeys(o.secrets.encryptionKeys));
   return {
     routes: subscriptionRoutes({ database: o.database, box }),
     delivery: () => createMirror({ ...o, box }),
+    eventBridge: (target) => createEventBridgeSink({ database: o.database, log: o.log, ...target }),
   };
 }

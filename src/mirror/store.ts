@@ -167,3 +167,33 @@ export async function release(db: Runner, id: string, token: string, next: Date)
   await db.run(sql`UPDATE subscription_cursors SET lease_token = NULL, leased_until = NULL, next_attempt_at = ${iso(next)}::timestamptz
     WHERE subscription_id = ${id} AND lease_token = ${token}`);
 }
+
+/**
+ * A cursor of its own for a sink that is not a subscription (the EventBridge sink): a row in
+ * subscription_cursors under a reserved id with no `subscriptions` row, so the webhook loop (which
+ * joins subscriptions) never sees it. It starts after the newest outbox message, like a new
+ * subscription does.
+ */
+export async function ensureCursor(db: Runner, id: string): Promise<void> {
+  await db.run(sql`INSERT INTO subscription_cursors (subscription_id, last_seq)
+    SELECT ${id}, (SELECT coalesce(max(seq), 0) FROM outbox) ON CONFLICT (subscription_id) DO NOTHING`);
+}
+
+export interface CursorState {
+  readonly lastSeq: number;
+  readonly attempts: number;
+  readonly firstFailedAt: Date | null;
+}
+
+/** Leases one cursor when it is due and not leased; SKIP LOCKED keeps workers apart. */
+export async function claimCursor(db: Runner, id: string, o: { now: Date; leaseUntil: Date; token: string }): Promise<CursorState | undefined> {
+  const rs = await db.run<Raw>(sql`UPDATE subscription_cursors c SET lease_token = ${o.token}, leased_until = ${iso(o.leaseUntil)}::timestamptz
+    WHERE c.subscription_id IN (
+      SELECT c2.subscription_id FROM subscription_cursors c2
+      WHERE c2.subscription_id = ${id} AND c2.next_attempt_at <= ${iso(o.now)}::timestamptz
+        AND (c2.leased_until IS NULL OR c2.leased_until < ${iso(o.now)}::timestamptz)
+      FOR UPDATE SKIP LOCKED)
+    RETURNING c.last_seq, c.attempts, c.first_failed_at`);
+  const r = rs[0];
+  return r ? { lastSeq: Number(r.last_seq), attempts: Number(r.attempts), firstFailedAt: maybeDate(r.first_failed_at) } : undefined;
+}
