@@ -8,7 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { createEventBridgeSink, cursorId, type Mirror } from '../../src/mirror/index.js';
 import { chunk, entrySize, MAX_REQUEST_BYTES } from '../../src/mirror/eventbridge.js';
-import { startMirrorClario, type MirrorClario } from './support.js';
+import { waitFor } from '../support/wait.js';
+import { startMirrorClario, testMirror, type MirrorClario } from './support.js';
 
 const ACCESS_KEY = 'AKIATESTEVENTBRIDGE1';
 const SECRET_KEY = 'test-secret-key-never-in-logs-0123456789';
@@ -196,6 +197,36 @@ describe('the EventBridge sink', () => {
     const all = logs.join('\n');
     expect(all).toContain('EventBridge delivery failed');
     expect(all).not.toContain(SECRET_KEY);
+  });
+
+  it('sends the events of a real sync run, and the webhook loop leaves its cursor alone', async () => {
+    const eb = await startEventBridge();
+    const { mirror } = sink(eb.endpoint, 'real-bus');
+    await mirror.deliverOnce();
+    const start = await cursor('real-bus');
+    const r = await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'u-eb-real' } });
+    expect(r.status).toBe(202);
+    await waitFor(async () => {
+      const s = await t.request('/api/v1/workflow/status/u-eb-real');
+      return s.body.runs?.[0]?.phases?.[3]?.status === 'completed';
+    }, 'phase 4 completed');
+    // A webhook round claims subscriptions only: the sink's cursor has no subscription row.
+    const webhooks = testMirror(t.clario);
+    await webhooks.mirror.deliverOnce();
+    const [leased] = await t.clario.database.run<{ lease_token: string | null }>(sql`SELECT lease_token FROM subscription_cursors WHERE subscription_id = ${cursorId('real-bus')}`);
+    expect(leased?.lease_token).toBeNull();
+    const rows = await t.clario.database.run<{ seq: string | number; type: string }>(sql`SELECT seq, type FROM outbox WHERE seq > ${start} ORDER BY seq`);
+    expect(rows.length).toBeGreaterThan(8);
+    await waitFor(async () => {
+      await mirror.deliverOnce();
+      return (await cursor('real-bus')) === Number(rows.at(-1)?.seq);
+    }, 'EventBridge caught up');
+    expect(eb.accepted).toEqual(rows.map((x) => Number(x.seq)));
+    expect(eb.requests.flatMap((q) => q.entries.map((e) => e.DetailType))).toEqual(rows.map((x) => x.type));
+    expect(eb.requests.every((q) => q.entries.length <= 10)).toBe(true);
+    await webhooks.mirror.stop();
+    await mirror.stop();
+    await eb.close();
   });
 
   it('cuts requests at 256 KB as well as at 10 entries', () => {
