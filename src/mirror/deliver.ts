@@ -9,6 +9,7 @@ import type { SecretBox } from '../security/secret-box.js';
 import type { Log } from '../workflow/log.js';
 import { secretKey, signWebhook } from './signature.js';
 import { advance, claimDue, outboxAfter, recordFailure, release, type Claimed, type DeliveryError, type OutboxRow } from './store.js';
+import { pollingLoop } from './polling.js';
 
 export interface RetryPolicy {
   /** The first retry's delay; each next one doubles, up to maxMs, with jitter. */
@@ -69,9 +70,6 @@ export function createMirror(o: MirrorOptions): Mirror {
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...o.retry };
   const settleMs = o.settleMs ?? 60_000;
   const db = o.database;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = false;
 
   async function post(sub: Claimed, key: Buffer, m: OutboxRow): Promise<Outcome> {
     const body = JSON.stringify({ type: m.type, timestamp: m.createdAt.toISOString(), data: { ...m.payload, seq: m.seq } });
@@ -131,7 +129,7 @@ export function createMirror(o: MirrorOptions): Mirror {
     let cursor = sub.lastSeq;
     let delivered = 0;
     for (const m of messages) {
-      if (stopped || !deliverable(cursor, m, now())) break;
+      if (loop.stopped() || !deliverable(cursor, m, now())) break;
       // Never start a POST that could outlive the lease: another worker may take over then.
       if (now().getTime() + timeoutMs >= leaseUntil.getTime()) break;
       const wanted = sub.eventTypes.length === 0 || sub.eventTypes.includes(m.type);
@@ -173,25 +171,16 @@ export function createMirror(o: MirrorOptions): Mirror {
     return results.reduce((a, r) => ({ delivered: a.delivered + r.delivered, failed: a.failed + r.failed }), { delivered: 0, failed: 0 });
   }
 
-  function tick(): void {
-    if (running || stopped) return;
-    running = deliverOnce()
-      .catch((err: unknown) => o.log.error({ err }, 'webhook delivery round failed; will retry'))
-      .finally(() => {
-        running = undefined;
-      });
-  }
+  const loop = pollingLoop(deliverOnce, {
+    intervalMs: o.intervalMs ?? 1_000,
+    onError: (err: unknown) => o.log.error({ err: err }, 'webhook delivery round failed; will retry'),
+  });
 
   return {
     deliverOnce,
-    start() {
-      timer = setInterval(tick, o.intervalMs ?? 1_000);
-      timer.unref();
-    },
+    start: () => loop.start(),
     async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      await running;
+      await loop.stop();
     },
   };
 }

@@ -10,6 +10,7 @@ import type { Database } from '../store/db.js';
 import type { Log } from '../workflow/log.js';
 import { DEFAULT_RETRY, retryDelay, settled, type Mirror, type RetryPolicy } from './deliver.js';
 import { advance, claimCursor, ensureCursor, outboxAfter, recordFailure, release, type CursorState, type DeliveryError, type OutboxRow } from './store.js';
+import { pollingLoop } from './polling.js';
 
 export interface EventBridgeTarget {
   readonly bus: string;
@@ -76,9 +77,6 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
   const id = cursorId(o.bus);
   let client: Promise<{ client: EventBridgeClient; send: (entries: PutEventsRequestEntry[]) => Promise<{ ErrorCode?: string; ErrorMessage?: string }[]> }> | undefined;
   let ready: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = false;
 
   // The SDK loads on first use, so processes without a bus never pay for it.
   function sdk() {
@@ -163,7 +161,7 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
       let delivered = 0;
       const { send } = requests.length > 0 ? await sdk() : { send: undefined };
       for (const request of requests) {
-        if (stopped || !send) break;
+        if (loop.stopped() || !send) break;
         // Never start a request that could outlive the lease: another worker may take over then.
         if (now().getTime() + timeoutMs >= leaseUntil.getTime()) break;
         let results: { ErrorCode?: string; ErrorMessage?: string }[];
@@ -207,25 +205,16 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
     }
   }
 
-  function tick(): void {
-    if (running || stopped) return;
-    running = deliverOnce()
-      .catch((err: unknown) => o.log.error({ err: describe(err) }, 'EventBridge delivery round failed; will retry'))
-      .finally(() => {
-        running = undefined;
-      });
-  }
+  const loop = pollingLoop(deliverOnce, {
+    intervalMs: o.intervalMs ?? 1_000,
+    onError: (err: unknown) => o.log.error({ err: describe(err) }, 'EventBridge delivery round failed; will retry'),
+  });
 
   return {
     deliverOnce,
-    start() {
-      timer = setInterval(tick, o.intervalMs ?? 1_000);
-      timer.unref();
-    },
+    start: () => loop.start(),
     async stop() {
-      stopped = true;
-      if (timer) clearInterval(timer);
-      await running;
+      await loop.stop();
       if (client) (await client.catch(() => undefined))?.client.destroy();
     },
   };
