@@ -12,7 +12,7 @@ import type { Secrets } from './config/secrets.js';
 import { readFile } from 'node:fs/promises';
 import { connectRoutes } from './connect/routes.js';
 import { storeCosts } from './sync/seller-files.js';
-import { detectionCapability } from './discovery/detect-claims.js';
+import { detectionCapability, lastCompleteDay } from './discovery/detect-claims.js';
 import type { Auth } from './http/auth.js';
 import { createSecretBox, parseKeys } from './security/secret-box.js';
 import { startDemoAmazon } from './simulator/demo.js';
@@ -31,11 +31,6 @@ export interface CapabilitySetup {
   close(): Promise<void>;
 }
 
-/**
- * Detection runs as of the last complete day (UTC): Amazon's data for the current day is still
- * arriving, and judging it half-way would miss a reimbursement approved this afternoon.
- */
-const lastCompleteDay = () => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 
 /** Amazon takes minutes over a report (the client's defaults then); the simulator, moments. */
 function pollOptions(firstMs: number | undefined) {

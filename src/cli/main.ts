@@ -95,7 +95,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'simulator') {
     const { runSimulatorCommand } = await import('../simulator/server/command.js');
     const { ensureDemoSeller } = await import('../simulator/demo.js');
-    const defaultSellerFolder = () => ensureDemoSeller(loadConfig().dataDir, new Date(Date.now() - 86_400_000).toISOString().slice(0, 10));
+    const { lastCompleteDay } = await import('../discovery/detect-claims.js');
+    const defaultSellerFolder = () => ensureDemoSeller(loadConfig().dataDir, lastCompleteDay());
     return runSimulatorCommand(rest, { stdout: process.stdout, stderr: process.stderr, defaultSellerFolder });
   }
   if (command === 'detect') {

@@ -12,6 +12,14 @@ import { inTransaction } from '../store/db.js';
 import { materialize, resolveLineage } from '../sync/materialize.js';
 import type { Capabilities } from '../workflow/capabilities.js';
 
+/**
+ * The day detection judges as of: the last complete day (UTC). Amazon's data for the current day
+ * is still arriving, and judging it half-way would miss a reimbursement approved this afternoon.
+ */
+export function lastCompleteDay(now = Date.now()): string {
+  return new Date(now - 86_400_000).toISOString().slice(0, 10);
+}
+
 export function claimId(userId: string, claim: Claim): string {
   return `clm_${createHash('sha256').update(`${userId}\n${claimIdentity(claim)}`).digest('hex').slice(0, 24)}`;
 }

@@ -17,7 +17,3 @@ const ALLOWED: Readonly<Record<PhaseStatus, readonly PhaseStatus[]>> = {
 export function canTransition(from: PhaseStatus, to: PhaseStatus): boolean {
   return ALLOWED[from].includes(to);
 }
-
-export function isTerminal(status: PhaseStatus): boolean {
-  return status === 'completed';
-}

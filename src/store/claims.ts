@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { canMoveClaim, type ClaimStatus } from '../domain/claim-status.js';
 import type { Queryable } from './db.js';
 import { claims } from './schema.js';
@@ -33,9 +33,4 @@ export async function moveClaim(
     .where(and(eq(claims.id, id), eq(claims.status, from)))
     .returning({ id: claims.id });
   return r.length > 0;
-}
-
-export async function claimsOfUser(q: Queryable, userId: string, statuses?: readonly ClaimStatus[]): Promise<ClaimRow[]> {
-  const where = statuses ? and(eq(claims.userId, userId), inArray(claims.status, [...statuses])) : eq(claims.userId, userId);
-  return q.select().from(claims).where(where);
 }

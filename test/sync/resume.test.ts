@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../../src/store/db.js';
+import { lastCompleteDay } from '../../src/discovery/detect-claims.js';
 import { generateSeller } from '../../src/simulator/seller/index.js';
 import { startSimulator, type StartedSimulator } from '../../src/simulator/server/app.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
@@ -26,7 +27,7 @@ describeWithPostgres('a sync killed halfway', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await generateSeller({ seed: 7, asOf: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10) }, folder); // the last complete day, as detection uses
+    await generateSeller({ seed: 7, asOf: lastCompleteDay() }, folder); // the day detection judges as of
     // Rate limits are tested elsewhere; shared by two processes they would only slow this down.
     simulator = await startSimulator(0, { sellers: new Map([[SELLER, { folder }]]), clientId: 'resume-client', clientSecret: 'resume-secret', rateLimits: false });
   }, 120_000);
