@@ -177,7 +177,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     amazon: setup?.amazon,
     close() {
       closing ??= (async () => {
-        scheduler?.stop();
+        await scheduler?.stop();
         hub.closeAll();
         await app?.close();
         await webhooks?.stop();

@@ -9,7 +9,7 @@ import type { SecretBox } from '../security/secret-box.js';
 import type { Log } from '../workflow/log.js';
 import { secretKey, signWebhook } from './signature.js';
 import { advance, claimDue, outboxAfter, recordFailure, release, type Claimed, type DeliveryError, type OutboxRow } from './store.js';
-import { pollingLoop } from './polling.js';
+import { pollingLoop } from '../workflow/polling.js';
 
 export interface RetryPolicy {
   /** The first retry's delay; each next one doubles, up to maxMs, with jitter. */

@@ -10,7 +10,7 @@ import type { Database } from '../store/db.js';
 import type { Log } from '../workflow/log.js';
 import { DEFAULT_RETRY, retryDelay, settled, type Mirror, type RetryPolicy } from './deliver.js';
 import { advance, claimCursor, ensureCursor, outboxAfter, recordFailure, release, type CursorState, type DeliveryError, type OutboxRow } from './store.js';
-import { pollingLoop } from './polling.js';
+import { pollingLoop } from '../workflow/polling.js';
 
 export interface EventBridgeTarget {
   readonly bus: string;

@@ -5,17 +5,16 @@ import { connectedUsers } from '../connect/connections.js';
 import type { Database } from '../store/db.js';
 import type { Engine } from '../workflow/engine.js';
 import type { Log } from '../workflow/log.js';
+import { pollingLoop } from '../workflow/polling.js';
 
 export interface SyncScheduler {
   tick(now?: Date): Promise<number>;
   start(): void;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export function createSyncScheduler(o: { database: Database; engine: Engine; intervalHours: number; log: Log; checkEveryMs?: number }): SyncScheduler {
   const intervalMs = o.intervalHours * 3_600_000;
-  let timer: NodeJS.Timeout | undefined;
-  let running = false;
 
   async function tick(now = new Date()): Promise<number> {
     if (intervalMs <= 0) return 0;
@@ -42,22 +41,15 @@ export function createSyncScheduler(o: { database: Database; engine: Engine; int
     return started;
   }
 
+  const loop = pollingLoop(() => tick(), {
+    intervalMs: o.checkEveryMs ?? 5 * 60_000,
+    onError: (err) => o.log.error({ err }, 'scheduled sync failed to start'),
+  });
   return {
     tick,
     start() {
-      if (timer || intervalMs <= 0) return;
-      timer = setInterval(() => {
-        if (running) return;
-        running = true;
-        tick()
-          .catch((err: unknown) => o.log.error({ err }, 'scheduled sync failed to start'))
-          .finally(() => (running = false));
-      }, o.checkEveryMs ?? 5 * 60_000);
-      timer.unref();
+      if (intervalMs > 0) loop.start();
     },
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    },
+    stop: () => loop.stop(),
   };
 }

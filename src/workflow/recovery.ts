@@ -5,6 +5,7 @@ import type { Database } from '../store/db.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { reclaimExpired, staleDue } from './inbox.js';
 import type { Log } from './log.js';
+import { pollingLoop } from './polling.js';
 
 export interface Sweeper {
   sweepOnce(): Promise<{ reclaimed: number; resent: number }>;
@@ -19,9 +20,6 @@ export function createSweeper(o: {
   log: Log;
   onCommitted: () => void;
 }): Sweeper {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-
   async function sweepOnce() {
     const reclaimed = await reclaimExpired(o.database, 500);
     if (reclaimed.length > 0) {
@@ -38,24 +36,6 @@ export function createSweeper(o: {
     return { reclaimed: reclaimed.length, resent };
   }
 
-  return {
-    sweepOnce,
-    start() {
-      if (timer) return;
-      timer = setInterval(() => {
-        if (running) return;
-        running = sweepOnce()
-          .catch((err: unknown) => o.log.error({ err }, 'recovery sweep failed'))
-          .finally(() => {
-            running = undefined;
-          });
-      }, o.intervalMs);
-      timer.unref();
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  const loop = pollingLoop(sweepOnce, { intervalMs: o.intervalMs, onError: (err) => o.log.error({ err }, 'recovery sweep failed') });
+  return { sweepOnce, start: () => loop.start(), stop: () => loop.stop() };
 }

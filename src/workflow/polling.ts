@@ -1,5 +1,6 @@
-// The delivery loops' heartbeat: one round at a time, every `intervalMs`, and a stop that waits
-// for the round in flight. `stopped()` lets a round end early between messages.
+// A background loop's heartbeat (recovery, schedules, deliveries): one round at a time, every
+// `intervalMs`, and a stop that waits for the round in flight. `stopped()` lets a round end
+// early between messages.
 export interface PollingLoop {
   start(): void;
   stop(): Promise<void>;
@@ -12,6 +13,7 @@ export function pollingLoop(round: () => Promise<unknown>, o: { intervalMs: numb
   let stopped = false;
   return {
     start() {
+      if (timer || stopped) return;
       timer = setInterval(() => {
         if (running || stopped) return;
         running = round()
