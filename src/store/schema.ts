@@ -6,6 +6,8 @@ import type { PhaseStatus } from '../domain/phase-status.js';
 import {
   bigint,
   bigserial,
+  boolean,
+  customType,
   date,
   index,
   integer,
@@ -173,14 +175,19 @@ export const claims = pgTable(
     deadline: date('deadline', { mode: 'string' }),
     confidence: real('confidence'),
     caseId: text('case_id'),
+    /** The case (src: filings) this claim was filed in; several claims can share one case. */
+    filingId: text('filing_id'),
     details: jsonb('details').$type<Record<string, unknown>>(),
+    /** The confidence score's reasons and inputs (evidence coverage, cost, dates, learned rate). */
+    score: jsonb('score').$type<Record<string, unknown>>(),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     index('claims_user').on(t.userId, t.status),
     index('claims_deadline').on(t.deadline),
-    uniqueIndex('claims_case').on(t.caseId),
+    index('claims_case').on(t.caseId),
+    index('claims_filing').on(t.filingId),
   ],
 );
 
@@ -281,3 +288,278 @@ export const subscriptionCursors = pgTable(
   },
   (t) => [index('subscription_cursors_due').on(t.nextAttemptAt)],
 );
+
+// ---------------------------------------------------------------------------------------------
+// Phases 3–7: evidence, routing, filing, payouts, learning, billing, proof packets.
+// ---------------------------------------------------------------------------------------------
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/** Uploaded evidence, content-addressed: identical bytes are stored once. */
+export const evidenceBlobs = pgTable('evidence_blobs', {
+  sha256: text('sha256').primaryKey(),
+  bytes: bytea('bytes').notNull(),
+  sizeBytes: integer('size_bytes').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** A seller's evidence file (supplier invoice, proof of delivery) and the report of what was read. */
+export const evidenceFiles = pgTable(
+  'evidence_files',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    sha256: text('sha256').notNull(),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    kind: text('kind').$type<'invoice' | 'proof_of_delivery' | 'other'>().notNull(),
+    status: text('status').$type<'parsed' | 'partial' | 'unreadable'>().notNull(),
+    /** Per-file report: lines read, lines skipped with why. */
+    report: jsonb('report').notNull().$type<Record<string, unknown>>(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('evidence_files_user_sha').on(t.userId, t.sha256), index('evidence_files_user').on(t.userId, t.createdAt)],
+);
+
+/** A line item read from an evidence file. */
+export const evidenceItems = pgTable(
+  'evidence_items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    fileId: text('file_id').notNull(),
+    userId: text('user_id').notNull(),
+    lineNo: integer('line_no').notNull(),
+    /** Invoice number, delivery note or tracking number. */
+    documentRef: text('document_ref'),
+    supplier: text('supplier'),
+    sku: text('sku'),
+    productName: text('product_name'),
+    quantity: integer('quantity'),
+    unitCostMinor: bigint('unit_cost_minor', { mode: 'number' }),
+    currency: text('currency'),
+    date: date('date', { mode: 'string' }),
+    raw: jsonb('raw').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('evidence_items_user_sku').on(t.userId, t.sku), index('evidence_items_file').on(t.fileId)],
+);
+
+/** Which evidence supports which claim, and how much of it. */
+export const claimEvidence = pgTable(
+  'claim_evidence',
+  {
+    claimId: text('claim_id').notNull(),
+    fileId: text('file_id').notNull(),
+    userId: text('user_id').notNull(),
+    role: text('role').$type<'invoice' | 'proof_of_delivery' | 'other'>().notNull(),
+    itemIds: jsonb('item_ids').notNull().$type<number[]>(),
+    units: integer('units'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.claimId, t.fileId] }), index('claim_evidence_file').on(t.fileId)],
+);
+
+/** A smart prompt: what Clario needs from the seller about one claim. One open prompt per claim. */
+export const prompts = pgTable(
+  'prompts',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    claimId: text('claim_id').notNull(),
+    status: text('status').$type<'open' | 'answered' | 'dismissed' | 'superseded'>().notNull(),
+    /** What is missing: [{ need: 'confirm' | 'upload_invoice' | 'upload_proof_of_delivery' | ..., message }]. */
+    asks: jsonb('asks').notNull().$type<Array<Record<string, unknown>>>(),
+    answer: jsonb('answer').$type<Record<string, unknown>>(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    answeredAt: ts('answered_at'),
+  },
+  (t) => [
+    uniqueIndex('prompts_one_open_per_claim').on(t.claimId).where(sql`status = 'open'`),
+    index('prompts_user').on(t.userId, t.status),
+  ],
+);
+
+/**
+ * A case at Amazon holding one or more claims (at most N items per case). `caseId` is Amazon's id,
+ * null while a manual-channel case waits for the seller to file it and record the id.
+ */
+export const filings = pgTable(
+  'filings',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    channel: text('channel').$type<'simulator' | 'manual'>().notNull(),
+    caseId: text('case_id'),
+    status: text('status').$type<'prepared' | 'filed' | 'approved' | 'rejected'>().notNull(),
+    claimIds: jsonb('claim_ids').notNull().$type<string[]>(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    attachments: jsonb('attachments').notNull().$type<Array<Record<string, unknown>>>(),
+    /** The seller's calendar day the case counts against for pacing. */
+    filedOn: date('filed_on', { mode: 'string' }).notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    filedAt: ts('filed_at'),
+    lastCheckedAt: ts('last_checked_at'),
+    decidedAt: ts('decided_at'),
+    followUpAt: ts('follow_up_at'),
+    followUpReason: text('follow_up_reason'),
+  },
+  (t) => [
+    uniqueIndex('filings_case').on(t.caseId),
+    index('filings_user_day').on(t.userId, t.filedOn),
+    index('filings_open').on(t.status, t.lastCheckedAt),
+  ],
+);
+
+/**
+ * Every reimbursement row Amazon reported for a seller. `attributed` is true only when its case id
+ * is one Clario filed; Amazon's own reimbursements are shown but never billed.
+ */
+export const reimbursements = pgTable(
+  'reimbursements',
+  {
+    userId: text('user_id').notNull(),
+    reimbursementId: text('reimbursement_id').notNull(),
+    /** Distinguishes the lines of one reimbursement id (sku, fnsku, order). */
+    lineKey: text('line_key').notNull(),
+    caseId: text('case_id'),
+    claimId: text('claim_id'),
+    kind: text('kind').$type<'reimbursement' | 'reversal'>().notNull(),
+    reason: text('reason'),
+    sku: text('sku'),
+    fnsku: text('fnsku'),
+    quantity: integer('quantity'),
+    /** Cash reimbursed, signed (a reversal is negative). */
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    approvalDate: ts('approval_date'),
+    originalReimbursementId: text('original_reimbursement_id'),
+    attributed: boolean('attributed').notNull(),
+    raw: jsonb('raw').$type<Record<string, unknown>>(),
+    seenAt: ts('seen_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.reimbursementId, t.lineKey] }),
+    index('reimbursements_case').on(t.caseId),
+    index('reimbursements_claim').on(t.claimId),
+  ],
+);
+
+/** Amazon's rejections, classified into the fixed taxonomy (src/domain), with the raw text. */
+export const rejections = pgTable(
+  'rejections',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: text('user_id').notNull(),
+    claimId: text('claim_id').notNull(),
+    caseId: text('case_id').notNull(),
+    reasonCode: text('reason_code').notNull(),
+    rawText: text('raw_text'),
+    /** What Clario did about it: re-prompt the seller, refile, or close. */
+    action: text('action').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('rejections_claim_case').on(t.claimId, t.caseId), index('rejections_user').on(t.userId, t.at)],
+);
+
+/** The learning model: approvals and rejections per claim type and evidence profile (Beta-Binomial). */
+export const learningStats = pgTable(
+  'learning_stats',
+  {
+    claimType: text('claim_type').notNull(),
+    profile: text('profile').notNull(),
+    approved: integer('approved').notNull().default(0),
+    rejected: integer('rejected').notNull().default(0),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.claimType, t.profile] })],
+);
+
+/** Every update of the learning model, once per claim outcome (the unique index makes retries safe). */
+export const learningHistory = pgTable(
+  'learning_history',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    claimType: text('claim_type').notNull(),
+    profile: text('profile').notNull(),
+    claimId: text('claim_id').notNull(),
+    caseId: text('case_id').notNull(),
+    outcome: text('outcome').$type<'approved' | 'rejected'>().notNull(),
+    reasonCode: text('reason_code'),
+    approvedAfter: integer('approved_after').notNull(),
+    rejectedAfter: integer('rejected_after').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('learning_history_once').on(t.claimId, t.caseId, t.outcome), index('learning_history_type').on(t.claimType, t.id)],
+);
+
+/**
+ * The double-entry ledger: every journal's entries sum to zero per currency. Positive amounts are
+ * debits, negative credits. (journal_id, account) is unique so a retried posting is a no-op.
+ */
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    journalId: text('journal_id').notNull(),
+    userId: text('user_id').notNull(),
+    account: text('account').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    claimId: text('claim_id'),
+    payoutId: text('payout_id'),
+    memo: text('memo'),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('ledger_entries_journal_account').on(t.journalId, t.account), index('ledger_entries_user').on(t.userId, t.at)],
+);
+
+/** The fee on one payout (or its refund on a reversal), and where its Stripe charge stands. */
+export const feeCharges = pgTable(
+  'fee_charges',
+  {
+    payoutId: text('payout_id').primaryKey(),
+    userId: text('user_id').notNull(),
+    claimId: text('claim_id').notNull(),
+    caseId: text('case_id').notNull(),
+    kind: text('kind').$type<'charge' | 'refund'>().notNull(),
+    /** For a refund: the payout whose fee it gives back. */
+    reversesPayoutId: text('reverses_payout_id'),
+    reimbursedMinor: bigint('reimbursed_minor', { mode: 'number' }).notNull(),
+    feeMinor: bigint('fee_minor', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    rateBp: integer('rate_bp').notNull(),
+    status: text('status').$type<'pending' | 'charged' | 'refunded' | 'failed'>().notNull(),
+    /** Stripe's object id, sealed with the secret box. */
+    stripeRef: text('stripe_ref'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('fee_charges_user').on(t.userId, t.createdAt)],
+);
+
+/** A seller's Stripe customer; the id is sealed with the secret box. */
+export const billingCustomers = pgTable('billing_customers', {
+  userId: text('user_id').primaryKey(),
+  customerRef: text('customer_ref').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** Stripe webhook events already handled (Stripe delivers at least once). */
+export const billingEvents = pgTable('billing_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
+  receivedAt: ts('received_at').notNull().defaultNow(),
+});
+
+/** The proof packet of a paid claim: the PDF itself and its SHA-256. */
+export const proofPackets = pgTable('proof_packets', {
+  claimId: text('claim_id').primaryKey(),
+  userId: text('user_id').notNull(),
+  payoutId: text('payout_id').notNull(),
+  sha256: text('sha256').notNull(),
+  bytes: bytea('bytes').notNull(),
+  sizeBytes: integer('size_bytes').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
