@@ -1,0 +1,31 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from './db.js';
+import { prompts } from './schema.js';
+
+export type PromptRow = typeof prompts.$inferSelect;
+
+export interface PromptAsk {
+  /** 'confirm' | 'upload_invoice' | 'upload_proof_of_delivery' | 'dismiss', or a capability's own. */
+  readonly need: string;
+  readonly message: string;
+}
+
+/**
+ * Opens the smart prompt of a claim, superseding the one that was open (one open prompt per claim,
+ * kept by a unique index). Returns the new prompt's id.
+ */
+export async function openPrompt(q: Queryable, p: { userId: string; claimId: string; asks: readonly PromptAsk[] }): Promise<string> {
+  await q
+    .update(prompts)
+    .set({ status: 'superseded', answeredAt: sql`now()` })
+    .where(and(eq(prompts.claimId, p.claimId), eq(prompts.status, 'open')));
+  const id = `prm_${randomUUID()}`;
+  await q.insert(prompts).values({ id, userId: p.userId, claimId: p.claimId, status: 'open', asks: p.asks.map((a) => ({ ...a })) });
+  return id;
+}
+
+export async function openPromptOf(q: Queryable, claimId: string): Promise<PromptRow | undefined> {
+  const [row] = await q.select().from(prompts).where(and(eq(prompts.claimId, claimId), eq(prompts.status, 'open')));
+  return row;
+}
