@@ -18,6 +18,7 @@ import { createSecretBox, parseKeys } from './security/secret-box.js';
 import { startDemoAmazon } from './simulator/demo.js';
 import type { Database } from './store/db.js';
 import { syncCapability } from './sync/capability.js';
+import { learningCapability } from './learning/learn-from-rejection.js';
 import { unavailableCapabilities, type Capabilities } from './workflow/capabilities.js';
 import type { Engine } from './workflow/engine.js';
 import type { Log } from './workflow/log.js';
@@ -83,6 +84,7 @@ export async function setupCapabilities(o: {
     ...unavailableCapabilities(),
     sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, reportPoll: pollOptions(config.amazon.reportPollMs ?? (creds ? undefined : 50)) }),
     detection: detectionCapability({ db: o.database, asOf: lastCompleteDay }),
+    learning: learningCapability(),
   };
   return {
     capabilities,

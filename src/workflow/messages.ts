@@ -31,6 +31,25 @@ export const ProgressMessage = z.looseObject({
   data: z.record(z.string(), z.unknown()).describe('How far a long phase is (a sync: the report done, rows, sources done of total)'),
 });
 
+export const ClaimRejectedMessage = z.looseObject({
+  type: z.literal('claim.rejected'),
+  event_id: z.string().nullable().describe('The phase 6 event that recorded it'),
+  user_id: z.string(),
+  claim_id: z.string(),
+  case_id: z.string().describe("Amazon's case id"),
+  claim_type: z.string(),
+  reason_code: z
+    .enum(['missing_proof_of_ownership', 'outside_window', 'already_reimbursed', 'units_found', 'insufficient_information', 'other'])
+    .describe("Amazon's reason, in Clario's taxonomy"),
+  reason_text: z.string().nullable().describe("Amazon's own words"),
+  action: z.enum(['reprompt', 'closed', 'review']).describe('reprompt: the seller is asked for a document, then Clario files again; closed; review: kept for a person'),
+  needs: z.array(z.string()).describe("The documents asked for (the prompt's needs)"),
+  prompt_id: z.string().nullable(),
+  message: z.string().describe('A sentence for the seller'),
+  at: z.iso.datetime({ offset: true }),
+  seq: z.number().int().optional(),
+});
+
 export interface CatalogueEntry {
   readonly type: string;
   readonly description: string;
@@ -74,6 +93,27 @@ export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
       data: { source: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', sources_done: 8, sources_total: 8, rows: 3326, new_rows: 3326 },
       at: '2026-11-22T21:04:01.877Z',
       seq: 1031,
+    },
+  },
+  {
+    type: 'claim.rejected',
+    description: 'Amazon rejected a case (phase 6): why, in the taxonomy, and what happens next (the seller is asked for a document, or the claim is closed).',
+    schema: ClaimRejectedMessage,
+    example: {
+      type: 'claim.rejected',
+      event_id: '9c2e4b7a-1d3f-4e5a-8b6c-7d8e9f0a1b2c',
+      user_id: 'seller_A1CLARIODEMO01',
+      claim_id: 'clm_3f9a…',
+      case_id: '17345678901',
+      claim_type: 'lost_warehouse',
+      reason_code: 'missing_proof_of_ownership',
+      reason_text: 'Please provide a valid supplier invoice or proof of ownership for the units in question.',
+      action: 'reprompt',
+      needs: ['upload_invoice'],
+      prompt_id: 'prm_5b1c…',
+      message: 'Amazon rejected case 17345678901: it needs proof that you own the units. Upload the invoice and Clario files again.',
+      at: '2026-12-02T10:15:00.000Z',
+      seq: 2210,
     },
   },
 ];

@@ -1,5 +1,6 @@
 // Phase 6, continuous learning brain: Amazon rejected a claim; record why and learn from it.
 import { moveClaim } from '../../store/claims.js';
+import { findRejection } from '../../store/rejections.js';
 import type { Capabilities } from '../capabilities.js';
 import type { PhaseHandler } from '../types.js';
 import { capabilityContext, requireClaim, requireFiled } from './context.js';
@@ -9,6 +10,11 @@ export function learnFromRejection(caps: Capabilities, waitForFilingMs: number):
     phase: 6,
     async run(ctx) {
       const claim = await requireClaim(ctx);
+      // The same rejection again (another trigger for it): already learned from, and the claim may
+      // have moved on (re-prompted, filed again under a new case), so do nothing twice.
+      const seenCase = ctx.event.caseId ?? claim.caseId;
+      const seen = seenCase ? await findRejection(ctx.db, claim.id, seenCase) : undefined;
+      if (seen) return { data: { claim_id: claim.id, case_id: seen.caseId, duplicate: true, reason_code: seen.reasonCode, action: seen.action } };
       const caseId = requireFiled(claim, ctx.event.caseId, waitForFilingMs);
       const reason = typeof ctx.event.payload.reason === 'string' ? ctx.event.payload.reason : null;
       const learned = await caps.learning.learn(capabilityContext(ctx), { claim, caseId, reason });

@@ -1,0 +1,95 @@
+// Phase 6's capability: Amazon rejected a case. Classify why, record it, teach the model, and
+// re-route the claim: ask the seller for exactly the missing document, or close it. Everything is
+// written in the phase's commit; the rejections row (unique per claim and case) makes a second
+// delivery of the same rejection a no-op.
+import { NonRetryableError } from '../domain/errors.js';
+import { askMessage, readRejection, rejectionSummary, type RejectionReading } from '../domain/rejection.js';
+import { blendConfidence, type ApprovalEstimate } from '../domain/scoring.js';
+import { moveClaim, type ClaimRow } from '../store/claims.js';
+import type { Tx } from '../store/db.js';
+import { openPrompt } from '../store/prompts.js';
+import { claims, outbox, rejections } from '../store/schema.js';
+import type { Capabilities } from '../workflow/capabilities.js';
+import { evidenceOf } from './profile.js';
+import { recordOutcome } from './record-outcome.js';
+import { eq, sql } from 'drizzle-orm';
+
+export const CLAIM_REJECTED_MESSAGE = 'claim.rejected';
+
+export interface RejectionApplied {
+  /** False when this rejection was already recorded (nothing written). */
+  readonly recorded: boolean;
+  readonly promptId: string | null;
+  readonly confidence: number | null;
+}
+
+export function learningCapability(): Capabilities['learning'] {
+  return {
+    learn(ctx, { claim, caseId, reason }) {
+      if (!caseId) return Promise.reject(new NonRetryableError(`claim ${claim.id} has no case id to learn from`, 'invalid_trigger'));
+      const reading = readRejection(reason, claim.type);
+      return Promise.resolve({
+        data: { reason_code: reading.code, action: reading.action, needs: [...reading.needs] },
+        apply: async (tx) => {
+          await applyRejection(tx, { claim, caseId, reading, eventId: ctx.event.id });
+        },
+      });
+    },
+  };
+}
+
+/** The rejection's state changes, inside the phase's transaction. */
+export async function applyRejection(
+  tx: Tx,
+  r: { claim: ClaimRow; caseId: string; reading: RejectionReading; eventId: string | null },
+): Promise<RejectionApplied> {
+  const { claim, caseId, reading } = r;
+  const inserted = await tx
+    .insert(rejections)
+    .values({ userId: claim.userId, claimId: claim.id, caseId, reasonCode: reading.code, rawText: reading.rawText, action: reading.action })
+    .onConflictDoNothing()
+    .returning({ id: rejections.id });
+  if (inserted.length === 0) return { recorded: false, promptId: null, confidence: null };
+
+  const learned = await recordOutcome(tx, { claim, caseId, outcome: 'rejected', reasonCode: reading.code });
+  const confidence = await rescore(tx, claim, learned.estimate);
+
+  let promptId: string | null = null;
+  // The handler moved filed → rejected in this transaction; a claim Amazon paid meanwhile stays paid.
+  if (reading.action === 'reprompt' && reading.needs.length > 0 && (await moveClaim(tx, claim.id, 'rejected', 'prompted'))) {
+    promptId = await openPrompt(tx, {
+      userId: claim.userId,
+      claimId: claim.id,
+      asks: reading.needs.map((need) => ({ need, message: askMessage(need, caseId) })),
+    });
+  }
+  const payload = {
+    type: CLAIM_REJECTED_MESSAGE,
+    event_id: r.eventId,
+    user_id: claim.userId,
+    claim_id: claim.id,
+    case_id: caseId,
+    claim_type: claim.type,
+    reason_code: reading.code,
+    reason_text: reading.rawText,
+    action: reading.action,
+    needs: [...reading.needs],
+    prompt_id: promptId,
+    message: rejectionSummary(reading.code, caseId),
+    at: new Date().toISOString(),
+  };
+  await tx.insert(outbox).values({ userId: claim.userId, eventId: r.eventId, type: CLAIM_REJECTED_MESSAGE, payload });
+  return { recorded: true, promptId, confidence };
+}
+
+/** The claim's confidence with the model as it now stands (what a refiling would be routed on). */
+async function rescore(tx: Tx, claim: ClaimRow, estimate: ApprovalEstimate): Promise<number | null> {
+  const evidence = evidenceOf(claim.score);
+  if (evidence === undefined || !claim.score) return null;
+  const confidence = blendConfidence(evidence, estimate);
+  await tx
+    .update(claims)
+    .set({ score: { ...claim.score, learned: { ...estimate }, confidence }, confidence, updatedAt: sql`now()` })
+    .where(eq(claims.id, claim.id));
+  return confidence;
+}
