@@ -23,6 +23,7 @@ import { setupCapabilities } from './capabilities.js';
 import { sellerRoutes } from './connect/seller-routes.js';
 import { createSyncScheduler, type SyncScheduler } from './sync/schedule.js';
 import { eventMirror } from './mirror/index.js';
+import { learningRoutes } from './learning/model-routes.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -136,7 +137,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         logger,
         rateLimit: config.rateLimit,
         version: VERSION,
-        plugins: [sellerRoutes(database), mirror.routes, ...(setup ? [setup.routes(engine, auth)] : []), ...(options.plugins ?? [])],
+        plugins: [sellerRoutes(database), mirror.routes, learningRoutes(database.db), ...(setup ? [setup.routes(engine, auth)] : []), ...(options.plugins ?? [])],
       });
       if (options.listen !== false) {
         const address = await app.listen({ port: config.port, host: config.host });

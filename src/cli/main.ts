@@ -20,6 +20,8 @@ Usage:
                                  run the bundled Amazon simulator alone
   clario detect DIR --as-of YYYY-MM-DD [--format jsonl|table]
                                  find reimbursable claims in a folder of Amazon reports
+  clario learning replay [--since YYYY-MM-DD] [--json]
+                                 how routing would change with today's learning model (read-only)
 
 Configuration comes from the environment; see the README.`;
 
@@ -115,6 +117,10 @@ async function main(argv: string[]): Promise<number> {
       return -1;
     case 'token':
       return token(config, rest);
+    case 'learning': {
+      const { runLearningCommand } = await import('./learning.js');
+      return runLearningCommand(rest, config, { stdout: process.stdout, stderr: process.stderr });
+    }
     case 'migrate': {
       const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
       await db.close();

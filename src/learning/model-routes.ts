@@ -1,0 +1,77 @@
+// The learning model for operators: per claim type and evidence profile, the counts, the Beta
+// posterior's mean and sd, and the history of changes, newest first. Service token only.
+import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { betaEstimate, PRIOR } from '../domain/scoring.js';
+import { requireService, type Principal } from '../http/auth.js';
+import { Id } from '../http/schemas.js';
+import type { Queryable } from '../store/db.js';
+import { learningHistory, learningStats } from '../store/schema.js';
+
+const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+export async function readModel(q: Queryable, o: { claimType?: string | undefined; limit: number; before?: number | undefined }) {
+  const statsWhere = o.claimType ? eq(learningStats.claimType, o.claimType) : undefined;
+  const stats = await q.select().from(learningStats).where(statsWhere).orderBy(learningStats.claimType, learningStats.profile);
+  const conditions: SQL[] = [];
+  if (o.claimType) conditions.push(eq(learningHistory.claimType, o.claimType));
+  if (o.before !== undefined) conditions.push(lt(learningHistory.id, o.before));
+  const history = await q
+    .select()
+    .from(learningHistory)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(learningHistory.id))
+    .limit(o.limit + 1);
+  const page = history.slice(0, o.limit);
+  return {
+    prior: { ...PRIOR },
+    models: stats.map((s) => {
+      const e = betaEstimate(s.approved, s.rejected);
+      return { claim_type: s.claimType, profile: s.profile, approved: s.approved, rejected: s.rejected, mean: round(e.mean), sd: round(e.sd), updated_at: s.updatedAt.toISOString() };
+    }),
+    history: page.map((h) => {
+      const e = betaEstimate(h.approvedAfter, h.rejectedAfter);
+      return {
+        id: h.id,
+        claim_type: h.claimType,
+        profile: h.profile,
+        claim_id: h.claimId,
+        case_id: h.caseId,
+        outcome: h.outcome,
+        reason_code: h.reasonCode,
+        approved_after: h.approvedAfter,
+        rejected_after: h.rejectedAfter,
+        mean_after: round(e.mean),
+        sd_after: round(e.sd),
+        at: h.at.toISOString(),
+      };
+    }),
+    next_before: history.length > o.limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
+export function learningRoutes(db: Queryable) {
+  return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
+    app.withTypeProvider<ZodTypeProvider>().get(
+      '/api/v1/learning/model',
+      {
+        schema: {
+          summary: 'The learning model: approval estimates per claim type and evidence profile, and their history (newest first)',
+          tags: ['learning'],
+          querystring: z.object({
+            claim_type: Id.optional(),
+            limit: z.coerce.number().int().min(1).max(500).default(50),
+            before: z.coerce.number().int().min(1).optional().describe('History page: entries with an id below this (next_before of the previous page)'),
+          }),
+        },
+      },
+      async (request) => {
+        requireService(principal(request));
+        const { claim_type: claimType, limit, before } = request.query;
+        return readModel(db, { claimType, limit, before });
+      },
+    );
+  };
+}

@@ -1,0 +1,104 @@
+// "What would routing have done with today's model?" Every past scored claim's confidence is
+// recomputed with the current learning model and routed with the configured thresholds, beside
+// what was stored. Read-only: it runs in a READ ONLY transaction, so it cannot change anything.
+import { and, gte, isNotNull } from 'drizzle-orm';
+import { route, type RoutingDecision, type RoutingThresholds } from '../domain/routing.js';
+import { betaEstimate, blendConfidence, type ApprovalEstimate } from '../domain/scoring.js';
+import type { Db } from '../store/db.js';
+import { claims, learningStats } from '../store/schema.js';
+import { evidenceOf, profileOf } from './profile.js';
+
+export interface ReplayedClaim {
+  readonly claim_id: string;
+  readonly user_id: string;
+  readonly claim_type: string;
+  readonly profile: string;
+  readonly status: string;
+  readonly evidence: number;
+  readonly stored_confidence: number;
+  readonly replayed_confidence: number;
+  readonly stored_route: RoutingDecision;
+  readonly replayed_route: RoutingDecision;
+}
+
+export interface ReplayReport {
+  readonly since: string | null;
+  readonly thresholds: RoutingThresholds;
+  /** Scored claims replayed. */
+  readonly claims: number;
+  /** Scored claims whose stored score lacks an evidence part (cannot be replayed). */
+  readonly skipped: number;
+  readonly changed: readonly ReplayedClaim[];
+  /** "stored → replayed" route: how many claims. */
+  readonly moves: Readonly<Record<string, number>>;
+}
+
+export async function replayRouting(db: Db, o: { since?: Date | undefined; thresholds: RoutingThresholds }): Promise<ReplayReport> {
+  return db.transaction(
+    async (tx) => {
+      const stats = await tx.select().from(learningStats);
+      const model = new Map<string, ApprovalEstimate>();
+      for (const s of stats) if (s.approved + s.rejected > 0) model.set(`${s.claimType}\u0000${s.profile}`, betaEstimate(s.approved, s.rejected));
+      const rows = await tx
+        .select({ id: claims.id, userId: claims.userId, type: claims.type, status: claims.status, score: claims.score, confidence: claims.confidence })
+        .from(claims)
+        .where(and(isNotNull(claims.score), o.since ? gte(claims.createdAt, o.since) : undefined))
+        .orderBy(claims.createdAt, claims.id);
+      let replayed = 0;
+      let skipped = 0;
+      const changed: ReplayedClaim[] = [];
+      const moves: Record<string, number> = {};
+      for (const c of rows) {
+        const evidence = evidenceOf(c.score);
+        const storedRaw = typeof c.score?.confidence === 'number' ? c.score.confidence : c.confidence;
+        if (evidence === undefined || storedRaw === null || !(storedRaw >= 0 && storedRaw <= 1)) {
+          skipped++;
+          continue;
+        }
+        replayed++;
+        const profile = profileOf(c.score);
+        const confidence = blendConfidence(evidence, model.get(`${c.type}\u0000${profile}`));
+        const before = route(storedRaw, o.thresholds);
+        const after = route(confidence, o.thresholds);
+        if (before === after) continue;
+        const move = `${before} → ${after}`;
+        moves[move] = (moves[move] ?? 0) + 1;
+        changed.push({
+          claim_id: c.id,
+          user_id: c.userId,
+          claim_type: c.type,
+          profile,
+          status: c.status,
+          evidence,
+          stored_confidence: storedRaw,
+          replayed_confidence: confidence,
+          stored_route: before,
+          replayed_route: after,
+        });
+      }
+      return { since: o.since ? o.since.toISOString() : null, thresholds: o.thresholds, claims: replayed, skipped, changed, moves };
+    },
+    { accessMode: 'read only', isolationLevel: 'repeatable read' },
+  );
+}
+
+export function formatReplay(r: ReplayReport): string {
+  const t = r.thresholds;
+  const lines = [
+    `Replayed ${r.claims} scored claim${r.claims === 1 ? '' : 's'}${r.since ? ` created since ${r.since}` : ''} with the current learning model (auto-submit ≥ ${t.autoSubmit}, smart prompt ≥ ${t.smartPrompt}).`,
+  ];
+  if (r.skipped > 0) lines.push(`${r.skipped} scored claim${r.skipped === 1 ? '' : 's'} had no evidence score and could not be replayed.`);
+  if (r.changed.length === 0) {
+    lines.push('None would route differently.');
+    return lines.join('\n');
+  }
+  lines.push(`${r.changed.length} would route differently:`);
+  for (const [move, n] of Object.entries(r.moves)) lines.push(`  ${n} × ${move}`);
+  lines.push('');
+  for (const c of r.changed) {
+    lines.push(
+      `  ${c.claim_id}  ${c.claim_type}/${c.profile}  ${c.stored_confidence.toFixed(4)} ${c.stored_route} → ${c.replayed_confidence.toFixed(4)} ${c.replayed_route}`,
+    );
+  }
+  return lines.join('\n');
+}
