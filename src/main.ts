@@ -24,6 +24,7 @@ import { sellerRoutes } from './connect/seller-routes.js';
 import { createSyncScheduler, type SyncScheduler } from './sync/schedule.js';
 import { eventMirror } from './mirror/index.js';
 import { learningRoutes } from './learning/model-routes.js';
+import { proofRoutes } from './proof/routes.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -137,7 +138,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         logger,
         rateLimit: config.rateLimit,
         version: VERSION,
-        plugins: [sellerRoutes(database), mirror.routes, learningRoutes(database.db), ...(setup ? [setup.routes(engine, auth)] : []), ...(options.plugins ?? [])],
+        plugins: [sellerRoutes(database), mirror.routes, learningRoutes(database.db), proofRoutes(database.db), ...(setup ? [setup.routes(engine, auth)] : []), ...(options.plugins ?? [])],
       });
       if (options.listen !== false) {
         const address = await app.listen({ port: config.port, host: config.host });

@@ -1,0 +1,149 @@
+// Everything a proof packet shows, read through one Queryable (phase 7 passes its transaction, so
+// the packet sees the payout and fee it is committing). No formatting here: plain data.
+import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
+import type { Queryable } from '../store/db.js';
+import { claimEvidence, claims, evidenceFiles, evidenceItems, feeCharges, phaseAudit, reimbursements, reportLines, syncSources } from '../store/schema.js';
+
+export type ClaimRow = typeof claims.$inferSelect;
+
+export interface SourceLine {
+  readonly file: string;
+  readonly documentId: string | null;
+  readonly line: number | null;
+  readonly syncId: string | null;
+  /** The line as Amazon sent it; null when it is not stored (a file-based detection run). */
+  readonly text: string | null;
+  readonly header: string | null;
+}
+
+export interface EvidenceView {
+  readonly file: typeof evidenceFiles.$inferSelect;
+  readonly role: string;
+  readonly units: number | null;
+  readonly items: ReadonlyArray<typeof evidenceItems.$inferSelect>;
+}
+
+export interface ProofData {
+  readonly claim: ClaimRow;
+  readonly payoutId: string;
+  readonly lines: readonly SourceLine[];
+  readonly evidence: readonly EvidenceView[];
+  readonly timeline: ReadonlyArray<typeof phaseAudit.$inferSelect>;
+  readonly reimbursements: ReadonlyArray<typeof reimbursements.$inferSelect>;
+  readonly fees: ReadonlyArray<typeof feeCharges.$inferSelect>;
+  /** The packet's date: the newest moment in the data, so the same data gives the same bytes. */
+  readonly asOf: Date;
+}
+
+export class ProofUnavailableError extends Error {
+  override readonly name = 'ProofUnavailableError';
+}
+
+interface SourceRef {
+  file: string;
+  document_id?: string;
+  line?: number;
+  sync_id?: string;
+}
+
+function sourcesOf(details: Record<string, unknown> | null): SourceRef[] {
+  const raw = details?.sources;
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((s: unknown) => {
+    if (!s || typeof s !== 'object') return [];
+    const r = s as Record<string, unknown>;
+    if (typeof r.file !== 'string') return [];
+    return [
+      {
+        file: r.file,
+        ...(typeof r.document_id === 'string' ? { document_id: r.document_id } : {}),
+        ...(typeof r.line === 'number' ? { line: r.line } : {}),
+        ...(typeof r.sync_id === 'string' ? { sync_id: r.sync_id } : {}),
+      },
+    ];
+  });
+}
+
+async function sourceLines(q: Queryable, claim: ClaimRow): Promise<SourceLine[]> {
+  const refs = sourcesOf(claim.details);
+  const docs = [...new Set(refs.flatMap((r) => (r.document_id ? [r.document_id] : [])))];
+  const found = new Map<string, string>();
+  const headers = new Map<string, string>();
+  if (docs.length > 0) {
+    const stored = await q
+      .select({ documentId: reportLines.documentId, lineNo: reportLines.lineNo, line: reportLines.line })
+      .from(reportLines)
+      .where(and(eq(reportLines.userId, claim.userId), inArray(reportLines.documentId, docs)))
+      .orderBy(asc(reportLines.seq));
+    const wanted = new Set(refs.map((r) => `${r.document_id ?? ''}\u0000${r.line ?? ''}`));
+    for (const s of stored) {
+      const key = `${s.documentId}\u0000${s.lineNo}`;
+      if (wanted.has(key) && !found.has(key)) found.set(key, s.line);
+    }
+    const sources = await q
+      .select({ documentId: syncSources.documentId, header: syncSources.header })
+      .from(syncSources)
+      .where(and(eq(syncSources.userId, claim.userId), inArray(syncSources.documentId, docs)));
+    for (const s of sources) if (s.documentId && s.header) headers.set(s.documentId, s.header);
+  }
+  return refs.map((r) => ({
+    file: r.file,
+    documentId: r.document_id ?? null,
+    line: r.line ?? null,
+    syncId: r.sync_id ?? null,
+    text: found.get(`${r.document_id ?? ''}\u0000${r.line ?? ''}`) ?? null,
+    header: r.document_id ? (headers.get(r.document_id) ?? null) : null,
+  }));
+}
+
+async function evidenceOf(q: Queryable, claim: ClaimRow): Promise<EvidenceView[]> {
+  const links = await q
+    .select()
+    .from(claimEvidence)
+    .where(and(eq(claimEvidence.claimId, claim.id), eq(claimEvidence.userId, claim.userId)))
+    .orderBy(asc(claimEvidence.fileId));
+  if (links.length === 0) return [];
+  const files = await q.select().from(evidenceFiles).where(inArray(evidenceFiles.id, links.map((l) => l.fileId)));
+  const itemIds = links.flatMap((l) => l.itemIds);
+  const items = itemIds.length ? await q.select().from(evidenceItems).where(inArray(evidenceItems.id, itemIds)).orderBy(asc(evidenceItems.id)) : [];
+  return links.flatMap((l) => {
+    const file = files.find((f) => f.id === l.fileId && f.userId === claim.userId);
+    if (!file) return [];
+    const mine = new Set(l.itemIds);
+    return [{ file, role: l.role, units: l.units, items: items.filter((i) => mine.has(i.id) && i.fileId === file.id) }];
+  });
+}
+
+/** Reads a claim's proof; the claim must exist (ProofUnavailableError otherwise). */
+export async function gatherProof(q: Queryable, p: { claimId: string; payoutId: string }): Promise<ProofData> {
+  const [claim] = await q.select().from(claims).where(eq(claims.id, p.claimId));
+  if (!claim) throw new ProofUnavailableError(`claim ${p.claimId} is not known`);
+  const own = eq(phaseAudit.userId, claim.userId);
+  // The claim's own phases, and the phases of the sync run that found it.
+  const timelineWhere = claim.syncId
+    ? and(own, or(eq(phaseAudit.claimId, claim.id), and(eq(phaseAudit.syncId, claim.syncId), isNull(phaseAudit.claimId))))
+    : and(own, eq(phaseAudit.claimId, claim.id));
+  // One query after another: a transaction's connection runs one statement at a time.
+  const lines = await sourceLines(q, claim);
+  const evidence = await evidenceOf(q, claim);
+  const timeline = await q.select().from(phaseAudit).where(timelineWhere).orderBy(asc(phaseAudit.at), asc(phaseAudit.id));
+  const paid = await q
+    .select()
+    .from(reimbursements)
+    .where(
+      and(
+        eq(reimbursements.userId, claim.userId),
+        claim.caseId ? or(eq(reimbursements.claimId, claim.id), eq(reimbursements.caseId, claim.caseId)) : eq(reimbursements.claimId, claim.id),
+      ),
+    )
+    .orderBy(asc(reimbursements.approvalDate), asc(reimbursements.reimbursementId), asc(reimbursements.lineKey));
+  const fees = await q
+    .select()
+    .from(feeCharges)
+    .where(and(eq(feeCharges.claimId, claim.id), eq(feeCharges.userId, claim.userId)))
+    .orderBy(asc(feeCharges.createdAt), asc(feeCharges.payoutId));
+  const moments = [claim.createdAt, ...timeline.map((t) => t.at), ...paid.map((r) => r.approvalDate ?? r.seenAt), ...fees.map((f) => f.createdAt)];
+  const asOf = new Date(Math.max(...moments.map((d) => d.getTime())));
+  return { claim, payoutId: p.payoutId, lines, evidence, timeline, reimbursements: paid, fees, asOf };
+}
+
