@@ -1,7 +1,7 @@
 // The learning model against a real PostgreSQL: outcomes move a claim type's confidence the right
 // way, each outcome counts once whatever the retries, and a replay reads without writing.
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../src/domain/routing.js';
 import { blendConfidence, type ClaimScore, type EvidenceProfile } from '../../src/domain/scoring.js';
 import { learnedRates } from '../../src/learning/learned-rates.js';

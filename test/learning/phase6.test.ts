@@ -1,7 +1,7 @@
 // Phase 6 end to end: Amazon's rejection arrives over HTTP, the claim is re-prompted or closed,
 // the model learns once, the seller is told, and operators see the model change.
 import { and, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ClaimScore } from '../../src/domain/scoring.js';
 import { learningCapability } from '../../src/learning/learn-from-rejection.js';
 import { rows } from '../../src/store/db.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/http/auth.js';
 import { buildProofPacket, findProofPacket, renderProofPacket } from '../../src/proof/proof-packet.js';
 import { claimEvidence, claims, evidenceFiles, evidenceItems, feeCharges, reimbursements, reportLines, syncSources } from '../../src/store/schema.js';
