@@ -1,0 +1,76 @@
+// Wired into phase 7 as the lead will wire it: a payout teaches the model once and leaves a proof
+// packet whose timeline ends with the payout's own phase, whatever duplicates arrive.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { recordPayout } from '../../src/proof/after-payout.js';
+import { claims, feeCharges } from '../../src/store/schema.js';
+import { testCapabilities } from '../support/capabilities.js';
+import { startTestClario, type TestClario } from '../support/clario.js';
+import { describeWithPostgres } from '../support/infra.js';
+import { waitFor } from '../support/wait.js';
+
+const run = promisify(execFile);
+const USER = 'seller-p7';
+
+describeWithPostgres('phase 7 with learning and the proof packet', () => {
+  let t: TestClario;
+  const dir = mkdtempSync(join(tmpdir(), 'clario-p7-'));
+  beforeAll(async () => {
+    t = await startTestClario({
+      store: 'postgres',
+      capabilities: {
+        ...testCapabilities(),
+        settlement: {
+          settle: (_ctx, input) =>
+            Promise.resolve({
+              data: {},
+              apply: async (tx) => {
+                // Stands in for the billing capability's fee row (its own issue).
+                await tx
+                  .insert(feeCharges)
+                  .values({ payoutId: input.payoutId, userId: input.claim.userId, claimId: input.claim.id, caseId: input.caseId, kind: 'charge', reimbursedMinor: input.amount.minor, feeMinor: Math.round(input.amount.minor / 5), currency: input.amount.currency, rateBp: 2000, status: 'pending' })
+                  .onConflictDoNothing();
+                await recordPayout(tx, { claim: input.claim, caseId: input.caseId, payoutId: input.payoutId });
+              },
+            }),
+        },
+      },
+    });
+    await t.clario.database.db.insert(claims).values({ id: 'p7-1', userId: USER, type: 'return_damaged', status: 'filed', caseId: 'CASE-P7', amountMinor: 2000, currency: 'GBP', quantity: 1 });
+  });
+  afterAll(async () => {
+    await t?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function pay(key: string) {
+    const r = await t.request('/api/v1/workflow/payout/received', {
+      body: { user_id: USER, claim_id: 'p7-1', case_id: 'CASE-P7', payout_id: 'PAY-P7', amount_minor: 2000, currency: 'GBP' },
+      headers: { 'idempotency-key': key },
+    });
+    await waitFor(async () => (await t.request(`/api/v1/workflow/events/${r.body.event_id}`)).body.status === 'completed', 'phase 7');
+  }
+
+  it('counts the approval once and keeps the first packet when the payout is delivered again', async () => {
+    await pay('payout-1');
+    const first = (await t.request('/api/v1/claims/p7-1/proof', { token: await t.sellerToken(USER) })).body;
+    expect(first).toMatchObject({ payout_id: 'PAY-P7', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    await pay('payout-1-again');
+    const second = (await t.request('/api/v1/claims/p7-1/proof')).body;
+    expect(second.sha256).toBe(first.sha256);
+    const model = (await t.request('/api/v1/learning/model?claim_type=return_damaged')).body;
+    expect(model.models).toEqual([expect.objectContaining({ profile: 'none', approved: 1, rejected: 0 })]);
+
+    const res = await fetch(`${t.url}/api/v1/claims/p7-1/proof.pdf`, { headers: { authorization: `Bearer ${t.serviceToken}` } });
+    const pdf = join(dir, 'p7.pdf');
+    writeFileSync(pdf, Buffer.from(await res.arrayBuffer()));
+    const text = (await run('pdftotext', ['-layout', pdf, '-'])).stdout.replace(/\s+/g, ' ');
+    // The packet was rendered inside phase 7's commit: it already shows that phase completed.
+    expect(text).toMatch(/phase 7 Hyper-transparency layer: running -> completed/);
+    expect(text).toContain('20.00 GBP x 20.00% = 4.00 GBP, rounded half-up to the minor unit: fee 4.00 GBP');
+  });
+});
