@@ -1,6 +1,6 @@
 // The learning model for operators: per claim type and evidence profile, the counts, the Beta
 // posterior's mean and sd, and the history of changes, newest first. Service token only.
-import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, lt, type SQL } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -15,6 +15,19 @@ const round = (x: number) => Math.round(x * 1e6) / 1e6;
 export async function readModel(q: Queryable, o: { claimType?: string | undefined; limit: number; before?: number | undefined }) {
   const statsWhere = o.claimType ? eq(learningStats.claimType, o.claimType) : undefined;
   const stats = await q.select().from(learningStats).where(statsWhere).orderBy(learningStats.claimType, learningStats.profile);
+  // Why Amazon said no, per type and profile: which fixes would pay off most.
+  const reasons = await q
+    .select({ claimType: learningHistory.claimType, profile: learningHistory.profile, reasonCode: learningHistory.reasonCode, n: count() })
+    .from(learningHistory)
+    .where(and(eq(learningHistory.outcome, 'rejected'), o.claimType ? eq(learningHistory.claimType, o.claimType) : undefined))
+    .groupBy(learningHistory.claimType, learningHistory.profile, learningHistory.reasonCode);
+  const reasonsOf = (claimType: string, profile: string) =>
+    Object.fromEntries(
+      reasons
+        .filter((r) => r.claimType === claimType && r.profile === profile)
+        .map((r) => [r.reasonCode ?? 'unknown', Number(r.n)] as const)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
   const conditions: SQL[] = [];
   if (o.claimType) conditions.push(eq(learningHistory.claimType, o.claimType));
   if (o.before !== undefined) conditions.push(lt(learningHistory.id, o.before));
@@ -29,7 +42,7 @@ export async function readModel(q: Queryable, o: { claimType?: string | undefine
     prior: { ...PRIOR },
     models: stats.map((s) => {
       const e = betaEstimate(s.approved, s.rejected);
-      return { claim_type: s.claimType, profile: s.profile, approved: s.approved, rejected: s.rejected, mean: round(e.mean), sd: round(e.sd), updated_at: s.updatedAt.toISOString() };
+      return { claim_type: s.claimType, profile: s.profile, approved: s.approved, rejected: s.rejected, mean: round(e.mean), sd: round(e.sd), rejections_by_reason: reasonsOf(s.claimType, s.profile), updated_at: s.updatedAt.toISOString() };
     }),
     history: page.map((h) => {
       const e = betaEstimate(h.approvedAfter, h.rejectedAfter);

@@ -84,7 +84,7 @@ describeWithPostgres('phase 6: learning from a rejection', () => {
     expect((await claim('p6-b'))?.status).toBe('rejected');
     expect(await db().select().from(prompts).where(eq(prompts.claimId, 'p6-b'))).toHaveLength(0);
     const model = (await t.request('/api/v1/learning/model?claim_type=lost_warehouse')).body;
-    expect(model.models).toEqual([expect.objectContaining({ claim_type: 'lost_warehouse', profile: 'invoice', approved: 0, rejected: 2, mean: 0.25 })]);
+    expect(model.models).toEqual([expect.objectContaining({ claim_type: 'lost_warehouse', profile: 'invoice', approved: 0, rejected: 2, mean: 0.25, rejections_by_reason: { already_reimbursed: 1, missing_proof_of_ownership: 1 } })]);
   });
 
   it('asks for proof of delivery on an inbound shortage Amazon could not verify', async () => {
