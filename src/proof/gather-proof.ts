@@ -73,7 +73,13 @@ async function sourceLines(q: Queryable, claim: ClaimRow): Promise<SourceLine[]>
     const stored = await q
       .select({ documentId: reportLines.documentId, lineNo: reportLines.lineNo, line: reportLines.line })
       .from(reportLines)
-      .where(and(eq(reportLines.userId, claim.userId), inArray(reportLines.documentId, docs)))
+      .where(
+        and(
+          eq(reportLines.userId, claim.userId),
+          inArray(reportLines.documentId, docs),
+          inArray(reportLines.lineNo, [...new Set(refs.flatMap((r) => (r.line === undefined ? [] : [r.line])))]),
+        ),
+      )
       .orderBy(asc(reportLines.seq));
     const wanted = new Set(refs.map((r) => `${r.document_id ?? ''}\u0000${r.line ?? ''}`));
     for (const s of stored) {
