@@ -11,9 +11,10 @@ import type { Config } from './config/config.js';
 import type { Secrets } from './config/secrets.js';
 import { readFile } from 'node:fs/promises';
 import { connectRoutes } from './connect/routes.js';
+import { setupBilling } from './billing/setup.js';
 import { storeCosts } from './sync/seller-files.js';
 import { detectionCapability, lastCompleteDay } from './discovery/detect-claims.js';
-import type { Auth } from './http/auth.js';
+import type { Auth, Principal } from './http/auth.js';
 import { createSecretBox, parseKeys } from './security/secret-box.js';
 import { startDemoAmazon } from './simulator/demo.js';
 import type { Database } from './store/db.js';
@@ -25,7 +26,9 @@ import type { Log } from './workflow/log.js';
 export interface CapabilitySetup {
   readonly capabilities: Capabilities;
   /** Routes the capabilities bring (the connect flow), given the engine once it exists. */
-  readonly routes: (engine: Engine, auth: Auth) => (app: FastifyInstance) => void;
+  readonly routes: (engine: Engine, auth: Auth) => (app: FastifyInstance, principal: (r: unknown) => Principal) => void | Promise<void>;
+  /** Where fees are charged: Stripe, or the bundled Stripe simulator. */
+  readonly stripe: string;
   /** Where Amazon (or the simulator) is, for the start-up banner. */
   readonly amazon: string;
   close(): Promise<void>;
@@ -79,15 +82,27 @@ export async function setupCapabilities(o: {
     };
   }
   const limiter = new RateLimiter(systemClock);
+  // The lead wires the proof packet and the learning update here (billing's afterSettle hook).
+  const billing = await setupBilling({ config: config.billing, box, db: () => o.database.db, log: o.log, publicUrl: o.publicUrl }).catch(async (err: unknown) => {
+    await close();
+    throw err;
+  });
+  const closeAmazon = close;
+  close = async () => {
+    await billing.close();
+    await closeAmazon();
+  };
   const capabilities: Capabilities = {
     ...unavailableCapabilities(),
     sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, reportPoll: pollOptions(config.amazon.reportPollMs ?? (creds ? undefined : 50)) }),
     detection: detectionCapability({ db: o.database, asOf: lastCompleteDay }),
+    settlement: billing.settlement,
   };
   return {
     capabilities,
     amazon,
-    routes: (engine, auth) => (app) => {
+    stripe: billing.stripe,
+    routes: (engine, auth) => (app, principalOf) => {
       connectRoutes({
         database: o.database,
         engine,
@@ -102,6 +117,7 @@ export async function setupCapabilities(o: {
         sessionTtlSeconds: config.sellerTokenTtlSeconds,
         afterConnect,
       })(app);
+      return billing.routes(app, principalOf);
     },
     close,
   };
