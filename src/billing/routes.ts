@@ -27,7 +27,7 @@ export const STRIPE_WEBHOOK_PATH = '/api/v1/billing/stripe/webhook';
 export function billingRoutes(deps: BillingRouteDeps) {
   return async (app: FastifyInstance, principal: (r: unknown) => Principal): Promise<void> => {
     // The signature covers the exact bytes Stripe sent: this route alone keeps its body raw.
-    await app.register(async (scope) => {
+    await app.register((scope, _options, done) => {
       scope.removeContentTypeParser('application/json');
       scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
       scope.post(
@@ -50,6 +50,7 @@ export function billingRoutes(deps: BillingRouteDeps) {
           return reply.send({ received: true, outcome });
         },
       );
+      done();
     });
 
     const r = app.withTypeProvider<ZodTypeProvider>();

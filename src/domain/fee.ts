@@ -22,7 +22,8 @@ export function creditOn(reversed: Money, rateBp: number, original: { fee: Money
   if (original.fee.currency !== reversed.currency || original.credited.currency !== reversed.currency) {
     throw new RangeError(`a reversal in ${reversed.currency} cannot credit a fee in ${original.fee.currency}`);
   }
-  const mirrored = -percentOf(reversed, rateBp).minor;
+  // Mirror first, then take the rate (negating the fee instead would turn a zero into -0).
+  const mirrored = percentOf(money(Math.abs(reversed.minor), reversed.currency), rateBp).minor;
   const left = Math.max(0, original.fee.minor - original.credited.minor);
   return money(Math.min(mirrored, left), reversed.currency);
 }

@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountBalance, ledgerImbalances } from '../../src/billing/ledger-store.js';
-import { billingEvents, claims, effects, feeCharges } from '../../src/store/schema.js';
+import { billingEvents, claims, effects, feeCharges, phaseEvents } from '../../src/store/schema.js';
 import { waitFor } from '../support/wait.js';
 import { startBilling, type BillingHarness } from './support.js';
 
@@ -76,13 +76,18 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
   it('a reversal that arrives before its payout waits for it', async () => {
     await h.fileClaim({ userId: 'seller-3', claimId: 'c-3', caseId: 'CASE-3', amountMinor: 999, currency: 'JPY' });
     const early = h.payout({ userId: 'seller-3', claimId: 'c-3', payoutId: 'REV-3', amountMinor: -999, currency: 'JPY', kind: 'reversal', reverses: 'PAY-3' });
-    await waitFor(async () => (await h.t.clario.database.db.select().from(effects)).length >= 0, 'a moment');
+    const db = h.t.clario.database.db;
+    await waitFor(async () => {
+      const rows = await db.select().from(phaseEvents).where(eq(phaseEvents.claimId, 'c-3'));
+      return rows.some((e) => e.lastError?.code === 'original_not_settled');
+    }, 'the reversal to find its payout missing');
     const paid = await h.payout({ userId: 'seller-3', claimId: 'c-3', payoutId: 'PAY-3', amountMinor: 999, currency: 'JPY' });
-    expect(paid.result).toMatchObject({ fee: { minor: 200, currency: 'JPY' } });
+    expect(paid.result).toMatchObject({ fee: { minor: 200, currency: 'JPY' } }); // 199.8 yen, half-up
     const reversal = await early;
     expect(reversal.status).toBe('completed');
-    expect(reversal.result).toMatchObject({ fee_credit: { minor: 200, currency: 'JPY' } });
-    expect(await ledgerImbalances(h.t.clario.database.db)).toEqual([]);
+    expect(reversal.result).toMatchObject({ fee_credit: { minor: 200, currency: 'JPY' }, refunded: true });
+    expect(await ledgerImbalances(db)).toEqual([]);
+    expect(await accountBalance(db, 'revenue', 'JPY')).toBe(0);
   });
 
   it('a crash between the Stripe call and its record charges once: the retry reconciles', async () => {
@@ -113,6 +118,20 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
     const [row] = await db.select().from(feeCharges).where(eq(feeCharges.payoutId, 'PAY-5b'));
     expect(row?.status).toBe('failed');
     expect(await accountBalance(db, 'receivable:seller-5', 'USD')).toBe(200);
+    expect(await ledgerImbalances(db)).toEqual([]);
+
+    // The seller fixes the card and Stripe collects the PaymentIntent later: the webhook says so.
+    const pi = piFor(h, 'PAY-5b')[0];
+    if (!pi) throw new Error('no PaymentIntent for PAY-5b');
+    Object.assign(pi, { status: 'succeeded', amount_received: pi.amount, last_payment_error: null });
+    const event = h.stripe.state.emit('payment_intent.succeeded', pi, null);
+    h.stripe.redeliver(event.id);
+    h.stripe.redeliver(event.id);
+    await h.stripe.webhooksIdle();
+    const [after] = await db.select().from(feeCharges).where(eq(feeCharges.payoutId, 'PAY-5b'));
+    expect(after?.status).toBe('charged');
+    expect(await accountBalance(db, 'receivable:seller-5', 'USD')).toBe(0);
+    expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(2469 + 1000 + 200 + 200); // PAY-1, PAY-4, PAY-5a, PAY-5b
     expect(await ledgerImbalances(db)).toEqual([]);
   });
 });

@@ -26,34 +26,34 @@ export interface BillingHarness {
 
 export async function startBilling(o: { store?: 'pglite' | 'postgres'; feeRateBp?: number; afterSettle?: BillingOptions['afterSettle'] } = {}): Promise<BillingHarness> {
   const box = createSecretBox(parseKeys(`k1:${randomBytes(32).toString('base64')}`));
-  let t: TestClario | undefined;
+  const started: { t?: TestClario } = {};
   const stripe = await startStripeSimulator({
-    webhook: { url: () => (t ? `${t.url}${STRIPE_WEBHOOK_PATH}` : undefined), secret: WEBHOOK_SECRET, retryDelaysMs: [20, 50, 100, 200] },
+    webhook: { url: () => (started.t ? `${started.t.url}${STRIPE_WEBHOOK_PATH}` : undefined), secret: WEBHOOK_SECRET, retryDelaysMs: [20, 50, 100, 200] },
   });
   // No network retries inside the client: the tests want to see the effects ledger's reconcile.
   const gateway = createStripeGateway({ apiKey: stripe.apiKey, apiBase: stripe.url, webhookSecret: WEBHOOK_SECRET, maxNetworkRetries: 0 });
   const settlement = billingCapability({ gateway, box, feeRateBp: o.feeRateBp ?? 2000, waitForOriginalMs: 50, ...(o.afterSettle ? { afterSettle: o.afterSettle } : {}) });
   const db = () => {
-    if (!t) throw new Error('Clario is not started');
-    return t.clario.database.db;
+    if (!started.t) throw new Error('Clario is not started');
+    return started.t.clario.database.db;
   };
-  t = await startTestClario({
+  const t = await startTestClario({
     store: o.store ?? 'pglite',
     capabilities: { ...testCapabilities(), settlement },
     plugins: [billingRoutes({ db, box, gateway, log: silentLog })],
     env: { WORKFLOW_MAX_ATTEMPTS: '5' },
   });
-  const started = t;
+  started.t = t;
   return {
-    t: started,
+    t,
     stripe,
     async fileClaim(c) {
-      await started.clario.database.db.insert(claims).values({
+      await t.clario.database.db.insert(claims).values({
         id: c.claimId, userId: c.userId, type: 'lost_warehouse', status: 'filed', caseId: c.caseId, amountMinor: c.amountMinor, currency: c.currency,
       });
     },
     async payout(p) {
-      const res = await started.request('/api/v1/workflow/payout/received', {
+      const res = await t.request('/api/v1/workflow/payout/received', {
         body: {
           user_id: p.userId, claim_id: p.claimId, payout_id: p.payoutId, amount_minor: p.amountMinor, currency: p.currency,
           ...(p.kind ? { kind: p.kind } : {}), ...(p.reverses ? { reverses: p.reverses } : {}),
@@ -64,14 +64,14 @@ export async function startBilling(o: { store?: 'pglite' | 'postgres'; feeRateBp
       const eventId = res.body.event_id as string;
       let row: typeof phaseEvents.$inferSelect | undefined;
       await waitFor(async () => {
-        [row] = await started.clario.database.db.select().from(phaseEvents).where(eq(phaseEvents.id, eventId));
+        [row] = await t.clario.database.db.select().from(phaseEvents).where(eq(phaseEvents.id, eventId));
         return row?.status === 'completed' || row?.status === 'failed';
       }, `phase 7 for ${p.payoutId}`);
       return { eventId, status: row?.status ?? '?', result: row?.result ?? null };
     },
     async close() {
       await stripe.close();
-      await started.close();
+      await t.close();
     },
   };
 }
