@@ -75,10 +75,14 @@ async function charge(ctx: CapabilityContext, input: SettleInput, o: BillingOpti
   if (row.feeMinor > 0) {
     const customerId = await customerFor({ db: ctx.db, box: o.box, gateway: o.gateway, effects: ctx.effects, userId });
     const sinceSeconds = Math.floor(row.createdAt.getTime() / 1000) - RECONCILE_MARGIN_S;
-    result = await ctx.effects.once<ChargeResult>(`fee:${payoutId}`, 'stripe_fee_charge', {
-      perform: (key) => o.gateway.chargeFee({ customerId, userId, claimId: claim.id, payoutId, fee: settled.fee, idempotencyKey: key }),
-      reconcile: () => o.gateway.findFeeCharge({ customerId, payoutId, sinceSeconds }),
+    // The effects table keeps the answer: with Stripe's id sealed, like everywhere else at rest.
+    const ctxKey = `effect:fee:${payoutId}`;
+    const seal = (r: ChargeResult | undefined) => (r ? { ...r, paymentIntentId: r.paymentIntentId ? o.box.seal(r.paymentIntentId, ctxKey) : '' } : undefined);
+    const stored = await ctx.effects.once<ChargeResult>(`fee:${payoutId}`, 'stripe_fee_charge', {
+      perform: async (key) => seal(await o.gateway.chargeFee({ customerId, userId, claimId: claim.id, payoutId, fee: settled.fee, idempotencyKey: key })) as ChargeResult,
+      reconcile: async () => seal(await o.gateway.findFeeCharge({ customerId, payoutId, sinceSeconds })),
     });
+    result = { ...stored, paymentIntentId: stored.paymentIntentId ? o.box.open(stored.paymentIntentId, ctxKey) : '' };
   }
   const status = result ? (result.status === 'succeeded' ? 'charged' : result.status === 'failed' ? 'failed' : 'pending') : 'charged';
   return {
@@ -128,10 +132,13 @@ async function reverse(ctx: CapabilityContext, input: SettleInput, o: BillingOpt
   let refund: RefundResult | undefined;
   if (collected && given.minor > 0 && original.stripeRef) {
     const paymentIntentId = o.box.open(original.stripeRef, stripeRefContext(reverses));
-    refund = await ctx.effects.once<RefundResult>(`refund:${payoutId}`, 'stripe_fee_refund', {
-      perform: (key) => o.gateway.refundFee({ paymentIntentId, payoutId, amount: given, idempotencyKey: key }),
-      reconcile: () => o.gateway.findRefund({ paymentIntentId, payoutId }),
+    const ctxKey = `effect:refund:${payoutId}`;
+    const seal = (r: RefundResult | undefined) => (r ? { ...r, refundId: o.box.seal(r.refundId, ctxKey) } : undefined);
+    const stored = await ctx.effects.once<RefundResult>(`refund:${payoutId}`, 'stripe_fee_refund', {
+      perform: async (key) => seal(await o.gateway.refundFee({ paymentIntentId, payoutId, amount: given, idempotencyKey: key })) as RefundResult,
+      reconcile: async () => seal(await o.gateway.findRefund({ paymentIntentId, payoutId })),
     });
+    refund = { ...stored, refundId: o.box.open(stored.refundId, ctxKey) };
     if (refund.status === 'failed') throw new NonRetryableError(`Stripe could not refund the fee of ${reverses}`, 'refund_failed');
   }
   const settled: SettledPayout = { claim, caseId, payoutId, kind: 'reversal', amount, fee: money(-given.minor, given.currency), rateBp: original.rateBp };

@@ -99,6 +99,7 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
     expect(piFor(h, 'PAY-4')).toHaveLength(1);
     const [effect] = await h.t.clario.database.db.select().from(effects).where(eq(effects.key, 'fee:PAY-4'));
     expect(effect).toMatchObject({ status: 'done', attempts: 1 }); // one call made; the retry found it instead
+    expect(JSON.stringify(effect?.response)).not.toContain(piFor(h, 'PAY-4')[0]?.id); // sealed at rest
     const audit = (await h.t.request(`/api/v1/workflow/audit?event_id=${r.eventId}`)).body.entries as Array<{ to: string }>;
     expect(audit.map((e) => e.to)).toEqual(['pending', 'running', 'pending', 'running', 'completed']);
     expect(await accountBalance(h.t.clario.database.db, 'receivable:seller-4', 'USD')).toBe(0);
