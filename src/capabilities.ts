@@ -11,14 +11,16 @@ import type { Config } from './config/config.js';
 import type { Secrets } from './config/secrets.js';
 import { readFile } from 'node:fs/promises';
 import { connectRoutes } from './connect/routes.js';
+import { setupBilling } from './billing/setup.js';
 import { storeCosts } from './sync/seller-files.js';
 import { detectionCapability, lastCompleteDay } from './discovery/detect-claims.js';
-import type { Auth } from './http/auth.js';
+import type { Auth, Principal } from './http/auth.js';
 import { createSecretBox, parseKeys } from './security/secret-box.js';
 import { startDemoAmazon } from './simulator/demo.js';
 import type { Database } from './store/db.js';
 import { syncCapability } from './sync/capability.js';
 import { learningCapability } from './learning/learn-from-rejection.js';
+import { recordPayout } from './proof/after-payout.js';
 import { unavailableCapabilities, type Capabilities } from './workflow/capabilities.js';
 import type { Engine } from './workflow/engine.js';
 import type { Log } from './workflow/log.js';
@@ -26,7 +28,9 @@ import type { Log } from './workflow/log.js';
 export interface CapabilitySetup {
   readonly capabilities: Capabilities;
   /** Routes the capabilities bring (the connect flow), given the engine once it exists. */
-  readonly routes: (engine: Engine, auth: Auth) => (app: FastifyInstance) => void;
+  readonly routes: (engine: Engine, auth: Auth) => (app: FastifyInstance, principal: (r: unknown) => Principal) => void | Promise<void>;
+  /** Where fees are charged: Stripe, or the bundled Stripe simulator. */
+  readonly stripe: string;
   /** Where Amazon (or the simulator) is, for the start-up banner. */
   readonly amazon: string;
   close(): Promise<void>;
@@ -80,16 +84,38 @@ export async function setupCapabilities(o: {
     };
   }
   const limiter = new RateLimiter(systemClock);
+  // After the fee is posted, in the same commit: the approval teaches the learning model and the
+  // proof packet (which shows that fee) is rendered and stored.
+  const billing = await setupBilling({
+    config: config.billing,
+    box,
+    db: () => o.database.db,
+    log: o.log,
+    publicUrl: o.publicUrl,
+    afterSettle: async (tx, s) => {
+      await recordPayout(tx, { claim: s.claim, caseId: s.caseId, payoutId: s.payoutId });
+    },
+  }).catch(async (err: unknown) => {
+    await close();
+    throw err;
+  });
+  const closeAmazon = close;
+  close = async () => {
+    await billing.close();
+    await closeAmazon();
+  };
   const capabilities: Capabilities = {
     ...unavailableCapabilities(),
     sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, reportPoll: pollOptions(config.amazon.reportPollMs ?? (creds ? undefined : 50)) }),
     detection: detectionCapability({ db: o.database, asOf: lastCompleteDay }),
     learning: learningCapability(),
+    settlement: billing.settlement,
   };
   return {
     capabilities,
     amazon,
-    routes: (engine, auth) => (app) => {
+    stripe: billing.stripe,
+    routes: (engine, auth) => (app, principalOf) => {
       connectRoutes({
         database: o.database,
         engine,
@@ -104,6 +130,7 @@ export async function setupCapabilities(o: {
         sessionTtlSeconds: config.sellerTokenTtlSeconds,
         afterConnect,
       })(app);
+      return billing.routes(app, principalOf);
     },
     close,
   };

@@ -44,6 +44,10 @@ const EnvSchema = z
     EVENTBRIDGE_ENDPOINT: z.url().optional(),
     EVENTBRIDGE_REGION: z.string().regex(/^[a-z0-9-]+$/).default('us-east-1'),
     EVENTBRIDGE_SOURCE: z.string().min(1).max(256).default('clario'),
+    FEE_RATE_BP: int(2000, 0).pipe(z.number().max(10_000)),
+    STRIPE_API_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_… key)').optional(),
+    STRIPE_API_BASE: z.url().optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   })
   .refine((e) => e.ROUTING_SMART_PROMPT <= e.ROUTING_AUTO_SUBMIT, {
     message: 'ROUTING_SMART_PROMPT must not exceed ROUTING_AUTO_SUBMIT',
@@ -95,6 +99,11 @@ export interface Config {
   readonly sellerTokenTtlSeconds: number;
   /** The EventBridge sink of the event mirror, on when a bus is set; credentials from the AWS SDK's chain. */
   readonly eventBridge: { readonly bus: string; readonly source: string; readonly region: string; readonly endpoint: string | undefined } | undefined;
+  /** The fee, and Stripe: real (or STRIPE_API_BASE) when a key is set, else the bundled simulator. */
+  readonly billing: {
+    readonly feeRateBp: number;
+    readonly stripe: { readonly apiKey: string; readonly apiBase: string | undefined; readonly webhookSecret: string | undefined } | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -166,6 +175,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     eventBridge: e.EVENTBRIDGE_BUS
       ? { bus: e.EVENTBRIDGE_BUS, source: e.EVENTBRIDGE_SOURCE, region: e.EVENTBRIDGE_REGION, endpoint: e.EVENTBRIDGE_ENDPOINT }
       : undefined,
+    billing: {
+      feeRateBp: e.FEE_RATE_BP,
+      stripe: e.STRIPE_API_KEY ? { apiKey: e.STRIPE_API_KEY, apiBase: e.STRIPE_API_BASE, webhookSecret: e.STRIPE_WEBHOOK_SECRET } : undefined,
+    },
   } satisfies Config);
 }
 

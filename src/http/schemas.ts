@@ -26,9 +26,17 @@ export const PhaseBodies = {
   7: Base.extend({
     ...claimRef,
     payout_id: Id,
-    amount_minor: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    amount_minor: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
     currency: z.string().refine(isCurrency, 'an ISO 4217 currency code such as USD'),
-  }).refine(needsClaimOrCase, claimOrCase),
+    kind: z.enum(['reimbursement', 'reversal']).optional(),
+    reverses: Id.optional(),
+  })
+    .refine(needsClaimOrCase, claimOrCase)
+    // Amazon's Reimbursement_Reversal takes money back: negative, and names the payout it reverses.
+    .refine((b) => (b.kind === 'reversal' ? b.amount_minor <= 0 && Boolean(b.reverses) : b.amount_minor >= 0), {
+      message: "a reimbursement is not negative; a reversal (kind 'reversal') is, and names the payout it reverses in `reverses`",
+      path: ['amount_minor'],
+    }),
 } as const satisfies Record<PhaseNumber, z.ZodType>;
 
 export type PhaseBody = z.infer<(typeof PhaseBodies)[PhaseNumber]>;

@@ -45,7 +45,18 @@ export interface Capabilities {
     learn(ctx: CapabilityContext, input: { claim: ClaimRow; caseId: string | null; reason: string | null }): Promise<CapabilityResult>;
   };
   readonly settlement: {
-    settle(ctx: CapabilityContext, input: { claim: ClaimRow; caseId: string; payoutId: string; amount: Money }): Promise<CapabilityResult>;
+    settle(
+      ctx: CapabilityContext,
+      input: {
+        claim: ClaimRow;
+        caseId: string;
+        payoutId: string;
+        amount: Money;
+        /** A reversal (negative amount) takes back `reverses`, an earlier payout of the claim. */
+        kind?: 'reimbursement' | 'reversal';
+        reverses?: string;
+      },
+    ): Promise<CapabilityResult>;
   };
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config/config.js';
-import { startClario, type Clario, type Role } from '../../src/main.js';
+import { startClario, type Clario, type ClarioOptions, type Role } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { Capabilities } from '../../src/workflow/capabilities.js';
 import { createTestDatabase, randomName, redis, type TestDatabase } from './infra.js';
@@ -23,6 +23,8 @@ export interface TestClarioOptions {
   readonly logs?: string[];
   /** False: no webhook delivery loop (the mirror's tests drive delivery themselves). */
   readonly deliverWebhooks?: boolean;
+  /** Routes a test capability brings (billing's webhook and statement). */
+  readonly plugins?: ClarioOptions['plugins'];
 }
 
 export interface TestClario {
@@ -64,6 +66,7 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     role: o.role ?? 'all',
     capabilities: o.capabilities,
     ...(o.deliverWebhooks === false ? { deliverWebhooks: false } : {}),
+    ...(o.plugins ? { plugins: o.plugins } : {}),
     logger: o.logs
       ? createLogger('info', { write: (line: string) => (o.logs?.push(line), true) } as unknown as NodeJS.WritableStream)
       : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),

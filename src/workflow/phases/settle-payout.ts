@@ -1,5 +1,6 @@
 // Phase 7, hyper-transparency layer: Amazon paid; post and charge the fee, build the proof packet.
-// Only payouts on cases Clario filed get here (requireFiled checks the case id).
+// Only payouts on cases Clario filed get here (requireFiled checks the case id). A reversal
+// (Amazon takes a payout back) arrives for a claim already paid and leaves the claim where it is.
 import { NonRetryableError } from '../../domain/errors.js';
 import { money } from '../../domain/money.js';
 import { moveClaim } from '../../store/claims.js';
@@ -13,16 +14,26 @@ export function settlePayout(caps: Capabilities, waitForFilingMs: number): Phase
     async run(ctx) {
       const claim = await requireClaim(ctx);
       const caseId = requireFiled(claim, ctx.event.caseId, waitForFilingMs);
-      const { payout_id: payoutId, amount_minor: minor, currency } = ctx.event.payload;
+      const { payout_id: payoutId, amount_minor: minor, currency, kind = 'reimbursement', reverses } = ctx.event.payload;
       if (typeof payoutId !== 'string' || typeof minor !== 'number' || typeof currency !== 'string') {
         throw new NonRetryableError('a payout needs payout_id, amount_minor and currency', 'invalid_trigger');
       }
+      if ((kind !== 'reimbursement' && kind !== 'reversal') || (reverses !== undefined && typeof reverses !== 'string')) {
+        throw new NonRetryableError("kind is 'reimbursement' or 'reversal'; reverses names a payout", 'invalid_trigger');
+      }
       const amount = money(minor, currency);
-      const settled = await caps.settlement.settle(capabilityContext(ctx), { claim, caseId, payoutId, amount });
+      const settled = await caps.settlement.settle(capabilityContext(ctx), {
+        claim,
+        caseId,
+        payoutId,
+        amount,
+        kind,
+        ...(typeof reverses === 'string' ? { reverses } : {}),
+      });
       return {
-        data: { ...settled.data, claim_id: claim.id, case_id: caseId, payout_id: payoutId, amount: { minor, currency } },
+        data: { ...settled.data, claim_id: claim.id, case_id: caseId, payout_id: payoutId, kind, amount: { minor, currency } },
         apply: async (tx) => {
-          if (claim.status !== 'paid' && !(await moveClaim(tx, claim.id, claim.status, 'paid'))) {
+          if (kind === 'reimbursement' && claim.status !== 'paid' && !(await moveClaim(tx, claim.id, claim.status, 'paid'))) {
             throw new Error(`claim ${claim.id} changed while phase 7 ran; retrying`);
           }
           await settled.apply?.(tx);

@@ -1,0 +1,156 @@
+// Phase 7's money: the settlement capability. A reimbursement earns the fee (posted in the
+// phase's commit) and is charged through Stripe once, through the effects ledger; a reversal
+// credits the fee back and, if it had been collected, refunds it. Stripe is called before the
+// commit; the fee_charges row is written before Stripe, so a webhook that arrives first finds it.
+import type { Money } from '../domain/money.js';
+import { money } from '../domain/money.js';
+import { RetryAfterError, NonRetryableError } from '../domain/errors.js';
+import { creditOn, feeOn } from '../domain/fee.js';
+import { chargeJournal, feeJournal, refundJournal, reversalJournal } from '../domain/ledger.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { ClaimRow } from '../store/claims.js';
+import type { Tx } from '../store/db.js';
+import type { Capabilities, CapabilityContext, CapabilityResult } from '../workflow/capabilities.js';
+import { customerFor } from './customers.js';
+import { creditedSoFar, findFeeCharge, moveFee, recordIntent, stripeRefContext } from './fee-charges.js';
+import { postJournal } from './ledger-store.js';
+import type { ChargeResult, FeeGateway, RefundResult } from './stripe-gateway.js';
+
+export type PayoutKind = 'reimbursement' | 'reversal';
+
+export interface SettleInput {
+  readonly claim: ClaimRow;
+  readonly caseId: string;
+  readonly payoutId: string;
+  readonly amount: Money;
+  readonly kind?: PayoutKind | undefined;
+  readonly reverses?: string | undefined;
+}
+
+/** What the lead's hook receives, inside the phase's commit transaction. */
+export interface SettledPayout {
+  readonly claim: ClaimRow;
+  readonly caseId: string;
+  readonly payoutId: string;
+  readonly kind: PayoutKind;
+  readonly amount: Money;
+  /** The fee earned (reimbursement) or given back (reversal, negative). */
+  readonly fee: Money;
+  readonly rateBp: number;
+}
+
+export interface BillingOptions {
+  readonly gateway: FeeGateway;
+  readonly box: SecretBox;
+  readonly feeRateBp: number;
+  /** How long to wait for the original payout to settle before a reversal of it. */
+  readonly waitForOriginalMs?: number;
+  /**
+   * Runs in the phase's commit transaction after the money is posted: where the proof packet is
+   * built and the learning model counts the approval.
+   */
+  readonly afterSettle?: (tx: Tx, settled: SettledPayout) => Promise<void>;
+}
+
+/** Reconciling a charge lists the customer's PaymentIntents made since a little before the intent. */
+const RECONCILE_MARGIN_S = 600;
+
+export function billingCapability(o: BillingOptions): Capabilities['settlement'] {
+  return {
+    settle: (ctx, input) => (input.kind === 'reversal' ? reverse(ctx, input, o) : charge(ctx, input, o)),
+  };
+}
+
+async function charge(ctx: CapabilityContext, input: SettleInput, o: BillingOptions): Promise<CapabilityResult> {
+  const { claim, caseId, payoutId, amount } = input;
+  const userId = claim.userId;
+  if (amount.minor < 0) throw new NonRetryableError(`payout ${payoutId} is negative: send it as kind 'reversal'`, 'invalid_trigger');
+  const fee = feeOn(amount, o.feeRateBp);
+  const row = await recordIntent(ctx.db, {
+    payoutId, userId, claimId: claim.id, caseId, kind: 'charge', reimbursedMinor: amount.minor, feeMinor: fee.minor,
+    currency: amount.currency, rateBp: o.feeRateBp, status: fee.minor === 0 ? 'charged' : 'pending',
+  });
+  const settled: SettledPayout = { claim, caseId, payoutId, kind: 'reimbursement', amount, fee: money(row.feeMinor, row.currency), rateBp: row.rateBp };
+  let result: ChargeResult | undefined;
+  if (row.feeMinor > 0) {
+    const customerId = await customerFor({ db: ctx.db, box: o.box, gateway: o.gateway, effects: ctx.effects, userId });
+    const sinceSeconds = Math.floor(row.createdAt.getTime() / 1000) - RECONCILE_MARGIN_S;
+    // The effects table keeps the answer: with Stripe's id sealed, like everywhere else at rest.
+    const ctxKey = `effect:fee:${payoutId}`;
+    const seal = (r: ChargeResult | undefined) => (r ? { ...r, paymentIntentId: r.paymentIntentId ? o.box.seal(r.paymentIntentId, ctxKey) : '' } : undefined);
+    const stored = await ctx.effects.once<ChargeResult>(`fee:${payoutId}`, 'stripe_fee_charge', {
+      perform: async (key) => seal(await o.gateway.chargeFee({ customerId, userId, claimId: claim.id, payoutId, fee: settled.fee, idempotencyKey: key })) as ChargeResult,
+      reconcile: async () => seal(await o.gateway.findFeeCharge({ customerId, payoutId, sinceSeconds })),
+    });
+    result = { ...stored, paymentIntentId: stored.paymentIntentId ? o.box.open(stored.paymentIntentId, ctxKey) : '' };
+  }
+  const status = result ? (result.status === 'succeeded' ? 'charged' : result.status === 'failed' ? 'failed' : 'pending') : 'charged';
+  return {
+    data: { fee: { minor: settled.fee.minor, currency: settled.fee.currency, rate_bp: row.rateBp }, fee_status: status, ...(result?.failureCode ? { fee_failure: result.failureCode } : {}) },
+    apply: async (tx) => {
+      const posting = { userId, claimId: claim.id, payoutId };
+      await postJournal(tx, feeJournal(payoutId, userId, settled.fee), { ...posting, memo: `fee ${row.rateBp} bp on payout ${payoutId}` });
+      if (result?.status === 'succeeded') await postJournal(tx, chargeJournal(payoutId, userId, settled.fee), { ...posting, memo: 'collected by Stripe' });
+      if (result && status !== 'pending') {
+        const ref = result.paymentIntentId ? o.box.seal(result.paymentIntentId, stripeRefContext(payoutId)) : undefined;
+        // A webhook may have moved it already; then there is nothing to do.
+        await moveFee(tx, payoutId, ['pending'], status, ref);
+      } else if (result?.paymentIntentId) {
+        await moveFee(tx, payoutId, ['pending'], 'pending', o.box.seal(result.paymentIntentId, stripeRefContext(payoutId)));
+      }
+      await o.afterSettle?.(tx, settled);
+    },
+  };
+}
+
+async function reverse(ctx: CapabilityContext, input: SettleInput, o: BillingOptions): Promise<CapabilityResult> {
+  const { claim, caseId, payoutId, amount, reverses } = input;
+  const userId = claim.userId;
+  if (!reverses) throw new NonRetryableError(`reversal ${payoutId} does not say which payout it reverses`, 'invalid_trigger');
+  if (amount.minor > 0) throw new NonRetryableError(`reversal ${payoutId} must be negative`, 'invalid_trigger');
+  const original = await findFeeCharge(ctx.db, reverses);
+  const wait = o.waitForOriginalMs ?? 60_000;
+  if (!original || original.status === 'pending') {
+    // Amazon's reversal can reach us before its payout has been settled: wait for it.
+    throw new RetryAfterError(`payout ${reverses} has not been settled yet`, wait, 'original_not_settled');
+  }
+  if (original.userId !== userId || original.kind !== 'charge' || original.currency !== amount.currency) {
+    throw new NonRetryableError(`reversal ${payoutId} does not match payout ${reverses}`, 'payout_conflict');
+  }
+  const credited = await creditedSoFar(ctx.db, reverses, payoutId);
+  const credit = creditOn(amount, original.rateBp, {
+    fee: money(original.feeMinor, original.currency),
+    credited: money(credited, original.currency),
+  });
+  const row = await recordIntent(ctx.db, {
+    payoutId, userId, claimId: claim.id, caseId, kind: 'refund', reversesPayoutId: reverses, reimbursedMinor: amount.minor,
+    feeMinor: -credit.minor, currency: amount.currency, rateBp: original.rateBp, status: 'pending',
+  });
+  const given = money(-row.feeMinor, row.currency);
+  // Only a fee Stripe collected is paid back; an uncollected one is just owed less.
+  const collected = original.status === 'charged' || original.status === 'refunded';
+  let refund: RefundResult | undefined;
+  if (collected && given.minor > 0 && original.stripeRef) {
+    const paymentIntentId = o.box.open(original.stripeRef, stripeRefContext(reverses));
+    const ctxKey = `effect:refund:${payoutId}`;
+    const seal = (r: RefundResult | undefined) => (r ? { ...r, refundId: o.box.seal(r.refundId, ctxKey) } : undefined);
+    const stored = await ctx.effects.once<RefundResult>(`refund:${payoutId}`, 'stripe_fee_refund', {
+      perform: async (key) => seal(await o.gateway.refundFee({ paymentIntentId, payoutId, amount: given, idempotencyKey: key })) as RefundResult,
+      reconcile: async () => seal(await o.gateway.findRefund({ paymentIntentId, payoutId })),
+    });
+    refund = { ...stored, refundId: o.box.open(stored.refundId, ctxKey) };
+    if (refund.status === 'failed') throw new NonRetryableError(`Stripe could not refund the fee of ${reverses}`, 'refund_failed');
+  }
+  const settled: SettledPayout = { claim, caseId, payoutId, kind: 'reversal', amount, fee: money(-given.minor, given.currency), rateBp: original.rateBp };
+  return {
+    data: { fee_credit: { minor: given.minor, currency: given.currency }, reverses, refunded: Boolean(refund) },
+    apply: async (tx) => {
+      const posting = { userId, claimId: claim.id, payoutId };
+      await postJournal(tx, reversalJournal(payoutId, userId, given), { ...posting, memo: `reverses ${reverses}` });
+      if (refund) await postJournal(tx, refundJournal(payoutId, userId, given), { ...posting, memo: `refunded by Stripe (${reverses})` });
+      const ref = refund ? o.box.seal(refund.refundId, stripeRefContext(payoutId)) : undefined;
+      await moveFee(tx, payoutId, ['pending'], 'refunded', ref);
+      await o.afterSettle?.(tx, settled);
+    },
+  };
+}

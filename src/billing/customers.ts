@@ -1,0 +1,27 @@
+// One Stripe customer per seller, made once: through the effects ledger (a crash after Stripe made
+// it is reconciled by searching for the user id), then kept sealed in billing_customers.
+import { eq } from 'drizzle-orm';
+import type { SecretBox } from '../security/secret-box.js';
+import type { Db } from '../store/db.js';
+import { billingCustomers } from '../store/schema.js';
+import type { Effects } from '../workflow/effects.js';
+import type { FeeGateway } from './stripe-gateway.js';
+
+const context = (userId: string) => `billing_customer:${userId}`;
+
+export async function customerFor(o: { db: Db; box: SecretBox; gateway: FeeGateway; effects: Effects; userId: string }): Promise<string> {
+  const { db, box, gateway, userId } = o;
+  const [known] = await db.select().from(billingCustomers).where(eq(billingCustomers.userId, userId));
+  if (known) return box.open(known.customerRef, context(userId));
+  // The effect's stored answer is sealed too: the effects table is not a place for Stripe ids.
+  const made = await o.effects.once<{ sealed: string }>(`stripe-customer:${userId}`, 'stripe_customer', {
+    perform: async (key) => ({ sealed: box.seal(await gateway.createCustomer(userId, key), context(userId)) }),
+    reconcile: async () => {
+      const id = await gateway.findCustomer(userId);
+      return id ? { sealed: box.seal(id, context(userId)) } : undefined;
+    },
+  });
+  await db.insert(billingCustomers).values({ userId, customerRef: made.sealed }).onConflictDoNothing();
+  const [row] = await db.select().from(billingCustomers).where(eq(billingCustomers.userId, userId));
+  return box.open(row?.customerRef ?? made.sealed, context(userId));
+}

@@ -1,0 +1,92 @@
+// Billing's HTTP: the Stripe webhook (authenticated by Stripe's signature, not a token), the
+// seller's statement, and the ledger check for operators.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireService, requireUser, type Principal } from '../http/auth.js';
+import { errorBody } from '../http/errors.js';
+import { Id } from '../http/schemas.js';
+import type { SecretBox } from '../security/secret-box.js';
+import type { Db } from '../store/db.js';
+import type { Log } from '../workflow/log.js';
+import { ledgerImbalances, ledgerSize } from './ledger-store.js';
+import { sellerStatement, statementCsv } from './statement.js';
+import { WebhookNotConfiguredError, type FeeGateway } from './stripe-gateway.js';
+import { handleStripeEvent } from './webhook.js';
+
+export interface BillingRouteDeps {
+  /** The database, once it exists (routes are registered before the service is built). */
+  readonly db: () => Db;
+  readonly box: SecretBox;
+  readonly gateway: FeeGateway;
+  readonly log: Log;
+}
+
+export const STRIPE_WEBHOOK_PATH = '/api/v1/billing/stripe/webhook';
+
+export function billingRoutes(deps: BillingRouteDeps) {
+  return async (app: FastifyInstance, principal: (r: unknown) => Principal): Promise<void> => {
+    // The signature covers the exact bytes Stripe sent: this route alone keeps its body raw.
+    await app.register((scope, _options, done) => {
+      scope.removeContentTypeParser('application/json');
+      scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+      scope.post(
+        STRIPE_WEBHOOK_PATH,
+        { config: { public: true, rateLimit: { max: 6000, timeWindow: '1 minute' } }, schema: { summary: 'Stripe webhooks (signed by Stripe)', tags: ['billing'] } },
+        async (request, reply) => {
+          const signature = request.headers['stripe-signature'];
+          if (typeof signature !== 'string' || !Buffer.isBuffer(request.body)) {
+            return reply.status(400).send(errorBody('invalid_signature', 'send the Stripe-Signature header and the JSON body Stripe signed'));
+          }
+          let event;
+          try {
+            event = deps.gateway.verifyWebhook(request.body, signature);
+          } catch (err) {
+            if (err instanceof WebhookNotConfiguredError) return reply.status(503).send(errorBody('unavailable', 'Stripe webhooks are not configured'));
+            return reply.status(400).send(errorBody('invalid_signature', 'the Stripe signature does not match, or is too old'));
+          }
+          const outcome = await handleStripeEvent(deps.db(), deps.box, event);
+          deps.log.info({ stripeEvent: event.id, type: event.type, outcome }, 'stripe webhook');
+          return reply.send({ received: true, outcome });
+        },
+      );
+      done();
+    });
+
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    r.get(
+      '/api/v1/sellers/:user_id/statement',
+      {
+        schema: {
+          summary: "A seller's statement: recovered, pending, fees charged and refunded, per month and currency",
+          tags: ['billing'],
+          params: z.object({ user_id: Id }),
+          querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }),
+        },
+      },
+      async (request, reply) => {
+        requireUser(principal(request), request.params.user_id);
+        const statement = await sellerStatement(deps.db(), request.params.user_id);
+        if (request.query.format === 'csv') {
+          return reply
+            .type('text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="clario-statement-${request.params.user_id}.csv"`)
+            .send(statementCsv(statement));
+        }
+        return statement;
+      },
+    );
+
+    r.get('/api/v1/ops/ledger/check', { schema: { summary: 'Does every ledger journal balance per currency?', tags: ['operations'] } }, async (request) => {
+      requireService(principal(request));
+      const db = deps.db();
+      const [imbalances, size] = await Promise.all([ledgerImbalances(db), ledgerSize(db)]);
+      return {
+        balanced: imbalances.length === 0,
+        journals: size.journals,
+        entries: size.entries,
+        imbalances: imbalances.map((i) => ({ journal_id: i.journalId, currency: i.currency, sum_minor: i.sumMinor })),
+      };
+    });
+  };
+}

@@ -1,0 +1,52 @@
+// Billing as the composition root wires it: Stripe when a key is configured (STRIPE_API_BASE may
+// point elsewhere), otherwise the bundled Stripe simulator on a loopback port, which sends its
+// signed webhooks back to this service, so the embedded default charges fees with no account.
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/config.js';
+import type { SecretBox } from '../security/secret-box.js';
+import { startStripeSimulator } from '../simulator/stripe/app.js';
+import type { Db } from '../store/db.js';
+import type { Capabilities } from '../workflow/capabilities.js';
+import type { Log } from '../workflow/log.js';
+import { billingCapability, type BillingOptions } from './capability.js';
+import { billingRoutes, STRIPE_WEBHOOK_PATH } from './routes.js';
+import { createStripeGateway } from './stripe-gateway.js';
+
+export interface BillingSetup {
+  readonly settlement: Capabilities['settlement'];
+  readonly routes: ReturnType<typeof billingRoutes>;
+  /** Where fees are charged, for the start-up banner. */
+  readonly stripe: string;
+  close(): Promise<void>;
+}
+
+export async function setupBilling(o: {
+  config: Config['billing'];
+  box: SecretBox;
+  db: () => Db;
+  log: Log;
+  publicUrl: () => string;
+  afterSettle?: BillingOptions['afterSettle'];
+}): Promise<BillingSetup> {
+  let gatewayOptions: Parameters<typeof createStripeGateway>[0];
+  let stripe: string;
+  let close = () => Promise.resolve();
+  if (o.config.stripe) {
+    gatewayOptions = o.config.stripe;
+    stripe = o.config.stripe.apiBase ? `Stripe API at ${o.config.stripe.apiBase}` : 'Stripe';
+    if (!o.config.stripe.webhookSecret) o.log.warn({}, 'STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks will be refused');
+  } else {
+    const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
+    const sim = await startStripeSimulator({ webhook: { url: () => `${o.publicUrl()}${STRIPE_WEBHOOK_PATH}`, secret: webhookSecret } });
+    gatewayOptions = { apiKey: sim.apiKey, apiBase: sim.url, webhookSecret };
+    stripe = `the bundled Stripe simulator at ${sim.url}`;
+    close = () => sim.close();
+  }
+  const gateway = createStripeGateway(gatewayOptions);
+  return {
+    settlement: billingCapability({ gateway, box: o.box, feeRateBp: o.config.feeRateBp, ...(o.afterSettle ? { afterSettle: o.afterSettle } : {}) }),
+    routes: billingRoutes({ db: o.db, box: o.box, gateway, log: o.log }),
+    stripe,
+    close,
+  };
+}

@@ -1,0 +1,138 @@
+// Phase 7's money end to end: HTTP trigger → the workflow → the billing capability → the Stripe
+// simulator (over HTTP, through the stripe package) → signed webhooks back → the ledger.
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accountBalance, ledgerImbalances } from '../../src/billing/ledger-store.js';
+import { billingEvents, claims, effects, feeCharges, phaseEvents } from '../../src/store/schema.js';
+import { waitFor } from '../support/wait.js';
+import { startBilling, type BillingHarness } from './support.js';
+
+const piFor = (h: BillingHarness, payoutId: string) => [...h.stripe.state.paymentIntents.values()].filter((p) => (p.metadata as Record<string, string>).payout_id === payoutId);
+
+describe('settling payouts (PGlite, Stripe simulator)', () => {
+  let h: BillingHarness;
+  beforeAll(async () => {
+    h = await startBilling();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('the same payout delivered three times, and its webhook twice, charges the fee once', async () => {
+    await h.fileClaim({ userId: 'seller-1', claimId: 'c-1', caseId: 'CASE-1', amountMinor: 12345, currency: 'USD' });
+    for (const key of ['k-a', 'k-b', 'k-c']) {
+      const r = await h.payout({ userId: 'seller-1', claimId: 'c-1', payoutId: 'PAY-1', amountMinor: 12345, currency: 'USD', key });
+      expect(r.status).toBe('completed');
+      expect(r.result).toMatchObject({ fee: { minor: 2469, currency: 'USD', rate_bp: 2000 }, fee_status: 'charged' });
+    }
+    const pis = piFor(h, 'PAY-1');
+    expect(pis).toHaveLength(1);
+    expect(pis[0]).toMatchObject({ amount: 2469, currency: 'usd', status: 'succeeded' });
+
+    await h.stripe.webhooksIdle();
+    const succeeded = h.stripe.state.events.find((e) => e.type === 'payment_intent.succeeded' && e.data.object.id === pis[0]?.id);
+    if (!succeeded) throw new Error('no payment_intent.succeeded event');
+    h.stripe.redeliver(succeeded.id);
+    await h.stripe.webhooksIdle();
+    const okDeliveries = h.stripe.deliveries.filter((d) => d.eventId === succeeded.id && d.status === 200);
+    expect(okDeliveries).toHaveLength(2);
+    const db = h.t.clario.database.db;
+    expect(await db.select().from(billingEvents).where(eq(billingEvents.id, succeeded.id))).toHaveLength(1);
+
+    const [fee] = await db.select().from(feeCharges).where(eq(feeCharges.payoutId, 'PAY-1'));
+    expect(fee).toMatchObject({ kind: 'charge', status: 'charged', feeMinor: 2469, reimbursedMinor: 12345, rateBp: 2000 });
+    expect(fee?.stripeRef).toMatch(/^v1\./); // sealed, not a bare pi_ id
+    expect(fee?.stripeRef).not.toContain(pis[0]?.id);
+    const [claim] = await db.select().from(claims).where(eq(claims.id, 'c-1'));
+    expect(claim?.status).toBe('paid');
+    expect(await ledgerImbalances(db)).toEqual([]);
+    expect(await accountBalance(db, 'receivable:seller-1', 'USD')).toBe(0);
+    expect(await accountBalance(db, 'revenue', 'USD')).toBe(-2469);
+    expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(2469);
+  });
+
+  it('a reversal credits the fee back and refunds what Stripe collected, leaving the claim paid', async () => {
+    await h.fileClaim({ userId: 'seller-2', claimId: 'c-2', caseId: 'CASE-2', amountMinor: 10000, currency: 'EUR' });
+    expect((await h.payout({ userId: 'seller-2', claimId: 'c-2', payoutId: 'PAY-2', amountMinor: 10000, currency: 'EUR' })).status).toBe('completed');
+    const r = await h.payout({ userId: 'seller-2', claimId: 'c-2', payoutId: 'REV-2', amountMinor: -2500, currency: 'EUR', kind: 'reversal', reverses: 'PAY-2' });
+    expect(r.status).toBe('completed');
+    expect(r.result).toMatchObject({ fee_credit: { minor: 500, currency: 'EUR' }, reverses: 'PAY-2', refunded: true, kind: 'reversal' });
+    // Delivered again: refunds once.
+    await h.payout({ userId: 'seller-2', claimId: 'c-2', payoutId: 'REV-2', amountMinor: -2500, currency: 'EUR', kind: 'reversal', reverses: 'PAY-2' });
+    const pi = piFor(h, 'PAY-2')[0];
+    const refunds = [...h.stripe.state.refunds.values()].filter((x) => x.payment_intent === pi?.id);
+    expect(refunds.map((x) => x.amount)).toEqual([500]);
+    const db = h.t.clario.database.db;
+    const [claim] = await db.select().from(claims).where(eq(claims.id, 'c-2'));
+    expect(claim?.status).toBe('paid');
+    const [row] = await db.select().from(feeCharges).where(eq(feeCharges.payoutId, 'REV-2'));
+    expect(row).toMatchObject({ kind: 'refund', reversesPayoutId: 'PAY-2', feeMinor: -500, reimbursedMinor: -2500, status: 'refunded' });
+    expect(await ledgerImbalances(db)).toEqual([]);
+    expect(await accountBalance(db, 'receivable:seller-2', 'EUR')).toBe(0);
+    expect(await accountBalance(db, 'revenue', 'EUR')).toBe(-1500);
+    expect(await accountBalance(db, 'cash:stripe', 'EUR')).toBe(1500);
+  });
+
+  it('a reversal that arrives before its payout waits for it', async () => {
+    await h.fileClaim({ userId: 'seller-3', claimId: 'c-3', caseId: 'CASE-3', amountMinor: 999, currency: 'JPY' });
+    const early = h.payout({ userId: 'seller-3', claimId: 'c-3', payoutId: 'REV-3', amountMinor: -999, currency: 'JPY', kind: 'reversal', reverses: 'PAY-3' });
+    const db = h.t.clario.database.db;
+    await waitFor(async () => {
+      const rows = await db.select().from(phaseEvents).where(eq(phaseEvents.claimId, 'c-3'));
+      return rows.some((e) => e.lastError?.code === 'original_not_settled');
+    }, 'the reversal to find its payout missing');
+    const paid = await h.payout({ userId: 'seller-3', claimId: 'c-3', payoutId: 'PAY-3', amountMinor: 999, currency: 'JPY' });
+    expect(paid.result).toMatchObject({ fee: { minor: 200, currency: 'JPY' } }); // 199.8 yen, half-up
+    const reversal = await early;
+    expect(reversal.status).toBe('completed');
+    expect(reversal.result).toMatchObject({ fee_credit: { minor: 200, currency: 'JPY' }, refunded: true });
+    expect(await ledgerImbalances(db)).toEqual([]);
+    expect(await accountBalance(db, 'revenue', 'JPY')).toBe(0);
+  });
+
+  it('a crash between the Stripe call and its record charges once: the retry reconciles', async () => {
+    await h.fileClaim({ userId: 'seller-4', claimId: 'c-4', caseId: 'CASE-4', amountMinor: 5000, currency: 'USD' });
+    // Stripe makes the charge, then the connection drops twice (the stripe package retries once).
+    h.stripe.dropNextResponse('POST', '/v1/payment_intents', 2);
+    const r = await h.payout({ userId: 'seller-4', claimId: 'c-4', payoutId: 'PAY-4', amountMinor: 5000, currency: 'USD' });
+    expect(r.status).toBe('completed');
+    expect(piFor(h, 'PAY-4')).toHaveLength(1);
+    const [effect] = await h.t.clario.database.db.select().from(effects).where(eq(effects.key, 'fee:PAY-4'));
+    expect(effect).toMatchObject({ status: 'done', attempts: 1 }); // one call made; the retry found it instead
+    expect(JSON.stringify(effect?.response)).not.toContain(piFor(h, 'PAY-4')[0]?.id); // sealed at rest
+    const audit = (await h.t.request(`/api/v1/workflow/audit?event_id=${r.eventId}`)).body.entries as Array<{ to: string }>;
+    expect(audit.map((e) => e.to)).toEqual(['pending', 'running', 'pending', 'running', 'completed']);
+    expect(await accountBalance(h.t.clario.database.db, 'receivable:seller-4', 'USD')).toBe(0);
+  });
+
+  it('a declined card leaves the fee owed and failed; a later success by webhook collects it', async () => {
+    await h.fileClaim({ userId: 'seller-5', claimId: 'c-5', caseId: 'CASE-5', amountMinor: 1000, currency: 'USD' });
+    // The customer exists once the first fee is charged; make a first payout, then decline.
+    await h.payout({ userId: 'seller-5', claimId: 'c-5', payoutId: 'PAY-5a', amountMinor: 1000, currency: 'USD' });
+    const customer = piFor(h, 'PAY-5a')[0]?.customer as string;
+    h.stripe.state.declining.add(customer);
+    const r = await h.payout({ userId: 'seller-5', claimId: 'c-5', payoutId: 'PAY-5b', amountMinor: 1000, currency: 'USD' });
+    expect(r.status).toBe('completed');
+    expect(r.result).toMatchObject({ fee_status: 'failed', fee_failure: 'card_declined' });
+    const db = h.t.clario.database.db;
+    await h.stripe.webhooksIdle();
+    const [row] = await db.select().from(feeCharges).where(eq(feeCharges.payoutId, 'PAY-5b'));
+    expect(row?.status).toBe('failed');
+    expect(await accountBalance(db, 'receivable:seller-5', 'USD')).toBe(200);
+    expect(await ledgerImbalances(db)).toEqual([]);
+
+    // The seller fixes the card and Stripe collects the PaymentIntent later: the webhook says so.
+    const pi = piFor(h, 'PAY-5b')[0];
+    if (!pi) throw new Error('no PaymentIntent for PAY-5b');
+    Object.assign(pi, { status: 'succeeded', amount_received: pi.amount, last_payment_error: null });
+    const event = h.stripe.state.emit('payment_intent.succeeded', pi, null);
+    h.stripe.redeliver(event.id);
+    h.stripe.redeliver(event.id);
+    await h.stripe.webhooksIdle();
+    const [after] = await db.select().from(feeCharges).where(eq(feeCharges.payoutId, 'PAY-5b'));
+    expect(after?.status).toBe('charged');
+    expect(await accountBalance(db, 'receivable:seller-5', 'USD')).toBe(0);
+    expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(2469 + 1000 + 200 + 200); // PAY-1, PAY-4, PAY-5a, PAY-5b
+    expect(await ledgerImbalances(db)).toEqual([]);
+  });
+});
