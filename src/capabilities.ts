@@ -19,6 +19,8 @@ import { startDemoAmazon } from './simulator/demo.js';
 import type { Database } from './store/db.js';
 import { syncCapability } from './sync/capability.js';
 import { unavailableCapabilities, type Capabilities } from './workflow/capabilities.js';
+import { channelKind, simulatorChannel, type ClaimsChannel } from './filing/channel.js';
+import { payoutsCapability } from './payouts/capability.js';
 import type { Engine } from './workflow/engine.js';
 import type { Log } from './workflow/log.js';
 
@@ -28,6 +30,8 @@ export interface CapabilitySetup {
   readonly routes: (engine: Engine, auth: Auth) => (app: FastifyInstance) => void;
   /** Where Amazon (or the simulator) is, for the start-up banner. */
   readonly amazon: string;
+  /** Where cases are filed: the simulator's case API, or prepared for the seller (manual). */
+  readonly claimsChannel: ClaimsChannel;
   close(): Promise<void>;
 }
 
@@ -83,10 +87,14 @@ export async function setupCapabilities(o: {
     ...unavailableCapabilities(),
     sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, reportPoll: pollOptions(config.amazon.reportPollMs ?? (creds ? undefined : 50)) }),
     detection: detectionCapability({ db: o.database, asOf: lastCompleteDay }),
+    payouts: payoutsCapability(),
   };
+  const claimsChannel: ClaimsChannel =
+    channelKind(config.filing.channel, !creds) === 'simulator' ? simulatorChannel({ db: o.database.db, box, lwa, spApiUrl }) : { kind: 'manual' };
   return {
     capabilities,
     amazon,
+    claimsChannel,
     routes: (engine, auth) => (app) => {
       connectRoutes({
         database: o.database,
