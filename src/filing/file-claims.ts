@@ -55,9 +55,10 @@ export function createFiler(o: FilerOptions): Filer {
     // Rebuilt from the stored intent and claims (which no longer change once ready), so a retry
     // sends the same body and the case API's idempotency check accepts it.
     const request = { subject: filing.subject, description: filing.body, items: claims.map((c) => withoutClaimId(caseItem(c))) };
+    // The filing id is both the ledger's key and the case API's Idempotency-Key.
     return effects.once(`file_case:${filing.id}`, 'file_case', {
-      perform: (key) => api.file(request, key),
-      reconcile: (key) => api.findByKey(key),
+      perform: () => api.file(request, filing.id),
+      reconcile: () => api.findByKey(filing.id),
     });
   }
 

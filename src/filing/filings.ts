@@ -65,6 +65,8 @@ export async function evidenceOf(q: Queryable, claimIds: readonly string[]): Pro
  * Writes the intent: the filing row, and each claim's filing_id, compare-and-set on claims still
  * `ready` and unfiled. False (nothing written) when a claim moved meanwhile; the next round plans again.
  */
+class ClaimMoved extends Error {}
+
 export async function writeIntent(db: Db, row: typeof filings.$inferInsert): Promise<boolean> {
   return db.transaction(async (tx) => {
     const taken = await tx
@@ -72,14 +74,11 @@ export async function writeIntent(db: Db, row: typeof filings.$inferInsert): Pro
       .set({ filingId: row.id, updatedAt: sql`now()` })
       .where(and(inArray(claims.id, row.claimIds), eq(claims.status, 'ready'), isNull(claims.filingId)))
       .returning({ id: claims.id });
-    if (taken.length !== row.claimIds.length) {
-      tx.rollback();
-      return false;
-    }
+    if (taken.length !== row.claimIds.length) throw new ClaimMoved();
     await tx.insert(filings).values(row).onConflictDoNothing();
     return true;
   }).catch((err: unknown) => {
-    if (err instanceof Error && err.name === 'TransactionRollbackError') return false;
+    if (err instanceof ClaimMoved) return false;
     throw err;
   });
 }
