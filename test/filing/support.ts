@@ -8,7 +8,9 @@ import type { ClaimsChannel } from '../../src/filing/channel.js';
 import { createFiler, type FilerOptions } from '../../src/filing/file-claims.js';
 import { payoutsCapability } from '../../src/payouts/capability.js';
 import { createPayoutMonitor } from '../../src/payouts/monitor.js';
+import { REIMBURSEMENTS_SOURCE } from '../../src/payouts/new-lines.js';
 import { rows } from '../../src/store/db.js';
+import { lineWriter } from '../../src/sync/store-lines.js';
 import { claims } from '../../src/store/schema.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
@@ -71,3 +73,25 @@ export async function events(db: TestClario['clario']['database']['db'], phase: 
     sql`SELECT idempotency_key, claim_id, case_id, payload, status FROM phase_events WHERE phase = ${phase} AND user_id = ${userId} ORDER BY seq`,
   );
 }
+
+export const HEADER =
+  'approval-date\treimbursement-id\tcase-id\tamazon-order-id\treason\tsku\tfnsku\tasin\tproduct-name\tcondition\tcurrency-unit\tamount-per-unit\tamount-total\tquantity-reimbursed-cash\tquantity-reimbursed-inventory\tquantity-reimbursed-total\toriginal-reimbursement-id\toriginal-reimbursement-type';
+
+export type World = Awaited<ReturnType<typeof filingWorld>>;
+
+/** Stores report lines the way a sync does: report_lines, then the source done with its header. */
+export async function storeReport(w: World, userId: string, syncId: string, header: string, lines: readonly string[]) {
+  const writer = lineWriter(w.t.clario.database, { userId, source: REIMBURSEMENTS_SOURCE, syncId, documentId: `doc-${syncId}` });
+  let n = 1;
+  for (const l of lines) await writer.add(l, ++n);
+  await writer.finish();
+  await w.t.clario.database.run(sql`INSERT INTO sync_sources (sync_id, source, user_id, status, header) VALUES (${syncId}, ${REIMBURSEMENTS_SOURCE}, ${userId}, 'done', ${header})`);
+}
+
+
+/** A reimbursements report line; unnamed columns take a plain one-unit USD line's values. */
+export const line = (o: Record<string, string>) =>
+  HEADER.split('\t')
+    .map((h) => o[h] ?? ({ 'approval-date': '2027-01-10T10:00:00+00:00', 'currency-unit': 'USD', condition: 'NewItem', 'quantity-reimbursed-cash': '1', 'quantity-reimbursed-inventory': '0', 'quantity-reimbursed-total': '1' } as Record<string, string>)[h] ?? '')
+    .join('\t');
+

@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createSpApiClient } from '../../src/amazon/sp-api.js';
-import { REIMBURSEMENTS_SOURCE } from '../../src/payouts/new-lines.js';
 import { rows } from '../../src/store/db.js';
 import { claims, filings, reimbursements } from '../../src/store/schema.js';
-import { lineWriter } from '../../src/sync/store-lines.js';
 import { waitFor } from '../support/wait.js';
-import { events, filingWorld, readyClaim } from '../filing/support.js';
-
-const HEADER =
-  'approval-date\treimbursement-id\tcase-id\tamazon-order-id\treason\tsku\tfnsku\tasin\tproduct-name\tcondition\tcurrency-unit\tamount-per-unit\tamount-total\tquantity-reimbursed-cash\tquantity-reimbursed-inventory\tquantity-reimbursed-total\toriginal-reimbursement-id\toriginal-reimbursement-type';
-
-type World = Awaited<ReturnType<typeof filingWorld>>;
-
-/** Stores report lines the way a sync does: report_lines, then the source done with its header. */
-async function storeReport(w: World, userId: string, syncId: string, header: string, lines: readonly string[]) {
-  const writer = lineWriter(w.t.clario.database, { userId, source: REIMBURSEMENTS_SOURCE, syncId, documentId: `doc-${syncId}` });
-  let n = 1;
-  for (const l of lines) await writer.add(l, ++n);
-  await writer.finish();
-  await w.t.clario.database.run(sql`INSERT INTO sync_sources (sync_id, source, user_id, status, header) VALUES (${syncId}, ${REIMBURSEMENTS_SOURCE}, ${userId}, 'done', ${header})`);
-}
+import { events, filingWorld, HEADER, line, readyClaim, storeReport, type World } from '../filing/support.js';
 
 /** Syncs the simulator's reimbursements report (SP-API Reports, the real wire format). */
 async function syncReimbursements(w: World, userId: string, syncId: string) {
@@ -29,11 +13,6 @@ async function syncReimbursements(w: World, userId: string, syncId: string) {
   for await (const line of sp.reports.reportLines({ reportType: 'GET_FBA_REIMBURSEMENTS_DATA', marketplaceIds: ['ATVPDKIKX0DER'] })) lines.push(line);
   await storeReport(w, userId, syncId, lines[0] ?? HEADER, lines.slice(1));
 }
-
-const line = (o: Record<string, string>) =>
-  HEADER.split('\t')
-    .map((h) => o[h] ?? ({ 'approval-date': '2027-01-10T10:00:00+00:00', 'currency-unit': 'USD', condition: 'NewItem', 'quantity-reimbursed-cash': '1', 'quantity-reimbursed-inventory': '0', 'quantity-reimbursed-total': '1' } as Record<string, string>)[h] ?? '')
-    .join('\t');
 
 async function fileCase(w: World, user: string, n = 1) {
   const ids: string[] = [];
