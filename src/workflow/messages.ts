@@ -31,6 +31,18 @@ export const ProgressMessage = z.looseObject({
   data: z.record(z.string(), z.unknown()).describe('How far a long phase is (a sync: the report done, rows, sources done of total)'),
 });
 
+export const FollowUpMessage = z.looseObject({
+  type: z.literal('filing.follow_up'),
+  user_id: z.string(),
+  filing_id: z.string().describe('The case as Clario filed it (GET /api/v1/filings/:id)'),
+  case_id: z.string().nullable().describe("Amazon's case id"),
+  claim_ids: z.array(z.string()).describe('The claims the case holds'),
+  filed_at: z.iso.datetime({ offset: true }).nullable(),
+  reason: z.string().describe('Why it needs the seller, and what to do'),
+  at: z.iso.datetime({ offset: true }),
+  seq: z.number().int().optional(),
+});
+
 export interface CatalogueEntry {
   readonly type: string;
   readonly description: string;
@@ -74,6 +86,22 @@ export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
       data: { source: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', sources_done: 8, sources_total: 8, rows: 3326, new_rows: 3326 },
       at: '2026-11-22T21:04:01.877Z',
       seq: 1031,
+    },
+  },
+  {
+    type: 'filing.follow_up',
+    description: 'A case Clario filed has had no answer from Amazon for too long (FILING_FOLLOW_UP_DAYS): the seller should follow up in Seller Central.',
+    schema: FollowUpMessage,
+    example: {
+      type: 'filing.follow_up',
+      user_id: 'seller_A1CLARIODEMO01',
+      filing_id: 'fil_3f9a0c1d2e4b5a6978877665',
+      case_id: '17000000042',
+      claim_ids: ['clm_8c1d…', 'clm_91ae…'],
+      filed_at: '2026-11-01T09:00:00.000Z',
+      reason: 'Amazon has not answered in 14 days: reply on the case in Seller Central or reopen it',
+      at: '2026-11-15T09:05:00.000Z',
+      seq: 2210,
     },
   },
 ];

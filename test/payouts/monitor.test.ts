@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { createSpApiClient } from '../../src/amazon/sp-api.js';
 import { rows } from '../../src/store/db.js';
+import { FollowUpMessage } from '../../src/workflow/messages.js';
 import { claims, filings, reimbursements } from '../../src/store/schema.js';
 import { waitFor } from '../support/wait.js';
 import { events, filingWorld, HEADER, line, readyClaim, storeReport, type World } from '../filing/support.js';
@@ -129,6 +130,7 @@ describe('payout monitoring', () => {
     expect(flagged?.followUpReason).toMatch(/14 days/);
     const messages = await rows<{ payload: Record<string, unknown> }>(w.db, sql`SELECT payload FROM outbox WHERE user_id = ${user} AND type = 'filing.follow_up'`);
     expect(messages.map((m) => m.payload)).toEqual([expect.objectContaining({ filing_id: filing.id, case_id: filing.caseId, claim_ids: filing.claimIds })]);
+    expect(FollowUpMessage.safeParse(messages[0]?.payload).success).toBe(true);
   });
 
   it('the external webhooks need a claim_id when a case holds several claims', async () => {
