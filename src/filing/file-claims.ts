@@ -107,7 +107,7 @@ export function createFiler(o: FilerOptions): Filer {
           attachments: written.attachments,
           filedOn: today,
         };
-        if (!(await writeIntent(db, row))) continue;
+        if (!(await writeIntent(db, row, o.maxCasesPerDay))) continue;
         prepared++;
         await attempt({ ...row, caseId: null, createdAt: now(), filedAt: null, lastCheckedAt: null, decidedAt: null, followUpAt: null, followUpReason: null });
       }

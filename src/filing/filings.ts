@@ -61,24 +61,28 @@ export async function evidenceOf(q: Queryable, claimIds: readonly string[]): Pro
     .where(inArray(claimEvidence.claimId, [...claimIds]));
 }
 
+/** Aborts the intent's transaction: nothing to write this round. */
+class NotNow extends Error {}
+
 /**
  * Writes the intent: the filing row, and each claim's filing_id, compare-and-set on claims still
- * `ready` and unfiled. False (nothing written) when a claim moved meanwhile; the next round plans again.
+ * `ready` and unfiled. False (nothing written) when a claim moved meanwhile or the seller's day is
+ * full; the next round plans again. A per-seller lock makes the daily cap hold across processes.
  */
-class ClaimMoved extends Error {}
-
-export async function writeIntent(db: Db, row: typeof filings.$inferInsert): Promise<boolean> {
+export async function writeIntent(db: Db, row: typeof filings.$inferInsert, maxCasesPerDay: number): Promise<boolean> {
   return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`filing:${row.userId}`}))`);
+    if ((await casesOnDay(tx, row.userId, row.filedOn)) >= maxCasesPerDay) throw new NotNow();
     const taken = await tx
       .update(claims)
       .set({ filingId: row.id, updatedAt: sql`now()` })
       .where(and(inArray(claims.id, row.claimIds), eq(claims.status, 'ready'), isNull(claims.filingId)))
       .returning({ id: claims.id });
-    if (taken.length !== row.claimIds.length) throw new ClaimMoved();
+    if (taken.length !== row.claimIds.length) throw new NotNow();
     await tx.insert(filings).values(row).onConflictDoNothing();
     return true;
   }).catch((err: unknown) => {
-    if (err instanceof ClaimMoved) return false;
+    if (err instanceof NotNow) return false;
     throw err;
   });
 }

@@ -21,12 +21,12 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((t) => t.close()));
 });
 
-export async function filingWorld(o: { wrap?: (api: CaseApi) => CaseApi; env?: Record<string, string> } = {}) {
+export async function filingWorld(o: { wrap?: (api: CaseApi) => CaseApi; env?: Record<string, string>; store?: 'pglite' | 'postgres' } = {}) {
   const clock = testClock();
   const sim = await simulator({ clock, reportPolls: 0 });
   const lwa = lwaFor(sim, { clock });
   const refreshToken = await connect(sim, lwa);
-  const t = await startTestClario({ capabilities: { ...testCapabilities(), payouts: payoutsCapability() }, ...(o.env ? { env: o.env } : {}) });
+  const t = await startTestClario({ capabilities: { ...testCapabilities(), payouts: payoutsCapability() }, ...(o.env ? { env: o.env } : {}), ...(o.store ? { store: o.store } : {}) });
   open.push(t);
   const api = createCaseApi({ baseUrl: sim.url, accessToken: lwa.tokenSource(refreshToken) });
   const channel: ClaimsChannel = { kind: 'simulator', caseApi: () => Promise.resolve(o.wrap ? o.wrap(api) : api) };
