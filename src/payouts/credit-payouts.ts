@@ -89,7 +89,9 @@ export async function creditLine(o: { db: Db; engine: Engine }, userId: string, 
       caseId: a.caseId,
       payload,
       idempotencyKey: `payout:${id}`,
-      requestHash: `payout:${id}:${l.amountMinor}:${l.currency}`,
+      // The payout id alone: the case API and the report describe one payout, and whichever came
+      // first is the one phase 7 settles; a second sighting must be a duplicate, never a conflict.
+      requestHash: `payout:${id}`,
       source: 'internal',
     });
     eventId = accepted.eventId;
