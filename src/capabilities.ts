@@ -22,6 +22,8 @@ import { syncCapability } from './sync/capability.js';
 import { learningCapability } from './learning/learn-from-rejection.js';
 import { recordPayout } from './proof/after-payout.js';
 import { unavailableCapabilities, type Capabilities } from './workflow/capabilities.js';
+import { channelKind, simulatorChannel, type ClaimsChannel } from './filing/channel.js';
+import { payoutsCapability } from './payouts/capability.js';
 import type { Engine } from './workflow/engine.js';
 import type { Log } from './workflow/log.js';
 
@@ -33,6 +35,8 @@ export interface CapabilitySetup {
   readonly stripe: string;
   /** Where Amazon (or the simulator) is, for the start-up banner. */
   readonly amazon: string;
+  /** Where cases are filed: the simulator's case API, or prepared for the seller (manual). */
+  readonly claimsChannel: ClaimsChannel;
   close(): Promise<void>;
 }
 
@@ -110,11 +114,15 @@ export async function setupCapabilities(o: {
     detection: detectionCapability({ db: o.database, asOf: lastCompleteDay }),
     learning: learningCapability(),
     settlement: billing.settlement,
+    payouts: payoutsCapability(),
   };
+  const claimsChannel: ClaimsChannel =
+    channelKind(config.filing.channel, !creds) === 'simulator' ? simulatorChannel({ db: o.database.db, box, lwa, spApiUrl }) : { kind: 'manual' };
   return {
     capabilities,
     amazon,
     stripe: billing.stripe,
+    claimsChannel,
     routes: (engine, auth) => (app, principalOf) => {
       connectRoutes({
         database: o.database,

@@ -25,6 +25,9 @@ import { createSyncScheduler, type SyncScheduler } from './sync/schedule.js';
 import { eventMirror } from './mirror/index.js';
 import { learningRoutes } from './learning/model-routes.js';
 import { proofRoutes } from './proof/routes.js';
+import { createFiler, type Filer } from './filing/file-claims.js';
+import { filingRoutes } from './filing/routes.js';
+import { createPayoutMonitor, type PayoutMonitor } from './payouts/monitor.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -55,6 +58,9 @@ export interface Clario {
   readonly url: string | undefined;
   /** What the sync talks to: Amazon, or the bundled simulator. */
   readonly amazon: string | undefined;
+  /** The filing and payout loops (worker processes with the real capabilities); nudge them when work arrives. */
+  readonly filer: Filer | undefined;
+  readonly payouts: PayoutMonitor | undefined;
   close(): Promise<void>;
 }
 
@@ -124,6 +130,8 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   let unsubscribe: (() => void) | undefined;
   let app: FastifyInstance | undefined;
   let scheduler: SyncScheduler | undefined;
+  let filer: Filer | undefined;
+  let payouts: PayoutMonitor | undefined;
   try {
     engine.startRelay();
     if (role !== 'worker') {
@@ -138,7 +146,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         logger,
         rateLimit: config.rateLimit,
         version: VERSION,
-        plugins: [sellerRoutes(database), mirror.routes, learningRoutes(database.db), proofRoutes(database.db), ...(setup ? [setup.routes(engine, auth)] : []), ...(options.plugins ?? [])],
+        plugins: [sellerRoutes(database), filingRoutes({ db: database.db, engine }), mirror.routes, learningRoutes(database.db), proofRoutes(database.db), ...(setup ? [setup.routes(engine, auth)] : []), ...(options.plugins ?? [])],
       });
       if (options.listen !== false) {
         const address = await app.listen({ port: config.port, host: config.host });
@@ -150,6 +158,14 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
       // Only with the real capabilities: tests that bring their own sync nothing on a schedule.
       if (setup) scheduler = createSyncScheduler({ database, engine, intervalHours: config.amazon.syncIntervalHours, log: logger });
       scheduler?.start();
+      if (setup) {
+        const f = config.filing;
+        const loopDeps = { database, engine, channel: setup.claimsChannel, log: logger };
+        filer = createFiler({ ...loopDeps, maxItemsPerCase: f.maxItemsPerCase, maxCasesPerDay: f.maxCasesPerDay, intervalMs: f.intervalMs });
+        payouts = createPayoutMonitor({ ...loopDeps, followUpDays: f.followUpDays, intervalMs: f.payoutsIntervalMs });
+        filer.start();
+        payouts.start();
+      }
       webhooks?.start();
       eventBridge?.start();
     }
@@ -157,6 +173,8 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     await app?.close().catch(() => undefined);
     await webhooks?.stop().catch(() => undefined);
     await eventBridge?.stop().catch(() => undefined);
+    await filer?.stop().catch(() => undefined);
+    await payouts?.stop().catch(() => undefined);
     await engine.stop().catch(() => undefined);
     await bus.close().catch(() => undefined);
     await setup?.close().catch(() => undefined);
@@ -177,9 +195,13 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     app,
     url,
     amazon: setup?.amazon,
+    filer,
+    payouts,
     close() {
       closing ??= (async () => {
         await scheduler?.stop();
+        await filer?.stop();
+        await payouts?.stop();
         hub.closeAll();
         await app?.close();
         await webhooks?.stop();

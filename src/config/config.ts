@@ -36,6 +36,12 @@ const EnvSchema = z
     WORKFLOW_POLL_MS: int(500, 10),
     ROUTING_AUTO_SUBMIT: unit(0.85),
     ROUTING_SMART_PROMPT: unit(0.5),
+    CLAIMS_CHANNEL: z.enum(['auto', 'simulator', 'manual']).default('auto'),
+    FILING_MAX_ITEMS_PER_CASE: int(5, 1),
+    FILING_MAX_CASES_PER_DAY: int(10, 0),
+    FILING_INTERVAL_MS: int(60_000, 100),
+    FILING_FOLLOW_UP_DAYS: z.coerce.number().min(0).default(14),
+    PAYOUTS_INTERVAL_MS: int(300_000, 100),
     RATE_LIMIT_SERVICE_PER_MINUTE: int(120_000, 1),
     RATE_LIMIT_SELLER_PER_MINUTE: int(1_200, 1),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(60, 1),
@@ -95,6 +101,15 @@ export interface Config {
     readonly pollMs: number;
   };
   readonly routing: { readonly autoSubmit: number; readonly smartPrompt: number };
+  /** Filing pace (Amazon penalises floods), the claims channel, and payout monitoring. */
+  readonly filing: {
+    readonly channel: 'auto' | 'simulator' | 'manual';
+    readonly maxItemsPerCase: number;
+    readonly maxCasesPerDay: number;
+    readonly intervalMs: number;
+    readonly followUpDays: number;
+    readonly payoutsIntervalMs: number;
+  };
   readonly rateLimit: { readonly service: number; readonly seller: number; readonly anonymous: number };
   readonly sellerTokenTtlSeconds: number;
   /** The EventBridge sink of the event mirror, on when a bus is set; credentials from the AWS SDK's chain. */
@@ -166,6 +181,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollMs: e.WORKFLOW_POLL_MS,
     },
     routing: { autoSubmit: e.ROUTING_AUTO_SUBMIT, smartPrompt: e.ROUTING_SMART_PROMPT },
+    filing: {
+      channel: e.CLAIMS_CHANNEL,
+      maxItemsPerCase: e.FILING_MAX_ITEMS_PER_CASE,
+      maxCasesPerDay: e.FILING_MAX_CASES_PER_DAY,
+      intervalMs: e.FILING_INTERVAL_MS,
+      followUpDays: e.FILING_FOLLOW_UP_DAYS,
+      payoutsIntervalMs: e.PAYOUTS_INTERVAL_MS,
+    },
     rateLimit: {
       service: e.RATE_LIMIT_SERVICE_PER_MINUTE,
       seller: e.RATE_LIMIT_SELLER_PER_MINUTE,

@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   not_parked: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  ambiguous_case: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

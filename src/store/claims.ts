@@ -10,9 +10,15 @@ export async function findClaim(q: Queryable, id: string): Promise<ClaimRow | un
   return row;
 }
 
+/** The claims filed in one case: several when a case holds several items. */
+export async function claimsOfCase(q: Queryable, caseId: string, limit = 100): Promise<ClaimRow[]> {
+  return q.select().from(claims).where(eq(claims.caseId, caseId)).orderBy(claims.id).limit(limit);
+}
+
+/** The claim of a case, when the case holds exactly one; a case of several needs the claim id. */
 export async function findClaimByCase(q: Queryable, caseId: string): Promise<ClaimRow | undefined> {
-  const [row] = await q.select().from(claims).where(eq(claims.caseId, caseId));
-  return row;
+  const rows = await claimsOfCase(q, caseId, 2);
+  return rows.length === 1 ? rows[0] : undefined;
 }
 
 /**

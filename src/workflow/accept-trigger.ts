@@ -3,12 +3,20 @@
 // 5–7 named only by case id find their claim. Whatever cannot be resolved is still stored: the
 // phase then fails visibly, since Amazon's events may arrive before Clario expects them.
 import { PHASES } from '../domain/phase.js';
-import { findClaim, findClaimByCase } from '../store/claims.js';
+import { claimsOfCase, findClaim } from '../store/claims.js';
 import type { Database, Queryable } from '../store/db.js';
 import { latestSyncRun } from '../store/sync-runs.js';
 import { insertTrigger } from './inbox.js';
 import { newSyncId } from './lane.js';
 import type { AcceptedTrigger, TriggerInput } from './types.js';
+
+/** A trigger names a case that holds several claims, and no claim: which one is meant is unknown. */
+export class AmbiguousCaseError extends Error {
+  override readonly name = 'AmbiguousCaseError';
+  constructor(readonly caseId: string, readonly claimIds: readonly string[]) {
+    super(`case ${caseId} holds several claims (${claimIds.join(', ')}); send claim_id`);
+  }
+}
 
 export async function resolveTrigger(tx: Queryable, t: TriggerInput): Promise<TriggerInput> {
   if (PHASES[t.phase].scope === 'sync') {
@@ -17,7 +25,12 @@ export async function resolveTrigger(tx: Queryable, t: TriggerInput): Promise<Tr
     const latest = await latestSyncRun(tx, t.userId);
     return latest ? { ...t, syncId: latest.id } : t;
   }
-  const claim = t.claimId ? await findClaim(tx, t.claimId) : t.caseId ? await findClaimByCase(tx, t.caseId) : undefined;
+  let claim = t.claimId ? await findClaim(tx, t.claimId) : undefined;
+  if (!t.claimId && t.caseId) {
+    const ofCase = await claimsOfCase(tx, t.caseId, 10);
+    if (ofCase.length > 1) throw new AmbiguousCaseError(t.caseId, ofCase.map((c) => c.id));
+    claim = ofCase[0];
+  }
   if (!claim || claim.userId !== t.userId) return t;
   return { ...t, claimId: claim.id, syncId: t.syncId ?? claim.syncId ?? undefined };
 }

@@ -50,6 +50,18 @@ export const ClaimRejectedMessage = z.looseObject({
   seq: z.number().int().optional(),
 });
 
+export const FollowUpMessage = z.looseObject({
+  type: z.literal('filing.follow_up'),
+  user_id: z.string(),
+  filing_id: z.string().describe('The case as Clario filed it (GET /api/v1/filings/:id)'),
+  case_id: z.string().nullable().describe("Amazon's case id"),
+  claim_ids: z.array(z.string()).describe('The claims the case holds'),
+  filed_at: z.iso.datetime({ offset: true }).nullable(),
+  reason: z.string().describe('Why it needs the seller, and what to do'),
+  at: z.iso.datetime({ offset: true }),
+  seq: z.number().int().optional(),
+});
+
 export interface CatalogueEntry {
   readonly type: string;
   readonly description: string;
@@ -113,6 +125,22 @@ export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
       prompt_id: 'prm_5b1c…',
       message: 'Amazon rejected case 17345678901: it needs proof that you own the units. Upload the invoice and Clario files again.',
       at: '2026-12-02T10:15:00.000Z',
+      seq: 2210,
+    },
+  },
+  {
+    type: 'filing.follow_up',
+    description: 'A case Clario filed has had no answer from Amazon for too long (FILING_FOLLOW_UP_DAYS): the seller should follow up in Seller Central.',
+    schema: FollowUpMessage,
+    example: {
+      type: 'filing.follow_up',
+      user_id: 'seller_A1CLARIODEMO01',
+      filing_id: 'fil_3f9a0c1d2e4b5a6978877665',
+      case_id: '17000000042',
+      claim_ids: ['clm_8c1d…', 'clm_91ae…'],
+      filed_at: '2026-11-01T09:00:00.000Z',
+      reason: 'Amazon has not answered in 14 days: reply on the case in Seller Central or reopen it',
+      at: '2026-11-15T09:05:00.000Z',
       seq: 2210,
     },
   },

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PHASES, PHASE_NUMBERS, parsePhaseNumber, type PhaseNumber } from '../../domain/phase.js';
+import { AmbiguousCaseError } from '../../workflow/accept-trigger.js';
 import { IdempotencyConflictError } from '../../workflow/inbox.js';
 import type { Engine } from '../../workflow/engine.js';
 import { requireService, type Principal } from '../auth.js';
@@ -17,7 +18,7 @@ export interface TriggerRouteDeps {
 }
 
 const Headers = z.looseObject({ 'idempotency-key': IdempotencyKey.optional() });
-const responses = { 200: Accepted, 202: Accepted, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody };
+const responses = { 200: Accepted, 202: Accepted, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
 /** What every trigger route declares (the body is checked per phase, once the phase is known). */
 const triggerSchema = (summary: string, tag: string) => ({ summary, tags: [tag], headers: Headers, body: AnyPhaseBody.optional(), response: responses });
@@ -68,6 +69,7 @@ export function triggerRoutes(app: FastifyInstance, deps: TriggerRouteDeps): voi
       if (err instanceof IdempotencyConflictError) {
         throw new ApiError('idempotency_conflict', err.message, { event_id: err.eventId });
       }
+      if (err instanceof AmbiguousCaseError) throw new ApiError('ambiguous_case', `case ${err.caseId} holds several claims; send claim_id`, { case_id: err.caseId });
       throw err;
     }
   }

@@ -11,9 +11,8 @@ import { formatMoney, isCurrency, money } from '../../domain/money.js';
 import type { SimCase, SimulatorState } from './state.js';
 import { guard, param, sendErrors, type GuardOptions } from './wire.js';
 
-const FileCase = z.object({
-  subject: z.string().min(1).max(200),
-  description: z.string().min(1).max(20_000),
+/** One item of a case: a SKU and its units (Amazon's portal takes several per case). */
+const Item = z.object({
   claim_type: z.string().min(1).optional(),
   /** The reimbursements report's reason, when the claim type does not imply one. */
   reason: z.string().min(1).optional(),
@@ -24,12 +23,42 @@ const FileCase = z.object({
   order_id: z.string().optional(),
   shipment_id: z.string().optional(),
   quantity: z.number().int().positive().optional(),
+  amount_minor: z.number().int().nonnegative().optional(),
+  currency: z.string().refine(isCurrency, 'an ISO 4217 currency').optional(),
+});
+type Item = z.infer<typeof Item>;
+
+/** The single-item form (the item's fields at the top) or `items`, not both. */
+const FileCase = Item.extend({
+  subject: z.string().min(1).max(200),
+  description: z.string().min(1).max(20_000),
+  items: z.array(Item).min(1).max(50).optional(),
 });
 
+const Currency = z.string().refine(isCurrency, 'an ISO 4217 currency');
 const Decision = z.union([
-  z.object({ approve: z.object({ amount_minor: z.number().int().positive(), currency: z.string().refine(isCurrency, 'an ISO 4217 currency') }) }),
+  z.object({
+    approve: z.union([
+      // A total, split across the items (remainder to the first), or one amount per item.
+      z.object({ amount_minor: z.number().int().positive(), currency: Currency }),
+      z.object({ items: z.array(z.object({ amount_minor: z.number().int().nonnegative() })).min(1), currency: Currency }),
+    ]),
+  }),
   z.object({ reject: z.object({ reason: z.string().min(1) }) }),
 ]);
+
+function itemsOf(request: Readonly<Record<string, unknown>>): Item[] {
+  const r = FileCase.parse(request);
+  if (r.items) return r.items;
+  const { subject: _s, description: _d, items: _i, ...single } = r;
+  return [single];
+}
+
+/** Integer split of `total` over `n` items: equal parts, the remainder to the first item. */
+export function splitTotal(total: number, n: number): number[] {
+  const part = Math.floor(total / n);
+  return Array.from({ length: n }, (_, i) => (i === 0 ? total - part * (n - 1) : part));
+}
 
 /** The reimbursements report's `reason` for each DETECTION.md claim type. */
 const REASONS: Readonly<Record<string, string>> = {
@@ -64,6 +93,9 @@ export function registerCases(app: FastifyInstance, options: GuardOptions): void
     if (!sellerId) return reply;
     const parsed = FileCase.safeParse(req.body);
     if (!parsed.success) return sendErrors(reply, 400, 'InvalidInput', parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    if (parsed.data.items && (parsed.data.sku ?? parsed.data.fnsku ?? parsed.data.claim_type) !== undefined) {
+      return sendErrors(reply, 400, 'InvalidInput', 'Send the item fields at the top level or in items, not both');
+    }
     const keyHeader = req.headers['idempotency-key'];
     const key = (Array.isArray(keyHeader) ? keyHeader[0] : keyHeader) || null;
     if (key !== null && key.length > 255) return sendErrors(reply, 400, 'InvalidInput', 'Idempotency-Key is longer than 255 characters');
@@ -113,15 +145,24 @@ export function registerCases(app: FastifyInstance, options: GuardOptions): void
     const found = state.cases.get((req.params as { caseId: string }).caseId);
     if (!found) return sendErrors(reply, 404, 'NotFound', 'Case not found');
     const parsed = Decision.safeParse(req.body);
-    if (!parsed.success) return sendErrors(reply, 400, 'InvalidInput', 'Send {"approve":{"amount_minor","currency"}} or {"reject":{"reason"}}');
+    if (!parsed.success) return sendErrors(reply, 400, 'InvalidInput', 'Send {"approve":{"amount_minor","currency"}}, {"approve":{"items":[{"amount_minor"}],"currency"}} or {"reject":{"reason"}}');
     if (found.status !== 'open') return sendErrors(reply, 409, 'CaseAlreadyDecided', `Case ${found.case_id} is already ${found.status}`);
     const now = state.clock.now();
     if ('approve' in parsed.data) {
-      const { amount_minor, currency } = parsed.data.approve;
-      const reimbursementId = state.nextNumber(9_000_000_000);
-      appendReimbursement(state, found, reimbursementId, amount_minor, currency, now);
+      const approve = parsed.data.approve;
+      const items = itemsOf(found.request);
+      const amounts = 'items' in approve ? approve.items.map((i) => i.amount_minor) : splitTotal(approve.amount_minor, items.length);
+      if (amounts.length !== items.length) {
+        return sendErrors(reply, 400, 'InvalidInput', `This case has ${items.length} items; send one amount per item`);
+      }
+      const lines = items.map((item, i) => {
+        const reimbursementId = state.nextNumber(9_000_000_000);
+        appendReimbursement(state, found, item, reimbursementId, amounts[i] ?? 0, approve.currency, now);
+        return { reimbursement_id: reimbursementId, sku: item.sku ?? '', fnsku: item.fnsku ?? '', order_id: item.order_id ?? '', quantity: item.quantity ?? 1, amount_minor: amounts[i] ?? 0 };
+      });
       found.status = 'approved';
-      found.decision = { approved: { amount_minor, currency, reimbursement_id: reimbursementId } };
+      const total = amounts.reduce((a, b) => a + b, 0);
+      found.decision = { approved: { amount_minor: total, currency: approve.currency, reimbursement_id: lines[0]?.reimbursement_id ?? '', items: lines } };
     } else {
       found.status = 'rejected';
       found.decision = { rejected: { reason: parsed.data.reject.reason } };
@@ -131,8 +172,7 @@ export function registerCases(app: FastifyInstance, options: GuardOptions): void
   });
 }
 
-function appendReimbursement(state: SimulatorState, c: SimCase, reimbursementId: string, amountMinor: number, currency: string, now: number): void {
-  const r = FileCase.parse(c.request);
+function appendReimbursement(state: SimulatorState, c: SimCase, r: Item, reimbursementId: string, amountMinor: number, currency: string, now: number): void {
   const units = r.quantity ?? 1;
   const rows = state.addedReimbursements.get(c.seller_id) ?? [];
   rows.push({

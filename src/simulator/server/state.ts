@@ -51,9 +51,24 @@ export interface SimCase {
   updated_at: string;
   status: CaseStatus;
   readonly request: Readonly<Record<string, unknown>>;
-  decision: null | { approved: { amount_minor: number; currency: string; reimbursement_id: string } } | { rejected: { reason: string } };
+  decision: null | { approved: SimApproval } | { rejected: { reason: string } };
   /** Hash of the request body: a reused Idempotency-Key with another body is refused. */
   readonly fingerprint: string;
+}
+
+/** One reimbursement line per item of the case; `reimbursement_id` is the first item's. */
+export interface SimApproval {
+  readonly amount_minor: number;
+  readonly currency: string;
+  readonly reimbursement_id: string;
+  readonly items: ReadonlyArray<{
+    readonly reimbursement_id: string;
+    readonly sku: string;
+    readonly fnsku: string;
+    readonly order_id: string;
+    readonly quantity: number;
+    readonly amount_minor: number;
+  }>;
 }
 
 export const ACCESS_TOKEN_TTL_S = 3600;

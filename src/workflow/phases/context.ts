@@ -1,5 +1,5 @@
 import { NonRetryableError, RetryAfterError, UnknownReferenceError } from '../../domain/errors.js';
-import { findClaim, findClaimByCase, type ClaimRow } from '../../store/claims.js';
+import { claimsOfCase, findClaim, type ClaimRow } from '../../store/claims.js';
 import { findSyncRun } from '../../store/sync-runs.js';
 import type { CapabilityContext, SyncRef } from '../capabilities.js';
 import type { PhaseContext } from '../types.js';
@@ -21,7 +21,12 @@ export async function requireSyncRun(ctx: PhaseContext): Promise<SyncRef> {
 /** The claim a phase 5–7 event is about, by claim id or case id. */
 export async function requireClaim(ctx: PhaseContext): Promise<ClaimRow> {
   const { claimId, caseId, userId } = ctx.event;
-  const claim = claimId ? await findClaim(ctx.db, claimId) : caseId ? await findClaimByCase(ctx.db, caseId) : undefined;
+  let claim = claimId ? await findClaim(ctx.db, claimId) : undefined;
+  if (!claimId && caseId) {
+    const ofCase = await claimsOfCase(ctx.db, caseId, 10);
+    if (ofCase.length > 1) throw new NonRetryableError(`case ${caseId} holds several claims; the trigger must name claim_id`, 'ambiguous_case');
+    claim = ofCase[0];
+  }
   if (!claim) throw new UnknownReferenceError(`claim ${claimId ?? `for case ${caseId ?? '?'}`} is not known (yet)`, 'unknown_claim');
   if (claim.userId !== userId) throw new NonRetryableError(`claim ${claim.id} belongs to another user`, 'forbidden_reference');
   return claim;

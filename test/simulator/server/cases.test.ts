@@ -76,6 +76,40 @@ describe('the case API', () => {
     });
   });
 
+  it('a case holds several items; approval splits a total (remainder to the first) into one row per item', async () => {
+    const { call, sp } = await seller();
+    const items = [
+      { claim_type: 'lost_warehouse', sku: 'MSKU-A', fnsku: 'X00A', asin: 'B0A', quantity: 1 },
+      { claim_type: 'lost_warehouse', sku: 'MSKU-B', fnsku: 'X00B', asin: 'B0B', quantity: 2 },
+      { claim_type: 'lost_warehouse', sku: 'MSKU-C', fnsku: 'X00C', asin: 'B0C', quantity: 1 },
+    ];
+    const filed = await call('POST', '/cases', { subject: 'Three lost SKUs', description: 'see items', items }, { 'idempotency-key': 'multi' });
+    expect(filed.status).toBe(201);
+    expect(filed.body.items).toHaveLength(3);
+    const mixed = await call('POST', '/cases', { subject: 's', description: 'd', sku: 'MSKU-A', items }, { 'idempotency-key': 'mixed' });
+    expect(mixed.status).toBe(400);
+    const wrongCount = await call('POST', `/cases/${filed.body.case_id}/decision`, { approve: { items: [{ amount_minor: 1 }], currency: 'USD' } });
+    expect(wrongCount.status).toBe(400);
+    const approved = await call('POST', `/cases/${filed.body.case_id}/decision`, { approve: { amount_minor: 1000, currency: 'USD' } });
+    const lines = approved.body.decision.approved.items;
+    expect(lines.map((l: any) => [l.sku, l.amount_minor])).toEqual([['MSKU-A', 334], ['MSKU-B', 333], ['MSKU-C', 333]]);
+    expect(new Set(lines.map((l: any) => l.reimbursement_id)).size).toBe(3);
+
+    const rows: string[] = [];
+    for await (const line of sp.reports.reportLines({ reportType: 'GET_FBA_REIMBURSEMENTS_DATA', marketplaceIds: ['ATVPDKIKX0DER'] })) rows.push(line);
+    const header = rows[0]!.split('\t');
+    const added = rows.slice(1).map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i], v]))).filter((r) => r['case-id'] === filed.body.case_id);
+    expect(added.map((r) => [r.sku, r['amount-total'], r['reimbursement-id']])).toEqual(lines.map((l: any) => [l.sku, (l.amount_minor / 100).toFixed(2), l.reimbursement_id]));
+  });
+
+  it('approval can name one amount per item', async () => {
+    const { call } = await seller();
+    const items = [{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 1 }];
+    const filed = (await call('POST', '/cases', { subject: 's', description: 'd', items })).body;
+    const approved = await call('POST', `/cases/${filed.case_id}/decision`, { approve: { items: [{ amount_minor: 500 }, { amount_minor: 250 }], currency: 'EUR' } });
+    expect(approved.body.decision.approved).toMatchObject({ amount_minor: 750, currency: 'EUR', items: [{ sku: 'A', amount_minor: 500 }, { sku: 'B', amount_minor: 250 }] });
+  });
+
   it('a rejected case carries its reason and adds nothing', async () => {
     const { call } = await seller({ sellers: new Map([[SELLER, { folder: `${FIXTURE}-missing` }]]) });
     const filed = (await call('POST', '/cases', claim)).body;

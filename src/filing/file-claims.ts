@@ -1,0 +1,131 @@
+// The filer: a paced loop that turns `ready` claims into cases. Each round first finishes intents
+// a crash left behind, then plans today's new cases per seller (planCases) and files them through
+// the channel. Filing is an effect with consequences at Amazon, so it goes through the effects
+// ledger: intent row first, the filing id as Idempotency-Key, and on any retry the case API is
+// asked for that key before a second POST could happen.
+import type { Database } from '../store/db.js';
+import { createEffects } from '../workflow/effects.js';
+import type { Engine } from '../workflow/engine.js';
+import type { Log } from '../workflow/log.js';
+import { pollingLoop } from '../workflow/polling.js';
+import type { CaseApi, CaseView } from './case-api.js';
+import type { ClaimsChannel } from './channel.js';
+import { casesOnDay, claimsOf, evidenceOf, readyClaims, unfinishedIntents, writeIntent, type FilingRow } from './filings.js';
+import { filingId, planCases, utcDay } from './plan-cases.js';
+import { recordCase } from './record-case.js';
+import { caseItem, writeCase } from './write-case.js';
+
+export interface FilerOptions {
+  readonly database: Database;
+  readonly engine: Engine;
+  readonly channel: ClaimsChannel;
+  readonly maxItemsPerCase: number;
+  readonly maxCasesPerDay: number;
+  readonly intervalMs: number;
+  readonly log: Log;
+  /** Where the seller (or Amazon's agent) downloads an evidence file. */
+  readonly downloadUrl?: (fileId: string) => string;
+  readonly now?: () => Date;
+}
+
+export interface FilerRound {
+  readonly prepared: number;
+  readonly filed: number;
+  readonly failed: number;
+}
+
+export interface Filer {
+  /** One round: finish left-over intents, then plan and file today's cases. */
+  runOnce(): Promise<FilerRound>;
+  /** Runs a round soon (a claim just became ready) instead of waiting for the interval. */
+  nudge(): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export const evidenceDownloadUrl = (fileId: string) => `/api/v1/evidence/${encodeURIComponent(fileId)}/content`;
+
+export function createFiler(o: FilerOptions): Filer {
+  const db = o.database.db;
+  const now = o.now ?? (() => new Date());
+  const effects = createEffects(db, null);
+
+  async function fileOne(api: CaseApi, filing: FilingRow): Promise<CaseView> {
+    const claims = await claimsOf(db, filing);
+    // Rebuilt from the stored intent and claims (which no longer change once ready), so a retry
+    // sends the same body and the case API's idempotency check accepts it.
+    const request = { subject: filing.subject, description: filing.body, items: claims.map((c) => withoutClaimId(caseItem(c))) };
+    // The filing id is both the ledger's key and the case API's Idempotency-Key.
+    return effects.once(`file_case:${filing.id}`, 'file_case', {
+      perform: () => api.file(request, filing.id),
+      reconcile: () => api.findByKey(filing.id),
+    });
+  }
+
+  async function fileIntent(filing: FilingRow): Promise<void> {
+    if (o.channel.kind !== 'simulator') return;
+    const api = await o.channel.caseApi(filing.userId);
+    const view = await fileOne(api, filing);
+    await recordCase({ db, engine: o.engine }, filing, view.case_id);
+  }
+
+  async function runOnce(): Promise<FilerRound> {
+    let prepared = 0;
+    let filed = 0;
+    let failed = 0;
+    const attempt = async (filing: FilingRow) => {
+      try {
+        await fileIntent(filing);
+        if (o.channel.kind === 'simulator') filed++;
+      } catch (err) {
+        failed++;
+        o.log.error({ err, filingId: filing.id, userId: filing.userId }, 'filing a case failed; the next round retries it');
+      }
+    };
+    for (const filing of await unfinishedIntents(db)) await attempt(filing);
+
+    const today = utcDay(now());
+    for (const [userId, ready] of await readyClaims(db)) {
+      const casesLeft = o.maxCasesPerDay - (await casesOnDay(db, userId, today));
+      if (casesLeft <= 0) continue;
+      const plan = planCases(
+        ready.map((c) => ({ id: c.id, type: c.type, deadline: c.deadline, shipmentId: shipmentOf(c.details) })),
+        { maxItemsPerCase: o.maxItemsPerCase, casesLeft },
+      );
+      for (const planned of plan) {
+        const id = filingId(userId, planned.claimIds);
+        const claims = await claimsOf(db, { claimIds: [...planned.claimIds] });
+        const written = writeCase(claims, await evidenceOf(db, planned.claimIds), o.downloadUrl ?? evidenceDownloadUrl);
+        const row = {
+          id,
+          userId,
+          channel: o.channel.kind,
+          status: 'prepared' as const,
+          claimIds: [...planned.claimIds],
+          subject: written.subject,
+          body: written.body,
+          attachments: written.attachments,
+          filedOn: today,
+        };
+        if (!(await writeIntent(db, row, o.maxCasesPerDay))) continue;
+        prepared++;
+        await attempt({ ...row, caseId: null, createdAt: now(), filedAt: null, lastCheckedAt: null, decidedAt: null, followUpAt: null, followUpReason: null });
+      }
+    }
+    return { prepared, filed, failed };
+  }
+
+  const loop = pollingLoop(runOnce, { intervalMs: o.intervalMs, onError: (err) => o.log.error({ err }, 'filing round failed') });
+  return { runOnce, nudge: () => loop.nudge(), start: () => loop.start(), stop: () => loop.stop() };
+}
+
+function withoutClaimId<T extends { claim_id: string }>(item: T): Omit<T, 'claim_id'> {
+  const { claim_id: _omit, ...rest } = item;
+  return rest;
+}
+
+function shipmentOf(details: Record<string, unknown> | null): string | undefined {
+  const key = details?.key;
+  const id = key && typeof key === 'object' ? (key as Record<string, unknown>).shipment_id : undefined;
+  return typeof id === 'string' ? id : undefined;
+}

@@ -1,0 +1,140 @@
+// The manual channel over HTTP: prepared cases to file in Seller Central, and the case id the
+// seller records back, which starts phase 5 for every claim of that case.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { requireAuthenticated, requireUser, type Principal } from '../http/auth.js';
+import { ApiError } from '../http/errors.js';
+import { ErrorBody, Id } from '../http/schemas.js';
+import { findClaim } from '../store/claims.js';
+import type { Db } from '../store/db.js';
+import { filings } from '../store/schema.js';
+import type { Engine } from '../workflow/engine.js';
+import { IdempotencyConflictError } from '../workflow/inbox.js';
+import { findFiling, findFilingByCase, type FilingRow } from './filings.js';
+import { recordCase } from './record-case.js';
+
+const Filing = z.object({
+  id: z.string(),
+  user_id: z.string(),
+  channel: z.enum(['simulator', 'manual']),
+  status: z.enum(['prepared', 'filed', 'approved', 'rejected']),
+  case_id: z.string().nullable(),
+  claim_ids: z.array(z.string()),
+  subject: z.string(),
+  body: z.string(),
+  attachments: z.array(z.record(z.string(), z.unknown())),
+  filed_on: z.string(),
+  created_at: z.string(),
+  filed_at: z.string().nullable(),
+  decided_at: z.string().nullable(),
+  follow_up_at: z.string().nullable(),
+  follow_up_reason: z.string().nullable(),
+});
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function filingJson(f: FilingRow): z.infer<typeof Filing> {
+  return {
+    id: f.id,
+    user_id: f.userId,
+    channel: f.channel,
+    status: f.status,
+    case_id: f.caseId,
+    claim_ids: f.claimIds,
+    subject: f.subject,
+    body: f.body,
+    attachments: f.attachments,
+    filed_on: f.filedOn,
+    created_at: f.createdAt.toISOString(),
+    filed_at: iso(f.filedAt),
+    decided_at: iso(f.decidedAt),
+    follow_up_at: iso(f.followUpAt),
+    follow_up_reason: f.followUpReason,
+  };
+}
+
+/** Amazon's case ids are digits; allow what Seller Central shows, nothing that could smuggle markup. */
+const CaseId = z.string().regex(/^[A-Za-z0-9-]{3,40}$/, 'a case id as Seller Central shows it (letters, digits, -)');
+
+export function filingRoutes(o: { db: Db; engine: Engine }) {
+  return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+    r.get(
+      '/api/v1/filings',
+      {
+        schema: {
+          summary: 'Cases Clario prepared or filed (a seller sees their own; the service may filter by user_id)',
+          tags: ['filings'],
+          querystring: z.object({ status: z.enum(['prepared', 'filed', 'approved', 'rejected']).optional(), user_id: Id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+          response: { 200: z.object({ filings: z.array(Filing) }), ...errors },
+        },
+      },
+      async (request) => {
+        const p = principal(request);
+        requireAuthenticated(p);
+        const userId = p.kind === 'seller' ? p.userId : request.query.user_id;
+        if (p.kind === 'seller' && request.query.user_id && request.query.user_id !== p.userId) throw new ApiError('forbidden', 'you can only see your own data');
+        const where: SQL[] = [];
+        if (userId) where.push(eq(filings.userId, userId));
+        if (request.query.status) where.push(eq(filings.status, request.query.status));
+        const found = await o.db.select().from(filings).where(and(...where)).orderBy(desc(filings.createdAt)).limit(request.query.limit);
+        return { filings: found.map(filingJson) };
+      },
+    );
+
+    r.get(
+      '/api/v1/filings/:id',
+      { schema: { summary: 'One case: subject, text, attachments, claims, status', tags: ['filings'], params: z.object({ id: Id }), response: { 200: Filing, ...errors } } },
+      async (request) => {
+        const f = await findFiling(o.db, request.params.id);
+        // Not found and not yours look the same: ids are not to be probed.
+        if (!f) throw new ApiError('not_found', 'no such filing');
+        const p = principal(request);
+        requireAuthenticated(p);
+        if (p.kind === 'seller' && p.userId !== f.userId) throw new ApiError('not_found', 'no such filing');
+        return filingJson(f);
+      },
+    );
+
+    r.post(
+      '/api/v1/claims/:id/case',
+      {
+        schema: {
+          summary: 'Record the case id of a case filed in Seller Central: every claim of that case enters phase 5',
+          tags: ['filings'],
+          params: z.object({ id: Id }),
+          body: z.object({ case_id: CaseId }),
+          response: {
+            202: z.object({ filing_id: z.string(), case_id: z.string(), claims: z.array(z.object({ claim_id: z.string(), event_id: z.string(), duplicate: z.boolean() })) }),
+            ...errors,
+          },
+        },
+      },
+      async (request, reply) => {
+        const claim = await findClaim(o.db, request.params.id);
+        const p = principal(request);
+        if (!claim || (p.kind === 'seller' && p.userId !== claim.userId)) throw new ApiError('not_found', 'no such claim');
+        requireUser(p, claim.userId);
+        const filing = claim.filingId ? await findFiling(o.db, claim.filingId) : undefined;
+        if (!filing) throw new ApiError('conflict', `claim ${claim.id} has no prepared case; it is ${claim.status}`);
+        // A simulator-channel intent is being filed by Clario itself: a second, manual case would duplicate it.
+        if (filing.channel !== 'manual') throw new ApiError('conflict', `claim ${claim.id} is filed by Clario through the ${filing.channel} channel`);
+        const caseId = request.body.case_id;
+        if (filing.caseId && filing.caseId !== caseId) throw new ApiError('conflict', `this case was recorded as ${filing.caseId}`);
+        const other = await findFilingByCase(o.db, caseId);
+        if (other && other.id !== filing.id) throw new ApiError('conflict', `case ${caseId} is already recorded for other claims`);
+        try {
+          const recorded = await recordCase(o, filing, caseId);
+          return reply.status(202).send({ filing_id: filing.id, case_id: caseId, claims: recorded });
+        } catch (err) {
+          if (err instanceof IdempotencyConflictError) throw new ApiError('conflict', `this case was recorded with another case id`);
+          throw err;
+        }
+      },
+    );
+  };
+}

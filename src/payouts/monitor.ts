@@ -1,0 +1,117 @@
+// The payout monitor: a loop that, each round, credits the reimbursement lines syncs brought in
+// (and re-examines lines stored before their case id was recorded: a manual-channel seller may
+// record it after Amazon paid), polls open cases on the simulator channel, and flags cases that
+// have waited too long.
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../store/db.js';
+import { filings, reimbursements } from '../store/schema.js';
+import type { Engine } from '../workflow/engine.js';
+import type { Log } from '../workflow/log.js';
+import { pollingLoop } from '../workflow/polling.js';
+import type { ClaimsChannel } from '../filing/channel.js';
+import { creditLine, type Credit } from './credit-payouts.js';
+import { newReimbursementLines, usersWithNewLines } from './new-lines.js';
+import { flagFollowUps, pollOpenCases } from './watch-cases.js';
+
+export interface MonitorOptions {
+  readonly database: Database;
+  readonly engine: Engine;
+  readonly channel: ClaimsChannel;
+  readonly followUpDays: number;
+  readonly intervalMs: number;
+  readonly log: Log;
+  readonly now?: () => Date;
+}
+
+export interface MonitorRound {
+  readonly credits: Credit[];
+  readonly problems: number;
+  readonly checked: number;
+  readonly rejected: number;
+  readonly followUps: number;
+}
+
+export interface PayoutMonitor {
+  /** Credits one seller's new reimbursement lines (call it after a sync completes). */
+  afterSync(userId: string): Promise<{ credits: Credit[]; problems: number }>;
+  runOnce(): Promise<MonitorRound>;
+  nudge(): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createPayoutMonitor(o: MonitorOptions): PayoutMonitor {
+  const db = o.database.db;
+  const now = o.now ?? (() => new Date());
+
+  async function afterSync(userId: string) {
+    const credits: Credit[] = [];
+    let problems = 0;
+    for (;;) {
+      const batch = await newReimbursementLines(o.database, userId);
+      problems += batch.problems.length;
+      for (const line of batch.lines) credits.push(await creditLine({ db, engine: o.engine }, userId, line));
+      if (batch.lines.length === 0) break;
+    }
+    if (problems > 0) o.log.error({ userId, problems }, 'reimbursement lines could not be read');
+    return { credits, problems };
+  }
+
+  /** Lines stored unattributed whose case id has since become one of ours. */
+  async function recheck(): Promise<Credit[]> {
+    const stale = await db
+      .select({ r: reimbursements })
+      .from(reimbursements)
+      .innerJoin(filings, and(eq(filings.caseId, reimbursements.caseId), eq(filings.userId, reimbursements.userId)))
+      .where(eq(reimbursements.attributed, false))
+      .limit(500);
+    const credits: Credit[] = [];
+    for (const { r } of stale) {
+      const raw = { ...(r.raw ?? {}) } as Record<string, unknown>;
+      const lineSeq = typeof raw.line_seq === 'number' ? raw.line_seq : null;
+      delete raw.line_seq;
+      credits.push(
+        await creditLine({ db, engine: o.engine }, r.userId, {
+          reimbursementId: r.reimbursementId,
+          caseId: r.caseId,
+          orderId: r.lineKey.split('|')[2] || null,
+          reason: r.reason,
+          sku: r.sku,
+          fnsku: r.fnsku,
+          quantity: r.quantity,
+          amountMinor: r.amountMinor,
+          currency: r.currency,
+          approvalDate: r.approvalDate,
+          originalReimbursementId: r.originalReimbursementId,
+          lineSeq,
+          raw: raw as Record<string, string>,
+        }),
+      );
+    }
+    return credits;
+  }
+
+  async function runOnce(): Promise<MonitorRound> {
+    const credits: Credit[] = [];
+    let problems = 0;
+    for (const userId of await usersWithNewLines(o.database)) {
+      const r = await afterSync(userId);
+      credits.push(...r.credits);
+      problems += r.problems;
+    }
+    credits.push(...(await recheck()));
+    const polled = await pollOpenCases({ db, engine: o.engine, channel: o.channel, log: o.log });
+    credits.push(...polled.credits);
+    const followUps = await flagFollowUps(db, { days: o.followUpDays, now: now() });
+    return { credits, problems, checked: polled.checked, rejected: polled.rejected, followUps };
+  }
+
+  const loop = pollingLoop(runOnce, { intervalMs: o.intervalMs, onError: (err) => o.log.error({ err }, 'payout monitoring round failed') });
+  return { afterSync, runOnce, nudge: () => loop.nudge(), start: () => loop.start(), stop: () => loop.stop() };
+}
+
+/** How many attributed payouts a seller has had, for logs and tests. */
+export async function attributedCount(database: Database, userId: string): Promise<number> {
+  const [row] = await database.run<{ n: number }>(sql`SELECT count(*)::int AS n FROM reimbursements WHERE user_id = ${userId} AND attributed`);
+  return Number(row?.n ?? 0);
+}

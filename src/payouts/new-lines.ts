@@ -1,0 +1,43 @@
+// Reimbursement report lines a seller's syncs brought in since payouts last looked. The cursor is
+// the highest report_lines.seq already stored in `reimbursements` (raw.line_seq): storing a line
+// is what moves it, so a crash before that re-reads the line and crediting it again is a no-op.
+import { sql } from 'drizzle-orm';
+import type { Runner } from '../store/db.js';
+import { parseReimbursementLine, type ReimbursementLine } from './reimbursement-line.js';
+
+export const REIMBURSEMENTS_SOURCE = 'GET_FBA_REIMBURSEMENTS_DATA.tsv';
+
+/** Users whose reimbursement lines go beyond what payouts has stored. */
+export async function usersWithNewLines(db: Runner): Promise<string[]> {
+  const found = await db.run<{ user_id: string }>(sql`
+    SELECT l.user_id FROM report_lines l WHERE l.source = ${REIMBURSEMENTS_SOURCE}
+    GROUP BY l.user_id
+    HAVING max(l.seq) > coalesce((SELECT max((r.raw->>'line_seq')::bigint) FROM reimbursements r WHERE r.user_id = l.user_id), 0)`);
+  return found.map((r) => r.user_id);
+}
+
+export interface NewLines {
+  readonly lines: ReimbursementLine[];
+  readonly problems: Array<{ seq: number; problem: string }>;
+}
+
+export async function newReimbursementLines(db: Runner, userId: string, limit = 1000): Promise<NewLines> {
+  const found = await db.run<{ seq: string | number; line: string; header: string | null }>(sql`
+    SELECT l.seq, l.line, s.header FROM report_lines l
+    LEFT JOIN sync_sources s ON s.sync_id = l.sync_id AND s.source = l.source
+    WHERE l.user_id = ${userId} AND l.source = ${REIMBURSEMENTS_SOURCE}
+      AND l.seq > coalesce((SELECT max((r.raw->>'line_seq')::bigint) FROM reimbursements r WHERE r.user_id = ${userId}), 0)
+    ORDER BY l.seq LIMIT ${limit}`);
+  const lines: ReimbursementLine[] = [];
+  const problems: Array<{ seq: number; problem: string }> = [];
+  for (const f of found) {
+    // The header is recorded when the source finishes: a sync still writing this report is read
+    // next time, and nothing after it either, so the cursor never jumps over it.
+    if (!f.header) break;
+    const seq = Number(f.seq);
+    const parsed = parseReimbursementLine(f.header, f.line, seq);
+    if ('line' in parsed) lines.push(parsed.line);
+    else problems.push({ seq, problem: parsed.problem });
+  }
+  return { lines, problems };
+}

@@ -1,0 +1,123 @@
+// Amazon's answers on open cases: polled on the simulator channel (GET /cases/:id). An approval
+// credits each item as a payout (the same payout ids the report will carry); a rejection sends
+// every claim of the case to phase 6 with Amazon's text. A case without any answer for too long
+// is flagged for follow-up, with a message to the seller.
+import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '../store/db.js';
+import { filings, outbox } from '../store/schema.js';
+import type { Engine } from '../workflow/engine.js';
+import type { CaseView } from '../filing/case-api.js';
+import type { ClaimsChannel } from '../filing/channel.js';
+import type { FilingRow } from '../filing/filings.js';
+import { creditLine, type Credit } from './credit-payouts.js';
+import type { ReimbursementLine } from './reimbursement-line.js';
+
+/** The approval's items as reimbursement lines, keyed exactly as the report will key them. */
+export function approvalLines(view: CaseView): ReimbursementLine[] {
+  if (!view.decision || !('approved' in view.decision)) return [];
+  const a = view.decision.approved;
+  const items = a.items ?? [{ reimbursement_id: a.reimbursement_id, sku: '', fnsku: '', order_id: '', quantity: 1, amount_minor: a.amount_minor }];
+  return items.map((i) => ({
+    reimbursementId: i.reimbursement_id,
+    caseId: view.case_id,
+    orderId: i.order_id || null,
+    reason: null,
+    sku: i.sku || null,
+    fnsku: i.fnsku || null,
+    quantity: i.quantity,
+    amountMinor: i.amount_minor,
+    currency: a.currency,
+    approvalDate: null,
+    originalReimbursementId: null,
+    lineSeq: null,
+    raw: {},
+  }));
+}
+
+export async function rejectCase(o: { db: Db; engine: Engine }, filing: Pick<FilingRow, 'id' | 'userId' | 'claimIds'>, caseId: string, reason: string): Promise<number> {
+  let accepted = 0;
+  for (const claimId of filing.claimIds) {
+    const key = `rejected:${caseId}:${claimId}`;
+    const a = await o.engine.accept({
+      phase: 6,
+      userId: filing.userId,
+      claimId,
+      caseId,
+      payload: { user_id: filing.userId, claim_id: claimId, case_id: caseId, reason },
+      idempotencyKey: key,
+      requestHash: key,
+      source: 'internal',
+    });
+    if (!a.duplicate) accepted++;
+  }
+  await o.db.update(filings).set({ status: 'rejected', decidedAt: sql`now()` }).where(and(eq(filings.id, filing.id), eq(filings.status, 'filed')));
+  return accepted;
+}
+
+export interface PollResult {
+  readonly checked: number;
+  readonly credits: Credit[];
+  readonly rejected: number;
+}
+
+export async function pollOpenCases(o: { db: Db; engine: Engine; channel: ClaimsChannel; limit?: number; log?: { error(obj: object, msg: string): void } }): Promise<PollResult> {
+  const { channel } = o;
+  if (channel.kind !== 'simulator') return { checked: 0, credits: [], rejected: 0 };
+  const open = await o.db
+    .select()
+    .from(filings)
+    .where(and(eq(filings.channel, 'simulator'), eq(filings.status, 'filed')))
+    .orderBy(sql`${filings.lastCheckedAt} ASC NULLS FIRST`, asc(filings.id))
+    .limit(o.limit ?? 100);
+  const credits: Credit[] = [];
+  let rejected = 0;
+  let checked = 0;
+  for (const filing of open) {
+    if (!filing.caseId) continue;
+    try {
+      const view = await (await channel.caseApi(filing.userId)).get(filing.caseId);
+      checked++;
+      await o.db.update(filings).set({ lastCheckedAt: sql`now()` }).where(eq(filings.id, filing.id));
+      if (view.status === 'approved') {
+        for (const line of approvalLines(view)) credits.push(await creditLine(o, filing.userId, line));
+      } else if (view.status === 'rejected' && view.decision && 'rejected' in view.decision) {
+        rejected += await rejectCase(o, filing, filing.caseId, view.decision.rejected.reason);
+      }
+    } catch (err) {
+      o.log?.error({ err, filingId: filing.id }, 'checking a case failed; the next round retries it');
+    }
+  }
+  return { checked, credits, rejected };
+}
+
+/** Flags filed cases with no answer after `days`; one outbox message per case. */
+export async function flagFollowUps(db: Db, o: { days: number; now: Date }): Promise<number> {
+  const before = new Date(o.now.getTime() - o.days * 86_400_000);
+  const reason = `Amazon has not answered in ${o.days} days: reply on the case in Seller Central or reopen it`;
+  return db.transaction(async (tx) => {
+    const flagged = await tx
+      .update(filings)
+      .set({ followUpAt: o.now, followUpReason: reason })
+      .where(and(eq(filings.status, 'filed'), isNull(filings.followUpAt), lt(filings.filedAt, before)))
+      .returning();
+    if (flagged.length > 0) {
+      await tx.insert(outbox).values(
+        flagged.map((f) => ({
+          userId: f.userId,
+          type: 'filing.follow_up',
+          payload: {
+            type: 'filing.follow_up',
+            user_id: f.userId,
+            filing_id: f.id,
+            case_id: f.caseId,
+            claim_ids: f.claimIds,
+            filed_at: f.filedAt?.toISOString() ?? null,
+            reason,
+            at: o.now.toISOString(),
+          },
+        })),
+      );
+    }
+    return flagged.length;
+  });
+}

@@ -1,0 +1,74 @@
+// The manual channel end to end over HTTP: Clario prepares the case, the seller reads it, files it
+// in Seller Central and records the case id; phase 5 files every claim of the case, and a
+// reimbursement on that case (even one synced before the id was recorded) is credited.
+import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { claims, filings } from '../../src/store/schema.js';
+import { waitFor } from '../support/wait.js';
+import { events, filingWorld, HEADER, line, readyClaim, storeReport } from './support.js';
+
+describe('the manual claims channel', () => {
+  it('prepared → the seller records the case id → phase 5 → claims filed, and their payout is credited', async () => {
+    const w = await filingWorld();
+    const user = 'seller_manual';
+    const a = await readyClaim(w.db, user, { sku: 'MAN-A', fnsku: 'XMA' });
+    const b = await readyClaim(w.db, user, { sku: 'MAN-B', fnsku: 'XMB' });
+    const filer = w.filer({ channel: { kind: 'manual' } });
+    expect(await filer.runOnce()).toEqual({ prepared: 1, filed: 0, failed: 0 });
+    expect(await w.casesAtAmazon()).toEqual([]);
+
+    const mine = await w.t.sellerToken(user);
+    const theirs = await w.t.sellerToken('someone_else');
+    const list = await w.t.request('/api/v1/filings?status=prepared', { token: mine });
+    expect(list.status).toBe(200);
+    expect(list.body.filings).toHaveLength(1);
+    const prepared = list.body.filings[0];
+    expect(prepared).toMatchObject({ channel: 'manual', status: 'prepared', case_id: null, user_id: user, attachments: [] });
+    expect(prepared.claim_ids.sort()).toEqual([a, b].sort());
+    expect(prepared.subject).toMatch(/^Reimbursement request: 2 SKUs/);
+    expect(prepared.body).toContain('SKU MAN-A, FNSKU XMA');
+    expect((await w.t.request(`/api/v1/filings/${prepared.id}`, { token: mine })).body.body).toBe(prepared.body);
+    expect((await w.t.request('/api/v1/filings?status=prepared', { token: theirs })).body.filings).toEqual([]);
+    expect((await w.t.request(`/api/v1/filings/${prepared.id}`, { token: theirs })).status).toBe(404);
+    expect((await w.t.request(`/api/v1/filings/${prepared.id}`, { token: null })).status).toBe(401);
+
+    // Amazon pays before the seller gets round to recording the case id.
+    await storeReport(w, user, 'sync-early', HEADER, [line({ 'reimbursement-id': '8001', 'case-id': '17412345678', reason: 'Lost_Warehouse', sku: 'MAN-B', fnsku: 'XMB', 'amount-per-unit': '20.00', 'amount-total': '20.00' })]);
+    const early = await w.monitor({ channel: { kind: 'manual' } }).runOnce();
+    expect(early.credits.map((c) => c.attributed)).toEqual([false]);
+
+    expect((await w.t.request(`/api/v1/claims/${a}/case`, { token: mine, body: { case_id: '<script>' } })).status).toBe(400);
+    expect((await w.t.request(`/api/v1/claims/${a}/case`, { token: theirs, body: { case_id: '17412345678' } })).status).toBe(404);
+    const recorded = await w.t.request(`/api/v1/claims/${a}/case`, { token: mine, body: { case_id: '17412345678' } });
+    expect(recorded.status).toBe(202);
+    expect(recorded.body).toMatchObject({ filing_id: prepared.id, case_id: '17412345678' });
+    expect(recorded.body.claims.map((c: any) => c.claim_id).sort()).toEqual([a, b].sort());
+    const again = await w.t.request(`/api/v1/claims/${b}/case`, { token: mine, body: { case_id: '17412345678' } });
+    expect(again.status).toBe(202);
+    expect(again.body.claims.every((c: any) => c.duplicate)).toBe(true);
+    expect((await w.t.request(`/api/v1/claims/${a}/case`, { token: mine, body: { case_id: '17400000000' } })).status).toBe(409);
+
+    await waitFor(async () => (await w.db.select().from(claims).where(eq(claims.userId, user))).every((c) => c.status === 'filed' && c.caseId === '17412345678'), 'claims filed');
+    expect((await events(w.db, 5, user)).map((e) => e.idempotency_key).sort()).toEqual([a, b].map((id) => `filed:${prepared.id}:${id}`).sort());
+    expect((await w.db.select().from(filings).where(eq(filings.id, prepared.id)))[0]).toMatchObject({ status: 'filed', caseId: '17412345678' });
+
+    // The payout stored earlier is now on one of Clario's cases: credited to claim b.
+    const later = await w.monitor({ channel: { kind: 'manual' } }).runOnce();
+    expect(later.credits).toEqual([expect.objectContaining({ attributed: true, claimId: b, payoutId: '8001:MAN-B|XMB|' })]);
+    expect((await events(w.db, 7, user)).map((e) => e.payload)).toEqual([expect.objectContaining({ claim_id: b, case_id: '17412345678', amount_minor: 2000, kind: 'reimbursement' })]);
+  });
+
+  it('a claim submitted through the external webhook is watched as a case of its own', async () => {
+    const w = await filingWorld();
+    const user = 'seller_hooked';
+    const id = await readyClaim(w.db, user, { sku: 'HOOK', fnsku: 'XHK' });
+    const submitted = await w.t.request('/api/v1/workflow/claim/submitted', { body: { user_id: user, claim_id: id, case_id: '17499999999' } });
+    expect(submitted.status).toBe(202);
+    await waitFor(async () => (await w.db.select().from(claims).where(eq(claims.id, id)))[0]?.status === 'filed', 'claim filed');
+    const [filing] = await w.db.select().from(filings).where(eq(filings.caseId, '17499999999'));
+    expect(filing).toMatchObject({ userId: user, status: 'filed', claimIds: [id] });
+    await storeReport(w, user, 'sync-hook', HEADER, [line({ 'reimbursement-id': '8101', 'case-id': '17499999999', reason: 'Lost_Warehouse', sku: 'HOOK', fnsku: 'XHK', 'amount-per-unit': '3.00', 'amount-total': '3.00' })]);
+    const round = await w.monitor({ channel: { kind: 'manual' } }).runOnce();
+    expect(round.credits).toEqual([expect.objectContaining({ attributed: true, claimId: id })]);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { filingId, planCases, type ReadyClaim } from '../../src/filing/plan-cases.js';
+import { writeCase } from '../../src/filing/write-case.js';
+
+const claim = (id: string, deadline: string | null, type = 'lost_warehouse', shipmentId?: string): ReadyClaim => ({ id, type, deadline, shipmentId });
+
+describe('pacing', () => {
+  it('puts at most N claims of one type in a case', () => {
+    const claims = Array.from({ length: 7 }, (_, i) => claim(`c${i}`, `2027-01-${String(10 + i).padStart(2, '0')}`));
+    const plan = planCases(claims, { maxItemsPerCase: 3, casesLeft: 10 });
+    expect(plan.map((p) => p.claimIds)).toEqual([['c0', 'c1', 'c2'], ['c3', 'c4', 'c5'], ['c6']]);
+  });
+
+  it('opens at most M cases, and the nearest deadlines get them', () => {
+    const claims = [claim('late', '2027-03-01'), claim('soon', '2027-01-05', 'damaged_warehouse'), claim('unknown', null, 'fee_overcharge'), claim('mid', '2027-02-01', 'removal_shortfall')];
+    const plan = planCases(claims, { maxItemsPerCase: 5, casesLeft: 2 });
+    expect(plan.map((p) => p.claimIds)).toEqual([['soon'], ['mid']]);
+    expect(planCases(claims, { maxItemsPerCase: 5, casesLeft: 0 })).toEqual([]);
+  });
+
+  it('never mixes claim types, and keeps inbound shortages of one shipment together', () => {
+    const claims = [
+      claim('a', '2027-01-01', 'inbound_shortage', 'FBA1'),
+      claim('b', '2027-01-02', 'inbound_shortage', 'FBA2'),
+      claim('c', '2027-01-03', 'inbound_shortage', 'FBA1'),
+      claim('d', '2027-01-04', 'lost_warehouse'),
+      claim('e', '2027-01-05', 'damaged_warehouse'),
+      claim('f', '2027-01-06', 'lost_warehouse'),
+    ];
+    const plan = planCases(claims, { maxItemsPerCase: 5, casesLeft: 10 });
+    expect(plan.map((p) => [p.type, p.shipmentId, p.claimIds])).toEqual([
+      ['inbound_shortage', 'FBA1', ['a', 'c']],
+      ['inbound_shortage', 'FBA2', ['b']],
+      ['lost_warehouse', undefined, ['d', 'f']],
+      ['damaged_warehouse', undefined, ['e']],
+    ]);
+  });
+
+  it('names a filing by its claims, whatever their order', () => {
+    expect(filingId('u', ['b', 'a'])).toBe(filingId('u', ['a', 'b']));
+    expect(filingId('u', ['a'])).not.toBe(filingId('u', ['a', 'b']));
+    expect(filingId('u', ['a'])).not.toBe(filingId('v', ['a']));
+  });
+});
+
+describe('the case text', () => {
+  it('states the claim facts, the report lines they rest on, and the evidence', () => {
+    const written = writeCase(
+      [
+        {
+          id: 'clm_1',
+          type: 'lost_warehouse',
+          quantity: 3,
+          amountMinor: 3720,
+          currency: 'USD',
+          deadline: '2027-02-01',
+          details: { sku: 'MSKU-A', fnsku: 'X00A', asin: 'B0A', key: { fnsku: 'X00A' }, sources: [{ file: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', document_id: 'DOC-9', line: 42 }] },
+        },
+      ],
+      [{ claimId: 'clm_1', fileId: 'ev_1', filename: 'INV-88.pdf', contentType: 'application/pdf', kind: 'invoice', sha256: 'abc', sizeBytes: 10 }],
+      (id) => `/files/${id}`,
+    );
+    expect(written.subject).toBe('Reimbursement request: 3 units lost in a fulfillment center, SKU MSKU-A (FNSKU X00A)');
+    expect(written.body).toContain('SKU MSKU-A, FNSKU X00A, ASIN B0A: 3 units, 37.20 USD.');
+    expect(written.body).toContain('Source: GET_LEDGER_DETAIL_VIEW_DATA.tsv, report document DOC-9, line 42');
+    expect(written.body).toContain('- INV-88.pdf (invoice)');
+    expect(written.body).toContain('Total requested: 37.20 USD.');
+    expect(written.attachments).toEqual([{ file_id: 'ev_1', filename: 'INV-88.pdf', content_type: 'application/pdf', kind: 'invoice', sha256: 'abc', size_bytes: 10, download_url: '/files/ev_1' }]);
+    expect(written.items).toEqual([{ claim_id: 'clm_1', claim_type: 'lost_warehouse', sku: 'MSKU-A', fnsku: 'X00A', asin: 'B0A', quantity: 3, amount_minor: 3720, currency: 'USD' }]);
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { pollingLoop } from '../../src/workflow/polling.js';
+import { waitFor } from '../support/wait.js';
+
+describe('a polling loop', () => {
+  it('runs a round when nudged, and one more after a round in flight, never two at once', async () => {
+    let rounds = 0;
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    let release: (() => void) | undefined;
+    const loop = pollingLoop(
+      async () => {
+        rounds++;
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        if (rounds === 1) await new Promise<void>((r) => (release = r));
+        concurrent--;
+      },
+      { intervalMs: 3_600_000, onError: () => undefined },
+    );
+    loop.nudge(); // not started: nothing
+    expect(rounds).toBe(0);
+    loop.start();
+    loop.nudge();
+    await waitFor(() => release !== undefined, 'first round');
+    loop.nudge();
+    loop.nudge();
+    expect(rounds).toBe(1);
+    release?.();
+    await waitFor(() => rounds === 2 && concurrent === 0, 'the follow-up round');
+    await loop.stop();
+    loop.nudge();
+    expect(rounds).toBe(2);
+    expect(maxConcurrent).toBe(1);
+  });
+});
