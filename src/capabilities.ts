@@ -13,7 +13,8 @@ import { readFile } from 'node:fs/promises';
 import { connectRoutes } from './connect/routes.js';
 import { storeCosts } from './sync/seller-files.js';
 import { detectionCapability, lastCompleteDay } from './discovery/detect-claims.js';
-import type { Auth } from './http/auth.js';
+import { evidenceCapabilities } from './evidence/capability.js';
+import type { Auth, Principal } from './http/auth.js';
 import { createSecretBox, parseKeys } from './security/secret-box.js';
 import { startDemoAmazon } from './simulator/demo.js';
 import type { Database } from './store/db.js';
@@ -25,7 +26,7 @@ import type { Log } from './workflow/log.js';
 export interface CapabilitySetup {
   readonly capabilities: Capabilities;
   /** Routes the capabilities bring (the connect flow), given the engine once it exists. */
-  readonly routes: (engine: Engine, auth: Auth) => (app: FastifyInstance) => void;
+  readonly routes: (engine: Engine, auth: Auth) => (app: FastifyInstance, principal: (r: unknown) => Principal) => void | Promise<void>;
   /** Where Amazon (or the simulator) is, for the start-up banner. */
   readonly amazon: string;
   close(): Promise<void>;
@@ -79,15 +80,19 @@ export async function setupCapabilities(o: {
     };
   }
   const limiter = new RateLimiter(systemClock);
+  const evidence = evidenceCapabilities({ database: o.database, config });
   const capabilities: Capabilities = {
     ...unavailableCapabilities(),
     sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, reportPoll: pollOptions(config.amazon.reportPollMs ?? (creds ? undefined : 50)) }),
     detection: detectionCapability({ db: o.database, asOf: lastCompleteDay }),
+    evidence: evidence.evidence,
+    routing: evidence.routing,
   };
   return {
     capabilities,
     amazon,
-    routes: (engine, auth) => (app) => {
+    routes: (engine, auth) => async (app, principal) => {
+      await evidence.routes(() => void engine.drainOutbox())(app, principal);
       connectRoutes({
         database: o.database,
         engine,

@@ -1,5 +1,6 @@
 // Configuration is parsed once, here, into a frozen typed object. Nothing else reads process.env.
 import { z } from 'zod';
+import { isCurrency, type Currency } from '../domain/money.js';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const unit = (def: number) => z.coerce.number().min(0).max(1).default(def);
@@ -36,6 +37,8 @@ const EnvSchema = z
     WORKFLOW_POLL_MS: int(500, 10),
     ROUTING_AUTO_SUBMIT: unit(0.85),
     ROUTING_SMART_PROMPT: unit(0.5),
+    EVIDENCE_MAX_FILE_BYTES: int(10 * 1024 * 1024, 1),
+    EVIDENCE_DEFAULT_CURRENCY: z.string().default('USD').refine((c) => isCurrency(c), 'an ISO 4217 currency code such as USD'),
     RATE_LIMIT_SERVICE_PER_MINUTE: int(120_000, 1),
     RATE_LIMIT_SELLER_PER_MINUTE: int(1_200, 1),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(60, 1),
@@ -91,6 +94,8 @@ export interface Config {
     readonly pollMs: number;
   };
   readonly routing: { readonly autoSubmit: number; readonly smartPrompt: number };
+  /** Evidence uploads: the size limit per file, and the currency of amounts that name none. */
+  readonly evidence: { readonly maxFileBytes: number; readonly defaultCurrency: Currency };
   readonly rateLimit: { readonly service: number; readonly seller: number; readonly anonymous: number };
   readonly sellerTokenTtlSeconds: number;
   /** The EventBridge sink of the event mirror, on when a bus is set; credentials from the AWS SDK's chain. */
@@ -157,6 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollMs: e.WORKFLOW_POLL_MS,
     },
     routing: { autoSubmit: e.ROUTING_AUTO_SUBMIT, smartPrompt: e.ROUTING_SMART_PROMPT },
+    evidence: { maxFileBytes: e.EVIDENCE_MAX_FILE_BYTES, defaultCurrency: e.EVIDENCE_DEFAULT_CURRENCY as Currency },
     rateLimit: {
       service: e.RATE_LIMIT_SERVICE_PER_MINUTE,
       seller: e.RATE_LIMIT_SELLER_PER_MINUTE,

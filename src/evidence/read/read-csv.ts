@@ -36,7 +36,7 @@ export function parseCsvRecords(bytes: Uint8Array): { records: string[][]; lines
   const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const delimiter = [',', ';', '\t'].map((d) => [d, first.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
   try {
-    const rows = parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as Array<{ record: string[]; info: { lines: number } }>;
+    const rows = parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
     if (rows.length === 0) throw new NotCsvError('the file is empty');
     return { records: rows.map((r) => r.record), lines: rows.map((r) => r.info.lines) };
   } catch (err) {
