@@ -162,7 +162,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollMs: e.WORKFLOW_POLL_MS,
     },
     routing: { autoSubmit: e.ROUTING_AUTO_SUBMIT, smartPrompt: e.ROUTING_SMART_PROMPT },
-    evidence: { maxFileBytes: e.EVIDENCE_MAX_FILE_BYTES, defaultCurrency: e.EVIDENCE_DEFAULT_CURRENCY as Currency },
+    evidence: { maxFileBytes: e.EVIDENCE_MAX_FILE_BYTES, defaultCurrency: e.EVIDENCE_DEFAULT_CURRENCY },
     rateLimit: {
       service: e.RATE_LIMIT_SERVICE_PER_MINUTE,
       seller: e.RATE_LIMIT_SELLER_PER_MINUTE,

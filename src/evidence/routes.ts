@@ -16,7 +16,7 @@ import type { PromptRow } from '../store/prompts.js';
 import { claims, evidenceFiles, prompts } from '../store/schema.js';
 import { answerPrompt } from './answer-prompt.js';
 import { rescoreAndRoute } from './rescore.js';
-import { claimsOfFiles, filesOfUser, itemsOfFile, prepareFile, storeFile, UnsupportedFileError, type EvidenceFileRow, type EvidenceKind, type PreparedFile } from './store-evidence.js';
+import { claimsOfFiles, filesOfUser, itemsOfFile, prepareFile, storeFile, UnsupportedFileError, type EvidenceFileRow, type PreparedFile } from './store-evidence.js';
 
 export interface EvidenceRouteDeps {
   readonly db: Db;
@@ -116,7 +116,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
       const prepared: PreparedFile[] = [];
       for (const f of files) {
         try {
-          prepared.push(await prepareFile({ filename: f.filename, bytes: f.bytes, declaredType: f.mimetype, kind: kind?.data as EvidenceKind | undefined, defaultCurrency: d.defaultCurrency }));
+          prepared.push(await prepareFile({ filename: f.filename, bytes: f.bytes, declaredType: f.mimetype, kind: kind?.data, defaultCurrency: d.defaultCurrency }));
         } catch (err) {
           if (err instanceof UnsupportedFileError) throw new ApiError('unsupported_media_type', err.message);
           throw err;

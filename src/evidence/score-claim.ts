@@ -250,7 +250,7 @@ export function scoreClaim(
     confirmed: round4(confirmed),
     unknown_value: round4(unknownValue),
   };
-  const sum = Object.values(components).reduce((a, b) => a + b, 0);
+  const sum = (Object.values(components) as number[]).reduce((a, b) => a + b, 0);
   const score = Math.min(1, Math.max(0, round4(sum)));
   if (learned) {
     const n = learned.approved + learned.rejected;

@@ -32,6 +32,7 @@ export function parseCsvRecords(bytes: Uint8Array): { records: string[][]; lines
     throw new NotCsvError('the file is not UTF-8 text');
   }
   // Binary data decodes as UTF-8 surprisingly often; control characters give it away.
+  // eslint-disable-next-line no-control-regex -- looking for control characters is the point
   if (/[\u0000-\u0008\u000e-\u001f]/.test(text)) throw new NotCsvError('the file is not text');
   const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const delimiter = [',', ';', '\t'].map((d) => [d, first.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
