@@ -7,6 +7,7 @@ import { rows } from '../../src/store/db.js';
 import { claims, syncRuns } from '../../src/store/schema.js';
 import { EVENT_CATALOGUE } from '../../src/workflow/messages.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
+import { describeWithPostgres } from '../support/infra.js';
 import { waitFor } from '../support/wait.js';
 import { invoicePdf } from './support/documents.js';
 
@@ -27,7 +28,8 @@ function claim(userId: string, id: string, o: { type: string; sku: string; quant
   };
 }
 
-describe('routing, smart prompts and evidence over HTTP', () => {
+for (const store of ['pglite', 'postgres'] as const) {
+(store === 'postgres' ? describeWithPostgres : describe)(`routing, smart prompts and evidence over HTTP (${store})`, () => {
   let t: TestClario;
   let alice: string;
   let bob: string;
@@ -42,7 +44,7 @@ describe('routing, smart prompts and evidence over HTTP', () => {
   const statusOf = async (id: string) => (await rows<{ status: string }>(t.clario.database.db, sql`SELECT status FROM claims WHERE id = ${id}`))[0]?.status;
 
   beforeAll(async () => {
-    t = await startTestClario({ env: { EVIDENCE_MAX_FILE_BYTES: String(MAX_BYTES) } });
+    t = await startTestClario({ store, env: { EVIDENCE_MAX_FILE_BYTES: String(MAX_BYTES) } });
     alice = await t.sellerToken('alice');
     bob = await t.sellerToken('bob');
     const db = t.clario.database.db;
@@ -200,3 +202,4 @@ describe('routing, smart prompts and evidence over HTTP', () => {
     expect(json.status).toBe(415);
   });
 });
+}
