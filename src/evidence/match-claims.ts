@@ -85,6 +85,27 @@ export function itemMatches(claim: ScorableClaim, item: EvidenceLine & { raw?: u
   return false;
 }
 
+type ItemRow = typeof evidenceItems.$inferSelect;
+
+/**
+ * Items by every word that could tie them to a claim (SKU, product-name words, references and
+ * shipment ids), so each claim looks only at its candidates; itemMatches still decides.
+ */
+function indexItems(items: readonly ItemRow[]): Map<string, ItemRow[]> {
+  const index = new Map<string, ItemRow[]>();
+  const add = (k: string, i: ItemRow) => {
+    const list = index.get(k);
+    if (!list) index.set(k, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  for (const i of items) {
+    if (i.sku) add(norm(i.sku), i);
+    const texts = [i.productName, i.documentRef, ...Object.values(i.raw ?? {}).filter((v): v is string => typeof v === 'string')];
+    for (const t of texts) for (const w of (t ?? '').toLowerCase().split(/[^a-z0-9._-]+/)) if (w) add(w, i);
+  }
+  return index;
+}
+
 /**
  * Scores the seller's open claims (all, or `claimIds`) against their evidence, without writing.
  * `onProgress` is told every 100 claims.
@@ -103,6 +124,7 @@ export async function computeScores(
   const files = new Map((await q.select().from(evidenceFiles).where(eq(evidenceFiles.userId, o.userId))).map((f) => [f.id, f]));
   const items = await q.select().from(evidenceItems).where(eq(evidenceItems.userId, o.userId));
   const itemById = new Map(items.map((i) => [i.id, i]));
+  const index = indexItems(items);
   const ids = rows.map((r) => r.id);
   const existing = await q.select().from(claimEvidence).where(and(eq(claimEvidence.userId, o.userId), inArray(claimEvidence.claimId, ids)));
   const confirmed = new Set(
@@ -120,7 +142,8 @@ export async function computeScores(
     // Links the seller made (or earlier matches) stay; new matches add to them.
     const byFile = new Map<string, Set<number>>();
     for (const l of existing.filter((e) => e.claimId === row.id)) byFile.set(l.fileId, new Set(l.itemIds));
-    for (const i of items) {
+    const keys = [claim.sku, claim.fnsku, claim.asin, claim.key.shipment_id].filter((x): x is string => Boolean(x)).map(norm);
+    for (const i of new Set(keys.flatMap((k) => index.get(k) ?? []))) {
       const file = files.get(i.fileId);
       if (!file || file.kind === 'other') continue;
       if (itemMatches(claim, { ...lineOf(i), raw: i.raw }, file.kind)) byFile.set(i.fileId, (byFile.get(i.fileId) ?? new Set()).add(i.id));

@@ -6,7 +6,7 @@ import { computeScores, NO_LEARNING, writeScores } from '../../src/evidence/matc
 import { routeScored } from '../../src/evidence/route-scored.js';
 import { moveClaim } from '../../src/store/claims.js';
 import { openDatabase, rows, type Database } from '../../src/store/db.js';
-import { claims } from '../../src/store/schema.js';
+import { claims, evidenceFiles, evidenceItems } from '../../src/store/schema.js';
 
 const thresholds = { autoSubmit: 0.85, smartPrompt: 0.5 };
 const base = { userId: 'u1', syncId: 'run-1', currency: 'USD', deadline: '2026-03-31' };
@@ -51,5 +51,20 @@ describe('routing scored claims', () => {
       { type: 'prompt.opened', claim: 'c-ready' },
       { type: 'claim.routed', claim: 'c-ready' },
     ]);
+  });
+
+  it('links an invoice line by a product name that names the SKU, and a delivery note by its shipment id', async () => {
+    await database.db.insert(claims).values({ ...base, userId: 'u2', id: 'c-inbound', type: 'inbound_shortage', status: 'detected', amountMinor: 2500, quantity: 5, details: { sku: 'SKU-Z', key: { shipment_id: 'FBA15ABC0009', sku: 'SKU-Z' } } });
+    const file = (id: string, kind: 'invoice' | 'proof_of_delivery') => ({ id, userId: 'u2', sha256: id, filename: `${id}.pdf`, contentType: 'application/pdf', sizeBytes: 1, kind, status: 'parsed' as const, report: {} });
+    await database.db.insert(evidenceFiles).values([file('f-inv', 'invoice'), file('f-pod', 'proof_of_delivery'), file('f-other', 'invoice')]);
+    await database.db.insert(evidenceItems).values([
+      { fileId: 'f-inv', userId: 'u2', lineNo: 9, documentRef: 'INV-5', productName: 'Widget SKU-Z, blue', quantity: 5, unitCostMinor: 500, currency: 'USD', date: '2026-01-01' },
+      { fileId: 'f-pod', userId: 'u2', lineNo: 3, documentRef: '1Z999', raw: { text: 'Delivered for shipment FBA15ABC0009', shipment_id: 'FBA15ABC0009' } },
+      { fileId: 'f-other', userId: 'u2', lineNo: 2, documentRef: 'INV-6', productName: 'Widget SKU-ZZ', quantity: 5, unitCostMinor: 500, currency: 'USD', date: '2026-01-01' },
+    ]);
+    const [s] = await computeScores(database.db, { userId: 'u2', learned: NO_LEARNING, now: new Date('2026-02-01T00:00:00Z') });
+    expect(s?.links.map((l) => [l.fileId, l.role, l.units])).toEqual([['f-inv', 'invoice', 5], ['f-pod', 'proof_of_delivery', 0]]);
+    expect(s?.score).toMatchObject({ profile: 'invoice_and_pod', evidence: 1, missing: ['confirm'] });
+    expect(s?.score.reasons).toContain('proof of delivery 1Z999 for FBA15ABC0009');
   });
 });
