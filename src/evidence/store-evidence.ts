@@ -71,8 +71,13 @@ export async function prepareFile(f: { filename: string; bytes: Uint8Array; decl
   return { filename: f.filename, bytes: f.bytes, sha256, contentType, kind, read };
 }
 
+/** Skipped lines listed one by one in a report; beyond, one line says how many more. */
+export const MAX_REPORTED_SKIPS = 100;
+
 export function reportOf(r: ReadResult) {
-  return { lines_read: r.linesRead, items: r.items.length, skipped: r.skipped.map((s) => ({ line: s.line, reason: s.reason })) };
+  const listed = r.skipped.slice(0, MAX_REPORTED_SKIPS).map((s) => ({ line: s.line, reason: s.reason }));
+  const more = r.skipped.length - listed.length;
+  return { lines_read: r.linesRead, items: r.items.length, skipped: more > 0 ? [...listed, { line: 0, reason: `and ${more} more lines skipped` }] : listed };
 }
 
 /** Stores a prepared file for a seller; the same bytes uploaded again return the stored file (`created` false). */
@@ -98,9 +103,10 @@ export async function storeFile(db: Db, userId: string, p: PreparedFile): Promis
       .returning();
     // A concurrent upload of the same bytes won the race: it is the same file.
     if (!file) return { file: (await fileBySha(tx, userId, p.sha256))!, created: false };
-    if (p.read.items.length > 0) {
+    // In batches: one INSERT may carry at most 65535 parameters.
+    for (let at = 0; at < p.read.items.length; at += 1000) {
       await tx.insert(evidenceItems).values(
-        p.read.items.map((i) => ({
+        p.read.items.slice(at, at + 1000).map((i) => ({
           fileId: file.id,
           userId,
           lineNo: i.lineNo,

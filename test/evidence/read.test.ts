@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { currency } from '../../src/domain/money.js';
 import { statusOf } from '../../src/evidence/read/items.js';
-import { readCsv } from '../../src/evidence/read/read-csv.js';
-import { prepareFile, UnsupportedFileError } from '../../src/evidence/store-evidence.js';
+import { MAX_ITEMS, readCsv } from '../../src/evidence/read/read-csv.js';
+import { MAX_REPORTED_SKIPS, prepareFile, reportOf, UnsupportedFileError } from '../../src/evidence/store-evidence.js';
 import { deliveryNotePdf, invoicePdf, scannedPdf } from './support/documents.js';
 
 const USD = currency('USD');
@@ -35,6 +35,16 @@ describe('reading a CSV invoice', () => {
     ]);
     expect(r.linesRead).toBe(5);
     expect(statusOf(r)).toBe('partial');
+  });
+
+  it('reads at most MAX_ITEMS items of a huge export, and lists at most MAX_REPORTED_SKIPS skipped lines', () => {
+    const r = readCsv(csv(`sku,qty\n${'SKU-1,1\n'.repeat(MAX_ITEMS + 5)}`), USD);
+    expect(r.items).toHaveLength(MAX_ITEMS);
+    expect(r.skipped).toEqual([{ line: MAX_ITEMS + 2, reason: `only the first ${MAX_ITEMS} line items of a file are read; split the file` }]);
+    const bad = readCsv(csv(`sku,qty\n${'SKU-1,x\n'.repeat(MAX_REPORTED_SKIPS + 7)}`), USD);
+    const report = reportOf(bad);
+    expect(report.skipped).toHaveLength(MAX_REPORTED_SKIPS + 1);
+    expect(report.skipped.at(-1)).toEqual({ line: 0, reason: 'and 7 more lines skipped' });
   });
 
   it('says so when the header names no sku or quantity column (unreadable)', () => {

@@ -17,6 +17,8 @@ const ALIASES = {
 } as const;
 
 type Field = keyof typeof ALIASES;
+/** Line items read per file: an invoice has dozens; beyond this it is an export to split. */
+export const MAX_ITEMS = 10_000;
 const norm = (h: string) => h.trim().toLowerCase().replace(/[^a-z0-9]/g, '');
 
 export class NotCsvError extends Error {
@@ -60,6 +62,10 @@ export function readCsv(bytes: Uint8Array, defaultCurrency: Currency): ReadResul
     return { items, linesRead, skipped };
   }
   for (let r = 1; r < records.length; r++) {
+    if (items.length >= MAX_ITEMS) {
+      skipped.push({ line: lines[r] ?? r + 1, reason: `only the first ${MAX_ITEMS} line items of a file are read; split the file` });
+      break;
+    }
     const rec = records[r]!;
     const line = lines[r] ?? r + 1;
     const get = (f: Field) => (col[f] >= 0 ? (rec[col[f]] ?? '').trim() : '');
