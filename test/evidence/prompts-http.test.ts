@@ -183,6 +183,18 @@ for (const store of ['pglite', 'postgres'] as const) {
     expect((await upload(null, [{ name: 'x.csv', type: 'text/csv', bytes: 'sku,qty\nSKU-9,1\n' }])).status).toBe(401);
   });
 
+  it('a confirmation raises the score and the next prompt asks only for what is still missing', async () => {
+    const [p] = (await t.request('/api/v1/prompts?status=open', { token: bob })).body.prompts;
+    expect(p.claim_id).toBe('b-damaged');
+    const r = await t.request(`/api/v1/prompts/${p.id}/answer`, { token: bob, body: { action: 'confirm' } });
+    expect(r.status).toBe(200);
+    expect(r.body.claim).toMatchObject({ id: 'b-damaged', status: 'prompted', confidence: 0.65 });
+    expect(r.body.claim.score.reasons).toContain('you confirmed the claim');
+    const [next] = (await t.request('/api/v1/prompts?status=open', { token: bob })).body.prompts;
+    expect(next.id).not.toBe(p.id);
+    expect(next.asks.map((a: any) => a.need)).toEqual(['upload_invoice', 'dismiss']);
+  });
+
   it('refuses files too large (413) and of the wrong type (415), storing nothing of such an upload', async () => {
     const big = `sku,qty\n${'SKU-1,1\n'.repeat(MAX_BYTES / 8 + 10)}`;
     const tooBig = await upload(alice, [{ name: 'big.csv', type: 'text/csv', bytes: big }]);
