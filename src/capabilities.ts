@@ -14,6 +14,7 @@ import { connectRoutes } from './connect/routes.js';
 import { setupBilling } from './billing/setup.js';
 import { storeCosts } from './sync/seller-files.js';
 import { detectionCapability, lastCompleteDay } from './discovery/detect-claims.js';
+import { evidenceCapabilities } from './evidence/capability.js';
 import type { Auth, Principal } from './http/auth.js';
 import { createSecretBox, parseKeys } from './security/secret-box.js';
 import { startDemoAmazon } from './simulator/demo.js';
@@ -21,6 +22,7 @@ import type { Database } from './store/db.js';
 import { syncCapability } from './sync/capability.js';
 import { learningCapability } from './learning/learn-from-rejection.js';
 import { recordPayout } from './proof/after-payout.js';
+import { learnedRates } from './learning/learned-rates.js';
 import { unavailableCapabilities, type Capabilities } from './workflow/capabilities.js';
 import { channelKind, simulatorChannel, type ClaimsChannel } from './filing/channel.js';
 import { payoutsCapability } from './payouts/capability.js';
@@ -108,6 +110,7 @@ export async function setupCapabilities(o: {
     await billing.close();
     await closeAmazon();
   };
+  const evidence = evidenceCapabilities({ database: o.database, config, learned: learnedRates });
   const capabilities: Capabilities = {
     ...unavailableCapabilities(),
     sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, reportPoll: pollOptions(config.amazon.reportPollMs ?? (creds ? undefined : 50)) }),
@@ -115,6 +118,8 @@ export async function setupCapabilities(o: {
     learning: learningCapability(),
     settlement: billing.settlement,
     payouts: payoutsCapability(),
+    evidence: evidence.evidence,
+    routing: evidence.routing,
   };
   const claimsChannel: ClaimsChannel =
     channelKind(config.filing.channel, !creds) === 'simulator' ? simulatorChannel({ db: o.database.db, box, lwa, spApiUrl }) : { kind: 'manual' };
@@ -123,7 +128,8 @@ export async function setupCapabilities(o: {
     amazon,
     stripe: billing.stripe,
     claimsChannel,
-    routes: (engine, auth) => (app, principalOf) => {
+    routes: (engine, auth) => async (app, principalOf) => {
+      await evidence.routes(() => void engine.drainOutbox())(app, principalOf);
       connectRoutes({
         database: o.database,
         engine,

@@ -132,6 +132,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   let scheduler: SyncScheduler | undefined;
   let filer: Filer | undefined;
   let payouts: PayoutMonitor | undefined;
+  let unsubscribeLoops: (() => void) | undefined;
   try {
     engine.startRelay();
     if (role !== 'worker') {
@@ -165,6 +166,15 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         payouts = createPayoutMonitor({ ...loopDeps, followUpDays: f.followUpDays, intervalMs: f.payoutsIntervalMs });
         filer.start();
         payouts.start();
+        // Their polls are the safety net; these nudges make the pipeline move at once: a claim
+        // routed to auto-submit is filed, and a finished sync's reimbursements are matched.
+        const [fileNow, matchNow] = [filer, payouts];
+        unsubscribeLoops = await bus.subscribe((messages) => {
+          for (const m of messages) {
+            if (m.type === 'claim.routed' && m.payload.status === 'ready') fileNow.nudge();
+            if (m.type === 'workflow.phase' && m.payload.phase === 2 && m.payload.status === 'completed') matchNow.nudge();
+          }
+        });
       }
       webhooks?.start();
       eventBridge?.start();
@@ -200,6 +210,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     close() {
       closing ??= (async () => {
         await scheduler?.stop();
+        unsubscribeLoops?.();
         await filer?.stop();
         await payouts?.stop();
         hub.closeAll();

@@ -1,5 +1,6 @@
 // Configuration is parsed once, here, into a frozen typed object. Nothing else reads process.env.
 import { z } from 'zod';
+import { isCurrency, type Currency } from '../domain/money.js';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const unit = (def: number) => z.coerce.number().min(0).max(1).default(def);
@@ -42,6 +43,8 @@ const EnvSchema = z
     FILING_INTERVAL_MS: int(60_000, 100),
     FILING_FOLLOW_UP_DAYS: z.coerce.number().min(0).default(14),
     PAYOUTS_INTERVAL_MS: int(300_000, 100),
+    EVIDENCE_MAX_FILE_BYTES: int(10 * 1024 * 1024, 1),
+    EVIDENCE_DEFAULT_CURRENCY: z.string().default('USD').refine((c) => isCurrency(c), 'an ISO 4217 currency code such as USD'),
     RATE_LIMIT_SERVICE_PER_MINUTE: int(120_000, 1),
     RATE_LIMIT_SELLER_PER_MINUTE: int(1_200, 1),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(60, 1),
@@ -110,6 +113,8 @@ export interface Config {
     readonly followUpDays: number;
     readonly payoutsIntervalMs: number;
   };
+  /** Evidence uploads: the size limit per file, and the currency of amounts that name none. */
+  readonly evidence: { readonly maxFileBytes: number; readonly defaultCurrency: Currency };
   readonly rateLimit: { readonly service: number; readonly seller: number; readonly anonymous: number };
   readonly sellerTokenTtlSeconds: number;
   /** The EventBridge sink of the event mirror, on when a bus is set; credentials from the AWS SDK's chain. */
@@ -189,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       followUpDays: e.FILING_FOLLOW_UP_DAYS,
       payoutsIntervalMs: e.PAYOUTS_INTERVAL_MS,
     },
+    evidence: { maxFileBytes: e.EVIDENCE_MAX_FILE_BYTES, defaultCurrency: e.EVIDENCE_DEFAULT_CURRENCY },
     rateLimit: {
       service: e.RATE_LIMIT_SERVICE_PER_MINUTE,
       seller: e.RATE_LIMIT_SELLER_PER_MINUTE,

@@ -31,6 +31,44 @@ export const ProgressMessage = z.looseObject({
   data: z.record(z.string(), z.unknown()).describe('How far a long phase is (a sync: the report done, rows, sources done of total)'),
 });
 
+const Ask = z.object({ need: z.string().describe("'upload_invoice', 'upload_proof_of_delivery', 'confirm' or 'dismiss'"), message: z.string() });
+const claimCommon = {
+  user_id: z.string(),
+  claim_id: z.string(),
+  at: z.iso.datetime({ offset: true }).describe('When it happened (UTC)'),
+  seq: z.number().int().optional().describe("The outbox sequence number: order, and the WebSocket's ?since= replay"),
+};
+
+export const ClaimRoutedMessage = z.looseObject({
+  type: z.literal('claim.routed'),
+  ...claimCommon,
+  sync_id: z.string().nullable().describe('The sync run whose phase 4 routed it; null after an upload or a prompt answer'),
+  from: z.string().describe('The status before'),
+  status: z.enum(['ready', 'prompted', 'held']).describe('ready (auto-submit), prompted (smart prompt) or held'),
+  decision: z.enum(['auto_submit', 'smart_prompt', 'hold']),
+  confidence: z.number().min(0).max(1),
+  reasons: z.array(z.string()).describe('Why, in plain sentences'),
+  missing: z.array(z.string()).describe('What would raise the confidence'),
+  prompt_id: z.string().nullable(),
+});
+
+export const PromptOpenedMessage = z.looseObject({
+  type: z.literal('prompt.opened'),
+  ...claimCommon,
+  prompt_id: z.string(),
+  sync_id: z.string().nullable(),
+  asks: z.array(Ask).describe('Exactly what the seller is asked for'),
+  confidence: z.number().min(0).max(1),
+});
+
+export const PromptAnsweredMessage = z.looseObject({
+  type: z.literal('prompt.answered'),
+  ...claimCommon,
+  prompt_id: z.string(),
+  action: z.enum(['confirm', 'upload', 'dismiss']),
+  file_ids: z.array(z.string()),
+});
+
 export const ClaimRejectedMessage = z.looseObject({
   type: z.literal('claim.rejected'),
   event_id: z.string().nullable().describe('The phase 6 event that recorded it'),
@@ -105,6 +143,61 @@ export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
       data: { source: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', sources_done: 8, sources_total: 8, rows: 3326, new_rows: 3326 },
       at: '2026-11-22T21:04:01.877Z',
       seq: 1031,
+    },
+  },
+  {
+    type: 'claim.routed',
+    description: "Phase 4 (or a seller's upload or answer) routed a claim: ready to file, a smart prompt, or held, with the reasons.",
+    schema: ClaimRoutedMessage,
+    example: {
+      type: 'claim.routed',
+      claim_id: 'clm_4f0c9a1e2b3d4c5e6f708192',
+      user_id: 'seller_A1CLARIODEMO01',
+      sync_id: 'sync_7d1e…',
+      from: 'detected',
+      status: 'prompted',
+      decision: 'smart_prompt',
+      confidence: 0.55,
+      reasons: ["Amazon's inventory ledger shows 40 units of SKU-1 lost in its warehouse", 'no invoice'],
+      missing: ['upload_invoice', 'confirm'],
+      prompt_id: 'prm_0d9e…',
+      at: '2026-11-22T21:04:09.001Z',
+      seq: 1050,
+    },
+  },
+  {
+    type: 'prompt.opened',
+    description: 'The seller is asked for exactly what a claim is missing (answer with POST /api/v1/prompts/:id/answer).',
+    schema: PromptOpenedMessage,
+    example: {
+      type: 'prompt.opened',
+      prompt_id: 'prm_0d9e…',
+      claim_id: 'clm_4f0c9a1e2b3d4c5e6f708192',
+      user_id: 'seller_A1CLARIODEMO01',
+      sync_id: 'sync_7d1e…',
+      asks: [
+        { need: 'upload_invoice', message: 'Upload the supplier invoice for 40 units of SKU-1 (claim worth 496.00 USD): it proves you owned them.' },
+        { need: 'confirm', message: 'Confirm the lost warehouse claim for 40 units of SKU-1 (claim worth 496.00 USD) is right.' },
+        { need: 'dismiss', message: 'Dismiss the claim if it is wrong.' },
+      ],
+      confidence: 0.55,
+      at: '2026-11-22T21:04:09.001Z',
+      seq: 1049,
+    },
+  },
+  {
+    type: 'prompt.answered',
+    description: 'The seller answered a smart prompt; the claim is re-scored and re-routed in the same transaction (a claim.routed follows when its status changes).',
+    schema: PromptAnsweredMessage,
+    example: {
+      type: 'prompt.answered',
+      prompt_id: 'prm_0d9e…',
+      claim_id: 'clm_4f0c9a1e2b3d4c5e6f708192',
+      user_id: 'seller_A1CLARIODEMO01',
+      action: 'upload',
+      file_ids: ['evf_5b1c…'],
+      at: '2026-11-23T08:15:00.000Z',
+      seq: 1101,
     },
   },
   {

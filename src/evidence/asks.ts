@@ -1,0 +1,22 @@
+// What a smart prompt asks the seller: exactly what the score says is missing, then "dismiss" for
+// a claim the seller knows to be wrong. Pure.
+import { formatMoney } from '../domain/money.js';
+import type { PromptAsk } from '../store/prompts.js';
+import type { ScorableClaim } from './score-claim.js';
+
+export function asksFor(claim: ScorableClaim, missing: readonly string[]): PromptAsk[] {
+  const units = `${claim.quantity} unit${claim.quantity === 1 ? '' : 's'} of ${claim.sku ?? claim.fnsku ?? '?'}`;
+  const worth = claim.amount ? ` (claim worth ${formatMoney(claim.amount)})` : '';
+  const asks: PromptAsk[] = [];
+  for (const need of missing) {
+    if (need === 'upload_invoice') {
+      asks.push({ need, message: `Upload the supplier invoice for ${units}${worth}: it proves you owned them.` });
+    } else if (need === 'upload_proof_of_delivery') {
+      asks.push({ need, message: `Upload the carrier's proof of delivery for shipment ${claim.key.shipment_id ?? ''}`.trimEnd() + '.' });
+    } else if (need === 'confirm') {
+      asks.push({ need, message: `Confirm the ${claim.type.replace(/_/g, ' ')} claim for ${units}${worth} is right.` });
+    }
+  }
+  asks.push({ need: 'dismiss', message: 'Dismiss the claim if it is wrong.' });
+  return asks;
+}

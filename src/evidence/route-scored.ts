@@ -1,0 +1,85 @@
+// Phase 4's decision applied: each scored claim goes to `ready` (auto-submit), `prompted` (a smart
+// prompt asks for exactly what is missing) or `held` (the reasons stay in its score). Moves are
+// compare-and-set, so a claim someone else moved meanwhile (filed, dismissed) is left alone; the
+// outbox rows are written in the same transaction, so the seller's WebSocket sees what committed.
+import { and, eq, sql } from 'drizzle-orm';
+import type { ClaimStatus } from '../domain/claim-status.js';
+import { route, type RoutingDecision, type RoutingThresholds } from '../domain/routing.js';
+import { moveClaim } from '../store/claims.js';
+import type { Tx } from '../store/db.js';
+import { openPrompt, openPromptOf, type PromptAsk } from '../store/prompts.js';
+import { outbox, prompts } from '../store/schema.js';
+import { asksFor } from './asks.js';
+import type { ScoredClaim } from './match-claims.js';
+
+export const TARGET: Record<RoutingDecision, ClaimStatus> = { auto_submit: 'ready', smart_prompt: 'prompted', hold: 'held' };
+
+export interface RoutedClaim {
+  readonly id: string;
+  readonly from: ClaimStatus;
+  readonly to: ClaimStatus;
+  readonly decision: RoutingDecision;
+  readonly promptId: string | null;
+}
+
+export interface RouteContext {
+  readonly thresholds: RoutingThresholds;
+  /** The phase event writing this (null for a seller's upload or answer). */
+  readonly eventId: string | null;
+  readonly syncId: string | null;
+}
+
+const sameAsks = (a: ReadonlyArray<Record<string, unknown>>, b: readonly PromptAsk[]) =>
+  JSON.stringify(a.map((x) => [x.need, x.message])) === JSON.stringify(b.map((x) => [x.need, x.message]));
+
+export async function routeScored(tx: Tx, scored: readonly ScoredClaim[], o: RouteContext): Promise<RoutedClaim[]> {
+  const routed: RoutedClaim[] = [];
+  const at = () => new Date().toISOString();
+  for (const s of scored) {
+    const decision = route(s.score.confidence, o.thresholds);
+    const to = TARGET[decision];
+    if (!(await moveClaim(tx, s.id, s.status, to))) continue;
+    let promptId: string | null = null;
+    const open = await openPromptOf(tx, s.id);
+    if (to === 'prompted') {
+      const asks = asksFor(s.claim, s.score.missing);
+      // The same question stays open: re-running phase 4 must not pester the seller anew.
+      if (open && sameAsks(open.asks, asks)) {
+        promptId = open.id;
+      } else {
+        promptId = await openPrompt(tx, { userId: s.userId, claimId: s.id, asks });
+        await tx.insert(outbox).values({
+          userId: s.userId,
+          eventId: o.eventId,
+          type: 'prompt.opened',
+          payload: { type: 'prompt.opened', prompt_id: promptId, claim_id: s.id, user_id: s.userId, sync_id: o.syncId, asks: asks.map((a) => ({ ...a })), confidence: s.score.confidence, at: at() },
+        });
+      }
+    } else if (open) {
+      await tx.update(prompts).set({ status: 'superseded', answeredAt: sql`now()` }).where(and(eq(prompts.id, open.id), eq(prompts.status, 'open')));
+    }
+    if (s.status !== to || (promptId && promptId !== open?.id)) {
+      await tx.insert(outbox).values({
+        userId: s.userId,
+        eventId: o.eventId,
+        type: 'claim.routed',
+        payload: {
+          type: 'claim.routed',
+          claim_id: s.id,
+          user_id: s.userId,
+          sync_id: o.syncId,
+          from: s.status,
+          status: to,
+          decision,
+          confidence: s.score.confidence,
+          reasons: [...s.score.reasons],
+          missing: [...s.score.missing],
+          prompt_id: promptId,
+          at: at(),
+        },
+      });
+    }
+    routed.push({ id: s.id, from: s.status, to, decision, promptId });
+  }
+  return routed;
+}

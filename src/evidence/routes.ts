@@ -1,0 +1,216 @@
+// The evidence and smart-prompt endpoints. A seller acts for themself; the service token acts for
+// the seller named by `user_id`. Another seller's files and prompts answer 404, as if absent.
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Currency } from '../domain/money.js';
+import type { RoutingThresholds } from '../domain/routing.js';
+import type { LearnedSource } from './match-claims.js';
+import { requireAuthenticated, type Principal } from '../http/auth.js';
+import { ApiError } from '../http/errors.js';
+import { Id } from '../http/schemas.js';
+import type { ClaimRow } from '../store/claims.js';
+import type { Db } from '../store/db.js';
+import type { PromptRow } from '../store/prompts.js';
+import { claims, evidenceFiles, prompts } from '../store/schema.js';
+import { answerPrompt } from './answer-prompt.js';
+import { rescoreAndRoute } from './rescore.js';
+import { claimsOfFiles, filesOfUser, itemsOfFile, prepareFile, storeFile, UnsupportedFileError, type EvidenceFileRow, type PreparedFile } from './store-evidence.js';
+
+export interface EvidenceRouteDeps {
+  readonly db: Db;
+  readonly learned: LearnedSource;
+  readonly thresholds: RoutingThresholds;
+  readonly maxFileBytes: number;
+  readonly defaultCurrency: Currency;
+  /** Sends committed outbox rows on at once (the engine's relay). */
+  readonly afterCommit: () => void;
+}
+
+const MAX_FILES = 20;
+const Kind = z.enum(['invoice', 'proof_of_delivery']);
+
+/** Whose data a request is about: the seller's own, or `user_id`'s for the service. */
+function subject(p: Principal, userId: string | undefined): string {
+  requireAuthenticated(p);
+  if (p.kind === 'seller') {
+    if (userId !== undefined && userId !== p.userId) throw new ApiError('forbidden', 'you can only act on your own data');
+    return p.userId;
+  }
+  if (!userId) throw new ApiError('invalid_request', 'the service token must name the seller: user_id');
+  return userId;
+}
+
+function fileJson(f: EvidenceFileRow, matched: readonly string[]) {
+  return {
+    id: f.id,
+    filename: f.filename,
+    sha256: f.sha256,
+    kind: f.kind,
+    content_type: f.contentType,
+    size_bytes: f.sizeBytes,
+    status: f.status,
+    report: f.report,
+    matched_claims: [...matched],
+    created_at: f.createdAt.toISOString(),
+  };
+}
+
+function claimJson(c: ClaimRow) {
+  return {
+    id: c.id,
+    type: c.type,
+    status: c.status,
+    confidence: c.confidence,
+    amount: c.amountMinor !== null && c.currency ? { minor: c.amountMinor, currency: c.currency } : null,
+    quantity: c.quantity,
+    deadline: c.deadline,
+  };
+}
+
+function promptJson(p: PromptRow) {
+  return { id: p.id, claim_id: p.claimId, status: p.status, asks: p.asks, answer: p.answer, created_at: p.createdAt.toISOString(), answered_at: p.answeredAt?.toISOString() ?? null };
+}
+
+const LIMIT_CODES = new Set(['FST_REQ_FILE_TOO_LARGE', 'FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT']);
+
+async function readUpload(request: FastifyRequest, d: EvidenceRouteDeps) {
+  if (!request.isMultipart()) throw new ApiError('unsupported_media_type', 'send multipart/form-data with one or more `file` parts');
+  const files: Array<{ filename: string; mimetype: string; bytes: Buffer }> = [];
+  const fields: Record<string, string> = {};
+  try {
+    for await (const part of request.parts({ limits: { fileSize: d.maxFileBytes, files: MAX_FILES, fields: 10, fieldSize: 1000, parts: MAX_FILES + 10 } })) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') throw new ApiError('invalid_request', `unexpected file part ${JSON.stringify(part.fieldname)}; name each file part \`file\``);
+        files.push({ filename: part.filename || 'upload', mimetype: part.mimetype, bytes: await part.toBuffer() });
+      } else {
+        fields[part.fieldname] = String(part.value);
+      }
+    }
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code && LIMIT_CODES.has(code)) {
+      throw new ApiError('payload_too_large', code === 'FST_REQ_FILE_TOO_LARGE' ? `a file is larger than ${d.maxFileBytes} bytes` : `at most ${MAX_FILES} files per upload`);
+    }
+    throw err;
+  }
+  return { files, fields };
+}
+
+export function evidenceRoutes(d: EvidenceRouteDeps) {
+  return async (app: FastifyInstance, principal: (r: unknown) => Principal): Promise<void> => {
+    // Another capability may have registered the parser already; registering twice fails.
+    if (!app.hasContentTypeParser('multipart/form-data')) await app.register(multipart);
+
+    app.post('/api/v1/evidence', { schema: { summary: 'Upload supplier invoices or proofs of delivery (multipart: file parts, optional kind, user_id for the service)', tags: ['evidence'] } }, async (request, reply) => {
+      requireAuthenticated(principal(request));
+      const { files, fields } = await readUpload(request, d);
+      const userIdField = fields.user_id === undefined ? undefined : Id.safeParse(fields.user_id);
+      if (userIdField && !userIdField.success) throw new ApiError('invalid_request', 'user_id is not a valid id');
+      const userId = subject(principal(request), userIdField?.data);
+      const kind = fields.kind === undefined ? undefined : Kind.safeParse(fields.kind);
+      if (kind && !kind.success) throw new ApiError('invalid_request', 'kind must be invoice or proof_of_delivery');
+      if (files.length === 0) throw new ApiError('invalid_request', 'no `file` part in the upload');
+      // Every file is checked before any is stored: an upload with a bad file stores nothing.
+      const prepared: PreparedFile[] = [];
+      for (const f of files) {
+        try {
+          prepared.push(await prepareFile({ filename: f.filename, bytes: f.bytes, declaredType: f.mimetype, kind: kind?.data, defaultCurrency: d.defaultCurrency }));
+        } catch (err) {
+          if (err instanceof UnsupportedFileError) throw new ApiError('unsupported_media_type', err.message);
+          throw err;
+        }
+      }
+      const stored: EvidenceFileRow[] = [];
+      for (const p of prepared) stored.push((await storeFile(d.db, userId, p)).file);
+      await rescoreAndRoute(d.db, { userId, learned: d.learned, thresholds: d.thresholds, now: new Date() });
+      d.afterCommit();
+      const matched = await claimsOfFiles(d.db, stored.map((f) => f.id));
+      return reply.status(201).send({ files: stored.map((f) => fileJson(f, matched.get(f.id) ?? [])) });
+    });
+
+    app.get('/api/v1/evidence', { schema: { summary: "A seller's evidence files (no bytes)", tags: ['evidence'], querystring: z.object({ user_id: Id.optional() }) } }, async (request) => {
+      const userId = subject(principal(request), (request.query as { user_id?: string }).user_id);
+      const files = await filesOfUser(d.db, userId);
+      const matched = await claimsOfFiles(d.db, files.map((f) => f.id));
+      return { files: files.map((f) => fileJson(f, matched.get(f.id) ?? [])) };
+    });
+
+    app.get('/api/v1/evidence/:id', { schema: { summary: 'One evidence file, its line items and the claims it supports', tags: ['evidence'], params: z.object({ id: Id }) } }, async (request) => {
+      const p = principal(request);
+      requireAuthenticated(p);
+      const { id } = request.params as { id: string };
+      const [file] = await d.db.select().from(evidenceFiles).where(p.kind === 'seller' ? and(eq(evidenceFiles.id, id), eq(evidenceFiles.userId, p.userId)) : eq(evidenceFiles.id, id));
+      if (!file) throw new ApiError('not_found', `no evidence file ${id}`);
+      const matched = (await claimsOfFiles(d.db, [file.id])).get(file.id) ?? [];
+      const items = await itemsOfFile(d.db, file.id);
+      return {
+        file: fileJson(file, matched),
+        items: items.map((i) => ({
+          id: i.id,
+          line: i.lineNo,
+          document_ref: i.documentRef,
+          supplier: i.supplier,
+          sku: i.sku,
+          product_name: i.productName,
+          quantity: i.quantity,
+          unit_cost: i.unitCostMinor !== null && i.currency ? { minor: i.unitCostMinor, currency: i.currency } : null,
+          date: i.date,
+        })),
+        claims: matched,
+      };
+    });
+
+    app.get(
+      '/api/v1/prompts',
+      { schema: { summary: "A seller's smart prompts", tags: ['prompts'], querystring: z.object({ user_id: Id.optional(), status: z.enum(['open', 'answered', 'dismissed', 'superseded']).optional() }) } },
+      async (request) => {
+        const q = request.query as { user_id?: string; status?: PromptRow['status'] };
+        const userId = subject(principal(request), q.user_id);
+        const rows = await d.db
+          .select()
+          .from(prompts)
+          .where(and(eq(prompts.userId, userId), q.status ? eq(prompts.status, q.status) : undefined))
+          .orderBy(desc(prompts.createdAt), desc(prompts.id))
+          .limit(1000);
+        const byId = new Map(
+          rows.length ? (await d.db.select().from(claims).where(inArray(claims.id, [...new Set(rows.map((r) => r.claimId))]))).map((c) => [c.id, c]) : [],
+        );
+        return {
+          prompts: rows.map((r) => {
+            const c = byId.get(r.claimId);
+            return { ...promptJson(r), claim: c ? claimJson(c) : null };
+          }),
+        };
+      },
+    );
+
+    app.post(
+      '/api/v1/prompts/:id/answer',
+      {
+        schema: {
+          summary: 'Answer a smart prompt: confirm, upload (link evidence files) or dismiss',
+          tags: ['prompts'],
+          params: z.object({ id: Id }),
+          body: z
+            .object({ action: z.enum(['confirm', 'upload', 'dismiss']), file_ids: z.array(Id).max(MAX_FILES).optional(), note: z.string().max(2000).optional() })
+            .refine((b) => b.action !== 'upload' || (b.file_ids?.length ?? 0) > 0, { message: 'upload needs file_ids', path: ['file_ids'] }),
+        },
+      },
+      async (request) => {
+        const p = principal(request);
+        requireAuthenticated(p);
+        const { id } = request.params as { id: string };
+        const body = request.body as { action: 'confirm' | 'upload' | 'dismiss'; file_ids?: string[]; note?: string };
+        // The service answers for whichever seller owns the prompt.
+        const owner = p.kind === 'seller' ? p.userId : (await d.db.select({ userId: prompts.userId }).from(prompts).where(eq(prompts.id, id)))[0]?.userId;
+        if (!owner) throw new ApiError('not_found', `no prompt ${id}`);
+        const out = await answerPrompt(d.db, { promptId: id, userId: owner, action: body.action, fileIds: body.file_ids ?? [], note: body.note, learned: d.learned, thresholds: d.thresholds, now: new Date() });
+        if (!out.ok) throw new ApiError(out.code, out.message);
+        d.afterCommit();
+        return { prompt: promptJson(out.prompt), claim: { id: out.claim.id, status: out.claim.status, confidence: out.claim.confidence, score: out.claim.score } };
+      },
+    );
+  };
+}

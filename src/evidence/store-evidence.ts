@@ -1,0 +1,154 @@
+// Storing uploaded evidence: content-addressed bytes (one blob per SHA-256), one file row per
+// seller and content (uploading the same bytes again returns the file already there), and the
+// line items read from it. Type is decided by content, never by the declared header alone.
+import { createHash, randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import type { Currency } from '../domain/money.js';
+import type { Db, Queryable } from '../store/db.js';
+import { claimEvidence, evidenceBlobs, evidenceFiles, evidenceItems } from '../store/schema.js';
+import { guessKind, statusOf, type ReadResult } from './read/items.js';
+import { NotCsvError, parseCsvRecords, readCsv } from './read/read-csv.js';
+import { recogniseInvoice } from './read/read-invoice-text.js';
+import { pdfTextLines, UnreadablePdfError } from './read/read-pdf.js';
+
+export type EvidenceFileRow = typeof evidenceFiles.$inferSelect;
+export type EvidenceItemRow = typeof evidenceItems.$inferSelect;
+export type EvidenceKind = 'invoice' | 'proof_of_delivery';
+
+export const ACCEPTED_TYPES = ['text/csv', 'application/pdf'] as const;
+/** Declared types browsers and tools use for these files; the content decides. */
+const DECLARED_OK = new Set(['text/csv', 'application/pdf', 'application/vnd.ms-excel', 'text/plain', 'application/octet-stream', 'application/csv', 'application/x-pdf']);
+
+export class UnsupportedFileError extends Error {
+  override readonly name = 'UnsupportedFileError';
+}
+
+export interface PreparedFile {
+  readonly filename: string;
+  readonly bytes: Uint8Array;
+  readonly sha256: string;
+  readonly contentType: (typeof ACCEPTED_TYPES)[number];
+  readonly kind: EvidenceKind;
+  readonly read: ReadResult;
+}
+
+const isPdf = (b: Uint8Array) => Buffer.from(b.subarray(0, 1024)).includes('%PDF-');
+
+/**
+ * Checks what the bytes are (a PDF by its `%PDF-` signature, a CSV by parsing it) and reads them.
+ * Throws UnsupportedFileError for anything else, or when the declared type contradicts the content.
+ */
+export async function prepareFile(f: { filename: string; bytes: Uint8Array; declaredType: string; kind?: EvidenceKind | undefined; defaultCurrency: Currency }): Promise<PreparedFile> {
+  const declared = f.declaredType.split(';')[0]!.trim().toLowerCase();
+  if (!DECLARED_OK.has(declared)) throw new UnsupportedFileError(`${f.filename}: ${declared || 'no type'} is not accepted; send text/csv or application/pdf`);
+  const sha256 = createHash('sha256').update(f.bytes).digest('hex');
+  let read: ReadResult;
+  let contentType: PreparedFile['contentType'];
+  if (isPdf(f.bytes)) {
+    if (declared.includes('csv') || declared === 'text/plain') throw new UnsupportedFileError(`${f.filename} is declared ${declared} but is a PDF`);
+    contentType = 'application/pdf';
+    try {
+      const lines = await pdfTextLines(f.bytes);
+      read = lines.length === 0
+        ? { items: [], linesRead: 0, skipped: [{ line: 0, reason: 'the PDF has no text layer (a scan or a photo?): upload the original PDF from your supplier, or the invoice as CSV' }] }
+        : recogniseInvoice(lines, f.defaultCurrency);
+    } catch (err) {
+      if (!(err instanceof UnreadablePdfError)) throw err;
+      read = { items: [], linesRead: 0, skipped: [{ line: 0, reason: err.message }] };
+    }
+  } else {
+    if (declared.includes('pdf')) throw new UnsupportedFileError(`${f.filename} is declared ${declared} but is not a PDF`);
+    try {
+      parseCsvRecords(f.bytes);
+    } catch (err) {
+      if (err instanceof NotCsvError) throw new UnsupportedFileError(`${f.filename}: ${err.message}; send text/csv or application/pdf`);
+      throw err;
+    }
+    contentType = 'text/csv';
+    read = readCsv(f.bytes, f.defaultCurrency);
+  }
+  const kind = f.kind ?? read.kindHint ?? guessKind(f.filename) ?? 'invoice';
+  return { filename: f.filename, bytes: f.bytes, sha256, contentType, kind, read };
+}
+
+/** Skipped lines listed one by one in a report; beyond, one line says how many more. */
+export const MAX_REPORTED_SKIPS = 100;
+
+export function reportOf(r: ReadResult) {
+  const listed = r.skipped.slice(0, MAX_REPORTED_SKIPS).map((s) => ({ line: s.line, reason: s.reason }));
+  const more = r.skipped.length - listed.length;
+  return { lines_read: r.linesRead, items: r.items.length, skipped: more > 0 ? [...listed, { line: 0, reason: `and ${more} more lines skipped` }] : listed };
+}
+
+/** Stores a prepared file for a seller; the same bytes uploaded again return the stored file (`created` false). */
+export async function storeFile(db: Db, userId: string, p: PreparedFile): Promise<{ file: EvidenceFileRow; created: boolean }> {
+  return db.transaction(async (tx) => {
+    const existing = await fileBySha(tx, userId, p.sha256);
+    if (existing) return { file: existing, created: false };
+    await tx.insert(evidenceBlobs).values({ sha256: p.sha256, bytes: p.bytes, sizeBytes: p.bytes.byteLength }).onConflictDoNothing();
+    const [file] = await tx
+      .insert(evidenceFiles)
+      .values({
+        id: `evf_${randomUUID()}`,
+        userId,
+        sha256: p.sha256,
+        filename: p.filename,
+        contentType: p.contentType,
+        sizeBytes: p.bytes.byteLength,
+        kind: p.kind,
+        status: statusOf(p.read),
+        report: reportOf(p.read),
+      })
+      .onConflictDoNothing()
+      .returning();
+    // A concurrent upload of the same bytes won the race: it is the same file.
+    if (!file) return { file: (await fileBySha(tx, userId, p.sha256))!, created: false };
+    // In batches: one INSERT may carry at most 65535 parameters.
+    for (let at = 0; at < p.read.items.length; at += 1000) {
+      await tx.insert(evidenceItems).values(
+        p.read.items.slice(at, at + 1000).map((i) => ({
+          fileId: file.id,
+          userId,
+          lineNo: i.lineNo,
+          documentRef: i.documentRef,
+          supplier: i.supplier,
+          sku: i.sku,
+          productName: i.productName,
+          quantity: i.quantity,
+          unitCostMinor: i.unitCost?.minor ?? null,
+          currency: i.unitCost?.currency ?? null,
+          date: i.date,
+          raw: i.raw,
+        })),
+      );
+    }
+    return { file, created: true };
+  });
+}
+
+async function fileBySha(q: Queryable, userId: string, sha256: string): Promise<EvidenceFileRow | undefined> {
+  const [row] = await q.select().from(evidenceFiles).where(and(eq(evidenceFiles.userId, userId), eq(evidenceFiles.sha256, sha256)));
+  return row;
+}
+
+export async function findFile(q: Queryable, userId: string, id: string): Promise<EvidenceFileRow | undefined> {
+  const [row] = await q.select().from(evidenceFiles).where(and(eq(evidenceFiles.userId, userId), eq(evidenceFiles.id, id)));
+  return row;
+}
+
+export async function filesOfUser(q: Queryable, userId: string, limit = 500): Promise<EvidenceFileRow[]> {
+  return q.select().from(evidenceFiles).where(eq(evidenceFiles.userId, userId)).orderBy(desc(evidenceFiles.createdAt), desc(evidenceFiles.id)).limit(limit);
+}
+
+export async function itemsOfFile(q: Queryable, fileId: string): Promise<EvidenceItemRow[]> {
+  return q.select().from(evidenceItems).where(eq(evidenceItems.fileId, fileId)).orderBy(asc(evidenceItems.lineNo), asc(evidenceItems.id));
+}
+
+/** The claims each file is linked to. */
+export async function claimsOfFiles(q: Queryable, fileIds: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (fileIds.length === 0) return out;
+  const links = await q.select({ fileId: claimEvidence.fileId, claimId: claimEvidence.claimId }).from(claimEvidence).where(inArray(claimEvidence.fileId, [...fileIds]));
+  for (const l of links) out.set(l.fileId, [...(out.get(l.fileId) ?? []), l.claimId].sort());
+  return out;
+}
