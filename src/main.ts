@@ -23,6 +23,7 @@ import { setupCapabilities } from './capabilities.js';
 import { sellerRoutes } from './connect/seller-routes.js';
 import { createSyncScheduler, type SyncScheduler } from './sync/schedule.js';
 import { eventMirror } from './mirror/index.js';
+import { dashboardRoutes, DEFAULT_WEB_DIR, PAGE_TOKEN_TTL_SECONDS, webRoutes } from './dashboard/index.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -36,6 +37,8 @@ export interface ClarioOptions {
   readonly plugins?: AppDeps['plugins'];
   /** Run the event mirror's delivery loops (webhooks, EventBridge) in worker processes (default true); tests drive their own. */
   readonly deliverWebhooks?: boolean;
+  /** The built dashboard (default dist/web). */
+  readonly webDir?: string;
 }
 
 
@@ -136,7 +139,14 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         logger,
         rateLimit: config.rateLimit,
         version: VERSION,
-        plugins: [sellerRoutes(database), mirror.routes, ...(setup ? [setup.routes(engine, auth)] : []), ...(options.plugins ?? [])],
+        plugins: [
+          sellerRoutes(database),
+          mirror.routes,
+          dashboardRoutes({ db: database.db, hub, auth, pageTokenTtlSeconds: PAGE_TOKEN_TTL_SECONDS }),
+          webRoutes(options.webDir ?? DEFAULT_WEB_DIR),
+          ...(setup ? [setup.routes(engine, auth)] : []),
+          ...(options.plugins ?? []),
+        ],
       });
       if (options.listen !== false) {
         const address = await app.listen({ port: config.port, host: config.host });

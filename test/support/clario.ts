@@ -23,6 +23,8 @@ export interface TestClarioOptions {
   readonly logs?: string[];
   /** False: no webhook delivery loop (the mirror's tests drive delivery themselves). */
   readonly deliverWebhooks?: boolean;
+  /** The built dashboard to serve (default dist/web). */
+  readonly webDir?: string;
 }
 
 export interface TestClario {
@@ -64,6 +66,7 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     role: o.role ?? 'all',
     capabilities: o.capabilities,
     ...(o.deliverWebhooks === false ? { deliverWebhooks: false } : {}),
+    ...(o.webDir ? { webDir: o.webDir } : {}),
     logger: o.logs
       ? createLogger('info', { write: (line: string) => (o.logs?.push(line), true) } as unknown as NodeJS.WritableStream)
       : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
