@@ -35,7 +35,7 @@ export function webRoutes(webDir: string) {
     await app.register(async (web) => {
       // Only the routes of this plugin are public (the hook sees this context's routes alone).
       web.addHook('onRoute', (route) => {
-        route.config = { ...(route.config ?? {}), public: true } as typeof route.config;
+        route.config = { ...(route.config ?? {}), public: true };
         route.schema = { ...(route.schema ?? {}), hide: true };
       });
       if (!existsSync(join(webDir, 'index.html'))) {
