@@ -5,13 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CLAIM_STATUSES } from '../domain/claim-status.js';
-import { requireAuthenticated, requireService, requireUser, type Auth, type Principal } from '../http/auth.js';
+import { requireAuthenticated, requireService, requireUser, SESSION_COOKIE, type Auth, type Principal } from '../http/auth.js';
 import { buildStatus } from '../http/routes/status.js';
 import { ApiError } from '../http/errors.js';
 import { Id } from '../http/schemas.js';
 import type { Hub } from '../realtime/hub.js';
 import type { Db } from '../store/db.js';
 import { claimDetail, claimTypesOf, CursorError, listClaims } from './read-claims.js';
+import { parkedEvents } from './read-ops.js';
 import { moneyOverview } from './read-overview.js';
 
 export interface DashboardRouteDeps {
@@ -68,6 +69,13 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
       if (p.kind === 'service') return { user_id: null, role: 'service' as const, token: null, expires_at: null };
       const token = await deps.auth.issueSellerToken(p.userId, deps.pageTokenTtlSeconds);
       return { user_id: p.userId, role: 'seller' as const, token, expires_at: new Date(Date.now() + deps.pageTokenTtlSeconds * 1000).toISOString() };
+    });
+
+    // Signing out needs the bearer token (a change), so a cross-site request cannot do it.
+    r.delete('/api/v1/session', { schema: { summary: 'Sign out: clears the session cookie', tags: ['dashboard'] } }, async (request, reply) => {
+      requireAuthenticated(principal(request));
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send();
     });
 
     r.get('/api/v1/claims', { schema: { summary: "A seller's claims: filtered, sorted, a page at a time", tags: ['dashboard'], querystring: ListQuery } }, async (request) => {
@@ -180,6 +188,27 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
         requireUser(principal(request), userId);
         const [overview, status] = await Promise.all([moneyOverview(deps.db, userId), buildStatus(deps.db, userId)]);
         return { user_id: userId, ...overview, current_sync: status.runs[0] ?? null };
+      },
+    );
+
+    r.get(
+      '/api/v1/ops/failed',
+      { schema: { summary: 'Parked (failed) phase events, newest first, for replay', tags: ['operations'], querystring: z.object({ user_id: Id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) } },
+      async (request) => {
+        requireService(principal(request));
+        const found = await parkedEvents(deps.db, request.query.user_id, request.query.limit);
+        return {
+          events: found.map((e) => ({
+            event_id: e.id,
+            phase: e.phase,
+            user_id: e.userId,
+            sync_id: e.syncId,
+            claim_id: e.claimId,
+            attempts: e.attempts,
+            last_error: e.lastError ?? null,
+            failed_at: iso(e.updatedAt),
+          })),
+        };
       },
     );
 
