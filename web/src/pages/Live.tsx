@@ -40,9 +40,11 @@ function fromStatus(s: StatusAnswer): RunState {
   return { syncId: run.sync_id, createdAt: run.created_at, phases, claimPhases: run.claim_phases };
 }
 
-/** A message moves one sync phase on. Messages of another (newer) sync start a new timeline. */
+/** A message moves one sync phase on. Phase 1 of another sync starts a new timeline. */
 function applyMessage(state: RunState, m: LiveMessage): RunState {
   if (typeof m.phase !== 'number' || m.phase > 4 || !m.sync_id) return state;
+  // A late message of an older sync (a retry) does not take the timeline back.
+  if (state.syncId && state.syncId !== m.sync_id && m.phase !== 1) return state;
   const base = state.syncId === m.sync_id ? state : { ...empty, syncId: m.sync_id, createdAt: m.at ?? null };
   const prev = base.phases[m.phase] ?? { phase: m.phase, status: null };
   const next: PhaseView = { ...prev };
