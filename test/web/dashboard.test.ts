@@ -96,7 +96,7 @@ describeBrowser('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL(`${t.url}/overview`);
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
-    const session = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
+    const session: any = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
     userId = session.user_id;
     expect(userId).toBe('seller_A1CLARIODEMO01');
     expect(await page.getByRole('banner').textContent()).toContain(userId);
@@ -117,15 +117,14 @@ describeBrowser('the dashboard in a browser', () => {
     const syncId = (await api(`/api/v1/workflow/status/${userId}`)).body.runs[0].sync_id as string;
     await page.getByTestId('sync-id').filter({ hasText: syncId }).waitFor();
     // A marker the page would lose on a reload, and a record of every change of a phase's status.
+    // (The callback runs in the page; the server's types know no DOM, hence `any`.)
     await page.evaluate(() => {
-      (window as any).__noReload = true;
-      const seen: string[] = ((window as any).__transitions = []);
-      new MutationObserver((records) => {
-        for (const r of records) {
-          const el = r.target as HTMLElement;
-          seen.push(`${el.dataset.phase}:${el.dataset.status}`);
-        }
-      }).observe(document.querySelector('.timeline')!, { attributes: true, subtree: true, attributeFilter: ['data-status'] });
+      const w = globalThis as any;
+      w.__noReload = true;
+      const seen: string[] = (w.__transitions = []);
+      new w.MutationObserver((records: any[]) => {
+        for (const r of records) seen.push(`${r.target.dataset.phase}:${r.target.dataset.status}`);
+      }).observe(w.document.querySelector('.timeline'), { attributes: true, subtree: true, attributeFilter: ['data-status'] });
     });
 
     // Detection runs again (the seed's sync/complete webhook) while the page is open: the
@@ -147,16 +146,16 @@ describeBrowser('the dashboard in a browser', () => {
     }
     expect(status.phases[0].status).toBe('completed');
     expect(status.phases[1].status).toBe('completed');
-    const transitions: string[] = await page.evaluate(() => (window as any).__transitions);
+    const transitions: string[] = await page.evaluate(() => (globalThis as any).__transitions);
     expect(transitions).toContain('2:running');
     expect(transitions.lastIndexOf('2:completed')).toBeGreaterThan(transitions.indexOf('2:running'));
-    expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as any).__noReload)).toBe(true);
     expect(await page.getByTestId('sync-id').textContent()).toBe(syncId);
     await shot(page, 'live-workflow');
 
     await page.setViewportSize({ width: 360, height: 780 });
     await shot(page, 'live-workflow-360px');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(() => { const d = (globalThis as any).document.documentElement; return d.scrollWidth - d.clientWidth; });
     expect(overflow).toBeLessThanOrEqual(0);
     await page.setViewportSize({ width: 1280, height: 860 });
   }, 240_000);
@@ -271,7 +270,7 @@ describeBrowser('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Operator view' }).waitFor();
     // Kept for this tab only, never in localStorage or a cookie.
-    expect(await page.evaluate(() => [sessionStorage.getItem('clario.token') !== null, localStorage.length, document.cookie])).toEqual([true, 0, '']);
+    expect(await page.evaluate(() => { const w = globalThis as any; return [w.sessionStorage.getItem('clario.token') !== null, w.localStorage.length, w.document.cookie]; })).toEqual([true, 0, '']);
     await page.getByRole('heading', { name: 'Queue' }).waitFor();
     await page.getByText(/driver/i).first().waitFor();
 
