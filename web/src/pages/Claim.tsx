@@ -115,7 +115,7 @@ function Claim({ a }: { a: ClaimAnswer }) {
               <tbody>
                 {sources.map((s, i) => (
                   <tr key={i}>
-                    <td>{text(s.source ?? s.report)}</td>
+                    <td>{text(s.file ?? s.source ?? s.report)}</td>
                     <td>
                       <code>{text(s.document_id)}</code>
                     </td>
