@@ -9,6 +9,13 @@ export interface MonthPoint {
   readonly currency: string;
 }
 
+/** "2026-09" → "Sep 26". */
+function monthLabel(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  if (!y || !m) return month;
+  return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString(undefined, { month: 'short', year: '2-digit', timeZone: 'UTC' });
+}
+
 const W = 640;
 const H = 220;
 const PAD = { top: 16, right: 12, bottom: 28, left: 12 };
@@ -47,7 +54,7 @@ export function RecoveredChart({ points }: { points: readonly MonthPoint[] }) {
         {series.map((p, i) =>
           series.length <= 12 || i % Math.ceil(series.length / 12) === 0 ? (
             <text key={p.month} x={x(i)} y={H - 8} textAnchor="middle" className="tick">
-              {p.month.slice(2)}
+              {monthLabel(p.month)}
             </text>
           ) : null,
         )}
