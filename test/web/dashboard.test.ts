@@ -46,7 +46,24 @@ describeBrowser('the dashboard in a browser', () => {
   let userId = '';
   const pageErrors: string[] = [];
 
+  /** Screenshots a page after checking the basics every page must meet: labels, names, one h1. */
   const shot = async (p: Page, name: string) => {
+    const problems: string[] = await p.evaluate(() => {
+      const d = (globalThis as any).document;
+      const out: string[] = [];
+      if (!d.documentElement.lang) out.push('no lang on <html>');
+      const h1 = d.querySelectorAll('h1').length;
+      if (h1 !== 1) out.push(`${h1} h1 elements`);
+      for (const el of d.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+        if (!el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')) out.push(`unlabelled ${el.outerHTML.slice(0, 80)}`);
+      }
+      for (const el of d.querySelectorAll('button, a[href]')) {
+        if (!el.textContent?.trim() && !el.getAttribute('aria-label')) out.push(`nameless ${el.outerHTML.slice(0, 80)}`);
+      }
+      for (const el of d.querySelectorAll('img:not([alt])')) out.push(`no alt ${el.outerHTML.slice(0, 80)}`);
+      return out;
+    });
+    expect(problems, name).toEqual([]);
     await p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   };
   const api = (path: string) => t.request(path);
@@ -94,6 +111,9 @@ describeBrowser('the dashboard in a browser', () => {
     const connect = page.getByRole('link', { name: 'Connect your Amazon seller account' });
     await connect.waitFor();
     await page.getByLabel('Token').waitFor();
+    // The keyboard's first stop skips to the content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Skip to content');
     await shot(page, 'connect');
     await connect.click();
     // The simulator's consent page, as Amazon's would be.

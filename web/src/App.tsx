@@ -1,5 +1,5 @@
 // The shell: who is signed in, the navigation, and which page shows.
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { loadSession, signOut, type Session } from './lib/session.js';
 import { navigate, onLinkClick, usePath } from './lib/router.js';
 import { ConnectPage } from './pages/Connect.js';
@@ -31,8 +31,15 @@ export function App() {
     if (session && (path === '/' || path === '/signin')) navigate(session.role === 'service' ? '/ops' : '/overview', true);
   }, [session, path]);
 
-  // Move focus to the new page's heading so keyboard and screen-reader users know it changed.
+  // After a navigation in the page (not on the first load), move focus to the new page's heading
+  // so keyboard and screen-reader users know it changed.
+  const firstPath = useRef<string | null>(null);
   useEffect(() => {
+    if (session === undefined) return;
+    if (firstPath.current === null) {
+      firstPath.current = path;
+      return;
+    }
     document.querySelector<HTMLElement>('main h1')?.focus();
   }, [path, session]);
 
@@ -52,7 +59,7 @@ export function App() {
   else if (claim?.[1]) page = <ClaimPage id={decodeURIComponent(claim[1])} />;
   else if (path === '/live') page = <LivePage userId={session.userId ?? ''} />;
   else if (path === '/claims') page = <ClaimsPage />;
-  else if (path === '/prompts') page = <PromptsPage />;
+  else if (path === '/prompts') page = <PromptsPage userId={session.userId ?? ''} />;
   else page = <OverviewPage userId={session.userId ?? ''} />;
 
   return (

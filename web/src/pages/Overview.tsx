@@ -2,7 +2,9 @@
 import type { Amount } from '../lib/api.js';
 import { daysUntil, formatAmounts, formatDate, formatMoney, label } from '../lib/format.js';
 import { onLinkClick } from '../lib/router.js';
+import type { LiveMessage } from '../lib/live.js';
 import { useApi } from '../lib/use-api.js';
+import { useRefreshOn } from '../lib/use-refresh.js';
 import { RecoveredChart, type MonthPoint } from '../components/Chart.js';
 import { Badge, Pending } from '../components/Status.js';
 
@@ -25,8 +27,12 @@ const CARDS = [
   ['fees_charged', 'Fees charged', "Clario's fee on money recovered"],
 ] as const;
 
+// Money and deadlines move when a phase finishes (claims found, filed, paid).
+const moneyMoved = (m: LiveMessage) => m.type === 'workflow.phase' && (m.status === 'completed' || m.status === 'failed');
+
 export function OverviewPage({ userId }: { userId: string }) {
-  const [res] = useApi<OverviewAnswer>(`/api/v1/sellers/${encodeURIComponent(userId)}/overview`);
+  const [res, reload] = useApi<OverviewAnswer>(`/api/v1/sellers/${encodeURIComponent(userId)}/overview`);
+  useRefreshOn(userId, moneyMoved, reload);
   return (
     <main id="main" className="page">
       <h1 tabIndex={-1}>Overview</h1>

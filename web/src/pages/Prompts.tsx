@@ -4,6 +4,7 @@ import { call, post, type Amount } from '../lib/api.js';
 import { formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
 import { onLinkClick } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
+import { useRefreshOn } from '../lib/use-refresh.js';
 import { Pending } from '../components/Status.js';
 
 interface Prompt {
@@ -15,8 +16,12 @@ interface Prompt {
   claim: { id: string; type: string; status: string; confidence: number | null; amount: Amount | null; quantity: number | null; deadline: string | null } | null;
 }
 
-export function PromptsPage() {
+const promptsMoved = (m: { type: string }) => m.type === 'prompt.opened' || m.type === 'claim.routed';
+
+export function PromptsPage({ userId }: { userId: string }) {
   const [res, reload] = useApi<{ prompts: Prompt[] }>('/api/v1/prompts?status=open', { notFoundMeansUnavailable: true });
+  // A new prompt appears without a reload.
+  useRefreshOn(userId, promptsMoved, reload);
   const [done, setDone] = useState<Record<string, string>>({});
   return (
     <main id="main" className="page">
