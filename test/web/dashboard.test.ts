@@ -77,7 +77,14 @@ describeBrowser('the dashboard in a browser', () => {
     mkdirSync(SHOTS, { recursive: true });
     // The page as `npm run build` makes it, into a directory of this test's own.
     webDir = mkdtempSync(join(tmpdir(), 'clario-web-'));
-    await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), logLevel: 'warn', build: { outDir: webDir, emptyOutDir: true } });
+    // A production build, as `npm run build` makes it (vitest sets NODE_ENV=test, which Vite honours).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: webDir, emptyOutDir: true } });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
     t = await startTestClario({ webDir, env: { WORKFLOW_MAX_ATTEMPTS: '2', WORKFLOW_LEASE_MS: '30000' } });
     profile = mkdtempSync(join(tmpdir(), 'clario-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
@@ -95,7 +102,7 @@ describeBrowser('the dashboard in a browser', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     // A refused script or style (the CSP) or a React error shows here; an answered 401/404 does not count.
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
+      if ((m.type() === 'error' || m.type() === 'warning') && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
     });
   }, 180_000);
 

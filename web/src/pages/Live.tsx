@@ -2,6 +2,7 @@
 // progress of long phases, and the reason when one fails. The status endpoint gives the starting
 // point; every message moves it on without a reload.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { PHASES, PHASE_NUMBERS, type PhaseNumber } from '../../../src/domain/phase.js';
 import { get } from '../lib/api.js';
 import { formatDate, label, text } from '../lib/format.js';
@@ -102,7 +103,8 @@ export function LivePage({ userId }: { userId: string }) {
     (m: LiveMessage) => {
       setLog((l) => [m, ...l].slice(0, 30));
       if (m.type === 'workflow.phase' || m.type === 'workflow.progress') {
-        setRun((cur) => applyMessage(cur ?? empty, m));
+        // Render each step as it comes, so a quick running→completed is still seen.
+        flushSync(() => setRun((cur) => applyMessage(cur ?? empty, m)));
         if (m.type === 'workflow.phase' && m.phase && m.status !== 'pending') {
           setAnnounce(`Phase ${m.phase}, ${PHASES[m.phase as PhaseNumber]?.name ?? m.name}: ${m.status}`);
         }
