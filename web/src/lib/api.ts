@@ -6,10 +6,7 @@ export type ApiResult<T> =
   | { readonly ok: true; readonly data: T }
   | { readonly ok: false; readonly status: number; readonly code: string; readonly message: string };
 
-export interface Amount {
-  readonly minor: number;
-  readonly currency: string;
-}
+export type { Amount } from './format.js';
 
 type TokenSource = () => Promise<string | null>;
 type Renew = () => Promise<string | null>;

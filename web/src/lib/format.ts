@@ -1,5 +1,9 @@
 // Showing numbers: money from integer minor units (never through a float sum), dates, labels.
-import type { Amount } from './api.js';
+/** Money as the API sends it: integer minor units and an ISO 4217 code. */
+export interface Amount {
+  readonly minor: number;
+  readonly currency: string;
+}
 
 const digitsCache = new Map<string, number>();
 function minorDigits(currency: string): number {

@@ -2,21 +2,10 @@
 // server replays what was missed, without gaps or repeats.
 import { useEffect, useRef, useState } from 'react';
 import { socketToken } from './session.js';
+import type { LiveMessage } from './timeline.js';
 
-export interface LiveMessage {
-  readonly type: string;
-  readonly event_id?: string;
-  readonly phase?: number;
-  readonly name?: string;
-  readonly status?: string;
-  readonly user_id?: string;
-  readonly sync_id?: string | null;
-  readonly claim_id?: string | null;
-  readonly data?: Record<string, unknown>;
-  readonly at?: string;
-  readonly seq?: number;
-  readonly [k: string]: unknown;
-}
+export type { LiveMessage };
+
 
 export type LiveState = 'connecting' | 'open' | 'closed';
 
