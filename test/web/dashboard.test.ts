@@ -11,6 +11,8 @@ import PDFDocument from 'pdfkit';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { rows } from '../../src/store/db.js';
+import type { ClaimStatus } from '../../src/domain/claim-status.js';
+import { moveClaim } from '../../src/store/claims.js';
 import { openPrompt } from '../../src/store/prompts.js';
 import { proofPackets, reimbursements } from '../../src/store/schema.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
@@ -233,12 +235,19 @@ describeBrowser('the dashboard in a browser', () => {
     await expect.poll(() => table.locator('tbody tr').first().locator('td').nth(2).textContent()).toBe(
       new Intl.NumberFormat('en-US', { style: 'currency', currency: listed[0].amount.currency }).format(listed[0].amount.minor / 100),
     );
+    // The same order is one choice away where the table's header is hidden (a phone's width).
+    expect(await page.getByLabel('Sort by').inputValue()).toBe('value:desc');
     const type = listed[0].type as string;
     await page.getByLabel('Type').selectOption(type);
     await expect
       .poll(async () => (await table.locator('tbody tr td:first-child').allTextContents()).every((x) => x.toLowerCase() === type.replace(/_/g, ' ')))
       .toBe(true);
     await shot(page, 'claims');
+    // At a phone's width the table becomes one card per claim, with nothing off-screen.
+    await page.setViewportSize({ width: 360, height: 780 });
+    await shot(page, 'claims-360px');
+    expect(await page.evaluate(() => { const d = (globalThis as any).document.documentElement; return d.scrollWidth - d.clientWidth; })).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 860 });
 
     await table.locator('tbody tr').first().getByRole('link').click();
     await page.getByRole('heading', { name: 'Where it comes from' }).waitFor();
@@ -265,8 +274,15 @@ describeBrowser('the dashboard in a browser', () => {
     let open = (await api(`/api/v1/prompts?status=open&user_id=${userId}`)).body.prompts as any[];
     if (open.length === 0) {
       // Routing opened none for this data: open one the way routing does (the shared contract).
-      const [claim] = await rows<{ id: string }>(t.clario.database.db, sql`SELECT id FROM claims WHERE user_id = ${userId} AND status IN ('detected', 'held') ORDER BY id LIMIT 1`);
-      await openPrompt(t.clario.database.db, { userId, claimId: claim!.id, asks: [{ need: 'confirm', message: 'Confirm these units never came back to you.' }] });
+      const [claim] = await rows<{ id: string; status: ClaimStatus }>(
+        t.clario.database.db,
+        sql`SELECT id, status FROM claims WHERE user_id = ${userId} AND status IN ('detected', 'held', 'ready') ORDER BY id LIMIT 1`,
+      );
+      expect(claim, 'an open claim to ask about').toBeDefined();
+      await t.clario.database.db.transaction(async (tx) => {
+        expect(await moveClaim(tx, claim!.id, claim!.status, 'prompted')).toBe(true);
+        await openPrompt(tx, { userId, claimId: claim!.id, asks: [{ need: 'confirm', message: 'Confirm these units never came back to you.' }] });
+      });
       open = (await api(`/api/v1/prompts?status=open&user_id=${userId}`)).body.prompts;
       await page.reload();
     }

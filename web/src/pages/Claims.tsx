@@ -19,6 +19,14 @@ export interface ClaimRow {
 
 type Sort = 'deadline' | 'value' | 'confidence';
 const STATUSES = ['detected', 'prompted', 'held', 'ready', 'filed', 'rejected', 'paid', 'expired', 'dismissed'];
+const SORTS = [
+  ['deadline:asc', 'Deadline, soonest first'],
+  ['deadline:desc', 'Deadline, latest first'],
+  ['value:desc', 'Value, highest first'],
+  ['value:asc', 'Value, lowest first'],
+  ['confidence:desc', 'Confidence, highest first'],
+  ['confidence:asc', 'Confidence, lowest first'],
+] as const;
 const COLUMNS: Array<{ key: string; title: string; sort?: Sort; numeric?: boolean }> = [
   { key: 'type', title: 'Type' },
   { key: 'units', title: 'Units', numeric: true },
@@ -102,6 +110,24 @@ export function ClaimsPage() {
             {types.map((t) => (
               <option key={t} value={t}>
                 {label(t)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="f-sort">Sort by</label>
+          <select
+            id="f-sort"
+            value={`${sort}:${order}`}
+            onChange={(e) => {
+              const [s, o] = e.target.value.split(':') as [Sort, 'asc' | 'desc'];
+              setSort(s);
+              setOrder(o);
+            }}
+          >
+            {SORTS.map(([value, name]) => (
+              <option key={value} value={value}>
+                {name}
               </option>
             ))}
           </select>
