@@ -78,6 +78,12 @@ describe('the dashboard API', () => {
     expect(again.body.user_id).toBe(A);
     expect((await t.request('/api/v1/session')).body).toMatchObject({ role: 'service', user_id: null, token: null });
     expect((await t.request('/api/v1/session', { token: null })).status).toBe(401);
+    // Signing out clears the cookie; it takes the bearer token, so a cross-site request cannot.
+    const out = await fetch(`${t.url}/api/v1/session`, { method: 'DELETE', headers: { authorization: `Bearer ${tokenA}` } });
+    expect(out.status).toBe(204);
+    expect(out.headers.get('set-cookie')).toMatch(/^clario_session=;.*Expires=Thu, 01 Jan 1970/i);
+    const viaCookie = await fetch(`${t.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: `clario_session=${tokenA}` } });
+    expect(viaCookie.status).toBe(401);
     expect((await t.request('/api/v1/session', { token: 'forged' })).status).toBe(401);
   });
 

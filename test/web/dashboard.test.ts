@@ -222,6 +222,9 @@ describeBrowser('the dashboard in a browser', () => {
     const first = o.next_deadlines[0];
     await page.getByRole('region', { name: 'Next deadlines' }).getByRole('link', { name: new RegExp(first.type.replace(/_/g, ' '), 'i') }).first().waitFor();
     await shot(page, 'overview');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(page, 'overview-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('sorts and filters the claims table and opens a claim with its lineage', async () => {
