@@ -17,6 +17,7 @@ const steps = [];
 if (extra.length === 0) {
   steps.push(['lint', run('lint (eslint)', bin('eslint'), ['.'])]);
   steps.push(['typecheck', run('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])]);
+  steps.push(['typecheck web', run('typecheck web (tsc)', bin('tsc'), ['-p', 'web/tsconfig.json', '--noEmit'])]);
 }
 mkdirSync('test-results', { recursive: true });
 const report = 'test-results/vitest.json';

@@ -28,6 +28,7 @@ import { proofRoutes } from './proof/routes.js';
 import { createFiler, type Filer } from './filing/file-claims.js';
 import { filingRoutes } from './filing/routes.js';
 import { createPayoutMonitor, type PayoutMonitor } from './payouts/monitor.js';
+import { dashboardRoutes, DEFAULT_WEB_DIR, PAGE_TOKEN_TTL_SECONDS, webRoutes } from './dashboard/index.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
@@ -41,6 +42,8 @@ export interface ClarioOptions {
   readonly plugins?: AppDeps['plugins'];
   /** Run the event mirror's delivery loops (webhooks, EventBridge) in worker processes (default true); tests drive their own. */
   readonly deliverWebhooks?: boolean;
+  /** The built dashboard (default dist/web). */
+  readonly webDir?: string;
 }
 
 
@@ -147,7 +150,17 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         logger,
         rateLimit: config.rateLimit,
         version: VERSION,
-        plugins: [sellerRoutes(database), filingRoutes({ db: database.db, engine }), mirror.routes, learningRoutes(database.db), proofRoutes(database.db), ...(setup ? [setup.routes(engine, auth)] : []), ...(options.plugins ?? [])],
+        plugins: [
+          sellerRoutes(database),
+          filingRoutes({ db: database.db, engine }),
+          mirror.routes,
+          learningRoutes(database.db),
+          proofRoutes(database.db),
+          dashboardRoutes({ db: database.db, hub, auth, pageTokenTtlSeconds: PAGE_TOKEN_TTL_SECONDS }),
+          webRoutes(options.webDir ?? DEFAULT_WEB_DIR),
+          ...(setup ? [setup.routes(engine, auth)] : []),
+          ...(options.plugins ?? []),
+        ],
       });
       if (options.listen !== false) {
         const address = await app.listen({ port: config.port, host: config.host });

@@ -34,6 +34,7 @@ async function serve(config: Config, role: Role): Promise<void> {
   if (clario.url) {
     const ws = clario.url.replace(/^http/, 'ws');
     lines.push(
+      `  Dashboard:     ${clario.url}/`,
       `  API:           ${clario.url}/api/v1/workflow`,
       `  OpenAPI:       ${clario.url}/docs/json`,
       `  WebSocket:     ${ws}/ws`,

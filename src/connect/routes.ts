@@ -1,6 +1,6 @@
 // The seller's way in: `/connect` sends the browser to Amazon's consent page (or the simulator's)
 // with a single-use state; `/connect/callback` checks the state, exchanges the code, seals the
-// refresh token, starts phase 1 and gives the browser the seller's session.
+// refresh token, starts phase 1, gives the browser the seller's session and sends it to the dashboard.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -39,8 +39,6 @@ const Callback = z.object({
   selling_partner_id: z.string().regex(/^[A-Z0-9]{5,40}$/, 'not a selling partner id'),
   spapi_oauth_code: z.string().min(1).max(2000),
 });
-
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function connectRoutes(deps: ConnectDeps) {
   return (app: FastifyInstance): void => {
@@ -89,14 +87,9 @@ export function connectRoutes(deps: ConnectDeps) {
         secure: deps.publicUrl().startsWith('https:'),
         maxAge: deps.sessionTtlSeconds,
       });
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(
-          `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Connected to Clario</title></head><body>` +
-            `<h1>Connected</h1><p>Amazon seller <strong>${escape(partner)}</strong> is connected as <code>${escape(userId)}</code>.</p>` +
-            `<p>Your first sync has started (event <code>${escape(accepted.eventId)}</code>, sync <code>${escape(accepted.syncId ?? '')}</code>).</p>` +
-            `<p><a href="/">Open the dashboard</a> · <a href="/api/v1/workflow/status/${encodeURIComponent(userId)}">status</a></p></body></html>`,
-        );
+      // Straight to the dashboard, which shows this sync running (303: the next request is a GET).
+      request.log.info({ userId, eventId: accepted.eventId, syncId: accepted.syncId }, 'seller connected');
+      return reply.redirect('/', 303);
     });
   };
 }

@@ -12,6 +12,8 @@ export interface Hub {
   remove(userId: string, subscriber: Subscriber): void;
   deliver(messages: readonly BusMessage[]): void;
   count(): number;
+  /** Who is connected now: users and how many sockets each has open. */
+  clients(): Array<{ readonly userId: string; readonly connections: number }>;
   closeAll(): void;
 }
 
@@ -46,6 +48,7 @@ export function createHub(options: { maxPerUser: number }): Hub {
       }
     },
     count: () => total,
+    clients: () => [...byUser].map(([userId, set]) => ({ userId, connections: set.size })),
     closeAll() {
       for (const set of byUser.values()) for (const s of set) s.close(1001, 'server shutting down');
       byUser.clear();

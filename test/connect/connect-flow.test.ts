@@ -42,13 +42,15 @@ for (const store of ['pglite', 'postgres'] as const) {
       const callback = await consent();
       expect(callback.startsWith(`${t.url}/connect/callback?`)).toBe(true);
       const done = await fetch(callback, { redirect: 'manual' });
-      expect(done.status).toBe(200);
-      const page = await done.text();
-      userId = /as <code>([^<]+)<\/code>/.exec(page)?.[1] ?? '';
-      expect(userId).toMatch(/^seller_A1CLARIODEMO01$/);
+      expect(done.status).toBe(303);
+      expect(done.headers.get('location')).toBe('/');
       cookie = (done.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
       expect(cookie).toMatch(/^clario_session=/);
       expect(done.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+      const session = (await (await fetch(`${t.url}/api/v1/session`, { headers: { cookie } })).json()) as any;
+      userId = session.user_id;
+      expect(userId).toMatch(/^seller_A1CLARIODEMO01$/);
+      expect(session.role).toBe('seller');
 
       const status = async () => {
         const r = await fetch(`${t.url}/api/v1/workflow/status/${userId}`, { headers: { cookie } });
@@ -89,7 +91,7 @@ for (const store of ['pglite', 'postgres'] as const) {
 
     it('refuses a replayed callback and a code used twice', async () => {
       const first = await consent();
-      expect((await fetch(first, { redirect: 'manual' })).status).toBe(200);
+      expect((await fetch(first, { redirect: 'manual' })).status).toBe(303);
       const replay = await fetch(first, { redirect: 'manual' });
       expect(replay.status).toBe(400);
       expect(((await replay.json()) as any).error.message).toMatch(/already used/);

@@ -26,8 +26,9 @@ describe('phases 1 to 4 with the demo seller', () => {
     const form = new URLSearchParams(hidden(await (await fetch(consentUrl)).text()));
     const approved = await fetch(new URL('/apps/authorize/consent', consentUrl), { method: 'POST', body: form, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     const done = await fetch(approved.headers.get('location') ?? '', { redirect: 'manual' });
-    expect(done.status).toBe(200);
-    return /as <code>([^<]+)<\/code>/.exec(await done.text())?.[1] ?? '';
+    expect(done.status).toBe(303);
+    const cookie = (done.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    return ((await (await fetch(`${t.url}/api/v1/session`, { headers: { cookie } })).json()) as { user_id: string }).user_id;
   }
 
   it('scores and routes every claim, and an uploaded invoice moves a prompted claim to ready', async () => {

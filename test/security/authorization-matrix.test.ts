@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 interface Row {
-  readonly method: 'GET' | 'POST' | 'PUT';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: () => string;
   readonly body?: unknown;
   readonly type?: string;
@@ -57,6 +57,14 @@ const ROWS: Row[] = [
   { method: 'GET', path: () => '/readyz', expect: anyToken(200) },
   { method: 'GET', path: () => '/metrics', expect: serviceOnly(200) },
   { method: 'GET', path: () => '/docs/json', expect: anyToken(200) },
+  // The dashboard's (src/dashboard/).
+  { method: 'GET', path: () => '/api/v1/session', expect: anyToken(200) },
+  { method: 'DELETE', path: () => '/api/v1/session', expect: anyToken(204) },
+  { method: 'GET', path: () => '/api/v1/claims?user_id=alice', expect: ownerOrService(200) },
+  { method: 'GET', path: () => '/api/v1/claims/no-such-claim', expect: { ...ANON, other_seller: 404, own_seller: 404, service: 404 } },
+  { method: 'GET', path: () => '/api/v1/sellers/alice/overview', expect: ownerOrService(200) },
+  { method: 'GET', path: () => '/api/v1/ops/clients', expect: serviceOnly(200) },
+  { method: 'GET', path: () => '/api/v1/ops/failed', expect: serviceOnly(200) },
 ];
 
 function wsStatus(token: string | null): Promise<number> {

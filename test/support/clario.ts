@@ -25,6 +25,8 @@ export interface TestClarioOptions {
   readonly deliverWebhooks?: boolean;
   /** Routes a test capability brings (billing's webhook and statement). */
   readonly plugins?: ClarioOptions['plugins'];
+  /** The built dashboard to serve (default dist/web). */
+  readonly webDir?: string;
 }
 
 export interface TestClario {
@@ -67,6 +69,7 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     capabilities: o.capabilities,
     ...(o.deliverWebhooks === false ? { deliverWebhooks: false } : {}),
     ...(o.plugins ? { plugins: o.plugins } : {}),
+    ...(o.webDir ? { webDir: o.webDir } : {}),
     logger: o.logs
       ? createLogger('info', { write: (line: string) => (o.logs?.push(line), true) } as unknown as NodeJS.WritableStream)
       : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),

@@ -60,7 +60,7 @@ describeWithPostgres('a sync killed halfway', () => {
     const consent = new URL(start.headers.get('location') ?? '');
     const form = new URLSearchParams({ ...Object.fromEntries(consent.searchParams), selling_partner_id: SELLER });
     const approved = await fetch(new URL('/apps/authorize/consent', simulator.url), { method: 'POST', body: form, redirect: 'manual' });
-    expect((await fetch(approved.headers.get('location') ?? '', { redirect: 'manual' })).status).toBe(200);
+    expect((await fetch(approved.headers.get('location') ?? '', { redirect: 'manual' })).status).toBe(303);
     const costs = await api.request(`/api/v1/sellers/seller_${SELLER}/costs`, { method: 'PUT', body: readFileSync(join(folder, 'costs.csv'), 'utf8'), headers: { 'content-type': 'text/csv' } });
     expect(costs.status).toBe(200);
 

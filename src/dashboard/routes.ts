@@ -1,0 +1,221 @@
+// The dashboard's read API: the session (a short-lived bearer token for the page), the claims
+// table and claim page, the money overview, and the connected WebSocket clients. A seller reads
+// their own data only; the service reads anyone's by naming ?user_id=.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CLAIM_STATUSES } from '../domain/claim-status.js';
+import { requireAuthenticated, requireService, requireUser, SESSION_COOKIE, type Auth, type Principal } from '../http/auth.js';
+import { buildStatus } from '../http/routes/status.js';
+import { ApiError } from '../http/errors.js';
+import { Id } from '../http/schemas.js';
+import type { Hub } from '../realtime/hub.js';
+import type { Db } from '../store/db.js';
+import { claimDetail, claimTypesOf, CursorError, listClaims } from './read-claims.js';
+import { parkedEvents } from './read-ops.js';
+import { moneyOverview } from './read-overview.js';
+
+export interface DashboardRouteDeps {
+  readonly db: Db;
+  readonly hub: Hub;
+  readonly auth: Auth;
+  /** Lifetime of the bearer token the page gets for POSTs and /ws. */
+  readonly pageTokenTtlSeconds: number;
+}
+
+const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+const money = (minor: number | string | null, currency: string | null) =>
+  minor === null || currency === null ? null : { minor: Number(minor), currency };
+
+const csvOf = (allowed: RegExp) =>
+  z
+    .string()
+    .max(500)
+    .regex(allowed, 'a comma-separated list')
+    .transform((s) => s.split(',').filter(Boolean))
+    .optional();
+
+const ListQuery = z.object({
+  user_id: Id.optional(),
+  status: csvOf(/^[a-z_]+(,[a-z_]+)*$/).refine((xs) => !xs || xs.every((x) => (CLAIM_STATUSES as string[]).includes(x)), {
+    message: `statuses: ${CLAIM_STATUSES.join(', ')}`,
+  }),
+  type: csvOf(/^[a-z0-9_]+(,[a-z0-9_]+)*$/),
+  sort: z.enum(['deadline', 'value', 'confidence', 'created']).default('deadline'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+/** Whose data: a seller's own, or the user the service names. */
+function subject(p: Principal, userId: string | undefined): string {
+  requireAuthenticated(p);
+  if (p.kind === 'seller') {
+    if (userId && userId !== p.userId) throw new ApiError('forbidden', 'you can only see your own data');
+    return p.userId;
+  }
+  if (!userId) throw new ApiError('invalid_request', 'the service token must name ?user_id=');
+  return userId;
+}
+
+export function dashboardRoutes(deps: DashboardRouteDeps) {
+  return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+
+    r.get('/api/v1/session', { schema: { summary: 'Who is signed in, and a short-lived bearer token for the page', tags: ['dashboard'] } }, async (request, reply) => {
+      const p = principal(request);
+      requireAuthenticated(p);
+      void reply.header('cache-control', 'no-store');
+      if (p.kind === 'service') return { user_id: null, role: 'service' as const, token: null, expires_at: null };
+      const token = await deps.auth.issueSellerToken(p.userId, deps.pageTokenTtlSeconds);
+      return { user_id: p.userId, role: 'seller' as const, token, expires_at: new Date(Date.now() + deps.pageTokenTtlSeconds * 1000).toISOString() };
+    });
+
+    // Signing out needs the bearer token (a change), so a cross-site request cannot do it.
+    r.delete('/api/v1/session', { schema: { summary: 'Sign out: clears the session cookie', tags: ['dashboard'] } }, async (request, reply) => {
+      requireAuthenticated(principal(request));
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send();
+    });
+
+    r.get('/api/v1/claims', { schema: { summary: "A seller's claims: filtered, sorted, a page at a time", tags: ['dashboard'], querystring: ListQuery } }, async (request) => {
+      const q = request.query;
+      const userId = subject(principal(request), q.user_id);
+      try {
+        const page = await listClaims(deps.db, { userId, status: q.status, type: q.type, sort: q.sort, order: q.order, limit: q.limit, cursor: q.cursor });
+        return {
+          claims: page.rows.map((c) => ({
+            id: c.id,
+            type: c.type,
+            status: c.status,
+            quantity: c.quantity,
+            amount: money(c.amount_minor, c.currency),
+            confidence: c.confidence,
+            deadline: c.deadline,
+            case_id: c.case_id,
+            created_at: iso(c.created_at),
+          })),
+          next_cursor: page.nextCursor,
+          types: q.cursor ? undefined : await claimTypesOf(deps.db, userId),
+        };
+      } catch (err) {
+        if (err instanceof CursorError) throw new ApiError('invalid_request', err.message);
+        throw err;
+      }
+    });
+
+    r.get('/api/v1/claims/:id', { schema: { summary: 'One claim: reasons, lineage, evidence, case, payouts, timeline, proof', tags: ['dashboard'], params: z.object({ id: Id }) } }, async (request) => {
+      const p = principal(request);
+      requireAuthenticated(p);
+      const found = await claimDetail(deps.db, request.params.id, p.kind === 'seller' ? p.userId : undefined);
+      // Someone else's claim is "not found", so ids cannot be probed.
+      if (!found) throw new ApiError('not_found', 'no such claim');
+      const { claim: c } = found;
+      return {
+        claim: {
+          id: c.id,
+          user_id: c.userId,
+          sync_id: c.syncId,
+          type: c.type,
+          status: c.status,
+          quantity: c.quantity,
+          amount: money(c.amountMinor, c.currency),
+          confidence: c.confidence,
+          deadline: c.deadline,
+          case_id: c.caseId,
+          filing_id: c.filingId,
+          score: c.score ?? null,
+          details: c.details ?? null,
+          created_at: iso(c.createdAt),
+          updated_at: iso(c.updatedAt),
+        },
+        evidence: found.evidence.map((e) => ({
+          file_id: e.fileId,
+          filename: e.filename,
+          kind: e.kind,
+          status: e.status,
+          role: e.role,
+          units: e.units,
+          created_at: iso(e.createdAt),
+        })),
+        filing: found.filing
+          ? {
+              id: found.filing.id,
+              channel: found.filing.channel,
+              case_id: found.filing.caseId,
+              status: found.filing.status,
+              subject: found.filing.subject,
+              claim_ids: found.filing.claimIds,
+              filed_on: found.filing.filedOn,
+              filed_at: iso(found.filing.filedAt),
+              decided_at: iso(found.filing.decidedAt),
+              follow_up_at: iso(found.filing.followUpAt),
+              follow_up_reason: found.filing.followUpReason,
+            }
+          : null,
+        reimbursements: found.reimbursements.map((x) => ({
+          reimbursement_id: x.reimbursementId,
+          case_id: x.caseId,
+          kind: x.kind,
+          reason: x.reason,
+          quantity: x.quantity,
+          amount: { minor: x.amountMinor, currency: x.currency },
+          approval_date: iso(x.approvalDate),
+          attributed: x.attributed,
+        })),
+        timeline: found.timeline.map((a) => ({
+          id: a.id,
+          event_id: a.eventId,
+          phase: a.phase,
+          from: a.fromStatus,
+          to: a.toStatus,
+          attempt: a.attempt,
+          error: a.error ?? null,
+          data: a.data ?? null,
+          at: a.at.toISOString(),
+        })),
+        proof: found.proof
+          ? { sha256: found.proof.sha256, size_bytes: found.proof.sizeBytes, created_at: iso(found.proof.createdAt), payout_id: found.proof.payoutId }
+          : null,
+      };
+    });
+
+    r.get(
+      '/api/v1/sellers/:user_id/overview',
+      { schema: { summary: "A seller's money: recovered, pending, expected, fees; by month; next deadlines; the current sync", tags: ['dashboard'], params: z.object({ user_id: Id }) } },
+      async (request) => {
+        const userId = request.params.user_id;
+        requireUser(principal(request), userId);
+        const [overview, status] = await Promise.all([moneyOverview(deps.db, userId), buildStatus(deps.db, userId)]);
+        return { user_id: userId, ...overview, current_sync: status.runs[0] ?? null };
+      },
+    );
+
+    r.get(
+      '/api/v1/ops/failed',
+      { schema: { summary: 'Parked (failed) phase events, newest first, for replay', tags: ['operations'], querystring: z.object({ user_id: Id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) } },
+      async (request) => {
+        requireService(principal(request));
+        const found = await parkedEvents(deps.db, request.query.user_id, request.query.limit);
+        return {
+          events: found.map((e) => ({
+            event_id: e.id,
+            phase: e.phase,
+            user_id: e.userId,
+            sync_id: e.syncId,
+            claim_id: e.claimId,
+            attempts: e.attempts,
+            last_error: e.lastError ?? null,
+            failed_at: iso(e.updatedAt),
+          })),
+        };
+      },
+    );
+
+    r.get('/api/v1/ops/clients', { schema: { summary: 'Connected WebSocket clients of this process', tags: ['operations'] } }, (request) => {
+      requireService(principal(request));
+      const clients = deps.hub.clients().map((c) => ({ user_id: c.userId, connections: c.connections }));
+      return Promise.resolve({ total: clients.reduce((n, c) => n + c.connections, 0), clients });
+    });
+  };
+}

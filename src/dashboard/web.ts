@@ -1,0 +1,64 @@
+// Serves the built dashboard (web/ → dist/web) at `/`. The page and its assets carry no data, so
+// they are public; everything they show comes from the authenticated API. Hashed assets are cached
+// for a year, the page itself is revalidated so a new build shows at once.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+/** The page's client-side routes: a reload or a shared link lands on index.html. */
+export const CLIENT_ROUTES = ['/overview', '/live', '/claims', '/claims/:id', '/prompts', '/ops', '/signin'] as const;
+
+// No inline script or style, no third-party origin: the build needs none.
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "object-src 'none'",
+].join('; ');
+
+function pageHeaders(reply: FastifyReply): void {
+  void reply.header('cache-control', 'no-cache');
+  void reply.header('content-security-policy', CSP);
+  void reply.header('x-content-type-options', 'nosniff');
+  void reply.header('referrer-policy', 'no-referrer');
+  void reply.header('x-frame-options', 'DENY');
+}
+
+export function webRoutes(webDir: string) {
+  return async (app: FastifyInstance): Promise<void> => {
+    await app.register(async (web) => {
+      // Only the routes of this plugin are public (the hook sees this context's routes alone).
+      web.addHook('onRoute', (route) => {
+        route.config = { ...(route.config ?? {}), public: true };
+        route.schema = { ...(route.schema ?? {}), hide: true };
+      });
+      if (!existsSync(join(webDir, 'index.html'))) {
+        web.get('/', (_request, reply) =>
+          reply
+            .status(503)
+            .type('text/html; charset=utf-8')
+            .send('<!doctype html><html lang="en"><title>Clario</title><p>The dashboard is not built yet: run <code>npm run build</code>.</p></html>'),
+        );
+        return;
+      }
+      await web.register(fastifyStatic, {
+        root: webDir,
+        prefix: '/',
+        wildcard: false,
+        cacheControl: false,
+        setHeaders: (reply, path) => {
+          if (/[\\/]assets[\\/]/.test(path)) void reply.header('cache-control', 'public, max-age=31536000, immutable');
+          else pageHeaders(reply);
+          void reply.header('x-content-type-options', 'nosniff');
+        },
+      });
+      for (const route of CLIENT_ROUTES) web.get(route, (_request, reply) => reply.sendFile('index.html'));
+    });
+  };
+}

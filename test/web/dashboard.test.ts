@@ -1,0 +1,367 @@
+// The dashboard in a real browser (Debian's Chromium through playwright-core) against a real
+// Clario with its bundled Amazon simulator: connect through the consent page, watch a sync's phases
+// move live over the WebSocket, open a claim, answer a smart prompt, download a proof packet, and
+// use the operator view. Screenshots of each page go to test-artifacts/screenshots/.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import PDFDocument from 'pdfkit';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { rows } from '../../src/store/db.js';
+import type { ClaimStatus } from '../../src/domain/claim-status.js';
+import { moveClaim } from '../../src/store/claims.js';
+import { openPrompt } from '../../src/store/prompts.js';
+import { proofPackets, reimbursements } from '../../src/store/schema.js';
+import { startTestClario, type TestClario } from '../support/clario.js';
+import { waitFor } from '../support/wait.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '../..');
+const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
+const found = existsSync(CHROMIUM);
+if (!found && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}: CI must run the browser tests (set CHROMIUM_PATH)`);
+if (!found) console.warn(`SKIPPED test/web: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH to run the browser tests)`);
+
+const describeBrowser = found ? describe : describe.skip;
+
+function tinyPdf(title: string): Promise<Buffer> {
+  return new Promise((done, fail) => {
+    const doc = new PDFDocument({ size: 'A4' });
+    const parts: Buffer[] = [];
+    doc.on('data', (c: Buffer) => parts.push(c));
+    doc.on('end', () => done(Buffer.concat(parts)));
+    doc.on('error', fail);
+    doc.text(title);
+    doc.end();
+  });
+}
+
+describeBrowser('the dashboard in a browser', () => {
+  let t: TestClario;
+  let webDir: string;
+  let profile: string;
+  let context: BrowserContext;
+  let page: Page;
+  let userId = '';
+  const pageErrors: string[] = [];
+
+  /** Screenshots a page after checking the basics every page must meet: labels, names, one h1. */
+  const shot = async (p: Page, name: string) => {
+    const problems: string[] = await p.evaluate(() => {
+      const d = (globalThis as any).document;
+      const out: string[] = [];
+      if (!d.documentElement.lang) out.push('no lang on <html>');
+      const h1 = d.querySelectorAll('h1').length;
+      if (h1 !== 1) out.push(`${h1} h1 elements`);
+      for (const el of d.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+        if (!el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')) out.push(`unlabelled ${el.outerHTML.slice(0, 80)}`);
+      }
+      for (const el of d.querySelectorAll('button, a[href]')) {
+        if (!el.textContent?.trim() && !el.getAttribute('aria-label')) out.push(`nameless ${el.outerHTML.slice(0, 80)}`);
+      }
+      for (const el of d.querySelectorAll('img:not([alt])')) out.push(`no alt ${el.outerHTML.slice(0, 80)}`);
+      return out;
+    });
+    expect(problems, name).toEqual([]);
+    await p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  };
+  const api = (path: string) => t.request(path);
+  /** An endpoint another part of Clario provides is missing from this build ("no route"). */
+  const missing = async (path: string, method = 'GET') => {
+    const r = await t.request(path, method === 'GET' ? {} : { method, body: {} });
+    return r.status === 404 && /no route/.test(String(r.body?.error?.message));
+  };
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    // The page as `npm run build` makes it, into a directory of this test's own.
+    webDir = mkdtempSync(join(tmpdir(), 'clario-web-'));
+    // A production build, as `npm run build` makes it (vitest sets NODE_ENV=test, which Vite honours).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: webDir, emptyOutDir: true } });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
+    t = await startTestClario({ webDir, env: { WORKFLOW_MAX_ATTEMPTS: '2', WORKFLOW_LEASE_MS: '30000' } });
+    profile = mkdtempSync(join(tmpdir(), 'clario-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 860 },
+      acceptDownloads: true,
+      colorScheme: 'light',
+      reducedMotion: 'reduce',
+      locale: 'en-US',
+      timezoneId: 'UTC',
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // A refused script or style (the CSP) or a React error shows here; an answered 401/404 does not count.
+    page.on('console', (m) => {
+      if ((m.type() === 'error' || m.type() === 'warning') && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await t?.close();
+    if (webDir) rmSync(webDir, { recursive: true, force: true });
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('connects through the simulator and lands signed in on the overview', async () => {
+    await page.goto(`${t.url}/`);
+    const connect = page.getByRole('link', { name: 'Connect your Amazon seller account' });
+    await connect.waitFor();
+    await page.getByLabel('Token').waitFor();
+    // The keyboard's first stop skips to the content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Skip to content');
+    await shot(page, 'connect');
+    await connect.click();
+    // The simulator's consent page, as Amazon's would be.
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL(`${t.url}/overview`);
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
+    const session: any = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
+    userId = session.user_id;
+    expect(userId).toBe('seller_A1CLARIODEMO01');
+    expect(await page.getByRole('banner').textContent()).toContain(userId);
+  }, 120_000);
+
+  it('shows every phase of the sync live, without a reload', async () => {
+    await page.getByRole('link', { name: 'Live workflow' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Live workflow' }).waitFor();
+    await page.locator('.dot-open').waitFor();
+    // The first sync runs to its end (completed, or a phase parked with its reason).
+    const settled = async () => {
+      const s = (await api(`/api/v1/workflow/status/${userId}`)).body;
+      const phases = s.runs[0]?.phases ?? [];
+      // Nothing pending or running: every phase completed, parked, or never reached after a parked one.
+      return phases.length === 4 && phases[0].status === 'completed' && phases.every((p: any) => p.status === 'completed' || p.status === 'failed' || p.status === null);
+    };
+    await waitFor(settled, 'the first sync to settle', 120_000);
+    const syncId = (await api(`/api/v1/workflow/status/${userId}`)).body.runs[0].sync_id as string;
+    await page.getByTestId('sync-id').filter({ hasText: syncId }).waitFor();
+    // A marker the page would lose on a reload, and a record of every change of a phase's status.
+    // (The callback runs in the page; the server's types know no DOM, hence `any`.)
+    await page.evaluate(() => {
+      const w = globalThis as any;
+      w.__noReload = true;
+      const seen: string[] = (w.__transitions = []);
+      new w.MutationObserver((records: any[]) => {
+        for (const r of records) seen.push(`${r.target.dataset.phase}:${r.target.dataset.status}`);
+      }).observe(w.document.querySelector('.timeline'), { attributes: true, subtree: true, attributeFilter: ['data-status'] });
+    });
+
+    // Detection runs again (the seed's sync/complete webhook) while the page is open: the
+    // timeline must follow it over the WebSocket.
+    const rerun = await t.request('/api/v1/workflow/sync/complete', { body: { user_id: userId, sync_id: syncId, rerun: 'browser' } });
+    expect(rerun.status).toBe(202);
+    await waitFor(async () => (await t.clario.engine.findEvent(rerun.body.event_id))?.status === 'completed', 'detection to run again', 60_000);
+    await waitFor(settled, 'the sync to settle again', 120_000);
+
+    // What the page shows is what the API says, phase by phase, and it got there live.
+    const status = (await api(`/api/v1/workflow/status/${userId}`)).body.runs[0];
+    expect(status.sync_id).toBe(syncId);
+    for (const p of status.phases) {
+      const row = page.locator(`.timeline [data-phase="${p.phase}"]`);
+      await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe(p.status ?? 'waiting');
+      if (p.status === 'failed') {
+        expect(await page.getByTestId(`reason-${p.phase}`).textContent()).toContain(p.last_error.message);
+      }
+    }
+    expect(status.phases[0].status).toBe('completed');
+    expect(status.phases[1].status).toBe('completed');
+    const transitions: string[] = await page.evaluate(() => (globalThis as any).__transitions);
+    expect(transitions).toContain('2:running');
+    expect(transitions.lastIndexOf('2:completed')).toBeGreaterThan(transitions.indexOf('2:running'));
+    expect(await page.evaluate(() => (globalThis as any).__noReload)).toBe(true);
+    expect(await page.getByTestId('sync-id').textContent()).toBe(syncId);
+    await shot(page, 'live-workflow');
+
+    await page.setViewportSize({ width: 360, height: 780 });
+    await shot(page, 'live-workflow-360px');
+    const overflow = await page.evaluate(() => { const d = (globalThis as any).document.documentElement; return d.scrollWidth - d.clientWidth; });
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 860 });
+  }, 240_000);
+
+  it('shows the money overview with its chart and deadlines', async () => {
+    // Three payouts on cases Clario filed, as payout monitoring records them, and one of Amazon's
+    // own that must not count.
+    const month = (back: number) => {
+      const d = new Date();
+      return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 10));
+    };
+    await t.clario.database.db.insert(reimbursements).values([
+      { userId, reimbursementId: 'browser-R1', lineKey: 'a', caseId: 'browser-case-1', kind: 'reimbursement', amountMinor: 12_550, currency: 'USD', approvalDate: month(2), attributed: true },
+      { userId, reimbursementId: 'browser-R2', lineKey: 'a', caseId: 'browser-case-2', kind: 'reimbursement', amountMinor: 4_999, currency: 'USD', approvalDate: month(1), attributed: true },
+      { userId, reimbursementId: 'browser-R3', lineKey: 'a', caseId: 'browser-case-3', kind: 'reimbursement', amountMinor: 21_080, currency: 'USD', approvalDate: month(0), attributed: true },
+      { userId, reimbursementId: 'browser-R4', lineKey: 'a', caseId: null, kind: 'reimbursement', amountMinor: 99_999, currency: 'USD', approvalDate: month(0), attributed: false },
+    ]);
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { name: 'Recovered over time' }).waitFor();
+    const o = (await api(`/api/v1/sellers/${userId}/overview`)).body;
+    const usd = o.recovered.find((a: any) => a.currency === 'USD');
+    expect(usd.minor).toBeGreaterThanOrEqual(12_550 + 4_999 + 21_080);
+    expect(await page.getByTestId('stat-recovered').textContent()).toContain(
+      new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(usd.minor / 100),
+    );
+    // One bar per month recovered, and the chart names its total for screen readers.
+    const months = o.recovered_by_month.filter((m: any) => m.currency === 'USD').length;
+    expect(await page.locator('.chart rect.bar').count()).toBe(months);
+    expect(await page.locator('.chart svg').getAttribute('aria-label')).toContain(`${months} months`);
+    expect(o.next_deadlines.length).toBeGreaterThan(0);
+    const first = o.next_deadlines[0];
+    await page.getByRole('region', { name: 'Next deadlines' }).getByRole('link', { name: new RegExp(first.type.replace(/_/g, ' '), 'i') }).first().waitFor();
+    await shot(page, 'overview');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot(page, 'overview-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('sorts and filters the claims table and opens a claim with its lineage', async () => {
+    await page.getByRole('link', { name: 'Claims' }).click();
+    const table = page.getByRole('table');
+    await table.locator('tbody tr').first().waitFor();
+    const listed = (await api(`/api/v1/claims?user_id=${userId}&sort=value&order=desc&limit=50`)).body.claims;
+    expect(listed.length).toBeGreaterThan(1);
+    await page.getByRole('button', { name: /^Value/ }).click();
+    await expect.poll(() => page.getByRole('columnheader', { name: /Value/ }).getAttribute('aria-sort')).toBe('descending');
+    await expect.poll(() => table.locator('tbody tr').first().locator('td').nth(2).textContent()).toBe(
+      new Intl.NumberFormat('en-US', { style: 'currency', currency: listed[0].amount.currency }).format(listed[0].amount.minor / 100),
+    );
+    // The same order is one choice away where the table's header is hidden (a phone's width).
+    expect(await page.getByLabel('Sort by').inputValue()).toBe('value:desc');
+    const type = listed[0].type as string;
+    await page.getByLabel('Type').selectOption(type);
+    await expect
+      .poll(async () => (await table.locator('tbody tr td:first-child').allTextContents()).every((x) => x.toLowerCase() === type.replace(/_/g, ' ')))
+      .toBe(true);
+    await shot(page, 'claims');
+    // At a phone's width the table becomes one card per claim, with nothing off-screen.
+    await page.setViewportSize({ width: 360, height: 780 });
+    await shot(page, 'claims-360px');
+    expect(await page.evaluate(() => { const d = (globalThis as any).document.documentElement; return d.scrollWidth - d.clientWidth; })).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 860 });
+
+    await table.locator('tbody tr').first().getByRole('link').click();
+    await page.getByRole('heading', { name: 'Where it comes from' }).waitFor();
+    const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+    const detail = (await api(`/api/v1/claims/${id}`)).body;
+    expect(detail.claim.id).toBe(id);
+    const sources = detail.claim.details.sources as any[];
+    expect(sources.length).toBeGreaterThan(0);
+    const lineage = page.getByRole('region', { name: 'Where it comes from' }).locator('tbody tr');
+    await expect.poll(() => lineage.count()).toBe(sources.length);
+    expect(await lineage.first().textContent()).toContain(String(sources[0].document_id));
+    await shot(page, 'claim');
+  });
+
+  it('answers a smart prompt in place', async (ctx) => {
+    await page.getByRole('link', { name: 'Smart prompts' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Smart prompts' }).waitFor();
+    if (await missing('/api/v1/prompts?status=open')) {
+      // This build has no prompts API yet: the page says so rather than failing.
+      await page.getByText('Smart prompts are not available yet in this build of Clario.').waitFor();
+      await shot(page, 'prompts');
+      ctx.skip('GET /api/v1/prompts is not in this build (issue: evidence and routing); the page shows "not available yet"');
+    }
+    let open = (await api(`/api/v1/prompts?status=open&user_id=${userId}`)).body.prompts as any[];
+    if (open.length === 0) {
+      // Routing opened none for this data: open one the way routing does (the shared contract).
+      const [claim] = await rows<{ id: string; status: ClaimStatus }>(
+        t.clario.database.db,
+        sql`SELECT id, status FROM claims WHERE user_id = ${userId} AND status IN ('detected', 'held', 'ready') ORDER BY id LIMIT 1`,
+      );
+      expect(claim, 'an open claim to ask about').toBeDefined();
+      await t.clario.database.db.transaction(async (tx) => {
+        expect(await moveClaim(tx, claim!.id, claim!.status, 'prompted')).toBe(true);
+        await openPrompt(tx, { userId, claimId: claim!.id, asks: [{ need: 'confirm', message: 'Confirm these units never came back to you.' }] });
+      });
+      open = (await api(`/api/v1/prompts?status=open&user_id=${userId}`)).body.prompts;
+      await page.reload();
+    }
+    const prompt = open[0];
+    const card = page.locator(`[data-prompt="${prompt.id}"]`);
+    await card.waitFor();
+    await shot(page, 'prompts');
+    await card.getByRole('button', { name: 'Confirm' }).click();
+    await card.getByText(/answered/).waitFor();
+    const [stored] = await rows<{ status: string }>(t.clario.database.db, sql`SELECT status FROM prompts WHERE id = ${prompt.id}`);
+    expect(stored?.status).toBe('answered');
+  });
+
+  it('downloads a proof packet', async (ctx) => {
+    let [paid] = await rows<{ claim_id: string }>(t.clario.database.db, sql`SELECT claim_id FROM proof_packets WHERE user_id = ${userId} LIMIT 1`);
+    if (!paid) {
+      // No claim was paid in this run: store a packet for one claim, as settlement does.
+      const [claim] = await rows<{ id: string }>(t.clario.database.db, sql`SELECT id FROM claims WHERE user_id = ${userId} ORDER BY id LIMIT 1`);
+      const bytes = await tinyPdf(`Proof packet for ${claim!.id}`);
+      const { createHash } = await import('node:crypto');
+      await t.clario.database.db.insert(proofPackets).values({
+        claimId: claim!.id, userId, payoutId: 'browser-payout-1', sha256: createHash('sha256').update(bytes).digest('hex'), bytes, sizeBytes: bytes.length,
+      });
+      paid = { claim_id: claim!.id };
+    }
+    await page.goto(`${t.url}/claims/${encodeURIComponent(paid.claim_id)}`);
+    const button = page.getByRole('button', { name: 'Download the proof packet (PDF)' });
+    await button.waitFor();
+    if (await missing(`/api/v1/claims/${encodeURIComponent(paid.claim_id)}/proof.pdf`)) {
+      await button.click();
+      await page.getByText('Proof packets are not available yet in this build.').waitFor();
+      ctx.skip('GET /api/v1/claims/:id/proof.pdf is not in this build (issue: settlement and proof packets); the page says "not available yet"');
+    }
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    const path = join(webDir, 'proof.pdf');
+    await download.saveAs(path);
+    const { readFileSync } = await import('node:fs');
+    const bytes = readFileSync(path);
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+  });
+
+  it('gives an operator the queue, clients, failed phases with replay, and the audit log', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('link', { name: 'Connect your Amazon seller account' }).waitFor();
+    // Signed out for real: the cookie is gone.
+    expect((await page.evaluate(async () => (await fetch('/api/v1/session')).status))).toBe(401);
+    await page.getByLabel('Token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'not valid' }).waitFor();
+    await page.getByLabel('Token').fill(t.serviceToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Operator view' }).waitFor();
+    // Kept for this tab only, never in localStorage or a cookie.
+    expect(await page.evaluate(() => { const w = globalThis as any; return [w.sessionStorage.getItem('clario.token') !== null, w.localStorage.length, w.document.cookie]; })).toEqual([true, 0, '']);
+    await page.getByRole('heading', { name: 'Queue' }).waitFor();
+    await page.getByText(/driver/i).first().waitFor();
+
+    await page.getByLabel('Seller').fill(userId);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const audit = page.getByRole('region', { name: 'Audit log' }).locator('tbody tr');
+    await audit.first().waitFor();
+    expect(await audit.count()).toBeGreaterThan(3);
+
+    const failed = (await api('/api/v1/ops/failed')).body.events as any[];
+    if (failed.length > 0) {
+      const target = failed[0];
+      await page.getByRole('button', { name: `Replay phase ${target.phase} of ${target.user_id}` }).first().click();
+      await page.getByText(new RegExp(`Phase ${target.phase} of ${target.user_id} replayed`)).first().waitFor();
+      // The audit shows the replay: the parked event went back to pending.
+      const entries = (await api(`/api/v1/workflow/audit?event_id=${target.event_id}`)).body.entries as any[];
+      expect(entries.some((e) => e.from === 'failed' && e.to === 'pending')).toBe(true);
+    } else {
+      await page.getByText('Nothing is parked.').waitFor();
+    }
+    await shot(page, 'operator');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});

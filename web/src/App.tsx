@@ -1,0 +1,116 @@
+// The shell: who is signed in, the navigation, and which page shows.
+import { useEffect, useRef, useState } from 'react';
+import { loadSession, signOut, type Session } from './lib/session.js';
+import { navigate, onLinkClick, usePath } from './lib/router.js';
+import { ConnectPage } from './pages/Connect.js';
+import { OverviewPage } from './pages/Overview.js';
+import { LivePage } from './pages/Live.js';
+import { ClaimsPage } from './pages/Claims.js';
+import { ClaimPage } from './pages/Claim.js';
+import { PromptsPage } from './pages/Prompts.js';
+import { OpsPage } from './pages/Ops.js';
+
+const SELLER_PAGES = [
+  ['/overview', 'Overview'],
+  ['/live', 'Live workflow'],
+  ['/claims', 'Claims'],
+  ['/prompts', 'Smart prompts'],
+] as const;
+
+export function App() {
+  const path = usePath();
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  useEffect(() => {
+    void loadSession().then(setSession);
+  }, []);
+
+  // Land signed-in users on their first page, and signed-out ones on Connect.
+  useEffect(() => {
+    if (session === undefined) return;
+    if (!session && path !== '/' && path !== '/signin') navigate('/', true);
+    if (session && (path === '/' || path === '/signin')) navigate(session.role === 'service' ? '/ops' : '/overview', true);
+  }, [session, path]);
+
+  // After a navigation in the page (not on the first load), move focus to the new page's heading
+  // so keyboard and screen-reader users know it changed.
+  const firstPath = useRef<string | null>(null);
+  useEffect(() => {
+    if (session === undefined) return;
+    if (firstPath.current === null) {
+      firstPath.current = path;
+      return;
+    }
+    document.querySelector<HTMLElement>('main h1')?.focus();
+  }, [path, session]);
+
+  if (session === undefined) {
+    return (
+      <main id="main" className="page" aria-busy="true">
+        <p className="muted">Loading…</p>
+      </main>
+    );
+  }
+
+  const pages = session?.role === 'seller' ? SELLER_PAGES : session?.role === 'service' ? ([['/ops', 'Operator view']] as const) : [];
+  const claim = /^\/claims\/([^/]+)$/.exec(path);
+  let page: React.ReactNode;
+  if (!session) page = <ConnectPage onSignedIn={setSession} />;
+  else if (session.role === 'service' || path === '/ops') page = session.role === 'service' ? <OpsPage /> : <Forbidden />;
+  else if (claim?.[1]) page = <ClaimPage id={decodeURIComponent(claim[1])} />;
+  else if (path === '/live') page = <LivePage userId={session.userId ?? ''} />;
+  else if (path === '/claims') page = <ClaimsPage />;
+  else if (path === '/prompts') page = <PromptsPage userId={session.userId ?? ''} />;
+  else page = <OverviewPage userId={session.userId ?? ''} />;
+
+  return (
+    <>
+      <a className="skip" href="#main">Skip to content</a>
+      <header className="top">
+        <a className="brand" href="/" onClick={onLinkClick}>
+          <svg aria-hidden="true" viewBox="0 0 32 32" width="24" height="24"><rect width="32" height="32" rx="7" className="brand-mark" /><path d="M21 11.5a7 7 0 1 0 0 9" fill="none" stroke="#fff" strokeWidth="3.2" strokeLinecap="round" /></svg>
+          Clario
+        </a>
+        {pages.length > 0 && (
+          <nav aria-label="Main">
+            <ul>
+              {pages.map(([href, name]) => (
+                <li key={href}>
+                  <a href={href} onClick={onLinkClick} aria-current={path === href || (href === '/claims' && path.startsWith('/claims/')) ? 'page' : undefined}>
+                    {name}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+        {session && (
+          <div className="who">
+            <span className="muted">{session.role === 'service' ? 'Operator' : session.userId}</span>
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                void signOut(session.via).then(() => {
+                  setSession(null);
+                  navigate('/');
+                });
+              }}
+            >
+              Sign out
+            </button>
+          </div>
+        )}
+      </header>
+      {page}
+    </>
+  );
+}
+
+function Forbidden() {
+  return (
+    <main id="main" className="page">
+      <h1 tabIndex={-1}>Operators only</h1>
+      <p>This page needs the service token.</p>
+    </main>
+  );
+}

@@ -1,0 +1,87 @@
+// Money recovered per month as SVG bars, with the cumulative total as a line. The numbers are
+// also in a table for screen readers; the chart itself is one labelled image.
+import type { Amount } from '../lib/api.js';
+import { formatMoney } from '../lib/format.js';
+
+export interface MonthPoint {
+  readonly month: string;
+  readonly minor: number;
+  readonly currency: string;
+}
+
+/** "2026-09" → "Sep 26". */
+function monthLabel(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  if (!y || !m) return month;
+  return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString(undefined, { month: 'short', year: '2-digit', timeZone: 'UTC' });
+}
+
+const W = 640;
+const H = 220;
+const PAD = { top: 16, right: 12, bottom: 28, left: 12 };
+
+export function RecoveredChart({ points }: { points: readonly MonthPoint[] }) {
+  // One currency per chart: the one with the most recovered.
+  const totals = new Map<string, number>();
+  for (const p of points) totals.set(p.currency, (totals.get(p.currency) ?? 0) + p.minor);
+  const currency = [...totals].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const series = points.filter((p) => p.currency === currency);
+  if (!currency || series.length === 0) {
+    return <p className="muted empty-chart">Nothing recovered yet. Money shows here month by month as Amazon pays.</p>;
+  }
+  let running = 0;
+  const cumulative = series.map((p) => (running += p.minor));
+  const max = Math.max(...cumulative, 1);
+  const innerW = W - PAD.left - PAD.right;
+  const innerH = H - PAD.top - PAD.bottom;
+  const step = innerW / series.length;
+  const barW = Math.max(4, Math.min(48, step * 0.6));
+  const y = (v: number) => PAD.top + innerH - (v / max) * innerH;
+  const x = (i: number) => PAD.left + step * i + step / 2;
+  const line = cumulative.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  const total: Amount = { minor: running, currency };
+  const summary = `Recovered per month in ${currency}, ${series.length} month${series.length === 1 ? '' : 's'}, ${formatMoney(total)} in total.`;
+  return (
+    <figure className="chart">
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary} preserveAspectRatio="none">
+        <line x1={PAD.left} x2={W - PAD.right} y1={PAD.top + innerH} y2={PAD.top + innerH} className="axis" />
+        {series.map((p, i) => (
+          <rect key={p.month} x={x(i) - barW / 2} y={y(p.minor)} width={barW} height={Math.max(1, PAD.top + innerH - y(p.minor))} className="bar" rx="2">
+            <title>{`${p.month}: ${formatMoney(p)}`}</title>
+          </rect>
+        ))}
+        <path d={line} className="cumulative" fill="none" />
+        {series.map((p, i) =>
+          series.length <= 12 || i % Math.ceil(series.length / 12) === 0 ? (
+            <text key={p.month} x={x(i)} y={H - 8} textAnchor="middle" className="tick">
+              {monthLabel(p.month)}
+            </text>
+          ) : null,
+        )}
+      </svg>
+      <figcaption>
+        <span className="legend bar-key" aria-hidden="true" /> per month <span className="legend line-key" aria-hidden="true" /> cumulative ·{' '}
+        {formatMoney(total)}
+      </figcaption>
+      <table className="sr-only">
+        <caption>{summary}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Month</th>
+            <th scope="col">Recovered</th>
+            <th scope="col">Cumulative</th>
+          </tr>
+        </thead>
+        <tbody>
+          {series.map((p, i) => (
+            <tr key={p.month}>
+              <td>{p.month}</td>
+              <td>{formatMoney(p)}</td>
+              <td>{formatMoney({ minor: cumulative[i] ?? 0, currency })}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </figure>
+  );
+}

@@ -1,0 +1,78 @@
+// Talking to the API: every call carries the page's bearer token; errors come back as values the
+// pages can show. A 404 on an endpoint that another part of Clario provides means "not available
+// in this build", which pages show as such instead of as a failure.
+
+export type ApiResult<T> =
+  | { readonly ok: true; readonly data: T }
+  | { readonly ok: false; readonly status: number; readonly code: string; readonly message: string };
+
+export type { Amount } from './format.js';
+
+type TokenSource = () => Promise<string | null>;
+type Renew = () => Promise<string | null>;
+
+let currentToken: TokenSource = () => Promise.resolve(null);
+let renewToken: Renew = () => Promise.resolve(null);
+
+/** Sets where calls get their bearer token, and how to get a new one after a 401. */
+export function useTokens(source: TokenSource, renew: Renew): void {
+  currentToken = source;
+  renewToken = renew;
+}
+
+async function errorOf(res: Response): Promise<ApiResult<never>> {
+  let code = res.status === 404 ? 'not_found' : 'http_error';
+  let message = `${res.status} ${res.statusText}`;
+  try {
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    if (body.error?.code) code = body.error.code;
+    if (body.error?.message) message = body.error.message;
+  } catch {
+    // not JSON: keep the status line
+  }
+  return { ok: false, status: res.status, code, message };
+}
+
+export async function call<T>(path: string, init: RequestInit = {}, retried = false): Promise<ApiResult<T>> {
+  const token = await currentToken();
+  const headers = new Headers(init.headers);
+  if (token) headers.set('authorization', `Bearer ${token}`);
+  if (init.body !== undefined && typeof init.body === 'string') headers.set('content-type', 'application/json');
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers, credentials: 'same-origin' });
+  } catch (err) {
+    return { ok: false, status: 0, code: 'network', message: err instanceof Error ? err.message : 'the network failed' };
+  }
+  if (res.status === 401 && !retried && (await renewToken())) return call<T>(path, init, true);
+  if (!res.ok) return errorOf(res);
+  if (res.status === 204) return { ok: true, data: undefined as T };
+  return { ok: true, data: (await res.json()) as T };
+}
+
+export const get = <T,>(path: string) => call<T>(path);
+export const post = <T,>(path: string, body: unknown) => call<T>(path, { method: 'POST', body: JSON.stringify(body) });
+
+/** A file download with the bearer token (a plain link would carry only the cookie). */
+export async function download(path: string, filename: string): Promise<ApiResult<{ size: number; type: string }>> {
+  const token = await currentToken();
+  const res = await fetch(path, { headers: token ? { authorization: `Bearer ${token}` } : {}, credentials: 'same-origin' });
+  if (!res.ok) return errorOf(res);
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return { ok: true, data: { size: blob.size, type: blob.type } };
+}
+
+export const qs = (params: Record<string, string | number | undefined | null>) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+};

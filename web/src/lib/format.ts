@@ -1,0 +1,67 @@
+// Showing numbers: money from integer minor units (never through a float sum), dates, labels.
+/** Money as the API sends it: integer minor units and an ISO 4217 code. */
+export interface Amount {
+  readonly minor: number;
+  readonly currency: string;
+}
+
+const digitsCache = new Map<string, number>();
+function minorDigits(currency: string): number {
+  let d = digitsCache.get(currency);
+  if (d === undefined) {
+    try {
+      d = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      d = 2;
+    }
+    digitsCache.set(currency, d);
+  }
+  return d;
+}
+
+/** "$1,234.56" from 123456 USD. The division happens only for display. */
+export function formatMoney(a: Amount | null | undefined): string {
+  if (!a) return '—';
+  const digits = minorDigits(a.currency);
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency: a.currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(
+      a.minor / 10 ** digits,
+    );
+  } catch {
+    return `${a.minor} ${a.currency} (minor units)`;
+  }
+}
+
+/** Several currencies side by side; "—" when there is nothing. */
+export function formatAmounts(xs: readonly Amount[] | undefined): string {
+  if (!xs || xs.length === 0) return formatMoney({ minor: 0, currency: 'USD' });
+  return xs.map(formatMoney).join(' · ');
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return iso.length === 10 ? d.toLocaleDateString(undefined, { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }) : d.toLocaleString();
+}
+
+export function daysUntil(isoDate: string | null | undefined, now = new Date()): number | null {
+  if (!isoDate) return null;
+  const d = Date.parse(`${isoDate}T00:00:00Z`);
+  if (Number.isNaN(d)) return null;
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Math.round((d - today) / 86_400_000);
+}
+
+export const formatPercent = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${Math.round(x * 100)}%`);
+
+/** "lost_warehouse" → "Lost warehouse". */
+export const label = (s: string | null | undefined) => (s ? s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, ' ') : '—');
+
+/** Any JSON value as short text: strings and numbers as they are, anything else as JSON. */
+export function text(v: unknown, fallback = '—'): string {
+  if (v === null || v === undefined || v === '') return fallback;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}

@@ -1,0 +1,87 @@
+// The live timeline's state: where the status endpoint left it, moved on by each WebSocket
+// message. Pure, so it is tested without a browser (test/web/timeline.test.ts).
+
+/** A message of the seller's WebSocket (src/workflow/messages.ts). */
+export interface LiveMessage {
+  readonly type: string;
+  readonly event_id?: string;
+  readonly phase?: number;
+  readonly name?: string;
+  readonly status?: string;
+  readonly attempt?: number;
+  readonly user_id?: string;
+  readonly sync_id?: string | null;
+  readonly claim_id?: string | null;
+  readonly data?: Record<string, unknown>;
+  readonly at?: string;
+  readonly seq?: number;
+  readonly [k: string]: unknown;
+}
+
+export interface PhaseView {
+  phase: number;
+  status: string | null;
+  attempts?: number;
+  started_at?: string | null;
+  completed_at?: string | null;
+  last_error?: { code: string; message: string } | null;
+  progress?: Record<string, unknown> | null;
+  data?: Record<string, unknown> | null;
+}
+
+export interface StatusAnswer {
+  runs: Array<{ sync_id: string; created_at: string | null; phases: PhaseView[]; claim_phases: Record<string, Record<string, number>> }>;
+}
+
+export interface RunState {
+  syncId: string | null;
+  createdAt: string | null;
+  phases: Record<number, PhaseView>;
+  claimPhases: Record<string, Record<string, number>>;
+}
+
+export const empty: RunState = { syncId: null, createdAt: null, phases: {}, claimPhases: {} };
+
+export function fromStatus(s: StatusAnswer): RunState {
+  const run = s.runs[0];
+  if (!run) return empty;
+  const phases: Record<number, PhaseView> = {};
+  for (const p of run.phases) phases[p.phase] = p;
+  return { syncId: run.sync_id, createdAt: run.created_at, phases, claimPhases: run.claim_phases };
+}
+
+/** A message moves one sync phase on. Phase 1 of another sync starts a new timeline. */
+export function applyMessage(state: RunState, m: LiveMessage): RunState {
+  if (typeof m.phase !== 'number' || m.phase > 4 || !m.sync_id) return state;
+  // A late message of an older sync (a retry) does not take the timeline back.
+  if (state.syncId && state.syncId !== m.sync_id && m.phase !== 1) return state;
+  const base = state.syncId === m.sync_id ? state : { ...empty, syncId: m.sync_id, createdAt: m.at ?? null };
+  const prev = base.phases[m.phase] ?? { phase: m.phase, status: null };
+  const next: PhaseView = { ...prev };
+  if (m.type === 'workflow.progress') {
+    next.status = 'running';
+    next.progress = m.data ?? null;
+  } else if (m.type === 'workflow.phase') {
+    next.status = m.status ?? prev.status;
+    if (typeof m.attempt === 'number') next.attempts = m.attempt;
+    const err = m.data?.error as { code: string; message: string } | undefined;
+    next.last_error = err ?? (m.status === 'completed' ? null : prev.last_error);
+    if (m.status === 'running') next.started_at ??= m.at ?? null;
+    if (m.status === 'completed') {
+      next.completed_at = m.at ?? null;
+      next.data = m.data ?? null;
+    }
+  }
+  return { ...base, phases: { ...base.phases, [m.phase]: next } };
+}
+
+export function progressOf(p: Record<string, unknown> | null | undefined): { done: number; total: number; what: string } | null {
+  if (!p) return null;
+  for (const [k, v] of Object.entries(p)) {
+    if (!k.endsWith('_done') || typeof v !== 'number') continue;
+    const stem = k.slice(0, -'_done'.length);
+    const total = p[`${stem}_total`];
+    if (typeof total === 'number' && total > 0) return { done: v, total, what: stem.replace(/_/g, ' ') };
+  }
+  return null;
+}

@@ -1,0 +1,218 @@
+// One claim: why Clario believes it (reasons), where it came from (report lines), the evidence,
+// the case at Amazon, what was paid, every step it went through, and its proof packet.
+import { useState } from 'react';
+import { PHASES, type PhaseNumber } from '../../../src/domain/phase.js';
+import { download, type Amount } from '../lib/api.js';
+import { formatDate, formatMoney, formatPercent, label, text } from '../lib/format.js';
+import { onLinkClick } from '../lib/router.js';
+import { useApi } from '../lib/use-api.js';
+import { Badge, Pending } from '../components/Status.js';
+
+interface ClaimAnswer {
+  claim: {
+    id: string;
+    type: string;
+    status: string;
+    quantity: number | null;
+    amount: Amount | null;
+    confidence: number | null;
+    deadline: string | null;
+    case_id: string | null;
+    score: { reasons?: unknown[]; missing?: unknown[] } | null;
+    details: { sources?: Array<Record<string, unknown>>; explanation?: unknown; [k: string]: unknown } | null;
+    created_at: string;
+  };
+  evidence: Array<{ file_id: string; filename: string | null; kind: string | null; status: string | null; role: string; units: number | null }>;
+  filing: { id: string; channel: string; case_id: string | null; status: string; subject: string; filed_at: string | null; decided_at: string | null } | null;
+  reimbursements: Array<{ reimbursement_id: string; kind: string; amount: Amount; approval_date: string | null; attributed: boolean }>;
+  timeline: Array<{ id: number; phase: number; from: string | null; to: string; attempt: number; error: { message: string } | null; at: string }>;
+  proof: { sha256: string; size_bytes: number; created_at: string; payout_id: string } | null;
+}
+
+export function ClaimPage({ id }: { id: string }) {
+  const [res] = useApi<ClaimAnswer>(`/api/v1/claims/${encodeURIComponent(id)}`);
+  return (
+    <main id="main" className="page">
+      <p>
+        <a href="/claims" onClick={onLinkClick}>
+          ← All claims
+        </a>
+      </p>
+      {res.state !== 'ready' && (
+        <>
+          <h1 tabIndex={-1}>Claim</h1>
+          <Pending res={res} what="the claim" />
+        </>
+      )}
+      {res.state === 'ready' && <Claim a={res.data} />}
+    </main>
+  );
+}
+
+function Claim({ a }: { a: ClaimAnswer }) {
+  const c = a.claim;
+  const reasons = (c.score?.reasons ?? []).map(String);
+  const sources = c.details?.sources ?? [];
+  const [proofMsg, setProofMsg] = useState('');
+  return (
+    <>
+      <h1 tabIndex={-1}>
+        {label(c.type)} <Badge status={c.status} />
+      </h1>
+      <dl className="facts-grid">
+        <div>
+          <dt>Value</dt>
+          <dd>{formatMoney(c.amount)}</dd>
+        </div>
+        <div>
+          <dt>Units</dt>
+          <dd>{c.quantity ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Confidence</dt>
+          <dd>{formatPercent(c.confidence)}</dd>
+        </div>
+        <div>
+          <dt>Deadline</dt>
+          <dd>{formatDate(c.deadline)}</dd>
+        </div>
+        <div>
+          <dt>Case</dt>
+          <dd>{c.case_id ?? '—'}</dd>
+        </div>
+      </dl>
+
+      <section className="card" aria-labelledby="reasons">
+        <h2 id="reasons">Why</h2>
+        {reasons.length ? (
+          <ul>
+            {reasons.map((r, i) => (
+              <li key={i}>{r}</li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">Not scored yet.</p>
+        )}
+        {(c.score?.missing?.length ?? 0) > 0 && <p className="small">Would help: {(c.score?.missing ?? []).map((m) => label(String(m))).join(', ')}</p>}
+      </section>
+
+      <section className="card" aria-labelledby="lineage">
+        <h2 id="lineage">Where it comes from</h2>
+        {sources.length === 0 ? (
+          <p className="muted">No source lines recorded.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Report</th>
+                  <th scope="col">Document</th>
+                  <th scope="col" className="num">
+                    Line
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {sources.map((s, i) => (
+                  <tr key={i}>
+                    <td>{text(s.file ?? s.source ?? s.report)}</td>
+                    <td>
+                      <code>{text(s.document_id)}</code>
+                    </td>
+                    <td className="num">{text(s.line)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+
+      <div className="grid-2">
+        <section className="card" aria-labelledby="evidence">
+          <h2 id="evidence">Evidence</h2>
+          {a.evidence.length === 0 ? (
+            <p className="muted">No evidence attached.</p>
+          ) : (
+            <ul>
+              {a.evidence.map((e) => (
+                <li key={e.file_id}>
+                  {e.filename ?? e.file_id} <span className="muted">({label(e.role)}{e.units !== null ? `, ${e.units} units` : ''})</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+        <section className="card" aria-labelledby="case">
+          <h2 id="case">Case</h2>
+          {a.filing ? (
+            <p>
+              {a.filing.subject} — <Badge status={a.filing.status} /> {a.filing.case_id && <code>{a.filing.case_id}</code>}
+              <br />
+              <span className="muted small">
+                {a.filing.channel === 'manual' ? 'To file in Seller Central' : 'Filed by Clario'} · filed {formatDate(a.filing.filed_at)}
+                {a.filing.decided_at && ` · decided ${formatDate(a.filing.decided_at)}`}
+              </span>
+            </p>
+          ) : (
+            <p className="muted">Not filed yet.</p>
+          )}
+          {a.reimbursements.length > 0 && (
+            <ul>
+              {a.reimbursements.map((r) => (
+                <li key={r.reimbursement_id}>
+                  {label(r.kind)} {formatMoney(r.amount)} <span className="muted">({formatDate(r.approval_date)})</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+
+      <section className="card" aria-labelledby="proof">
+        <h2 id="proof">Proof packet</h2>
+        {a.proof ? (
+          <>
+            <p>
+              <button
+                type="button"
+                onClick={() => {
+                  setProofMsg('Downloading…');
+                  void download(`/api/v1/claims/${encodeURIComponent(c.id)}/proof.pdf`, `clario-proof-${c.id}.pdf`).then((r) =>
+                    setProofMsg(r.ok ? `Downloaded (${Math.ceil(r.data.size / 1024)} KB).` : r.status === 404 ? 'Proof packets are not available yet in this build.' : r.message),
+                  );
+                }}
+              >
+                Download the proof packet (PDF)
+              </button>{' '}
+              <span role="status" className="small">
+                {proofMsg}
+              </span>
+            </p>
+            <p className="small muted">
+              SHA-256 <code className="hash">{a.proof.sha256}</code> · {a.proof.size_bytes.toLocaleString()} bytes · payout {a.proof.payout_id}
+            </p>
+          </>
+        ) : (
+          <p className="muted">A proof packet is made when Amazon pays this claim.</p>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="timeline">
+        <h2 id="timeline">Timeline</h2>
+        {a.timeline.length === 0 ? (
+          <p className="muted">Nothing has happened to this claim yet.</p>
+        ) : (
+          <ol className="steps">
+            {a.timeline.map((t) => (
+              <li key={t.id}>
+                <time dateTime={t.at}>{formatDate(t.at)}</time> Phase {t.phase} ({PHASES[t.phase as PhaseNumber]?.name ?? ''}): {t.from ?? 'new'} → {t.to}
+                {t.error && <span className="error"> — {t.error.message}</span>}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </>
+  );
+}

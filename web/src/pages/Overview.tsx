@@ -1,0 +1,114 @@
+// The seller's money at a glance, the chart, the next deadlines and the current sync.
+import type { Amount } from '../lib/api.js';
+import { daysUntil, formatAmounts, formatDate, formatMoney, label } from '../lib/format.js';
+import { onLinkClick } from '../lib/router.js';
+import type { LiveMessage } from '../lib/live.js';
+import { useApi } from '../lib/use-api.js';
+import { useRefreshOn } from '../lib/use-refresh.js';
+import { RecoveredChart, type MonthPoint } from '../components/Chart.js';
+import { Badge, Pending } from '../components/Status.js';
+
+export interface OverviewAnswer {
+  user_id: string;
+  recovered: Amount[];
+  pending: Amount[];
+  expected: Amount[];
+  fees_charged: Amount[];
+  recovered_by_month: MonthPoint[];
+  next_deadlines: Array<{ claim_id: string; type: string; status: string; deadline: string; amount: Amount | null }>;
+  connection: { selling_partner_id: string; status: string; connected_at: string; region: string } | null;
+  current_sync: { sync_id: string; created_at: string | null; phases: Array<{ phase: number; name: string; status: string | null }> } | null;
+}
+
+const CARDS = [
+  ['recovered', 'Recovered', 'Paid by Amazon on cases Clario filed'],
+  ['pending', 'Pending', 'Filed, waiting for Amazon'],
+  ['expected', 'Expected', 'Open claims, weighted by confidence'],
+  ['fees_charged', 'Fees charged', "Clario's fee on money recovered"],
+] as const;
+
+// Money and deadlines move when a phase finishes (claims found, filed, paid).
+const moneyMoved = (m: LiveMessage) => m.type === 'workflow.phase' && (m.status === 'completed' || m.status === 'failed');
+
+export function OverviewPage({ userId }: { userId: string }) {
+  const [res, reload] = useApi<OverviewAnswer>(`/api/v1/sellers/${encodeURIComponent(userId)}/overview`);
+  useRefreshOn(userId, moneyMoved, reload);
+  return (
+    <main id="main" className="page">
+      <h1 tabIndex={-1}>Overview</h1>
+      <Pending res={res} what="overview" />
+      {res.state === 'ready' && <Overview o={res.data} />}
+    </main>
+  );
+}
+
+function Overview({ o }: { o: OverviewAnswer }) {
+  const sync = o.current_sync;
+  const done = sync?.phases.filter((p) => p.status === 'completed').length ?? 0;
+  const failed = sync?.phases.some((p) => p.status === 'failed');
+  return (
+    <>
+      <section aria-label="Money" className="cards">
+        {CARDS.map(([key, title, hint]) => (
+          <article key={key} className={`card stat stat-${key}`}>
+            <h2>{title}</h2>
+            <p className="value" data-testid={`stat-${key}`}>
+              {formatAmounts(o[key])}
+            </p>
+            <p className="muted small">{hint}</p>
+          </article>
+        ))}
+      </section>
+      <div className="grid-2">
+        <section className="card" aria-labelledby="chart-title">
+          <h2 id="chart-title">Recovered over time</h2>
+          <RecoveredChart points={o.recovered_by_month} />
+        </section>
+        <section className="card" aria-labelledby="deadlines-title">
+          <h2 id="deadlines-title">Next deadlines</h2>
+          {o.next_deadlines.length === 0 ? (
+            <p className="muted">No open claim has a deadline coming up.</p>
+          ) : (
+            <ol className="deadlines">
+              {o.next_deadlines.map((d) => {
+                const days = daysUntil(d.deadline);
+                return (
+                  <li key={d.claim_id}>
+                    <a href={`/claims/${encodeURIComponent(d.claim_id)}`} onClick={onLinkClick}>
+                      {label(d.type)}
+                    </a>{' '}
+                    <span className="muted">{formatMoney(d.amount)}</span>
+                    <span className={days !== null && days <= 14 ? 'due soon' : 'due'}>
+                      {formatDate(d.deadline)}
+                      {days !== null && ` · ${days === 0 ? 'today' : `in ${days} day${days === 1 ? '' : 's'}`}`}
+                    </span>
+                  </li>
+                );
+              })}
+            </ol>
+          )}
+        </section>
+      </div>
+      <section className="card" aria-labelledby="sync-title">
+        <h2 id="sync-title">Current sync</h2>
+        {sync ? (
+          <p>
+            Sync <code>{sync.sync_id}</code> started {formatDate(sync.created_at)}: {done} of {sync.phases.length} sync phases done
+            {failed ? ', one needs attention' : ''}.{' '}
+            <a href="/live" onClick={onLinkClick}>
+              Watch it live
+            </a>
+          </p>
+        ) : (
+          <p className="muted">No sync yet.</p>
+        )}
+        {o.connection && (
+          <p className="muted small">
+            Amazon seller <code>{o.connection.selling_partner_id}</code> ({o.connection.region.toUpperCase()}) <Badge status={o.connection.status} /> since{' '}
+            {formatDate(o.connection.connected_at)}
+          </p>
+        )}
+      </section>
+    </>
+  );
+}

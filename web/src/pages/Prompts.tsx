@@ -1,0 +1,141 @@
+// What Clario needs from the seller, answered in place: confirm, upload a document, or dismiss.
+import { useState } from 'react';
+import { call, post, type Amount } from '../lib/api.js';
+import { formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
+import { onLinkClick } from '../lib/router.js';
+import { useApi } from '../lib/use-api.js';
+import { useRefreshOn } from '../lib/use-refresh.js';
+import { Pending } from '../components/Status.js';
+
+interface Prompt {
+  id: string;
+  claim_id: string;
+  status: string;
+  asks: Array<{ need: string; message: string }>;
+  created_at: string;
+  claim: { id: string; type: string; status: string; confidence: number | null; amount: Amount | null; quantity: number | null; deadline: string | null } | null;
+}
+
+const promptsMoved = (m: { type: string }) => m.type === 'prompt.opened' || m.type === 'claim.routed';
+
+export function PromptsPage({ userId }: { userId: string }) {
+  const [res, reload] = useApi<{ prompts: Prompt[] }>('/api/v1/prompts?status=open', { notFoundMeansUnavailable: true });
+  // A new prompt appears without a reload.
+  useRefreshOn(userId, promptsMoved, reload);
+  const [done, setDone] = useState<Record<string, string>>({});
+  return (
+    <main id="main" className="page">
+      <h1 tabIndex={-1}>Smart prompts</h1>
+      <p className="muted">A few answers from you can turn a doubtful claim into one Amazon pays.</p>
+      <Pending res={res} what="smart prompts" />
+      <p className="sr-only" role="status" aria-live="polite">
+        {Object.values(done).at(-1) ?? ''}
+      </p>
+      {res.state === 'ready' &&
+        (res.data.prompts.length === 0 ? (
+          <p className="muted">Nothing needs your attention.</p>
+        ) : (
+          <ul className="prompts">
+            {res.data.prompts.map((p) =>
+              done[p.id] ? (
+                <li key={p.id} className="card done" data-prompt={p.id}>
+                  <p>{done[p.id]}</p>
+                </li>
+              ) : (
+                <PromptCard
+                  key={p.id}
+                  p={p}
+                  onDone={(msg) => {
+                    setDone((d) => ({ ...d, [p.id]: msg }));
+                    window.setTimeout(reload, 1500);
+                  }}
+                />
+              ),
+            )}
+          </ul>
+        ))}
+    </main>
+  );
+}
+
+function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const needsUpload = p.asks.some((a) => a.need.startsWith('upload'));
+  const kind = p.asks.some((a) => a.need === 'upload_proof_of_delivery') ? 'proof_of_delivery' : 'invoice';
+  const titleId = `prompt-${p.id}`;
+
+  const answer = async (action: 'confirm' | 'dismiss' | 'upload', fileIds?: string[]) => {
+    setBusy(true);
+    setError('');
+    const r = await post<{ prompt: { status: string }; claim: { status: string } }>(`/api/v1/prompts/${encodeURIComponent(p.id)}/answer`, {
+      action,
+      ...(fileIds ? { file_ids: fileIds } : {}),
+    });
+    setBusy(false);
+    if (r.ok) onDone(`${label(p.claim?.type)}: ${action === 'dismiss' ? 'dismissed' : 'thanks, answered'} — the claim is now ${label(r.data.claim.status).toLowerCase()}.`);
+    else setError(r.status === 404 && /no route/.test(r.message) ? 'Answering prompts is not available yet in this build.' : r.message);
+  };
+
+  const upload = async (files: FileList | null) => {
+    if (!files || files.length === 0) return;
+    const form = new FormData();
+    for (const f of files) form.append('file', f);
+    form.append('kind', kind);
+    setBusy(true);
+    setError('');
+    const r = await call<{ files: Array<{ id: string; filename: string; status: string }> }>('/api/v1/evidence', { method: 'POST', body: form });
+    setBusy(false);
+    if (!r.ok) {
+      setError(r.status === 404 && /no route/.test(r.message) ? 'Uploading evidence is not available yet in this build.' : r.message);
+      return;
+    }
+    await answer('upload', r.data.files.map((f) => f.id));
+  };
+
+  return (
+    <li className="card prompt" aria-labelledby={titleId} data-prompt={p.id}>
+      <h2 id={titleId}>
+        <a href={`/claims/${encodeURIComponent(p.claim_id)}`} onClick={onLinkClick}>
+          {label(p.claim?.type)}
+        </a>{' '}
+        <span className="muted small">
+          {formatMoney(p.claim?.amount)} · {p.claim?.quantity ?? '—'} units · confidence {formatPercent(p.claim?.confidence)} · deadline {formatDate(p.claim?.deadline)}
+        </span>
+      </h2>
+      <ul>
+        {p.asks.map((a, i) => (
+          <li key={i}>{a.message}</li>
+        ))}
+      </ul>
+      <div className="actions">
+        {needsUpload && (
+          <span>
+            <label htmlFor={`file-${p.id}`} className="button">
+              Upload {kind === 'invoice' ? 'an invoice' : 'proof of delivery'}
+            </label>
+            <input
+              id={`file-${p.id}`}
+              className="file"
+              type="file"
+              accept=".pdf,.csv,.txt,application/pdf,text/csv"
+              disabled={busy}
+              onChange={(e) => void upload(e.target.files)}
+            />
+          </span>
+        )}
+        <button type="button" className="primary" disabled={busy} onClick={() => void answer('confirm')}>
+          Confirm
+        </button>
+        <button type="button" disabled={busy} onClick={() => void answer('dismiss')}>
+          Dismiss
+        </button>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}
