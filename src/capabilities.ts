@@ -37,6 +37,8 @@ export interface CapabilitySetup {
   readonly stripe: string;
   /** Where Amazon (or the simulator) is, for the start-up banner. */
   readonly amazon: string;
+  /** The bundled simulator's base URL when Amazon is simulated (its case API decides cases there). */
+  readonly simulatorUrl: string | undefined;
   /** Where cases are filed: the simulator's case API, or prepared for the seller (manual). */
   readonly claimsChannel: ClaimsChannel;
   close(): Promise<void>;
@@ -61,6 +63,7 @@ export async function setupCapabilities(o: {
   let spApiUrl: string;
   let applicationId: string;
   let amazon: string;
+  let simulatorUrl: string | undefined;
   let close = () => Promise.resolve();
   let afterConnect: ((userId: string, partner: string) => Promise<void>) | undefined;
   const creds = config.amazon.credentials;
@@ -83,6 +86,7 @@ export async function setupCapabilities(o: {
     spApiUrl = demo.url;
     applicationId = 'amzn1.sp.solution.clario-local';
     amazon = `the bundled Amazon simulator at ${demo.url} (demo seller ${demo.sellingPartnerId})`;
+    simulatorUrl = demo.url;
     close = () => demo.close();
     // The demo seller's unit costs come with it, as a real seller would upload theirs.
     afterConnect = async (userId, partner) => {
@@ -126,6 +130,7 @@ export async function setupCapabilities(o: {
   return {
     capabilities,
     amazon,
+    simulatorUrl,
     stripe: billing.stripe,
     claimsChannel,
     routes: (engine, auth) => async (app, principalOf) => {

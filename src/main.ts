@@ -61,6 +61,8 @@ export interface Clario {
   readonly url: string | undefined;
   /** What the sync talks to: Amazon, or the bundled simulator. */
   readonly amazon: string | undefined;
+  /** The bundled Amazon simulator's URL, when Amazon is simulated. */
+  readonly simulatorUrl: string | undefined;
   /** The filing and payout loops (worker processes with the real capabilities); nudge them when work arrives. */
   readonly filer: Filer | undefined;
   readonly payouts: PayoutMonitor | undefined;
@@ -218,6 +220,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     app,
     url,
     amazon: setup?.amazon,
+    simulatorUrl: setup?.simulatorUrl,
     filer,
     payouts,
     close() {
