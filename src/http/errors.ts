@@ -77,8 +77,8 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
  * What the router refuses before any route runs (a path parameter over the length limit, a URL
  * that does not decode): in the error format too, and without echoing the caller's URL.
  */
-export function handleFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.status(414).send(errorBody('uri_too_long', 'a path parameter is too long'));
-  if (err.code === 'FST_ERR_BAD_URL') return reply.status(400).send(errorBody('invalid_request', 'the URL is not valid'));
-  return reply.status(400).send(errorBody('invalid_request', 'the request is not valid'));
+export function handleFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') void reply.status(414).send(errorBody('uri_too_long', 'a path parameter is too long'));
+  else if (err.code === 'FST_ERR_BAD_URL') void reply.status(400).send(errorBody('invalid_request', 'the URL is not valid'));
+  else void reply.status(400).send(errorBody('invalid_request', 'the request is not valid'));
 }
