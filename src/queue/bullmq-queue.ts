@@ -23,6 +23,8 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
   const queueConnection = redis();
   queueConnection.on('error', (err) => options.log.error({ err }, 'bullmq: redis connection error'));
   const queue = new Queue<JobData>(name, { connection: queueConnection, prefix: options.prefix });
+  // Without a listener BullMQ prints the error to stderr itself, past the logger (and its redaction).
+  queue.on('error', (err) => options.log.error({ err }, 'bullmq: queue error'));
   let worker: Worker<JobData> | undefined;
   let workerConnection: Redis | undefined;
 
