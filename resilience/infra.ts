@@ -29,6 +29,12 @@ function postgresBin(name: string): string {
 }
 
 const asRoot = process.getuid?.() === 0;
+
+/** Whether this machine has what startOwnServers needs (PostgreSQL's binaries and redis-server). */
+export function canStartOwnServers(): boolean {
+  const onPath = (name: string) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, name)));
+  return (existsSync(postgresBin('initdb')) || onPath('initdb')) && onPath('redis-server');
+}
 function pgRun(bin: string, args: string[]): void {
   const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', postgresBin(bin), ...args]] : [postgresBin(bin), args];
   execFileSync(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
