@@ -138,7 +138,11 @@ export async function check(db: Runner, providers: Providers, userIds: readonly 
       OR (a.rn = 1 AND a.to_status <> e.status))`);
   const [early] = await db.run<{ n: string }>(sql`SELECT count(DISTINCT event_id) AS n FROM phase_audit
       WHERE user_id IN (${users}) AND phase IN (6, 7) AND error->>'code' = 'claim_not_filed'`);
-  const stuck = await db.run<{ phase: number; status: string; code: string | null; n: string }>(sql`SELECT phase, status, last_error->>'code' AS code, count(*) AS n
+  // A running event whose lease expired has lost its worker and waits for a sweep; one whose lease
+  // is current is held by a live worker that has not finished it.
+  const stuck = await db.run<{ phase: number; status: string; code: string | null; n: string }>(sql`SELECT phase,
+        status || CASE WHEN status = 'running' THEN CASE WHEN locked_until < now() THEN ', lease expired' ELSE ', lease held' END ELSE '' END AS status,
+        last_error->>'code' AS code, count(*) AS n
       FROM phase_events WHERE user_id IN (${users}) AND status <> 'completed' GROUP BY 1, 2, 3`);
   const notCompleted = Object.entries(events).filter(([s]) => s !== 'completed').reduce((a, [, n]) => a + n, 0);
   const auditGaps = Number(gaps?.n ?? 0);
