@@ -60,7 +60,10 @@ export const crash: Scenario = async (ctx) => {
       const slot = Math.floor(Math.random() * workers.length);
       const victim = workers[slot]!;
       const victimId = await victim.ready;
-      const held = (await db.run<{ id: string }>(sql`SELECT id FROM phase_events WHERE status = 'running' AND locked_by = ${victimId}`)).map((r) => r.id);
+      // Kill it while it works: wait (briefly) for a moment when it holds an event.
+      const heldBy = async () => (await db.run<{ id: string }>(sql`SELECT id FROM phase_events WHERE status = 'running' AND locked_by = ${victimId}`)).map((r) => r.id);
+      let held = await heldBy();
+      for (const until = Date.now() + 3000; held.length === 0 && Date.now() < until; held = await heldBy()) await sleep(10);
       heldAtKill += held.length;
       const killedAt = Date.now();
       victim.child.kill('SIGKILL');

@@ -63,9 +63,7 @@ export const restart: Scenario = async (ctx) => {
     const finished = await waitForWorkflows(db, users, 1, ctx.deadline);
     ctx.log(`restart: workflows ${finished ? 'all completed' : 'not all completed by the deadline'}`);
     await driver.settle();
-    ctx.log('restart: settled');
     const f = await check(db, providers, users);
-    ctx.log('restart: checked');
     const violations = workloadViolations(f);
     if (!finished) violations.push('stopped at its deadline before every workflow completed');
     if (driver.sent.failed > 0) violations.push(`${driver.sent.failed} triggers were not accepted: ${driver.sent.errors.slice(0, 3).join('; ')}`);
@@ -77,9 +75,7 @@ export const restart: Scenario = async (ctx) => {
     };
   } finally {
     await worker.close().catch(() => undefined);
-    ctx.log('restart: worker closed');
     await api.close().catch(() => undefined);
-    ctx.log('restart: api closed');
     await providers.close();
     await database.drop();
   }
