@@ -160,14 +160,18 @@ export async function check(db: Runner, providers: Providers, userIds: readonly 
   };
 }
 
-/** Polls until every seller's workflow completed, or `deadline` passes; false on timeout. */
+/**
+ * Polls until every seller's workflow completed and nothing of theirs is still pending or running
+ * (an early or repeated trigger waiting for its retry), or `deadline` passes; false on timeout.
+ */
 export async function waitForWorkflows(db: Runner, userIds: readonly string[], claimsPerRun: number, deadline: number): Promise<boolean> {
   const users = sql.join(userIds.map((u) => sql`${u}`), sql`, `);
   for (;;) {
     const [r] = await db
-      .run<{ n: string }>(sql`SELECT count(*) AS n FROM phase_events WHERE user_id IN (${users}) AND phase = 7 AND status = 'completed'`)
-      .catch(() => [{ n: '-1' }]);
-    if (Number(r?.n) >= userIds.length * claimsPerRun) return true;
+      .run<{ paid: string; open: string }>(sql`SELECT count(*) FILTER (WHERE phase = 7 AND status = 'completed') AS paid,
+          count(*) FILTER (WHERE status IN ('pending', 'running')) AS open FROM phase_events WHERE user_id IN (${users})`)
+      .catch(() => [{ paid: '-1', open: '-1' }]);
+    if (Number(r?.paid) >= userIds.length * claimsPerRun && Number(r?.open) === 0) return true;
     if (Date.now() > deadline) return false;
     await new Promise((res) => setTimeout(res, 250));
   }
