@@ -101,6 +101,8 @@ export interface Figures {
   readonly early_events_waited: number;
   /** Events that did not complete, by phase, status and last error code. */
   readonly not_completed: Record<string, number>;
+  /** When something did not complete: what the database's sessions were doing, to see where it hangs. */
+  readonly sessions?: Array<Record<string, unknown>>;
 }
 
 /** Reads where every seller's workflow ended, and what the providers saw. */
@@ -156,6 +158,10 @@ export async function check(db: Runner, providers: Providers, userIds: readonly 
     fees_charged: providers.fees.effects.size,
     effects_duplicated: { cases: duplicates(providers.cases.created), fees: duplicates(providers.fees.effects) },
     early_events_waited: Number(early?.n ?? 0),
+    ...(stuck.length > 0
+      ? { sessions: await db.run<Record<string, unknown>>(sql`SELECT state, wait_event_type, wait_event, now() - xact_start AS in_transaction_for, left(query, 120) AS query
+            FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`) }
+      : {}),
     not_completed: Object.fromEntries(stuck.map((r) => [`phase ${r.phase} ${r.status}${r.code ? ` (${r.code})` : ''}`, Number(r.n)])),
   };
 }

@@ -9,5 +9,5 @@ describeWithPostgres('bad input on every endpoint, the WebSocket and the report 
     expect(r.violations).toEqual([]);
     expect(r.figures).toMatchObject({ status_5xx: 0, crashes: 0 });
     expect(r.figures.requests).toBeGreaterThan(300);
-  }, 120_000);
+  }, 160_000);
 });

@@ -8,5 +8,5 @@ describeWithRedis('workers SIGKILLed mid-run (smoke)', () => {
     const r = await crash(smokeContext(0.02));
     expect(r.violations).toEqual([]);
     expect(r.figures).toMatchObject({ sellers: 20, kills: 1, workflows_completed: 20, cases_filed: 20, fees_charged: 20, effects_duplicated: { cases: 0, fees: 0 } });
-  }, 120_000);
+  }, 160_000);
 });

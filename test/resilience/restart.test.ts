@@ -17,7 +17,8 @@ describeIfServers('Redis and PostgreSQL restarted mid-run (smoke)', () => {
 
   it('loses no transition and files and charges each claim once', async () => {
     const r = await restart(smokeContext(0.05, servers));
-    expect(r.violations).toEqual([]);
+    // Where the database sessions were when something hung (empty when all completed).
+    expect({ violations: r.violations, sessions: r.figures.sessions }).toEqual({ violations: [], sessions: undefined });
     expect(r.figures).toMatchObject({ sellers: 15, workflows_completed: 15, cases_filed: 15, fees_charged: 15, effects_duplicated: { cases: 0, fees: 0 } });
-  }, 120_000);
+  }, 160_000);
 });

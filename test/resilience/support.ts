@@ -6,5 +6,5 @@ import { createTestDatabase, redis } from '../support/infra.js';
 export const testInfra: Infra = { newDatabase: createTestDatabase, redisUrl: redis.url };
 
 export function smokeContext(scale: number, infra: Infra = testInfra): ScenarioContext {
-  return { infra, scale, deadline: Date.now() + 50_000, log: () => undefined };
+  return { infra, scale, deadline: Date.now() + 100_000, log: () => undefined };
 }
