@@ -83,6 +83,17 @@ export async function startOwnServers(): Promise<OwnServers> {
     });
   };
   await redisStart();
+  // If this process ends without stop() (a test runner tearing down a hung test), take the
+  // servers along rather than leave them running.
+  const onExit = () => {
+    redis?.kill('SIGKILL');
+    try {
+      pgRun('pg_ctl', ['-D', pgData, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // already stopped
+    }
+  };
+  process.once('exit', onExit);
   const postgresUrl = `postgres://postgres@127.0.0.1:${pgPort}/postgres`;
   const admin = async <T>(f: (c: pg.Client) => Promise<T>) => {
     const c = new pg.Client({ connectionString: postgresUrl });
@@ -114,6 +125,7 @@ export async function startOwnServers(): Promise<OwnServers> {
       },
     },
     async stop() {
+      process.off('exit', onExit);
       await redisStop();
       try {
         pgRun('pg_ctl', ['-D', pgData, '-m', 'immediate', '-w', 'stop']);
