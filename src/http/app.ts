@@ -14,7 +14,7 @@ import type { Db } from '../store/db.js';
 import type { Engine } from '../workflow/engine.js';
 import { safeUrl } from '../observability/logger.js';
 import { bearer, SESSION_COOKIE, type Auth, type Principal } from './auth.js';
-import { ApiError, errorBody, handleError } from './errors.js';
+import { ApiError, errorBody, handleError, handleFrameworkError } from './errors.js';
 import { opsRoutes } from './routes/ops.js';
 import { statusRoutes } from './routes/status.js';
 import { triggerRoutes } from './routes/triggers.js';
@@ -52,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     // Request ids for correlating logs; never derived from caller input.
     requestIdHeader: false,
+    frameworkErrors: handleFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   idempotency_conflict: 409,
   not_parked: 409,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   ambiguous_case: 422,
   rate_limited: 429,
@@ -71,4 +72,14 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
   }
   request.log.error({ err }, 'request failed');
   return reply.status(500).send(errorBody('internal', 'something went wrong on our side; it has been logged'));
+}
+
+/**
+ * What the router refuses before any route runs (a path parameter over the length limit, a URL
+ * that does not decode): in the error format too, and without echoing the caller's URL.
+ */
+export function handleFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') void reply.status(414).send(errorBody('uri_too_long', 'a path parameter is too long'));
+  else if (err.code === 'FST_ERR_BAD_URL') void reply.status(400).send(errorBody('invalid_request', 'the URL is not valid'));
+  else void reply.status(400).send(errorBody('invalid_request', 'the request is not valid'));
 }

@@ -23,6 +23,8 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
   const queueConnection = redis();
   queueConnection.on('error', (err) => options.log.error({ err }, 'bullmq: redis connection error'));
   const queue = new Queue<JobData>(name, { connection: queueConnection, prefix: options.prefix });
+  // Without a listener BullMQ prints the error to stderr itself, past the logger (and its redaction).
+  queue.on('error', (err) => options.log.error({ err }, 'bullmq: queue error'));
   let worker: Worker<JobData> | undefined;
   let workerConnection: Redis | undefined;
 
@@ -40,7 +42,9 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
             jobId: `${job.id}-${job.runAt.getTime()}`,
             delay: Math.max(0, job.runAt.getTime() - now),
             removeOnComplete: true,
-            removeOnFail: { count: 1000 },
+            // A failed job must not stay: its id would turn the sweeper's re-send of the same due
+            // event into a no-op for ever (a job stalled twice by killed workers fails like this).
+            removeOnFail: true,
             // These retries cover infrastructure errors only; phase failures are the runner's.
             attempts: 5,
             backoff: { type: 'exponential', delay: 1000 },

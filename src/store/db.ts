@@ -14,6 +14,7 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction }
 import { createHash } from 'node:crypto';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
+import { createPool } from './pool.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -96,9 +97,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 const MIGRATION_LOCK = 727_1001;
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client that loses its server must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
+  const pool = createPool(url, poolSize);
   const lockClient = await pool.connect();
   try {
     await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);

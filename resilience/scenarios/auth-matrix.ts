@@ -1,0 +1,111 @@
+// Authorization matrix: every endpoint of the OpenAPI document × {no token, wrong token, another
+// seller, the seller, the service}. The policy is deny by default: only the service may call an
+// endpoint, unless it names a seller (a user_id in its path or query: that seller may too) or is
+// listed below. A new endpoint is checked the day it lands; one that should be open to sellers
+// shows up as a mismatch until the policy says so.
+import WebSocket from 'ws';
+import { listEndpoints, example, fillPath, type Endpoint } from '../endpoints.js';
+import { startProviders } from '../providers.js';
+import { deploymentEnv, startNode, type Scenario } from '../scenario.js';
+import { workloadCapabilities } from '../workload.js';
+
+export type Caller = 'none' | 'wrong' | 'other_seller' | 'own_seller' | 'service';
+const CALLERS: Caller[] = ['none', 'wrong', 'other_seller', 'own_seller', 'service'];
+/** Allowed: the exact status when it is known, else a success (2xx, or a redirect for a browser flow). */
+type Expect = number | 'allowed';
+
+/** Endpoints whose access is not "service only" or "the named seller": the exceptions, stated. */
+const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
+  // A seller reads their own events; another seller's are "not found", so ids cannot be probed.
+  'GET /api/v1/workflow/events/{id}': { other_seller: 404, own_seller: 200 },
+  // Only parked events can be replayed; the event used here is not parked.
+  'POST /api/v1/workflow/events/{id}/replay': { service: 409 },
+  'GET /healthz': { other_seller: 200, own_seller: 200 },
+  'GET /readyz': { other_seller: 200, own_seller: 200 },
+  'GET /docs/json': { other_seller: 200, own_seller: 200 },
+  // Browser flows, authenticated by a single-use state instead of a token.
+  'GET /connect': { none: 'allowed', wrong: 'allowed', other_seller: 'allowed', own_seller: 'allowed', service: 'allowed' },
+  'GET /connect/callback': { none: 400, wrong: 400, other_seller: 400, own_seller: 400, service: 400 },
+};
+
+function expectations(e: Endpoint): Record<Caller, Expect> {
+  const namesSeller = e.pathParams.includes('user_id') || e.queryParams.includes('user_id');
+  const base: Record<Caller, Expect> = { none: 401, wrong: 401, other_seller: 403, own_seller: namesSeller ? 'allowed' : 403, service: 'allowed' };
+  return { ...base, ...POLICY[`${e.method} ${e.template}`] };
+}
+
+function matches(status: number, want: Expect): boolean {
+  return want === 'allowed' ? status >= 200 && status < 400 : status === want;
+}
+
+function wsStatus(url: string, token: string | null): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('error', () => resolve(0));
+  });
+}
+
+export const authMatrix: Scenario = async (ctx) => {
+  const providers = await startProviders();
+  const database = await ctx.infra.newDatabase();
+  const node = await startNode(deploymentEnv(database.url, undefined), 'all', workloadCapabilities({ caseApiUrl: providers.cases.url, caseTokenSecret: providers.cases.tokenSecret, feeUrl: providers.fees.url }));
+  try {
+    const service = node.env.CLARIO_SERVICE_TOKEN ?? '';
+    const auth = node.clario.auth;
+    const tokens: Record<Caller, string | null> = { none: null, wrong: 'not-a-token', other_seller: await auth.issueSellerToken('mallory', 3600), own_seller: await auth.issueSellerToken('alice', 3600), service };
+    const call = async (method: string, path: string, token: string | null, body?: unknown, type = 'application/json') => {
+      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+      if (body !== undefined) headers['content-type'] = type;
+      const res = await fetch(`${node.url}${path}`, { method, headers, redirect: 'manual', ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    // Something of alice's to point at: an event, a subscription (a second one to delete).
+    const accepted = await fetch(`${node.url}/api/v1/workflow/phase/1`, { method: 'POST', headers: { authorization: `Bearer ${service}`, 'content-type': 'application/json' }, body: JSON.stringify({ user_id: 'alice', sync_id: 'matrix' }) });
+    const eventId = ((await accepted.json()) as { event_id: string }).event_id;
+    const subscription = async () => {
+      const r = await fetch(`${node.url}/api/v1/subscriptions`, { method: 'POST', headers: { authorization: `Bearer ${service}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: 'https://example.com/hook' }) });
+      return ((await r.json()) as { id: string }).id;
+    };
+    const keep = await subscription();
+    const endpoints = (await listEndpoints(node.url, service)).sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+    const mismatches: string[] = [];
+    const matrix: Record<string, Record<Caller, number>> = {};
+    let checks = 0;
+    for (const e of endpoints) {
+      const row = {} as Record<Caller, number>;
+      const want = expectations(e);
+      for (const caller of CALLERS) {
+        const id = e.template.startsWith('/api/v1/subscriptions') ? (e.method === 'DELETE' ? await subscription() : keep) : eventId;
+        let path = fillPath(e, { user_id: 'alice', phaseNumber: '1', id });
+        if (e.queryParams.includes('user_id')) path += '?user_id=alice';
+        const csv = e.template.endsWith('/costs');
+        const body = csv ? 'sku,unit_cost,currency\nA,1.00,USD' : e.bodySchema ? example(e.bodySchema) : e.method === 'POST' ? {} : undefined;
+        const status = await call(e.method, path, tokens[caller], body, csv ? 'text/csv' : 'application/json');
+        row[caller] = status;
+        checks++;
+        if (!matches(status, want[caller])) mismatches.push(`${e.method} ${e.template} as ${caller}: ${status}, expected ${want[caller]}`);
+      }
+      matrix[`${e.method} ${e.template}`] = row;
+    }
+    // The WebSocket is not in the OpenAPI document: sellers and the service open it, nobody else.
+    const ws = {} as Record<Caller, number>;
+    for (const caller of CALLERS) {
+      ws[caller] = await wsStatus(node.url, tokens[caller]);
+      checks++;
+      const want = caller === 'none' || caller === 'wrong' ? 401 : 101;
+      if (ws[caller] !== want) mismatches.push(`GET /ws as ${caller}: ${ws[caller]}, expected ${want}`);
+    }
+    matrix['GET /ws'] = ws;
+    return { figures: { endpoints: endpoints.length + 1, callers: CALLERS.length, checks, mismatches, matrix }, violations: mismatches };
+  } finally {
+    await node.close();
+    await providers.close();
+    await database.drop();
+  }
+};

@@ -1,0 +1,75 @@
+// Load: the phase endpoint at rising rates (autocannon, a fixed overall rate per step, every
+// request a new trigger) until p99 latency passes 100 ms or errors pass 1 %. Reports the highest
+// rate held and its error rate. Production mode: PostgreSQL + BullMQ, the workers running too.
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import { startProviders } from '../providers.js';
+import { deploymentEnv, startNode, type Scenario } from '../scenario.js';
+import { workloadCapabilities } from '../workload.js';
+
+const P99_LIMIT_MS = 100;
+
+interface Step {
+  readonly rate: number;
+  readonly achieved: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+  readonly error_rate: number;
+  readonly held: boolean;
+}
+
+function step(url: string, token: string, rate: number, seconds: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: `${url}/api/v1/workflow/phase/1`,
+    method: 'POST',
+    connections: Math.min(64, Math.max(4, Math.ceil(rate / 20))),
+    overallRate: rate,
+    duration: seconds,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        // A new seller each time: the endpoint stores and queues every one (no duplicate shortcut).
+        setupRequest: (req) => ({ ...req, body: JSON.stringify({ user_id: `load-${randomUUID()}` }) }),
+      },
+    ],
+  });
+}
+
+export const load: Scenario = async (ctx) => {
+  const seconds = Math.max(2, Math.round(8 * Math.min(1, ctx.scale)));
+  const providers = await startProviders();
+  const database = await ctx.infra.newDatabase();
+  const node = await startNode(deploymentEnv(database.url, ctx.infra.redisUrl), 'all', workloadCapabilities({ caseApiUrl: providers.cases.url, caseTokenSecret: providers.cases.tokenSecret, feeUrl: providers.fees.url }));
+  const token = node.env.CLARIO_SERVICE_TOKEN ?? '';
+  const steps: Step[] = [];
+  let fiveHundreds = 0;
+  try {
+    await step(node.url, token, 50, 1); // warm-up: connections, prepared statements
+    for (let rate = 50; Date.now() + seconds * 1000 + 5000 < ctx.deadline; rate = Math.round(rate * 1.5)) {
+      const r = await step(node.url, token, rate, seconds);
+      const total = r.requests.total || 1;
+      fiveHundreds += r['5xx'];
+      const s: Step = {
+        rate,
+        achieved: Math.round(r.requests.average),
+        p50_ms: r.latency.p50,
+        p99_ms: r.latency.p99,
+        error_rate: Math.round(((r.errors + r.non2xx) / total) * 10_000) / 10_000,
+        held: false,
+      };
+      const held = s.p99_ms <= P99_LIMIT_MS && s.error_rate <= 0.01 && s.achieved >= rate * 0.9;
+      steps.push({ ...s, held });
+      ctx.log(`load: ${rate}/s → ${s.achieved}/s, p99 ${s.p99_ms} ms, errors ${s.error_rate}`);
+      if (!held) break;
+    }
+    const best = [...steps].reverse().find((s) => s.held);
+    return {
+      figures: { p99_limit_ms: P99_LIMIT_MS, step_seconds: seconds, highest_rate_held: best?.rate ?? 0, p99_at_highest_ms: best?.p99_ms ?? null, error_rate_at_highest: best?.error_rate ?? null, steps },
+      violations: fiveHundreds > 0 ? [`${fiveHundreds} answers were 5xx under load`] : [],
+    };
+  } finally {
+    await node.close();
+    await providers.close();
+    await database.drop();
+  }
+};

@@ -1,0 +1,13 @@
+import { expect, it } from 'vitest';
+import { badInput } from '../../resilience/scenarios/bad-input.js';
+import { describeWithPostgres } from '../support/infra.js';
+import { smokeContext } from './support.js';
+
+describeWithPostgres('bad input on every endpoint, the WebSocket and the report readers (smoke)', () => {
+  it('answers with a 4xx in the error format, never a 5xx, and never stops answering', async () => {
+    const r = await badInput(smokeContext(0.1));
+    expect(r.violations).toEqual([]);
+    expect(r.figures).toMatchObject({ status_5xx: 0, crashes: 0 });
+    expect(r.figures.requests).toBeGreaterThan(300);
+  }, 160_000);
+});

@@ -1,0 +1,10 @@
+// The resilience scenarios on the test infrastructure: a fresh database per scenario, the shared
+// Redis, small scale. The deadline only turns a hang into a clear failure.
+import type { Infra, ScenarioContext } from '../../resilience/scenario.js';
+import { createTestDatabase, redis } from '../support/infra.js';
+
+export const testInfra: Infra = { newDatabase: createTestDatabase, redisUrl: redis.url };
+
+export function smokeContext(scale: number, infra: Infra = testInfra): ScenarioContext {
+  return { infra, scale, deadline: Date.now() + 100_000, log: () => undefined };
+}
