@@ -57,6 +57,8 @@ export function deploymentEnv(databaseUrl: string, redisUrl: string | undefined,
     WORKFLOW_RETRY_BASE_MS: '100',
     WORKFLOW_RETRY_MAX_MS: '2000',
     WORKFLOW_LEASE_MS: '2000',
+    // Workload phases take milliseconds: an attempt hung by a server restart is handed over soon.
+    WORKFLOW_ATTEMPT_TIMEOUT_MS: '15000',
     WORKFLOW_POLL_MS: '100',
     RATE_LIMIT_SERVICE_PER_MINUTE: '100000000',
     RATE_LIMIT_SELLER_PER_MINUTE: '100000000',

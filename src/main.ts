@@ -123,6 +123,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
       concurrency: config.worker.concurrency,
       maxAttempts: config.worker.maxAttempts,
       leaseMs: config.worker.leaseMs,
+      attemptTimeoutMs: config.worker.attemptTimeoutMs,
       backoff: { baseMs: config.worker.retryBaseMs, maxMs: config.worker.retryMaxMs },
     },
   });

@@ -34,6 +34,8 @@ const EnvSchema = z
     WORKFLOW_RETRY_BASE_MS: int(1000, 1),
     WORKFLOW_RETRY_MAX_MS: int(300_000, 1),
     WORKFLOW_LEASE_MS: int(30_000, 500),
+    // A sync of a large seller against real Amazon can take hours; a hung attempt must not hold its event for ever.
+    WORKFLOW_ATTEMPT_TIMEOUT_MS: int(6 * 60 * 60_000, 1_000),
     WORKFLOW_POLL_MS: int(500, 10),
     ROUTING_AUTO_SUBMIT: unit(0.85),
     ROUTING_SMART_PROMPT: unit(0.5),
@@ -101,6 +103,7 @@ export interface Config {
     readonly retryBaseMs: number;
     readonly retryMaxMs: number;
     readonly leaseMs: number;
+    readonly attemptTimeoutMs: number;
     readonly pollMs: number;
   };
   readonly routing: { readonly autoSubmit: number; readonly smartPrompt: number };
@@ -183,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryBaseMs: e.WORKFLOW_RETRY_BASE_MS,
       retryMaxMs: e.WORKFLOW_RETRY_MAX_MS,
       leaseMs: e.WORKFLOW_LEASE_MS,
+      attemptTimeoutMs: e.WORKFLOW_ATTEMPT_TIMEOUT_MS,
       pollMs: e.WORKFLOW_POLL_MS,
     },
     routing: { autoSubmit: e.ROUTING_AUTO_SUBMIT, smartPrompt: e.ROUTING_SMART_PROMPT },

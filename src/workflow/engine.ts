@@ -24,6 +24,8 @@ export interface EngineOptions {
     readonly concurrency: number;
     readonly maxAttempts: number;
     readonly leaseMs: number;
+    /** See RunnerOptions.attemptTimeoutMs. */
+    readonly attemptTimeoutMs?: number;
     readonly backoff: BackoffPolicy;
   };
   readonly workerId?: string;
@@ -61,6 +63,7 @@ export function createEngine(o: EngineOptions): Engine {
     handlers: o.handlers,
     workerId,
     leaseMs: o.worker.leaseMs,
+    ...(o.worker.attemptTimeoutMs === undefined ? {} : { attemptTimeoutMs: o.worker.attemptTimeoutMs }),
     maxAttempts: o.worker.maxAttempts,
     backoff: o.worker.backoff,
     log: o.log,

@@ -20,6 +20,12 @@ export interface RunnerOptions {
   readonly handlers: PhaseHandlers;
   readonly workerId: string;
   readonly leaseMs: number;
+  /**
+   * The longest one attempt may take. Past it the worker stops renewing the lease, so recovery
+   * hands the event to another attempt even if this one hangs on a promise that never settles
+   * (seen after a PostgreSQL restart); a late commit of the old attempt is refused by the lease.
+   */
+  readonly attemptTimeoutMs?: number;
   readonly maxAttempts: number;
   readonly backoff: BackoffPolicy;
   readonly log: Log;
@@ -32,6 +38,8 @@ export interface RunnerOptions {
 class LeaseLostError extends Error {
   override readonly name = 'LeaseLostError';
 }
+
+class AttemptTimeoutError extends LeaseLostError {}
 
 export function nextTriggerInput(event: PhaseEvent, next: NextTrigger): TriggerInput {
   const syncId = next.syncId ?? event.syncId ?? undefined;
@@ -112,6 +120,39 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
       );
     }, Math.max(100, Math.floor(o.leaseMs / 3)));
     const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut =
+      o.attemptTimeoutMs === undefined
+        ? undefined
+        : new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              clearInterval(heartbeat);
+              const err = new AttemptTimeoutError(`the attempt did not finish within ${o.attemptTimeoutMs} ms`);
+              controller.abort(err);
+              reject(err);
+            }, o.attemptTimeoutMs);
+          });
+    try {
+      const attempt = runAndCommit(event, controller, started);
+      if (!timedOut) return await attempt;
+      // The loser of the race is left to settle (or not) on its own; its commit needs the lease.
+      attempt.catch(() => undefined);
+      return await Promise.race([attempt, timedOut]);
+    } catch (err) {
+      const durationMs = Math.round(performance.now() - started);
+      if (err instanceof AttemptTimeoutError) {
+        o.observer.transition(event.phase, 'lost', durationMs);
+        o.log.error({ eventId: event.id, phase: event.phase, timeoutMs: o.attemptTimeoutMs }, 'phase attempt timed out; its lease is left to expire so recovery retries it');
+        return [];
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      clearInterval(heartbeat);
+    }
+  }
+
+  async function runAndCommit(event: PhaseEvent, controller: AbortController, started: number): Promise<PhaseEvent[]> {
     try {
       const outcome = await o.handlers[event.phase].run({
         event,
@@ -141,8 +182,6 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
       }
       await failed(event, err, durationMs);
       return [];
-    } finally {
-      clearInterval(heartbeat);
     }
   }
 
