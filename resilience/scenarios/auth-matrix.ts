@@ -26,6 +26,19 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
   // Browser flows, authenticated by a single-use state instead of a token.
   'GET /connect': { none: 'allowed', wrong: 'allowed', other_seller: 'allowed', own_seller: 'allowed', service: 'allowed' },
   'GET /connect/callback': { none: 400, wrong: 400, other_seller: 400, own_seller: 400, service: 400 },
+  // Any signed-in caller reads, or ends, their own session.
+  'GET /api/v1/session': { other_seller: 'allowed', own_seller: 'allowed' },
+  'DELETE /api/v1/session': { other_seller: 'allowed', own_seller: 'allowed' },
+  // Operators only, even when it names a seller.
+  'GET /api/v1/ops/failed': { own_seller: 403 },
+  // Claims and filings by id: the id used here is an event's, so no claim or filing has it; every
+  // caller gets 404, and a seller never learns whether an id exists. A seller reading their own
+  // claim, filing and proof packet is covered by test/security/authorization-matrix.test.ts.
+  ...Object.fromEntries(
+    ['GET /api/v1/claims/{id}', 'GET /api/v1/claims/{id}/proof', 'GET /api/v1/claims/{id}/proof.pdf', 'POST /api/v1/claims/{id}/case', 'GET /api/v1/filings/{id}'].map(
+      (k) => [k, { other_seller: 404, own_seller: 404, service: 404 } satisfies Partial<Record<Caller, Expect>>],
+    ),
+  ),
 };
 
 function expectations(e: Endpoint): Record<Caller, Expect> {
