@@ -13,7 +13,7 @@ import { Id } from '../http/schemas.js';
 import type { ClaimRow } from '../store/claims.js';
 import type { Db } from '../store/db.js';
 import type { PromptRow } from '../store/prompts.js';
-import { claims, evidenceFiles, prompts } from '../store/schema.js';
+import { claims, evidenceBlobs, evidenceFiles, prompts } from '../store/schema.js';
 import { answerPrompt } from './answer-prompt.js';
 import { rescoreAndRoute } from './rescore.js';
 import { claimsOfFiles, filesOfUser, itemsOfFile, prepareFile, storeFile, UnsupportedFileError, type EvidenceFileRow, type PreparedFile } from './store-evidence.js';
@@ -160,6 +160,25 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
         })),
         claims: matched,
       };
+    });
+
+    // The file itself, for the manual channel's "attachments" and the claim page: a seller gets
+    // only their own (the session cookie works, so a link in the browser downloads it).
+    app.get('/api/v1/evidence/:id/content', { schema: { summary: 'Download an evidence file as uploaded', tags: ['evidence'], params: z.object({ id: Id }) } }, async (request, reply) => {
+      const p = principal(request);
+      requireAuthenticated(p);
+      const { id } = request.params as { id: string };
+      const [file] = await d.db.select().from(evidenceFiles).where(p.kind === 'seller' ? and(eq(evidenceFiles.id, id), eq(evidenceFiles.userId, p.userId)) : eq(evidenceFiles.id, id));
+      if (!file) throw new ApiError('not_found', `no evidence file ${id}`);
+      const [blob] = await d.db.select({ bytes: evidenceBlobs.bytes }).from(evidenceBlobs).where(eq(evidenceBlobs.sha256, file.sha256));
+      if (!blob) throw new Error(`evidence file ${id} has lost its bytes (sha256 ${file.sha256})`);
+      const safeName = file.filename.replace(/[^\w.\- ]+/g, '_');
+      return reply
+        .type(file.contentType)
+        .header('content-disposition', `attachment; filename="${safeName}"`)
+        .header('x-content-sha256', file.sha256)
+        .header('x-content-type-options', 'nosniff')
+        .send(Buffer.from(blob.bytes));
     });
 
     app.get(

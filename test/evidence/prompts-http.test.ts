@@ -153,6 +153,21 @@ for (const store of ['pglite', 'postgres'] as const) {
     expect(r.body).toMatchObject({ prompt: { status: 'dismissed' }, claim: { id: 'b-lost', status: 'dismissed' } });
   });
 
+  it('serves an evidence file back as uploaded, to its owner only', async () => {
+    const bytes = `invoice number,seller-sku,quantity,unit cost\nINV-77,SKU-77,2,3.10\n`;
+    const up = await upload(alice, [{ name: 'inv 77 (copy).csv', type: 'text/csv', bytes }], { kind: 'invoice' });
+    expect(up.status).toBe(201);
+    const id = up.body.files[0].id as string;
+    const own = await fetch(`${t.url}/api/v1/evidence/${id}/content`, { headers: { authorization: `Bearer ${alice}` } });
+    expect(own.status).toBe(200);
+    expect(await own.text()).toBe(bytes);
+    expect(own.headers.get('content-disposition')).toBe('attachment; filename="inv 77 _copy_.csv"');
+    expect(own.headers.get('x-content-sha256')).toBe(up.body.files[0].sha256);
+    expect((await fetch(`${t.url}/api/v1/evidence/${id}/content`, { headers: { authorization: `Bearer ${bob}` } })).status).toBe(404);
+    expect((await fetch(`${t.url}/api/v1/evidence/${id}/content`)).status).toBe(401);
+    expect((await fetch(`${t.url}/api/v1/evidence/${id}/content`, { headers: { authorization: `Bearer ${t.serviceToken}` } })).status).toBe(200);
+  });
+
   it('keeps sellers apart: no seeing, answering or linking what is not yours', async () => {
     const aliceFile = (await t.request('/api/v1/evidence', { token: alice })).body.files[0].id;
     expect((await t.request(`/api/v1/evidence/${aliceFile}`, { token: bob })).status).toBe(404);
