@@ -5,21 +5,25 @@
 // shows up as a mismatch until the policy says so.
 import WebSocket from 'ws';
 import { listEndpoints, example, fillPath, type Endpoint } from '../endpoints.js';
-import { startProviders } from '../providers.js';
 import { deploymentEnv, startNode, type Scenario } from '../scenario.js';
-import { workloadCapabilities } from '../workload.js';
 
 export type Caller = 'none' | 'wrong' | 'other_seller' | 'own_seller' | 'service';
 const CALLERS: Caller[] = ['none', 'wrong', 'other_seller', 'own_seller', 'service'];
 /** Allowed: the exact status when it is known, else a success (2xx, or a redirect for a browser flow). */
-type Expect = number | 'allowed';
+type Expect = number | readonly number[] | 'allowed';
 
 /** Endpoints whose access is not "service only" or "the named seller": the exceptions, stated. */
 const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
   // A seller reads their own events; another seller's are "not found", so ids cannot be probed.
   'GET /api/v1/workflow/events/{id}': { other_seller: 404, own_seller: 200 },
-  // Only parked events can be replayed; the event used here is not parked.
-  'POST /api/v1/workflow/events/{id}/replay': { service: 409 },
+  // Only parked events can be replayed: alice has no Amazon connection, so her phase 1 is parked
+  // (200) unless it is still waiting for a retry (409).
+  'POST /api/v1/workflow/events/{id}/replay': { service: [200, 409] },
+  // Multipart only: the JSON body sent here is refused (415) for every authenticated caller.
+  // Uploads by role are covered in test/evidence/prompts-http.test.ts.
+  'POST /api/v1/evidence': { other_seller: 415, own_seller: 415, service: 415 },
+  // Authenticated by Stripe's signature, not a token: a request without one is a 400 for anyone.
+  'POST /api/v1/billing/stripe/webhook': { none: 400, wrong: 400, other_seller: 400, own_seller: 400, service: 400 },
   'GET /healthz': { other_seller: 200, own_seller: 200 },
   'GET /readyz': { other_seller: 200, own_seller: 200 },
   'GET /docs/json': { other_seller: 200, own_seller: 200 },
@@ -31,11 +35,20 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
   'DELETE /api/v1/session': { other_seller: 'allowed', own_seller: 'allowed' },
   // Operators only, even when it names a seller.
   'GET /api/v1/ops/failed': { own_seller: 403 },
-  // Claims and filings by id: the id used here is an event's, so no claim or filing has it; every
+  // Claims, filings, evidence and prompts by id: the id used here is an event's, so none has it; every
   // caller gets 404, and a seller never learns whether an id exists. A seller reading their own
   // claim, filing and proof packet is covered by test/security/authorization-matrix.test.ts.
   ...Object.fromEntries(
-    ['GET /api/v1/claims/{id}', 'GET /api/v1/claims/{id}/proof', 'GET /api/v1/claims/{id}/proof.pdf', 'POST /api/v1/claims/{id}/case', 'GET /api/v1/filings/{id}'].map(
+    [
+      'GET /api/v1/claims/{id}',
+      'GET /api/v1/claims/{id}/proof',
+      'GET /api/v1/claims/{id}/proof.pdf',
+      'POST /api/v1/claims/{id}/case',
+      'GET /api/v1/filings/{id}',
+      'GET /api/v1/evidence/{id}',
+      'GET /api/v1/evidence/{id}/content',
+      'POST /api/v1/prompts/{id}/answer',
+    ].map(
       (k) => [k, { other_seller: 404, own_seller: 404, service: 404 } satisfies Partial<Record<Caller, Expect>>],
     ),
   ),
@@ -48,6 +61,7 @@ function expectations(e: Endpoint): Record<Caller, Expect> {
 }
 
 function matches(status: number, want: Expect): boolean {
+  if (typeof want === 'object') return want.includes(status);
   return want === 'allowed' ? status >= 200 && status < 400 : status === want;
 }
 
@@ -64,9 +78,10 @@ function wsStatus(url: string, token: string | null): Promise<number> {
 }
 
 export const authMatrix: Scenario = async (ctx) => {
-  const providers = await startProviders();
   const database = await ctx.infra.newDatabase();
-  const node = await startNode(deploymentEnv(database.url, undefined), 'all', workloadCapabilities({ caseApiUrl: providers.cases.url, caseTokenSecret: providers.cases.tokenSecret, feeUrl: providers.fees.url }));
+  // The real capabilities (the bundled Amazon and Stripe simulators), so every route they bring
+  // (evidence, prompts, billing, connect) is in the OpenAPI document and in the matrix.
+  const node = await startNode(deploymentEnv(database.url, undefined), 'all');
   try {
     const service = node.env.CLARIO_SERVICE_TOKEN ?? '';
     const auth = node.clario.auth;
@@ -102,7 +117,7 @@ export const authMatrix: Scenario = async (ctx) => {
         const status = await call(e.method, path, tokens[caller], body, csv ? 'text/csv' : 'application/json');
         row[caller] = status;
         checks++;
-        if (!matches(status, want[caller])) mismatches.push(`${e.method} ${e.template} as ${caller}: ${status}, expected ${want[caller]}`);
+        if (!matches(status, want[caller])) mismatches.push(`${e.method} ${e.template} as ${caller}: ${status}, expected ${String(want[caller])}`);
       }
       matrix[`${e.method} ${e.template}`] = row;
     }
@@ -118,7 +133,6 @@ export const authMatrix: Scenario = async (ctx) => {
     return { figures: { endpoints: endpoints.length + 1, callers: CALLERS.length, checks, mismatches, matrix }, violations: mismatches };
   } finally {
     await node.close();
-    await providers.close();
     await database.drop();
   }
 };
