@@ -81,7 +81,7 @@ export async function setupCapabilities(o: {
   } else {
     const clientId = 'amzn1.application-oa2-client.clario-local';
     const clientSecret = randomBytes(24).toString('base64url');
-    const demo = await startDemoAmazon({ dataDir: config.dataDir, clientId, clientSecret, asOf: lastCompleteDay(), log: o.log });
+    const demo = await startDemoAmazon({ dataDir: config.dataDir, clientId, clientSecret, asOf: lastCompleteDay(), log: o.log, decideAfterMs: config.amazon.simulatorDecidesAfterMs });
     lwa = new LwaClient({ clientId, clientSecret, tokenUrl: `${demo.url}/auth/o2/token`, consentBaseUrl: demo.url });
     spApiUrl = demo.url;
     applicationId = 'amzn1.sp.solution.clario-local';

@@ -63,6 +63,8 @@ export interface Clario {
   readonly amazon: string | undefined;
   /** The bundled Amazon simulator's URL, when Amazon is simulated. */
   readonly simulatorUrl: string | undefined;
+  /** Where fees are charged: Stripe, or the bundled Stripe simulator. */
+  readonly stripe: string | undefined;
   /** The filing and payout loops (worker processes with the real capabilities); nudge them when work arrives. */
   readonly filer: Filer | undefined;
   readonly payouts: PayoutMonitor | undefined;
@@ -222,6 +224,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     url,
     amazon: setup?.amazon,
     simulatorUrl: setup?.simulatorUrl,
+    stripe: setup?.stripe,
     filer,
     payouts,
     close() {

@@ -43,6 +43,7 @@ async function serve(config: Config, role: Role): Promise<void> {
     );
   }
   if (clario.amazon) lines.push(`  Amazon:        ${clario.amazon}`);
+  if (clario.stripe) lines.push(`  Fees:          ${clario.stripe}`);
   lines.push(
     config.secrets.serviceToken
       ? '  Service token: from CLARIO_SERVICE_TOKEN'

@@ -24,6 +24,7 @@ const EnvSchema = z
     AMAZON_REGION: z.enum(['na', 'eu', 'fe']).default('na'),
     AMAZON_SP_API_URL: z.url().optional(),
     AMAZON_REPORT_POLL_MS: z.coerce.number().int().min(10).optional(),
+    AMAZON_SIMULATOR_DECIDES_AFTER_MS: int(20_000, 0),
     AMAZON_LWA_TOKEN_URL: z.url().optional(),
     AMAZON_CONSENT_URL: z.url().optional(),
     AMAZON_MARKETPLACE_IDS: z.string().regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/).default('ATVPDKIKX0DER'),
@@ -93,6 +94,8 @@ export interface Config {
     readonly urls: { readonly spApi?: string; readonly lwaToken?: string; readonly consent?: string };
     /** First wait between polls of a report in progress (it grows ×1.5, capped at 12×). */
     readonly reportPollMs: number | undefined;
+    /** The bundled simulator's Amazon answers each filed case after this long (0: never by itself). */
+    readonly simulatorDecidesAfterMs: number;
     readonly marketplaceIds: readonly string[];
     readonly syncIntervalHours: number;
   };
@@ -176,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ...(e.AMAZON_CONSENT_URL ? { consent: e.AMAZON_CONSENT_URL.replace(/\/$/, '') } : {}),
       },
       reportPollMs: e.AMAZON_REPORT_POLL_MS,
+      simulatorDecidesAfterMs: e.AMAZON_SIMULATOR_DECIDES_AFTER_MS,
       marketplaceIds: e.AMAZON_MARKETPLACE_IDS.split(','),
       syncIntervalHours: e.AMAZON_SYNC_INTERVAL_HOURS,
     },

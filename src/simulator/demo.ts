@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Log } from '../workflow/log.js';
 import { generateSeller } from './seller/index.js';
 import { startSimulator } from './server/app.js';
+import { startAutoDecider } from './auto-decide.js';
 
 export { DEMO_SELLER_ID as DEMO_SELLER } from './server/command.js';
 import { DEMO_SELLER_ID as DEMO_SELLER } from './server/command.js';
@@ -28,8 +29,26 @@ export async function ensureDemoSeller(dataDir: string, asOf: string, log?: Log)
   return folder;
 }
 
-export async function startDemoAmazon(o: { dataDir: string; clientId: string; clientSecret: string; asOf: string; log: Log; port?: number }): Promise<DemoAmazon> {
+export async function startDemoAmazon(o: {
+  dataDir: string;
+  clientId: string;
+  clientSecret: string;
+  asOf: string;
+  log: Log;
+  port?: number;
+  /** Amazon answers each case this long after it was filed; 0: only when told to (tests). */
+  decideAfterMs?: number;
+}): Promise<DemoAmazon> {
   const folder = await ensureDemoSeller(o.dataDir, o.asOf, o.log);
   const simulator = await startSimulator(o.port ?? 0, { sellers: new Map([[DEMO_SELLER, { folder }]]), clientId: o.clientId, clientSecret: o.clientSecret });
-  return { url: simulator.url, sellingPartnerId: DEMO_SELLER, costsFile: join(folder, 'costs.csv'), close: () => simulator.close() };
+  const decider = o.decideAfterMs ? startAutoDecider({ url: simulator.url, simulator, afterMs: o.decideAfterMs, log: o.log }) : undefined;
+  return {
+    url: simulator.url,
+    sellingPartnerId: DEMO_SELLER,
+    costsFile: join(folder, 'costs.csv'),
+    close: () => {
+      decider?.stop();
+      return simulator.close();
+    },
+  };
 }

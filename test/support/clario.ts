@@ -54,6 +54,8 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     WORKFLOW_LEASE_MS: '3000',
     WORKFLOW_POLL_MS: '25',
     WORKFLOW_MAX_ATTEMPTS: '3',
+    // Tests play Amazon themselves (POST /cases/:id/decision); the demo's own answers would race them.
+    AMAZON_SIMULATOR_DECIDES_AFTER_MS: '0',
     // Tests poll; the limits themselves are tested in rate-limit.test.ts.
     RATE_LIMIT_SELLER_PER_MINUTE: '1000000',
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',

@@ -35,6 +35,8 @@ export interface Simulator {
   readonly app: FastifyInstance;
   /** Revokes a seller's grant, as when the seller removes the app in Seller Central. */
   revokeSeller(sellerId: string): void;
+  /** Cases nobody has decided yet, oldest first: what "Amazon" still has to answer. */
+  openCases(): Array<{ readonly caseId: string; readonly createdAt: string; readonly request: Readonly<Record<string, unknown>> }>;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,11 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   return {
     app,
     revokeSeller: (sellerId) => state.revokeSeller(sellerId),
+    openCases: () =>
+      [...state.cases.values()]
+        .filter((c) => c.status === 'open')
+        .sort((a, b) => (a.created_at < b.created_at ? -1 : 1))
+        .map((c) => ({ caseId: c.case_id, createdAt: c.created_at, request: c.request })),
     close: () => app.close(),
   };
 }
