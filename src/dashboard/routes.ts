@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CLAIM_STATUSES } from '../domain/claim-status.js';
 import { requireAuthenticated, requireService, requireUser, SESSION_COOKIE, type Auth, type Principal } from '../http/auth.js';
-import { buildStatus } from '../http/routes/status.js';
+import { auditEntryJson, buildStatus } from '../http/routes/status.js';
 import { ApiError } from '../http/errors.js';
 import { Id } from '../http/schemas.js';
 import type { Hub } from '../realtime/hub.js';
@@ -163,17 +163,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
           approval_date: iso(x.approvalDate),
           attributed: x.attributed,
         })),
-        timeline: found.timeline.map((a) => ({
-          id: a.id,
-          event_id: a.eventId,
-          phase: a.phase,
-          from: a.fromStatus,
-          to: a.toStatus,
-          attempt: a.attempt,
-          error: a.error ?? null,
-          data: a.data ?? null,
-          at: a.at.toISOString(),
-        })),
+        timeline: found.timeline.map(auditEntryJson),
         proof: found.proof
           ? { sha256: found.proof.sha256, size_bytes: found.proof.sizeBytes, created_at: iso(found.proof.createdAt), payout_id: found.proof.payoutId }
           : null,

@@ -1,6 +1,7 @@
 // The evidence score of one claim, with its reasons as plain sentences. Pure and deterministic:
 // the same claim and evidence always give the same score, so the learning capability's replay
 // can call it too. The weights live in weights.ts.
+import type { ReadItem } from './read/items.js';
 import { formatMoney, type Money } from '../domain/money.js';
 import { blendConfidence, type ApprovalEstimate, type ClaimScore, type EvidenceProfile } from '../domain/scoring.js';
 import {
@@ -28,17 +29,9 @@ export interface ScorableClaim {
   readonly valuation: string | null;
 }
 
-export interface EvidenceLine {
+/** A stored line item: what the reader read, with its row id. */
+export interface EvidenceLine extends Omit<ReadItem, 'raw'> {
   readonly id: number;
-  readonly lineNo: number;
-  readonly documentRef: string | null;
-  readonly supplier: string | null;
-  readonly sku: string | null;
-  readonly productName: string | null;
-  readonly quantity: number | null;
-  readonly unitCost: Money | null;
-  /** YYYY-MM-DD. */
-  readonly date: string | null;
 }
 
 export type EvidenceRole = 'invoice' | 'proof_of_delivery' | 'other';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { PHASES, isPhaseNumber } from '../../domain/phase.js';
 import type { JobQueue } from '../../queue/job-queue.js';
 import type { Db } from '../../store/db.js';
-import { auditEntries, claimSummary, failedEventsOfUser, progressOfUser, runsOfUser, type ProgressRow } from '../../store/status.js';
+import { auditEntries, claimSummary, failedEventsOfUser, progressOfUser, runsOfUser, type AuditRow, type ProgressRow } from '../../store/status.js';
 import type { Engine } from '../../workflow/engine.js';
 import { requireAuthenticated, requireService, requireUser, type Principal } from '../auth.js';
 import { ApiError } from '../errors.js';
@@ -177,22 +177,7 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
       }
       const entries = await auditEntries(deps.db, { userId, syncId: q.sync_id, claimId: q.claim_id, eventId: q.event_id, after: q.after, limit: q.limit });
       return {
-        entries: entries.map((a) => ({
-          id: a.id,
-          event_id: a.eventId,
-          phase: a.phase,
-          user_id: a.userId,
-          sync_id: a.syncId,
-          claim_id: a.claimId,
-          from: a.fromStatus,
-          to: a.toStatus,
-          attempt: a.attempt,
-          worker_id: a.workerId,
-          duration_ms: a.durationMs,
-          error: a.error ?? null,
-          data: a.data ?? null,
-          at: a.at.toISOString(),
-        })),
+        entries: entries.map(auditEntryJson),
         next_after: entries.length === q.limit ? entries[entries.length - 1]?.id : null,
       };
     },
@@ -203,4 +188,24 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
     const stats = await deps.queue.stats();
     return { driver: deps.queue.driver, ...stats, websocket_clients: deps.websocketClients() };
   });
+}
+
+/** An audit row as the API shows it (the audit search and a claim's timeline). */
+export function auditEntryJson(a: AuditRow) {
+  return {
+    id: a.id,
+    event_id: a.eventId,
+    phase: a.phase,
+    user_id: a.userId,
+    sync_id: a.syncId,
+    claim_id: a.claimId,
+    from: a.fromStatus,
+    to: a.toStatus,
+    attempt: a.attempt,
+    worker_id: a.workerId,
+    duration_ms: a.durationMs,
+    error: a.error ?? null,
+    data: a.data ?? null,
+    at: a.at.toISOString(),
+  };
 }
