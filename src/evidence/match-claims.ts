@@ -60,6 +60,7 @@ export function scorableOf(row: ClaimRow): ScorableClaim {
     deadline: row.deadline,
     key,
     valuation: str(d.valuation),
+    awaitingAmazon: d.detection_status === 'pending',
   };
 }
 

@@ -36,6 +36,10 @@ export async function routeScored(tx: Tx, scored: readonly ScoredClaim[], o: Rou
   const routed: RoutedClaim[] = [];
   const at = () => new Date().toISOString();
   for (const s of scored) {
+    // Amazon reimburses many losses by itself within its grace period; filing before it ends is a
+    // case Amazon penalises and a fee Clario must not earn. The claim stays `detected`, and the next
+    // sync's detection (which refreshes detected claims) says when it is eligible.
+    if (s.claim.awaitingAmazon && s.status === 'detected') continue;
     const decision = route(s.score.confidence, o.thresholds);
     const to = TARGET[decision];
     if (!(await moveClaim(tx, s.id, s.status, to))) continue;

@@ -27,6 +27,8 @@ export interface ScorableClaim {
   readonly key: Readonly<Record<string, string>>;
   /** 'sale_price_estimate' when detection valued the units at their sale price. */
   readonly valuation: string | null;
+  /** Still inside Amazon's own reimbursement grace period (detection's `pending`): not to be filed yet. */
+  readonly awaitingAmazon?: boolean;
 }
 
 /** A stored line item: what the reader read, with its row id. */
@@ -249,6 +251,7 @@ export function scoreClaim(
     const n = learned.approved + learned.rejected;
     reasons.push(`Amazon approved ${learned.approved} of ${n} past ${claim.type} claims with this evidence`);
   }
+  if (claim.awaitingAmazon) reasons.push("inside Amazon's own reimbursement grace period: Clario files only if Amazon has not paid by its end");
   return {
     version: 1,
     evidence: score,

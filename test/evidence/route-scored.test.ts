@@ -68,3 +68,30 @@ describe('routing scored claims', () => {
     expect(s?.score.reasons).toContain('proof of delivery 1Z999 for FBA15ABC0009');
   });
 });
+
+describe('a claim inside Amazon’s own grace period', () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openDatabase({});
+    await database.db.insert(claims).values([
+      { ...base, userId: 'u3', id: 'g-pending', type: 'fee_overcharge', status: 'detected', amountMinor: 300, quantity: 3, details: { ...details('P', 'fee_overcharge'), detection_status: 'pending' } },
+      { ...base, userId: 'u3', id: 'g-eligible', type: 'fee_overcharge', status: 'detected', amountMinor: 300, quantity: 3, details: { ...details('E', 'fee_overcharge'), detection_status: 'eligible' } },
+    ]);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  it('is scored but not routed: it stays detected, with the reason, while an eligible twin is filed', async () => {
+    const scored = await computeScores(database.db, { userId: 'u3', learned: NO_LEARNING, now: new Date('2026-02-01T00:00:00Z') });
+    expect(scored.map((s) => s.score.confidence)).toEqual([0.9, 0.9]);
+    const routed = await database.db.transaction(async (tx) => {
+      await writeScores(tx, scored);
+      return routeScored(tx, scored, { thresholds, eventId: null, syncId: 'run-1' });
+    });
+    expect(routed.map((r) => [r.id, r.to])).toEqual([['g-eligible', 'ready']]);
+    const after = await rows<{ id: string; status: string; score: { reasons: string[] } }>(database.db, sql`SELECT id, status, score FROM claims WHERE user_id = 'u3' ORDER BY id`);
+    expect(after.map((c) => [c.id, c.status])).toEqual([['g-eligible', 'ready'], ['g-pending', 'detected']]);
+    expect(after[1]?.score.reasons).toContain("inside Amazon's own reimbursement grace period: Clario files only if Amazon has not paid by its end");
+  });
+});
