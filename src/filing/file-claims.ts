@@ -89,7 +89,7 @@ export function createFiler(o: FilerOptions): Filer {
       const casesLeft = o.maxCasesPerDay - (await casesOnDay(db, userId, today));
       if (casesLeft <= 0) continue;
       const plan = planCases(
-        ready.map((c) => ({ id: c.id, type: c.type, deadline: c.deadline, shipmentId: shipmentOf(c.details) })),
+        ready.map((c) => ({ id: c.id, type: c.type, deadline: c.deadline, shipmentId: shipmentOf(c.details), currency: c.currency })),
         { maxItemsPerCase: o.maxItemsPerCase, casesLeft },
       );
       for (const planned of plan) {

@@ -10,6 +10,8 @@ export interface ReadyClaim {
   /** YYYY-MM-DD; unknown deadlines go last. */
   readonly deadline: string | null;
   readonly shipmentId?: string | undefined;
+  /** The claim's currency, which stands for its marketplace: a case is filed in one marketplace. */
+  readonly currency?: string | null | undefined;
 }
 
 export interface PlannedCase {
@@ -34,9 +36,13 @@ export function byDeadline(a: ReadyClaim, b: ReadyClaim): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** Claims that may share a case: same type, and for inbound shortages the same shipment. */
+/**
+ * Claims that may share a case: same type and currency (one marketplace, one payout currency),
+ * and for inbound shortages the same shipment.
+ */
 export function groupKey(c: ReadyClaim): string {
-  return c.type === 'inbound_shortage' ? `${c.type}\u0000${c.shipmentId ?? ''}` : c.type;
+  const base = `${c.type}\u0000${c.currency ?? ''}`;
+  return c.type === 'inbound_shortage' ? `${base}\u0000${c.shipmentId ?? ''}` : base;
 }
 
 export function planCases(claims: readonly ReadyClaim[], pacing: Pacing): PlannedCase[] {

@@ -36,6 +36,15 @@ describe('pacing', () => {
     ]);
   });
 
+  it('never mixes currencies (marketplaces) in one case', () => {
+    const claims: ReadyClaim[] = [
+      { ...claim('us1', '2027-01-01'), currency: 'USD' },
+      { ...claim('ca1', '2027-01-02'), currency: 'CAD' },
+      { ...claim('us2', '2027-01-03'), currency: 'USD' },
+    ];
+    expect(planCases(claims, { maxItemsPerCase: 5, casesLeft: 10 }).map((p) => p.claimIds)).toEqual([['us1', 'us2'], ['ca1']]);
+  });
+
   it('names a filing by its claims, whatever their order', () => {
     expect(filingId('u', ['b', 'a'])).toBe(filingId('u', ['a', 'b']));
     expect(filingId('u', ['a'])).not.toBe(filingId('u', ['a', 'b']));

@@ -194,8 +194,42 @@ describeBrowser('the dashboard in a browser', () => {
   }, 240_000);
 
   it('shows the money overview with its chart and deadlines', async () => {
-    // Three payouts on cases Clario filed, as payout monitoring records them, and one of Amazon's
-    // own that must not count.
+    // This month's money is real: "Amazon" (the simulator) approves two of the cases Clario filed,
+    // payout monitoring credits them, and phase 7 charges the fee through the Stripe simulator.
+    const filings = await rows<{ case_id: string; claim_ids: string[] }>(
+      t.clario.database.db,
+      sql`SELECT case_id, claim_ids FROM filings WHERE user_id = ${userId} AND status = 'filed' ORDER BY id`,
+    );
+    const priced = await rows<{ id: string; amount_minor: string | null; currency: string | null }>(
+      t.clario.database.db,
+      sql`SELECT id, amount_minor, currency FROM claims WHERE user_id = ${userId}`,
+    );
+    const byId = new Map(priced.map((c) => [c.id, c]));
+    // Cases whose claims all have a value, in one currency (a case is one claim type, one marketplace).
+    const currencyOf = (f: { claim_ids: string[] }) => {
+      const cs = new Set(f.claim_ids.map((id) => (byId.get(id)?.amount_minor === null ? null : byId.get(id)?.currency)));
+      const [only] = [...cs];
+      return cs.size === 1 && typeof only === 'string' ? only : null;
+    };
+    const approvable = filings.filter((f) => currencyOf(f) !== null).slice(0, 2);
+    expect(approvable.length, `no case to approve among ${JSON.stringify(filings)}`).toBeGreaterThan(0);
+    for (const f of approvable) {
+      const total = f.claim_ids.reduce((sum, id) => sum + Number(byId.get(id)?.amount_minor ?? 0), 0);
+      const r = await fetch(`${t.clario.simulatorUrl}/cases/${f.case_id}/decision`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ approve: { amount_minor: total, currency: currencyOf(f) } }),
+      });
+      expect(r.status).toBe(200);
+    }
+    await t.clario.payouts!.runOnce();
+    const paidClaims = approvable.reduce((n, f) => n + f.claim_ids.length, 0);
+    await waitFor(async () => {
+      const [r] = await rows<{ n: number }>(t.clario.database.db, sql`SELECT count(*)::int AS n FROM fee_charges WHERE user_id = ${userId} AND status = 'charged'`);
+      return (r?.n ?? 0) >= paidClaims;
+    }, 'the fees of the approved cases charged', 60_000);
+    // Two earlier months, as payout monitoring records them (fixtures: the demo has no history),
+    // and one of Amazon's own reimbursements, which must not count.
     const month = (back: number) => {
       const d = new Date();
       return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 10));
@@ -203,14 +237,22 @@ describeBrowser('the dashboard in a browser', () => {
     await t.clario.database.db.insert(reimbursements).values([
       { userId, reimbursementId: 'browser-R1', lineKey: 'a', caseId: 'browser-case-1', kind: 'reimbursement', amountMinor: 12_550, currency: 'USD', approvalDate: month(2), attributed: true },
       { userId, reimbursementId: 'browser-R2', lineKey: 'a', caseId: 'browser-case-2', kind: 'reimbursement', amountMinor: 4_999, currency: 'USD', approvalDate: month(1), attributed: true },
-      { userId, reimbursementId: 'browser-R3', lineKey: 'a', caseId: 'browser-case-3', kind: 'reimbursement', amountMinor: 21_080, currency: 'USD', approvalDate: month(0), attributed: true },
       { userId, reimbursementId: 'browser-R4', lineKey: 'a', caseId: null, kind: 'reimbursement', amountMinor: 99_999, currency: 'USD', approvalDate: month(0), attributed: false },
     ]);
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByRole('heading', { name: 'Recovered over time' }).waitFor();
     const o = (await api(`/api/v1/sellers/${userId}/overview`)).body;
     const usd = o.recovered.find((a: any) => a.currency === 'USD');
-    expect(usd.minor).toBeGreaterThanOrEqual(12_550 + 4_999 + 21_080);
+    const sumOf = async (query: ReturnType<typeof sql>) => Number((await rows<{ minor: string }>(t.clario.database.db, query))[0]?.minor ?? 0);
+    // Recovered = the fixtures plus what Amazon really paid on Clario's cases; Amazon's own never counts.
+    const realUsd = await sumOf(sql`SELECT coalesce(sum(amount_minor), 0) AS minor FROM reimbursements WHERE user_id = ${userId} AND attributed AND currency = 'USD' AND reimbursement_id NOT LIKE 'browser-%'`);
+    expect(usd.minor).toBe(12_550 + 4_999 + realUsd);
+    // The fees the overview shows are the ones phase 7 charged, in every currency.
+    for (const cur of new Set(approvable.map((f) => currencyOf(f) ?? ''))) {
+      const charged = await sumOf(sql`SELECT coalesce(sum(fee_minor), 0) AS minor FROM fee_charges WHERE user_id = ${userId} AND status = 'charged' AND currency = ${cur}`);
+      expect(charged).toBeGreaterThan(0);
+      expect(o.fees_charged.find((a: any) => a.currency === cur)?.minor).toBe(charged);
+    }
     expect(await page.getByTestId('stat-recovered').textContent()).toContain(
       new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(usd.minor / 100),
     );
