@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { route } from '../../src/domain/routing.js';
 import { rows } from '../../src/store/db.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
+import { connectDemoSeller } from '../support/connect.js';
 import { waitFor } from '../support/wait.js';
 import { openWs } from '../support/ws.js';
 
@@ -18,21 +19,8 @@ describe('phases 1 to 4 with the demo seller', () => {
     await t?.close();
   });
 
-  const hidden = (html: string) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))).replace(/&amp;/g, '&')]));
-
-  async function connect(): Promise<string> {
-    const start = await fetch(`${t.url}/connect`, { redirect: 'manual' });
-    const consentUrl = new URL(start.headers.get('location') ?? '');
-    const form = new URLSearchParams(hidden(await (await fetch(consentUrl)).text()));
-    const approved = await fetch(new URL('/apps/authorize/consent', consentUrl), { method: 'POST', body: form, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    const done = await fetch(approved.headers.get('location') ?? '', { redirect: 'manual' });
-    expect(done.status).toBe(303);
-    const cookie = (done.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    return ((await (await fetch(`${t.url}/api/v1/session`, { headers: { cookie } })).json()) as { user_id: string }).user_id;
-  }
-
   it('scores and routes every claim, and an uploaded invoice moves a prompted claim to ready', async () => {
-    const userId = await connect();
+    const { userId } = await connectDemoSeller(t);
     const token = await t.sellerToken(userId);
     await waitFor(async () => (await t.request(`/api/v1/workflow/status/${userId}`)).body.runs[0]?.phases[3]?.status === 'completed', 'phases 1–4', 150_000);
     const status = (await t.request(`/api/v1/workflow/status/${userId}`)).body;

@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import { percentOf, money } from '../../src/domain/money.js';
 import { rows } from '../../src/store/db.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
+import { connectDemoSeller } from '../support/connect.js';
 import { waitFor } from '../support/wait.js';
 
 describe('the seven phases with the demo seller', () => {
@@ -22,31 +23,6 @@ describe('the seven phases with the demo seller', () => {
   afterAll(async () => {
     await t?.close();
   });
-
-  const hidden = (html: string) =>
-    Object.fromEntries(
-      [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [
-        m[1],
-        m[2]!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))).replace(/&amp;/g, '&'),
-      ]),
-    );
-
-  async function connect(): Promise<{ userId: string; cookie: string }> {
-    const start = await fetch(`${t.url}/connect`, { redirect: 'manual' });
-    const consentUrl = new URL(start.headers.get('location') ?? '');
-    const form = new URLSearchParams(hidden(await (await fetch(consentUrl)).text()));
-    const approved = await fetch(new URL('/apps/authorize/consent', consentUrl), {
-      method: 'POST',
-      body: form,
-      redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    const done = await fetch(approved.headers.get('location') ?? '', { redirect: 'manual' });
-    expect(done.status).toBe(303);
-    const cookie = (done.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const session = (await (await fetch(`${t.url}/api/v1/session`, { headers: { cookie } })).json()) as { user_id: string };
-    return { userId: session.user_id, cookie };
-  }
 
   type Claim = { id: string; type: string; status: string; case_id: string | null; amount_minor: string | null; currency: string | null };
   const claimsOf = (userId: string) =>
@@ -63,7 +39,7 @@ describe('the seven phases with the demo seller', () => {
   }
 
   it('connects, files, gets paid once, charges the fee once, proves it, and learns from a rejection', async () => {
-    const { userId, cookie } = await connect();
+    const { userId, cookie } = await connectDemoSeller(t);
     await waitFor(async () => (await t.request(`/api/v1/workflow/status/${userId}`)).body.runs[0]?.phases[3]?.status === 'completed', 'phases 1–4', 150_000);
 
     // The filer files what phase 4 made ready, one claim per case here; phase 5 moves each to filed.

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { decisionFor } from '../../src/simulator/auto-decide.js';
 import { rows } from '../../src/store/db.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
+import { connectDemoSeller } from '../support/connect.js';
 import { waitFor } from '../support/wait.js';
 
 describe('decisionFor', () => {
@@ -51,14 +52,7 @@ describe('the demo with its Amazon deciding cases', () => {
 
   it('gets claims paid and their fees charged with nobody playing Amazon', async () => {
     // The demo seller connects through the simulator's consent page; everything after is automatic.
-    const start = await fetch(`${t.url}/connect`, { redirect: 'manual' });
-    const consentUrl = new URL(start.headers.get('location') ?? '');
-    const page = await (await fetch(consentUrl)).text();
-    const form = new URLSearchParams(
-      Object.fromEntries([...page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))).replace(/&amp;/g, '&')])),
-    );
-    const approved = await fetch(new URL('/apps/authorize/consent', consentUrl), { method: 'POST', body: form, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect((await fetch(approved.headers.get('location') ?? '', { redirect: 'manual' })).status).toBe(303);
+    await connectDemoSeller(t);
 
     await waitFor(async () => {
       const [r] = await rows<{ n: number }>(t.clario.database.db, sql`SELECT count(*)::int AS n FROM fee_charges WHERE status = 'charged'`);
