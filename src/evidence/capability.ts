@@ -4,11 +4,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config.js';
 import { route, validateThresholds, type RoutingThresholds } from '../domain/routing.js';
-import type { LearnedSource } from './match-claims.js';
 import type { Principal } from '../http/auth.js';
 import type { Database } from '../store/db.js';
 import type { Capabilities } from '../workflow/capabilities.js';
-import { computeScores, NO_LEARNING, writeScores } from './match-claims.js';
+import { computeScores, NO_LEARNING, writeScores, type LearnedSource } from './match-claims.js';
 import { routeScored, TARGET } from './route-scored.js';
 import { evidenceRoutes } from './routes.js';
 

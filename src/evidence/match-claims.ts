@@ -5,7 +5,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ClaimStatus } from '../domain/claim-status.js';
 import { currency as toCurrency, isCurrency, type Money } from '../domain/money.js';
-import type { LearnedRates } from '../domain/scoring.js';
+import type { ApprovalEstimate, EvidenceProfile, LearnedRates } from '../domain/scoring.js';
 import type { ClaimRow } from '../store/claims.js';
 import type { Db, Queryable, Tx } from '../store/db.js';
 import { claimEvidence, claims, evidenceFiles, evidenceItems, prompts } from '../store/schema.js';
@@ -14,16 +14,16 @@ import { profileFor, scoreClaim, type EvidenceLine, type EvidenceRole, type Evid
 /** Claims that evidence can still change: not filed, paid, expired or dismissed. */
 
 /**
- * The learning model, or how to read it through a given connection: scoring inside a transaction
- * must read the model through that transaction (PGlite has a single connection, and a read on
- * another would wait for the transaction forever).
+ * How to read the learning model through a given connection: scoring inside a transaction must
+ * read it through that transaction (PGlite has a single connection, and a read on another would
+ * wait for the transaction for ever).
  */
-export type LearnedSource = LearnedRates | ((q: Queryable) => LearnedRates);
+export type LearnedSource = (q: Queryable) => LearnedRates;
 
 export const OPEN_STATUSES: readonly ClaimStatus[] = ['detected', 'prompted', 'held', 'ready'];
 
 /** The learning port before the learning capability lands: no opinion. */
-export const NO_LEARNING: LearnedRates = { estimate: () => Promise.resolve(undefined) };
+export const NO_LEARNING: LearnedSource = () => ({ estimate: () => Promise.resolve(undefined) });
 
 export interface Link {
   readonly fileId: string;
@@ -124,7 +124,15 @@ export async function computeScores(
   o: { userId: string; claimIds?: readonly string[]; learned: LearnedSource; now: Date; onProgress?: (done: number, total: number) => Promise<void> },
 ): Promise<ScoredClaim[]> {
   if (o.claimIds && o.claimIds.length === 0) return [];
-  const learnedRates = typeof o.learned === 'function' ? o.learned(q) : o.learned;
+  const model = o.learned(q);
+  // One read per claim type and evidence profile, not one per claim: a round asks for few pairs.
+  const asked = new Map<string, Promise<ApprovalEstimate | undefined>>();
+  const estimate = (type: string, profile: EvidenceProfile) => {
+    const key = `${type}\u0000${profile}`;
+    let e = asked.get(key);
+    if (!e) asked.set(key, (e = model.estimate(type, profile)));
+    return e;
+  };
   const rows = await q
     .select()
     .from(claims)
@@ -168,7 +176,7 @@ export async function computeScores(
       links.push({ fileId, role: file.kind, itemIds: lines.map((l) => l.id), units: lines.reduce((s, l) => s + (l.quantity ?? 0), 0) });
     }
     const evidence = { links: linked, confirmed: confirmed.has(row.id) };
-    const learned = await learnedRates.estimate(row.type, profileFor(evidence));
+    const learned = await estimate(row.type, profileFor(evidence));
     out.push({ id: row.id, userId: row.userId, status: row.status, claim, score: scoreClaim(claim, evidence, learned, scoredAt), links });
     if (o.onProgress && ((n + 1) % 100 === 0 || n + 1 === rows.length)) await o.onProgress(n + 1, rows.length);
   }
