@@ -6,22 +6,11 @@ import { writeIntent } from '../../src/filing/filings.js';
 import { filingId } from '../../src/filing/plan-cases.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { waitFor } from '../support/wait.js';
-import { filingWorld, readyClaim } from './support.js';
+import { crashAfterFiling, filingWorld, readyClaim } from './support.js';
 
 describeWithPostgres('filing on PostgreSQL', () => {
   it('racing filers and a crash after the call still make one case per filing', async () => {
-    let crashes = 1;
-    const w = await filingWorld({
-      store: 'postgres',
-      wrap: (api) => ({
-        ...api,
-        async file(request, key) {
-          const filed = await api.file(request, key);
-          if (crashes-- > 0) throw new Error('the worker died before recording the case');
-          return filed;
-        },
-      }),
-    });
+    const w = await filingWorld({ store: 'postgres', wrap: crashAfterFiling() });
     const user = 'seller_pg';
     for (let i = 0; i < 7; i++) await readyClaim(w.db, user);
     const filer = () => w.filer({ maxItemsPerCase: 3, maxCasesPerDay: 10 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { filings, claims } from '../../src/store/schema.js';
 import { waitFor } from '../support/wait.js';
-import { events, filingWorld, readyClaim } from './support.js';
+import { crashAfterFiling, events, filingWorld, readyClaim } from './support.js';
 
 describe('filing ready claims through the case API', () => {
   it('files nearest deadlines first, N claims per case and M cases per seller per day', async () => {
@@ -42,17 +42,7 @@ describe('filing ready claims through the case API', () => {
   });
 
   it('a crash between the case API call and the record files the case once', async () => {
-    let crashes = 1;
-    const w = await filingWorld({
-      wrap: (api) => ({
-        ...api,
-        async file(request, key) {
-          const filed = await api.file(request, key);
-          if (crashes-- > 0) throw new Error('the worker died before recording the case');
-          return filed;
-        },
-      }),
-    });
+    const w = await filingWorld({ wrap: crashAfterFiling() });
     const user = 'seller_crash';
     const id = await readyClaim(w.db, user);
     const filer = w.filer();

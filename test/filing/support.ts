@@ -95,3 +95,15 @@ export const line = (o: Record<string, string>) =>
     .map((h) => o[h] ?? ({ 'approval-date': '2027-01-10T10:00:00+00:00', 'currency-unit': 'USD', condition: 'NewItem', 'quantity-reimbursed-cash': '1', 'quantity-reimbursed-inventory': '0', 'quantity-reimbursed-total': '1' } as Record<string, string>)[h] ?? '')
     .join('\t');
 
+/** The case API as a worker that dies right after Amazon took the case, before recording it: `times` times. */
+export function crashAfterFiling(times = 1): (api: CaseApi) => CaseApi {
+  let crashes = times;
+  return (api) => ({
+    ...api,
+    async file(request, key) {
+      const filed = await api.file(request, key);
+      if (crashes-- > 0) throw new Error('the worker died before recording the case');
+      return filed;
+    },
+  });
+}

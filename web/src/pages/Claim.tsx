@@ -7,20 +7,12 @@ import { formatDate, formatMoney, formatPercent, label, text } from '../lib/form
 import { onLinkClick } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
 import { Badge, Pending } from '../components/Status.js';
+import type { ClaimRow } from './Claims.js';
 
 interface ClaimAnswer {
-  claim: {
-    id: string;
-    type: string;
-    status: string;
-    quantity: number | null;
-    amount: Amount | null;
-    confidence: number | null;
-    deadline: string | null;
-    case_id: string | null;
+  claim: ClaimRow & {
     score: { reasons?: unknown[]; missing?: unknown[] } | null;
     details: { sources?: Array<Record<string, unknown>>; explanation?: unknown; [k: string]: unknown } | null;
-    created_at: string;
   };
   evidence: Array<{ file_id: string; filename: string | null; kind: string | null; status: string | null; role: string; units: number | null }>;
   filing: { id: string; channel: string; case_id: string | null; status: string; subject: string; filed_at: string | null; decided_at: string | null } | null;
