@@ -1,6 +1,6 @@
-// Which capabilities this build has, and what they run against: real Amazon when credentials are
-// configured, otherwise the bundled simulator with a demo seller, started in-process on loopback.
-// Capabilities that have not landed yet report `not_available` and park their phase visibly.
+// The capabilities of every phase, and what they run against: real Amazon and Stripe when their
+// credentials are configured, otherwise the bundled simulators (a demo seller, a test card),
+// started in-process on loopback.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { LwaClient } from './amazon/lwa.js';
@@ -23,7 +23,7 @@ import { syncCapability } from './sync/capability.js';
 import { learningCapability } from './learning/learn-from-rejection.js';
 import { recordPayout } from './proof/after-payout.js';
 import { learnedRates } from './learning/learned-rates.js';
-import { unavailableCapabilities, type Capabilities } from './workflow/capabilities.js';
+import type { Capabilities } from './workflow/capabilities.js';
 import { channelKind, simulatorChannel, type ClaimsChannel } from './filing/channel.js';
 import { payoutsCapability } from './payouts/capability.js';
 import type { Engine } from './workflow/engine.js';
@@ -31,7 +31,7 @@ import type { Log } from './workflow/log.js';
 
 export interface CapabilitySetup {
   readonly capabilities: Capabilities;
-  /** Routes the capabilities bring (the connect flow), given the engine once it exists. */
+  /** Routes the capabilities bring (connect, evidence and prompts, billing), given the engine once it exists. */
   readonly routes: (engine: Engine, auth: Auth) => (app: FastifyInstance, principal: (r: unknown) => Principal) => void | Promise<void>;
   /** Where fees are charged: Stripe, or the bundled Stripe simulator. */
   readonly stripe: string;
@@ -116,7 +116,6 @@ export async function setupCapabilities(o: {
   };
   const evidence = evidenceCapabilities({ database: o.database, config, learned: learnedRates });
   const capabilities: Capabilities = {
-    ...unavailableCapabilities(),
     sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, reportPoll: pollOptions(config.amazon.reportPollMs ?? (creds ? undefined : 50)) }),
     detection: detectionCapability({ db: o.database, asOf: lastCompleteDay }),
     learning: learningCapability(),

@@ -1,6 +1,7 @@
-// The capabilities the phases call: one port each. They land in their own issues (sync, detection,
-// evidence, routing, payouts, learning, settlement). Until one has, its port fails loudly with
-// `not_available`, which parks the phase where the status shows it: never a fake success.
+// The capabilities the phases call: one port each (sync, detection, evidence, routing, payouts,
+// learning, settlement), wired in src/capabilities.ts. A Clario started without them (a test that
+// brings only some) gets ports that fail loudly with `not_available`, which parks the phase where
+// the status shows it: never a fake success.
 import { NotAvailableError } from '../domain/errors.js';
 import type { Money } from '../domain/money.js';
 import type { ClaimRow } from '../store/claims.js';
