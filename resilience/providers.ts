@@ -89,9 +89,9 @@ export interface Providers {
   close(): Promise<void>;
 }
 
-export async function startProviders(): Promise<Providers> {
+export async function startProviders(o: { feesFailFirst?: boolean } = {}): Promise<Providers> {
   const cases = await startCaseApi();
-  const fees = await startProvider();
+  const fees = await startProvider({ failFirstCharge: o.feesFailFirst ?? false });
   return {
     cases,
     fees,

@@ -28,7 +28,7 @@ function headline(s: ScenarioResult): string {
     case 'crash':
       return `${f.workflows_completed}/${f.workflows} workflows, ${f.kills} kills, lost ${f.transitions_lost}, ${dup(f.effects_duplicated)}, recover p50 ${f.time_to_recover_ms?.p50} ms max ${f.time_to_recover_ms?.max} ms`;
     case 'restart':
-      return `${f.workflows_completed}/${f.workflows} workflows, lost ${f.transitions_lost}, ${dup(f.effects_duplicated)}, redis down→progress ${f.redis?.recover_ms} ms, postgres ${f.postgres?.recover_ms} ms`;
+      return `${f.workflows_completed}/${f.workflows} workflows, lost ${f.transitions_lost}, ${dup(f.effects_duplicated)}, redis killed with ${f.redis?.jobs_lost} jobs→progress ${f.redis?.recover_ms} ms, postgres stopped with ${f.postgres?.in_flight_at_stop} events in flight→${f.postgres?.recover_ms} ms`;
     case 'storm':
       return `${f.workflows_completed}/${f.workflows} workflows, ${f.triggers_sent?.accepted} accepted + ${f.triggers_sent?.duplicate} duplicates, ${dup(f.effects_duplicated)}, ${f.early_events_waited} early events waited`;
     case 'bad-input':

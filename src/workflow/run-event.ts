@@ -23,7 +23,7 @@ export interface RunnerOptions {
   /**
    * The longest one attempt may take. Past it the worker stops renewing the lease, so recovery
    * hands the event to another attempt even if this one hangs on a promise that never settles
-   * (seen after a PostgreSQL restart); a late commit of the old attempt is refused by the lease.
+   * (a provider call without a timeout, say); a late commit of the old attempt is refused by the lease.
    */
   readonly attemptTimeoutMs?: number;
   readonly maxAttempts: number;

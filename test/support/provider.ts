@@ -14,14 +14,25 @@ export interface Provider {
   close(): Promise<void>;
 }
 
-export async function startProvider(): Promise<Provider> {
+export interface ProviderOptions {
+  /** Answer each key's first charge 503, without effect, as a provider having a bad moment does. */
+  readonly failFirstCharge?: boolean;
+}
+
+export async function startProvider(o: ProviderOptions = {}): Promise<Provider> {
   const effects = new Map<string, number>();
   const calls = { perform: 0, lookup: 0 };
+  const refused = new Set<string>();
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const key = url.searchParams.get('key') ?? '';
     if (req.method === 'POST' && url.pathname === '/charges') {
       calls.perform++;
+      if (o.failFirstCharge && !refused.has(key)) {
+        refused.add(key);
+        res.writeHead(503).end();
+        return;
+      }
       effects.set(key, (effects.get(key) ?? 0) + 1);
       res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ charge: `ch_${key}` }));
     } else if (req.method === 'GET' && url.pathname === '/charges') {

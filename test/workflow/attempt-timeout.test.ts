@@ -1,4 +1,4 @@
-// An attempt that hangs on a promise that never settles (seen after a PostgreSQL restart) must not
+// An attempt that hangs on a promise that never settles (a provider call without a timeout) must not
 // hold its event for ever: past WORKFLOW_ATTEMPT_TIMEOUT_MS the worker stops renewing the lease,
 // recovery takes the event back, and the next attempt completes it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
