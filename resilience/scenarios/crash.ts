@@ -2,36 +2,13 @@
 // moments (20 times by default) and started again. Sellers connect in waves between the kills so
 // that work is always in flight. Nothing may be lost, no effect may happen twice; the figures say
 // how long the killed worker's events took to be taken over.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
+import { startChild, type Child } from '../child.js';
 import { check, sellerId, startDriver, waitForWorkflows } from '../drive.js';
 import { startProviders } from '../providers.js';
 import { deploymentEnv, percentile, startNode, workloadViolations, type Scenario } from '../scenario.js';
 
-const WORKER = fileURLToPath(new URL('../worker.ts', import.meta.url));
-
-interface Worker {
-  readonly child: ChildProcess;
-  readonly ready: Promise<string>;
-  readonly exited: Promise<void>;
-}
-
-function startWorker(env: Record<string, string>): Worker {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const ready = new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      const m = /READY (\S+)/.exec(buffered);
-      if (m?.[1]) resolve(m[1]);
-    });
-    void exited.then(() => reject(new Error('the worker exited before it was ready')));
-  });
-  ready.catch(() => undefined); // a worker killed while starting is expected
-  return { child, ready, exited };
-}
+const startWorker = (env: Record<string, string>) => startChild(env, 'worker');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -42,7 +19,7 @@ export const crash: Scenario = async (ctx) => {
   const database = await ctx.infra.newDatabase();
   const api = await startNode(deploymentEnv(database.url, ctx.infra.redisUrl), 'api');
   const workerEnv = { ...api.env, ...providers.env };
-  const workers: Worker[] = [startWorker(workerEnv), startWorker(workerEnv)];
+  const workers: Child[] = [startWorker(workerEnv), startWorker(workerEnv)];
   const db = api.clario.database;
   const recoveries: Promise<number>[] = [];
   const restarts: number[] = [];
@@ -59,7 +36,7 @@ export const crash: Scenario = async (ctx) => {
       await sleep(200 + Math.random() * 1000);
       const slot = Math.floor(Math.random() * workers.length);
       const victim = workers[slot]!;
-      const victimId = await victim.ready;
+      const { workerId: victimId } = await victim.ready;
       // Kill it while it works: wait (briefly) for a moment when it holds an event.
       const heldBy = async () => (await db.run<{ id: string }>(sql`SELECT id FROM phase_events WHERE status = 'running' AND locked_by = ${victimId}`)).map((r) => r.id);
       let held = await heldBy();

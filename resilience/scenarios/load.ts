@@ -1,11 +1,16 @@
 // Load: the phase endpoint at rising rates (autocannon, a fixed overall rate per step, every
 // request a new trigger) until p99 latency passes 100 ms or errors pass 1 %. Reports the highest
-// rate held and its error rate. Production mode: PostgreSQL + BullMQ, the workers running too.
+// rate held and its error rate. Production mode: PostgreSQL + BullMQ, an API process and a worker
+// process running the workflows, each its own process, so autocannon (here) measures the service
+// rather than competing with it for one event loop.
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { startChild } from '../child.js';
 import { startProviders } from '../providers.js';
-import { deploymentEnv, startNode, type Scenario } from '../scenario.js';
-import { workloadCapabilities } from '../workload.js';
+import { deploymentEnv, type Scenario } from '../scenario.js';
 
 const P99_LIMIT_MS = 100;
 
@@ -39,14 +44,19 @@ export const load: Scenario = async (ctx) => {
   const seconds = Math.max(2, Math.round(8 * Math.min(1, ctx.scale)));
   const providers = await startProviders();
   const database = await ctx.infra.newDatabase();
-  const node = await startNode(deploymentEnv(database.url, ctx.infra.redisUrl), 'all', workloadCapabilities({ caseApiUrl: providers.cases.url, caseTokenSecret: providers.cases.tokenSecret, feeUrl: providers.fees.url }));
-  const token = node.env.CLARIO_SERVICE_TOKEN ?? '';
+  const dataDir = mkdtempSync(join(tmpdir(), 'clario-load-'));
+  const env: Record<string, string> = { ...deploymentEnv(database.url, ctx.infra.redisUrl), ...providers.env, CLARIO_DATA_DIR: dataDir };
+  const api = startChild(env, 'api');
+  const worker = startChild(env, 'worker');
+  const token = env.CLARIO_SERVICE_TOKEN ?? '';
   const steps: Step[] = [];
   let fiveHundreds = 0;
   try {
-    await step(node.url, token, 50, 1); // warm-up: connections, prepared statements
+    const [{ url }] = await Promise.all([api.ready, worker.ready]);
+    if (!url) throw new Error('the API process did not say where it listens');
+    await step(url, token, 50, 1); // warm-up: connections, prepared statements
     for (let rate = 50; Date.now() + seconds * 1000 + 5000 < ctx.deadline; rate = Math.round(rate * 1.5)) {
-      const r = await step(node.url, token, rate, seconds);
+      const r = await step(url, token, rate, seconds);
       const total = r.requests.total || 1;
       fiveHundreds += r['5xx'];
       const s: Step = {
@@ -68,7 +78,8 @@ export const load: Scenario = async (ctx) => {
       violations: fiveHundreds > 0 ? [`${fiveHundreds} answers were 5xx under load`] : [],
     };
   } finally {
-    await node.close();
+    await Promise.all([api.stop(), worker.stop()]);
+    rmSync(dataDir, { recursive: true, force: true });
     await providers.close();
     await database.drop();
   }
