@@ -12,6 +12,7 @@ import type { ClaimRow } from '../store/claims.js';
 import type { Tx } from '../store/db.js';
 import type { Capabilities, CapabilityContext, CapabilityResult } from '../workflow/capabilities.js';
 import { customerFor } from './customers.js';
+import { chargeable } from './minimum-charge.js';
 import { creditedSoFar, findFeeCharge, moveFee, recordIntent, stripeRefContext } from './fee-charges.js';
 import { postJournal } from './ledger-store.js';
 import type { ChargeResult, FeeGateway, RefundResult } from './stripe-gateway.js';
@@ -66,13 +67,15 @@ async function charge(ctx: CapabilityContext, input: SettleInput, o: BillingOpti
   const userId = claim.userId;
   if (amount.minor < 0) throw new NonRetryableError(`payout ${payoutId} is negative: send it as kind 'reversal'`, 'invalid_trigger');
   const fee = feeOn(amount, o.feeRateBp);
+  // Below Stripe's minimum the fee is earned and owed but not charged on its own ('deferred').
+  const initial = fee.minor === 0 ? 'charged' : chargeable(fee) ? 'pending' : 'deferred';
   const row = await recordIntent(ctx.db, {
     payoutId, userId, claimId: claim.id, caseId, kind: 'charge', reimbursedMinor: amount.minor, feeMinor: fee.minor,
-    currency: amount.currency, rateBp: o.feeRateBp, status: fee.minor === 0 ? 'charged' : 'pending',
+    currency: amount.currency, rateBp: o.feeRateBp, status: initial,
   });
   const settled: SettledPayout = { claim, caseId, payoutId, kind: 'reimbursement', amount, fee: money(row.feeMinor, row.currency), rateBp: row.rateBp };
   let result: ChargeResult | undefined;
-  if (row.feeMinor > 0) {
+  if (row.feeMinor > 0 && row.status !== 'deferred') {
     const customerId = await customerFor({ db: ctx.db, box: o.box, gateway: o.gateway, effects: ctx.effects, userId });
     const sinceSeconds = Math.floor(row.createdAt.getTime() / 1000) - RECONCILE_MARGIN_S;
     // The effects table keeps the answer: with Stripe's id sealed, like everywhere else at rest.
@@ -84,7 +87,7 @@ async function charge(ctx: CapabilityContext, input: SettleInput, o: BillingOpti
     });
     result = { ...stored, paymentIntentId: stored.paymentIntentId ? o.box.open(stored.paymentIntentId, ctxKey) : '' };
   }
-  const status = result ? (result.status === 'succeeded' ? 'charged' : result.status === 'failed' ? 'failed' : 'pending') : 'charged';
+  const status = result ? (result.status === 'succeeded' ? 'charged' : result.status === 'failed' ? 'failed' : 'pending') : row.status === 'deferred' ? 'deferred' : 'charged';
   return {
     data: { fee: { minor: settled.fee.minor, currency: settled.fee.currency, rate_bp: row.rateBp }, fee_status: status, ...(result?.failureCode ? { fee_failure: result.failureCode } : {}) },
     apply: async (tx) => {

@@ -529,7 +529,8 @@ export const feeCharges = pgTable(
     feeMinor: bigint('fee_minor', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     rateBp: integer('rate_bp').notNull(),
-    status: text('status').$type<'pending' | 'charged' | 'refunded' | 'failed'>().notNull(),
+    // deferred: earned and owed, below the processor's minimum charge, so not charged on its own.
+    status: text('status').$type<'pending' | 'charged' | 'refunded' | 'failed' | 'deferred'>().notNull(),
     /** Stripe's object id, sealed with the secret box. */
     stripeRef: text('stripe_ref'),
     createdAt: ts('created_at').notNull().defaultNow(),

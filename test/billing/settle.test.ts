@@ -73,6 +73,24 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
     expect(await accountBalance(db, 'cash:stripe', 'EUR')).toBe(1500);
   });
 
+  it('a fee below Stripe\'s minimum is earned and owed but not charged; the payout completes', async () => {
+    await h.fileClaim({ userId: 'seller-min', claimId: 'c-min', caseId: 'CASE-MIN', amountMinor: 199, currency: 'USD' });
+    const db = h.t.clario.database.db;
+    const cashBefore = await accountBalance(db, 'cash:stripe', 'USD');
+    const r = await h.payout({ userId: 'seller-min', claimId: 'c-min', payoutId: 'PAY-MIN', amountMinor: 199, currency: 'USD' });
+    expect(r.status).toBe('completed');
+    expect(r.result).toMatchObject({ fee: { minor: 40, currency: 'USD', rate_bp: 2000 }, fee_status: 'deferred' });
+    expect(piFor(h, 'PAY-MIN')).toEqual([]);
+    const [fee] = await db.select().from(feeCharges).where(eq(feeCharges.payoutId, 'PAY-MIN'));
+    expect(fee).toMatchObject({ status: 'deferred', feeMinor: 40, stripeRef: null });
+    const [claim] = await db.select().from(claims).where(eq(claims.id, 'c-min'));
+    expect(claim?.status).toBe('paid');
+    expect(await ledgerImbalances(db)).toEqual([]);
+    // Earned and owed by the seller, nothing collected.
+    expect(await accountBalance(db, 'receivable:seller-min', 'USD')).toBe(40);
+    expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(cashBefore);
+  });
+
   it('a reversal that arrives before its payout waits for it', async () => {
     await h.fileClaim({ userId: 'seller-3', claimId: 'c-3', caseId: 'CASE-3', amountMinor: 999, currency: 'JPY' });
     const early = h.payout({ userId: 'seller-3', claimId: 'c-3', payoutId: 'REV-3', amountMinor: -999, currency: 'JPY', kind: 'reversal', reverses: 'PAY-3' });

@@ -67,6 +67,22 @@ describe('the Stripe simulator, driven by the official stripe package', () => {
     expect(found.data.map((p) => p.id)).toEqual([first.id]);
   });
 
+  it('refuses a charge below the currency\'s minimum as amount_too_small, as Stripe does', async () => {
+    const stripe = client(sim);
+    const customer = await stripe.customers.create({ metadata: { user_id: 'u-min' } });
+    const pm = customer.invoice_settings.default_payment_method as string;
+    const params = { customer: customer.id, payment_method: pm, confirm: true, off_session: true };
+    await expect(stripe.paymentIntents.create({ ...params, amount: 49, currency: 'usd' })).rejects.toMatchObject({
+      type: 'StripeInvalidRequestError',
+      code: 'amount_too_small',
+      param: 'amount',
+      statusCode: 400,
+    });
+    await expect(stripe.paymentIntents.create({ ...params, amount: 29, currency: 'gbp' })).rejects.toMatchObject({ code: 'amount_too_small' });
+    expect((await stripe.paymentIntents.create({ ...params, amount: 30, currency: 'gbp' })).status).toBe('succeeded');
+    expect((await stripe.paymentIntents.create({ ...params, amount: 50, currency: 'usd' })).status).toBe('succeeded');
+  });
+
   it('refunds part of a charge and refuses to refund more than is left', async () => {
     const stripe = client(sim);
     const customer = await stripe.customers.create({ metadata: { user_id: 'u2' } });
