@@ -8,8 +8,6 @@ import { check, sellerId, startDriver, waitForWorkflows } from '../drive.js';
 import { startProviders } from '../providers.js';
 import { deploymentEnv, percentile, startNode, workloadViolations, type Scenario } from '../scenario.js';
 
-const startWorker = (env: Record<string, string>) => startChild(env, 'worker');
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const crash: Scenario = async (ctx) => {
@@ -19,7 +17,7 @@ export const crash: Scenario = async (ctx) => {
   const database = await ctx.infra.newDatabase();
   const api = await startNode(deploymentEnv(database.url, ctx.infra.redisUrl), 'api');
   const workerEnv = { ...api.env, ...providers.env };
-  const workers: Child[] = [startWorker(workerEnv), startWorker(workerEnv)];
+  const workers: Child[] = [startChild(workerEnv, 'worker'), startChild(workerEnv, 'worker')];
   const db = api.clario.database;
   const recoveries: Promise<number>[] = [];
   const restarts: number[] = [];
@@ -46,7 +44,7 @@ export const crash: Scenario = async (ctx) => {
       victim.child.kill('SIGKILL');
       await victim.exited;
       killed++;
-      const next = startWorker(workerEnv);
+      const next = startChild(workerEnv, 'worker');
       workers[slot] = next;
       void next.ready.then(() => restarts.push(Date.now() - killedAt), () => undefined);
       // Recovered: none of the events it held is still held by the dead worker.

@@ -14,6 +14,7 @@ import type { Db } from '../store/db.js';
 import { claimDetail, claimTypesOf, CursorError, listClaims } from './read-claims.js';
 import { parkedEvents } from './read-ops.js';
 import { moneyOverview } from './read-overview.js';
+import { amountOrNull, isoOrNull } from '../http/json.js';
 
 export interface DashboardRouteDeps {
   readonly db: Db;
@@ -22,10 +23,6 @@ export interface DashboardRouteDeps {
   /** Lifetime of the bearer token the page gets for POSTs and /ws. */
   readonly pageTokenTtlSeconds: number;
 }
-
-const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
-const money = (minor: number | string | null, currency: string | null) =>
-  minor === null || currency === null ? null : { minor: Number(minor), currency };
 
 const csvOf = (allowed: RegExp) =>
   z
@@ -89,11 +86,11 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
             type: c.type,
             status: c.status,
             quantity: c.quantity,
-            amount: money(c.amount_minor, c.currency),
+            amount: amountOrNull(c.amount_minor, c.currency),
             confidence: c.confidence,
             deadline: c.deadline,
             case_id: c.case_id,
-            created_at: iso(c.created_at),
+            created_at: isoOrNull(c.created_at),
           })),
           next_cursor: page.nextCursor,
           types: q.cursor ? undefined : await claimTypesOf(deps.db, userId),
@@ -119,15 +116,15 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
           type: c.type,
           status: c.status,
           quantity: c.quantity,
-          amount: money(c.amountMinor, c.currency),
+          amount: amountOrNull(c.amountMinor, c.currency),
           confidence: c.confidence,
           deadline: c.deadline,
           case_id: c.caseId,
           filing_id: c.filingId,
           score: c.score ?? null,
           details: c.details ?? null,
-          created_at: iso(c.createdAt),
-          updated_at: iso(c.updatedAt),
+          created_at: isoOrNull(c.createdAt),
+          updated_at: isoOrNull(c.updatedAt),
         },
         evidence: found.evidence.map((e) => ({
           file_id: e.fileId,
@@ -136,7 +133,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
           status: e.status,
           role: e.role,
           units: e.units,
-          created_at: iso(e.createdAt),
+          created_at: isoOrNull(e.createdAt),
         })),
         filing: found.filing
           ? {
@@ -147,9 +144,9 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
               subject: found.filing.subject,
               claim_ids: found.filing.claimIds,
               filed_on: found.filing.filedOn,
-              filed_at: iso(found.filing.filedAt),
-              decided_at: iso(found.filing.decidedAt),
-              follow_up_at: iso(found.filing.followUpAt),
+              filed_at: isoOrNull(found.filing.filedAt),
+              decided_at: isoOrNull(found.filing.decidedAt),
+              follow_up_at: isoOrNull(found.filing.followUpAt),
               follow_up_reason: found.filing.followUpReason,
             }
           : null,
@@ -160,12 +157,12 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
           reason: x.reason,
           quantity: x.quantity,
           amount: { minor: x.amountMinor, currency: x.currency },
-          approval_date: iso(x.approvalDate),
+          approval_date: isoOrNull(x.approvalDate),
           attributed: x.attributed,
         })),
         timeline: found.timeline.map(auditEntryJson),
         proof: found.proof
-          ? { sha256: found.proof.sha256, size_bytes: found.proof.sizeBytes, created_at: iso(found.proof.createdAt), payout_id: found.proof.payoutId }
+          ? { sha256: found.proof.sha256, size_bytes: found.proof.sizeBytes, created_at: isoOrNull(found.proof.createdAt), payout_id: found.proof.payoutId }
           : null,
       };
     });
@@ -196,7 +193,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
             claim_id: e.claimId,
             attempts: e.attempts,
             last_error: e.lastError ?? null,
-            failed_at: iso(e.updatedAt),
+            failed_at: isoOrNull(e.updatedAt),
           })),
         };
       },

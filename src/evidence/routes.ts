@@ -17,6 +17,7 @@ import { claims, evidenceBlobs, evidenceFiles, prompts } from '../store/schema.j
 import { answerPrompt } from './answer-prompt.js';
 import { rescoreAndRoute } from './rescore.js';
 import { claimsOfFiles, filesOfUser, itemsOfFile, prepareFile, storeFile, UnsupportedFileError, type EvidenceFileRow, type PreparedFile } from './store-evidence.js';
+import { amountOrNull } from '../http/json.js';
 
 export interface EvidenceRouteDeps {
   readonly db: Db;
@@ -63,7 +64,7 @@ function claimJson(c: ClaimRow) {
     type: c.type,
     status: c.status,
     confidence: c.confidence,
-    amount: c.amountMinor !== null && c.currency ? { minor: c.amountMinor, currency: c.currency } : null,
+    amount: amountOrNull(c.amountMinor, c.currency),
     quantity: c.quantity,
     deadline: c.deadline,
   };

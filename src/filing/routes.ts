@@ -14,6 +14,7 @@ import type { Engine } from '../workflow/engine.js';
 import { IdempotencyConflictError } from '../workflow/inbox.js';
 import { findFiling, findFilingByCase, type FilingRow } from './filings.js';
 import { recordCase } from './record-case.js';
+import { isoOrNull } from '../http/json.js';
 
 const Filing = z.object({
   id: z.string(),
@@ -33,7 +34,6 @@ const Filing = z.object({
   follow_up_reason: z.string().nullable(),
 });
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function filingJson(f: FilingRow): z.infer<typeof Filing> {
   return {
@@ -48,9 +48,9 @@ export function filingJson(f: FilingRow): z.infer<typeof Filing> {
     attachments: f.attachments,
     filed_on: f.filedOn,
     created_at: f.createdAt.toISOString(),
-    filed_at: iso(f.filedAt),
-    decided_at: iso(f.decidedAt),
-    follow_up_at: iso(f.followUpAt),
+    filed_at: isoOrNull(f.filedAt),
+    decided_at: isoOrNull(f.decidedAt),
+    follow_up_at: isoOrNull(f.followUpAt),
     follow_up_reason: f.followUpReason,
   };
 }

@@ -10,6 +10,7 @@ import type { SecretBox } from '../security/secret-box.js';
 import type { Runner } from '../store/db.js';
 import { generateSecret, secretKey } from './signature.js';
 import { deleteSubscription, findSubscription, insertSubscription, listSubscriptions, replaySubscription, type SubscriptionRow } from './store.js';
+import { isoOrNull } from '../http/json.js';
 
 const EventType = z
   .string()
@@ -30,7 +31,6 @@ const CreateBody = z.object({
 const Params = z.object({ id: z.string().min(1).max(100) });
 const ReplayBody = z.object({ from_seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() }).optional();
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** Everything but the secret, which never leaves the database after creation. */
 function view(s: SubscriptionRow) {
@@ -44,10 +44,10 @@ function view(s: SubscriptionRow) {
     delivery: {
       last_delivered_seq: s.lastSeq,
       attempts: s.attempts,
-      failing_since: iso(s.firstFailedAt),
+      failing_since: isoOrNull(s.firstFailedAt),
       next_attempt_at: s.status === 'active' ? s.nextAttemptAt.toISOString() : null,
       last_error: s.lastError,
-      last_delivered_at: iso(s.lastDeliveredAt),
+      last_delivered_at: isoOrNull(s.lastDeliveredAt),
     },
   };
 }

@@ -11,6 +11,7 @@ import type { Engine } from '../../workflow/engine.js';
 import { requireAuthenticated, requireService, requireUser, type Principal } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { Id } from '../schemas.js';
+import { isoOrNull } from '../json.js';
 
 export interface StatusRouteDeps {
   readonly db: Db;
@@ -20,7 +21,6 @@ export interface StatusRouteDeps {
   readonly websocketClients: () => number;
 }
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 function phaseView(p: ProgressRow) {
   return {
@@ -29,9 +29,9 @@ function phaseView(p: ProgressRow) {
     status: p.status,
     event_id: p.eventId,
     attempts: p.attempts,
-    started_at: iso(p.startedAt),
-    completed_at: iso(p.completedAt),
-    updated_at: iso(p.updatedAt),
+    started_at: isoOrNull(p.startedAt),
+    completed_at: isoOrNull(p.completedAt),
+    updated_at: isoOrNull(p.updatedAt),
     last_error: p.lastError ?? null,
     progress: p.progress ?? null,
   };
@@ -59,7 +59,7 @@ export async function buildStatus(db: Db, userId: string) {
     const firstSeen = own.reduce<Date | undefined>((min, p) => (!min || p.updatedAt < min ? p.updatedAt : min), undefined);
     return {
       sync_id: syncId,
-      created_at: iso(created.get(syncId) ?? firstSeen),
+      created_at: isoOrNull(created.get(syncId) ?? firstSeen),
       phases: [1, 2, 3, 4].map((n) => {
         const row = own.find((p) => p.phase === n);
         return row ? phaseView(row) : { phase: n, name: PHASES[n as 1].key, status: null };
@@ -92,7 +92,7 @@ export async function buildStatus(db: Db, userId: string) {
       claim_id: e.claimId,
       attempts: e.attempts,
       last_error: e.lastError ?? null,
-      failed_at: iso(e.updatedAt),
+      failed_at: isoOrNull(e.updatedAt),
     })),
   };
 }
