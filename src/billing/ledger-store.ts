@@ -59,9 +59,3 @@ export async function accountBalance(q: Queryable, account: string, currency: st
     .where(and(eq(ledgerEntries.account, account), eq(ledgerEntries.currency, currency)));
   return Number(r?.sum ?? 0);
 }
-
-/** Every entry, for checks over the whole ledger in tests and operations. */
-export async function allEntries(q: Queryable): Promise<LedgerEntry[]> {
-  const all = await q.select().from(ledgerEntries);
-  return all.map((e) => ({ journalId: e.journalId, account: e.account, amountMinor: e.amountMinor, currency: e.currency }));
-}

@@ -7,7 +7,7 @@ import type { ClaimStatus } from '../domain/claim-status.js';
 import { currency as toCurrency, isCurrency, type Money } from '../domain/money.js';
 import type { ApprovalEstimate, EvidenceProfile, LearnedRates } from '../domain/scoring.js';
 import type { ClaimRow } from '../store/claims.js';
-import type { Db, Queryable, Tx } from '../store/db.js';
+import type { Queryable, Tx } from '../store/db.js';
 import { claimEvidence, claims, evidenceFiles, evidenceItems, prompts } from '../store/schema.js';
 import { profileFor, scoreClaim, type EvidenceLine, type EvidenceRole, type EvidenceScore, type LinkedEvidence, type ScorableClaim } from './score-claim.js';
 
@@ -199,13 +199,6 @@ export async function writeScores(tx: Tx, scored: readonly ScoredClaim[]): Promi
         .onConflictDoUpdate({ target: [claimEvidence.claimId, claimEvidence.fileId], set: { itemIds: [...l.itemIds], units: l.units, role: l.role } });
     }
   }
-}
-
-/** Scores and writes in one go (HTTP flows); returns what was scored. */
-export async function scoreClaims(db: Db, o: { userId: string; claimIds?: readonly string[]; learned: LearnedSource; now: Date }): Promise<ScoredClaim[]> {
-  const scored = await computeScores(db, o);
-  await db.transaction((tx) => writeScores(tx, scored));
-  return scored;
 }
 
 /** Links evidence files to a claim at the seller's word (a prompt answered by upload). */

@@ -131,11 +131,6 @@ async function fileBySha(q: Queryable, userId: string, sha256: string): Promise<
   return row;
 }
 
-export async function findFile(q: Queryable, userId: string, id: string): Promise<EvidenceFileRow | undefined> {
-  const [row] = await q.select().from(evidenceFiles).where(and(eq(evidenceFiles.userId, userId), eq(evidenceFiles.id, id)));
-  return row;
-}
-
 export async function filesOfUser(q: Queryable, userId: string, limit = 500): Promise<EvidenceFileRow[]> {
   return q.select().from(evidenceFiles).where(eq(evidenceFiles.userId, userId)).orderBy(desc(evidenceFiles.createdAt), desc(evidenceFiles.id)).limit(limit);
 }
