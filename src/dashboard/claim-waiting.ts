@@ -14,7 +14,7 @@ export interface WaitingInput {
 
 const DOCUMENTS: Record<string, string> = { upload_invoice: 'the supplier invoice', upload_proof_of_delivery: 'the proof of delivery' };
 
-/** Who the claim waits for; null when it waits for nobody (paid, expired, dismissed). */
+/** Who the claim waits for; null when it waits for nobody (paid, expired, dismissed) or its rejection says it. */
 export function waitingFor(c: WaitingInput): Waiting | null {
   switch (c.status) {
     case 'prompted':
@@ -36,8 +36,8 @@ export function waitingFor(c: WaitingInput): Waiting | null {
       return { on: 'clario', why: 'Clario files it in its next filing slot.' };
     case 'filed':
       return { on: 'amazon', why: 'Filed: waiting for Amazon to decide.' };
+    // A rejected claim's page says Amazon's reason and Clario's next step (src/domain/rejection.ts).
     case 'rejected':
-      return { on: 'clario', why: 'Amazon rejected it: see the claim for the reason and what comes next.' };
     case 'paid':
     case 'expired':
     case 'dismissed':

@@ -48,6 +48,6 @@ describe('who a claim waits for', () => {
     expect(waitingFor({ status: 'prompted' })?.on).toBe('you');
     expect(waitingFor({ status: 'ready' })?.on).toBe('clario');
     expect(waitingFor({ status: 'filed' })).toMatchObject({ on: 'amazon', why: expect.stringMatching(/waiting for Amazon/) });
-    for (const s of ['paid', 'expired', 'dismissed'] as const) expect(waitingFor({ status: s })).toBeNull();
+    for (const s of ['paid', 'expired', 'dismissed', 'rejected'] as const) expect(waitingFor({ status: s })).toBeNull();
   });
 });
