@@ -6,8 +6,9 @@ import type { ClaimStatus } from '../domain/claim-status.js';
 
 /** Lower comes first. A claim past its deadline that is still open ranks as expired. */
 export const ACTION_RANK: Readonly<Record<ClaimStatus, number>> = {
-  prompted: 0, // the seller answers a smart prompt
-  held: 1, // the seller can add the evidence that lets Clario file
+  // The seller acts: answers a smart prompt, or adds the evidence that lets Clario file.
+  prompted: 0,
+  held: 0,
   detected: 2, // Clario scores it, or Amazon's grace period runs
   ready: 2, // Clario files it in its next slot
   filed: 3, // Amazon decides

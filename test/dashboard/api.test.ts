@@ -195,7 +195,7 @@ describe('the dashboard API', () => {
       ids.push(...page.claims.map((x: any) => x.id));
       cursor = page.next_cursor;
     } while (cursor);
-    expect(ids).toEqual(['c-prompted', 'c-held', 'c-grace', 'c-filed', 'c-rejected', 'c-paid', 'c-expired', 'c-late-held']);
+    expect(ids).toEqual(['c-held', 'c-prompted', 'c-grace', 'c-filed', 'c-rejected', 'c-paid', 'c-expired', 'c-late-held']);
 
     // Next deadlines: only what can still be filed, each saying who it waits for.
     const o = (await t.request(`/api/v1/sellers/${C}/overview`, { token: tokenC })).body;

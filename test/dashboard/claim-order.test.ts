@@ -11,7 +11,7 @@ describe('what the seller can act on comes first', () => {
       .sort(([, s1, d1], [, s2, d2]) => actionRank(s1, d1, today) - actionRank(s2, d2, today) || (d1 ?? '9999').localeCompare(d2 ?? '9999'))
       .map(([id]) => id);
 
-  it('puts prompts and held claims first, nearest deadline first, and expired claims last', () => {
+  it('puts prompted and held claims first, nearest deadline first, and expired claims last', () => {
     expect(
       order([
         ['expired-early', 'expired', '2026-11-05'],
@@ -22,7 +22,7 @@ describe('what the seller can act on comes first', () => {
         ['paid', 'paid', '2026-11-01'],
         ['ready', 'ready', '2026-12-09'],
       ]),
-    ).toEqual(['prompted-soon', 'prompted-late', 'held', 'ready', 'filed', 'paid', 'expired-early']);
+    ).toEqual(['held', 'prompted-soon', 'prompted-late', 'ready', 'filed', 'paid', 'expired-early']);
   });
 
   it('ranks an open claim whose deadline has passed with the expired ones', () => {
