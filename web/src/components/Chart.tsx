@@ -21,6 +21,8 @@ export function RecoveredChart({ points }: { points: readonly MonthPoint[] }) {
   for (const p of points) totals.set(p.currency, (totals.get(p.currency) ?? 0) + p.minor);
   const currency = [...totals].sort((a, b) => b[1] - a[1])[0]?.[0];
   const series = points.filter((p) => p.currency === currency);
+  // The other currencies are not added to this one: the caption names their totals instead.
+  const others = [...totals].filter(([c]) => c !== currency).sort(([a], [b]) => (a < b ? -1 : 1));
   if (!currency || series.length === 0) {
     return <p className="muted empty-chart">Nothing recovered yet. Money shows here month by month as Amazon pays.</p>;
   }
@@ -61,6 +63,7 @@ export function RecoveredChart({ points }: { points: readonly MonthPoint[] }) {
       <figcaption>
         <span className="legend bar-key" aria-hidden="true" /> per month <span className="legend line-key" aria-hidden="true" /> cumulative ·{' '}
         {formatMoney(total)}
+        {others.length > 0 && <span className="others">(chart in {currency}; also recovered {others.map(([c, minor]) => formatMoney({ minor, currency: c })).join(', ')})</span>}
       </figcaption>
       {/* The wrapper hides the table: a table ignores width: 1px and would widen a phone's page. */}
       <div className="sr-only">

@@ -126,7 +126,7 @@ function Claim({ a }: { a: ClaimAnswer }) {
           <p className="muted">No source lines recorded.</p>
         ) : (
           <div className="table-wrap">
-            <table>
+            <table className="lineage">
               <thead>
                 <tr>
                   <th scope="col">Report</th>
@@ -139,11 +139,13 @@ function Claim({ a }: { a: ClaimAnswer }) {
               <tbody>
                 {sources.map((s, i) => (
                   <tr key={i}>
-                    <td>{text(s.file ?? s.source ?? s.report)}</td>
-                    <td>
+                    <td data-label="Report">{text(s.file ?? s.source ?? s.report)}</td>
+                    <td data-label="Document">
                       <code>{text(s.document_id)}</code>
                     </td>
-                    <td className="num">{text(s.line)}</td>
+                    <td data-label="Line" className="num">
+                      {text(s.line)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
