@@ -1,7 +1,7 @@
 // Every claim: filter by status and type, sort by deadline, value or confidence, a page at a time.
 import { useEffect, useState } from 'react';
 import { get, qs, type Amount } from '../lib/api.js';
-import { formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
+import { count, formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
 import { onLinkClick } from '../lib/router.js';
 import { Badge } from '../components/Status.js';
 
@@ -137,7 +137,7 @@ export function ClaimsPage() {
       </form>
       <p className="sr-only" role="status" aria-live="polite">
         {state === 'ready'
-          ? `${rows.length}${next ? '+' : ''} claims, ${sort === 'action' ? 'what needs you first' : `sorted by ${sort} ${order === 'asc' ? 'ascending' : 'descending'}`}`
+          ? `${next ? `${rows.length}+ claims` : count(rows.length, 'claim')}, ${sort === 'action' ? 'what needs you first' : `sorted by ${sort} ${order === 'asc' ? 'ascending' : 'descending'}`}`
           : ''}
       </p>
       {state === 'error' && (
