@@ -2,9 +2,10 @@
 // the last row's sort value and id, so pages neither repeat nor skip while claims change.
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { rows, type Queryable } from '../store/db.js';
-import { claimEvidence, claims, evidenceFiles, filings, phaseAudit, proofPackets, reimbursements } from '../store/schema.js';
+import { actionSortKey } from './claim-order.js';
+import { claimEvidence, claims, evidenceFiles, filings, phaseAudit, proofPackets, reimbursements, rejections } from '../store/schema.js';
 
-export type ClaimSort = 'deadline' | 'value' | 'confidence' | 'created';
+export type ClaimSort = 'action' | 'deadline' | 'value' | 'confidence' | 'created';
 
 export interface ClaimListQuery {
   readonly userId: string;
@@ -19,6 +20,8 @@ export interface ClaimListQuery {
 // Nulls sort last in ascending order (a claim without a deadline is not urgent) and first in
 // descending order; coalescing keeps the keyset comparison a plain row comparison.
 const SORT_KEY: Record<ClaimSort, { expr: SQL; kind: 'number' | 'text' }> = {
+  // What the seller can act on first, expired claims last (src/dashboard/claim-order.ts).
+  action: { expr: actionSortKey(sql`${claims.status}`, sql`${claims.deadline}`), kind: 'text' },
   deadline: { expr: sql`coalesce(${claims.deadline}::text, '9999-12-31')`, kind: 'text' },
   value: { expr: sql`coalesce(${claims.amountMinor}, -1)`, kind: 'number' },
   confidence: { expr: sql`coalesce(${claims.confidence}, -1)::float8`, kind: 'number' },
@@ -92,7 +95,7 @@ export async function listClaims(q: Queryable, f: ClaimListQuery): Promise<{ row
 export async function claimDetail(q: Queryable, claimId: string, userId: string | undefined) {
   const [claim] = await q.select().from(claims).where(eq(claims.id, claimId));
   if (!claim || (userId !== undefined && claim.userId !== userId)) return undefined;
-  const [evidence, filing, paid, timeline, proof] = await Promise.all([
+  const [evidence, filing, paid, timeline, proof, rejected] = await Promise.all([
     q
       .select({
         fileId: claimEvidence.fileId,
@@ -114,8 +117,10 @@ export async function claimDetail(q: Queryable, claimId: string, userId: string 
       .select({ sha256: proofPackets.sha256, sizeBytes: proofPackets.sizeBytes, createdAt: proofPackets.createdAt, payoutId: proofPackets.payoutId })
       .from(proofPackets)
       .where(eq(proofPackets.claimId, claimId)),
+    // The latest of Amazon's rejections: what the page explains (an earlier one was answered).
+    q.select().from(rejections).where(and(eq(rejections.claimId, claimId), eq(rejections.userId, claim.userId))).orderBy(desc(rejections.at), desc(rejections.id)).limit(1),
   ]);
-  return { claim, evidence, filing: filing[0] ?? null, reimbursements: paid, timeline, proof: proof[0] ?? null };
+  return { claim, evidence, filing: filing[0] ?? null, reimbursements: paid, timeline, proof: proof[0] ?? null, rejection: rejected[0] ?? null };
 }
 
 /** The claim types a user has, for the table's filter. */

@@ -4,6 +4,7 @@
 // currency; nothing is converted.
 import { sql } from 'drizzle-orm';
 import { rows, type Queryable } from '../store/db.js';
+import { nextDeadlines } from './read-deadlines.js';
 
 export interface Amount {
   readonly minor: number;
@@ -50,12 +51,7 @@ export async function moneyOverview(q: Queryable, userId: string) {
           FROM reimbursements WHERE user_id = ${userId} AND attributed
           GROUP BY 1, 2 ORDER BY 1, 2`,
     ),
-    rows<{ id: string; type: string; status: string; deadline: string; amount_minor: string | number | null; currency: string | null }>(
-      q,
-      sql`SELECT id, type, status, deadline::text AS deadline, amount_minor, currency FROM claims
-          WHERE user_id = ${userId} AND status IN (${list(OPEN_STATUSES)}) AND deadline IS NOT NULL AND deadline >= current_date
-          ORDER BY deadline ASC, id ASC LIMIT 5`,
-    ),
+    nextDeadlines(q, userId),
     rows<{ selling_partner_id: string; region: string; status: string; connected_at: Date | string; last_error: unknown }>(
       q,
       sql`SELECT selling_partner_id, region, status, connected_at, last_error FROM amazon_connections WHERE user_id = ${userId}`,
@@ -68,13 +64,7 @@ export async function moneyOverview(q: Queryable, userId: string) {
     expected: amounts(expected),
     fees_charged: amounts(fees),
     recovered_by_month: byMonth.map((r) => ({ month: r.month, minor: Number(r.minor), currency: r.currency })),
-    next_deadlines: deadlines.map((d) => ({
-      claim_id: d.id,
-      type: d.type,
-      status: d.status,
-      deadline: d.deadline,
-      amount: d.amount_minor === null || d.currency === null ? null : { minor: Number(d.amount_minor), currency: d.currency },
-    })),
+    next_deadlines: deadlines,
     connection: conn
       ? {
           selling_partner_id: conn.selling_partner_id,

@@ -5,12 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CLAIM_STATUSES } from '../domain/claim-status.js';
+import { REJECTION_REASONS, rejectionNextStep, type RejectionCode } from '../domain/rejection.js';
 import { requireAuthenticated, requireService, requireUser, SESSION_COOKIE, type Auth, type Principal } from '../http/auth.js';
 import { auditEntryJson, buildStatus } from '../http/routes/status.js';
 import { ApiError } from '../http/errors.js';
 import { Id } from '../http/schemas.js';
 import type { Hub } from '../realtime/hub.js';
 import type { Db } from '../store/db.js';
+import { waitingFor } from './claim-waiting.js';
 import { claimDetail, claimTypesOf, CursorError, listClaims } from './read-claims.js';
 import { parkedEvents } from './read-ops.js';
 import { moneyOverview } from './read-overview.js';
@@ -38,7 +40,7 @@ const ListQuery = z.object({
     message: `statuses: ${CLAIM_STATUSES.join(', ')}`,
   }),
   type: csvOf(/^[a-z0-9_]+(,[a-z0-9_]+)*$/),
-  sort: z.enum(['deadline', 'value', 'confidence', 'created']).default('deadline'),
+  sort: z.enum(['action', 'deadline', 'value', 'confidence', 'created']).default('deadline'),
   order: z.enum(['asc', 'desc']).default('asc'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(500).optional(),
@@ -123,6 +125,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
           filing_id: c.filingId,
           score: c.score ?? null,
           details: c.details ?? null,
+          waiting: waitingFor({ status: c.status, detectionStatus: typeof c.details?.detection_status === 'string' ? c.details.detection_status : null, missing: Array.isArray(c.score?.missing) ? c.score.missing : [] }),
           created_at: isoOrNull(c.createdAt),
           updated_at: isoOrNull(c.updatedAt),
         },
@@ -161,6 +164,17 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
           attributed: x.attributed,
         })),
         timeline: found.timeline.map(auditEntryJson),
+        rejection: found.rejection
+          ? {
+              case_id: found.rejection.caseId,
+              reason_code: found.rejection.reasonCode,
+              reason: REJECTION_REASONS[found.rejection.reasonCode as RejectionCode] ?? REJECTION_REASONS.other,
+              amazon_text: found.rejection.rawText,
+              action: found.rejection.action,
+              next_step: rejectionNextStep({ code: found.rejection.reasonCode, rawText: found.rejection.rawText, claimType: c.type, claimStatus: c.status }),
+              at: isoOrNull(found.rejection.at),
+            }
+          : null,
         proof: found.proof
           ? { sha256: found.proof.sha256, size_bytes: found.proof.sizeBytes, created_at: isoOrNull(found.proof.createdAt), payout_id: found.proof.payoutId }
           : null,

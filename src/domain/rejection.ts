@@ -165,3 +165,43 @@ export function rejectionSummary(code: RejectionCode, caseId: string): string {
       return `Amazon rejected case ${caseId}. Clario could not tell why from Amazon's answer; it is kept for review.`;
   }
 }
+
+/** Amazon's reason, in the seller's words. */
+export const REJECTION_REASONS: Record<RejectionCode, string> = {
+  missing_proof_of_ownership: 'Amazon wants proof that you own the units',
+  outside_window: 'The claim window had closed',
+  already_reimbursed: 'Amazon says these units were already reimbursed',
+  units_found: 'Amazon found the units and returned them to your inventory',
+  insufficient_information: 'Amazon wants more information',
+  other: "Clario could not tell the reason from Amazon's answer",
+};
+
+const DOCUMENT_NAMES: Record<MissingDocument, string> = {
+  upload_invoice: 'the supplier invoice',
+  upload_proof_of_delivery: 'the proof of delivery',
+};
+
+const known = (code: string): code is RejectionCode => (REJECTION_CODES as readonly string[]).includes(code);
+
+/**
+ * What Clario does next about a rejected claim, said to the seller. The rejection's action is fixed
+ * when it is recorded; the claim's status says how far that got (a re-prompt answered and filed
+ * again, or paid after all), so the sentence follows the claim rather than the moment of rejection.
+ */
+export function rejectionNextStep(r: { code: string; rawText: string | null; claimType: string; claimStatus: string }): string {
+  const code: RejectionCode = known(r.code) ? r.code : 'other';
+  if (r.claimStatus === 'paid') return 'Amazon paid this claim after all: nothing more to do.';
+  if (r.claimStatus === 'filed') return 'Clario filed the claim again with what you sent; it waits for Amazon.';
+  if (r.claimStatus === 'ready') return 'Clario has what it needs and files the claim again in its next filing slot.';
+  if (r.claimStatus === 'dismissed') return 'You dismissed the claim: nothing more to do.';
+  switch (actionFor(code)) {
+    case 'reprompt': {
+      const docs = missingDocuments(code, r.rawText, r.claimType).map((d) => DOCUMENT_NAMES[d]);
+      return `Clario asks you for ${docs.join(' and ')} (see Smart prompts); once you upload it, Clario files the claim again.`;
+    }
+    case 'closed':
+      return 'Clario closed the claim: filing it again would not change Amazon\'s answer. Nothing for you to do.';
+    case 'review':
+      return "Clario keeps the claim for a person to read Amazon's answer and decide whether to file again.";
+  }
+}

@@ -2,7 +2,7 @@
 // the seller named by `user_id`. Another seller's files and prompts answer 404, as if absent.
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Currency } from '../domain/money.js';
 import type { RoutingThresholds } from '../domain/routing.js';
@@ -192,7 +192,14 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
           .select()
           .from(prompts)
           .where(and(eq(prompts.userId, userId), q.status ? eq(prompts.status, q.status) : undefined))
-          .orderBy(desc(prompts.createdAt), desc(prompts.id))
+          // What the seller must do soonest first (the page pages through them in this order), so
+          // the limit drops the prompts with the most time left, never the most pressing ones.
+          .orderBy(
+            sql`(SELECT ${claims.deadline} FROM ${claims} WHERE ${claims.id} = ${prompts.claimId}) ASC NULLS LAST`,
+            sql`(SELECT ${claims.amountMinor} FROM ${claims} WHERE ${claims.id} = ${prompts.claimId}) DESC NULLS LAST`,
+            desc(prompts.createdAt),
+            desc(prompts.id),
+          )
           .limit(1000);
         const byId = new Map(
           rows.length ? (await d.db.select().from(claims).where(inArray(claims.id, [...new Set(rows.map((r) => r.claimId))]))).map((c) => [c.id, c]) : [],

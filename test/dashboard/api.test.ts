@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimEvidence, claims, evidenceFiles, feeCharges, filings, phaseAudit, proofPackets, reimbursements } from '../../src/store/schema.js';
+import { claimEvidence, claims, evidenceFiles, feeCharges, filings, phaseAudit, proofPackets, reimbursements, rejections } from '../../src/store/schema.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { waitFor } from '../support/wait.js';
 import { openWs } from '../support/ws.js';
@@ -163,6 +163,61 @@ describe('the dashboard API', () => {
     expect(dl).toEqual([...dl].sort());
     expect(o.body.connection).toBeNull();
     expect((await t.request(`/api/v1/sellers/${A}/overview`, { token: tokenB })).status).toBe(403);
+  });
+
+  it('opens the table on what the seller can act on, says who each deadline waits for, and explains a rejection', async () => {
+    const C = 'seller_dash_c';
+    const tokenC = await t.sellerToken(C);
+    const db = t.clario.database.db;
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const c = (id: string, status: 'detected' | 'prompted' | 'held' | 'ready' | 'filed' | 'rejected' | 'paid' | 'expired', deadline: string, more: object = {}) => ({
+      id, userId: C, type: 'lost_warehouse', status, amountMinor: 1000, currency: 'USD', quantity: 1, deadline, ...more,
+    });
+    await db.insert(claims).values([
+      c('c-expired', 'expired', day(-30)),
+      c('c-paid', 'paid', day(-20)),
+      c('c-late-held', 'held', day(-1)),
+      c('c-grace', 'detected', day(3), { details: { detection_status: 'pending' } }),
+      c('c-held', 'held', day(5), { score: { missing: ['upload_invoice', 'confirm'] } }),
+      c('c-filed', 'filed', day(2)),
+      c('c-prompted', 'prompted', day(40)),
+      c('c-rejected', 'rejected', day(50), { caseId: 'CASE-C' }),
+    ]);
+    await db.insert(rejections).values({
+      userId: C, claimId: 'c-rejected', caseId: 'CASE-C', reasonCode: 'already_reimbursed', rawText: 'These units have already been reimbursed.', action: 'closed',
+    });
+
+    // The default order of the page: act first, nearest deadline first, what is over at the end.
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = (await t.request(`/api/v1/claims?sort=action&order=asc&limit=3${cursor ? `&cursor=${cursor}` : ''}`, { token: tokenC })).body;
+      ids.push(...page.claims.map((x: any) => x.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(ids).toEqual(['c-held', 'c-prompted', 'c-grace', 'c-filed', 'c-rejected', 'c-paid', 'c-expired', 'c-late-held']);
+
+    // Next deadlines: only what can still be filed, each saying who it waits for.
+    const o = (await t.request(`/api/v1/sellers/${C}/overview`, { token: tokenC })).body;
+    expect(o.next_deadlines.map((d: any) => [d.claim_id, d.waiting_on])).toEqual([
+      ['c-grace', 'amazon'],
+      ['c-held', 'you'],
+      ['c-prompted', 'you'],
+    ]);
+    expect(o.next_deadlines[0].why).toMatch(/grace period/);
+    expect(o.next_deadlines[1].why).toMatch(/upload the supplier invoice/);
+
+    // A rejected claim says Amazon's reason and what Clario does next.
+    const rejected = (await t.request('/api/v1/claims/c-rejected', { token: tokenC })).body;
+    expect(rejected.rejection).toMatchObject({
+      case_id: 'CASE-C',
+      reason_code: 'already_reimbursed',
+      reason: 'Amazon says these units were already reimbursed',
+      amazon_text: 'These units have already been reimbursed.',
+      action: 'closed',
+      next_step: expect.stringMatching(/^Clario closed the claim/),
+    });
+    expect((await t.request('/api/v1/claims/c-held', { token: tokenC })).body).toMatchObject({ rejection: null, claim: { waiting: { on: 'you' } } });
   });
 
   it('lists connected WebSocket clients to the service only', async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../../src/store/db.js';
 import { claims, syncRuns } from '../../src/store/schema.js';
+import { openPrompt } from '../../src/store/prompts.js';
 import { EVENT_CATALOGUE } from '../../src/workflow/messages.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { describeWithPostgres } from '../support/infra.js';
@@ -227,6 +228,16 @@ for (const store of ['pglite', 'postgres'] as const) {
     expect((await t.request('/api/v1/evidence', { token: alice })).body.files.length).toBe(before);
     const json = await t.request('/api/v1/evidence', { token: alice, body: { file: 'x' } });
     expect(json.status).toBe(415);
+  });
+
+  it('lists open prompts nearest deadline first, the larger claim first at the same deadline', async () => {
+    const db = t.clario.database.db;
+    const row = (id: string, deadline: string | null, amount: number) => ({ ...claim('carol', id, { type: 'lost_warehouse', sku: id, quantity: 1, amount }), status: 'prompted' as const, deadline });
+    // Opened in an order unlike the one the seller needs (newest first would be none, late, soon-big…).
+    await db.insert(claims).values([row('c-none', null, 90_000), row('c-late', '2027-03-01', 500), row('c-soon-small', '2027-01-10', 100), row('c-soon-big', '2027-01-10', 9_000), row('c-soonest', '2027-01-02', 100)]);
+    for (const id of ['c-soonest', 'c-soon-small', 'c-soon-big', 'c-late', 'c-none']) await openPrompt(db, { userId: 'carol', claimId: id, asks: [{ need: 'confirm', message: 'Confirm it.' }] });
+    const listed = (await t.request('/api/v1/prompts?status=open&user_id=carol')).body.prompts.map((p: any) => p.claim_id);
+    expect(listed).toEqual(['c-soonest', 'c-soon-big', 'c-soon-small', 'c-late', 'c-none']);
   });
 });
 }

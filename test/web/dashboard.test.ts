@@ -14,7 +14,10 @@ import { rows } from '../../src/store/db.js';
 import type { ClaimStatus } from '../../src/domain/claim-status.js';
 import { moveClaim } from '../../src/store/claims.js';
 import { openPrompt } from '../../src/store/prompts.js';
-import { proofPackets, reimbursements } from '../../src/store/schema.js';
+import { claims, proofPackets, reimbursements } from '../../src/store/schema.js';
+import { readRejection } from '../../src/domain/rejection.js';
+import { applyRejection } from '../../src/learning/learn-from-rejection.js';
+import { eq } from 'drizzle-orm';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { waitFor } from '../support/wait.js';
 
@@ -271,7 +274,20 @@ describeBrowser('the dashboard in a browser', () => {
     expect(o.next_deadlines.length).toBeGreaterThan(0);
     const first = o.next_deadlines[0];
     await page.getByRole('region', { name: 'Next deadlines' }).getByRole('link', { name: new RegExp(first.type.replace(/_/g, ' '), 'i') }).first().waitFor();
+    // Each deadline says who it waits for; none is a claim nobody can act on any more.
+    expect(o.next_deadlines.every((d: any) => ['detected', 'prompted', 'held', 'ready'].includes(d.status) && d.why)).toBe(true);
+    expect(await page.getByTestId('deadline-why').first().textContent()).toBe(first.why);
+    // Months carry their year: "Dec 2026", never "Dec 26" (which reads as a day).
+    const thisMonth = new Date().toLocaleDateString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+    const ticks = await page.locator('.chart .ticks span').allTextContents();
+    expect(ticks.length).toBeGreaterThan(0);
+    for (const tick of ticks) expect(tick).toMatch(/^[A-Z][a-z]{2} \d{4}$/);
+    expect(ticks.at(-1)).toBe(thisMonth);
     await shot(page, 'overview');
+    await page.setViewportSize({ width: 360, height: 780 });
+    await shot(page, 'overview-360px');
+    expect(await page.evaluate(() => { const d = (globalThis as any).document.documentElement; return d.scrollWidth - d.clientWidth; })).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 860 });
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot(page, 'overview-dark');
     await page.emulateMedia({ colorScheme: 'light' });
@@ -281,6 +297,16 @@ describeBrowser('the dashboard in a browser', () => {
     await page.getByRole('link', { name: 'Claims' }).click();
     const table = page.getByRole('table');
     await table.locator('tbody tr').first().waitFor();
+    // The page opens on what the seller can act on, nearest deadline first, and expired claims last.
+    expect(await page.getByLabel('Sort by').inputValue()).toBe('action:asc');
+    const byAction = (await api(`/api/v1/claims?user_id=${userId}&sort=action&order=asc&limit=50`)).body.claims as any[];
+    const hrefs = await table.locator('tbody tr td:first-child a').evaluateAll((as) => as.map((a: any) => decodeURIComponent(a.getAttribute('href').split('/').pop())));
+    expect(hrefs).toEqual(byAction.map((c) => c.id));
+    const today = new Date().toISOString().slice(0, 10);
+    const live = (c: any) => ['detected', 'prompted', 'held', 'ready', 'filed'].includes(c.status) && (c.deadline === null || c.deadline >= today);
+    const firstExpired = byAction.findIndex((c) => c.status === 'expired');
+    if (firstExpired >= 0) expect(byAction.slice(firstExpired).some(live)).toBe(false);
+    expect(['prompted', 'held']).toContain(byAction[0].status);
     const listed = (await api(`/api/v1/claims?user_id=${userId}&sort=value&order=desc&limit=50`)).body.claims;
     expect(listed.length).toBeGreaterThan(1);
     await page.getByRole('button', { name: /^Value/ }).click();
@@ -339,14 +365,71 @@ describeBrowser('the dashboard in a browser', () => {
       open = (await api(`/api/v1/prompts?status=open&user_id=${userId}`)).body.prompts;
       await page.reload();
     }
-    const prompt = open[0];
+    const prompt = open.find((p) => p.asks.some((a: any) => a.need === 'confirm')) ?? open[0];
     const card = page.locator(`[data-prompt="${prompt.id}"]`);
-    await card.waitFor();
+    // Ten at a time, nearest deadline first: show more until the card is there.
+    await page.locator('[data-prompt]').first().waitFor();
+    while (!(await card.isVisible())) await page.getByRole('button', { name: /^Show \d+ more$/ }).click();
     await shot(page, 'prompts');
+    // Every card offers the upload its asks name, and "Confirm" only when it asks to confirm.
+    for (const p of open) {
+      const c = page.locator(`[data-prompt="${p.id}"]`);
+      if (!(await c.isVisible())) continue;
+      const needs = new Set(p.asks.map((a: any) => a.need));
+      expect(await c.getByText('Upload an invoice', { exact: true }).count(), p.id).toBe(needs.has('upload_invoice') ? 1 : 0);
+      expect(await c.getByText('Upload proof of delivery', { exact: true }).count(), p.id).toBe(needs.has('upload_proof_of_delivery') ? 1 : 0);
+      expect(await c.getByRole('button', { name: 'Confirm' }).count(), p.id).toBe(needs.has('confirm') ? 1 : 0);
+      if (p.claim?.quantity === 1) expect(await c.locator('h2').textContent()).toContain('· 1 unit ·');
+    }
     await card.getByRole('button', { name: 'Confirm' }).click();
     await card.getByText(/answered/).waitFor();
     const [stored] = await rows<{ status: string }>(t.clario.database.db, sql`SELECT status FROM prompts WHERE id = ${prompt.id}`);
     expect(stored?.status).toBe('answered');
+  });
+
+  it("shows a rejected claim's reason and next step, and asks for the document on a card with its upload button", async () => {
+    // Amazon rejects a case for want of an invoice, as phase 6 records it.
+    const db = t.clario.database.db;
+    let [filed] = await db.select().from(claims).where(sql`${claims.userId} = ${userId} AND ${claims.status} = 'filed' AND ${claims.caseId} IS NOT NULL`).limit(1);
+    if (!filed) {
+      const [open] = await db.select().from(claims).where(sql`${claims.userId} = ${userId} AND ${claims.status} IN ('detected', 'held', 'ready')`).limit(1);
+      expect(open, 'a claim to file').toBeDefined();
+      await moveClaim(db, open!.id, open!.status, 'filed', { caseId: 'browser-case-rejected' });
+      [filed] = await db.select().from(claims).where(eq(claims.id, open!.id));
+    }
+    const claim = filed!;
+    const amazonSays = 'To process the reimbursement, please provide a valid supplier invoice for the units in question.';
+    await db.transaction(async (tx) => {
+      expect(await moveClaim(tx, claim.id, 'filed', 'rejected')).toBe(true);
+      await applyRejection(tx, { claim, caseId: claim.caseId!, reading: readRejection(amazonSays, claim.type), eventId: null });
+    });
+    await page.goto(`${t.url}/claims/${encodeURIComponent(claim.id)}`);
+    const answer = page.getByRole('region', { name: "Amazon's answer" });
+    await answer.waitFor();
+    expect(await answer.textContent()).toContain('Amazon wants proof that you own the units');
+    expect(await answer.textContent()).toContain(amazonSays);
+    expect(await page.getByTestId('next-step').textContent()).toContain('Clario asks you for the supplier invoice');
+    await shot(page, 'claim-rejected');
+
+    // A paid claim gives no advice any more.
+    const [paid] = await db.select().from(claims).where(sql`${claims.userId} = ${userId} AND ${claims.status} = 'paid'`).limit(1);
+    if (paid) {
+      await page.goto(`${t.url}/claims/${encodeURIComponent(paid.id)}`);
+      await page.getByRole('heading', { name: 'Where it comes from' }).waitFor();
+      expect(await page.getByText(/Would help/).count()).toBe(0);
+    }
+
+    // The re-prompt asks for the invoice only: its card offers that upload, and nothing to confirm.
+    const prompt = ((await api(`/api/v1/prompts?status=open&user_id=${userId}`)).body.prompts as any[]).find((p) => p.claim_id === claim.id);
+    expect(prompt.asks.map((a: any) => a.need)).toEqual(['upload_invoice']);
+    await page.goto(`${t.url}/prompts`);
+    const card = page.locator(`[data-prompt="${prompt.id}"]`);
+    await page.getByRole('heading', { level: 1, name: 'Smart prompts' }).waitFor();
+    await page.locator('[data-prompt]').first().waitFor();
+    while (!(await card.isVisible())) await page.getByRole('button', { name: /^Show \d+ more$/ }).click();
+    expect(await card.getByText('Upload an invoice', { exact: true }).count()).toBe(1);
+    expect(await card.getByText('Upload proof of delivery', { exact: true }).count()).toBe(0);
+    expect(await card.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
   });
 
   it('downloads a proof packet', async (ctx) => {

@@ -1,7 +1,7 @@
 // Money recovered per month as SVG bars, with the cumulative total as a line. The numbers are
 // also in a table for screen readers; the chart itself is one labelled image.
 import type { Amount } from '../lib/api.js';
-import { formatMoney } from '../lib/format.js';
+import { formatMoney, formatMonth } from '../lib/format.js';
 
 export interface MonthPoint {
   readonly month: string;
@@ -9,16 +9,11 @@ export interface MonthPoint {
   readonly currency: string;
 }
 
-/** "2026-09" → "Sep 26". */
-function monthLabel(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  if (!y || !m) return month;
-  return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString(undefined, { month: 'short', year: '2-digit', timeZone: 'UTC' });
-}
-
 const W = 640;
 const H = 220;
-const PAD = { top: 16, right: 12, bottom: 28, left: 12 };
+const PAD = { top: 16, right: 12, bottom: 4, left: 12 };
+/** At most this many month labels, so "Dec 2026" never runs into "Jan 2027". */
+const MAX_TICKS = 6;
 
 export function RecoveredChart({ points }: { points: readonly MonthPoint[] }) {
   // One currency per chart: the one with the most recovered.
@@ -26,6 +21,8 @@ export function RecoveredChart({ points }: { points: readonly MonthPoint[] }) {
   for (const p of points) totals.set(p.currency, (totals.get(p.currency) ?? 0) + p.minor);
   const currency = [...totals].sort((a, b) => b[1] - a[1])[0]?.[0];
   const series = points.filter((p) => p.currency === currency);
+  // The other currencies are not added to this one: the caption names their totals instead.
+  const others = [...totals].filter(([c]) => c !== currency).sort(([a], [b]) => (a < b ? -1 : 1));
   if (!currency || series.length === 0) {
     return <p className="muted empty-chart">Nothing recovered yet. Money shows here month by month as Amazon pays.</p>;
   }
@@ -40,6 +37,7 @@ export function RecoveredChart({ points }: { points: readonly MonthPoint[] }) {
   const x = (i: number) => PAD.left + step * i + step / 2;
   const line = cumulative.map((v, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
   const total: Amount = { minor: running, currency };
+  const tickEvery = Math.ceil(series.length / MAX_TICKS);
   const summary = `Recovered per month in ${currency}, ${series.length} month${series.length === 1 ? '' : 's'}, ${formatMoney(total)} in total.`;
   return (
     <figure className="chart">
@@ -47,41 +45,48 @@ export function RecoveredChart({ points }: { points: readonly MonthPoint[] }) {
         <line x1={PAD.left} x2={W - PAD.right} y1={PAD.top + innerH} y2={PAD.top + innerH} className="axis" />
         {series.map((p, i) => (
           <rect key={p.month} x={x(i) - barW / 2} y={y(p.minor)} width={barW} height={Math.max(1, PAD.top + innerH - y(p.minor))} className="bar" rx="2">
-            <title>{`${p.month}: ${formatMoney(p)}`}</title>
+            <title>{`${formatMonth(p.month)}: ${formatMoney(p)}`}</title>
           </rect>
         ))}
         <path d={line} className="cumulative" fill="none" />
+      </svg>
+      {/* Month labels in HTML, not in the stretched SVG, so they keep their shape at any width. */}
+      <div className="ticks" aria-hidden="true">
         {series.map((p, i) =>
-          series.length <= 12 || i % Math.ceil(series.length / 12) === 0 ? (
-            <text key={p.month} x={x(i)} y={H - 8} textAnchor="middle" className="tick">
-              {monthLabel(p.month)}
-            </text>
+          i % tickEvery === 0 ? (
+            <span key={p.month} style={{ left: `${((x(i) / W) * 100).toFixed(2)}%` }}>
+              {formatMonth(p.month)}
+            </span>
           ) : null,
         )}
-      </svg>
+      </div>
       <figcaption>
         <span className="legend bar-key" aria-hidden="true" /> per month <span className="legend line-key" aria-hidden="true" /> cumulative ·{' '}
         {formatMoney(total)}
+        {others.length > 0 && <span className="others">(chart in {currency}; also recovered {others.map(([c, minor]) => formatMoney({ minor, currency: c })).join(', ')})</span>}
       </figcaption>
-      <table className="sr-only">
-        <caption>{summary}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Month</th>
-            <th scope="col">Recovered</th>
-            <th scope="col">Cumulative</th>
-          </tr>
-        </thead>
-        <tbody>
-          {series.map((p, i) => (
-            <tr key={p.month}>
-              <td>{p.month}</td>
-              <td>{formatMoney(p)}</td>
-              <td>{formatMoney({ minor: cumulative[i] ?? 0, currency })}</td>
+      {/* The wrapper hides the table: a table ignores width: 1px and would widen a phone's page. */}
+      <div className="sr-only">
+        <table>
+          <caption>{summary}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Month</th>
+              <th scope="col">Recovered</th>
+              <th scope="col">Cumulative</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {series.map((p, i) => (
+              <tr key={p.month}>
+                <td>{formatMonth(p.month)}</td>
+                <td>{formatMoney(p)}</td>
+                <td>{formatMoney({ minor: cumulative[i] ?? 0, currency })}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

@@ -65,3 +65,25 @@ export function text(v: unknown, fallback = '—'): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v);
 }
+
+/** "1 unit", "3 units", "— units" when unknown. English plurals: the words passed are regular. */
+export function count(n: number | null | undefined, word: string): string {
+  if (n === null || n === undefined) return `— ${word}s`;
+  return `${n.toLocaleString()} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** "2026-12" → "Dec 2026": a two-digit year ("Dec 26") reads as a day of the month. */
+export function formatMonth(month: string, locale?: string): string {
+  const [y, m] = month.split('-').map(Number);
+  if (!y || !m || m < 1 || m > 12) return month;
+  return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
+/**
+ * Several currencies as one line each, by currency code (sums in different currencies are never
+ * compared or added). Nothing at all reads as zero.
+ */
+export function amountLines(xs: readonly Amount[] | undefined): Array<{ key: string; text: string }> {
+  if (!xs || xs.length === 0) return [{ key: 'none', text: formatMoney({ minor: 0, currency: 'USD' }) }];
+  return [...xs].sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0)).map((a) => ({ key: a.currency, text: formatMoney(a) }));
+}

@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { PHASES, type PhaseNumber } from '../../../src/domain/phase.js';
 import { download, type Amount } from '../lib/api.js';
-import { formatDate, formatMoney, formatPercent, label, text } from '../lib/format.js';
+import { wouldHelp } from '../lib/claim-view.js';
+import { count, formatDate, formatMoney, formatPercent, label, text } from '../lib/format.js';
 import { onLinkClick } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
 import { Badge, Pending } from '../components/Status.js';
@@ -13,13 +14,17 @@ interface ClaimAnswer {
   claim: ClaimRow & {
     score: { reasons?: unknown[]; missing?: unknown[] } | null;
     details: { sources?: Array<Record<string, unknown>>; explanation?: unknown; [k: string]: unknown } | null;
+    waiting?: { on: 'you' | 'clario' | 'amazon'; why: string } | null;
   };
+  rejection?: { case_id: string; reason_code: string; reason: string; amazon_text: string | null; action: string; next_step: string; at: string | null } | null;
   evidence: Array<{ file_id: string; filename: string | null; kind: string | null; status: string | null; role: string; units: number | null }>;
   filing: { id: string; channel: string; case_id: string | null; status: string; subject: string; filed_at: string | null; decided_at: string | null } | null;
   reimbursements: Array<{ reimbursement_id: string; kind: string; amount: Amount; approval_date: string | null; attributed: boolean }>;
   timeline: Array<{ id: number; phase: number; from: string | null; to: string; attempt: number; error: { message: string } | null; at: string }>;
   proof: { sha256: string; size_bytes: number; created_at: string; payout_id: string } | null;
 }
+
+const WAITING_ON = { you: 'Waiting for you:', clario: 'Clario is on it:', amazon: 'Waiting for Amazon:' } as const;
 
 export function ClaimPage({ id }: { id: string }) {
   const [res] = useApi<ClaimAnswer>(`/api/v1/claims/${encodeURIComponent(id)}`);
@@ -45,6 +50,7 @@ function Claim({ a }: { a: ClaimAnswer }) {
   const c = a.claim;
   const reasons = (c.score?.reasons ?? []).map(String);
   const sources = c.details?.sources ?? [];
+  const helps = wouldHelp(c.status, c.score?.missing);
   const [proofMsg, setProofMsg] = useState('');
   return (
     <>
@@ -73,6 +79,32 @@ function Claim({ a }: { a: ClaimAnswer }) {
           <dd>{c.case_id ?? '—'}</dd>
         </div>
       </dl>
+      {c.waiting && (
+        <p className="waiting" data-testid="waiting">
+          <strong>{WAITING_ON[c.waiting.on]}</strong> {c.waiting.why}
+        </p>
+      )}
+
+      {a.rejection && (
+        <section className="card rejection" aria-labelledby="rejection">
+          <h2 id="rejection">Amazon's answer</h2>
+          <p>
+            <strong>{a.rejection.reason}.</strong> <span className="muted small">Case {a.rejection.case_id}{a.rejection.at ? `, ${formatDate(a.rejection.at)}` : ''}</span>
+          </p>
+          {a.rejection.amazon_text && <blockquote className="amazon-text">{a.rejection.amazon_text}</blockquote>}
+          <p data-testid="next-step">
+            <strong>What happens next:</strong> {a.rejection.next_step}
+            {c.status === 'prompted' && (
+              <>
+                {' '}
+                <a href="/prompts" onClick={onLinkClick}>
+                  Go to Smart prompts
+                </a>
+              </>
+            )}
+          </p>
+        </section>
+      )}
 
       <section className="card" aria-labelledby="reasons">
         <h2 id="reasons">Why</h2>
@@ -85,7 +117,7 @@ function Claim({ a }: { a: ClaimAnswer }) {
         ) : (
           <p className="muted">Not scored yet.</p>
         )}
-        {(c.score?.missing?.length ?? 0) > 0 && <p className="small">Would help: {(c.score?.missing ?? []).map((m) => label(String(m))).join(', ')}</p>}
+        {helps.length > 0 && <p className="small">Would help: {helps.map((m) => label(m)).join(', ')}</p>}
       </section>
 
       <section className="card" aria-labelledby="lineage">
@@ -94,7 +126,7 @@ function Claim({ a }: { a: ClaimAnswer }) {
           <p className="muted">No source lines recorded.</p>
         ) : (
           <div className="table-wrap">
-            <table>
+            <table className="lineage">
               <thead>
                 <tr>
                   <th scope="col">Report</th>
@@ -107,11 +139,13 @@ function Claim({ a }: { a: ClaimAnswer }) {
               <tbody>
                 {sources.map((s, i) => (
                   <tr key={i}>
-                    <td>{text(s.file ?? s.source ?? s.report)}</td>
-                    <td>
+                    <td data-label="Report">{text(s.file ?? s.source ?? s.report)}</td>
+                    <td data-label="Document">
                       <code>{text(s.document_id)}</code>
                     </td>
-                    <td className="num">{text(s.line)}</td>
+                    <td data-label="Line" className="num">
+                      {text(s.line)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -129,7 +163,7 @@ function Claim({ a }: { a: ClaimAnswer }) {
             <ul>
               {a.evidence.map((e) => (
                 <li key={e.file_id}>
-                  {e.filename ?? e.file_id} <span className="muted">({label(e.role)}{e.units !== null ? `, ${e.units} units` : ''})</span>
+                  {e.filename ?? e.file_id} <span className="muted">({label(e.role)}{e.units !== null ? `, ${count(e.units, 'unit')}` : ''})</span>
                 </li>
               ))}
             </ul>

@@ -1,7 +1,7 @@
 // Every claim: filter by status and type, sort by deadline, value or confidence, a page at a time.
 import { useEffect, useState } from 'react';
 import { get, qs, type Amount } from '../lib/api.js';
-import { formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
+import { count, formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
 import { onLinkClick } from '../lib/router.js';
 import { Badge } from '../components/Status.js';
 
@@ -17,9 +17,11 @@ export interface ClaimRow {
   created_at: string;
 }
 
-type Sort = 'deadline' | 'value' | 'confidence';
+type Sort = 'action' | 'deadline' | 'value' | 'confidence';
 const STATUSES = ['detected', 'prompted', 'held', 'ready', 'filed', 'rejected', 'paid', 'expired', 'dismissed'];
 const SORTS = [
+  // The page opens on this: what the seller can act on, nearest deadline first; expired claims last.
+  ['action:asc', 'Needs you first, then deadline'],
   ['deadline:asc', 'Deadline, soonest first'],
   ['deadline:desc', 'Deadline, latest first'],
   ['value:desc', 'Value, highest first'],
@@ -39,7 +41,7 @@ const COLUMNS: Array<{ key: string; title: string; sort?: Sort; numeric?: boolea
 export function ClaimsPage() {
   const [status, setStatus] = useState('');
   const [type, setType] = useState('');
-  const [sort, setSort] = useState<Sort>('deadline');
+  const [sort, setSort] = useState<Sort>('action');
   const [order, setOrder] = useState<'asc' | 'desc'>('asc');
   const [rows, setRows] = useState<ClaimRow[]>([]);
   const [types, setTypes] = useState<string[]>([]);
@@ -134,7 +136,9 @@ export function ClaimsPage() {
         </div>
       </form>
       <p className="sr-only" role="status" aria-live="polite">
-        {state === 'ready' ? `${rows.length}${next ? '+' : ''} claims, sorted by ${sort} ${order === 'asc' ? 'ascending' : 'descending'}` : ''}
+        {state === 'ready'
+          ? `${next ? `${rows.length}+ claims` : count(rows.length, 'claim')}, ${sort === 'action' ? 'what needs you first' : `sorted by ${sort} ${order === 'asc' ? 'ascending' : 'descending'}`}`
+          : ''}
       </p>
       {state === 'error' && (
         <p className="error" role="alert">

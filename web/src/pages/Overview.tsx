@@ -1,6 +1,6 @@
 // The seller's money at a glance, the chart, the next deadlines and the current sync.
 import type { Amount } from '../lib/api.js';
-import { daysUntil, formatAmounts, formatDate, formatMoney, label } from '../lib/format.js';
+import { amountLines, count, daysUntil, formatDate, formatMoney, label } from '../lib/format.js';
 import { onLinkClick } from '../lib/router.js';
 import type { LiveMessage } from '../lib/live.js';
 import { useApi } from '../lib/use-api.js';
@@ -15,7 +15,15 @@ export interface OverviewAnswer {
   expected: Amount[];
   fees_charged: Amount[];
   recovered_by_month: MonthPoint[];
-  next_deadlines: Array<{ claim_id: string; type: string; status: string; deadline: string; amount: Amount | null }>;
+  next_deadlines: Array<{
+    claim_id: string;
+    type: string;
+    status: string;
+    deadline: string;
+    amount: Amount | null;
+    waiting_on?: 'you' | 'clario' | 'amazon' | null;
+    why?: string | null;
+  }>;
   connection: { selling_partner_id: string; status: string; connected_at: string; region: string } | null;
   current_sync: { sync_id: string; created_at: string | null; phases: Array<{ phase: number; name: string; status: string | null }> } | null;
 }
@@ -52,9 +60,11 @@ function Overview({ o }: { o: OverviewAnswer }) {
         {CARDS.map(([key, title, hint]) => (
           <article key={key} className={`card stat stat-${key}`}>
             <h2>{title}</h2>
-            <p className="value" data-testid={`stat-${key}`}>
-              {formatAmounts(o[key])}
-            </p>
+            <ul className="value amounts" data-testid={`stat-${key}`}>
+              {amountLines(o[key]).map((l) => (
+                <li key={l.key}>{l.text}</li>
+              ))}
+            </ul>
             <p className="muted small">{hint}</p>
           </article>
         ))}
@@ -67,7 +77,7 @@ function Overview({ o }: { o: OverviewAnswer }) {
         <section className="card" aria-labelledby="deadlines-title">
           <h2 id="deadlines-title">Next deadlines</h2>
           {o.next_deadlines.length === 0 ? (
-            <p className="muted">No open claim has a deadline coming up.</p>
+            <p className="muted">No claim that can still be filed has a deadline coming up.</p>
           ) : (
             <ol className="deadlines">
               {o.next_deadlines.map((d) => {
@@ -78,10 +88,15 @@ function Overview({ o }: { o: OverviewAnswer }) {
                       {label(d.type)}
                     </a>{' '}
                     <span className="muted">{formatMoney(d.amount)}</span>
-                    <span className={days !== null && days <= 14 ? 'due soon' : 'due'}>
+                    <span className={days !== null && days <= 14 && d.waiting_on !== 'amazon' ? 'due soon' : 'due'}>
                       {formatDate(d.deadline)}
-                      {days !== null && ` · ${days === 0 ? 'today' : `in ${days} day${days === 1 ? '' : 's'}`}`}
+                      {days !== null && ` · ${days === 0 ? 'today' : `in ${count(days, 'day')}`}`}
                     </span>
+                    {d.why && (
+                      <span className={`why why-${d.waiting_on ?? 'none'}`} data-testid="deadline-why">
+                        {d.why}
+                      </span>
+                    )}
                   </li>
                 );
               })}

@@ -1,7 +1,8 @@
 // What Clario needs from the seller, answered in place: confirm, upload a document, or dismiss.
 import { useState } from 'react';
 import { call, post, type Amount } from '../lib/api.js';
-import { formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
+import { count, formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
+import { asksToConfirm, deadlinePassed, orderPrompts, PROMPTS_PER_PAGE, todayUtc, uploadsFor, type UploadKind } from '../lib/prompts.js';
 import { onLinkClick } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
 import { useRefreshOn } from '../lib/use-refresh.js';
@@ -23,36 +24,51 @@ export function PromptsPage({ userId }: { userId: string }) {
   // A new prompt appears without a reload.
   useRefreshOn(userId, promptsMoved, reload);
   const [done, setDone] = useState<Record<string, string>>({});
+  const [shown, setShown] = useState(PROMPTS_PER_PAGE);
+  const all = res.state === 'ready' ? orderPrompts(res.data.prompts, todayUtc()) : [];
+  const page = all.slice(0, shown);
   return (
     <main id="main" className="page">
       <h1 tabIndex={-1}>Smart prompts</h1>
-      <p className="muted">A few answers from you can turn a doubtful claim into one Amazon pays.</p>
+      <p className="muted">A few answers from you can turn a doubtful claim into one Amazon pays. Nearest deadline first.</p>
       <Pending res={res} what="smart prompts" />
       <p className="sr-only" role="status" aria-live="polite">
         {Object.values(done).at(-1) ?? ''}
       </p>
       {res.state === 'ready' &&
-        (res.data.prompts.length === 0 ? (
+        (all.length === 0 ? (
           <p className="muted">Nothing needs your attention.</p>
         ) : (
-          <ul className="prompts">
-            {res.data.prompts.map((p) =>
-              done[p.id] ? (
-                <li key={p.id} className="card done" data-prompt={p.id}>
-                  <p>{done[p.id]}</p>
-                </li>
-              ) : (
-                <PromptCard
-                  key={p.id}
-                  p={p}
-                  onDone={(msg) => {
-                    setDone((d) => ({ ...d, [p.id]: msg }));
-                    window.setTimeout(reload, 1500);
-                  }}
-                />
-              ),
+          <>
+            <p data-testid="prompt-count">
+              {page.length < all.length ? `${page.length} of ${all.length} prompts shown` : count(all.length, 'prompt')}
+            </p>
+            <ul className="prompts">
+              {page.map((p) =>
+                done[p.id] ? (
+                  <li key={p.id} className="card done" data-prompt={p.id}>
+                    <p>{done[p.id]}</p>
+                  </li>
+                ) : (
+                  <PromptCard
+                    key={p.id}
+                    p={p}
+                    onDone={(msg) => {
+                      setDone((d) => ({ ...d, [p.id]: msg }));
+                      window.setTimeout(reload, 1500);
+                    }}
+                  />
+                ),
+              )}
+            </ul>
+            {page.length < all.length && (
+              <p>
+                <button type="button" onClick={() => setShown((n) => n + PROMPTS_PER_PAGE)}>
+                  Show {Math.min(PROMPTS_PER_PAGE, all.length - page.length)} more
+                </button>
+              </p>
             )}
-          </ul>
+          </>
         ))}
     </main>
   );
@@ -61,8 +77,7 @@ export function PromptsPage({ userId }: { userId: string }) {
 function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
-  const needsUpload = p.asks.some((a) => a.need.startsWith('upload'));
-  const kind = p.asks.some((a) => a.need === 'upload_proof_of_delivery') ? 'proof_of_delivery' : 'invoice';
+  const uploads = uploadsFor(p.asks);
   const titleId = `prompt-${p.id}`;
 
   const answer = async (action: 'confirm' | 'dismiss' | 'upload', fileIds?: string[]) => {
@@ -77,7 +92,7 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
     else setError(r.status === 404 && /no route/.test(r.message) ? 'Answering prompts is not available yet in this build.' : r.message);
   };
 
-  const upload = async (files: FileList | null) => {
+  const upload = async (kind: UploadKind, files: FileList | null) => {
     if (!files || files.length === 0) return;
     const form = new FormData();
     for (const f of files) form.append('file', f);
@@ -100,7 +115,8 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
           {label(p.claim?.type)}
         </a>{' '}
         <span className="muted small">
-          {formatMoney(p.claim?.amount)} · {p.claim?.quantity ?? '—'} units · confidence {formatPercent(p.claim?.confidence)} · deadline {formatDate(p.claim?.deadline)}
+          {formatMoney(p.claim?.amount)} · {count(p.claim?.quantity, 'unit')} · confidence {formatPercent(p.claim?.confidence)} · deadline {formatDate(p.claim?.deadline)}
+          {deadlinePassed(p, todayUtc()) && ' (passed: too late to file)'}
         </span>
       </h2>
       <ul>
@@ -109,24 +125,26 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
         ))}
       </ul>
       <div className="actions">
-        {needsUpload && (
-          <span>
-            <label htmlFor={`file-${p.id}`} className="button">
-              Upload {kind === 'invoice' ? 'an invoice' : 'proof of delivery'}
+        {uploads.map((u) => (
+          <span key={u.kind}>
+            <label htmlFor={`file-${p.id}-${u.kind}`} className="button">
+              {u.label}
             </label>
             <input
-              id={`file-${p.id}`}
+              id={`file-${p.id}-${u.kind}`}
               className="file"
               type="file"
               accept=".pdf,.csv,.txt,application/pdf,text/csv"
               disabled={busy}
-              onChange={(e) => void upload(e.target.files)}
+              onChange={(e) => void upload(u.kind, e.target.files)}
             />
           </span>
+        ))}
+        {asksToConfirm(p.asks) && (
+          <button type="button" className="primary" disabled={busy} onClick={() => void answer('confirm')}>
+            Confirm
+          </button>
         )}
-        <button type="button" className="primary" disabled={busy} onClick={() => void answer('confirm')}>
-          Confirm
-        </button>
         <button type="button" disabled={busy} onClick={() => void answer('dismiss')}>
           Dismiss
         </button>

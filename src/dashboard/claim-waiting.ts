@@ -1,0 +1,46 @@
+// Who a claim waits for, and why, in the seller's words: the "Next deadlines" list and the claim
+// page say it beside the deadline, so a claim nobody seems to touch explains itself. Pure.
+import type { ClaimStatus } from '../domain/claim-status.js';
+
+export type Waiting = { readonly on: 'you' | 'clario' | 'amazon'; readonly why: string };
+
+export interface WaitingInput {
+  readonly status: ClaimStatus;
+  /** Detection's status of the claim (`details.detection_status`): `pending` is Amazon's grace period. */
+  readonly detectionStatus?: string | null | undefined;
+  /** What the score says would help (`score.missing`): `upload_invoice`, `upload_proof_of_delivery`, `confirm`. */
+  readonly missing?: readonly unknown[] | null | undefined;
+}
+
+const DOCUMENTS: Record<string, string> = { upload_invoice: 'the supplier invoice', upload_proof_of_delivery: 'the proof of delivery' };
+
+/** Who the claim waits for; null when it waits for nobody (paid, expired, dismissed) or its rejection says it. */
+export function waitingFor(c: WaitingInput): Waiting | null {
+  switch (c.status) {
+    case 'prompted':
+      return { on: 'you', why: 'Waiting for your answer to a smart prompt.' };
+    case 'held': {
+      const docs = (c.missing ?? []).map((m) => DOCUMENTS[String(m)]).filter((d): d is string => d !== undefined);
+      return {
+        on: 'you',
+        why: docs.length
+          ? `Waiting for evidence: upload ${docs.join(' and ')} and Clario can file it.`
+          : 'Waiting for evidence: too doubtful to file as it stands.',
+      };
+    }
+    case 'detected':
+      return c.detectionStatus === 'pending'
+        ? { on: 'amazon', why: "Inside Amazon's own grace period: Amazon may still pay by itself. Clario files it if Amazon has not when the grace period ends." }
+        : { on: 'clario', why: 'Clario is weighing the evidence.' };
+    case 'ready':
+      return { on: 'clario', why: 'Clario files it in its next filing slot.' };
+    case 'filed':
+      return { on: 'amazon', why: 'Filed: waiting for Amazon to decide.' };
+    // A rejected claim's page says Amazon's reason and Clario's next step (src/domain/rejection.ts).
+    case 'rejected':
+    case 'paid':
+    case 'expired':
+    case 'dismissed':
+      return null;
+  }
+}

@@ -1,0 +1,40 @@
+// The overview's "Next deadlines": the open claims that can still be filed, nearest deadline first,
+// each with who it waits for. A claim already filed has met its deadline, and an expired, paid or
+// dismissed one has none left, so neither is listed.
+import { sql } from 'drizzle-orm';
+import type { ClaimStatus } from '../domain/claim-status.js';
+import { rows, type Queryable } from '../store/db.js';
+import { OPEN } from './claim-order.js';
+import { waitingFor } from './claim-waiting.js';
+
+export async function nextDeadlines(q: Queryable, userId: string, limit = 5) {
+  const found = await rows<{
+    id: string;
+    type: string;
+    status: ClaimStatus;
+    deadline: string;
+    amount_minor: string | number | null;
+    currency: string | null;
+    detection_status: string | null;
+    missing: unknown;
+  }>(
+    q,
+    sql`SELECT id, type, status, deadline::text AS deadline, amount_minor, currency,
+               details->>'detection_status' AS detection_status, score->'missing' AS missing
+        FROM claims
+        WHERE user_id = ${userId} AND status IN (${sql.join(OPEN.map((s) => sql`${s}`), sql`, `)}) AND deadline IS NOT NULL AND deadline >= current_date
+        ORDER BY deadline ASC, id ASC LIMIT ${limit}`,
+  );
+  return found.map((d) => {
+    const w = waitingFor({ status: d.status, detectionStatus: d.detection_status, missing: Array.isArray(d.missing) ? d.missing : [] });
+    return {
+      claim_id: d.id,
+      type: d.type,
+      status: d.status,
+      deadline: d.deadline,
+      amount: d.amount_minor === null || d.currency === null ? null : { minor: Number(d.amount_minor), currency: d.currency },
+      waiting_on: w?.on ?? null,
+      why: w?.why ?? null,
+    };
+  });
+}
