@@ -13,6 +13,7 @@ import type { Hub } from '../realtime/hub.js';
 import type { Db } from '../store/db.js';
 import { claimDetail, claimTypesOf, CursorError, listClaims } from './read-claims.js';
 import { parkedEvents } from './read-ops.js';
+import { recentSecurityEvents } from '../connect/security-events.js';
 import { moneyOverview } from './read-overview.js';
 import { amountOrNull, isoOrNull } from '../http/json.js';
 
@@ -200,6 +201,16 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
             failed_at: isoOrNull(e.updatedAt),
           })),
         };
+      },
+    );
+
+    r.get(
+      '/api/v1/ops/security-events',
+      { schema: { summary: 'Refused sign-in and connect attempts (a selling partner claimed by a second account), newest first', tags: ['operations'], querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) } },
+      async (request) => {
+        requireService(principal(request));
+        const found = await recentSecurityEvents(deps.db, request.query.limit);
+        return { events: found.map((e) => ({ id: e.id, kind: e.kind, user_id: e.userId, selling_partner_id: e.sellingPartnerId, detail: e.detail ?? null, at: isoOrNull(e.at) })) };
       },
     );
 
