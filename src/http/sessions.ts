@@ -2,7 +2,7 @@
 // id on every seller request, revoked at sign-out. The id is 128 random bits; only the signed
 // token that names it is ever handed out.
 import { randomBytes } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Queryable } from '../store/db.js';
 import { sessions } from '../store/schema.js';
 
@@ -23,6 +23,9 @@ export function databaseSessions(db: () => Queryable): SessionStore {
   return {
     async create(userId, createdAt, expiresAt) {
       const id = `ses_${randomBytes(16).toString('base64url')}`;
+      // The seller's ended sessions go as a new one starts, so the table holds live ones (and
+      // the revoked ones until they would have expired anyway).
+      await db().delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, new Date(createdAt))));
       await db().insert(sessions).values({ id, userId, createdAt: new Date(createdAt), expiresAt: new Date(expiresAt) });
       return id;
     },
