@@ -403,6 +403,7 @@ describeBrowser('the dashboard in a browser', () => {
     // Kept for this tab only, never in localStorage or a cookie.
     expect(await page.evaluate(() => { const w = globalThis as any; return [w.sessionStorage.getItem('clario.token') !== null, w.localStorage.length, w.document.cookie]; })).toEqual([true, 0, '']);
     await page.getByRole('heading', { name: 'Queue' }).waitFor();
+    await page.getByRole('heading', { name: 'Refused connections' }).waitFor();
     await page.getByText(/driver/i).first().waitFor();
 
     await page.getByLabel('Seller').fill(userId);
