@@ -42,7 +42,7 @@ async function serve(config: Config, role: Role): Promise<void> {
       `  OpenAPI:       ${clario.url}/docs/json`,
       `  WebSocket:     ${ws}/ws`,
       `  Metrics:       ${clario.url}/metrics`,
-      `  Connect:       ${clario.url}/connect   (a seller's browser starts here)`,
+      `  Sign in:       ${clario.url}/signin/amazon   (a seller's browser starts here, then ${clario.url}/connect)`,
     );
   }
   if (clario.amazon) lines.push(`  Amazon:        ${clario.amazon}`);
