@@ -69,10 +69,10 @@ export function deploymentEnv(databaseUrl: string, redisUrl: string | undefined,
 }
 
 /** One Clario process, in this process. */
-export async function startNode(env: Record<string, string>, role: Role, capabilities?: Capabilities): Promise<Node> {
+export async function startNode(env: Record<string, string>, role: Role, capabilities?: Capabilities, options: { now?: () => number } = {}): Promise<Node> {
   const dataDir = mkdtempSync(join(tmpdir(), 'clario-res-'));
   const full = { ...env, CLARIO_DATA_DIR: dataDir };
-  const clario = await startClario({ config: loadConfig(full), role, capabilities, logger: pino({ level: process.env.RESILIENCE_LOG ?? 'silent' }) });
+  const clario = await startClario({ config: loadConfig(full), role, capabilities, logger: pino({ level: process.env.RESILIENCE_LOG ?? 'silent' }), ...(options.now ? { now: options.now } : {}) });
   return {
     clario,
     url: clario.url ?? '',

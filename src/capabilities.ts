@@ -73,6 +73,8 @@ export async function setupCapabilities(o: {
       clientId: creds.clientId,
       clientSecret: creds.clientSecret,
       consentBaseUrl: urls.consent ?? SELLER_CENTRAL_URLS[region],
+      ...(urls.lwaAuthorize ? { authorizeUrl: urls.lwaAuthorize } : {}),
+      ...(urls.lwaProfile ? { profileUrl: urls.lwaProfile } : {}),
       ...(urls.lwaToken ? { tokenUrl: urls.lwaToken } : {}),
     });
     spApiUrl = urls.spApi ?? SP_API_ENDPOINTS[region];
@@ -82,7 +84,14 @@ export async function setupCapabilities(o: {
     const clientId = 'amzn1.application-oa2-client.clario-local';
     const clientSecret = randomBytes(24).toString('base64url');
     const demo = await startDemoAmazon({ dataDir: config.dataDir, clientId, clientSecret, asOf: lastCompleteDay(), log: o.log, decideAfterMs: config.amazon.simulatorDecidesAfterMs });
-    lwa = new LwaClient({ clientId, clientSecret, tokenUrl: `${demo.url}/auth/o2/token`, consentBaseUrl: demo.url });
+    lwa = new LwaClient({
+      clientId,
+      clientSecret,
+      tokenUrl: `${demo.url}/auth/o2/token`,
+      consentBaseUrl: demo.url,
+      authorizeUrl: `${demo.url}/ap/oa`,
+      profileUrl: `${demo.url}/user/profile`,
+    });
     spApiUrl = demo.url;
     applicationId = 'amzn1.sp.solution.clario-local';
     amazon = `the bundled Amazon simulator at ${demo.url} (demo seller ${demo.sellingPartnerId})`;
@@ -145,9 +154,8 @@ export async function setupCapabilities(o: {
         region: config.amazon.region,
         marketplaceIds: config.amazon.marketplaceIds,
         publicUrl: o.publicUrl,
-        sessionTtlSeconds: config.sellerTokenTtlSeconds,
         afterConnect,
-      })(app);
+      })(app, principalOf);
       return billing.routes(app, principalOf);
     },
     close,

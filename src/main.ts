@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { resolveSecrets, type Secrets } from './config/secrets.js';
 import { createAuth, type Auth } from './http/auth.js';
+import { databaseSessions } from './http/sessions.js';
 import { buildApp, type AppDeps } from './http/app.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -44,6 +45,8 @@ export interface ClarioOptions {
   readonly deliverWebhooks?: boolean;
   /** The built dashboard (default dist/web). */
   readonly webDir?: string;
+  /** Epoch ms for sessions (tests move time); Date.now by default. */
+  readonly now?: () => number;
 }
 
 
@@ -89,8 +92,14 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     logger.warn('CLARIO_SERVICE_TOKEN, CLARIO_SESSION_SECRET or CLARIO_ENCRYPTION_KEYS is not set; using the data directory\'s, which other machines do not share');
   }
   const secrets = resolveSecrets(config);
-  const auth = createAuth(secrets);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const auth = createAuth({
+    serviceToken: secrets.serviceToken,
+    sessionSecret: secrets.sessionSecret,
+    sessions: databaseSessions(() => database.db),
+    maxAgeSeconds: config.sessionMaxAgeSeconds,
+    ...(options.now ? { now: options.now } : {}),
+  });
   let url: string | undefined;
   const publicUrl = () => config.publicUrl ?? url ?? `http://${config.host}:${config.port}`;
   // Tests bring their own capabilities; otherwise the real ones, against Amazon or the simulator.

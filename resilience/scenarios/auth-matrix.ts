@@ -6,6 +6,7 @@
 import WebSocket from 'ws';
 import { listEndpoints, example, fillPath, type Endpoint } from '../endpoints.js';
 import { deploymentEnv, startNode, type Scenario } from '../scenario.js';
+import { authAttacks } from './auth-attacks.js';
 
 export type Caller = 'none' | 'wrong' | 'other_seller' | 'own_seller' | 'service';
 const CALLERS: Caller[] = ['none', 'wrong', 'other_seller', 'own_seller', 'service'];
@@ -27,8 +28,13 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
   'GET /healthz': { other_seller: 200, own_seller: 200 },
   'GET /readyz': { other_seller: 200, own_seller: 200 },
   'GET /docs/json': { other_seller: 200, own_seller: 200 },
-  // Browser flows, authenticated by a single-use state instead of a token.
-  'GET /connect': { none: 'allowed', wrong: 'allowed', other_seller: 'allowed', own_seller: 'allowed', service: 'allowed' },
+  // Browser flows. Sign-in is open to anyone (a redirect to Login with Amazon); its callback is
+  // authenticated by a single-use state bound to the browser, so without one it is a 400 for anyone.
+  'GET /signin/amazon': { none: 'allowed', wrong: 'allowed', other_seller: 'allowed', own_seller: 'allowed', service: 'allowed' },
+  'GET /signin/amazon/callback': { none: 400, wrong: 400, other_seller: 400, own_seller: 400, service: 400 },
+  // Connecting is a signed-in seller's: anyone else is sent to sign in (a redirect), the service is refused.
+  'GET /connect': { none: 'allowed', wrong: 'allowed', other_seller: 'allowed', own_seller: 'allowed', service: 403 },
+  // The consent callback needs its state (and the browser and account that started it): a 400 without.
   'GET /connect/callback': { none: 400, wrong: 400, other_seller: 400, own_seller: 400, service: 400 },
   // Any signed-in caller reads, or ends, their own session.
   'GET /api/v1/session': { other_seller: 'allowed', own_seller: 'allowed' },
@@ -122,15 +128,21 @@ export const authMatrix: Scenario = async (ctx) => {
       matrix[`${e.method} ${e.template}`] = row;
     }
     // The WebSocket is not in the OpenAPI document: sellers and the service open it, nobody else.
+    // The matrix signed the sellers out (DELETE /api/v1/session ends their sessions): new ones here.
+    const fresh: Record<Caller, string | null> = { ...tokens, other_seller: await auth.issueSellerToken('mallory', 3600), own_seller: await auth.issueSellerToken('alice', 3600) };
     const ws = {} as Record<Caller, number>;
     for (const caller of CALLERS) {
-      ws[caller] = await wsStatus(node.url, tokens[caller]);
+      ws[caller] = await wsStatus(node.url, fresh[caller]);
       checks++;
       const want = caller === 'none' || caller === 'wrong' ? 401 : 101;
       if (ws[caller] !== want) mismatches.push(`GET /ws as ${caller}: ${ws[caller]}, expected ${want}`);
     }
     matrix['GET /ws'] = ws;
-    return { figures: { endpoints: endpoints.length + 1, callers: CALLERS.length, checks, mismatches, matrix }, violations: mismatches };
+    // Who-is-who attacks at sign-in and connect, and sessions that must end (auth-attacks.ts).
+    const attacks = await authAttacks(node.env);
+    checks += Object.keys(attacks.checks).length;
+    mismatches.push(...attacks.mismatches);
+    return { figures: { endpoints: endpoints.length + 1, callers: CALLERS.length, checks, mismatches, matrix, attacks: attacks.checks }, violations: mismatches };
   } finally {
     await node.close();
     await database.drop();

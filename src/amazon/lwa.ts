@@ -1,13 +1,15 @@
 /**
  * Login with Amazon for a public SP-API app (website workflow): the consent URL, the code
  * exchange and refresh-token grants at the token endpoint, and a cache of 1-hour access tokens.
+ * Also LWA's own sign-in (authorization code grant, `profile:user_id` scope): the sign-in URL, its
+ * code exchange and the profile call that names the Amazon account.
  *
  * Tokens never appear in errors or logs: messages carry LWA's error code and description only.
  */
 import { createHash } from 'node:crypto';
 import { RetryAfterError } from '../domain/errors.js';
 import { systemClock, type Clock } from './clock.js';
-import { CONSENT_PATH, LWA_TOKEN_URL, SELLER_CENTRAL_URLS } from './endpoints.js';
+import { CONSENT_PATH, LWA_AUTHORIZE_URL, LWA_PROFILE_URL, LWA_SIGN_IN_SCOPE, LWA_TOKEN_URL, SELLER_CENTRAL_URLS } from './endpoints.js';
 import { AmazonUnavailableError, InvalidGrantError, LwaRequestError } from './errors.js';
 
 export interface LwaOptions {
@@ -17,6 +19,10 @@ export interface LwaOptions {
   readonly tokenUrl?: string;
   /** Seller Central origin whose consent page sellers are sent to; defaults to the NA one. */
   readonly consentBaseUrl?: string;
+  /** LWA's sign-in page; defaults to `https://www.amazon.com/ap/oa`. */
+  readonly authorizeUrl?: string;
+  /** LWA's profile endpoint; defaults to `https://api.amazon.com/user/profile`. */
+  readonly profileUrl?: string;
   /** A cached access token is renewed this long before it expires (default 60 s). */
   readonly refreshMarginMs?: number;
   readonly clock?: Clock;
@@ -45,6 +51,11 @@ export interface LwaTokens extends LwaAccessToken {
   readonly refreshToken: string;
 }
 
+/** The Amazon account that signed in: LWA's `user_id` (amzn1.account…), the same every time. */
+export interface LwaProfile {
+  readonly userId: string;
+}
+
 /** Supplies a valid access token for one seller; `forceRefresh` after Amazon rejected one. */
 export type AccessTokenSource = (options?: { readonly forceRefresh?: boolean }) => Promise<string>;
 
@@ -56,6 +67,8 @@ interface CachedToken {
 export class LwaClient {
   private readonly tokenUrl: string;
   private readonly consentBaseUrl: string;
+  private readonly signInUrlBase: string;
+  private readonly profileUrl: string;
   private readonly marginMs: number;
   private readonly clock: Clock;
   private readonly fetchFn: typeof fetch;
@@ -67,6 +80,8 @@ export class LwaClient {
   constructor(private readonly options: LwaOptions) {
     this.tokenUrl = options.tokenUrl ?? LWA_TOKEN_URL;
     this.consentBaseUrl = options.consentBaseUrl ?? SELLER_CENTRAL_URLS.na;
+    this.signInUrlBase = options.authorizeUrl ?? LWA_AUTHORIZE_URL;
+    this.profileUrl = options.profileUrl ?? LWA_PROFILE_URL;
     this.marginMs = options.refreshMarginMs ?? 60_000;
     this.clock = options.clock ?? systemClock;
     this.fetchFn = options.fetch ?? fetch;
@@ -80,6 +95,38 @@ export class LwaClient {
     if (input.redirectUri !== undefined) url.searchParams.set('redirect_uri', input.redirectUri);
     if (input.beta) url.searchParams.set('version', 'beta');
     return url.toString();
+  }
+
+  /** LWA's sign-in page for this app (authorization code grant, the account id only). */
+  signInUrl(input: { readonly state: string; readonly redirectUri: string }): string {
+    const url = new URL(this.signInUrlBase);
+    url.searchParams.set('client_id', this.options.clientId);
+    url.searchParams.set('scope', LWA_SIGN_IN_SCOPE);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('state', input.state);
+    url.searchParams.set('redirect_uri', input.redirectUri);
+    return url.toString();
+  }
+
+  /**
+   * Who signed in: exchanges the sign-in callback's `code` and asks the profile endpoint. The
+   * tokens of a sign-in are used once, here, and kept nowhere.
+   */
+  async signIn(code: string, redirectUri: string): Promise<LwaProfile> {
+    const body = await this.post({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
+    const { accessToken } = this.accessTokenFrom(body);
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.profileUrl, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
+    } catch (err) {
+      throw new AmazonUnavailableError(`Login with Amazon's profile endpoint is unreachable: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const profile = await jsonOf(res);
+    if (!res.ok) throw errorOf(res, profile);
+    if (typeof profile.user_id !== 'string' || !/^amzn1\.account\.[A-Za-z0-9]{1,200}$/.test(profile.user_id)) {
+      throw new AmazonUnavailableError('Login with Amazon answered a profile without a user_id');
+    }
+    return { userId: profile.user_id };
   }
 
   /** Exchanges the callback's `spapi_oauth_code` (valid 5 minutes, single use) for tokens. */
@@ -152,25 +199,34 @@ export class LwaClient {
     } catch (err) {
       throw new AmazonUnavailableError(`Login with Amazon is unreachable: ${err instanceof Error ? err.message : String(err)}`);
     }
-    const text = await res.text();
-    let body: Record<string, unknown> = {};
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
-    } catch {
-      // LWA answers JSON; anything else is treated by status below.
-    }
+    const body = await jsonOf(res);
     if (res.ok) return body;
-    const error = typeof body.error === 'string' ? body.error : `http_${res.status}`;
-    const description = typeof body.error_description === 'string' ? body.error_description : `HTTP ${res.status}`;
-    if (error === 'invalid_grant') throw new InvalidGrantError(description);
-    if (res.status === 429) {
-      const seconds = Number(res.headers.get('retry-after'));
-      throw new RetryAfterError(`Login with Amazon is throttling: ${description}`, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5_000);
-    }
-    if (res.status >= 500) throw new AmazonUnavailableError(`Login with Amazon answered ${res.status}: ${description}`, res.status);
-    throw new LwaRequestError(res.status, error, description);
+    throw errorOf(res, body);
   }
+}
+
+async function jsonOf(res: Response): Promise<Record<string, unknown>> {
+  const text = await res.text();
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object') return parsed as Record<string, unknown>;
+  } catch {
+    // LWA answers JSON; anything else is treated by status.
+  }
+  return {};
+}
+
+/** LWA's `{error, error_description}` refusal as the error the callers tell apart. */
+function errorOf(res: Response, body: Record<string, unknown>): Error {
+  const error = typeof body.error === 'string' ? body.error : `http_${res.status}`;
+  const description = typeof body.error_description === 'string' ? body.error_description : `HTTP ${res.status}`;
+  if (error === 'invalid_grant') return new InvalidGrantError(description);
+  if (res.status === 429) {
+    const seconds = Number(res.headers.get('retry-after'));
+    return new RetryAfterError(`Login with Amazon is throttling: ${description}`, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5_000);
+  }
+  if (res.status >= 500) return new AmazonUnavailableError(`Login with Amazon answered ${res.status}: ${description}`, res.status);
+  return new LwaRequestError(res.status, error, description);
 }
 
 function cacheKey(refreshToken: string): string {

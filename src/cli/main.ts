@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config/config.js';
 import { resolveSecrets, secretsPath } from '../config/secrets.js';
 import { createAuth } from '../http/auth.js';
+import { databaseSessions } from '../http/sessions.js';
 import { StartupError, startClario, VERSION, type Role } from '../main.js';
 import { openDatabase } from '../store/db.js';
 
@@ -14,7 +15,9 @@ Usage:
   clario worker                  run a worker only (needs DATABASE_URL)
   clario token --service         print the service token
   clario token --user USER_ID [--ttl SECONDS]
-                                 print a signed token for one seller
+                                 start a session for one seller and print its token
+                                 (it is recorded in the database: with the embedded
+                                 database, run it while the server is stopped)
   clario migrate                 apply database migrations and exit
   clario simulator [--seller-folder DIR] [--port 3002]
                                  run the bundled Amazon simulator alone
@@ -39,7 +42,7 @@ async function serve(config: Config, role: Role): Promise<void> {
       `  OpenAPI:       ${clario.url}/docs/json`,
       `  WebSocket:     ${ws}/ws`,
       `  Metrics:       ${clario.url}/metrics`,
-      `  Connect:       ${clario.url}/connect   (a seller's browser starts here)`,
+      `  Sign in:       ${clario.url}/signin/amazon   (a seller's browser starts here, then ${clario.url}/connect)`,
     );
   }
   if (clario.amazon) lines.push(`  Amazon:        ${clario.amazon}`);
@@ -75,10 +78,17 @@ async function token(config: Config, args: string[]): Promise<number> {
     return 0;
   }
   if (values.user) {
-    const ttl = values.ttl ? Number(values.ttl) : config.sellerTokenTtlSeconds;
+    const ttl = values.ttl ? Number(values.ttl) : config.sessionMaxAgeSeconds;
     if (!Number.isInteger(ttl) || ttl < 60) throw new UsageError('--ttl must be a whole number of seconds, at least 60');
     if (!/^[A-Za-z0-9._:@|+-]{1,200}$/.test(values.user)) throw new UsageError('USER_ID: letters, digits and . _ : @ | + - only');
-    process.stdout.write(`${await createAuth(secrets).issueSellerToken(values.user, ttl)}\n`);
+    // A seller token is only as good as its session, so the session is recorded where the service looks.
+    const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+    try {
+      const auth = createAuth({ ...secrets, sessions: databaseSessions(() => database.db), maxAgeSeconds: config.sessionMaxAgeSeconds });
+      process.stdout.write(`${await auth.issueSellerToken(values.user, ttl)}\n`);
+    } finally {
+      await database.close();
+    }
     return 0;
   }
   throw new UsageError('say --service or --user USER_ID');

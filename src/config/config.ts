@@ -26,6 +26,8 @@ const EnvSchema = z
     AMAZON_REPORT_POLL_MS: z.coerce.number().int().min(10).optional(),
     AMAZON_SIMULATOR_DECIDES_AFTER_MS: int(20_000, 0),
     AMAZON_LWA_TOKEN_URL: z.url().optional(),
+    AMAZON_LWA_AUTHORIZE_URL: z.url().optional(),
+    AMAZON_LWA_PROFILE_URL: z.url().optional(),
     AMAZON_CONSENT_URL: z.url().optional(),
     AMAZON_MARKETPLACE_IDS: z.string().regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/).default('ATVPDKIKX0DER'),
     AMAZON_SYNC_INTERVAL_HOURS: z.coerce.number().min(0).default(24),
@@ -51,7 +53,7 @@ const EnvSchema = z
     RATE_LIMIT_SERVICE_PER_MINUTE: int(120_000, 1),
     RATE_LIMIT_SELLER_PER_MINUTE: int(1_200, 1),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(60, 1),
-    SELLER_TOKEN_TTL_SECONDS: int(7 * 24 * 3600, 60),
+    SESSION_MAX_AGE_SECONDS: int(7 * 24 * 3600, 60),
     EVENTBRIDGE_BUS: z.string().regex(/^[A-Za-z0-9._\-/:]{1,1600}$/).optional(),
     EVENTBRIDGE_ENDPOINT: z.url().optional(),
     EVENTBRIDGE_REGION: z.string().regex(/^[a-z0-9-]+$/).default('us-east-1'),
@@ -91,7 +93,14 @@ export interface Config {
     readonly credentials: { readonly clientId: string; readonly clientSecret: string; readonly appId: string } | undefined;
     readonly region: 'na' | 'eu' | 'fe';
     /** Overrides of Amazon's URLs (a standalone simulator, a proxy); the region's by default. */
-    readonly urls: { readonly spApi?: string; readonly lwaToken?: string; readonly consent?: string };
+    readonly urls: {
+      readonly spApi?: string;
+      readonly lwaToken?: string;
+      readonly consent?: string;
+      /** Login with Amazon's sign-in page and profile endpoint. */
+      readonly lwaAuthorize?: string;
+      readonly lwaProfile?: string;
+    };
     /** First wait between polls of a report in progress (it grows ×1.5, capped at 12×). */
     readonly reportPollMs: number | undefined;
     /** The bundled simulator's Amazon answers each filed case after this long (0: never by itself). */
@@ -122,7 +131,8 @@ export interface Config {
   /** Evidence uploads: the size limit per file, and the currency of amounts that name none. */
   readonly evidence: { readonly maxFileBytes: number; readonly defaultCurrency: Currency };
   readonly rateLimit: { readonly service: number; readonly seller: number; readonly anonymous: number };
-  readonly sellerTokenTtlSeconds: number;
+  /** A seller session's absolute lifetime: sign-out ends it sooner, refreshing never extends it. */
+  readonly sessionMaxAgeSeconds: number;
   /** The EventBridge sink of the event mirror, on when a bus is set; credentials from the AWS SDK's chain. */
   readonly eventBridge: { readonly bus: string; readonly source: string; readonly region: string; readonly endpoint: string | undefined } | undefined;
   /** The fee, and Stripe: real (or STRIPE_API_BASE) when a key is set, else the bundled simulator. */
@@ -177,6 +187,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ...(e.AMAZON_SP_API_URL ? { spApi: e.AMAZON_SP_API_URL.replace(/\/$/, '') } : {}),
         ...(e.AMAZON_LWA_TOKEN_URL ? { lwaToken: e.AMAZON_LWA_TOKEN_URL } : {}),
         ...(e.AMAZON_CONSENT_URL ? { consent: e.AMAZON_CONSENT_URL.replace(/\/$/, '') } : {}),
+        ...(e.AMAZON_LWA_AUTHORIZE_URL ? { lwaAuthorize: e.AMAZON_LWA_AUTHORIZE_URL } : {}),
+        ...(e.AMAZON_LWA_PROFILE_URL ? { lwaProfile: e.AMAZON_LWA_PROFILE_URL } : {}),
       },
       reportPollMs: e.AMAZON_REPORT_POLL_MS,
       simulatorDecidesAfterMs: e.AMAZON_SIMULATOR_DECIDES_AFTER_MS,
@@ -208,7 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       seller: e.RATE_LIMIT_SELLER_PER_MINUTE,
       anonymous: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
     },
-    sellerTokenTtlSeconds: e.SELLER_TOKEN_TTL_SECONDS,
+    sessionMaxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
     eventBridge: e.EVENTBRIDGE_BUS
       ? { bus: e.EVENTBRIDGE_BUS, source: e.EVENTBRIDGE_SOURCE, region: e.EVENTBRIDGE_REGION, endpoint: e.EVENTBRIDGE_ENDPOINT }
       : undefined,

@@ -17,10 +17,42 @@ export interface Connection {
 
 const context = (userId: string) => `amazon-refresh-token:${userId}`;
 
-/** The user a selling partner maps to: the one it connected before, or a new one. */
-export async function userForPartner(db: Queryable, sellingPartnerId: string): Promise<string> {
+/** The account a selling partner is linked to, if any. */
+export async function partnerOwner(db: Queryable, sellingPartnerId: string): Promise<string | undefined> {
   const [row] = await db.select({ userId: amazonConnections.userId }).from(amazonConnections).where(eq(amazonConnections.sellingPartnerId, sellingPartnerId));
-  return row?.userId ?? `seller_${sellingPartnerId}`;
+  return row?.userId;
+}
+
+export type LinkResult = { readonly linked: true } | { readonly linked: false; readonly ownerUserId: string };
+
+const PARTNER_UNIQUE = 'amazon_connections_partner';
+
+function isPartnerTaken(err: unknown): boolean {
+  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const x = e as { code?: unknown; constraint?: unknown; message?: unknown };
+    if (x.code === '23505' && (x.constraint === PARTNER_UNIQUE || String(x.message).includes(PARTNER_UNIQUE))) return true;
+  }
+  return false;
+}
+
+/**
+ * Links a selling partner to an account, unless another account holds it: a partner is never
+ * moved between accounts by a consent (the unique index decides a race between two of them).
+ */
+export async function linkPartner(
+  db: Queryable,
+  box: SecretBox,
+  c: { userId: string; sellingPartnerId: string; region: string; marketplaceIds: readonly string[]; refreshToken: string },
+): Promise<LinkResult> {
+  const owner = await partnerOwner(db, c.sellingPartnerId);
+  if (owner !== undefined && owner !== c.userId) return { linked: false, ownerUserId: owner };
+  try {
+    await saveConnection(db, box, c);
+  } catch (err) {
+    if (!isPartnerTaken(err)) throw err;
+    return { linked: false, ownerUserId: (await partnerOwner(db, c.sellingPartnerId)) ?? 'unknown' };
+  }
+  return { linked: true };
 }
 
 export async function saveConnection(
@@ -34,7 +66,15 @@ export async function saveConnection(
     .values({ userId: c.userId, sellingPartnerId: c.sellingPartnerId, region: c.region, marketplaceIds: [...c.marketplaceIds], refreshToken: sealed, status: 'connected' })
     .onConflictDoUpdate({
       target: amazonConnections.userId,
-      set: { refreshToken: sealed, status: 'connected', lastError: null, region: c.region, marketplaceIds: [...c.marketplaceIds], updatedAt: sql`now()` },
+      set: {
+        sellingPartnerId: c.sellingPartnerId,
+        refreshToken: sealed,
+        status: 'connected',
+        lastError: null,
+        region: c.region,
+        marketplaceIds: [...c.marketplaceIds],
+        updatedAt: sql`now()`,
+      },
     });
 }
 

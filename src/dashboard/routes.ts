@@ -15,6 +15,7 @@ import type { Db } from '../store/db.js';
 import { waitingFor } from './claim-waiting.js';
 import { claimDetail, claimTypesOf, CursorError, listClaims } from './read-claims.js';
 import { parkedEvents } from './read-ops.js';
+import { recentSecurityEvents } from '../connect/security-events.js';
 import { moneyOverview } from './read-overview.js';
 import { amountOrNull, isoOrNull } from '../http/json.js';
 
@@ -66,13 +67,17 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
       requireAuthenticated(p);
       void reply.header('cache-control', 'no-store');
       if (p.kind === 'service') return { user_id: null, role: 'service' as const, token: null, expires_at: null };
-      const token = await deps.auth.issueSellerToken(p.userId, deps.pageTokenTtlSeconds);
-      return { user_id: p.userId, role: 'seller' as const, token, expires_at: new Date(Date.now() + deps.pageTokenTtlSeconds * 1000).toISOString() };
+      // A token of the same session, never outliving it: refreshing cannot extend a session.
+      const page = await deps.auth.pageToken(p.session, p.userId, deps.pageTokenTtlSeconds);
+      return { user_id: p.userId, role: 'seller' as const, token: page.token, expires_at: new Date(page.expiresAt).toISOString() };
     });
 
-    // Signing out needs the bearer token (a change), so a cross-site request cannot do it.
-    r.delete('/api/v1/session', { schema: { summary: 'Sign out: clears the session cookie', tags: ['dashboard'] } }, async (request, reply) => {
-      requireAuthenticated(principal(request));
+    // Signing out needs the bearer token (a change), so a cross-site request cannot do it. It ends
+    // the session itself: the cookie's token and every page token of it are refused from now on.
+    r.delete('/api/v1/session', { schema: { summary: 'Sign out: ends the session and clears its cookie', tags: ['dashboard'] } }, async (request, reply) => {
+      const p = principal(request);
+      requireAuthenticated(p);
+      if (p.kind === 'seller') await deps.auth.revoke(p.session.id);
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send();
     });
@@ -210,6 +215,16 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
             failed_at: isoOrNull(e.updatedAt),
           })),
         };
+      },
+    );
+
+    r.get(
+      '/api/v1/ops/security-events',
+      { schema: { summary: 'Refused sign-in and connect attempts (a selling partner claimed by a second account), newest first', tags: ['operations'], querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) } },
+      async (request) => {
+        requireService(principal(request));
+        const found = await recentSecurityEvents(deps.db, request.query.limit);
+        return { events: found.map((e) => ({ id: e.id, kind: e.kind, user_id: e.userId, selling_partner_id: e.sellingPartnerId, detail: e.detail ?? null, at: isoOrNull(e.at) })) };
       },
     );
 

@@ -1,18 +1,46 @@
 // Who is calling. Service callers (the phase and webhook endpoints, operators) present the service
-// token; sellers present a signed token naming their user id. Anything else is anonymous.
+// token; sellers present a signed token naming their user id and their session. Anything else is
+// anonymous.
+//
+// A seller token is only as good as its session: the session is a server-side record with an
+// absolute expiry, revoked at sign-out. Every token of a session (the cookie's, and the short
+// page tokens minted from it) expires no later than the session does, and every request looks
+// the session up, so signing out ends all of them at once.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { ApiError } from './errors.js';
+import type { SessionStore } from './sessions.js';
 
 export type Principal =
   | { readonly kind: 'service' }
-  | { readonly kind: 'seller'; readonly userId: string }
+  | { readonly kind: 'seller'; readonly userId: string; readonly session: SellerSession }
   | { readonly kind: 'anonymous'; readonly rejected: boolean };
 
+export interface SellerSession {
+  readonly id: string;
+  /** The session's absolute end (epoch ms): no token of it outlives this. */
+  readonly expiresAt: number;
+}
+
+export interface IssuedToken {
+  readonly token: string;
+  /** Epoch ms. */
+  readonly expiresAt: number;
+  /** Seconds from now to `expiresAt` (a cookie's Max-Age). */
+  readonly lifetimeSeconds: number;
+}
+
 export interface Auth {
-  /** `rejected` is true when a token was presented and is wrong. */
+  /** `rejected` is true when a token was presented and is wrong, expired or of an ended session. */
   authenticate(token: string | undefined): Promise<Principal>;
-  issueSellerToken(userId: string, ttlSeconds: number): Promise<string>;
+  /** Starts a session for a seller (at most the configured maximum age) and returns its token. */
+  startSession(userId: string, ttlSeconds?: number): Promise<IssuedToken>;
+  /** A token for a new session: `startSession(...).token`. */
+  issueSellerToken(userId: string, ttlSeconds?: number): Promise<string>;
+  /** A shorter token of the same session, for the page; it never outlives the session. */
+  pageToken(session: SellerSession, userId: string, ttlSeconds: number): Promise<IssuedToken>;
+  /** Ends a session: every token of it is refused from now on. */
+  revoke(sessionId: string): Promise<void>;
 }
 
 /** The dashboard's session: a seller token in an HttpOnly cookie, honoured for reads only. */
@@ -23,33 +51,69 @@ const AUDIENCE = 'clario:seller';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-export function createAuth(secrets: { serviceToken: string; sessionSecret: string }): Auth {
-  const serviceDigest = digest(secrets.serviceToken);
-  const key = new TextEncoder().encode(secrets.sessionSecret);
-  return {
+export interface AuthOptions {
+  readonly serviceToken: string;
+  readonly sessionSecret: string;
+  readonly sessions: SessionStore;
+  /** The longest a session may last, whatever a caller asks for. */
+  readonly maxAgeSeconds: number;
+  /** Epoch ms; tests drive it. */
+  readonly now?: () => number;
+}
+
+export function createAuth(options: AuthOptions): Auth {
+  const serviceDigest = digest(options.serviceToken);
+  const key = new TextEncoder().encode(options.sessionSecret);
+  const now = options.now ?? Date.now;
+  const sign = (userId: string, sessionId: string, expiresAt: number) =>
+    new SignJWT({ sid: sessionId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(userId)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(Math.floor(now() / 1000))
+      .setExpirationTime(Math.floor(expiresAt / 1000))
+      .sign(key);
+  const auth: Auth = {
     async authenticate(token) {
       if (!token) return { kind: 'anonymous', rejected: false };
       // Compare digests so the comparison takes the same time whatever the input's length.
       if (timingSafeEqual(digest(token), serviceDigest)) return { kind: 'service' };
       try {
-        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-        if (typeof payload.sub === 'string' && payload.sub.length > 0) return { kind: 'seller', userId: payload.sub };
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: new Date(now()) });
+        const { sub, sid } = payload;
+        if (typeof sub === 'string' && sub.length > 0 && typeof sid === 'string' && sid.length > 0) {
+          // One lookup by primary key: the session must exist, be this seller's, and not have ended.
+          const session = await options.sessions.find(sid);
+          if (session && session.userId === sub && session.revokedAt === null && session.expiresAt > now()) {
+            return { kind: 'seller', userId: sub, session: { id: sid, expiresAt: session.expiresAt } };
+          }
+        }
       } catch {
         // fall through: a wrong, expired or tampered token
       }
       return { kind: 'anonymous', rejected: true };
     },
-    issueSellerToken(userId, ttlSeconds) {
-      return new SignJWT({})
-        .setProtectedHeader({ alg: 'HS256' })
-        .setSubject(userId)
-        .setIssuer(ISSUER)
-        .setAudience(AUDIENCE)
-        .setIssuedAt()
-        .setExpirationTime(`${ttlSeconds}s`)
-        .sign(key);
+    async startSession(userId, ttlSeconds = options.maxAgeSeconds) {
+      const started = now();
+      const expiresAt = started + Math.min(ttlSeconds, options.maxAgeSeconds) * 1000;
+      const id = await options.sessions.create(userId, started, expiresAt);
+      return { token: await sign(userId, id, expiresAt), expiresAt, lifetimeSeconds: Math.floor((expiresAt - started) / 1000) };
+    },
+    async issueSellerToken(userId, ttlSeconds) {
+      return (await auth.startSession(userId, ttlSeconds)).token;
+    },
+    async pageToken(session, userId, ttlSeconds) {
+      // The session's end, not the refresh, bounds the new token: refreshing cannot extend a session.
+      const at = now();
+      const expiresAt = Math.min(at + ttlSeconds * 1000, session.expiresAt);
+      return { token: await sign(userId, session.id, expiresAt), expiresAt, lifetimeSeconds: Math.max(0, Math.floor((expiresAt - at) / 1000)) };
+    },
+    revoke(sessionId) {
+      return options.sessions.revoke(sessionId, now());
     },
   };
+  return auth;
 }
 
 export function bearer(header: string | undefined): string | undefined {

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAuth } from '../../src/http/auth.js';
+import { databaseSessions } from '../../src/http/sessions.js';
+import { openDatabase } from '../../src/store/db.js';
 import { resolveSecrets } from '../../src/config/secrets.js';
 import { loadConfig } from '../../src/config/config.js';
 
@@ -37,8 +39,14 @@ describe('the clario command', () => {
   it('prints a seller token that the service accepts for that seller only', async () => {
     const r = await clario(['token', '--user', 'seller-9']);
     expect(r.code).toBe(0);
-    const auth = createAuth(resolveSecrets(loadConfig({ CLARIO_DATA_DIR: dataDir })));
-    expect(await auth.authenticate(r.stdout.trim())).toEqual({ kind: 'seller', userId: 'seller-9' });
+    const config = loadConfig({ CLARIO_DATA_DIR: dataDir });
+    const database = await openDatabase({ dataDir });
+    try {
+      const auth = createAuth({ ...resolveSecrets(config), sessions: databaseSessions(() => database.db), maxAgeSeconds: config.sessionMaxAgeSeconds });
+      expect(await auth.authenticate(r.stdout.trim())).toMatchObject({ kind: 'seller', userId: 'seller-9' });
+    } finally {
+      await database.close();
+    }
   });
 
   it('explains bad usage and bad configuration, with a non-zero exit', async () => {

@@ -1,5 +1,6 @@
-// A seller connects through the bundled Amazon simulator, exactly as a browser would: consent,
-// callback, phase 1 syncs their reports, phase 2 finds claims. Secrets never show.
+// A seller signs in and connects through the bundled Amazon simulator, exactly as a browser
+// would: Login with Amazon, consent, callback, phase 1 syncs their reports, phase 2 finds claims.
+// Secrets never show.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { rows } from '../../src/store/db.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { describeWithPostgres } from '../support/infra.js';
+import { SellerBrowser } from '../support/seller-browser.js';
 import { waitFor } from '../support/wait.js';
 
 for (const store of ['pglite', 'postgres'] as const) {
@@ -21,36 +23,35 @@ for (const store of ['pglite', 'postgres'] as const) {
     await t?.close();
   });
 
-  const hidden = (html: string) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2]!.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))).replace(/&amp;/g, '&')]));
-
-  /** /connect → the consent page → Approve → the callback URL Amazon sends the browser to. */
-  async function consent(): Promise<string> {
-    const start = await fetch(`${t.url}/connect`, { redirect: 'manual' });
-    expect(start.status).toBe(302);
-    const consentUrl = new URL(start.headers.get('location') ?? '');
-    const page = await (await fetch(consentUrl)).text();
-    const form = new URLSearchParams(hidden(page));
-    const approved = await fetch(new URL('/apps/authorize/consent', consentUrl), { method: 'POST', body: form, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect(approved.status).toBe(302);
-    return approved.headers.get('location') ?? '';
-  }
-
+    let browser: SellerBrowser;
     let userId = '';
     let cookie = '';
 
-    it('connects, syncs the demo seller and finds claims, watched through the session cookie', async () => {
-      const callback = await consent();
+    it('signs in, connects, syncs the demo seller and finds claims, watched through the session cookie', async () => {
+      browser = new SellerBrowser(t.url);
+      // Not signed in: /connect sends the browser to sign in first.
+      const early = await browser.fetch('/connect');
+      expect(early.status).toBe(303);
+      expect(early.headers.get('location')).toBe('/signin/amazon');
+      const signedIn = await browser.fetch(await browser.signInCallback());
+      expect(signedIn.status).toBe(303);
+      expect(signedIn.headers.get('location')).toBe('/');
+      const setCookies = signedIn.headers.getSetCookie().join('\n');
+      expect(setCookies).toMatch(/clario_session=[^;]+;.*HttpOnly/i);
+      expect(setCookies).toMatch(/SameSite=Lax/i);
+      const session = (await (await browser.fetch('/api/v1/session')).json()) as any;
+      userId = session.user_id;
+      expect(userId).toMatch(/^seller_[0-9a-f]{24}$/);
+      expect(session.role).toBe('seller');
+
+      const callback = await browser.consentCallback();
       expect(callback.startsWith(`${t.url}/connect/callback?`)).toBe(true);
-      const done = await fetch(callback, { redirect: 'manual' });
+      const done = await browser.fetch(callback);
       expect(done.status).toBe(303);
       expect(done.headers.get('location')).toBe('/');
-      cookie = (done.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-      expect(cookie).toMatch(/^clario_session=/);
-      expect(done.headers.get('set-cookie')).toMatch(/HttpOnly/i);
-      const session = (await (await fetch(`${t.url}/api/v1/session`, { headers: { cookie } })).json()) as any;
-      userId = session.user_id;
-      expect(userId).toMatch(/^seller_A1CLARIODEMO01$/);
-      expect(session.role).toBe('seller');
+      cookie = `clario_session=${browser.cookies.get('clario_session') ?? ''}`;
+      const [linked] = await rows<{ user_id: string }>(t.clario.database.db, sql`SELECT user_id FROM amazon_connections WHERE selling_partner_id = 'A1CLARIODEMO01'`);
+      expect(linked?.user_id).toBe(userId);
 
       const status = async () => {
         const r = await fetch(`${t.url}/api/v1/workflow/status/${userId}`, { headers: { cookie } });
@@ -90,19 +91,19 @@ for (const store of ['pglite', 'postgres'] as const) {
     }, 180_000);
 
     it('refuses a replayed callback and a code used twice', async () => {
-      const first = await consent();
-      expect((await fetch(first, { redirect: 'manual' })).status).toBe(303);
-      const replay = await fetch(first, { redirect: 'manual' });
+      const first = await browser.consentCallback();
+      expect((await browser.fetch(first)).status).toBe(303);
+      const replay = await browser.fetch(first);
       expect(replay.status).toBe(400);
       expect(((await replay.json()) as any).error.message).toMatch(/already used/);
-      const second = new URL(await consent());
+      const second = new URL(await browser.consentCallback());
       second.searchParams.set('spapi_oauth_code', new URL(first).searchParams.get('spapi_oauth_code') ?? '');
-      const reused = await fetch(second, { redirect: 'manual' });
+      const reused = await browser.fetch(second);
       expect(reused.status).toBe(400);
       expect(((await reused.json()) as any).error.message).toMatch(/refused the authorization code/);
       const forged = new URL(first);
       forged.searchParams.set('state', 'forged');
-      expect((await fetch(forged, { redirect: 'manual' })).status).toBe(400);
+      expect((await browser.fetch(forged)).status).toBe(400);
     });
 
     it('never shows or logs Amazon tokens, and stores them sealed', async () => {
@@ -115,7 +116,7 @@ for (const store of ['pglite', 'postgres'] as const) {
       ]);
       expect(answers).not.toMatch(/Atz[ar]\|/);
       expect(logs.length).toBeGreaterThan(0);
-      expect(logs.join('\n')).not.toMatch(/Atz[ar]\||spapi_oauth_code=[A-Za-z0-9]|clario_session=/);
+      expect(logs.join('\n')).not.toMatch(/Atz[ar]\||spapi_oauth_code=[A-Za-z0-9]|[?&]code=AN|clario_session=|clario_oauth=|amzn1\.account\./);
     });
   });
 }

@@ -79,12 +79,16 @@ describe('the dashboard API', () => {
     expect((await t.request('/api/v1/session')).body).toMatchObject({ role: 'service', user_id: null, token: null });
     expect((await t.request('/api/v1/session', { token: null })).status).toBe(401);
     // Signing out clears the cookie; it takes the bearer token, so a cross-site request cannot.
+    const viaCookie = await fetch(`${t.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: `clario_session=${tokenA}` } });
+    expect(viaCookie.status).toBe(401);
     const out = await fetch(`${t.url}/api/v1/session`, { method: 'DELETE', headers: { authorization: `Bearer ${tokenA}` } });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/^clario_session=;.*Expires=Thu, 01 Jan 1970/i);
-    const viaCookie = await fetch(`${t.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: `clario_session=${tokenA}` } });
-    expect(viaCookie.status).toBe(401);
+    // It ends the session: the cookie's token and the page's are refused from now on.
+    expect((await t.request('/api/v1/session', { token: null, headers: { cookie: `clario_session=${tokenA}` } })).status).toBe(401);
+    expect((await t.request('/api/v1/session', { token: withCookie.body.token })).status).toBe(401);
     expect((await t.request('/api/v1/session', { token: 'forged' })).status).toBe(401);
+    tokenA = await t.sellerToken(A); // signed in again for the tests below
   });
 
   it('lists only the seller\'s own claims, sorted and filtered, a page at a time without repeats', async () => {

@@ -91,6 +91,12 @@ describe('the authorization matrix', () => {
           ...(row.type ? { headers: { 'content-type': row.type } } : {}),
         });
         if (r.status !== row.expect[caller]) mismatches.push(`${row.method} ${row.path()} as ${caller}: ${r.status}, expected ${row.expect[caller]}`);
+        // Signing out ends the session (its tokens are refused from now on): the seller signs in again.
+        if (row.method === 'DELETE' && row.path() === '/api/v1/session' && (caller === 'other_seller' || caller === 'own_seller')) {
+          const after = await t.request('/api/v1/session', { token: tokens[caller] });
+          if (after.status !== 401) mismatches.push(`GET /api/v1/session as ${caller} after signing out: ${after.status}, expected 401`);
+          tokens[caller] = await t.sellerToken(caller === 'own_seller' ? 'alice' : 'mallory');
+        }
       }
     }
     expect(mismatches).toEqual([]);

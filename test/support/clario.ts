@@ -27,6 +27,8 @@ export interface TestClarioOptions {
   readonly plugins?: ClarioOptions['plugins'];
   /** The built dashboard to serve (default dist/web). */
   readonly webDir?: string;
+  /** The sessions' clock (epoch ms), for tests that move time. */
+  readonly now?: () => number;
 }
 
 export interface TestClario {
@@ -72,6 +74,7 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     ...(o.deliverWebhooks === false ? { deliverWebhooks: false } : {}),
     ...(o.plugins ? { plugins: o.plugins } : {}),
     ...(o.webDir ? { webDir: o.webDir } : {}),
+    ...(o.now ? { now: o.now } : {}),
     logger: o.logs
       ? createLogger('info', { write: (line: string) => (o.logs?.push(line), true) } as unknown as NodeJS.WritableStream)
       : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),

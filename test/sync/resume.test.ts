@@ -13,6 +13,7 @@ import { generateSeller } from '../../src/simulator/seller/index.js';
 import { startSimulator, type StartedSimulator } from '../../src/simulator/server/app.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
+import { SellerBrowser } from '../support/seller-browser.js';
 import { waitFor } from '../support/wait.js';
 
 const SELLER = 'A1RESUMESELLER';
@@ -23,6 +24,7 @@ describeWithPostgres('a sync killed halfway', () => {
   let api: TestClario;
   let survivor: TestClario | undefined;
   let child: ChildProcess | undefined;
+  let userId = '';
   const folder = mkdtempSync(join(tmpdir(), 'clario-resume-'));
 
   beforeAll(async () => {
@@ -48,6 +50,8 @@ describeWithPostgres('a sync killed halfway', () => {
       AMAZON_SP_API_URL: simulator.url,
       AMAZON_LWA_TOKEN_URL: `${simulator.url}/auth/o2/token`,
       AMAZON_CONSENT_URL: simulator.url,
+      AMAZON_LWA_AUTHORIZE_URL: `${simulator.url}/ap/oa`,
+      AMAZON_LWA_PROFILE_URL: `${simulator.url}/user/profile`,
       AMAZON_REPORT_POLL_MS: '50',
       // Every process must open what another sealed: one key for all, as in production.
       CLARIO_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
@@ -56,17 +60,15 @@ describeWithPostgres('a sync killed halfway', () => {
     };
     // The API process takes the consent; no worker runs in it.
     api = await startTestClario({ store: 'postgres', database: db, role: 'api', env: amazon, capabilities: undefined });
-    const start = await fetch(`${api.url}/connect`, { redirect: 'manual' });
-    const consent = new URL(start.headers.get('location') ?? '');
-    const form = new URLSearchParams({ ...Object.fromEntries(consent.searchParams), selling_partner_id: SELLER });
-    const approved = await fetch(new URL('/apps/authorize/consent', simulator.url), { method: 'POST', body: form, redirect: 'manual' });
-    expect((await fetch(approved.headers.get('location') ?? '', { redirect: 'manual' })).status).toBe(303);
-    const costs = await api.request(`/api/v1/sellers/seller_${SELLER}/costs`, { method: 'PUT', body: readFileSync(join(folder, 'costs.csv'), 'utf8'), headers: { 'content-type': 'text/csv' } });
+    const browser = new SellerBrowser(api.url);
+    userId = await browser.signIn();
+    await browser.connect(SELLER);
+    const costs = await api.request(`/api/v1/sellers/${userId}/costs`, { method: 'PUT', body: readFileSync(join(folder, 'costs.csv'), 'utf8'), headers: { 'content-type': 'text/csv' } });
     expect(costs.status).toBe(200);
 
     child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/sync-worker.ts'], { env: { ...process.env, ...api.env }, stdio: ['ignore', 'ignore', 'inherit'] });
     const exited = new Promise((r) => child?.on('exit', (_c, signal) => r(signal)));
-    const doneSources = () => rows<{ source: string; updated_at: string }>(api.clario.database.db, sql`SELECT source, updated_at::text FROM sync_sources WHERE user_id = ${`seller_${SELLER}`} AND status = 'done' AND sync_id NOT LIKE 'upload_%'`);
+    const doneSources = () => rows<{ source: string; updated_at: string }>(api.clario.database.db, sql`SELECT source, updated_at::text FROM sync_sources WHERE user_id = ${userId} AND status = 'done' AND sync_id NOT LIKE 'upload_%'`);
     await waitFor(async () => (await doneSources()).length >= 3, 'the child to store three sources', 60_000);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
@@ -75,7 +77,7 @@ describeWithPostgres('a sync killed halfway', () => {
 
     survivor = await startTestClario({ store: 'postgres', database: db, role: 'worker', env: amazon, capabilities: undefined });
     await waitFor(async () => (await doneSources()).length === 8, 'the resumed sync', 90_000).catch(async (err: unknown) => {
-      const audit = (await api.request(`/api/v1/workflow/audit?user_id=seller_${SELLER}&limit=1000`)).body.entries;
+      const audit = (await api.request(`/api/v1/workflow/audit?user_id=${userId}&limit=1000`)).body.entries;
       throw new Error(`${String(err)}: ${JSON.stringify(audit.map((e: any) => [e.phase, e.to, e.error?.message]))} ${JSON.stringify(await doneSources())}`);
     });
     const after = new Map((await doneSources()).map((r) => [r.source, r.updated_at]));
@@ -83,25 +85,25 @@ describeWithPostgres('a sync killed halfway', () => {
 
     // Nothing lost: detection on what the two processes stored together finds what was planted.
     await waitFor(async () => {
-      const [p] = await rows<{ status: string }>(api.clario.database.db, sql`SELECT status FROM sync_progress WHERE user_id = ${`seller_${SELLER}`} AND phase = 2`);
+      const [p] = await rows<{ status: string }>(api.clario.database.db, sql`SELECT status FROM sync_progress WHERE user_id = ${userId} AND phase = 2`);
       return p?.status === 'completed';
     }, 'detection', 60_000);
-    const [claims] = await rows<{ n: number }>(api.clario.database.db, sql`SELECT count(*)::int AS n FROM claims WHERE user_id = ${`seller_${SELLER}`}`);
+    const [claims] = await rows<{ n: number }>(api.clario.database.db, sql`SELECT count(*)::int AS n FROM claims WHERE user_id = ${userId}`);
     const planted = readFileSync(join(folder, 'ground-truth.jsonl'), 'utf8').trim().split('\n').length;
     expect(claims?.n).toBe(planted);
-    const audit = (await api.request(`/api/v1/workflow/audit?user_id=seller_${SELLER}&limit=1000`)).body.entries.filter((e: any) => e.phase === 1);
+    const audit = (await api.request(`/api/v1/workflow/audit?user_id=${userId}&limit=1000`)).body.entries.filter((e: any) => e.phase === 1);
     expect(audit.map((e: any) => e.to)).toEqual(['pending', 'running', 'pending', 'running', 'completed']);
     expect(audit[2].error.code).toBe('worker_lost');
   }, 240_000);
 
   it('parks the sync with "reconnect" when Amazon revokes the grant, instead of retrying', async () => {
     simulator.revokeSeller(SELLER);
-    const again = await api.request('/api/v1/workflow/phase/1', { body: { user_id: `seller_${SELLER}`, sync_id: 'after-revoke' } });
+    const again = await api.request('/api/v1/workflow/phase/1', { body: { user_id: userId, sync_id: 'after-revoke' } });
     await waitFor(async () => (await api.request(`/api/v1/workflow/events/${again.body.event_id}`)).body.status === 'failed', 'the sync to park', 60_000);
-    const status = (await api.request(`/api/v1/workflow/status/seller_${SELLER}`)).body;
+    const status = (await api.request(`/api/v1/workflow/status/${userId}`)).body;
     const run = status.runs.find((r: any) => r.sync_id === 'after-revoke');
     expect(run.phases[0]).toMatchObject({ status: 'failed', attempts: 1, last_error: { code: 'reconnect_required' } });
-    const [connection] = await rows<{ status: string }>(api.clario.database.db, sql`SELECT status FROM amazon_connections WHERE user_id = ${`seller_${SELLER}`}`);
+    const [connection] = await rows<{ status: string }>(api.clario.database.db, sql`SELECT status FROM amazon_connections WHERE user_id = ${userId}`);
     expect(connection?.status).toBe('reconnect_required');
   }, 120_000);
 });

@@ -118,24 +118,33 @@ describeBrowser('the dashboard in a browser', () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  it('connects through the simulator and lands signed in on the overview', async () => {
+  it('signs in with Amazon, connects through the simulator and lands on the overview with the sync running', async () => {
     await page.goto(`${t.url}/`);
-    const connect = page.getByRole('link', { name: 'Connect your Amazon seller account' });
-    await connect.waitFor();
+    const signIn = page.getByRole('link', { name: 'Sign in with Amazon' });
+    await signIn.waitFor();
     await page.getByLabel('Token').waitFor();
     // The keyboard's first stop skips to the content.
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.textContent)).toBe('Skip to content');
     await shot(page, 'connect');
+    await signIn.click();
+    // The simulator's Login with Amazon page, as Amazon's would be: one click.
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${t.url}/overview`);
+    const connect = page.getByRole('link', { name: 'Connect your Amazon seller account' });
+    await connect.waitFor();
+    const session: any = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
+    userId = session.user_id;
+    expect(userId).toMatch(/^seller_[0-9a-f]{24}$/);
+    expect(await page.getByRole('banner').textContent()).toContain(userId);
     await connect.click();
-    // The simulator's consent page, as Amazon's would be.
+    // The simulator's consent page, as Seller Central's would be.
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL(`${t.url}/overview`);
     await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
-    const session: any = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
-    userId = session.user_id;
-    expect(userId).toBe('seller_A1CLARIODEMO01');
-    expect(await page.getByRole('banner').textContent()).toContain(userId);
+    await page.getByText('Amazon seller').waitFor();
+    expect(await page.getByRole('link', { name: 'Connect your Amazon seller account' }).count()).toBe(0);
+    expect((await api(`/api/v1/workflow/status/${userId}`)).body.runs[0]?.phases[0]?.phase).toBe(1);
   }, 120_000);
 
   it('shows every phase of the sync live, without a reload', async () => {
@@ -462,10 +471,12 @@ describeBrowser('the dashboard in a browser', () => {
   });
 
   it('gives an operator the queue, clients, failed phases with replay, and the audit log', async () => {
+    const before: any = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
     await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('link', { name: 'Connect your Amazon seller account' }).waitFor();
-    // Signed out for real: the cookie is gone.
+    await page.getByRole('link', { name: 'Sign in with Amazon' }).waitFor();
+    // Signed out for real: the cookie is gone, and the session's tokens are refused server-side.
     expect((await page.evaluate(async () => (await fetch('/api/v1/session')).status))).toBe(401);
+    expect((await t.request('/api/v1/session', { token: before.token })).status).toBe(401);
     await page.getByLabel('Token').fill('not-a-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'not valid' }).waitFor();
@@ -475,6 +486,7 @@ describeBrowser('the dashboard in a browser', () => {
     // Kept for this tab only, never in localStorage or a cookie.
     expect(await page.evaluate(() => { const w = globalThis as any; return [w.sessionStorage.getItem('clario.token') !== null, w.localStorage.length, w.document.cookie]; })).toEqual([true, 0, '']);
     await page.getByRole('heading', { name: 'Queue' }).waitFor();
+    await page.getByRole('heading', { name: 'Refused connections' }).waitFor();
     await page.getByText(/driver/i).first().waitFor();
 
     await page.getByLabel('Seller').fill(userId);

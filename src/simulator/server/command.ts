@@ -93,6 +93,7 @@ export async function runSimulatorCommand(argv: readonly string[], io: Simulator
       `  seller:        ${values['seller-id']} (${resolve(folder)})`,
       `  consent:       ${sim.url}/apps/authorize/consent?application_id=${SIMULATOR_APPLICATION_ID}&state=STATE&redirect_uri=URL`,
       `  LWA token:     ${sim.url}/auth/o2/token (client id ${values['client-id']})`,
+      `  LWA sign-in:   ${sim.url}/ap/oa, profile ${sim.url}/user/profile`,
       `  SP-API base:   ${sim.url}`,
       `  rate limits:   ${values['no-rate-limits'] ? 'off' : "Amazon's default usage plans"}`,
       '',

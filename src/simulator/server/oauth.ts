@@ -1,10 +1,12 @@
 /**
  * Login with Amazon as Seller Central and api.amazon.com show it to an app: the consent page of
  * the website authorization workflow and the token endpoint (authorization_code and
- * refresh_token grants), with LWA's JSON answers and `{error, error_description}` refusals.
+ * refresh_token grants), with LWA's JSON answers and `{error, error_description}` refusals; LWA's
+ * own sign-in page and profile endpoint are in lwa-sign-in.ts.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CONSENT_PATH } from '../../amazon/endpoints.js';
+import { issueProfileToken, registerLwaSignIn } from './lwa-sign-in.js';
 import { ACCESS_TOKEN_TTL_S, AUTH_CODE_TTL_MS, type SimulatorState } from './state.js';
 
 export interface OAuthOptions {
@@ -40,6 +42,8 @@ function isHttpUrl(text: string | undefined): text is string {
 
 export function registerOAuth(app: FastifyInstance, options: OAuthOptions): void {
   const { state } = options;
+  const firstSeller = [...state.sellers.keys()][0] ?? 'seller';
+  registerLwaSignIn(app, { state, clientId: options.clientId, defaultEmail: `${firstSeller.toLowerCase()}@sellers.example` });
 
   app.get(CONSENT_PATH, async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
@@ -92,12 +96,19 @@ export function registerOAuth(app: FastifyInstance, options: OAuthOptions): void
       grant.used = true;
       if (grant.expiresAt <= state.clock.now()) return lwaError(reply, 400, 'invalid_grant', 'The authorization code has expired');
       if (form.redirect_uri !== grant.redirectUri) return lwaError(reply, 400, 'invalid_grant', 'The redirect_uri does not match the one of the authorization request');
+      if (grant.signIn) {
+        const refreshToken = state.token('Atzr|');
+        state.profileRefreshTokens.set(refreshToken, grant.signIn);
+        return reply.header('cache-control', 'no-store').send({ ...issueProfileToken(state, grant.signIn.account, grant.signIn.scope), refresh_token: refreshToken });
+      }
       const refreshToken = state.token('Atzr|');
       state.refreshTokens.set(refreshToken, grant.sellerId);
       return reply.header('cache-control', 'no-store').send({ ...issueAccessToken(state, grant.sellerId), refresh_token: refreshToken });
     }
     if (form.grant_type === 'refresh_token') {
       if (!form.refresh_token) return lwaError(reply, 400, 'invalid_request', 'The request is missing a required parameter : refresh_token');
+      const signIn = state.profileRefreshTokens.get(form.refresh_token);
+      if (signIn) return reply.header('cache-control', 'no-store').send(issueProfileToken(state, signIn.account, signIn.scope));
       const sellerId = state.refreshTokens.get(form.refresh_token);
       if (!sellerId) return lwaError(reply, 400, 'invalid_grant', 'The request has an invalid grant parameter : refresh_token');
       return reply.header('cache-control', 'no-store').send(issueAccessToken(state, sellerId));

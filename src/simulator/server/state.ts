@@ -17,6 +17,15 @@ export interface AuthCode {
   readonly redirectUri: string;
   readonly expiresAt: number;
   used: boolean;
+  /** A Login with Amazon sign-in's code: the Amazon account and the scope it granted (no seller). */
+  readonly signIn?: { readonly account: string; readonly scope: string };
+}
+
+/** An Amazon customer account known to the simulated Login with Amazon. */
+export interface SimAccount {
+  readonly userId: string;
+  readonly name: string;
+  readonly email: string;
 }
 
 export interface SimReport {
@@ -79,6 +88,11 @@ export class SimulatorState {
   readonly codes = new Map<string, AuthCode>();
   readonly refreshTokens = new Map<string, string>();
   readonly accessTokens = new Map<string, { sellerId: string; expiresAt: number }>();
+  /** Tokens of LWA sign-ins: they read the profile only, never a seller's data. */
+  readonly profileTokens = new Map<string, { account: string; scope: string; expiresAt: number }>();
+  readonly profileRefreshTokens = new Map<string, { account: string; scope: string }>();
+  /** Amazon accounts that signed in, by user_id. */
+  readonly accounts = new Map<string, SimAccount>();
   readonly reports = new Map<string, SimReport>();
   readonly documents = new Map<string, SimDocument>();
   readonly cases = new Map<string, SimCase>();

@@ -41,6 +41,8 @@ export function lwaFor(sim: StartedSimulator, options: { clock?: ManualClock; cl
     clientSecret: options.clientSecret ?? CLIENT_SECRET,
     tokenUrl: `${sim.url}/auth/o2/token`,
     consentBaseUrl: sim.url,
+    authorizeUrl: `${sim.url}/ap/oa`,
+    profileUrl: `${sim.url}/user/profile`,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });

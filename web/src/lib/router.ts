@@ -28,7 +28,7 @@ export function usePath(): string {
 export function onLinkClick(e: React.MouseEvent<HTMLAnchorElement>): void {
   if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
   const href = e.currentTarget.getAttribute('href');
-  if (!href || !href.startsWith('/') || href.startsWith('/api') || href.startsWith('/connect')) return;
+  if (!href || !href.startsWith('/') || href.startsWith('/api') || href.startsWith('/connect') || href.startsWith('/signin/')) return;
   e.preventDefault();
   navigate(href);
   window.scrollTo(0, 0);

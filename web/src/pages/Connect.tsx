@@ -1,4 +1,5 @@
-// Not signed in: connect an Amazon seller account, or sign in as an operator with a token.
+// Not signed in: sign in with Amazon (then connect the seller account from the overview), or sign
+// in as an operator with a token.
 import { useState } from 'react';
 import { signInWithToken, type Session } from '../lib/session.js';
 
@@ -11,11 +12,11 @@ export function ConnectPage({ onSignedIn }: { onSignedIn: (s: Session) => void }
       <h1 tabIndex={-1}>Recover what Amazon owes you</h1>
       <p className="lead">
         Clario reads your Seller Central reports, finds lost and damaged inventory, overcharged fees and missing refunds, files the cases and shows every
-        step. Connecting takes one click on Amazon's consent page.
+        step. Sign in with your Amazon account, then connect your seller account: one click on Amazon's page for each.
       </p>
       <p>
-        <a className="button primary big" href="/connect">
-          Connect your Amazon seller account
+        <a className="button primary big" href="/signin/amazon">
+          Sign in with Amazon
         </a>
       </p>
       <section className="card" aria-labelledby="operator">

@@ -31,10 +31,20 @@ interface AuditEntry {
   at: string;
 }
 
+interface SecurityEvent {
+  id: number;
+  kind: string;
+  user_id: string | null;
+  selling_partner_id: string | null;
+  detail: { owner_user_id?: string } | null;
+  at: string | null;
+}
+
 export function OpsPage() {
   const [stats, reloadStats] = useApi<Record<string, unknown>>('/api/v1/workflow/queue/stats');
   const [clients, reloadClients] = useApi<{ total: number; clients: Array<{ user_id: string; connections: number }> }>('/api/v1/ops/clients');
   const [failed, reloadFailed] = useApi<{ events: Failed[] }>('/api/v1/ops/failed?limit=100');
+  const [refused, reloadRefused] = useApi<{ events: SecurityEvent[] }>('/api/v1/ops/security-events?limit=20');
   const [replayed, setReplayed] = useState('');
   const [filter, setFilter] = useState({ user_id: '', sync_id: '', claim_id: '' });
   const [query, setQuery] = useState<string | null>(null);
@@ -44,6 +54,7 @@ export function OpsPage() {
     reloadStats();
     reloadClients();
     reloadFailed();
+    reloadRefused();
   };
 
   return (
@@ -141,6 +152,45 @@ export function OpsPage() {
             </div>
           ))}
         {replayed && <p className="small">{replayed}</p>}
+      </section>
+
+      <section className="card" aria-labelledby="refused">
+        <h2 id="refused">Refused connections</h2>
+        <p className="muted small">A seller tried to connect an Amazon selling partner that another account holds; nothing was stored.</p>
+        <Pending res={refused} what="refused connections" />
+        {refused.state === 'ready' &&
+          (refused.data.events.length === 0 ? (
+            <p className="muted">None.</p>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Tried by</th>
+                    <th scope="col">Selling partner</th>
+                    <th scope="col">Held by</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {refused.data.events.map((e) => (
+                    <tr key={e.id}>
+                      <td>{formatDate(e.at)}</td>
+                      <td>
+                        <code>{e.user_id ?? '—'}</code>
+                      </td>
+                      <td>
+                        <code>{e.selling_partner_id ?? '—'}</code>
+                      </td>
+                      <td>
+                        <code>{e.detail?.owner_user_id ?? '—'}</code>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
       </section>
 
       <section className="card" aria-labelledby="audit">

@@ -56,6 +56,17 @@ function Overview({ o }: { o: OverviewAnswer }) {
   const failed = sync?.phases.some((p) => p.status === 'failed');
   return (
     <>
+      {(!o.connection || o.connection.status === 'reconnect_required') && (
+        <section className="card" aria-labelledby="connect-title">
+          <h2 id="connect-title">{o.connection ? 'Amazon needs you to connect again' : 'Connect your Amazon seller account'}</h2>
+          <p>Clario reads your Seller Central reports once you approve it on Amazon's consent page.</p>
+          <p>
+            <a className="button primary big" href="/connect">
+              {o.connection ? 'Reconnect your Amazon seller account' : 'Connect your Amazon seller account'}
+            </a>
+          </p>
+        </section>
+      )}
       <section aria-label="Money" className="cards">
         {CARDS.map(([key, title, hint]) => (
           <article key={key} className={`card stat stat-${key}`}>

@@ -1,0 +1,19 @@
+// The few HTML pages a browser flow ends on when it cannot go on: what happened, and what to do.
+import type { FastifyReply } from 'fastify';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** `paragraphs` are HTML already (escape what came from outside with escapeHtml). */
+export function flowPage(reply: FastifyReply, status: number, title: string, paragraphs: readonly string[]): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · Clario</title></head>` +
+        `<body style="font-family:sans-serif;max-width:36em;margin:3em auto"><h1>${escapeHtml(title)}</h1>${paragraphs.map((p) => `<p>${p}</p>`).join('')}` +
+        `<p><a href="/">Back to the dashboard</a></p></body></html>`,
+    );
+}

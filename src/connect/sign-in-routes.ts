@@ -1,0 +1,86 @@
+// Who the seller is: Login with Amazon. `/signin/amazon` sends the browser to LWA's sign-in page
+// with a state bound to this browser; `/signin/amazon/callback` checks it, asks LWA's profile
+// endpoint for the account's user_id, finds or makes the Clario account for it, and gives the
+// browser a session for that account. A returning seller signs in the same way.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { InvalidGrantError } from '../amazon/errors.js';
+import type { LwaClient } from '../amazon/lwa.js';
+import { SESSION_COOKIE, type Auth, type Principal } from '../http/auth.js';
+import { ApiError } from '../http/errors.js';
+import type { Database } from '../store/db.js';
+import { accountFor } from './accounts.js';
+import { bindBrowser, browserHashOf } from './browser.js';
+import { consumeState, createState, type StateCheck } from './oauth-states.js';
+import { escapeHtml, flowPage } from './pages.js';
+
+export interface SignInDeps {
+  readonly database: Database;
+  readonly auth: Auth;
+  readonly lwa: LwaClient;
+  readonly publicUrl: () => string;
+}
+
+export const STATE_TTL_MS = 10 * 60 * 1000;
+
+const Callback = z.union([
+  z.object({ state: z.string().min(1).max(200), code: z.string().min(1).max(2000) }),
+  z.object({ state: z.string().max(200).optional(), error: z.string().min(1).max(100), error_description: z.string().max(500).optional() }),
+]);
+
+/** Why a state was refused, for the error message. */
+export function stateRefusal(check: Exclude<StateCheck, 'ok'>, again: string): string {
+  const why = {
+    unknown: 'it was not issued here',
+    expired: 'it expired',
+    used: 'it was already used',
+    other_browser: 'it was started in another browser',
+    other_account: 'it was started by another account',
+  }[check];
+  return `this cannot be completed: the state ${why}; start again at ${again}`;
+}
+
+export function signInRoutes(deps: SignInDeps) {
+  return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
+    const redirectUri = () => `${deps.publicUrl()}/signin/amazon/callback`;
+    const secure = () => deps.publicUrl().startsWith('https:');
+
+    app.get('/signin/amazon', { config: { public: true }, schema: { summary: 'Sign in with Amazon (starts Login with Amazon)', tags: ['connect'] } }, async (request, reply) => {
+      const browserHash = bindBrowser(request, reply, { secure: secure(), maxAgeSeconds: STATE_TTL_MS / 1000 });
+      const state = await createState(deps.database, STATE_TTL_MS, { purpose: 'sign_in', browserHash, userId: null });
+      return reply.redirect(deps.lwa.signInUrl({ state, redirectUri: redirectUri() }), 302);
+    });
+
+    app.get('/signin/amazon/callback', { config: { public: true }, schema: { summary: "Login with Amazon's sign-in callback", tags: ['connect'] } }, async (request, reply) => {
+      const parsed = Callback.safeParse(request.query);
+      if (!parsed.success) throw new ApiError('invalid_request', 'the sign-in callback is missing state and code');
+      if ('error' in parsed.data) {
+        return flowPage(reply, 400, 'Not signed in', [`Amazon did not sign you in (${escapeHtml(parsed.data.error)}). <a href="/signin/amazon">Try again</a>.`]);
+      }
+      const { state, code } = parsed.data;
+      const check = await consumeState(deps.database, state, { purpose: 'sign_in', browserHash: browserHashOf(request), userId: null });
+      if (check !== 'ok') throw new ApiError('invalid_request', stateRefusal(check, '/signin/amazon'));
+      let lwaUserId: string;
+      try {
+        lwaUserId = (await deps.lwa.signIn(code, redirectUri())).userId;
+      } catch (err) {
+        if (err instanceof InvalidGrantError) throw new ApiError('invalid_request', 'Amazon refused the sign-in code (expired or used); start again at /signin/amazon');
+        throw err;
+      }
+      const userId = await accountFor(deps.database.db, lwaUserId);
+      // A browser signed in as someone else ends that session before starting this one.
+      const before = principal(request);
+      if (before.kind === 'seller') await deps.auth.revoke(before.session.id);
+      const session = await deps.auth.startSession(userId);
+      void reply.setCookie(SESSION_COOKIE, session.token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        path: '/',
+        secure: secure(),
+        maxAge: session.lifetimeSeconds,
+      });
+      request.log.info({ userId }, 'seller signed in');
+      return reply.redirect('/', 303);
+    });
+  };
+}
