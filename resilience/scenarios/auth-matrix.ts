@@ -24,8 +24,10 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
   'POST /api/v1/evidence': { other_seller: 415, own_seller: 415, service: 415 },
   // Authenticated by Stripe's signature, not a token: a request without one is a 400 for anyone.
   'POST /api/v1/billing/stripe/webhook': { none: 400, wrong: 400, other_seller: 400, own_seller: 400, service: 400 },
-  'GET /healthz': { other_seller: 200, own_seller: 200 },
-  'GET /readyz': { other_seller: 200, own_seller: 200 },
+  // [edge] Health probes: open to every caller, token or not (load balancers and Kubernetes send
+  // none); they answer only {"status":"ok"} (or 503 {"status":"unavailable"}), so nothing leaks.
+  'GET /healthz': { none: 200, wrong: 200, other_seller: 200, own_seller: 200, service: 200 },
+  'GET /readyz': { none: 200, wrong: 200, other_seller: 200, own_seller: 200, service: 200 },
   'GET /docs/json': { other_seller: 200, own_seller: 200 },
   // Browser flows, authenticated by a single-use state instead of a token.
   'GET /connect': { none: 'allowed', wrong: 'allowed', other_seller: 'allowed', own_seller: 'allowed', service: 'allowed' },
