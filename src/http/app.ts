@@ -15,6 +15,7 @@ import type { Engine } from '../workflow/engine.js';
 import { safeUrl } from '../observability/logger.js';
 import { bearer, SESSION_COOKIE, type Auth, type Principal } from './auth.js';
 import { ApiError, errorBody, handleError, handleFrameworkError } from './errors.js';
+import { guardInput } from './safe-input.js';
 import { opsRoutes } from './routes/ops.js';
 import { statusRoutes } from './routes/status.js';
 import { triggerRoutes } from './routes/triggers.js';
@@ -80,6 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     return Promise.resolve();
   });
+  // After authentication, so a caller without a token learns nothing about what input is refused.
+  guardInput(app);
 
   await app.register(rateLimit, {
     global: true,
