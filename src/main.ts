@@ -130,7 +130,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     },
   });
 
-  const mirror = eventMirror({ database, secrets, log: logger });
+  const mirror = eventMirror({ database, secrets, log: logger, destinations: { allowInsecure: config.webhooks.allowInsecure } });
   const webhooks = role !== 'api' && options.deliverWebhooks !== false ? mirror.delivery() : undefined;
   const eventBridge = webhooks && config.eventBridge ? mirror.eventBridge(config.eventBridge) : undefined;
   const hub = createHub({ maxPerUser: 20 });

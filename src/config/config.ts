@@ -52,6 +52,8 @@ const EnvSchema = z
     RATE_LIMIT_SELLER_PER_MINUTE: int(1_200, 1),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(60, 1),
     SELLER_TOKEN_TTL_SECONDS: int(7 * 24 * 3600, 60),
+    // Development only: webhooks to plain http and to loopback/private addresses (a local receiver).
+    WEBHOOK_ALLOW_INSECURE: z.enum(['true', 'false']).default('false'),
     EVENTBRIDGE_BUS: z.string().regex(/^[A-Za-z0-9._\-/:]{1,1600}$/).optional(),
     EVENTBRIDGE_ENDPOINT: z.url().optional(),
     EVENTBRIDGE_REGION: z.string().regex(/^[a-z0-9-]+$/).default('us-east-1'),
@@ -123,6 +125,8 @@ export interface Config {
   readonly evidence: { readonly maxFileBytes: number; readonly defaultCurrency: Currency };
   readonly rateLimit: { readonly service: number; readonly seller: number; readonly anonymous: number };
   readonly sellerTokenTtlSeconds: number;
+  /** Webhook destinations: public https only unless this development switch is on. */
+  readonly webhooks: { readonly allowInsecure: boolean };
   /** The EventBridge sink of the event mirror, on when a bus is set; credentials from the AWS SDK's chain. */
   readonly eventBridge: { readonly bus: string; readonly source: string; readonly region: string; readonly endpoint: string | undefined } | undefined;
   /** The fee, and Stripe: real (or STRIPE_API_BASE) when a key is set, else the bundled simulator. */
@@ -209,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       anonymous: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
     },
     sellerTokenTtlSeconds: e.SELLER_TOKEN_TTL_SECONDS,
+    webhooks: { allowInsecure: e.WEBHOOK_ALLOW_INSECURE === 'true' },
     eventBridge: e.EVENTBRIDGE_BUS
       ? { bus: e.EVENTBRIDGE_BUS, source: e.EVENTBRIDGE_SOURCE, region: e.EVENTBRIDGE_REGION, endpoint: e.EVENTBRIDGE_ENDPOINT }
       : undefined,

@@ -30,4 +30,10 @@ describe('configuration', () => {
   it('refuses bullmq without Redis', () => {
     expect(() => loadConfig({ QUEUE_DRIVER: 'bullmq' })).toThrow(/needs REDIS_URL/);
   });
+
+  it('sends webhooks to public https only unless the development switch is on', () => {
+    expect(loadConfig({}).webhooks.allowInsecure).toBe(false);
+    expect(loadConfig({ WEBHOOK_ALLOW_INSECURE: 'true' }).webhooks.allowInsecure).toBe(true);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_INSECURE: 'yes' })).toThrow(/WEBHOOK_ALLOW_INSECURE/);
+  });
 });
