@@ -79,6 +79,22 @@ function wsStatus(url: string, token: string | null): Promise<number> {
   });
 }
 
+/** [edge] The upgrade's status with these headers (101 when it opens). */
+function wsWith(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`, { headers });
+    ws.on('unexpected-response', (_req, res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('error', () => resolve(0));
+  });
+}
+
 export const authMatrix: Scenario = async (ctx) => {
   const database = await ctx.infra.newDatabase();
   // The real capabilities (the bundled Amazon and Stripe simulators), so every route they bring
@@ -132,6 +148,23 @@ export const authMatrix: Scenario = async (ctx) => {
       if (ws[caller] !== want) mismatches.push(`GET /ws as ${caller}: ${ws[caller]}, expected ${want}`);
     }
     matrix['GET /ws'] = ws;
+    // [edge] The session cookie opens /ws only from Clario's own origin (cross-site WebSocket
+    // hijacking); a token holder needs no Origin.
+    const cookie = `clario_session=${tokens.own_seller ?? ''}`;
+    const own = new URL(node.url).origin;
+    const origins: Array<[string, Record<string, string>, number]> = [
+      ['cookie, Origin http://evil.example', { cookie, origin: 'http://evil.example' }, 403],
+      ['cookie, no Origin', { cookie }, 403],
+      [`cookie, Origin ${own}`, { cookie, origin: own }, 101],
+      ['bearer token, no Origin', { authorization: `Bearer ${tokens.own_seller ?? ''}` }, 101],
+    ];
+    const byOrigin: Record<string, number> = {};
+    for (const [what, headers, want] of origins) {
+      byOrigin[what] = await wsWith(node.url, headers);
+      checks++;
+      if (byOrigin[what] !== want) mismatches.push(`GET /ws with ${what}: ${byOrigin[what]}, expected ${want}`);
+    }
+    matrix['GET /ws by origin'] = byOrigin;
     return { figures: { endpoints: endpoints.length + 1, callers: CALLERS.length, checks, mismatches, matrix }, violations: mismatches };
   } finally {
     await node.close();
