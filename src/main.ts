@@ -15,6 +15,7 @@ import type { JobQueue } from './queue/job-queue.js';
 import { createPostgresQueue } from './queue/postgres-queue.js';
 import { createLocalBus, createRedisBus, type MessageBus } from './realtime/bus.js';
 import { createHub } from './realtime/hub.js';
+import { createSocketGate } from './realtime/gate.js';
 import { openDatabase, type Database } from './store/db.js';
 import { workflowHealth } from './store/status.js';
 import { unavailableCapabilities, type Capabilities } from './workflow/capabilities.js';
@@ -139,11 +140,17 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     },
   });
 
-  const mirror = eventMirror({ database, secrets, log: logger });
+  const mirror = eventMirror({ database, secrets, log: logger, destinations: { allowInsecure: config.webhooks.allowInsecure } });
   const webhooks = role !== 'api' && options.deliverWebhooks !== false ? mirror.delivery() : undefined;
   const eventBridge = webhooks && config.eventBridge ? mirror.eventBridge(config.eventBridge) : undefined;
-  const hub = createHub({ maxPerUser: 20 });
+  const hub = createHub({ maxPerUser: config.edge.wsMaxConnectionsPerUser });
   metrics.watchClients(() => hub.count());
+  const gate = createSocketGate({
+    maxConnections: config.edge.wsMaxConnections,
+    maxPerUser: config.edge.wsMaxConnectionsPerUser,
+    onRefused: (reason) => metrics.websocketRefused(reason),
+  });
+  metrics.watchSockets(() => gate.open());
   let unsubscribe: (() => void) | undefined;
   let app: FastifyInstance | undefined;
   let scheduler: SyncScheduler | undefined;
@@ -164,6 +171,18 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         logger,
         rateLimit: config.rateLimit,
         version: VERSION,
+        edge: {
+          publicUrl: config.publicUrl,
+          host: config.host,
+          http: {
+            headersTimeoutMs: config.edge.headersTimeoutMs,
+            requestTimeoutMs: config.edge.requestTimeoutMs,
+            keepAliveTimeoutMs: config.edge.keepAliveTimeoutMs,
+            idleTimeoutMs: config.edge.idleTimeoutMs,
+          },
+          websocket: { handshakeTimeoutMs: config.edge.wsHandshakeTimeoutMs },
+          gate,
+        },
         plugins: [
           sellerRoutes(database),
           filingRoutes({ db: database.db, engine }),

@@ -25,8 +25,10 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
   'POST /api/v1/evidence': { other_seller: 415, own_seller: 415, service: 415 },
   // Authenticated by Stripe's signature, not a token: a request without one is a 400 for anyone.
   'POST /api/v1/billing/stripe/webhook': { none: 400, wrong: 400, other_seller: 400, own_seller: 400, service: 400 },
-  'GET /healthz': { other_seller: 200, own_seller: 200 },
-  'GET /readyz': { other_seller: 200, own_seller: 200 },
+  // [edge] Health probes: open to every caller, token or not (load balancers and Kubernetes send
+  // none); they answer only {"status":"ok"} (or 503 {"status":"unavailable"}), so nothing leaks.
+  'GET /healthz': { none: 200, wrong: 200, other_seller: 200, own_seller: 200, service: 200 },
+  'GET /readyz': { none: 200, wrong: 200, other_seller: 200, own_seller: 200, service: 200 },
   'GET /docs/json': { other_seller: 200, own_seller: 200 },
   // Browser flows. Sign-in is open to anyone (a redirect to Login with Amazon); its callback is
   // authenticated by a single-use state bound to the browser, so without one it is a 400 for anyone.
@@ -75,6 +77,22 @@ function wsStatus(url: string, token: string | null): Promise<number> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`${url.replace('http', 'ws')}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`);
     ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('error', () => resolve(0));
+  });
+}
+
+/** [edge] The upgrade's status with these headers (101 when it opens). */
+function wsWith(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`, { headers });
+    ws.on('unexpected-response', (_req, res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
     ws.on('open', () => {
       ws.close();
       resolve(101);
@@ -138,6 +156,24 @@ export const authMatrix: Scenario = async (ctx) => {
       if (ws[caller] !== want) mismatches.push(`GET /ws as ${caller}: ${ws[caller]}, expected ${want}`);
     }
     matrix['GET /ws'] = ws;
+    // [edge] The session cookie opens /ws only from Clario's own origin (cross-site WebSocket
+    // hijacking); a token holder needs no Origin.
+    const cookie = `clario_session=${fresh.own_seller ?? ''}`;
+    const own = new URL(node.url).origin;
+    const origins: Array<[string, Record<string, string>, number]> = [
+      ['cookie, Origin http://evil.example', { cookie, origin: 'http://evil.example' }, 403],
+      ['cookie, no Origin', { cookie }, 403],
+      [`cookie, Origin ${own}`, { cookie, origin: own }, 101],
+      ['bearer token, no Origin', { authorization: `Bearer ${fresh.own_seller ?? ''}` }, 101],
+    ];
+    const byOrigin: Record<string, number> = {};
+    for (const [what, headers, want] of origins) {
+      byOrigin[what] = await wsWith(node.url, headers);
+      checks++;
+      if (byOrigin[what] !== want) mismatches.push(`GET /ws with ${what}: ${byOrigin[what]}, expected ${want}`);
+    }
+    matrix['GET /ws by origin'] = byOrigin;
+
     // Who-is-who attacks at sign-in and connect, and sessions that must end (auth-attacks.ts).
     const attacks = await authAttacks(node.env);
     checks += Object.keys(attacks.checks).length;

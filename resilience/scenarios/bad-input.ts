@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { detect, InputFileError, InputFolderError } from '../../src/detection/index.js';
+import { edgeAttacks } from '../edge-attacks.js';
 import { listEndpoints, example, fillPath, type Endpoint } from '../endpoints.js';
 import { startProviders } from '../providers.js';
 import { deploymentEnv, startNode, type Scenario } from '../scenario.js';
@@ -35,7 +36,8 @@ export const badInput: Scenario = async (ctx) => {
   const runs = Math.max(50, Math.round(3000 * ctx.scale));
   const providers = await startProviders();
   const database = await ctx.infra.newDatabase();
-  const node = await startNode(deploymentEnv(database.url, undefined), 'all', workloadCapabilities({ caseApiUrl: providers.cases.url, caseTokenSecret: providers.cases.tokenSecret, feeUrl: providers.fees.url }));
+  // [edge] A short headers timeout, so the half-open handshakes of the edge attacks close soon.
+  const node = await startNode(deploymentEnv(database.url, undefined, { HTTP_HEADERS_TIMEOUT_MS: '2000' }), 'all', workloadCapabilities({ caseApiUrl: providers.cases.url, caseTokenSecret: providers.cases.tokenSecret, feeUrl: providers.fees.url }));
   const service = node.env.CLARIO_SERVICE_TOKEN ?? '';
   const seller = await node.clario.auth.issueSellerToken('alice', 3600);
   const t: Tally = { requests: 0, status_2xx: 0, status_3xx: 0, status_4xx: 0, status_5xx: 0, unformatted_errors: 0, examples_5xx: [], examples_unformatted: [] };
@@ -136,6 +138,9 @@ export const badInput: Scenario = async (ctx) => {
     // 4. Malformed WebSocket frames.
     for (const { frame } of BAD_FRAMES) await rawFrame(node.url, seller, frame);
     await alive();
+    // [edge] 4b. Issue 14's attacks on the edge (resilience/edge-attacks.ts).
+    const edge = await edgeAttacks({ url: node.url, service, seller, headersTimeoutMs: node.clario.config.edge.headersTimeoutMs, maxPerUser: node.clario.config.edge.wsMaxConnectionsPerUser });
+    await alive();
     // 5. Corrupt report files fed to detection.
     const files = await corruptReports(Math.max(20, Math.round(200 * ctx.scale)));
     await alive();
@@ -144,6 +149,7 @@ export const badInput: Scenario = async (ctx) => {
     if (t.unformatted_errors > 0) violations.push(`${t.unformatted_errors} refusals were not in the error format: ${t.examples_unformatted.slice(0, 3).join(' | ')}`);
     if (crashes > 0) violations.push(`the service stopped answering ${crashes} times`);
     if (oversizedRefused < oversized) violations.push(`${oversized - oversizedRefused} oversized bodies were not refused`);
+    violations.push(...edge.violations);
     if (files.crashes > 0) violations.push(`detection threw something other than an input error on ${files.crashes} corrupt files: ${files.examples.join(' | ')}`);
     return {
       figures: {
@@ -152,6 +158,7 @@ export const badInput: Scenario = async (ctx) => {
         oversized: { sent: oversized, refused: oversizedRefused },
         slow_clients: { sockets: slow, health_checks_answered_meanwhile: servedMeanwhile },
         websocket_bad_frames: BAD_FRAMES.length,
+        edge_attacks: edge.figures,
         corrupt_reports: files,
       },
       violations,

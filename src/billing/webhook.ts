@@ -11,19 +11,30 @@ import { postJournal } from './ledger-store.js';
 
 export type WebhookOutcome = 'handled' | 'duplicate' | 'ignored';
 
+/** Binds a billing event's sealed object id to its event, so it cannot be copied to another row. */
+export const billingEventContext = (eventId: string) => `billing-event:${eventId}`;
+
 const HANDLED = new Set(['payment_intent.succeeded', 'payment_intent.payment_failed', 'charge.refunded']);
 
 export async function handleStripeEvent(db: Db, box: SecretBox, event: Stripe.Event): Promise<WebhookOutcome> {
   if (!HANDLED.has(event.type)) return 'ignored';
   return db.transaction(async (tx) => {
+    const object = event.data.object as { id: string; metadata?: Record<string, string> | null; amount?: number; amount_refunded?: number };
+    const payoutId = object.metadata?.payout_id;
+    // Only what deduplication and an audit need: the event as Stripe sent it holds the customer,
+    // the payment method and more, none of which Clario may keep.
     const fresh = await tx
       .insert(billingEvents)
-      .values({ id: event.id, type: event.type, payload: event as unknown as Record<string, unknown> })
+      .values({
+        id: event.id,
+        type: event.type,
+        createdAt: new Date(event.created * 1000),
+        objectRef: box.seal(object.id, billingEventContext(event.id)),
+        payoutId: payoutId ?? null,
+      })
       .onConflictDoNothing()
       .returning({ id: billingEvents.id });
     if (fresh.length === 0) return 'duplicate';
-    const object = event.data.object as { id: string; metadata?: Record<string, string> | null; amount?: number; amount_refunded?: number };
-    const payoutId = object.metadata?.payout_id;
     const fee = payoutId ? await findFeeCharge(tx, payoutId) : undefined;
     // Not one of ours (another product on the same account), or a charge we never recorded.
     if (!fee || fee.kind !== 'charge') return 'handled';

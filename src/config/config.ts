@@ -54,6 +54,15 @@ const EnvSchema = z
     RATE_LIMIT_SELLER_PER_MINUTE: int(1_200, 1),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(60, 1),
     SESSION_MAX_AGE_SECONDS: int(7 * 24 * 3600, 60),
+    HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100),
+    HTTP_REQUEST_TIMEOUT_MS: int(120_000, 100),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: int(72_000, 100),
+    HTTP_IDLE_TIMEOUT_MS: int(120_000, 100),
+    WS_HANDSHAKE_TIMEOUT_MS: int(10_000, 50),
+    WS_MAX_CONNECTIONS: int(10_000, 1),
+    WS_MAX_CONNECTIONS_PER_USER: int(20, 1),
+    // Development only: webhooks to plain http and to loopback/private addresses (a local receiver).
+    WEBHOOK_ALLOW_INSECURE: z.enum(['true', 'false']).default('false'),
     EVENTBRIDGE_BUS: z.string().regex(/^[A-Za-z0-9._\-/:]{1,1600}$/).optional(),
     EVENTBRIDGE_ENDPOINT: z.url().optional(),
     EVENTBRIDGE_REGION: z.string().regex(/^[a-z0-9-]+$/).default('us-east-1'),
@@ -66,6 +75,10 @@ const EnvSchema = z
   .refine((e) => e.ROUTING_SMART_PROMPT <= e.ROUTING_AUTO_SUBMIT, {
     message: 'ROUTING_SMART_PROMPT must not exceed ROUTING_AUTO_SUBMIT',
     path: ['ROUTING_SMART_PROMPT'],
+  })
+  .refine((e) => e.HTTP_HEADERS_TIMEOUT_MS <= e.HTTP_REQUEST_TIMEOUT_MS, {
+    message: 'HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS',
+    path: ['HTTP_HEADERS_TIMEOUT_MS'],
   })
   .refine((e) => e.QUEUE_DRIVER !== 'bullmq' || e.REDIS_URL, {
     message: 'QUEUE_DRIVER=bullmq needs REDIS_URL',
@@ -133,6 +146,18 @@ export interface Config {
   readonly rateLimit: { readonly service: number; readonly seller: number; readonly anonymous: number };
   /** A seller session's absolute lifetime: sign-out ends it sooner, refreshing never extends it. */
   readonly sessionMaxAgeSeconds: number;
+  /** What one client may hold: time to send a request, idle sockets, WebSocket slots. */
+  readonly edge: {
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly idleTimeoutMs: number;
+    readonly wsHandshakeTimeoutMs: number;
+    readonly wsMaxConnections: number;
+    readonly wsMaxConnectionsPerUser: number;
+  };
+  /** Webhook destinations: public https only unless this development switch is on. */
+  readonly webhooks: { readonly allowInsecure: boolean };
   /** The EventBridge sink of the event mirror, on when a bus is set; credentials from the AWS SDK's chain. */
   readonly eventBridge: { readonly bus: string; readonly source: string; readonly region: string; readonly endpoint: string | undefined } | undefined;
   /** The fee, and Stripe: real (or STRIPE_API_BASE) when a key is set, else the bundled simulator. */
@@ -221,6 +246,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       anonymous: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
     },
     sessionMaxAgeSeconds: e.SESSION_MAX_AGE_SECONDS,
+    edge: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      idleTimeoutMs: e.HTTP_IDLE_TIMEOUT_MS,
+      wsHandshakeTimeoutMs: e.WS_HANDSHAKE_TIMEOUT_MS,
+      wsMaxConnections: e.WS_MAX_CONNECTIONS,
+      wsMaxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
+    },
+    webhooks: { allowInsecure: e.WEBHOOK_ALLOW_INSECURE === 'true' },
     eventBridge: e.EVENTBRIDGE_BUS
       ? { bus: e.EVENTBRIDGE_BUS, source: e.EVENTBRIDGE_SOURCE, region: e.EVENTBRIDGE_REGION, endpoint: e.EVENTBRIDGE_ENDPOINT }
       : undefined,

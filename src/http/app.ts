@@ -15,6 +15,10 @@ import type { Engine } from '../workflow/engine.js';
 import { safeUrl } from '../observability/logger.js';
 import { bearer, SESSION_COOKIE, type Auth, type Principal } from './auth.js';
 import { ApiError, errorBody, handleError, handleFrameworkError } from './errors.js';
+import { guardInput } from './safe-input.js';
+import { ownOriginCheck } from './origins.js';
+import type { SocketGate } from '../realtime/gate.js';
+import { handshakeDeadline } from '../realtime/handshake.js';
 import { opsRoutes } from './routes/ops.js';
 import { statusRoutes } from './routes/status.js';
 import { triggerRoutes } from './routes/triggers.js';
@@ -30,8 +34,19 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly rateLimit: { readonly service: number; readonly seller: number; readonly anonymous: number };
   readonly version: string;
+  /** Timeouts and caps at the edge (see EdgeLimits). */
+  readonly edge: EdgeLimits;
   /** Further routes (capabilities that land later register theirs here). */
   readonly plugins?: ReadonlyArray<(app: FastifyInstance, principal: (r: unknown) => Principal) => void | Promise<void>>;
+}
+
+/** What one client may hold of the server: time to send a request, idle sockets, WebSocket slots. */
+export interface EdgeLimits {
+  readonly publicUrl: string | undefined;
+  readonly host: string;
+  readonly http: { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number; readonly keepAliveTimeoutMs: number; readonly idleTimeoutMs: number };
+  readonly websocket: { readonly handshakeTimeoutMs: number };
+  readonly gate: SocketGate;
 }
 
 declare module 'fastify' {
@@ -53,6 +68,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Request ids for correlating logs; never derived from caller input.
     requestIdHeader: false,
     frameworkErrors: handleFrameworkError,
+    // A client that trickles its headers (or a WebSocket handshake) or its body, or keeps an idle
+    // socket, gives it back after these; Node's defaults held them for minutes.
+    connectionTimeout: deps.edge.http.idleTimeoutMs,
+    keepAliveTimeout: deps.edge.http.keepAliveTimeoutMs,
+    requestTimeout: deps.edge.http.requestTimeoutMs,
+    http: {
+      headersTimeout: deps.edge.http.headersTimeoutMs,
+      // How often Node looks for requests past those timeouts (30 s by default, which let a
+      // half-open request live up to 30 s longer than its timeout).
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(deps.edge.http.headersTimeoutMs / 2))),
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -80,6 +106,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     return Promise.resolve();
   });
+  // After authentication, so a caller without a token learns nothing about what input is refused.
+  guardInput(app);
 
   await app.register(rateLimit, {
     global: true,
@@ -112,7 +140,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const principal = (r: unknown) => (r as FastifyRequest).principal;
   triggerRoutes(app, { engine: deps.engine, principal });
   statusRoutes(app, { db: deps.db, engine: deps.engine, queue: deps.queue, principal, websocketClients: () => deps.hub.count() });
-  websocketRoutes(app, { db: deps.db, hub: deps.hub, principal });
+  const port = () => {
+    const a = app.server.address();
+    return a && typeof a === 'object' ? a.port : undefined;
+  };
+  websocketRoutes(app, {
+    db: deps.db,
+    hub: deps.hub,
+    principal,
+    gate: deps.edge.gate,
+    handshake: handshakeDeadline(app.server, deps.edge.websocket.handshakeTimeoutMs),
+    ownOrigin: ownOriginCheck({ publicUrl: deps.edge.publicUrl, host: deps.edge.host, port }),
+  });
   opsRoutes(app, { db: deps.db, queue: deps.queue, registry: deps.registry, principal });
   for (const plugin of deps.plugins ?? []) await plugin(app, principal);
   return app;

@@ -9,6 +9,8 @@ import type { SecretBox } from '../security/secret-box.js';
 import type { Log } from '../workflow/log.js';
 import { secretKey, signWebhook } from './signature.js';
 import { advance, claimDue, outboxAfter, recordFailure, release, type Claimed, type DeliveryError, type OutboxRow } from './store.js';
+import type { DestinationPolicy } from './destination.js';
+import { postWebhook, type Outcome } from './post-webhook.js';
 import { pollingLoop } from '../workflow/polling.js';
 
 export interface RetryPolicy {
@@ -34,6 +36,8 @@ export interface MirrorOptions {
   readonly settleMs?: number;
   readonly now?: () => Date;
   readonly random?: () => number;
+  /** Where webhooks may go (default: public https only; see destination.ts). */
+  readonly destinations?: DestinationPolicy;
 }
 
 export interface Mirror {
@@ -60,8 +64,6 @@ export function settled(prev: number, m: Pick<OutboxRow, 'seq' | 'createdAt'>, a
   return m.seq === prev + 1 || m.createdAt.getTime() <= at.getTime() - settleMs;
 }
 
-type Outcome = { ok: true } | { ok: false; error: DeliveryError };
-
 export function createMirror(o: MirrorOptions): Mirror {
   const now = o.now ?? (() => new Date());
   const random = o.random ?? Math.random;
@@ -70,28 +72,13 @@ export function createMirror(o: MirrorOptions): Mirror {
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...o.retry };
   const settleMs = o.settleMs ?? 60_000;
   const db = o.database;
+  const policy: DestinationPolicy = o.destinations ?? { allowInsecure: false };
 
   async function post(sub: Claimed, key: Buffer, m: OutboxRow): Promise<Outcome> {
     const body = JSON.stringify({ type: m.type, timestamp: m.createdAt.toISOString(), data: { ...m.payload, seq: m.seq } });
     // The id is the outbox seq, the same on every retry and replay, so receivers can deduplicate.
     const headers = signWebhook(key, `msg_${m.seq}`, now(), body);
-    try {
-      const res = await fetch(sub.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'Clario-Webhooks/1', ...headers },
-        body,
-        // A redirect is a failure: following it would send the signed event somewhere unconfigured.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      await res.body?.cancel().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) return { ok: true };
-      return { ok: false, error: { code: `http_${res.status}`, message: `the endpoint answered ${res.status}` } };
-    } catch (err) {
-      const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      const message = timedOut ? `no answer within ${timeoutMs} ms` : err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-      return { ok: false, error: { code: timedOut ? 'timeout' : 'network', message: message.slice(0, 500) } };
-    }
+    return postWebhook(sub.url, { 'content-type': 'application/json', 'user-agent': 'Clario-Webhooks/1', ...headers }, body, { policy, timeoutMs });
   }
 
   /**

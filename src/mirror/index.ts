@@ -9,6 +9,7 @@ import { subscriptionRoutes } from './routes.js';
 export { createMirror, retryDelay, DEFAULT_RETRY, type Mirror, type MirrorOptions, type RetryPolicy } from './deliver.js';
 export { createEventBridgeSink, cursorId, type EventBridgeOptions, type EventBridgeTarget } from './eventbridge.js';
 export { subscriptionRoutes } from './routes.js';
+export { addressRefusal, destinationRefusal, urlRefusal, type DestinationPolicy, type Resolve } from './destination.js';
 export { generateSecret, secretKey, signWebhook } from './signature.js';
 
 /** The mirror's halves for the composition root; both open secrets with the same keys. */
@@ -18,8 +19,9 @@ export function eventMirror(o: { database: Database; secrets: { encryptionKeys: 
   eventBridge: (target: EventBridgeTarget) => Mirror;
 } {
   const box = createSecretBox(parseKeys(o.secrets.encryptionKeys));
+  const destinations = o.destinations ?? { allowInsecure: false };
   return {
-    routes: subscriptionRoutes({ database: o.database, box }),
+    routes: subscriptionRoutes({ database: o.database, box, destinations }),
     delivery: () => createMirror({ ...o, box }),
     eventBridge: (target) => createEventBridgeSink({ database: o.database, log: o.log, ...target }),
   };

@@ -8,6 +8,7 @@ import { requireService, type Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Runner } from '../store/db.js';
+import { destinationRefusal, type DestinationPolicy } from './destination.js';
 import { generateSecret, secretKey } from './signature.js';
 import { deleteSubscription, findSubscription, insertSubscription, listSubscriptions, replaySubscription, type SubscriptionRow } from './store.js';
 import { isoOrNull } from '../http/json.js';
@@ -52,7 +53,7 @@ function view(s: SubscriptionRow) {
   };
 }
 
-export function subscriptionRoutes(deps: { database: Runner; box: SecretBox; now?: () => Date }) {
+export function subscriptionRoutes(deps: { database: Runner; box: SecretBox; destinations: DestinationPolicy; now?: () => Date }) {
   const db = deps.database;
   const now = deps.now ?? (() => new Date());
   const found = async (id: string) => {
@@ -69,6 +70,9 @@ export function subscriptionRoutes(deps: { database: Runner; box: SecretBox; now
       { schema: { summary: 'Subscribe an endpoint to signed webhooks of the events (the secret is shown once)', tags, body: CreateBody } },
       async (request, reply) => {
         requireService(principal(request));
+        // Checked here so the operator hears why at once; delivery checks again (DNS changes).
+        const refusal = await destinationRefusal(request.body.url, deps.destinations);
+        if (refusal) throw new ApiError('invalid_request', `the URL is refused: ${refusal}`, [{ path: '/url', message: refusal }]);
         const id = `sub_${randomBytes(12).toString('hex')}`;
         const secret = request.body.secret ?? generateSecret();
         const s = await insertSubscription(db, {

@@ -9,6 +9,10 @@ export interface Metrics extends WorkflowObserver {
   watchQueue(queue: JobQueue): void;
   watchClients(count: () => number): void;
   watchWorkflow(health: () => Promise<WorkflowHealth>): void;
+  /** Open WebSocket sockets (handshakes included), read at scrape time. */
+  watchSockets(open: () => number): void;
+  /** An upgrade refused: over a cap, or a session cookie from a foreign origin. */
+  websocketRefused(reason: string): void;
 }
 
 export interface WorkflowHealth {
@@ -84,6 +88,21 @@ export function createMetrics(): Metrics {
       this.set(clients?.() ?? 0);
     },
   });
+  let sockets: (() => number) | undefined;
+  new Gauge({
+    name: 'clario_websocket_sockets',
+    help: 'Open WebSocket sockets on this process, handshakes included (capped by WS_MAX_CONNECTIONS)',
+    registers: [registry],
+    collect() {
+      this.set(sockets?.() ?? 0);
+    },
+  });
+  const refused = new Counter({
+    name: 'clario_websocket_refused_total',
+    help: 'WebSocket upgrades refused, by reason (capacity, user_capacity, origin)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     transition(phase, outcome, durationMs) {
@@ -98,6 +117,12 @@ export function createMetrics(): Metrics {
     },
     watchWorkflow(read) {
       health = read;
+    },
+    watchSockets(open) {
+      sockets = open;
+    },
+    websocketRefused(reason) {
+      refused.inc({ reason });
     },
   };
 }

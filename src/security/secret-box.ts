@@ -16,6 +16,8 @@ export class SecretBoxError extends Error {
 }
 
 const VERSION = 'v1';
+/** GCM's full tag. A shorter one still "verifies" in Node unless the length is pinned, and a 4-byte tag is forgeable by trial. */
+const TAG_BYTES = 16;
 
 /** Keys as configured: "kid:base64key[,kid:base64key…]", the first one active. */
 export function parseKeys(spec: string): Map<string, Buffer> {
@@ -38,7 +40,7 @@ export function createSecretBox(keys: Map<string, Buffer>): SecretBox {
   return {
     seal(plaintext, context) {
       const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', activeKey, iv);
+      const cipher = createCipheriv('aes-256-gcm', activeKey, iv, { authTagLength: TAG_BYTES });
       cipher.setAAD(Buffer.from(context, 'utf8'));
       const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
@@ -49,10 +51,12 @@ export function createSecretBox(keys: Map<string, Buffer>): SecretBox {
       if (version !== VERSION || !kid || !iv || !tag || body === undefined) throw new SecretBoxError('not a sealed value');
       const key = keys.get(kid);
       if (!key) throw new SecretBoxError(`sealed with key ${kid}, which is no longer configured`);
+      const tagBytes = Buffer.from(tag, 'base64url');
+      if (tagBytes.length !== TAG_BYTES) throw new SecretBoxError('the sealed value was tampered with or belongs elsewhere');
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'), { authTagLength: TAG_BYTES });
         decipher.setAAD(Buffer.from(context, 'utf8'));
-        decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+        decipher.setAuthTag(tagBytes);
         return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
       } catch {
         throw new SecretBoxError('the sealed value was tampered with or belongs elsewhere');

@@ -595,11 +595,17 @@ export const billingCustomers = pgTable('billing_customers', {
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
-/** Stripe webhook events already handled (Stripe delivers at least once). */
+/** Stripe webhook events already handled (Stripe delivers at least once): only what deduplication and an audit need, never the raw event. */
 export const billingEvents = pgTable('billing_events', {
+  /** Stripe's event id: the deduplication key (equality is needed, so it cannot be sealed); no customer data. */
   id: text('id').primaryKey(),
   type: text('type').notNull(),
-  payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
+  /** When Stripe created the event (null for events recorded before this column). */
+  createdAt: ts('created_at'),
+  /** The payment intent or charge the event is about, sealed like every other Stripe id. */
+  objectRef: text('object_ref'),
+  /** Clario's payout id from the object's metadata: which fee the event settled. */
+  payoutId: text('payout_id'),
   receivedAt: ts('received_at').notNull().defaultNow(),
 });
 

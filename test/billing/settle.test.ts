@@ -1,6 +1,7 @@
 // Phase 7's money end to end: HTTP trigger → the workflow → the billing capability → the Stripe
 // simulator (over HTTP, through the stripe package) → signed webhooks back → the ledger.
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { billingEventContext } from '../../src/billing/webhook.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountBalance, ledgerImbalances } from '../../src/billing/ledger-store.js';
 import { billingEvents, claims, effects, feeCharges, phaseEvents } from '../../src/store/schema.js';
@@ -49,6 +50,23 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
     expect(await accountBalance(db, 'receivable:seller-1', 'USD')).toBe(0);
     expect(await accountBalance(db, 'revenue', 'USD')).toBe(-2469);
     expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(2469);
+  });
+
+  it('stores a webhook as its id, type, time, payout and sealed object id, never the raw event', async () => {
+    const pi = piFor(h, 'PAY-1')[0];
+    const succeeded = h.stripe.state.events.find((e) => e.type === 'payment_intent.succeeded' && e.data.object.id === pi?.id);
+    if (!pi || !succeeded) throw new Error('the first test pays PAY-1');
+    const raw = await h.t.clario.database.run<Record<string, unknown>>(sql`SELECT * FROM billing_events WHERE id = ${succeeded.id}`);
+    expect(raw).toHaveLength(1);
+    expect(Object.keys(raw[0] ?? {}).sort()).toEqual(['created_at', 'id', 'object_ref', 'payout_id', 'received_at', 'type']);
+    const text = JSON.stringify(raw);
+    expect(text).not.toContain(pi.id);
+    expect(text).not.toContain('cus_');
+    expect(text).not.toContain('"amount');
+    const [row] = await h.t.clario.database.db.select().from(billingEvents).where(eq(billingEvents.id, succeeded.id));
+    expect(row).toMatchObject({ type: 'payment_intent.succeeded', payoutId: 'PAY-1', createdAt: new Date(succeeded.created * 1000) });
+    expect(row?.objectRef).toMatch(/^v1\./);
+    expect(h.box.open(row?.objectRef ?? '', billingEventContext(succeeded.id))).toBe(pi.id);
   });
 
   it('a reversal credits the fee back and refunds what Stripe collected, leaving the claim paid', async () => {

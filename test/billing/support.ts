@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { billingCapability, type BillingOptions } from '../../src/billing/capability.js';
 import { billingRoutes, STRIPE_WEBHOOK_PATH } from '../../src/billing/routes.js';
 import { createStripeGateway } from '../../src/billing/stripe-gateway.js';
-import { createSecretBox, parseKeys } from '../../src/security/secret-box.js';
+import { createSecretBox, parseKeys, type SecretBox } from '../../src/security/secret-box.js';
 import { startStripeSimulator, type StartedStripeSimulator } from '../../src/simulator/stripe/app.js';
 import { claims, phaseEvents } from '../../src/store/schema.js';
 import { silentLog } from '../../src/workflow/log.js';
@@ -18,6 +18,8 @@ export const WEBHOOK_SECRET = 'whsec_clario_billing_tests';
 export interface BillingHarness {
   readonly t: TestClario;
   readonly stripe: StartedStripeSimulator;
+  /** The box billing seals Stripe ids with. */
+  readonly box: SecretBox;
   fileClaim(o: { userId: string; claimId: string; caseId: string; amountMinor: number; currency: string }): Promise<void>;
   /** Triggers phase 7 over HTTP and waits until that event is completed (or parked). */
   payout(o: { userId: string; claimId: string; payoutId: string; amountMinor: number; currency: string; key?: string; kind?: 'reimbursement' | 'reversal'; reverses?: string }): Promise<{ eventId: string; status: string; result: Record<string, unknown> | null }>;
@@ -47,6 +49,7 @@ export async function startBilling(o: { store?: 'pglite' | 'postgres'; feeRateBp
   return {
     t,
     stripe,
+    box,
     async fileClaim(c) {
       await t.clario.database.db.insert(claims).values({
         id: c.claimId, userId: c.userId, type: 'lost_warehouse', status: 'filed', caseId: c.caseId, amountMinor: c.amountMinor, currency: c.currency,

@@ -30,4 +30,25 @@ describe('configuration', () => {
   it('refuses bullmq without Redis', () => {
     expect(() => loadConfig({ QUEUE_DRIVER: 'bullmq' })).toThrow(/needs REDIS_URL/);
   });
+
+  it('sends webhooks to public https only unless the development switch is on', () => {
+    expect(loadConfig({}).webhooks.allowInsecure).toBe(false);
+    expect(loadConfig({ WEBHOOK_ALLOW_INSECURE: 'true' }).webhooks.allowInsecure).toBe(true);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_INSECURE: 'yes' })).toThrow(/WEBHOOK_ALLOW_INSECURE/);
+  });
+
+  it('bounds what one client may hold at the edge, with defaults that serve the embedded mode', () => {
+    expect(loadConfig({}).edge).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 120_000,
+      keepAliveTimeoutMs: 72_000,
+      idleTimeoutMs: 120_000,
+      wsHandshakeTimeoutMs: 10_000,
+      wsMaxConnections: 10_000,
+      wsMaxConnectionsPerUser: 20,
+    });
+    expect(loadConfig({ WS_MAX_CONNECTIONS: '5' }).edge.wsMaxConnections).toBe(5);
+    expect(() => loadConfig({ WS_MAX_CONNECTIONS: '0' })).toThrow(/WS_MAX_CONNECTIONS/);
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '5000', HTTP_REQUEST_TIMEOUT_MS: '1000' })).toThrow(/must not exceed/);
+  });
 });

@@ -12,10 +12,10 @@ afterAll(async () => {
 describe('rate limits', () => {
   it('are tight for callers without a valid token', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await t.request('/healthz', { token: 'guessing' })).status);
+    for (let i = 0; i < 5; i++) statuses.push((await t.request('/api/v1/workflow/queue/stats', { token: 'guessing' })).status);
     expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
     expect(statuses.slice(3)).toEqual([429, 429]);
-    const limited = await t.request('/healthz', { token: null });
+    const limited = await t.request('/api/v1/workflow/queue/stats', { token: null });
     expect(limited.body.error.code).toBe('rate_limited');
   });
 
@@ -26,7 +26,7 @@ describe('rate limits', () => {
     expect(statuses.filter((s) => s === 429)).toHaveLength(2);
     const other = await t.sellerToken('calm-seller');
     expect((await t.request('/api/v1/workflow/status/calm-seller', { token: other })).status).toBe(200);
-    const service = await Promise.all(Array.from({ length: 50 }, () => t.request('/healthz')));
+    const service = await Promise.all(Array.from({ length: 50 }, () => t.request('/api/v1/workflow/queue/stats')));
     expect(service.every((r) => r.status === 200)).toBe(true);
   });
 });

@@ -74,7 +74,7 @@ describe('the event mirror', () => {
     await runWorkflow('u-flaky');
     expect(await mirror.deliverOnce()).toEqual({ delivered: 0, failed: 1 });
     const failing = await t.request(`/api/v1/subscriptions/${sub.id}`);
-    expect(failing.body.delivery).toMatchObject({ attempts: 1, last_error: { code: 'http_500' }, last_delivered_seq: sub.delivery.last_delivered_seq });
+    expect(failing.body.delivery).toMatchObject({ attempts: 1, last_error: { code: 'http_5xx' }, last_delivered_seq: sub.delivery.last_delivered_seq });
     // Not due yet: the backoff holds it back until the clock moves.
     expect(await mirror.deliverOnce()).toEqual({ delivered: 0, failed: 0 });
     await drain([mirror], sub.id, () => advance(5_000));

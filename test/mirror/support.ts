@@ -12,7 +12,8 @@ import type { Clario } from '../../src/main.js';
 export type MirrorClario = TestClario;
 
 export function startMirrorClario(o: { store?: 'pglite' | 'postgres' } = {}): Promise<MirrorClario> {
-  return startTestClario({ store: o.store ?? 'pglite', capabilities: testCapabilities(), deliverWebhooks: false });
+  // The receivers here are plain http on loopback: the development switch allows them.
+  return startTestClario({ store: o.store ?? 'pglite', capabilities: testCapabilities(), deliverWebhooks: false, env: { WEBHOOK_ALLOW_INSECURE: 'true' } });
 }
 
 /** A delivery loop on `clario`'s database whose clock the test moves forward by hand. */
@@ -29,6 +30,7 @@ export function testMirror(clario: Pick<Clario, 'database' | 'secrets'>, o: Part
     random: () => 0.5,
     // Real time flows too, so messages past a seq hole settle without the test doing anything.
     now: () => new Date(Date.now() + offset),
+    destinations: { allowInsecure: true },
     ...o,
   });
   return { mirror, advance: (ms) => void (offset += ms), warnings };

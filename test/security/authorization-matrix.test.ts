@@ -53,8 +53,9 @@ const ROWS: Row[] = [
   // No such claim: "not found" to everyone allowed to ask, so claim ids cannot be probed.
   { method: 'GET', path: () => '/api/v1/claims/no-claim/proof.pdf', expect: { ...ANON, other_seller: 404, own_seller: 404, service: 404 } },
   { method: 'GET', path: () => '/api/v1/claims/no-claim/proof', expect: { ...ANON, other_seller: 404, own_seller: 404, service: 404 } },
-  { method: 'GET', path: () => '/healthz', expect: anyToken(200) },
-  { method: 'GET', path: () => '/readyz', expect: anyToken(200) },
+  // Probes are open to everyone (load balancers send no token); they say only {"status":"ok"}.
+  { method: 'GET', path: () => '/healthz', expect: { none: 200, wrong: 200, other_seller: 200, own_seller: 200, service: 200 } },
+  { method: 'GET', path: () => '/readyz', expect: { none: 200, wrong: 200, other_seller: 200, own_seller: 200, service: 200 } },
   { method: 'GET', path: () => '/metrics', expect: serviceOnly(200) },
   { method: 'GET', path: () => '/docs/json', expect: anyToken(200) },
   // The dashboard's (src/dashboard/).

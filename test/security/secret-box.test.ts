@@ -23,6 +23,13 @@ describe('the secret box', () => {
     expect(() => box.open(parts.join('.'), 'c')).toThrow(/tampered/);
   });
 
+  it.each([12, 8, 4])('refuses a tag truncated to %i bytes', (bytes) => {
+    const box = createSecretBox(parseKeys(`k1:${key()}`));
+    const parts = box.seal('secret', 'c').split('.');
+    parts[3] = Buffer.from(parts[3]!, 'base64url').subarray(0, bytes).toString('base64url');
+    expect(() => box.open(parts.join('.'), 'c')).toThrow(SecretBoxError);
+  });
+
   it('rotates: new values use the first key, old ones still open', () => {
     const old = key();
     const before = createSecretBox(parseKeys(`old:${old}`));

@@ -1,40 +1,67 @@
-// Liveness, readiness, Prometheus metrics and the OpenAPI document. All need a token.
+// Liveness, readiness, Prometheus metrics and the OpenAPI document. The probes are open: load
+// balancers and Kubernetes send no token, so they answer a bare status and reveal nothing else
+// (not which dependency is down, not the version). Metrics and the document need a token.
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Registry } from 'prom-client';
 import type { JobQueue } from '../../queue/job-queue.js';
 import type { Db } from '../../store/db.js';
 import { requireAuthenticated, requireService, type Principal } from '../auth.js';
-import { errorBody } from '../errors.js';
+
+/** A probe that waits longer than this counts the dependency as down: a hung pool must not hang the probe. */
+export const READINESS_TIMEOUT_MS = 2_000;
+
+/** Resolves true when `f` settles successfully within `ms`. */
+async function answers(f: () => Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([f().then(() => true, () => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface OpsDeps {
   readonly db: Db;
   readonly queue: JobQueue;
   readonly registry: Registry;
   readonly principal: (request: unknown) => Principal;
+  readonly readinessTimeoutMs?: number;
 }
 
-export function opsRoutes(app: FastifyInstance, deps: OpsDeps): void {
-  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['operations'] } }, (request) => {
-    requireAuthenticated(deps.principal(request));
-    return Promise.resolve({ status: 'ok' });
-  });
+/** Open to everyone, and marked so in the OpenAPI document. */
+const probe = { config: { public: true } } as const;
+const ProbeBody = z.object({ status: z.enum(['ok', 'unavailable']) });
 
-  app.get('/readyz', { schema: { summary: 'Readiness: database and queue reachable', tags: ['operations'] } }, async (request, reply) => {
-    requireAuthenticated(deps.principal(request));
-    const check = async (f: () => Promise<unknown>) => {
-      try {
-        await f();
-        return 'ok';
-      } catch {
-        return 'unreachable';
-      }
-    };
-    const [database, queue] = await Promise.all([check(() => deps.db.execute(sql`SELECT 1`)), check(() => deps.queue.stats())]);
-    const ready = database === 'ok' && queue === 'ok';
-    if (!ready) return reply.status(503).send({ ...errorBody('unavailable', 'not ready'), database, queue });
-    return { status: 'ready', database, queue };
-  });
+export function opsRoutes(app: FastifyInstance, deps: OpsDeps): void {
+  app.get(
+    '/healthz',
+    { ...probe, schema: { summary: 'Liveness (no token needed)', tags: ['operations'], security: [], response: { 200: ProbeBody } } },
+    () => Promise.resolve({ status: 'ok' }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      ...probe,
+      schema: {
+        summary: 'Readiness: database and queue reachable (no token needed)',
+        tags: ['operations'],
+        security: [],
+        response: { 200: ProbeBody, 503: ProbeBody },
+      },
+    },
+    async (_request, reply) => {
+      const ms = deps.readinessTimeoutMs ?? READINESS_TIMEOUT_MS;
+      const [database, queue] = await Promise.all([answers(() => deps.db.execute(sql`SELECT 1`), ms), answers(() => deps.queue.stats(), ms)]);
+      if (!database || !queue) return reply.status(503).send({ status: 'unavailable' });
+      return { status: 'ok' };
+    },
+  );
 
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (request, reply) => {
     requireService(deps.principal(request));

@@ -1,6 +1,6 @@
 // `/ws`: a seller's live workflow messages. `?since=<event_id>` first replays what they missed
 // from the outbox, then continues live without gaps or repeats.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type {} from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
@@ -8,7 +8,10 @@ import { sql } from 'drizzle-orm';
 import type { BusMessage } from '../../realtime/bus.js';
 import type { Hub, Subscriber } from '../../realtime/hub.js';
 import { rows, type Db } from '../../store/db.js';
-import { requireAuthenticated, type Principal } from '../auth.js';
+import type { SocketGate } from '../../realtime/gate.js';
+import type { HandshakeDeadline } from '../../realtime/handshake.js';
+import { bearer, requireAuthenticated, SESSION_COOKIE, type Principal } from '../auth.js';
+import type { OriginCheck } from '../origins.js';
 import { ApiError } from '../errors.js';
 import { Id } from '../schemas.js';
 
@@ -16,6 +19,9 @@ export interface WebSocketDeps {
   readonly db: Db;
   readonly hub: Hub;
   readonly principal: (request: unknown) => Principal;
+  readonly gate: SocketGate;
+  readonly handshake: HandshakeDeadline;
+  readonly ownOrigin: OriginCheck;
 }
 
 /** A socket this far behind is dropped; it can reconnect with ?since= and catch up. */
@@ -38,8 +44,39 @@ async function missed(db: Db, userId: string, sinceEventId: string): Promise<Bus
   return found.map((r) => ({ seq: Number(r.seq), userId, type: r.type, payload: { ...r.payload, seq: Number(r.seq) } }));
 }
 
+/** Whose slot a socket takes: the seller, or the user the service watches. */
+function owner(principal: Principal, query: unknown): string {
+  if (principal.kind === 'seller') return `seller:${principal.userId}`;
+  const q = Query.safeParse(query);
+  return `service:${q.success ? (q.data.user_id ?? '') : ''}`;
+}
+
 export function websocketRoutes(app: FastifyInstance, deps: WebSocketDeps): void {
-  app.get('/ws', { websocket: true, schema: { hide: true } }, (socket: WebSocket, request) => {
+  /**
+   * Before the upgrade is answered (after authentication): a session cookie counts only from
+   * Clario's own pages, and a slot must be free. Both refusals are plain HTTP answers (403, 503).
+   */
+  const admit = async (request: FastifyRequest) => {
+    const principal = deps.principal(request);
+    if (principal.kind === 'anonymous') return;
+    const query = request.query as Record<string, unknown> | undefined;
+    const byCookie = !bearer(request.headers.authorization) && typeof query?.token !== 'string' && request.cookies[SESSION_COOKIE] !== undefined;
+    if (byCookie && !deps.ownOrigin(request.headers.origin, request.headers.host)) {
+      deps.gate.refused('origin');
+      throw new ApiError('forbidden', "a session cookie opens /ws only from Clario's own pages");
+    }
+    const who = owner(principal, request.query);
+    const slot = deps.gate.reserve(who);
+    if (slot !== 'ok') {
+      throw new ApiError('unavailable', slot === 'capacity' ? 'too many open connections; retry later' : 'too many open connections for this user');
+    }
+    // The TCP socket's end gives the slot back, whether the upgrade completed or not.
+    request.raw.socket.once('close', () => deps.gate.release(who));
+    return Promise.resolve();
+  };
+
+  app.get('/ws', { websocket: true, preValidation: admit, schema: { hide: true } }, (socket: WebSocket, request) => {
+    deps.handshake.done(request.raw.socket);
     const principal = deps.principal(request);
     const query = Query.safeParse(request.query);
     let userId: string | undefined;
