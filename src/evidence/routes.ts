@@ -105,6 +105,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
       async (request, reply) => {
         requireAuthenticated(principal(request));
         const upload = await receiveUpload(request, limits);
+        let answer;
         try {
           const { files, fields } = upload;
           const userIdField = fields.user_id === undefined ? undefined : Id.safeParse(fields.user_id);
@@ -139,10 +140,12 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
           await rescoreAndRoute(d.db, { userId, learned: d.learned, thresholds: d.thresholds, now: new Date() });
           d.afterCommit();
           const matched = await claimsOfFiles(d.db, stored.map((f) => f.id));
-          return reply.status(201).send({ files: stored.map((f) => fileJson(f, matched.get(f.id) ?? [])) });
+          answer = { files: stored.map((f) => fileJson(f, matched.get(f.id) ?? [])) };
         } finally {
+          // Before answering: once the client has its answer, the temporary files are gone.
           await upload.discard();
         }
+        return reply.status(201).send(answer);
       },
     );
 
