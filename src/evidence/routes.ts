@@ -104,7 +104,11 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
       },
       async (request, reply) => {
         requireAuthenticated(principal(request));
-        const upload = await receiveUpload(request, limits);
+        const upload = await receiveUpload(request, limits).catch((err: unknown) => {
+          // The rest of an oversized body is never read: close the connection rather than drain it.
+          if (err instanceof ApiError && err.code === 'payload_too_large') void reply.header('connection', 'close');
+          throw err;
+        });
         let answer;
         try {
           const { files, fields } = upload;
