@@ -141,12 +141,13 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
             const prepared = { filename: f.filename, bytes, sha256: f.sha256, contentType: types[i]!, kind: kindOf(read, f.filename, kind?.data), read };
             stored.push((await storeFile(d.db, userId, prepared)).file);
           }
+          // Stored: the temporary files are gone before anyone hears of the upload.
+          await upload.discard();
           await rescoreAndRoute(d.db, { userId, learned: d.learned, thresholds: d.thresholds, now: new Date() });
           d.afterCommit();
           const matched = await claimsOfFiles(d.db, stored.map((f) => f.id));
           answer = { files: stored.map((f) => fileJson(f, matched.get(f.id) ?? [])) };
         } finally {
-          // Before answering: once the client has its answer, the temporary files are gone.
           await upload.discard();
         }
         return reply.status(201).send(answer);
