@@ -1,7 +1,8 @@
 // Hostile evidence files must never stop the service: a PDF of 20,000 text items is read in a
 // worker thread while the service keeps answering; a file over a reading bound is stored as
 // unreadable with the reason; an upload over the request limit is refused (413) and stores nothing.
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { threadId as mainThread } from 'node:worker_threads';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -47,6 +48,23 @@ describe('reading a hostile PDF', () => {
     const r = await readFile(pdf, 'application/pdf', USD, { maxPages: 0, maxTextItems: 50_000 });
     expect(r.skipped[0]?.reason).toMatch(/has 1 pages; at most 0 are read/);
   });
+});
+
+describe('a read that never finishes', () => {
+  it('is stopped at its time bound: a check refuses the file, a read calls it unreadable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clario-stuck-'));
+    try {
+      writeFileSync(join(dir, 'a.csv'), 'sku,qty\nA,1\n');
+      // The latch is never released: the worker cannot finish, whatever the machine's speed.
+      const stuck = offThreadReader({ ...LIMITS, timeoutMs: 300 }, { gate: new SharedArrayBuffer(4) });
+      await expect(stuck.check({ path: join(dir, 'a.csv'), filename: 'a.csv', declaredType: 'text/csv' })).rejects.toThrow(/could not be checked within 0.3 s/);
+      const r = await stuck.read({ path: join(dir, 'a.csv'), contentType: 'text/csv' }, USD);
+      expect(statusOf(r)).toBe('unreadable');
+      expect(r.skipped[0]?.reason).toMatch(/^reading the file took longer than 0.3 s; it was stopped/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('uploads that would stop the server', () => {
