@@ -65,6 +65,7 @@ export async function detect(dir: string, options: DetectOptions): Promise<Detec
   };
   const found = await findInputFiles(dir, onDiagnostic);
   const files: FileStats[] = [];
+  const notUsed: Diagnostic[] = [];
   const readers = new Map<SourceName, { file: InputFile; stats: FileStats; read: (hooks: ReadHooks, onRow: (row: unknown) => void) => Promise<void> }>();
 
   for (const source of SOURCE_ORDER) {
@@ -76,7 +77,7 @@ export async function detect(dir: string, options: DetectOptions): Promise<Detec
     // Checked before any rule starts: a file dropped halfway would leave the rules half the facts.
     stats.unusable = format ? await probeTable(file, format.delimiter, format.columns, options.limits) : await probeJson(file);
     if (stats.unusable) {
-      onDiagnostic({ file: file.name, line: 0, message: `${stats.unusable}; file not used` });
+      notUsed.push({ file: file.name, line: 0, message: `${stats.unusable}; file not used` });
       continue;
     }
     readers.set(source, {
@@ -90,9 +91,12 @@ export async function detect(dir: string, options: DetectOptions): Promise<Detec
     });
   }
   if (readers.size === 0) {
+    // One message says it all: which files were found and why none can be used.
+    if (notUsed.length > 0) throw new InputFolderError(`no readable input file in ${dir}: ${notUsed.map((d) => `${d.file}: ${d.message}`).join('; ')}`);
     const expected = Object.values(SOURCE_FILES).join(', ');
     throw new InputFolderError(`no readable input file in ${dir} (looked for ${expected}, each possibly .gz)`);
   }
+  for (const d of notUsed) onDiagnostic(d);
 
   const run = startDetection(new Set(readers.keys()), { ...options, asOf, onDiagnostic });
   // Map order is SOURCE_ORDER: the rules rely on it to keep only what they need of the big files.

@@ -59,14 +59,13 @@ describe('hostile report files', () => {
     expect(stderr).toBe(`clario detect: ${LEDGER}.gz: decompresses to more than ${16 * MiB} bytes (a gzip bomb?); file not read further\n`);
   });
 
-  it('clario detect exits 2 without a stack for a folder whose only report is one endless line', async () => {
+  it('clario detect exits 2 with one line on stderr for a folder whose only report is one endless line', async () => {
     const dir = tempDir();
     await writeBomb(join(dir, `${LEDGER}.gz`), '', 64, '');
-    const { code, stderr } = await clario([dir, '--as-of', AS_OF]);
+    const { code, stdout, stderr } = await clario([dir, '--as-of', AS_OF]);
     expect(code).toBe(2);
-    expect(stderr).not.toMatch(/\n\s+at /);
-    expect(stderr).toContain(`${LEDGER}.gz: line 1 is longer than ${MiB} characters, so it is no header; file not used`);
-    expect(stderr.trimEnd().split('\n').at(-1)).toMatch(/^clario detect: no readable input file in /);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`clario detect: no readable input file in ${dir}: ${LEDGER}.gz: line 1 is longer than ${MiB} characters, so it is no header; file not used\n`);
   });
 
   it('skips a JSON element longer than the bound and reads the others', async () => {
