@@ -1,6 +1,7 @@
 // Bad input: property-based fuzzing (fast-check) of every endpoint's body, path, query and headers;
 // oversized bodies; slow clients that trickle their headers; malformed WebSocket frames; corrupt
-// report files fed to detection. Goal: no 5xx, no crash (the service keeps answering), every
+// report files fed to detection; hostile files (a PDF of 20,000 text items, uploads over the
+// request limit, gzip bombs). Goal: no 5xx, no crash (the service keeps answering), every
 // refusal in the error format; corrupt files end as errors-as-values, never a throw of anything else.
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -12,6 +13,7 @@ import fc from 'fast-check';
 import { detect, InputFileError, InputFolderError } from '../../src/detection/index.js';
 import { edgeAttacks } from '../edge-attacks.js';
 import { listEndpoints, example, fillPath, type Endpoint } from '../endpoints.js';
+import { hostileFiles, HOSTILE_MAX_REQUEST_BYTES } from '../hostile-files.js';
 import { startProviders } from '../providers.js';
 import { deploymentEnv, startNode, type Scenario } from '../scenario.js';
 import { BAD_FRAMES, rawFrame } from '../ws-frames.js';
@@ -42,8 +44,8 @@ export const badInput: Scenario = async (ctx) => {
   const seller = await node.clario.auth.issueSellerToken('alice', 3600);
   const t: Tally = { requests: 0, status_2xx: 0, status_3xx: 0, status_4xx: 0, status_5xx: 0, unformatted_errors: 0, examples_5xx: [], examples_unformatted: [] };
   let crashes = 0;
-  const alive = async () => {
-    const ok = await fetch(`${node.url}/healthz`, { headers: { authorization: `Bearer ${service}` } }).then((r) => r.status === 200, () => false);
+  const alive = async (on: { url: string; env: Record<string, string> } = node) => {
+    const ok = await fetch(`${on.url}/healthz`, { headers: { authorization: `Bearer ${on.env.CLARIO_SERVICE_TOKEN ?? ''}` } }).then((r) => r.status === 200, () => false);
     if (!ok) crashes++;
     return ok;
   };
@@ -144,7 +146,18 @@ export const badInput: Scenario = async (ctx) => {
     // 5. Corrupt report files fed to detection.
     const files = await corruptReports(Math.max(20, Math.round(200 * ctx.scale)));
     await alive();
-    const violations: string[] = [];
+    // 6. Hostile files: the PDF, uploads and gzip bombs that once stopped the service, on a node
+    // with the real evidence capability (the workload's stand-ins bring no upload routes).
+    const filesDatabase = await ctx.infra.newDatabase();
+    const filesNode = await startNode(deploymentEnv(filesDatabase.url, undefined, { EVIDENCE_MAX_REQUEST_BYTES: String(HOSTILE_MAX_REQUEST_BYTES) }), 'all');
+    let hostile;
+    try {
+      hostile = await hostileFiles(filesNode.url, filesNode.env.CLARIO_SERVICE_TOKEN ?? '', () => alive(filesNode), SELLER_FILES);
+    } finally {
+      await filesNode.close();
+      await filesDatabase.drop();
+    }
+    const violations: string[] = [...hostile.violations];
     if (t.status_5xx > 0) violations.push(`${t.status_5xx} answers were 5xx: ${t.examples_5xx.slice(0, 3).join(' | ')}`);
     if (t.unformatted_errors > 0) violations.push(`${t.unformatted_errors} refusals were not in the error format: ${t.examples_unformatted.slice(0, 3).join(' | ')}`);
     if (crashes > 0) violations.push(`the service stopped answering ${crashes} times`);
@@ -160,6 +173,7 @@ export const badInput: Scenario = async (ctx) => {
         websocket_bad_frames: BAD_FRAMES.length,
         edge_attacks: edge.figures,
         corrupt_reports: files,
+        hostile_files: hostile.figures,
       },
       violations,
     };

@@ -14,6 +14,7 @@ import {
   type Claim,
   type DetectProgress,
   type Diagnostic,
+  type ReadLimits,
 } from '../detection/index.js';
 
 export interface DetectIo {
@@ -120,7 +121,7 @@ async function writeClaims(stdout: NodeJS.WritableStream, claims: readonly Claim
  * Runs `clario detect` with the arguments after `detect`. Returns the exit code: 0 on success,
  * 2 on unusable input or a bad command line. Unexpected errors (bugs) are thrown to the caller.
  */
-export async function runDetectCommand(argv: string[], io: DetectIo): Promise<number> {
+export async function runDetectCommand(argv: string[], io: DetectIo, options: { limits?: ReadLimits } = {}): Promise<number> {
   const args = parseDetectArgs(argv);
   if ('help' in args) {
     await write(io.stdout, USAGE);
@@ -141,11 +142,12 @@ export async function runDetectCommand(argv: string[], io: DetectIo): Promise<nu
 
   let result;
   try {
-    result = await detect(args.dir, { asOf: args.asOf, onDiagnostic, onProgress: progress && ((p) => progress.update(p)) });
+    result = await detect(args.dir, { asOf: args.asOf, onDiagnostic, onProgress: progress && ((p) => progress.update(p)), ...(options.limits ? { limits: options.limits } : {}) });
   } catch (err) {
     progress?.clear();
     if (err instanceof InputFolderError || err instanceof InputFileError) {
-      await write(io.stderr, `clario detect: ${err.message}\n`);
+      // One line, whatever the cause's message holds: a terminal is no place for a stack.
+      await write(io.stderr, `clario detect: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return 2;
     }
     throw err;

@@ -49,6 +49,12 @@ const EnvSchema = z
     FILING_FOLLOW_UP_DAYS: z.coerce.number().min(0).default(14),
     PAYOUTS_INTERVAL_MS: int(300_000, 100),
     EVIDENCE_MAX_FILE_BYTES: int(10 * 1024 * 1024, 1),
+    EVIDENCE_MAX_REQUEST_BYTES: int(50 * 1024 * 1024, 1),
+    EVIDENCE_PDF_MAX_PAGES: int(50, 1),
+    EVIDENCE_PDF_MAX_TEXT_ITEMS: int(50_000, 1),
+    EVIDENCE_READ_TIMEOUT_MS: int(30_000, 100),
+    EVIDENCE_READ_MAX_MEMORY_MB: int(256, 32),
+    EVIDENCE_READ_CONCURRENCY: int(2, 1),
     EVIDENCE_DEFAULT_CURRENCY: z.string().default('USD').refine((c) => isCurrency(c), 'an ISO 4217 currency code such as USD'),
     RATE_LIMIT_SERVICE_PER_MINUTE: int(120_000, 1),
     RATE_LIMIT_SELLER_PER_MINUTE: int(1_200, 1),
@@ -141,8 +147,21 @@ export interface Config {
     readonly followUpDays: number;
     readonly payoutsIntervalMs: number;
   };
-  /** Evidence uploads: the size limit per file, and the currency of amounts that name none. */
-  readonly evidence: { readonly maxFileBytes: number; readonly defaultCurrency: Currency };
+  /**
+   * Evidence uploads: the size limits per file and per request, the currency of amounts that name
+   * none, and what reading one file may cost (it runs in a worker thread, stopped past a bound).
+   */
+  readonly evidence: {
+    readonly maxFileBytes: number;
+    readonly maxRequestBytes: number;
+    readonly defaultCurrency: Currency;
+    readonly read: {
+      readonly timeoutMs: number;
+      readonly maxMemoryMb: number;
+      readonly concurrency: number;
+      readonly pdf: { readonly maxPages: number; readonly maxTextItems: number };
+    };
+  };
   readonly rateLimit: { readonly service: number; readonly seller: number; readonly anonymous: number };
   /** A seller session's absolute lifetime: sign-out ends it sooner, refreshing never extends it. */
   readonly sessionMaxAgeSeconds: number;
@@ -239,7 +258,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       followUpDays: e.FILING_FOLLOW_UP_DAYS,
       payoutsIntervalMs: e.PAYOUTS_INTERVAL_MS,
     },
-    evidence: { maxFileBytes: e.EVIDENCE_MAX_FILE_BYTES, defaultCurrency: e.EVIDENCE_DEFAULT_CURRENCY },
+    evidence: {
+      maxFileBytes: e.EVIDENCE_MAX_FILE_BYTES,
+      maxRequestBytes: e.EVIDENCE_MAX_REQUEST_BYTES,
+      defaultCurrency: e.EVIDENCE_DEFAULT_CURRENCY,
+      read: {
+        timeoutMs: e.EVIDENCE_READ_TIMEOUT_MS,
+        maxMemoryMb: e.EVIDENCE_READ_MAX_MEMORY_MB,
+        concurrency: e.EVIDENCE_READ_CONCURRENCY,
+        pdf: { maxPages: e.EVIDENCE_PDF_MAX_PAGES, maxTextItems: e.EVIDENCE_PDF_MAX_TEXT_ITEMS },
+      },
+    },
     rateLimit: {
       service: e.RATE_LIMIT_SERVICE_PER_MINUTE,
       seller: e.RATE_LIMIT_SELLER_PER_MINUTE,

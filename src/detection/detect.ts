@@ -10,7 +10,7 @@ import { INBOUND_LISTS, inboundRecord } from './read/inbound.js';
 import { readJson } from './read/json-file.js';
 import { InputFileError } from './read/errors.js';
 import { ledgerFormat } from './read/ledger.js';
-import type { InputFile } from './read/lines.js';
+import type { InputFile, ReadLimits } from './read/lines.js';
 import { probeJson, probeTable } from './read/probe.js';
 import { reimbursementsFormat } from './read/reimbursements.js';
 import { removalsFormat } from './read/removals.js';
@@ -29,6 +29,8 @@ export interface DetectProgress {
 
 export interface DetectOptions extends DetectRowsOptions {
   readonly onProgress?: (p: DetectProgress) => void;
+  /** What one file may cost (a line's length, a gzip's inflated size); READ_LIMITS by default. */
+  readonly limits?: ReadLimits;
 }
 
 export interface DetectionResult {
@@ -63,6 +65,7 @@ export async function detect(dir: string, options: DetectOptions): Promise<Detec
   };
   const found = await findInputFiles(dir, onDiagnostic);
   const files: FileStats[] = [];
+  const notUsed: Diagnostic[] = [];
   const readers = new Map<SourceName, { file: InputFile; stats: FileStats; read: (hooks: ReadHooks, onRow: (row: unknown) => void) => Promise<void> }>();
 
   for (const source of SOURCE_ORDER) {
@@ -72,9 +75,9 @@ export async function detect(dir: string, options: DetectOptions): Promise<Detec
     files.push(stats);
     const format = source === 'inbound' || source === 'financialEvents' ? undefined : TABLES[source]();
     // Checked before any rule starts: a file dropped halfway would leave the rules half the facts.
-    stats.unusable = format ? await probeTable(file, format.delimiter, format.columns) : await probeJson(file);
+    stats.unusable = format ? await probeTable(file, format.delimiter, format.columns, options.limits) : await probeJson(file);
     if (stats.unusable) {
-      onDiagnostic({ file: file.name, line: 0, message: `${stats.unusable}; file not used` });
+      notUsed.push({ file: file.name, line: 0, message: `${stats.unusable}; file not used` });
       continue;
     }
     readers.set(source, {
@@ -88,14 +91,17 @@ export async function detect(dir: string, options: DetectOptions): Promise<Detec
     });
   }
   if (readers.size === 0) {
+    // One message says it all: which files were found and why none can be used.
+    if (notUsed.length > 0) throw new InputFolderError(`no readable input file in ${dir}: ${notUsed.map((d) => `${d.file}: ${d.message}`).join('; ')}`);
     const expected = Object.values(SOURCE_FILES).join(', ');
     throw new InputFolderError(`no readable input file in ${dir} (looked for ${expected}, each possibly .gz)`);
   }
+  for (const d of notUsed) onDiagnostic(d);
 
   const run = startDetection(new Set(readers.keys()), { ...options, asOf, onDiagnostic });
   // Map order is SOURCE_ORDER: the rules rely on it to keep only what they need of the big files.
   for (const [source, { file, stats, read }] of readers) {
-    await read(readHooks(file, stats, onDiagnostic, options.onProgress), run.accept(source) as (row: unknown) => void);
+    await read({ ...readHooks(file, stats, onDiagnostic, options.onProgress), ...(options.limits ? { limits: options.limits } : {}) }, run.accept(source) as (row: unknown) => void);
   }
   const result = run.finish();
   const summary = summarize({ asOf: formatDay(asOf), files, diagnostics, ...result });

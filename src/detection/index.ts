@@ -4,6 +4,7 @@
  * - files → rows → claims: `detect` (the `clario detect` command).
  */
 export { detect, InputFileError, InputFolderError, type DetectOptions, type DetectProgress, type DetectionResult } from './detect.js';
+export { READ_LIMITS, type ReadLimits } from './read/lines.js';
 export { detectFromRows, startDetection, toDay, type DetectionRun, type DetectRowsOptions, type NotLookedFor, type RowsDetection } from './detect-rows.js';
 export { DEFAULT_DETECTION_CONFIG, resolveDetectionConfig, type DetectionConfig, type DetectionConfigOverrides } from './config.js';
 export { claimIdentity, claimStatus, compareClaims } from './claims.js';

@@ -9,6 +9,7 @@ import type { Database } from '../store/db.js';
 import type { Capabilities } from '../workflow/capabilities.js';
 import { computeScores, NO_LEARNING, writeScores, type LearnedSource } from './match-claims.js';
 import { routeScored, TARGET } from './route-scored.js';
+import { offThreadReader } from './read/read-off-thread.js';
 import { evidenceRoutes } from './routes.js';
 
 export interface EvidenceSetup {
@@ -77,6 +78,8 @@ export function evidenceCapabilities(o: { database: Database; config: Config; le
         learned,
         thresholds,
         maxFileBytes: o.config.evidence.maxFileBytes,
+        maxRequestBytes: o.config.evidence.maxRequestBytes,
+        reader: offThreadReader(o.config.evidence.read),
         defaultCurrency: o.config.evidence.defaultCurrency,
         afterCommit,
       }),

@@ -1,7 +1,8 @@
 // The evidence and smart-prompt endpoints. A seller acts for themself; the service token acts for
 // the seller named by `user_id`. Another seller's files and prompts answer 404, as if absent.
+import { readFile } from 'node:fs/promises';
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Currency } from '../domain/money.js';
@@ -16,7 +17,10 @@ import type { PromptRow } from '../store/prompts.js';
 import { claims, evidenceBlobs, evidenceFiles, prompts } from '../store/schema.js';
 import { answerPrompt } from './answer-prompt.js';
 import { rescoreAndRoute } from './rescore.js';
-import { claimsOfFiles, filesOfUser, itemsOfFile, prepareFile, storeFile, UnsupportedFileError, type EvidenceFileRow, type PreparedFile } from './store-evidence.js';
+import type { EvidenceContentType } from './read/read-evidence.js';
+import type { EvidenceReader } from './read/read-off-thread.js';
+import { receiveUpload, refuseDeclaredOversize } from './receive-upload.js';
+import { claimsOfFiles, fileBySha, filesOfUser, itemsOfFile, kindOf, storeFile, UnsupportedFileError, type EvidenceFileRow } from './store-evidence.js';
 import { amountOrNull } from '../http/json.js';
 
 export interface EvidenceRouteDeps {
@@ -24,7 +28,11 @@ export interface EvidenceRouteDeps {
   readonly learned: LearnedSource;
   readonly thresholds: RoutingThresholds;
   readonly maxFileBytes: number;
+  /** The whole upload, all files together (EVIDENCE_MAX_REQUEST_BYTES). */
+  readonly maxRequestBytes: number;
   readonly defaultCurrency: Currency;
+  /** Reads files off the event loop, bounded (read-off-thread.ts). */
+  readonly reader: EvidenceReader;
   /** Sends committed outbox rows on at once (the engine's relay). */
   readonly afterCommit: () => void;
 }
@@ -74,62 +82,77 @@ function promptJson(p: PromptRow) {
   return { id: p.id, claim_id: p.claimId, status: p.status, asks: p.asks, answer: p.answer, created_at: p.createdAt.toISOString(), answered_at: p.answeredAt?.toISOString() ?? null };
 }
 
-const LIMIT_CODES = new Set(['FST_REQ_FILE_TOO_LARGE', 'FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT']);
-
-async function readUpload(request: FastifyRequest, d: EvidenceRouteDeps) {
-  if (!request.isMultipart()) throw new ApiError('unsupported_media_type', 'send multipart/form-data with one or more `file` parts');
-  const files: Array<{ filename: string; mimetype: string; bytes: Buffer }> = [];
-  const fields: Record<string, string> = {};
-  try {
-    for await (const part of request.parts({ limits: { fileSize: d.maxFileBytes, files: MAX_FILES, fields: 10, fieldSize: 1000, parts: MAX_FILES + 10 } })) {
-      if (part.type === 'file') {
-        if (part.fieldname !== 'file') throw new ApiError('invalid_request', `unexpected file part ${JSON.stringify(part.fieldname)}; name each file part \`file\``);
-        files.push({ filename: part.filename || 'upload', mimetype: part.mimetype, bytes: await part.toBuffer() });
-      } else {
-        fields[part.fieldname] = String(part.value);
-      }
-    }
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code && LIMIT_CODES.has(code)) {
-      throw new ApiError('payload_too_large', code === 'FST_REQ_FILE_TOO_LARGE' ? `a file is larger than ${d.maxFileBytes} bytes` : `at most ${MAX_FILES} files per upload`);
-    }
-    throw err;
-  }
-  return { files, fields };
-}
-
 export function evidenceRoutes(d: EvidenceRouteDeps) {
   return async (app: FastifyInstance, principal: (r: unknown) => Principal): Promise<void> => {
     // Another capability may have registered the parser already; registering twice fails.
     if (!app.hasContentTypeParser('multipart/form-data')) await app.register(multipart);
+    const limits = { maxFileBytes: d.maxFileBytes, maxRequestBytes: d.maxRequestBytes, maxFiles: MAX_FILES };
 
-    app.post('/api/v1/evidence', { schema: { summary: 'Upload supplier invoices or proofs of delivery (multipart: file parts, optional kind, user_id for the service)', tags: ['evidence'] } }, async (request, reply) => {
-      requireAuthenticated(principal(request));
-      const { files, fields } = await readUpload(request, d);
-      const userIdField = fields.user_id === undefined ? undefined : Id.safeParse(fields.user_id);
-      if (userIdField && !userIdField.success) throw new ApiError('invalid_request', 'user_id is not a valid id');
-      const userId = subject(principal(request), userIdField?.data);
-      const kind = fields.kind === undefined ? undefined : Kind.safeParse(fields.kind);
-      if (kind && !kind.success) throw new ApiError('invalid_request', 'kind must be invoice or proof_of_delivery');
-      if (files.length === 0) throw new ApiError('invalid_request', 'no `file` part in the upload');
-      // Every file is checked before any is stored: an upload with a bad file stores nothing.
-      const prepared: PreparedFile[] = [];
-      for (const f of files) {
-        try {
-          prepared.push(await prepareFile({ filename: f.filename, bytes: f.bytes, declaredType: f.mimetype, kind: kind?.data, defaultCurrency: d.defaultCurrency }));
-        } catch (err) {
-          if (err instanceof UnsupportedFileError) throw new ApiError('unsupported_media_type', err.message);
+    app.post(
+      '/api/v1/evidence',
+      {
+        schema: { summary: 'Upload supplier invoices or proofs of delivery (multipart: file parts, optional kind, user_id for the service)', tags: ['evidence'] },
+        // Before the body is read: an upload that says it is too large is refused unread.
+        onRequest: (request, _reply, done) => {
+          try {
+            refuseDeclaredOversize(request, limits);
+            done();
+          } catch (err) {
+            done(err as Error);
+          }
+        },
+      },
+      async (request, reply) => {
+        requireAuthenticated(principal(request));
+        const upload = await receiveUpload(request, limits).catch((err: unknown) => {
+          // The rest of an oversized body is never read: close the connection rather than drain it.
+          if (err instanceof ApiError && err.code === 'payload_too_large') void reply.header('connection', 'close');
           throw err;
+        });
+        let answer;
+        try {
+          const { files, fields } = upload;
+          const userIdField = fields.user_id === undefined ? undefined : Id.safeParse(fields.user_id);
+          if (userIdField && !userIdField.success) throw new ApiError('invalid_request', 'user_id is not a valid id');
+          const userId = subject(principal(request), userIdField?.data);
+          const kind = fields.kind === undefined ? undefined : Kind.safeParse(fields.kind);
+          if (kind && !kind.success) throw new ApiError('invalid_request', 'kind must be invoice or proof_of_delivery');
+          if (files.length === 0) throw new ApiError('invalid_request', 'no `file` part in the upload');
+          // Every file is checked before any is stored: an upload with a bad file stores nothing.
+          const types: EvidenceContentType[] = [];
+          for (const f of files) {
+            try {
+              types.push(await d.reader.check({ path: f.path, filename: f.filename, declaredType: f.mimetype }));
+            } catch (err) {
+              if (err instanceof UnsupportedFileError) throw new ApiError('unsupported_media_type', err.message);
+              throw err;
+            }
+          }
+          // Then one file at a time: read off the event loop, stored, let go.
+          const stored: EvidenceFileRow[] = [];
+          for (const [i, f] of files.entries()) {
+            const known = await fileBySha(d.db, userId, f.sha256);
+            if (known) {
+              stored.push(known);
+              continue;
+            }
+            const read = await d.reader.read({ path: f.path, contentType: types[i]! }, d.defaultCurrency);
+            const bytes = await readFile(f.path);
+            const prepared = { filename: f.filename, bytes, sha256: f.sha256, contentType: types[i]!, kind: kindOf(read, f.filename, kind?.data), read };
+            stored.push((await storeFile(d.db, userId, prepared)).file);
+          }
+          // Stored: the temporary files are gone before anyone hears of the upload.
+          await upload.discard();
+          await rescoreAndRoute(d.db, { userId, learned: d.learned, thresholds: d.thresholds, now: new Date() });
+          d.afterCommit();
+          const matched = await claimsOfFiles(d.db, stored.map((f) => f.id));
+          answer = { files: stored.map((f) => fileJson(f, matched.get(f.id) ?? [])) };
+        } finally {
+          await upload.discard();
         }
-      }
-      const stored: EvidenceFileRow[] = [];
-      for (const p of prepared) stored.push((await storeFile(d.db, userId, p)).file);
-      await rescoreAndRoute(d.db, { userId, learned: d.learned, thresholds: d.thresholds, now: new Date() });
-      d.afterCommit();
-      const matched = await claimsOfFiles(d.db, stored.map((f) => f.id));
-      return reply.status(201).send({ files: stored.map((f) => fileJson(f, matched.get(f.id) ?? [])) });
-    });
+        return reply.status(201).send(answer);
+      },
+    );
 
     app.get('/api/v1/evidence', { schema: { summary: "A seller's evidence files (no bytes)", tags: ['evidence'], querystring: z.object({ user_id: Id.optional() }) } }, async (request) => {
       const userId = subject(principal(request), (request.query as { user_id?: string }).user_id);

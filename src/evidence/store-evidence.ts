@@ -7,68 +7,38 @@ import type { Currency } from '../domain/money.js';
 import type { Db, Queryable } from '../store/db.js';
 import { claimEvidence, evidenceBlobs, evidenceFiles, evidenceItems } from '../store/schema.js';
 import { guessKind, statusOf, type ReadResult } from './read/items.js';
-import { NotCsvError, parseCsvRecords, readCsv } from './read/read-csv.js';
-import { recogniseInvoice } from './read/read-invoice-text.js';
-import { pdfTextLines, UnreadablePdfError } from './read/read-pdf.js';
+import { checkFile, readFile, type EvidenceContentType } from './read/read-evidence.js';
+import { PDF_LIMITS } from './read/read-pdf.js';
+
+export { ACCEPTED_TYPES, UnsupportedFileError } from './read/read-evidence.js';
 
 export type EvidenceFileRow = typeof evidenceFiles.$inferSelect;
 export type EvidenceItemRow = typeof evidenceItems.$inferSelect;
 export type EvidenceKind = 'invoice' | 'proof_of_delivery';
 
-export const ACCEPTED_TYPES = ['text/csv', 'application/pdf'] as const;
-/** Declared types browsers and tools use for these files; the content decides. */
-const DECLARED_OK = new Set(['text/csv', 'application/pdf', 'application/vnd.ms-excel', 'text/plain', 'application/octet-stream', 'application/csv', 'application/x-pdf']);
-
-export class UnsupportedFileError extends Error {
-  override readonly name = 'UnsupportedFileError';
-}
-
 export interface PreparedFile {
   readonly filename: string;
   readonly bytes: Uint8Array;
   readonly sha256: string;
-  readonly contentType: (typeof ACCEPTED_TYPES)[number];
+  readonly contentType: EvidenceContentType;
   readonly kind: EvidenceKind;
   readonly read: ReadResult;
 }
 
-const isPdf = (b: Uint8Array) => Buffer.from(b.subarray(0, 1024)).includes('%PDF-');
+export const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** The kind a file is filed as: what the seller said, else what its content or name suggests. */
+export const kindOf = (read: ReadResult, filename: string, said?: EvidenceKind) => said ?? read.kindHint ?? guessKind(filename) ?? 'invoice';
 
 /**
- * Checks what the bytes are (a PDF by its `%PDF-` signature, a CSV by parsing it) and reads them.
- * Throws UnsupportedFileError for anything else, or when the declared type contradicts the content.
+ * Checks what the bytes are and reads them, in this thread (tests and small files; uploads read
+ * off the event loop through read-off-thread.ts). Throws UnsupportedFileError for anything but a
+ * CSV or a PDF, or when the declared type contradicts the content.
  */
 export async function prepareFile(f: { filename: string; bytes: Uint8Array; declaredType: string; kind?: EvidenceKind | undefined; defaultCurrency: Currency }): Promise<PreparedFile> {
-  const declared = f.declaredType.split(';')[0]!.trim().toLowerCase();
-  if (!DECLARED_OK.has(declared)) throw new UnsupportedFileError(`${f.filename}: ${declared || 'no type'} is not accepted; send text/csv or application/pdf`);
-  const sha256 = createHash('sha256').update(f.bytes).digest('hex');
-  let read: ReadResult;
-  let contentType: PreparedFile['contentType'];
-  if (isPdf(f.bytes)) {
-    if (declared.includes('csv') || declared === 'text/plain') throw new UnsupportedFileError(`${f.filename} is declared ${declared} but is a PDF`);
-    contentType = 'application/pdf';
-    try {
-      const lines = await pdfTextLines(f.bytes);
-      read = lines.length === 0
-        ? { items: [], linesRead: 0, skipped: [{ line: 0, reason: 'the PDF has no text layer (a scan or a photo?): upload the original PDF from your supplier, or the invoice as CSV' }] }
-        : recogniseInvoice(lines, f.defaultCurrency);
-    } catch (err) {
-      if (!(err instanceof UnreadablePdfError)) throw err;
-      read = { items: [], linesRead: 0, skipped: [{ line: 0, reason: err.message }] };
-    }
-  } else {
-    if (declared.includes('pdf')) throw new UnsupportedFileError(`${f.filename} is declared ${declared} but is not a PDF`);
-    try {
-      parseCsvRecords(f.bytes);
-    } catch (err) {
-      if (err instanceof NotCsvError) throw new UnsupportedFileError(`${f.filename}: ${err.message}; send text/csv or application/pdf`);
-      throw err;
-    }
-    contentType = 'text/csv';
-    read = readCsv(f.bytes, f.defaultCurrency);
-  }
-  const kind = f.kind ?? read.kindHint ?? guessKind(f.filename) ?? 'invoice';
-  return { filename: f.filename, bytes: f.bytes, sha256, contentType, kind, read };
+  const contentType = checkFile(f);
+  const read = await readFile(f.bytes, contentType, f.defaultCurrency, PDF_LIMITS);
+  return { filename: f.filename, bytes: f.bytes, sha256: sha256Of(f.bytes), contentType, kind: kindOf(read, f.filename, f.kind), read };
 }
 
 /** Skipped lines listed one by one in a report; beyond, one line says how many more. */
@@ -126,7 +96,8 @@ export async function storeFile(db: Db, userId: string, p: PreparedFile): Promis
   });
 }
 
-async function fileBySha(q: Queryable, userId: string, sha256: string): Promise<EvidenceFileRow | undefined> {
+/** The seller's file with these bytes, if they uploaded them before. */
+export async function fileBySha(q: Queryable, userId: string, sha256: string): Promise<EvidenceFileRow | undefined> {
   const [row] = await q.select().from(evidenceFiles).where(and(eq(evidenceFiles.userId, userId), eq(evidenceFiles.sha256, sha256)));
   return row;
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { testCapabilities } from '../support/capabilities.js';
 
@@ -34,5 +35,53 @@ describe('uploading unit costs', () => {
     expect((await put('seller-c', 'sku,unit_cost,currency\nA,1,USD', null)).status).toBe(401);
     const own = await t.sellerToken('seller-c');
     expect((await put('seller-c', 'sku,unit_cost,currency\nA,1,USD', own)).status).toBe(200);
+  });
+});
+
+describe('a costs upload over the size limit', () => {
+  const MiB = 1024 * 1024;
+  const linesOf = async (userId: string) => (await t.clario.database.run<{ n: number }>(sql`SELECT count(*)::int AS n FROM report_lines WHERE user_id = ${userId}`))[0]?.n;
+
+  it('is refused with 413 from its Content-Length, unread', async () => {
+    const body = `sku,unit_cost,currency\n${'A-1,1.00,USD\n'.repeat(Math.ceil((21 * MiB) / 13))}`;
+    const r = await put('seller-big', body);
+    expect(r.status).toBe(413);
+    expect(r.body).toMatchObject({ error: { code: 'payload_too_large', message: expect.stringContaining('larger than') as unknown } });
+    expect(await linesOf('seller-big')).toBe(0);
+  });
+
+  it('is refused with 413 once a chunked body (no Content-Length) passes the limit, and keeps none of its lines', async () => {
+    const good = Buffer.from(`sku,unit_cost,currency\n${Array.from({ length: 5000 }, (_, i) => `S-${i},1.00,USD`).join('\n')}\n`);
+    const filler = Buffer.from('X-1,lots,USD\n'.repeat(64 * 1024)); // ~832 KiB of refused lines
+    let sent = good.length;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(good);
+      },
+      pull(c) {
+        if (sent > 24 * MiB) return c.close();
+        sent += filler.length;
+        c.enqueue(filler);
+      },
+    });
+    const res = await fetch(`${t.url}/api/v1/sellers/seller-chunked/costs`, {
+      method: 'PUT',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${t.serviceToken}` },
+      body,
+      duplex: 'half',
+    }).catch((err: unknown) => err);
+    // The server answers and closes: undici may report the closed upload instead of the answer.
+    if (res instanceof Response) {
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ error: { code: 'payload_too_large' } });
+    }
+    expect(await linesOf('seller-chunked')).toBe(0);
+  }, 60_000);
+
+  it('lists at most 100 problems, then how many more', async () => {
+    const r = await put('seller-bad-lines', `sku,unit_cost,currency\nA-1,1.00,USD\n${'B,x,USD\n'.repeat(250)}`);
+    expect(r.status).toBe(200);
+    expect(r.body.problems).toHaveLength(101);
+    expect(r.body.problems[100]).toEqual({ line: 0, message: 'and 150 more lines refused' });
   });
 });

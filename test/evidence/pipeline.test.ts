@@ -61,7 +61,9 @@ describe('phases 1 to 4 with the demo seller', () => {
       expect(res.status).toBe(201);
       expect(body.files[0].matched_claims).toContain(lost!.id);
       const [after] = await rows<{ status: string; score: any }>(t.clario.database.db, sql`SELECT status, score FROM claims WHERE id = ${lost!.id}`);
-      expect(after?.status).toBe('ready');
+      // Ready, and the filer (nudged by claim.routed) may already have filed it: which one the
+      // test sees depends on whether the filer is still busy with the earlier ready claims.
+      expect(['ready', 'filed']).toContain(after?.status);
       expect(after?.score.reasons).toContain(`invoice INV-2001 covers ${lost!.quantity} units of ${lost!.details.sku} at ${unitCost} USD, dated before the loss`);
       await waitFor(() => ws.messages.some((m) => m.type === 'claim.routed' && m.claim_id === lost!.id && m.status === 'ready'), 'claim.routed on the WebSocket');
     } finally {

@@ -4,19 +4,27 @@ import type { SourceRef } from '../types.js';
 import { InputFileError } from './errors.js';
 import { RowError } from './fields.js';
 import { streamJsonLists } from './json-stream.js';
-import type { InputFile } from './lines.js';
+import { READ_LIMITS, type InputFile, type ReadLimits } from './lines.js';
 import type { ReadHooks } from './table.js';
 
 /** The file's text in chunks, decompressed when gzipped. */
-async function* textChunks(file: InputFile, onBytes?: (n: number) => void): AsyncGenerator<string> {
+async function* textChunks(file: InputFile, limits: ReadLimits, onBytes?: (n: number) => void): AsyncGenerator<string> {
   const raw = createReadStream(file.path, { highWaterMark: 1 << 18 });
   if (onBytes) raw.on('data', (chunk) => onBytes(chunk.length));
   const gunzip = file.gzip ? createGunzip() : undefined;
   if (gunzip) raw.on('error', (err) => gunzip.destroy(err));
   const stream = gunzip ? raw.pipe(gunzip) : raw;
-  stream.setEncoding('utf8'); // decodes characters split across chunks correctly
+  const decoder = new TextDecoder('utf-8'); // decodes characters split across chunks correctly
+  let inflated = 0;
   try {
-    for await (const chunk of stream) yield chunk as string;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (gunzip && (inflated += chunk.length) > limits.maxDecompressedBytes) {
+        throw new Error(`decompresses to more than ${limits.maxDecompressedBytes} bytes (a gzip bomb?); file not read further`);
+      }
+      yield decoder.decode(chunk, { stream: true });
+    }
+    const last = decoder.decode();
+    if (last) yield last;
   } finally {
     raw.destroy();
     gunzip?.destroy();
@@ -36,13 +44,14 @@ export async function readJson<R>(
   onRow: (row: R) => void,
 ): Promise<void> {
   const { stats, onDiagnostic } = hooks;
+  const limits = hooks.limits ?? READ_LIMITS;
   const report = (line: number, message: string): void => {
     stats.skipped++;
     onDiagnostic({ file: file.name, line, message: `${message}; skipped` });
   };
   let consumerFailure: { error: unknown } | undefined;
   try {
-    outer: for await (const batch of streamJsonLists(textChunks(file, hooks.onBytes), lists, report)) {
+    outer: for await (const batch of streamJsonLists(textChunks(file, limits, hooks.onBytes), lists, report, limits.maxLineLength)) {
       for (const item of batch) {
         try {
           const row = toRow(item.list, item.value, { file: file.name, line: item.line });

@@ -38,6 +38,8 @@ export async function* streamJsonLists(
   chunks: AsyncIterable<string> | Iterable<string>,
   lists: Readonly<Record<string, readonly string[]>>,
   onBadItem: (line: number, message: string) => void,
+  /** An element longer than this (characters) is reported and skipped, never gathered whole. */
+  maxItemLength: number = Infinity,
 ): AsyncGenerator<JsonItem[]> {
   const wanted = new Map<string, string>();
   for (const [canonical, names] of Object.entries(lists)) for (const n of names) wanted.set(normalizeHeader(n), canonical);
@@ -50,7 +52,14 @@ export async function* streamJsonLists(
   let stringBuf = '';
   let seenAnything = false;
   // The element being captured: its text so far (numbers quoted), its depth, line and list.
-  let capture: { parts: string[]; depth: number; line: number; list: string } | undefined;
+  // `size` counts its characters; past maxItemLength its text is dropped (`parts` stays empty).
+  let capture: { parts: string[]; size: number; depth: number; line: number; list: string } | undefined;
+  const keep = (text: string): void => {
+    if (!capture || capture.size > maxItemLength) return;
+    capture.size += text.length;
+    if (capture.size > maxItemLength) capture.parts = [];
+    else capture.parts.push(text);
+  };
   let inNumber = false;
 
   for await (const chunk of chunks) {
@@ -70,7 +79,8 @@ export async function* streamJsonLists(
       }
       if (inNumber) {
         if (NUMBER_CHAR.test(c)) continue;
-        capture?.parts.push(chunk.slice(segStart, i), '"');
+        keep(chunk.slice(segStart, i));
+        keep('"');
         segStart = i;
         inNumber = false;
       }
@@ -86,7 +96,7 @@ export async function* streamJsonLists(
           const list = c === '[' && !capture && parent?.kind === '{' ? wanted.get(normalizeHeader(parent.key)) : undefined;
           stack.push({ kind: c, key: '', list });
           if (c === '{' && !capture && parent?.list !== undefined) {
-            capture = { parts: [], depth: stack.length, line, list: parent.list };
+            capture = { parts: [], size: 0, depth: stack.length, line, list: parent.list };
             segStart = i;
           }
           break;
@@ -96,9 +106,12 @@ export async function* streamJsonLists(
           const top = stack.pop();
           if (!top || (top.kind === '{') !== (c === '}')) throw new JsonStructureError(`unexpected "${c}"`, line);
           if (capture && stack.length < capture.depth) {
-            capture.parts.push(chunk.slice(segStart, i + 1));
-            const item = parseItem(capture.parts.join(''), capture.line, onBadItem);
-            if (item !== undefined) out.push({ list: capture.list, value: item, line: capture.line });
+            keep(chunk.slice(segStart, i + 1));
+            if (capture.size > maxItemLength) onBadItem(capture.line, `the element is longer than ${maxItemLength} characters`);
+            else {
+              const item = parseItem(capture.parts.join(''), capture.line, onBadItem);
+              if (item !== undefined) out.push({ list: capture.list, value: item, line: capture.line });
+            }
             capture = undefined;
           }
           break;
@@ -111,15 +124,14 @@ export async function* streamJsonLists(
         default:
           if (capture && (c === '-' || (c >= '0' && c <= '9'))) {
             // Quote the literal: JSON.parse would turn 19.99 into a float.
-            capture.parts.push(chunk.slice(segStart, i), '"');
+            keep(chunk.slice(segStart, i));
+            keep('"');
             segStart = i;
             inNumber = true;
           }
       }
     }
-    if (capture) {
-      capture.parts.push(chunk.slice(segStart));
-    }
+    if (capture) keep(chunk.slice(segStart));
     if (out.length > 0) yield out;
   }
   if (inString || stack.length > 0) throw new JsonStructureError('the JSON ends early (truncated file?)', line);

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { matchHeader, type Columns } from './columns.js';
-import { openLines, splitCsv, type InputFile } from './lines.js';
+import { isTooLong } from '../../domain/split-lines.js';
+import { openLines, READ_LIMITS, splitCsv, type InputFile, type ReadLimits } from './lines.js';
 import { describeMissing } from './table.js';
 
 /**
@@ -10,15 +11,20 @@ import { describeMissing } from './table.js';
  * report that cannot be read makes every refund look unreturned), so it is refused up front.
  * Returns the reason the file cannot be used, or undefined when it can.
  */
-export async function probeTable(file: InputFile, delimiter: '\t' | ',', columns: Columns<string>): Promise<string | undefined> {
-  const { lines, close } = openLines(file);
+export async function probeTable(file: InputFile, delimiter: '\t' | ',', columns: Columns<string>, limits: ReadLimits = READ_LIMITS): Promise<string | undefined> {
+  const { lines, close } = openLines(file, undefined, limits);
   try {
-    for await (const line of lines) {
-      if (line.trim() === '') continue;
-      const header = delimiter === ',' ? splitCsv(line) : line.split('\t');
-      if (header[0]) header[0] = header[0].replace(/^\uFEFF/, '');
-      const match = matchHeader(header, columns);
-      return match.ok ? undefined : describeMissing(match.missing);
+    let lineNo = 0;
+    for await (const batch of lines) {
+      for (const line of batch) {
+        lineNo++;
+        if (isTooLong(line)) return `line ${lineNo} is longer than ${limits.maxLineLength} characters, so it is no header`;
+        if (line.trim() === '') continue;
+        const header = delimiter === ',' ? splitCsv(line) : line.split('\t');
+        if (header[0]) header[0] = header[0].replace(/^\uFEFF/, '');
+        const match = matchHeader(header, columns);
+        return match.ok ? undefined : describeMissing(match.missing);
+      }
     }
     return 'the file is empty (no header row)';
   } catch (err) {

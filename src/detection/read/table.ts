@@ -2,7 +2,8 @@ import type { Diagnostic, SourceRef } from '../types.js';
 import { matchHeader, type ColumnIndex, type Columns } from './columns.js';
 import { InputFileError } from './errors.js';
 import { RowError } from './fields.js';
-import { openLines, splitCsv, type InputFile } from './lines.js';
+import { isTooLong, MAX_LINE_LENGTH } from '../../domain/split-lines.js';
+import { openLines, splitCsv, type InputFile, type ReadLimits } from './lines.js';
 
 /** How to read one kind of delimited file. */
 export interface TableFormat<F extends string, R> {
@@ -25,6 +26,8 @@ export interface ReadHooks {
   readonly stats: FileStats;
   readonly onDiagnostic: (d: Diagnostic) => void;
   readonly onBytes?: (bytes: number) => void;
+  /** Bounds on a line and on a gzip's inflated size; READ_LIMITS by default. */
+  readonly limits?: ReadLimits;
 }
 
 /** "missing column X" / "missing columns X, Y". */
@@ -45,43 +48,56 @@ export async function readTable<F extends string, R>(file: InputFile, format: Ta
   let width = 0;
   let lineNo = 0;
   let consumerFailure: { error: unknown } | undefined;
-  const { lines, close } = openLines(file, hooks.onBytes);
+  const { lines, close } = openLines(file, hooks.onBytes, hooks.limits);
   try {
-    for await (const line of lines) {
-      lineNo++;
-      // Blank lines are skipped; trim() only when the line could be blank, it copies the string.
-      if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) continue;
-      const fields = split(line);
-      if (index === undefined) {
-        if (fields[0]) fields[0] = fields[0].replace(/^\uFEFF/, ''); // Excel's byte-order mark
-        const match = matchHeader(fields, format.columns);
-        if (!match.ok) {
-          stats.unusable = describeMissing(match.missing);
-          onDiagnostic({ file: file.name, line: lineNo, message: `${stats.unusable}; file not used` });
-          return;
-        }
-        index = match.index;
-        width = fields.length;
-        continue;
-      }
-      if (fields.length !== width) {
-        stats.skipped++;
-        onDiagnostic({ file: file.name, line: lineNo, message: `expected ${width} fields, found ${fields.length}; row skipped` });
-        continue;
-      }
-      try {
-        const row = format.parse(fields, index, { file: file.name, line: lineNo });
-        stats.rows++;
-        onRow(row);
-      } catch (error) {
-        if (error instanceof RowError) {
+    outer: for await (const batch of lines) {
+      for (const line of batch) {
+        lineNo++;
+        if (isTooLong(line)) {
+          // Never built, so never split: reported like any unreadable row (the header too).
+          if (index === undefined) {
+            stats.unusable = `line ${lineNo} is longer than ${hooks.limits?.maxLineLength ?? MAX_LINE_LENGTH} characters, so it is no header`;
+            onDiagnostic({ file: file.name, line: lineNo, message: `${stats.unusable}; file not used` });
+            return;
+          }
           stats.skipped++;
-          onDiagnostic({ file: file.name, line: lineNo, message: `${error.message}; row skipped` });
+          onDiagnostic({ file: file.name, line: lineNo, message: `the line is longer than ${hooks.limits?.maxLineLength ?? MAX_LINE_LENGTH} characters (${line.length}); row skipped` });
           continue;
         }
-        // A bug in a parser or a rule, not bad input: stop and let it surface as it is.
-        consumerFailure = { error };
-        break;
+        // Blank lines are skipped; trim() only when the line could be blank, it copies the string.
+        if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim() === '')) continue;
+        const fields = split(line);
+        if (index === undefined) {
+          if (fields[0]) fields[0] = fields[0].replace(/^\uFEFF/, ''); // Excel's byte-order mark
+          const match = matchHeader(fields, format.columns);
+          if (!match.ok) {
+            stats.unusable = describeMissing(match.missing);
+            onDiagnostic({ file: file.name, line: lineNo, message: `${stats.unusable}; file not used` });
+            return;
+          }
+          index = match.index;
+          width = fields.length;
+          continue;
+        }
+        if (fields.length !== width) {
+          stats.skipped++;
+          onDiagnostic({ file: file.name, line: lineNo, message: `expected ${width} fields, found ${fields.length}; row skipped` });
+          continue;
+        }
+        try {
+          const row = format.parse(fields, index, { file: file.name, line: lineNo });
+          stats.rows++;
+          onRow(row);
+        } catch (error) {
+          if (error instanceof RowError) {
+            stats.skipped++;
+            onDiagnostic({ file: file.name, line: lineNo, message: `${error.message}; row skipped` });
+            continue;
+          }
+          // A bug in a parser or a rule, not bad input: stop and let it surface as it is.
+          consumerFailure = { error };
+          break outer;
+        }
       }
     }
   } catch (err) {

@@ -70,7 +70,8 @@ export async function* documentLines(source: DocumentSource): AsyncGenerator<str
   let header: string[] | undefined;
   if (file) {
     let dateIndex = -1;
-    for await (const line of streamLines(createReadStream(file.path), { gzip: file.gzip })) {
+    // Amazon serves whatever the folder holds: a test's over-long line must reach Clario's bound.
+    for await (const line of streamLines(createReadStream(file.path), { gzip: file.gzip, maxLineLength: Number.MAX_SAFE_INTEGER })) {
       if (!header) {
         header = line.split('\t');
         const wanted = DATE_COLUMNS[source.reportType] ?? [];

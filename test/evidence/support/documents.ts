@@ -64,3 +64,14 @@ export async function scannedPdf(pdf: Buffer): Promise<Buffer> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The attack's PDF: one page holding `items` tiny text items on one baseline (20,000 make ~61 KB).
+ * Reading it once cost the service minutes of its event loop.
+ */
+export function hostilePdf(items: number): Promise<Buffer> {
+  return render((doc) => {
+    doc.fontSize(1);
+    for (let i = 0; i < items; i++) doc.text(String(i % 10), 20 + (i % 500), 400, { lineBreak: false });
+  });
+}

@@ -1,0 +1,84 @@
+// Gzip bombs and endless lines: made on the fly (64 MiB of text is ~64 KiB gzipped), never written out whole.
+import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runDetectCommand } from '../../src/cli/detect.js';
+import { detect, type Diagnostic } from '../../src/detection/index.js';
+import { copyFixture, removeTempDirs, SELLER_A, tempDir } from './support/files.js';
+
+const AS_OF = '2026-11-22';
+const LEDGER = 'GET_LEDGER_DETAIL_VIEW_DATA.tsv';
+const MiB = 1024 * 1024;
+afterEach(removeTempDirs);
+
+/** Writes `path` as the gzip of: `before`, `mib` MiB of 'a' with no newline, then `after`. */
+async function writeBomb(path: string, before: string, mib: number, after: string): Promise<void> {
+  const chunk = Buffer.alloc(MiB, 0x61);
+  function* text() {
+    yield Buffer.from(before);
+    for (let i = 0; i < mib; i++) yield chunk;
+    yield Buffer.from(after);
+  }
+  await pipeline(Readable.from(text()), createGzip(), createWriteStream(path));
+}
+
+async function clario(argv: string[], options: Parameters<typeof runDetectCommand>[2] = {}) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks = { out: [] as Buffer[], err: [] as Buffer[] };
+  out.on('data', (c: Buffer) => chunks.out.push(c));
+  err.on('data', (c: Buffer) => chunks.err.push(c));
+  const code = await runDetectCommand(argv, { stdout: out, stderr: err, isTTY: false }, options);
+  return { code, stdout: Buffer.concat(chunks.out).toString(), stderr: Buffer.concat(chunks.err).toString() };
+}
+
+describe('hostile report files', () => {
+  it('reports a 64 MiB line as one unreadable row with its file and line, and reads the rows after it', async () => {
+    const ledger = readFileSync(join(SELLER_A, LEDGER), 'utf8').split('\n');
+    const plain = await detect(SELLER_A, { asOf: AS_OF });
+    const bombed = copyFixture(SELLER_A, { only: readdirSync(SELLER_A).filter((n) => n !== LEDGER) });
+    await writeBomb(join(bombed, `${LEDGER}.gz`), `${ledger.slice(0, 2).join('\n')}\n`, 64, `\n${ledger.slice(2).join('\n')}`);
+    const diagnostics: Diagnostic[] = [];
+    const r = await detect(bombed, { asOf: AS_OF, onDiagnostic: (d) => diagnostics.push(d) });
+    expect(diagnostics).toContainEqual({ file: `${LEDGER}.gz`, line: 3, message: `the line is longer than ${MiB} characters (${64 * MiB}); row skipped` });
+    expect(r.claims.map((c) => c.key)).toEqual(plain.claims.map((c) => c.key));
+    const stats = r.summary.files.find((f) => f.file === `${LEDGER}.gz`);
+    expect(stats).toMatchObject({ skipped: plain.summary.files.find((f) => f.file === LEDGER)!.skipped + 1 });
+  });
+
+  it('clario detect exits 2 with one line on stderr, and no stack, for a gzip that inflates beyond its bound', async () => {
+    const dir = copyFixture(SELLER_A, { only: ['costs.csv'] });
+    const header = readFileSync(join(SELLER_A, LEDGER), 'utf8').split('\n')[0];
+    await writeBomb(join(dir, `${LEDGER}.gz`), `${header}\n`, 64, '');
+    const { code, stdout, stderr } = await clario([dir, '--as-of', AS_OF], { limits: { maxLineLength: MiB, maxDecompressedBytes: 16 * MiB } });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`clario detect: ${LEDGER}.gz: decompresses to more than ${16 * MiB} bytes (a gzip bomb?); file not read further\n`);
+  });
+
+  it('clario detect exits 2 with one line on stderr for a folder whose only report is one endless line', async () => {
+    const dir = tempDir();
+    await writeBomb(join(dir, `${LEDGER}.gz`), '', 64, '');
+    const { code, stdout, stderr } = await clario([dir, '--as-of', AS_OF]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`clario detect: no readable input file in ${dir}: ${LEDGER}.gz: line 1 is longer than ${MiB} characters, so it is no header; file not used\n`);
+  });
+
+  it('skips a JSON element longer than the bound and reads the others', async () => {
+    const dir = copyFixture(SELLER_A, { only: ['inbound-shipments.json'] });
+    const json = JSON.parse(readFileSync(join(SELLER_A, 'inbound-shipments.json'), 'utf8')) as Record<string, unknown[]>;
+    const list = Object.keys(json).find((k) => Array.isArray(json[k]))!;
+    const original = json[list]!.length;
+    json[list] = [{ ShipmentId: 'FBAHUGE', Notes: 'x'.repeat(5000) }, ...json[list]!];
+    writeFileSync(join(dir, 'inbound-shipments.json'), JSON.stringify(json, null, 1));
+    const diagnostics: Diagnostic[] = [];
+    const r = await detect(dir, { asOf: AS_OF, onDiagnostic: (d) => diagnostics.push(d), limits: { maxLineLength: 1000, maxDecompressedBytes: MiB } });
+    expect(diagnostics.filter((d) => d.message.includes('longer than 1000 characters'))).toHaveLength(1);
+    expect(r.summary.files.find((f) => f.file === 'inbound-shipments.json')!.skipped).toBe(1);
+    expect(original).toBeGreaterThan(0);
+  });
+});
