@@ -42,6 +42,7 @@ async function serve(config: Config, role: Role): Promise<void> {
       `  Connect:       ${clario.url}/connect   (a seller's browser starts here)`,
     );
   }
+  if (clario.probeUrl) lines.push(`  Liveness:      ${clario.probeUrl}/healthz`);
   if (clario.amazon) lines.push(`  Amazon:        ${clario.amazon}`);
   if (clario.stripe) lines.push(`  Fees:          ${clario.stripe}`);
   lines.push(
