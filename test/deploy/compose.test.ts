@@ -7,22 +7,13 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS, loadConfig } from '../../src/config/config.js';
-import { envOf, execForm, generate, instructions, interpolate, readEnvExample, stage } from './files.js';
+import { envOf, execForm, instructions, interpolate, operatorEnv, readEnvExample, stage, type ComposeService } from './files.js';
 
-interface Service {
-  image?: string;
-  build?: unknown;
-  command?: string[];
-  restart?: string;
-  environment?: Record<string, string>;
-  healthcheck?: { test?: string[]; disable?: boolean };
-  depends_on?: Record<string, { condition: string }>;
-}
+type Service = ComposeService;
 
 const raw = parse(readFileSync('compose.yaml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
 const example = readEnvExample();
-// What an operator's .env holds: the example, with every generated secret filled in.
-const dotEnv = { ...example.values, ...Object.fromEntries(Object.entries(example.generators).map(([k, cmd]) => [k, generate(cmd)])) };
+const dotEnv = operatorEnv(example);
 const referenced = new Set<string>();
 const services = (interpolate(raw, dotEnv, referenced) as typeof raw).services;
 const clario = Object.entries(services).filter(([, s]) => s.build !== undefined || s.image === 'clario:local');
@@ -133,5 +124,17 @@ describe('the Dockerfile', () => {
     expect(probe.slice(0, 2)).toEqual(['node', '-e']);
     expect(probe[2]).toContain('/healthz');
     expect(probe[2]).not.toMatch(/authorization|token/i);
+  });
+});
+
+describe("the README's production section", () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const section = readme.slice(readme.indexOf('## Production mode\n'), readme.indexOf('\n## ', readme.indexOf('## Production mode\n') + 1));
+
+  it('starts with `docker compose up`, after copying .env.example and generating its secrets as .env.example says', () => {
+    const first = /^## Production mode\n+```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    expect(first).toContain('cp .env.example .env');
+    expect(first).toMatch(/^docker compose up\b/m);
+    for (const command of new Set(Object.values(example.generators))) expect(first).toContain(command);
   });
 });

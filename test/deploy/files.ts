@@ -101,3 +101,18 @@ export function interpolate(value: unknown, env: Record<string, string>, seen: S
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, env, seen)]));
   return value;
 }
+
+export interface ComposeService {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  restart?: string;
+  environment?: Record<string, string>;
+  healthcheck?: { test?: string[]; disable?: boolean };
+  depends_on?: Record<string, { condition: string }>;
+}
+
+/** What an operator's .env holds: .env.example with every "generate:" command's output filled in. */
+export function operatorEnv(example = readEnvExample()): Record<string, string> {
+  return { ...example.values, ...Object.fromEntries(Object.entries(example.generators).map(([k, cmd]) => [k, generate(cmd)])) };
+}
