@@ -166,6 +166,9 @@ describeWithRedis('the image, built and run outside Docker', () => {
       AMAZON_SP_API_URL: simulator.url,
       AMAZON_LWA_TOKEN_URL: `${simulator.url}/auth/o2/token`,
       AMAZON_CONSENT_URL: simulator.url,
+      // Login with Amazon's sign-in, where Clario has it (settings it does not know are ignored).
+      AMAZON_LWA_AUTHORIZE_URL: `${simulator.url}/ap/oa`,
+      AMAZON_LWA_PROFILE_URL: `${simulator.url}/user/profile`,
       AMAZON_REPORT_POLL_MS: '50',
       AMAZON_SYNC_INTERVAL_HOURS: '0',
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
