@@ -231,6 +231,7 @@ describeWithRedis('the image, built and run outside Docker', () => {
     });
   }, 900_000);
 
+  // Without a token, as Docker asks: /healthz is one of the routes that need none.
   it("passes the image's HEALTHCHECK, run as Docker runs it, in the API and in the worker", async () => {
     const probe = execForm(instructions(runtime, 'HEALTHCHECK')[0] ?? '');
     for (const port of [ports.api, ports.worker]) {
