@@ -8,6 +8,7 @@ import { resolveSecrets, type Secrets } from './config/secrets.js';
 import { createAuth, type Auth } from './http/auth.js';
 import { databaseSessions } from './http/sessions.js';
 import { buildApp, type AppDeps } from './http/app.js';
+import { startProbeServer, type ProbeServer } from './http/probe-server.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createBullMqQueue } from './queue/bullmq-queue.js';
@@ -63,6 +64,8 @@ export interface Clario {
   readonly app: FastifyInstance | undefined;
   /** The base URL, when listening. */
   readonly url: string | undefined;
+  /** A worker's liveness probe (GET /healthz on PORT), when listening. */
+  readonly probeUrl: string | undefined;
   /** What the sync talks to: Amazon, or the bundled simulator. */
   readonly amazon: string | undefined;
   /** The bundled Amazon simulator's URL, when Amazon is simulated. */
@@ -157,6 +160,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   let filer: Filer | undefined;
   let payouts: PayoutMonitor | undefined;
   let unsubscribeLoops: (() => void) | undefined;
+  let probe: ProbeServer | undefined;
   try {
     engine.startRelay();
     if (role !== 'worker') {
@@ -200,6 +204,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         url = config.publicUrl ?? address;
       }
     }
+    if (role === 'worker' && options.listen !== false) probe = await startProbeServer(config.port, config.host);
     if (role !== 'api') {
       await engine.startWorker();
       // Only with the real capabilities: tests that bring their own sync nothing on a schedule.
@@ -226,6 +231,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
       eventBridge?.start();
     }
   } catch (err) {
+    await probe?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await webhooks?.stop().catch(() => undefined);
     await eventBridge?.stop().catch(() => undefined);
@@ -250,6 +256,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     logger,
     app,
     url,
+    probeUrl: probe?.url,
     amazon: setup?.amazon,
     simulatorUrl: setup?.simulatorUrl,
     stripe: setup?.stripe,
@@ -263,6 +270,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         await payouts?.stop();
         hub.closeAll();
         await app?.close();
+        await probe?.close();
         await webhooks?.stop();
         await eventBridge?.stop();
         await engine.stop();

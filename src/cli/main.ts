@@ -45,6 +45,7 @@ async function serve(config: Config, role: Role): Promise<void> {
       `  Sign in:       ${clario.url}/signin/amazon   (a seller's browser starts here, then ${clario.url}/connect)`,
     );
   }
+  if (clario.probeUrl) lines.push(`  Liveness:      ${clario.probeUrl}/healthz`);
   if (clario.amazon) lines.push(`  Amazon:        ${clario.amazon}`);
   if (clario.stripe) lines.push(`  Fees:          ${clario.stripe}`);
   lines.push(
