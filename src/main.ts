@@ -1,6 +1,6 @@
 // The composition root: builds configuration, database, queue, bus, engine and HTTP, and hands
 // each piece what it needs. Nothing else constructs infrastructure.
-import { readFileSync } from 'node:fs';
+import { VERSION } from './version.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
@@ -71,7 +71,7 @@ export interface Clario {
   close(): Promise<void>;
 }
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export { VERSION };
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';

@@ -40,9 +40,7 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-export const SIMULATOR_CLIENT_ID = 'amzn1.application-oa2-client.clario-simulator';
-export const SIMULATOR_CLIENT_SECRET = 'clario-simulator-secret';
-export const SIMULATOR_APPLICATION_ID = 'amzn1.sp.solution.clario-simulator';
+export { SIMULATOR_APPLICATION_ID, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET } from './options.js';
 
 export function createSimulator(options: SimulatorOptions): Simulator {
   const clock = options.clock ?? systemClock;
