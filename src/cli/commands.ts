@@ -5,9 +5,10 @@ import { loadConfig } from '../config/config.js';
 import { readSecrets } from '../config/secrets.js';
 import { DETECT_DETAILS, DETECT_OPTIONS } from './detect-options.js';
 import { EXIT, UsageError, type Command } from './parse.js';
+import type { serve as startService } from './serve.js';
 import { SIMULATOR_DETAILS, SIMULATOR_OPTIONS } from '../simulator/server/options.js';
 
-const serve: typeof import('./serve.js').serve = async (config, role) => (await import('./serve.js')).serve(config, role);
+const serve = async (...args: Parameters<typeof startService>) => (await import('./serve.js')).serve(...args);
 
 const CONFIG_NOTE = 'Configuration comes from the environment (README: Configuration).';
 const FOLDER_NOTE =

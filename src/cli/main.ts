@@ -15,7 +15,7 @@ dispatch(COMMANDS, process.argv.slice(2), { stdout: process.stdout, stderr: proc
     if (code !== EXIT.keepsRunning) process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof Error && EXPLAINED.has(err.name)) console.error(`clario: ${(err as Error).message}`);
+    if (err instanceof Error && EXPLAINED.has(err.name)) console.error(`clario: ${(err).message}`);
     else if (err instanceof Error && 'code' in err && err.code === 'EADDRINUSE') console.error(`clario: ${err.message}: is Clario already running? Set PORT to use another port.`);
     else console.error('clario: failed:', err);
     process.exitCode = EXIT.failed;

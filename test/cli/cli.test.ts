@@ -13,7 +13,7 @@ import { dispatch, type Command } from '../../src/cli/parse.js';
 import { createAuth } from '../../src/http/auth.js';
 import { resolveSecrets } from '../../src/config/secrets.js';
 import { loadConfig } from '../../src/config/config.js';
-import { acquireDataDirLock } from '../../src/store/data-dir-lock.js';
+import { acquireDataDirLock, type DataDirLock } from '../../src/store/data-dir-lock.js';
 
 const run = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), 'clario-cli-'));
@@ -167,13 +167,13 @@ describe('the clario binary', () => {
 
   describe('a data directory Clario is running on', () => {
     let dataDir: string;
-    let release: () => void;
+    let lock: DataDirLock;
     beforeEach(() => {
       dataDir = freshDir();
       // This process plays the running service: it holds the folder.
-      release = acquireDataDirLock(dataDir).release;
+      lock = acquireDataDirLock(dataDir);
     });
-    afterEach(() => release());
+    afterEach(() => lock.release());
 
     it('a second serve, migrate and learning replay exit 1 naming the folder and the pid, and open nothing', async () => {
       for (const args of [['serve'], ['migrate'], ['learning', 'replay']]) {
