@@ -187,12 +187,18 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         // Their polls are the safety net; these nudges make the pipeline move at once: a claim
         // routed to auto-submit is filed, and a finished sync's reimbursements are matched.
         const [fileNow, matchNow] = [filer, payouts];
-        unsubscribeLoops = await bus.subscribe((messages) => {
+        const unsubscribeBus = await bus.subscribe((messages) => {
           for (const m of messages) {
             if (m.type === 'claim.routed' && m.payload.status === 'ready') fileNow.nudge();
             if (m.type === 'workflow.phase' && m.payload.phase === 2 && m.payload.status === 'completed') matchNow.nudge();
           }
         });
+        // The bundled Amazon says when it decides a case: its payout is found in seconds, not at the next poll.
+        const unsubscribeDecided = setup.onCaseDecided(() => matchNow.nudge());
+        unsubscribeLoops = () => {
+          unsubscribeBus();
+          unsubscribeDecided();
+        };
       }
       webhooks?.start();
       eventBridge?.start();

@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../../amazon/clock.js';
-import { registerCases } from './cases.js';
+import { registerCases, type OnDecision } from './cases.js';
 import { registerFinances } from './finances.js';
 import { FolderJson } from './folder-json.js';
 import { registerInbound } from './inbound.js';
@@ -29,6 +29,8 @@ export interface SimulatorOptions {
   readonly reportPolls?: number;
   /** Inbound shipments or items per page (default 50). */
   readonly inboundPageSize?: number;
+  /** Called once a case is decided, so the embedded Clario can look at once instead of at its next poll. */
+  readonly onDecision?: OnDecision;
 }
 
 export interface Simulator {
@@ -63,7 +65,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   registerReports(app, { ...guard, reportPolls: options.reportPolls ?? 2, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
   registerFinances(app, { ...guard, json });
   registerInbound(app, { ...guard, json, pageSize: options.inboundPageSize ?? 50 });
-  registerCases(app, guard);
+  registerCases(app, { ...guard, onDecision: options.onDecision });
 
   return {
     app,
