@@ -53,6 +53,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Request ids for correlating logs; never derived from caller input.
     requestIdHeader: false,
     frameworkErrors: handleFrameworkError,
+    // Fastify logs two lines per request at info; in a terminal they bury everything else. One
+    // line per request at debug instead (LOG_LEVEL=debug shows them); failures log at error.
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime) }, 'request completed');
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
