@@ -1,9 +1,9 @@
 // The `clario` command. Help and usage errors are walked in-process over the command table (they
 // never reach a command's run); what the real binary does is checked in a few child processes.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
@@ -13,7 +13,7 @@ import { dispatch, type Command } from '../../src/cli/parse.js';
 import { createAuth } from '../../src/http/auth.js';
 import { resolveSecrets } from '../../src/config/secrets.js';
 import { loadConfig } from '../../src/config/config.js';
-import { acquireDataDirLock, type DataDirLock } from '../../src/store/data-dir-lock.js';
+import { acquireDataDirLock, lockPath, type DataDirLock } from '../../src/store/data-dir-lock.js';
 
 const run = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), 'clario-cli-'));
@@ -183,6 +183,16 @@ describe('the clario binary', () => {
         expect(existsSync(join(dataDir, 'pgdata'))).toBe(false);
       }
     });
+  });
+
+  it('a lock left by a crashed Clario does not keep the folder: migrate takes it over, then frees it', async () => {
+    const dataDir = freshDir();
+    mkdirSync(dataDir, { recursive: true });
+    const crashed = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(lockPath(dataDir), JSON.stringify({ pid: Number(crashed.stdout), host: hostname(), startedAt: '2026-01-01T00:00:00Z', command: 'clario serve' }));
+    const r = await clario(['migrate'], { CLARIO_DATA_DIR: dataDir });
+    expect(r).toMatchObject({ code: 0, stdout: 'migrations applied\n' });
+    expect(existsSync(lockPath(dataDir))).toBe(false);
   });
 
   it('serve on a port in use says so and exits 1 before it touches the data directory', async () => {
