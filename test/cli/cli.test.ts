@@ -1,6 +1,6 @@
 // The `clario` command. Help and usage errors are walked in-process over the command table (they
 // never reach a command's run); what the real binary does is checked in a few child processes.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
@@ -184,6 +184,30 @@ describe('the clario binary', () => {
       }
     });
   });
+
+  it('two serve on one folder: the second exits 1 naming the first; the first frees the folder when stopped', async () => {
+    const dataDir = freshDir();
+    const env = { ...process.env, CLARIO_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', AMAZON_SIMULATOR_DECIDES_AFTER_MS: '0' };
+    const first = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<number | null>((resolve) => first.once('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let out = '';
+        first.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+          out += chunk;
+          if (out.includes('is running')) resolve();
+        });
+        void exited.then(() => reject(new Error(`the first serve exited: ${out}`)));
+      });
+      const second = await clario(['serve'], env);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(new RegExp(`^clario: Clario is running on ${dataDir} \\(pid ${first.pid}, since [^)]+\\); stop it first, or use its API\n$`));
+    } finally {
+      first.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(existsSync(lockPath(dataDir))).toBe(false);
+  }, 180_000);
 
   it('a lock left by a crashed Clario does not keep the folder: migrate takes it over, then frees it', async () => {
     const dataDir = freshDir();
