@@ -72,7 +72,8 @@ export class NoSecretsError extends Error {
  */
 export function readSecrets(config: Config): Secrets {
   const { serviceToken, sessionSecret, encryptionKeys } = config.secrets;
-  if (serviceToken && sessionSecret && encryptionKeys) return { serviceToken, sessionSecret, encryptionKeys };
+  // Tokens need only these two; the encryption keys are the service's business.
+  if (serviceToken && sessionSecret) return { serviceToken, sessionSecret, encryptionKeys: encryptionKeys ?? '' };
   const path = secretsPath(config.dataDir);
   if (!existsSync(path)) {
     throw new NoSecretsError(`no secrets in ${config.dataDir} (CLARIO_DATA_DIR): start Clario first (npm start), or set CLARIO_DATA_DIR to the folder it runs on`);

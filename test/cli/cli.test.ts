@@ -144,6 +144,13 @@ describe('the clario binary', () => {
       expect(existsSync(dataDir)).toBe(false);
     });
 
+    it('takes the secrets from the environment when they are set (production), with no folder at all', async () => {
+      const env = { CLARIO_DATA_DIR: dataDir, CLARIO_SERVICE_TOKEN: `svc_${'a'.repeat(40)}`, CLARIO_SESSION_SECRET: 'b'.repeat(40) };
+      const r = await clario(['token', '--service'], env);
+      expect(r).toMatchObject({ code: 0, stdout: `svc_${'a'.repeat(40)}\n` });
+      expect(existsSync(dataDir)).toBe(false);
+    });
+
     it("prints the service's token and a seller token the service accepts, and explains bad input", async () => {
       // What the service does on its first start.
       const secrets = resolveSecrets(loadConfig({ CLARIO_DATA_DIR: dataDir }));
