@@ -1,6 +1,6 @@
 // The HTTP edge: Fastify with zod validation, authentication on every route, rate limits by
 // caller, the workflow routes, the WebSocket and the operations endpoints.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
@@ -44,6 +44,18 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Fastify logs two lines per request at info; in a terminal they bury everything else. One line per
+ * request at debug instead (LOG_LEVEL=debug shows them); a request that errored stays at error.
+ */
+class QuietRequests extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) super.requestCompleted(error, request, reply);
+    else reply.log.debug({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime) }, 'request completed');
+  }
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Fastify's own logger type, so route types do not depend on pino's version.
   const loggerInstance: FastifyBaseLogger = deps.logger;
@@ -53,12 +65,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Request ids for correlating logs; never derived from caller input.
     requestIdHeader: false,
     frameworkErrors: handleFrameworkError,
-    // Fastify logs two lines per request at info; in a terminal they bury everything else. One
-    // line per request at debug instead (LOG_LEVEL=debug shows them); failures log at error.
-    disableRequestLogging: true,
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.debug({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime) }, 'request completed');
+    logController: new QuietRequests(),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
