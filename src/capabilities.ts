@@ -41,6 +41,11 @@ export interface CapabilitySetup {
   readonly simulatorUrl: string | undefined;
   /** Where cases are filed: the simulator's case API, or prepared for the seller (manual). */
   readonly claimsChannel: ClaimsChannel;
+  /**
+   * Calls `listener` when the bundled Amazon decides a case (never for real Amazon, which is
+   * polled), so the payout monitor looks at once; returns the unsubscribe.
+   */
+  onCaseDecided(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -65,6 +70,7 @@ export async function setupCapabilities(o: {
   let amazon: string;
   let simulatorUrl: string | undefined;
   let close = () => Promise.resolve();
+  const decided = new Set<() => void>();
   let afterConnect: ((userId: string, partner: string) => Promise<void>) | undefined;
   const creds = config.amazon.credentials;
   if (creds) {
@@ -83,7 +89,7 @@ export async function setupCapabilities(o: {
   } else {
     const clientId = 'amzn1.application-oa2-client.clario-local';
     const clientSecret = randomBytes(24).toString('base64url');
-    const demo = await startDemoAmazon({ dataDir: config.dataDir, clientId, clientSecret, asOf: lastCompleteDay(), log: o.log, decideAfterMs: config.amazon.simulatorDecidesAfterMs });
+    const demo = await startDemoAmazon({ dataDir: config.dataDir, clientId, clientSecret, asOf: lastCompleteDay(), log: o.log, decideAfterMs: config.amazon.simulatorDecidesAfterMs, onDecision: () => decided.forEach((l) => l()) });
     lwa = new LwaClient({
       clientId,
       clientSecret,
@@ -141,6 +147,10 @@ export async function setupCapabilities(o: {
     simulatorUrl,
     stripe: billing.stripe,
     claimsChannel,
+    onCaseDecided(listener) {
+      decided.add(listener);
+      return () => decided.delete(listener);
+    },
     routes: (engine, auth) => async (app, principalOf) => {
       await evidence.routes(() => void engine.drainOutbox())(app, principalOf);
       connectRoutes({

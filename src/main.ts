@@ -1,6 +1,6 @@
 // The composition root: builds configuration, database, queue, bus, engine and HTTP, and hands
 // each piece what it needs. Nothing else constructs infrastructure.
-import { readFileSync } from 'node:fs';
+import { VERSION } from './version.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
@@ -78,7 +78,7 @@ export interface Clario {
   close(): Promise<void>;
 }
 
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export { VERSION };
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';
@@ -220,12 +220,18 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         // Their polls are the safety net; these nudges make the pipeline move at once: a claim
         // routed to auto-submit is filed, and a finished sync's reimbursements are matched.
         const [fileNow, matchNow] = [filer, payouts];
-        unsubscribeLoops = await bus.subscribe((messages) => {
+        const unsubscribeBus = await bus.subscribe((messages) => {
           for (const m of messages) {
             if (m.type === 'claim.routed' && m.payload.status === 'ready') fileNow.nudge();
             if (m.type === 'workflow.phase' && m.payload.phase === 2 && m.payload.status === 'completed') matchNow.nudge();
           }
         });
+        // The bundled Amazon says when it decides a case: its payout is found in seconds, not at the next poll.
+        const unsubscribeDecided = setup.onCaseDecided(() => matchNow.nudge());
+        unsubscribeLoops = () => {
+          unsubscribeBus();
+          unsubscribeDecided();
+        };
       }
       webhooks?.start();
       eventBridge?.start();

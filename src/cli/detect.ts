@@ -2,6 +2,9 @@
  * `clario detect DIR --as-of YYYY-MM-DD [--format jsonl|table]`: claims on stdout, diagnostics,
  * progress and the summary on stderr, so that stdout can be piped into another tool untouched.
  */
+import { parseArgs } from 'node:util';
+import { DETECT_DETAILS, DETECT_OPTIONS } from './detect-options.js';
+import { argsErrorLine } from './parse.js';
 import {
   claimToJsonLine,
   detect,
@@ -26,9 +29,7 @@ export interface DetectIo {
 
 const USAGE = `usage: clario detect DIR --as-of YYYY-MM-DD [--format jsonl|table]
 
-Reads the Amazon reports in DIR (see DETECTION.md for the file names; each may be .gz) and
-prints one claim per line as JSON (or a table with --format table). Diagnostics and a summary
-go to stderr. Exit code 0 on success, 2 when the input cannot be used.
+${DETECT_DETAILS}
 `;
 
 /** Diagnostics printed per run; the rest are only counted, so a broken file cannot flood the terminal. */
@@ -44,27 +45,21 @@ interface Args {
 
 /** Parses the arguments after `detect`; returns an error message for a bad command line. */
 export function parseDetectArgs(argv: readonly string[]): Args | { help: true } | { error: string } {
-  const positional: string[] = [];
-  let asOf: string | undefined;
-  let format: string = 'jsonl';
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '-h' || arg === '--help') return { help: true };
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (flag === '--as-of' || flag === '--format') {
-      const value = inline ?? argv[++i];
-      if (value === undefined || value === '') return { error: `${flag} needs a value` };
-      if (flag === '--as-of') asOf = value;
-      else format = value;
-    } else if (arg.startsWith('-') && arg !== '-') {
-      return { error: `unknown option ${arg}` };
-    } else positional.push(arg);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: { ...DETECT_OPTIONS, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+  } catch (err) {
+    return { error: argsErrorLine(err) };
   }
-  if (positional.length !== 1) return { error: positional.length === 0 ? 'the folder DIR is missing' : `one folder expected, got ${positional.length}` };
-  if (asOf === undefined) return { error: '--as-of YYYY-MM-DD is required' };
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true };
+  const asOf = values['as-of'];
+  const format = values.format;
+  if (positionals.length !== 1) return { error: positionals.length === 0 ? 'the folder DIR is missing' : `one folder expected, got ${positionals.length}` };
+  if (asOf === undefined || asOf === '') return { error: '--as-of YYYY-MM-DD is required' };
   if (parseIsoDay(asOf) === undefined) return { error: `--as-of must be a real date written YYYY-MM-DD, got ${JSON.stringify(asOf)}` };
   if (format !== 'jsonl' && format !== 'table') return { error: `--format must be jsonl or table, got ${JSON.stringify(format)}` };
-  return { dir: positional[0] ?? '', asOf, format };
+  return { dir: positionals[0] ?? '', asOf, format };
 }
 
 /** Writes and waits for the stream to drain when it asks to, so a huge output does not pile up in memory. */
@@ -128,7 +123,7 @@ export async function runDetectCommand(argv: string[], io: DetectIo, options: { 
     return 0;
   }
   if ('error' in args) {
-    await write(io.stderr, `clario detect: ${args.error}\n\n${USAGE}`);
+    await write(io.stderr, `clario detect: ${args.error} (clario detect --help shows usage)\n`);
     return 2;
   }
 

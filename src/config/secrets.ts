@@ -60,3 +60,28 @@ export function resolveSecrets(config: Config): Secrets {
     encryptionKeys: encryptionKeys ?? stored.encryptionKeys,
   };
 }
+
+export class NoSecretsError extends Error {
+  override readonly name = 'NoSecretsError';
+}
+
+/**
+ * The secrets a running service uses, for commands beside it (`clario token`): configured ones,
+ * else the data directory's. Never creates any: tokens signed with secrets the service does not
+ * have would be refused, so a missing file is an error that says where it looked.
+ */
+export function readSecrets(config: Config): Secrets {
+  const { serviceToken, sessionSecret, encryptionKeys } = config.secrets;
+  // Tokens need only these two; the encryption keys are the service's business.
+  if (serviceToken && sessionSecret) return { serviceToken, sessionSecret, encryptionKeys: encryptionKeys ?? '' };
+  const path = secretsPath(config.dataDir);
+  if (!existsSync(path)) {
+    throw new NoSecretsError(`no secrets in ${config.dataDir} (CLARIO_DATA_DIR): start Clario first (npm start), or set CLARIO_DATA_DIR to the folder it runs on`);
+  }
+  const stored = Stored.parse(JSON.parse(readFileSync(path, 'utf8')));
+  return {
+    serviceToken: serviceToken ?? stored.serviceToken,
+    sessionSecret: sessionSecret ?? stored.sessionSecret,
+    encryptionKeys: encryptionKeys ?? stored.encryptionKeys ?? '',
+  };
+}

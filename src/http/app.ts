@@ -1,6 +1,6 @@
 // The HTTP edge: Fastify with zod validation, authentication on every route, rate limits by
 // caller, the workflow routes, the WebSocket and the operations endpoints.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
@@ -59,6 +59,18 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Fastify logs two lines per request at info; in a terminal they bury everything else. One line per
+ * request at debug instead (LOG_LEVEL=debug shows them); a request that errored stays at error.
+ */
+class QuietRequests extends LogController {
+  override incomingRequest(): void {}
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error) super.requestCompleted(error, request, reply);
+    else reply.log.debug({ req: request, res: reply, responseTime: Math.round(reply.elapsedTime) }, 'request completed');
+  }
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Fastify's own logger type, so route types do not depend on pino's version.
   const loggerInstance: FastifyBaseLogger = deps.logger;
@@ -68,6 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Request ids for correlating logs; never derived from caller input.
     requestIdHeader: false,
     frameworkErrors: handleFrameworkError,
+    logController: new QuietRequests(),
     // A client that trickles its headers (or a WebSocket handshake) or its body, or keeps an idle
     // socket, gives it back after these; Node's defaults held them for minutes.
     connectionTimeout: deps.edge.http.idleTimeoutMs,

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 /** Paths that may carry secrets; pino replaces them before anything is written. */
 export const REDACT = [
@@ -17,6 +18,16 @@ export const REDACT = [
   '*.password',
 ];
 
+/**
+ * Where logs go by default: JSON lines for machines (a pipe, a file, a log shipper), and readable
+ * lines when a person watches a terminal. Redaction happens before either.
+ */
+export function defaultDestination(stdout: Pick<NodeJS.WriteStream, 'isTTY'> & NodeJS.WritableStream = process.stdout, prettyTo: number | NodeJS.WritableStream = 1): NodeJS.WritableStream {
+  if (!stdout.isTTY) return stdout;
+  // Synchronous on the terminal's descriptor, so log lines and the start-up banner keep their order.
+  return PinoPretty({ destination: prettyTo, sync: true, colorize: typeof prettyTo === 'number', translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' });
+}
+
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino({
     level,
@@ -32,7 +43,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       err: pino.stdSerializers.err,
     },
-  }, destination ?? process.stdout);
+  }, destination ?? defaultDestination());
 }
 
 /** Query parameters that carry secrets: WebSocket tokens, and the OAuth callback's code and state. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Log } from '../workflow/log.js';
 import { generateSeller } from './seller/index.js';
 import { startSimulator } from './server/app.js';
+import type { OnDecision } from './server/cases.js';
 import { startAutoDecider } from './auto-decide.js';
 
 export { DEMO_SELLER_ID as DEMO_SELLER } from './server/command.js';
@@ -38,9 +39,11 @@ export async function startDemoAmazon(o: {
   port?: number;
   /** Amazon answers each case this long after it was filed; 0: only when told to (tests). */
   decideAfterMs?: number;
+  /** Told of each decision, by the demo's own Amazon or anyone else's POST /cases/:id/decision. */
+  onDecision?: OnDecision;
 }): Promise<DemoAmazon> {
   const folder = await ensureDemoSeller(o.dataDir, o.asOf, o.log);
-  const simulator = await startSimulator(o.port ?? 0, { sellers: new Map([[DEMO_SELLER, { folder }]]), clientId: o.clientId, clientSecret: o.clientSecret });
+  const simulator = await startSimulator(o.port ?? 0, { sellers: new Map([[DEMO_SELLER, { folder }]]), clientId: o.clientId, clientSecret: o.clientSecret, ...(o.onDecision ? { onDecision: o.onDecision } : {}) });
   const decider = o.decideAfterMs ? startAutoDecider({ url: simulator.url, simulator, afterMs: o.decideAfterMs, log: o.log }) : undefined;
   return {
     url: simulator.url,

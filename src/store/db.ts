@@ -14,6 +14,7 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction }
 import { createHash } from 'node:crypto';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { createPool } from './pool.js';
 import * as schema from './schema.js';
 
@@ -59,15 +60,29 @@ export async function openDatabase(options: { url?: string | undefined; dataDir?
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   let client: PGlite;
+  // One process at a time in a data directory (see data-dir-lock.ts), taken before PGlite opens it.
+  let lock: DataDirLock | undefined;
   if (dataDir) {
-    const dir = join(dataDir, 'pgdata');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    client = await PGlite.create(dir);
+    lock = acquireDataDirLock(dataDir);
+    try {
+      const dir = join(dataDir, 'pgdata');
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      client = await PGlite.create(dir);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
   } else {
     client = await PGlite.create();
   }
   const db = drizzlePglite({ client, schema }) as unknown as Db;
-  await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
+  try {
+    await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    lock?.release();
+    throw err;
+  }
   // One process owns a PGlite database, so notifications stay in-process.
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
@@ -88,7 +103,11 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     },
     async close() {
       bus.removeAllListeners();
-      await client.close();
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

@@ -4,13 +4,15 @@ import { describeWithRedis } from '../support/infra.js';
 import { smokeContext } from './support.js';
 
 describeWithRedis('the phase endpoint under rising load (smoke)', () => {
-  it('measures steps until p99 passes the limit, with no 5xx', async () => {
-    // Time to start its API and worker processes, then a few two-second steps.
+  // Invariants only: how fast this machine is (or how busy) decides how many steps run and what
+  // rate they reach, never whether the test passes.
+  it('runs at least one step, every step has accepted triggers, no 5xx and none lost', async () => {
     const ctx = { ...smokeContext(0.1), deadline: Date.now() + 25_000 };
     const r = await load(ctx);
     expect(r.violations).toEqual([]);
-    const steps = r.figures.steps as Array<{ rate: number; achieved: number }>;
-    expect(steps.length).toBeGreaterThan(0);
-    expect(steps.every((s) => s.achieved > 0)).toBe(true);
-  }, 60_000);
+    const steps = r.figures.steps as Array<{ sent: number; accepted: number }>;
+    expect(steps.length).toBeGreaterThanOrEqual(1);
+    for (const s of steps) expect(s.accepted).toBeGreaterThanOrEqual(1);
+    expect(r.figures.stored).toBeGreaterThanOrEqual(r.figures.accepted as number);
+  }, 180_000);
 });

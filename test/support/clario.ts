@@ -19,7 +19,7 @@ export interface TestClarioOptions {
   readonly role?: Role;
   /** Share a database already created (several processes on one database). */
   readonly database?: TestDatabase;
-  /** Receives the service's log lines (JSON), at info level. */
+  /** Receives the service's log lines (JSON), at debug level (request lines included). */
   readonly logs?: string[];
   /** False: no webhook delivery loop (the mirror's tests drive delivery themselves). */
   readonly deliverWebhooks?: boolean;
@@ -76,7 +76,7 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     ...(o.webDir ? { webDir: o.webDir } : {}),
     ...(o.now ? { now: o.now } : {}),
     logger: o.logs
-      ? createLogger('info', { write: (line: string) => (o.logs?.push(line), true) } as unknown as NodeJS.WritableStream)
+      ? createLogger('debug', { write: (line: string) => (o.logs?.push(line), true) } as unknown as NodeJS.WritableStream)
       : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   const url = clario.url ?? '';

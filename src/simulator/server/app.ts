@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../../amazon/clock.js';
-import { registerCases } from './cases.js';
+import { registerCases, type OnDecision } from './cases.js';
 import { registerFinances } from './finances.js';
 import { FolderJson } from './folder-json.js';
 import { registerInbound } from './inbound.js';
@@ -29,6 +29,8 @@ export interface SimulatorOptions {
   readonly reportPolls?: number;
   /** Inbound shipments or items per page (default 50). */
   readonly inboundPageSize?: number;
+  /** Called once a case is decided, so the embedded Clario can look at once instead of at its next poll. */
+  readonly onDecision?: OnDecision;
 }
 
 export interface Simulator {
@@ -40,9 +42,7 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-export const SIMULATOR_CLIENT_ID = 'amzn1.application-oa2-client.clario-simulator';
-export const SIMULATOR_CLIENT_SECRET = 'clario-simulator-secret';
-export const SIMULATOR_APPLICATION_ID = 'amzn1.sp.solution.clario-simulator';
+export { SIMULATOR_APPLICATION_ID, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET } from './options.js';
 
 export function createSimulator(options: SimulatorOptions): Simulator {
   const clock = options.clock ?? systemClock;
@@ -65,7 +65,7 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   registerReports(app, { ...guard, reportPolls: options.reportPolls ?? 2, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
   registerFinances(app, { ...guard, json });
   registerInbound(app, { ...guard, json, pageSize: options.inboundPageSize ?? 50 });
-  registerCases(app, guard);
+  registerCases(app, { ...guard, onDecision: options.onDecision });
 
   return {
     app,

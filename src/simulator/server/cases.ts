@@ -85,7 +85,10 @@ function decimal(minor: number, currencyCode: string): string {
   return formatMoney(money(minor, currencyCode)).split(' ')[0] ?? '0';
 }
 
-export function registerCases(app: FastifyInstance, options: GuardOptions): void {
+/** Amazon decided a case (approved or rejected): where Amazon would send a notification. */
+export type OnDecision = (decided: { readonly caseId: string; readonly sellerId: string; readonly status: 'approved' | 'rejected' }) => void;
+
+export function registerCases(app: FastifyInstance, options: GuardOptions & { readonly onDecision?: OnDecision | undefined }): void {
   const { state } = options;
 
   app.post('/cases', async (req, reply) => {
@@ -168,6 +171,7 @@ export function registerCases(app: FastifyInstance, options: GuardOptions): void
       found.decision = { rejected: { reason: parsed.data.reject.reason } };
     }
     found.updated_at = new Date(now).toISOString();
+    options.onDecision?.({ caseId: found.case_id, sellerId: found.seller_id, status: found.status });
     return reply.send(view(found));
   });
 }

@@ -5,7 +5,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SIMULATOR_APPLICATION_ID, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET, startSimulator, type StartedSimulator } from './app.js';
+import { SIMULATOR_APPLICATION_ID, startSimulator, type StartedSimulator } from './app.js';
+import { SIMULATOR_DETAILS, SIMULATOR_OPTIONS } from './options.js';
 
 export interface SimulatorIo {
   readonly stdout: NodeJS.WritableStream;
@@ -19,15 +20,19 @@ export interface SimulatorIo {
   readonly defaultSellerFolder?: () => Promise<string>;
 }
 
-/** The demo seller's selling_partner_id when none is given. */
-export const DEMO_SELLER_ID = 'A1CLARIODEMO01';
+export { DEMO_SELLER_ID } from './options.js';
 
 const USAGE = `usage: clario simulator [--port 3002] [--host 127.0.0.1] [--seller-folder DIR] [--seller-id ID]
                         [--client-id ID] [--client-secret SECRET] [--no-rate-limits]
 
-Serves Login with Amazon, SP-API Reports/Finances/Inbound and a case API over the seller
-folder DIR (the files listed in DETECTION.md; by default, the generated demo seller).
+${SIMULATOR_DETAILS}
 `;
+
+/** A bad command line: one line on stderr, exit 2. */
+function usageError(io: SimulatorIo, message: string): number {
+  io.stderr.write(`clario simulator: ${message.split(/\n|(?<=\.) To specify/)[0] ?? message} (clario simulator --help shows usage)\n`);
+  return 2;
+}
 
 /** Runs the command; resolves with the exit code once stopped (or at once on a usage error). */
 export async function runSimulatorCommand(argv: readonly string[], io: SimulatorIo): Promise<number> {
@@ -35,22 +40,12 @@ export async function runSimulatorCommand(argv: readonly string[], io: Simulator
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: {
-        port: { type: 'string', default: '3002' },
-        host: { type: 'string', default: '127.0.0.1' },
-        'seller-folder': { type: 'string' },
-        'seller-id': { type: 'string', default: DEMO_SELLER_ID },
-        'client-id': { type: 'string', default: SIMULATOR_CLIENT_ID },
-        'client-secret': { type: 'string', default: SIMULATOR_CLIENT_SECRET },
-        'no-rate-limits': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
+      options: { ...SIMULATOR_OPTIONS, help: { type: 'boolean', short: 'h', default: false } },
       strict: true,
       allowPositionals: false,
     }));
   } catch (err) {
-    io.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
+    return usageError(io, err instanceof Error ? err.message : String(err));
   }
   if (values.help) {
     io.stdout.write(USAGE);
@@ -58,8 +53,7 @@ export async function runSimulatorCommand(argv: readonly string[], io: Simulator
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    io.stderr.write(`--port must be a port number, got ${JSON.stringify(values.port)}\n`);
-    return 2;
+    return usageError(io, `--port must be a port number, got ${JSON.stringify(values.port)}`);
   }
   let folder = values['seller-folder'];
   if (!folder && io.defaultSellerFolder) {
@@ -71,8 +65,7 @@ export async function runSimulatorCommand(argv: readonly string[], io: Simulator
     }
   }
   if (!folder || !existsSync(folder) || !statSync(folder).isDirectory()) {
-    io.stderr.write(`${folder ? `${folder} is not a folder` : '--seller-folder DIR is required'}\n${USAGE}`);
-    return 2;
+    return usageError(io, folder ? `${folder} is not a folder` : '--seller-folder DIR is required');
   }
   let sim: StartedSimulator;
   try {

@@ -1,0 +1,75 @@
+// `clario serve` and `clario worker`: start the service, say where everything is, stop on a signal.
+import { createServer } from 'node:net';
+import type { Config } from '../config/config.js';
+import { secretsPath } from '../config/secrets.js';
+import { startClario, VERSION, type Clario, type Role } from '../main.js';
+
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+}
+
+/**
+ * Fails at once when the port is taken, before the database is opened or the folder locked: a
+ * second `npm start` should not touch the first one's data to find out it cannot listen.
+ */
+export function probePort(host: string, port: number): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new PortInUseError(`port ${port} on ${host} is in use: is Clario already running? Set PORT to use another port.`)
+          : err,
+      );
+    });
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve()));
+  });
+}
+
+export function banner(clario: Clario, config: Config, role: Role): string {
+  const where = config.mode === 'embedded' ? `embedded (PGlite in ${config.dataDir})` : 'production (PostgreSQL)';
+  const lines = [`Clario ${VERSION} is running: ${where}, ${clario.queue.driver} queue, role ${role}`];
+  if (clario.url) {
+    const ws = clario.url.replace(/^http/, 'ws');
+    lines.push(
+      `  Dashboard:     ${clario.url}/`,
+      `  API:           ${clario.url}/api/v1/workflow`,
+      `  OpenAPI:       ${clario.url}/docs/json`,
+      `  WebSocket:     ${ws}/ws`,
+      `  Metrics:       ${clario.url}/metrics`,
+      `  Sign in:       ${clario.url}/signin/amazon   (a seller's browser starts here, then ${clario.url}/connect)`,
+    );
+  }
+  if (clario.probeUrl) lines.push(`  Liveness:      ${clario.probeUrl}/healthz`);
+  if (clario.amazon) lines.push(`  Amazon:        ${clario.amazon}`);
+  if (clario.stripe) lines.push(`  Fees:          ${clario.stripe}`);
+  lines.push(
+    config.secrets.serviceToken
+      ? '  Service token: from CLARIO_SERVICE_TOKEN'
+      : `  Service token: npx clario token --service   (kept in ${secretsPath(config.dataDir)})`,
+  );
+  return lines.join('\n');
+}
+
+export async function serve(config: Config, role: Role): Promise<void> {
+  if (role !== 'worker') await probePort(config.host, config.port);
+  const clario = await startClario({ config, role });
+  // After the start-up logs, set apart, so it is the last thing on the screen once started.
+  console.log(`\n${banner(clario, config, role)}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    clario.logger.info({ signal }, 'shutting down');
+    clario.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        clario.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

@@ -1,0 +1,23 @@
+// `clario simulator`'s options, apart from the server so the CLI's table can list them cheaply.
+import type { ParseArgsConfig } from 'node:util';
+
+export const SIMULATOR_CLIENT_ID = 'amzn1.application-oa2-client.clario-simulator';
+export const SIMULATOR_CLIENT_SECRET = 'clario-simulator-secret';
+export const SIMULATOR_APPLICATION_ID = 'amzn1.sp.solution.clario-simulator';
+
+/** The demo seller's selling_partner_id when none is given. */
+export const DEMO_SELLER_ID = 'A1CLARIODEMO01';
+
+export const SIMULATOR_OPTIONS = {
+  port: { type: 'string', default: '3002' },
+  host: { type: 'string', default: '127.0.0.1' },
+  'seller-folder': { type: 'string' },
+  'seller-id': { type: 'string', default: DEMO_SELLER_ID },
+  'client-id': { type: 'string', default: SIMULATOR_CLIENT_ID },
+  'client-secret': { type: 'string', default: SIMULATOR_CLIENT_SECRET },
+  'no-rate-limits': { type: 'boolean', default: false },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+export const SIMULATOR_DETAILS = `Serves Login with Amazon, SP-API Reports/Finances/Inbound and a case API over the seller
+folder DIR (the files listed in DETECTION.md; by default, the generated demo seller in
+CLARIO_DATA_DIR). Exit codes: 0 stopped, 1 could not start, 2 bad usage.`;
