@@ -91,6 +91,38 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
     expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(cashBefore);
   });
 
+  it('a payout in another currency than its claim, or far above what it asked for, is parked and nothing is charged', async () => {
+    const db = h.t.clario.database.db;
+    await h.fileClaim({ userId: 'seller-mm', claimId: 'c-cad', caseId: 'CASE-CAD', amountMinor: 5000, currency: 'CAD' });
+    await h.fileClaim({ userId: 'seller-mm', claimId: 'c-079', caseId: 'CASE-079', amountMinor: 79, currency: 'USD' });
+    await h.fileClaim({ userId: 'seller-mm', claimId: 'c-big', caseId: 'CASE-BIG', amountMinor: 1000, currency: 'USD' });
+    const cases = [
+      { claimId: 'c-cad', payoutId: 'PAY-JPY', amountMinor: 5000, currency: 'JPY' },
+      { claimId: 'c-079', payoutId: 'PAY-HUGE', amountMinor: Number.MAX_SAFE_INTEGER, currency: 'USD' },
+      // Two payouts that each fit, but together pay the claim twice over.
+      { claimId: 'c-big', payoutId: 'PAY-BIG-1', amountMinor: 1000, currency: 'USD', ok: true },
+      { claimId: 'c-big', payoutId: 'PAY-BIG-2', amountMinor: 1000, currency: 'USD' },
+    ];
+    for (const c of cases) {
+      const r = await h.payout({ userId: 'seller-mm', ...c });
+      if (c.ok) {
+        expect(r.status).toBe('completed');
+        continue;
+      }
+      expect(r.status).toBe('failed');
+      const [event] = await db.select().from(phaseEvents).where(eq(phaseEvents.id, r.eventId));
+      expect(event?.lastError?.code).toBe('payout_mismatch');
+      expect(event?.attempts).toBe(1); // parked at once: retrying cannot help
+      expect(piFor(h, c.payoutId)).toEqual([]);
+      expect(await db.select().from(feeCharges).where(eq(feeCharges.payoutId, c.payoutId))).toEqual([]);
+    }
+    const statuses = await db.select({ id: claims.id, status: claims.status }).from(claims).where(eq(claims.userId, 'seller-mm'));
+    expect(Object.fromEntries(statuses.map((c) => [c.id, c.status]))).toEqual({ 'c-cad': 'filed', 'c-079': 'filed', 'c-big': 'paid' });
+    expect(await accountBalance(db, 'receivable:seller-mm', 'USD')).toBe(0);
+    expect(await accountBalance(db, 'receivable:seller-mm', 'JPY')).toBe(0);
+    expect(await ledgerImbalances(db)).toEqual([]);
+  });
+
   it('a reversal that arrives before its payout waits for it', async () => {
     await h.fileClaim({ userId: 'seller-3', claimId: 'c-3', caseId: 'CASE-3', amountMinor: 999, currency: 'JPY' });
     const early = h.payout({ userId: 'seller-3', claimId: 'c-3', payoutId: 'REV-3', amountMinor: -999, currency: 'JPY', kind: 'reversal', reverses: 'PAY-3' });
@@ -124,7 +156,7 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
   });
 
   it('a declined card leaves the fee owed and failed; a later success by webhook collects it', async () => {
-    await h.fileClaim({ userId: 'seller-5', claimId: 'c-5', caseId: 'CASE-5', amountMinor: 1000, currency: 'USD' });
+    await h.fileClaim({ userId: 'seller-5', claimId: 'c-5', caseId: 'CASE-5', amountMinor: 2000, currency: 'USD' });
     // The customer exists once the first fee is charged; make a first payout, then decline.
     await h.payout({ userId: 'seller-5', claimId: 'c-5', payoutId: 'PAY-5a', amountMinor: 1000, currency: 'USD' });
     const customer = piFor(h, 'PAY-5a')[0]?.customer as string;
@@ -150,7 +182,7 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
     const [after] = await db.select().from(feeCharges).where(eq(feeCharges.payoutId, 'PAY-5b'));
     expect(after?.status).toBe('charged');
     expect(await accountBalance(db, 'receivable:seller-5', 'USD')).toBe(0);
-    expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(2469 + 1000 + 200 + 200); // PAY-1, PAY-4, PAY-5a, PAY-5b
+    expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(2469 + 1000 + 200 + 200 + 200); // PAY-1, PAY-4, PAY-BIG-1, PAY-5a, PAY-5b
     expect(await ledgerImbalances(db)).toEqual([]);
   });
 });
