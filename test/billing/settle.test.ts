@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountBalance, ledgerImbalances } from '../../src/billing/ledger-store.js';
-import { billingEvents, claims, effects, feeCharges, phaseEvents } from '../../src/store/schema.js';
+import { billingEvents, claims, effects, feeBatches, feeCharges, phaseEvents } from '../../src/store/schema.js';
 import { waitFor } from '../support/wait.js';
 import { startBilling, type BillingHarness } from './support.js';
 
@@ -123,6 +123,70 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
     expect(await ledgerImbalances(db)).toEqual([]);
   });
 
+  it('owed fees are collected in one batch charge once they reach the minimum, and a reversal of an uncollected fee is cancelled, not refunded', async () => {
+    const db = h.t.clario.database.db;
+    const user = 'seller-owed';
+    await h.fileClaim({ userId: user, claimId: 'c-owed', caseId: 'CASE-OWED', amountMinor: 1000, currency: 'USD' });
+    // 1.99 USD each: a fee of 0.40, below Stripe's 0.50.
+    const first = await h.payout({ userId: user, claimId: 'c-owed', payoutId: 'OWED-1', amountMinor: 199, currency: 'USD' });
+    expect(first.result).toMatchObject({ fee_status: 'deferred' });
+    expect(first.result).not.toHaveProperty('owed_fees_batch');
+    // A reversal of half of it: 0.20 less owed, and no refund, since nothing was collected.
+    const rev = await h.payout({ userId: user, claimId: 'c-owed', payoutId: 'OWED-REV-1', amountMinor: -100, currency: 'USD', kind: 'reversal', reverses: 'OWED-1' });
+    expect(rev.result).toMatchObject({ fee_credit: { minor: 20, currency: 'USD' }, refunded: false });
+    const [cancelled] = await db.select().from(feeCharges).where(eq(feeCharges.payoutId, 'OWED-REV-1'));
+    expect(cancelled?.status).toBe('cancelled');
+    expect(await accountBalance(db, `receivable:${user}`, 'USD')).toBe(20);
+
+    // The second fee brings what is owed to 0.20 + 0.40 = 0.60: one charge collects both.
+    const second = await h.payout({ userId: user, claimId: 'c-owed', payoutId: 'OWED-2', amountMinor: 199, currency: 'USD' });
+    expect(second.result).toMatchObject({ fee_status: 'collected', owed_fees_batch: { amount_minor: 60, status: 'charged', fees: 2 } });
+    const batchId = (second.result as { owed_fees_batch: { batch_id: string } }).owed_fees_batch.batch_id;
+    const pis = piFor(h, batchId);
+    expect(pis).toHaveLength(1);
+    expect(pis[0]).toMatchObject({ amount: 60, currency: 'usd', status: 'succeeded' });
+    const rows = await db.select().from(feeCharges).where(eq(feeCharges.userId, user));
+    expect(Object.fromEntries(rows.filter((r) => r.kind === 'charge').map((r) => [r.payoutId, [r.status, r.batchId]]))).toEqual({ 'OWED-1': ['collected', batchId], 'OWED-2': ['collected', batchId] });
+    expect(await accountBalance(db, `receivable:${user}`, 'USD')).toBe(0);
+    const [effect] = await db.select().from(effects).where(eq(effects.key, `fee-batch:${batchId}`));
+    expect(effect).toMatchObject({ status: 'done', attempts: 1 });
+
+    // Delivered again: nothing is charged twice.
+    await h.payout({ userId: user, claimId: 'c-owed', payoutId: 'OWED-2', amountMinor: 199, currency: 'USD' });
+    expect(piFor(h, batchId)).toHaveLength(1);
+    expect(piFor(h, 'OWED-2')).toEqual([]);
+
+    // A reversal of a fee collected in the batch is refunded from the batch's charge.
+    const back = await h.payout({ userId: user, claimId: 'c-owed', payoutId: 'OWED-REV-2', amountMinor: -199, currency: 'USD', kind: 'reversal', reverses: 'OWED-2' });
+    expect(back.result).toMatchObject({ fee_credit: { minor: 40, currency: 'USD' }, refunded: true });
+    const refunds = [...h.stripe.state.refunds.values()].filter((x) => x.payment_intent === pis[0]?.id);
+    expect(refunds.map((x) => x.amount)).toEqual([40]);
+    await h.stripe.webhooksIdle();
+    expect(await accountBalance(db, `receivable:${user}`, 'USD')).toBe(0);
+    expect(await ledgerImbalances(db)).toEqual([]);
+  });
+
+  it('a crash after Stripe charged a batch charges it once: the retry finds it', async () => {
+    const db = h.t.clario.database.db;
+    const user = 'seller-owed-crash';
+    await h.fileClaim({ userId: user, claimId: 'c-oc', caseId: 'CASE-OC', amountMinor: 1000, currency: 'USD' });
+    await h.payout({ userId: user, claimId: 'c-oc', payoutId: 'OC-1', amountMinor: 199, currency: 'USD' });
+    h.stripe.dropNextResponse('POST', '/v1/payment_intents', 2);
+    const r = await h.payout({ userId: user, claimId: 'c-oc', payoutId: 'OC-2', amountMinor: 199, currency: 'USD' });
+    expect(r.status).toBe('completed');
+    // Stripe's webhook may record the batch before the phase's retry does: either way, once.
+    expect(r.result).toMatchObject({ fee_status: 'collected' });
+    const [batch] = await db.select().from(feeBatches).where(eq(feeBatches.userId, user));
+    expect(batch).toMatchObject({ amountMinor: 80, status: 'charged', payoutIds: ['OC-1', 'OC-2'] });
+    const batchId = batch!.id;
+    expect(piFor(h, batchId)).toHaveLength(1);
+    const [effect] = await db.select().from(effects).where(eq(effects.key, `fee-batch:${batchId}`));
+    expect(effect?.attempts).toBe(1); // one call made
+    const fees = await db.select().from(feeCharges).where(eq(feeCharges.userId, user));
+    expect(fees.map((f) => [f.payoutId, f.status, f.batchId]).sort((x, y) => String(x[0]).localeCompare(String(y[0])))).toEqual([['OC-1', 'collected', batchId], ['OC-2', 'collected', batchId]]);
+    expect(await accountBalance(db, `receivable:${user}`, 'USD')).toBe(0);
+  });
+
   it('a reversal that arrives before its payout waits for it', async () => {
     await h.fileClaim({ userId: 'seller-3', claimId: 'c-3', caseId: 'CASE-3', amountMinor: 999, currency: 'JPY' });
     const early = h.payout({ userId: 'seller-3', claimId: 'c-3', payoutId: 'REV-3', amountMinor: -999, currency: 'JPY', kind: 'reversal', reverses: 'PAY-3' });
@@ -182,7 +246,7 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
     const [after] = await db.select().from(feeCharges).where(eq(feeCharges.payoutId, 'PAY-5b'));
     expect(after?.status).toBe('charged');
     expect(await accountBalance(db, 'receivable:seller-5', 'USD')).toBe(0);
-    expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(2469 + 1000 + 200 + 200 + 200); // PAY-1, PAY-4, PAY-BIG-1, PAY-5a, PAY-5b
+    expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(2469 + 1000 + 200 + 60 - 40 + 80 + 200 + 200); // PAY-1, PAY-4, PAY-BIG-1, the owed batch less its refund, the crash batch, PAY-5a, PAY-5b
     expect(await ledgerImbalances(db)).toEqual([]);
   });
 });
