@@ -30,7 +30,7 @@ const RECOVERED = (userId: string) =>
       AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.id = r.claim_id AND c.status = 'filed')`;
 
 export async function moneyOverview(q: Queryable, userId: string) {
-  const [recovered, pending, expected, fees, byMonth, deadlines, connection] = await Promise.all([
+  const [recovered, pending, expected, fees, owed, byMonth, deadlines, connection] = await Promise.all([
     rows<{ currency: string; minor: string | number | null }>(
       q,
       sql`SELECT r.currency, sum(r.amount_minor::numeric)::text AS minor FROM reimbursements r
@@ -52,6 +52,14 @@ export async function moneyOverview(q: Queryable, userId: string) {
       q,
       sql`SELECT currency, sum(CASE WHEN kind = 'refund' THEN -abs(fee_minor) ELSE fee_minor END::numeric)::text AS minor FROM fee_charges
           WHERE user_id = ${userId} AND status IN ('charged', 'refunded', 'collected') GROUP BY currency ORDER BY currency`,
+    ),
+    // Fees not collected: owed (below Stripe's minimum) or declined, less what reversals gave back.
+    rows<{ status: 'deferred' | 'failed'; currency: string; minor: string | null }>(
+      q,
+      sql`SELECT f.status, f.currency, sum(f.fee_minor + coalesce((SELECT SUM(r.fee_minor) FROM fee_charges r
+                 WHERE r.kind = 'refund' AND r.reverses_payout_id = f.payout_id), 0))::text AS minor
+          FROM fee_charges f WHERE f.user_id = ${userId} AND f.kind = 'charge' AND f.status IN ('deferred', 'failed')
+          GROUP BY f.status, f.currency ORDER BY f.currency`,
     ),
     rows<{ month: string; currency: string; minor: string | number }>(
       q,
@@ -77,6 +85,8 @@ export async function moneyOverview(q: Queryable, userId: string) {
     pending: amounts(pending),
     expected: amounts(expected),
     fees_charged: amounts(fees),
+    fees_owed: amounts(owed.filter((r) => r.status === 'deferred')).filter((a) => a.minor > 0),
+    fees_declined: amounts(owed.filter((r) => r.status === 'failed')).filter((a) => a.minor > 0),
     recovered_by_month: byMonth.map((r) => ({ month: r.month, minor: safeMinor(r.minor), currency: r.currency })),
     next_deadlines: deadlines.map((d) => ({
       claim_id: d.id,
