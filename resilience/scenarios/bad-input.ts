@@ -1,7 +1,9 @@
 // Bad input: property-based fuzzing (fast-check) of every endpoint's body, path, query and headers;
 // oversized bodies; slow clients that trickle their headers; malformed WebSocket frames; corrupt
-// report files fed to detection. Goal: no 5xx, no crash (the service keeps answering), every
-// refusal in the error format; corrupt files end as errors-as-values, never a throw of anything else.
+// report files fed to detection; payouts that do not fit their claim (another currency, the largest
+// safe integer on a 0.79 claim, an unsafe integer). Goal: no 5xx, no crash (the service keeps
+// answering), every refusal in the error format; corrupt files end as errors-as-values, never a
+// throw of anything else; a payout that does not fit is parked (payout_mismatch), never charged.
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import { eq } from 'drizzle-orm';
+import { claims, phaseEvents } from '../../src/store/schema.js';
 import { detect, InputFileError, InputFolderError } from '../../src/detection/index.js';
 import { listEndpoints, example, fillPath, type Endpoint } from '../endpoints.js';
 import { startProviders } from '../providers.js';
@@ -139,12 +143,16 @@ export const badInput: Scenario = async (ctx) => {
     // 5. Corrupt report files fed to detection.
     const files = await corruptReports(Math.max(20, Math.round(200 * ctx.scale)));
     await alive();
+    // 6. Payouts that do not fit their claim.
+    const payouts = await payoutAttacks(node, service, providers.fees.effects, send);
+    await alive();
     const violations: string[] = [];
     if (t.status_5xx > 0) violations.push(`${t.status_5xx} answers were 5xx: ${t.examples_5xx.slice(0, 3).join(' | ')}`);
     if (t.unformatted_errors > 0) violations.push(`${t.unformatted_errors} refusals were not in the error format: ${t.examples_unformatted.slice(0, 3).join(' | ')}`);
     if (crashes > 0) violations.push(`the service stopped answering ${crashes} times`);
     if (oversizedRefused < oversized) violations.push(`${oversized - oversizedRefused} oversized bodies were not refused`);
     if (files.crashes > 0) violations.push(`detection threw something other than an input error on ${files.crashes} corrupt files: ${files.examples.join(' | ')}`);
+    violations.push(...payouts.violations);
     return {
       figures: {
         ...t,
@@ -153,6 +161,7 @@ export const badInput: Scenario = async (ctx) => {
         slow_clients: { sockets: slow, health_checks_answered_meanwhile: servedMeanwhile },
         websocket_bad_frames: BAD_FRAMES.length,
         corrupt_reports: files,
+        payout_attacks: payouts.figures,
       },
       violations,
     };
@@ -208,4 +217,80 @@ async function corruptReports(n: number): Promise<{ tried: number; claims_found:
     }
   }
   return out;
+}
+
+type Node = Awaited<ReturnType<typeof startNode>>;
+
+/**
+ * A JPY payout on a CAD claim and the largest safe integer on a 0.79 claim are accepted (the edge
+ * cannot know the claim) and must be parked by phase 7 as payout_mismatch, with no fee charged; an
+ * unsafe integer and a zero payout are refused at the edge. A payout that fits is charged once, so
+ * "nothing charged" is not the fee provider being unreachable.
+ */
+async function payoutAttacks(
+  node: Node,
+  service: string,
+  charged: ReadonlyMap<string, number>,
+  send: (method: string, path: string, headers: Record<string, string>, body: string | undefined) => Promise<void>,
+): Promise<{ figures: Record<string, unknown>; violations: string[] }> {
+  const db = node.clario.database.db;
+  const user = 'mallory-payouts';
+  await db
+    .insert(claims)
+    .values([
+      { id: 'bad-payout-cad', userId: user, type: 'lost_warehouse', status: 'filed', caseId: 'BAD-CASE-CAD', amountMinor: 5000, currency: 'CAD', quantity: 1 },
+      { id: 'bad-payout-079', userId: user, type: 'lost_warehouse', status: 'filed', caseId: 'BAD-CASE-079', amountMinor: 79, currency: 'USD', quantity: 1 },
+      { id: 'bad-payout-ok', userId: user, type: 'lost_warehouse', status: 'filed', caseId: 'BAD-CASE-OK', amountMinor: 5000, currency: 'CAD', quantity: 1 },
+    ])
+    .onConflictDoNothing();
+  const headers = { authorization: `Bearer ${service}`, 'content-type': 'application/json' };
+  const trigger = async (claimId: string, payoutId: string, amount: string, currency: string) => {
+    const body = `{"user_id":"${user}","claim_id":"${claimId}","payout_id":"${payoutId}","amount_minor":${amount},"currency":"${currency}"}`;
+    const res = await fetch(`${node.url}/api/v1/workflow/payout/received`, { method: 'POST', headers, body });
+    const answer = (await res.json()) as { event_id?: string };
+    return { status: res.status, eventId: answer.event_id };
+  };
+  const violations: string[] = [];
+  const parked: Record<string, string | null> = {};
+  const mismatches = [
+    { claimId: 'bad-payout-cad', payoutId: 'BAD-PAY-JPY', amount: '5000', currency: 'JPY' },
+    { claimId: 'bad-payout-079', payoutId: 'BAD-PAY-HUGE', amount: String(Number.MAX_SAFE_INTEGER), currency: 'USD' },
+  ];
+  const fits = { claimId: 'bad-payout-ok', payoutId: 'BAD-PAY-OK', amount: '5000', currency: 'CAD' };
+  const events: Array<{ payoutId: string; eventId: string | undefined }> = [];
+  for (const p of [...mismatches, fits]) {
+    const r = await trigger(p.claimId, p.payoutId, p.amount, p.currency);
+    if (r.status !== 202) violations.push(`payout ${p.payoutId} was answered ${r.status}, not accepted`);
+    events.push({ payoutId: p.payoutId, eventId: r.eventId });
+  }
+  // Refused at the edge, in the error format (send() counts any 5xx or unformatted refusal).
+  for (const amount of ['9007199254740993', '0', '-1', '1e400']) {
+    await send('POST', '/api/v1/workflow/payout/received', headers, `{"user_id":"${user}","claim_id":"bad-payout-079","payout_id":"BAD-PAY-EDGE","amount_minor":${amount},"currency":"USD"}`);
+  }
+  const edge = await trigger('bad-payout-079', 'BAD-PAY-EDGE', '9007199254740993', 'USD');
+  if (edge.status !== 400) violations.push(`an unsafe integer payout was answered ${edge.status}, not 400`);
+  // Wait for each event to settle (completed or parked); a slow machine only waits longer.
+  const until = Date.now() + 60_000;
+  for (const e of events) {
+    for (;;) {
+      const [found] = e.eventId ? await db.select().from(phaseEvents).where(eq(phaseEvents.id, e.eventId)) : [];
+      if (found && (found.status === 'completed' || found.status === 'failed')) {
+        parked[e.payoutId] = found.status === 'failed' ? (found.lastError?.code ?? 'failed') : null;
+        break;
+      }
+      if (Date.now() > until) {
+        violations.push(`payout ${e.payoutId} did not settle`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const chargedKeys = (payoutId: string) => [...charged].filter(([k]) => k.includes(payoutId)).reduce((n, [, c]) => n + c, 0);
+  for (const m of mismatches) {
+    if (parked[m.payoutId] !== 'payout_mismatch') violations.push(`payout ${m.payoutId} was not parked as payout_mismatch (${String(parked[m.payoutId])})`);
+    if (chargedKeys(m.payoutId) > 0) violations.push(`a fee was charged on payout ${m.payoutId}`);
+  }
+  if (chargedKeys('BAD-PAY-EDGE') > 0) violations.push('a fee was charged on a payout refused at the edge');
+  if (parked[fits.payoutId] !== null || chargedKeys(fits.payoutId) !== 1) violations.push(`the payout that fits its claim was not charged exactly once`);
+  return { figures: { parked, charged_on_mismatches: mismatches.reduce((n, m) => n + chargedKeys(m.payoutId), 0), edge_status: edge.status }, violations };
 }

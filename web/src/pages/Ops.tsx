@@ -6,6 +6,7 @@ import { post, qs } from '../lib/api.js';
 import { formatDate, text } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { Pending } from '../components/Status.js';
+import { UnmatchedPayouts } from '../components/UnmatchedPayouts.js';
 
 interface Failed {
   event_id: string;
@@ -142,6 +143,8 @@ export function OpsPage() {
           ))}
         {replayed && <p className="small">{replayed}</p>}
       </section>
+
+      <UnmatchedPayouts />
 
       <section className="card" aria-labelledby="audit">
         <h2 id="audit">Audit log</h2>
