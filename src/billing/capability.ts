@@ -5,6 +5,7 @@
 // had been collected, refunds it; a fee never collected is just owed less ('cancelled', not
 // 'refunded'). Stripe is called before the commit; the fee_charges row is written before Stripe,
 // so a webhook that arrives first finds it.
+import { eq } from 'drizzle-orm';
 import type { Money } from '../domain/money.js';
 import { money } from '../domain/money.js';
 import { RetryAfterError, NonRetryableError } from '../domain/errors.js';
@@ -13,14 +14,13 @@ import { chargeJournal, feeJournal, refundJournal, reversalJournal } from '../do
 import type { SecretBox } from '../security/secret-box.js';
 import type { ClaimRow } from '../store/claims.js';
 import type { Tx } from '../store/db.js';
+import { feeBatches } from '../store/schema.js';
 import type { Capabilities, CapabilityContext, CapabilityResult } from '../workflow/capabilities.js';
 import { batchRefContext, collectOwedFees } from './collect-owed.js';
 import { customerFor } from './customers.js';
 import { chargeable } from './minimum-charge.js';
 import { creditedSoFar, findFeeCharge, moveFee, recordIntent, stripeRefContext } from './fee-charges.js';
 import { postJournal } from './ledger-store.js';
-import { feeBatches } from '../store/schema.js';
-import { eq } from 'drizzle-orm';
 import type { ChargeResult, FeeGateway, RefundResult } from './stripe-gateway.js';
 
 export type PayoutKind = 'reimbursement' | 'reversal';

@@ -54,11 +54,12 @@ export async function sellerStatement(q: Queryable, userId: string): Promise<Sta
                  CASE WHEN journal_id LIKE 'refund:%' THEN -amount_minor ELSE 0 END, 0, 0
             FROM ledger_entries WHERE user_id = ${userId} AND account = 'cash:stripe'
           UNION ALL
-          -- What is still owed on a fee: the fee less what reversals gave back on it.
+          -- What is still owed on a fee: the fee less what reversals gave back on it; an owed fee
+          -- whose batch charge was declined counts as declined.
           SELECT to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM'), f.currency, 0, 0, 0, 0,
-                 CASE WHEN f.status = 'deferred' THEN o.owed ELSE 0 END,
-                 CASE WHEN f.status = 'failed' THEN o.owed ELSE 0 END
-            FROM fee_charges f
+                 CASE WHEN f.status = 'deferred' AND b.status IS DISTINCT FROM 'failed' THEN o.owed ELSE 0 END,
+                 CASE WHEN f.status = 'failed' OR b.status = 'failed' THEN o.owed ELSE 0 END
+            FROM fee_charges f LEFT JOIN fee_batches b ON b.id = f.batch_id
             CROSS JOIN LATERAL (SELECT f.fee_minor + coalesce((SELECT SUM(r.fee_minor) FROM fee_charges r
                                 WHERE r.kind = 'refund' AND r.reverses_payout_id = f.payout_id), 0) AS owed) o
             WHERE f.user_id = ${userId} AND f.kind = 'charge' AND f.status IN ('deferred', 'failed')

@@ -56,10 +56,13 @@ export async function moneyOverview(q: Queryable, userId: string) {
     // Fees not collected: owed (below Stripe's minimum) or declined, less what reversals gave back.
     rows<{ status: 'deferred' | 'failed'; currency: string; minor: string | null }>(
       q,
-      sql`SELECT f.status, f.currency, sum(f.fee_minor + coalesce((SELECT SUM(r.fee_minor) FROM fee_charges r
+      // An owed fee whose batch charge the card declined is declined too.
+      sql`SELECT CASE WHEN f.status = 'failed' OR b.status = 'failed' THEN 'failed' ELSE 'deferred' END AS status, f.currency,
+                 sum(f.fee_minor + coalesce((SELECT SUM(r.fee_minor) FROM fee_charges r
                  WHERE r.kind = 'refund' AND r.reverses_payout_id = f.payout_id), 0))::text AS minor
-          FROM fee_charges f WHERE f.user_id = ${userId} AND f.kind = 'charge' AND f.status IN ('deferred', 'failed')
-          GROUP BY f.status, f.currency ORDER BY f.currency`,
+          FROM fee_charges f LEFT JOIN fee_batches b ON b.id = f.batch_id
+          WHERE f.user_id = ${userId} AND f.kind = 'charge' AND f.status IN ('deferred', 'failed')
+          GROUP BY 1, f.currency ORDER BY f.currency`,
     ),
     rows<{ month: string; currency: string; minor: string | number }>(
       q,

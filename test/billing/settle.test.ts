@@ -187,6 +187,34 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
     expect(await accountBalance(db, `receivable:${user}`, 'USD')).toBe(0);
   });
 
+  it('an owed batch the card declines is shown as declined, and collected when Stripe later succeeds', async () => {
+    const db = h.t.clario.database.db;
+    const user = 'seller-owed-decl';
+    await h.fileClaim({ userId: user, claimId: 'c-od', caseId: 'CASE-OD', amountMinor: 2000, currency: 'USD' });
+    await h.payout({ userId: user, claimId: 'c-od', payoutId: 'OD-0', amountMinor: 1000, currency: 'USD' });
+    const customer = piFor(h, 'OD-0')[0]?.customer as string;
+    h.stripe.state.declining.add(customer);
+    await h.payout({ userId: user, claimId: 'c-od', payoutId: 'OD-1', amountMinor: 199, currency: 'USD' });
+    const r = await h.payout({ userId: user, claimId: 'c-od', payoutId: 'OD-2', amountMinor: 199, currency: 'USD' });
+    expect(r.result).toMatchObject({ fee_status: 'deferred', owed_fees_batch: { amount_minor: 80, status: 'failed' } });
+    h.stripe.state.declining.delete(customer);
+    const statement = async () => (await h.t.request(`/api/v1/sellers/${user}/statement`)).body.totals[0];
+    expect(await statement()).toMatchObject({ fees_owed_minor: 0, fees_declined_minor: 80, fees_charged_minor: 200 });
+    expect(await accountBalance(db, `receivable:${user}`, 'USD')).toBe(80);
+
+    const batchId = (r.result as { owed_fees_batch: { batch_id: string } }).owed_fees_batch.batch_id;
+    const pi = piFor(h, batchId)[0];
+    if (!pi) throw new Error('no PaymentIntent for the batch');
+    Object.assign(pi, { status: 'succeeded', amount_received: pi.amount, last_payment_error: null });
+    h.stripe.redeliver(h.stripe.state.emit('payment_intent.succeeded', pi, null).id);
+    await h.stripe.webhooksIdle();
+    const fees = await db.select().from(feeCharges).where(eq(feeCharges.batchId, batchId));
+    expect(fees.map((f) => f.status)).toEqual(['collected', 'collected']);
+    expect(await statement()).toMatchObject({ fees_owed_minor: 0, fees_declined_minor: 0, fees_charged_minor: 280 });
+    expect(await accountBalance(db, `receivable:${user}`, 'USD')).toBe(0);
+    expect(await ledgerImbalances(db)).toEqual([]);
+  });
+
   it('a reversal that arrives before its payout waits for it', async () => {
     await h.fileClaim({ userId: 'seller-3', claimId: 'c-3', caseId: 'CASE-3', amountMinor: 999, currency: 'JPY' });
     const early = h.payout({ userId: 'seller-3', claimId: 'c-3', payoutId: 'REV-3', amountMinor: -999, currency: 'JPY', kind: 'reversal', reverses: 'PAY-3' });
@@ -246,7 +274,7 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
     const [after] = await db.select().from(feeCharges).where(eq(feeCharges.payoutId, 'PAY-5b'));
     expect(after?.status).toBe('charged');
     expect(await accountBalance(db, 'receivable:seller-5', 'USD')).toBe(0);
-    expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(2469 + 1000 + 200 + 60 - 40 + 80 + 200 + 200); // PAY-1, PAY-4, PAY-BIG-1, the owed batch less its refund, the crash batch, PAY-5a, PAY-5b
+    expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(2469 + 1000 + 200 + 60 - 40 + 80 + 200 + 80 + 200 + 200); // PAY-1, PAY-4, PAY-BIG-1, the owed batch less its refund, the crash batch, OD-0, the declined-then-collected batch, PAY-5a, PAY-5b
     expect(await ledgerImbalances(db)).toEqual([]);
   });
 });

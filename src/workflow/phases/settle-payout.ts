@@ -25,8 +25,8 @@ export function settlePayout(caps: Capabilities, waitForFilingMs: number, limits
       if (!Number.isSafeInteger(minor)) throw new NonRetryableError(`amount_minor ${minor} is not a safe integer`, 'payout_mismatch');
       const amount = money(minor, currency);
       // Checked before anything is charged: a payout that does not fit its claim waits for an operator.
-      const paidBefore = await claimPaidSoFar(ctx.db, claim.id, amount.currency, payoutId);
-      const problem = payoutProblem(amount, claim, kind === 'reversal' ? 0n : paidBefore, limits);
+      const paidBefore = kind === 'reversal' ? 0n : await claimPaidSoFar(ctx.db, claim.id, amount.currency, payoutId);
+      const problem = payoutProblem(amount, claim, paidBefore, limits);
       if (problem) throw new NonRetryableError(`payout ${payoutId} does not fit claim ${claim.id}: ${problem}`, 'payout_mismatch');
       const settled = await caps.settlement.settle(capabilityContext(ctx), {
         claim,
