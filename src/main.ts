@@ -131,6 +131,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     bus,
     handlers: createPhaseHandlers(options.capabilities ?? setup?.capabilities ?? unavailableCapabilities(), {
       waitForFilingMs: Math.min(config.worker.retryMaxMs, config.worker.retryBaseMs * 10),
+      payoutLimits: { tolerancePercent: config.billing.payoutTolerancePercent, maxMinor: config.billing.payoutMaxMinor },
     }),
     log: logger,
     observer: metrics,

@@ -43,6 +43,7 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
   'DELETE /api/v1/session': { other_seller: 'allowed', own_seller: 'allowed' },
   // Operators only, even when it names a seller.
   'GET /api/v1/ops/failed': { own_seller: 403 },
+  'GET /api/v1/ops/payouts/unmatched': { own_seller: 403 },
   // Claims, filings, evidence and prompts by id: the id used here is an event's, so none has it; every
   // caller gets 404, and a seller never learns whether an id exists. A seller reading their own
   // claim, filing and proof packet is covered by test/security/authorization-matrix.test.ts.

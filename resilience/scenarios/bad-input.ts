@@ -1,8 +1,10 @@
 // Bad input: property-based fuzzing (fast-check) of every endpoint's body, path, query and headers;
 // oversized bodies; slow clients that trickle their headers; malformed WebSocket frames; corrupt
-// report files fed to detection; hostile files (a PDF of 20,000 text items, uploads over the
-// request limit, gzip bombs). Goal: no 5xx, no crash (the service keeps answering), every
-// refusal in the error format; corrupt files end as errors-as-values, never a throw of anything else.
+// report files fed to detection; payouts that do not fit their claim (another currency, the largest
+// safe integer on a 0.79 claim, an unsafe integer); hostile files (a PDF of 20,000 text items,
+// uploads over the request limit, gzip bombs). Goal: no 5xx, no crash (the service keeps
+// answering), every refusal in the error format; corrupt files end as errors-as-values, never a
+// throw of anything else; a payout that does not fit is parked (payout_mismatch), never charged.
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import { eq } from 'drizzle-orm';
+import { claims, phaseEvents } from '../../src/store/schema.js';
 import { detect, InputFileError, InputFolderError } from '../../src/detection/index.js';
 import { edgeAttacks } from '../edge-attacks.js';
 import { listEndpoints, example, fillPath, type Endpoint } from '../endpoints.js';
@@ -146,7 +150,10 @@ export const badInput: Scenario = async (ctx) => {
     // 5. Corrupt report files fed to detection.
     const files = await corruptReports(Math.max(20, Math.round(200 * ctx.scale)));
     await alive();
-    // 6. Hostile files: the PDF, uploads and gzip bombs that once stopped the service, on a node
+    // 6. Payouts that do not fit their claim.
+    const payouts = await payoutAttacks(node, service, providers.fees.effects, send);
+    await alive();
+    // 7. Hostile files: the PDF, uploads and gzip bombs that once stopped the service, on a node
     // with the real evidence capability (the workload's stand-ins bring no upload routes).
     const filesDatabase = await ctx.infra.newDatabase();
     const filesNode = await startNode(deploymentEnv(filesDatabase.url, undefined, { EVIDENCE_MAX_REQUEST_BYTES: String(HOSTILE_MAX_REQUEST_BYTES) }), 'all');
@@ -164,6 +171,7 @@ export const badInput: Scenario = async (ctx) => {
     if (oversizedRefused < oversized) violations.push(`${oversized - oversizedRefused} oversized bodies were not refused`);
     violations.push(...edge.violations);
     if (files.crashes > 0) violations.push(`detection threw something other than an input error on ${files.crashes} corrupt files: ${files.examples.join(' | ')}`);
+    violations.push(...payouts.violations);
     return {
       figures: {
         ...t,
@@ -174,6 +182,7 @@ export const badInput: Scenario = async (ctx) => {
         edge_attacks: edge.figures,
         corrupt_reports: files,
         hostile_files: hostile.figures,
+        payout_attacks: payouts.figures,
       },
       violations,
     };
@@ -229,4 +238,80 @@ async function corruptReports(n: number): Promise<{ tried: number; claims_found:
     }
   }
   return out;
+}
+
+type Node = Awaited<ReturnType<typeof startNode>>;
+
+/**
+ * A JPY payout on a CAD claim and the largest safe integer on a 0.79 claim are accepted (the edge
+ * cannot know the claim) and must be parked by phase 7 as payout_mismatch, with no fee charged; an
+ * unsafe integer and a zero payout are refused at the edge. A payout that fits is charged once, so
+ * "nothing charged" is not the fee provider being unreachable.
+ */
+async function payoutAttacks(
+  node: Node,
+  service: string,
+  charged: ReadonlyMap<string, number>,
+  send: (method: string, path: string, headers: Record<string, string>, body: string | undefined) => Promise<void>,
+): Promise<{ figures: Record<string, unknown>; violations: string[] }> {
+  const db = node.clario.database.db;
+  const user = 'mallory-payouts';
+  await db
+    .insert(claims)
+    .values([
+      { id: 'bad-payout-cad', userId: user, type: 'lost_warehouse', status: 'filed', caseId: 'BAD-CASE-CAD', amountMinor: 5000, currency: 'CAD', quantity: 1 },
+      { id: 'bad-payout-079', userId: user, type: 'lost_warehouse', status: 'filed', caseId: 'BAD-CASE-079', amountMinor: 79, currency: 'USD', quantity: 1 },
+      { id: 'bad-payout-ok', userId: user, type: 'lost_warehouse', status: 'filed', caseId: 'BAD-CASE-OK', amountMinor: 5000, currency: 'CAD', quantity: 1 },
+    ])
+    .onConflictDoNothing();
+  const headers = { authorization: `Bearer ${service}`, 'content-type': 'application/json' };
+  const trigger = async (claimId: string, payoutId: string, amount: string, currency: string) => {
+    const body = `{"user_id":"${user}","claim_id":"${claimId}","payout_id":"${payoutId}","amount_minor":${amount},"currency":"${currency}"}`;
+    const res = await fetch(`${node.url}/api/v1/workflow/payout/received`, { method: 'POST', headers, body });
+    const answer = (await res.json()) as { event_id?: string };
+    return { status: res.status, eventId: answer.event_id };
+  };
+  const violations: string[] = [];
+  const parked: Record<string, string | null> = {};
+  const mismatches = [
+    { claimId: 'bad-payout-cad', payoutId: 'BAD-PAY-JPY', amount: '5000', currency: 'JPY' },
+    { claimId: 'bad-payout-079', payoutId: 'BAD-PAY-HUGE', amount: String(Number.MAX_SAFE_INTEGER), currency: 'USD' },
+  ];
+  const fits = { claimId: 'bad-payout-ok', payoutId: 'BAD-PAY-OK', amount: '5000', currency: 'CAD' };
+  const events: Array<{ payoutId: string; eventId: string | undefined }> = [];
+  for (const p of [...mismatches, fits]) {
+    const r = await trigger(p.claimId, p.payoutId, p.amount, p.currency);
+    if (r.status !== 202) violations.push(`payout ${p.payoutId} was answered ${r.status}, not accepted`);
+    events.push({ payoutId: p.payoutId, eventId: r.eventId });
+  }
+  // Refused at the edge, in the error format (send() counts any 5xx or unformatted refusal).
+  for (const amount of ['9007199254740993', '0', '-1', '1e400']) {
+    await send('POST', '/api/v1/workflow/payout/received', headers, `{"user_id":"${user}","claim_id":"bad-payout-079","payout_id":"BAD-PAY-EDGE","amount_minor":${amount},"currency":"USD"}`);
+  }
+  const edge = await trigger('bad-payout-079', 'BAD-PAY-EDGE', '9007199254740993', 'USD');
+  if (edge.status !== 400) violations.push(`an unsafe integer payout was answered ${edge.status}, not 400`);
+  // Wait for each event to settle (completed or parked); a slow machine only waits longer.
+  const until = Date.now() + 60_000;
+  for (const e of events) {
+    for (;;) {
+      const [found] = e.eventId ? await db.select().from(phaseEvents).where(eq(phaseEvents.id, e.eventId)) : [];
+      if (found && (found.status === 'completed' || found.status === 'failed')) {
+        parked[e.payoutId] = found.status === 'failed' ? (found.lastError?.code ?? 'failed') : null;
+        break;
+      }
+      if (Date.now() > until) {
+        violations.push(`payout ${e.payoutId} did not settle`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const chargedKeys = (payoutId: string) => [...charged].filter(([k]) => k.includes(payoutId)).reduce((n, [, c]) => n + c, 0);
+  for (const m of mismatches) {
+    if (parked[m.payoutId] !== 'payout_mismatch') violations.push(`payout ${m.payoutId} was not parked as payout_mismatch (${String(parked[m.payoutId])})`);
+    if (chargedKeys(m.payoutId) > 0) violations.push(`a fee was charged on payout ${m.payoutId}`);
+  }
+  if (chargedKeys('BAD-PAY-EDGE') > 0) violations.push('a fee was charged on a payout refused at the edge');
+  if (parked[fits.payoutId] !== null || chargedKeys(fits.payoutId) !== 1) violations.push(`the payout that fits its claim was not charged exactly once`);
+  return { figures: { parked, charged_on_mismatches: mismatches.reduce((n, m) => n + chargedKeys(m.payoutId), 0), edge_status: edge.status }, violations };
 }

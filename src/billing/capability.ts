@@ -1,7 +1,11 @@
 // Phase 7's money: the settlement capability. A reimbursement earns the fee (posted in the
-// phase's commit) and is charged through Stripe once, through the effects ledger; a reversal
-// credits the fee back and, if it had been collected, refunds it. Stripe is called before the
-// commit; the fee_charges row is written before Stripe, so a webhook that arrives first finds it.
+// phase's commit) and is charged through Stripe once, through the effects ledger; a fee below
+// Stripe's minimum is owed ('deferred') and collected with the seller's other owed fees in one
+// batch once they reach the minimum (collect-owed.ts). A reversal credits the fee back and, if it
+// had been collected, refunds it; a fee never collected is just owed less ('cancelled', not
+// 'refunded'). Stripe is called before the commit; the fee_charges row is written before Stripe,
+// so a webhook that arrives first finds it.
+import { eq } from 'drizzle-orm';
 import type { Money } from '../domain/money.js';
 import { money } from '../domain/money.js';
 import { RetryAfterError, NonRetryableError } from '../domain/errors.js';
@@ -10,7 +14,9 @@ import { chargeJournal, feeJournal, refundJournal, reversalJournal } from '../do
 import type { SecretBox } from '../security/secret-box.js';
 import type { ClaimRow } from '../store/claims.js';
 import type { Tx } from '../store/db.js';
+import { feeBatches } from '../store/schema.js';
 import type { Capabilities, CapabilityContext, CapabilityResult } from '../workflow/capabilities.js';
+import { batchRefContext, collectOwedFees } from './collect-owed.js';
 import { customerFor } from './customers.js';
 import { chargeable } from './minimum-charge.js';
 import { creditedSoFar, findFeeCharge, moveFee, recordIntent, stripeRefContext } from './fee-charges.js';
@@ -75,7 +81,9 @@ async function charge(ctx: CapabilityContext, input: SettleInput, o: BillingOpti
   });
   const settled: SettledPayout = { claim, caseId, payoutId, kind: 'reimbursement', amount, fee: money(row.feeMinor, row.currency), rateBp: row.rateBp };
   let result: ChargeResult | undefined;
-  if (row.feeMinor > 0 && row.status !== 'deferred') {
+  // Only a fee charged on its own goes to Stripe under its payout's key; an owed one (deferred, or
+  // already collected in a batch) never does.
+  if (row.feeMinor > 0 && row.status !== 'deferred' && row.status !== 'collected') {
     const customerId = await customerFor({ db: ctx.db, box: o.box, gateway: o.gateway, effects: ctx.effects, userId });
     const sinceSeconds = Math.floor(row.createdAt.getTime() / 1000) - RECONCILE_MARGIN_S;
     // The effects table keeps the answer: with Stripe's id sealed, like everywhere else at rest.
@@ -87,9 +95,16 @@ async function charge(ctx: CapabilityContext, input: SettleInput, o: BillingOpti
     });
     result = { ...stored, paymentIntentId: stored.paymentIntentId ? o.box.open(stored.paymentIntentId, ctxKey) : '' };
   }
-  const status = result ? (result.status === 'succeeded' ? 'charged' : result.status === 'failed' ? 'failed' : 'pending') : row.status === 'deferred' ? 'deferred' : 'charged';
+  const status = result ? (result.status === 'succeeded' ? 'charged' : result.status === 'failed' ? 'failed' : 'pending') : row.status === 'deferred' || row.status === 'collected' ? row.status : 'charged';
+  // Right after a fee is posted: the seller's owed fees in this currency may now reach the minimum.
+  const batch = await collectOwedFees({ db: ctx.db, effects: ctx.effects, box: o.box, gateway: o.gateway, userId, currency: amount.currency });
   return {
-    data: { fee: { minor: settled.fee.minor, currency: settled.fee.currency, rate_bp: row.rateBp }, fee_status: status, ...(result?.failureCode ? { fee_failure: result.failureCode } : {}) },
+    data: {
+      fee: { minor: settled.fee.minor, currency: settled.fee.currency, rate_bp: row.rateBp },
+      fee_status: batch?.status === 'charged' && batch.payoutIds.includes(payoutId) ? 'collected' : status,
+      ...(result?.failureCode ? { fee_failure: result.failureCode } : {}),
+      ...(batch ? { owed_fees_batch: { batch_id: batch.batchId, amount_minor: batch.amountMinor, status: batch.status, fees: batch.payoutIds.length } } : {}),
+    },
     apply: async (tx) => {
       const posting = { userId, claimId: claim.id, payoutId };
       await postJournal(tx, feeJournal(payoutId, userId, settled.fee), { ...posting, memo: `fee ${row.rateBp} bp on payout ${payoutId}` });
@@ -130,11 +145,18 @@ async function reverse(ctx: CapabilityContext, input: SettleInput, o: BillingOpt
     feeMinor: -credit.minor, currency: amount.currency, rateBp: original.rateBp, status: 'pending',
   });
   const given = money(-row.feeMinor, row.currency);
-  // Only a fee Stripe collected is paid back; an uncollected one is just owed less.
-  const collected = original.status === 'charged' || original.status === 'refunded';
+  // Only a fee Stripe collected is paid back; an uncollected one is just owed less. A fee collected
+  // in a batch is refunded from the batch's PaymentIntent.
+  const collected = original.status === 'charged' || original.status === 'refunded' || original.status === 'collected';
+  const paymentIntentOf = async (): Promise<string | undefined> => {
+    if (original.status !== 'collected') return original.stripeRef ? o.box.open(original.stripeRef, stripeRefContext(reverses)) : undefined;
+    if (!original.batchId) return undefined;
+    const [batch] = await ctx.db.select().from(feeBatches).where(eq(feeBatches.id, original.batchId));
+    return batch?.stripeRef ? o.box.open(batch.stripeRef, batchRefContext(batch.id)) : undefined;
+  };
   let refund: RefundResult | undefined;
-  if (collected && given.minor > 0 && original.stripeRef) {
-    const paymentIntentId = o.box.open(original.stripeRef, stripeRefContext(reverses));
+  const paymentIntentId = collected && given.minor > 0 ? await paymentIntentOf() : undefined;
+  if (paymentIntentId) {
     const ctxKey = `effect:refund:${payoutId}`;
     const seal = (r: RefundResult | undefined) => (r ? { ...r, refundId: o.box.seal(r.refundId, ctxKey) } : undefined);
     const stored = await ctx.effects.once<RefundResult>(`refund:${payoutId}`, 'stripe_fee_refund', {
@@ -152,7 +174,8 @@ async function reverse(ctx: CapabilityContext, input: SettleInput, o: BillingOpt
       await postJournal(tx, reversalJournal(payoutId, userId, given), { ...posting, memo: `reverses ${reverses}` });
       if (refund) await postJournal(tx, refundJournal(payoutId, userId, given), { ...posting, memo: `refunded by Stripe (${reverses})` });
       const ref = refund ? o.box.seal(refund.refundId, stripeRefContext(payoutId)) : undefined;
-      await moveFee(tx, payoutId, ['pending'], 'refunded', ref);
+      // Nothing was collected (or nothing is given back): no money moves, so it is not a refund.
+      await moveFee(tx, payoutId, ['pending'], refund ? 'refunded' : 'cancelled', ref);
       await o.afterSettle?.(tx, settled);
     },
   };

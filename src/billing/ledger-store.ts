@@ -2,6 +2,7 @@
 // posted again by a retry, or by both the phase and a webhook, lands once.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Imbalance, LedgerEntry } from '../domain/ledger.js';
+import { safeMinor } from '../domain/money.js';
 import { rows, type Queryable } from '../store/db.js';
 import { ledgerEntries } from '../store/schema.js';
 
@@ -36,10 +37,10 @@ export async function postJournal(q: Queryable, entries: readonly LedgerEntry[],
 export async function ledgerImbalances(q: Queryable): Promise<Imbalance[]> {
   const found = await rows<{ journal_id: string; currency: string; sum: string }>(
     q,
-    sql`SELECT journal_id, currency, SUM(amount_minor)::text AS sum FROM ledger_entries
-        GROUP BY journal_id, currency HAVING SUM(amount_minor) <> 0 ORDER BY journal_id, currency`,
+    sql`SELECT journal_id, currency, SUM(amount_minor::numeric)::text AS sum FROM ledger_entries
+        GROUP BY journal_id, currency HAVING SUM(amount_minor::numeric) <> 0 ORDER BY journal_id, currency`,
   );
-  return found.map((r) => ({ journalId: r.journal_id, currency: r.currency, sumMinor: Number(r.sum) }));
+  return found.map((r) => ({ journalId: r.journal_id, currency: r.currency, sumMinor: safeMinor(r.sum) }));
 }
 
 /** How many journals and entries the ledger holds. */
@@ -54,8 +55,8 @@ export async function ledgerSize(q: Queryable): Promise<{ journals: number; entr
 /** An account's balance in a currency (debits positive). */
 export async function accountBalance(q: Queryable, account: string, currency: string): Promise<number> {
   const [r] = await q
-    .select({ sum: sql<string | null>`SUM(${ledgerEntries.amountMinor})::text` })
+    .select({ sum: sql<string | null>`SUM(${ledgerEntries.amountMinor}::numeric)::text` })
     .from(ledgerEntries)
     .where(and(eq(ledgerEntries.account, account), eq(ledgerEntries.currency, currency)));
-  return Number(r?.sum ?? 0);
+  return safeMinor(r?.sum);
 }

@@ -5,7 +5,9 @@ import { money } from '../domain/money.js';
 import { chargeJournal } from '../domain/ledger.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Db } from '../store/db.js';
-import { billingEvents } from '../store/schema.js';
+import { eq } from 'drizzle-orm';
+import { billingEvents, feeBatches } from '../store/schema.js';
+import { recordBatch } from './collect-owed.js';
 import { findFeeCharge, moveFee, stripeRefContext } from './fee-charges.js';
 import { postJournal } from './ledger-store.js';
 
@@ -36,6 +38,15 @@ export async function handleStripeEvent(db: Db, box: SecretBox, event: Stripe.Ev
       .returning({ id: billingEvents.id });
     if (fresh.length === 0) return 'duplicate';
     const fee = payoutId ? await findFeeCharge(tx, payoutId) : undefined;
+    if (!fee && payoutId && event.type !== 'charge.refunded') {
+      // A batch of owed fees: its PaymentIntent carries the batch id where a fee's has its payout id.
+      const [batch] = await tx.select().from(feeBatches).where(eq(feeBatches.id, payoutId));
+      if (batch) {
+        const status = event.type === 'payment_intent.succeeded' ? 'succeeded' : 'failed';
+        await recordBatch(tx, box, batch, { paymentIntentId: object.id, status });
+      }
+      return 'handled';
+    }
     // Not one of ours (another product on the same account), or a charge we never recorded.
     if (!fee || fee.kind !== 'charge') return 'handled';
     if (event.type === 'payment_intent.succeeded') {

@@ -1,6 +1,7 @@
 // Configuration is parsed once, here, into a frozen typed object. Nothing else reads process.env.
 import { z } from 'zod';
 import { isCurrency, type Currency } from '../domain/money.js';
+import { DEFAULT_PAYOUT_LIMITS } from '../domain/payout-check.js';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const unit = (def: number) => z.coerce.number().min(0).max(1).default(def);
@@ -74,6 +75,13 @@ const EnvSchema = z
     EVENTBRIDGE_REGION: z.string().regex(/^[a-z0-9-]+$/).default('us-east-1'),
     EVENTBRIDGE_SOURCE: z.string().min(1).max(256).default('clario'),
     FEE_RATE_BP: int(2000, 0).pipe(z.number().max(10_000)),
+    // Amazon pays at its own valuation, not at the amount the case asked for: the manufacturing
+    // cost it holds on file, the refund it issued (with tax and shipping) or its own estimate of the
+    // sale price. A claim valued at the seller's cost is often paid somewhat more; far more means
+    // the payout was matched to the wrong claim or the line is corrupt, so it waits for an operator.
+    PAYOUT_TOLERANCE_PERCENT: int(DEFAULT_PAYOUT_LIMITS.tolerancePercent, 0).pipe(z.number().max(1000)),
+    // Above this (minor units, any currency) a single payout is not believed: 1,000,000.00 USD.
+    PAYOUT_MAX_MINOR: int(DEFAULT_PAYOUT_LIMITS.maxMinor, 1).pipe(z.number().max(Number.MAX_SAFE_INTEGER)),
     STRIPE_API_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, 'a Stripe secret key (sk_test_…, sk_live_… or a restricted rk_… key)').optional(),
     STRIPE_API_BASE: z.url().optional(),
     STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
@@ -182,6 +190,10 @@ export interface Config {
   /** The fee, and Stripe: real (or STRIPE_API_BASE) when a key is set, else the bundled simulator. */
   readonly billing: {
     readonly feeRateBp: number;
+    /** A payout may exceed what its claim asked for by this much before it is parked (payout_mismatch). */
+    readonly payoutTolerancePercent: number;
+    /** No single payout is believed above this many minor units. */
+    readonly payoutMaxMinor: number;
     readonly stripe: { readonly apiKey: string; readonly apiBase: string | undefined; readonly webhookSecret: string | undefined } | undefined;
   };
 }
@@ -290,6 +302,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : undefined,
     billing: {
       feeRateBp: e.FEE_RATE_BP,
+      payoutTolerancePercent: e.PAYOUT_TOLERANCE_PERCENT,
+      payoutMaxMinor: e.PAYOUT_MAX_MINOR,
       stripe: e.STRIPE_API_KEY ? { apiKey: e.STRIPE_API_KEY, apiBase: e.STRIPE_API_BASE, webhookSecret: e.STRIPE_WEBHOOK_SECRET } : undefined,
     },
   } satisfies Config);

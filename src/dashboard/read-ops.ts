@@ -1,7 +1,7 @@
 // What the operator view reads beyond the existing status endpoints.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import type { Queryable } from '../store/db.js';
-import { phaseEvents } from '../store/schema.js';
+import { phaseEvents, reimbursements } from '../store/schema.js';
 
 /** Parked events (all users, or one), newest first: what an operator may replay. */
 export async function parkedEvents(q: Queryable, userId: string | undefined, limit: number) {
@@ -11,5 +11,20 @@ export async function parkedEvents(q: Queryable, userId: string | undefined, lim
     .from(phaseEvents)
     .where(userId ? and(failed, eq(phaseEvents.userId, userId)) : failed)
     .orderBy(desc(phaseEvents.updatedAt))
+    .limit(limit);
+}
+
+/**
+ * Reimbursement lines on Clario's cases that pay no single claim (or would pay a claim's units
+ * twice): parked with the reason, nothing charged, for an operator to credit by hand (phase 7
+ * with the claim named) or leave.
+ */
+export async function unmatchedPayouts(q: Queryable, userId: string | undefined, limit: number) {
+  const parked = isNotNull(reimbursements.unmatchedReason);
+  return q
+    .select()
+    .from(reimbursements)
+    .where(userId ? and(parked, eq(reimbursements.userId, userId)) : parked)
+    .orderBy(desc(reimbursements.seenAt))
     .limit(limit);
 }

@@ -16,6 +16,8 @@ import { waitingFor } from './claim-waiting.js';
 import { claimDetail, claimTypesOf, CursorError, listClaims } from './read-claims.js';
 import { parkedEvents } from './read-ops.js';
 import { recentSecurityEvents } from '../connect/security-events.js';
+import { parkedEvents, unmatchedPayouts } from './read-ops.js';
+import { payoutId } from '../payouts/reimbursement-line.js';
 import { moneyOverview } from './read-overview.js';
 import { amountOrNull, isoOrNull } from '../http/json.js';
 
@@ -225,6 +227,36 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
         requireService(principal(request));
         const found = await recentSecurityEvents(deps.db, request.query.limit);
         return { events: found.map((e) => ({ id: e.id, kind: e.kind, user_id: e.userId, selling_partner_id: e.sellingPartnerId, detail: e.detail ?? null, at: isoOrNull(e.at) })) };
+      },
+    );
+
+    r.get(
+      '/api/v1/ops/payouts/unmatched',
+      {
+        schema: {
+          summary: "Amazon's payouts on Clario's cases that match no single claim: parked with the reason, nothing charged",
+          tags: ['operations'],
+          querystring: z.object({ user_id: Id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        },
+      },
+      async (request) => {
+        requireService(principal(request));
+        const found = await unmatchedPayouts(deps.db, request.query.user_id, request.query.limit);
+        return {
+          payouts: found.map((r) => ({
+            payout_id: payoutId(r.reimbursementId, r.lineKey),
+            user_id: r.userId,
+            reimbursement_id: r.reimbursementId,
+            case_id: r.caseId,
+            kind: r.kind,
+            sku: r.sku,
+            fnsku: r.fnsku,
+            quantity: r.quantity,
+            amount: { minor: r.amountMinor, currency: r.currency },
+            reason: r.unmatchedReason,
+            seen_at: isoOrNull(r.seenAt),
+          })),
+        };
       },
     );
 

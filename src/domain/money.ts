@@ -103,3 +103,17 @@ export function formatMoney(a: Money): string {
   const fraction = digits === 0 ? '' : `.${abs.slice(-digits)}`;
   return `${sign}${whole}${fraction} ${a.currency}`;
 }
+
+/**
+ * A sum of minor units as the database returns it (numeric or bigint, read as text), as a number
+ * when it is exactly representable; a sum beyond Number.MAX_SAFE_INTEGER is an error, never a
+ * silently rounded figure.
+ */
+export function safeMinor(value: string | number | bigint | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  const exact = typeof value === 'bigint' ? value : BigInt(typeof value === 'number' ? (Number.isSafeInteger(value) ? value : Number.NaN) : value.trim());
+  if (exact > BigInt(Number.MAX_SAFE_INTEGER) || exact < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(`a sum of ${exact} minor units is beyond what this service represents exactly`);
+  }
+  return Number(exact);
+}

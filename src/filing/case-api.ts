@@ -16,7 +16,7 @@ export interface CaseApproval {
   readonly amount_minor: number;
   readonly currency: string;
   readonly reimbursement_id: string;
-  readonly items?: ReadonlyArray<{ reimbursement_id: string; sku: string; fnsku: string; order_id: string; quantity: number; amount_minor: number }>;
+  readonly items?: ReadonlyArray<{ reimbursement_id: string; sku: string; fnsku: string; order_id: string; shipment_id?: string; quantity: number; amount_minor: number }>;
 }
 
 export interface CaseView {

@@ -47,8 +47,8 @@ const WHAT: Readonly<Record<string, string>> = {
   lost_warehouse: 'units lost in a fulfillment center',
   damaged_warehouse: 'units damaged in a fulfillment center',
   inbound_shortage: 'units missing from an inbound shipment',
-  refund_not_returned: 'customer refunds without a returned unit',
-  return_damaged: 'customer returns damaged by Amazon or the carrier',
+  refund_not_returned: 'units refunded to customers and never returned',
+  return_damaged: 'units returned by customers and damaged by Amazon or the carrier',
   removal_shortfall: 'units missing from a removal order',
   fee_overcharge: 'FBA fees charged above the published rate',
   underpaid_reimbursement: 'reimbursements paid below the unit value',
@@ -108,11 +108,17 @@ export function writeCase(claims: readonly CaseClaim[], evidence: readonly CaseE
   const what = WHAT[first.type] ?? first.type.replace(/_/g, ' ');
   const items = claims.map(caseItem);
   const units = items.reduce((n, i) => n + i.quantity, 0);
+  const unitsText = `${units} ${units === 1 ? what.replace(/^units /, 'unit ') : what}`;
   const shipment = first.type === 'inbound_shortage' ? items[0]?.shipment_id : undefined;
+  // Counted, not assumed: several claims may be one SKU over several orders (three refunds of one
+  // product are one SKU and three orders, not three SKUs).
+  const skus = new Set(items.map((i) => i.sku ?? i.fnsku ?? '?'));
+  const orders = new Set(items.flatMap((i) => (i.order_id ? [i.order_id] : [])));
+  const skuText = skus.size === 1 ? `SKU ${items[0]?.sku ?? '?'}${items[0]?.fnsku ? ` (FNSKU ${items[0].fnsku})` : ''}` : `${skus.size} SKUs`;
   const subject =
     claims.length === 1
-      ? `Reimbursement request: ${units} ${what}, SKU ${items[0]?.sku ?? '?'}${items[0]?.fnsku ? ` (FNSKU ${items[0].fnsku})` : ''}`
-      : `Reimbursement request: ${claims.length} SKUs, ${units} ${what}${shipment ? ` (shipment ${shipment})` : ''}`;
+      ? `Reimbursement request: ${unitsText}, ${skuText}`
+      : `Reimbursement request: ${skuText}, ${unitsText}${orders.size > 1 ? ` in ${orders.size} orders` : ''}${shipment ? ` (shipment ${shipment})` : ''}`;
 
   const lines = ['Hello,', '', `Please review and reimburse the following ${claims.length === 1 ? 'item' : `${claims.length} items`} (${what}).`, ''];
   claims.forEach((c, i) => {

@@ -33,8 +33,10 @@ export const PhaseBodies = {
   })
     .refine(needsClaimOrCase, claimOrCase)
     // Amazon's Reimbursement_Reversal takes money back: negative, and names the payout it reverses.
-    .refine((b) => (b.kind === 'reversal' ? b.amount_minor <= 0 && Boolean(b.reverses) : b.amount_minor >= 0), {
-      message: "a reimbursement is not negative; a reversal (kind 'reversal') is, and names the payout it reverses in `reverses`",
+    // A payout is money Amazon paid: a safe positive integer. (JSON cannot carry a larger integer
+    // exactly; phase 7 then checks it against what the claim asked for.)
+    .refine((b) => (b.kind === 'reversal' ? b.amount_minor < 0 && Boolean(b.reverses) : b.amount_minor > 0), {
+      message: "a reimbursement is a positive safe integer; a reversal (kind 'reversal') is negative, and names the payout it reverses in `reverses`",
       path: ['amount_minor'],
     }),
 } as const satisfies Record<PhaseNumber, z.ZodType>;

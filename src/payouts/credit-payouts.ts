@@ -1,8 +1,12 @@
 // Matches reimbursements to Clario's cases and credits them. Every line is stored; only a line
-// whose case id is a case Clario filed (or a reversal of such a line) is attributed and triggers
-// phase 7. Amazon's own reimbursements are stored with attributed=false and never billed.
+// whose case id is a case Clario filed (or a reversal of such a line) is attributed, and it
+// triggers phase 7 for the one claim of the case it pays. A line on Clario's case that pays no
+// single claim is stored attributed with its unmatched_reason: parked for an operator (GET
+// /api/v1/ops/payouts/unmatched), no phase 7, nothing charged. Amazon's own reimbursements are
+// stored with attributed=false and never billed.
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../store/db.js';
+import { matchPayout, type PayableClaim } from '../domain/match-payout.js';
+import { rows, type Db } from '../store/db.js';
 import { filings, reimbursements } from '../store/schema.js';
 import type { Engine } from '../workflow/engine.js';
 import { claimsOf, findFilingByCase } from '../filing/filings.js';
@@ -17,6 +21,8 @@ export interface Credit {
   readonly kind: 'reimbursement' | 'reversal';
   /** The phase 7 event, when one was accepted (or found: duplicate). */
   readonly eventId?: string;
+  /** Why a line on Clario's case was parked for an operator instead of credited. */
+  readonly unmatched?: string;
 }
 
 interface Attribution {
@@ -24,18 +30,59 @@ interface Attribution {
   readonly claimId: string | null;
   readonly attributed: boolean;
   readonly reverses?: string;
+  /** On one of Clario's cases, but parked for an operator: why no claim could be credited. */
+  readonly unmatched?: string;
 }
 
-/** The claim of the filing this line pays: by FNSKU, then SKU, then the only claim. */
-async function claimFor(db: Db, userId: string, caseId: string, l: ReimbursementLine): Promise<{ filed: boolean; claimId: string | null }> {
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** Units each claim was already paid by other lines (net of reversals); unknown quantities count one. */
+async function paidUnits(db: Db, userId: string, claimIds: readonly string[], except: { reimbursementId: string; lineKey: string }): Promise<Map<string, number>> {
+  if (claimIds.length === 0) return new Map();
+  const found = await rows<{ claim_id: string; units: string }>(
+    db,
+    sql`SELECT claim_id, SUM(CASE WHEN kind = 'reversal' THEN -abs(coalesce(quantity, 1)) ELSE coalesce(quantity, 1) END)::text AS units
+        FROM reimbursements
+        WHERE user_id = ${userId} AND attributed AND unmatched_reason IS NULL
+          AND claim_id IN (${sql.join(claimIds.map((id) => sql`${id}`), sql`, `)})
+          AND NOT (reimbursement_id = ${except.reimbursementId} AND line_key = ${except.lineKey})
+        GROUP BY claim_id`,
+  );
+  return new Map(found.map((r) => [r.claim_id, Math.max(0, Number(r.units))]));
+}
+
+/**
+ * The claim of the case this line pays, matched on what the line names (src/domain/match-payout.ts).
+ * A line already credited keeps its claim: the phase 7 event it started names it.
+ */
+async function claimFor(db: Db, userId: string, caseId: string, l: ReimbursementLine): Promise<{ filed: boolean; claimId: string | null; unmatched?: string }> {
   const filing = await findFilingByCase(db, caseId);
   if (!filing || filing.userId !== userId) return { filed: false, claimId: null };
-  const items = (await claimsOf(db, filing)).map(caseItem);
-  const match =
-    (l.fnsku ? items.find((i) => i.fnsku === l.fnsku) : undefined) ??
-    (l.sku ? items.find((i) => i.sku === l.sku && (!l.orderId || !i.order_id || i.order_id === l.orderId)) : undefined) ??
-    (items.length === 1 ? items[0] : undefined);
-  return { filed: true, claimId: match?.claim_id ?? null };
+  const key = lineKey(l);
+  const [stored] = await db
+    .select({ claimId: reimbursements.claimId, caseId: reimbursements.caseId })
+    .from(reimbursements)
+    .where(and(eq(reimbursements.userId, userId), eq(reimbursements.reimbursementId, l.reimbursementId), eq(reimbursements.lineKey, key)));
+  if (stored?.claimId && stored.caseId === caseId) return { filed: true, claimId: stored.claimId };
+  const caseClaims = await claimsOf(db, filing);
+  const paid = await paidUnits(db, userId, caseClaims.map((c) => c.id), { reimbursementId: l.reimbursementId, lineKey: key });
+  const payable: PayableClaim[] = caseClaims.map((c) => {
+    const item = caseItem(c);
+    const claimKey = (c.details?.key ?? {}) as Record<string, unknown>;
+    return {
+      claimId: c.id,
+      orderId: item.order_id,
+      shipmentId: item.shipment_id,
+      transactionItemId: text(c.details?.transaction_item_id) ?? text(claimKey.transaction_item_id),
+      fnsku: item.fnsku,
+      sku: item.sku,
+      units: item.quantity,
+      paidUnits: paid.get(c.id) ?? 0,
+    };
+  });
+  const names = { orderId: l.orderId, shipmentId: l.shipmentId ?? null, transactionItemId: l.transactionItemId ?? null, fnsku: l.fnsku, sku: l.sku, quantity: l.quantity };
+  const m = matchPayout(names, payable);
+  return 'claimId' in m ? { filed: true, claimId: m.claimId } : { filed: true, claimId: null, unmatched: m.unmatched };
 }
 
 async function attribute(db: Db, userId: string, l: ReimbursementLine): Promise<Attribution> {
@@ -53,12 +100,13 @@ async function attribute(db: Db, userId: string, l: ReimbursementLine): Promise<
         claimId: original.claimId,
         attributed: original.attributed,
         reverses: payoutId(original.reimbursementId, original.lineKey),
+        ...(original.unmatchedReason ? { unmatched: `it reverses ${original.reimbursementId}, which is parked: ${original.unmatchedReason}` } : {}),
       };
     }
   }
   if (!l.caseId) return { caseId: null, claimId: null, attributed: false };
-  const { filed, claimId } = await claimFor(db, userId, l.caseId, l);
-  return { caseId: l.caseId, claimId, attributed: filed };
+  const { filed, claimId, unmatched } = await claimFor(db, userId, l.caseId, l);
+  return { caseId: l.caseId, claimId, attributed: filed, ...(unmatched ? { unmatched } : {}) };
 }
 
 /**
@@ -71,7 +119,7 @@ export async function creditLine(o: { db: Db; engine: Engine }, userId: string, 
   const id = payoutId(l.reimbursementId, key);
   const kind = isReversal(l) ? 'reversal' : 'reimbursement';
   let eventId: string | undefined;
-  if (a.attributed && a.claimId && a.caseId) {
+  if (a.attributed && a.claimId && a.caseId && !a.unmatched) {
     const payload = {
       user_id: userId,
       claim_id: a.claimId,
@@ -115,6 +163,7 @@ export async function creditLine(o: { db: Db; engine: Engine }, userId: string, 
       approvalDate: l.approvalDate,
       originalReimbursementId: l.originalReimbursementId,
       attributed: a.attributed,
+      unmatchedReason: a.unmatched ?? null,
       raw,
     })
     .onConflictDoUpdate({
@@ -124,11 +173,12 @@ export async function creditLine(o: { db: Db; engine: Engine }, userId: string, 
         caseId: a.caseId,
         claimId: a.claimId,
         attributed: a.attributed,
+        unmatchedReason: a.unmatched ?? null,
         raw: l.lineSeq !== null ? raw : sql`${reimbursements.raw}`,
       },
     });
   if (a.attributed && a.caseId && kind === 'reimbursement') {
     await o.db.update(filings).set({ status: 'approved', decidedAt: sql`coalesce(${filings.decidedAt}, now())` }).where(and(eq(filings.caseId, a.caseId), eq(filings.status, 'filed')));
   }
-  return { payoutId: id, attributed: a.attributed, claimId: a.claimId, caseId: a.caseId, kind, ...(eventId ? { eventId } : {}) };
+  return { payoutId: id, attributed: a.attributed, claimId: a.claimId, caseId: a.caseId, kind, ...(eventId ? { eventId } : {}), ...(a.unmatched ? { unmatched: a.unmatched } : {}) };
 }

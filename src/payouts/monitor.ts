@@ -75,6 +75,8 @@ export function createPayoutMonitor(o: MonitorOptions): PayoutMonitor {
           reimbursementId: r.reimbursementId,
           caseId: r.caseId,
           orderId: r.lineKey.split('|')[2] || null,
+          shipmentId: typeof raw['shipment-id'] === 'string' && raw['shipment-id'] ? raw['shipment-id'] : null,
+          transactionItemId: typeof raw['transaction-item-id'] === 'string' && raw['transaction-item-id'] ? raw['transaction-item-id'] : null,
           reason: r.reason,
           sku: r.sku,
           fnsku: r.fnsku,

@@ -7,6 +7,9 @@ export interface ReimbursementLine {
   readonly reimbursementId: string;
   readonly caseId: string | null;
   readonly orderId: string | null;
+  /** Named by the case API's items (the report has no such column; kept from raw if present). */
+  readonly shipmentId?: string | null;
+  readonly transactionItemId?: string | null;
   readonly reason: string | null;
   readonly sku: string | null;
   readonly fnsku: string | null;
@@ -39,6 +42,8 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
   reimbursementId: ['reimbursement-id'],
   caseId: ['case-id'],
   orderId: ['amazon-order-id', 'order-id'],
+  shipmentId: ['shipment-id', 'fba-shipment-id'],
+  transactionItemId: ['transaction-item-id'],
   reason: ['reason'],
   sku: ['sku', 'seller-sku', 'msku'],
   fnsku: ['fnsku'],
@@ -82,6 +87,8 @@ export function parseReimbursementLine(header: string, line: string, lineSeq: nu
       reimbursementId,
       caseId: get('caseId'),
       orderId: get('orderId'),
+      shipmentId: get('shipmentId'),
+      transactionItemId: get('transactionItemId'),
       reason: get('reason'),
       sku: get('sku'),
       fnsku: get('fnsku'),

@@ -21,6 +21,7 @@ export function approvalLines(view: CaseView): ReimbursementLine[] {
     reimbursementId: i.reimbursement_id,
     caseId: view.case_id,
     orderId: i.order_id || null,
+    shipmentId: i.shipment_id || null,
     reason: null,
     sku: i.sku || null,
     fnsku: i.fnsku || null,

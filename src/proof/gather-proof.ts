@@ -133,15 +133,12 @@ export async function gatherProof(q: Queryable, p: { claimId: string; payoutId: 
   const lines = await sourceLines(q, claim);
   const evidence = await evidenceOf(q, claim);
   const timeline = await q.select().from(phaseAudit).where(timelineWhere).orderBy(asc(phaseAudit.at), asc(phaseAudit.id));
+  // The claim's own payouts: a case of several claims is paid line by line, each line on the claim
+  // it pays, and another claim's payout (or a line parked for an operator) is not this claim's.
   const paid = await q
     .select()
     .from(reimbursements)
-    .where(
-      and(
-        eq(reimbursements.userId, claim.userId),
-        claim.caseId ? or(eq(reimbursements.claimId, claim.id), eq(reimbursements.caseId, claim.caseId)) : eq(reimbursements.claimId, claim.id),
-      ),
-    )
+    .where(and(eq(reimbursements.userId, claim.userId), eq(reimbursements.claimId, claim.id), isNull(reimbursements.unmatchedReason)))
     .orderBy(asc(reimbursements.approvalDate), asc(reimbursements.reimbursementId), asc(reimbursements.lineKey));
   const fees = await q
     .select()

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { canMoveClaim, type ClaimStatus } from '../domain/claim-status.js';
-import type { Queryable } from './db.js';
+import { rows, type Queryable } from './db.js';
 import { claims } from './schema.js';
 
 export type ClaimRow = typeof claims.$inferSelect;
@@ -39,4 +39,17 @@ export async function moveClaim(
     .where(and(eq(claims.id, id), eq(claims.status, from)))
     .returning({ id: claims.id });
   return r.length > 0;
+}
+
+/**
+ * What a claim's settled payouts other than `excludingPayoutId` came to in `currency`, net of
+ * reversals: summed in SQL as numeric and read as text, so no sum passes through a float.
+ */
+export async function claimPaidSoFar(q: Queryable, claimId: string, currency: string, excludingPayoutId: string): Promise<bigint> {
+  const [r] = await rows<{ paid: string | null }>(
+    q,
+    sql`SELECT SUM(reimbursed_minor::numeric)::text AS paid FROM fee_charges
+        WHERE claim_id = ${claimId} AND currency = ${currency} AND payout_id <> ${excludingPayoutId}`,
+  );
+  return BigInt(r?.paid ?? '0');
 }

@@ -484,6 +484,11 @@ export const reimbursements = pgTable(
     approvalDate: ts('approval_date'),
     originalReimbursementId: text('original_reimbursement_id'),
     attributed: boolean('attributed').notNull(),
+    /**
+     * Set when the line is on one of Clario's cases but names no single claim of it (or would pay a
+     * claim's units twice): parked for an operator, no phase 7, nothing charged. Null otherwise.
+     */
+    unmatchedReason: text('unmatched_reason'),
     raw: jsonb('raw').$type<Record<string, unknown>>(),
     seenAt: ts('seen_at').notNull().defaultNow(),
   },
@@ -578,14 +583,40 @@ export const feeCharges = pgTable(
     feeMinor: bigint('fee_minor', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     rateBp: integer('rate_bp').notNull(),
-    // deferred: earned and owed, below the processor's minimum charge, so not charged on its own.
-    status: text('status').$type<'pending' | 'charged' | 'refunded' | 'failed' | 'deferred'>().notNull(),
+    // deferred: earned and owed, below the processor's minimum charge, so not charged on its own;
+    // collected: a deferred fee later charged in a batch (batchId); cancelled: a reversal gave back a
+    // fee that was never collected, so there was nothing to refund.
+    status: text('status').$type<'pending' | 'charged' | 'refunded' | 'failed' | 'deferred' | 'collected' | 'cancelled'>().notNull(),
+    /** The batch charge (fee_batches.id) that collected this deferred fee. */
+    batchId: text('batch_id'),
     /** Stripe's object id, sealed with the secret box. */
     stripeRef: text('stripe_ref'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [index('fee_charges_user').on(t.userId, t.createdAt)],
+);
+
+/**
+ * One charge collecting a seller's owed (deferred) fees in one currency once they reach Stripe's
+ * minimum. The id is derived from the fee rows it covers, and is the charge's idempotency key.
+ */
+export const feeBatches = pgTable(
+  'fee_batches',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    currency: text('currency').notNull(),
+    amountMinor: bigint('amount_minor', { mode: 'number' }).notNull(),
+    /** The fee_charges payout ids it collects. */
+    payoutIds: jsonb('payout_ids').notNull().$type<string[]>(),
+    status: text('status').$type<'pending' | 'charged' | 'failed'>().notNull(),
+    /** Stripe's PaymentIntent id, sealed with the secret box. */
+    stripeRef: text('stripe_ref'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('fee_batches_user').on(t.userId, t.currency)],
 );
 
 /** A seller's Stripe customer; the id is sealed with the secret box. */

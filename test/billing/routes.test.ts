@@ -59,23 +59,31 @@ describe('billing over HTTP', () => {
       await h.payout({ userId: 'seller-s', claimId: 's-1', payoutId: 'S-PAY-1', amountMinor: 10000, currency: 'USD' });
       await h.payout({ userId: 'seller-s', claimId: 's-1', payoutId: 'S-REV-1', amountMinor: -5000, currency: 'USD', kind: 'reversal', reverses: 'S-PAY-1' });
       await h.payout({ userId: 'seller-s', claimId: 's-3', payoutId: 'S-PAY-3', amountMinor: 700, currency: 'JPY' });
+      // A fee below Stripe's minimum (owed), and one the card declines.
+      await h.fileClaim({ userId: 'seller-s', claimId: 's-4', caseId: 'CASE-S4', amountMinor: 199, currency: 'USD' });
+      await h.payout({ userId: 'seller-s', claimId: 's-4', payoutId: 'S-PAY-4', amountMinor: 199, currency: 'USD' });
+      const customer = [...h.stripe.state.paymentIntents.values()].find((p) => (p.metadata as Record<string, string>).payout_id === 'S-PAY-1')?.customer as string;
+      h.stripe.state.declining.add(customer);
+      await h.fileClaim({ userId: 'seller-s', claimId: 's-5', caseId: 'CASE-S5', amountMinor: 1000, currency: 'USD' });
+      await h.payout({ userId: 'seller-s', claimId: 's-5', payoutId: 'S-PAY-5', amountMinor: 1000, currency: 'USD' });
+      h.stripe.state.declining.delete(customer);
       await h.fileClaim({ userId: 'seller-other', claimId: 'o-1', caseId: 'CASE-O1', amountMinor: 999, currency: 'USD' });
       await h.payout({ userId: 'seller-other', claimId: 'o-1', payoutId: 'O-PAY-1', amountMinor: 999, currency: 'USD' });
     });
 
-    it('shows recovered, pending, fees charged and refunded, and net, per month and currency', async () => {
+    it('shows recovered, pending, fees charged, refunded, owed and declined, and net, per month and currency', async () => {
       const month = new Date().toISOString().slice(0, 7);
       const res = await h.t.request('/api/v1/sellers/seller-s/statement', { token: await h.t.sellerToken('seller-s') });
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
         user_id: 'seller-s',
         months: [
-          { month, currency: 'JPY', recovered_minor: 700, pending_minor: 0, fees_charged_minor: 140, fees_refunded_minor: 0, net_minor: 560 },
-          { month, currency: 'USD', recovered_minor: 5000, pending_minor: 4321, fees_charged_minor: 2000, fees_refunded_minor: 1000, net_minor: 4000 },
+          { month, currency: 'JPY', recovered_minor: 700, pending_minor: 0, fees_charged_minor: 140, fees_refunded_minor: 0, fees_owed_minor: 0, fees_declined_minor: 0, net_minor: 560 },
+          { month, currency: 'USD', recovered_minor: 6199, pending_minor: 4321, fees_charged_minor: 2000, fees_refunded_minor: 1000, fees_owed_minor: 40, fees_declined_minor: 200, net_minor: 5199 },
         ],
         totals: [
-          { currency: 'JPY', recovered_minor: 700, pending_minor: 0, fees_charged_minor: 140, fees_refunded_minor: 0, net_minor: 560 },
-          { currency: 'USD', recovered_minor: 5000, pending_minor: 4321, fees_charged_minor: 2000, fees_refunded_minor: 1000, net_minor: 4000 },
+          { currency: 'JPY', recovered_minor: 700, pending_minor: 0, fees_charged_minor: 140, fees_refunded_minor: 0, fees_owed_minor: 0, fees_declined_minor: 0, net_minor: 560 },
+          { currency: 'USD', recovered_minor: 6199, pending_minor: 4321, fees_charged_minor: 2000, fees_refunded_minor: 1000, fees_owed_minor: 40, fees_declined_minor: 200, net_minor: 5199 },
         ],
       });
     });
@@ -85,8 +93,8 @@ describe('billing over HTTP', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
       const lines = (await res.text()).trimEnd().split('\r\n');
-      expect(lines[0]).toBe('month,currency,recovered_minor,pending_minor,fees_charged_minor,fees_refunded_minor,net_minor');
-      expect(lines.slice(1).map((l) => l.split(',').slice(1).join(','))).toEqual(['JPY,700,0,140,0,560', 'USD,5000,4321,2000,1000,4000']);
+      expect(lines[0]).toBe('month,currency,recovered_minor,pending_minor,fees_charged_minor,fees_refunded_minor,fees_owed_minor,fees_declined_minor,net_minor');
+      expect(lines.slice(1).map((l) => l.split(',').slice(1).join(','))).toEqual(['JPY,700,0,140,0,0,0,560', 'USD,6199,4321,2000,1000,40,200,5199']);
     });
 
     it("is the seller's own: another seller is refused, no token is refused, a bad format is refused", async () => {

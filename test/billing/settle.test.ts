@@ -4,7 +4,7 @@ import { eq, sql } from 'drizzle-orm';
 import { billingEventContext } from '../../src/billing/webhook.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountBalance, ledgerImbalances } from '../../src/billing/ledger-store.js';
-import { billingEvents, claims, effects, feeCharges, phaseEvents } from '../../src/store/schema.js';
+import { billingEvents, claims, effects, feeBatches, feeCharges, phaseEvents } from '../../src/store/schema.js';
 import { waitFor } from '../support/wait.js';
 import { startBilling, type BillingHarness } from './support.js';
 
@@ -109,6 +109,130 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
     expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(cashBefore);
   });
 
+  it('a payout in another currency than its claim, or far above what it asked for, is parked and nothing is charged', async () => {
+    const db = h.t.clario.database.db;
+    await h.fileClaim({ userId: 'seller-mm', claimId: 'c-cad', caseId: 'CASE-CAD', amountMinor: 5000, currency: 'CAD' });
+    await h.fileClaim({ userId: 'seller-mm', claimId: 'c-079', caseId: 'CASE-079', amountMinor: 79, currency: 'USD' });
+    await h.fileClaim({ userId: 'seller-mm', claimId: 'c-big', caseId: 'CASE-BIG', amountMinor: 1000, currency: 'USD' });
+    const cases = [
+      { claimId: 'c-cad', payoutId: 'PAY-JPY', amountMinor: 5000, currency: 'JPY' },
+      { claimId: 'c-079', payoutId: 'PAY-HUGE', amountMinor: Number.MAX_SAFE_INTEGER, currency: 'USD' },
+      // Two payouts that each fit, but together pay the claim twice over.
+      { claimId: 'c-big', payoutId: 'PAY-BIG-1', amountMinor: 1000, currency: 'USD', ok: true },
+      { claimId: 'c-big', payoutId: 'PAY-BIG-2', amountMinor: 1000, currency: 'USD' },
+    ];
+    for (const c of cases) {
+      const r = await h.payout({ userId: 'seller-mm', ...c });
+      if (c.ok) {
+        expect(r.status).toBe('completed');
+        continue;
+      }
+      expect(r.status).toBe('failed');
+      const [event] = await db.select().from(phaseEvents).where(eq(phaseEvents.id, r.eventId));
+      expect(event?.lastError?.code).toBe('payout_mismatch');
+      expect(event?.attempts).toBe(1); // parked at once: retrying cannot help
+      expect(piFor(h, c.payoutId)).toEqual([]);
+      expect(await db.select().from(feeCharges).where(eq(feeCharges.payoutId, c.payoutId))).toEqual([]);
+    }
+    const statuses = await db.select({ id: claims.id, status: claims.status }).from(claims).where(eq(claims.userId, 'seller-mm'));
+    expect(Object.fromEntries(statuses.map((c) => [c.id, c.status]))).toEqual({ 'c-cad': 'filed', 'c-079': 'filed', 'c-big': 'paid' });
+    expect(await accountBalance(db, 'receivable:seller-mm', 'USD')).toBe(0);
+    expect(await accountBalance(db, 'receivable:seller-mm', 'JPY')).toBe(0);
+    expect(await ledgerImbalances(db)).toEqual([]);
+  });
+
+  it('owed fees are collected in one batch charge once they reach the minimum, and a reversal of an uncollected fee is cancelled, not refunded', async () => {
+    const db = h.t.clario.database.db;
+    const user = 'seller-owed';
+    await h.fileClaim({ userId: user, claimId: 'c-owed', caseId: 'CASE-OWED', amountMinor: 1000, currency: 'USD' });
+    // 1.99 USD each: a fee of 0.40, below Stripe's 0.50.
+    const first = await h.payout({ userId: user, claimId: 'c-owed', payoutId: 'OWED-1', amountMinor: 199, currency: 'USD' });
+    expect(first.result).toMatchObject({ fee_status: 'deferred' });
+    expect(first.result).not.toHaveProperty('owed_fees_batch');
+    // A reversal of half of it: 0.20 less owed, and no refund, since nothing was collected.
+    const rev = await h.payout({ userId: user, claimId: 'c-owed', payoutId: 'OWED-REV-1', amountMinor: -100, currency: 'USD', kind: 'reversal', reverses: 'OWED-1' });
+    expect(rev.result).toMatchObject({ fee_credit: { minor: 20, currency: 'USD' }, refunded: false });
+    const [cancelled] = await db.select().from(feeCharges).where(eq(feeCharges.payoutId, 'OWED-REV-1'));
+    expect(cancelled?.status).toBe('cancelled');
+    expect(await accountBalance(db, `receivable:${user}`, 'USD')).toBe(20);
+
+    // The second fee brings what is owed to 0.20 + 0.40 = 0.60: one charge collects both.
+    const second = await h.payout({ userId: user, claimId: 'c-owed', payoutId: 'OWED-2', amountMinor: 199, currency: 'USD' });
+    expect(second.result).toMatchObject({ fee_status: 'collected', owed_fees_batch: { amount_minor: 60, status: 'charged', fees: 2 } });
+    const batchId = (second.result as { owed_fees_batch: { batch_id: string } }).owed_fees_batch.batch_id;
+    const pis = piFor(h, batchId);
+    expect(pis).toHaveLength(1);
+    expect(pis[0]).toMatchObject({ amount: 60, currency: 'usd', status: 'succeeded' });
+    const rows = await db.select().from(feeCharges).where(eq(feeCharges.userId, user));
+    expect(Object.fromEntries(rows.filter((r) => r.kind === 'charge').map((r) => [r.payoutId, [r.status, r.batchId]]))).toEqual({ 'OWED-1': ['collected', batchId], 'OWED-2': ['collected', batchId] });
+    expect(await accountBalance(db, `receivable:${user}`, 'USD')).toBe(0);
+    const [effect] = await db.select().from(effects).where(eq(effects.key, `fee-batch:${batchId}`));
+    expect(effect).toMatchObject({ status: 'done', attempts: 1 });
+
+    // Delivered again: nothing is charged twice.
+    await h.payout({ userId: user, claimId: 'c-owed', payoutId: 'OWED-2', amountMinor: 199, currency: 'USD' });
+    expect(piFor(h, batchId)).toHaveLength(1);
+    expect(piFor(h, 'OWED-2')).toEqual([]);
+
+    // A reversal of a fee collected in the batch is refunded from the batch's charge.
+    const back = await h.payout({ userId: user, claimId: 'c-owed', payoutId: 'OWED-REV-2', amountMinor: -199, currency: 'USD', kind: 'reversal', reverses: 'OWED-2' });
+    expect(back.result).toMatchObject({ fee_credit: { minor: 40, currency: 'USD' }, refunded: true });
+    const refunds = [...h.stripe.state.refunds.values()].filter((x) => x.payment_intent === pis[0]?.id);
+    expect(refunds.map((x) => x.amount)).toEqual([40]);
+    await h.stripe.webhooksIdle();
+    expect(await accountBalance(db, `receivable:${user}`, 'USD')).toBe(0);
+    expect(await ledgerImbalances(db)).toEqual([]);
+  });
+
+  it('a crash after Stripe charged a batch charges it once: the retry finds it', async () => {
+    const db = h.t.clario.database.db;
+    const user = 'seller-owed-crash';
+    await h.fileClaim({ userId: user, claimId: 'c-oc', caseId: 'CASE-OC', amountMinor: 1000, currency: 'USD' });
+    await h.payout({ userId: user, claimId: 'c-oc', payoutId: 'OC-1', amountMinor: 199, currency: 'USD' });
+    h.stripe.dropNextResponse('POST', '/v1/payment_intents', 2);
+    const r = await h.payout({ userId: user, claimId: 'c-oc', payoutId: 'OC-2', amountMinor: 199, currency: 'USD' });
+    expect(r.status).toBe('completed');
+    // Stripe's webhook may record the batch before the phase's retry does: either way, once.
+    expect(r.result).toMatchObject({ fee_status: 'collected' });
+    const [batch] = await db.select().from(feeBatches).where(eq(feeBatches.userId, user));
+    expect(batch).toMatchObject({ amountMinor: 80, status: 'charged', payoutIds: ['OC-1', 'OC-2'] });
+    const batchId = batch!.id;
+    expect(piFor(h, batchId)).toHaveLength(1);
+    const [effect] = await db.select().from(effects).where(eq(effects.key, `fee-batch:${batchId}`));
+    expect(effect?.attempts).toBe(1); // one call made
+    const fees = await db.select().from(feeCharges).where(eq(feeCharges.userId, user));
+    expect(fees.map((f) => [f.payoutId, f.status, f.batchId]).sort((x, y) => String(x[0]).localeCompare(String(y[0])))).toEqual([['OC-1', 'collected', batchId], ['OC-2', 'collected', batchId]]);
+    expect(await accountBalance(db, `receivable:${user}`, 'USD')).toBe(0);
+  });
+
+  it('an owed batch the card declines is shown as declined, and collected when Stripe later succeeds', async () => {
+    const db = h.t.clario.database.db;
+    const user = 'seller-owed-decl';
+    await h.fileClaim({ userId: user, claimId: 'c-od', caseId: 'CASE-OD', amountMinor: 2000, currency: 'USD' });
+    await h.payout({ userId: user, claimId: 'c-od', payoutId: 'OD-0', amountMinor: 1000, currency: 'USD' });
+    const customer = piFor(h, 'OD-0')[0]?.customer as string;
+    h.stripe.state.declining.add(customer);
+    await h.payout({ userId: user, claimId: 'c-od', payoutId: 'OD-1', amountMinor: 199, currency: 'USD' });
+    const r = await h.payout({ userId: user, claimId: 'c-od', payoutId: 'OD-2', amountMinor: 199, currency: 'USD' });
+    expect(r.result).toMatchObject({ fee_status: 'deferred', owed_fees_batch: { amount_minor: 80, status: 'failed' } });
+    h.stripe.state.declining.delete(customer);
+    const statement = async () => (await h.t.request(`/api/v1/sellers/${user}/statement`)).body.totals[0];
+    expect(await statement()).toMatchObject({ fees_owed_minor: 0, fees_declined_minor: 80, fees_charged_minor: 200 });
+    expect(await accountBalance(db, `receivable:${user}`, 'USD')).toBe(80);
+
+    const batchId = (r.result as { owed_fees_batch: { batch_id: string } }).owed_fees_batch.batch_id;
+    const pi = piFor(h, batchId)[0];
+    if (!pi) throw new Error('no PaymentIntent for the batch');
+    Object.assign(pi, { status: 'succeeded', amount_received: pi.amount, last_payment_error: null });
+    h.stripe.redeliver(h.stripe.state.emit('payment_intent.succeeded', pi, null).id);
+    await h.stripe.webhooksIdle();
+    const fees = await db.select().from(feeCharges).where(eq(feeCharges.batchId, batchId));
+    expect(fees.map((f) => f.status)).toEqual(['collected', 'collected']);
+    expect(await statement()).toMatchObject({ fees_owed_minor: 0, fees_declined_minor: 0, fees_charged_minor: 280 });
+    expect(await accountBalance(db, `receivable:${user}`, 'USD')).toBe(0);
+    expect(await ledgerImbalances(db)).toEqual([]);
+  });
+
   it('a reversal that arrives before its payout waits for it', async () => {
     await h.fileClaim({ userId: 'seller-3', claimId: 'c-3', caseId: 'CASE-3', amountMinor: 999, currency: 'JPY' });
     const early = h.payout({ userId: 'seller-3', claimId: 'c-3', payoutId: 'REV-3', amountMinor: -999, currency: 'JPY', kind: 'reversal', reverses: 'PAY-3' });
@@ -142,7 +266,7 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
   });
 
   it('a declined card leaves the fee owed and failed; a later success by webhook collects it', async () => {
-    await h.fileClaim({ userId: 'seller-5', claimId: 'c-5', caseId: 'CASE-5', amountMinor: 1000, currency: 'USD' });
+    await h.fileClaim({ userId: 'seller-5', claimId: 'c-5', caseId: 'CASE-5', amountMinor: 2000, currency: 'USD' });
     // The customer exists once the first fee is charged; make a first payout, then decline.
     await h.payout({ userId: 'seller-5', claimId: 'c-5', payoutId: 'PAY-5a', amountMinor: 1000, currency: 'USD' });
     const customer = piFor(h, 'PAY-5a')[0]?.customer as string;
@@ -168,7 +292,7 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
     const [after] = await db.select().from(feeCharges).where(eq(feeCharges.payoutId, 'PAY-5b'));
     expect(after?.status).toBe('charged');
     expect(await accountBalance(db, 'receivable:seller-5', 'USD')).toBe(0);
-    expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(2469 + 1000 + 200 + 200); // PAY-1, PAY-4, PAY-5a, PAY-5b
+    expect(await accountBalance(db, 'cash:stripe', 'USD')).toBe(2469 + 1000 + 200 + 60 - 40 + 80 + 200 + 80 + 200 + 200); // PAY-1, PAY-4, PAY-BIG-1, the owed batch less its refund, the crash batch, OD-0, the declined-then-collected batch, PAY-5a, PAY-5b
     expect(await ledgerImbalances(db)).toEqual([]);
   });
 });

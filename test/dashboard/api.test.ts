@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimEvidence, claims, evidenceFiles, feeCharges, filings, phaseAudit, proofPackets, reimbursements, rejections } from '../../src/store/schema.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
@@ -222,6 +222,24 @@ describe('the dashboard API', () => {
       next_step: expect.stringMatching(/^Clario closed the claim/),
     });
     expect((await t.request('/api/v1/claims/c-held', { token: tokenC })).body).toMatchObject({ rejection: null, claim: { waiting: { on: 'you' } } });
+  });
+
+  it('shows the fees not collected yet: owed (less what a reversal gave back) and declined, apart from those charged', async () => {
+    const db = t.clario.database.db;
+    const fee = { userId: A, claimId: 'a-05', caseId: 'CASE-1', currency: 'USD', rateBp: 2000 } as const;
+    await db.insert(feeCharges).values([
+      { ...fee, payoutId: 'OWE-1', kind: 'charge', reimbursedMinor: 199, feeMinor: 40, status: 'deferred' },
+      { ...fee, payoutId: 'OWE-REV-1', kind: 'refund', reversesPayoutId: 'OWE-1', reimbursedMinor: -50, feeMinor: -10, status: 'cancelled' },
+      { ...fee, payoutId: 'DECL-1', kind: 'charge', reimbursedMinor: 1000, feeMinor: 200, status: 'failed' },
+    ]);
+    try {
+      const o = (await t.request(`/api/v1/sellers/${A}/overview`, { token: tokenA })).body;
+      expect(o.fees_owed).toEqual([{ minor: 30, currency: 'USD' }]);
+      expect(o.fees_declined).toEqual([{ minor: 200, currency: 'USD' }]);
+      expect(o.fees_charged).toEqual([{ minor: 450, currency: 'USD' }]);
+    } finally {
+      await db.delete(feeCharges).where(inArray(feeCharges.payoutId, ['OWE-1', 'OWE-REV-1', 'DECL-1']));
+    }
   });
 
   it('lists connected WebSocket clients to the service only', async () => {

@@ -78,3 +78,25 @@ describe('the case text', () => {
     expect(written.items).toEqual([{ claim_id: 'clm_1', claim_type: 'lost_warehouse', sku: 'MSKU-A', fnsku: 'X00A', asin: 'B0A', quantity: 3, amount_minor: 3720, currency: 'USD' }]);
   });
 });
+
+describe('the case subject', () => {
+  const refund = (id: string, orderId: string, quantity: number) => ({
+    id,
+    type: 'refund_not_returned',
+    quantity,
+    amountMinor: 6199 * quantity,
+    currency: 'USD',
+    deadline: '2027-02-01',
+    details: { sku: 'MSKU-R', fnsku: 'X00R', key: { order_id: orderId, sku: 'MSKU-R' } },
+  });
+
+  it('counts SKUs and orders: three refunds of one SKU are one SKU, four units, three orders', () => {
+    const written = writeCase([refund('r1', '111-1', 2), refund('r2', '111-2', 1), refund('r3', '111-3', 1)], [], (id) => id);
+    expect(written.subject).toBe('Reimbursement request: SKU MSKU-R (FNSKU X00R), 4 units refunded to customers and never returned in 3 orders');
+    expect(written.body).toContain('Please review and reimburse the following 3 items');
+  });
+
+  it('says "unit" for one', () => {
+    expect(writeCase([refund('r1', '111-1', 1)], [], (id) => id).subject).toBe('Reimbursement request: 1 unit refunded to customers and never returned, SKU MSKU-R (FNSKU X00R)');
+  });
+});

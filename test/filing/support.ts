@@ -13,7 +13,8 @@ import { rows } from '../../src/store/db.js';
 import { lineWriter } from '../../src/sync/store-lines.js';
 import { claims } from '../../src/store/schema.js';
 import { testCapabilities } from '../support/capabilities.js';
-import { startTestClario, type TestClario } from '../support/clario.js';
+import { startTestClario, type TestClario, type TestClarioOptions } from '../support/clario.js';
+import type { Capabilities } from '../../src/workflow/capabilities.js';
 import { connect, lwaFor, simulator, testClock } from '../simulator/server/harness.js';
 
 const open: TestClario[] = [];
@@ -21,12 +22,19 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((t) => t.close()));
 });
 
-export async function filingWorld(o: { wrap?: (api: CaseApi) => CaseApi; env?: Record<string, string>; store?: 'pglite' | 'postgres' } = {}) {
+export async function filingWorld(
+  o: { wrap?: (api: CaseApi) => CaseApi; env?: Record<string, string>; store?: 'pglite' | 'postgres'; capabilities?: Partial<Capabilities>; plugins?: TestClarioOptions['plugins'] } = {},
+) {
   const clock = testClock();
   const sim = await simulator({ clock, reportPolls: 0 });
   const lwa = lwaFor(sim, { clock });
   const refreshToken = await connect(sim, lwa);
-  const t = await startTestClario({ capabilities: { ...testCapabilities(), payouts: payoutsCapability() }, ...(o.env ? { env: o.env } : {}), ...(o.store ? { store: o.store } : {}) });
+  const t = await startTestClario({
+    capabilities: { ...testCapabilities(), payouts: payoutsCapability(), ...o.capabilities },
+    ...(o.env ? { env: o.env } : {}),
+    ...(o.store ? { store: o.store } : {}),
+    ...(o.plugins ? { plugins: o.plugins } : {}),
+  });
   open.push(t);
   const api = createCaseApi({ baseUrl: sim.url, accessToken: lwa.tokenSource(refreshToken) });
   const channel: ClaimsChannel = { kind: 'simulator', caseApi: () => Promise.resolve(o.wrap ? o.wrap(api) : api) };
@@ -48,7 +56,11 @@ export async function filingWorld(o: { wrap?: (api: CaseApi) => CaseApi; env?: R
 }
 
 let n = 0;
-export async function readyClaim(db: TestClario['clario']['database']['db'], userId: string, o: { type?: string; deadline?: string | null; sku?: string; fnsku?: string; shipmentId?: string; amountMinor?: number; status?: 'ready' | 'detected' } = {}) {
+export async function readyClaim(
+  db: TestClario['clario']['database']['db'],
+  userId: string,
+  o: { type?: string; deadline?: string | null; sku?: string; fnsku?: string; shipmentId?: string; orderId?: string; quantity?: number; amountMinor?: number; status?: 'ready' | 'detected' } = {},
+) {
   n++;
   const id = `clm_t${n}_${Math.random().toString(36).slice(2, 8)}`;
   const sku = o.sku ?? `SKU-${n}`;
@@ -60,9 +72,9 @@ export async function readyClaim(db: TestClario['clario']['database']['db'], use
     status: o.status ?? 'ready',
     amountMinor: o.amountMinor ?? 1240 * n,
     currency: 'USD',
-    quantity: 1,
+    quantity: o.quantity ?? 1,
     deadline: o.deadline === undefined ? '2027-03-01' : o.deadline,
-    details: { sku, fnsku, asin: `B0${n}`, key: { fnsku, ...(o.shipmentId ? { shipment_id: o.shipmentId } : {}) }, sources: [{ file: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', document_id: 'DOC-1', line: n }] },
+    details: { sku, fnsku, asin: `B0${n}`, key: { fnsku, ...(o.shipmentId ? { shipment_id: o.shipmentId } : {}), ...(o.orderId ? { order_id: o.orderId, sku } : {}) }, sources: [{ file: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', document_id: 'DOC-1', line: n }] },
   });
   return id;
 }

@@ -42,6 +42,15 @@ describe('POST /api/v1/workflow/phase/:phaseNumber', () => {
       body: { user_id: 'u1', claim_id: 'c1', payout_id: 'p1', amount_minor: 1250, currency: 'usd' },
     });
     expect(badCurrency.status).toBe(400);
+    // A payout is a safe positive integer of minor units, on both routes that trigger phase 7.
+    for (const path of ['/api/v1/workflow/phase/7', '/api/v1/workflow/payout/received']) {
+      for (const amount of [0, -5, '9007199254740992', '1e400', 2 ** 64]) {
+        const raw = `{"user_id":"u1","claim_id":"c1","payout_id":"p1","amount_minor":${amount},"currency":"USD"}`;
+        const r = await t.request(path, { body: raw });
+        expect(r.status, `${path} ${amount}`).toBe(400);
+        expect(r.body.error.code).toBe('invalid_request');
+      }
+    }
     const neither = await t.request('/api/v1/workflow/phase/6', { body: { user_id: 'u1', reason: 'x' } });
     expect(neither.status).toBe(400);
   });

@@ -66,6 +66,7 @@ const ROWS: Row[] = [
   { method: 'GET', path: () => '/api/v1/sellers/alice/overview', expect: ownerOrService(200) },
   { method: 'GET', path: () => '/api/v1/ops/clients', expect: serviceOnly(200) },
   { method: 'GET', path: () => '/api/v1/ops/failed', expect: serviceOnly(200) },
+  { method: 'GET', path: () => '/api/v1/ops/payouts/unmatched', expect: serviceOnly(200) },
 ];
 
 function wsStatus(token: string | null): Promise<number> {

@@ -161,7 +161,16 @@ export function registerCases(app: FastifyInstance, options: GuardOptions & { re
       const lines = items.map((item, i) => {
         const reimbursementId = state.nextNumber(9_000_000_000);
         appendReimbursement(state, found, item, reimbursementId, amounts[i] ?? 0, approve.currency, now);
-        return { reimbursement_id: reimbursementId, sku: item.sku ?? '', fnsku: item.fnsku ?? '', order_id: item.order_id ?? '', quantity: item.quantity ?? 1, amount_minor: amounts[i] ?? 0 };
+        // Each line names what it pays (order, shipment, SKU, units), as Amazon's report does.
+        return {
+          reimbursement_id: reimbursementId,
+          sku: item.sku ?? '',
+          fnsku: item.fnsku ?? '',
+          order_id: item.order_id ?? '',
+          shipment_id: item.shipment_id ?? '',
+          quantity: item.quantity ?? 1,
+          amount_minor: amounts[i] ?? 0,
+        };
       });
       found.status = 'approved';
       const total = amounts.reduce((a, b) => a + b, 0);

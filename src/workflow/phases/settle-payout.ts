@@ -3,12 +3,13 @@
 // (Amazon takes a payout back) arrives for a claim already paid and leaves the claim where it is.
 import { NonRetryableError } from '../../domain/errors.js';
 import { money } from '../../domain/money.js';
-import { moveClaim } from '../../store/claims.js';
+import { payoutProblem, type PayoutLimits } from '../../domain/payout-check.js';
+import { claimPaidSoFar, moveClaim } from '../../store/claims.js';
 import type { Capabilities } from '../capabilities.js';
 import type { PhaseHandler } from '../types.js';
 import { capabilityContext, requireClaim, requireFiled } from './context.js';
 
-export function settlePayout(caps: Capabilities, waitForFilingMs: number): PhaseHandler {
+export function settlePayout(caps: Capabilities, waitForFilingMs: number, limits: PayoutLimits): PhaseHandler {
   return {
     phase: 7,
     async run(ctx) {
@@ -21,7 +22,12 @@ export function settlePayout(caps: Capabilities, waitForFilingMs: number): Phase
       if ((kind !== 'reimbursement' && kind !== 'reversal') || (reverses !== undefined && typeof reverses !== 'string')) {
         throw new NonRetryableError("kind is 'reimbursement' or 'reversal'; reverses names a payout", 'invalid_trigger');
       }
+      if (!Number.isSafeInteger(minor)) throw new NonRetryableError(`amount_minor ${minor} is not a safe integer`, 'payout_mismatch');
       const amount = money(minor, currency);
+      // Checked before anything is charged: a payout that does not fit its claim waits for an operator.
+      const paidBefore = kind === 'reversal' ? 0n : await claimPaidSoFar(ctx.db, claim.id, amount.currency, payoutId);
+      const problem = payoutProblem(amount, claim, paidBefore, limits);
+      if (problem) throw new NonRetryableError(`payout ${payoutId} does not fit claim ${claim.id}: ${problem}`, 'payout_mismatch');
       const settled = await caps.settlement.settle(capabilityContext(ctx), {
         claim,
         caseId,

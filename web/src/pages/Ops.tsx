@@ -6,6 +6,7 @@ import { post, qs } from '../lib/api.js';
 import { formatDate, text } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { Pending } from '../components/Status.js';
+import { UnmatchedPayouts } from '../components/UnmatchedPayouts.js';
 
 interface Failed {
   event_id: string;
@@ -192,6 +193,7 @@ export function OpsPage() {
             </div>
           ))}
       </section>
+      <UnmatchedPayouts />
 
       <section className="card" aria-labelledby="audit">
         <h2 id="audit">Audit log</h2>

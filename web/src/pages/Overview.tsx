@@ -14,6 +14,10 @@ export interface OverviewAnswer {
   pending: Amount[];
   expected: Amount[];
   fees_charged: Amount[];
+  /** Fees below Stripe's minimum, collected together once they reach it. */
+  fees_owed: Amount[];
+  /** Fees the card declined: still owed. */
+  fees_declined: Amount[];
   recovered_by_month: MonthPoint[];
   next_deadlines: Array<{
     claim_id: string;
@@ -77,6 +81,16 @@ function Overview({ o }: { o: OverviewAnswer }) {
               ))}
             </ul>
             <p className="muted small">{hint}</p>
+            {key === 'fees_charged' && o.fees_owed.length > 0 && (
+              <p className="small" data-testid="stat-fees-owed">
+                Owed {formatAmounts(o.fees_owed)}: below the card minimum, charged with later fees
+              </p>
+            )}
+            {key === 'fees_charged' && o.fees_declined.length > 0 && (
+              <p className="small" data-testid="stat-fees-declined">
+                Declined {formatAmounts(o.fees_declined)}: the card was refused
+              </p>
+            )}
           </article>
         ))}
       </section>

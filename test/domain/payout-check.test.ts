@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { money } from '../../src/domain/money.js';
+import { allowedTotal, payoutProblem } from '../../src/domain/payout-check.js';
+
+const limits = { tolerancePercent: 25, maxMinor: 100_000_000 };
+
+describe('is a payout believable for its claim', () => {
+  it('refuses another currency than the claim', () => {
+    expect(payoutProblem(money(5000, 'JPY'), { amountMinor: 5000, currency: 'CAD' }, 0n, limits)).toMatch(/JPY.*CAD/);
+  });
+
+  it('refuses the largest safe integer on a 0.79 claim, and anything above the maximum', () => {
+    expect(payoutProblem(money(Number.MAX_SAFE_INTEGER, 'USD'), { amountMinor: 79, currency: 'USD' }, 0n, limits)).toBeDefined();
+    expect(payoutProblem(money(100_000_001, 'USD'), { amountMinor: null, currency: null }, 0n, limits)).toMatch(/largest believed/);
+  });
+
+  it('takes what Amazon pays at its own valuation within the tolerance, counting what was paid before', () => {
+    expect(allowedTotal(79, 25)).toBe(99n); // 98.75 rounded up
+    expect(payoutProblem(money(99, 'USD'), { amountMinor: 79, currency: 'USD' }, 0n, limits)).toBeUndefined();
+    expect(payoutProblem(money(100, 'USD'), { amountMinor: 79, currency: 'USD' }, 0n, limits)).toBeDefined();
+    expect(payoutProblem(money(50, 'USD'), { amountMinor: 79, currency: 'USD' }, 49n, limits)).toBeUndefined();
+    expect(payoutProblem(money(50, 'USD'), { amountMinor: 79, currency: 'USD' }, 60n, limits)).toBeDefined();
+    // What was paid before is summed exactly, however large a bad line made it.
+    expect(payoutProblem(money(1, 'USD'), { amountMinor: 79, currency: 'USD' }, BigInt(Number.MAX_SAFE_INTEGER) * 4n, limits)).toBeDefined();
+  });
+
+  it('leaves a claim of unknown value to the maximum alone', () => {
+    expect(payoutProblem(money(12_345, 'USD'), { amountMinor: null, currency: null }, 0n, limits)).toBeUndefined();
+  });
+});

@@ -1,0 +1,44 @@
+// The filing world (real phase 5, the Amazon simulator's case API, the payout monitor) with the
+// real phase 7 behind it: the billing capability charging a local Stripe simulator, the proof
+// packet built in phase 7's commit, and the statement's routes. Closed after each test.
+import { randomBytes } from 'node:crypto';
+import { afterEach } from 'vitest';
+import { billingCapability } from '../../src/billing/capability.js';
+import { billingRoutes, STRIPE_WEBHOOK_PATH } from '../../src/billing/routes.js';
+import { createStripeGateway } from '../../src/billing/stripe-gateway.js';
+import { recordPayout } from '../../src/proof/after-payout.js';
+import { createSecretBox, parseKeys } from '../../src/security/secret-box.js';
+import { startStripeSimulator } from '../../src/simulator/stripe/app.js';
+import { silentLog } from '../../src/workflow/log.js';
+import { filingWorld, type World } from '../filing/support.js';
+
+const SECRET = 'whsec_clario_payout_tests';
+const stripes: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(stripes.splice(0).map((s) => s.close()));
+});
+
+export async function paidWorld(o: { store?: 'pglite' | 'postgres' } = {}) {
+  const box = createSecretBox(parseKeys(`k1:${randomBytes(32).toString('base64')}`));
+  const started: { w?: World } = {};
+  const stripe = await startStripeSimulator({
+    webhook: { url: () => (started.w ? `${started.w.t.url}${STRIPE_WEBHOOK_PATH}` : undefined), secret: SECRET, retryDelaysMs: [20, 50, 100] },
+  });
+  stripes.push(stripe);
+  const gateway = createStripeGateway({ apiKey: stripe.apiKey, apiBase: stripe.url, webhookSecret: SECRET, maxNetworkRetries: 0 });
+  const settlement = billingCapability({
+    gateway,
+    box,
+    feeRateBp: 2000,
+    afterSettle: async (tx, s) => {
+      if (s.kind === 'reimbursement') await recordPayout(tx, { claim: s.claim, caseId: s.caseId, payoutId: s.payoutId });
+    },
+  });
+  const db = () => {
+    if (!started.w) throw new Error('not started');
+    return started.w.db;
+  };
+  const w = await filingWorld({ capabilities: { settlement }, plugins: [billingRoutes({ db, box, gateway, log: silentLog })], ...(o.store ? { store: o.store } : {}) });
+  started.w = w;
+  return { ...w, stripe };
+}
