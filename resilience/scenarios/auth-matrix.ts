@@ -29,7 +29,8 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
   // none); they answer only {"status":"ok"} (or 503 {"status":"unavailable"}), so nothing leaks.
   'GET /healthz': { none: 200, wrong: 200, other_seller: 200, own_seller: 200, service: 200 },
   'GET /readyz': { none: 200, wrong: 200, other_seller: 200, own_seller: 200, service: 200 },
-  'GET /docs/json': { other_seller: 200, own_seller: 200 },
+  // The API document describes, it reveals nothing: open like the probes.
+  'GET /docs/json': { none: 200, wrong: 200, other_seller: 200, own_seller: 200, service: 200 },
   // Browser flows. Sign-in is open to anyone (a redirect to Login with Amazon); its callback is
   // authenticated by a single-use state bound to the browser, so without one it is a 400 for anyone.
   'GET /signin/amazon': { none: 'allowed', wrong: 'allowed', other_seller: 'allowed', own_seller: 'allowed', service: 'allowed' },

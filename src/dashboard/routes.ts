@@ -14,7 +14,6 @@ import type { Hub } from '../realtime/hub.js';
 import type { Db } from '../store/db.js';
 import { waitingFor } from './claim-waiting.js';
 import { claimDetail, claimTypesOf, CursorError, listClaims } from './read-claims.js';
-import { parkedEvents } from './read-ops.js';
 import { recentSecurityEvents } from '../connect/security-events.js';
 import { parkedEvents, unmatchedPayouts } from './read-ops.js';
 import { payoutId } from '../payouts/reimbursement-line.js';

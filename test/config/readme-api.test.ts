@@ -9,11 +9,11 @@ import { connectDemoSeller } from '../support/connect.js';
 import { waitFor } from '../support/wait.js';
 
 /** The JSON bodies the README's `curl … /phase/1 … -d '…'` examples send, in order. */
-function phaseOneBodies(): Array<Record<string, string>> {
+function phaseOneBodies(seller: string): Array<Record<string, string>> {
   const readme = readFileSync('README.md', 'utf8');
   const bodies = [...readme.matchAll(/\/api\/v1\/workflow\/phase\/1 \\\n[^\n]*\n\s*-d '(.+)'\n/g)].map((m) => m[1] ?? '');
   // The shell splices a fresh number into the demo seller's sync_id.
-  return bodies.map((b) => JSON.parse(b.replace(`'$(date +%s)'`, String(Date.now()))) as Record<string, string>);
+  return bodies.map((b) => JSON.parse(b.replace(`'$(date +%s)'`, String(Date.now())).replace(`'$SELLER'`, seller)) as Record<string, string>);
 }
 
 describe("the README's API examples", () => {
@@ -29,23 +29,24 @@ describe("the README's API examples", () => {
     (await rows<{ status: string; last_error: { code: string } | null }>(t.clario.database.db, sql`SELECT status, last_error FROM phase_events WHERE phase = 1 AND user_id = ${userId} AND sync_id = ${syncId}`))[0];
 
   it('trigger the demo seller, which runs, and user_123, which parks as not connected', async () => {
-    const bodies = phaseOneBodies();
-    const demo = bodies.find((b) => b.user_id === 'seller_A1CLARIODEMO01');
+    // The README's $SELLER is the user id the demo seller's first sign-in made.
+    const { userId: seller } = await connectDemoSeller(t);
+    const bodies = phaseOneBodies(seller);
+    const demo = bodies.find((b) => b.user_id === seller);
     const other = bodies.find((b) => b.user_id === 'user_123');
     expect(demo?.sync_id).toMatch(/^manual_\d+$/);
     expect(other).toBeDefined();
 
-    await connectDemoSeller(t);
     for (const body of [demo, other]) expect((await t.request('/api/v1/workflow/phase/1', { body })).status).toBe(202);
 
     // The demo seller's trigger is stored and waits its turn behind the sync that connecting
     // started (or runs): nothing refuses it. How long a sync of the demo seller takes depends on
     // the machine, so its end is not awaited; user_123's phase 1 never can run.
-    const demoStatus = (await phaseOne('seller_A1CLARIODEMO01', demo?.sync_id ?? ''))?.status;
+    const demoStatus = (await phaseOne(seller, demo?.sync_id ?? ''))?.status;
     expect(['pending', 'running', 'completed']).toContain(demoStatus);
     await waitFor(async () => (await phaseOne('user_123', other?.sync_id ?? ''))?.status === 'failed', "user_123's phase 1 parked", 60_000);
     expect((await phaseOne('user_123', other?.sync_id ?? ''))?.last_error?.code).toBe('not_connected');
     // Parking user_123 did not park the demo seller's.
-    expect((await phaseOne('seller_A1CLARIODEMO01', demo?.sync_id ?? ''))?.status).not.toBe('failed');
+    expect((await phaseOne(seller, demo?.sync_id ?? ''))?.status).not.toBe('failed');
   }, 240_000);
 });

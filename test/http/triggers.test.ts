@@ -109,7 +109,7 @@ describe('the second seed document webhooks', () => {
 });
 
 describe('authentication', () => {
-  it('needs a token on every endpoint', async () => {
+  it('needs a token on every endpoint but the probes and the API document', async () => {
     for (const [method, path] of [
       ['POST', '/api/v1/workflow/phase/1'],
       ['POST', '/api/v1/workflow/sync/complete'],
@@ -118,12 +118,18 @@ describe('authentication', () => {
       ['GET', '/api/v1/workflow/queue/stats'],
       ['POST', '/api/v1/workflow/events/x/replay'],
       ['GET', '/metrics'],
-      ['GET', '/docs/json'],
     ] as const) {
       const r = await t.request(path, { method, token: null, ...(method === 'POST' ? { body: { user_id: 'u1' } } : {}) });
       expect(r.status, `${method} ${path}`).toBe(401);
       expect(r.body.error.code).toBe('unauthorized');
     }
+  });
+
+  it('serves the API document without a token: it describes, it reveals nothing', async () => {
+    const r = await t.request('/docs/json', { token: null });
+    expect(r.status).toBe(200);
+    expect(r.body.openapi).toMatch(/^3\./);
+    expect(r.body.paths['/docs/json'].get.security).toEqual([]);
   });
 
   it('refuses a wrong or tampered token with 401', async () => {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Registry } from 'prom-client';
 import type { JobQueue } from '../../queue/job-queue.js';
 import type { Db } from '../../store/db.js';
-import { requireAuthenticated, requireService, type Principal } from '../auth.js';
+import { requireService, type Principal } from '../auth.js';
 
 /** A probe that waits longer than this counts the dependency as down: a hung pool must not hang the probe. */
 export const READINESS_TIMEOUT_MS = 2_000;
@@ -69,8 +69,8 @@ export function opsRoutes(app: FastifyInstance, deps: OpsDeps): void {
     return reply.type(deps.registry.contentType).send(text);
   });
 
-  app.get('/docs/json', { schema: { summary: 'This OpenAPI document', tags: ['operations'] } }, (request) => {
-    requireAuthenticated(deps.principal(request));
-    return Promise.resolve(app.swagger());
-  });
+  // Open like the probes: it describes the API, it reveals no data.
+  app.get('/docs/json', { ...probe, schema: { summary: 'This OpenAPI document (no token needed)', tags: ['operations'], security: [] } }, () =>
+    Promise.resolve(app.swagger()),
+  );
 }

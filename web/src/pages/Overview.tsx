@@ -1,6 +1,6 @@
 // The seller's money at a glance, the chart, the next deadlines and the current sync.
 import type { Amount } from '../lib/api.js';
-import { amountLines, count, daysUntil, formatDate, formatMoney, label } from '../lib/format.js';
+import { amountLines, count, daysUntil, formatAmounts, formatDate, formatMoney, label } from '../lib/format.js';
 import { onLinkClick } from '../lib/router.js';
 import type { LiveMessage } from '../lib/live.js';
 import { useApi } from '../lib/use-api.js';
