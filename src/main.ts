@@ -173,6 +173,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         hub,
         auth,
         registry: metrics.registry,
+        requests: metrics,
         logger,
         rateLimit: config.rateLimit,
         version: VERSION,

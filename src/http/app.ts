@@ -16,6 +16,7 @@ import { safeUrl } from '../observability/logger.js';
 import { bearer, SESSION_COOKIE, type Auth, type Principal } from './auth.js';
 import { ApiError, errorBody, handleError, handleFrameworkError } from './errors.js';
 import { guardInput } from './safe-input.js';
+import { observeRequests, requestIdFrom, type RequestObserver } from './observe.js';
 import { ownOriginCheck } from './origins.js';
 import type { SocketGate } from '../realtime/gate.js';
 import { handshakeDeadline } from '../realtime/handshake.js';
@@ -36,6 +37,8 @@ export interface AppDeps {
   readonly version: string;
   /** Timeouts and caps at the edge (see EdgeLimits). */
   readonly edge: EdgeLimits;
+  /** Counts and times every answer (the HTTP request metrics). */
+  readonly requests?: RequestObserver;
   /** Further routes (capabilities that land later register theirs here). */
   readonly plugins?: ReadonlyArray<(app: FastifyInstance, principal: (r: unknown) => Principal) => void | Promise<void>>;
 }
@@ -77,8 +80,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance,
     bodyLimit: 1024 * 1024,
-    // Request ids for correlating logs; never derived from caller input.
+    // X-Request-Id: the caller's when it passes requestIdFrom's check, a fresh UUID otherwise;
+    // Fastify puts it in every log line of the request (reqId) and observeRequests echoes it.
     requestIdHeader: false,
+    genReqId: (raw) => requestIdFrom(raw.headers),
     frameworkErrors: handleFrameworkError,
     logController: new QuietRequests(),
     // A client that trickles its headers (or a WebSocket handshake) or its body, or keeps an idle
@@ -93,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(deps.edge.http.headersTimeoutMs / 2))),
     },
   });
+  observeRequests(app, deps.requests);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
