@@ -17,6 +17,7 @@ import { bearer, SESSION_COOKIE, type Auth, type Principal } from './auth.js';
 import { ApiError, errorBody, handleError, handleFrameworkError } from './errors.js';
 import { guardInput } from './safe-input.js';
 import { observeRequests, requestIdFrom, type RequestObserver } from './observe.js';
+import type { RateLimitStore } from './rate-limit-store.js';
 import { ownOriginCheck } from './origins.js';
 import type { SocketGate } from '../realtime/gate.js';
 import { handshakeDeadline } from '../realtime/handshake.js';
@@ -34,6 +35,8 @@ export interface AppDeps {
   readonly registry: Registry;
   readonly logger: Logger;
   readonly rateLimit: { readonly service: number; readonly seller: number; readonly anonymous: number };
+  /** Shared counters (Redis) when several API processes run; per process otherwise. */
+  readonly rateLimitStore?: RateLimitStore | undefined;
   readonly version: string;
   /** Timeouts and caps at the edge (see EdgeLimits). */
   readonly edge: EdgeLimits;
@@ -132,6 +135,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     global: true,
     timeWindow: '1 minute',
     hook: 'onRequest',
+    // In Redis when there is one, so every API process spends the same budget. If Redis fails,
+    // requests pass uncounted (and the connection logs why) rather than all failing.
+    ...(deps.rateLimitStore ? { redis: deps.rateLimitStore.redis, nameSpace: deps.rateLimitStore.prefix, skipOnError: true } : {}),
     max: (request: FastifyRequest) => {
       const p = request.principal;
       return p.kind === 'service' ? deps.rateLimit.service : p.kind === 'seller' ? deps.rateLimit.seller : deps.rateLimit.anonymous;
