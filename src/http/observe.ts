@@ -28,13 +28,11 @@ export interface RequestObserver {
 export const UNMATCHED_ROUTE = 'unmatched';
 
 export function observeRequests(app: FastifyInstance, observer: RequestObserver | undefined): void {
-  // First of all hooks, so a refusal by a later one (401, 429) still carries the id.
+  // First of all hooks, so a refusal by a later one (401, 429), the error handler and the 404
+  // handler all answer with the id. (A URL the router refuses runs no hook: handleFrameworkError
+  // sets it there.)
   app.addHook('onRequest', async (request, reply) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
-  });
-  // Error handlers and 404s answer through onSend too; the header survives whatever they reset.
-  app.addHook('onSend', async (request, reply) => {
-    if (!reply.hasHeader(REQUEST_ID_HEADER)) void reply.header(REQUEST_ID_HEADER, request.id);
   });
   if (!observer) return;
   app.addHook('onResponse', async (request, reply) => {

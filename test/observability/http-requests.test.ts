@@ -55,6 +55,8 @@ describe('X-Request-Id', () => {
   it('comes back on every answer: 404, 401, 400, 429, and the metrics', async () => {
     const id = { 'x-request-id': 'every-answer' };
     expect(await get('/no/such/route', id)).toMatchObject({ status: 404, id: 'every-answer' });
+    // A URL the router cannot decode is refused before any route or hook runs.
+    expect(await get('/api/v1/workflow/status/%E0%A4%A', id)).toMatchObject({ status: 400, id: 'every-answer' });
     expect(await get('/api/v1/workflow/queue/stats', { ...id, authorization: 'Bearer wrong' })).toMatchObject({ status: 401, id: 'every-answer' });
     const badJson = await get('/api/v1/workflow/phase/1', { ...id, 'content-type': 'application/json' }, { method: 'POST', body: '{' });
     expect(badJson).toMatchObject({ status: 400, id: 'every-answer' });
