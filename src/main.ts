@@ -9,6 +9,7 @@ import { createAuth, type Auth } from './http/auth.js';
 import { databaseSessions } from './http/sessions.js';
 import { buildApp, type AppDeps } from './http/app.js';
 import { startProbeServer, type ProbeServer } from './http/probe-server.js';
+import { createRateLimitStore, type RateLimitStore } from './http/rate-limit-store.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createBullMqQueue } from './queue/bullmq-queue.js';
@@ -162,10 +163,12 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   let payouts: PayoutMonitor | undefined;
   let unsubscribeLoops: (() => void) | undefined;
   let probe: ProbeServer | undefined;
+  let rateLimitStore: RateLimitStore | undefined;
   try {
     engine.startRelay();
     if (role !== 'worker') {
       unsubscribe = await bus.subscribe((messages) => hub.deliver(messages));
+      if (config.redisUrl) rateLimitStore = createRateLimitStore(config.redisUrl, config.queue.prefix, (err) => logger.error({ err }, 'rate-limit store (Redis) error'));
       app = await buildApp({
         db: database.db,
         engine,
@@ -173,8 +176,10 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         hub,
         auth,
         registry: metrics.registry,
+        requests: metrics,
         logger,
         rateLimit: config.rateLimit,
+        rateLimitStore,
         version: VERSION,
         edge: {
           publicUrl: config.publicUrl,
@@ -240,6 +245,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   } catch (err) {
     await probe?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
+    await rateLimitStore?.redis.quit().catch(() => undefined);
     await webhooks?.stop().catch(() => undefined);
     await eventBridge?.stop().catch(() => undefined);
     await filer?.stop().catch(() => undefined);
@@ -277,6 +283,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         await payouts?.stop();
         hub.closeAll();
         await app?.close();
+        await rateLimitStore?.redis.quit();
         await probe?.close();
         await webhooks?.stop();
         await eventBridge?.stop();

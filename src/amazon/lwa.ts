@@ -8,9 +8,13 @@
  */
 import { createHash } from 'node:crypto';
 import { RetryAfterError } from '../domain/errors.js';
+import { parseRetryAfter } from '../domain/retry.js';
 import { systemClock, type Clock } from './clock.js';
 import { CONSENT_PATH, LWA_AUTHORIZE_URL, LWA_PROFILE_URL, LWA_SIGN_IN_SCOPE, LWA_TOKEN_URL, SELLER_CENTRAL_URLS } from './endpoints.js';
 import { AmazonUnavailableError, InvalidGrantError, LwaRequestError } from './errors.js';
+
+/** A throttled sign-in waits at most this, whatever Login with Amazon asks. */
+const LWA_MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 export interface LwaOptions {
   readonly clientId: string;
@@ -122,7 +126,7 @@ export class LwaClient {
       throw new AmazonUnavailableError(`Login with Amazon's profile endpoint is unreachable: ${err instanceof Error ? err.message : String(err)}`);
     }
     const profile = await jsonOf(res);
-    if (!res.ok) throw errorOf(res, profile);
+    if (!res.ok) throw errorOf(res, profile, this.clock.now());
     if (typeof profile.user_id !== 'string' || !/^amzn1\.account\.[A-Za-z0-9]{1,200}$/.test(profile.user_id)) {
       throw new AmazonUnavailableError('Login with Amazon answered a profile without a user_id');
     }
@@ -201,7 +205,7 @@ export class LwaClient {
     }
     const body = await jsonOf(res);
     if (res.ok) return body;
-    throw errorOf(res, body);
+    throw errorOf(res, body, this.clock.now());
   }
 }
 
@@ -217,13 +221,13 @@ async function jsonOf(res: Response): Promise<Record<string, unknown>> {
 }
 
 /** LWA's `{error, error_description}` refusal as the error the callers tell apart. */
-function errorOf(res: Response, body: Record<string, unknown>): Error {
+function errorOf(res: Response, body: Record<string, unknown>, now: number): Error {
   const error = typeof body.error === 'string' ? body.error : `http_${res.status}`;
   const description = typeof body.error_description === 'string' ? body.error_description : `HTTP ${res.status}`;
   if (error === 'invalid_grant') return new InvalidGrantError(description);
   if (res.status === 429) {
-    const seconds = Number(res.headers.get('retry-after'));
-    return new RetryAfterError(`Login with Amazon is throttling: ${description}`, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5_000);
+    const asked = parseRetryAfter(res.headers.get('retry-after'), now, LWA_MAX_RETRY_AFTER_MS);
+    return new RetryAfterError(`Login with Amazon is throttling: ${description}`, asked !== undefined && asked > 0 ? asked : 5_000);
   }
   if (res.status >= 500) return new AmazonUnavailableError(`Login with Amazon answered ${res.status}: ${description}`, res.status);
   return new LwaRequestError(res.status, error, description);

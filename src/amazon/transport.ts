@@ -6,6 +6,7 @@
  * Retries are bounded; a throttle that outlasts them surfaces as RetryAfterError.
  */
 import { RetryAfterError } from '../domain/errors.js';
+import { parseRetryAfter } from '../domain/retry.js';
 import { systemClock, type Clock } from './clock.js';
 import { AmazonUnavailableError, parseAmazonErrors, SpApiRequestError } from './errors.js';
 import type { AccessTokenSource } from './lwa.js';
@@ -163,8 +164,8 @@ export class SpApiTransport {
 
   /** Retry-After wins; else the time one token takes at the applied rate; else backoff. */
   private throttleWait(res: Response, rate: number, attempt: number): number {
-    const retryAfter = Number(res.headers.get('retry-after'));
-    if (Number.isFinite(retryAfter) && retryAfter > 0) return retryAfter * 1000;
+    const asked = parseRetryAfter(res.headers.get('retry-after'), this.clock.now(), this.maxBackoffMs);
+    if (asked !== undefined && asked > 0) return asked;
     if (rate > 0) return Math.max(Math.ceil(1000 / rate), this.backoff(attempt));
     return this.backoff(attempt);
   }

@@ -25,7 +25,7 @@ import {
 } from './types.js';
 
 export * from './errors.js';
-export { parseRetryAfter } from './retry-after.js';
+export { parseRetryAfter } from '../domain/retry.js';
 export type * from './types.js';
 export type { PhaseNumber } from '../domain/phase.js';
 
@@ -47,6 +47,8 @@ export interface ClarioClientOptions {
   readonly random?: () => number;
   /** How to wait between attempts (tests inject one that does not wait). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Epoch ms, to read a Retry-After given as an HTTP date. Default Date.now. */
+  readonly now?: () => number;
 }
 
 /** The seed document's webhooks, one method each; paths come from PHASES[phase].webhook. */
@@ -90,6 +92,7 @@ export function createClarioClient(options: ClarioClientOptions): ClarioClient {
     fetch: options.fetch ?? globalThis.fetch,
     random: options.random ?? Math.random,
     sleep: options.sleep ?? defaultSleep,
+    now: options.now ?? Date.now,
     userAgent: 'clario-client',
   };
 

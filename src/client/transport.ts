@@ -3,10 +3,9 @@
 // makes a retry safe (triggers carry one Idempotency-Key on every attempt).
 import { setTimeout as delay } from 'node:timers/promises';
 import type { z } from 'zod';
-import { backoffDelay, type BackoffPolicy } from '../domain/retry.js';
+import { backoffDelay, parseRetryAfter, type BackoffPolicy } from '../domain/retry.js';
 import { ErrorBody } from '../http/schemas.js';
 import { ClarioApiError, ClarioNetworkError } from './errors.js';
-import { parseRetryAfter } from './retry-after.js';
 
 export interface TransportOptions {
   readonly baseUrl: string;
@@ -19,6 +18,8 @@ export interface TransportOptions {
   readonly fetch: typeof fetch;
   readonly random: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** Epoch ms, for a Retry-After given as a date. */
+  readonly now: () => number;
   readonly userAgent: string;
 }
 
@@ -55,8 +56,8 @@ export async function send<T>(o: TransportOptions, call: Call<T>): Promise<T> {
     if (outcome.status >= 200 && outcome.status < 300) return parseAnswer(call, outcome.status, outcome.text, attempt);
     const retryable = isRetryableStatus(outcome.status);
     if (!retryable || last) throw apiError(outcome.status, outcome.text, retryable, attempt);
-    const asked = parseRetryAfter(outcome.retryAfter);
-    await o.sleep(asked !== undefined ? Math.min(asked, o.maxRetryAfterMs) : backoffDelay(o.backoff, attempt, o.random()));
+    const asked = parseRetryAfter(outcome.retryAfter, o.now(), o.maxRetryAfterMs);
+    await o.sleep(asked ?? backoffDelay(o.backoff, attempt, o.random()));
   }
 }
 

@@ -16,6 +16,8 @@ import { safeUrl } from '../observability/logger.js';
 import { bearer, SESSION_COOKIE, type Auth, type Principal } from './auth.js';
 import { ApiError, errorBody, handleError, handleFrameworkError } from './errors.js';
 import { guardInput } from './safe-input.js';
+import { observeRequests, requestIdFrom, type RequestObserver } from './observe.js';
+import type { RateLimitStore } from './rate-limit-store.js';
 import { ownOriginCheck } from './origins.js';
 import type { SocketGate } from '../realtime/gate.js';
 import { handshakeDeadline } from '../realtime/handshake.js';
@@ -33,9 +35,13 @@ export interface AppDeps {
   readonly registry: Registry;
   readonly logger: Logger;
   readonly rateLimit: { readonly service: number; readonly seller: number; readonly anonymous: number };
+  /** Shared counters (Redis) when several API processes run; per process otherwise. */
+  readonly rateLimitStore?: RateLimitStore | undefined;
   readonly version: string;
   /** Timeouts and caps at the edge (see EdgeLimits). */
   readonly edge: EdgeLimits;
+  /** Counts and times every answer (the HTTP request metrics). */
+  readonly requests?: RequestObserver;
   /** Further routes (capabilities that land later register theirs here). */
   readonly plugins?: ReadonlyArray<(app: FastifyInstance, principal: (r: unknown) => Principal) => void | Promise<void>>;
 }
@@ -77,8 +83,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance,
     bodyLimit: 1024 * 1024,
-    // Request ids for correlating logs; never derived from caller input.
+    // X-Request-Id: the caller's when it passes requestIdFrom's check, a fresh UUID otherwise;
+    // Fastify puts it in every log line of the request (reqId) and observeRequests echoes it.
     requestIdHeader: false,
+    genReqId: (raw) => requestIdFrom(raw.headers),
     frameworkErrors: handleFrameworkError,
     logController: new QuietRequests(),
     // A client that trickles its headers (or a WebSocket handshake) or its body, or keeps an idle
@@ -93,6 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(deps.edge.http.headersTimeoutMs / 2))),
     },
   });
+  observeRequests(app, deps.requests);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -126,6 +135,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     global: true,
     timeWindow: '1 minute',
     hook: 'onRequest',
+    // In Redis when there is one, so every API process spends the same budget. If Redis fails,
+    // requests pass uncounted (and the connection logs why) rather than all failing.
+    ...(deps.rateLimitStore ? { redis: deps.rateLimitStore.redis, nameSpace: deps.rateLimitStore.prefix, skipOnError: true } : {}),
     max: (request: FastifyRequest) => {
       const p = request.principal;
       return p.kind === 'service' ? deps.rateLimit.service : p.kind === 'seller' ? deps.rateLimit.seller : deps.rateLimit.anonymous;

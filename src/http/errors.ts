@@ -2,6 +2,7 @@
 // table, and a 5xx never shows its internal message or a stack.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { REQUEST_ID_HEADER } from './observe.js';
 
 export const ERROR_STATUS = {
   invalid_request: 400,
@@ -78,7 +79,9 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
  * What the router refuses before any route runs (a path parameter over the length limit, a URL
  * that does not decode): in the error format too, and without echoing the caller's URL.
  */
-export function handleFrameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function handleFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // The router refuses these before any hook runs, so the request id is set here.
+  void reply.header(REQUEST_ID_HEADER, request.id);
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') void reply.status(414).send(errorBody('uri_too_long', 'a path parameter is too long'));
   else if (err.code === 'FST_ERR_BAD_URL') void reply.status(400).send(errorBody('invalid_request', 'the URL is not valid'));
   else void reply.status(400).send(errorBody('invalid_request', 'the request is not valid'));

@@ -12,6 +12,7 @@ import { advance, claimDue, outboxAfter, recordFailure, release, type Claimed, t
 import type { DestinationPolicy } from './destination.js';
 import { postWebhook, type Outcome } from './post-webhook.js';
 import { pollingLoop } from '../workflow/polling.js';
+import { parseRetryAfter } from '../domain/retry.js';
 
 export interface RetryPolicy {
   /** The first retry's delay; each next one doubles, up to maxMs, with jitter. */
@@ -90,12 +91,15 @@ export function createMirror(o: MirrorOptions): Mirror {
     return settled(prev, m, at, settleMs);
   }
 
-  async function fail(sub: Claimed, token: string, error: DeliveryError, seq: number | undefined): Promise<void> {
+  async function fail(sub: Claimed, token: string, error: DeliveryError, seq: number | undefined, retryAfter?: string): Promise<void> {
     const at = now();
     const attempts = sub.attempts + 1;
     const firstFailedAt = sub.firstFailedAt ?? at;
     const exhausted = at.getTime() - firstFailedAt.getTime() >= retry.spanMs;
-    const nextAttemptAt = new Date(at.getTime() + retryDelay(attempts, retry, random));
+    // An endpoint that asks for time (429, 503 with Retry-After) gets at least that, up to maxMs;
+    // never less than our own backoff, so "Retry-After: 0" cannot make a tight loop.
+    const asked = parseRetryAfter(retryAfter, at.getTime(), retry.maxMs) ?? 0;
+    const nextAttemptAt = new Date(at.getTime() + Math.max(asked, retryDelay(attempts, retry, random)));
     const disable = exhausted ? `${seq === undefined ? 'delivery' : `message msg_${seq}`} failed ${attempts} times since ${firstFailedAt.toISOString()}: ${error.message}` : undefined;
     await recordFailure(db, sub.id, token, { attempts, firstFailedAt, nextAttemptAt, error, ...(disable ? { disable } : {}) });
     if (disable) o.log.warn({ subscriptionId: sub.id, url: safeUrl(sub.url), error }, `webhook subscription disabled: ${disable}`);
@@ -127,7 +131,7 @@ export function createMirror(o: MirrorOptions): Mirror {
           if (cursor !== sub.lastSeq && !(await advance(db, sub.id, token, cursor, undefined))) return { delivered, failed: 0 };
           // A message after the one that failed before is a new message: its retries start afresh.
           const current = cursor === sub.lastSeq ? sub : { ...sub, lastSeq: cursor, attempts: 0, firstFailedAt: null };
-          await fail(current, token, outcome.error, m.seq);
+          await fail(current, token, outcome.error, m.seq, outcome.retryAfter);
           return { delivered, failed: 1 };
         }
         delivered++;

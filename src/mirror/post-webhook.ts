@@ -21,7 +21,8 @@ export interface DeliveryError {
   readonly message: string;
 }
 
-export type Outcome = { ok: true } | { ok: false; error: DeliveryError };
+/** A refusal may carry the endpoint's Retry-After (raw; the delivery loop reads it with its clock). */
+export type Outcome = { ok: true } | { ok: false; error: DeliveryError; retryAfter?: string };
 
 const MESSAGES: Record<Exclude<DeliveryCode, `http_${string}` | 'refused_address'>, string> = {
   timeout: 'no answer in time',
@@ -78,7 +79,9 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
       (res) => {
         // Only the status matters; the body is not read (an endless one must not hold the worker).
         res.destroy();
-        resolve(statusOutcome(res.statusCode ?? 0));
+        const outcome = statusOutcome(res.statusCode ?? 0);
+        const retryAfter = res.headers['retry-after'];
+        resolve(!outcome.ok && typeof retryAfter === 'string' ? { ...outcome, retryAfter } : outcome);
       },
     );
     req.on('error', (err) => resolve(categorize(err, signal)));

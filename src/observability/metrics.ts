@@ -1,10 +1,11 @@
 // Prometheus metrics, on a registry of our own (no global state): transitions by phase and
-// outcome, phase durations, queue depth and WebSocket clients.
+// outcome, phase durations, queue depth, WebSocket clients, and HTTP requests by route template.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { WorkflowObserver } from '../workflow/log.js';
+import type { RequestObserver } from '../http/observe.js';
 
-export interface Metrics extends WorkflowObserver {
+export interface Metrics extends WorkflowObserver, RequestObserver {
   readonly registry: Registry;
   watchQueue(queue: JobQueue): void;
   watchClients(count: () => number): void;
@@ -21,6 +22,8 @@ export interface WorkflowHealth {
   readonly pending: number;
   readonly oldestRunningSeconds: number;
 }
+
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
@@ -103,8 +106,28 @@ export function createMetrics(): Metrics {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  // Labels stay bounded whatever callers send: the route template (never the URL), a known
+  // method, the status code.
+  const requests = new Counter({
+    name: 'clario_http_requests_total',
+    help: 'HTTP requests answered, by method, route template (unmatched for 404s) and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const requestDuration = new Histogram({
+    name: 'clario_http_request_duration_seconds',
+    help: 'Time from a request arriving to its answer being sent, by method, route template and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
   return {
     registry,
+    request(method, route, status, durationSeconds) {
+      const labels = { method: HTTP_METHODS.has(method) ? method : 'OTHER', route, status: String(status) };
+      requests.inc(labels);
+      requestDuration.observe(labels, durationSeconds);
+    },
     transition(phase, outcome, durationMs) {
       transitions.inc({ phase: String(phase), outcome });
       duration.observe({ phase: String(phase) }, durationMs / 1000);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidGrantError, LwaRequestError } from '../../src/amazon/errors.js';
+import { ManualClock } from '../../src/amazon/clock.js';
 import { LwaClient } from '../../src/amazon/lwa.js';
+import { RetryAfterError } from '../../src/domain/errors.js';
 import { APP_ID, approve, connect, lwaFor, REDIRECT, SELLER, simulator, testClock } from '../simulator/server/harness.js';
 
 function countingFetch(): { fetch: typeof fetch; calls: () => number } {
@@ -103,5 +105,23 @@ describe('Login with Amazon against the simulator', () => {
     expect(counter.calls()).toBe(afterExchange + 1);
     await lwa.accessToken(refreshToken, { forceRefresh: true });
     expect(counter.calls()).toBe(afterExchange + 2);
+  });
+});
+
+describe('Login with Amazon throttling', () => {
+  const throttled = (retryAfter: string) => () =>
+    Promise.resolve(new Response('{"error":"throttled","error_description":"slow down"}', { status: 429, headers: { 'retry-after': retryAfter } }));
+  const clock = new ManualClock(Date.parse('2030-01-01T00:00:00Z'));
+
+  it.each([
+    ['30', 30_000],
+    [new Date(Date.parse('2030-01-01T00:00:45Z')).toUTCString(), 45_000],
+    ['86400', 5 * 60_000],
+    ['later', 5_000],
+  ])('a 429 with Retry-After %j waits %j ms', async (header, ms) => {
+    const lwa = new LwaClient({ clientId: 'c', clientSecret: 's', clock, fetch: throttled(header) });
+    const err = await lwa.refresh('Atzr|r').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RetryAfterError);
+    expect((err as RetryAfterError).retryAfterMs).toBe(ms);
   });
 });

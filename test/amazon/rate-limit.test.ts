@@ -112,6 +112,28 @@ describe('SP-API failures', () => {
     expect(clock.sleeps.filter((ms) => ms > 0 && ms < 10_000)).toEqual([750, 1_500]);
   });
 
+  it('a 429\'s Retry-After is honoured as seconds or as an HTTP date, bounded by the maximum backoff', async () => {
+    const clock = new ManualClock(Date.parse('2030-01-01T00:00:00Z'));
+    const at = (ms: number) => new Date(clock.now() + ms).toUTCString();
+    const answers: Array<() => Response> = [
+      () => new Response('{"errors":[{"code":"QuotaExceeded","message":"x"}]}', { status: 429, headers: { 'retry-after': at(7_000) } }),
+      () => new Response('{"errors":[{"code":"QuotaExceeded","message":"x"}]}', { status: 429, headers: { 'retry-after': '2' } }),
+      () => new Response('{"errors":[{"code":"QuotaExceeded","message":"x"}]}', { status: 429, headers: { 'retry-after': '86400' } }),
+      () => new Response(JSON.stringify({ reportId: '1' }), { status: 200 }),
+    ];
+    const sp = createSpApiClient({
+      baseUrl: 'http://amazon.invalid',
+      sellerId: SELLER,
+      accessToken: () => Promise.resolve('Atza|t'),
+      clock,
+      limiter: false,
+      maxBackoffMs: 60_000,
+      fetch: () => Promise.resolve(answers.shift()!()),
+    });
+    expect(await sp.reports.createReport(spec)).toBe('1');
+    expect(clock.sleeps).toEqual([7_000, 2_000, 60_000]);
+  });
+
   it('a 4xx becomes a non-retryable error carrying Amazon\'s code', async () => {
     const clock = testClock();
     const sim = await simulator({ clock });

@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../src/client/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -32,19 +31,5 @@ describe('clario/client', () => {
     for (const f of files) expect(f).toMatch(/^src\/(client\/|domain\/|http\/schemas\.ts$)/);
     for (const p of packages) expect(p).toMatch(/^(zod$|node:)/);
     expect(files).toContain('src/http/schemas.ts');
-  });
-});
-
-describe('parseRetryAfter', () => {
-  const now = Date.parse('2030-01-01T00:00:00Z');
-  it.each([
-    ['0', 0],
-    ['7', 7000],
-    ['Tue, 01 Jan 2030 00:00:30 GMT', 30_000],
-    ['Mon, 31 Dec 2029 23:59:00 GMT', 0],
-    ['soon', undefined],
-    [null, undefined],
-  ])('%j → %j ms', (value, ms) => {
-    expect(parseRetryAfter(value, now)).toBe(ms);
   });
 });

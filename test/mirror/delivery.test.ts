@@ -84,6 +84,41 @@ describe('the event mirror', () => {
     await receiver.close();
   });
 
+  it('waits as long as a receiver\'s Retry-After asks (seconds or an HTTP date), up to the policy\'s maximum', async () => {
+    const secret = 'whsec_' + Buffer.alloc(32, 4).toString('base64');
+    let offset = 0;
+    // The first refusal asks for 3 s; the second for a date ~5 s ahead, past the policy's 4 s maximum.
+    const receiver = await startReceiver(secret, (n) =>
+      n === 1
+        ? { status: 429, headers: { 'retry-after': '3' } }
+        : n === 2
+          ? { status: 503, headers: { 'retry-after': new Date(Date.now() + offset + 5_000).toUTCString() } }
+          : 200,
+    );
+    const sub = await subscribe(receiver.url, { secret });
+    const { mirror, advance } = testMirror(t.clario);
+    const move = (ms: number) => {
+      offset += ms;
+      advance(ms);
+    };
+    await runWorkflow('u-busy');
+    expect(await mirror.deliverOnce()).toEqual({ delivered: 0, failed: 1 });
+    // Our own backoff alone would be due after 750 ms.
+    move(2_000);
+    expect(await mirror.deliverOnce()).toEqual({ delivered: 0, failed: 0 });
+    move(1_100);
+    expect(await mirror.deliverOnce()).toEqual({ delivered: 0, failed: 1 });
+    // Backoff alone: 1.5 s; the date asks for more than the 4 s bound, so 4 s.
+    move(3_000);
+    expect(await mirror.deliverOnce()).toEqual({ delivered: 0, failed: 0 });
+    move(1_100);
+    await drain([mirror], sub.id, () => move(1_000));
+    expect(receiver.attempts.slice(0, 2).map((r) => r.id)).toEqual([receiver.attempts[0]?.id, receiver.attempts[0]?.id]);
+    const expected = await outboxAfter(sub.delivery.last_delivered_seq);
+    expect(receiver.accepted.map((r) => r.seq)).toEqual(expected.map((e) => e.seq));
+    await receiver.close();
+  });
+
   it('times out a receiver that hangs, and retries', async () => {
     const secret = 'whsec_' + Buffer.alloc(32, 9).toString('base64');
     const receiver = await startReceiver(secret, (n) => (n === 1 ? 'hang' : 200));

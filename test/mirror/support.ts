@@ -46,9 +46,9 @@ export interface Received {
 
 /**
  * A webhook receiver on loopback that checks each signature exactly as the Standard Webhooks spec
- * says. `respond` decides per request: a status, or 'hang' to never answer.
+ * says. `respond` decides per request: a status (with headers), or 'hang' to never answer.
  */
-export async function startReceiver(secret: string, respond: (n: number) => number | 'hang' = () => 204) {
+export async function startReceiver(secret: string, respond: (n: number) => number | 'hang' | { status: number; headers: Record<string, string> } = () => 204) {
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
   const accepted: Received[] = [];
   const attempts: Received[] = [];
@@ -69,8 +69,9 @@ export async function startReceiver(secret: string, respond: (n: number) => numb
       attempts.push(r);
       const answer = respond(attempts.length);
       if (answer === 'hang') return;
-      if (answer >= 200 && answer < 300) accepted.push(r);
-      res.writeHead(answer).end();
+      const { status, headers } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
+      if (status >= 200 && status < 300) accepted.push(r);
+      res.writeHead(status, headers).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
