@@ -7,7 +7,7 @@ import { createTestDatabase, describeWithPostgres } from '../support/infra.js';
 describe('health probes', () => {
   let t: TestClario;
   beforeAll(async () => {
-    t = await startTestClario();
+    t = await startTestClario({ env: { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '3' } });
   });
   afterAll(async () => {
     await t.close();
@@ -17,6 +17,16 @@ describe('health probes', () => {
     const res = await fetch(`${t.url}${path}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('{"status":"ok"}');
+  });
+
+  it('probes are outside the anonymous rate limit that other public routes keep', async () => {
+    for (let i = 0; i < 8; i++) {
+      expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
+    }
+    const docs: number[] = [];
+    for (let i = 0; i < 5; i++) docs.push((await fetch(`${t.url}/docs/json`)).status);
+    expect(docs).toContain(429);
   });
 
   it('a wrong token does not turn a probe into a 401', async () => {

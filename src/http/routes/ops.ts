@@ -35,19 +35,22 @@ export interface OpsDeps {
 
 /** Open to everyone, and marked so in the OpenAPI document. */
 const probe = { config: { public: true } } as const;
+/** Probes are also outside the rate limit: a load balancer or kubelet probes every process from one
+ * address, and with REDIS_URL the processes share the budget, so probes alone could exhaust it. */
+const health = { config: { public: true, rateLimit: false } } as const;
 const ProbeBody = z.object({ status: z.enum(['ok', 'unavailable']) });
 
 export function opsRoutes(app: FastifyInstance, deps: OpsDeps): void {
   app.get(
     '/healthz',
-    { ...probe, schema: { summary: 'Liveness (no token needed)', tags: ['operations'], security: [], response: { 200: ProbeBody } } },
+    { ...health, schema: { summary: 'Liveness (no token needed)', tags: ['operations'], security: [], response: { 200: ProbeBody } } },
     () => Promise.resolve({ status: 'ok' }),
   );
 
   app.get(
     '/readyz',
     {
-      ...probe,
+      ...health,
       schema: {
         summary: 'Readiness: database and queue reachable (no token needed)',
         tags: ['operations'],
