@@ -188,7 +188,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
 
     // The file itself, for the manual channel's "attachments" and the claim page: a seller gets
     // only their own (the session cookie works, so a link in the browser downloads it).
-    app.get('/api/v1/evidence/:id/content', { schema: { operationId: 'downloadEvidence', summary: 'Download an evidence file as uploaded', description: 'An evidence file\'s bytes, as uploaded. A seller downloads their own.', tags: ['evidence'], params: z.object({ id: Id }) } }, async (request, reply) => {
+    app.get('/api/v1/evidence/:id/content', { schema: { operationId: 'downloadEvidence', answers: { 200: { description: 'The file, with the media type it was uploaded with', type: 'application/octet-stream' } }, summary: 'Download an evidence file as uploaded', description: 'An evidence file\'s bytes, as uploaded. A seller downloads their own.', tags: ['evidence'], params: z.object({ id: Id }) } }, async (request, reply) => {
       const p = principal(request);
       requireAuthenticated(p);
       const { id } = request.params as { id: string };

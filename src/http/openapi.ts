@@ -5,6 +5,16 @@ import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { ErrorBody } from './schemas.js';
 
+declare module 'fastify' {
+  interface FastifySchema {
+    /**
+     * For the document only: success answers without a JSON body (a redirect, a file), by status,
+     * with their media type when they have a body.
+     */
+    answers?: Readonly<Record<number, { readonly description: string; readonly type?: string }>>;
+  }
+}
+
 /** Every tag a route may use, with what it groups. A route with another tag fails the document's test. */
 export const TAGS = [
   { name: 'workflow', description: "Trigger phases and follow a seller's sync runs, events and audit log." },
@@ -52,8 +62,8 @@ export function defaultErrorStatuses(url: string, isPublic: boolean): number[] {
 
 /** The zod transform, after adding the error answers and `security: []` on public routes. */
 export const documentRoute: SwaggerTransform = (input) => {
-  const schema = input.schema as Record<string, unknown> | undefined;
-  if (!schema || schema.hide) return jsonSchemaTransform(input);
+  if (!input.schema || input.schema.hide) return jsonSchemaTransform(input);
+  const { answers, ...schema } = input.schema;
   const isPublic = input.route.config?.public === true;
   const declared = (schema.response ?? {}) as Record<string, unknown>;
   const response: Record<string, unknown> = {};
@@ -65,6 +75,11 @@ export const documentRoute: SwaggerTransform = (input) => {
   const out = jsonSchemaTransform({ ...input, schema: { ...schema, response, ...(isPublic ? { security: [] } : {}) } });
   // A route that declares no success answer still has one (its description says what it is).
   const responses = out.schema.response as Record<string, unknown>;
+  for (const [status, answer] of Object.entries(answers ?? {})) {
+    responses[status] = answer.type
+      ? { description: answer.description, content: { [answer.type]: { schema: { type: 'string', format: 'binary' } } } }
+      : { description: answer.description, type: 'null' };
+  }
   if (!Object.keys(responses).some((status) => status.startsWith('2') || status.startsWith('3'))) {
     responses[200] = { description: "Success: see the operation's description." };
   }

@@ -112,7 +112,8 @@ describe('the OpenAPI document', () => {
       const statuses = [400, 429, ...(PUBLIC.includes(name) ? [] : [401, 403]), ...(name.includes('{') ? [404] : [])];
       for (const status of statuses) expect(op.responses[status]?.content?.['application/json']?.schema, `${name} ${status}`).toEqual(ref);
       for (const [status, response] of Object.entries(op.responses)) {
-        if (Number(status) >= 400 && name !== 'GET /readyz') expect(response.content?.['application/json']?.schema, `${name} ${status}`).toEqual(ref);
+        const json = response.content?.['application/json'];
+        if (Number(status) >= 400 && json && name !== 'GET /readyz') expect(json.schema, `${name} ${status}`).toEqual(ref);
       }
     }
     // And it is what an error answer looks like.
@@ -120,6 +121,17 @@ describe('the OpenAPI document', () => {
     expect(refused.status).toBe(401);
     expect(Object.keys(refused.body as object)).toEqual(['error']);
     expect(Object.keys((refused.body as { error: object }).error).sort()).toEqual(['code', 'message']);
+  });
+
+  it('documents a success answer (2xx, or a redirect) on every operation', () => {
+    for (const [name, op] of operations) expect(Object.keys(op.responses).some((status) => /^[23]/.test(status)), name).toBe(true);
+  });
+
+  it('says which answers are redirects or files rather than JSON', () => {
+    const connect = doc.paths['/connect']?.get;
+    expect(Object.keys(connect?.responses ?? {})).toEqual(expect.arrayContaining(['302', '303']));
+    expect(connect?.responses['302']?.content).toBeUndefined();
+    expect(Object.keys(doc.paths['/api/v1/claims/{id}/proof.pdf']?.get?.responses['200']?.content ?? {})).toEqual(['application/pdf']);
   });
 
   it('hides the dashboard page and the WebSocket', () => {
@@ -139,5 +151,6 @@ describe('the OpenAPI document', () => {
     delete op.description;
     const verdict = await lint(broken);
     expect(verdict.problems.map((p) => p.ruleId).sort()).toEqual(['operation-description', 'operation-operationId']);
+    expect(verdict.totals.errors).toBe(2);
   });
 });

@@ -62,7 +62,7 @@ export function opsRoutes(app: FastifyInstance, deps: OpsDeps): void {
     },
   );
 
-  app.get('/metrics', { schema: { operationId: 'getMetrics', summary: 'Prometheus metrics', description: 'Prometheus metrics in the text exposition format. Service token only.', tags: ['operations'] } }, async (request, reply) => {
+  app.get('/metrics', { schema: { operationId: 'getMetrics', answers: { 200: { description: 'The metrics', type: 'text/plain' } }, summary: 'Prometheus metrics', description: 'Prometheus metrics in the text exposition format. Service token only.', tags: ['operations'] } }, async (request, reply) => {
     requireService(deps.principal(request));
     const text = await deps.registry.metrics();
     return reply.type(deps.registry.contentType).send(text);
