@@ -73,20 +73,24 @@ export const documentRoute: SwaggerTransform = (input) => {
     response[status] = body === ErrorBody ? errorResponse(Number(status)) : body;
   }
   const out = jsonSchemaTransform({ ...input, schema: { ...schema, response, ...(isPublic ? { security: [] } : {}) } });
-  // A route that declares no success answer still has one (its description says what it is).
   const responses = out.schema.response as Record<string, unknown>;
   for (const [status, answer] of Object.entries(answers ?? {})) {
     responses[status] = answer.type
       ? { description: answer.description, content: { [answer.type]: { schema: { type: 'string', format: 'binary' } } } }
       : { description: answer.description, type: 'null' };
   }
+  // A route that declares no success answer still has one (its description says what it is).
   if (!Object.keys(responses).some((status) => status.startsWith('2') || status.startsWith('3'))) {
     responses[200] = { description: "Success: see the operation's description." };
   }
   return out;
 };
 
-/** The zod component schemas, keeping only those the document references. */
+/**
+ * The zod component schemas, keeping only those the document references: the zod transform
+ * emits each registered schema twice (`Error` for answers, `ErrorInput` for requests), and an
+ * unused component is a lint warning.
+ */
 export const documentObject: SwaggerTransformObject = (input) => {
   const doc = jsonSchemaTransformObject(input) as { components?: { schemas?: Record<string, unknown> } };
   const schemas = doc.components?.schemas;
