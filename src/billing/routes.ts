@@ -32,7 +32,7 @@ export function billingRoutes(deps: BillingRouteDeps) {
       scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
       scope.post(
         STRIPE_WEBHOOK_PATH,
-        { config: { public: true, rateLimit: { max: 6000, timeWindow: '1 minute' } }, schema: { summary: 'Stripe webhooks (signed by Stripe)', tags: ['billing'] } },
+        { config: { public: true, rateLimit: { max: 6000, timeWindow: '1 minute' } }, schema: { operationId: 'receiveStripeWebhook', summary: 'Stripe webhooks (signed by Stripe)', description: 'Stripe\'s event callbacks (payments, refunds). Proves itself with the Stripe-Signature header over the raw body, not a token; each event takes effect once.', tags: ['billing'] } },
         async (request, reply) => {
           const signature = request.headers['stripe-signature'];
           if (typeof signature !== 'string' || !Buffer.isBuffer(request.body)) {
@@ -58,7 +58,7 @@ export function billingRoutes(deps: BillingRouteDeps) {
       '/api/v1/sellers/:user_id/statement',
       {
         schema: {
-          summary: "A seller's statement: recovered, pending, fees charged and refunded, per month and currency",
+          operationId: 'getSellerStatement', summary: "A seller's statement: recovered, pending, fees charged and refunded, per month and currency", description: 'A seller\'s statement: money recovered and pending, fees charged and refunded, per month and currency, in integer minor units. A seller reads their own.',
           tags: ['billing'],
           params: z.object({ user_id: Id }),
           querystring: z.object({ format: z.enum(['json', 'csv']).default('json') }),
@@ -77,7 +77,7 @@ export function billingRoutes(deps: BillingRouteDeps) {
       },
     );
 
-    r.get('/api/v1/ops/ledger/check', { schema: { summary: 'Does every ledger journal balance per currency?', tags: ['operations'] } }, async (request) => {
+    r.get('/api/v1/ops/ledger/check', { schema: { operationId: 'checkLedger', summary: 'Does every ledger journal balance per currency?', description: 'Checks that every ledger journal balances per currency and lists any that do not. Service token only.', tags: ['operations'] } }, async (request) => {
       requireService(principal(request));
       const db = deps.db();
       const [imbalances, size] = await Promise.all([ledgerImbalances(db), ledgerSize(db)]);

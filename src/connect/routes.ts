@@ -61,7 +61,7 @@ export function connectRoutes(deps: ConnectDeps) {
     const redirectUri = () => `${deps.publicUrl()}/connect/callback`;
     const secure = () => deps.publicUrl().startsWith('https:');
 
-    app.get('/connect', { config: { public: true }, schema: { summary: 'Start connecting an Amazon seller account (signed-in sellers)', tags: ['connect'] } }, async (request, reply) => {
+    app.get('/connect', { config: { public: true }, schema: { operationId: 'startConnect', answers: { 302: { description: "To Amazon's consent page" }, 303: { description: 'Not signed in: to /signin/amazon first' } }, summary: 'Start connecting an Amazon seller account (signed-in sellers)', description: 'A signed-in seller starts connecting their Amazon seller account: redirects (302) to Amazon\'s consent page; a browser not signed in is sent to sign in first (303).', tags: ['connect'] } }, async (request, reply) => {
       const p = principal(request);
       // Only a signed-in seller connects, and the consent is theirs: first sign in.
       if (p.kind === 'anonymous') return reply.redirect('/signin/amazon', 303);
@@ -72,7 +72,7 @@ export function connectRoutes(deps: ConnectDeps) {
       return reply.redirect(url, 302);
     });
 
-    app.get('/connect/callback', { config: { public: true }, schema: { summary: "Amazon's consent callback", tags: ['connect'] } }, async (request, reply) => {
+    app.get('/connect/callback', { config: { public: true }, schema: { operationId: 'completeConnect', answers: { 303: { description: 'Connected: to the dashboard, which shows the first sync' }, 409: { description: 'The selling partner belongs to another account (an HTML page)', type: 'text/html' } }, summary: "Amazon's consent callback", description: 'Where Amazon sends the seller back after consent: checks the state against the seller\'s browser, stores the sealed refresh token and starts phase 1 (the first sync). Proves itself with the state and Amazon\'s code, not a token.', tags: ['connect'] } }, async (request, reply) => {
       const parsed = Callback.safeParse(request.query);
       if (!parsed.success) throw new ApiError('invalid_request', 'the callback is missing state, selling_partner_id or spapi_oauth_code');
       const { state, selling_partner_id: partner, spapi_oauth_code: code } = parsed.data;

@@ -21,7 +21,7 @@ export function sellerRoutes(db: Runner) {
     });
     app.put(
       '/api/v1/sellers/:user_id/costs',
-      { schema: { summary: "Replace a seller's unit costs (CSV: sku,unit_cost,currency)", tags: ['sellers'], params: z.object({ user_id: Id }) } },
+      { schema: { operationId: 'replaceUnitCosts', summary: "Replace a seller's unit costs (CSV: sku,unit_cost,currency)", description: 'Replaces a seller\'s unit costs with the CSV body (sku,unit_cost,currency), used to value lost and damaged inventory. A seller sets their own; the service sets anyone\'s.', tags: ['sellers'], params: z.object({ user_id: Id }) } },
       async (request, reply) => {
         const { user_id: userId } = request.params as { user_id: string };
         requireUser(principal(request), userId);

@@ -45,13 +45,13 @@ export function signInRoutes(deps: SignInDeps) {
     const redirectUri = () => `${deps.publicUrl()}/signin/amazon/callback`;
     const secure = () => deps.publicUrl().startsWith('https:');
 
-    app.get('/signin/amazon', { config: { public: true }, schema: { summary: 'Sign in with Amazon (starts Login with Amazon)', tags: ['connect'] } }, async (request, reply) => {
+    app.get('/signin/amazon', { config: { public: true }, schema: { operationId: 'startSignIn', answers: { 302: { description: "To Amazon's sign-in page" } }, summary: 'Sign in with Amazon (starts Login with Amazon)', description: 'Starts Login with Amazon in the browser: binds the browser to a one-time state and redirects (302) to Amazon\'s sign-in page. No token needed.', tags: ['connect'] } }, async (request, reply) => {
       const browserHash = bindBrowser(request, reply, { secure: secure(), maxAgeSeconds: STATE_TTL_MS / 1000 });
       const state = await createState(deps.database, STATE_TTL_MS, { purpose: 'sign_in', browserHash, userId: null });
       return reply.redirect(deps.lwa.signInUrl({ state, redirectUri: redirectUri() }), 302);
     });
 
-    app.get('/signin/amazon/callback', { config: { public: true }, schema: { summary: "Login with Amazon's sign-in callback", tags: ['connect'] } }, async (request, reply) => {
+    app.get('/signin/amazon/callback', { config: { public: true }, schema: { operationId: 'completeSignIn', answers: { 303: { description: 'Signed in: to the dashboard, with the session cookie set' } }, summary: "Login with Amazon's sign-in callback", description: 'Where Amazon sends the browser back after sign-in: checks the state against the browser that started it, starts a session (an HttpOnly cookie) and redirects to the dashboard. Proves itself with the state and Amazon\'s code, not a token.', tags: ['connect'] } }, async (request, reply) => {
       const parsed = Callback.safeParse(request.query);
       if (!parsed.success) throw new ApiError('invalid_request', 'the sign-in callback is missing state and code');
       if ('error' in parsed.data) {

@@ -63,7 +63,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
   return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
-    r.get('/api/v1/session', { schema: { summary: 'Who is signed in, and a short-lived bearer token for the page', tags: ['dashboard'] } }, async (request, reply) => {
+    r.get('/api/v1/session', { schema: { operationId: 'getSession', summary: 'Who is signed in, and a short-lived bearer token for the page', description: 'Who is signed in (from the session cookie or token), with a short-lived bearer token the dashboard page uses for the API.', tags: ['dashboard'] } }, async (request, reply) => {
       const p = principal(request);
       requireAuthenticated(p);
       void reply.header('cache-control', 'no-store');
@@ -75,7 +75,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
 
     // Signing out needs the bearer token (a change), so a cross-site request cannot do it. It ends
     // the session itself: the cookie's token and every page token of it are refused from now on.
-    r.delete('/api/v1/session', { schema: { summary: 'Sign out: ends the session and clears its cookie', tags: ['dashboard'] } }, async (request, reply) => {
+    r.delete('/api/v1/session', { schema: { operationId: 'endSession', summary: 'Sign out: ends the session and clears its cookie', description: 'Signs out: ends the session server-side and clears its cookie.', tags: ['dashboard'] } }, async (request, reply) => {
       const p = principal(request);
       requireAuthenticated(p);
       if (p.kind === 'seller') await deps.auth.revoke(p.session.id);
@@ -83,7 +83,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
       return reply.status(204).send();
     });
 
-    r.get('/api/v1/claims', { schema: { summary: "A seller's claims: filtered, sorted, a page at a time", tags: ['dashboard'], querystring: ListQuery } }, async (request) => {
+    r.get('/api/v1/claims', { schema: { operationId: 'listClaims', summary: "A seller's claims: filtered, sorted, a page at a time", description: 'A seller\'s claims, filtered, sorted and a page at a time. A seller lists their own.', tags: ['dashboard'], querystring: ListQuery } }, async (request) => {
       const q = request.query;
       const userId = subject(principal(request), q.user_id);
       try {
@@ -109,7 +109,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
       }
     });
 
-    r.get('/api/v1/claims/:id', { schema: { summary: 'One claim: reasons, lineage, evidence, case, payouts, timeline, proof', tags: ['dashboard'], params: z.object({ id: Id }) } }, async (request) => {
+    r.get('/api/v1/claims/:id', { schema: { operationId: 'getClaim', summary: 'One claim: reasons, lineage, evidence, case, payouts, timeline, proof', description: 'One claim with its reasons, lineage, evidence, case, payouts, timeline and proof. A seller reads their own.', tags: ['dashboard'], params: z.object({ id: Id }) } }, async (request) => {
       const p = principal(request);
       requireAuthenticated(p);
       const found = await claimDetail(deps.db, request.params.id, p.kind === 'seller' ? p.userId : undefined);
@@ -189,7 +189,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
 
     r.get(
       '/api/v1/sellers/:user_id/overview',
-      { schema: { summary: "A seller's money: recovered, pending, expected, fees; by month; next deadlines; the current sync", tags: ['dashboard'], params: z.object({ user_id: Id }) } },
+      { schema: { operationId: 'getSellerOverview', summary: "A seller's money: recovered, pending, expected, fees; by month; next deadlines; the current sync", description: 'A seller\'s money: recovered, pending, expected and fees, by month; the next deadlines; the current sync. A seller reads their own.', tags: ['dashboard'], params: z.object({ user_id: Id }) } },
       async (request) => {
         const userId = request.params.user_id;
         requireUser(principal(request), userId);
@@ -200,7 +200,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
 
     r.get(
       '/api/v1/ops/failed',
-      { schema: { summary: 'Parked (failed) phase events, newest first, for replay', tags: ['operations'], querystring: z.object({ user_id: Id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) } },
+      { schema: { operationId: 'listFailedEvents', summary: 'Parked (failed) phase events, newest first, for replay', description: 'Parked (failed) phase events, newest first, to replay. Service token only.', tags: ['operations'], querystring: z.object({ user_id: Id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }) } },
       async (request) => {
         requireService(principal(request));
         const found = await parkedEvents(deps.db, request.query.user_id, request.query.limit);
@@ -221,7 +221,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
 
     r.get(
       '/api/v1/ops/security-events',
-      { schema: { summary: 'Refused sign-in and connect attempts (a selling partner claimed by a second account), newest first', tags: ['operations'], querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) } },
+      { schema: { operationId: 'listSecurityEvents', summary: 'Refused sign-in and connect attempts (a selling partner claimed by a second account), newest first', description: 'Refused sign-in and connect attempts (a selling partner claimed by a second account), newest first. Service token only.', tags: ['operations'], querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) } },
       async (request) => {
         requireService(principal(request));
         const found = await recentSecurityEvents(deps.db, request.query.limit);
@@ -233,7 +233,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
       '/api/v1/ops/payouts/unmatched',
       {
         schema: {
-          summary: "Amazon's payouts on Clario's cases that match no single claim: parked with the reason, nothing charged",
+          operationId: 'listUnmatchedPayouts', summary: "Amazon's payouts on Clario's cases that match no single claim: parked with the reason, nothing charged", description: 'Amazon\'s payouts on Clario\'s cases that match no single claim, parked with the reason; nothing was charged for them. Service token only.',
           tags: ['operations'],
           querystring: z.object({ user_id: Id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
         },
@@ -259,7 +259,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
       },
     );
 
-    r.get('/api/v1/ops/clients', { schema: { summary: 'Connected WebSocket clients of this process', tags: ['operations'] } }, (request) => {
+    r.get('/api/v1/ops/clients', { schema: { operationId: 'listWebSocketClients', summary: 'Connected WebSocket clients of this process', description: 'The WebSocket clients connected to this process. Service token only.', tags: ['operations'] } }, (request) => {
       requireService(principal(request));
       const clients = deps.hub.clients().map((c) => ({ user_id: c.userId, connections: c.connections }));
       return Promise.resolve({ total: clients.reduce((n, c) => n + c.connections, 0), clients });

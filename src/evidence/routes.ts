@@ -91,7 +91,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
     app.post(
       '/api/v1/evidence',
       {
-        schema: { summary: 'Upload supplier invoices or proofs of delivery (multipart: file parts, optional kind, user_id for the service)', tags: ['evidence'] },
+        schema: { operationId: 'uploadEvidence', summary: 'Upload supplier invoices or proofs of delivery (multipart: file parts, optional kind, user_id for the service)', description: 'Uploads supplier invoices or proofs of delivery (multipart: file parts, an optional kind, and user_id when the service uploads); their line items are read and matched to claims.', tags: ['evidence'] },
         // Before the body is read: an upload that says it is too large is refused unread.
         onRequest: (request, _reply, done) => {
           try {
@@ -154,14 +154,14 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
       },
     );
 
-    app.get('/api/v1/evidence', { schema: { summary: "A seller's evidence files (no bytes)", tags: ['evidence'], querystring: z.object({ user_id: Id.optional() }) } }, async (request) => {
+    app.get('/api/v1/evidence', { schema: { operationId: 'listEvidence', summary: "A seller's evidence files (no bytes)", description: 'A seller\'s evidence files, without their bytes. A seller lists their own; the service names user_id.', tags: ['evidence'], querystring: z.object({ user_id: Id.optional() }) } }, async (request) => {
       const userId = subject(principal(request), (request.query as { user_id?: string }).user_id);
       const files = await filesOfUser(d.db, userId);
       const matched = await claimsOfFiles(d.db, files.map((f) => f.id));
       return { files: files.map((f) => fileJson(f, matched.get(f.id) ?? [])) };
     });
 
-    app.get('/api/v1/evidence/:id', { schema: { summary: 'One evidence file, its line items and the claims it supports', tags: ['evidence'], params: z.object({ id: Id }) } }, async (request) => {
+    app.get('/api/v1/evidence/:id', { schema: { operationId: 'getEvidence', summary: 'One evidence file, its line items and the claims it supports', description: 'One evidence file, its line items and the claims it supports. A seller reads their own.', tags: ['evidence'], params: z.object({ id: Id }) } }, async (request) => {
       const p = principal(request);
       requireAuthenticated(p);
       const { id } = request.params as { id: string };
@@ -188,7 +188,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
 
     // The file itself, for the manual channel's "attachments" and the claim page: a seller gets
     // only their own (the session cookie works, so a link in the browser downloads it).
-    app.get('/api/v1/evidence/:id/content', { schema: { summary: 'Download an evidence file as uploaded', tags: ['evidence'], params: z.object({ id: Id }) } }, async (request, reply) => {
+    app.get('/api/v1/evidence/:id/content', { schema: { operationId: 'downloadEvidence', answers: { 200: { description: 'The file, with the media type it was uploaded with', type: 'application/octet-stream' } }, summary: 'Download an evidence file as uploaded', description: 'An evidence file\'s bytes, as uploaded. A seller downloads their own.', tags: ['evidence'], params: z.object({ id: Id }) } }, async (request, reply) => {
       const p = principal(request);
       requireAuthenticated(p);
       const { id } = request.params as { id: string };
@@ -207,7 +207,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
 
     app.get(
       '/api/v1/prompts',
-      { schema: { summary: "A seller's smart prompts", tags: ['prompts'], querystring: z.object({ user_id: Id.optional(), status: z.enum(['open', 'answered', 'dismissed', 'superseded']).optional() }) } },
+      { schema: { operationId: 'listPrompts', summary: "A seller's smart prompts", description: 'A seller\'s smart prompts (what Clario asks them to confirm or upload), optionally by status. A seller lists their own.', tags: ['prompts'], querystring: z.object({ user_id: Id.optional(), status: z.enum(['open', 'answered', 'dismissed', 'superseded']).optional() }) } },
       async (request) => {
         const q = request.query as { user_id?: string; status?: PromptRow['status'] };
         const userId = subject(principal(request), q.user_id);
@@ -240,7 +240,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
       '/api/v1/prompts/:id/answer',
       {
         schema: {
-          summary: 'Answer a smart prompt: confirm, upload (link evidence files) or dismiss',
+          operationId: 'answerPrompt', summary: 'Answer a smart prompt: confirm, upload (link evidence files) or dismiss', description: 'Answers a smart prompt: confirm, upload (link evidence files) or dismiss. A seller answers their own.',
           tags: ['prompts'],
           params: z.object({ id: Id }),
           body: z

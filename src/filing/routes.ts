@@ -67,7 +67,7 @@ export function filingRoutes(o: { db: Db; engine: Engine }) {
       '/api/v1/filings',
       {
         schema: {
-          summary: 'Cases Clario prepared or filed (a seller sees their own; the service may filter by user_id)',
+          operationId: 'listFilings', summary: 'Cases Clario prepared or filed (a seller sees their own; the service may filter by user_id)', description: 'Cases Clario prepared or filed, newest first. A seller sees their own; the service may filter by user_id.',
           tags: ['filings'],
           querystring: z.object({ status: z.enum(['prepared', 'filed', 'approved', 'rejected']).optional(), user_id: Id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
           response: { 200: z.object({ filings: z.array(Filing) }), ...errors },
@@ -88,7 +88,7 @@ export function filingRoutes(o: { db: Db; engine: Engine }) {
 
     r.get(
       '/api/v1/filings/:id',
-      { schema: { summary: 'One case: subject, text, attachments, claims, status', tags: ['filings'], params: z.object({ id: Id }), response: { 200: Filing, ...errors } } },
+      { schema: { operationId: 'getFiling', summary: 'One case: subject, text, attachments, claims, status', description: 'One case: its subject, text, attachments, claims and status. A seller reads their own.', tags: ['filings'], params: z.object({ id: Id }), response: { 200: Filing, ...errors } } },
       async (request) => {
         const f = await findFiling(o.db, request.params.id);
         // Not found and not yours look the same: ids are not to be probed.
@@ -104,7 +104,7 @@ export function filingRoutes(o: { db: Db; engine: Engine }) {
       '/api/v1/claims/:id/case',
       {
         schema: {
-          summary: 'Record the case id of a case filed in Seller Central: every claim of that case enters phase 5',
+          operationId: 'recordCaseId', summary: 'Record the case id of a case filed in Seller Central: every claim of that case enters phase 5', description: 'Records the case id Amazon gave a case filed by hand in Seller Central: every claim of that case enters phase 5.',
           tags: ['filings'],
           params: z.object({ id: Id }),
           body: z.object({ case_id: CaseId }),

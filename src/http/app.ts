@@ -5,7 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import cookie from '@fastify/cookie';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { JobQueue } from '../queue/job-queue.js';
@@ -19,6 +19,7 @@ import { guardInput } from './safe-input.js';
 import { observeRequests, requestIdFrom, type RequestObserver } from './observe.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import { ownOriginCheck } from './origins.js';
+import { documentObject, documentRoute, documentServers, TAGS } from './openapi.js';
 import type { SocketGate } from '../realtime/gate.js';
 import { handshakeDeadline } from '../realtime/handshake.js';
 import { opsRoutes } from './routes/ops.js';
@@ -154,11 +155,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Clario', version: deps.version, description: 'The durable 7-phase workflow that recovers money Amazon owes FBA sellers.' },
+      info: {
+        title: 'Clario',
+        version: deps.version,
+        description: 'The durable 7-phase workflow that recovers money Amazon owes FBA sellers.',
+        license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' },
+      },
+      servers: documentServers(deps.edge.publicUrl),
+      tags: [...TAGS],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: documentRoute,
+    transformObject: documentObject,
   });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 

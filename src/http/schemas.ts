@@ -69,6 +69,13 @@ export const Accepted = z.object({
   duplicate: z.boolean(),
 });
 
-export const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
+/** Every error answer (src/http/errors.ts); one component, `Error`, in the OpenAPI document. */
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().describe('A stable machine code, e.g. invalid_request, unauthorized, not_found, rate_limited'),
+      message: z.string().describe('What went wrong, for a person'),
+      details: z.unknown().optional().describe('More, when known (e.g. which fields are not valid)'),
+    }),
+  })
+  .meta({ id: 'Error', description: 'An error answer' });

@@ -71,7 +71,7 @@ export function learningRoutes(db: Queryable) {
       '/api/v1/learning/model',
       {
         schema: {
-          summary: 'The learning model: approval estimates per claim type and evidence profile, and their history (newest first)',
+          operationId: 'getLearningModel', summary: 'The learning model: approval estimates per claim type and evidence profile, and their history (newest first)', description: 'The learning model: approval estimates per claim type and evidence profile, and their history, newest first.',
           tags: ['learning'],
           querystring: z.object({
             claim_type: Id.optional(),

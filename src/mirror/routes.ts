@@ -67,7 +67,7 @@ export function subscriptionRoutes(deps: { database: Runner; box: SecretBox; des
 
     r.post(
       '/api/v1/subscriptions',
-      { schema: { summary: 'Subscribe an endpoint to signed webhooks of the events (the secret is shown once)', tags, body: CreateBody } },
+      { schema: { operationId: 'createSubscription', summary: 'Subscribe an endpoint to signed webhooks of the events (the secret is shown once)', description: 'Subscribes an HTTPS endpoint to signed webhooks of the workflow\'s events. The signing secret is in this answer only. Service token only.', tags, body: CreateBody } },
       async (request, reply) => {
         requireService(principal(request));
         // Checked here so the operator hears why at once; delivery checks again (DNS changes).
@@ -85,12 +85,12 @@ export function subscriptionRoutes(deps: { database: Runner; box: SecretBox; des
       },
     );
 
-    r.get('/api/v1/subscriptions', { schema: { summary: 'Every subscription and its delivery state', tags } }, async (request) => {
+    r.get('/api/v1/subscriptions', { schema: { operationId: 'listSubscriptions', summary: 'Every subscription and its delivery state', description: 'Every subscription with its delivery state (cursor, failures, disabled). Service token only.', tags } }, async (request) => {
       requireService(principal(request));
       return { subscriptions: (await listSubscriptions(db)).map(view) };
     });
 
-    r.get('/api/v1/subscriptions/:id', { schema: { summary: "A subscription and its delivery state", tags, params: Params } }, async (request) => {
+    r.get('/api/v1/subscriptions/:id', { schema: { operationId: 'getSubscription', summary: "A subscription and its delivery state", description: 'One subscription with its delivery state. Service token only.', tags, params: Params } }, async (request) => {
       requireService(principal(request));
       return view(await found(request.params.id));
     });
@@ -99,7 +99,7 @@ export function subscriptionRoutes(deps: { database: Runner; box: SecretBox; des
       '/api/v1/subscriptions/:id/replay',
       {
         schema: {
-          summary: 'Deliver again from an outbox seq (default: retry the current message now); re-enables a disabled subscription',
+          operationId: 'replaySubscription', summary: 'Deliver again from an outbox seq (default: retry the current message now); re-enables a disabled subscription', description: 'Delivers again from an outbox sequence number (by default, retries the current message now); re-enables a disabled subscription. Service token only.',
           tags,
           params: Params,
           body: ReplayBody,
@@ -112,7 +112,7 @@ export function subscriptionRoutes(deps: { database: Runner; box: SecretBox; des
       },
     );
 
-    r.delete('/api/v1/subscriptions/:id', { schema: { summary: 'Unsubscribe', tags, params: Params } }, async (request, reply) => {
+    r.delete('/api/v1/subscriptions/:id', { schema: { operationId: 'deleteSubscription', summary: 'Unsubscribe', description: 'Removes a subscription; nothing more is delivered to it. Service token only.', tags, params: Params } }, async (request, reply) => {
       requireService(principal(request));
       if (!(await deleteSubscription(db, request.params.id))) throw new ApiError('not_found', 'no such subscription');
       return reply.status(204).send();

@@ -29,7 +29,7 @@ export function proofRoutes(db: Queryable) {
 
     r.get(
       '/api/v1/claims/:id/proof',
-      { schema: { summary: "A paid claim's proof packet: its SHA-256, size and date", tags: ['claims'], params } },
+      { schema: { operationId: 'getProofPacket', summary: "A paid claim's proof packet: its SHA-256, size and date", description: 'A paid claim\'s proof packet: its SHA-256, size and when it was made. A seller reads their own claims\'.', tags: ['claims'], params } },
       async (request) => {
         const p = await packetFor(db, principal(request), request.params.id);
         return {
@@ -45,7 +45,7 @@ export function proofRoutes(db: Queryable) {
 
     r.get(
       '/api/v1/claims/:id/proof.pdf',
-      { schema: { summary: "Download a paid claim's proof packet (PDF); X-Content-SHA256 carries its hash", tags: ['claims'], params } },
+      { schema: { operationId: 'downloadProofPacket', answers: { 200: { description: 'The proof packet', type: 'application/pdf' } }, summary: "Download a paid claim's proof packet (PDF); X-Content-SHA256 carries its hash", description: 'The proof packet itself (application/pdf); the X-Content-SHA256 header carries its hash. A seller downloads their own claims\'.', tags: ['claims'], params } },
       async (request, reply) => {
         const p = await packetFor(db, principal(request), request.params.id);
         const safeName = p.claimId.replace(/[^A-Za-z0-9._-]/g, '_');

@@ -1,6 +1,6 @@
 // Liveness, readiness, Prometheus metrics and the OpenAPI document. The probes are open: load
 // balancers and Kubernetes send no token, so they answer a bare status and reveal nothing else
-// (not which dependency is down, not the version). Metrics and the document need a token.
+// (not which dependency is down, not the version). The document is open too; metrics need a token.
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -33,7 +33,7 @@ export interface OpsDeps {
   readonly readinessTimeoutMs?: number;
 }
 
-/** Open to everyone, and marked so in the OpenAPI document. */
+/** Open to everyone (the OpenAPI document marks every public route `security: []`, see openapi.ts). */
 const probe = { config: { public: true } } as const;
 /** Probes are also outside the rate limit: a load balancer or kubelet probes every process from one
  * address, and with REDIS_URL the processes share the budget, so probes alone could exhaust it. */
@@ -43,7 +43,7 @@ const ProbeBody = z.object({ status: z.enum(['ok', 'unavailable']) });
 export function opsRoutes(app: FastifyInstance, deps: OpsDeps): void {
   app.get(
     '/healthz',
-    { ...health, schema: { summary: 'Liveness (no token needed)', tags: ['operations'], security: [], response: { 200: ProbeBody } } },
+    { ...health, schema: { operationId: 'checkLiveness', summary: 'Liveness (no token needed)', description: 'Answers 200 while the process runs. No token needed; reveals nothing else.', tags: ['operations'], response: { 200: ProbeBody } } },
     () => Promise.resolve({ status: 'ok' }),
   );
 
@@ -52,9 +52,8 @@ export function opsRoutes(app: FastifyInstance, deps: OpsDeps): void {
     {
       ...health,
       schema: {
-        summary: 'Readiness: database and queue reachable (no token needed)',
+        operationId: 'checkReadiness', summary: 'Readiness: database and queue reachable (no token needed)', description: 'Answers 200 when the database and the queue answer within the readiness timeout, 503 otherwise. No token needed; does not say which is down.',
         tags: ['operations'],
-        security: [],
         response: { 200: ProbeBody, 503: ProbeBody },
       },
     },
@@ -66,14 +65,14 @@ export function opsRoutes(app: FastifyInstance, deps: OpsDeps): void {
     },
   );
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (request, reply) => {
+  app.get('/metrics', { schema: { operationId: 'getMetrics', answers: { 200: { description: 'The metrics', type: 'text/plain' } }, summary: 'Prometheus metrics', description: 'Prometheus metrics in the text exposition format. Service token only.', tags: ['operations'] } }, async (request, reply) => {
     requireService(deps.principal(request));
     const text = await deps.registry.metrics();
     return reply.type(deps.registry.contentType).send(text);
   });
 
   // Open like the probes: it describes the API, it reveals no data.
-  app.get('/docs/json', { ...probe, schema: { summary: 'This OpenAPI document (no token needed)', tags: ['operations'], security: [] } }, () =>
+  app.get('/docs/json', { ...probe, schema: { operationId: 'getApiDocument', summary: 'This OpenAPI document (no token needed)', description: 'This OpenAPI 3 document. No token needed: it describes the API and reveals no data.', tags: ['operations'] } }, () =>
     Promise.resolve(app.swagger()),
   );
 }

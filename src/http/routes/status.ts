@@ -102,7 +102,7 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
 
   r.get(
     '/api/v1/workflow/status/:user_id',
-    { schema: { summary: "A user's sync runs, each phase's status, and a claims summary", tags: ['workflow'], params: z.object({ user_id: Id }) } },
+    { schema: { operationId: 'getWorkflowStatus', summary: "A user's sync runs, each phase's status, and a claims summary", description: 'A user\'s sync runs (newest first), each phase\'s status and a claims summary. A seller reads their own; the service reads anyone\'s.', tags: ['workflow'], params: z.object({ user_id: Id }) } },
     async (request) => {
       requireUser(deps.principal(request), request.params.user_id);
       return buildStatus(deps.db, request.params.user_id);
@@ -111,7 +111,7 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
 
   r.get(
     '/api/v1/workflow/events/:id',
-    { schema: { summary: 'One phase event', tags: ['workflow'], params: z.object({ id: z.string().max(100) }) } },
+    { schema: { operationId: 'getPhaseEvent', summary: 'One phase event', description: 'One phase event (inbox row): its phase, status, attempts, payload and result. A seller reads only their own events.', tags: ['workflow'], params: z.object({ id: z.string().max(100) }) } },
     async (request) => {
       const principal = deps.principal(request);
       requireAuthenticated(principal);
@@ -137,7 +137,7 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
 
   r.post(
     '/api/v1/workflow/events/:id/replay',
-    { schema: { summary: 'Re-run a parked (failed) event', tags: ['operations'], params: z.object({ id: z.string().max(100) }) } },
+    { schema: { operationId: 'replayPhaseEvent', summary: 'Re-run a parked (failed) event', description: 'Puts a parked (failed) phase event back on the queue for another attempt. Service token only.', tags: ['operations'], params: z.object({ id: z.string().max(100) }) } },
     async (request) => {
       requireService(deps.principal(request));
       const replayed = await deps.engine.replay(request.params.id);
@@ -154,7 +154,7 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
     '/api/v1/workflow/audit',
     {
       schema: {
-        summary: 'The phase audit log: one row per status change',
+        operationId: 'listAuditLog', summary: 'The phase audit log: one row per status change', description: 'The phase audit log, one row per status change of a phase event, newest first. A seller sees their own rows.',
         tags: ['workflow'],
         querystring: z.object({
           user_id: Id.optional(),
@@ -183,7 +183,7 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
     },
   );
 
-  r.get('/api/v1/workflow/queue/stats', { schema: { summary: 'Queue depth and connected WebSocket clients', tags: ['operations'] } }, async (request) => {
+  r.get('/api/v1/workflow/queue/stats', { schema: { operationId: 'getQueueStats', summary: 'Queue depth and connected WebSocket clients', description: 'Queue depth per state and the number of connected WebSocket clients. Service token only.', tags: ['operations'] } }, async (request) => {
     requireService(deps.principal(request));
     const stats = await deps.queue.stats();
     return { driver: deps.queue.driver, ...stats, websocket_clients: deps.websocketClients() };

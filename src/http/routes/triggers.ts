@@ -21,7 +21,22 @@ const Headers = z.looseObject({ 'idempotency-key': IdempotencyKey.optional() });
 const responses = { 200: Accepted, 202: Accepted, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 409: ErrorBody, 422: ErrorBody };
 
 /** What every trigger route declares (the body is checked per phase, once the phase is known). */
-const triggerSchema = (summary: string, tag: string) => ({ summary, tags: [tag], headers: Headers, body: AnyPhaseBody.optional(), response: responses });
+const triggerSchema = (operationId: string, summary: string, description: string, tag: string) => ({
+  operationId,
+  summary,
+  description: `${description} Service token only. Answers 202 when stored, 200 when it repeats an earlier trigger (same Idempotency-Key, or the same body).`,
+  tags: [tag],
+  headers: Headers,
+  body: AnyPhaseBody.optional(),
+  response: responses,
+});
+
+/** `sync/complete` → `notifySyncComplete`: the webhook's operation id, stable as its path. */
+const webhookOperationId = (webhook: string) =>
+  `notify${webhook
+    .split(/[/-]/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('')}`;
 
 /** Route validation is attached rather than thrown so that a bad phase number is reported first. */
 function rethrowValidation(err: Error | undefined): void {
@@ -77,7 +92,7 @@ export function triggerRoutes(app: FastifyInstance, deps: TriggerRouteDeps): voi
   r.post(
     '/api/v1/workflow/phase/:phaseNumber',
     {
-      schema: { ...triggerSchema('Trigger a phase (1–7) of the workflow', 'workflow'), params: z.object({ phaseNumber: z.string() }) },
+      schema: { ...triggerSchema('triggerPhase', 'Trigger a phase (1–7) of the workflow', 'Stores a trigger of the phase for the user in the body; a worker runs it.', 'workflow'), params: z.object({ phaseNumber: z.string() }) },
       attachValidation: true,
     },
     async (request, reply) => {
@@ -95,7 +110,15 @@ export function triggerRoutes(app: FastifyInstance, deps: TriggerRouteDeps): voi
     if (!def.webhook) continue;
     r.post(
       `/api/v1/workflow/${def.webhook}`,
-      { schema: triggerSchema(`${def.trigger}: triggers phase ${phase} (${def.name})`, 'webhooks'), attachValidation: true },
+      {
+        schema: triggerSchema(
+          webhookOperationId(def.webhook),
+          `${def.trigger}: triggers phase ${phase} (${def.name})`,
+          `The seed document's webhook for "${def.trigger}": stores a trigger of phase ${phase}; a worker runs it.`,
+          'webhooks',
+        ),
+        attachValidation: true,
+      },
       async (request, reply) => {
         requireService(deps.principal(request));
         rethrowValidation(request.validationError);
