@@ -9,22 +9,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { html, sendPage } from './html-page.js';
 import { ACCESS_TOKEN_TTL_S, AUTH_CODE_TTL_MS, type SimulatorState } from './state.js';
 
 export const LWA_AUTHORIZE_PATH = '/ap/oa';
 export const LWA_PROFILE_PATH = '/user/profile';
 const SCOPES = new Set(['profile', 'profile:user_id']);
 
-function html(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function page(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .send(`<!doctype html><html><head><meta charset="utf-8"><title>Amazon Sign-In (simulated)</title></head><body style="font-family:sans-serif;max-width:36em;margin:3em auto">${body}</body></html>`);
-}
+const page = (reply: FastifyReply, status: number, body: string): FastifyReply => sendPage(reply, 'Amazon Sign-In', status, body);
 
 function redirectUriOk(text: string | undefined): text is string {
   if (!text) return false;

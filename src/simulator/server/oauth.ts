@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CONSENT_PATH } from '../../amazon/endpoints.js';
 import { issueProfileToken, registerLwaSignIn } from './lwa-sign-in.js';
+import { html, sendPage } from './html-page.js';
 import { ACCESS_TOKEN_TTL_S, AUTH_CODE_TTL_MS, type SimulatorState } from './state.js';
 
 export interface OAuthOptions {
@@ -15,16 +16,7 @@ export interface OAuthOptions {
   readonly clientSecret: string;
 }
 
-function html(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-function page(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .send(`<!doctype html><html><head><meta charset="utf-8"><title>Amazon Seller Central (simulated)</title></head><body style="font-family:sans-serif;max-width:36em;margin:3em auto">${body}</body></html>`);
-}
+const page = (reply: FastifyReply, status: number, body: string): FastifyReply => sendPage(reply, 'Amazon Seller Central', status, body);
 
 function lwaError(reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
   return reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
