@@ -197,3 +197,36 @@ export async function claimCursor(db: Runner, id: string, o: { now: Date; leaseU
   const r = rs[0];
   return r ? { lastSeq: Number(r.last_seq), attempts: Number(r.attempts), firstFailedAt: maybeDate(r.first_failed_at) } : undefined;
 }
+
+/** A sink's cursor (the EventBridge sink's, under its reserved id) and how far it trails the outbox. */
+export interface SinkState {
+  readonly id: string;
+  readonly lastSeq: number;
+  /** Outbox messages written after the cursor: what the sink has still to send. */
+  readonly lag: number;
+  readonly attempts: number;
+  readonly firstFailedAt: Date | null;
+  readonly nextAttemptAt: Date;
+  readonly lastError: DeliveryError | null;
+  readonly lastDeliveredAt: Date | null;
+}
+
+/** The newest outbox seq and every cursor whose id starts with `prefix` (never a subscription's). */
+export async function sinkStates(db: Runner, prefix: string): Promise<{ head: number; sinks: SinkState[] }> {
+  const head = Number((await db.run<Raw>(sql`SELECT coalesce(max(seq), 0) AS head FROM outbox`))[0]?.head ?? 0);
+  const rs = await db.run<Raw>(sql`SELECT subscription_id, last_seq, attempts, first_failed_at, next_attempt_at, last_error, last_delivered_at
+    FROM subscription_cursors WHERE starts_with(subscription_id, ${prefix}) ORDER BY subscription_id`);
+  return {
+    head,
+    sinks: rs.map((r) => ({
+      id: String(r.subscription_id),
+      lastSeq: Number(r.last_seq),
+      lag: Math.max(0, head - Number(r.last_seq)),
+      attempts: Number(r.attempts),
+      firstFailedAt: maybeDate(r.first_failed_at),
+      nextAttemptAt: date(r.next_attempt_at),
+      lastError: (r.last_error as DeliveryError | null) ?? null,
+      lastDeliveredAt: maybeDate(r.last_delivered_at),
+    })),
+  };
+}
