@@ -37,6 +37,8 @@ export interface OutboxRow {
   readonly type: string;
   readonly payload: Record<string, unknown>;
   readonly createdAt: Date;
+  /** The W3C traceparent stored with the phase event that wrote it (tracing on). */
+  readonly traceParent: string | null;
 }
 
 type Raw = Record<string, unknown>;
@@ -128,13 +130,15 @@ export async function claimDue(db: Runner, o: { now: Date; leaseUntil: Date; tok
 }
 
 export async function outboxAfter(db: Runner, seq: number, limit: number): Promise<OutboxRow[]> {
-  const rs = await db.run<Raw>(sql`SELECT seq, user_id, type, payload, created_at FROM outbox WHERE seq > ${seq} ORDER BY seq LIMIT ${limit}`);
+  const rs = await db.run<Raw>(sql`SELECT o.seq, o.user_id, o.type, o.payload, o.created_at, e.trace_parent
+    FROM outbox o LEFT JOIN phase_events e ON e.id = o.event_id WHERE o.seq > ${seq} ORDER BY o.seq LIMIT ${limit}`);
   return rs.map((r) => ({
     seq: Number(r.seq),
     userId: String(r.user_id),
     type: String(r.type),
     payload: r.payload as Record<string, unknown>,
     createdAt: date(r.created_at),
+    traceParent: (r.trace_parent as string | null) ?? null,
   }));
 }
 
