@@ -37,9 +37,9 @@ export async function resolveTrigger(tx: Queryable, t: TriggerInput): Promise<Tr
 }
 
 export async function acceptTrigger(database: Database, t: TriggerInput, maxAttempts: number): Promise<AcceptedTrigger> {
-  // The trace starts here (or continues the caller's HTTP span); the stored traceparent carries it
+  // The trace starts here (or continues the caller's `traceparent`); the stored traceparent carries it
   // through the queue to whichever worker runs the phase.
-  return inSpan('clario.trigger', { attributes: { 'clario.phase': t.phase, 'clario.source': t.source } }, async (span) => {
+  return inSpan('clario.trigger', { parent: t.traceParent, attributes: { 'clario.phase': t.phase, 'clario.source': t.source } }, async (span) => {
     const accepted = await insertTrigger(database, { ...(await resolveTrigger(database.db, t)), traceParent: currentTraceParent() }, maxAttempts);
     span.setAttributes({ 'clario.event_id': accepted.eventId, 'clario.duplicate': accepted.duplicate });
     return accepted;

@@ -96,6 +96,22 @@ describe('traces', () => {
     await receiver.close();
   });
 
+  it("continues the caller's trace when the trigger carries a traceparent, and stores only its own span's", async () => {
+    const caller = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const r = await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'u-trace-caller', sync_id: 'caller-run' }, headers: { traceparent: caller } });
+    expect(r.status).toBe(202);
+    const trigger = spans().find((s) => s.name === 'clario.trigger' && s.attributes['clario.event_id'] === r.body.event_id);
+    expect(trigger?.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(trigger && parentOf(trigger)).toBe('00f067aa0ba902b7');
+    const [stored] = await t.clario.database.run<{ trace_parent: string | null }>(sql`SELECT trace_parent FROM phase_events WHERE id = ${r.body.event_id}`);
+    expect(stored?.trace_parent).toBe(`00-4bf92f3577b34da6a3ce929d0e0e4736-${trigger && idOf(trigger)}-01`);
+    // A malformed header starts a trace of Clario's own.
+    const bad = await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'u-trace-caller', sync_id: 'caller-run-2' }, headers: { traceparent: 'not-a-trace' } });
+    const own = spans().find((s) => s.name === 'clario.trigger' && s.attributes['clario.event_id'] === bad.body.event_id);
+    expect(own).toBeDefined();
+    expect(own && parentOf(own)).toBeUndefined();
+  });
+
   it('makes each SP-API request a client span of the attempt that made it', async () => {
     const client = createSpApiClient({
       sellerId: 'A1',
