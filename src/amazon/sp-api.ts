@@ -3,6 +3,7 @@
  * over one rate-limited transport. The base URL is configuration: an Amazon region
  * (SP_API_ENDPOINTS) or the bundled simulator, through the same code.
  */
+import { tracedFetch } from '../observability/tracing.js';
 import { FinancesApi } from './finances.js';
 import { InboundApi } from './inbound.js';
 import { ReportsApi } from './reports.js';
@@ -17,7 +18,8 @@ export interface SpApiClient {
 
 /** Builds the client for one seller. Share `options.limiter` across sellers' clients. */
 export function createSpApiClient(options: SpApiTransportOptions): SpApiClient {
-  const transport = new SpApiTransport(options);
+  // Every SP-API request is a client span of the phase attempt that made it (no-op with tracing off).
+  const transport = new SpApiTransport({ ...options, fetch: tracedFetch('amazon.sp-api', options.fetch ?? fetch) });
   return {
     sellerId: options.sellerId,
     reports: new ReportsApi(transport),

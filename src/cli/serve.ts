@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import type { Config } from '../config/config.js';
 import { secretsPath } from '../config/secrets.js';
 import { startClario, VERSION, type Clario, type Role } from '../main.js';
+import { startTracing } from '../observability/tracing.js';
 
 export class PortInUseError extends Error {
   override readonly name = 'PortInUseError';
@@ -54,6 +55,8 @@ export function banner(clario: Clario, config: Config, role: Role): string {
 
 export async function serve(config: Config, role: Role): Promise<void> {
   if (role !== 'worker') await probePort(config.host, config.port);
+  // Before anything runs, so every span has a provider (a no-op without OTEL_EXPORTER_OTLP_ENDPOINT).
+  const tracing = await startTracing(process.env);
   const clario = await startClario({ config, role });
   // After the start-up logs, set apart, so it is the last thing on the screen once started.
   console.log(`\n${banner(clario, config, role)}\n`);
@@ -62,7 +65,8 @@ export async function serve(config: Config, role: Role): Promise<void> {
     if (stopping) process.exit(1);
     stopping = true;
     clario.logger.info({ signal }, 'shutting down');
-    clario.close().then(
+    // The spans of the last requests and attempts are exported once they have ended.
+    clario.close().finally(() => tracing?.shutdown()).then(
       () => process.exit(0),
       (err: unknown) => {
         clario.logger.error({ err }, 'shutdown failed');

@@ -3,7 +3,9 @@
 // later ones until it is delivered or the subscription is switched off, which is the simplest way
 // to keep "in order per seller". Runs in worker processes only, never on the request path.
 import { randomUUID } from 'node:crypto';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { safeUrl } from '../observability/logger.js';
+import { inSpan } from '../observability/tracing.js';
 import type { Database } from '../store/db.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Log } from '../workflow/log.js';
@@ -79,7 +81,13 @@ export function createMirror(o: MirrorOptions): Mirror {
     const body = JSON.stringify({ type: m.type, timestamp: m.createdAt.toISOString(), data: { ...m.payload, seq: m.seq } });
     // The id is the outbox seq, the same on every retry and replay, so receivers can deduplicate.
     const headers = signWebhook(key, `msg_${m.seq}`, now(), body);
-    return postWebhook(sub.url, { 'content-type': 'application/json', 'user-agent': 'Clario-Webhooks/1', ...headers }, body, { policy, timeoutMs });
+    // The delivery continues the trace of the phase event that wrote the message (tracing on).
+    const attributes = { 'clario.subscription_id': sub.id, 'clario.outbox_seq': m.seq, 'clario.event_type': m.type };
+    return inSpan('clario.webhook.deliver', { parent: m.traceParent, kind: SpanKind.CLIENT, attributes }, async (span) => {
+      const outcome = await postWebhook(sub.url, { 'content-type': 'application/json', 'user-agent': 'Clario-Webhooks/1', ...headers }, body, { policy, timeoutMs });
+      if (!outcome.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error.code });
+      return outcome;
+    });
   }
 
   /**

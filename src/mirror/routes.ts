@@ -10,7 +10,8 @@ import type { SecretBox } from '../security/secret-box.js';
 import type { Runner } from '../store/db.js';
 import { destinationRefusal, type DestinationPolicy } from './destination.js';
 import { generateSecret, secretKey } from './signature.js';
-import { deleteSubscription, findSubscription, insertSubscription, listSubscriptions, replaySubscription, type SubscriptionRow } from './store.js';
+import { cursorId } from './eventbridge.js';
+import { deleteSubscription, findSubscription, insertSubscription, listSubscriptions, replaySubscription, sinkStates, type SubscriptionRow } from './store.js';
 import { isoOrNull } from '../http/json.js';
 
 const EventType = z
@@ -109,6 +110,38 @@ export function subscriptionRoutes(deps: { database: Runner; box: SecretBox; des
         requireService(principal(request));
         if (!(await replaySubscription(db, request.params.id, request.body?.from_seq, now()))) throw new ApiError('not_found', 'no such subscription');
         return view(await found(request.params.id));
+      },
+    );
+
+    // The EventBridge sink has no subscription row, so its cursor is read here (worker processes
+    // write it; any API process can read it from the shared database).
+    r.get(
+      '/api/v1/ops/event-sinks',
+      {
+        schema: {
+          operationId: 'listEventSinks',
+          summary: "The EventBridge sink's cursor, lag and last error",
+          description: "The newest outbox seq and each EventBridge sink's delivery state: its cursor, how many outbox messages it trails by, its failures and last error. Service token only.",
+          tags: ['operations'],
+        },
+      },
+      async (request) => {
+        requireService(principal(request));
+        const { head, sinks } = await sinkStates(db, cursorId(''));
+        return {
+          outbox_head: head,
+          sinks: sinks.map((s) => ({
+            kind: 'eventbridge',
+            bus: s.id.slice(cursorId('').length),
+            last_delivered_seq: s.lastSeq,
+            lag: s.lag,
+            attempts: s.attempts,
+            failing_since: isoOrNull(s.firstFailedAt),
+            next_attempt_at: s.nextAttemptAt.toISOString(),
+            last_error: s.lastError,
+            last_delivered_at: isoOrNull(s.lastDeliveredAt),
+          })),
+        };
       },
     );
 

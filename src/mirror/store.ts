@@ -37,6 +37,8 @@ export interface OutboxRow {
   readonly type: string;
   readonly payload: Record<string, unknown>;
   readonly createdAt: Date;
+  /** The W3C traceparent stored with the phase event that wrote it (tracing on). */
+  readonly traceParent: string | null;
 }
 
 type Raw = Record<string, unknown>;
@@ -128,13 +130,15 @@ export async function claimDue(db: Runner, o: { now: Date; leaseUntil: Date; tok
 }
 
 export async function outboxAfter(db: Runner, seq: number, limit: number): Promise<OutboxRow[]> {
-  const rs = await db.run<Raw>(sql`SELECT seq, user_id, type, payload, created_at FROM outbox WHERE seq > ${seq} ORDER BY seq LIMIT ${limit}`);
+  const rs = await db.run<Raw>(sql`SELECT o.seq, o.user_id, o.type, o.payload, o.created_at, e.trace_parent
+    FROM outbox o LEFT JOIN phase_events e ON e.id = o.event_id WHERE o.seq > ${seq} ORDER BY o.seq LIMIT ${limit}`);
   return rs.map((r) => ({
     seq: Number(r.seq),
     userId: String(r.user_id),
     type: String(r.type),
     payload: r.payload as Record<string, unknown>,
     createdAt: date(r.created_at),
+    traceParent: (r.trace_parent as string | null) ?? null,
   }));
 }
 
@@ -196,4 +200,37 @@ export async function claimCursor(db: Runner, id: string, o: { now: Date; leaseU
     RETURNING c.last_seq, c.attempts, c.first_failed_at`);
   const r = rs[0];
   return r ? { lastSeq: Number(r.last_seq), attempts: Number(r.attempts), firstFailedAt: maybeDate(r.first_failed_at) } : undefined;
+}
+
+/** A sink's cursor (the EventBridge sink's, under its reserved id) and how far it trails the outbox. */
+export interface SinkState {
+  readonly id: string;
+  readonly lastSeq: number;
+  /** Outbox messages written after the cursor: what the sink has still to send. */
+  readonly lag: number;
+  readonly attempts: number;
+  readonly firstFailedAt: Date | null;
+  readonly nextAttemptAt: Date;
+  readonly lastError: DeliveryError | null;
+  readonly lastDeliveredAt: Date | null;
+}
+
+/** The newest outbox seq and every cursor whose id starts with `prefix` (never a subscription's). */
+export async function sinkStates(db: Runner, prefix: string): Promise<{ head: number; sinks: SinkState[] }> {
+  const head = Number((await db.run<Raw>(sql`SELECT coalesce(max(seq), 0) AS head FROM outbox`))[0]?.head ?? 0);
+  const rs = await db.run<Raw>(sql`SELECT subscription_id, last_seq, attempts, first_failed_at, next_attempt_at, last_error, last_delivered_at
+    FROM subscription_cursors WHERE starts_with(subscription_id, ${prefix}) ORDER BY subscription_id`);
+  return {
+    head,
+    sinks: rs.map((r) => ({
+      id: String(r.subscription_id),
+      lastSeq: Number(r.last_seq),
+      lag: Math.max(0, head - Number(r.last_seq)),
+      attempts: Number(r.attempts),
+      firstFailedAt: maybeDate(r.first_failed_at),
+      nextAttemptAt: date(r.next_attempt_at),
+      lastError: (r.last_error as DeliveryError | null) ?? null,
+      lastDeliveredAt: maybeDate(r.last_delivered_at),
+    })),
+  };
 }

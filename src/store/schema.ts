@@ -41,6 +41,8 @@ export const phaseEvents = pgTable(
     lane: text('lane').notNull(),
     payload: jsonb('payload').notNull().$type<Record<string, unknown>>(),
     source: text('source').notNull(),
+    /** The W3C traceparent of the span that stored it (tracing on), so its attempt continues the trace. */
+    traceParent: text('trace_parent'),
     status: text('status').$type<PhaseStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull(),

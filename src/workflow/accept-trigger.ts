@@ -6,6 +6,7 @@ import { PHASES } from '../domain/phase.js';
 import { claimsOfCase, findClaim } from '../store/claims.js';
 import type { Database, Queryable } from '../store/db.js';
 import { latestSyncRun } from '../store/sync-runs.js';
+import { currentTraceParent, inSpan } from '../observability/tracing.js';
 import { insertTrigger } from './inbox.js';
 import { newSyncId } from './lane.js';
 import type { AcceptedTrigger, TriggerInput } from './types.js';
@@ -36,5 +37,11 @@ export async function resolveTrigger(tx: Queryable, t: TriggerInput): Promise<Tr
 }
 
 export async function acceptTrigger(database: Database, t: TriggerInput, maxAttempts: number): Promise<AcceptedTrigger> {
-  return insertTrigger(database, await resolveTrigger(database.db, t), maxAttempts);
+  // The trace starts here (or continues the caller's `traceparent`); the stored traceparent carries it
+  // through the queue to whichever worker runs the phase.
+  return inSpan('clario.trigger', { parent: t.traceParent, attributes: { 'clario.phase': t.phase, 'clario.source': t.source } }, async (span) => {
+    const accepted = await insertTrigger(database, { ...(await resolveTrigger(database.db, t)), traceParent: currentTraceParent() }, maxAttempts);
+    span.setAttributes({ 'clario.event_id': accepted.eventId, 'clario.duplicate': accepted.duplicate });
+    return accepted;
+  });
 }

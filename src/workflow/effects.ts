@@ -4,6 +4,7 @@
 // exist?"): a crash between the call and our record can then never make the effect happen twice.
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
+import { inSpan } from '../observability/tracing.js';
 import { effects as effectsTable } from '../store/schema.js';
 
 export interface EffectCall<T> {
@@ -40,7 +41,8 @@ export function createEffects(db: Db, eventId: string | null): Effects {
         .update(effectsTable)
         .set({ attempts: sql`${effectsTable.attempts} + 1`, updatedAt: sql`now()` })
         .where(eq(effectsTable.key, key));
-      const result = await call.perform(key);
+      // The provider's call (Amazon's case, Stripe's charge) as a span of the phase attempt.
+      const result = await inSpan(`clario.effect ${kind}`, { attributes: { 'clario.effect.kind': kind } }, () => call.perform(key));
       await markDone(db, key, result);
       return result;
     },

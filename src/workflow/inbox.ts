@@ -28,6 +28,7 @@ interface EventRow {
   run_after: Date | string;
   created_at: Date | string;
   request_hash: string;
+  trace_parent?: string | null;
 }
 
 export function toPhaseEvent(r: EventRow): PhaseEvent {
@@ -47,6 +48,7 @@ export function toPhaseEvent(r: EventRow): PhaseEvent {
     maxAttempts: Number(r.max_attempts),
     runAfter: new Date(r.run_after),
     createdAt: new Date(r.created_at),
+    traceParent: r.trace_parent ?? null,
   };
 }
 
@@ -77,11 +79,11 @@ function accepted(r: EventRow, duplicate: boolean): AcceptedTrigger {
 function eventValues(t: TriggerInput, maxAttempts: number): SQL {
   return sql`(${randomUUID()}, ${t.idempotencyKey}, ${t.requestHash}, ${t.phase}::smallint, ${t.userId}, ${t.sellerId ?? null}::text,
     ${t.syncId ?? null}::text, ${t.claimId ?? null}::text, ${t.caseId ?? null}::text, ${laneFor(t.phase, t)},
-    ${JSON.stringify(t.payload)}::jsonb, ${t.source}, 'pending', 0, ${maxAttempts}::integer, now(), now(), now())`;
+    ${JSON.stringify(t.payload)}::jsonb, ${t.source}, 'pending', 0, ${maxAttempts}::integer, now(), now(), now(), ${t.traceParent ?? null}::text)`;
 }
 
 const EVENT_COLUMNS = sql.raw(
-  '(id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source, status, attempts, max_attempts, run_after, created_at, updated_at)',
+  '(id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source, status, attempts, max_attempts, run_after, created_at, updated_at, trace_parent)',
 );
 
 /**
@@ -234,14 +236,14 @@ async function completeOnce(
 }
 
 const EVENT_COLUMNS_RUNNING = sql.raw(
-  '(id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source, status, attempts, max_attempts, run_after, created_at, updated_at, locked_by, locked_until, started_at)',
+  '(id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source, status, attempts, max_attempts, run_after, created_at, updated_at, locked_by, locked_until, started_at, trace_parent)',
 );
 
 function runningValues(t: TriggerInput, maxAttempts: number, workerId: string, leaseMs: number): SQL {
   return sql`(${randomUUID()}, ${t.idempotencyKey}, ${t.requestHash}, ${t.phase}::smallint, ${t.userId}, ${t.sellerId ?? null}::text,
     ${t.syncId ?? null}::text, ${t.claimId ?? null}::text, ${t.caseId ?? null}::text, ${laneFor(t.phase, t)},
     ${JSON.stringify(t.payload)}::jsonb, ${t.source}, 'running', 1, ${maxAttempts}::integer, now(), now(), now(),
-    ${workerId}::text, now() + ${interval(leaseMs)}, now())`;
+    ${workerId}::text, now() + ${interval(leaseMs)}, now(), ${t.traceParent ?? null}::text)`;
 }
 
 /** running → pending (retry at `runAfter`) or failed (parked), if this worker still holds it. */

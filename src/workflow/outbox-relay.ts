@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../store/db.js';
 import type { BusMessage, MessageBus } from '../realtime/bus.js';
+import { inSpan } from '../observability/tracing.js';
 import type { Log } from './log.js';
 
 export interface OutboxRelay {
@@ -24,17 +25,20 @@ export function createOutboxRelay(o: { database: Database; bus: MessageBus; log:
   // those live messages (a seller reconnecting with ?since= still gets them from the outbox),
   // which is why the outbox, not the bus, is what integrations read.
   async function drainOnce(): Promise<number> {
-    const pending = await rows<{ seq: string | number; user_id: string; type: string; payload: Record<string, unknown> }>(
+    const pending = await rows<{ seq: string | number; user_id: string; type: string; payload: Record<string, unknown>; trace_parent: string | null }>(
       o.database.db,
       sql`UPDATE outbox SET published_at = now()
           WHERE seq IN (SELECT seq FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ${batch} FOR UPDATE SKIP LOCKED)
-          RETURNING seq, user_id, type, payload`,
+          RETURNING seq, user_id, type, payload, (SELECT e.trace_parent FROM phase_events e WHERE e.id = outbox.event_id) AS trace_parent`,
     );
     if (pending.length === 0) return 0;
     const messages: BusMessage[] = pending
       .map((r) => ({ seq: Number(r.seq), userId: r.user_id, type: r.type, payload: { ...r.payload, seq: Number(r.seq) } }))
       .sort((a, b) => a.seq - b.seq);
-    await o.bus.publish(messages);
+    // One publish serves many phase events: the span continues the first one's trace and links
+    // the others' (tracing on; a no-op otherwise).
+    const traces = [...new Set(pending.map((r) => r.trace_parent).filter((t): t is string => t !== null))];
+    await inSpan('clario.outbox.publish', { parent: traces[0], links: traces.slice(1), attributes: { 'clario.outbox_messages': messages.length } }, () => o.bus.publish(messages));
     return pending.length;
   }
 

@@ -8,6 +8,7 @@ import { NonRetryableError, RetryAfterError, errorCode, errorMessage } from '../
 import { decideRetry, type BackoffPolicy } from '../domain/retry.js';
 import { inTransaction, type Database } from '../store/db.js';
 import type { JobQueue } from '../queue/job-queue.js';
+import { currentTraceParent, inSpan } from '../observability/tracing.js';
 import { createEffects } from './effects.js';
 import { acquire, complete, fail, renewLease, type CompletionResult } from './inbox.js';
 import type { Log, WorkflowObserver } from './log.js';
@@ -55,6 +56,8 @@ export function nextTriggerInput(event: PhaseEvent, next: NextTrigger): TriggerI
     idempotencyKey: key,
     requestHash: key,
     source: 'internal',
+    // Called inside the attempt's span: the next phase continues the same trace under it.
+    traceParent: currentTraceParent() ?? event.traceParent ?? undefined,
   };
 }
 
@@ -152,7 +155,13 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
     }
   }
 
-  async function runAndCommit(event: PhaseEvent, controller: AbortController, started: number): Promise<PhaseEvent[]> {
+  /** One attempt, as a span under the trace stored with the event (a no-op with tracing off). */
+  function runAndCommit(event: PhaseEvent, controller: AbortController, started: number): Promise<PhaseEvent[]> {
+    const attributes = { 'clario.phase': event.phase, 'clario.event_id': event.id, 'clario.attempt': event.attempts, 'clario.lane': event.lane };
+    return inSpan(`clario.phase ${event.phase}`, { parent: event.traceParent, attributes }, () => attemptAndCommit(event, controller, started));
+  }
+
+  async function attemptAndCommit(event: PhaseEvent, controller: AbortController, started: number): Promise<PhaseEvent[]> {
     try {
       const outcome = await o.handlers[event.phase].run({
         event,

@@ -16,6 +16,8 @@ export interface TriggerInput {
   readonly idempotencyKey: string;
   readonly requestHash: string;
   readonly source: 'http' | 'internal';
+  /** The W3C traceparent to continue when the event runs (tracing on). */
+  readonly traceParent?: string | undefined;
 }
 
 export interface PhaseEvent {
@@ -33,6 +35,8 @@ export interface PhaseEvent {
   readonly maxAttempts: number;
   readonly runAfter: Date;
   readonly createdAt: Date;
+  /** The stored W3C traceparent: the attempt's span continues that trace. */
+  readonly traceParent: string | null;
 }
 
 export interface AcceptedTrigger {

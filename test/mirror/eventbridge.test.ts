@@ -162,6 +162,14 @@ describe('the EventBridge sink', () => {
       sql`SELECT attempts, last_error FROM subscription_cursors WHERE subscription_id = ${cursorId('flaky-bus')}`,
     );
     expect(state).toMatchObject({ attempts: 1, last_error: { code: 'InternalFailure' } });
+    // The operator reads the same through the API: cursor, lag behind the outbox, last error.
+    const seen = await t.request('/api/v1/ops/event-sinks');
+    expect(seen.status).toBe(200);
+    expect(seen.body.outbox_head).toBe(seqs.at(-1));
+    expect(seen.body.sinks).toEqual([
+      expect.objectContaining({ kind: 'eventbridge', bus: 'flaky-bus', last_delivered_seq: seqs[12], lag: 12, attempts: 1, last_error: { code: 'InternalFailure', message: 'try again' } }),
+    ]);
+    expect((await t.request('/api/v1/ops/event-sinks', { token: await t.sellerToken('u-eb-flaky') })).status).toBe(403);
     // Backing off: not due yet.
     expect(await mirror.deliverOnce()).toEqual({ delivered: 0, failed: 0 });
     expect(eb.requests).toHaveLength(2);

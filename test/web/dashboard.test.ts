@@ -473,6 +473,20 @@ describeBrowser('the dashboard in a browser', () => {
   });
 
   it('gives an operator the queue, clients, failed phases with replay, and the audit log', async () => {
+    // Event delivery in trouble: a webhook subscription whose endpoint answers 5xx, and an
+    // EventBridge sink trailing the outbox after a rejected entry (written as the loops write them).
+    const created = await t.request('/api/v1/subscriptions', { body: { url: 'https://hooks.example.com/clario' } });
+    expect(created.status).toBe(201);
+    const sub = created.body;
+    const database = t.clario.database;
+    // Not due for a day, so this instance's delivery loop leaves the recorded failure as it is.
+    await database.run(sql`UPDATE subscription_cursors SET attempts = 3, first_failed_at = now(), next_attempt_at = now() + interval '1 day',
+      last_error = ${JSON.stringify({ code: 'http_5xx', message: 'the endpoint answered 503' })}::jsonb WHERE subscription_id = ${sub.id}`);
+    const head = (await api('/api/v1/ops/event-sinks')).body.outbox_head as number;
+    expect(head).toBeGreaterThan(7);
+    await database.run(sql`INSERT INTO subscription_cursors (subscription_id, last_seq, attempts, first_failed_at, last_error)
+      VALUES ('eventbridge:ops-bus', ${head - 7}, 2, now(), ${JSON.stringify({ code: 'InternalFailure', message: 'try again' })}::jsonb)`);
+    const lag = 7;
     const before: any = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in with Amazon' }).waitFor();
@@ -490,6 +504,16 @@ describeBrowser('the dashboard in a browser', () => {
     await page.getByRole('heading', { name: 'Queue' }).waitFor();
     await page.getByRole('heading', { name: 'Refused connections' }).waitFor();
     await page.getByText(/driver/i).first().waitFor();
+
+    const webhooks = page.getByRole('table', { name: 'Webhook subscriptions' });
+    const subRow = webhooks.locator('tbody tr').filter({ hasText: 'https://hooks.example.com/clario' });
+    await subRow.filter({ hasText: 'http_5xx: the endpoint answered 503 after 3 attempts' }).waitFor();
+    const bus = page.getByRole('table', { name: 'EventBridge' }).locator('tbody tr').filter({ hasText: 'ops-bus' });
+    await bus.filter({ hasText: 'InternalFailure: try again after 2 attempts' }).waitFor();
+    expect(await bus.locator('td').nth(2).textContent()).toBe(String(lag));
+    // The subscription's signing secret was shown once, to its creator, and never on this page.
+    expect(sub.secret).toMatch(/^whsec_/);
+    expect(await page.content()).not.toContain(sub.secret);
 
     await page.getByLabel('Seller').fill(userId);
     await page.getByRole('button', { name: 'Search' }).click();

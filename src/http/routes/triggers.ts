@@ -46,7 +46,7 @@ function rethrowValidation(err: Error | undefined): void {
 export function triggerRoutes(app: FastifyInstance, deps: TriggerRouteDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  async function accept(phase: PhaseNumber, rawBody: unknown, idempotencyHeader: string | undefined) {
+  async function accept(phase: PhaseNumber, rawBody: unknown, idempotencyHeader: string | undefined, traceParent?: unknown) {
     const parsed = PhaseBodies[phase].safeParse(rawBody ?? {});
     if (!parsed.success) {
       const details = parsed.error.issues.map((i) => ({ path: `/${i.path.join('/')}`, message: i.message }));
@@ -67,6 +67,9 @@ export function triggerRoutes(app: FastifyInstance, deps: TriggerRouteDeps): voi
         idempotencyKey: inboxKey(body.user_id, hash, idempotencyHeader),
         requestHash: hash,
         source: 'http',
+        // The caller's W3C trace context, continued by the trigger's span (tracing on); only the
+        // span's own traceparent is stored.
+        traceParent: typeof traceParent === 'string' ? traceParent : undefined,
       });
       return {
         status: a.duplicate ? (200 as const) : (202 as const),
@@ -100,7 +103,7 @@ export function triggerRoutes(app: FastifyInstance, deps: TriggerRouteDeps): voi
       const phase = parsePhaseNumber(request.params.phaseNumber);
       if (!phase) throw new ApiError('invalid_phase', 'phaseNumber must be an integer from 1 to 7', { allowed: PHASE_NUMBERS });
       rethrowValidation(request.validationError);
-      const { status, body } = await accept(phase, request.body, request.headers['idempotency-key']);
+      const { status, body } = await accept(phase, request.body, request.headers['idempotency-key'], request.headers.traceparent);
       return reply.status(status).send(body);
     },
   );
@@ -122,7 +125,7 @@ export function triggerRoutes(app: FastifyInstance, deps: TriggerRouteDeps): voi
       async (request, reply) => {
         requireService(deps.principal(request));
         rethrowValidation(request.validationError);
-        const { status, body } = await accept(phase, request.body, request.headers['idempotency-key']);
+        const { status, body } = await accept(phase, request.body, request.headers['idempotency-key'], request.headers.traceparent);
         return reply.status(status).send(body);
       },
     );

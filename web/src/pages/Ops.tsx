@@ -1,5 +1,6 @@
 // The operator's view (service token): the queue, who is connected, parked phases with a replay
-// button, and the audit log searched by seller, sync or claim.
+// button, where event delivery stands (webhooks, EventBridge), and the audit log searched by
+// seller, sync or claim.
 import { useState } from 'react';
 import { PHASES, type PhaseNumber } from '../../../src/domain/phase.js';
 import { post, qs } from '../lib/api.js';
@@ -7,6 +8,7 @@ import { formatDate, text } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { Pending } from '../components/Status.js';
 import { UnmatchedPayouts } from '../components/UnmatchedPayouts.js';
+import { EventDelivery } from '../components/EventDelivery.js';
 
 interface Failed {
   event_id: string;
@@ -194,6 +196,7 @@ export function OpsPage() {
           ))}
       </section>
       <UnmatchedPayouts />
+      <EventDelivery />
 
       <section className="card" aria-labelledby="audit">
         <h2 id="audit">Audit log</h2>

@@ -1,0 +1,1 @@
+ALTER TABLE "phase_events" ADD COLUMN "trace_parent" text;
