@@ -43,6 +43,8 @@ const EnvSchema = z
     WORKFLOW_POLL_MS: int(500, 10),
     // One HTTP exchange with Amazon, Login with Amazon, Stripe or the case API; past it the call fails and its caller's retry rules apply.
     PROVIDER_TIMEOUT_MS: int(30_000, 50),
+    // How long a stop waits for requests and phase attempts before cutting the first and handing the second back.
+    SHUTDOWN_TIMEOUT_MS: int(25_000, 0),
     ROUTING_AUTO_SUBMIT: unit(0.85),
     ROUTING_SMART_PROMPT: unit(0.5),
     CLAIMS_CHANNEL: z.enum(['auto', 'simulator', 'manual']).default('auto'),
@@ -149,6 +151,8 @@ export interface Config {
   };
   /** The bound on one outbound HTTP exchange (SP-API, Login with Amazon, Stripe, the case API). */
   readonly providerTimeoutMs: number;
+  /** How long a stop waits for in-flight requests and phase attempts (see Clario.close). */
+  readonly shutdownTimeoutMs: number;
 
   readonly routing: { readonly autoSubmit: number; readonly smartPrompt: number };
   /** Filing pace (Amazon penalises floods), the claims channel, and payout monitoring. */
@@ -267,6 +271,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       pollMs: e.WORKFLOW_POLL_MS,
     },
     providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     routing: { autoSubmit: e.ROUTING_AUTO_SUBMIT, smartPrompt: e.ROUTING_SMART_PROMPT },
     filing: {
       channel: e.CLAIMS_CHANNEL,
