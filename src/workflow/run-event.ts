@@ -76,6 +76,9 @@ export function createRunner(o: RunnerOptions): Runner {
   const laneBusyDelayMs = Math.min(1000, Math.max(50, Math.floor(o.backoff.baseMs / 4)));
   // The attempts running in this process, by event id: what a stop hands back.
   const running = new Map<string, AbortController>();
+  // Next phases of a lane already held by this worker (started by a commit), not yet running.
+  const waiting = new Set<string>();
+  let stopping = false;
 
   async function failed(event: PhaseEvent, err: unknown, durationMs: number): Promise<void> {
     const attempt = event.attempts;
@@ -213,18 +216,26 @@ export function createRunner(o: RunnerOptions): Runner {
     }
   }
 
+  /** One held event back to the inbox; true when it was still ours. */
+  async function giveBack(id: string): Promise<boolean> {
+    // The inbox first: once the lease is cleared a late commit of this attempt is refused, so
+    // cancelling it after cannot race another worker's attempt.
+    const at = await handBack(o.database, id, o.workerId);
+    running.get(id)?.abort(new HandedBackError('handed back at shutdown'));
+    running.delete(id);
+    waiting.delete(id);
+    if (!at) return false;
+    o.onCommitted();
+    await o.queue.notify([{ id, runAt: at }]);
+    return true;
+  }
+
   async function handBackAll(): Promise<number> {
+    stopping = true;
     let count = 0;
-    for (const [id, controller] of [...running]) {
-      // The inbox first: once the lease is cleared a late commit of this attempt is refused, so
-      // cancelling it after cannot race another worker's attempt.
-      const at = await handBack(o.database, id, o.workerId);
-      controller.abort(new HandedBackError('handed back at shutdown'));
-      running.delete(id);
-      if (!at) continue;
-      count++;
-      o.onCommitted();
-      await o.queue.notify([{ id, runAt: at }]);
+    // Until none is left: an attempt that commits meanwhile may hold the next phase of its lane.
+    for (let ids = [...running.keys(), ...waiting]; ids.length > 0; ids = [...running.keys(), ...waiting]) {
+      for (const id of ids) if (await giveBack(id)) count++;
     }
     return count;
   }
@@ -238,7 +249,17 @@ export function createRunner(o: RunnerOptions): Runner {
     }
     o.onCommitted();
     const held = [acquired.event];
-    for (let event = held.pop(); event; event = held.pop()) held.push(...(await execute(event)));
+    for (let event = held.pop(); event; event = held.pop()) {
+      waiting.delete(event.id);
+      // A stop is handing events back: this one goes back too rather than start now.
+      if (stopping) {
+        await giveBack(event.id);
+        continue;
+      }
+      const next = await execute(event);
+      for (const e of next) waiting.add(e.id);
+      held.push(...next);
+    }
   }
 
   return Object.assign(runEvent, { handBack: handBackAll });
