@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/amazon/clock.js';
 import { AmazonUnavailableError } from '../../src/amazon/errors.js';
@@ -8,30 +6,9 @@ import { createSpApiClient } from '../../src/amazon/sp-api.js';
 import { backoffDelay } from '../../src/domain/retry.js';
 import { createCaseApi } from '../../src/filing/case-api.js';
 import { retryDelay } from '../../src/mirror/index.js';
+import { silentServer } from '../support/silent-server.js';
 
 const spec = { reportType: 'GET_LEDGER_DETAIL_VIEW_DATA', marketplaceIds: ['ATVPDKIKX0DER'] };
-
-/** A server that takes every request and never answers; `arrived` resolves on the first one. */
-async function silentServer(): Promise<{ url: string; arrived: Promise<void>; close: () => Promise<void> }> {
-  let arrive!: () => void;
-  const arrived = new Promise<void>((r) => (arrive = r));
-  const held: ServerResponse[] = [];
-  const server: Server = createServer((_req: IncomingMessage, res) => {
-    held.push(res);
-    arrive();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    arrived,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
 
 let open: Array<() => Promise<void>> = [];
 afterEach(async () => {
