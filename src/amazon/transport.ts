@@ -144,12 +144,18 @@ export class SpApiTransport {
     for (let attempt = 0; ; attempt++) {
       this.options.signal?.throwIfAborted();
       let res: Response | undefined;
+      // The deadline covers the wait for the headers only: the caller streams the body for as long
+      // as the report is, under the sync's signal alone.
+      const headers = new AbortController();
+      const timer = setTimeout(() => headers.abort(), this.timeoutMs);
       try {
-        // Only the sync's signal here: the body is streamed by the caller for as long as the report is.
-        res = await this.fetchFn(url, this.options.signal ? { signal: this.options.signal } : {});
+        res = await this.fetchFn(url, { signal: this.options.signal ? AbortSignal.any([this.options.signal, headers.signal]) : headers.signal });
       } catch (err) {
         this.options.signal?.throwIfAborted();
-        if (attempt >= this.maxRetries) throw new AmazonUnavailableError(`report document download failed: ${err instanceof Error ? err.message : String(err)}`);
+        const why = headers.signal.aborted ? `no answer within ${this.timeoutMs} ms` : err instanceof Error ? err.message : String(err);
+        if (attempt >= this.maxRetries) throw new AmazonUnavailableError(`report document download failed: ${why}`);
+      } finally {
+        clearTimeout(timer);
       }
       if (res?.ok) return res;
       if (res && res.status < 500) {

@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/amazon/clock.js';
 import { AmazonUnavailableError } from '../../src/amazon/errors.js';
 import { LwaClient } from '../../src/amazon/lwa.js';
 import { createSpApiClient } from '../../src/amazon/sp-api.js';
+import { SpApiTransport } from '../../src/amazon/transport.js';
 import { backoffDelay } from '../../src/domain/retry.js';
 import { createCaseApi } from '../../src/filing/case-api.js';
 import { retryDelay } from '../../src/mirror/index.js';
@@ -45,6 +46,12 @@ describe('outbound calls are bounded', () => {
     controller.abort(reason);
     expect(await call).toBe(reason);
     expect(clock.sleeps).toEqual([]);
+  });
+
+  it('a report document download that never answers fails with a timeout', async () => {
+    const s = await silent();
+    const transport = new SpApiTransport({ baseUrl: s.url, sellerId: 'A1', accessToken: () => Promise.resolve('t'), limiter: false, clock: new ManualClock(0), maxRetries: 0, timeoutMs: 50 });
+    await expect(transport.download(`${s.url}/doc.gz`)).rejects.toThrow(/no answer within 50 ms/);
   });
 
   it('an aborted signal starts no SP-API request at all', async () => {
