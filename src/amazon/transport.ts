@@ -107,7 +107,7 @@ export class SpApiTransport {
         const why = signal.aborted ? `no answer within ${this.timeoutMs} ms` : err instanceof Error ? err.message : String(err);
         const message = `SP-API ${call.operation} is unreachable: ${why}`;
         if (!canRetry) throw new AmazonUnavailableError(message);
-        await this.clock.sleep(this.backoff(attempt));
+        await this.pause(this.backoff(attempt));
         continue;
       }
       const rate = Number(res.headers.get('x-amzn-ratelimit-limit'));
@@ -119,13 +119,13 @@ export class SpApiTransport {
         this.limiter?.bucket(this.sellerId, call.operation).empty(this.clock.now());
         const wait = this.throttleWait(res, rate, attempt);
         if (!canRetry) throw new RetryAfterError(`SP-API ${call.operation} is throttled (${errors[0]?.code ?? 'QuotaExceeded'})`, wait, 'amazon_throttled');
-        await this.clock.sleep(wait);
+        await this.pause(wait);
         continue;
       }
       if (res.status >= 500) {
         // A 5xx message is Amazon's internal business; the status is enough to act on.
         if (!canRetry) throw new AmazonUnavailableError(`SP-API ${call.operation} answered ${res.status}`, res.status);
-        await this.clock.sleep(this.backoff(attempt));
+        await this.pause(this.backoff(attempt));
         continue;
       }
       // Amazon answers 403 Unauthorized for an expired or revoked access token; a fresh one
@@ -165,7 +165,7 @@ export class SpApiTransport {
       }
       if (res) await res.body?.cancel();
       if (attempt >= this.maxRetries) throw new AmazonUnavailableError(`report document download answered ${res?.status ?? 'nothing'}`, res?.status);
-      await this.clock.sleep(this.backoff(attempt));
+      await this.pause(this.backoff(attempt));
     }
   }
 
@@ -178,6 +178,24 @@ export class SpApiTransport {
       url.searchParams.set(name, Array.isArray(value) ? value.join(',') : String(value));
     }
     return url.toString();
+  }
+
+  /** A backoff or throttle wait that a stopped sync does not sit out (it may be a minute). */
+  private async pause(ms: number): Promise<void> {
+    const signal = this.options.signal;
+    if (!signal) return this.clock.sleep(ms);
+    signal.throwIfAborted();
+    let onAbort: () => void = () => undefined;
+    const aborted = new Promise<void>((resolve) => {
+      onAbort = resolve;
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([this.clock.sleep(ms), aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    signal.throwIfAborted();
   }
 
   /** The request's own deadline, and the sync's signal when there is one. */

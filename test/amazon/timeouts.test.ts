@@ -54,6 +54,23 @@ describe('outbound calls are bounded', () => {
     await expect(transport.download(`${s.url}/doc.gz`)).rejects.toThrow(/no answer within 50 ms/);
   });
 
+  it('aborting the signal during a backoff wait stops the call without sitting the wait out', async () => {
+    const controller = new AbortController();
+    let waiting!: () => void;
+    const sleeping = new Promise<void>((r) => (waiting = r));
+    // A clock whose sleeps never end: only the abort can end this one.
+    const clock = { now: () => 0, sleep: () => (waiting(), new Promise<void>(() => undefined)) };
+    const sp = createSpApiClient({
+      baseUrl: 'http://amazon.invalid', sellerId: 'A1', accessToken: () => Promise.resolve('t'), limiter: false, clock, signal: controller.signal,
+      fetch: () => Promise.resolve(new Response('{"errors":[{"code":"InternalFailure","message":"x"}]}', { status: 503 })),
+    });
+    const call = sp.reports.createReport(spec).catch((e: unknown) => e);
+    await sleeping;
+    const reason = new Error('attempt timed out');
+    controller.abort(reason);
+    expect(await call).toBe(reason);
+  });
+
   it('an aborted signal starts no SP-API request at all', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stopped'));
