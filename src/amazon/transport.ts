@@ -180,8 +180,8 @@ export class SpApiTransport {
     return url.toString();
   }
 
-  /** A backoff or throttle wait that a stopped sync does not sit out (it may be a minute). */
-  private async pause(ms: number): Promise<void> {
+  /** A wait on the clock (backoff, throttle, report polling) that a stopped sync does not sit out. */
+  async pause(ms: number): Promise<void> {
     const signal = this.options.signal;
     if (!signal) return this.clock.sleep(ms);
     signal.throwIfAborted();
