@@ -76,3 +76,31 @@ describeWithPostgres('a stop that cannot wait for a phase attempt, on PostgreSQL
 describeWithRedis('a stop that cannot wait for a phase attempt, on BullMQ', () => {
   it('hands it back to the inbox and the queue', () => handsBack('postgres', 'bullmq'), 60_000);
 });
+
+describe('a stop that cannot wait for a request', () => {
+  it('cuts it at the bound and still stops', async () => {
+    let entered!: () => void;
+    const arrived = new Promise<void>((r) => (entered = r));
+    const t = await startTestClario({
+      env: { SHUTDOWN_TIMEOUT_MS: '200' },
+      capabilities: testCapabilities(),
+      plugins: [
+        (app) => {
+          // A handler that never answers (a hung dependency, say).
+          app.get('/test/hang', { config: { public: true } }, () => {
+            entered();
+            return new Promise(() => undefined);
+          });
+        },
+      ],
+    });
+    current = t;
+    const hanging = fetch(`${t.url}/test/hang`).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await arrived;
+    await t.clario.close();
+    expect(await hanging).toBe('cut');
+  }, 60_000);
+});
