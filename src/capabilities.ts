@@ -78,6 +78,7 @@ export async function setupCapabilities(o: {
     lwa = new LwaClient({
       clientId: creds.clientId,
       clientSecret: creds.clientSecret,
+      timeoutMs: config.providerTimeoutMs,
       consentBaseUrl: urls.consent ?? SELLER_CENTRAL_URLS[region],
       ...(urls.lwaAuthorize ? { authorizeUrl: urls.lwaAuthorize } : {}),
       ...(urls.lwaProfile ? { profileUrl: urls.lwaProfile } : {}),
@@ -93,6 +94,7 @@ export async function setupCapabilities(o: {
     lwa = new LwaClient({
       clientId,
       clientSecret,
+      timeoutMs: config.providerTimeoutMs,
       tokenUrl: `${demo.url}/auth/o2/token`,
       consentBaseUrl: demo.url,
       authorizeUrl: `${demo.url}/ap/oa`,
@@ -113,6 +115,7 @@ export async function setupCapabilities(o: {
   // proof packet (which shows that fee) is rendered and stored.
   const billing = await setupBilling({
     config: config.billing,
+    timeoutMs: config.providerTimeoutMs,
     box,
     db: () => o.database.db,
     log: o.log,
@@ -131,7 +134,7 @@ export async function setupCapabilities(o: {
   };
   const evidence = evidenceCapabilities({ database: o.database, config, learned: learnedRates });
   const capabilities: Capabilities = {
-    sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, reportPoll: pollOptions(config.amazon.reportPollMs ?? (creds ? undefined : 50)) }),
+    sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, timeoutMs: config.providerTimeoutMs, reportPoll: pollOptions(config.amazon.reportPollMs ?? (creds ? undefined : 50)) }),
     detection: detectionCapability({ db: o.database, asOf: lastCompleteDay }),
     learning: learningCapability(),
     settlement: billing.settlement,
@@ -140,7 +143,7 @@ export async function setupCapabilities(o: {
     routing: evidence.routing,
   };
   const claimsChannel: ClaimsChannel =
-    channelKind(config.filing.channel, !creds) === 'simulator' ? simulatorChannel({ db: o.database.db, box, lwa, spApiUrl }) : { kind: 'manual' };
+    channelKind(config.filing.channel, !creds) === 'simulator' ? simulatorChannel({ db: o.database.db, box, lwa, spApiUrl, timeoutMs: config.providerTimeoutMs }) : { kind: 'manual' };
   return {
     capabilities,
     amazon,

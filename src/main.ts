@@ -13,7 +13,7 @@ import { createRateLimitStore, type RateLimitStore } from './http/rate-limit-sto
 import { createLogger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { createBullMqQueue } from './queue/bullmq-queue.js';
-import type { JobQueue } from './queue/job-queue.js';
+import { within, type JobQueue } from './queue/job-queue.js';
 import { createPostgresQueue } from './queue/postgres-queue.js';
 import { createLocalBus, createRedisBus, type MessageBus } from './realtime/bus.js';
 import { createHub } from './realtime/hub.js';
@@ -277,17 +277,26 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     payouts,
     close() {
       closing ??= (async () => {
+        // One bound for the whole stop: requests first (new ones are refused with a 503 while
+        // closing), then the phase attempts get what is left and the rest are handed back.
+        const deadline = Date.now() + config.shutdownTimeoutMs;
+        const left = () => Math.max(0, deadline - Date.now());
         await scheduler?.stop();
         unsubscribeLoops?.();
         await filer?.stop();
         await payouts?.stop();
         hub.closeAll();
-        await app?.close();
+        const appClosed = app?.close();
+        if (app && appClosed && !(await within(appClosed, left()))) {
+          logger.warn({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'requests still in flight at the shutdown bound were cut');
+          app.server.closeAllConnections();
+          await appClosed;
+        }
         await rateLimitStore?.redis.quit();
         await probe?.close();
         await webhooks?.stop();
         await eventBridge?.stop();
-        await engine.stop();
+        await engine.stop(left());
         unsubscribe?.();
         await bus.close();
         await setup?.close();

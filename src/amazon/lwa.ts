@@ -31,6 +31,8 @@ export interface LwaOptions {
   readonly refreshMarginMs?: number;
   readonly clock?: Clock;
   readonly fetch?: typeof fetch;
+  /** The bound on one exchange with Login with Amazon (default 30 s). */
+  readonly timeoutMs?: number;
 }
 
 export interface AuthorizeUrlInput {
@@ -120,12 +122,13 @@ export class LwaClient {
     const body = await this.post({ grant_type: 'authorization_code', code, redirect_uri: redirectUri });
     const { accessToken } = this.accessTokenFrom(body);
     let res: Response;
+    let profile: Record<string, unknown>;
     try {
-      res = await this.fetchFn(this.profileUrl, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
+      res = await this.fetchFn(this.profileUrl, { signal: this.deadline(), headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } });
+      profile = await jsonOf(res);
     } catch (err) {
-      throw new AmazonUnavailableError(`Login with Amazon's profile endpoint is unreachable: ${err instanceof Error ? err.message : String(err)}`);
+      throw new AmazonUnavailableError(`Login with Amazon's profile endpoint is unreachable: ${describe(err)}`);
     }
-    const profile = await jsonOf(res);
     if (!res.ok) throw errorOf(res, profile, this.clock.now());
     if (typeof profile.user_id !== 'string' || !/^amzn1\.account\.[A-Za-z0-9]{1,200}$/.test(profile.user_id)) {
       throw new AmazonUnavailableError('Login with Amazon answered a profile without a user_id');
@@ -191,22 +194,34 @@ export class LwaClient {
     };
   }
 
+  private deadline(): AbortSignal {
+    return AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
+  }
+
   private async post(params: Record<string, string>): Promise<Record<string, unknown>> {
     const form = new URLSearchParams({ ...params, client_id: this.options.clientId, client_secret: this.options.clientSecret });
     let res: Response;
+    let body: Record<string, unknown>;
     try {
       res = await this.fetchFn(this.tokenUrl, {
+        signal: this.deadline(),
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', accept: 'application/json' },
         body: form.toString(),
       });
+      body = await jsonOf(res);
     } catch (err) {
-      throw new AmazonUnavailableError(`Login with Amazon is unreachable: ${err instanceof Error ? err.message : String(err)}`);
+      throw new AmazonUnavailableError(`Login with Amazon is unreachable: ${describe(err)}`);
     }
-    const body = await jsonOf(res);
     if (res.ok) return body;
     throw errorOf(res, body, this.clock.now());
   }
+}
+
+/** A timeout says so; fetch's own "This operation was aborted" does not. */
+function describe(err: unknown): string {
+  if (err instanceof Error && err.name === 'TimeoutError') return 'no answer in time';
+  return err instanceof Error ? err.message : String(err);
 }
 
 async function jsonOf(res: Response): Promise<Record<string, unknown>> {

@@ -104,7 +104,7 @@ export class ReportsApi {
       options.onReport?.(report);
       if (report.processingStatus === 'DONE' || report.processingStatus === 'CANCELLED' || report.processingStatus === 'FATAL') return report;
       if (clock.now() + interval > deadline) throw new ReportTimeoutError(reportId);
-      await clock.sleep(interval);
+      await this.transport.pause(interval);
       interval = Math.min(options.maxIntervalMs ?? 60_000, Math.ceil(interval * 1.5));
     }
   }

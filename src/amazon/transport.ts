@@ -6,7 +6,7 @@
  * Retries are bounded; a throttle that outlasts them surfaces as RetryAfterError.
  */
 import { RetryAfterError } from '../domain/errors.js';
-import { parseRetryAfter } from '../domain/retry.js';
+import { backoffDelay, parseRetryAfter } from '../domain/retry.js';
 import { systemClock, type Clock } from './clock.js';
 import { AmazonUnavailableError, parseAmazonErrors, SpApiRequestError } from './errors.js';
 import type { AccessTokenSource } from './lwa.js';
@@ -32,6 +32,10 @@ export interface SpApiTransportOptions {
   readonly maxBackoffMs?: number;
   /** Jitter source in [0, 1); tests pass a constant. */
   readonly random?: () => number;
+  /** The longest one HTTP exchange may take, answer body included (default 30 s); then it counts as a network failure. */
+  readonly timeoutMs?: number;
+  /** The sync's signal: once aborted, no new request starts and the one in flight is cancelled. */
+  readonly signal?: AbortSignal;
 }
 
 export interface SpApiCall {
@@ -52,6 +56,7 @@ export class SpApiTransport {
   private readonly baseBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly random: () => number;
+  private readonly timeoutMs: number;
 
   constructor(readonly options: SpApiTransportOptions) {
     this.clock = options.clock ?? systemClock;
@@ -61,6 +66,7 @@ export class SpApiTransport {
     this.baseBackoffMs = options.baseBackoffMs ?? 1_000;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
     this.random = options.random ?? Math.random;
+    this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
   get sellerId(): string {
@@ -74,12 +80,16 @@ export class SpApiTransport {
     let refreshedOnce = false;
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < this.maxRetries;
+      this.options.signal?.throwIfAborted();
       await this.limiter?.acquire(this.sellerId, call.operation);
       const token = await this.options.accessToken({ forceRefresh });
       forceRefresh = false;
+      const signal = this.attemptSignal();
       let res: Response;
+      let text: string;
       try {
         res = await this.fetchFn(url, {
+          signal,
           method: call.method,
           headers: {
             'x-amz-access-token': token,
@@ -89,15 +99,19 @@ export class SpApiTransport {
           },
           ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
         });
+        // Inside the try: a server that sends headers and then stalls is as unreachable as one that never answers.
+        text = await res.text();
       } catch (err) {
-        const message = `SP-API ${call.operation} is unreachable: ${err instanceof Error ? err.message : String(err)}`;
+        // The sync was stopped: not Amazon's failure, and not worth a retry.
+        this.options.signal?.throwIfAborted();
+        const why = signal.aborted ? `no answer within ${this.timeoutMs} ms` : err instanceof Error ? err.message : String(err);
+        const message = `SP-API ${call.operation} is unreachable: ${why}`;
         if (!canRetry) throw new AmazonUnavailableError(message);
-        await this.clock.sleep(this.backoff(attempt));
+        await this.pause(this.backoff(attempt));
         continue;
       }
       const rate = Number(res.headers.get('x-amzn-ratelimit-limit'));
       if (rate > 0) this.limiter?.bucket(this.sellerId, call.operation).setRate(rate, this.clock.now());
-      const text = await res.text();
       if (res.ok) return (text === '' ? {} : JSON.parse(text)) as T;
 
       const errors = parseAmazonErrors(text, res.status);
@@ -105,13 +119,13 @@ export class SpApiTransport {
         this.limiter?.bucket(this.sellerId, call.operation).empty(this.clock.now());
         const wait = this.throttleWait(res, rate, attempt);
         if (!canRetry) throw new RetryAfterError(`SP-API ${call.operation} is throttled (${errors[0]?.code ?? 'QuotaExceeded'})`, wait, 'amazon_throttled');
-        await this.clock.sleep(wait);
+        await this.pause(wait);
         continue;
       }
       if (res.status >= 500) {
         // A 5xx message is Amazon's internal business; the status is enough to act on.
         if (!canRetry) throw new AmazonUnavailableError(`SP-API ${call.operation} answered ${res.status}`, res.status);
-        await this.clock.sleep(this.backoff(attempt));
+        await this.pause(this.backoff(attempt));
         continue;
       }
       // Amazon answers 403 Unauthorized for an expired or revoked access token; a fresh one
@@ -128,11 +142,20 @@ export class SpApiTransport {
   /** Downloads a presigned document URL (S3): no access token, same retry rules for 5xx. */
   async download(url: string): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
+      this.options.signal?.throwIfAborted();
       let res: Response | undefined;
+      // The deadline covers the wait for the headers only: the caller streams the body for as long
+      // as the report is, under the sync's signal alone.
+      const headers = new AbortController();
+      const timer = setTimeout(() => headers.abort(), this.timeoutMs);
       try {
-        res = await this.fetchFn(url);
+        res = await this.fetchFn(url, { signal: this.options.signal ? AbortSignal.any([this.options.signal, headers.signal]) : headers.signal });
       } catch (err) {
-        if (attempt >= this.maxRetries) throw new AmazonUnavailableError(`report document download failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.options.signal?.throwIfAborted();
+        const why = headers.signal.aborted ? `no answer within ${this.timeoutMs} ms` : err instanceof Error ? err.message : String(err);
+        if (attempt >= this.maxRetries) throw new AmazonUnavailableError(`report document download failed: ${why}`);
+      } finally {
+        clearTimeout(timer);
       }
       if (res?.ok) return res;
       if (res && res.status < 500) {
@@ -142,7 +165,7 @@ export class SpApiTransport {
       }
       if (res) await res.body?.cancel();
       if (attempt >= this.maxRetries) throw new AmazonUnavailableError(`report document download answered ${res?.status ?? 'nothing'}`, res?.status);
-      await this.clock.sleep(this.backoff(attempt));
+      await this.pause(this.backoff(attempt));
     }
   }
 
@@ -157,9 +180,32 @@ export class SpApiTransport {
     return url.toString();
   }
 
+  /** A wait on the clock (backoff, throttle, report polling) that a stopped sync does not sit out. */
+  async pause(ms: number): Promise<void> {
+    const signal = this.options.signal;
+    if (!signal) return this.clock.sleep(ms);
+    signal.throwIfAborted();
+    let onAbort: () => void = () => undefined;
+    const aborted = new Promise<void>((resolve) => {
+      onAbort = resolve;
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([this.clock.sleep(ms), aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
+    signal.throwIfAborted();
+  }
+
+  /** The request's own deadline, and the sync's signal when there is one. */
+  private attemptSignal(): AbortSignal {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    return this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
+  }
+
   private backoff(attempt: number): number {
-    const step = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** attempt);
-    return Math.round(step * (0.5 + this.random() / 2));
+    return backoffDelay({ baseMs: this.baseBackoffMs, maxMs: this.maxBackoffMs }, attempt + 1, this.random());
   }
 
   /** Retry-After wins; else the time one token takes at the applied rate; else backoff. */

@@ -22,6 +22,8 @@ export interface BillingSetup {
 
 export async function setupBilling(o: {
   config: Config['billing'];
+  /** The bound on one Stripe request. */
+  timeoutMs?: number;
   box: SecretBox;
   db: () => Db;
   log: Log;
@@ -42,7 +44,7 @@ export async function setupBilling(o: {
     stripe = `the bundled Stripe simulator at ${sim.url}`;
     close = () => sim.close();
   }
-  const gateway = createStripeGateway(gatewayOptions);
+  const gateway = createStripeGateway({ ...gatewayOptions, ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }) });
   return {
     settlement: billingCapability({ gateway, box: o.box, feeRateBp: o.config.feeRateBp, ...(o.afterSettle ? { afterSettle: o.afterSettle } : {}) }),
     routes: billingRoutes({ db: o.db, box: o.box, gateway, log: o.log }),

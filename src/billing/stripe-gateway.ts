@@ -38,6 +38,8 @@ export interface StripeGatewayOptions {
   readonly apiBase?: string | undefined;
   readonly webhookSecret?: string | undefined;
   readonly maxNetworkRetries?: number;
+  /** The bound on one request (default 30 s; the SDK's own is 80 s). A timeout is a network error, retried by the SDK with the same idempotency key. */
+  readonly timeoutMs?: number;
 }
 
 export class WebhookNotConfiguredError extends Error {
@@ -57,6 +59,7 @@ export function createStripeGateway(o: StripeGatewayOptions): FeeGateway {
   const base = o.apiBase ? new URL(o.apiBase) : undefined;
   const stripe = new Stripe(o.apiKey, {
     maxNetworkRetries: o.maxNetworkRetries ?? 2,
+    timeout: o.timeoutMs ?? 30_000,
     ...(base
       ? {
           host: base.hostname,

@@ -64,7 +64,13 @@ export async function serve(config: Config, role: Role): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) process.exit(1);
     stopping = true;
-    clario.logger.info({ signal }, 'shutting down');
+    clario.logger.info({ signal, shutdownTimeoutMs: config.shutdownTimeoutMs }, 'shutting down');
+    // close() keeps its own bound; this one catches a step that hangs past it (a stuck database
+    // close, say), so the process never outlives its orchestrator's patience by much.
+    setTimeout(() => {
+      clario.logger.error({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 10_000).unref();
     // The spans of the last requests and attempts are exported once they have ended.
     clario.close().finally(() => tracing?.shutdown()).then(
       () => process.exit(0),

@@ -49,6 +49,8 @@ export interface ClarioClientOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Epoch ms, to read a Retry-After given as an HTTP date. Default Date.now. */
   readonly now?: () => number;
+  /** Aborting it cancels every call of this client: the request in flight and any wait before a retry. */
+  readonly signal?: AbortSignal;
 }
 
 /** The seed document's webhooks, one method each; paths come from PHASES[phase].webhook. */
@@ -94,6 +96,7 @@ export function createClarioClient(options: ClarioClientOptions): ClarioClient {
     sleep: options.sleep ?? defaultSleep,
     now: options.now ?? Date.now,
     userAgent: 'clario-client',
+    ...(options.signal ? { signal: options.signal } : {}),
   };
 
   async function trigger(phase: PhaseNumber, path: string, body: unknown, opts: TriggerOptions = {}): Promise<TriggerResult> {

@@ -21,6 +21,8 @@ export interface TransportOptions {
   /** Epoch ms, for a Retry-After given as a date. */
   readonly now: () => number;
   readonly userAgent: string;
+  /** The caller's: once aborted, no attempt starts, the one in flight is cancelled, no retry waits. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Call<T> {
@@ -41,7 +43,10 @@ export async function send<T>(o: TransportOptions, call: Call<T>): Promise<T> {
   const url = new URL(call.path, o.baseUrl.endsWith('/') ? o.baseUrl : `${o.baseUrl}/`);
   const maxAttempts = Math.max(1, Math.floor(o.retries) + 1);
   for (let attempt = 1; ; attempt++) {
+    o.signal?.throwIfAborted();
     const outcome = await attemptOnce(o, call, url);
+    // The caller gave up: its reason, not a network error, and no retry.
+    o.signal?.throwIfAborted();
     const last = attempt >= maxAttempts;
     if (outcome.kind === 'no-answer') {
       if (last) {
@@ -50,15 +55,32 @@ export async function send<T>(o: TransportOptions, call: Call<T>): Promise<T> {
           cause: outcome.error,
         });
       }
-      await o.sleep(backoffDelay(o.backoff, attempt, o.random()));
+      await pause(o, backoffDelay(o.backoff, attempt, o.random()));
       continue;
     }
     if (outcome.status >= 200 && outcome.status < 300) return parseAnswer(call, outcome.status, outcome.text, attempt);
     const retryable = isRetryableStatus(outcome.status);
     if (!retryable || last) throw apiError(outcome.status, outcome.text, retryable, attempt);
     const asked = parseRetryAfter(outcome.retryAfter, o.now(), o.maxRetryAfterMs);
-    await o.sleep(asked ?? backoffDelay(o.backoff, attempt, o.random()));
+    await pause(o, asked ?? backoffDelay(o.backoff, attempt, o.random()));
   }
+}
+
+/** A wait before a retry, cut short by the caller's signal. */
+async function pause(o: TransportOptions, ms: number): Promise<void> {
+  const signal = o.signal;
+  if (!signal) return o.sleep(ms);
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([o.sleep(ms), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  signal.throwIfAborted();
 }
 
 async function attemptOnce<T>(o: TransportOptions, call: Call<T>, url: URL): Promise<Outcome> {
@@ -66,14 +88,15 @@ async function attemptOnce<T>(o: TransportOptions, call: Call<T>, url: URL): Pro
   const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}`, 'user-agent': o.userAgent, ...call.headers };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   // A fresh timeout per attempt: a slow first attempt must not eat the budget of the retries.
-  const signal = AbortSignal.timeout(o.timeoutMs);
+  const deadline = AbortSignal.timeout(o.timeoutMs);
+  const signal = o.signal ? AbortSignal.any([o.signal, deadline]) : deadline;
   try {
     const res = await o.fetch(url, { method: call.method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body), signal });
     // Reading the body is inside the try: a connection reset mid-body is also "no answer".
     const text = await res.text();
     return { kind: 'answer', status: res.status, text, retryAfter: res.headers.get('retry-after') };
   } catch (error) {
-    return { kind: 'no-answer', error, timedOut: signal.aborted };
+    return { kind: 'no-answer', error, timedOut: deadline.aborted };
   }
 }
 

@@ -41,6 +41,10 @@ const EnvSchema = z
     // A sync of a large seller against real Amazon can take hours; a hung attempt must not hold its event for ever.
     WORKFLOW_ATTEMPT_TIMEOUT_MS: int(6 * 60 * 60_000, 1_000),
     WORKFLOW_POLL_MS: int(500, 10),
+    // One HTTP exchange with Amazon, Login with Amazon, Stripe or the case API; past it the call fails and its caller's retry rules apply.
+    PROVIDER_TIMEOUT_MS: int(30_000, 50),
+    // How long a stop waits for requests and phase attempts before cutting the first and handing the second back.
+    SHUTDOWN_TIMEOUT_MS: int(25_000, 0),
     ROUTING_AUTO_SUBMIT: unit(0.85),
     ROUTING_SMART_PROMPT: unit(0.5),
     CLAIMS_CHANNEL: z.enum(['auto', 'simulator', 'manual']).default('auto'),
@@ -145,6 +149,11 @@ export interface Config {
     readonly attemptTimeoutMs: number;
     readonly pollMs: number;
   };
+  /** The bound on one outbound HTTP exchange (SP-API, Login with Amazon, Stripe, the case API). */
+  readonly providerTimeoutMs: number;
+  /** How long a stop waits for in-flight requests and phase attempts (see Clario.close). */
+  readonly shutdownTimeoutMs: number;
+
   readonly routing: { readonly autoSubmit: number; readonly smartPrompt: number };
   /** Filing pace (Amazon penalises floods), the claims channel, and payout monitoring. */
   readonly filing: {
@@ -261,6 +270,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       attemptTimeoutMs: e.WORKFLOW_ATTEMPT_TIMEOUT_MS,
       pollMs: e.WORKFLOW_POLL_MS,
     },
+    providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     routing: { autoSubmit: e.ROUTING_AUTO_SUBMIT, smartPrompt: e.ROUTING_SMART_PROMPT },
     filing: {
       channel: e.CLAIMS_CHANNEL,

@@ -43,7 +43,8 @@ export class CaseApiError extends NonRetryableError {
   }
 }
 
-export function createCaseApi(o: { baseUrl: string; accessToken: AccessTokenSource; fetch?: typeof fetch }): CaseApi {
+/** `timeoutMs` bounds one exchange (default 30 s): a hung case API must not hold a filing attempt. */
+export function createCaseApi(o: { baseUrl: string; accessToken: AccessTokenSource; timeoutMs?: number; fetch?: typeof fetch }): CaseApi {
   const fetchFn = o.fetch ?? fetch;
   const base = o.baseUrl.endsWith('/') ? o.baseUrl : `${o.baseUrl}/`;
 
@@ -51,10 +52,12 @@ export function createCaseApi(o: { baseUrl: string; accessToken: AccessTokenSour
     for (let refreshed = false; ; refreshed = true) {
       const token = await o.accessToken({ forceRefresh: refreshed });
       const res = await fetchFn(new URL(path, base), {
+        signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
         method,
         headers: { 'x-amz-access-token': token, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
+      // The body is read under the same deadline as the headers (the signal covers both).
       const text = await res.text();
       if (res.ok) return JSON.parse(text) as T;
       // An expired access token: one fresh one, then the refusal is real.

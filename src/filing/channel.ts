@@ -19,7 +19,7 @@ export function channelKind(setting: ChannelSetting, bundledSimulator: boolean):
 }
 
 /** The case API at the SP-API base URL, called with the seller's own access token. */
-export function simulatorChannel(deps: { db: Queryable; box: SecretBox; lwa: LwaClient; spApiUrl: string; fetch?: typeof fetch }): ClaimsChannel {
+export function simulatorChannel(deps: { db: Queryable; box: SecretBox; lwa: LwaClient; spApiUrl: string; timeoutMs?: number; fetch?: typeof fetch }): ClaimsChannel {
   return {
     kind: 'simulator',
     async caseApi(userId) {
@@ -27,7 +27,7 @@ export function simulatorChannel(deps: { db: Queryable; box: SecretBox; lwa: Lwa
       if (!connection || connection.status !== 'connected') throw new NonRetryableError(`user ${userId} has no working Amazon connection`, 'not_connected');
       const refreshToken = await refreshTokenOf(deps.db, deps.box, userId);
       if (!refreshToken) throw new NonRetryableError(`user ${userId} has no refresh token stored`, 'not_connected');
-      return createCaseApi({ baseUrl: deps.spApiUrl, accessToken: deps.lwa.tokenSource(refreshToken), ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+      return createCaseApi({ baseUrl: deps.spApiUrl, accessToken: deps.lwa.tokenSource(refreshToken), ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }), ...(deps.fetch ? { fetch: deps.fetch } : {}) });
     },
   };
 }

@@ -14,7 +14,7 @@ import { advance, claimDue, outboxAfter, recordFailure, release, type Claimed, t
 import type { DestinationPolicy } from './destination.js';
 import { postWebhook, type Outcome } from './post-webhook.js';
 import { pollingLoop } from '../workflow/polling.js';
-import { parseRetryAfter } from '../domain/retry.js';
+import { backoffDelay, parseRetryAfter } from '../domain/retry.js';
 
 export interface RetryPolicy {
   /** The first retry's delay; each next one doubles, up to maxMs, with jitter. */
@@ -52,10 +52,9 @@ export interface Mirror {
 
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 5_000, maxMs: 60 * 60_000, spanMs: 24 * 60 * 60_000 };
 
-/** Exponential backoff with equal jitter: half the delay is fixed, half random. */
+/** The delay before the next delivery attempt: the one backoff every outbound caller uses. */
 export function retryDelay(attempts: number, policy: RetryPolicy, random: () => number): number {
-  const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(30, Math.max(0, attempts - 1)));
-  return Math.round(exp / 2 + (exp / 2) * random());
+  return backoffDelay(policy, attempts, random());
 }
 
 /**

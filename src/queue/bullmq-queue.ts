@@ -73,9 +73,11 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
         failed: c.failed ?? 0,
       };
     },
-    async close(graceMs = DEFAULT_SHUTDOWN_GRACE_MS) {
+    async close(graceMs = DEFAULT_SHUTDOWN_GRACE_MS, onGraceExpired?: () => Promise<void>) {
       if (worker && !(await within(worker.close(), graceMs))) {
-        options.log.error({}, 'bullmq: jobs still running at shutdown are left to their leases');
+        // Before the forced close: the hand-back notifies through this queue, still open here.
+        if (onGraceExpired) await onGraceExpired();
+        else options.log.error({}, 'bullmq: jobs still running at shutdown are left to their leases');
         await worker.close(true);
       }
       await queue.close();

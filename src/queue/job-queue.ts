@@ -30,9 +30,10 @@ export interface JobQueue {
   stats(): Promise<QueueStats>;
   /**
    * Stops delivering and waits for the handlers in flight, at most `graceMs`: a phase still
-   * running then is left to its lease, which hands it to another worker when it expires.
+   * running then is handed to `onGraceExpired` (the runner gives it back to the inbox, the queue
+   * still open to carry the notice); without it, left to its lease, which expires in time.
    */
-  close(graceMs?: number): Promise<void>;
+  close(graceMs?: number, onGraceExpired?: () => Promise<void>): Promise<void>;
 }
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;

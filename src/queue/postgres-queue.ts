@@ -139,14 +139,15 @@ export function createPostgresQueue(database: Database, options: PostgresQueueOp
         failed: Number(r?.failed ?? 0),
       };
     },
-    async close(graceMs = DEFAULT_SHUTDOWN_GRACE_MS) {
+    async close(graceMs = DEFAULT_SHUTDOWN_GRACE_MS, onGraceExpired?: () => Promise<void>) {
       closed = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
       poke();
       await loop;
       if (!(await within(Promise.allSettled([...inFlight]), graceMs))) {
-        options.log.error({ inFlight: inFlight.size }, 'queue: phases still running at shutdown are left to their leases');
+        if (onGraceExpired) await onGraceExpired();
+        else options.log.error({ inFlight: inFlight.size }, 'queue: phases still running at shutdown are left to their leases');
       }
       await unlisten?.();
     },

@@ -18,6 +18,8 @@ export interface SyncDeps {
   readonly lwa: LwaClient;
   readonly spApiUrl: string;
   readonly limiter: RateLimiter;
+  /** The bound on one SP-API exchange. */
+  readonly timeoutMs?: number;
   readonly reportPoll?: PollOptions | undefined;
   readonly now?: () => Date;
 }
@@ -37,6 +39,9 @@ export function syncCapability(deps: SyncDeps): Capabilities['sync'] {
         sellerId: connection.sellingPartnerId,
         accessToken: deps.lwa.tokenSource(refreshToken),
         limiter: deps.limiter,
+        // The attempt's signal: a lost lease or a timed-out attempt cancels the request in flight.
+        signal: ctx.signal,
+        ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
       });
       try {
         const summary = await syncSeller(run.userId, run.syncId, {

@@ -43,7 +43,11 @@ export interface Engine {
   /** Relays outbox rows to the bus (API processes run this too: intake writes messages). */
   startRelay(): void;
   drainOutbox(): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Stops taking work and waits up to `graceMs` for the attempts running here; those still
+   * running then are handed back to the inbox for another worker, then the outbox is drained.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export function createEngine(o: EngineOptions): Engine {
@@ -106,9 +110,12 @@ export function createEngine(o: EngineOptions): Engine {
       relay.poke();
     },
     drainOutbox: () => relay.drain(),
-    async stop() {
+    async stop(graceMs) {
       await sweeper.stop();
-      await o.queue.close();
+      await o.queue.close(graceMs, async () => {
+        const count = await run.handBack();
+        if (count > 0) o.log.warn({ count, graceMs }, 'phase attempts still running at shutdown were handed back');
+      });
       await relay.drain();
       await relay.stop();
     },

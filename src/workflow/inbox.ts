@@ -266,6 +266,24 @@ export async function fail(
   return r.length > 0;
 }
 
+/**
+ * running → pending at once, if this worker still holds the event: a stopping worker gives back an
+ * attempt it could not finish in time, so another worker takes it now rather than when the lease
+ * expires. The attempt is not counted (it was interrupted, not failed). Returns the run time.
+ */
+export async function handBack(q: Runner, id: string, workerId: string): Promise<Date | undefined> {
+  const error = { code: 'worker_stopping', message: 'the worker stopped before this attempt finished; handed back' };
+  const [row] = await q.run<{ run_after: Date | string }>(sql`WITH e AS (
+          UPDATE phase_events SET status = 'pending', attempts = greatest(attempts - 1, 0), locked_by = NULL, locked_until = NULL,
+            dispatched_until = NULL, run_after = now(), last_error = ${JSON.stringify(error)}::jsonb, updated_at = now()
+          WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId}
+          RETURNING *),
+        ${transitionCtes('t', { source: 'e', spec: { from: 'running', to: 'pending', workerId, error } })}
+        SELECT run_after FROM e`,
+  );
+  return row ? new Date(row.run_after) : undefined;
+}
+
 /** Events whose worker vanished (lease expired): back to pending, or parked if out of attempts. */
 export async function reclaimExpired(q: Runner, limit: number): Promise<Array<{ event: PhaseEvent; to: PhaseStatus }>> {
   const out: Array<{ event: PhaseEvent; to: PhaseStatus }> = [];

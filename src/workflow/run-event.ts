@@ -10,7 +10,7 @@ import { inTransaction, type Database } from '../store/db.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { currentTraceParent, inSpan } from '../observability/tracing.js';
 import { createEffects } from './effects.js';
-import { acquire, complete, fail, renewLease, type CompletionResult } from './inbox.js';
+import { acquire, complete, fail, handBack, renewLease, type CompletionResult } from './inbox.js';
 import type { Log, WorkflowObserver } from './log.js';
 import { recordProgress } from './transitions.js';
 import type { NextTrigger, PhaseEvent, PhaseHandlers, PhaseOutcome, TriggerInput } from './types.js';
@@ -42,6 +42,17 @@ class LeaseLostError extends Error {
 
 class AttemptTimeoutError extends LeaseLostError {}
 
+class HandedBackError extends LeaseLostError {}
+
+export interface Runner {
+  (eventId: string): Promise<void>;
+  /**
+   * Gives every attempt still running here back to the inbox (pending, lease cleared, queue
+   * notified) and cancels it: for a stop that cannot wait any longer. Returns how many.
+   */
+  handBack(): Promise<number>;
+}
+
 export function nextTriggerInput(event: PhaseEvent, next: NextTrigger): TriggerInput {
   const syncId = next.syncId ?? event.syncId ?? undefined;
   const key = `next:${event.id}:${next.phase}:${next.claimId ?? syncId ?? ''}`;
@@ -61,11 +72,16 @@ export function nextTriggerInput(event: PhaseEvent, next: NextTrigger): TriggerI
   };
 }
 
-export function createRunner(o: RunnerOptions): (eventId: string) => Promise<void> {
+export function createRunner(o: RunnerOptions): Runner {
   const { db } = o.database;
   const random = o.random ?? Math.random;
   // How long an event waits when another phase of its lane is running.
   const laneBusyDelayMs = Math.min(1000, Math.max(50, Math.floor(o.backoff.baseMs / 4)));
+  // The attempts running in this process, by event id: what a stop hands back.
+  const running = new Map<string, AbortController>();
+  // Next phases of a lane already held by this worker (started by a commit), not yet running.
+  const waiting = new Set<string>();
+  let stopping = false;
 
   async function failed(event: PhaseEvent, err: unknown, durationMs: number): Promise<void> {
     const attempt = event.attempts;
@@ -114,6 +130,7 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
   /** Runs an event this worker holds; returns the next events of its lane, already held. */
   async function execute(event: PhaseEvent): Promise<PhaseEvent[]> {
     const controller = new AbortController();
+    running.set(event.id, controller);
     const heartbeat = setInterval(() => {
       renewLease(o.database, event.id, o.workerId, o.leaseMs).then(
         (ours) => {
@@ -135,14 +152,25 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
               reject(err);
             }, o.attemptTimeoutMs);
           });
+    // A stop that hands the event back does not wait for a handler that ignores its signal.
+    const handedBack = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => {
+        if (controller.signal.reason instanceof HandedBackError) reject(controller.signal.reason);
+      });
+    });
+    handedBack.catch(() => undefined);
     try {
       const attempt = runAndCommit(event, controller, started);
-      if (!timedOut) return await attempt;
       // The loser of the race is left to settle (or not) on its own; its commit needs the lease.
       attempt.catch(() => undefined);
-      return await Promise.race([attempt, timedOut]);
+      return await Promise.race([attempt, handedBack, ...(timedOut ? [timedOut] : [])]);
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
+      if (err instanceof HandedBackError) {
+        o.observer.transition(event.phase, 'lost', durationMs);
+        o.log.warn({ eventId: event.id, phase: event.phase }, 'phase attempt handed back at shutdown');
+        return [];
+      }
       if (err instanceof AttemptTimeoutError) {
         o.observer.transition(event.phase, 'lost', durationMs);
         o.log.error({ eventId: event.id, phase: event.phase, timeoutMs: o.attemptTimeoutMs }, 'phase attempt timed out; its lease is left to expire so recovery retries it');
@@ -150,6 +178,7 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
       }
       throw err;
     } finally {
+      running.delete(event.id);
       clearTimeout(timer);
       clearInterval(heartbeat);
     }
@@ -183,6 +212,8 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
       return done.started;
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
+      // Handed back: execute() has already said so.
+      if (controller.signal.reason instanceof HandedBackError) return [];
       if (err instanceof LeaseLostError || controller.signal.aborted) {
         // Someone else owns the event now; their attempt decides. Effects are safe (ledger).
         o.observer.transition(event.phase, 'lost', durationMs);
@@ -194,7 +225,31 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
     }
   }
 
-  return async function runEvent(eventId: string): Promise<void> {
+  /** One held event back to the inbox; true when it was still ours. */
+  async function giveBack(id: string): Promise<boolean> {
+    // The inbox first: once the lease is cleared a late commit of this attempt is refused, so
+    // cancelling it after cannot race another worker's attempt.
+    const at = await handBack(o.database, id, o.workerId);
+    running.get(id)?.abort(new HandedBackError('handed back at shutdown'));
+    running.delete(id);
+    waiting.delete(id);
+    if (!at) return false;
+    o.onCommitted();
+    await o.queue.notify([{ id, runAt: at }]);
+    return true;
+  }
+
+  async function handBackAll(): Promise<number> {
+    stopping = true;
+    let count = 0;
+    // Until none is left: an attempt that commits meanwhile may hold the next phase of its lane.
+    for (let ids = [...running.keys(), ...waiting]; ids.length > 0; ids = [...running.keys(), ...waiting]) {
+      for (const id of ids) if (await giveBack(id)) count++;
+    }
+    return count;
+  }
+
+  async function runEvent(eventId: string): Promise<void> {
     const acquired = await acquire(o.database, eventId, o.workerId, o.leaseMs, laneBusyDelayMs);
     if (acquired.kind === 'skip') return;
     if (acquired.kind === 'later') {
@@ -203,6 +258,18 @@ export function createRunner(o: RunnerOptions): (eventId: string) => Promise<voi
     }
     o.onCommitted();
     const held = [acquired.event];
-    for (let event = held.pop(); event; event = held.pop()) held.push(...(await execute(event)));
-  };
+    for (let event = held.pop(); event; event = held.pop()) {
+      waiting.delete(event.id);
+      // A stop is handing events back: this one goes back too rather than start now.
+      if (stopping) {
+        await giveBack(event.id);
+        continue;
+      }
+      const next = await execute(event);
+      for (const e of next) waiting.add(e.id);
+      held.push(...next);
+    }
+  }
+
+  return Object.assign(runEvent, { handBack: handBackAll });
 }

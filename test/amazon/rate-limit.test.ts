@@ -109,7 +109,7 @@ describe('SP-API failures', () => {
       },
     });
     expect(await sp.reports.createReport(spec)).toBe('1');
-    expect(clock.sleeps.filter((ms) => ms > 0 && ms < 10_000)).toEqual([750, 1_500]);
+    expect(clock.sleeps.filter((ms) => ms > 0 && ms < 10_000)).toEqual([500, 1_000]);
   });
 
   it('a 429\'s Retry-After is honoured as seconds or as an HTTP date, bounded by the maximum backoff', async () => {
