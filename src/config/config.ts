@@ -207,6 +207,12 @@ export interface Config {
   };
 }
 
+/** Settings that were renamed, with their new names. */
+const RENAMED: Readonly<Record<string, string>> = {
+  // A session now has an absolute lifetime that refreshing cannot extend (issue 14).
+  SELLER_TOKEN_TTL_SECONDS: 'SESSION_MAX_AGE_SECONDS',
+};
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -222,6 +228,11 @@ function deepFreeze<T>(o: T): T {
 /** Reads configuration from an environment (process.env by default). Throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // A renamed setting would otherwise be ignored without a word, and its default used instead.
+  const renamed = Object.entries(RENAMED).filter(([old]) => cleaned[old] !== undefined);
+  if (renamed.length > 0) {
+    throw new ConfigError(`invalid configuration:\n${renamed.map(([old, now]) => `  ${old}: renamed; set ${now} instead`).join('\n')}`);
+  }
   const parsed = EnvSchema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);

@@ -27,6 +27,11 @@ describe('configuration', () => {
     }
   });
 
+  it('refuses a renamed setting instead of quietly using the default for its new name', () => {
+    expect(() => loadConfig({ SELLER_TOKEN_TTL_SECONDS: '3600' })).toThrow(/SELLER_TOKEN_TTL_SECONDS: renamed; set SESSION_MAX_AGE_SECONDS instead/);
+    expect(loadConfig({ SESSION_MAX_AGE_SECONDS: '3600' }).sessionMaxAgeSeconds).toBe(3600);
+  });
+
   it('refuses bullmq without Redis', () => {
     expect(() => loadConfig({ QUEUE_DRIVER: 'bullmq' })).toThrow(/needs REDIS_URL/);
   });
