@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { html, sendPage } from './html-page.js';
+import { html, isHttpUrl, sendPage } from './html-page.js';
 import { ACCESS_TOKEN_TTL_S, AUTH_CODE_TTL_MS, type SimulatorState } from './state.js';
 
 export const LWA_AUTHORIZE_PATH = '/ap/oa';
@@ -17,16 +17,6 @@ export const LWA_PROFILE_PATH = '/user/profile';
 const SCOPES = new Set(['profile', 'profile:user_id']);
 
 const page = (reply: FastifyReply, status: number, body: string): FastifyReply => sendPage(reply, 'Amazon Sign-In', status, body);
-
-function redirectUriOk(text: string | undefined): text is string {
-  if (!text) return false;
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 /** Back to the site with `error`, as LWA does once it trusts the client and redirect URI. */
 function redirectError(reply: FastifyReply, redirectUri: string, state: string | undefined, error: string, description: string): FastifyReply {
@@ -49,7 +39,7 @@ export function registerLwaSignIn(app: FastifyInstance, options: { state: Simula
     const q = req.query as Record<string, string | undefined>;
     // An unknown client or redirect URI is never redirected to: LWA shows its own error page.
     if (q.client_id !== options.clientId) return page(reply, 400, '<h1>An error occurred</h1><p>400 Bad Request: unknown client_id.</p>');
-    if (!redirectUriOk(q.redirect_uri)) return page(reply, 400, '<h1>An error occurred</h1><p>400 Bad Request: invalid redirect_uri.</p>');
+    if (!isHttpUrl(q.redirect_uri)) return page(reply, 400, '<h1>An error occurred</h1><p>400 Bad Request: invalid redirect_uri.</p>');
     if (q.response_type !== 'code') return redirectError(reply, q.redirect_uri, q.state, 'unsupported_response_type', 'The authorization server does not support obtaining an authorization code using this method');
     const scopes = (q.scope ?? '').split(' ').filter(Boolean);
     if (scopes.length === 0 || !scopes.every((s) => SCOPES.has(s))) return redirectError(reply, q.redirect_uri, q.state, 'invalid_scope', 'An unknown scope was requested');
@@ -68,7 +58,7 @@ export function registerLwaSignIn(app: FastifyInstance, options: { state: Simula
 
   app.post(LWA_AUTHORIZE_PATH, async (req, reply) => {
     const form = (req.body ?? {}) as Record<string, string | undefined>;
-    if (form.client_id !== options.clientId || !redirectUriOk(form.redirect_uri) || !form.scope) {
+    if (form.client_id !== options.clientId || !isHttpUrl(form.redirect_uri) || !form.scope) {
       return page(reply, 400, '<h1>An error occurred</h1><p>The sign-in form is incomplete.</p>');
     }
     if (form.decision !== 'allow') return redirectError(reply, form.redirect_uri, form.state, 'access_denied', 'The user has denied your request');

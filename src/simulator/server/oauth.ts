@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { CONSENT_PATH } from '../../amazon/endpoints.js';
 import { issueProfileToken, registerLwaSignIn } from './lwa-sign-in.js';
-import { html, sendPage } from './html-page.js';
+import { html, isHttpUrl, sendPage } from './html-page.js';
 import { ACCESS_TOKEN_TTL_S, AUTH_CODE_TTL_MS, type SimulatorState } from './state.js';
 
 export interface OAuthOptions {
@@ -20,16 +20,6 @@ const page = (reply: FastifyReply, status: number, body: string): FastifyReply =
 
 function lwaError(reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
   return reply.code(status).header('cache-control', 'no-store').send({ error, error_description: description });
-}
-
-function isHttpUrl(text: string | undefined): text is string {
-  if (!text) return false;
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 export function registerOAuth(app: FastifyInstance, options: OAuthOptions): void {
