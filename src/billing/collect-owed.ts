@@ -38,6 +38,8 @@ export interface CollectOptions {
   readonly gateway: FeeGateway;
   readonly userId: string;
   readonly currency: string;
+  /** The phase attempt's: it cancels the Stripe call in flight. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Collected {
@@ -119,14 +121,14 @@ export async function recordBatch(q: Queryable, box: SecretBox, batch: Pick<FeeB
 
 /** Charges one reserved batch through the effects ledger and records the answer. */
 async function charge(o: CollectOptions, batch: FeeBatchRow): Promise<Collected> {
-  const customerId = await customerFor({ db: o.db, box: o.box, gateway: o.gateway, effects: o.effects, userId: o.userId });
+  const customerId = await customerFor({ db: o.db, box: o.box, gateway: o.gateway, effects: o.effects, userId: o.userId, ...(o.signal ? { signal: o.signal } : {}) });
   const ctxKey = `effect:fee-batch:${batch.id}`;
   const seal = (r: ChargeResult | undefined) => (r ? { ...r, paymentIntentId: r.paymentIntentId ? o.box.seal(r.paymentIntentId, ctxKey) : '' } : undefined);
   const sinceSeconds = Math.floor(batch.createdAt.getTime() / 1000) - 600;
   const stored = await o.effects.once<ChargeResult>(`fee-batch:${batch.id}`, 'stripe_fee_batch_charge', {
     perform: async (key) =>
-      seal(await o.gateway.chargeFee({ customerId, userId: o.userId, claimId: '', payoutId: batch.id, fee: money(batch.amountMinor, batch.currency), idempotencyKey: key })) as ChargeResult,
-    reconcile: async () => seal(await o.gateway.findFeeCharge({ customerId, payoutId: batch.id, sinceSeconds })),
+      seal(await o.gateway.chargeFee({ customerId, userId: o.userId, claimId: '', payoutId: batch.id, fee: money(batch.amountMinor, batch.currency), idempotencyKey: key, ...(o.signal ? { signal: o.signal } : {}) })) as ChargeResult,
+    reconcile: async () => seal(await o.gateway.findFeeCharge({ customerId, payoutId: batch.id, sinceSeconds, ...(o.signal ? { signal: o.signal } : {}) })),
   });
   const result = { ...stored, paymentIntentId: stored.paymentIntentId ? o.box.open(stored.paymentIntentId, ctxKey) : '' };
   const status = await o.db.transaction((tx) => recordBatch(tx, o.box, batch, result));
