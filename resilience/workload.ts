@@ -8,7 +8,7 @@
 import { eq } from 'drizzle-orm';
 import { NonRetryableError } from '../src/domain/errors.js';
 import { findClaim, moveClaim } from '../src/store/claims.js';
-import { claims } from '../src/store/schema.js';
+import { claims } from '../src/store/schema/claims-tables.js';
 import { unavailableCapabilities, type Capabilities } from '../src/workflow/capabilities.js';
 import { caseToken, type CaseNote } from './providers.js';
 

@@ -14,7 +14,7 @@ import { chargeJournal, feeJournal, refundJournal, reversalJournal } from '../do
 import type { SecretBox } from '../security/secret-box.js';
 import type { ClaimRow } from '../store/claims.js';
 import type { Tx } from '../store/db.js';
-import { feeBatches } from '../store/schema.js';
+import { feeBatches } from '../store/schema/billing-tables.js';
 import type { Capabilities, CapabilityContext, CapabilityResult } from '../workflow/capabilities.js';
 import { batchRefContext, collectOwedFees } from './collect-owed.js';
 import { customerFor } from './customers.js';

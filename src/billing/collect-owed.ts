@@ -13,7 +13,7 @@ import { chargeJournal } from '../domain/ledger.js';
 import { money } from '../domain/money.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Db, Queryable } from '../store/db.js';
-import { feeBatches, feeCharges } from '../store/schema.js';
+import { feeBatches, feeCharges } from '../store/schema/billing-tables.js';
 import type { Effects } from '../workflow/effects.js';
 import { customerFor } from './customers.js';
 import { postJournal } from './ledger-store.js';

@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Db } from '../store/db.js';
-import { billingCustomers } from '../store/schema.js';
+import { billingCustomers } from '../store/schema/billing-tables.js';
 import type { Effects } from '../workflow/effects.js';
 import type { FeeGateway } from './stripe-gateway.js';
 

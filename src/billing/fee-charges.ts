@@ -3,7 +3,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { NonRetryableError } from '../domain/errors.js';
 import type { Queryable } from '../store/db.js';
-import { feeCharges } from '../store/schema.js';
+import { feeCharges } from '../store/schema/billing-tables.js';
 
 export type FeeChargeRow = typeof feeCharges.$inferSelect;
 export type FeeStatus = FeeChargeRow['status'];

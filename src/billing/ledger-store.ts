@@ -4,7 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Imbalance, LedgerEntry } from '../domain/ledger.js';
 import { safeMinor } from '../domain/money.js';
 import { rows, type Queryable } from '../store/db.js';
-import { ledgerEntries } from '../store/schema.js';
+import { ledgerEntries } from '../store/schema/billing-tables.js';
 
 export interface PostingContext {
   readonly userId: string;

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../store/db.js';
-import { accounts } from '../store/schema.js';
+import { accounts } from '../store/schema/connect-tables.js';
 
 /** The Clario user id of an Amazon account, made on its first sign-in. */
 export async function accountFor(db: Queryable, lwaUserId: string): Promise<string> {

@@ -3,7 +3,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Queryable } from '../store/db.js';
-import { amazonConnections } from '../store/schema.js';
+import { amazonConnections } from '../store/schema/connect-tables.js';
 
 export interface Connection {
   readonly userId: string;

@@ -2,7 +2,7 @@
 // written when they happen, read by GET /api/v1/ops/security-events.
 import { desc } from 'drizzle-orm';
 import type { Queryable } from '../store/db.js';
-import { securityEvents } from '../store/schema.js';
+import { securityEvents } from '../store/schema/connect-tables.js';
 
 export interface SecurityEvent {
   readonly kind: 'partner_link_refused';

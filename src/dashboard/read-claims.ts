@@ -3,7 +3,13 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { rows, type Queryable } from '../store/db.js';
 import { actionSortKey } from './claim-order.js';
-import { claimEvidence, claims, evidenceFiles, filings, phaseAudit, proofPackets, reimbursements, rejections } from '../store/schema.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { claimEvidence, evidenceFiles } from '../store/schema/evidence-tables.js';
+import { filings } from '../store/schema/filing-tables.js';
+import { rejections } from '../store/schema/learning-tables.js';
+import { reimbursements } from '../store/schema/payouts-tables.js';
+import { proofPackets } from '../store/schema/proof-tables.js';
+import { phaseAudit } from '../store/schema/workflow-tables.js';
 
 export type ClaimSort = 'action' | 'deadline' | 'value' | 'confidence' | 'created';
 

@@ -1,7 +1,8 @@
 // What the operator view reads beyond the existing status endpoints.
 import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import type { Queryable } from '../store/db.js';
-import { phaseEvents, reimbursements } from '../store/schema.js';
+import { reimbursements } from '../store/schema/payouts-tables.js';
+import { phaseEvents } from '../store/schema/workflow-tables.js';
 
 /** Parked events (all users, or one), newest first: what an operator may replay. */
 export async function parkedEvents(q: Queryable, userId: string | undefined, limit: number) {

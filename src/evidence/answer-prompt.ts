@@ -8,7 +8,8 @@ import type { RoutingThresholds } from '../domain/routing.js';
 import { findClaim, moveClaim, type ClaimRow } from '../store/claims.js';
 import type { Db } from '../store/db.js';
 import type { PromptRow } from '../store/prompts.js';
-import { evidenceFiles, outbox, prompts } from '../store/schema.js';
+import { evidenceFiles, prompts } from '../store/schema/evidence-tables.js';
+import { outbox } from '../store/schema/workflow-tables.js';
 import { computeScores, linkFiles, scorableOf, writeScores } from './match-claims.js';
 import { routeScored } from './route-scored.js';
 

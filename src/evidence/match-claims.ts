@@ -8,7 +8,8 @@ import { currency as toCurrency, isCurrency, type Money } from '../domain/money.
 import type { ApprovalEstimate, EvidenceProfile, LearnedRates } from '../domain/scoring.js';
 import type { ClaimRow } from '../store/claims.js';
 import type { Queryable, Tx } from '../store/db.js';
-import { claimEvidence, claims, evidenceFiles, evidenceItems, prompts } from '../store/schema.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { claimEvidence, evidenceFiles, evidenceItems, prompts } from '../store/schema/evidence-tables.js';
 import { profileFor, scoreClaim, type EvidenceLine, type EvidenceRole, type EvidenceScore, type LinkedEvidence, type ScorableClaim } from './score-claim.js';
 
 /** Claims that evidence can still change: not filed, paid, expired or dismissed. */

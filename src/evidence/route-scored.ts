@@ -8,7 +8,8 @@ import { route, type RoutingDecision, type RoutingThresholds } from '../domain/r
 import { moveClaim } from '../store/claims.js';
 import type { Tx } from '../store/db.js';
 import { openPrompt, openPromptOf, type PromptAsk } from '../store/prompts.js';
-import { outbox, prompts } from '../store/schema.js';
+import { prompts } from '../store/schema/evidence-tables.js';
+import { outbox } from '../store/schema/workflow-tables.js';
 import { asksFor } from './asks.js';
 import type { ScoredClaim } from './match-claims.js';
 

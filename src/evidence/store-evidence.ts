@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Currency } from '../domain/money.js';
 import type { Db, Queryable } from '../store/db.js';
-import { claimEvidence, evidenceBlobs, evidenceFiles, evidenceItems } from '../store/schema.js';
+import { claimEvidence, evidenceBlobs, evidenceFiles, evidenceItems } from '../store/schema/evidence-tables.js';
 import { guessKind, statusOf, type ReadResult } from './read/items.js';
 import { checkFile, readFile, type EvidenceContentType } from './read/read-evidence.js';
 import { PDF_LIMITS } from './read/read-pdf.js';

@@ -2,7 +2,9 @@
 // (with the claims' filing_id) before the case API is called; its id is the Idempotency-Key.
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../store/db.js';
-import { claimEvidence, claims, evidenceFiles, filings } from '../store/schema.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { claimEvidence, evidenceFiles } from '../store/schema/evidence-tables.js';
+import { filings } from '../store/schema/filing-tables.js';
 import type { CaseClaim, CaseEvidence } from './write-case.js';
 
 export type FilingRow = typeof filings.$inferSelect;

@@ -9,7 +9,7 @@ import { ApiError } from '../http/errors.js';
 import { ErrorBody, Id } from '../http/schemas.js';
 import { findClaim } from '../store/claims.js';
 import type { Db } from '../store/db.js';
-import { filings } from '../store/schema.js';
+import { filings } from '../store/schema/filing-tables.js';
 import type { Engine } from '../workflow/engine.js';
 import { IdempotencyConflictError } from '../workflow/inbox.js';
 import { findFiling, findFilingByCase, type FilingRow } from './filings.js';

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Queryable } from '../store/db.js';
-import { sessions } from '../store/schema.js';
+import { sessions } from '../store/schema/connect-tables.js';
 
 export interface StoredSession {
   readonly userId: string;

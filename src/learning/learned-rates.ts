@@ -3,7 +3,7 @@
 import { and, eq } from 'drizzle-orm';
 import { betaEstimate, type ApprovalEstimate, type EvidenceProfile, type LearnedRates } from '../domain/scoring.js';
 import type { Queryable } from '../store/db.js';
-import { learningStats } from '../store/schema.js';
+import { learningStats } from '../store/schema/learning-tables.js';
 
 export async function readEstimate(q: Queryable, claimType: string, profile: EvidenceProfile): Promise<ApprovalEstimate | undefined> {
   const [row] = await q

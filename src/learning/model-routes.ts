@@ -8,7 +8,7 @@ import { betaEstimate, PRIOR } from '../domain/scoring.js';
 import { requireService, type Principal } from '../http/auth.js';
 import { Id } from '../http/schemas.js';
 import type { Queryable } from '../store/db.js';
-import { learningHistory, learningStats } from '../store/schema.js';
+import { learningHistory, learningStats } from '../store/schema/learning-tables.js';
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 

@@ -4,7 +4,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { betaEstimate, type ApprovalEstimate } from '../domain/scoring.js';
 import type { Queryable } from '../store/db.js';
-import { learningHistory, learningStats } from '../store/schema.js';
+import { learningHistory, learningStats } from '../store/schema/learning-tables.js';
 import { profileOf } from './profile.js';
 
 export type Outcome = 'approved' | 'rejected';

@@ -5,7 +5,8 @@ import { and, gte, isNotNull } from 'drizzle-orm';
 import { route, type RoutingDecision, type RoutingThresholds } from '../domain/routing.js';
 import { betaEstimate, blendConfidence, type ApprovalEstimate } from '../domain/scoring.js';
 import type { Db } from '../store/db.js';
-import { claims, learningStats } from '../store/schema.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { learningStats } from '../store/schema/learning-tables.js';
 import { evidenceOf, profileOf } from './profile.js';
 
 export interface ReplayedClaim {

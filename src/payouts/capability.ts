@@ -4,7 +4,8 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { NonRetryableError } from '../domain/errors.js';
-import { claims, filings } from '../store/schema.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { filings } from '../store/schema/filing-tables.js';
 import type { Tx } from '../store/db.js';
 import type { ClaimRow } from '../store/claims.js';
 import type { Capabilities } from '../workflow/capabilities.js';

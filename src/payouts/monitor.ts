@@ -4,7 +4,8 @@
 // have waited too long.
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../store/db.js';
-import { filings, reimbursements } from '../store/schema.js';
+import { filings } from '../store/schema/filing-tables.js';
+import { reimbursements } from '../store/schema/payouts-tables.js';
 import type { Engine } from '../workflow/engine.js';
 import type { Log } from '../workflow/log.js';
 import { pollingLoop } from '../workflow/polling.js';

@@ -2,7 +2,12 @@
 // the packet sees the payout and fee it is committing). No formatting here: plain data.
 import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Queryable } from '../store/db.js';
-import { claimEvidence, claims, evidenceFiles, evidenceItems, feeCharges, phaseAudit, reimbursements, reportLines, syncSources } from '../store/schema.js';
+import { feeCharges } from '../store/schema/billing-tables.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { claimEvidence, evidenceFiles, evidenceItems } from '../store/schema/evidence-tables.js';
+import { reimbursements } from '../store/schema/payouts-tables.js';
+import { reportLines, syncSources } from '../store/schema/sync-tables.js';
+import { phaseAudit } from '../store/schema/workflow-tables.js';
 
 export type ClaimRow = typeof claims.$inferSelect;
 

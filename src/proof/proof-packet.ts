@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { Queryable } from '../store/db.js';
-import { proofPackets } from '../store/schema.js';
+import { proofPackets } from '../store/schema/proof-tables.js';
 import { gatherProof } from './gather-proof.js';
 import { renderProofPdf } from './render-proof.js';
 

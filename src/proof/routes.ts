@@ -8,7 +8,7 @@ import { requireAuthenticated, type Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { Id } from '../http/schemas.js';
 import type { Queryable } from '../store/db.js';
-import { claims } from '../store/schema.js';
+import { claims } from '../store/schema/claims-tables.js';
 import { findProofPacket, type StoredProof } from './proof-packet.js';
 
 async function packetFor(db: Queryable, principal: Principal, claimId: string): Promise<StoredProof> {

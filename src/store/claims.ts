@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { canMoveClaim, type ClaimStatus } from '../domain/claim-status.js';
 import { rows, type Queryable } from './db.js';
-import { claims } from './schema.js';
+import { claims } from './schema/claims-tables.js';
 
 export type ClaimRow = typeof claims.$inferSelect;
 

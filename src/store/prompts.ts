@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from './db.js';
-import { prompts } from './schema.js';
+import { prompts } from './schema/evidence-tables.js';
 
 export type PromptRow = typeof prompts.$inferSelect;
 

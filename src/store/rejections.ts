@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Queryable } from './db.js';
-import { rejections } from './schema.js';
+import { rejections } from './schema/learning-tables.js';
 
 export type RejectionRow = typeof rejections.$inferSelect;
 

@@ -1,7 +1,8 @@
 // Read models for the status and audit endpoints.
 import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
 import { rows, type Queryable } from './db.js';
-import { phaseAudit, phaseEvents, syncProgress, syncRuns } from './schema.js';
+import { syncRuns } from './schema/sync-tables.js';
+import { phaseAudit, phaseEvents, syncProgress } from './schema/workflow-tables.js';
 
 export type ProgressRow = typeof syncProgress.$inferSelect;
 export type AuditRow = typeof phaseAudit.$inferSelect;

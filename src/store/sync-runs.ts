@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Queryable } from './db.js';
-import { syncRuns } from './schema.js';
+import { syncRuns } from './schema/sync-tables.js';
 
 export type SyncRun = typeof syncRuns.$inferSelect;
 

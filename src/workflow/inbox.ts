@@ -76,15 +76,55 @@ function accepted(r: EventRow, duplicate: boolean): AcceptedTrigger {
   return { eventId: e.id, phase: e.phase, userId: e.userId, syncId: e.syncId, claimId: e.claimId, duplicate, runAfter: e.runAfter };
 }
 
-function eventValues(t: TriggerInput, maxAttempts: number): SQL {
-  return sql`(${randomUUID()}, ${t.idempotencyKey}, ${t.requestHash}, ${t.phase}::smallint, ${t.userId}, ${t.sellerId ?? null}::text,
-    ${t.syncId ?? null}::text, ${t.claimId ?? null}::text, ${t.caseId ?? null}::text, ${laneFor(t.phase, t)},
-    ${JSON.stringify(t.payload)}::jsonb, ${t.source}, 'pending', 0, ${maxAttempts}::integer, now(), now(), now(), ${t.traceParent ?? null}::text)`;
+const interval = (ms: number) => sql`${`${ms} milliseconds`}::interval`;
+
+// A new event's columns, named once: the column list and each row's values are both built from
+// these arrays, and the value records are typed by them, so the two cannot drift apart.
+const EVENT_COLUMNS = ['id', 'idempotency_key', 'request_hash', 'phase', 'user_id', 'seller_id', 'sync_id', 'claim_id', 'case_id',
+  'lane', 'payload', 'source', 'status', 'attempts', 'max_attempts', 'run_after', 'created_at', 'updated_at', 'trace_parent'] as const;
+/** An event inserted already running (started on the same lane): it also carries its lease. */
+const RUNNING_EVENT_COLUMNS = [...EVENT_COLUMNS, 'locked_by', 'locked_until', 'started_at'] as const;
+
+type EventValues = Record<(typeof EVENT_COLUMNS)[number], SQL>;
+type RunningEventValues = Record<(typeof RUNNING_EVENT_COLUMNS)[number], SQL>;
+
+const columnList = (columns: readonly string[]) => sql.raw(`(${columns.join(', ')})`);
+const valueRow = <C extends string>(columns: readonly C[], values: Record<C, SQL>) => sql`(${sql.join(columns.map((c) => values[c]), sql`, `)})`;
+
+function eventValues(t: TriggerInput, maxAttempts: number): EventValues {
+  return {
+    id: sql`${randomUUID()}`,
+    idempotency_key: sql`${t.idempotencyKey}`,
+    request_hash: sql`${t.requestHash}`,
+    phase: sql`${t.phase}::smallint`,
+    user_id: sql`${t.userId}`,
+    seller_id: sql`${t.sellerId ?? null}::text`,
+    sync_id: sql`${t.syncId ?? null}::text`,
+    claim_id: sql`${t.claimId ?? null}::text`,
+    case_id: sql`${t.caseId ?? null}::text`,
+    lane: sql`${laneFor(t.phase, t)}`,
+    payload: sql`${JSON.stringify(t.payload)}::jsonb`,
+    source: sql`${t.source}`,
+    status: sql`'pending'`,
+    attempts: sql`0`,
+    max_attempts: sql`${maxAttempts}::integer`,
+    run_after: sql`now()`,
+    created_at: sql`now()`,
+    updated_at: sql`now()`,
+    trace_parent: sql`${t.traceParent ?? null}::text`,
+  };
 }
 
-const EVENT_COLUMNS = sql.raw(
-  '(id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source, status, attempts, max_attempts, run_after, created_at, updated_at, trace_parent)',
-);
+function runningValues(t: TriggerInput, maxAttempts: number, workerId: string, leaseMs: number): RunningEventValues {
+  return {
+    ...eventValues(t, maxAttempts),
+    status: sql`'running'`,
+    attempts: sql`1`,
+    locked_by: sql`${workerId}::text`,
+    locked_until: sql`now() + ${interval(leaseMs)}`,
+    started_at: sql`now()`,
+  };
+}
 
 /**
  * Stores a trigger, once. A repeat of the same idempotency key returns the first event; the same key
@@ -92,7 +132,7 @@ const EVENT_COLUMNS = sql.raw(
  */
 export async function insertTrigger(q: Runner, t: TriggerInput, maxAttempts: number): Promise<AcceptedTrigger> {
   const [row] = await q.run<EventRow>(sql`WITH e AS (
-          INSERT INTO phase_events ${EVENT_COLUMNS} VALUES ${eventValues(t, maxAttempts)}
+          INSERT INTO phase_events ${columnList(EVENT_COLUMNS)} VALUES ${valueRow(EVENT_COLUMNS, eventValues(t, maxAttempts))}
           ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
         ${transitionCtes('t', { source: 'e', spec: { from: null, to: 'pending', data: { source: t.source } } })}
         SELECT * FROM e`,
@@ -115,8 +155,6 @@ export type AcquireResult =
   | { readonly kind: 'later'; readonly at: Date }
   /** Finished, parked, missing or held by a live worker: nothing to do for this delivery. */
   | { readonly kind: 'skip'; readonly reason: string };
-
-const interval = (ms: number) => sql`${`${ms} milliseconds`}::interval`;
 
 /** Marks a pending, due event running for this worker. */
 export async function acquire(q: Runner, id: string, workerId: string, leaseMs: number, laneBusyDelayMs: number): Promise<AcquireResult> {
@@ -203,16 +241,16 @@ async function completeOnce(
   const ctes: SQL[] = [];
   if (queuedNext.length > 0) {
     ctes.push(sql`q AS (
-      INSERT INTO phase_events ${EVENT_COLUMNS}
-      SELECT * FROM (VALUES ${sql.join(queuedNext.map((t) => eventValues(t, c.maxAttempts)), sql`, `)}) v
+      INSERT INTO phase_events ${columnList(EVENT_COLUMNS)}
+      SELECT * FROM (VALUES ${sql.join(queuedNext.map((t) => valueRow(EVENT_COLUMNS, eventValues(t, c.maxAttempts))), sql`, `)}) v
       WHERE EXISTS (SELECT 1 FROM e)
       ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
     parts.push({ source: 'q', spec: { from: null, to: 'pending', data: { source: 'internal' } } });
   }
   if (start && startedNext.length > 0) {
     ctes.push(sql`s AS (
-      INSERT INTO phase_events ${EVENT_COLUMNS_RUNNING}
-      SELECT * FROM (VALUES ${sql.join(startedNext.map((t) => runningValues(t, c.maxAttempts, workerId, start.leaseMs)), sql`, `)}) v
+      INSERT INTO phase_events ${columnList(RUNNING_EVENT_COLUMNS)}
+      SELECT * FROM (VALUES ${sql.join(startedNext.map((t) => valueRow(RUNNING_EVENT_COLUMNS, runningValues(t, c.maxAttempts, workerId, start.leaseMs))), sql`, `)}) v
       WHERE EXISTS (SELECT 1 FROM e)
       ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
     parts.push({ source: 's', spec: { from: null, to: 'pending', data: { source: 'internal' }, attempt: 0 }, progress: false });
@@ -233,17 +271,6 @@ async function completeOnce(
     queued: result.filter((r) => r.kind === 'q').map((r) => accepted(r, false)),
     started: result.filter((r) => r.kind === 's').map(toPhaseEvent),
   };
-}
-
-const EVENT_COLUMNS_RUNNING = sql.raw(
-  '(id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source, status, attempts, max_attempts, run_after, created_at, updated_at, locked_by, locked_until, started_at, trace_parent)',
-);
-
-function runningValues(t: TriggerInput, maxAttempts: number, workerId: string, leaseMs: number): SQL {
-  return sql`(${randomUUID()}, ${t.idempotencyKey}, ${t.requestHash}, ${t.phase}::smallint, ${t.userId}, ${t.sellerId ?? null}::text,
-    ${t.syncId ?? null}::text, ${t.claimId ?? null}::text, ${t.caseId ?? null}::text, ${laneFor(t.phase, t)},
-    ${JSON.stringify(t.payload)}::jsonb, ${t.source}, 'running', 1, ${maxAttempts}::integer, now(), now(), now(),
-    ${workerId}::text, now() + ${interval(leaseMs)}, now(), ${t.traceParent ?? null}::text)`;
 }
 
 /** running → pending (retry at `runAfter`) or failed (parked), if this worker still holds it. */

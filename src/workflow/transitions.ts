@@ -5,7 +5,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PHASES, PHASE_NUMBERS } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
 import type { Tx } from '../store/db.js';
-import { outbox, syncProgress } from '../store/schema.js';
+import { outbox, syncProgress } from '../store/schema/workflow-tables.js';
 
 export const WORKFLOW_MESSAGE = 'workflow.phase';
 

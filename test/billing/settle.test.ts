@@ -4,7 +4,9 @@ import { eq, sql } from 'drizzle-orm';
 import { billingEventContext } from '../../src/billing/webhook.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountBalance, ledgerImbalances } from '../../src/billing/ledger-store.js';
-import { billingEvents, claims, effects, feeBatches, feeCharges, phaseEvents } from '../../src/store/schema.js';
+import { billingEvents, feeBatches, feeCharges } from '../../src/store/schema/billing-tables.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { effects, phaseEvents } from '../../src/store/schema/workflow-tables.js';
 import { waitFor } from '../support/wait.js';
 import { startBilling, type BillingHarness } from './support.js';
 

@@ -11,7 +11,7 @@ import { createPayoutMonitor } from '../../src/payouts/monitor.js';
 import { REIMBURSEMENTS_SOURCE } from '../../src/payouts/new-lines.js';
 import { rows } from '../../src/store/db.js';
 import { lineWriter } from '../../src/sync/store-lines.js';
-import { claims } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { startTestClario, type TestClario, type TestClarioOptions } from '../support/clario.js';
 import type { Capabilities } from '../../src/workflow/capabilities.js';

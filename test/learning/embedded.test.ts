@@ -9,7 +9,9 @@ import { recordOutcome } from '../../src/learning/record-outcome.js';
 import { buildProofPacket, findProofPacket } from '../../src/proof/proof-packet.js';
 import { findClaim, moveClaim } from '../../src/store/claims.js';
 import { openDatabase, type Database } from '../../src/store/db.js';
-import { claims, feeCharges, prompts } from '../../src/store/schema.js';
+import { feeCharges } from '../../src/store/schema/billing-tables.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { prompts } from '../../src/store/schema/evidence-tables.js';
 
 describe('learning and proof packets on PGlite', () => {
   let db: Database;

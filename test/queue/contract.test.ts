@@ -5,7 +5,7 @@ import { createBullMqQueue } from '../../src/queue/bullmq-queue.js';
 import type { JobQueue } from '../../src/queue/job-queue.js';
 import { createPostgresQueue } from '../../src/queue/postgres-queue.js';
 import { openDatabase, type Database } from '../../src/store/db.js';
-import { phaseEvents } from '../../src/store/schema.js';
+import { phaseEvents } from '../../src/store/schema/workflow-tables.js';
 import { insertTrigger } from '../../src/workflow/inbox.js';
 import { createTestDatabase, describeWithPostgres, describeWithRedis, randomName, redis, type TestDatabase } from '../support/infra.js';
 import { waitFor } from '../support/wait.js';
