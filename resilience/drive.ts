@@ -29,9 +29,9 @@ export interface DriverOptions {
 export const sellerId = (i: number) => `rs-${i}`;
 export const syncIdOf = (userId: string) => `run-${userId}`;
 
-export function startDriver(o: DriverOptions): Driver {
-  const client = createClarioClient({ baseUrl: o.url, token: o.token, retries: o.retries ?? 8, backoff: { baseMs: 100, maxMs: 3000 } });
-  const copies = o.copies ?? 1;
+export function startDriver(options: DriverOptions): Driver {
+  const client = createClarioClient({ baseUrl: options.url, token: options.token, retries: options.retries ?? 8, backoff: { baseMs: 100, maxMs: 3000 } });
+  const copies = options.copies ?? 1;
   const sent = { accepted: 0, duplicate: 0, failed: 0, errors: [] as string[] };
   const inFlight = new Set<Promise<void>>();
   const track = (p: Promise<unknown>) => {
@@ -47,7 +47,7 @@ export function startDriver(o: DriverOptions): Driver {
   };
   const times = (f: () => Promise<unknown>) => Array.from({ length: copies }, () => track(f()));
 
-  o.providers.cases.onFiled((c: FiledCase) => {
+  options.providers.cases.onFiled((c: FiledCase) => {
     // Amazon's answers come out of order under a storm: the payout before the submission.
     const submitted = () => client.claimSubmitted({ user_id: c.userId, claim_id: c.claimId, case_id: c.caseId }, { idempotencyKey: `submitted-${c.caseId}` });
     const paid = () =>
@@ -67,7 +67,7 @@ export function startDriver(o: DriverOptions): Driver {
       for (let i = 0; i < userIds.length; i += batch) {
         await Promise.all(
           userIds.slice(i, i + batch).flatMap((u) => {
-            o.providers.cases.addSeller(u);
+            options.providers.cases.addSeller(u);
             const body = { user_id: u, seller_id: `A${u.toUpperCase()}`, sync_id: syncIdOf(u) };
             const first = times(() => client.triggerPhase(1, body, { idempotencyKey: `oauth-${u}` }));
             // Under a storm the webhooks of phases 2–4 arrive too, duplicated, maybe before phase 1 ran.

@@ -66,15 +66,15 @@ export function settled(prev: number, m: Pick<OutboxRow, 'seq' | 'createdAt'>, a
   return m.seq === prev + 1 || m.createdAt.getTime() <= at.getTime() - settleMs;
 }
 
-export function createMirror(o: MirrorOptions): Mirror {
-  const now = o.now ?? (() => new Date());
-  const random = o.random ?? Math.random;
-  const timeoutMs = o.timeoutMs ?? 10_000;
-  const batch = o.batch ?? 20;
-  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...o.retry };
-  const settleMs = o.settleMs ?? 60_000;
-  const db = o.database;
-  const policy: DestinationPolicy = o.destinations ?? { allowInsecure: false };
+export function createMirror(options: MirrorOptions): Mirror {
+  const now = options.now ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const batch = options.batch ?? 20;
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const settleMs = options.settleMs ?? 60_000;
+  const db = options.database;
+  const policy: DestinationPolicy = options.destinations ?? { allowInsecure: false };
 
   async function post(sub: Claimed, key: Buffer, m: OutboxRow): Promise<Outcome> {
     const body = JSON.stringify({ type: m.type, timestamp: m.createdAt.toISOString(), data: { ...m.payload, seq: m.seq } });
@@ -109,13 +109,13 @@ export function createMirror(o: MirrorOptions): Mirror {
     const nextAttemptAt = new Date(at.getTime() + Math.max(asked, retryDelay(attempts, retry, random)));
     const disable = exhausted ? `${seq === undefined ? 'delivery' : `message msg_${seq}`} failed ${attempts} times since ${firstFailedAt.toISOString()}: ${error.message}` : undefined;
     await recordFailure(db, sub.id, token, { attempts, firstFailedAt, nextAttemptAt, error, ...(disable ? { disable } : {}) });
-    if (disable) o.log.warn({ subscriptionId: sub.id, url: safeUrl(sub.url), error }, `webhook subscription disabled: ${disable}`);
+    if (disable) options.log.warn({ subscriptionId: sub.id, url: safeUrl(sub.url), error }, `webhook subscription disabled: ${disable}`);
   }
 
   async function deliverSubscription(sub: Claimed, token: string, leaseUntil: Date): Promise<{ delivered: number; failed: number }> {
     let key: Buffer | undefined;
     try {
-      key = secretKey(o.box.open(sub.sealedSecret, `subscription:${sub.id}`));
+      key = secretKey(options.box.open(sub.sealedSecret, `subscription:${sub.id}`));
     } catch {
       key = undefined;
     }
@@ -156,11 +156,11 @@ export function createMirror(o: MirrorOptions): Mirror {
     const token = randomUUID();
     const at = now();
     const leaseUntil = new Date(at.getTime() + timeoutMs * (batch + 2));
-    const claimed = await claimDue(db, { now: at, leaseUntil, token, limit: o.concurrency ?? 10 });
+    const claimed = await claimDue(db, { now: at, leaseUntil, token, limit: options.concurrency ?? 10 });
     const results = await Promise.all(
       claimed.map((sub) =>
         deliverSubscription(sub, token, leaseUntil).catch(async (err: unknown) => {
-          o.log.error({ err, subscriptionId: sub.id }, 'webhook delivery failed; will retry');
+          options.log.error({ err, subscriptionId: sub.id }, 'webhook delivery failed; will retry');
           await release(db, sub.id, token, now()).catch(() => undefined);
           return { delivered: 0, failed: 1 };
         }),
@@ -170,8 +170,8 @@ export function createMirror(o: MirrorOptions): Mirror {
   }
 
   const loop = pollingLoop(deliverOnce, {
-    intervalMs: o.intervalMs ?? 1_000,
-    onError: (err: unknown) => o.log.error({ err: err }, 'webhook delivery round failed; will retry'),
+    intervalMs: options.intervalMs ?? 1_000,
+    onError: (err: unknown) => options.log.error({ err: err }, 'webhook delivery round failed; will retry'),
   });
 
   return {

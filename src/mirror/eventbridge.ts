@@ -66,15 +66,15 @@ export function chunk<T>(items: readonly T[], size: (t: T) => number): T[][] {
   return out;
 }
 
-export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
-  const now = o.now ?? (() => new Date());
-  const random = o.random ?? Math.random;
-  const timeoutMs = o.timeoutMs ?? 10_000;
-  const batch = o.batch ?? 100;
-  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...o.retry };
-  const settleMs = o.settleMs ?? 60_000;
-  const db = o.database;
-  const id = cursorId(o.bus);
+export function createEventBridgeSink(options: EventBridgeOptions): Mirror {
+  const now = options.now ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const batch = options.batch ?? 100;
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const settleMs = options.settleMs ?? 60_000;
+  const db = options.database;
+  const id = cursorId(options.bus);
   let client: Promise<{ client: EventBridgeClient; send: (entries: PutEventsRequestEntry[]) => Promise<{ ErrorCode?: string; ErrorMessage?: string }[]> }> | undefined;
   let ready: Promise<void> | undefined;
 
@@ -82,8 +82,8 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
   function sdk() {
     client ??= import('@aws-sdk/client-eventbridge').then(({ EventBridgeClient, PutEventsCommand }) => {
       const c = new EventBridgeClient({
-        region: o.region,
-        ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+        region: options.region,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         // Our backoff is the retry: one attempt per request keeps the lease arithmetic true.
         maxAttempts: 1,
         requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs },
@@ -104,10 +104,10 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
 
   function entry(m: OutboxRow): PutEventsRequestEntry {
     return {
-      Source: o.source,
+      Source: options.source,
       DetailType: m.type,
       Detail: JSON.stringify({ ...m.payload, seq: m.seq }),
-      EventBusName: o.bus,
+      EventBusName: options.bus,
       Time: m.createdAt,
     };
   }
@@ -119,7 +119,7 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
     const nextAttemptAt = new Date(at.getTime() + retryDelay(attempts, retry, random));
     // The bus is never switched off: the outbox keeps everything until EventBridge takes it.
     await recordFailure(db, id, token, { attempts, firstFailedAt, nextAttemptAt, error });
-    o.log.warn({ bus: o.bus, seq, attempts, error, retryAt: nextAttemptAt.toISOString() }, `EventBridge delivery failed; retrying: ${error.message}`);
+    options.log.warn({ bus: options.bus, seq, attempts, error, retryAt: nextAttemptAt.toISOString() }, `EventBridge delivery failed; retrying: ${error.message}`);
   }
 
   function describe(err: unknown): DeliveryError {
@@ -152,7 +152,7 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
       const sized = due.map((m) => ({ m, e: entry(m), size: 0 })).map((x) => ({ ...x, size: entrySize(x.e) }));
       const tooLarge = sized.filter((x) => x.size > MAX_REQUEST_BYTES);
       // An entry EventBridge can never take would block the bus forever: it is left out, loudly.
-      for (const x of tooLarge) o.log.error({ bus: o.bus, seq: x.m.seq, type: x.m.type, bytes: x.size }, 'outbox message too large for EventBridge; not sent');
+      for (const x of tooLarge) options.log.error({ bus: options.bus, seq: x.m.seq, type: x.m.type, bytes: x.size }, 'outbox message too large for EventBridge; not sent');
       const requests = chunk(
         sized.filter((x) => x.size <= MAX_REQUEST_BYTES),
         (x) => x.size,
@@ -199,15 +199,15 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
       await release(db, id, token, now());
       return { delivered, failed: 0 };
     } catch (err) {
-      o.log.error({ err: describe(err), bus: o.bus }, 'EventBridge delivery failed; will retry');
+      options.log.error({ err: describe(err), bus: options.bus }, 'EventBridge delivery failed; will retry');
       await release(db, id, token, now()).catch(() => undefined);
       return { delivered: 0, failed: 1 };
     }
   }
 
   const loop = pollingLoop(deliverOnce, {
-    intervalMs: o.intervalMs ?? 1_000,
-    onError: (err: unknown) => o.log.error({ err: describe(err) }, 'EventBridge delivery round failed; will retry'),
+    intervalMs: options.intervalMs ?? 1_000,
+    onError: (err: unknown) => options.log.error({ err: describe(err) }, 'EventBridge delivery round failed; will retry'),
   });
 
   return {

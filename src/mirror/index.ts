@@ -13,16 +13,16 @@ export { addressRefusal, destinationRefusal, urlRefusal, type DestinationPolicy,
 export { generateSecret, secretKey, signWebhook } from './signature.js';
 
 /** The mirror's halves for the composition root; both open secrets with the same keys. */
-export function eventMirror(o: { database: Database; secrets: { encryptionKeys: string }; log: Log } & Partial<Omit<MirrorOptions, 'database' | 'box' | 'log'>>): {
+export function eventMirror(options: { database: Database; secrets: { encryptionKeys: string }; log: Log } & Partial<Omit<MirrorOptions, 'database' | 'box' | 'log'>>): {
   routes: ReturnType<typeof subscriptionRoutes>;
   delivery: () => Mirror;
   eventBridge: (target: EventBridgeTarget) => Mirror;
 } {
-  const box = createSecretBox(parseKeys(o.secrets.encryptionKeys));
-  const destinations = o.destinations ?? { allowInsecure: false };
+  const box = createSecretBox(parseKeys(options.secrets.encryptionKeys));
+  const destinations = options.destinations ?? { allowInsecure: false };
   return {
-    routes: subscriptionRoutes({ database: o.database, box, destinations }),
-    delivery: () => createMirror({ ...o, box }),
-    eventBridge: (target) => createEventBridgeSink({ database: o.database, log: o.log, ...target }),
+    routes: subscriptionRoutes({ database: options.database, box, destinations }),
+    delivery: () => createMirror({ ...options, box }),
+    eventBridge: (target) => createEventBridgeSink({ database: options.database, log: options.log, ...target }),
   };
 }

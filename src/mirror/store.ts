@@ -116,14 +116,14 @@ export async function replaySubscription(db: Runner, id: string, fromSeq: number
 }
 
 /** Leases up to `limit` active subscriptions that are due; SKIP LOCKED keeps workers apart. */
-export async function claimDue(db: Runner, o: { now: Date; leaseUntil: Date; token: string; limit: number }): Promise<Claimed[]> {
+export async function claimDue(db: Runner, lease: { now: Date; leaseUntil: Date; token: string; limit: number }): Promise<Claimed[]> {
   const rs = await db.run<Raw>(sql`WITH claimed AS (
-      UPDATE subscription_cursors c SET lease_token = ${o.token}, leased_until = ${iso(o.leaseUntil)}::timestamptz
+      UPDATE subscription_cursors c SET lease_token = ${lease.token}, leased_until = ${iso(lease.leaseUntil)}::timestamptz
       WHERE c.subscription_id IN (
         SELECT c2.subscription_id FROM subscription_cursors c2 JOIN subscriptions s2 ON s2.id = c2.subscription_id
-        WHERE s2.status = 'active' AND c2.next_attempt_at <= ${iso(o.now)}::timestamptz
-          AND (c2.leased_until IS NULL OR c2.leased_until < ${iso(o.now)}::timestamptz)
-        ORDER BY c2.next_attempt_at LIMIT ${o.limit} FOR UPDATE OF c2 SKIP LOCKED)
+        WHERE s2.status = 'active' AND c2.next_attempt_at <= ${iso(lease.now)}::timestamptz
+          AND (c2.leased_until IS NULL OR c2.leased_until < ${iso(lease.now)}::timestamptz)
+        ORDER BY c2.next_attempt_at LIMIT ${lease.limit} FOR UPDATE OF c2 SKIP LOCKED)
       RETURNING c.*)
     SELECT ${COLUMNS}, s.secret FROM claimed c JOIN subscriptions s ON s.id = c.subscription_id`);
   return rs.map((r) => ({ ...toRow(r), sealedSecret: String(r.secret) }));
@@ -190,12 +190,12 @@ export interface CursorState {
 }
 
 /** Leases one cursor when it is due and not leased; SKIP LOCKED keeps workers apart. */
-export async function claimCursor(db: Runner, id: string, o: { now: Date; leaseUntil: Date; token: string }): Promise<CursorState | undefined> {
-  const rs = await db.run<Raw>(sql`UPDATE subscription_cursors c SET lease_token = ${o.token}, leased_until = ${iso(o.leaseUntil)}::timestamptz
+export async function claimCursor(db: Runner, id: string, lease: { now: Date; leaseUntil: Date; token: string }): Promise<CursorState | undefined> {
+  const rs = await db.run<Raw>(sql`UPDATE subscription_cursors c SET lease_token = ${lease.token}, leased_until = ${iso(lease.leaseUntil)}::timestamptz
     WHERE c.subscription_id IN (
       SELECT c2.subscription_id FROM subscription_cursors c2
-      WHERE c2.subscription_id = ${id} AND c2.next_attempt_at <= ${iso(o.now)}::timestamptz
-        AND (c2.leased_until IS NULL OR c2.leased_until < ${iso(o.now)}::timestamptz)
+      WHERE c2.subscription_id = ${id} AND c2.next_attempt_at <= ${iso(lease.now)}::timestamptz
+        AND (c2.leased_until IS NULL OR c2.leased_until < ${iso(lease.now)}::timestamptz)
       FOR UPDATE SKIP LOCKED)
     RETURNING c.last_seq, c.attempts, c.first_failed_at`);
   const r = rs[0];
