@@ -194,7 +194,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
           gate,
         },
         plugins: [
-          sellerRoutes(database),
+          sellerRoutes(database.db),
           filingRoutes({ db: database.db, engine }),
           mirror.routes,
           learningRoutes(database.db),

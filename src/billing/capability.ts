@@ -13,7 +13,7 @@ import { creditOn, feeOn } from '../domain/fee.js';
 import { chargeJournal, feeJournal, refundJournal, reversalJournal } from '../domain/ledger.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { ClaimRow } from '../store/claims.js';
-import type { Tx } from '../store/db.js';
+import type { Db } from '../store/db.js';
 import { feeBatches } from '../store/schema/billing-tables.js';
 import type { Capabilities, CapabilityContext, CapabilityResult } from '../workflow/capabilities.js';
 import { batchRefContext, collectOwedFees } from './collect-owed.js';
@@ -56,7 +56,7 @@ export interface BillingOptions {
    * Runs in the phase's commit transaction after the money is posted: where the proof packet is
    * built and the learning model counts the approval.
    */
-  readonly afterSettle?: (tx: Tx, settled: SettledPayout) => Promise<void>;
+  readonly afterSettle?: (tx: Db, settled: SettledPayout) => Promise<void>;
 }
 
 /** Reconciling a charge lists the customer's PaymentIntents made since a little before the intent. */

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { chargeJournal } from '../domain/ledger.js';
 import { money } from '../domain/money.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { Db, Queryable } from '../store/db.js';
+import type { Db } from '../store/db.js';
 import { feeBatches, feeCharges } from '../store/schema/billing-tables.js';
 import type { Effects } from '../workflow/effects.js';
 import { customerFor } from './customers.js';
@@ -48,7 +48,7 @@ export interface Collected {
 }
 
 /** What each owed fee still comes to: its fee less what reversals already gave back on it. */
-async function owedFees(q: Queryable, userId: string, currency: string): Promise<Array<{ payoutId: string; owed: number }>> {
+async function owedFees(q: Db, userId: string, currency: string): Promise<Array<{ payoutId: string; owed: number }>> {
   const found = await q
     .select({
       payoutId: feeCharges.payoutId,
@@ -92,7 +92,7 @@ async function reserve(options: CollectOptions): Promise<FeeBatchRow | undefined
 }
 
 /** Records Stripe's answer on the batch, and on success the collection: the ledger and the fees. */
-export async function recordBatch(q: Queryable, box: SecretBox, batch: Pick<FeeBatchRow, 'id' | 'userId' | 'currency' | 'amountMinor'>, result: ChargeResult): Promise<FeeBatchRow['status']> {
+export async function recordBatch(q: Db, box: SecretBox, batch: Pick<FeeBatchRow, 'id' | 'userId' | 'currency' | 'amountMinor'>, result: ChargeResult): Promise<FeeBatchRow['status']> {
   const ref = result.paymentIntentId ? box.seal(result.paymentIntentId, batchRefContext(batch.id)) : null;
   if (result.status === 'processing') {
     if (ref) await q.update(feeBatches).set({ stripeRef: ref, updatedAt: sql`now()` }).where(and(eq(feeBatches.id, batch.id), eq(feeBatches.status, 'pending')));

@@ -6,7 +6,7 @@ import { NonRetryableError } from '../domain/errors.js';
 import { askMessage, readRejection, rejectionSummary, type RejectionReading } from '../domain/rejection.js';
 import { blendConfidence, type ApprovalEstimate } from '../domain/scoring.js';
 import { moveClaim, type ClaimRow } from '../store/claims.js';
-import type { Tx } from '../store/db.js';
+import type { Db } from '../store/db.js';
 import { openPrompt } from '../store/prompts.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { rejections } from '../store/schema/learning-tables.js';
@@ -42,7 +42,7 @@ export function learningCapability(): Capabilities['learning'] {
 
 /** The rejection's state changes, inside the phase's transaction. */
 export async function applyRejection(
-  tx: Tx,
+  tx: Db,
   r: { claim: ClaimRow; caseId: string; reading: RejectionReading; eventId: string | null },
 ): Promise<RejectionApplied> {
   const { claim, caseId, reading } = r;
@@ -85,7 +85,7 @@ export async function applyRejection(
 }
 
 /** The claim's confidence with the model as it now stands (what a refiling would be routed on). */
-async function rescore(tx: Tx, claim: ClaimRow, estimate: ApprovalEstimate): Promise<number | null> {
+async function rescore(tx: Db, claim: ClaimRow, estimate: ApprovalEstimate): Promise<number | null> {
   const evidence = evidenceOf(claim.score);
   if (evidence === undefined || !claim.score) return null;
   const confidence = blendConfidence(evidence, estimate);

@@ -7,12 +7,12 @@ import { z } from 'zod';
 import { betaEstimate, PRIOR } from '../domain/scoring.js';
 import { requireService, type Principal } from '../http/auth.js';
 import { Id } from '../http/schemas.js';
-import type { Queryable } from '../store/db.js';
+import type { Db } from '../store/db.js';
 import { learningHistory, learningStats } from '../store/schema/learning-tables.js';
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
-export async function readModel(q: Queryable, query: { claimType?: string | undefined; limit: number; before?: number | undefined }) {
+export async function readModel(q: Db, query: { claimType?: string | undefined; limit: number; before?: number | undefined }) {
   const statsWhere = query.claimType ? eq(learningStats.claimType, query.claimType) : undefined;
   const stats = await q.select().from(learningStats).where(statsWhere).orderBy(learningStats.claimType, learningStats.profile);
   // Why Amazon said no, per type and profile: which fixes would pay off most.
@@ -65,7 +65,7 @@ export async function readModel(q: Queryable, query: { claimType?: string | unde
   };
 }
 
-export function learningRoutes(db: Queryable) {
+export function learningRoutes(db: Db) {
   return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
     app.withTypeProvider<ZodTypeProvider>().get(
       '/api/v1/learning/model',

@@ -108,7 +108,7 @@ export function createMirror(options: MirrorOptions): Mirror {
     const asked = parseRetryAfter(retryAfter, at.getTime(), retry.maxMs) ?? 0;
     const nextAttemptAt = new Date(at.getTime() + Math.max(asked, retryDelay(attempts, retry, random)));
     const disable = exhausted ? `${seq === undefined ? 'delivery' : `message msg_${seq}`} failed ${attempts} times since ${firstFailedAt.toISOString()}: ${error.message}` : undefined;
-    await recordFailure(db, sub.id, token, { attempts, firstFailedAt, nextAttemptAt, error, ...(disable ? { disable } : {}) });
+    await recordFailure(db.db, sub.id, token, { attempts, firstFailedAt, nextAttemptAt, error, ...(disable ? { disable } : {}) });
     if (disable) options.log.warn({ subscriptionId: sub.id, url: safeUrl(sub.url), error }, `webhook subscription disabled: ${disable}`);
   }
 
@@ -123,7 +123,7 @@ export function createMirror(options: MirrorOptions): Mirror {
       await fail(sub, token, { code: 'secret_unavailable', message: 'the signing secret cannot be opened with the configured keys' }, undefined);
       return { delivered: 0, failed: 1 };
     }
-    const messages = await outboxAfter(db, sub.lastSeq, batch);
+    const messages = await outboxAfter(db.db, sub.lastSeq, batch);
     let cursor = sub.lastSeq;
     let delivered = 0;
     for (const m of messages) {
@@ -135,7 +135,7 @@ export function createMirror(options: MirrorOptions): Mirror {
         const outcome = await post(sub, key, m);
         if (!outcome.ok) {
           // Write the cursor reached so far first, so the failure is about this message.
-          if (cursor !== sub.lastSeq && !(await advance(db, sub.id, token, cursor, undefined))) return { delivered, failed: 0 };
+          if (cursor !== sub.lastSeq && !(await advance(db.db, sub.id, token, cursor, undefined))) return { delivered, failed: 0 };
           // A message after the one that failed before is a new message: its retries start afresh.
           const current = cursor === sub.lastSeq ? sub : { ...sub, lastSeq: cursor, attempts: 0, firstFailedAt: null };
           await fail(current, token, outcome.error, m.seq, outcome.retryAfter);
@@ -145,10 +145,10 @@ export function createMirror(options: MirrorOptions): Mirror {
       }
       cursor = m.seq;
       // One write per delivered message keeps repeats after a crash to at most one message.
-      if (wanted && !(await advance(db, sub.id, token, cursor, now()))) return { delivered, failed: 0 };
+      if (wanted && !(await advance(db.db, sub.id, token, cursor, now()))) return { delivered, failed: 0 };
     }
-    if (cursor !== sub.lastSeq && !(await advance(db, sub.id, token, cursor, undefined))) return { delivered, failed: 0 };
-    await release(db, sub.id, token, now());
+    if (cursor !== sub.lastSeq && !(await advance(db.db, sub.id, token, cursor, undefined))) return { delivered, failed: 0 };
+    await release(db.db, sub.id, token, now());
     return { delivered, failed: 0 };
   }
 
@@ -156,12 +156,12 @@ export function createMirror(options: MirrorOptions): Mirror {
     const token = randomUUID();
     const at = now();
     const leaseUntil = new Date(at.getTime() + timeoutMs * (batch + 2));
-    const claimed = await claimDue(db, { now: at, leaseUntil, token, limit: options.concurrency ?? 10 });
+    const claimed = await claimDue(db.db, { now: at, leaseUntil, token, limit: options.concurrency ?? 10 });
     const results = await Promise.all(
       claimed.map((sub) =>
         deliverSubscription(sub, token, leaseUntil).catch(async (err: unknown) => {
           options.log.error({ err, subscriptionId: sub.id }, 'webhook delivery failed; will retry');
-          await release(db, sub.id, token, now()).catch(() => undefined);
+          await release(db.db, sub.id, token, now()).catch(() => undefined);
           return { delivered: 0, failed: 1 };
         }),
       ),

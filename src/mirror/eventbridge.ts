@@ -118,7 +118,7 @@ export function createEventBridgeSink(options: EventBridgeOptions): Mirror {
     const firstFailedAt = state.firstFailedAt ?? at;
     const nextAttemptAt = new Date(at.getTime() + retryDelay(attempts, retry, random));
     // The bus is never switched off: the outbox keeps everything until EventBridge takes it.
-    await recordFailure(db, id, token, { attempts, firstFailedAt, nextAttemptAt, error });
+    await recordFailure(db.db, id, token, { attempts, firstFailedAt, nextAttemptAt, error });
     options.log.warn({ bus: options.bus, seq, attempts, error, retryAt: nextAttemptAt.toISOString() }, `EventBridge delivery failed; retrying: ${error.message}`);
   }
 
@@ -130,7 +130,7 @@ export function createEventBridgeSink(options: EventBridgeOptions): Mirror {
   }
 
   async function deliverOnce(): Promise<{ delivered: number; failed: number }> {
-    ready ??= ensureCursor(db, id).catch((err: unknown) => {
+    ready ??= ensureCursor(db.db, id).catch((err: unknown) => {
       ready = undefined;
       throw err;
     });
@@ -138,13 +138,13 @@ export function createEventBridgeSink(options: EventBridgeOptions): Mirror {
     const token = randomUUID();
     const at = now();
     const leaseUntil = new Date(at.getTime() + timeoutMs * (Math.ceil(batch / MAX_ENTRIES) + 2));
-    const state = await claimCursor(db, id, { now: at, leaseUntil, token });
+    const state = await claimCursor(db.db, id, { now: at, leaseUntil, token });
     if (!state) return { delivered: 0, failed: 0 };
     try {
       // The deliverable prefix: in order, stopping at a seq hole that has not settled yet.
       const due: OutboxRow[] = [];
       let prev = state.lastSeq;
-      for (const m of await outboxAfter(db, state.lastSeq, batch)) {
+      for (const m of await outboxAfter(db.db, state.lastSeq, batch)) {
         if (!settled(prev, m, now(), settleMs)) break;
         due.push(m);
         prev = m.seq;
@@ -168,7 +168,7 @@ export function createEventBridgeSink(options: EventBridgeOptions): Mirror {
         try {
           results = await send(request.map((x) => x.e));
         } catch (err) {
-          if (cursor !== state.lastSeq && !(await advance(db, id, token, cursor, undefined))) return { delivered, failed: 0 };
+          if (cursor !== state.lastSeq && !(await advance(db.db, id, token, cursor, undefined))) return { delivered, failed: 0 };
           const current = cursor === state.lastSeq ? state : { lastSeq: cursor, attempts: 0, firstFailedAt: null };
           await fail(current, token, describe(err), request[0]?.m.seq);
           return { delivered, failed: 1 };
@@ -179,7 +179,7 @@ export function createEventBridgeSink(options: EventBridgeOptions): Mirror {
         const last = accepted.at(-1);
         // Skipped (too large) messages before the first accepted one are passed as well.
         if (last) cursor = last.m.seq;
-        if (last && !(await advance(db, id, token, cursor, now()))) return { delivered, failed: 0 };
+        if (last && !(await advance(db.db, id, token, cursor, now()))) return { delivered, failed: 0 };
         if (failedAt !== -1) {
           const r = results[failedAt];
           const current = accepted.length === 0 && cursor === state.lastSeq ? state : { lastSeq: cursor, attempts: 0, firstFailedAt: null };
@@ -193,14 +193,14 @@ export function createEventBridgeSink(options: EventBridgeOptions): Mirror {
         const end = due.at(-1)?.seq ?? cursor;
         if (end !== cursor) {
           cursor = end;
-          if (!(await advance(db, id, token, cursor, undefined))) return { delivered, failed: 0 };
+          if (!(await advance(db.db, id, token, cursor, undefined))) return { delivered, failed: 0 };
         }
       }
-      await release(db, id, token, now());
+      await release(db.db, id, token, now());
       return { delivered, failed: 0 };
     } catch (err) {
       options.log.error({ err: describe(err), bus: options.bus }, 'EventBridge delivery failed; will retry');
-      await release(db, id, token, now()).catch(() => undefined);
+      await release(db.db, id, token, now()).catch(() => undefined);
       return { delivered: 0, failed: 1 };
     }
   }

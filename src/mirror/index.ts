@@ -21,7 +21,7 @@ export function eventMirror(options: { database: Database; secrets: { encryption
   const box = createSecretBox(parseKeys(options.secrets.encryptionKeys));
   const destinations = options.destinations ?? { allowInsecure: false };
   return {
-    routes: subscriptionRoutes({ database: options.database, box, destinations }),
+    routes: subscriptionRoutes({ database: options.database.db, box, destinations }),
     delivery: () => createMirror({ ...options, box }),
     eventBridge: (target) => createEventBridgeSink({ database: options.database, log: options.log, ...target }),
   };

@@ -2,7 +2,7 @@
 // one time slot has a fixed idempotency key, so however many processes fire, the sync runs once.
 import { sql } from 'drizzle-orm';
 import { connectedUsers } from '../connect/connections.js';
-import type { Database } from '../store/db.js';
+import { type Database, rows } from '../store/db.js';
 import type { Engine } from '../workflow/engine.js';
 import type { Log } from '../workflow/log.js';
 import { pollingLoop } from '../workflow/polling.js';
@@ -22,7 +22,7 @@ export function createSyncScheduler(options: { database: Database; engine: Engin
     let started = 0;
     for (const userId of await connectedUsers(options.database.db)) {
       // A seller who synced within the interval (just connected, say) waits for the next slot.
-      const [last] = await options.database.run<{ at: Date | string | null }>(
+      const [last] = await rows<{ at: Date | string | null }>(options.database.db,
         sql`SELECT max(created_at) AS at FROM phase_events WHERE user_id = ${userId} AND phase = 1`,
       );
       if (last?.at && now.getTime() - new Date(last.at).getTime() < intervalMs) continue;

@@ -88,14 +88,14 @@ export function createEngine(options: EngineOptions): Engine {
       return accepted;
     },
     async replay(eventId) {
-      const event = await replayFailed(options.database, eventId);
+      const event = await replayFailed(options.database.db, eventId);
       if (event) {
         onCommitted();
         await options.queue.notify([{ id: event.id, runAt: new Date() }]);
       }
       return event;
     },
-    findEvent: (id) => findEvent(options.database, id),
+    findEvent: (id) => findEvent(options.database.db, id),
     async startWorker() {
       if (working) return;
       working = true;

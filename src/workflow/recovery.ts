@@ -21,7 +21,7 @@ export function createSweeper(options: {
   onCommitted: () => void;
 }): Sweeper {
   async function sweepOnce() {
-    const reclaimed = await reclaimExpired(options.database, 500);
+    const reclaimed = await reclaimExpired(options.database.db, 500);
     if (reclaimed.length > 0) {
       options.onCommitted();
       options.log.warn({ events: reclaimed.map((r) => r.event.id) }, 'recovered events from a lost worker');
@@ -29,7 +29,7 @@ export function createSweeper(options: {
     }
     let resent = 0;
     if (!options.queue.readsInbox) {
-      const stale = await staleDue(options.database, options.intervalMs * 2, 1000);
+      const stale = await staleDue(options.database.db, options.intervalMs * 2, 1000);
       resent = stale.length;
       await options.queue.notify(stale.map((s) => ({ id: s.id, runAt: s.runAfter })));
     }

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { NonRetryableError, RetryAfterError, errorCode, errorMessage } from '../domain/errors.js';
 import { decideRetry, type BackoffPolicy } from '../domain/retry.js';
-import { inTransaction, type Database } from '../store/db.js';
+import type { Database } from '../store/db.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { currentTraceParent, inSpan } from '../observability/tracing.js';
 import { createEffects } from './effects.js';
@@ -44,7 +44,7 @@ class AttemptTimeoutError extends LeaseLostError {}
 
 class HandedBackError extends LeaseLostError {}
 
-export interface Runner {
+export interface EventRunner {
   (eventId: string): Promise<void>;
   /**
    * Gives every attempt still running here back to the inbox (pending, lease cleared, queue
@@ -72,7 +72,7 @@ export function nextTriggerInput(event: PhaseEvent, next: NextTrigger): TriggerI
   };
 }
 
-export function createRunner(options: RunnerOptions): Runner {
+export function createRunner(options: RunnerOptions): EventRunner {
   const { db } = options.database;
   const random = options.random ?? Math.random;
   // How long an event waits when another phase of its lane is running.
@@ -96,7 +96,7 @@ export function createRunner(options: RunnerOptions): Runner {
     const error = { code: errorCode(err), message: errorMessage(err) };
     const runAfter = decision.kind === 'retry' ? new Date(Date.now() + decision.delayMs) : undefined;
     const to = decision.kind === 'retry' ? 'pending' : 'failed';
-    if (!(await fail(options.database, event.id, options.workerId, { to, runAfter, error, durationMs }))) return;
+    if (!(await fail(options.database.db, event.id, options.workerId, { to, runAfter, error, durationMs }))) return;
     options.onCommitted();
     options.observer.transition(event.phase, to === 'failed' ? 'failed' : 'retried', durationMs);
     const level = to === 'failed' ? 'error' : 'warn';
@@ -117,12 +117,12 @@ export function createRunner(options: RunnerOptions): Runner {
       ? await db.transaction(async (tx) => {
           // The completion first: it locks the event row, so the business state is only written
           // while this worker still holds the event.
-          const c = await complete(inTransaction(tx), event.id, options.workerId, completion);
+          const c = await complete(tx, event.id, options.workerId, completion);
           if (!c) throw new LeaseLostError('lease lost before commit');
           await apply(tx);
           return c;
         })
-      : await complete(options.database, event.id, options.workerId, completion);
+      : await complete(options.database.db, event.id, options.workerId, completion);
     if (!done) throw new LeaseLostError('lease lost before commit');
     return done;
   }
@@ -132,7 +132,7 @@ export function createRunner(options: RunnerOptions): Runner {
     const controller = new AbortController();
     running.set(event.id, controller);
     const heartbeat = setInterval(() => {
-      renewLease(options.database, event.id, options.workerId, options.leaseMs).then(
+      renewLease(options.database.db, event.id, options.workerId, options.leaseMs).then(
         (ours) => {
           if (!ours) controller.abort(new LeaseLostError('lease lost'));
         },
@@ -229,7 +229,7 @@ export function createRunner(options: RunnerOptions): Runner {
   async function giveBack(id: string): Promise<boolean> {
     // The inbox first: once the lease is cleared a late commit of this attempt is refused, so
     // cancelling it after cannot race another worker's attempt.
-    const at = await handBack(options.database, id, options.workerId);
+    const at = await handBack(options.database.db, id, options.workerId);
     running.get(id)?.abort(new HandedBackError('handed back at shutdown'));
     running.delete(id);
     waiting.delete(id);
@@ -250,7 +250,7 @@ export function createRunner(options: RunnerOptions): Runner {
   }
 
   async function runEvent(eventId: string): Promise<void> {
-    const acquired = await acquire(options.database, eventId, options.workerId, options.leaseMs, laneBusyDelayMs);
+    const acquired = await acquire(options.database.db, eventId, options.workerId, options.leaseMs, laneBusyDelayMs);
     if (acquired.kind === 'skip') return;
     if (acquired.kind === 'later') {
       await options.queue.notify([{ id: eventId, runAt: acquired.at }]);

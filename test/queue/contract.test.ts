@@ -53,7 +53,7 @@ for (const driver of drivers) {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) {
         const key = `${prefix}-${n++}`;
-        const a = await insertTrigger(database, { phase: 1, userId: 'u', syncId: key, payload: {}, idempotencyKey: key, requestHash: key, source: 'internal' }, 3);
+        const a = await insertTrigger(database.db, { phase: 1, userId: 'u', syncId: key, payload: {}, idempotencyKey: key, requestHash: key, source: 'internal' }, 3);
         if (runAt) await database.db.update(phaseEvents).set({ runAfter: runAt }).where(eq(phaseEvents.id, a.eventId));
         ids.push(a.eventId);
       }

@@ -33,7 +33,7 @@ describe('a report line over the bound', () => {
       const lwa = lwaFor(sim, { clock });
       const client = createSpApiClient({ baseUrl: sim.url, sellerId: SELLER, accessToken: lwa.tokenSource(await connect(sim, lwa)), clock });
       const err = await syncSeller('seller-long', 'sync-long', {
-        db: database,
+        db: database.db,
         client,
         marketplaceIds: ['ATVPDKIKX0DER'],
         now: new Date(),

@@ -482,11 +482,11 @@ describeBrowser('the dashboard in a browser', () => {
     const sub = created.body;
     const database = t.clario.database;
     // Not due for a day, so this instance's delivery loop leaves the recorded failure as it is.
-    await database.run(sql`UPDATE subscription_cursors SET attempts = 3, first_failed_at = now(), next_attempt_at = now() + interval '1 day',
+    await rows(database.db, sql`UPDATE subscription_cursors SET attempts = 3, first_failed_at = now(), next_attempt_at = now() + interval '1 day',
       last_error = ${JSON.stringify({ code: 'http_5xx', message: 'the endpoint answered 503' })}::jsonb WHERE subscription_id = ${sub.id}`);
     const head = (await api('/api/v1/ops/event-sinks')).body.outbox_head as number;
     expect(head).toBeGreaterThan(7);
-    await database.run(sql`INSERT INTO subscription_cursors (subscription_id, last_seq, attempts, first_failed_at, last_error)
+    await rows(database.db, sql`INSERT INTO subscription_cursors (subscription_id, last_seq, attempts, first_failed_at, last_error)
       VALUES ('eventbridge:ops-bus', ${head - 7}, 2, now(), ${JSON.stringify({ code: 'InternalFailure', message: 'try again' })}::jsonb)`);
     const lag = 7;
     const before: any = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
