@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config/config.js';
 import { startClario, type Clario, type Role } from '../src/main.js';
-import { workflowHealth } from '../src/store/status.js';
+import { workflowHealth } from '../src/store/read-status.js';
 import type { Capabilities } from '../src/workflow/capabilities.js';
 import { round } from './workflow.js';
 

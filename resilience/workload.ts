@@ -7,7 +7,7 @@
 // providers; every scenario and smoke test then exercises them.
 import { eq } from 'drizzle-orm';
 import { NonRetryableError } from '../src/domain/errors.js';
-import { findClaim, moveClaim } from '../src/store/claims.js';
+import { findClaim, moveClaim } from '../src/store/claim-rows.js';
 import { claims } from '../src/store/schema/claims-tables.js';
 import { unavailableCapabilities, type Capabilities } from '../src/workflow/capabilities.js';
 import { caseToken, type CaseNote } from './providers.js';

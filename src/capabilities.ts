@@ -20,7 +20,7 @@ import { createSecretBox, parseKeys } from './security/secret-box.js';
 import { startDemoAmazon } from './simulator/demo.js';
 import type { Database } from './store/db.js';
 import { syncCapability } from './sync/capability.js';
-import { learningCapability } from './learning/learn-from-rejection.js';
+import { learningCapability } from './learning/capability.js';
 import { recordPayout } from './proof/after-payout.js';
 import { learnedRates } from './learning/learned-rates.js';
 import type { Capabilities } from './workflow/capabilities.js';

@@ -12,7 +12,7 @@ import { RetryAfterError, NonRetryableError } from '../domain/errors.js';
 import { creditOn, feeOn } from '../domain/fee.js';
 import { chargeJournal, feeJournal, refundJournal, reversalJournal } from '../domain/ledger.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { ClaimRow } from '../store/claims.js';
+import type { ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import { feeBatches } from '../store/schema/billing-tables.js';
 import type { Capabilities, CapabilityContext, CapabilityResult } from '../workflow/capabilities.js';

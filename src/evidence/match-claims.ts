@@ -6,7 +6,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ClaimStatus } from '../domain/claim-status.js';
 import { currency as toCurrency, isCurrency, type Money } from '../domain/money.js';
 import type { ApprovalEstimate, EvidenceProfile, LearnedRates } from '../domain/scoring.js';
-import type { ClaimRow } from '../store/claims.js';
+import type { ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { claimEvidence, evidenceFiles, evidenceItems, prompts } from '../store/schema/evidence-tables.js';

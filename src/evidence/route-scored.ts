@@ -5,9 +5,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { ClaimStatus } from '../domain/claim-status.js';
 import { route, type RoutingDecision, type RoutingThresholds } from '../domain/routing.js';
-import { moveClaim } from '../store/claims.js';
+import { moveClaim } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
-import { openPrompt, openPromptOf, type PromptAsk } from '../store/prompts.js';
+import { openPrompt, openPromptOf, type PromptAsk } from '../store/prompt-rows.js';
 import { prompts } from '../store/schema/evidence-tables.js';
 import { outbox } from '../store/schema/workflow-tables.js';
 import { asksFor } from './asks.js';

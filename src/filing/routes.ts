@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { requireAuthenticated, requireUser, type Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { ErrorBody, Id } from '../http/schemas.js';
-import { findClaim } from '../store/claims.js';
+import { findClaim } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import { filings } from '../store/schema/filing-tables.js';
 import type { Engine } from '../workflow/engine.js';

@@ -9,7 +9,7 @@ import { inSpan } from '../observability/tracing.js';
 import type { Database } from '../store/db.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Log } from '../workflow/log.js';
-import { secretKey, signWebhook } from './signature.js';
+import { secretKey, signWebhook } from './standard-webhooks.js';
 import { advance, claimDue, outboxAfter, recordFailure, release, type Claimed, type DeliveryError, type OutboxRow } from './store.js';
 import type { DestinationPolicy } from './destination.js';
 import { postWebhook, type Outcome } from './post-webhook.js';

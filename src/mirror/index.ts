@@ -10,7 +10,7 @@ export { createMirror, retryDelay, DEFAULT_RETRY, type Mirror, type MirrorOption
 export { createEventBridgeSink, cursorId, type EventBridgeOptions, type EventBridgeTarget } from './eventbridge.js';
 export { subscriptionRoutes } from './routes.js';
 export { addressRefusal, destinationRefusal, urlRefusal, type DestinationPolicy, type Resolve } from './destination.js';
-export { generateSecret, secretKey, signWebhook } from './signature.js';
+export { generateSecret, secretKey, signWebhook } from './standard-webhooks.js';
 
 /** The mirror's halves for the composition root; both open secrets with the same keys. */
 export function eventMirror(options: { database: Database; secrets: { encryptionKeys: string }; log: Log } & Partial<Omit<MirrorOptions, 'database' | 'box' | 'log'>>): {

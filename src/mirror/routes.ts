@@ -9,7 +9,7 @@ import { ApiError } from '../http/errors.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Db } from '../store/db.js';
 import { destinationRefusal, type DestinationPolicy } from './destination.js';
-import { generateSecret, secretKey } from './signature.js';
+import { generateSecret, secretKey } from './standard-webhooks.js';
 import { cursorId } from './eventbridge.js';
 import { deleteSubscription, findSubscription, insertSubscription, listSubscriptions, replaySubscription, sinkStates, type SubscriptionRow } from './store.js';
 import { isoOrNull } from '../http/json.js';

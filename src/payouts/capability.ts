@@ -7,7 +7,7 @@ import { NonRetryableError } from '../domain/errors.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { filings } from '../store/schema/filing-tables.js';
 import type { Db } from '../store/db.js';
-import type { ClaimRow } from '../store/claims.js';
+import type { ClaimRow } from '../store/claim-rows.js';
 import type { Capabilities } from '../workflow/capabilities.js';
 import { findFilingByCase } from '../filing/filings.js';
 import { utcDay } from '../filing/plan-cases.js';

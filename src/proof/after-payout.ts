@@ -2,7 +2,7 @@
 // `apply(tx)` (after the fee and ledger rows, so the packet shows them): the approval teaches the
 // model once, and the proof packet is rendered from the committing transaction and stored.
 import { recordOutcome, type RecordedOutcome } from '../learning/record-outcome.js';
-import type { ClaimRow } from '../store/claims.js';
+import type { ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import { buildProofPacket } from './proof-packet.js';
 

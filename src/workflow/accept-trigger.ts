@@ -3,7 +3,7 @@
 // 5–7 named only by case id find their claim. Whatever cannot be resolved is still stored: the
 // phase then fails visibly, since Amazon's events may arrive before Clario expects them.
 import { PHASES } from '../domain/phase.js';
-import { claimsOfCase, findClaim } from '../store/claims.js';
+import { claimsOfCase, findClaim } from '../store/claim-rows.js';
 import type { Database, Db } from '../store/db.js';
 import { latestSyncRun } from '../store/sync-runs.js';
 import { currentTraceParent, inSpan } from '../observability/tracing.js';

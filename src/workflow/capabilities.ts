@@ -4,7 +4,7 @@
 // the status shows it: never a fake success.
 import { NotAvailableError } from '../domain/errors.js';
 import type { Money } from '../domain/money.js';
-import type { ClaimRow } from '../store/claims.js';
+import type { ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import type { Effects } from './effects.js';
 import type { PhaseEvent } from './types.js';

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnreadableReportError } from '../../src/amazon/lines.js';
+import { UnreadableReportError } from '../../src/amazon/report-lines.js';
 import { createSpApiClient } from '../../src/amazon/sp-api.js';
 import { NonRetryableError } from '../../src/domain/errors.js';
 import { openDatabase, type Database } from '../../src/store/db.js';

@@ -5,9 +5,9 @@
 import { NonRetryableError } from '../domain/errors.js';
 import { askMessage, readRejection, rejectionSummary, type RejectionReading } from '../domain/rejection.js';
 import { blendConfidence, type ApprovalEstimate } from '../domain/scoring.js';
-import { moveClaim, type ClaimRow } from '../store/claims.js';
+import { moveClaim, type ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
-import { openPrompt } from '../store/prompts.js';
+import { openPrompt } from '../store/prompt-rows.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { rejections } from '../store/schema/learning-tables.js';
 import { outbox } from '../store/schema/workflow-tables.js';
