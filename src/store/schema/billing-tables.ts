@@ -1,5 +1,5 @@
 // Money: the double-entry ledger, fees and their Stripe charges, customers, webhook events.
-import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ts } from './column-types.js';
 
 /**

@@ -1,5 +1,5 @@
 // The claims detection finds; phases 5–7 run once per claim.
-import { bigint, date, index, integer, jsonb, pgTable, primaryKey, real, text } from 'drizzle-orm/pg-core';
+import { bigint, date, index, integer, jsonb, pgTable, real, text } from 'drizzle-orm/pg-core';
 import type { ClaimStatus } from '../../domain/claim-status.js';
 import { ts } from './column-types.js';
 

@@ -1,5 +1,5 @@
 // Sign-in and connect: accounts, sessions, Amazon authorizations, OAuth states, security events.
-import { bigserial, index, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ts } from './column-types.js';
 
 /** A seller's Amazon authorization. The refresh token is sealed (src/security/secret-box.ts). */

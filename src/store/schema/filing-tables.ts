@@ -1,5 +1,5 @@
 // Cases filed at Amazon.
-import { date, index, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { date, index, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ts } from './column-types.js';
 
 /**

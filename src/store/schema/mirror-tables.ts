@@ -1,5 +1,5 @@
 // The event mirror (src/mirror/): webhook subscriptions and where each one's delivery stands.
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { ts } from './column-types.js';
 
 /**

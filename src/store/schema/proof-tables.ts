@@ -1,5 +1,5 @@
 // Proof packets of paid claims.
-import { integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { bytea, ts } from './column-types.js';
 
 /** The proof packet of a paid claim: the PDF itself and its SHA-256. */
