@@ -49,7 +49,7 @@ export interface CaseNote {
  * `answerDelayMs`: the case is filed at once, its answer takes this long to arrive (a slow case
  * API), so a worker stopped meanwhile leaves a case filed that it never heard about.
  */
-export async function startCaseApi(o: { answerDelayMs?: number } = {}): Promise<CaseApi> {
+export async function startCaseApi(options: { answerDelayMs?: number } = {}): Promise<CaseApi> {
   const tokenSecret = randomBytes(8).toString('hex');
   const state = new SimulatorState(new Map(), systemClock);
   const created = new Map<string, number>();
@@ -68,7 +68,7 @@ export async function startCaseApi(o: { answerDelayMs?: number } = {}): Promise<
     for (const l of listeners) l(c);
     return payload;
   });
-  const delay = o.answerDelayMs ?? 0;
+  const delay = options.answerDelayMs ?? 0;
   if (delay > 0) app.addHook('onSend', async (_req, _reply, payload) => {
     await new Promise((r) => setTimeout(r, delay));
     return payload;
@@ -98,9 +98,9 @@ export interface Providers {
   close(): Promise<void>;
 }
 
-export async function startProviders(o: { feesFailFirst?: boolean; caseAnswerDelayMs?: number } = {}): Promise<Providers> {
-  const cases = await startCaseApi({ answerDelayMs: o.caseAnswerDelayMs ?? 0 });
-  const fees = await startProvider({ failFirstCharge: o.feesFailFirst ?? false });
+export async function startProviders(options: { feesFailFirst?: boolean; caseAnswerDelayMs?: number } = {}): Promise<Providers> {
+  const cases = await startCaseApi({ answerDelayMs: options.caseAnswerDelayMs ?? 0 });
+  const fees = await startProvider({ failFirstCharge: options.feesFailFirst ?? false });
   return {
     cases,
     fees,

@@ -7,6 +7,7 @@
 // case was filed and the next attempt must find it, not file it again. Nothing may be lost, no
 // effect may happen twice.
 import { sql } from 'drizzle-orm';
+import { rows } from '../../src/store/db.js';
 import { startChild, type Child } from '../child.js';
 import { check, sellerId, startDriver, waitForWorkflows } from '../drive.js';
 import { startProviders } from '../providers.js';
@@ -23,7 +24,7 @@ export const sigterm: Scenario = async (ctx) => {
   // An attempt inside the slow case API outlives the bound and is handed back; quicker ones finish.
   const workerEnv = { ...api.env, ...providers.env, SHUTDOWN_TIMEOUT_MS: '100', WORKFLOW_LEASE_MS: '10000' };
   const workers: Child[] = [startChild(workerEnv, 'worker'), startChild(workerEnv, 'worker')];
-  const db = api.clario.database;
+  const db = api.clario.database.db;
   const exits: string[] = [];
   const stopMs: number[] = [];
   let signalled = 0;
@@ -41,8 +42,8 @@ export const sigterm: Scenario = async (ctx) => {
       const victim = workers[slot]!;
       const { workerId: victimId } = await victim.ready;
       // Signal it while it files a case (phase 4): wait (briefly) for a moment when it does.
-      const heldBy = async () => (await db.run<{ id: string }>(sql`SELECT id FROM phase_events WHERE status = 'running' AND locked_by = ${victimId}`)).map((r) => r.id);
-      const filing = async () => (await db.run<{ n: string }>(sql`SELECT count(*) AS n FROM phase_events WHERE status = 'running' AND phase = 4 AND locked_by = ${victimId}`))[0]?.n;
+      const heldBy = async () => (await rows<{ id: string }>(db, sql`SELECT id FROM phase_events WHERE status = 'running' AND locked_by = ${victimId}`)).map((r) => r.id);
+      const filing = async () => (await rows<{ n: string }>(db, sql`SELECT count(*) AS n FROM phase_events WHERE status = 'running' AND phase = 4 AND locked_by = ${victimId}`))[0]?.n;
       for (const until = Date.now() + 3000; Number(await filing()) === 0 && Date.now() < until; ) await sleep(10);
       heldAtSignal += (await heldBy()).length;
       const signalledAt = Date.now();
@@ -59,8 +60,8 @@ export const sigterm: Scenario = async (ctx) => {
     await driver.connect(users.slice(stops * wave));
     const finished = await waitForWorkflows(db, users, 1, ctx.deadline);
     await driver.settle();
-    const [handedBack] = await db.run<{ n: string }>(sql`SELECT count(*) AS n FROM phase_audit WHERE error->>'code' = 'worker_stopping'`);
-    const [expired] = await db.run<{ n: string }>(sql`SELECT count(*) AS n FROM phase_audit WHERE error->>'code' = 'worker_lost'`);
+    const [handedBack] = await rows<{ n: string }>(db, sql`SELECT count(*) AS n FROM phase_audit WHERE error->>'code' = 'worker_stopping'`);
+    const [expired] = await rows<{ n: string }>(db, sql`SELECT count(*) AS n FROM phase_audit WHERE error->>'code' = 'worker_lost'`);
     const f = await check(db, providers, users);
     const violations = workloadViolations(f);
     if (!finished) violations.push('stopped at its deadline before every workflow completed');

@@ -56,27 +56,27 @@ export interface CaseApiOptions {
   readonly fetch?: typeof fetch;
 }
 
-export function createCaseApi(o: CaseApiOptions): CaseApi {
-  const fetchFn = o.fetch ?? fetch;
-  const base = o.baseUrl.endsWith('/') ? o.baseUrl : `${o.baseUrl}/`;
+export function createCaseApi(options: CaseApiOptions): CaseApi {
+  const fetchFn = options.fetch ?? fetch;
+  const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
 
   /** One exchange, headers and body, under its own deadline and the caller's signal. */
   async function exchange(url: URL, init: RequestInit): Promise<{ res: Response; text: string }> {
-    o.signal?.throwIfAborted();
-    const deadline = AbortSignal.timeout(o.timeoutMs ?? 30_000);
+    options.signal?.throwIfAborted();
+    const deadline = AbortSignal.timeout(options.timeoutMs ?? 30_000);
     try {
-      const res = await fetchFn(url, { ...init, signal: o.signal ? AbortSignal.any([o.signal, deadline]) : deadline });
+      const res = await fetchFn(url, { ...init, signal: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline });
       return { res, text: await res.text() };
     } catch (err) {
       // Stopped by the caller: its reason, not a network failure the filing loop would log and retry.
-      o.signal?.throwIfAborted();
+      options.signal?.throwIfAborted();
       throw err;
     }
   }
 
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     for (let refreshed = false; ; refreshed = true) {
-      const token = await o.accessToken({ forceRefresh: refreshed });
+      const token = await options.accessToken({ forceRefresh: refreshed });
       const { res, text } = await exchange(new URL(path, base), {
         method,
         headers: { 'x-amz-access-token': token, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },

@@ -17,7 +17,7 @@ export class LoopStoppedError extends Error {
   override readonly name = 'LoopStoppedError';
 }
 
-export function pollingLoop(round: () => Promise<unknown>, o: { intervalMs: number; onError: (err: unknown) => void }): PollingLoop {
+export function pollingLoop(round: () => Promise<unknown>, options: { intervalMs: number; onError: (err: unknown) => void }): PollingLoop {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = false;
@@ -33,7 +33,7 @@ export function pollingLoop(round: () => Promise<unknown>, o: { intervalMs: numb
       .catch((err: unknown) => {
         // A round cut short by stop() through its signal did what it was told: not a failure.
         if (stopping.signal.aborted && err === stopping.signal.reason) return;
-        o.onError(err);
+        options.onError(err);
       })
       .finally(() => {
         running = undefined;
@@ -48,7 +48,7 @@ export function pollingLoop(round: () => Promise<unknown>, o: { intervalMs: numb
       if (timer || stopped) return;
       timer = setInterval(() => {
         if (!running) tick();
-      }, o.intervalMs);
+      }, options.intervalMs);
       timer.unref();
     },
     nudge() {

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createStripeSimulator, type StripeSimulator } from '../../src/simulator/stripe/app.js';
-import { openDatabase, type Database } from '../../src/store/db.js';
-import { claims } from '../../src/store/schema.js';
+import { openDatabase, rows, type Database } from '../../src/store/db.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
 import { holdRequests, type HeldRequests } from '../support/held-requests.js';
 import { createTestDatabase, describeWithPostgres, randomName, type TestDatabase } from '../support/infra.js';
 import { waitFor } from '../support/wait.js';
@@ -147,7 +147,7 @@ describeWithPostgres('SIGTERM with a phase attempt that cannot finish', () => {
     const { event_id: eventId } = (await res.json()) as { event_id: string };
     // Phase 7 is inside its Stripe call in the child.
     await held.arrived;
-    const [running] = await db.run<EventRow>(sql`SELECT id, status, locked_by, attempts, last_error FROM phase_events WHERE id = ${eventId}`);
+    const [running] = await rows<EventRow>(db.db, sql`SELECT id, status, locked_by, attempts, last_error FROM phase_events WHERE id = ${eventId}`);
     expect(running).toMatchObject({ status: 'running', attempts: 1 });
 
     first.child.kill('SIGTERM');
@@ -157,7 +157,7 @@ describeWithPostgres('SIGTERM with a phase attempt that cannot finish', () => {
     expect(await first.logged('phase attempt handed back at shutdown')).toMatchObject({ eventId, phase: 7 });
     await held.cut;
 
-    const [handedBack] = await db.run<EventRow>(sql`SELECT id, status, locked_by, attempts, last_error FROM phase_events WHERE id = ${eventId}`);
+    const [handedBack] = await rows<EventRow>(db.db, sql`SELECT id, status, locked_by, attempts, last_error FROM phase_events WHERE id = ${eventId}`);
     expect(handedBack).toMatchObject({ status: 'pending', locked_by: null, attempts: 0 });
     expect(handedBack?.last_error?.code).toBe('worker_stopping');
 
@@ -167,18 +167,18 @@ describeWithPostgres('SIGTERM with a phase attempt that cannot finish', () => {
     children.push(second);
     await second.url;
     await waitFor(async () => {
-      const [row] = await db.run<EventRow>(sql`SELECT status FROM phase_events WHERE id = ${eventId}`);
+      const [row] = await rows<EventRow>(db.db, sql`SELECT status FROM phase_events WHERE id = ${eventId}`);
       return row?.status === 'completed' || row?.status === 'failed';
     }, 'phase 7 completed by the second process', 120_000);
-    const [done] = await db.run<EventRow & { result: { fee_status?: string } }>(sql`SELECT status, attempts, result FROM phase_events WHERE id = ${eventId}`);
+    const [done] = await rows<EventRow & { result: { fee_status?: string } }>(db.db, sql`SELECT status, attempts, result FROM phase_events WHERE id = ${eventId}`);
     expect(done).toMatchObject({ status: 'completed', attempts: 1, result: { fee_status: 'charged' } });
 
     // Nothing lost, nothing twice: one phase 7 event, one customer, one charge for the payout.
-    const [events] = await db.run<{ n: string }>(sql`SELECT count(*) AS n FROM phase_events WHERE phase = 7 AND user_id = ${USER}`);
+    const [events] = await rows<{ n: string }>(db.db, sql`SELECT count(*) AS n FROM phase_events WHERE phase = 7 AND user_id = ${USER}`);
     expect(Number(events?.n)).toBe(1);
     expect([...stripe.state.customers.values()].filter((c) => (c.metadata as Record<string, string>).user_id === USER)).toHaveLength(1);
     expect([...stripe.state.paymentIntents.values()].filter((p) => (p.metadata as Record<string, string>).payout_id === PAYOUT)).toHaveLength(1);
-    const [audit] = await db.run<{ n: string }>(sql`SELECT count(*) AS n FROM phase_audit WHERE event_id = ${eventId} AND from_status = 'running' AND to_status = 'pending'`);
+    const [audit] = await rows<{ n: string }>(db.db, sql`SELECT count(*) AS n FROM phase_audit WHERE event_id = ${eventId} AND from_status = 'running' AND to_status = 'pending'`);
     expect(Number(audit?.n)).toBe(1);
 
     second.child.kill('SIGTERM');

@@ -10,7 +10,7 @@ import { createCaseApi, type CaseRequest } from '../../src/filing/case-api.js';
 import type { ClaimsChannel } from '../../src/filing/channel.js';
 import { registerCases } from '../../src/simulator/server/cases.js';
 import { SimulatorState } from '../../src/simulator/server/state.js';
-import { filings } from '../../src/store/schema.js';
+import { filings } from '../../src/store/schema/filing-tables.js';
 import { holdRequests, type HeldRequests } from '../support/held-requests.js';
 import { filingWorld, readyClaim } from './support.js';
 
