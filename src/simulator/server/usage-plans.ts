@@ -12,7 +12,8 @@ interface UsagePlan {
   readonly burst: number;
 }
 
-const USAGE_PLANS = {
+/** Amazon's default usage plan of each operation the simulator serves. */
+export const AMAZON_USAGE_PLANS = {
   createReport: { rate: 0.0167, burst: 15 },
   getReport: { rate: 2, burst: 15 },
   getReports: { rate: 0.0222, burst: 10 },
@@ -24,7 +25,7 @@ const USAGE_PLANS = {
 } as const satisfies Record<string, UsagePlan>;
 
 /** The SP-API operations the simulator serves. */
-export type SpApiOperation = keyof typeof USAGE_PLANS;
+export type SpApiOperation = keyof typeof AMAZON_USAGE_PLANS;
 
 export class UsageBucket {
   private tokens: number;
@@ -66,7 +67,7 @@ export class UsageBuckets {
     const key = `${sellerId}\u0000${operation}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = new UsageBucket(USAGE_PLANS[operation], this.clock.now());
+      bucket = new UsageBucket(AMAZON_USAGE_PLANS[operation], this.clock.now());
       this.buckets.set(key, bucket);
     }
     return bucket;
