@@ -4,7 +4,7 @@
 // rest rejected with the reasons Amazon gives most. Decisions go through the simulator's own
 // decision endpoint, the same one an operator (or a test) would call.
 import { createHash } from 'node:crypto';
-import type { SimulatorLog } from './log.js';
+import type { SimulatorLog } from './host-log.js';
 import type { Simulator } from './server/app.js';
 
 const REJECTIONS = [

@@ -3,7 +3,7 @@
 // kept in the data directory.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SimulatorLog } from './log.js';
+import type { SimulatorLog } from './host-log.js';
 import { generateSeller } from './seller/index.js';
 import { startSimulator } from './server/app.js';
 import type { OnDecision } from './server/cases.js';

@@ -5,7 +5,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRIPE_MINIMUM_CHARGE_MINOR, chargeable, minimumCharge } from '../../src/billing/minimum-charge.js';
 import { money } from '../../src/domain/money.js';
-import { MINIMUM_CHARGE_CURRENCIES } from '../../src/simulator/stripe/minimum-charge.js';
+import { MINIMUM_CHARGE_CURRENCIES } from '../../src/simulator/stripe/charge-minimums.js';
 import { startStripeSimulator, type StartedStripeSimulator } from '../../src/simulator/stripe/app.js';
 
 describe("the product's minimum charges", () => {

@@ -62,7 +62,7 @@ describe('the layers', () => {
     expect(await broken('src/simulator/server/probe.ts', importing('../../domain/money.js'))).toEqual([PATHS]);
     expect(await broken('src/simulator/server/probe.ts', importing('../../amazon/rate-limit.js'))).toEqual([PATHS]);
     expect(await broken('src/simulator/probe.ts', importing('../workflow/log.js'))).toEqual([PATHS]);
-    expect(await broken('src/simulator/server/probe.ts', importing('./clock.js') + importing('../stripe/app.js') + importing('../log.js') + importing('fastify'))).toEqual([]);
+    expect(await broken('src/simulator/server/probe.ts', importing('./simulated-clock.js') + importing('../stripe/app.js') + importing('../host-log.js') + importing('fastify'))).toEqual([]);
   });
 
   it('never let a folder reach upward', async () => {

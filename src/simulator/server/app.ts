@@ -5,7 +5,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerCases, type OnDecision } from './cases.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from './simulated-clock.js';
 import { registerFinances } from './finances.js';
 import { FolderJson } from './folder-json.js';
 import { registerInbound } from './inbound.js';

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { fileLines } from './file-lines.js';
+import { fileLines } from './folder-lines.js';
 
 /** The column a report is filtered on by dataStartTime/dataEndTime; reports without one are not filtered. */
 const DATE_COLUMNS: Readonly<Record<string, readonly string[]>> = {

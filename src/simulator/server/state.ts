@@ -4,7 +4,7 @@
  * forgets it, like a fresh sandbox; the seller folders on disk are only ever read.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Clock } from './clock.js';
+import type { Clock } from './simulated-clock.js';
 import { UsageBuckets } from './usage-plans.js';
 
 export interface SimulatedSeller {

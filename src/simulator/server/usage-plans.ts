@@ -4,7 +4,7 @@
  * simulator's own copy of Amazon's published defaults (AMAZON.md §1.3), not Clario's
  * (src/amazon/rate-limit.ts), so a client pacing itself on a wrong table meets 429s here.
  */
-import type { Clock } from './clock.js';
+import type { Clock } from './simulated-clock.js';
 
 interface UsagePlan {
   /** Requests per second. */

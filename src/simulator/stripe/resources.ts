@@ -2,7 +2,7 @@
 // (create-and-confirm off session, retrieve, list, search) and refunds (create, list).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseForm, str, strings, type FormObject } from './form.js';
-import { stripeMinimumCharge } from './minimum-charge.js';
+import { stripeMinimumCharge } from './charge-minimums.js';
 import { matchesSearch, stripeId, type StripeObject, type StripeState } from './state.js';
 import { requestIdempotencyKey, sendError } from './wire.js';
 import type { WebhookSender } from './webhooks.js';
