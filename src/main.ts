@@ -184,6 +184,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         edge: {
           publicUrl: config.publicUrl,
           host: config.host,
+          trustProxy: config.trustProxy,
           http: {
             headersTimeoutMs: config.edge.headersTimeoutMs,
             requestTimeoutMs: config.edge.requestTimeoutMs,
