@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { createPostgresQueue } from '../../src/queue/postgres-queue.js';
 import { createLocalBus } from '../../src/realtime/bus.js';
 import { openDatabase, type Database } from '../../src/store/db.js';
-import { phaseEvents } from '../../src/store/schema.js';
+import { phaseEvents } from '../../src/store/schema/workflow-tables.js';
 import { createEngine, type Engine } from '../../src/workflow/engine.js';
 import { noObserver, silentLog } from '../../src/workflow/log.js';
 import { createPhaseHandlers } from '../../src/workflow/phases/index.js';
