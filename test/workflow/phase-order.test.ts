@@ -1,6 +1,6 @@
 // The runner refuses what the domain's tables refuse: a next phase the phase table does not list
 // (canFollow) and a status move the status machine does not allow (canTransition).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createPostgresQueue } from '../../src/queue/postgres-queue.js';
 import { createLocalBus } from '../../src/realtime/bus.js';
@@ -14,19 +14,25 @@ import type { NextTrigger, PhaseHandlers } from '../../src/workflow/types.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { waitFor } from '../support/wait.js';
 
-let database: Database | undefined;
+// One database for the file (each test has its own sync run), one engine per test.
+let database: Database;
 let engine: Engine | undefined;
+
+beforeAll(async () => {
+  database = await openDatabase({});
+});
 
 afterEach(async () => {
   await engine?.stop();
-  await database?.close();
   engine = undefined;
-  database = undefined;
+});
+
+afterAll(async () => {
+  await database.close();
 });
 
 /** An engine whose phase 1 completes asking for `next`, instead of the sync it would start. */
 async function startWithPhaseOneAsking(next: NextTrigger[]) {
-  database = await openDatabase({});
   const handlers: PhaseHandlers = {
     ...createPhaseHandlers(testCapabilities(), { waitForFilingMs: 20 }),
     1: { phase: 1, run: () => Promise.resolve({ data: { asked: next.map((n) => n.phase) }, next }) },
