@@ -3,7 +3,7 @@
 // (or table expression) that yields the changed phase_events rows.
 import { sql, type SQL } from 'drizzle-orm';
 import { PHASES, PHASE_NUMBERS } from '../domain/phase.js';
-import type { PhaseStatus } from '../domain/phase-status.js';
+import { canTransition, type PhaseStatus } from '../domain/phase-status.js';
 import type { Db } from '../store/db.js';
 import { outbox, syncProgress } from '../store/schema/workflow-tables.js';
 
@@ -42,6 +42,13 @@ export interface TransitionPart {
  * each, ordered by part: a completion is always logged (and sent) before the phase it starts.
  */
 export function transitionCtes(name: string, ...parts: TransitionPart[]): SQL {
+  // Every status change is written here, so this is where the status machine is enforced: an
+  // event is created pending, and moves only as canTransition allows.
+  for (const { spec } of parts) {
+    if (spec.from === null ? spec.to !== 'pending' : !canTransition(spec.from, spec.to)) {
+      throw new Error(`a phase event cannot move from ${spec.from ?? '(new)'} to ${spec.to}`);
+    }
+  }
   const n = (suffix: string) => sql.raw(`${name}_${suffix}`);
   const ordered = (select: (part: TransitionPart, ord: number) => SQL) =>
     sql.join(parts.map((part, i) => sql`(${select(part, i)})`), sql` UNION ALL `);
