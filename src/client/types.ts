@@ -5,6 +5,25 @@ import { z } from 'zod';
 import type { PhaseNumber } from '../domain/phase.js';
 import { Accepted, type PhaseBodies } from '../http/schemas.js';
 
+// The messages Clario sends (WebSocket frames, webhook `data`, EventBridge `detail`) and its phase
+// errors, as the server defines them. Type-only: the client loads none of the server's code.
+export type {
+  ClarioMessage,
+  MessageOf,
+  MessageType,
+  PhaseMessage,
+  ProgressMessage,
+  ClaimRoutedMessage,
+  PromptOpenedMessage,
+  PromptAnsweredMessage,
+  ClaimRejectedMessage,
+  FollowUpMessage,
+  SocketError,
+  SocketFrame,
+} from '../workflow/messages.js';
+export type { ForeignErrorCode, PhaseError, PhaseErrorCode } from '../domain/errors.js';
+export type { PhaseStatus } from '../domain/phase-status.js';
+
 /** The body of a phase-`P` trigger, typed from the server's own schema (extra fields allowed). */
 export type PhaseBody<P extends PhaseNumber> = z.input<(typeof PhaseBodies)[P]>;
 
