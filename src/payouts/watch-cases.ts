@@ -4,7 +4,7 @@
 // is flagged for follow-up, with a message to the seller.
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
-import { filings } from '../store/schema.js';
+import { filings } from '../store/schema/filing-tables.js';
 import type { Engine } from '../workflow/engine.js';
 import { publish } from '../workflow/publish.js';
 import type { CaseView } from '../filing/case-api.js';

@@ -2,8 +2,8 @@
 // so a seller never hears of a change that did not commit, nor misses one that did. The relay
 // (outbox-relay.ts) sends it on after the commit; the outbox numbers it (`seq`).
 import { sql, type SQL } from 'drizzle-orm';
-import type { Tx } from '../store/db.js';
-import { outbox } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { outbox } from '../store/schema/workflow-tables.js';
 import type { MessageOf, MessageType, Publishable } from './messages.js';
 
 export interface PublishOptions {
@@ -14,13 +14,13 @@ export interface PublishOptions {
 }
 
 /** Writes `message` to the outbox inside `tx`; its type is checked against messages.ts when compiled. */
-export async function publish(tx: Tx, message: Publishable, o: PublishOptions = {}): Promise<void> {
+export async function publish(tx: Db, message: Publishable, options: PublishOptions = {}): Promise<void> {
   await tx.insert(outbox).values({
     userId: message.user_id,
-    eventId: 'event_id' in message ? message.event_id : (o.eventId ?? null),
+    eventId: 'event_id' in message ? message.event_id : (options.eventId ?? null),
     type: message.type,
     payload: message,
-    ...(o.createdAt ? { createdAt: o.createdAt } : {}),
+    ...(options.createdAt ? { createdAt: options.createdAt } : {}),
   });
 }
 
