@@ -17,7 +17,7 @@ const progress = (phase: PhaseNumber, data: ProgressMessage['data']): ProgressMe
 });
 
 describe('the live timeline', () => {
-  const start = fromStatus({ runs: [{ sync_id: 's1', created_at: null, phases: [{ phase: 1, status: 'running' }], claim_phases: {} }] });
+  const start = fromStatus({ runs: [{ sync_id: 's1', created_at: null, phases: [{ phase: 1, name: 'onboarding', status: 'running' }], claim_phases: {} }] });
 
   it('moves a phase through its statuses and keeps what it found', () => {
     let s = applyMessage(start, progress(1, { sources_done: 3, sources_total: 8 }));
@@ -42,6 +42,11 @@ describe('the live timeline', () => {
     // Claim phases are counted by the status endpoint, not here.
     expect(applyMessage(next, msg(5, 'completed', { sync_id: 's2' }))).toBe(next);
     expect(applyMessage(empty, msg(2, 'running')).syncId).toBe('s1');
+  });
+
+  it('is not moved by a frame that is not a sync phase message', () => {
+    expect(applyMessage(start, { type: 'error', code: 'unknown_since', message: 'no event e0 in your history' })).toBe(start);
+    expect(applyMessage(start, { type: 'prompt.answered', prompt_id: 'p1', claim_id: 'c1', user_id: 'u1', action: 'confirm', file_ids: [], at: '2026-11-22T10:00:00Z' })).toBe(start);
   });
 
   it('finds no progress where there is no done/total pair', () => {
