@@ -6,7 +6,7 @@
 // main, return them here instead of `fileCases` / `chargeFee` below, pointed at the same loopback
 // providers; every scenario and smoke test then exercises them.
 import { eq } from 'drizzle-orm';
-import { NonRetryableError } from '../src/domain/errors.js';
+import { NonRetryableError, foreignCode } from '../src/domain/errors.js';
 import { findClaim, moveClaim } from '../src/store/claim-rows.js';
 import { claims } from '../src/store/schema/claims-tables.js';
 import { unavailableCapabilities, type Capabilities } from '../src/workflow/capabilities.js';
@@ -46,7 +46,7 @@ async function providerJson<T>(res: Response): Promise<T> {
   if (!res.ok) {
     const text = await res.text();
     // A refusal of our request cannot be fixed by retrying; anything else (5xx) can.
-    if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new NonRetryableError(`provider said ${res.status}: ${text}`, 'provider_refused');
+    if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new NonRetryableError(`provider said ${res.status}: ${text}`, foreignCode('provider_refused'));
     throw new Error(`provider said ${res.status}`);
   }
   return (await res.json()) as T;

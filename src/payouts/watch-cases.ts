@@ -5,8 +5,8 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
 import { filings } from '../store/schema/filing-tables.js';
-import { outbox } from '../store/schema/workflow-tables.js';
 import type { Engine } from '../workflow/engine.js';
+import { publish } from '../workflow/publish.js';
 import type { CaseView } from '../filing/case-api.js';
 import type { ClaimsChannel } from '../filing/channel.js';
 import type { FilingRow } from '../filing/filings.js';
@@ -111,23 +111,17 @@ export async function flagFollowUps(db: Db, o: { days: number; now: Date }): Pro
       .set({ followUpAt: o.now, followUpReason: reason })
       .where(and(eq(filings.status, 'filed'), isNull(filings.followUpAt), lt(filings.filedAt, before)))
       .returning();
-    if (flagged.length > 0) {
-      await tx.insert(outbox).values(
-        flagged.map((f) => ({
-          userId: f.userId,
-          type: 'filing.follow_up',
-          payload: {
-            type: 'filing.follow_up',
-            user_id: f.userId,
-            filing_id: f.id,
-            case_id: f.caseId,
-            claim_ids: f.claimIds,
-            filed_at: f.filedAt?.toISOString() ?? null,
-            reason,
-            at: o.now.toISOString(),
-          },
-        })),
-      );
+    for (const f of flagged) {
+      await publish(tx, {
+        type: 'filing.follow_up',
+        user_id: f.userId,
+        filing_id: f.id,
+        case_id: f.caseId,
+        claim_ids: f.claimIds,
+        filed_at: f.filedAt?.toISOString() ?? null,
+        reason,
+        at: o.now.toISOString(),
+      });
     }
     return flagged.length;
   });

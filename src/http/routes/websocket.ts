@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { sql } from 'drizzle-orm';
 import type { BusMessage } from '../../realtime/bus.js';
 import type { Hub, Subscriber } from '../../realtime/hub.js';
+import type { SocketError } from '../../workflow/messages.js';
 import { rows, type Db } from '../../store/db.js';
 import type { SocketGate } from '../../realtime/gate.js';
 import type { HandshakeDeadline } from '../../realtime/handshake.js';
@@ -123,7 +124,7 @@ export function websocketRoutes(app: FastifyInstance, deps: WebSocketDeps): void
         if (since) {
           const replay = await missed(deps.db, uid, since);
           if (replay === undefined) {
-            socket.send(JSON.stringify({ type: 'error', code: 'unknown_since', message: `no event ${since} in your history` }));
+            socket.send(JSON.stringify({ type: 'error', code: 'unknown_since', message: `no event ${since} in your history` } satisfies SocketError));
           } else {
             for (const m of replay) send(m);
           }
