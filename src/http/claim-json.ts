@@ -2,7 +2,7 @@
 // claims table, the claim page, a prompt's claim) uses these, so the same claim reads the same
 // everywhere. Amounts are integer minor units with their currency; dates are ISO 8601.
 import { waitingFor } from '../dashboard/claim-waiting.js';
-import type { ClaimRow } from '../store/claims.js';
+import type { ClaimRow } from '../store/claim-rows.js';
 import { amountOrNull, isoOrNull } from './json.js';
 
 /** The columns a claim's summary needs: a list can select only these. */

@@ -2,7 +2,7 @@
 // thing about the same claim, amounts in integer minor units with their currency.
 import { describe, expect, it } from 'vitest';
 import { claimDetailJson, claimJson } from '../../src/http/claim-json.js';
-import type { ClaimRow } from '../../src/store/claims.js';
+import type { ClaimRow } from '../../src/store/claim-rows.js';
 
 const row: ClaimRow = {
   id: 'c-1',
