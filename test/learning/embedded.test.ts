@@ -8,13 +8,14 @@ import { learnedRates } from '../../src/learning/learned-rates.js';
 import { recordOutcome } from '../../src/learning/record-outcome.js';
 import { buildProofPacket, findProofPacket } from '../../src/proof/proof-packet.js';
 import { findClaim, moveClaim } from '../../src/store/claims.js';
-import { openDatabase, type Database } from '../../src/store/db.js';
+import { type Database } from '../../src/store/db.js';
+import { openPglite } from '../support/infra.js';
 import { claims, feeCharges, prompts } from '../../src/store/schema.js';
 
 describe('learning and proof packets on PGlite', () => {
   let db: Database;
   beforeAll(async () => {
-    db = await openDatabase({});
+    db = await openPglite();
     await db.db.insert(claims).values([
       { id: 'e-1', userId: 'u-e', type: 'damaged_warehouse', status: 'filed', caseId: 'CASE-E1', amountMinor: 2500, currency: 'EUR', quantity: 2 },
       { id: 'e-2', userId: 'u-e', type: 'damaged_warehouse', status: 'filed', caseId: 'CASE-E2', amountMinor: 1999, currency: 'EUR', quantity: 1 },

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { createLocalBus, type BusMessage } from '../../src/realtime/bus.js';
 import { createPostgresQueue } from '../../src/queue/postgres-queue.js';
-import { openDatabase, type Database } from '../../src/store/db.js';
+import { type Database } from '../../src/store/db.js';
+import { openPglite } from '../support/infra.js';
 import { phaseAudit, phaseEvents, syncProgress } from '../../src/store/schema.js';
 import { createEngine, type Engine } from '../../src/workflow/engine.js';
 import { createPhaseHandlers } from '../../src/workflow/phases/index.js';
@@ -23,7 +24,7 @@ afterEach(async () => {
 });
 
 async function start(caps: Capabilities, maxAttempts = 3) {
-  database = await openDatabase({});
+  database = await openPglite();
   const bus = createLocalBus();
   const messages: BusMessage[] = [];
   await bus.subscribe((m) => messages.push(...m));
