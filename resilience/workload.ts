@@ -35,6 +35,9 @@ export function workloadFromEnv(env: NodeJS.ProcessEnv): WorkloadOptions {
   };
 }
 
+/** A provider call's signal: the attempt's (a stop or a lost lease cancels it), bounded at 10 s. */
+const callSignal = (attempt: AbortSignal) => AbortSignal.any([attempt, AbortSignal.timeout(10_000)]);
+
 export function claimIds(syncId: string, n: number): string[] {
   return Array.from({ length: n }, (_, i) => `${syncId}-claim-${i}`);
 }
@@ -87,13 +90,13 @@ function fileCases(options: WorkloadOptions): Capabilities['routing']['route'] {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-amz-access-token': token, 'idempotency-key': key },
             body: JSON.stringify(body),
-            signal: AbortSignal.timeout(10_000),
+            signal: callSignal(ctx.signal),
           });
           return { case_id: (await providerJson<{ case_id: string }>(res)).case_id };
         },
         // The case log may have the case already (filed just before a crash): ask before filing.
         async reconcile(key) {
-          const res = await fetch(`${options.caseApiUrl}/cases?idempotency_key=${encodeURIComponent(key)}`, { headers: { 'x-amz-access-token': token }, signal: AbortSignal.timeout(10_000) });
+          const res = await fetch(`${options.caseApiUrl}/cases?idempotency_key=${encodeURIComponent(key)}`, { headers: { 'x-amz-access-token': token }, signal: callSignal(ctx.signal) });
           const known = (await providerJson<{ cases: Array<{ case_id: string }> }>(res)).cases[0];
           return known ? { case_id: known.case_id } : undefined;
         },
@@ -121,11 +124,11 @@ function chargeFee(options: WorkloadOptions): Capabilities['settlement']['settle
     const fee = Math.round(input.amount.minor / 5);
     const charge = await ctx.effects.once(`fee:${input.payoutId}`, 'charge_fee', {
       async perform(key) {
-        const res = await fetch(`${options.feeUrl}/charges?key=${encodeURIComponent(key)}`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${options.feeUrl}/charges?key=${encodeURIComponent(key)}`, { method: 'POST', signal: callSignal(ctx.signal) });
         return providerJson<{ charge: string }>(res);
       },
       async reconcile(key) {
-        const res = await fetch(`${options.feeUrl}/charges?key=${encodeURIComponent(key)}`, { signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${options.feeUrl}/charges?key=${encodeURIComponent(key)}`, { signal: callSignal(ctx.signal) });
         if (res.status === 404) return undefined;
         return providerJson<{ charge: string }>(res);
       },

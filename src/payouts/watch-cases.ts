@@ -62,7 +62,15 @@ export interface PollResult {
   readonly rejected: number;
 }
 
-export async function pollOpenCases(o: { db: Db; engine: Engine; channel: ClaimsChannel; limit?: number; log?: { error(obj: object, msg: string): void } }): Promise<PollResult> {
+export async function pollOpenCases(o: {
+  db: Db;
+  engine: Engine;
+  channel: ClaimsChannel;
+  limit?: number;
+  log?: { error(obj: object, msg: string): void };
+  /** A stopping loop's: cancels the case API call in flight and ends the poll. */
+  signal?: AbortSignal;
+}): Promise<PollResult> {
   const { channel } = o;
   if (channel.kind !== 'simulator') return { checked: 0, credits: [], rejected: 0 };
   const open = await o.db
@@ -77,7 +85,7 @@ export async function pollOpenCases(o: { db: Db; engine: Engine; channel: Claims
   for (const filing of open) {
     if (!filing.caseId) continue;
     try {
-      const view = await (await channel.caseApi(filing.userId)).get(filing.caseId);
+      const view = await (await channel.caseApi(filing.userId, o.signal)).get(filing.caseId);
       checked++;
       await o.db.update(filings).set({ lastCheckedAt: sql`now()` }).where(eq(filings.id, filing.id));
       if (view.status === 'approved') {
@@ -86,6 +94,7 @@ export async function pollOpenCases(o: { db: Db; engine: Engine; channel: Claims
         rejected += await rejectCase(o, filing, filing.caseId, view.decision.rejected.reason);
       }
     } catch (err) {
+      if (o.signal?.aborted) throw err;
       o.log?.error({ err, filingId: filing.id }, 'checking a case failed; the next round retries it');
     }
   }
