@@ -13,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { connectRoutes } from './connect/routes.js';
 import { setupBilling } from './billing/setup.js';
 import { storeCosts } from './sync/seller-files.js';
-import { detectionCapability, lastCompleteDay } from './discovery/detect-claims.js';
+import { detectionCapability, lastCompleteDay } from './detection/detect-claims.js';
 import { evidenceCapabilities } from './evidence/capability.js';
 import type { Auth, Principal } from './http/auth.js';
 import { createSecretBox, parseKeys } from './security/secret-box.js';

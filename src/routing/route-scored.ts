@@ -10,7 +10,7 @@ import type { Tx } from '../store/db.js';
 import { openPrompt, openPromptOf, type PromptAsk } from '../store/prompts.js';
 import { outbox, prompts } from '../store/schema.js';
 import { asksFor } from './asks.js';
-import type { ScoredClaim } from './match-claims.js';
+import type { ScoredClaim } from '../evidence/match-claims.js';
 
 export const TARGET: Record<RoutingDecision, ClaimStatus> = { auto_submit: 'ready', smart_prompt: 'prompted', hold: 'held' };
 
