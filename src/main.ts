@@ -27,7 +27,7 @@ import { buildApp, type AppDeps } from './http/app.js';
 import { startProbeServer } from './http/probe-server.js';
 import { createRateLimitStore } from './http/rate-limit-store.js';
 import { databaseSessions } from './http/sessions.js';
-import { learningCapability } from './learning/learn-from-rejection.js';
+import { learningCapability } from './learning/capability.js';
 import { learnedRates } from './learning/learned-rates.js';
 import { learningRoutes } from './learning/model-routes.js';
 import { lifecycle, type Lifecycle } from './lifecycle.js';
@@ -47,7 +47,7 @@ import { createHub } from './realtime/hub.js';
 import { routingCapability, routingThresholds } from './routing/capability.js';
 import { createSecretBox, parseKeys, type SecretBox } from './security/secret-box.js';
 import { openDatabase, type Database } from './store/db.js';
-import { workflowHealth } from './store/status.js';
+import { workflowHealth } from './store/read-status.js';
 import { syncCapability } from './sync/capability.js';
 import { createSyncScheduler } from './sync/schedule.js';
 import { storeCosts } from './sync/seller-files.js';
@@ -218,6 +218,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         edge: {
           publicUrl: config.publicUrl,
           host: config.host,
+          trustProxy: config.trustProxy,
           http: {
             headersTimeoutMs: config.edge.headersTimeoutMs,
             requestTimeoutMs: config.edge.requestTimeoutMs,
@@ -308,7 +309,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
 }
 
 /** Amazon and Stripe (or the bundled simulators), and every phase capability built on them. */
-async function startProviders(o: {
+async function startProviders(deps: {
   config: Config;
   database: Database;
   box: SecretBox;
@@ -316,11 +317,11 @@ async function startProviders(o: {
   publicUrl: () => string;
   running: Lifecycle;
 }): Promise<Providers> {
-  const { config, database, box } = o;
-  const amazon = await reachAmazon({ config, log: o.log, asOf: lastCompleteDay() });
-  o.running.started('Amazon', () => amazon.close());
-  const billing = await setupBilling({ config: config.billing, timeoutMs: config.providerTimeoutMs, box, db: () => database.db, log: o.log, publicUrl: o.publicUrl });
-  o.running.started('Stripe', () => billing.close());
+  const { config, database, box } = deps;
+  const amazon = await reachAmazon({ config, log: deps.log, asOf: lastCompleteDay() });
+  deps.running.started('Amazon', () => amazon.close());
+  const billing = await setupBilling({ config: config.billing, timeoutMs: config.providerTimeoutMs, box, db: () => database.db, log: deps.log, publicUrl: deps.publicUrl });
+  deps.running.started('Stripe', () => billing.close());
   const { lwa, spApiUrl, simulator } = amazon;
   // Amazon takes minutes over a report (the client's defaults then); the simulator, moments.
   const firstPollMs = config.amazon.reportPollMs ?? (simulator ? 50 : undefined);
@@ -335,7 +336,7 @@ async function startProviders(o: {
       timeoutMs: config.providerTimeoutMs,
       reportPoll: firstPollMs === undefined ? undefined : { initialIntervalMs: firstPollMs, maxIntervalMs: firstPollMs * 12 },
     }),
-    detection: detectionCapability({ db: database, asOf: lastCompleteDay }),
+    detection: detectionCapability({ db: database.db, asOf: lastCompleteDay }),
     evidence: evidenceCapability({ learned }),
     routing: routingCapability({ thresholds: routingThresholds(config.routing), learned }),
     payouts: payoutsCapability(),
@@ -349,7 +350,7 @@ async function startProviders(o: {
 }
 
 /** Every route of the product, in one list; connect and billing need Amazon and Stripe. */
-function productRoutes(o: {
+function productRoutes(deps: {
   config: Config;
   database: Database;
   engine: Engine;
@@ -361,17 +362,17 @@ function productRoutes(o: {
   publicUrl: () => string;
   webDir: string | undefined;
 }): NonNullable<AppDeps['plugins']> {
-  const { config, database, engine, providers } = o;
+  const { config, database, engine, providers } = deps;
   const db = database.db;
   const amazon = providers?.amazon;
   return [
-    sellerRoutes(database),
+    sellerRoutes(db),
     filingRoutes({ db, engine }),
-    o.mirror.routes,
+    deps.mirror.routes,
     learningRoutes(db),
     proofRoutes(db),
-    dashboardRoutes({ db, hub: o.hub, auth: o.auth, pageTokenTtlSeconds: PAGE_TOKEN_TTL_SECONDS }),
-    webRoutes(o.webDir ?? DEFAULT_WEB_DIR),
+    dashboardRoutes({ db, hub: deps.hub, auth: deps.auth, pageTokenTtlSeconds: PAGE_TOKEN_TTL_SECONDS }),
+    webRoutes(deps.webDir ?? DEFAULT_WEB_DIR),
     evidenceRoutes({
       db,
       learned: learnedRates,
@@ -388,14 +389,14 @@ function productRoutes(o: {
           connectRoutes({
             database,
             engine,
-            auth: o.auth,
-            box: o.box,
+            auth: deps.auth,
+            box: deps.box,
             lwa: amazon.lwa,
             applicationId: amazon.applicationId,
             beta: amazon.simulator !== undefined,
             region: config.amazon.region,
             marketplaceIds: config.amazon.marketplaceIds,
-            publicUrl: o.publicUrl,
+            publicUrl: deps.publicUrl,
             afterConnect: demoCosts(database, amazon),
           }),
         ]
@@ -409,6 +410,6 @@ function demoCosts(database: Database, amazon: ReachedAmazon): ((userId: string,
   const demo = amazon.simulator;
   if (!demo) return undefined;
   return async (userId, partner) => {
-    if (partner === demo.sellingPartnerId) await storeCosts(database, userId, await readFile(demo.costsFile, 'utf8'));
+    if (partner === demo.sellingPartnerId) await storeCosts(database.db, userId, await readFile(demo.costsFile, 'utf8'));
   };
 }

@@ -24,8 +24,8 @@ export interface ReachedAmazon {
   close(): Promise<void>;
 }
 
-export async function reachAmazon(o: { config: Config; log: Log; asOf: string }): Promise<ReachedAmazon> {
-  const { config } = o;
+export async function reachAmazon(options: { config: Config; log: Log; asOf: string }): Promise<ReachedAmazon> {
+  const { config } = options;
   const creds = config.amazon.credentials;
   if (creds) {
     const { urls, region } = config.amazon;
@@ -55,8 +55,8 @@ export async function reachAmazon(o: { config: Config; log: Log; asOf: string })
     dataDir: config.dataDir,
     clientId,
     clientSecret,
-    asOf: o.asOf,
-    log: o.log,
+    asOf: options.asOf,
+    log: options.log,
     decideAfterMs: config.amazon.simulatorDecidesAfterMs,
     onDecision: () => decided.forEach((l) => l()),
   });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { isCurrency, type Currency } from '../domain/money.js';
 import { DEFAULT_PAYOUT_LIMITS } from '../domain/payout-check.js';
+import { TrustProxySchema, type TrustProxy } from './trust-proxy.js';
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const unit = (def: number) => z.coerce.number().min(0).max(1).default(def);
@@ -74,6 +75,7 @@ const EnvSchema = z
     WS_MAX_CONNECTIONS_PER_USER: int(20, 1),
     // Development only: webhooks to plain http and to loopback/private addresses (a local receiver).
     WEBHOOK_ALLOW_INSECURE: z.enum(['true', 'false']).default('false'),
+    TRUST_PROXY: TrustProxySchema,
     EVENTBRIDGE_BUS: z.string().regex(/^[A-Za-z0-9._\-/:]{1,1600}$/).optional(),
     EVENTBRIDGE_ENDPOINT: z.url().optional(),
     EVENTBRIDGE_REGION: z.string().regex(/^[a-z0-9-]+$/).default('us-east-1'),
@@ -192,6 +194,11 @@ export interface Config {
     readonly wsMaxConnections: number;
     readonly wsMaxConnectionsPerUser: number;
   };
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (rate limits, logs): a hop
+   * count, or addresses, CIDRs and the names loopback, linklocal, uniquelocal. None by default.
+   */
+  readonly trustProxy: TrustProxy;
   /** Webhook destinations: public https only unless this development switch is on. */
   readonly webhooks: { readonly allowInsecure: boolean };
   /** The EventBridge sink of the event mirror, on when a bus is set; credentials from the AWS SDK's chain. */
@@ -217,12 +224,12 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object') {
-    for (const v of Object.values(o)) deepFreeze(v);
-    Object.freeze(o);
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
   }
-  return o;
+  return value;
 }
 
 /** Reads configuration from an environment (process.env by default). Throws ConfigError listing every problem. */
@@ -318,6 +325,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       wsMaxConnections: e.WS_MAX_CONNECTIONS,
       wsMaxConnectionsPerUser: e.WS_MAX_CONNECTIONS_PER_USER,
     },
+    trustProxy: e.TRUST_PROXY,
     webhooks: { allowInsecure: e.WEBHOOK_ALLOW_INSECURE === 'true' },
     eventBridge: e.EVENTBRIDGE_BUS
       ? { bus: e.EVENTBRIDGE_BUS, source: e.EVENTBRIDGE_SOURCE, region: e.EVENTBRIDGE_REGION, endpoint: e.EVENTBRIDGE_ENDPOINT }

@@ -4,12 +4,12 @@
 import type { Capabilities } from '../workflow/capabilities.js';
 import { computeScores, writeScores, type LearnedSource } from './match-claims.js';
 
-export function evidenceCapability(o: { learned: LearnedSource }): Capabilities['evidence'] {
+export function evidenceCapability(deps: { learned: LearnedSource }): Capabilities['evidence'] {
   return {
     async match(ctx, run) {
       const scored = await computeScores(ctx.db, {
         userId: run.userId,
-        learned: o.learned,
+        learned: deps.learned,
         now: new Date(),
         onProgress: (done, total) => ctx.reportProgress({ claims_scored: done, claims_total: total }),
       });

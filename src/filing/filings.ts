@@ -3,26 +3,28 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { NonRetryableError } from '../domain/errors.js';
-import type { ClaimRow } from '../store/claims.js';
-import type { Db, Queryable, Tx } from '../store/db.js';
-import { claimEvidence, claims, evidenceFiles, filings } from '../store/schema.js';
+import type { ClaimRow } from '../store/claim-rows.js';
+import type { Db } from '../store/db.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { claimEvidence, evidenceFiles } from '../store/schema/evidence-tables.js';
+import { filings } from '../store/schema/filing-tables.js';
 import { utcDay } from './plan-cases.js';
 import type { CaseClaim, CaseEvidence } from './write-case.js';
 
 export type FilingRow = typeof filings.$inferSelect;
 
-export async function findFiling(q: Queryable, id: string): Promise<FilingRow | undefined> {
+export async function findFiling(q: Db, id: string): Promise<FilingRow | undefined> {
   const [row] = await q.select().from(filings).where(eq(filings.id, id));
   return row;
 }
 
-export async function findFilingByCase(q: Queryable, caseId: string): Promise<FilingRow | undefined> {
+export async function findFilingByCase(q: Db, caseId: string): Promise<FilingRow | undefined> {
   const [row] = await q.select().from(filings).where(eq(filings.caseId, caseId));
   return row;
 }
 
 /** Sellers with claims waiting for a case, and those claims (nearest deadline first). */
-export async function readyClaims(q: Queryable): Promise<Map<string, Array<typeof claims.$inferSelect>>> {
+export async function readyClaims(q: Db): Promise<Map<string, Array<typeof claims.$inferSelect>>> {
   const rows = await q
     .select()
     .from(claims)
@@ -33,12 +35,12 @@ export async function readyClaims(q: Queryable): Promise<Map<string, Array<typeo
   return byUser;
 }
 
-export async function casesOnDay(q: Queryable, userId: string, day: string): Promise<number> {
+export async function casesOnDay(q: Db, userId: string, day: string): Promise<number> {
   const [row] = await q.select({ n: sql<number>`count(*)::int` }).from(filings).where(and(eq(filings.userId, userId), eq(filings.filedOn, day)));
   return Number(row?.n ?? 0);
 }
 
-export async function claimsOf(q: Queryable, filing: Pick<FilingRow, 'claimIds'>): Promise<CaseClaim[]> {
+export async function claimsOf(q: Db, filing: Pick<FilingRow, 'claimIds'>): Promise<CaseClaim[]> {
   if (filing.claimIds.length === 0) return [];
   const rows = await q.select().from(claims).where(inArray(claims.id, filing.claimIds));
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -48,7 +50,7 @@ export async function claimsOf(q: Queryable, filing: Pick<FilingRow, 'claimIds'>
   });
 }
 
-export async function evidenceOf(q: Queryable, claimIds: readonly string[]): Promise<CaseEvidence[]> {
+export async function evidenceOf(q: Db, claimIds: readonly string[]): Promise<CaseEvidence[]> {
   if (claimIds.length === 0) return [];
   return q
     .select({
@@ -92,12 +94,12 @@ export async function writeIntent(db: Db, row: typeof filings.$inferInsert, maxC
 }
 
 /** Simulator-channel intents whose case id is not recorded yet (a crash, an unreachable API). */
-export async function unfinishedIntents(q: Queryable): Promise<FilingRow[]> {
+export async function unfinishedIntents(q: Db): Promise<FilingRow[]> {
   return q.select().from(filings).where(and(eq(filings.channel, 'simulator'), eq(filings.status, 'prepared'))).orderBy(asc(filings.createdAt));
 }
 
 /** prepared → filed with its case id; true when this call made the change. */
-export async function markFiled(q: Queryable, filingId: string, caseId: string): Promise<boolean> {
+export async function markFiled(q: Db, filingId: string, caseId: string): Promise<boolean> {
   const r = await q
     .update(filings)
     .set({ caseId, status: 'filed', filedAt: sql`now()` })
@@ -111,7 +113,7 @@ export async function markFiled(q: Queryable, filingId: string, caseId: string):
  * case is Clario's. A case filed outside the filer (the /claim/submitted webhook) gets a filing of
  * its own. Returns the filing's id.
  */
-export async function recordCaseOnFiling(tx: Tx, claim: ClaimRow, caseId: string): Promise<string> {
+export async function recordCaseOnFiling(tx: Db, claim: ClaimRow, caseId: string): Promise<string> {
   const existing = await findFilingByCase(tx, caseId);
   if (existing) {
     if (existing.userId !== claim.userId) throw new NonRetryableError(`case ${caseId} belongs to another seller`, 'forbidden_reference');
@@ -138,7 +140,7 @@ export async function recordCaseOnFiling(tx: Tx, claim: ClaimRow, caseId: string
 }
 
 /** Amazon decided a filed case (approved: by the case id its payout names; rejected: by filing). */
-export async function markDecided(q: Queryable, of: { caseId: string } | { filingId: string }, status: 'approved' | 'rejected'): Promise<void> {
+export async function markDecided(q: Db, of: { caseId: string } | { filingId: string }, status: 'approved' | 'rejected'): Promise<void> {
   const which = 'caseId' in of ? eq(filings.caseId, of.caseId) : eq(filings.id, of.filingId);
   // An approval keeps the first decision's time; filed → decided happens once either way.
   const decidedAt = status === 'approved' ? sql`coalesce(${filings.decidedAt}, now())` : sql`now()`;
@@ -146,7 +148,7 @@ export async function markDecided(q: Queryable, of: { caseId: string } | { filin
 }
 
 /** Open simulator-channel cases, least recently checked first. */
-export async function openSimulatorCases(q: Queryable, limit: number): Promise<FilingRow[]> {
+export async function openSimulatorCases(q: Db, limit: number): Promise<FilingRow[]> {
   return q
     .select()
     .from(filings)
@@ -155,15 +157,15 @@ export async function openSimulatorCases(q: Queryable, limit: number): Promise<F
     .limit(limit);
 }
 
-export async function markChecked(q: Queryable, filingId: string): Promise<void> {
+export async function markChecked(q: Db, filingId: string): Promise<void> {
   await q.update(filings).set({ lastCheckedAt: sql`now()` }).where(eq(filings.id, filingId));
 }
 
 /** Filed cases with no answer since `before`, flagged for follow-up once each; returns them. */
-export async function flagUnanswered(q: Queryable, o: { before: Date; now: Date; reason: string }): Promise<FilingRow[]> {
+export async function flagUnanswered(q: Db, unanswered: { before: Date; now: Date; reason: string }): Promise<FilingRow[]> {
   return q
     .update(filings)
-    .set({ followUpAt: o.now, followUpReason: o.reason })
-    .where(and(eq(filings.status, 'filed'), isNull(filings.followUpAt), lt(filings.filedAt, o.before)))
+    .set({ followUpAt: unanswered.now, followUpReason: unanswered.reason })
+    .where(and(eq(filings.status, 'filed'), isNull(filings.followUpAt), lt(filings.filedAt, unanswered.before)))
     .returning();
 }

@@ -51,6 +51,8 @@ export interface AppDeps {
 export interface EdgeLimits {
   readonly publicUrl: string | undefined;
   readonly host: string;
+  /** Whose X-Forwarded-For to believe for request.ip (TRUST_PROXY). */
+  readonly trustProxy?: false | number | readonly string[];
   readonly http: { readonly headersTimeoutMs: number; readonly requestTimeoutMs: number; readonly keepAliveTimeoutMs: number; readonly idleTimeoutMs: number };
   readonly websocket: { readonly handshakeTimeoutMs: number };
   readonly gate: SocketGate;
@@ -78,6 +80,13 @@ class QuietRequests extends LogController {
   }
 }
 
+/** Fastify's types take a hop count only as the function proxy-addr calls per hop (nearest first). */
+function trustProxyOption(trust: EdgeLimits['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === undefined || trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Fastify's own logger type, so route types do not depend on pino's version.
   const loggerInstance: FastifyBaseLogger = deps.logger;
@@ -89,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: false,
     genReqId: (raw) => requestIdFrom(raw.headers),
     frameworkErrors: handleFrameworkError,
+    trustProxy: trustProxyOption(deps.edge.trustProxy),
     logController: new QuietRequests(),
     // A client that trickles its headers (or a WebSocket handshake) or its body, or keeps an idle
     // socket, gives it back after these; Node's defaults held them for minutes.

@@ -2,7 +2,7 @@
 // the case id (a case recorded through the external webhook gets a filing of its own), so payout
 // matching knows the case is Clario's and credits what Amazon pays on it.
 import { and, eq, isNull } from 'drizzle-orm';
-import { claims } from '../store/schema.js';
+import { claims } from '../store/schema/claims-tables.js';
 import type { Capabilities } from '../workflow/capabilities.js';
 import { recordCaseOnFiling } from '../filing/filings.js';
 

@@ -3,7 +3,7 @@
 // every claim of the case to phase 6 with Amazon's text. A case without any answer for too long
 // is flagged for follow-up, with a message to the seller.
 import type { Db } from '../store/db.js';
-import { outbox } from '../store/schema.js';
+import { outbox } from '../store/schema/workflow-tables.js';
 import type { Engine } from '../workflow/engine.js';
 import type { CaseView } from '../filing/case-api.js';
 import type { ClaimsChannel } from '../filing/channel.js';

@@ -23,8 +23,8 @@ function namedClaims(matches: readonly unknown[] | undefined): string[] | undefi
   return ids.length ? ids : undefined;
 }
 
-export function routingCapability(o: { thresholds: RoutingThresholds; learned: LearnedSource }): Capabilities['routing'] {
-  const { thresholds, learned } = o;
+export function routingCapability(deps: { thresholds: RoutingThresholds; learned: LearnedSource }): Capabilities['routing'] {
+  const { thresholds, learned } = deps;
   return {
     async route(ctx, run) {
       // Scores are computed afresh: evidence may have arrived since phase 3, and a trigger from

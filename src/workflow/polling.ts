@@ -17,7 +17,7 @@ export interface PollingLoop {
   readonly signal: AbortSignal;
 }
 
-export function pollingLoop(round: () => Promise<unknown>, o: { intervalMs: number; onError: (err: unknown) => void }): PollingLoop {
+export function pollingLoop(round: () => Promise<unknown>, options: { intervalMs: number; onError: (err: unknown) => void }): PollingLoop {
   const cut = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
@@ -30,7 +30,7 @@ export function pollingLoop(round: () => Promise<unknown>, o: { intervalMs: numb
       return;
     }
     running = round()
-      .catch(o.onError)
+      .catch(options.onError)
       .finally(() => {
         running = undefined;
         if (again) {
@@ -44,7 +44,7 @@ export function pollingLoop(round: () => Promise<unknown>, o: { intervalMs: numb
       if (timer || stopped) return;
       timer = setInterval(() => {
         if (!running) tick();
-      }, o.intervalMs);
+      }, options.intervalMs);
       timer.unref();
     },
     nudge() {

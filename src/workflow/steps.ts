@@ -10,9 +10,9 @@
 //   · filing (loop)           filing/file-claims.ts                                 5 for each claim of a case filed
 //   5 monitor the payout      phases/monitor-payout.ts (payouts/capability.ts)      the payouts loop watches the case
 //   · payouts (loop)          payouts/monitor.ts                                    6 (rejected) or 7 (paid)
-//   6 learn from a rejection  phases/learn-from-rejection.ts (learning/learn-from-rejection.ts)
+//   6 learn from a rejection  phases/learn-from-rejection.ts (learning/capability.ts)
 //   7 settle the payout       phases/settle-payout.ts: settle (billing/capability.ts), record the
-//                             outcome (learning/learn-from-rejection.ts), build the proof packet
+//                             outcome (learning/capability.ts), build the proof packet
 //                             (proof/capability.ts), in one commit
 import { DEFAULT_PAYOUT_LIMITS, type PayoutLimits } from '../domain/payout-check.js';
 import type { MessageBus } from '../realtime/bus.js';
@@ -61,13 +61,13 @@ export interface StartedLoops {
  * messages, a second nudge that costs one idle round); and the bundled Amazon says when it decides
  * a case, so its payout is found in seconds.
  */
-export async function startLoops(loops: Loops, o: { bus: MessageBus; onCaseDecided?: (listener: () => void) => () => void }): Promise<StartedLoops> {
+export async function startLoops(loops: Loops, sources: { bus: MessageBus; onCaseDecided?: (listener: () => void) => () => void }): Promise<StartedLoops> {
   loops.filing.start();
   loops.payouts.start();
-  const unsubscribeBus = await o.bus.subscribe((messages) => {
+  const unsubscribeBus = await sources.bus.subscribe((messages) => {
     if (messages.some((m) => m.type === 'claim.routed' && m.payload.status === 'ready')) loops.filing.nudge();
   });
-  const unsubscribeDecided = o.onCaseDecided?.(() => loops.payouts.nudge());
+  const unsubscribeDecided = sources.onCaseDecided?.(() => loops.payouts.nudge());
   return {
     handOff: (step) => loops[step].nudge(),
     async stop() {

@@ -3,7 +3,7 @@
 // again after the restart.
 import { sql } from 'drizzle-orm';
 import { afterEach, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/db.js';
+import { openDatabase, rows } from '../../src/store/db.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { waitFor } from '../support/wait.js';
@@ -28,7 +28,8 @@ it('cuts a webhook POST still in flight at the shutdown bound without counting i
 
   const db = await openDatabase({ dataDir: t.env.CLARIO_DATA_DIR });
   try {
-    const [cursor] = await db.run<{ attempts: number; last_error: unknown; lease_token: string | null }>(
+    const [cursor] = await rows<{ attempts: number; last_error: unknown; lease_token: string | null }>(
+      db.db,
       sql`SELECT attempts, last_error, lease_token FROM subscription_cursors WHERE subscription_id = ${sub.body.id}`,
     );
     expect(cursor).toEqual({ attempts: 0, last_error: null, lease_token: null });

@@ -6,7 +6,7 @@ import { afterEach } from 'vitest';
 import { billingCapability } from '../../src/billing/capability.js';
 import { billingRoutes, STRIPE_WEBHOOK_PATH } from '../../src/billing/routes.js';
 import { createStripeGateway } from '../../src/billing/stripe-gateway.js';
-import { learningCapability } from '../../src/learning/learn-from-rejection.js';
+import { learningCapability } from '../../src/learning/capability.js';
 import { proofCapability } from '../../src/proof/capability.js';
 import { createSecretBox, parseKeys } from '../../src/security/secret-box.js';
 import { startStripeSimulator } from '../../src/simulator/stripe/app.js';

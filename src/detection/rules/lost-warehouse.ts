@@ -1,7 +1,7 @@
 import { LOST_WAREHOUSE, ReimbursedUnits, total } from '../books/reimbursed-units.js';
 import { valueAtCost } from '../books/valuation.js';
 import { currencyOfCountry } from '../books/marketplace-currency.js';
-import { makeClaim } from '../claims.js';
+import { makeClaim } from '../make-claim.js';
 import type { Claim } from '../types.js';
 import { EventsByFnsku, earliestDay, isAdjustment, newestDay, units } from './fnsku-events.js';
 import type { Rule } from './rule.js';
