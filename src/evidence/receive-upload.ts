@@ -91,6 +91,9 @@ export async function receiveUpload(request: FastifyRequest, limits: UploadLimit
     if (code && LIMIT_CODES.has(code)) {
       throw new ApiError('payload_too_large', code === 'FST_REQ_FILE_TOO_LARGE' ? `a file is larger than ${limits.maxFileBytes} bytes` : `at most ${limits.maxFiles} files per upload`);
     }
+    // The multipart parser throws plain errors for a body it cannot frame (a missing boundary, a
+    // cut-off part): the caller's mistake. A system error (the disk) stays ours.
+    if (!(err instanceof ApiError) && err instanceof Error && !('syscall' in err)) throw new ApiError('invalid_request', `the multipart body is malformed: ${err.message}`);
     throw err;
   } finally {
     request.raw.off('data', count);

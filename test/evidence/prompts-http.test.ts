@@ -231,6 +231,11 @@ for (const store of ['pglite', 'postgres'] as const) {
     expect((await t.request('/api/v1/evidence', { token: alice })).body.files.length).toBe(before);
     const json = await t.request('/api/v1/evidence', { token: alice, body: { file: 'x' } });
     expect(json.status).toBe(415);
+    // A body the multipart parser cannot frame is the caller's mistake, not a 500.
+    const cut = await t.request('/api/v1/evidence', { token: alice, body: '--x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nsku,qty', headers: { 'content-type': 'multipart/form-data; boundary=x' } });
+    expect(cut.status).toBe(400);
+    expect(cut.body.error.code).toBe('invalid_request');
+    expect((await t.request('/api/v1/evidence', { token: alice })).body.files.length).toBe(before);
   });
 
   it('lists open prompts nearest deadline first, the larger claim first at the same deadline', async () => {
