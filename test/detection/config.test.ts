@@ -1,18 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DETECTION_CONFIG, detectFromRows, resolveDetectionConfig } from '../../src/detection/index.js';
-import { ago, AS_OF, ledger } from './support/rows.js';
+import { ago, AS_OF, ledger, removalShipment } from './support/rows.js';
 
 describe('detection configuration', () => {
-  it('defaults to DETECTION.md’s windows, grace periods and 1% tolerance', () => {
+  it('defaults to DETECTION.md’s (version 2) windows, grace periods and 1% tolerance', () => {
     expect(DEFAULT_DETECTION_CONFIG).toEqual({
-      lostWarehouse: { lookbackDays: 60, deadlineDays: 60, graceDays: 30 },
+      lostWarehouse: { lookbackDays: 60, deadlineDays: 60, graceDays: 14 },
       damagedWarehouse: { lookbackDays: 60, deadlineDays: 60 },
       inboundShortage: { deadlineDays: 60, graceDays: 15 },
       refundNotReturned: { deadlineDays: 120, graceDays: 60 },
-      returnDamaged: { deadlineDays: 60 },
+      returnDamaged: { deadlineDays: 120, graceDays: 60 },
+      replacementNotReturned: { deadlineDays: 120, graceDays: 60 },
       removalShortfall: { deadlineDays: 60 },
+      removalLostInTransit: { deadlineDays: 75, graceDays: 15 },
       feeOvercharge: { lookbackDays: 90, deadlineDays: 90, toleranceBasisPoints: 100 },
       underpaidReimbursement: { deadlineDays: 60, toleranceBasisPoints: 100 },
+      reimbursementReversal: { deadlineDays: 60 },
     });
     expect(Object.isFrozen(DEFAULT_DETECTION_CONFIG.lostWarehouse)).toBe(true);
   });
@@ -29,5 +32,12 @@ describe('detection configuration', () => {
     expect(() => resolveDetectionConfig({ lostWarehouse: { graceDays: -1 } })).toThrow(/whole number/);
     expect(() => resolveDetectionConfig({ lostWarehouse: { windowDays: 3 } as never })).toThrow(/unknown detection setting/);
     expect(resolveDetectionConfig({ feeOvercharge: { toleranceBasisPoints: 250 } }).feeOvercharge).toEqual({ lookbackDays: 90, deadlineDays: 90, toleranceBasisPoints: 250 });
+  });
+
+  it('the windows of the new claim types are settings too', async () => {
+    const rows = { removalReceipts: [], removalShipments: [removalShipment({ date: ago(80), order: 'RMV-1', tracking: 'T', shipped: 1 })] };
+    expect((await detectFromRows(rows, { asOf: AS_OF })).claims.map((c) => c.status)).toEqual(['expired']);
+    const longer = await detectFromRows(rows, { asOf: AS_OF, config: { removalLostInTransit: { deadlineDays: 90 } } });
+    expect(longer.claims.map((c) => [c.status, c.deadline])).toEqual([['eligible', ago(80 - 90)]]);
   });
 });
