@@ -34,7 +34,7 @@ export class EventsByFnsku {
 
   add(row: LedgerRow, units: number): void {
     let events = this.map.get(row.fnsku);
-    if (!events) this.map.set(row.fnsku, (events = new Map()));
+    if (!events) this.map.set(row.fnsku, (events = new Map<string, UnitEvent>()));
     const referenceId = row.referenceId === '' ? formatDay(row.day) : row.referenceId;
     const event = events.get(referenceId);
     if (!event) events.set(referenceId, { fnsku: row.fnsku, referenceId, rows: [row], units, day: row.day });
