@@ -20,11 +20,13 @@ function tempDir(): string {
 }
 
 const AS_OF = '2026-11-22';
-const KEY_FIELDS = ['fnsku', 'shipment_id', 'order_id', 'removal_order_id', 'sku', 'reimbursement_id'] as const;
+const V1_KEY_FIELDS = ['fnsku', 'shipment_id', 'order_id', 'removal_order_id', 'sku', 'reimbursement_id'] as const;
+const KEY_FIELDS = [...V1_KEY_FIELDS, 'reference_id', 'tracking_number'] as const;
 
-/** The same identity as claimIdentity: type, key fields in a fixed order, currency. */
+/** The same identity as claimIdentity: type, version-1 key fields in a fixed order, currency, then version 2's fields when the key has any. */
 function expectedIdentity(c: ExpectedClaim): string {
-  return `${c.type}|${KEY_FIELDS.map((f) => c.key[f] ?? '').join('|')}|${c.currency ?? ''}`;
+  const base = `${c.type}|${V1_KEY_FIELDS.map((f) => c.key[f] ?? '').join('|')}|${c.currency ?? ''}`;
+  return c.key.reference_id === undefined && c.key.tracking_number === undefined ? base : `${base}|${c.key.reference_id ?? ''}|${c.key.tracking_number ?? ''}`;
 }
 
 /** What the comparison looks at, per identity, so a failure shows the whole difference at once. */
