@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config/config.js';
 import { startClario, type Clario, type Role } from '../src/main.js';
-import { workflowHealth } from '../src/store/status.js';
+import { workflowHealth } from '../src/store/read-status.js';
 import type { Capabilities } from '../src/workflow/capabilities.js';
 import { round } from './workflow.js';
 
@@ -44,15 +44,15 @@ export async function waitForIdle(clario: Clario): Promise<void> {
   }
 }
 
-export async function triggerThroughput(url: string, token: string, o: { requests: number; inFlight: number }) {
+export async function triggerThroughput(url: string, token: string, options: { requests: number; inFlight: number }) {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
   const tag = randomBytes(4).toString('hex');
   const start = performance.now();
   await Promise.all(
-    Array.from({ length: o.inFlight }, async () => {
-      while (next < o.requests) {
+    Array.from({ length: options.inFlight }, async () => {
+      while (next < options.requests) {
         const i = next++;
         const t0 = performance.now();
         const r = await fetch(`${url}/api/v1/workflow/phase/1`, {
@@ -69,9 +69,9 @@ export async function triggerThroughput(url: string, token: string, o: { request
   const seconds = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   return {
-    requests: o.requests,
-    concurrency: o.inFlight,
-    accepted_per_second: round(o.requests / seconds),
+    requests: options.requests,
+    concurrency: options.inFlight,
+    accepted_per_second: round(options.requests / seconds),
     p50_ms: round(percentile(latencies, 50)),
     p99_ms: round(percentile(latencies, 99)),
     errors,

@@ -17,7 +17,7 @@ import { LwaClient } from '../src/amazon/lwa.js';
 import { createSpApiClient } from '../src/amazon/sp-api.js';
 import { generateSeller } from '../src/simulator/seller/index.js';
 import { startSimulator } from '../src/simulator/server/app.js';
-import { openDatabase } from '../src/store/db.js';
+import { openDatabase, rows } from '../src/store/db.js';
 import { syncSeller } from '../src/sync/sync-seller.js';
 
 const LEDGER = 'GET_LEDGER_DETAIL_VIEW_DATA.tsv';
@@ -74,7 +74,7 @@ async function childMain(input: ChildInput): Promise<void> {
     const sourceSeconds: Record<string, number> = {};
     let last = start;
     const summary = await syncSeller('syncbench-user', `syncbench-${Date.now()}`, {
-      db,
+      db: db.db,
       client,
       marketplaceIds: ['ATVPDKIKX0DER'],
       now: new Date(),
@@ -89,8 +89,8 @@ async function childMain(input: ChildInput): Promise<void> {
     });
     const seconds = (performance.now() - start) / 1000;
     const peak = process.resourceUsage().maxRSS; // kilobytes
-    const [stored] = await db.run<{ n: string | number }>(sql`SELECT count(*) AS n FROM report_lines`);
-    const [ledger] = await db.run<{ rows: number }>(sql`SELECT rows FROM sync_sources WHERE source = ${LEDGER}`);
+    const [stored] = await rows<{ n: string | number }>(db.db, sql`SELECT count(*) AS n FROM report_lines`);
+    const [ledger] = await rows<{ rows: number }>(db.db, sql`SELECT rows FROM sync_sources WHERE source = ${LEDGER}`);
     const report: ChildReport = {
       seconds,
       rows: summary.rows,

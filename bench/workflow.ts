@@ -30,37 +30,37 @@ async function countCompleted7(database: Database): Promise<number> {
   return r?.n ?? 0;
 }
 
-export async function engineWorkflowsPerSecond(o: { database: Database; queue: JobQueue; workflows: number; concurrency: number }) {
+export async function engineWorkflowsPerSecond(options: { database: Database; queue: JobQueue; workflows: number; concurrency: number }) {
   const engine = createEngine({
-    database: o.database,
-    queue: o.queue,
+    database: options.database,
+    queue: options.queue,
     bus: createLocalBus(),
     handlers: chainHandlers(),
     log: silentLog,
     observer: noObserver,
-    worker: { concurrency: o.concurrency, maxAttempts: 3, leaseMs: 30_000, backoff: { baseMs: 100, maxMs: 1000 } },
+    worker: { concurrency: options.concurrency, maxAttempts: 3, leaseMs: 30_000, backoff: { baseMs: 100, maxMs: 1000 } },
   });
   engine.startRelay();
   await engine.startWorker();
   const tag = `b${Date.now()}`;
   const start = performance.now();
-  for (let i = 0; i < o.workflows; i++) {
+  for (let i = 0; i < options.workflows; i++) {
     const key = `${tag}-${i}`;
     await engine.accept({ phase: 1, userId: `u${i % 50}`, syncId: key, payload: {}, idempotencyKey: key, requestHash: key, source: 'internal' });
   }
   for (;;) {
-    if ((await countCompleted7(o.database)) >= o.workflows) break;
+    if ((await countCompleted7(options.database)) >= options.workflows) break;
     await new Promise((r) => setTimeout(r, 20));
   }
   const seconds = (performance.now() - start) / 1000;
   await engine.stop();
-  return { workflows: o.workflows, seconds: round(seconds), workflows_per_second: round(o.workflows / seconds), transitions_per_second: round((o.workflows * 7) / seconds) };
+  return { workflows: options.workflows, seconds: round(seconds), workflows_per_second: round(options.workflows / seconds), transitions_per_second: round((options.workflows * 7) / seconds) };
 }
 
-export async function rawBullMqChain(o: { redisUrl: string; workflows: number; concurrency: number }) {
+export async function rawBullMqChain(options: { redisUrl: string; workflows: number; concurrency: number }) {
   const prefix = `bench${Date.now()}`;
-  const conn = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
-  const wconn = new Redis(o.redisUrl, { maxRetriesPerRequest: null });
+  const conn = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const wconn = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('chain', { connection: conn, prefix });
   let done = 0;
   let finish: () => void = () => undefined;
@@ -70,13 +70,13 @@ export async function rawBullMqChain(o: { redisUrl: string; workflows: number; c
     async (job) => {
       const step = job.data.step as number;
       if (step < 7) await queue.add('step', { wf: job.data.wf, step: step + 1 }, { removeOnComplete: true });
-      else if (++done === o.workflows) finish();
+      else if (++done === options.workflows) finish();
     },
-    { connection: wconn, prefix, concurrency: o.concurrency },
+    { connection: wconn, prefix, concurrency: options.concurrency },
   );
   await worker.waitUntilReady();
   const start = performance.now();
-  await queue.addBulk(Array.from({ length: o.workflows }, (_, wf) => ({ name: 'step', data: { wf, step: 1 }, opts: { removeOnComplete: true } })));
+  await queue.addBulk(Array.from({ length: options.workflows }, (_, wf) => ({ name: 'step', data: { wf, step: 1 }, opts: { removeOnComplete: true } })));
   await finished;
   const seconds = (performance.now() - start) / 1000;
   await worker.close();
@@ -84,7 +84,7 @@ export async function rawBullMqChain(o: { redisUrl: string; workflows: number; c
   await queue.close();
   conn.disconnect();
   wconn.disconnect();
-  return { workflows: o.workflows, seconds: round(seconds), workflows_per_second: round(o.workflows / seconds) };
+  return { workflows: options.workflows, seconds: round(seconds), workflows_per_second: round(options.workflows / seconds) };
 }
 
 export function round(n: number): number {

@@ -4,7 +4,7 @@
 // providers and turns them into the figures every workload scenario reports.
 import { sql } from 'drizzle-orm';
 import { createClarioClient, type ClarioClient } from '../src/client/index.js';
-import type { Runner } from '../src/store/db.js';
+import { type Db, rows } from '../src/store/db.js';
 import { duplicates, type FiledCase, type Providers } from './providers.js';
 
 export interface Driver {
@@ -29,9 +29,9 @@ export interface DriverOptions {
 export const sellerId = (i: number) => `rs-${i}`;
 export const syncIdOf = (userId: string) => `run-${userId}`;
 
-export function startDriver(o: DriverOptions): Driver {
-  const client = createClarioClient({ baseUrl: o.url, token: o.token, retries: o.retries ?? 8, backoff: { baseMs: 100, maxMs: 3000 } });
-  const copies = o.copies ?? 1;
+export function startDriver(options: DriverOptions): Driver {
+  const client = createClarioClient({ baseUrl: options.url, token: options.token, retries: options.retries ?? 8, backoff: { baseMs: 100, maxMs: 3000 } });
+  const copies = options.copies ?? 1;
   const sent = { accepted: 0, duplicate: 0, failed: 0, errors: [] as string[] };
   const inFlight = new Set<Promise<void>>();
   const track = (p: Promise<unknown>) => {
@@ -47,7 +47,7 @@ export function startDriver(o: DriverOptions): Driver {
   };
   const times = (f: () => Promise<unknown>) => Array.from({ length: copies }, () => track(f()));
 
-  o.providers.cases.onFiled((c: FiledCase) => {
+  options.providers.cases.onFiled((c: FiledCase) => {
     // Amazon's answers come out of order under a storm: the payout before the submission.
     const submitted = () => client.claimSubmitted({ user_id: c.userId, claim_id: c.claimId, case_id: c.caseId }, { idempotencyKey: `submitted-${c.caseId}` });
     const paid = () =>
@@ -67,7 +67,7 @@ export function startDriver(o: DriverOptions): Driver {
       for (let i = 0; i < userIds.length; i += batch) {
         await Promise.all(
           userIds.slice(i, i + batch).flatMap((u) => {
-            o.providers.cases.addSeller(u);
+            options.providers.cases.addSeller(u);
             const body = { user_id: u, seller_id: `A${u.toUpperCase()}`, sync_id: syncIdOf(u) };
             const first = times(() => client.triggerPhase(1, body, { idempotencyKey: `oauth-${u}` }));
             // Under a storm the webhooks of phases 2–4 arrive too, duplicated, maybe before phase 1 ran.
@@ -106,12 +106,12 @@ export interface Figures {
 }
 
 /** Reads where every seller's workflow ended, and what the providers saw. */
-export async function check(db: Runner, providers: Providers, userIds: readonly string[], claimsPerRun = 1): Promise<Figures> {
+export async function check(db: Db, providers: Providers, userIds: readonly string[], claimsPerRun = 1): Promise<Figures> {
   const users = sql.join(userIds.map((u) => sql`${u}`), sql`, `);
-  const statuses = await db.run<{ status: string; n: string }>(sql`SELECT status, count(*) AS n FROM phase_events WHERE user_id IN (${users}) GROUP BY status`);
+  const statuses = await rows<{ status: string; n: string }>(db, sql`SELECT status, count(*) AS n FROM phase_events WHERE user_id IN (${users}) GROUP BY status`);
   const events = Object.fromEntries(statuses.map((r) => [r.status, Number(r.n)]));
   // Each seller: phases 1–4 once for its run, phases 5 and 7 for each claim, all completed.
-  const done = await db.run<{ user_id: string; phase: number; n: string }>(sql`SELECT user_id, phase, count(DISTINCT coalesce(claim_id, sync_id)) AS n
+  const done = await rows<{ user_id: string; phase: number; n: string }>(db, sql`SELECT user_id, phase, count(DISTINCT coalesce(claim_id, sync_id)) AS n
       FROM phase_events WHERE user_id IN (${users}) AND status = 'completed' GROUP BY user_id, phase`);
   const byUser = new Map<string, Map<number, number>>();
   for (const r of done) {
@@ -130,7 +130,7 @@ export async function check(db: Runner, providers: Providers, userIds: readonly 
     if (missing === 0) completed++;
   }
   // The audit trail of every event: each row starts where the last one ended, the last is the event's status.
-  const [gaps] = await db.run<{ n: string }>(sql`WITH a AS (
+  const [gaps] = await rows<{ n: string }>(db, sql`WITH a AS (
       SELECT event_id, from_status, to_status, lag(to_status) OVER (PARTITION BY event_id ORDER BY id) AS prev,
              row_number() OVER (PARTITION BY event_id ORDER BY id DESC) AS rn
       FROM phase_audit WHERE user_id IN (${users}))
@@ -138,11 +138,11 @@ export async function check(db: Runner, providers: Providers, userIds: readonly 
     WHERE e.user_id IN (${users}) AND (a.event_id IS NULL
       OR (a.from_status IS DISTINCT FROM a.prev)
       OR (a.rn = 1 AND a.to_status <> e.status))`);
-  const [early] = await db.run<{ n: string }>(sql`SELECT count(DISTINCT event_id) AS n FROM phase_audit
+  const [early] = await rows<{ n: string }>(db, sql`SELECT count(DISTINCT event_id) AS n FROM phase_audit
       WHERE user_id IN (${users}) AND phase IN (6, 7) AND error->>'code' = 'claim_not_filed'`);
   // A running event whose lease expired has lost its worker and waits for a sweep; one whose lease
   // is current is held by a live worker that has not finished it.
-  const stuck = await db.run<{ phase: number; status: string; code: string | null; n: string }>(sql`SELECT phase,
+  const stuck = await rows<{ phase: number; status: string; code: string | null; n: string }>(db, sql`SELECT phase,
         status || CASE WHEN status = 'running' THEN CASE WHEN locked_until < now() THEN ', lease expired' ELSE ', lease held' END ELSE '' END AS status,
         last_error->>'code' AS code, count(*) AS n
       FROM phase_events WHERE user_id IN (${users}) AND status <> 'completed' GROUP BY 1, 2, 3`);
@@ -159,7 +159,7 @@ export async function check(db: Runner, providers: Providers, userIds: readonly 
     effects_duplicated: { cases: duplicates(providers.cases.created), fees: duplicates(providers.fees.effects) },
     early_events_waited: Number(early?.n ?? 0),
     ...(stuck.length > 0
-      ? { sessions: await db.run<Record<string, unknown>>(sql`SELECT state, wait_event_type, wait_event, now() - xact_start AS in_transaction_for, left(query, 120) AS query
+      ? { sessions: await rows<Record<string, unknown>>(db, sql`SELECT state, wait_event_type, wait_event, now() - xact_start AS in_transaction_for, left(query, 120) AS query
             FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`) }
       : {}),
     not_completed: Object.fromEntries(stuck.map((r) => [`phase ${r.phase} ${r.status}${r.code ? ` (${r.code})` : ''}`, Number(r.n)])),
@@ -170,11 +170,12 @@ export async function check(db: Runner, providers: Providers, userIds: readonly 
  * Polls until every seller's workflow completed and nothing of theirs is still pending or running
  * (an early or repeated trigger waiting for its retry), or `deadline` passes; false on timeout.
  */
-export async function waitForWorkflows(db: Runner, userIds: readonly string[], claimsPerRun: number, deadline: number): Promise<boolean> {
+export async function waitForWorkflows(db: Db, userIds: readonly string[], claimsPerRun: number, deadline: number): Promise<boolean> {
   const users = sql.join(userIds.map((u) => sql`${u}`), sql`, `);
   for (;;) {
-    const [r] = await db
-      .run<{ paid: string; open: string }>(sql`SELECT count(*) FILTER (WHERE phase = 7 AND status = 'completed') AS paid,
+    const [r] = await rows<{ paid: string; open: string }>(
+      db,
+      sql`SELECT count(*) FILTER (WHERE phase = 7 AND status = 'completed') AS paid,
           count(*) FILTER (WHERE status IN ('pending', 'running')) AS open FROM phase_events WHERE user_id IN (${users})`)
       .catch(() => [{ paid: '-1', open: '-1' }]);
     if (Number(r?.paid) >= userIds.length * claimsPerRun && Number(r?.open) === 0) return true;

@@ -79,13 +79,13 @@ async function halfOpen(url: string, count: number, deadline: number): Promise<n
   return results.filter(Boolean).length;
 }
 
-export async function edgeAttacks(o: { url: string; service: string; seller: string; headersTimeoutMs: number; maxPerUser: number }) {
+export async function edgeAttacks(options: { url: string; service: string; seller: string; headersTimeoutMs: number; maxPerUser: number }) {
   const violations: string[] = [];
   let refused = 0;
   for (const a of ATTACKS) {
-    const headers: Record<string, string> = a.token === 'none' ? {} : { authorization: `Bearer ${o.service}` };
+    const headers: Record<string, string> = a.token === 'none' ? {} : { authorization: `Bearer ${options.service}` };
     if (a.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${o.url}${a.path}`, { method: a.method, headers, ...(a.body !== undefined ? { body: a.body } : {}) });
+    const res = await fetch(`${options.url}${a.path}`, { method: a.method, headers, ...(a.body !== undefined ? { body: a.body } : {}) });
     const text = await res.text();
     let formatted = res.status < 400;
     try {
@@ -99,9 +99,9 @@ export async function edgeAttacks(o: { url: string; service: string; seller: str
   }
   // One seller past the per-user cap: the extra upgrades are refused with 503.
   const opened = [];
-  for (let i = 0; i < o.maxPerUser + 5; i++) opened.push(await upgrade(o.url, o.seller));
+  for (let i = 0; i < options.maxPerUser + 5; i++) opened.push(await upgrade(options.url, options.seller));
   const overCap = opened.filter((x) => x.status === 503).length;
-  if (overCap !== 5) violations.push(`${overCap} of ${opened.length} upgrades by one seller were refused with 503; expected 5 past the cap of ${o.maxPerUser}`);
+  if (overCap !== 5) violations.push(`${overCap} of ${opened.length} upgrades by one seller were refused with 503; expected 5 past the cap of ${options.maxPerUser}`);
   await Promise.all(
     opened.map((x) => {
       const ws = x.ws;
@@ -114,7 +114,7 @@ export async function edgeAttacks(o: { url: string; service: string; seller: str
   );
   // Half-open handshakes: closed by the headers timeout (the deadline only turns a hang into a violation).
   const halfOpenSent = 50;
-  const halfOpenClosed = await halfOpen(o.url, halfOpenSent, Date.now() + o.headersTimeoutMs * 3 + 5_000);
+  const halfOpenClosed = await halfOpen(options.url, halfOpenSent, Date.now() + options.headersTimeoutMs * 3 + 5_000);
   if (halfOpenClosed < halfOpenSent) violations.push(`${halfOpenSent - halfOpenClosed} of ${halfOpenSent} half-open handshakes were still open`);
   return {
     figures: { attacks: ATTACKS.length, refused_as_expected: refused, websocket_over_cap_refused: overCap, half_open: { sent: halfOpenSent, closed: halfOpenClosed } },

@@ -89,9 +89,9 @@ export interface Providers {
   close(): Promise<void>;
 }
 
-export async function startProviders(o: { feesFailFirst?: boolean } = {}): Promise<Providers> {
+export async function startProviders(options: { feesFailFirst?: boolean } = {}): Promise<Providers> {
   const cases = await startCaseApi();
-  const fees = await startProvider({ failFirstCharge: o.feesFailFirst ?? false });
+  const fees = await startProvider({ failFirstCharge: options.feesFailFirst ?? false });
   return {
     cases,
     fees,

@@ -7,8 +7,8 @@
 // providers; every scenario and smoke test then exercises them.
 import { eq } from 'drizzle-orm';
 import { NonRetryableError } from '../src/domain/errors.js';
-import { findClaim, moveClaim } from '../src/store/claims.js';
-import { claims } from '../src/store/schema.js';
+import { findClaim, moveClaim } from '../src/store/claim-rows.js';
+import { claims } from '../src/store/schema/claims-tables.js';
 import { unavailableCapabilities, type Capabilities } from '../src/workflow/capabilities.js';
 import { caseToken, type CaseNote } from './providers.js';
 
@@ -49,8 +49,8 @@ async function providerJson<T>(res: Response): Promise<T> {
   return (await res.json()) as T;
 }
 
-export function workloadCapabilities(o: WorkloadOptions): Capabilities {
-  const n = o.claimsPerRun ?? 1;
+export function workloadCapabilities(options: WorkloadOptions): Capabilities {
+  const n = options.claimsPerRun ?? 1;
   return {
     ...unavailableCapabilities(),
     sync: { start: (_ctx, run) => Promise.resolve({ completed: true, data: { seller_id: run.sellerId } }) },
@@ -65,25 +65,25 @@ export function workloadCapabilities(o: WorkloadOptions): Capabilities {
       },
     },
     evidence: { match: (_ctx, run) => Promise.resolve({ data: { matched: n }, matches: claimIds(run.syncId, n).map((claim) => ({ claim, confidence: 0.9 })) }) },
-    routing: { route: fileCases(o) },
+    routing: { route: fileCases(options) },
     payouts: { monitor: (_ctx, input) => Promise.resolve({ data: { watching: input.caseId } }) },
     learning: { learn: (_ctx, input) => Promise.resolve({ data: { learned: input.reason } }) },
-    settlement: { settle: chargeFee(o) },
+    settlement: { settle: chargeFee(options) },
   };
 }
 
 /** Phase 4: every claim of the run is filed as a case, once. */
-function fileCases(o: WorkloadOptions): Capabilities['routing']['route'] {
+function fileCases(options: WorkloadOptions): Capabilities['routing']['route'] {
   return async (ctx, run) => {
     const found = await ctx.db.select().from(claims).where(eq(claims.syncId, run.syncId));
-    const token = caseToken(o.caseTokenSecret, run.userId);
+    const token = caseToken(options.caseTokenSecret, run.userId);
     const filed: Array<{ claimId: string; caseId: string }> = [];
     for (const claim of found) {
       const note: CaseNote = { user_id: run.userId, claim_id: claim.id, amount_minor: claim.amountMinor ?? 0, currency: claim.currency ?? 'USD' };
       const body = { subject: `Reimbursement request for claim ${claim.id}`, description: JSON.stringify(note), claim_type: claim.type, quantity: claim.quantity ?? 1 };
       const c = await ctx.effects.once(`case:${claim.id}`, 'file_case', {
         async perform(key) {
-          const res = await fetch(`${o.caseApiUrl}/cases`, {
+          const res = await fetch(`${options.caseApiUrl}/cases`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-amz-access-token': token, 'idempotency-key': key },
             body: JSON.stringify(body),
@@ -93,7 +93,7 @@ function fileCases(o: WorkloadOptions): Capabilities['routing']['route'] {
         },
         // The case log may have the case already (filed just before a crash): ask before filing.
         async reconcile(key) {
-          const res = await fetch(`${o.caseApiUrl}/cases?idempotency_key=${encodeURIComponent(key)}`, { headers: { 'x-amz-access-token': token }, signal: AbortSignal.timeout(10_000) });
+          const res = await fetch(`${options.caseApiUrl}/cases?idempotency_key=${encodeURIComponent(key)}`, { headers: { 'x-amz-access-token': token }, signal: AbortSignal.timeout(10_000) });
           const known = (await providerJson<{ cases: Array<{ case_id: string }> }>(res)).cases[0];
           return known ? { case_id: known.case_id } : undefined;
         },
@@ -116,16 +116,16 @@ function fileCases(o: WorkloadOptions): Capabilities['routing']['route'] {
 }
 
 /** Phase 7: the fee on a payout is charged once. */
-function chargeFee(o: WorkloadOptions): Capabilities['settlement']['settle'] {
+function chargeFee(options: WorkloadOptions): Capabilities['settlement']['settle'] {
   return async (ctx, input) => {
     const fee = Math.round(input.amount.minor / 5);
     const charge = await ctx.effects.once(`fee:${input.payoutId}`, 'charge_fee', {
       async perform(key) {
-        const res = await fetch(`${o.feeUrl}/charges?key=${encodeURIComponent(key)}`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${options.feeUrl}/charges?key=${encodeURIComponent(key)}`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
         return providerJson<{ charge: string }>(res);
       },
       async reconcile(key) {
-        const res = await fetch(`${o.feeUrl}/charges?key=${encodeURIComponent(key)}`, { signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${options.feeUrl}/charges?key=${encodeURIComponent(key)}`, { signal: AbortSignal.timeout(10_000) });
         if (res.status === 404) return undefined;
         return providerJson<{ charge: string }>(res);
       },

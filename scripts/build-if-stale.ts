@@ -30,10 +30,10 @@ export function newestMtime(root: string, paths: readonly string[]): number {
 }
 
 /** Why a build is needed, or undefined when the last one is current. Pure. */
-export function staleBecause(o: { newestInputMs: number; stampMs: number | undefined; missingOutputs: readonly string[] }): string | undefined {
-  if (o.missingOutputs.length > 0) return `${o.missingOutputs.join(', ')} missing`;
-  if (o.stampMs === undefined) return 'no record of the last build';
-  if (o.newestInputMs > o.stampMs) return 'sources changed since the last build';
+export function staleBecause(inputs: { newestInputMs: number; stampMs: number | undefined; missingOutputs: readonly string[] }): string | undefined {
+  if (inputs.missingOutputs.length > 0) return `${inputs.missingOutputs.join(', ')} missing`;
+  if (inputs.stampMs === undefined) return 'no record of the last build';
+  if (inputs.newestInputMs > inputs.stampMs) return 'sources changed since the last build';
   return undefined;
 }
 

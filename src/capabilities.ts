@@ -20,7 +20,7 @@ import { createSecretBox, parseKeys } from './security/secret-box.js';
 import { startDemoAmazon } from './simulator/demo.js';
 import type { Database } from './store/db.js';
 import { syncCapability } from './sync/capability.js';
-import { learningCapability } from './learning/learn-from-rejection.js';
+import { learningCapability } from './learning/capability.js';
 import { recordPayout } from './proof/after-payout.js';
 import { learnedRates } from './learning/learned-rates.js';
 import type { Capabilities } from './workflow/capabilities.js';
@@ -107,7 +107,7 @@ export async function setupCapabilities(o: {
     close = () => demo.close();
     // The demo seller's unit costs come with it, as a real seller would upload theirs.
     afterConnect = async (userId, partner) => {
-      if (partner === demo.sellingPartnerId) await storeCosts(o.database, userId, await readFile(demo.costsFile, 'utf8'));
+      if (partner === demo.sellingPartnerId) await storeCosts(o.database.db, userId, await readFile(demo.costsFile, 'utf8'));
     };
   }
   const limiter = new RateLimiter(systemClock);
@@ -135,7 +135,7 @@ export async function setupCapabilities(o: {
   const evidence = evidenceCapabilities({ database: o.database, config, learned: learnedRates });
   const capabilities: Capabilities = {
     sync: syncCapability({ database: o.database, box, lwa, spApiUrl, limiter, timeoutMs: config.providerTimeoutMs, reportPoll: pollOptions(config.amazon.reportPollMs ?? (creds ? undefined : 50)) }),
-    detection: detectionCapability({ db: o.database, asOf: lastCompleteDay }),
+    detection: detectionCapability({ db: o.database.db, asOf: lastCompleteDay }),
     learning: learningCapability(),
     settlement: billing.settlement,
     payouts: payoutsCapability(),

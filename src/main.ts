@@ -19,7 +19,7 @@ import { createLocalBus, createRedisBus, type MessageBus } from './realtime/bus.
 import { createHub } from './realtime/hub.js';
 import { createSocketGate } from './realtime/gate.js';
 import { openDatabase, type Database } from './store/db.js';
-import { workflowHealth } from './store/status.js';
+import { workflowHealth } from './store/read-status.js';
 import { unavailableCapabilities, type Capabilities } from './workflow/capabilities.js';
 import { createEngine, type Engine } from './workflow/engine.js';
 import { createPhaseHandlers } from './workflow/phases/index.js';
@@ -195,7 +195,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
           gate,
         },
         plugins: [
-          sellerRoutes(database),
+          sellerRoutes(database.db),
           filingRoutes({ db: database.db, engine }),
           mirror.routes,
           learningRoutes(database.db),

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm';
 import WebSocket from 'ws';
 import { SellerBrowser } from '../../test/support/seller-browser.js';
 import { startNode } from '../scenario.js';
+import { rows } from '../../src/store/db.js';
 
 const DEMO = 'A1CLARIODEMO01';
 const MAX_AGE_S = 3600;
@@ -36,7 +37,7 @@ export async function authAttacks(env: Record<string, string>): Promise<{ checks
   };
   const service = { authorization: `Bearer ${node.env.CLARIO_SERVICE_TOKEN ?? ''}` };
   const connectionOf = async (partner: string) =>
-    (await node.clario.database.run<{ user_id: string; refresh_token: string }>(sql`SELECT user_id, refresh_token FROM amazon_connections WHERE selling_partner_id = ${partner}`))[0];
+    (await rows<{ user_id: string; refresh_token: string }>(node.clario.database.db, sql`SELECT user_id, refresh_token FROM amazon_connections WHERE selling_partner_id = ${partner}`))[0];
   try {
     const browser = () => new SellerBrowser(node.url);
     // The victim signs in and connects the demo seller.

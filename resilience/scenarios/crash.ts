@@ -7,6 +7,7 @@ import { startChild, type Child } from '../child.js';
 import { check, sellerId, startDriver, waitForWorkflows } from '../drive.js';
 import { startProviders } from '../providers.js';
 import { deploymentEnv, percentile, startNode, workloadViolations, type Scenario } from '../scenario.js';
+import { rows } from '../../src/store/db.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -36,7 +37,7 @@ export const crash: Scenario = async (ctx) => {
       const victim = workers[slot]!;
       const { workerId: victimId } = await victim.ready;
       // Kill it while it works: wait (briefly) for a moment when it holds an event.
-      const heldBy = async () => (await db.run<{ id: string }>(sql`SELECT id FROM phase_events WHERE status = 'running' AND locked_by = ${victimId}`)).map((r) => r.id);
+      const heldBy = async () => (await rows<{ id: string }>(db.db, sql`SELECT id FROM phase_events WHERE status = 'running' AND locked_by = ${victimId}`)).map((r) => r.id);
       let held = await heldBy();
       for (const until = Date.now() + 3000; held.length === 0 && Date.now() < until; held = await heldBy()) await sleep(10);
       heldAtKill += held.length;
@@ -51,7 +52,7 @@ export const crash: Scenario = async (ctx) => {
       recoveries.push(
         (async () => {
           for (;;) {
-            const [r] = await db.run<{ n: string }>(sql`SELECT count(*) AS n FROM phase_events WHERE locked_by = ${victimId} AND status = 'running'`);
+            const [r] = await rows<{ n: string }>(db.db, sql`SELECT count(*) AS n FROM phase_events WHERE locked_by = ${victimId} AND status = 'running'`);
             if (Number(r?.n) === 0 || Date.now() > ctx.deadline) return Date.now() - killedAt;
             await sleep(50);
           }
@@ -60,10 +61,10 @@ export const crash: Scenario = async (ctx) => {
       ctx.log(`crash: kill ${killed}/${kills} (${held.length} events held)`);
     }
     await driver.connect(users.slice(kills * wave));
-    const finished = await waitForWorkflows(db, users, 1, ctx.deadline);
+    const finished = await waitForWorkflows(db.db, users, 1, ctx.deadline);
     await driver.settle();
     const recovered = await Promise.all(recoveries);
-    const f = await check(db, providers, users);
+    const f = await check(db.db, providers, users);
     const violations = workloadViolations(f);
     if (!finished) violations.push('stopped at its deadline before every workflow completed');
     if (driver.sent.failed > 0) violations.push(`${driver.sent.failed} triggers were not accepted: ${driver.sent.errors.slice(0, 3).join('; ')}`);

@@ -6,7 +6,7 @@
 // refuses each first charge (503), so every payout's phase 7 waits in Redis as a delayed retry;
 // Redis is killed only while such jobs are there, and they are lost with it.
 import { sql } from 'drizzle-orm';
-import type { Runner } from '../../src/store/db.js';
+import { type Db, rows } from '../../src/store/db.js';
 import type { JobQueue } from '../../src/queue/job-queue.js';
 import { check, sellerId, startDriver, waitForWorkflows, type Driver } from '../drive.js';
 import { startProviders } from '../providers.js';
@@ -15,15 +15,15 @@ import { workloadCapabilities } from '../workload.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function count(db: Runner, where: ReturnType<typeof sql>): Promise<number> {
-  const [r] = await db.run<{ n: string }>(sql`SELECT count(*) AS n FROM phase_events WHERE ${where}`).catch(() => [{ n: '-1' }]);
+async function count(db: Db, where: ReturnType<typeof sql>): Promise<number> {
+  const [r] = await rows<{ n: string }>(db, sql`SELECT count(*) AS n FROM phase_events WHERE ${where}`).catch(() => [{ n: '-1' }]);
   return Number(r?.n);
 }
-const completedCount = (db: Runner) => count(db, sql`status = 'completed'`);
-const inFlightCount = (db: Runner) => count(db, sql`status IN ('pending', 'running')`);
+const completedCount = (db: Db) => count(db, sql`status = 'completed'`);
+const inFlightCount = (db: Db) => count(db, sql`status IN ('pending', 'running')`);
 
 /** From the server's return until the workflows commit their next transition. */
-async function timeToProgress(db: Runner, deadline: number): Promise<number> {
+async function timeToProgress(db: Db, deadline: number): Promise<number> {
   const back = Date.now();
   let before = await completedCount(db);
   while (before < 0 && Date.now() < deadline) {
@@ -89,19 +89,19 @@ export const restart: Scenario = async (ctx) => {
 
     const redisJobs = await when(load, third, () => jobsInRedis(api.clario.queue), ctx.deadline);
     await servers.restartRedis();
-    const redisRecover = await timeToProgress(db, ctx.deadline);
+    const redisRecover = await timeToProgress(db.db, ctx.deadline);
     ctx.log(`restart: Redis killed holding ${redisJobs} jobs; progress ${redisRecover} ms after it came back`);
 
-    const postgresInFlight = await when(load, 2 * third, () => inFlightCount(db), ctx.deadline);
+    const postgresInFlight = await when(load, 2 * third, () => inFlightCount(db.db), ctx.deadline);
     await servers.restartPostgres();
-    const postgresRecover = await timeToProgress(db, ctx.deadline);
+    const postgresRecover = await timeToProgress(db.db, ctx.deadline);
     ctx.log(`restart: PostgreSQL stopped with ${postgresInFlight} events in flight; progress ${postgresRecover} ms after it came back`);
 
     await load.done;
-    const finished = await waitForWorkflows(db, users, 1, ctx.deadline);
+    const finished = await waitForWorkflows(db.db, users, 1, ctx.deadline);
     ctx.log(`restart: workflows ${finished ? 'all completed' : 'not all completed by the deadline'}`);
     await driver.settle();
-    const f = await check(db, providers, users);
+    const f = await check(db.db, providers, users);
     const violations = workloadViolations(f);
     if (!finished) violations.push('stopped at its deadline before every workflow completed');
     if (driver.sent.failed > 0) violations.push(`${driver.sent.failed} triggers were not accepted: ${driver.sent.errors.slice(0, 3).join('; ')}`);

@@ -19,10 +19,10 @@ export const storm: Scenario = async (ctx) => {
     const users = Array.from({ length: sellers }, (_, i) => sellerId(i));
     ctx.log(`storm: ${sellers} sellers, every trigger ×3`);
     await driver.connect(users);
-    const finished = await waitForWorkflows(node.clario.database, users, 1, ctx.deadline);
+    const finished = await waitForWorkflows(node.clario.database.db, users, 1, ctx.deadline);
     await driver.settle();
     await node.clario.engine.drainOutbox();
-    const f = await check(node.clario.database, providers, users);
+    const f = await check(node.clario.database.db, providers, users);
     const violations = workloadViolations(f);
     if (!finished) violations.push('stopped at its deadline before every workflow completed');
     if (driver.sent.failed > 0) violations.push(`${driver.sent.failed} triggers were not accepted: ${driver.sent.errors.slice(0, 3).join('; ')}`);

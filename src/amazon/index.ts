@@ -4,7 +4,7 @@ export { CONSENT_PATH, LWA_AUTHORIZE_URL, LWA_PROFILE_URL, LWA_SIGN_IN_SCOPE, LW
 export { AmazonUnavailableError, InvalidGrantError, LwaRequestError, SpApiRequestError, type AmazonErrorEntry } from './errors.js';
 export * from './finances.js';
 export * from './inbound.js';
-export { charsetOf, streamLines } from './lines.js';
+export { charsetOf, streamLines } from './report-lines.js';
 export { LwaClient, type AccessTokenSource, type AuthorizeUrlInput, type LwaAccessToken, type LwaOptions, type LwaProfile, type LwaTokens } from './lwa.js';
 export { RateLimiter, TokenBucket, USAGE_PLANS, type SpApiOperation, type UsagePlan } from './rate-limit.js';
 export * from './reports.js';

@@ -4,7 +4,7 @@
  * The steps are public too, so a sync can store the reportId and resume polling after a crash.
  */
 import { NonRetryableError } from '../domain/errors.js';
-import { charsetOf, streamLines } from './lines.js';
+import { charsetOf, streamLines } from './report-lines.js';
 import type { SpApiTransport } from './transport.js';
 
 const BASE = '/reports/2021-06-30';

@@ -12,9 +12,9 @@ import { RetryAfterError, NonRetryableError } from '../domain/errors.js';
 import { creditOn, feeOn } from '../domain/fee.js';
 import { chargeJournal, feeJournal, refundJournal, reversalJournal } from '../domain/ledger.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { ClaimRow } from '../store/claims.js';
-import type { Tx } from '../store/db.js';
-import { feeBatches } from '../store/schema.js';
+import type { ClaimRow } from '../store/claim-rows.js';
+import type { Db } from '../store/db.js';
+import { feeBatches } from '../store/schema/billing-tables.js';
 import type { Capabilities, CapabilityContext, CapabilityResult } from '../workflow/capabilities.js';
 import { batchRefContext, collectOwedFees } from './collect-owed.js';
 import { customerFor } from './customers.js';
@@ -56,48 +56,48 @@ export interface BillingOptions {
    * Runs in the phase's commit transaction after the money is posted: where the proof packet is
    * built and the learning model counts the approval.
    */
-  readonly afterSettle?: (tx: Tx, settled: SettledPayout) => Promise<void>;
+  readonly afterSettle?: (tx: Db, settled: SettledPayout) => Promise<void>;
 }
 
 /** Reconciling a charge lists the customer's PaymentIntents made since a little before the intent. */
 const RECONCILE_MARGIN_S = 600;
 
-export function billingCapability(o: BillingOptions): Capabilities['settlement'] {
+export function billingCapability(options: BillingOptions): Capabilities['settlement'] {
   return {
-    settle: (ctx, input) => (input.kind === 'reversal' ? reverse(ctx, input, o) : charge(ctx, input, o)),
+    settle: (ctx, input) => (input.kind === 'reversal' ? reverse(ctx, input, options) : charge(ctx, input, options)),
   };
 }
 
-async function charge(ctx: CapabilityContext, input: SettleInput, o: BillingOptions): Promise<CapabilityResult> {
+async function charge(ctx: CapabilityContext, input: SettleInput, options: BillingOptions): Promise<CapabilityResult> {
   const { claim, caseId, payoutId, amount } = input;
   const userId = claim.userId;
   if (amount.minor < 0) throw new NonRetryableError(`payout ${payoutId} is negative: send it as kind 'reversal'`, 'invalid_trigger');
-  const fee = feeOn(amount, o.feeRateBp);
+  const fee = feeOn(amount, options.feeRateBp);
   // Below Stripe's minimum the fee is earned and owed but not charged on its own ('deferred').
   const initial = fee.minor === 0 ? 'charged' : chargeable(fee) ? 'pending' : 'deferred';
   const row = await recordIntent(ctx.db, {
     payoutId, userId, claimId: claim.id, caseId, kind: 'charge', reimbursedMinor: amount.minor, feeMinor: fee.minor,
-    currency: amount.currency, rateBp: o.feeRateBp, status: initial,
+    currency: amount.currency, rateBp: options.feeRateBp, status: initial,
   });
   const settled: SettledPayout = { claim, caseId, payoutId, kind: 'reimbursement', amount, fee: money(row.feeMinor, row.currency), rateBp: row.rateBp };
   let result: ChargeResult | undefined;
   // Only a fee charged on its own goes to Stripe under its payout's key; an owed one (deferred, or
   // already collected in a batch) never does.
   if (row.feeMinor > 0 && row.status !== 'deferred' && row.status !== 'collected') {
-    const customerId = await customerFor({ db: ctx.db, box: o.box, gateway: o.gateway, effects: ctx.effects, userId });
+    const customerId = await customerFor({ db: ctx.db, box: options.box, gateway: options.gateway, effects: ctx.effects, userId });
     const sinceSeconds = Math.floor(row.createdAt.getTime() / 1000) - RECONCILE_MARGIN_S;
     // The effects table keeps the answer: with Stripe's id sealed, like everywhere else at rest.
     const ctxKey = `effect:fee:${payoutId}`;
-    const seal = (r: ChargeResult | undefined) => (r ? { ...r, paymentIntentId: r.paymentIntentId ? o.box.seal(r.paymentIntentId, ctxKey) : '' } : undefined);
+    const seal = (r: ChargeResult | undefined) => (r ? { ...r, paymentIntentId: r.paymentIntentId ? options.box.seal(r.paymentIntentId, ctxKey) : '' } : undefined);
     const stored = await ctx.effects.once<ChargeResult>(`fee:${payoutId}`, 'stripe_fee_charge', {
-      perform: async (key) => seal(await o.gateway.chargeFee({ customerId, userId, claimId: claim.id, payoutId, fee: settled.fee, idempotencyKey: key })) as ChargeResult,
-      reconcile: async () => seal(await o.gateway.findFeeCharge({ customerId, payoutId, sinceSeconds })),
+      perform: async (key) => seal(await options.gateway.chargeFee({ customerId, userId, claimId: claim.id, payoutId, fee: settled.fee, idempotencyKey: key })) as ChargeResult,
+      reconcile: async () => seal(await options.gateway.findFeeCharge({ customerId, payoutId, sinceSeconds })),
     });
-    result = { ...stored, paymentIntentId: stored.paymentIntentId ? o.box.open(stored.paymentIntentId, ctxKey) : '' };
+    result = { ...stored, paymentIntentId: stored.paymentIntentId ? options.box.open(stored.paymentIntentId, ctxKey) : '' };
   }
   const status = result ? (result.status === 'succeeded' ? 'charged' : result.status === 'failed' ? 'failed' : 'pending') : row.status === 'deferred' || row.status === 'collected' ? row.status : 'charged';
   // Right after a fee is posted: the seller's owed fees in this currency may now reach the minimum.
-  const batch = await collectOwedFees({ db: ctx.db, effects: ctx.effects, box: o.box, gateway: o.gateway, userId, currency: amount.currency });
+  const batch = await collectOwedFees({ db: ctx.db, effects: ctx.effects, box: options.box, gateway: options.gateway, userId, currency: amount.currency });
   return {
     data: {
       fee: { minor: settled.fee.minor, currency: settled.fee.currency, rate_bp: row.rateBp },
@@ -110,24 +110,24 @@ async function charge(ctx: CapabilityContext, input: SettleInput, o: BillingOpti
       await postJournal(tx, feeJournal(payoutId, userId, settled.fee), { ...posting, memo: `fee ${row.rateBp} bp on payout ${payoutId}` });
       if (result?.status === 'succeeded') await postJournal(tx, chargeJournal(payoutId, userId, settled.fee), { ...posting, memo: 'collected by Stripe' });
       if (result && status !== 'pending') {
-        const ref = result.paymentIntentId ? o.box.seal(result.paymentIntentId, stripeRefContext(payoutId)) : undefined;
+        const ref = result.paymentIntentId ? options.box.seal(result.paymentIntentId, stripeRefContext(payoutId)) : undefined;
         // A webhook may have moved it already; then there is nothing to do.
         await moveFee(tx, payoutId, ['pending'], status, ref);
       } else if (result?.paymentIntentId) {
-        await moveFee(tx, payoutId, ['pending'], 'pending', o.box.seal(result.paymentIntentId, stripeRefContext(payoutId)));
+        await moveFee(tx, payoutId, ['pending'], 'pending', options.box.seal(result.paymentIntentId, stripeRefContext(payoutId)));
       }
-      await o.afterSettle?.(tx, settled);
+      await options.afterSettle?.(tx, settled);
     },
   };
 }
 
-async function reverse(ctx: CapabilityContext, input: SettleInput, o: BillingOptions): Promise<CapabilityResult> {
+async function reverse(ctx: CapabilityContext, input: SettleInput, options: BillingOptions): Promise<CapabilityResult> {
   const { claim, caseId, payoutId, amount, reverses } = input;
   const userId = claim.userId;
   if (!reverses) throw new NonRetryableError(`reversal ${payoutId} does not say which payout it reverses`, 'invalid_trigger');
   if (amount.minor > 0) throw new NonRetryableError(`reversal ${payoutId} must be negative`, 'invalid_trigger');
   const original = await findFeeCharge(ctx.db, reverses);
-  const wait = o.waitForOriginalMs ?? 60_000;
+  const wait = options.waitForOriginalMs ?? 60_000;
   if (!original || original.status === 'pending') {
     // Amazon's reversal can reach us before its payout has been settled: wait for it.
     throw new RetryAfterError(`payout ${reverses} has not been settled yet`, wait, 'original_not_settled');
@@ -149,21 +149,21 @@ async function reverse(ctx: CapabilityContext, input: SettleInput, o: BillingOpt
   // in a batch is refunded from the batch's PaymentIntent.
   const collected = original.status === 'charged' || original.status === 'refunded' || original.status === 'collected';
   const paymentIntentOf = async (): Promise<string | undefined> => {
-    if (original.status !== 'collected') return original.stripeRef ? o.box.open(original.stripeRef, stripeRefContext(reverses)) : undefined;
+    if (original.status !== 'collected') return original.stripeRef ? options.box.open(original.stripeRef, stripeRefContext(reverses)) : undefined;
     if (!original.batchId) return undefined;
     const [batch] = await ctx.db.select().from(feeBatches).where(eq(feeBatches.id, original.batchId));
-    return batch?.stripeRef ? o.box.open(batch.stripeRef, batchRefContext(batch.id)) : undefined;
+    return batch?.stripeRef ? options.box.open(batch.stripeRef, batchRefContext(batch.id)) : undefined;
   };
   let refund: RefundResult | undefined;
   const paymentIntentId = collected && given.minor > 0 ? await paymentIntentOf() : undefined;
   if (paymentIntentId) {
     const ctxKey = `effect:refund:${payoutId}`;
-    const seal = (r: RefundResult | undefined) => (r ? { ...r, refundId: o.box.seal(r.refundId, ctxKey) } : undefined);
+    const seal = (r: RefundResult | undefined) => (r ? { ...r, refundId: options.box.seal(r.refundId, ctxKey) } : undefined);
     const stored = await ctx.effects.once<RefundResult>(`refund:${payoutId}`, 'stripe_fee_refund', {
-      perform: async (key) => seal(await o.gateway.refundFee({ paymentIntentId, payoutId, amount: given, idempotencyKey: key })) as RefundResult,
-      reconcile: async () => seal(await o.gateway.findRefund({ paymentIntentId, payoutId })),
+      perform: async (key) => seal(await options.gateway.refundFee({ paymentIntentId, payoutId, amount: given, idempotencyKey: key })) as RefundResult,
+      reconcile: async () => seal(await options.gateway.findRefund({ paymentIntentId, payoutId })),
     });
-    refund = { ...stored, refundId: o.box.open(stored.refundId, ctxKey) };
+    refund = { ...stored, refundId: options.box.open(stored.refundId, ctxKey) };
     if (refund.status === 'failed') throw new NonRetryableError(`Stripe could not refund the fee of ${reverses}`, 'refund_failed');
   }
   const settled: SettledPayout = { claim, caseId, payoutId, kind: 'reversal', amount, fee: money(-given.minor, given.currency), rateBp: original.rateBp };
@@ -173,10 +173,10 @@ async function reverse(ctx: CapabilityContext, input: SettleInput, o: BillingOpt
       const posting = { userId, claimId: claim.id, payoutId };
       await postJournal(tx, reversalJournal(payoutId, userId, given), { ...posting, memo: `reverses ${reverses}` });
       if (refund) await postJournal(tx, refundJournal(payoutId, userId, given), { ...posting, memo: `refunded by Stripe (${reverses})` });
-      const ref = refund ? o.box.seal(refund.refundId, stripeRefContext(payoutId)) : undefined;
+      const ref = refund ? options.box.seal(refund.refundId, stripeRefContext(payoutId)) : undefined;
       // Nothing was collected (or nothing is given back): no money moves, so it is not a refund.
       await moveFee(tx, payoutId, ['pending'], refund ? 'refunded' : 'cancelled', ref);
-      await o.afterSettle?.(tx, settled);
+      await options.afterSettle?.(tx, settled);
     },
   };
 }

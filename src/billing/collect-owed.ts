@@ -12,8 +12,8 @@ import { createHash } from 'node:crypto';
 import { chargeJournal } from '../domain/ledger.js';
 import { money } from '../domain/money.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { Db, Queryable } from '../store/db.js';
-import { feeBatches, feeCharges } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { feeBatches, feeCharges } from '../store/schema/billing-tables.js';
 import type { Effects } from '../workflow/effects.js';
 import { customerFor } from './customers.js';
 import { postJournal } from './ledger-store.js';
@@ -48,7 +48,7 @@ export interface Collected {
 }
 
 /** What each owed fee still comes to: its fee less what reversals already gave back on it. */
-async function owedFees(q: Queryable, userId: string, currency: string): Promise<Array<{ payoutId: string; owed: number }>> {
+async function owedFees(q: Db, userId: string, currency: string): Promise<Array<{ payoutId: string; owed: number }>> {
   const found = await q
     .select({
       payoutId: feeCharges.payoutId,
@@ -62,17 +62,17 @@ async function owedFees(q: Queryable, userId: string, currency: string): Promise
 }
 
 /** Reserves the owed fees for a new batch once they reach the minimum; undefined when they do not (or another run took them). */
-async function reserve(o: CollectOptions): Promise<FeeBatchRow | undefined> {
-  return o.db.transaction(async (tx) => {
-    const owed = await owedFees(tx, o.userId, o.currency);
+async function reserve(options: CollectOptions): Promise<FeeBatchRow | undefined> {
+  return options.db.transaction(async (tx) => {
+    const owed = await owedFees(tx, options.userId, options.currency);
     const total = owed.reduce((s, r) => s + BigInt(r.owed), 0n);
-    if (owed.length === 0 || total < BigInt(minimumCharge(o.currency))) return undefined;
+    if (owed.length === 0 || total < BigInt(minimumCharge(options.currency))) return undefined;
     const payoutIds = owed.map((r) => r.payoutId);
-    const id = batchId(o.userId, o.currency, payoutIds);
-    const amount = money(Number(total), o.currency);
+    const id = batchId(options.userId, options.currency, payoutIds);
+    const amount = money(Number(total), options.currency);
     const made = await tx
       .insert(feeBatches)
-      .values({ id, userId: o.userId, currency: o.currency, amountMinor: amount.minor, payoutIds, status: 'pending' })
+      .values({ id, userId: options.userId, currency: options.currency, amountMinor: amount.minor, payoutIds, status: 'pending' })
       .onConflictDoNothing()
       .returning();
     const taken = await tx
@@ -92,7 +92,7 @@ async function reserve(o: CollectOptions): Promise<FeeBatchRow | undefined> {
 }
 
 /** Records Stripe's answer on the batch, and on success the collection: the ledger and the fees. */
-export async function recordBatch(q: Queryable, box: SecretBox, batch: Pick<FeeBatchRow, 'id' | 'userId' | 'currency' | 'amountMinor'>, result: ChargeResult): Promise<FeeBatchRow['status']> {
+export async function recordBatch(q: Db, box: SecretBox, batch: Pick<FeeBatchRow, 'id' | 'userId' | 'currency' | 'amountMinor'>, result: ChargeResult): Promise<FeeBatchRow['status']> {
   const ref = result.paymentIntentId ? box.seal(result.paymentIntentId, batchRefContext(batch.id)) : null;
   if (result.status === 'processing') {
     if (ref) await q.update(feeBatches).set({ stripeRef: ref, updatedAt: sql`now()` }).where(and(eq(feeBatches.id, batch.id), eq(feeBatches.status, 'pending')));
@@ -118,18 +118,18 @@ export async function recordBatch(q: Queryable, box: SecretBox, batch: Pick<FeeB
 }
 
 /** Charges one reserved batch through the effects ledger and records the answer. */
-async function charge(o: CollectOptions, batch: FeeBatchRow): Promise<Collected> {
-  const customerId = await customerFor({ db: o.db, box: o.box, gateway: o.gateway, effects: o.effects, userId: o.userId });
+async function charge(options: CollectOptions, batch: FeeBatchRow): Promise<Collected> {
+  const customerId = await customerFor({ db: options.db, box: options.box, gateway: options.gateway, effects: options.effects, userId: options.userId });
   const ctxKey = `effect:fee-batch:${batch.id}`;
-  const seal = (r: ChargeResult | undefined) => (r ? { ...r, paymentIntentId: r.paymentIntentId ? o.box.seal(r.paymentIntentId, ctxKey) : '' } : undefined);
+  const seal = (r: ChargeResult | undefined) => (r ? { ...r, paymentIntentId: r.paymentIntentId ? options.box.seal(r.paymentIntentId, ctxKey) : '' } : undefined);
   const sinceSeconds = Math.floor(batch.createdAt.getTime() / 1000) - 600;
-  const stored = await o.effects.once<ChargeResult>(`fee-batch:${batch.id}`, 'stripe_fee_batch_charge', {
+  const stored = await options.effects.once<ChargeResult>(`fee-batch:${batch.id}`, 'stripe_fee_batch_charge', {
     perform: async (key) =>
-      seal(await o.gateway.chargeFee({ customerId, userId: o.userId, claimId: '', payoutId: batch.id, fee: money(batch.amountMinor, batch.currency), idempotencyKey: key })) as ChargeResult,
-    reconcile: async () => seal(await o.gateway.findFeeCharge({ customerId, payoutId: batch.id, sinceSeconds })),
+      seal(await options.gateway.chargeFee({ customerId, userId: options.userId, claimId: '', payoutId: batch.id, fee: money(batch.amountMinor, batch.currency), idempotencyKey: key })) as ChargeResult,
+    reconcile: async () => seal(await options.gateway.findFeeCharge({ customerId, payoutId: batch.id, sinceSeconds })),
   });
-  const result = { ...stored, paymentIntentId: stored.paymentIntentId ? o.box.open(stored.paymentIntentId, ctxKey) : '' };
-  const status = await o.db.transaction((tx) => recordBatch(tx, o.box, batch, result));
+  const result = { ...stored, paymentIntentId: stored.paymentIntentId ? options.box.open(stored.paymentIntentId, ctxKey) : '' };
+  const status = await options.db.transaction((tx) => recordBatch(tx, options.box, batch, result));
   return { batchId: batch.id, amountMinor: batch.amountMinor, status, payoutIds: batch.payoutIds };
 }
 
@@ -137,13 +137,13 @@ async function charge(o: CollectOptions, batch: FeeBatchRow): Promise<Collected>
  * Collects a seller's owed fees in one currency if they reach Stripe's minimum: resumes a batch
  * left pending first, else reserves and charges a new one. Undefined when there is nothing to do.
  */
-export async function collectOwedFees(o: CollectOptions): Promise<Collected | undefined> {
-  const [unfinished] = await o.db
+export async function collectOwedFees(options: CollectOptions): Promise<Collected | undefined> {
+  const [unfinished] = await options.db
     .select()
     .from(feeBatches)
-    .where(and(eq(feeBatches.userId, o.userId), eq(feeBatches.currency, o.currency), eq(feeBatches.status, 'pending'), isNull(feeBatches.stripeRef)))
+    .where(and(eq(feeBatches.userId, options.userId), eq(feeBatches.currency, options.currency), eq(feeBatches.status, 'pending'), isNull(feeBatches.stripeRef)))
     .orderBy(asc(feeBatches.createdAt))
     .limit(1);
-  const batch = unfinished ?? (await reserve(o));
-  return batch ? charge(o, batch) : undefined;
+  const batch = unfinished ?? (await reserve(options));
+  return batch ? charge(options, batch) : undefined;
 }

@@ -3,18 +3,18 @@
 import { eq } from 'drizzle-orm';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Db } from '../store/db.js';
-import { billingCustomers } from '../store/schema.js';
+import { billingCustomers } from '../store/schema/billing-tables.js';
 import type { Effects } from '../workflow/effects.js';
 import type { FeeGateway } from './stripe-gateway.js';
 
 const context = (userId: string) => `billing_customer:${userId}`;
 
-export async function customerFor(o: { db: Db; box: SecretBox; gateway: FeeGateway; effects: Effects; userId: string }): Promise<string> {
-  const { db, box, gateway, userId } = o;
+export async function customerFor(options: { db: Db; box: SecretBox; gateway: FeeGateway; effects: Effects; userId: string }): Promise<string> {
+  const { db, box, gateway, userId } = options;
   const [known] = await db.select().from(billingCustomers).where(eq(billingCustomers.userId, userId));
   if (known) return box.open(known.customerRef, context(userId));
   // The effect's stored answer is sealed too: the effects table is not a place for Stripe ids.
-  const made = await o.effects.once<{ sealed: string }>(`stripe-customer:${userId}`, 'stripe_customer', {
+  const made = await options.effects.once<{ sealed: string }>(`stripe-customer:${userId}`, 'stripe_customer', {
     perform: async (key) => ({ sealed: box.seal(await gateway.createCustomer(userId, key), context(userId)) }),
     reconcile: async () => {
       const id = await gateway.findCustomer(userId);

@@ -2,8 +2,8 @@
 // given back (kind 'refund'), and where its Stripe side stands. The Stripe object id is sealed.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { NonRetryableError } from '../domain/errors.js';
-import type { Queryable } from '../store/db.js';
-import { feeCharges } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { feeCharges } from '../store/schema/billing-tables.js';
 
 export type FeeChargeRow = typeof feeCharges.$inferSelect;
 export type FeeStatus = FeeChargeRow['status'];
@@ -11,7 +11,7 @@ export type FeeStatus = FeeChargeRow['status'];
 /** Where a sealed Stripe id belongs (the secret box's associated data). */
 export const stripeRefContext = (payoutId: string) => `fee_charge:${payoutId}`;
 
-export async function findFeeCharge(q: Queryable, payoutId: string): Promise<FeeChargeRow | undefined> {
+export async function findFeeCharge(q: Db, payoutId: string): Promise<FeeChargeRow | undefined> {
   const [row] = await q.select().from(feeCharges).where(eq(feeCharges.payoutId, payoutId));
   return row;
 }
@@ -21,7 +21,7 @@ export async function findFeeCharge(q: Queryable, payoutId: string): Promise<Fee
  * same payout settled again must say the same thing; a different amount under one payout id is
  * a conflict no retry can fix.
  */
-export async function recordIntent(q: Queryable, row: typeof feeCharges.$inferInsert): Promise<FeeChargeRow> {
+export async function recordIntent(q: Db, row: typeof feeCharges.$inferInsert): Promise<FeeChargeRow> {
   await q.insert(feeCharges).values(row).onConflictDoNothing();
   const stored = await findFeeCharge(q, row.payoutId);
   if (!stored) throw new Error(`fee charge ${row.payoutId} vanished`);
@@ -38,7 +38,7 @@ export async function recordIntent(q: Queryable, row: typeof feeCharges.$inferIn
 }
 
 /** Compare-and-set of a fee's status; returns false when it was no longer in one of `from`. */
-export async function moveFee(q: Queryable, payoutId: string, from: readonly FeeStatus[], to: FeeStatus, stripeRef?: string): Promise<boolean> {
+export async function moveFee(q: Db, payoutId: string, from: readonly FeeStatus[], to: FeeStatus, stripeRef?: string): Promise<boolean> {
   const r = await q
     .update(feeCharges)
     .set({ status: to, updatedAt: sql`now()`, ...(stripeRef ? { stripeRef } : {}) })
@@ -48,7 +48,7 @@ export async function moveFee(q: Queryable, payoutId: string, from: readonly Fee
 }
 
 /** The fee already given back on `payoutId` by earlier reversals (a positive amount). */
-export async function creditedSoFar(q: Queryable, payoutId: string, excludingPayoutId: string): Promise<number> {
+export async function creditedSoFar(q: Db, payoutId: string, excludingPayoutId: string): Promise<number> {
   const all = await q.select().from(feeCharges).where(eq(feeCharges.reversesPayoutId, payoutId));
   return all.filter((r) => r.payoutId !== excludingPayoutId).reduce((s, r) => s - r.feeMinor, 0);
 }

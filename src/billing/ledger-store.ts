@@ -3,8 +3,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Imbalance, LedgerEntry } from '../domain/ledger.js';
 import { safeMinor } from '../domain/money.js';
-import { rows, type Queryable } from '../store/db.js';
-import { ledgerEntries } from '../store/schema.js';
+import { rows, type Db } from '../store/db.js';
+import { ledgerEntries } from '../store/schema/billing-tables.js';
 
 export interface PostingContext {
   readonly userId: string;
@@ -14,7 +14,7 @@ export interface PostingContext {
 }
 
 /** Posts a journal's entries; a journal already posted is left as it is. */
-export async function postJournal(q: Queryable, entries: readonly LedgerEntry[], ctx: PostingContext): Promise<void> {
+export async function postJournal(q: Db, entries: readonly LedgerEntry[], ctx: PostingContext): Promise<void> {
   if (entries.length === 0) return;
   await q
     .insert(ledgerEntries)
@@ -34,7 +34,7 @@ export async function postJournal(q: Queryable, entries: readonly LedgerEntry[],
 }
 
 /** Every journal that does not sum to zero in a currency; empty when the whole ledger balances. */
-export async function ledgerImbalances(q: Queryable): Promise<Imbalance[]> {
+export async function ledgerImbalances(q: Db): Promise<Imbalance[]> {
   const found = await rows<{ journal_id: string; currency: string; sum: string }>(
     q,
     sql`SELECT journal_id, currency, SUM(amount_minor::numeric)::text AS sum FROM ledger_entries
@@ -44,7 +44,7 @@ export async function ledgerImbalances(q: Queryable): Promise<Imbalance[]> {
 }
 
 /** How many journals and entries the ledger holds. */
-export async function ledgerSize(q: Queryable): Promise<{ journals: number; entries: number }> {
+export async function ledgerSize(q: Db): Promise<{ journals: number; entries: number }> {
   const [r] = await rows<{ journals: number; entries: number }>(
     q,
     sql`SELECT COUNT(DISTINCT journal_id)::int AS journals, COUNT(*)::int AS entries FROM ledger_entries`,
@@ -53,7 +53,7 @@ export async function ledgerSize(q: Queryable): Promise<{ journals: number; entr
 }
 
 /** An account's balance in a currency (debits positive). */
-export async function accountBalance(q: Queryable, account: string, currency: string): Promise<number> {
+export async function accountBalance(q: Db, account: string, currency: string): Promise<number> {
   const [r] = await q
     .select({ sum: sql<string | null>`SUM(${ledgerEntries.amountMinor}::numeric)::text` })
     .from(ledgerEntries)

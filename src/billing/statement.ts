@@ -5,7 +5,7 @@
 // truth.
 import { sql } from 'drizzle-orm';
 import { safeMinor } from '../domain/money.js';
-import { rows, type Queryable } from '../store/db.js';
+import { rows, type Db } from '../store/db.js';
 
 export interface StatementLine {
   readonly month: string;
@@ -33,7 +33,7 @@ const FIGURES = ['recovered', 'pending', 'charged', 'refunded', 'owed', 'decline
 type Figures = Record<(typeof FIGURES)[number], bigint>;
 type Raw = { month: string; currency: string } & Record<(typeof FIGURES)[number], string>;
 
-export async function sellerStatement(q: Queryable, userId: string): Promise<Statement> {
+export async function sellerStatement(q: Db, userId: string): Promise<Statement> {
   // Months in UTC; pending counts in the month the claim was last updated (when it was filed).
   // Each payout counts once, on its own claim, and only once phase 7 moved that claim on: a claim
   // still filed is pending, so its money is never also recovered. Sums are numeric, read as text.

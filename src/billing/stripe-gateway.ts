@@ -23,11 +23,11 @@ export interface FeeGateway {
   createCustomer(userId: string, idempotencyKey: string): Promise<string>;
   /** The customer made for this user by an earlier attempt, if any (search may lag by a minute). */
   findCustomer(userId: string): Promise<string | undefined>;
-  chargeFee(o: { customerId: string; userId: string; claimId: string; payoutId: string; fee: Money; idempotencyKey: string }): Promise<ChargeResult>;
+  chargeFee(charge: { customerId: string; userId: string; claimId: string; payoutId: string; fee: Money; idempotencyKey: string }): Promise<ChargeResult>;
   /** The PaymentIntent an earlier attempt made for this payout (a consistent list, not search). */
-  findFeeCharge(o: { customerId: string; payoutId: string; sinceSeconds: number }): Promise<ChargeResult | undefined>;
-  refundFee(o: { paymentIntentId: string; payoutId: string; amount: Money; idempotencyKey: string }): Promise<RefundResult>;
-  findRefund(o: { paymentIntentId: string; payoutId: string }): Promise<RefundResult | undefined>;
+  findFeeCharge(search: { customerId: string; payoutId: string; sinceSeconds: number }): Promise<ChargeResult | undefined>;
+  refundFee(refund: { paymentIntentId: string; payoutId: string; amount: Money; idempotencyKey: string }): Promise<RefundResult>;
+  findRefund(search: { paymentIntentId: string; payoutId: string }): Promise<RefundResult | undefined>;
   /** Verifies a webhook with Stripe's own function; throws on a bad or stale signature. */
   verifyWebhook(rawBody: Buffer, signature: string, toleranceSeconds?: number): Stripe.Event;
 }
@@ -55,11 +55,11 @@ function piStatus(pi: Stripe.PaymentIntent): ChargeResult['status'] {
 const refundStatus = (r: Stripe.Refund): RefundResult['status'] =>
   r.status === 'succeeded' ? 'succeeded' : r.status === 'failed' || r.status === 'canceled' ? 'failed' : 'pending';
 
-export function createStripeGateway(o: StripeGatewayOptions): FeeGateway {
-  const base = o.apiBase ? new URL(o.apiBase) : undefined;
-  const stripe = new Stripe(o.apiKey, {
-    maxNetworkRetries: o.maxNetworkRetries ?? 2,
-    timeout: o.timeoutMs ?? 30_000,
+export function createStripeGateway(options: StripeGatewayOptions): FeeGateway {
+  const base = options.apiBase ? new URL(options.apiBase) : undefined;
+  const stripe = new Stripe(options.apiKey, {
+    maxNetworkRetries: options.maxNetworkRetries ?? 2,
+    timeout: options.timeoutMs ?? 30_000,
     ...(base
       ? {
           host: base.hostname,
@@ -126,8 +126,8 @@ export function createStripeGateway(o: StripeGatewayOptions): FeeGateway {
       return undefined;
     },
     verifyWebhook(rawBody, signature, toleranceSeconds) {
-      if (!o.webhookSecret) throw new WebhookNotConfiguredError('STRIPE_WEBHOOK_SECRET is not set');
-      return stripe.webhooks.constructEvent(rawBody, signature, o.webhookSecret, toleranceSeconds);
+      if (!options.webhookSecret) throw new WebhookNotConfiguredError('STRIPE_WEBHOOK_SECRET is not set');
+      return stripe.webhooks.constructEvent(rawBody, signature, options.webhookSecret, toleranceSeconds);
     },
   };
 }

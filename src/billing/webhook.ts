@@ -6,7 +6,7 @@ import { chargeJournal } from '../domain/ledger.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Db } from '../store/db.js';
 import { eq } from 'drizzle-orm';
-import { billingEvents, feeBatches } from '../store/schema.js';
+import { billingEvents, feeBatches } from '../store/schema/billing-tables.js';
 import { recordBatch } from './collect-owed.js';
 import { findFeeCharge, moveFee, stripeRefContext } from './fee-charges.js';
 import { postJournal } from './ledger-store.js';

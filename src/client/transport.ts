@@ -39,59 +39,59 @@ const isRetryableStatus = (status: number) => status === 429 || status >= 500;
 
 type Outcome = { kind: 'answer'; status: number; text: string; retryAfter: string | null } | { kind: 'no-answer'; error: unknown; timedOut: boolean };
 
-export async function send<T>(o: TransportOptions, call: Call<T>): Promise<T> {
-  const url = new URL(call.path, o.baseUrl.endsWith('/') ? o.baseUrl : `${o.baseUrl}/`);
-  const maxAttempts = Math.max(1, Math.floor(o.retries) + 1);
+export async function send<T>(options: TransportOptions, call: Call<T>): Promise<T> {
+  const url = new URL(call.path, options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  const maxAttempts = Math.max(1, Math.floor(options.retries) + 1);
   for (let attempt = 1; ; attempt++) {
-    o.signal?.throwIfAborted();
-    const outcome = await attemptOnce(o, call, url);
+    options.signal?.throwIfAborted();
+    const outcome = await attemptOnce(options, call, url);
     // The caller gave up: its reason, not a network error, and no retry.
-    o.signal?.throwIfAborted();
+    options.signal?.throwIfAborted();
     const last = attempt >= maxAttempts;
     if (outcome.kind === 'no-answer') {
       if (last) {
-        const why = outcome.timedOut ? `timed out after ${o.timeoutMs} ms` : describe(outcome.error);
+        const why = outcome.timedOut ? `timed out after ${options.timeoutMs} ms` : describe(outcome.error);
         throw new ClarioNetworkError(`${call.method} ${url.pathname}: no answer from Clario after ${attempt} attempt(s): ${why}`, attempt, outcome.timedOut, {
           cause: outcome.error,
         });
       }
-      await pause(o, backoffDelay(o.backoff, attempt, o.random()));
+      await pause(options, backoffDelay(options.backoff, attempt, options.random()));
       continue;
     }
     if (outcome.status >= 200 && outcome.status < 300) return parseAnswer(call, outcome.status, outcome.text, attempt);
     const retryable = isRetryableStatus(outcome.status);
     if (!retryable || last) throw apiError(outcome.status, outcome.text, retryable, attempt);
-    const asked = parseRetryAfter(outcome.retryAfter, o.now(), o.maxRetryAfterMs);
-    await pause(o, asked ?? backoffDelay(o.backoff, attempt, o.random()));
+    const asked = parseRetryAfter(outcome.retryAfter, options.now(), options.maxRetryAfterMs);
+    await pause(options, asked ?? backoffDelay(options.backoff, attempt, options.random()));
   }
 }
 
 /** A wait before a retry, cut short by the caller's signal. */
-async function pause(o: TransportOptions, ms: number): Promise<void> {
-  const signal = o.signal;
-  if (!signal) return o.sleep(ms);
+async function pause(options: TransportOptions, ms: number): Promise<void> {
+  const signal = options.signal;
+  if (!signal) return options.sleep(ms);
   let onAbort: () => void = () => undefined;
   const aborted = new Promise<void>((resolve) => {
     onAbort = resolve;
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    await Promise.race([o.sleep(ms), aborted]);
+    await Promise.race([options.sleep(ms), aborted]);
   } finally {
     signal.removeEventListener('abort', onAbort);
   }
   signal.throwIfAborted();
 }
 
-async function attemptOnce<T>(o: TransportOptions, call: Call<T>, url: URL): Promise<Outcome> {
-  const token = typeof o.token === 'function' ? await o.token() : o.token;
-  const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}`, 'user-agent': o.userAgent, ...call.headers };
+async function attemptOnce<T>(options: TransportOptions, call: Call<T>, url: URL): Promise<Outcome> {
+  const token = typeof options.token === 'function' ? await options.token() : options.token;
+  const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${token}`, 'user-agent': options.userAgent, ...call.headers };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
   // A fresh timeout per attempt: a slow first attempt must not eat the budget of the retries.
-  const deadline = AbortSignal.timeout(o.timeoutMs);
-  const signal = o.signal ? AbortSignal.any([o.signal, deadline]) : deadline;
+  const deadline = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   try {
-    const res = await o.fetch(url, { method: call.method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body), signal });
+    const res = await options.fetch(url, { method: call.method, headers, body: call.body === undefined ? undefined : JSON.stringify(call.body), signal });
     // Reading the body is inside the try: a connection reset mid-body is also "no answer".
     const text = await res.text();
     return { kind: 'answer', status: res.status, text, retryAfter: res.headers.get('retry-after') };

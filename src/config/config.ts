@@ -224,12 +224,12 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object') {
-    for (const v of Object.values(o)) deepFreeze(v);
-    Object.freeze(o);
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
   }
-  return o;
+  return value;
 }
 
 /** Reads configuration from an environment (process.env by default). Throws ConfigError listing every problem. */

@@ -2,11 +2,11 @@
 // account; every later one finds it. Nothing else about the person is stored.
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import type { Queryable } from '../store/db.js';
-import { accounts } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { accounts } from '../store/schema/connect-tables.js';
 
 /** The Clario user id of an Amazon account, made on its first sign-in. */
-export async function accountFor(db: Queryable, lwaUserId: string): Promise<string> {
+export async function accountFor(db: Db, lwaUserId: string): Promise<string> {
   const [row] = await db
     .insert(accounts)
     .values({ userId: `seller_${randomBytes(12).toString('hex')}`, lwaUserId })
@@ -16,7 +16,7 @@ export async function accountFor(db: Queryable, lwaUserId: string): Promise<stri
   return row.userId;
 }
 
-export async function lwaUserOf(db: Queryable, userId: string): Promise<string | undefined> {
+export async function lwaUserOf(db: Db, userId: string): Promise<string | undefined> {
   const [row] = await db.select({ lwa: accounts.lwaUserId }).from(accounts).where(eq(accounts.userId, userId));
   return row?.lwa;
 }

@@ -9,11 +9,11 @@ export const BINDING_COOKIE = 'clario_oauth';
 const VALUE = /^[A-Za-z0-9_-]{43}$/;
 
 /** The browser's binding (set now if it has none) and its hash for the state. */
-export function bindBrowser(request: FastifyRequest, reply: FastifyReply, o: { secure: boolean; maxAgeSeconds: number }): string {
+export function bindBrowser(request: FastifyRequest, reply: FastifyReply, cookie: { secure: boolean; maxAgeSeconds: number }): string {
   const held = request.cookies[BINDING_COOKIE];
   // Kept when present, so two tabs signing in or connecting at once both complete.
   const value = held && VALUE.test(held) ? held : randomBytes(32).toString('base64url');
-  void reply.setCookie(BINDING_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: o.secure, path: '/', maxAge: o.maxAgeSeconds });
+  void reply.setCookie(BINDING_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: cookie.secure, path: '/', maxAge: cookie.maxAgeSeconds });
   return hashOf(value);
 }
 

@@ -2,8 +2,8 @@
 // id, and is only ever opened to call Amazon; it never leaves this module in an answer or a log.
 import { eq, sql } from 'drizzle-orm';
 import type { SecretBox } from '../security/secret-box.js';
-import type { Queryable } from '../store/db.js';
-import { amazonConnections } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { amazonConnections } from '../store/schema/connect-tables.js';
 
 export interface Connection {
   readonly userId: string;
@@ -18,7 +18,7 @@ export interface Connection {
 const context = (userId: string) => `amazon-refresh-token:${userId}`;
 
 /** The account a selling partner is linked to, if any. */
-export async function partnerOwner(db: Queryable, sellingPartnerId: string): Promise<string | undefined> {
+export async function partnerOwner(db: Db, sellingPartnerId: string): Promise<string | undefined> {
   const [row] = await db.select({ userId: amazonConnections.userId }).from(amazonConnections).where(eq(amazonConnections.sellingPartnerId, sellingPartnerId));
   return row?.userId;
 }
@@ -40,7 +40,7 @@ function isPartnerTaken(err: unknown): boolean {
  * moved between accounts by a consent (the unique index decides a race between two of them).
  */
 export async function linkPartner(
-  db: Queryable,
+  db: Db,
   box: SecretBox,
   c: { userId: string; sellingPartnerId: string; region: string; marketplaceIds: readonly string[]; refreshToken: string },
 ): Promise<LinkResult> {
@@ -56,7 +56,7 @@ export async function linkPartner(
 }
 
 export async function saveConnection(
-  db: Queryable,
+  db: Db,
   box: SecretBox,
   c: { userId: string; sellingPartnerId: string; region: string; marketplaceIds: readonly string[]; refreshToken: string },
 ): Promise<void> {
@@ -78,7 +78,7 @@ export async function saveConnection(
     });
 }
 
-export async function findConnection(db: Queryable, userId: string): Promise<Connection | undefined> {
+export async function findConnection(db: Db, userId: string): Promise<Connection | undefined> {
   const [row] = await db.select().from(amazonConnections).where(eq(amazonConnections.userId, userId));
   if (!row) return undefined;
   return {
@@ -93,7 +93,7 @@ export async function findConnection(db: Queryable, userId: string): Promise<Con
 }
 
 /** Opens the seller's refresh token to call Amazon, re-sealing it under the newest key if needed. */
-export async function refreshTokenOf(db: Queryable, box: SecretBox, userId: string): Promise<string | undefined> {
+export async function refreshTokenOf(db: Db, box: SecretBox, userId: string): Promise<string | undefined> {
   const [row] = await db.select({ token: amazonConnections.refreshToken }).from(amazonConnections).where(eq(amazonConnections.userId, userId));
   if (!row) return undefined;
   const token = box.open(row.token, context(userId));
@@ -104,11 +104,11 @@ export async function refreshTokenOf(db: Queryable, box: SecretBox, userId: stri
 }
 
 /** Amazon refused the grant (revoked, expired): the seller must connect again. */
-export async function requireReconnect(db: Queryable, userId: string, error: { code: string; message: string }): Promise<void> {
+export async function requireReconnect(db: Db, userId: string, error: { code: string; message: string }): Promise<void> {
   await db.update(amazonConnections).set({ status: 'reconnect_required', lastError: error, updatedAt: sql`now()` }).where(eq(amazonConnections.userId, userId));
 }
 
-export async function connectedUsers(db: Queryable): Promise<string[]> {
+export async function connectedUsers(db: Db): Promise<string[]> {
   const rows = await db.select({ userId: amazonConnections.userId }).from(amazonConnections).where(eq(amazonConnections.status, 'connected'));
   return rows.map((r) => r.userId);
 }

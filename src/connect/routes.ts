@@ -67,7 +67,7 @@ export function connectRoutes(deps: ConnectDeps) {
       if (p.kind === 'anonymous') return reply.redirect('/signin/amazon', 303);
       if (p.kind !== 'seller') throw new ApiError('forbidden', 'a seller connects their own Amazon account: sign in with Amazon');
       const browserHash = bindBrowser(request, reply, { secure: secure(), maxAgeSeconds: STATE_TTL_MS / 1000 });
-      const state = await createState(deps.database, STATE_TTL_MS, { purpose: 'connect', browserHash, userId: p.userId });
+      const state = await createState(deps.database.db, STATE_TTL_MS, { purpose: 'connect', browserHash, userId: p.userId });
       const url = deps.lwa.authorizeUrl({ applicationId: deps.applicationId, state, redirectUri: redirectUri(), beta: deps.beta });
       return reply.redirect(url, 302);
     });
@@ -78,7 +78,7 @@ export function connectRoutes(deps: ConnectDeps) {
       const { state, selling_partner_id: partner, spapi_oauth_code: code } = parsed.data;
       const p = principal(request);
       if (p.kind !== 'seller') throw new ApiError('unauthorized', 'this consent cannot be completed here: sign in with Amazon in the browser that started it, then connect again');
-      const check = await consumeState(deps.database, state, { purpose: 'connect', browserHash: browserHashOf(request), userId: p.userId });
+      const check = await consumeState(deps.database.db, state, { purpose: 'connect', browserHash: browserHashOf(request), userId: p.userId });
       if (check !== 'ok') throw new ApiError('invalid_request', `this consent ${stateRefusal(check, '/connect').replace(/^this /, '')}`);
       const db = deps.database.db;
       const refuse = async (ownerUserId: string) => {

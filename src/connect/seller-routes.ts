@@ -5,12 +5,12 @@ import { z } from 'zod';
 import { requireUser, type Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { Id } from '../http/schemas.js';
-import type { Runner } from '../store/db.js';
+import type { Db } from '../store/db.js';
 import { MAX_COSTS_BYTES, storeCosts, UploadError, UploadTooLargeError } from '../sync/seller-files.js';
 
 const tooLarge = () => new ApiError('payload_too_large', `the costs file is larger than ${MAX_COSTS_BYTES} bytes`);
 
-export function sellerRoutes(db: Runner) {
+export function sellerRoutes(db: Db) {
   return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
     // The body is handed on as a stream: storeCosts reads it line by line and counts its bytes, so
     // a large file never sits in memory; one that says it is too large is refused unread.

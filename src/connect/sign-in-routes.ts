@@ -47,7 +47,7 @@ export function signInRoutes(deps: SignInDeps) {
 
     app.get('/signin/amazon', { config: { public: true }, schema: { operationId: 'startSignIn', answers: { 302: { description: "To Amazon's sign-in page" } }, summary: 'Sign in with Amazon (starts Login with Amazon)', description: 'Starts Login with Amazon in the browser: binds the browser to a one-time state and redirects (302) to Amazon\'s sign-in page. No token needed.', tags: ['connect'] } }, async (request, reply) => {
       const browserHash = bindBrowser(request, reply, { secure: secure(), maxAgeSeconds: STATE_TTL_MS / 1000 });
-      const state = await createState(deps.database, STATE_TTL_MS, { purpose: 'sign_in', browserHash, userId: null });
+      const state = await createState(deps.database.db, STATE_TTL_MS, { purpose: 'sign_in', browserHash, userId: null });
       return reply.redirect(deps.lwa.signInUrl({ state, redirectUri: redirectUri() }), 302);
     });
 
@@ -58,7 +58,7 @@ export function signInRoutes(deps: SignInDeps) {
         return flowPage(reply, 400, 'Not signed in', [`Amazon did not sign you in (${escapeHtml(parsed.data.error)}). <a href="/signin/amazon">Try again</a>.`]);
       }
       const { state, code } = parsed.data;
-      const check = await consumeState(deps.database, state, { purpose: 'sign_in', browserHash: browserHashOf(request), userId: null });
+      const check = await consumeState(deps.database.db, state, { purpose: 'sign_in', browserHash: browserHashOf(request), userId: null });
       if (check !== 'ok') throw new ApiError('invalid_request', stateRefusal(check, '/signin/amazon'));
       let lwaUserId: string;
       try {

@@ -1,9 +1,15 @@
 // Read models for the dashboard's claims table and claim page. Keyset pagination: the cursor is
 // the last row's sort value and id, so pages neither repeat nor skip while claims change.
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { rows, type Queryable } from '../store/db.js';
+import { rows, type Db } from '../store/db.js';
 import { actionSortKey } from './claim-order.js';
-import { claimEvidence, claims, evidenceFiles, filings, phaseAudit, proofPackets, reimbursements, rejections } from '../store/schema.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { claimEvidence, evidenceFiles } from '../store/schema/evidence-tables.js';
+import { filings } from '../store/schema/filing-tables.js';
+import { rejections } from '../store/schema/learning-tables.js';
+import { reimbursements } from '../store/schema/payouts-tables.js';
+import { proofPackets } from '../store/schema/proof-tables.js';
+import { phaseAudit } from '../store/schema/workflow-tables.js';
 
 export type ClaimSort = 'action' | 'deadline' | 'value' | 'confidence' | 'created';
 
@@ -63,7 +69,7 @@ export interface ClaimListRow {
   sort_value: string | number;
 }
 
-export async function listClaims(q: Queryable, f: ClaimListQuery): Promise<{ rows: ClaimListRow[]; nextCursor: string | null }> {
+export async function listClaims(q: Db, f: ClaimListQuery): Promise<{ rows: ClaimListRow[]; nextCursor: string | null }> {
   const key = SORT_KEY[f.sort];
   const where: SQL[] = [sql`${claims.userId} = ${f.userId}`];
   if (f.status?.length) where.push(sql`${claims.status} IN (${sql.join(f.status.map((s) => sql`${s}`), sql`, `)})`);
@@ -92,7 +98,7 @@ export async function listClaims(q: Queryable, f: ClaimListQuery): Promise<{ row
 }
 
 /** One claim and everything the claim page shows, or undefined when it is not this user's. */
-export async function claimDetail(q: Queryable, claimId: string, userId: string | undefined) {
+export async function claimDetail(q: Db, claimId: string, userId: string | undefined) {
   const [claim] = await q.select().from(claims).where(eq(claims.id, claimId));
   if (!claim || (userId !== undefined && claim.userId !== userId)) return undefined;
   const [evidence, filing, paid, timeline, proof, rejected] = await Promise.all([
@@ -124,7 +130,7 @@ export async function claimDetail(q: Queryable, claimId: string, userId: string 
 }
 
 /** The claim types a user has, for the table's filter. */
-export async function claimTypesOf(q: Queryable, userId: string): Promise<string[]> {
+export async function claimTypesOf(q: Db, userId: string): Promise<string[]> {
   const found = await q.selectDistinct({ type: claims.type }).from(claims).where(eq(claims.userId, userId)).orderBy(desc(claims.type));
   return found.map((r) => r.type).sort();
 }

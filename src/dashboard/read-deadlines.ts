@@ -3,11 +3,11 @@
 // dismissed one has none left, so neither is listed.
 import { sql } from 'drizzle-orm';
 import type { ClaimStatus } from '../domain/claim-status.js';
-import { rows, type Queryable } from '../store/db.js';
+import { rows, type Db } from '../store/db.js';
 import { OPEN } from './claim-order.js';
 import { waitingFor } from './claim-waiting.js';
 
-export async function nextDeadlines(q: Queryable, userId: string, limit = 5) {
+export async function nextDeadlines(q: Db, userId: string, limit = 5) {
   const found = await rows<{
     id: string;
     type: string;

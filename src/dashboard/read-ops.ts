@@ -1,10 +1,11 @@
 // What the operator view reads beyond the existing status endpoints.
 import { and, desc, eq, isNotNull } from 'drizzle-orm';
-import type { Queryable } from '../store/db.js';
-import { phaseEvents, reimbursements } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { reimbursements } from '../store/schema/payouts-tables.js';
+import { phaseEvents } from '../store/schema/workflow-tables.js';
 
 /** Parked events (all users, or one), newest first: what an operator may replay. */
-export async function parkedEvents(q: Queryable, userId: string | undefined, limit: number) {
+export async function parkedEvents(q: Db, userId: string | undefined, limit: number) {
   const failed = eq(phaseEvents.status, 'failed');
   return q
     .select()
@@ -19,7 +20,7 @@ export async function parkedEvents(q: Queryable, userId: string | undefined, lim
  * twice): parked with the reason, nothing charged, for an operator to credit by hand (phase 7
  * with the claim named) or leave.
  */
-export async function unmatchedPayouts(q: Queryable, userId: string | undefined, limit: number) {
+export async function unmatchedPayouts(q: Db, userId: string | undefined, limit: number) {
   const parked = isNotNull(reimbursements.unmatchedReason);
   return q
     .select()

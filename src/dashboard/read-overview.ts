@@ -4,7 +4,7 @@
 // currency; nothing is converted.
 import { sql } from 'drizzle-orm';
 import { safeMinor } from '../domain/money.js';
-import { rows, type Queryable } from '../store/db.js';
+import { rows, type Db } from '../store/db.js';
 import { nextDeadlines } from './read-deadlines.js';
 
 export interface Amount {
@@ -30,7 +30,7 @@ const RECOVERED = (userId: string) =>
   sql`r.user_id = ${userId} AND r.attributed AND r.unmatched_reason IS NULL
       AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.id = r.claim_id AND c.status = 'filed')`;
 
-export async function moneyOverview(q: Queryable, userId: string) {
+export async function moneyOverview(q: Db, userId: string) {
   const [recovered, pending, expected, fees, owed, byMonth, deadlines, connection] = await Promise.all([
     rows<{ currency: string; minor: string | number | null }>(
       q,

@@ -1,8 +1,8 @@
-import { Catalog } from './books/catalog.js';
+import { Catalog } from './books/sku-catalog.js';
 import { CostBook } from './books/cost-book.js';
 import { SalePriceBook } from './books/sale-price-book.js';
-import { resolveDetectionConfig, type DetectionConfig, type DetectionConfigOverrides } from './config.js';
-import { compareClaims } from './claims.js';
+import { resolveDetectionConfig, type DetectionConfig, type DetectionConfigOverrides } from './detection-config.js';
+import { compareClaims } from './make-claim.js';
 import { parseIsoDay } from './days.js';
 import { SOURCE_ORDER, type RowSources, type SourceName } from './rows.js';
 import { RULES } from './rules/index.js';

@@ -3,11 +3,11 @@
  * - rows → claims: `detectFromRows` (the service feeds rows from its database);
  * - files → rows → claims: `detect` (the `clario detect` command).
  */
-export { detect, InputFileError, InputFolderError, type DetectOptions, type DetectProgress, type DetectionResult } from './detect.js';
-export { READ_LIMITS, type ReadLimits } from './read/lines.js';
+export { detect, InputFileError, InputFolderError, type DetectOptions, type DetectProgress, type DetectionResult } from './detect-folder.js';
+export { READ_LIMITS, type ReadLimits } from './read/file-lines.js';
 export { detectFromRows, startDetection, toDay, type DetectionRun, type DetectRowsOptions, type NotLookedFor, type RowsDetection } from './detect-rows.js';
-export { DEFAULT_DETECTION_CONFIG, resolveDetectionConfig, type DetectionConfig, type DetectionConfigOverrides } from './config.js';
-export { claimIdentity, claimStatus, compareClaims } from './claims.js';
+export { DEFAULT_DETECTION_CONFIG, resolveDetectionConfig, type DetectionConfig, type DetectionConfigOverrides } from './detection-config.js';
+export { claimIdentity, claimStatus, compareClaims } from './make-claim.js';
 export { formatDay, parseDay, parseIsoDay } from './days.js';
 export { claimToJsonLine, formatClaimsTable, formatDiagnostic, formatSummary } from './format.js';
 export { summarize, type DetectionSummary, type TypeSummary } from './summary.js';

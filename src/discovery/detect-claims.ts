@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { claimIdentity, detect, InputFolderError, type Claim } from '../detection/index.js';
-import type { Runner, Tx } from '../store/db.js';
-import { inTransaction } from '../store/db.js';
+import { type Db, rows } from '../store/db.js';
+
 import { materialize, resolveLineage } from '../sync/materialize.js';
 import type { Capabilities } from '../workflow/capabilities.js';
 
@@ -30,9 +30,9 @@ interface StoredClaim {
   readonly sources: ReadonlyArray<Record<string, unknown>>;
 }
 
-async function upsertClaims(tx: Tx, userId: string, syncId: string, found: readonly StoredClaim[]): Promise<void> {
+async function upsertClaims(tx: Db, userId: string, syncId: string, found: readonly StoredClaim[]): Promise<void> {
   if (found.length === 0) return;
-  const db = inTransaction(tx);
+  const db = tx;
   for (let i = 0; i < found.length; i += 200) {
     const values = found.slice(i, i + 200).map(({ id, claim, sources }) => {
       const details = { ...claim, sources, detection_status: claim.status };
@@ -41,7 +41,7 @@ async function upsertClaims(tx: Tx, userId: string, syncId: string, found: reado
         ${claim.quantity}::integer, ${claim.deadline}::date, ${JSON.stringify(details)}::jsonb, now(), now())`;
     });
     // Only claims still open take new figures; one filed, paid or dismissed keeps what it was.
-    await db.run(sql`INSERT INTO claims (id, user_id, sync_id, type, status, amount_minor, currency, quantity, deadline, details, created_at, updated_at)
+    await rows(db, sql`INSERT INTO claims (id, user_id, sync_id, type, status, amount_minor, currency, quantity, deadline, details, created_at, updated_at)
       VALUES ${sql.join(values, sql`, `)}
       ON CONFLICT (id) DO UPDATE SET amount_minor = excluded.amount_minor, currency = excluded.currency, quantity = excluded.quantity,
         deadline = excluded.deadline, details = excluded.details, status = excluded.status, updated_at = now()
@@ -49,7 +49,7 @@ async function upsertClaims(tx: Tx, userId: string, syncId: string, found: reado
   }
 }
 
-export function detectionCapability(deps: { db: Runner; /** The day detection judges as of (YYYY-MM-DD). */ asOf: () => string }): Capabilities['detection'] {
+export function detectionCapability(deps: { db: Db; /** The day detection judges as of (YYYY-MM-DD). */ asOf: () => string }): Capabilities['detection'] {
   return {
     async detect(ctx, run) {
       const dir = await mkdtemp(join(tmpdir(), 'clario-detect-'));

@@ -5,10 +5,11 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { canMoveClaim } from '../domain/claim-status.js';
 import type { LearnedSource } from './match-claims.js';
 import type { RoutingThresholds } from '../domain/routing.js';
-import { findClaim, moveClaim, type ClaimRow } from '../store/claims.js';
+import { findClaim, moveClaim, type ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
-import type { PromptRow } from '../store/prompts.js';
-import { evidenceFiles, outbox, prompts } from '../store/schema.js';
+import type { PromptRow } from '../store/prompt-rows.js';
+import { evidenceFiles, prompts } from '../store/schema/evidence-tables.js';
+import { outbox } from '../store/schema/workflow-tables.js';
 import { computeScores, linkFiles, scorableOf, writeScores } from './match-claims.js';
 import { routeScored } from './route-scored.js';
 

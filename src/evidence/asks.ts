@@ -1,7 +1,7 @@
 // What a smart prompt asks the seller: exactly what the score says is missing, then "dismiss" for
 // a claim the seller knows to be wrong. Pure.
 import { formatMoney } from '../domain/money.js';
-import type { PromptAsk } from '../store/prompts.js';
+import type { PromptAsk } from '../store/prompt-rows.js';
 import type { ScorableClaim } from './score-claim.js';
 
 export function asksFor(claim: ScorableClaim, missing: readonly string[]): PromptAsk[] {

@@ -28,9 +28,9 @@ function namedClaims(matches: readonly unknown[] | undefined): string[] | undefi
   return ids.length ? ids : undefined;
 }
 
-export function evidenceCapabilities(o: { database: Database; config: Config; learned?: LearnedSource }): EvidenceSetup {
-  const learned = o.learned ?? NO_LEARNING;
-  const thresholds: RoutingThresholds = { autoSubmit: o.config.routing.autoSubmit, smartPrompt: o.config.routing.smartPrompt };
+export function evidenceCapabilities(deps: { database: Database; config: Config; learned?: LearnedSource }): EvidenceSetup {
+  const learned = deps.learned ?? NO_LEARNING;
+  const thresholds: RoutingThresholds = { autoSubmit: deps.config.routing.autoSubmit, smartPrompt: deps.config.routing.smartPrompt };
   const problem = validateThresholds(thresholds);
   if (problem) throw new RangeError(`routing thresholds: ${problem}`);
   return {
@@ -74,13 +74,13 @@ export function evidenceCapabilities(o: { database: Database; config: Config; le
     },
     routes: (afterCommit) =>
       evidenceRoutes({
-        db: o.database.db,
+        db: deps.database.db,
         learned,
         thresholds,
-        maxFileBytes: o.config.evidence.maxFileBytes,
-        maxRequestBytes: o.config.evidence.maxRequestBytes,
-        reader: offThreadReader(o.config.evidence.read),
-        defaultCurrency: o.config.evidence.defaultCurrency,
+        maxFileBytes: deps.config.evidence.maxFileBytes,
+        maxRequestBytes: deps.config.evidence.maxRequestBytes,
+        reader: offThreadReader(deps.config.evidence.read),
+        defaultCurrency: deps.config.evidence.defaultCurrency,
         afterCommit,
       }),
   };

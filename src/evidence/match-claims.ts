@@ -6,9 +6,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ClaimStatus } from '../domain/claim-status.js';
 import { currency as toCurrency, isCurrency, type Money } from '../domain/money.js';
 import type { ApprovalEstimate, EvidenceProfile, LearnedRates } from '../domain/scoring.js';
-import type { ClaimRow } from '../store/claims.js';
-import type { Queryable, Tx } from '../store/db.js';
-import { claimEvidence, claims, evidenceFiles, evidenceItems, prompts } from '../store/schema.js';
+import type { ClaimRow } from '../store/claim-rows.js';
+import type { Db } from '../store/db.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { claimEvidence, evidenceFiles, evidenceItems, prompts } from '../store/schema/evidence-tables.js';
 import { profileFor, scoreClaim, type EvidenceLine, type EvidenceRole, type EvidenceScore, type LinkedEvidence, type ScorableClaim } from './score-claim.js';
 
 /** Claims that evidence can still change: not filed, paid, expired or dismissed. */
@@ -18,7 +19,7 @@ import { profileFor, scoreClaim, type EvidenceLine, type EvidenceRole, type Evid
  * read it through that transaction (PGlite has a single connection, and a read on another would
  * wait for the transaction for ever).
  */
-export type LearnedSource = (q: Queryable) => LearnedRates;
+export type LearnedSource = (q: Db) => LearnedRates;
 
 export const OPEN_STATUSES: readonly ClaimStatus[] = ['detected', 'prompted', 'held', 'ready'];
 
@@ -120,7 +121,7 @@ function indexItems(items: readonly ItemRow[]): Map<string, ItemRow[]> {
  * `onProgress` is told every 100 claims.
  */
 export async function computeScores(
-  q: Queryable,
+  q: Db,
   o: { userId: string; claimIds?: readonly string[]; learned: LearnedSource; now: Date; onProgress?: (done: number, total: number) => Promise<void> },
 ): Promise<ScoredClaim[]> {
   if (o.claimIds && o.claimIds.length === 0) return [];
@@ -184,7 +185,7 @@ export async function computeScores(
 }
 
 /** Writes links, confidences and scores; a claim that left the status it was scored in is left alone. */
-export async function writeScores(tx: Tx, scored: readonly ScoredClaim[]): Promise<void> {
+export async function writeScores(tx: Db, scored: readonly ScoredClaim[]): Promise<void> {
   for (const s of scored) {
     const updated = await tx
       .update(claims)
@@ -202,7 +203,7 @@ export async function writeScores(tx: Tx, scored: readonly ScoredClaim[]): Promi
 }
 
 /** Links evidence files to a claim at the seller's word (a prompt answered by upload). */
-export async function linkFiles(tx: Tx, claim: ScorableClaim & { userId: string }, files: ReadonlyArray<typeof evidenceFiles.$inferSelect>): Promise<void> {
+export async function linkFiles(tx: Db, claim: ScorableClaim & { userId: string }, files: ReadonlyArray<typeof evidenceFiles.$inferSelect>): Promise<void> {
   for (const f of files) {
     const items = (await tx.select().from(evidenceItems).where(eq(evidenceItems.fileId, f.id))).map((i) => ({ line: lineOf(i), raw: i.raw }));
     const role: EvidenceRole = f.kind;

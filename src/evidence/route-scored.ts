@@ -5,10 +5,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { ClaimStatus } from '../domain/claim-status.js';
 import { route, type RoutingDecision, type RoutingThresholds } from '../domain/routing.js';
-import { moveClaim } from '../store/claims.js';
-import type { Tx } from '../store/db.js';
-import { openPrompt, openPromptOf, type PromptAsk } from '../store/prompts.js';
-import { outbox, prompts } from '../store/schema.js';
+import { moveClaim } from '../store/claim-rows.js';
+import type { Db } from '../store/db.js';
+import { openPrompt, openPromptOf, type PromptAsk } from '../store/prompt-rows.js';
+import { prompts } from '../store/schema/evidence-tables.js';
+import { outbox } from '../store/schema/workflow-tables.js';
 import { asksFor } from './asks.js';
 import type { ScoredClaim } from './match-claims.js';
 
@@ -32,7 +33,7 @@ export interface RouteContext {
 const sameAsks = (a: ReadonlyArray<Record<string, unknown>>, b: readonly PromptAsk[]) =>
   JSON.stringify(a.map((x) => [x.need, x.message])) === JSON.stringify(b.map((x) => [x.need, x.message]));
 
-export async function routeScored(tx: Tx, scored: readonly ScoredClaim[], o: RouteContext): Promise<RoutedClaim[]> {
+export async function routeScored(tx: Db, scored: readonly ScoredClaim[], o: RouteContext): Promise<RoutedClaim[]> {
   const routed: RoutedClaim[] = [];
   const at = () => new Date().toISOString();
   for (const s of scored) {

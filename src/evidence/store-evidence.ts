@@ -4,8 +4,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Currency } from '../domain/money.js';
-import type { Db, Queryable } from '../store/db.js';
-import { claimEvidence, evidenceBlobs, evidenceFiles, evidenceItems } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { claimEvidence, evidenceBlobs, evidenceFiles, evidenceItems } from '../store/schema/evidence-tables.js';
 import { guessKind, statusOf, type ReadResult } from './read/items.js';
 import { checkFile, readFile, type EvidenceContentType } from './read/read-evidence.js';
 import { PDF_LIMITS } from './read/read-pdf.js';
@@ -97,21 +97,21 @@ export async function storeFile(db: Db, userId: string, p: PreparedFile): Promis
 }
 
 /** The seller's file with these bytes, if they uploaded them before. */
-export async function fileBySha(q: Queryable, userId: string, sha256: string): Promise<EvidenceFileRow | undefined> {
+export async function fileBySha(q: Db, userId: string, sha256: string): Promise<EvidenceFileRow | undefined> {
   const [row] = await q.select().from(evidenceFiles).where(and(eq(evidenceFiles.userId, userId), eq(evidenceFiles.sha256, sha256)));
   return row;
 }
 
-export async function filesOfUser(q: Queryable, userId: string, limit = 500): Promise<EvidenceFileRow[]> {
+export async function filesOfUser(q: Db, userId: string, limit = 500): Promise<EvidenceFileRow[]> {
   return q.select().from(evidenceFiles).where(eq(evidenceFiles.userId, userId)).orderBy(desc(evidenceFiles.createdAt), desc(evidenceFiles.id)).limit(limit);
 }
 
-export async function itemsOfFile(q: Queryable, fileId: string): Promise<EvidenceItemRow[]> {
+export async function itemsOfFile(q: Db, fileId: string): Promise<EvidenceItemRow[]> {
   return q.select().from(evidenceItems).where(eq(evidenceItems.fileId, fileId)).orderBy(asc(evidenceItems.lineNo), asc(evidenceItems.id));
 }
 
 /** The claims each file is linked to. */
-export async function claimsOfFiles(q: Queryable, fileIds: readonly string[]): Promise<Map<string, string[]>> {
+export async function claimsOfFiles(q: Db, fileIds: readonly string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (fileIds.length === 0) return out;
   const links = await q.select({ fileId: claimEvidence.fileId, claimId: claimEvidence.claimId }).from(claimEvidence).where(inArray(claimEvidence.fileId, [...fileIds]));

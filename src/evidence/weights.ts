@@ -3,7 +3,7 @@
 // unit coverage, cost and date, and a proof of delivery. The weights of a type sum to 1; a
 // seller's confirmation adds `CONFIRMED_BONUS`, and an unknown value takes `UNKNOWN_VALUE_PENALTY`
 // off, so the score stays explainable line by line. Pure data: no I/O.
-import { DEFAULT_DETECTION_CONFIG } from '../detection/config.js';
+import { DEFAULT_DETECTION_CONFIG } from '../detection/detection-config.js';
 
 export interface TypeWeights {
   /** What Amazon's reports prove by themselves (the discrepancy is in Amazon's own data). */

@@ -44,15 +44,15 @@ export class CaseApiError extends NonRetryableError {
 }
 
 /** `timeoutMs` bounds one exchange (default 30 s): a hung case API must not hold a filing attempt. */
-export function createCaseApi(o: { baseUrl: string; accessToken: AccessTokenSource; timeoutMs?: number; fetch?: typeof fetch }): CaseApi {
-  const fetchFn = o.fetch ?? fetch;
-  const base = o.baseUrl.endsWith('/') ? o.baseUrl : `${o.baseUrl}/`;
+export function createCaseApi(options: { baseUrl: string; accessToken: AccessTokenSource; timeoutMs?: number; fetch?: typeof fetch }): CaseApi {
+  const fetchFn = options.fetch ?? fetch;
+  const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
 
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     for (let refreshed = false; ; refreshed = true) {
-      const token = await o.accessToken({ forceRefresh: refreshed });
+      const token = await options.accessToken({ forceRefresh: refreshed });
       const res = await fetchFn(new URL(path, base), {
-        signal: AbortSignal.timeout(o.timeoutMs ?? 30_000),
+        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
         method,
         headers: { 'x-amz-access-token': token, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

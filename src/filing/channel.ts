@@ -5,7 +5,7 @@ import { findConnection, refreshTokenOf } from '../connect/connections.js';
 import type { LwaClient } from '../amazon/lwa.js';
 import { NonRetryableError } from '../domain/errors.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { Queryable } from '../store/db.js';
+import type { Db } from '../store/db.js';
 import { createCaseApi, type CaseApi } from './case-api.js';
 
 export type ClaimsChannel =
@@ -19,7 +19,7 @@ export function channelKind(setting: ChannelSetting, bundledSimulator: boolean):
 }
 
 /** The case API at the SP-API base URL, called with the seller's own access token. */
-export function simulatorChannel(deps: { db: Queryable; box: SecretBox; lwa: LwaClient; spApiUrl: string; timeoutMs?: number; fetch?: typeof fetch }): ClaimsChannel {
+export function simulatorChannel(deps: { db: Db; box: SecretBox; lwa: LwaClient; spApiUrl: string; timeoutMs?: number; fetch?: typeof fetch }): ClaimsChannel {
   return {
     kind: 'simulator',
     async caseApi(userId) {

@@ -1,24 +1,26 @@
 // The filings table: a case at Amazon holding one or more claims. The row is the intent, written
 // (with the claims' filing_id) before the case API is called; its id is the Idempotency-Key.
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db, Queryable } from '../store/db.js';
-import { claimEvidence, claims, evidenceFiles, filings } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { claimEvidence, evidenceFiles } from '../store/schema/evidence-tables.js';
+import { filings } from '../store/schema/filing-tables.js';
 import type { CaseClaim, CaseEvidence } from './write-case.js';
 
 export type FilingRow = typeof filings.$inferSelect;
 
-export async function findFiling(q: Queryable, id: string): Promise<FilingRow | undefined> {
+export async function findFiling(q: Db, id: string): Promise<FilingRow | undefined> {
   const [row] = await q.select().from(filings).where(eq(filings.id, id));
   return row;
 }
 
-export async function findFilingByCase(q: Queryable, caseId: string): Promise<FilingRow | undefined> {
+export async function findFilingByCase(q: Db, caseId: string): Promise<FilingRow | undefined> {
   const [row] = await q.select().from(filings).where(eq(filings.caseId, caseId));
   return row;
 }
 
 /** Sellers with claims waiting for a case, and those claims (nearest deadline first). */
-export async function readyClaims(q: Queryable): Promise<Map<string, Array<typeof claims.$inferSelect>>> {
+export async function readyClaims(q: Db): Promise<Map<string, Array<typeof claims.$inferSelect>>> {
   const rows = await q
     .select()
     .from(claims)
@@ -29,12 +31,12 @@ export async function readyClaims(q: Queryable): Promise<Map<string, Array<typeo
   return byUser;
 }
 
-export async function casesOnDay(q: Queryable, userId: string, day: string): Promise<number> {
+export async function casesOnDay(q: Db, userId: string, day: string): Promise<number> {
   const [row] = await q.select({ n: sql<number>`count(*)::int` }).from(filings).where(and(eq(filings.userId, userId), eq(filings.filedOn, day)));
   return Number(row?.n ?? 0);
 }
 
-export async function claimsOf(q: Queryable, filing: Pick<FilingRow, 'claimIds'>): Promise<CaseClaim[]> {
+export async function claimsOf(q: Db, filing: Pick<FilingRow, 'claimIds'>): Promise<CaseClaim[]> {
   if (filing.claimIds.length === 0) return [];
   const rows = await q.select().from(claims).where(inArray(claims.id, filing.claimIds));
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -44,7 +46,7 @@ export async function claimsOf(q: Queryable, filing: Pick<FilingRow, 'claimIds'>
   });
 }
 
-export async function evidenceOf(q: Queryable, claimIds: readonly string[]): Promise<CaseEvidence[]> {
+export async function evidenceOf(q: Db, claimIds: readonly string[]): Promise<CaseEvidence[]> {
   if (claimIds.length === 0) return [];
   return q
     .select({
@@ -88,12 +90,12 @@ export async function writeIntent(db: Db, row: typeof filings.$inferInsert, maxC
 }
 
 /** Simulator-channel intents whose case id is not recorded yet (a crash, an unreachable API). */
-export async function unfinishedIntents(q: Queryable): Promise<FilingRow[]> {
+export async function unfinishedIntents(q: Db): Promise<FilingRow[]> {
   return q.select().from(filings).where(and(eq(filings.channel, 'simulator'), eq(filings.status, 'prepared'))).orderBy(asc(filings.createdAt));
 }
 
 /** prepared → filed with its case id; true when this call made the change. */
-export async function markFiled(q: Queryable, filingId: string, caseId: string): Promise<boolean> {
+export async function markFiled(q: Db, filingId: string, caseId: string): Promise<boolean> {
   const r = await q
     .update(filings)
     .set({ caseId, status: 'filed', filedAt: sql`now()` })

@@ -15,11 +15,11 @@ export function phase5Key(filingId: string, claimId: string): string {
   return `filed:${filingId}:${claimId}`;
 }
 
-export async function recordCase(o: { db: Db; engine: Engine }, filing: Pick<FilingRow, 'id' | 'userId' | 'claimIds'>, caseId: string): Promise<RecordedClaim[]> {
+export async function recordCase(deps: { db: Db; engine: Engine }, filing: Pick<FilingRow, 'id' | 'userId' | 'claimIds'>, caseId: string): Promise<RecordedClaim[]> {
   const recorded: RecordedClaim[] = [];
   for (const claimId of filing.claimIds) {
     const key = phase5Key(filing.id, claimId);
-    const a = await o.engine.accept({
+    const a = await deps.engine.accept({
       phase: 5,
       userId: filing.userId,
       claimId,
@@ -31,6 +31,6 @@ export async function recordCase(o: { db: Db; engine: Engine }, filing: Pick<Fil
     });
     recorded.push({ claim_id: claimId, event_id: a.eventId, duplicate: a.duplicate });
   }
-  await markFiled(o.db, filing.id, caseId);
+  await markFiled(deps.db, filing.id, caseId);
   return recorded;
 }

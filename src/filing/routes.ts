@@ -7,9 +7,9 @@ import { z } from 'zod';
 import { requireAuthenticated, requireUser, type Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { ErrorBody, Id } from '../http/schemas.js';
-import { findClaim } from '../store/claims.js';
+import { findClaim } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
-import { filings } from '../store/schema.js';
+import { filings } from '../store/schema/filing-tables.js';
 import type { Engine } from '../workflow/engine.js';
 import { IdempotencyConflictError } from '../workflow/inbox.js';
 import { findFiling, findFilingByCase, type FilingRow } from './filings.js';
@@ -58,7 +58,7 @@ export function filingJson(f: FilingRow): z.infer<typeof Filing> {
 /** Amazon's case ids are digits; allow what Seller Central shows, nothing that could smuggle markup. */
 const CaseId = z.string().regex(/^[A-Za-z0-9-]{3,40}$/, 'a case id as Seller Central shows it (letters, digits, -)');
 
-export function filingRoutes(o: { db: Db; engine: Engine }) {
+export function filingRoutes(deps: { db: Db; engine: Engine }) {
   return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
@@ -81,7 +81,7 @@ export function filingRoutes(o: { db: Db; engine: Engine }) {
         const where: SQL[] = [];
         if (userId) where.push(eq(filings.userId, userId));
         if (request.query.status) where.push(eq(filings.status, request.query.status));
-        const found = await o.db.select().from(filings).where(and(...where)).orderBy(desc(filings.createdAt)).limit(request.query.limit);
+        const found = await deps.db.select().from(filings).where(and(...where)).orderBy(desc(filings.createdAt)).limit(request.query.limit);
         return { filings: found.map(filingJson) };
       },
     );
@@ -90,7 +90,7 @@ export function filingRoutes(o: { db: Db; engine: Engine }) {
       '/api/v1/filings/:id',
       { schema: { operationId: 'getFiling', summary: 'One case: subject, text, attachments, claims, status', description: 'One case: its subject, text, attachments, claims and status. A seller reads their own.', tags: ['filings'], params: z.object({ id: Id }), response: { 200: Filing, ...errors } } },
       async (request) => {
-        const f = await findFiling(o.db, request.params.id);
+        const f = await findFiling(deps.db, request.params.id);
         // Not found and not yours look the same: ids are not to be probed.
         if (!f) throw new ApiError('not_found', 'no such filing');
         const p = principal(request);
@@ -115,20 +115,20 @@ export function filingRoutes(o: { db: Db; engine: Engine }) {
         },
       },
       async (request, reply) => {
-        const claim = await findClaim(o.db, request.params.id);
+        const claim = await findClaim(deps.db, request.params.id);
         const p = principal(request);
         if (!claim || (p.kind === 'seller' && p.userId !== claim.userId)) throw new ApiError('not_found', 'no such claim');
         requireUser(p, claim.userId);
-        const filing = claim.filingId ? await findFiling(o.db, claim.filingId) : undefined;
+        const filing = claim.filingId ? await findFiling(deps.db, claim.filingId) : undefined;
         if (!filing) throw new ApiError('conflict', `claim ${claim.id} has no prepared case; it is ${claim.status}`);
         // A simulator-channel intent is being filed by Clario itself: a second, manual case would duplicate it.
         if (filing.channel !== 'manual') throw new ApiError('conflict', `claim ${claim.id} is filed by Clario through the ${filing.channel} channel`);
         const caseId = request.body.case_id;
         if (filing.caseId && filing.caseId !== caseId) throw new ApiError('conflict', `this case was recorded as ${filing.caseId}`);
-        const other = await findFilingByCase(o.db, caseId);
+        const other = await findFilingByCase(deps.db, caseId);
         if (other && other.id !== filing.id) throw new ApiError('conflict', `case ${caseId} is already recorded for other claims`);
         try {
-          const recorded = await recordCase(o, filing, caseId);
+          const recorded = await recordCase(deps, filing, caseId);
           return reply.status(202).send({ filing_id: filing.id, case_id: caseId, claims: recorded });
         } catch (err) {
           if (err instanceof IdempotencyConflictError) throw new ApiError('conflict', `this case was recorded with another case id`);

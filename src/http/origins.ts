@@ -13,8 +13,8 @@ export type OriginCheck = (origin: string | undefined, hostHeader: string | unde
  * loopback: a browser may say localhost or 127.0.0.1); when listening on every interface without
  * PUBLIC_URL, the origin must at least be the host the request was sent to.
  */
-export function ownOriginCheck(o: { publicUrl: string | undefined; host: string; port: () => number | undefined }): OriginCheck {
-  const publicOrigin = o.publicUrl ? new URL(o.publicUrl).origin : undefined;
+export function ownOriginCheck(options: { publicUrl: string | undefined; host: string; port: () => number | undefined }): OriginCheck {
+  const publicOrigin = options.publicUrl ? new URL(options.publicUrl).origin : undefined;
   return (origin, hostHeader) => {
     if (!origin) return false;
     let url: URL;
@@ -25,11 +25,11 @@ export function ownOriginCheck(o: { publicUrl: string | undefined; host: string;
     }
     if (url.origin !== origin) return false;
     if (publicOrigin) return origin === publicOrigin;
-    if (WILDCARD.has(o.host)) return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === hostHeader;
-    const port = o.port();
+    if (WILDCARD.has(options.host)) return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === hostHeader;
+    const port = options.port();
     if (url.protocol !== 'http:' || port === undefined || (url.port || '80') !== String(port)) return false;
-    if (LOOPBACK.has(o.host)) return LOOPBACK.has(url.hostname);
-    const host = isIP(o.host) === 6 ? `[${o.host}]` : o.host.toLowerCase();
+    if (LOOPBACK.has(options.host)) return LOOPBACK.has(url.hostname);
+    const host = isIP(options.host) === 6 ? `[${options.host}]` : options.host.toLowerCase();
     return url.hostname === host;
   };
 }

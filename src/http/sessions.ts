@@ -3,8 +3,8 @@
 // token that names it is ever handed out.
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull, lt } from 'drizzle-orm';
-import type { Queryable } from '../store/db.js';
-import { sessions } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { sessions } from '../store/schema/connect-tables.js';
 
 export interface StoredSession {
   readonly userId: string;
@@ -19,7 +19,7 @@ export interface SessionStore {
   revoke(id: string, at: number): Promise<void>;
 }
 
-export function databaseSessions(db: () => Queryable): SessionStore {
+export function databaseSessions(db: () => Db): SessionStore {
   return {
     async create(userId, createdAt, expiresAt) {
       const id = `ses_${randomBytes(16).toString('base64url')}`;

@@ -2,10 +2,10 @@
 // It reads learning_stats every time: one primary-key lookup, and always right across processes.
 import { and, eq } from 'drizzle-orm';
 import { betaEstimate, type ApprovalEstimate, type EvidenceProfile, type LearnedRates } from '../domain/scoring.js';
-import type { Queryable } from '../store/db.js';
-import { learningStats } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { learningStats } from '../store/schema/learning-tables.js';
 
-export async function readEstimate(q: Queryable, claimType: string, profile: EvidenceProfile): Promise<ApprovalEstimate | undefined> {
+export async function readEstimate(q: Db, claimType: string, profile: EvidenceProfile): Promise<ApprovalEstimate | undefined> {
   const [row] = await q
     .select({ approved: learningStats.approved, rejected: learningStats.rejected })
     .from(learningStats)
@@ -16,6 +16,6 @@ export async function readEstimate(q: Queryable, claimType: string, profile: Evi
 }
 
 /** Reads through `q` (the database, or a transaction to see its own writes). */
-export function learnedRates(q: Queryable): LearnedRates {
+export function learnedRates(q: Db): LearnedRates {
   return { estimate: (claimType, profile) => readEstimate(q, claimType, profile) };
 }

@@ -7,19 +7,19 @@ import { z } from 'zod';
 import { betaEstimate, PRIOR } from '../domain/scoring.js';
 import { requireService, type Principal } from '../http/auth.js';
 import { Id } from '../http/schemas.js';
-import type { Queryable } from '../store/db.js';
-import { learningHistory, learningStats } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { learningHistory, learningStats } from '../store/schema/learning-tables.js';
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
-export async function readModel(q: Queryable, o: { claimType?: string | undefined; limit: number; before?: number | undefined }) {
-  const statsWhere = o.claimType ? eq(learningStats.claimType, o.claimType) : undefined;
+export async function readModel(q: Db, query: { claimType?: string | undefined; limit: number; before?: number | undefined }) {
+  const statsWhere = query.claimType ? eq(learningStats.claimType, query.claimType) : undefined;
   const stats = await q.select().from(learningStats).where(statsWhere).orderBy(learningStats.claimType, learningStats.profile);
   // Why Amazon said no, per type and profile: which fixes would pay off most.
   const reasons = await q
     .select({ claimType: learningHistory.claimType, profile: learningHistory.profile, reasonCode: learningHistory.reasonCode, n: count() })
     .from(learningHistory)
-    .where(and(eq(learningHistory.outcome, 'rejected'), o.claimType ? eq(learningHistory.claimType, o.claimType) : undefined))
+    .where(and(eq(learningHistory.outcome, 'rejected'), query.claimType ? eq(learningHistory.claimType, query.claimType) : undefined))
     .groupBy(learningHistory.claimType, learningHistory.profile, learningHistory.reasonCode);
   const reasonsOf = (claimType: string, profile: string) =>
     Object.fromEntries(
@@ -29,15 +29,15 @@ export async function readModel(q: Queryable, o: { claimType?: string | undefine
         .sort(([a], [b]) => (a < b ? -1 : 1)),
     );
   const conditions: SQL[] = [];
-  if (o.claimType) conditions.push(eq(learningHistory.claimType, o.claimType));
-  if (o.before !== undefined) conditions.push(lt(learningHistory.id, o.before));
+  if (query.claimType) conditions.push(eq(learningHistory.claimType, query.claimType));
+  if (query.before !== undefined) conditions.push(lt(learningHistory.id, query.before));
   const history = await q
     .select()
     .from(learningHistory)
     .where(conditions.length ? and(...conditions) : undefined)
     .orderBy(desc(learningHistory.id))
-    .limit(o.limit + 1);
-  const page = history.slice(0, o.limit);
+    .limit(query.limit + 1);
+  const page = history.slice(0, query.limit);
   return {
     prior: { ...PRIOR },
     models: stats.map((s) => {
@@ -61,11 +61,11 @@ export async function readModel(q: Queryable, o: { claimType?: string | undefine
         at: h.at.toISOString(),
       };
     }),
-    next_before: history.length > o.limit ? (page.at(-1)?.id ?? null) : null,
+    next_before: history.length > query.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }
 
-export function learningRoutes(db: Queryable) {
+export function learningRoutes(db: Db) {
   return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
     app.withTypeProvider<ZodTypeProvider>().get(
       '/api/v1/learning/model',

@@ -3,8 +3,8 @@
 // no-op, and the counts move only when that row was inserted, in the caller's transaction.
 import { and, eq, sql } from 'drizzle-orm';
 import { betaEstimate, type ApprovalEstimate } from '../domain/scoring.js';
-import type { Queryable } from '../store/db.js';
-import { learningHistory, learningStats } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { learningHistory, learningStats } from '../store/schema/learning-tables.js';
 import { profileOf } from './profile.js';
 
 export type Outcome = 'approved' | 'rejected';
@@ -26,7 +26,7 @@ export interface RecordedOutcome {
 }
 
 /** Call inside the transaction that records the outcome (phase 6's or phase 7's commit). */
-export async function recordOutcome(q: Queryable, input: OutcomeInput): Promise<RecordedOutcome> {
+export async function recordOutcome(q: Db, input: OutcomeInput): Promise<RecordedOutcome> {
   const claimType = input.claim.type;
   const profile = profileOf(input.claim.score);
   const where = and(eq(learningStats.claimType, claimType), eq(learningStats.profile, profile));

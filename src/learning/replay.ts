@@ -5,7 +5,8 @@ import { and, gte, isNotNull } from 'drizzle-orm';
 import { route, type RoutingDecision, type RoutingThresholds } from '../domain/routing.js';
 import { betaEstimate, blendConfidence, type ApprovalEstimate } from '../domain/scoring.js';
 import type { Db } from '../store/db.js';
-import { claims, learningStats } from '../store/schema.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { learningStats } from '../store/schema/learning-tables.js';
 import { evidenceOf, profileOf } from './profile.js';
 
 export interface ReplayedClaim {
@@ -33,7 +34,7 @@ export interface ReplayReport {
   readonly moves: Readonly<Record<string, number>>;
 }
 
-export async function replayRouting(db: Db, o: { since?: Date | undefined; thresholds: RoutingThresholds }): Promise<ReplayReport> {
+export async function replayRouting(db: Db, options: { since?: Date | undefined; thresholds: RoutingThresholds }): Promise<ReplayReport> {
   return db.transaction(
     async (tx) => {
       const stats = await tx.select().from(learningStats);
@@ -42,7 +43,7 @@ export async function replayRouting(db: Db, o: { since?: Date | undefined; thres
       const rows = await tx
         .select({ id: claims.id, userId: claims.userId, type: claims.type, status: claims.status, score: claims.score, confidence: claims.confidence })
         .from(claims)
-        .where(and(isNotNull(claims.score), o.since ? gte(claims.createdAt, o.since) : undefined))
+        .where(and(isNotNull(claims.score), options.since ? gte(claims.createdAt, options.since) : undefined))
         .orderBy(claims.createdAt, claims.id);
       let replayed = 0;
       let skipped = 0;
@@ -58,8 +59,8 @@ export async function replayRouting(db: Db, o: { since?: Date | undefined; thres
         replayed++;
         const profile = profileOf(c.score);
         const confidence = blendConfidence(evidence, model.get(`${c.type}\u0000${profile}`));
-        const before = route(storedRaw, o.thresholds);
-        const after = route(confidence, o.thresholds);
+        const before = route(storedRaw, options.thresholds);
+        const after = route(confidence, options.thresholds);
         if (before === after) continue;
         const move = `${before} → ${after}`;
         moves[move] = (moves[move] ?? 0) + 1;
@@ -76,7 +77,7 @@ export async function replayRouting(db: Db, o: { since?: Date | undefined; thres
           replayed_route: after,
         });
       }
-      return { since: o.since ? o.since.toISOString() : null, thresholds: o.thresholds, claims: replayed, skipped, changed, moves };
+      return { since: options.since ? options.since.toISOString() : null, thresholds: options.thresholds, claims: replayed, skipped, changed, moves };
     },
     { accessMode: 'read only', isolationLevel: 'repeatable read' },
   );

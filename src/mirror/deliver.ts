@@ -9,7 +9,7 @@ import { inSpan } from '../observability/tracing.js';
 import type { Database } from '../store/db.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Log } from '../workflow/log.js';
-import { secretKey, signWebhook } from './signature.js';
+import { secretKey, signWebhook } from './standard-webhooks.js';
 import { advance, claimDue, outboxAfter, recordFailure, release, type Claimed, type DeliveryError, type OutboxRow } from './store.js';
 import type { DestinationPolicy } from './destination.js';
 import { postWebhook, type Outcome } from './post-webhook.js';
@@ -66,15 +66,15 @@ export function settled(prev: number, m: Pick<OutboxRow, 'seq' | 'createdAt'>, a
   return m.seq === prev + 1 || m.createdAt.getTime() <= at.getTime() - settleMs;
 }
 
-export function createMirror(o: MirrorOptions): Mirror {
-  const now = o.now ?? (() => new Date());
-  const random = o.random ?? Math.random;
-  const timeoutMs = o.timeoutMs ?? 10_000;
-  const batch = o.batch ?? 20;
-  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...o.retry };
-  const settleMs = o.settleMs ?? 60_000;
-  const db = o.database;
-  const policy: DestinationPolicy = o.destinations ?? { allowInsecure: false };
+export function createMirror(options: MirrorOptions): Mirror {
+  const now = options.now ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const batch = options.batch ?? 20;
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const settleMs = options.settleMs ?? 60_000;
+  const db = options.database;
+  const policy: DestinationPolicy = options.destinations ?? { allowInsecure: false };
 
   async function post(sub: Claimed, key: Buffer, m: OutboxRow): Promise<Outcome> {
     const body = JSON.stringify({ type: m.type, timestamp: m.createdAt.toISOString(), data: { ...m.payload, seq: m.seq } });
@@ -108,14 +108,14 @@ export function createMirror(o: MirrorOptions): Mirror {
     const asked = parseRetryAfter(retryAfter, at.getTime(), retry.maxMs) ?? 0;
     const nextAttemptAt = new Date(at.getTime() + Math.max(asked, retryDelay(attempts, retry, random)));
     const disable = exhausted ? `${seq === undefined ? 'delivery' : `message msg_${seq}`} failed ${attempts} times since ${firstFailedAt.toISOString()}: ${error.message}` : undefined;
-    await recordFailure(db, sub.id, token, { attempts, firstFailedAt, nextAttemptAt, error, ...(disable ? { disable } : {}) });
-    if (disable) o.log.warn({ subscriptionId: sub.id, url: safeUrl(sub.url), error }, `webhook subscription disabled: ${disable}`);
+    await recordFailure(db.db, sub.id, token, { attempts, firstFailedAt, nextAttemptAt, error, ...(disable ? { disable } : {}) });
+    if (disable) options.log.warn({ subscriptionId: sub.id, url: safeUrl(sub.url), error }, `webhook subscription disabled: ${disable}`);
   }
 
   async function deliverSubscription(sub: Claimed, token: string, leaseUntil: Date): Promise<{ delivered: number; failed: number }> {
     let key: Buffer | undefined;
     try {
-      key = secretKey(o.box.open(sub.sealedSecret, `subscription:${sub.id}`));
+      key = secretKey(options.box.open(sub.sealedSecret, `subscription:${sub.id}`));
     } catch {
       key = undefined;
     }
@@ -123,7 +123,7 @@ export function createMirror(o: MirrorOptions): Mirror {
       await fail(sub, token, { code: 'secret_unavailable', message: 'the signing secret cannot be opened with the configured keys' }, undefined);
       return { delivered: 0, failed: 1 };
     }
-    const messages = await outboxAfter(db, sub.lastSeq, batch);
+    const messages = await outboxAfter(db.db, sub.lastSeq, batch);
     let cursor = sub.lastSeq;
     let delivered = 0;
     for (const m of messages) {
@@ -135,7 +135,7 @@ export function createMirror(o: MirrorOptions): Mirror {
         const outcome = await post(sub, key, m);
         if (!outcome.ok) {
           // Write the cursor reached so far first, so the failure is about this message.
-          if (cursor !== sub.lastSeq && !(await advance(db, sub.id, token, cursor, undefined))) return { delivered, failed: 0 };
+          if (cursor !== sub.lastSeq && !(await advance(db.db, sub.id, token, cursor, undefined))) return { delivered, failed: 0 };
           // A message after the one that failed before is a new message: its retries start afresh.
           const current = cursor === sub.lastSeq ? sub : { ...sub, lastSeq: cursor, attempts: 0, firstFailedAt: null };
           await fail(current, token, outcome.error, m.seq, outcome.retryAfter);
@@ -145,10 +145,10 @@ export function createMirror(o: MirrorOptions): Mirror {
       }
       cursor = m.seq;
       // One write per delivered message keeps repeats after a crash to at most one message.
-      if (wanted && !(await advance(db, sub.id, token, cursor, now()))) return { delivered, failed: 0 };
+      if (wanted && !(await advance(db.db, sub.id, token, cursor, now()))) return { delivered, failed: 0 };
     }
-    if (cursor !== sub.lastSeq && !(await advance(db, sub.id, token, cursor, undefined))) return { delivered, failed: 0 };
-    await release(db, sub.id, token, now());
+    if (cursor !== sub.lastSeq && !(await advance(db.db, sub.id, token, cursor, undefined))) return { delivered, failed: 0 };
+    await release(db.db, sub.id, token, now());
     return { delivered, failed: 0 };
   }
 
@@ -156,12 +156,12 @@ export function createMirror(o: MirrorOptions): Mirror {
     const token = randomUUID();
     const at = now();
     const leaseUntil = new Date(at.getTime() + timeoutMs * (batch + 2));
-    const claimed = await claimDue(db, { now: at, leaseUntil, token, limit: o.concurrency ?? 10 });
+    const claimed = await claimDue(db.db, { now: at, leaseUntil, token, limit: options.concurrency ?? 10 });
     const results = await Promise.all(
       claimed.map((sub) =>
         deliverSubscription(sub, token, leaseUntil).catch(async (err: unknown) => {
-          o.log.error({ err, subscriptionId: sub.id }, 'webhook delivery failed; will retry');
-          await release(db, sub.id, token, now()).catch(() => undefined);
+          options.log.error({ err, subscriptionId: sub.id }, 'webhook delivery failed; will retry');
+          await release(db.db, sub.id, token, now()).catch(() => undefined);
           return { delivered: 0, failed: 1 };
         }),
       ),
@@ -170,8 +170,8 @@ export function createMirror(o: MirrorOptions): Mirror {
   }
 
   const loop = pollingLoop(deliverOnce, {
-    intervalMs: o.intervalMs ?? 1_000,
-    onError: (err: unknown) => o.log.error({ err: err }, 'webhook delivery round failed; will retry'),
+    intervalMs: options.intervalMs ?? 1_000,
+    onError: (err: unknown) => options.log.error({ err: err }, 'webhook delivery round failed; will retry'),
   });
 
   return {

@@ -66,15 +66,15 @@ export function chunk<T>(items: readonly T[], size: (t: T) => number): T[][] {
   return out;
 }
 
-export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
-  const now = o.now ?? (() => new Date());
-  const random = o.random ?? Math.random;
-  const timeoutMs = o.timeoutMs ?? 10_000;
-  const batch = o.batch ?? 100;
-  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...o.retry };
-  const settleMs = o.settleMs ?? 60_000;
-  const db = o.database;
-  const id = cursorId(o.bus);
+export function createEventBridgeSink(options: EventBridgeOptions): Mirror {
+  const now = options.now ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const batch = options.batch ?? 100;
+  const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  const settleMs = options.settleMs ?? 60_000;
+  const db = options.database;
+  const id = cursorId(options.bus);
   let client: Promise<{ client: EventBridgeClient; send: (entries: PutEventsRequestEntry[]) => Promise<{ ErrorCode?: string; ErrorMessage?: string }[]> }> | undefined;
   let ready: Promise<void> | undefined;
 
@@ -82,8 +82,8 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
   function sdk() {
     client ??= import('@aws-sdk/client-eventbridge').then(({ EventBridgeClient, PutEventsCommand }) => {
       const c = new EventBridgeClient({
-        region: o.region,
-        ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+        region: options.region,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
         // Our backoff is the retry: one attempt per request keeps the lease arithmetic true.
         maxAttempts: 1,
         requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs },
@@ -104,10 +104,10 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
 
   function entry(m: OutboxRow): PutEventsRequestEntry {
     return {
-      Source: o.source,
+      Source: options.source,
       DetailType: m.type,
       Detail: JSON.stringify({ ...m.payload, seq: m.seq }),
-      EventBusName: o.bus,
+      EventBusName: options.bus,
       Time: m.createdAt,
     };
   }
@@ -118,8 +118,8 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
     const firstFailedAt = state.firstFailedAt ?? at;
     const nextAttemptAt = new Date(at.getTime() + retryDelay(attempts, retry, random));
     // The bus is never switched off: the outbox keeps everything until EventBridge takes it.
-    await recordFailure(db, id, token, { attempts, firstFailedAt, nextAttemptAt, error });
-    o.log.warn({ bus: o.bus, seq, attempts, error, retryAt: nextAttemptAt.toISOString() }, `EventBridge delivery failed; retrying: ${error.message}`);
+    await recordFailure(db.db, id, token, { attempts, firstFailedAt, nextAttemptAt, error });
+    options.log.warn({ bus: options.bus, seq, attempts, error, retryAt: nextAttemptAt.toISOString() }, `EventBridge delivery failed; retrying: ${error.message}`);
   }
 
   function describe(err: unknown): DeliveryError {
@@ -130,7 +130,7 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
   }
 
   async function deliverOnce(): Promise<{ delivered: number; failed: number }> {
-    ready ??= ensureCursor(db, id).catch((err: unknown) => {
+    ready ??= ensureCursor(db.db, id).catch((err: unknown) => {
       ready = undefined;
       throw err;
     });
@@ -138,13 +138,13 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
     const token = randomUUID();
     const at = now();
     const leaseUntil = new Date(at.getTime() + timeoutMs * (Math.ceil(batch / MAX_ENTRIES) + 2));
-    const state = await claimCursor(db, id, { now: at, leaseUntil, token });
+    const state = await claimCursor(db.db, id, { now: at, leaseUntil, token });
     if (!state) return { delivered: 0, failed: 0 };
     try {
       // The deliverable prefix: in order, stopping at a seq hole that has not settled yet.
       const due: OutboxRow[] = [];
       let prev = state.lastSeq;
-      for (const m of await outboxAfter(db, state.lastSeq, batch)) {
+      for (const m of await outboxAfter(db.db, state.lastSeq, batch)) {
         if (!settled(prev, m, now(), settleMs)) break;
         due.push(m);
         prev = m.seq;
@@ -152,7 +152,7 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
       const sized = due.map((m) => ({ m, e: entry(m), size: 0 })).map((x) => ({ ...x, size: entrySize(x.e) }));
       const tooLarge = sized.filter((x) => x.size > MAX_REQUEST_BYTES);
       // An entry EventBridge can never take would block the bus forever: it is left out, loudly.
-      for (const x of tooLarge) o.log.error({ bus: o.bus, seq: x.m.seq, type: x.m.type, bytes: x.size }, 'outbox message too large for EventBridge; not sent');
+      for (const x of tooLarge) options.log.error({ bus: options.bus, seq: x.m.seq, type: x.m.type, bytes: x.size }, 'outbox message too large for EventBridge; not sent');
       const requests = chunk(
         sized.filter((x) => x.size <= MAX_REQUEST_BYTES),
         (x) => x.size,
@@ -168,7 +168,7 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
         try {
           results = await send(request.map((x) => x.e));
         } catch (err) {
-          if (cursor !== state.lastSeq && !(await advance(db, id, token, cursor, undefined))) return { delivered, failed: 0 };
+          if (cursor !== state.lastSeq && !(await advance(db.db, id, token, cursor, undefined))) return { delivered, failed: 0 };
           const current = cursor === state.lastSeq ? state : { lastSeq: cursor, attempts: 0, firstFailedAt: null };
           await fail(current, token, describe(err), request[0]?.m.seq);
           return { delivered, failed: 1 };
@@ -179,7 +179,7 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
         const last = accepted.at(-1);
         // Skipped (too large) messages before the first accepted one are passed as well.
         if (last) cursor = last.m.seq;
-        if (last && !(await advance(db, id, token, cursor, now()))) return { delivered, failed: 0 };
+        if (last && !(await advance(db.db, id, token, cursor, now()))) return { delivered, failed: 0 };
         if (failedAt !== -1) {
           const r = results[failedAt];
           const current = accepted.length === 0 && cursor === state.lastSeq ? state : { lastSeq: cursor, attempts: 0, firstFailedAt: null };
@@ -193,21 +193,21 @@ export function createEventBridgeSink(o: EventBridgeOptions): Mirror {
         const end = due.at(-1)?.seq ?? cursor;
         if (end !== cursor) {
           cursor = end;
-          if (!(await advance(db, id, token, cursor, undefined))) return { delivered, failed: 0 };
+          if (!(await advance(db.db, id, token, cursor, undefined))) return { delivered, failed: 0 };
         }
       }
-      await release(db, id, token, now());
+      await release(db.db, id, token, now());
       return { delivered, failed: 0 };
     } catch (err) {
-      o.log.error({ err: describe(err), bus: o.bus }, 'EventBridge delivery failed; will retry');
-      await release(db, id, token, now()).catch(() => undefined);
+      options.log.error({ err: describe(err), bus: options.bus }, 'EventBridge delivery failed; will retry');
+      await release(db.db, id, token, now()).catch(() => undefined);
       return { delivered: 0, failed: 1 };
     }
   }
 
   const loop = pollingLoop(deliverOnce, {
-    intervalMs: o.intervalMs ?? 1_000,
-    onError: (err: unknown) => o.log.error({ err: describe(err) }, 'EventBridge delivery round failed; will retry'),
+    intervalMs: options.intervalMs ?? 1_000,
+    onError: (err: unknown) => options.log.error({ err: describe(err) }, 'EventBridge delivery round failed; will retry'),
   });
 
   return {

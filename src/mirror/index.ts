@@ -10,19 +10,19 @@ export { createMirror, retryDelay, DEFAULT_RETRY, type Mirror, type MirrorOption
 export { createEventBridgeSink, cursorId, type EventBridgeOptions, type EventBridgeTarget } from './eventbridge.js';
 export { subscriptionRoutes } from './routes.js';
 export { addressRefusal, destinationRefusal, urlRefusal, type DestinationPolicy, type Resolve } from './destination.js';
-export { generateSecret, secretKey, signWebhook } from './signature.js';
+export { generateSecret, secretKey, signWebhook } from './standard-webhooks.js';
 
 /** The mirror's halves for the composition root; both open secrets with the same keys. */
-export function eventMirror(o: { database: Database; secrets: { encryptionKeys: string }; log: Log } & Partial<Omit<MirrorOptions, 'database' | 'box' | 'log'>>): {
+export function eventMirror(options: { database: Database; secrets: { encryptionKeys: string }; log: Log } & Partial<Omit<MirrorOptions, 'database' | 'box' | 'log'>>): {
   routes: ReturnType<typeof subscriptionRoutes>;
   delivery: () => Mirror;
   eventBridge: (target: EventBridgeTarget) => Mirror;
 } {
-  const box = createSecretBox(parseKeys(o.secrets.encryptionKeys));
-  const destinations = o.destinations ?? { allowInsecure: false };
+  const box = createSecretBox(parseKeys(options.secrets.encryptionKeys));
+  const destinations = options.destinations ?? { allowInsecure: false };
   return {
-    routes: subscriptionRoutes({ database: o.database, box, destinations }),
-    delivery: () => createMirror({ ...o, box }),
-    eventBridge: (target) => createEventBridgeSink({ database: o.database, log: o.log, ...target }),
+    routes: subscriptionRoutes({ database: options.database.db, box, destinations }),
+    delivery: () => createMirror({ ...options, box }),
+    eventBridge: (target) => createEventBridgeSink({ database: options.database, log: options.log, ...target }),
   };
 }

@@ -58,11 +58,11 @@ export function statusOutcome(status: number): Outcome {
 }
 
 /** POSTs `body` to `url`, connecting only to addresses `policy` allows; never follows a redirect. */
-export function postWebhook(url: string, headers: Record<string, string>, body: string, o: { policy: DestinationPolicy; timeoutMs: number }): Promise<Outcome> {
-  const refused = urlRefusal(url, o.policy);
+export function postWebhook(url: string, headers: Record<string, string>, body: string, options: { policy: DestinationPolicy; timeoutMs: number }): Promise<Outcome> {
+  const refused = urlRefusal(url, options.policy);
   if (refused) return Promise.resolve(failure('refused_address', `refused: ${refused}`));
   const target = new URL(url);
-  const signal = AbortSignal.timeout(o.timeoutMs);
+  const signal = AbortSignal.timeout(options.timeoutMs);
   const send = target.protocol === 'https:' ? https.request : http.request;
   return new Promise<Outcome>((resolve) => {
     const req = send(
@@ -73,7 +73,7 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
         // A fresh connection per POST, resolved through the guard: no pooled socket from before a
         // DNS change, and the socket connects to the very address that was checked.
         agent: false,
-        lookup: guardedLookup(o.policy),
+        lookup: guardedLookup(options.policy),
         signal,
       },
       (res) => {

@@ -7,9 +7,9 @@ import { z } from 'zod';
 import { requireService, type Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import type { SecretBox } from '../security/secret-box.js';
-import type { Runner } from '../store/db.js';
+import type { Db } from '../store/db.js';
 import { destinationRefusal, type DestinationPolicy } from './destination.js';
-import { generateSecret, secretKey } from './signature.js';
+import { generateSecret, secretKey } from './standard-webhooks.js';
 import { cursorId } from './eventbridge.js';
 import { deleteSubscription, findSubscription, insertSubscription, listSubscriptions, replaySubscription, sinkStates, type SubscriptionRow } from './store.js';
 import { isoOrNull } from '../http/json.js';
@@ -54,7 +54,7 @@ function view(s: SubscriptionRow) {
   };
 }
 
-export function subscriptionRoutes(deps: { database: Runner; box: SecretBox; destinations: DestinationPolicy; now?: () => Date }) {
+export function subscriptionRoutes(deps: { database: Db; box: SecretBox; destinations: DestinationPolicy; now?: () => Date }) {
   const db = deps.database;
   const now = deps.now ?? (() => new Date());
   const found = async (id: string) => {

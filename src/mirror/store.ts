@@ -1,9 +1,9 @@
-// The subscriptions and their delivery cursors. Raw statements through `Runner.run` so that each
+// The subscriptions and their delivery cursors. Raw statements through `rows(db, sql)` so that each
 // change is one statement (atomic without a transaction) and every delivery write is a compare-
 // and-set on the lease token: a worker whose lease was taken over (or reset by a replay) changes
 // nothing.
 import { sql } from 'drizzle-orm';
-import type { Runner } from '../store/db.js';
+import { type Db, rows } from '../store/db.js';
 
 export type SubscriptionStatus = 'active' | 'disabled';
 export interface DeliveryError {
@@ -68,10 +68,10 @@ const COLUMNS = sql`s.id, s.url, s.event_types, s.status, s.disabled_reason, s.c
 
 /** Creates a subscription that starts after the newest outbox message: it gets what happens next. */
 export async function insertSubscription(
-  db: Runner,
+  db: Db,
   s: { id: string; url: string; eventTypes: string[]; sealedSecret: string },
 ): Promise<SubscriptionRow> {
-  await db.run(sql`WITH s AS (
+  await rows(db, sql`WITH s AS (
       INSERT INTO subscriptions (id, url, event_types, secret, status)
       VALUES (${s.id}, ${s.url}, ${JSON.stringify(s.eventTypes)}::jsonb, ${s.sealedSecret}, 'active') RETURNING id)
     INSERT INTO subscription_cursors (subscription_id, last_seq)
@@ -81,20 +81,20 @@ export async function insertSubscription(
   return row;
 }
 
-export async function listSubscriptions(db: Runner): Promise<SubscriptionRow[]> {
-  const rs = await db.run<Raw>(sql`SELECT ${COLUMNS} FROM subscriptions s JOIN subscription_cursors c ON c.subscription_id = s.id
+export async function listSubscriptions(db: Db): Promise<SubscriptionRow[]> {
+  const rs = await rows<Raw>(db, sql`SELECT ${COLUMNS} FROM subscriptions s JOIN subscription_cursors c ON c.subscription_id = s.id
     ORDER BY s.created_at, s.id`);
   return rs.map(toRow);
 }
 
-export async function findSubscription(db: Runner, id: string): Promise<SubscriptionRow | undefined> {
-  const rs = await db.run<Raw>(sql`SELECT ${COLUMNS} FROM subscriptions s JOIN subscription_cursors c ON c.subscription_id = s.id
+export async function findSubscription(db: Db, id: string): Promise<SubscriptionRow | undefined> {
+  const rs = await rows<Raw>(db, sql`SELECT ${COLUMNS} FROM subscriptions s JOIN subscription_cursors c ON c.subscription_id = s.id
     WHERE s.id = ${id}`);
   return rs[0] ? toRow(rs[0]) : undefined;
 }
 
-export async function deleteSubscription(db: Runner, id: string): Promise<boolean> {
-  const rs = await db.run<Raw>(sql`WITH c AS (DELETE FROM subscription_cursors WHERE subscription_id = ${id})
+export async function deleteSubscription(db: Db, id: string): Promise<boolean> {
+  const rs = await rows<Raw>(db, sql`WITH c AS (DELETE FROM subscription_cursors WHERE subscription_id = ${id})
     DELETE FROM subscriptions WHERE id = ${id} RETURNING id`);
   return rs.length > 0;
 }
@@ -103,8 +103,8 @@ export async function deleteSubscription(db: Runner, id: string): Promise<boolea
  * Delivers again from `fromSeq` (or retries the current message now) and re-enables the
  * subscription. Clearing the lease stops a worker that is delivering it from writing its cursor.
  */
-export async function replaySubscription(db: Runner, id: string, fromSeq: number | undefined, now: Date): Promise<boolean> {
-  const rs = await db.run<Raw>(sql`WITH s AS (
+export async function replaySubscription(db: Db, id: string, fromSeq: number | undefined, now: Date): Promise<boolean> {
+  const rs = await rows<Raw>(db, sql`WITH s AS (
       UPDATE subscriptions SET status = 'active', disabled_reason = NULL, updated_at = ${iso(now)}::timestamptz
       WHERE id = ${id} RETURNING id)
     UPDATE subscription_cursors c SET
@@ -116,21 +116,21 @@ export async function replaySubscription(db: Runner, id: string, fromSeq: number
 }
 
 /** Leases up to `limit` active subscriptions that are due; SKIP LOCKED keeps workers apart. */
-export async function claimDue(db: Runner, o: { now: Date; leaseUntil: Date; token: string; limit: number }): Promise<Claimed[]> {
-  const rs = await db.run<Raw>(sql`WITH claimed AS (
-      UPDATE subscription_cursors c SET lease_token = ${o.token}, leased_until = ${iso(o.leaseUntil)}::timestamptz
+export async function claimDue(db: Db, lease: { now: Date; leaseUntil: Date; token: string; limit: number }): Promise<Claimed[]> {
+  const rs = await rows<Raw>(db, sql`WITH claimed AS (
+      UPDATE subscription_cursors c SET lease_token = ${lease.token}, leased_until = ${iso(lease.leaseUntil)}::timestamptz
       WHERE c.subscription_id IN (
         SELECT c2.subscription_id FROM subscription_cursors c2 JOIN subscriptions s2 ON s2.id = c2.subscription_id
-        WHERE s2.status = 'active' AND c2.next_attempt_at <= ${iso(o.now)}::timestamptz
-          AND (c2.leased_until IS NULL OR c2.leased_until < ${iso(o.now)}::timestamptz)
-        ORDER BY c2.next_attempt_at LIMIT ${o.limit} FOR UPDATE OF c2 SKIP LOCKED)
+        WHERE s2.status = 'active' AND c2.next_attempt_at <= ${iso(lease.now)}::timestamptz
+          AND (c2.leased_until IS NULL OR c2.leased_until < ${iso(lease.now)}::timestamptz)
+        ORDER BY c2.next_attempt_at LIMIT ${lease.limit} FOR UPDATE OF c2 SKIP LOCKED)
       RETURNING c.*)
     SELECT ${COLUMNS}, s.secret FROM claimed c JOIN subscriptions s ON s.id = c.subscription_id`);
   return rs.map((r) => ({ ...toRow(r), sealedSecret: String(r.secret) }));
 }
 
-export async function outboxAfter(db: Runner, seq: number, limit: number): Promise<OutboxRow[]> {
-  const rs = await db.run<Raw>(sql`SELECT o.seq, o.user_id, o.type, o.payload, o.created_at, e.trace_parent
+export async function outboxAfter(db: Db, seq: number, limit: number): Promise<OutboxRow[]> {
+  const rs = await rows<Raw>(db, sql`SELECT o.seq, o.user_id, o.type, o.payload, o.created_at, e.trace_parent
     FROM outbox o LEFT JOIN phase_events e ON e.id = o.event_id WHERE o.seq > ${seq} ORDER BY o.seq LIMIT ${limit}`);
   return rs.map((r) => ({
     seq: Number(r.seq),
@@ -143,8 +143,8 @@ export async function outboxAfter(db: Runner, seq: number, limit: number): Promi
 }
 
 /** Moves the cursor past `seq` and clears the retry state. False when the lease is gone. */
-export async function advance(db: Runner, id: string, token: string, seq: number, delivered: Date | undefined): Promise<boolean> {
-  const rs = await db.run<Raw>(sql`UPDATE subscription_cursors SET last_seq = ${seq}::bigint, attempts = 0, first_failed_at = NULL,
+export async function advance(db: Db, id: string, token: string, seq: number, delivered: Date | undefined): Promise<boolean> {
+  const rs = await rows<Raw>(db, sql`UPDATE subscription_cursors SET last_seq = ${seq}::bigint, attempts = 0, first_failed_at = NULL,
       last_error = NULL, last_delivered_at = ${delivered ? sql`${iso(delivered)}::timestamptz` : sql`last_delivered_at`}
     WHERE subscription_id = ${id} AND lease_token = ${token} RETURNING subscription_id`);
   return rs.length > 0;
@@ -152,12 +152,12 @@ export async function advance(db: Runner, id: string, token: string, seq: number
 
 /** Records a failed attempt and ends the lease; `disable` switches the subscription off as well. */
 export async function recordFailure(
-  db: Runner,
+  db: Db,
   id: string,
   token: string,
   f: { attempts: number; firstFailedAt: Date; nextAttemptAt: Date; error: DeliveryError; disable?: string },
 ): Promise<void> {
-  await db.run(sql`WITH c AS (
+  await rows(db, sql`WITH c AS (
       UPDATE subscription_cursors SET attempts = ${f.attempts}, first_failed_at = ${iso(f.firstFailedAt)}::timestamptz,
         next_attempt_at = ${iso(f.nextAttemptAt)}::timestamptz, last_error = ${JSON.stringify(f.error)}::jsonb,
         lease_token = NULL, leased_until = NULL
@@ -167,8 +167,8 @@ export async function recordFailure(
 }
 
 /** Ends the lease; the subscription is due again at `next` (idle ones take turns). */
-export async function release(db: Runner, id: string, token: string, next: Date): Promise<void> {
-  await db.run(sql`UPDATE subscription_cursors SET lease_token = NULL, leased_until = NULL, next_attempt_at = ${iso(next)}::timestamptz
+export async function release(db: Db, id: string, token: string, next: Date): Promise<void> {
+  await rows(db, sql`UPDATE subscription_cursors SET lease_token = NULL, leased_until = NULL, next_attempt_at = ${iso(next)}::timestamptz
     WHERE subscription_id = ${id} AND lease_token = ${token}`);
 }
 
@@ -178,8 +178,8 @@ export async function release(db: Runner, id: string, token: string, next: Date)
  * joins subscriptions) never sees it. It starts after the newest outbox message, like a new
  * subscription does.
  */
-export async function ensureCursor(db: Runner, id: string): Promise<void> {
-  await db.run(sql`INSERT INTO subscription_cursors (subscription_id, last_seq)
+export async function ensureCursor(db: Db, id: string): Promise<void> {
+  await rows(db, sql`INSERT INTO subscription_cursors (subscription_id, last_seq)
     SELECT ${id}, (SELECT coalesce(max(seq), 0) FROM outbox) ON CONFLICT (subscription_id) DO NOTHING`);
 }
 
@@ -190,12 +190,12 @@ export interface CursorState {
 }
 
 /** Leases one cursor when it is due and not leased; SKIP LOCKED keeps workers apart. */
-export async function claimCursor(db: Runner, id: string, o: { now: Date; leaseUntil: Date; token: string }): Promise<CursorState | undefined> {
-  const rs = await db.run<Raw>(sql`UPDATE subscription_cursors c SET lease_token = ${o.token}, leased_until = ${iso(o.leaseUntil)}::timestamptz
+export async function claimCursor(db: Db, id: string, lease: { now: Date; leaseUntil: Date; token: string }): Promise<CursorState | undefined> {
+  const rs = await rows<Raw>(db, sql`UPDATE subscription_cursors c SET lease_token = ${lease.token}, leased_until = ${iso(lease.leaseUntil)}::timestamptz
     WHERE c.subscription_id IN (
       SELECT c2.subscription_id FROM subscription_cursors c2
-      WHERE c2.subscription_id = ${id} AND c2.next_attempt_at <= ${iso(o.now)}::timestamptz
-        AND (c2.leased_until IS NULL OR c2.leased_until < ${iso(o.now)}::timestamptz)
+      WHERE c2.subscription_id = ${id} AND c2.next_attempt_at <= ${iso(lease.now)}::timestamptz
+        AND (c2.leased_until IS NULL OR c2.leased_until < ${iso(lease.now)}::timestamptz)
       FOR UPDATE SKIP LOCKED)
     RETURNING c.last_seq, c.attempts, c.first_failed_at`);
   const r = rs[0];
@@ -216,9 +216,9 @@ export interface SinkState {
 }
 
 /** The newest outbox seq and every cursor whose id starts with `prefix` (never a subscription's). */
-export async function sinkStates(db: Runner, prefix: string): Promise<{ head: number; sinks: SinkState[] }> {
-  const head = Number((await db.run<Raw>(sql`SELECT coalesce(max(seq), 0) AS head FROM outbox`))[0]?.head ?? 0);
-  const rs = await db.run<Raw>(sql`SELECT subscription_id, last_seq, attempts, first_failed_at, next_attempt_at, last_error, last_delivered_at
+export async function sinkStates(db: Db, prefix: string): Promise<{ head: number; sinks: SinkState[] }> {
+  const head = Number((await rows<Raw>(db, sql`SELECT coalesce(max(seq), 0) AS head FROM outbox`))[0]?.head ?? 0);
+  const rs = await rows<Raw>(db, sql`SELECT subscription_id, last_seq, attempts, first_failed_at, next_attempt_at, last_error, last_delivered_at
     FROM subscription_cursors WHERE starts_with(subscription_id, ${prefix}) ORDER BY subscription_id`);
   return {
     head,

@@ -22,10 +22,10 @@ function spanContextOf(traceParent: string) {
 }
 
 /** Runs `fn` in a span that is active for everything `fn` awaits; errors mark it and pass through. */
-export function inSpan<T>(name: string, o: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
-  const parent = o.parent ? propagation.extract(ROOT_CONTEXT, { traceparent: o.parent }) : context.active();
-  const links = (o.links ?? []).map(spanContextOf).flatMap((c) => (c ? [{ context: c }] : []));
-  const options = { kind: o.kind ?? SpanKind.INTERNAL, ...(o.attributes ? { attributes: o.attributes } : {}), ...(links.length > 0 ? { links } : {}) };
+export function inSpan<T>(name: string, spanOptions: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
+  const parent = spanOptions.parent ? propagation.extract(ROOT_CONTEXT, { traceparent: spanOptions.parent }) : context.active();
+  const links = (spanOptions.links ?? []).map(spanContextOf).flatMap((c) => (c ? [{ context: c }] : []));
+  const options = { kind: spanOptions.kind ?? SpanKind.INTERNAL, ...(spanOptions.attributes ? { attributes: spanOptions.attributes } : {}), ...(links.length > 0 ? { links } : {}) };
   return tracer().startActiveSpan(name, options, parent, async (span) => {
     try {
       return await fn(span);
@@ -69,8 +69,8 @@ export interface Tracing {
  * Registers the SDK when `OTEL_EXPORTER_OTLP_ENDPOINT` is set (or an exporter is given, in tests).
  * The OTLP exporter reads the other OTEL_* variables itself (headers, timeout, the traces endpoint).
  */
-export async function startTracing(env: Record<string, string | undefined>, o: { exporter?: SpanExporter; serviceName?: string } = {}): Promise<Tracing | undefined> {
-  if (!o.exporter && !env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
+export async function startTracing(env: Record<string, string | undefined>, options: { exporter?: SpanExporter; serviceName?: string } = {}): Promise<Tracing | undefined> {
+  if (!options.exporter && !env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
   // Loaded only when on, so a process without tracing never pays for the SDK.
   const [{ NodeTracerProvider }, { BatchSpanProcessor, SimpleSpanProcessor }, { resourceFromAttributes }, { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION }, { VERSION }] = await Promise.all([
     import('@opentelemetry/sdk-trace-node'),
@@ -79,11 +79,11 @@ export async function startTracing(env: Record<string, string | undefined>, o: {
     import('@opentelemetry/semantic-conventions'),
     import('../version.js'),
   ]);
-  const exporter = o.exporter ?? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
+  const exporter = options.exporter ?? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: o.serviceName ?? env.OTEL_SERVICE_NAME ?? 'clario', [ATTR_SERVICE_VERSION]: VERSION }),
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName ?? env.OTEL_SERVICE_NAME ?? 'clario', [ATTR_SERVICE_VERSION]: VERSION }),
     // A test's in-memory exporter sees each span as it ends; the network exporter gets batches.
-    spanProcessors: [o.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
+    spanProcessors: [options.exporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)],
   });
   provider.register();
   return {

@@ -4,14 +4,15 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { NonRetryableError } from '../domain/errors.js';
-import { claims, filings } from '../store/schema.js';
-import type { Tx } from '../store/db.js';
-import type { ClaimRow } from '../store/claims.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { filings } from '../store/schema/filing-tables.js';
+import type { Db } from '../store/db.js';
+import type { ClaimRow } from '../store/claim-rows.js';
 import type { Capabilities } from '../workflow/capabilities.js';
 import { findFilingByCase } from '../filing/filings.js';
 import { utcDay } from '../filing/plan-cases.js';
 
-async function watch(tx: Tx, claim: ClaimRow, caseId: string): Promise<string> {
+async function watch(tx: Db, claim: ClaimRow, caseId: string): Promise<string> {
   const existing = await findFilingByCase(tx, caseId);
   if (existing) {
     if (existing.userId !== claim.userId) throw new NonRetryableError(`case ${caseId} belongs to another seller`, 'forbidden_reference');

@@ -7,7 +7,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { matchPayout, type PayableClaim } from '../domain/match-payout.js';
 import { rows, type Db } from '../store/db.js';
-import { filings, reimbursements } from '../store/schema.js';
+import { filings } from '../store/schema/filing-tables.js';
+import { reimbursements } from '../store/schema/payouts-tables.js';
 import type { Engine } from '../workflow/engine.js';
 import { claimsOf, findFilingByCase } from '../filing/filings.js';
 import { caseItem } from '../filing/write-case.js';

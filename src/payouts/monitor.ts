@@ -3,8 +3,9 @@
 // record it after Amazon paid), polls open cases on the simulator channel, and flags cases that
 // have waited too long.
 import { and, eq, sql } from 'drizzle-orm';
-import type { Database } from '../store/db.js';
-import { filings, reimbursements } from '../store/schema.js';
+import { type Database, rows } from '../store/db.js';
+import { filings } from '../store/schema/filing-tables.js';
+import { reimbursements } from '../store/schema/payouts-tables.js';
 import type { Engine } from '../workflow/engine.js';
 import type { Log } from '../workflow/log.js';
 import { pollingLoop } from '../workflow/polling.js';
@@ -48,7 +49,7 @@ export function createPayoutMonitor(o: MonitorOptions): PayoutMonitor {
     const credits: Credit[] = [];
     let problems = 0;
     for (;;) {
-      const batch = await newReimbursementLines(o.database, userId);
+      const batch = await newReimbursementLines(o.database.db, userId);
       problems += batch.problems.length;
       for (const line of batch.lines) credits.push(await creditLine({ db, engine: o.engine }, userId, line));
       if (batch.lines.length === 0) break;
@@ -96,7 +97,7 @@ export function createPayoutMonitor(o: MonitorOptions): PayoutMonitor {
   async function runOnce(): Promise<MonitorRound> {
     const credits: Credit[] = [];
     let problems = 0;
-    for (const userId of await usersWithNewLines(o.database)) {
+    for (const userId of await usersWithNewLines(o.database.db)) {
       const r = await afterSync(userId);
       credits.push(...r.credits);
       problems += r.problems;
@@ -114,6 +115,6 @@ export function createPayoutMonitor(o: MonitorOptions): PayoutMonitor {
 
 /** How many attributed payouts a seller has had, for logs and tests. */
 export async function attributedCount(database: Database, userId: string): Promise<number> {
-  const [row] = await database.run<{ n: number }>(sql`SELECT count(*)::int AS n FROM reimbursements WHERE user_id = ${userId} AND attributed`);
+  const [row] = await rows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM reimbursements WHERE user_id = ${userId} AND attributed`);
   return Number(row?.n ?? 0);
 }

@@ -2,14 +2,14 @@
 // the highest report_lines.seq already stored in `reimbursements` (raw.line_seq): storing a line
 // is what moves it, so a crash before that re-reads the line and crediting it again is a no-op.
 import { sql } from 'drizzle-orm';
-import type { Runner } from '../store/db.js';
+import { type Db, rows } from '../store/db.js';
 import { parseReimbursementLine, type ReimbursementLine } from './reimbursement-line.js';
 
 export const REIMBURSEMENTS_SOURCE = 'GET_FBA_REIMBURSEMENTS_DATA.tsv';
 
 /** Users whose reimbursement lines go beyond what payouts has stored. */
-export async function usersWithNewLines(db: Runner): Promise<string[]> {
-  const found = await db.run<{ user_id: string }>(sql`
+export async function usersWithNewLines(db: Db): Promise<string[]> {
+  const found = await rows<{ user_id: string }>(db, sql`
     SELECT l.user_id FROM report_lines l WHERE l.source = ${REIMBURSEMENTS_SOURCE}
     GROUP BY l.user_id
     HAVING max(l.seq) > coalesce((SELECT max((r.raw->>'line_seq')::bigint) FROM reimbursements r WHERE r.user_id = l.user_id), 0)`);
@@ -21,8 +21,8 @@ export interface NewLines {
   readonly problems: Array<{ seq: number; problem: string }>;
 }
 
-export async function newReimbursementLines(db: Runner, userId: string, limit = 1000): Promise<NewLines> {
-  const found = await db.run<{ seq: string | number; line: string; header: string | null }>(sql`
+export async function newReimbursementLines(db: Db, userId: string, limit = 1000): Promise<NewLines> {
+  const found = await rows<{ seq: string | number; line: string; header: string | null }>(db, sql`
     SELECT l.seq, l.line, s.header FROM report_lines l
     LEFT JOIN sync_sources s ON s.sync_id = l.sync_id AND s.source = l.source
     WHERE l.user_id = ${userId} AND l.source = ${REIMBURSEMENTS_SOURCE}

@@ -4,7 +4,8 @@
 // is flagged for follow-up, with a message to the seller.
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
-import { filings, outbox } from '../store/schema.js';
+import { filings } from '../store/schema/filing-tables.js';
+import { outbox } from '../store/schema/workflow-tables.js';
 import type { Engine } from '../workflow/engine.js';
 import type { CaseView } from '../filing/case-api.js';
 import type { ClaimsChannel } from '../filing/channel.js';

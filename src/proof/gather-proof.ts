@@ -1,8 +1,13 @@
-// Everything a proof packet shows, read through one Queryable (phase 7 passes its transaction, so
+// Everything a proof packet shows, read through one Db (phase 7 passes its transaction, so
 // the packet sees the payout and fee it is committing). No formatting here: plain data.
 import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
-import type { Queryable } from '../store/db.js';
-import { claimEvidence, claims, evidenceFiles, evidenceItems, feeCharges, phaseAudit, reimbursements, reportLines, syncSources } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { feeCharges } from '../store/schema/billing-tables.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { claimEvidence, evidenceFiles, evidenceItems } from '../store/schema/evidence-tables.js';
+import { reimbursements } from '../store/schema/payouts-tables.js';
+import { reportLines, syncSources } from '../store/schema/sync-tables.js';
+import { phaseAudit } from '../store/schema/workflow-tables.js';
 
 export type ClaimRow = typeof claims.$inferSelect;
 
@@ -64,7 +69,7 @@ function sourcesOf(details: Record<string, unknown> | null): SourceRef[] {
   });
 }
 
-async function sourceLines(q: Queryable, claim: ClaimRow): Promise<SourceLine[]> {
+async function sourceLines(q: Db, claim: ClaimRow): Promise<SourceLine[]> {
   const refs = sourcesOf(claim.details);
   const docs = [...new Set(refs.flatMap((r) => (r.document_id ? [r.document_id] : [])))];
   const found = new Map<string, string>();
@@ -102,7 +107,7 @@ async function sourceLines(q: Queryable, claim: ClaimRow): Promise<SourceLine[]>
   }));
 }
 
-async function evidenceOf(q: Queryable, claim: ClaimRow): Promise<EvidenceView[]> {
+async function evidenceOf(q: Db, claim: ClaimRow): Promise<EvidenceView[]> {
   const links = await q
     .select()
     .from(claimEvidence)
@@ -121,7 +126,7 @@ async function evidenceOf(q: Queryable, claim: ClaimRow): Promise<EvidenceView[]
 }
 
 /** Reads a claim's proof; the claim must exist (ProofUnavailableError otherwise). */
-export async function gatherProof(q: Queryable, p: { claimId: string; payoutId: string }): Promise<ProofData> {
+export async function gatherProof(q: Db, p: { claimId: string; payoutId: string }): Promise<ProofData> {
   const [claim] = await q.select().from(claims).where(eq(claims.id, p.claimId));
   if (!claim) throw new ProofUnavailableError(`claim ${p.claimId} is not known`);
   const own = eq(phaseAudit.userId, claim.userId);

@@ -2,8 +2,8 @@
 // called there), stored once per claim with its SHA-256, and read back for download.
 import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import type { Queryable } from '../store/db.js';
-import { proofPackets } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { proofPackets } from '../store/schema/proof-tables.js';
 import { gatherProof } from './gather-proof.js';
 import { renderProofPdf } from './render-proof.js';
 
@@ -12,7 +12,7 @@ export interface RenderedProof {
   readonly sha256: string;
 }
 
-export async function renderProofPacket(q: Queryable, p: { claimId: string; payoutId: string }): Promise<RenderedProof> {
+export async function renderProofPacket(q: Db, p: { claimId: string; payoutId: string }): Promise<RenderedProof> {
   const data = await gatherProof(q, p);
   const bytes = await renderProofPdf(data);
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -23,7 +23,7 @@ export async function renderProofPacket(q: Queryable, p: { claimId: string; payo
  * seen already); a later payout of the same claim replaces it. Returns whether it was written.
  */
 export async function saveProofPacket(
-  q: Queryable,
+  q: Db,
   p: { claimId: string; userId: string; payoutId: string } & RenderedProof,
 ): Promise<boolean> {
   const r = await q
@@ -39,14 +39,14 @@ export async function saveProofPacket(
 }
 
 /** Renders and stores in one go: what phase 7 calls inside its transaction. */
-export async function buildProofPacket(q: Queryable, p: { claimId: string; userId: string; payoutId: string }): Promise<RenderedProof & { stored: boolean }> {
+export async function buildProofPacket(q: Db, p: { claimId: string; userId: string; payoutId: string }): Promise<RenderedProof & { stored: boolean }> {
   const rendered = await renderProofPacket(q, p);
   return { ...rendered, stored: await saveProofPacket(q, { ...p, ...rendered }) };
 }
 
 export type StoredProof = typeof proofPackets.$inferSelect;
 
-export async function findProofPacket(q: Queryable, claimId: string): Promise<StoredProof | undefined> {
+export async function findProofPacket(q: Db, claimId: string): Promise<StoredProof | undefined> {
   const [row] = await q.select().from(proofPackets).where(eq(proofPackets.claimId, claimId));
   return row;
 }

@@ -7,11 +7,11 @@ import { z } from 'zod';
 import { requireAuthenticated, type Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { Id } from '../http/schemas.js';
-import type { Queryable } from '../store/db.js';
-import { claims } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { claims } from '../store/schema/claims-tables.js';
 import { findProofPacket, type StoredProof } from './proof-packet.js';
 
-async function packetFor(db: Queryable, principal: Principal, claimId: string): Promise<StoredProof> {
+async function packetFor(db: Db, principal: Principal, claimId: string): Promise<StoredProof> {
   requireAuthenticated(principal);
   const packet = await findProofPacket(db, claimId);
   const mine = (userId: string) => principal.kind === 'service' || principal.userId === userId;
@@ -22,7 +22,7 @@ async function packetFor(db: Queryable, principal: Principal, claimId: string): 
   throw new ApiError('not_found', `claim ${claimId} has no proof packet yet: Clario builds it when Amazon pays the claim (status now: ${claim.status})`);
 }
 
-export function proofRoutes(db: Queryable) {
+export function proofRoutes(db: Db) {
   return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     const params = z.object({ id: Id });

@@ -14,18 +14,18 @@ export interface SocketGate {
   open(): number;
 }
 
-export function createSocketGate(o: { maxConnections: number; maxPerUser: number; onRefused?: (reason: GateRefusal) => void }): SocketGate {
+export function createSocketGate(limits: { maxConnections: number; maxPerUser: number; onRefused?: (reason: GateRefusal) => void }): SocketGate {
   const byOwner = new Map<string, number>();
   let total = 0;
-  const refused = (reason: GateRefusal) => o.onRefused?.(reason);
+  const refused = (reason: GateRefusal) => limits.onRefused?.(reason);
   return {
     reserve(owner) {
       const mine = byOwner.get(owner) ?? 0;
-      if (total >= o.maxConnections) {
+      if (total >= limits.maxConnections) {
         refused('capacity');
         return 'capacity';
       }
-      if (mine >= o.maxPerUser) {
+      if (mine >= limits.maxPerUser) {
         refused('user_capacity');
         return 'user_capacity';
       }

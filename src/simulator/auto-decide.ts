@@ -33,7 +33,7 @@ export interface AutoDecider {
   stop(): void;
 }
 
-export function startAutoDecider(o: {
+export function startAutoDecider(options: {
   url: string;
   simulator: Pick<Simulator, 'openCases'>;
   afterMs: number;
@@ -41,30 +41,30 @@ export function startAutoDecider(o: {
   intervalMs?: number;
   now?: () => number;
 }): AutoDecider {
-  const now = o.now ?? Date.now;
+  const now = options.now ?? Date.now;
   let running = false;
   const round = async () => {
     if (running) return;
     running = true;
     try {
-      for (const c of o.simulator.openCases()) {
-        if (now() - Date.parse(c.createdAt) < o.afterMs) break; // oldest first: the rest are younger
-        const r = await fetch(`${o.url}/cases/${encodeURIComponent(c.caseId)}/decision`, {
+      for (const c of options.simulator.openCases()) {
+        if (now() - Date.parse(c.createdAt) < options.afterMs) break; // oldest first: the rest are younger
+        const r = await fetch(`${options.url}/cases/${encodeURIComponent(c.caseId)}/decision`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(decisionFor(c.caseId, c.request)),
         });
         // 409: someone (an operator, a test) decided it first.
-        if (!r.ok && r.status !== 409) o.log.warn({ caseId: c.caseId, status: r.status }, 'the demo Amazon could not decide a case');
+        if (!r.ok && r.status !== 409) options.log.warn({ caseId: c.caseId, status: r.status }, 'the demo Amazon could not decide a case');
         await r.arrayBuffer();
       }
     } catch (err) {
-      o.log.warn({ err }, 'the demo Amazon could not decide cases this round');
+      options.log.warn({ err }, 'the demo Amazon could not decide cases this round');
     } finally {
       running = false;
     }
   };
-  const timer = setInterval(() => void round(), o.intervalMs ?? Math.max(1000, Math.min(10_000, Math.floor(o.afterMs / 4))));
+  const timer = setInterval(() => void round(), options.intervalMs ?? Math.max(1000, Math.min(10_000, Math.floor(options.afterMs / 4))));
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

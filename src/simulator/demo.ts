@@ -30,7 +30,7 @@ export async function ensureDemoSeller(dataDir: string, asOf: string, log?: Log)
   return folder;
 }
 
-export async function startDemoAmazon(o: {
+export async function startDemoAmazon(options: {
   dataDir: string;
   clientId: string;
   clientSecret: string;
@@ -42,9 +42,9 @@ export async function startDemoAmazon(o: {
   /** Told of each decision, by the demo's own Amazon or anyone else's POST /cases/:id/decision. */
   onDecision?: OnDecision;
 }): Promise<DemoAmazon> {
-  const folder = await ensureDemoSeller(o.dataDir, o.asOf, o.log);
-  const simulator = await startSimulator(o.port ?? 0, { sellers: new Map([[DEMO_SELLER, { folder }]]), clientId: o.clientId, clientSecret: o.clientSecret, ...(o.onDecision ? { onDecision: o.onDecision } : {}) });
-  const decider = o.decideAfterMs ? startAutoDecider({ url: simulator.url, simulator, afterMs: o.decideAfterMs, log: o.log }) : undefined;
+  const folder = await ensureDemoSeller(options.dataDir, options.asOf, options.log);
+  const simulator = await startSimulator(options.port ?? 0, { sellers: new Map([[DEMO_SELLER, { folder }]]), clientId: options.clientId, clientSecret: options.clientSecret, ...(options.onDecision ? { onDecision: options.onDecision } : {}) });
+  const decider = options.decideAfterMs ? startAutoDecider({ url: simulator.url, simulator, afterMs: options.decideAfterMs, log: options.log }) : undefined;
   return {
     url: simulator.url,
     sellingPartnerId: DEMO_SELLER,

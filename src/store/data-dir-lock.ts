@@ -78,10 +78,10 @@ export function lockHolder(dataDir: string): LockHolder | undefined {
 }
 
 /** Takes the folder, or throws DataDirInUseError naming the process that has it. */
-export function acquireDataDirLock(dataDir: string, o: { command?: string } = {}): DataDirLock {
+export function acquireDataDirLock(dataDir: string, options: { command?: string } = {}): DataDirLock {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = lockPath(dataDir);
-  const mine = JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command: o.command ?? process.argv.slice(1).join(' ') });
+  const mine = JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command: options.command ?? process.argv.slice(1).join(' ') });
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
   writeFileSync(tmp, mine, { mode: 0o600 });
   try {

@@ -10,26 +10,26 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { createHash } from 'node:crypto';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { createPool } from './pool.js';
-import * as schema from './schema.js';
+import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
+/**
+ * The one handle for running queries: the pool, or an open transaction (drizzle's transaction is a
+ * PgDatabase too, so both fit). Raw SQL goes through `rows(db, sql)`.
+ */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
-export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
-/** Anything that runs a query: the database or an open transaction. */
-export type Queryable = Db | Tx;
 
-/** Runs one SQL statement and returns its rows. */
-export interface Runner {
-  run<T>(query: SQL): Promise<T[]>;
-}
-
-export interface Database extends Runner {
+/**
+ * What `openDatabase` returns: the owner of the connections, not a query handle. It has a life
+ * (`close`) and notifications (`listen`/`notify`), which a transaction cannot have; queries go
+ * through its `db`.
+ */
+export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Db;
   /** Calls `listener` when `notify(channel)` is called here or, on PostgreSQL, by any process. */
@@ -40,15 +40,19 @@ export interface Database extends Runner {
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
 
-/** A runner inside a transaction. */
-export function inTransaction(tx: Tx): Runner {
-  return { run: (query) => rows(tx, query) };
-}
+// The PostgreSQL pool's own way of running raw SQL (prepared statements, see openPostgres), keyed
+// by its handle. A transaction is a different object, so its raw queries go through drizzle.
+const preparedRunners = new WeakMap<Db, (query: SQL) => Promise<unknown[]>>();
 
-/** Rows of a raw query, the same on both engines. */
-export async function rows<T>(q: Queryable, query: SQL): Promise<T[]> {
+/**
+ * Rows of a raw query on either engine. Hazard: a timestamp comes back as a Date from the pool and
+ * as a string through drizzle (PGlite, transactions), so readers accept both.
+ */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  const prepared = preparedRunners.get(db);
+  if (prepared) return (await prepared(query)) as T[];
   // Both drivers answer with `{ rows }`; drizzle's type for it differs per driver.
-  const result: unknown = await q.execute(query);
+  const result: unknown = await db.execute(query);
   return (result as { rows: T[] }).rows;
 }
 
@@ -89,7 +93,6 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   return {
     kind: 'pglite',
     db,
-    run: (query) => rows(db, query),
     listen(channel, listener) {
       bus.on(channel, listener);
       return Promise.resolve(async () => {
@@ -151,15 +154,15 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // The workflow's statements are few and run constantly: prepare each once per connection (named
   // by its text's hash) so PostgreSQL plans it once instead of on every transition.
   const dialect = new PgDialect();
+  preparedRunners.set(db, async (query) => {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    const name = `clario_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    const result = await pool.query({ name, text, values: params });
+    return result.rows as unknown[];
+  });
   return {
     kind: 'postgres',
     db,
-    async run<T>(query: SQL): Promise<T[]> {
-      const { sql: text, params } = dialect.sqlToQuery(query);
-      const name = `clario_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
-      const result = await pool.query({ name, text, values: params });
-      return result.rows as T[];
-    },
     async listen(channel, listener) {
       local.on(channel, listener);
       await ensureListening(channel).catch(() => undefined);

@@ -45,7 +45,7 @@ export function syncCapability(deps: SyncDeps): Capabilities['sync'] {
       });
       try {
         const summary = await syncSeller(run.userId, run.syncId, {
-          db: deps.database,
+          db: deps.database.db,
           client,
           marketplaceIds: connection.marketplaceIds,
           now: deps.now?.() ?? new Date(),

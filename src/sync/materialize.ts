@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import type { Runner } from '../store/db.js';
+import { type Db, rows } from '../store/db.js';
 import { SELLER_SOURCES } from './seller-files.js';
 import { SYNC_SOURCES, type SyncSource } from './sources.js';
 
@@ -14,18 +14,18 @@ const PAGE = 5000;
 /** For each written file: the stored line's seq at each 1-based line number (0: not a stored line). */
 export type Lineage = Map<string, number[]>;
 
-async function latestDone(db: Runner, userId: string, source: string) {
-  const [row] = await db.run<{ sync_id: string; header: string | null }>(
+async function latestDone(db: Db, userId: string, source: string) {
+  const [row] = await rows<{ sync_id: string; header: string | null }>(db,
     sql`SELECT sync_id, header FROM sync_sources WHERE user_id = ${userId} AND source = ${source} AND status = 'done'
         ORDER BY updated_at DESC LIMIT 1`,
   );
   return row;
 }
 
-async function* stored(db: Runner, userId: string, source: SyncSource, onlySync: string | undefined, prefix?: string) {
+async function* stored(db: Db, userId: string, source: SyncSource, onlySync: string | undefined, prefix?: string) {
   let after = 0;
   for (;;) {
-    const page = await db.run<{ seq: string | number; line: string }>(
+    const page = await rows<{ seq: string | number; line: string }>(db,
       sql`SELECT seq, line FROM report_lines WHERE user_id = ${userId} AND source = ${source.file} AND seq > ${after}
           ${onlySync ? sql`AND sync_id = ${onlySync}` : sql``} ${prefix ? sql`AND line LIKE ${`${prefix}\t%`}` : sql``}
           ORDER BY seq LIMIT ${PAGE}`,
@@ -51,13 +51,13 @@ async function writeLines(path: string, lines: AsyncIterable<{ text: string; seq
   return seqs;
 }
 
-async function* tsv(db: Runner, userId: string, source: SyncSource, header: string, onlySync: string | undefined) {
+async function* tsv(db: Db, userId: string, source: SyncSource, header: string, onlySync: string | undefined) {
   yield { text: header, seq: 0 };
   for await (const r of stored(db, userId, source, onlySync)) yield { text: r.line, seq: r.seq };
 }
 
 /** A JSON object of arrays, one element per line, so line numbers point at single items. */
-async function* jsonOfLists(db: Runner, userId: string, source: SyncSource, lists: readonly string[]) {
+async function* jsonOfLists(db: Db, userId: string, source: SyncSource, lists: readonly string[]) {
   yield { text: '{', seq: 0 };
   for (const [i, list] of lists.entries()) {
     yield { text: `${JSON.stringify(list)}: [`, seq: 0 };
@@ -71,7 +71,7 @@ async function* jsonOfLists(db: Runner, userId: string, source: SyncSource, list
   yield { text: '}', seq: 0 };
 }
 
-export async function materialize(db: Runner, userId: string, dir: string): Promise<Lineage> {
+export async function materialize(db: Db, userId: string, dir: string): Promise<Lineage> {
   const lineage: Lineage = new Map();
   for (const source of [...SYNC_SOURCES, ...SELLER_SOURCES]) {
     const latest = await latestDone(db, userId, source.file);
@@ -83,7 +83,7 @@ export async function materialize(db: Runner, userId: string, dir: string): Prom
     } else {
       const lists = source.kind === 'inbound'
         ? ['shipments', 'items']
-        : (await db.run<{ list: string }>(sql`SELECT DISTINCT split_part(line, E'\t', 1) AS list FROM report_lines WHERE user_id = ${userId} AND source = ${source.file}`)).map((r) => r.list).sort();
+        : (await rows<{ list: string }>(db, sql`SELECT DISTINCT split_part(line, E'\t', 1) AS list FROM report_lines WHERE user_id = ${userId} AND source = ${source.file}`)).map((r) => r.list).sort();
       lineage.set(source.file, await writeLines(path, jsonOfLists(db, userId, source, lists)));
     }
   }
@@ -91,11 +91,11 @@ export async function materialize(db: Runner, userId: string, dir: string): Prom
 }
 
 /** Where a claim's cited lines came from: Amazon's document and line number. */
-export async function resolveLineage(db: Runner, lineage: Lineage, refs: ReadonlyArray<{ file: string; line: number }>) {
+export async function resolveLineage(db: Db, lineage: Lineage, refs: ReadonlyArray<{ file: string; line: number }>) {
   const seqs = refs.map((r) => lineage.get(r.file)?.[r.line] ?? 0);
   const wanted = [...new Set(seqs.filter((s) => s > 0))];
   const found = wanted.length
-    ? await db.run<{ seq: string | number; source: string; document_id: string; line_no: number; sync_id: string }>(
+    ? await rows<{ seq: string | number; source: string; document_id: string; line_no: number; sync_id: string }>(db,
         sql`SELECT seq, source, document_id, line_no, sync_id FROM report_lines WHERE seq IN (${sql.join(wanted.map((s) => sql`${s}`), sql`, `)})`,
       )
     : [];

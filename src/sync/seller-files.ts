@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { isCurrency } from '../domain/money.js';
-import type { Runner } from '../store/db.js';
+import { type Db, rows } from '../store/db.js';
 import type { SyncSource } from './sources.js';
 import { isTooLong, LineSplitter, type SplitLine } from '../domain/split-lines.js';
 import { lineWriter } from './store-lines.js';
@@ -55,7 +55,7 @@ async function* chunksOf(input: string | AsyncIterable<Uint8Array | string>, max
  * The file streams through: lines are stored in batches as they come, never the file whole.
  * Throws UploadTooLargeError past `maxBytes` (and keeps nothing of it), UploadError when no line is usable.
  */
-export async function storeCosts(db: Runner, userId: string, input: string | AsyncIterable<Uint8Array | string>, maxBytes = MAX_COSTS_BYTES): Promise<UploadReport> {
+export async function storeCosts(db: Db, userId: string, input: string | AsyncIterable<Uint8Array | string>, maxBytes = MAX_COSTS_BYTES): Promise<UploadReport> {
   const uploadId = `upload_${randomUUID()}`;
   const writer = lineWriter(db, { userId, source: 'costs.csv', syncId: uploadId, documentId: uploadId, perSync: true });
   const problems: Array<{ line: number; message: string }> = [];
@@ -107,17 +107,17 @@ export async function storeCosts(db: Runner, userId: string, input: string | Asy
   } catch (err) {
     // Lines stored so far belong to an upload that never completes: nothing of it may stay.
     await writer.finish().catch(() => undefined);
-    await db.run(sql`DELETE FROM report_lines WHERE user_id = ${userId} AND source = 'costs.csv' AND sync_id = ${uploadId}`);
+    await rows(db, sql`DELETE FROM report_lines WHERE user_id = ${userId} AND source = 'costs.csv' AND sync_id = ${uploadId}`);
     throw err;
   }
   if (header === undefined) throw new UploadError('the first line must name the columns sku, unit_cost and currency');
-  const { rows } = await writer.finish();
+  const { rows: lineCount } = await writer.finish();
   const refused = problems.length + more;
-  if (rows === 0) throw new UploadError(`no usable line (${refused} refused)`);
+  if (lineCount === 0) throw new UploadError(`no usable line (${refused} refused)`);
   if (more > 0) problems.push({ line: 0, message: `and ${more} more lines refused` });
-  await db.run(
+  await rows(db,
     sql`INSERT INTO sync_sources (sync_id, source, user_id, status, header, document_id, rows, new_rows)
-        VALUES (${uploadId}, 'costs.csv', ${userId}, 'done', ${header}, ${uploadId}, ${rows}::integer, ${rows}::integer)`,
+        VALUES (${uploadId}, 'costs.csv', ${userId}, 'done', ${header}, ${uploadId}, ${lineCount}::integer, ${lineCount}::integer)`,
   );
-  return { uploadId, rows, problems };
+  return { uploadId, rows: lineCount, problems };
 }

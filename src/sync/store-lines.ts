@@ -2,7 +2,7 @@
 // that bring them: a repeated or overlapping sync never stores a line twice.
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Runner } from '../store/db.js';
+import { type Db, rows } from '../store/db.js';
 
 export interface LineBatch {
   readonly userId: string;
@@ -19,28 +19,28 @@ const hashLine = (source: string, line: string) => createHash('sha256').update(s
  * Buffers lines and stores them in batches, one batch in flight while the next fills, so reading
  * the report and writing the database overlap. Returns how many lines were new.
  */
-export function lineWriter(db: Runner, batch: LineBatch, size = 1000) {
+export function lineWriter(db: Db, batch: LineBatch, size = 1000) {
   let pending: Array<{ line: string; lineNo: number }> = [];
   let stored = 0;
   let fresh = 0;
   let inFlight: Promise<void> | undefined;
   async function flush(): Promise<void> {
     if (pending.length === 0) return;
-    const rows = pending;
+    const chunk = pending;
     pending = [];
     const scope = batch.perSync ? `${batch.source}@${batch.syncId}` : batch.source;
     // Three array parameters, not one per value: a batch of a thousand lines stays cheap to send
     // and to plan.
-    const [result] = await db.run<{ n: number }>(
+    const [result] = await rows<{ n: number }>(db,
       sql`WITH i AS (
             INSERT INTO report_lines (user_id, source, line_hash, line, sync_id, document_id, line_no)
             SELECT ${batch.userId}, ${batch.source}, h, l, ${batch.syncId}, ${batch.documentId}, n
-            FROM unnest(${sql.param(rows.map((r) => hashLine(scope, r.line)))}::text[], ${sql.param(rows.map((r) => r.line))}::text[],
-                        ${sql.param(rows.map((r) => r.lineNo))}::int[]) AS u(h, l, n)
+            FROM unnest(${sql.param(chunk.map((r) => hashLine(scope, r.line)))}::text[], ${sql.param(chunk.map((r) => r.line))}::text[],
+                        ${sql.param(chunk.map((r) => r.lineNo))}::int[]) AS u(h, l, n)
             ON CONFLICT (user_id, source, line_hash) DO NOTHING RETURNING 1)
           SELECT count(*)::int AS n FROM i`,
     );
-    stored += rows.length;
+    stored += chunk.length;
     fresh += result?.n ?? 0;
   }
   return {

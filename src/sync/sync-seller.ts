@@ -4,12 +4,12 @@
 import { sql } from 'drizzle-orm';
 import type { PollOptions } from '../amazon/reports.js';
 import type { SpApiClient } from '../amazon/sp-api.js';
-import type { Runner } from '../store/db.js';
+import { type Db, rows } from '../store/db.js';
 import { SYNC_SOURCES, windows, type SyncSource } from './sources.js';
 import { lineWriter } from './store-lines.js';
 
 export interface SyncContext {
-  readonly db: Runner;
+  readonly db: Db;
   readonly client: SpApiClient;
   readonly marketplaceIds: readonly string[];
   readonly now: Date;
@@ -24,16 +24,16 @@ export interface SyncContext {
 
 const DAY = 86_400_000;
 
-async function sourceState(db: Runner, syncId: string, file: string) {
-  const [row] = await db.run<{ status: string }>(sql`SELECT status FROM sync_sources WHERE sync_id = ${syncId} AND source = ${file}`);
+async function sourceState(db: Db, syncId: string, file: string) {
+  const [row] = await rows<{ status: string }>(db, sql`SELECT status FROM sync_sources WHERE sync_id = ${syncId} AND source = ${file}`);
   return row?.status;
 }
 
 /** Where this source's fetch starts: after the last completed sync of it, with overlap. */
-async function startOf(db: Runner, userId: string, source: SyncSource, ctx: SyncContext): Promise<Date> {
+async function startOf(db: Db, userId: string, source: SyncSource, ctx: SyncContext): Promise<Date> {
   const first = new Date(ctx.now.getTime() - (source.lookbackDays ?? ctx.firstSyncDays ?? 548) * DAY);
   if (source.snapshot) return first;
-  const [row] = await db.run<{ last: Date | string | null }>(
+  const [row] = await rows<{ last: Date | string | null }>(db,
     sql`SELECT max(updated_at) AS last FROM sync_sources WHERE user_id = ${userId} AND source = ${source.file} AND status = 'done'`,
   );
   if (!row?.last) return first;
@@ -89,7 +89,7 @@ export interface SyncSummary {
 
 export async function syncSeller(userId: string, syncId: string, ctx: SyncContext): Promise<SyncSummary> {
   const { db } = ctx;
-  let rows = 0;
+  let rowCount = 0;
   let newRows = 0;
   let done = 0;
   for (const source of SYNC_SOURCES) {
@@ -98,7 +98,7 @@ export async function syncSeller(userId: string, syncId: string, ctx: SyncContex
       continue;
     }
     const start = await startOf(db, userId, source, ctx);
-    await db.run(
+    await rows(db,
       sql`INSERT INTO sync_sources (sync_id, source, user_id, status) VALUES (${syncId}, ${source.file}, ${userId}, 'pending')
           ON CONFLICT (sync_id, source) DO NOTHING`,
     );
@@ -130,15 +130,15 @@ export async function syncSeller(userId: string, syncId: string, ctx: SyncContex
       totals.rows += t.rows;
       totals.newRows += t.newRows;
     }
-    await db.run(
+    await rows(db,
       sql`UPDATE sync_sources SET status = 'done', header = ${header ?? null}::text, document_id = ${documentId || null}::text,
           rows = ${totals.rows}::integer, new_rows = ${totals.newRows}::integer, updated_at = now()
           WHERE sync_id = ${syncId} AND source = ${source.file}`,
     );
-    rows += totals.rows;
+    rowCount += totals.rows;
     newRows += totals.newRows;
     done++;
     await ctx.progress({ source: source.file, sources_done: done, sources_total: SYNC_SOURCES.length, rows: totals.rows, new_rows: totals.newRows });
   }
-  return { sources: SYNC_SOURCES.length, rows, newRows };
+  return { sources: SYNC_SOURCES.length, rows: rowCount, newRows };
 }

@@ -3,8 +3,8 @@
 // 5–7 named only by case id find their claim. Whatever cannot be resolved is still stored: the
 // phase then fails visibly, since Amazon's events may arrive before Clario expects them.
 import { PHASES } from '../domain/phase.js';
-import { claimsOfCase, findClaim } from '../store/claims.js';
-import type { Database, Queryable } from '../store/db.js';
+import { claimsOfCase, findClaim } from '../store/claim-rows.js';
+import type { Database, Db } from '../store/db.js';
 import { latestSyncRun } from '../store/sync-runs.js';
 import { currentTraceParent, inSpan } from '../observability/tracing.js';
 import { insertTrigger } from './inbox.js';
@@ -19,7 +19,7 @@ export class AmbiguousCaseError extends Error {
   }
 }
 
-export async function resolveTrigger(tx: Queryable, t: TriggerInput): Promise<TriggerInput> {
+export async function resolveTrigger(tx: Db, t: TriggerInput): Promise<TriggerInput> {
   if (PHASES[t.phase].scope === 'sync') {
     if (t.syncId) return t;
     if (t.phase === 1) return { ...t, syncId: newSyncId() };
@@ -40,7 +40,7 @@ export async function acceptTrigger(database: Database, t: TriggerInput, maxAtte
   // The trace starts here (or continues the caller's `traceparent`); the stored traceparent carries it
   // through the queue to whichever worker runs the phase.
   return inSpan('clario.trigger', { parent: t.traceParent, attributes: { 'clario.phase': t.phase, 'clario.source': t.source } }, async (span) => {
-    const accepted = await insertTrigger(database, { ...(await resolveTrigger(database.db, t)), traceParent: currentTraceParent() }, maxAttempts);
+    const accepted = await insertTrigger(database.db, { ...(await resolveTrigger(database.db, t)), traceParent: currentTraceParent() }, maxAttempts);
     span.setAttributes({ 'clario.event_id': accepted.eventId, 'clario.duplicate': accepted.duplicate });
     return accepted;
   });

@@ -4,8 +4,8 @@
 // the status shows it: never a fake success.
 import { NotAvailableError } from '../domain/errors.js';
 import type { Money } from '../domain/money.js';
-import type { ClaimRow } from '../store/claims.js';
-import type { Db, Tx } from '../store/db.js';
+import type { ClaimRow } from '../store/claim-rows.js';
+import type { Db } from '../store/db.js';
 import type { Effects } from './effects.js';
 import type { PhaseEvent } from './types.js';
 
@@ -20,7 +20,7 @@ export interface CapabilityContext {
 export interface CapabilityResult {
   readonly data?: Record<string, unknown>;
   /** State written in the phase's commit transaction. */
-  readonly apply?: (tx: Tx) => Promise<void>;
+  readonly apply?: (tx: Db) => Promise<void>;
 }
 
 export interface SyncRef {

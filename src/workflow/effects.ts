@@ -5,7 +5,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
 import { inSpan } from '../observability/tracing.js';
-import { effects as effectsTable } from '../store/schema.js';
+import { effects as effectsTable } from '../store/schema/workflow-tables.js';
 
 export interface EffectCall<T> {
   /** Makes the call; `idempotencyKey` must be sent to the provider. */

@@ -50,28 +50,28 @@ export interface Engine {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function createEngine(o: EngineOptions): Engine {
-  const workerId = o.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  const relay = createOutboxRelay({ database: o.database, bus: o.bus, log: o.log, intervalMs: 1000 });
+export function createEngine(options: EngineOptions): Engine {
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const relay = createOutboxRelay({ database: options.database, bus: options.bus, log: options.log, intervalMs: 1000 });
   const onCommitted = () => relay.poke();
   const sweeper = createSweeper({
-    database: o.database,
-    queue: o.queue,
-    intervalMs: Math.max(250, Math.floor(o.worker.leaseMs / 2)),
-    log: o.log,
+    database: options.database,
+    queue: options.queue,
+    intervalMs: Math.max(250, Math.floor(options.worker.leaseMs / 2)),
+    log: options.log,
     onCommitted,
   });
   const run = createRunner({
-    database: o.database,
-    queue: o.queue,
-    handlers: o.handlers,
+    database: options.database,
+    queue: options.queue,
+    handlers: options.handlers,
     workerId,
-    leaseMs: o.worker.leaseMs,
-    ...(o.worker.attemptTimeoutMs === undefined ? {} : { attemptTimeoutMs: o.worker.attemptTimeoutMs }),
-    maxAttempts: o.worker.maxAttempts,
-    backoff: o.worker.backoff,
-    log: o.log,
-    observer: o.observer,
+    leaseMs: options.worker.leaseMs,
+    ...(options.worker.attemptTimeoutMs === undefined ? {} : { attemptTimeoutMs: options.worker.attemptTimeoutMs }),
+    maxAttempts: options.worker.maxAttempts,
+    backoff: options.worker.backoff,
+    log: options.log,
+    observer: options.observer,
     onCommitted,
   });
   let working = false;
@@ -80,28 +80,28 @@ export function createEngine(o: EngineOptions): Engine {
   return {
     workerId,
     async accept(trigger) {
-      const accepted = await acceptTrigger(o.database, trigger, o.worker.maxAttempts);
+      const accepted = await acceptTrigger(options.database, trigger, options.worker.maxAttempts);
       if (!accepted.duplicate) {
         onCommitted();
-        await o.queue.notify([{ id: accepted.eventId, runAt: accepted.runAfter }]);
+        await options.queue.notify([{ id: accepted.eventId, runAt: accepted.runAfter }]);
       }
       return accepted;
     },
     async replay(eventId) {
-      const event = await replayFailed(o.database, eventId);
+      const event = await replayFailed(options.database.db, eventId);
       if (event) {
         onCommitted();
-        await o.queue.notify([{ id: event.id, runAt: new Date() }]);
+        await options.queue.notify([{ id: event.id, runAt: new Date() }]);
       }
       return event;
     },
-    findEvent: (id) => findEvent(o.database, id),
+    findEvent: (id) => findEvent(options.database.db, id),
     async startWorker() {
       if (working) return;
       working = true;
       await sweeper.sweepOnce();
       sweeper.start();
-      await o.queue.consume(run, { concurrency: o.worker.concurrency });
+      await options.queue.consume(run, { concurrency: options.worker.concurrency });
     },
     startRelay() {
       if (relaying) return;
@@ -112,9 +112,9 @@ export function createEngine(o: EngineOptions): Engine {
     drainOutbox: () => relay.drain(),
     async stop(graceMs) {
       await sweeper.stop();
-      await o.queue.close(graceMs, async () => {
+      await options.queue.close(graceMs, async () => {
         const count = await run.handBack();
-        if (count > 0) o.log.warn({ count, graceMs }, 'phase attempts still running at shutdown were handed back');
+        if (count > 0) options.log.warn({ count, graceMs }, 'phase attempts still running at shutdown were handed back');
       });
       await relay.drain();
       await relay.stop();

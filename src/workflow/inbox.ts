@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { isPhaseNumber } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
-import type { Runner } from '../store/db.js';
+import { type Db, rows } from '../store/db.js';
 import { laneFor } from './lane.js';
 import { transitionCtes, type TransitionPart, type TransitionSpec } from './transitions.js';
 import type { AcceptedTrigger, PhaseEvent, TriggerInput } from './types.js';
@@ -76,36 +76,76 @@ function accepted(r: EventRow, duplicate: boolean): AcceptedTrigger {
   return { eventId: e.id, phase: e.phase, userId: e.userId, syncId: e.syncId, claimId: e.claimId, duplicate, runAfter: e.runAfter };
 }
 
-function eventValues(t: TriggerInput, maxAttempts: number): SQL {
-  return sql`(${randomUUID()}, ${t.idempotencyKey}, ${t.requestHash}, ${t.phase}::smallint, ${t.userId}, ${t.sellerId ?? null}::text,
-    ${t.syncId ?? null}::text, ${t.claimId ?? null}::text, ${t.caseId ?? null}::text, ${laneFor(t.phase, t)},
-    ${JSON.stringify(t.payload)}::jsonb, ${t.source}, 'pending', 0, ${maxAttempts}::integer, now(), now(), now(), ${t.traceParent ?? null}::text)`;
+const interval = (ms: number) => sql`${`${ms} milliseconds`}::interval`;
+
+// A new event's columns, named once: the column list and each row's values are both built from
+// these arrays, and the value records are typed by them, so the two cannot drift apart.
+const EVENT_COLUMNS = ['id', 'idempotency_key', 'request_hash', 'phase', 'user_id', 'seller_id', 'sync_id', 'claim_id', 'case_id',
+  'lane', 'payload', 'source', 'status', 'attempts', 'max_attempts', 'run_after', 'created_at', 'updated_at', 'trace_parent'] as const;
+/** An event inserted already running (started on the same lane): it also carries its lease. */
+const RUNNING_EVENT_COLUMNS = [...EVENT_COLUMNS, 'locked_by', 'locked_until', 'started_at'] as const;
+
+type EventValues = Record<(typeof EVENT_COLUMNS)[number], SQL>;
+type RunningEventValues = Record<(typeof RUNNING_EVENT_COLUMNS)[number], SQL>;
+
+const columnList = (columns: readonly string[]) => sql.raw(`(${columns.join(', ')})`);
+const valueRow = <C extends string>(columns: readonly C[], values: Record<C, SQL>) => sql`(${sql.join(columns.map((c) => values[c]), sql`, `)})`;
+
+function eventValues(t: TriggerInput, maxAttempts: number): EventValues {
+  return {
+    id: sql`${randomUUID()}`,
+    idempotency_key: sql`${t.idempotencyKey}`,
+    request_hash: sql`${t.requestHash}`,
+    phase: sql`${t.phase}::smallint`,
+    user_id: sql`${t.userId}`,
+    seller_id: sql`${t.sellerId ?? null}::text`,
+    sync_id: sql`${t.syncId ?? null}::text`,
+    claim_id: sql`${t.claimId ?? null}::text`,
+    case_id: sql`${t.caseId ?? null}::text`,
+    lane: sql`${laneFor(t.phase, t)}`,
+    payload: sql`${JSON.stringify(t.payload)}::jsonb`,
+    source: sql`${t.source}`,
+    status: sql`'pending'`,
+    attempts: sql`0`,
+    max_attempts: sql`${maxAttempts}::integer`,
+    run_after: sql`now()`,
+    created_at: sql`now()`,
+    updated_at: sql`now()`,
+    trace_parent: sql`${t.traceParent ?? null}::text`,
+  };
 }
 
-const EVENT_COLUMNS = sql.raw(
-  '(id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source, status, attempts, max_attempts, run_after, created_at, updated_at, trace_parent)',
-);
+function runningValues(t: TriggerInput, maxAttempts: number, workerId: string, leaseMs: number): RunningEventValues {
+  return {
+    ...eventValues(t, maxAttempts),
+    status: sql`'running'`,
+    attempts: sql`1`,
+    locked_by: sql`${workerId}::text`,
+    locked_until: sql`now() + ${interval(leaseMs)}`,
+    started_at: sql`now()`,
+  };
+}
 
 /**
  * Stores a trigger, once. A repeat of the same idempotency key returns the first event; the same key
  * with a different request is a conflict, never a silent overwrite.
  */
-export async function insertTrigger(q: Runner, t: TriggerInput, maxAttempts: number): Promise<AcceptedTrigger> {
-  const [row] = await q.run<EventRow>(sql`WITH e AS (
-          INSERT INTO phase_events ${EVENT_COLUMNS} VALUES ${eventValues(t, maxAttempts)}
+export async function insertTrigger(q: Db, t: TriggerInput, maxAttempts: number): Promise<AcceptedTrigger> {
+  const [row] = await rows<EventRow>(q, sql`WITH e AS (
+          INSERT INTO phase_events ${columnList(EVENT_COLUMNS)} VALUES ${valueRow(EVENT_COLUMNS, eventValues(t, maxAttempts))}
           ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
         ${transitionCtes('t', { source: 'e', spec: { from: null, to: 'pending', data: { source: t.source } } })}
         SELECT * FROM e`,
   );
   if (row) return accepted(row, false);
-  const [existing] = await q.run<EventRow>(sql`SELECT * FROM phase_events WHERE idempotency_key = ${t.idempotencyKey}`);
+  const [existing] = await rows<EventRow>(q, sql`SELECT * FROM phase_events WHERE idempotency_key = ${t.idempotencyKey}`);
   if (!existing) throw new Error('idempotency key vanished between insert and select');
   if (existing.request_hash !== t.requestHash) throw new IdempotencyConflictError(existing.id);
   return accepted(existing, true);
 }
 
-export async function findEvent(q: Runner, id: string): Promise<PhaseEvent | undefined> {
-  const [row] = await q.run<EventRow>(sql`SELECT * FROM phase_events WHERE id = ${id}`);
+export async function findEvent(q: Db, id: string): Promise<PhaseEvent | undefined> {
+  const [row] = await rows<EventRow>(q, sql`SELECT * FROM phase_events WHERE id = ${id}`);
   return row ? toPhaseEvent(row) : undefined;
 }
 
@@ -116,12 +156,10 @@ export type AcquireResult =
   /** Finished, parked, missing or held by a live worker: nothing to do for this delivery. */
   | { readonly kind: 'skip'; readonly reason: string };
 
-const interval = (ms: number) => sql`${`${ms} milliseconds`}::interval`;
-
 /** Marks a pending, due event running for this worker. */
-export async function acquire(q: Runner, id: string, workerId: string, leaseMs: number, laneBusyDelayMs: number): Promise<AcquireResult> {
+export async function acquire(q: Db, id: string, workerId: string, leaseMs: number, laneBusyDelayMs: number): Promise<AcquireResult> {
   try {
-    const [row] = await q.run<EventRow>(sql`WITH e AS (
+    const [row] = await rows<EventRow>(q, sql`WITH e AS (
             UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${workerId},
               locked_until = now() + ${interval(leaseMs)}, dispatched_until = NULL,
               started_at = coalesce(started_at, now()), updated_at = now()
@@ -135,18 +173,18 @@ export async function acquire(q: Runner, id: string, workerId: string, leaseMs: 
     if (!isLaneBusy(err)) throw err;
     const at = new Date(Date.now() + laneBusyDelayMs);
     // Hand it back to the poller at that time.
-    await q.run(sql`UPDATE phase_events SET run_after = ${at}, dispatched_until = NULL WHERE id = ${id} AND status = 'pending'`);
+    await rows(q, sql`UPDATE phase_events SET run_after = ${at}, dispatched_until = NULL WHERE id = ${id} AND status = 'pending'`);
     return { kind: 'later', at };
   }
-  const [again] = await q.run<{ status: PhaseStatus; run_after: Date | string }>(sql`SELECT status, run_after FROM phase_events WHERE id = ${id}`);
+  const [again] = await rows<{ status: PhaseStatus; run_after: Date | string }>(q, sql`SELECT status, run_after FROM phase_events WHERE id = ${id}`);
   if (!again || again.status !== 'pending') return { kind: 'skip', reason: again?.status ?? 'missing' };
-  await q.run(sql`UPDATE phase_events SET dispatched_until = NULL WHERE id = ${id} AND status = 'pending'`);
+  await rows(q, sql`UPDATE phase_events SET dispatched_until = NULL WHERE id = ${id} AND status = 'pending'`);
   return { kind: 'later', at: new Date(again.run_after) };
 }
 
 /** Extends this worker's lease; false when the event is no longer ours. */
-export async function renewLease(q: Runner, id: string, workerId: string, leaseMs: number): Promise<boolean> {
-  const r = await q.run<{ id: string }>(sql`UPDATE phase_events SET locked_until = now() + ${interval(leaseMs)}
+export async function renewLease(q: Db, id: string, workerId: string, leaseMs: number): Promise<boolean> {
+  const r = await rows<{ id: string }>(q, sql`UPDATE phase_events SET locked_until = now() + ${interval(leaseMs)}
         WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId} RETURNING id`,
   );
   return r.length > 0;
@@ -175,7 +213,7 @@ export interface CompletionResult {
  * running → completed, if this worker still holds the event, with the next phases' inbox rows.
  * Returns undefined when the event is no longer ours (nothing was written).
  */
-export async function complete(q: Runner, id: string, workerId: string, c: Completion): Promise<CompletionResult | undefined> {
+export async function complete(q: Db, id: string, workerId: string, c: Completion): Promise<CompletionResult | undefined> {
   try {
     return await completeOnce(q, id, workerId, c, c.startSameLane);
   } catch (err) {
@@ -186,7 +224,7 @@ export async function complete(q: Runner, id: string, workerId: string, c: Compl
 }
 
 async function completeOnce(
-  q: Runner,
+  q: Db,
   id: string,
   workerId: string,
   c: Completion,
@@ -203,22 +241,22 @@ async function completeOnce(
   const ctes: SQL[] = [];
   if (queuedNext.length > 0) {
     ctes.push(sql`q AS (
-      INSERT INTO phase_events ${EVENT_COLUMNS}
-      SELECT * FROM (VALUES ${sql.join(queuedNext.map((t) => eventValues(t, c.maxAttempts)), sql`, `)}) v
+      INSERT INTO phase_events ${columnList(EVENT_COLUMNS)}
+      SELECT * FROM (VALUES ${sql.join(queuedNext.map((t) => valueRow(EVENT_COLUMNS, eventValues(t, c.maxAttempts))), sql`, `)}) v
       WHERE EXISTS (SELECT 1 FROM e)
       ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
     parts.push({ source: 'q', spec: { from: null, to: 'pending', data: { source: 'internal' } } });
   }
   if (start && startedNext.length > 0) {
     ctes.push(sql`s AS (
-      INSERT INTO phase_events ${EVENT_COLUMNS_RUNNING}
-      SELECT * FROM (VALUES ${sql.join(startedNext.map((t) => runningValues(t, c.maxAttempts, workerId, start.leaseMs)), sql`, `)}) v
+      INSERT INTO phase_events ${columnList(RUNNING_EVENT_COLUMNS)}
+      SELECT * FROM (VALUES ${sql.join(startedNext.map((t) => valueRow(RUNNING_EVENT_COLUMNS, runningValues(t, c.maxAttempts, workerId, start.leaseMs))), sql`, `)}) v
       WHERE EXISTS (SELECT 1 FROM e)
       ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
     parts.push({ source: 's', spec: { from: null, to: 'pending', data: { source: 'internal' }, attempt: 0 }, progress: false });
     parts.push({ source: 's', spec: { from: 'pending', to: 'running', workerId } });
   }
-  const result = await q.run<EventRow & { kind: 'e' | 'q' | 's' }>(sql`WITH e AS (
+  const result = await rows<EventRow & { kind: 'e' | 'q' | 's' }>(q, sql`WITH e AS (
           UPDATE phase_events SET status = 'completed', locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
             result = ${c.result === null ? null : JSON.stringify(c.result)}::jsonb, last_error = NULL, completed_at = now(), updated_at = now()
           WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId}
@@ -235,26 +273,15 @@ async function completeOnce(
   };
 }
 
-const EVENT_COLUMNS_RUNNING = sql.raw(
-  '(id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source, status, attempts, max_attempts, run_after, created_at, updated_at, locked_by, locked_until, started_at, trace_parent)',
-);
-
-function runningValues(t: TriggerInput, maxAttempts: number, workerId: string, leaseMs: number): SQL {
-  return sql`(${randomUUID()}, ${t.idempotencyKey}, ${t.requestHash}, ${t.phase}::smallint, ${t.userId}, ${t.sellerId ?? null}::text,
-    ${t.syncId ?? null}::text, ${t.claimId ?? null}::text, ${t.caseId ?? null}::text, ${laneFor(t.phase, t)},
-    ${JSON.stringify(t.payload)}::jsonb, ${t.source}, 'running', 1, ${maxAttempts}::integer, now(), now(), now(),
-    ${workerId}::text, now() + ${interval(leaseMs)}, now(), ${t.traceParent ?? null}::text)`;
-}
-
 /** running → pending (retry at `runAfter`) or failed (parked), if this worker still holds it. */
 export async function fail(
-  q: Runner,
+  q: Db,
   id: string,
   workerId: string,
   f: { to: 'pending' | 'failed'; runAfter?: Date | undefined; error: { code: string; message: string }; durationMs: number },
 ): Promise<boolean> {
   const spec: TransitionSpec = { from: 'running', to: f.to, workerId, durationMs: f.durationMs, error: f.error, retryAt: f.runAfter };
-  const r = await q.run<{ id: string }>(sql`WITH e AS (
+  const r = await rows<{ id: string }>(q, sql`WITH e AS (
           UPDATE phase_events SET status = ${f.to}, locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
             last_error = ${JSON.stringify(f.error)}::jsonb, updated_at = now()
             ${f.runAfter ? sql`, run_after = ${f.runAfter}` : sql``}
@@ -271,9 +298,9 @@ export async function fail(
  * attempt it could not finish in time, so another worker takes it now rather than when the lease
  * expires. The attempt is not counted (it was interrupted, not failed). Returns the run time.
  */
-export async function handBack(q: Runner, id: string, workerId: string): Promise<Date | undefined> {
+export async function handBack(q: Db, id: string, workerId: string): Promise<Date | undefined> {
   const error = { code: 'worker_stopping', message: 'the worker stopped before this attempt finished; handed back' };
-  const [row] = await q.run<{ run_after: Date | string }>(sql`WITH e AS (
+  const [row] = await rows<{ run_after: Date | string }>(q, sql`WITH e AS (
           UPDATE phase_events SET status = 'pending', attempts = greatest(attempts - 1, 0), locked_by = NULL, locked_until = NULL,
             dispatched_until = NULL, run_after = now(), last_error = ${JSON.stringify(error)}::jsonb, updated_at = now()
           WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId}
@@ -285,11 +312,11 @@ export async function handBack(q: Runner, id: string, workerId: string): Promise
 }
 
 /** Events whose worker vanished (lease expired): back to pending, or parked if out of attempts. */
-export async function reclaimExpired(q: Runner, limit: number): Promise<Array<{ event: PhaseEvent; to: PhaseStatus }>> {
+export async function reclaimExpired(q: Db, limit: number): Promise<Array<{ event: PhaseEvent; to: PhaseStatus }>> {
   const out: Array<{ event: PhaseEvent; to: PhaseStatus }> = [];
   for (const to of ['pending', 'failed'] as const) {
     const error = { code: 'worker_lost', message: 'the worker running this phase stopped answering (lease expired)' };
-    const found = await q.run<EventRow>(sql`WITH e AS (
+    const found = await rows<EventRow>(q, sql`WITH e AS (
             UPDATE phase_events SET status = ${to}, locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
               run_after = now(), last_error = ${JSON.stringify(error)}::jsonb, updated_at = now()
             WHERE id IN (
@@ -306,8 +333,8 @@ export async function reclaimExpired(q: Runner, limit: number): Promise<Array<{ 
 }
 
 /** A parked event goes back to pending with a fresh set of attempts. */
-export async function replayFailed(q: Runner, id: string): Promise<PhaseEvent | undefined> {
-  const [row] = await q.run<EventRow>(sql`WITH e AS (
+export async function replayFailed(q: Db, id: string): Promise<PhaseEvent | undefined> {
+  const [row] = await rows<EventRow>(q, sql`WITH e AS (
           UPDATE phase_events SET status = 'pending', attempts = 0, run_after = now(), dispatched_until = NULL, updated_at = now()
           WHERE id = ${id} AND status = 'failed' RETURNING *),
         ${transitionCtes('t', { source: 'e', spec: { from: 'failed', to: 'pending', data: { replayed: true } } })}
@@ -317,8 +344,8 @@ export async function replayFailed(q: Runner, id: string): Promise<PhaseEvent | 
 }
 
 /** Pending events that are due and were not touched for a while: their queue message may be lost. */
-export async function staleDue(q: Runner, olderThanMs: number, limit: number): Promise<Array<{ id: string; runAfter: Date }>> {
-  const r = await q.run<{ id: string; run_after: Date | string }>(sql`SELECT id, run_after FROM phase_events WHERE status = 'pending' AND run_after <= now()
+export async function staleDue(q: Db, olderThanMs: number, limit: number): Promise<Array<{ id: string; runAfter: Date }>> {
+  const r = await rows<{ id: string; run_after: Date | string }>(q, sql`SELECT id, run_after FROM phase_events WHERE status = 'pending' AND run_after <= now()
         AND updated_at < now() - ${interval(olderThanMs)} ORDER BY run_after LIMIT ${limit}`,
   );
   return r.map((x) => ({ id: x.id, runAfter: new Date(x.run_after) }));

@@ -13,8 +13,8 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-export function createOutboxRelay(o: { database: Database; bus: MessageBus; log: Log; intervalMs: number; batch?: number }): OutboxRelay {
-  const batch = o.batch ?? 500;
+export function createOutboxRelay(options: { database: Database; bus: MessageBus; log: Log; intervalMs: number; batch?: number }): OutboxRelay {
+  const batch = options.batch ?? 500;
   let draining: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
@@ -26,7 +26,7 @@ export function createOutboxRelay(o: { database: Database; bus: MessageBus; log:
   // which is why the outbox, not the bus, is what integrations read.
   async function drainOnce(): Promise<number> {
     const pending = await rows<{ seq: string | number; user_id: string; type: string; payload: Record<string, unknown>; trace_parent: string | null }>(
-      o.database.db,
+      options.database.db,
       sql`UPDATE outbox SET published_at = now()
           WHERE seq IN (SELECT seq FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ${batch} FOR UPDATE SKIP LOCKED)
           RETURNING seq, user_id, type, payload, (SELECT e.trace_parent FROM phase_events e WHERE e.id = outbox.event_id) AS trace_parent`,
@@ -38,7 +38,7 @@ export function createOutboxRelay(o: { database: Database; bus: MessageBus; log:
     // One publish serves many phase events: the span continues the first one's trace and links
     // the others' (tracing on; a no-op otherwise).
     const traces = [...new Set(pending.map((r) => r.trace_parent).filter((t): t is string => t !== null))];
-    await inSpan('clario.outbox.publish', { parent: traces[0], links: traces.slice(1), attributes: { 'clario.outbox_messages': messages.length } }, () => o.bus.publish(messages));
+    await inSpan('clario.outbox.publish', { parent: traces[0], links: traces.slice(1), attributes: { 'clario.outbox_messages': messages.length } }, () => options.bus.publish(messages));
     return pending.length;
   }
 
@@ -54,7 +54,7 @@ export function createOutboxRelay(o: { database: Database; bus: MessageBus; log:
           while (!stopped && (await drainOnce()) === batch);
         } while (again && !stopped);
       } catch (err) {
-        o.log.error({ err }, 'outbox relay failed; will retry');
+        options.log.error({ err }, 'outbox relay failed; will retry');
       } finally {
         draining = undefined;
       }
@@ -73,7 +73,7 @@ export function createOutboxRelay(o: { database: Database; bus: MessageBus; log:
     },
     drain,
     start() {
-      timer = setInterval(() => void drain(), o.intervalMs);
+      timer = setInterval(() => void drain(), options.intervalMs);
       timer.unref();
     },
     async stop() {

@@ -9,7 +9,7 @@ export interface PollingLoop {
   stopped(): boolean;
 }
 
-export function pollingLoop(round: () => Promise<unknown>, o: { intervalMs: number; onError: (err: unknown) => void }): PollingLoop {
+export function pollingLoop(round: () => Promise<unknown>, options: { intervalMs: number; onError: (err: unknown) => void }): PollingLoop {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = false;
@@ -21,7 +21,7 @@ export function pollingLoop(round: () => Promise<unknown>, o: { intervalMs: numb
       return;
     }
     running = round()
-      .catch(o.onError)
+      .catch(options.onError)
       .finally(() => {
         running = undefined;
         if (again) {
@@ -35,7 +35,7 @@ export function pollingLoop(round: () => Promise<unknown>, o: { intervalMs: numb
       if (timer || stopped) return;
       timer = setInterval(() => {
         if (!running) tick();
-      }, o.intervalMs);
+      }, options.intervalMs);
       timer.unref();
     },
     nudge() {

@@ -13,7 +13,7 @@ export interface Sweeper {
   stop(): Promise<void>;
 }
 
-export function createSweeper(o: {
+export function createSweeper(options: {
   database: Database;
   queue: JobQueue;
   intervalMs: number;
@@ -21,21 +21,21 @@ export function createSweeper(o: {
   onCommitted: () => void;
 }): Sweeper {
   async function sweepOnce() {
-    const reclaimed = await reclaimExpired(o.database, 500);
+    const reclaimed = await reclaimExpired(options.database.db, 500);
     if (reclaimed.length > 0) {
-      o.onCommitted();
-      o.log.warn({ events: reclaimed.map((r) => r.event.id) }, 'recovered events from a lost worker');
-      await o.queue.notify(reclaimed.filter((r) => r.to === 'pending').map((r) => ({ id: r.event.id, runAt: new Date() })));
+      options.onCommitted();
+      options.log.warn({ events: reclaimed.map((r) => r.event.id) }, 'recovered events from a lost worker');
+      await options.queue.notify(reclaimed.filter((r) => r.to === 'pending').map((r) => ({ id: r.event.id, runAt: new Date() })));
     }
     let resent = 0;
-    if (!o.queue.readsInbox) {
-      const stale = await staleDue(o.database, o.intervalMs * 2, 1000);
+    if (!options.queue.readsInbox) {
+      const stale = await staleDue(options.database.db, options.intervalMs * 2, 1000);
       resent = stale.length;
-      await o.queue.notify(stale.map((s) => ({ id: s.id, runAt: s.runAfter })));
+      await options.queue.notify(stale.map((s) => ({ id: s.id, runAt: s.runAfter })));
     }
     return { reclaimed: reclaimed.length, resent };
   }
 
-  const loop = pollingLoop(sweepOnce, { intervalMs: o.intervalMs, onError: (err) => o.log.error({ err }, 'recovery sweep failed') });
+  const loop = pollingLoop(sweepOnce, { intervalMs: options.intervalMs, onError: (err) => options.log.error({ err }, 'recovery sweep failed') });
   return { sweepOnce, start: () => loop.start(), stop: () => loop.stop() };
 }

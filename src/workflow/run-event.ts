@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { NonRetryableError, RetryAfterError, errorCode, errorMessage } from '../domain/errors.js';
 import { decideRetry, type BackoffPolicy } from '../domain/retry.js';
-import { inTransaction, type Database } from '../store/db.js';
+import type { Database } from '../store/db.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { currentTraceParent, inSpan } from '../observability/tracing.js';
 import { createEffects } from './effects.js';
@@ -44,7 +44,7 @@ class AttemptTimeoutError extends LeaseLostError {}
 
 class HandedBackError extends LeaseLostError {}
 
-export interface Runner {
+export interface EventRunner {
   (eventId: string): Promise<void>;
   /**
    * Gives every attempt still running here back to the inbox (pending, lease cleared, queue
@@ -72,11 +72,11 @@ export function nextTriggerInput(event: PhaseEvent, next: NextTrigger): TriggerI
   };
 }
 
-export function createRunner(o: RunnerOptions): Runner {
-  const { db } = o.database;
-  const random = o.random ?? Math.random;
+export function createRunner(options: RunnerOptions): EventRunner {
+  const { db } = options.database;
+  const random = options.random ?? Math.random;
   // How long an event waits when another phase of its lane is running.
-  const laneBusyDelayMs = Math.min(1000, Math.max(50, Math.floor(o.backoff.baseMs / 4)));
+  const laneBusyDelayMs = Math.min(1000, Math.max(50, Math.floor(options.backoff.baseMs / 4)));
   // The attempts running in this process, by event id: what a stop hands back.
   const running = new Map<string, AbortController>();
   // Next phases of a lane already held by this worker (started by a commit), not yet running.
@@ -90,18 +90,18 @@ export function createRunner(o: RunnerOptions): Runner {
       maxAttempts: event.maxAttempts,
       retryable: !(err instanceof NonRetryableError),
       retryAfterMs: err instanceof RetryAfterError ? err.retryAfterMs : undefined,
-      policy: o.backoff,
+      policy: options.backoff,
       random: random(),
     });
     const error = { code: errorCode(err), message: errorMessage(err) };
     const runAfter = decision.kind === 'retry' ? new Date(Date.now() + decision.delayMs) : undefined;
     const to = decision.kind === 'retry' ? 'pending' : 'failed';
-    if (!(await fail(o.database, event.id, o.workerId, { to, runAfter, error, durationMs }))) return;
-    o.onCommitted();
-    o.observer.transition(event.phase, to === 'failed' ? 'failed' : 'retried', durationMs);
+    if (!(await fail(options.database.db, event.id, options.workerId, { to, runAfter, error, durationMs }))) return;
+    options.onCommitted();
+    options.observer.transition(event.phase, to === 'failed' ? 'failed' : 'retried', durationMs);
     const level = to === 'failed' ? 'error' : 'warn';
-    o.log[level]({ eventId: event.id, phase: event.phase, attempt, error }, to === 'failed' ? 'phase parked' : 'phase will retry');
-    if (runAfter) await o.queue.notify([{ id: event.id, runAt: runAfter }]);
+    options.log[level]({ eventId: event.id, phase: event.phase, attempt, error }, to === 'failed' ? 'phase parked' : 'phase will retry');
+    if (runAfter) await options.queue.notify([{ id: event.id, runAt: runAfter }]);
   }
 
   async function commit(event: PhaseEvent, outcome: PhaseOutcome, durationMs: number): Promise<CompletionResult> {
@@ -109,20 +109,20 @@ export function createRunner(o: RunnerOptions): Runner {
       result: outcome.data ?? null,
       durationMs,
       next: (outcome.next ?? []).map((n) => nextTriggerInput(event, n)),
-      maxAttempts: o.maxAttempts,
-      startSameLane: { lane: event.lane, leaseMs: o.leaseMs },
+      maxAttempts: options.maxAttempts,
+      startSameLane: { lane: event.lane, leaseMs: options.leaseMs },
     };
     const apply = outcome.apply;
     const done = apply
       ? await db.transaction(async (tx) => {
           // The completion first: it locks the event row, so the business state is only written
           // while this worker still holds the event.
-          const c = await complete(inTransaction(tx), event.id, o.workerId, completion);
+          const c = await complete(tx, event.id, options.workerId, completion);
           if (!c) throw new LeaseLostError('lease lost before commit');
           await apply(tx);
           return c;
         })
-      : await complete(o.database, event.id, o.workerId, completion);
+      : await complete(options.database.db, event.id, options.workerId, completion);
     if (!done) throw new LeaseLostError('lease lost before commit');
     return done;
   }
@@ -132,25 +132,25 @@ export function createRunner(o: RunnerOptions): Runner {
     const controller = new AbortController();
     running.set(event.id, controller);
     const heartbeat = setInterval(() => {
-      renewLease(o.database, event.id, o.workerId, o.leaseMs).then(
+      renewLease(options.database.db, event.id, options.workerId, options.leaseMs).then(
         (ours) => {
           if (!ours) controller.abort(new LeaseLostError('lease lost'));
         },
-        (err: unknown) => o.log.warn({ err, eventId: event.id }, 'lease renewal failed'),
+        (err: unknown) => options.log.warn({ err, eventId: event.id }, 'lease renewal failed'),
       );
-    }, Math.max(100, Math.floor(o.leaseMs / 3)));
+    }, Math.max(100, Math.floor(options.leaseMs / 3)));
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const timedOut =
-      o.attemptTimeoutMs === undefined
+      options.attemptTimeoutMs === undefined
         ? undefined
         : new Promise<never>((_, reject) => {
             timer = setTimeout(() => {
               clearInterval(heartbeat);
-              const err = new AttemptTimeoutError(`the attempt did not finish within ${o.attemptTimeoutMs} ms`);
+              const err = new AttemptTimeoutError(`the attempt did not finish within ${options.attemptTimeoutMs} ms`);
               controller.abort(err);
               reject(err);
-            }, o.attemptTimeoutMs);
+            }, options.attemptTimeoutMs);
           });
     // A stop that hands the event back does not wait for a handler that ignores its signal.
     const handedBack = new Promise<never>((_, reject) => {
@@ -167,13 +167,13 @@ export function createRunner(o: RunnerOptions): Runner {
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
       if (err instanceof HandedBackError) {
-        o.observer.transition(event.phase, 'lost', durationMs);
-        o.log.warn({ eventId: event.id, phase: event.phase }, 'phase attempt handed back at shutdown');
+        options.observer.transition(event.phase, 'lost', durationMs);
+        options.log.warn({ eventId: event.id, phase: event.phase }, 'phase attempt handed back at shutdown');
         return [];
       }
       if (err instanceof AttemptTimeoutError) {
-        o.observer.transition(event.phase, 'lost', durationMs);
-        o.log.error({ eventId: event.id, phase: event.phase, timeoutMs: o.attemptTimeoutMs }, 'phase attempt timed out; its lease is left to expire so recovery retries it');
+        options.observer.transition(event.phase, 'lost', durationMs);
+        options.log.error({ eventId: event.id, phase: event.phase, timeoutMs: options.attemptTimeoutMs }, 'phase attempt timed out; its lease is left to expire so recovery retries it');
         return [];
       }
       throw err;
@@ -192,7 +192,7 @@ export function createRunner(o: RunnerOptions): Runner {
 
   async function attemptAndCommit(event: PhaseEvent, controller: AbortController, started: number): Promise<PhaseEvent[]> {
     try {
-      const outcome = await o.handlers[event.phase].run({
+      const outcome = await options.handlers[event.phase].run({
         event,
         attempt: event.attempts,
         db,
@@ -200,15 +200,15 @@ export function createRunner(o: RunnerOptions): Runner {
         signal: controller.signal,
         reportProgress: async (progress) => {
           await db.transaction((tx) => recordProgress(tx, event, progress));
-          o.onCommitted();
+          options.onCommitted();
         },
       });
       if (controller.signal.aborted) throw new LeaseLostError('lease lost while running');
       const durationMs = Math.round(performance.now() - started);
       const done = await commit(event, outcome, durationMs);
-      o.onCommitted();
-      o.observer.transition(event.phase, 'completed', durationMs);
-      await o.queue.notify(done.queued.map((a) => ({ id: a.eventId, runAt: a.runAfter })));
+      options.onCommitted();
+      options.observer.transition(event.phase, 'completed', durationMs);
+      await options.queue.notify(done.queued.map((a) => ({ id: a.eventId, runAt: a.runAfter })));
       return done.started;
     } catch (err) {
       const durationMs = Math.round(performance.now() - started);
@@ -216,8 +216,8 @@ export function createRunner(o: RunnerOptions): Runner {
       if (controller.signal.reason instanceof HandedBackError) return [];
       if (err instanceof LeaseLostError || controller.signal.aborted) {
         // Someone else owns the event now; their attempt decides. Effects are safe (ledger).
-        o.observer.transition(event.phase, 'lost', durationMs);
-        o.log.warn({ eventId: event.id, phase: event.phase }, 'lost the event to another worker; dropping this attempt');
+        options.observer.transition(event.phase, 'lost', durationMs);
+        options.log.warn({ eventId: event.id, phase: event.phase }, 'lost the event to another worker; dropping this attempt');
         return [];
       }
       await failed(event, err, durationMs);
@@ -229,13 +229,13 @@ export function createRunner(o: RunnerOptions): Runner {
   async function giveBack(id: string): Promise<boolean> {
     // The inbox first: once the lease is cleared a late commit of this attempt is refused, so
     // cancelling it after cannot race another worker's attempt.
-    const at = await handBack(o.database, id, o.workerId);
+    const at = await handBack(options.database.db, id, options.workerId);
     running.get(id)?.abort(new HandedBackError('handed back at shutdown'));
     running.delete(id);
     waiting.delete(id);
     if (!at) return false;
-    o.onCommitted();
-    await o.queue.notify([{ id, runAt: at }]);
+    options.onCommitted();
+    await options.queue.notify([{ id, runAt: at }]);
     return true;
   }
 
@@ -250,13 +250,13 @@ export function createRunner(o: RunnerOptions): Runner {
   }
 
   async function runEvent(eventId: string): Promise<void> {
-    const acquired = await acquire(o.database, eventId, o.workerId, o.leaseMs, laneBusyDelayMs);
+    const acquired = await acquire(options.database.db, eventId, options.workerId, options.leaseMs, laneBusyDelayMs);
     if (acquired.kind === 'skip') return;
     if (acquired.kind === 'later') {
-      await o.queue.notify([{ id: eventId, runAt: acquired.at }]);
+      await options.queue.notify([{ id: eventId, runAt: acquired.at }]);
       return;
     }
-    o.onCommitted();
+    options.onCommitted();
     const held = [acquired.event];
     for (let event = held.pop(); event; event = held.pop()) {
       waiting.delete(event.id);

@@ -4,8 +4,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { PHASES, PHASE_NUMBERS } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
-import type { Tx } from '../store/db.js';
-import { outbox, syncProgress } from '../store/schema.js';
+import type { Db } from '../store/db.js';
+import { outbox, syncProgress } from '../store/schema/workflow-tables.js';
 
 export const WORKFLOW_MESSAGE = 'workflow.phase';
 
@@ -90,7 +90,7 @@ export function transitionCtes(name: string, ...parts: TransitionPart[]): SQL {
 
 /** A progress report of a running phase: sync_progress and the seller's WebSocket, no audit row. */
 export async function recordProgress(
-  tx: Tx,
+  tx: Db,
   event: { id: string; phase: number; userId: string; syncId: string | null; claimId: string | null; lane: string },
   progress: Record<string, unknown>,
 ): Promise<void> {

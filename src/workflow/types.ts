@@ -1,6 +1,6 @@
 import type { PhaseNumber } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
-import type { Db, Tx } from '../store/db.js';
+import type { Db } from '../store/db.js';
 import type { Effects } from './effects.js';
 
 /** A trigger as the inbox stores it: from HTTP, or from a phase that completed. */
@@ -76,7 +76,7 @@ export interface PhaseOutcome {
   readonly data?: Record<string, unknown>;
   readonly next?: readonly NextTrigger[];
   /** Business state, written in the transition's transaction. */
-  readonly apply?: (tx: Tx) => Promise<void>;
+  readonly apply?: (tx: Db) => Promise<void>;
 }
 
 export interface PhaseHandler {

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { streamLines, UnreadableReportError } from '../../src/amazon/lines.js';
+import { streamLines, UnreadableReportError } from '../../src/amazon/report-lines.js';
 
 /** A gzip stream of `head`, then `mib` MiB of 'a' without a newline, then `tail`: made as it is read, never on disk. */
 function gzipBomb(head: string, mib: number, tail: string): Readable {

@@ -12,7 +12,7 @@ import { ledgerImbalances } from '../../src/billing/ledger-store.js';
 import { minimumCharge } from '../../src/billing/minimum-charge.js';
 import { creditOn, feeOn } from '../../src/domain/fee.js';
 import { money } from '../../src/domain/money.js';
-import { feeCharges, ledgerEntries } from '../../src/store/schema.js';
+import { feeCharges, ledgerEntries } from '../../src/store/schema/billing-tables.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { startBilling, type BillingHarness } from './support.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRIPE_WEBHOOK_PATH } from '../../src/billing/routes.js';
 import { signStripePayload } from '../../src/simulator/stripe/signature.js';
-import { ledgerEntries } from '../../src/store/schema.js';
+import { ledgerEntries } from '../../src/store/schema/billing-tables.js';
 import { startBilling, WEBHOOK_SECRET, type BillingHarness } from './support.js';
 
 function event(id: string): string {

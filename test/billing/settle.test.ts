@@ -4,9 +4,12 @@ import { eq, sql } from 'drizzle-orm';
 import { billingEventContext } from '../../src/billing/webhook.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountBalance, ledgerImbalances } from '../../src/billing/ledger-store.js';
-import { billingEvents, claims, effects, feeBatches, feeCharges, phaseEvents } from '../../src/store/schema.js';
+import { billingEvents, feeBatches, feeCharges } from '../../src/store/schema/billing-tables.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { effects, phaseEvents } from '../../src/store/schema/workflow-tables.js';
 import { waitFor } from '../support/wait.js';
 import { startBilling, type BillingHarness } from './support.js';
+import { rows } from '../../src/store/db.js';
 
 const piFor = (h: BillingHarness, payoutId: string) => [...h.stripe.state.paymentIntents.values()].filter((p) => (p.metadata as Record<string, string>).payout_id === payoutId);
 
@@ -56,7 +59,7 @@ describe('settling payouts (PGlite, Stripe simulator)', () => {
     const pi = piFor(h, 'PAY-1')[0];
     const succeeded = h.stripe.state.events.find((e) => e.type === 'payment_intent.succeeded' && e.data.object.id === pi?.id);
     if (!pi || !succeeded) throw new Error('the first test pays PAY-1');
-    const raw = await h.t.clario.database.run<Record<string, unknown>>(sql`SELECT * FROM billing_events WHERE id = ${succeeded.id}`);
+    const raw = await rows<Record<string, unknown>>(h.t.clario.database.db, sql`SELECT * FROM billing_events WHERE id = ${succeeded.id}`);
     expect(raw).toHaveLength(1);
     expect(Object.keys(raw[0] ?? {}).sort()).toEqual(['created_at', 'id', 'object_ref', 'payout_id', 'received_at', 'type']);
     const text = JSON.stringify(raw);

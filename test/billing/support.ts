@@ -7,7 +7,8 @@ import { billingRoutes, STRIPE_WEBHOOK_PATH } from '../../src/billing/routes.js'
 import { createStripeGateway } from '../../src/billing/stripe-gateway.js';
 import { createSecretBox, parseKeys, type SecretBox } from '../../src/security/secret-box.js';
 import { startStripeSimulator, type StartedStripeSimulator } from '../../src/simulator/stripe/app.js';
-import { claims, phaseEvents } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { phaseEvents } from '../../src/store/schema/workflow-tables.js';
 import { silentLog } from '../../src/workflow/log.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { startTestClario, type TestClario } from '../support/clario.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/db.js';
+import { openDatabase, rows } from '../../src/store/db.js';
 import { createTestDatabase, describeWithRedis, randomName, redis } from '../support/infra.js';
 
 const root = mkdtempSync(join(tmpdir(), 'clario-stop-'));
@@ -84,7 +84,7 @@ async function stopUnderLoad(env: Record<string, string>): Promise<void> {
 }
 
 async function leftRunning(db: Awaited<ReturnType<typeof openDatabase>>): Promise<unknown[]> {
-  return db.run(sql`SELECT id, status, locked_by FROM phase_events WHERE status = 'running' OR locked_by IS NOT NULL`);
+  return rows(db.db, sql`SELECT id, status, locked_by FROM phase_events WHERE status = 'running' OR locked_by IS NOT NULL`);
 }
 
 describe('SIGTERM under load, embedded mode', () => {
@@ -94,7 +94,7 @@ describe('SIGTERM under load, embedded mode', () => {
     const db = await openDatabase({ dataDir });
     try {
       expect(await leftRunning(db)).toEqual([]);
-      const [n] = await db.run<{ n: string }>(sql`SELECT count(*) AS n FROM phase_events`);
+      const [n] = await rows<{ n: string }>(db.db, sql`SELECT count(*) AS n FROM phase_events`);
       expect(Number(n?.n)).toBeGreaterThan(0);
     } finally {
       await db.close();

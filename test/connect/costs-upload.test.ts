@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { testCapabilities } from '../support/capabilities.js';
+import { rows } from '../../src/store/db.js';
 
 let t: TestClario;
 beforeAll(async () => {
@@ -40,7 +41,7 @@ describe('uploading unit costs', () => {
 
 describe('a costs upload over the size limit', () => {
   const MiB = 1024 * 1024;
-  const linesOf = async (userId: string) => (await t.clario.database.run<{ n: number }>(sql`SELECT count(*)::int AS n FROM report_lines WHERE user_id = ${userId}`))[0]?.n;
+  const linesOf = async (userId: string) => (await rows<{ n: number }>(t.clario.database.db, sql`SELECT count(*)::int AS n FROM report_lines WHERE user_id = ${userId}`))[0]?.n;
 
   it('is refused with 413 from its Content-Length, unread', async () => {
     const body = `sku,unit_cost,currency\n${'A-1,1.00,USD\n'.repeat(Math.ceil((21 * MiB) / 13))}`;

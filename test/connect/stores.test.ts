@@ -18,27 +18,27 @@ afterAll(async () => {
 describe('OAuth states', () => {
   const mine: StateBinding = { purpose: 'connect', browserHash: 'browser-a', userId: 'seller_a' };
   it('are single use', async () => {
-    const state = await createState(database, 60_000, mine);
-    expect(await consumeState(database, state, mine)).toBe('ok');
-    expect(await consumeState(database, state, mine)).toBe('used');
-    expect(await consumeState(database, 'never-issued', mine)).toBe('unknown');
+    const state = await createState(database.db, 60_000, mine);
+    expect(await consumeState(database.db, state, mine)).toBe('ok');
+    expect(await consumeState(database.db, state, mine)).toBe('used');
+    expect(await consumeState(database.db, 'never-issued', mine)).toBe('unknown');
   });
 
   it('expire', async () => {
-    const state = await createState(database, 1, mine);
+    const state = await createState(database.db, 1, mine);
     await database.db.execute(sql`UPDATE oauth_states SET expires_at = now() - interval '1 second'`);
-    expect(await consumeState(database, state, mine)).toBe('expired');
+    expect(await consumeState(database.db, state, mine)).toBe('expired');
   });
 
   it('are completed only by the browser and account that started them, which keep their attempt', async () => {
-    const state = await createState(database, 60_000, mine);
-    expect(await consumeState(database, state, { ...mine, browserHash: 'browser-b' })).toBe('other_browser');
-    expect(await consumeState(database, state, { ...mine, browserHash: 'none' })).toBe('other_browser');
-    expect(await consumeState(database, state, { ...mine, userId: 'seller_b' })).toBe('other_account');
-    expect(await consumeState(database, state, { ...mine, userId: null })).toBe('other_account');
+    const state = await createState(database.db, 60_000, mine);
+    expect(await consumeState(database.db, state, { ...mine, browserHash: 'browser-b' })).toBe('other_browser');
+    expect(await consumeState(database.db, state, { ...mine, browserHash: 'none' })).toBe('other_browser');
+    expect(await consumeState(database.db, state, { ...mine, userId: 'seller_b' })).toBe('other_account');
+    expect(await consumeState(database.db, state, { ...mine, userId: null })).toBe('other_account');
     // A sign-in's state does not complete a consent, nor the other way round.
-    expect(await consumeState(database, state, { ...mine, purpose: 'sign_in' })).toBe('unknown');
-    expect(await consumeState(database, state, mine)).toBe('ok');
+    expect(await consumeState(database.db, state, { ...mine, purpose: 'sign_in' })).toBe('unknown');
+    expect(await consumeState(database.db, state, mine)).toBe('ok');
   });
 });
 

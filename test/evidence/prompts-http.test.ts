@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../../src/store/db.js';
-import { claims, syncRuns } from '../../src/store/schema.js';
-import { openPrompt } from '../../src/store/prompts.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { syncRuns } from '../../src/store/schema/sync-tables.js';
+import { openPrompt } from '../../src/store/prompt-rows.js';
 import { EVENT_CATALOGUE } from '../../src/workflow/messages.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { describeWithPostgres } from '../support/infra.js';

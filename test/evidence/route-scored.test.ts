@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { computeScores, NO_LEARNING, writeScores } from '../../src/evidence/match-claims.js';
 import { routeScored } from '../../src/evidence/route-scored.js';
-import { moveClaim } from '../../src/store/claims.js';
+import { moveClaim } from '../../src/store/claim-rows.js';
 import { openDatabase, rows, type Database } from '../../src/store/db.js';
-import { claims, evidenceFiles, evidenceItems } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { evidenceFiles, evidenceItems } from '../../src/store/schema/evidence-tables.js';
 
 const thresholds = { autoSubmit: 0.85, smartPrompt: 0.5 };
 const base = { userId: 'u1', syncId: 'run-1', currency: 'USD', deadline: '2026-03-31' };

@@ -1,7 +1,8 @@
 // The same guarantees on PostgreSQL, where two filers' transactions really run side by side.
 import { expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { claims, filings } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { filings } from '../../src/store/schema/filing-tables.js';
 import { writeIntent } from '../../src/filing/filings.js';
 import { filingId } from '../../src/filing/plan-cases.js';
 import { describeWithPostgres } from '../support/infra.js';

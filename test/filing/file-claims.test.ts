@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { filings, claims } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { filings } from '../../src/store/schema/filing-tables.js';
 import { waitFor } from '../support/wait.js';
 import { crashAfterFiling, events, filingWorld, readyClaim } from './support.js';
 

@@ -3,7 +3,8 @@
 // reimbursement on that case (even one synced before the id was recorded) is credited.
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { claims, filings } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { filings } from '../../src/store/schema/filing-tables.js';
 import { waitFor } from '../support/wait.js';
 import { events, filingWorld, HEADER, line, readyClaim, storeReport } from './support.js';
 

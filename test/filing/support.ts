@@ -11,7 +11,7 @@ import { createPayoutMonitor } from '../../src/payouts/monitor.js';
 import { REIMBURSEMENTS_SOURCE } from '../../src/payouts/new-lines.js';
 import { rows } from '../../src/store/db.js';
 import { lineWriter } from '../../src/sync/store-lines.js';
-import { claims } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { startTestClario, type TestClario, type TestClarioOptions } from '../support/clario.js';
 import type { Capabilities } from '../../src/workflow/capabilities.js';
@@ -93,11 +93,11 @@ export type World = Awaited<ReturnType<typeof filingWorld>>;
 
 /** Stores report lines the way a sync does: report_lines, then the source done with its header. */
 export async function storeReport(w: World, userId: string, syncId: string, header: string, lines: readonly string[]) {
-  const writer = lineWriter(w.t.clario.database, { userId, source: REIMBURSEMENTS_SOURCE, syncId, documentId: `doc-${syncId}` });
+  const writer = lineWriter(w.t.clario.database.db, { userId, source: REIMBURSEMENTS_SOURCE, syncId, documentId: `doc-${syncId}` });
   let n = 1;
   for (const l of lines) await writer.add(l, ++n);
   await writer.finish();
-  await w.t.clario.database.run(sql`INSERT INTO sync_sources (sync_id, source, user_id, status, header) VALUES (${syncId}, ${REIMBURSEMENTS_SOURCE}, ${userId}, 'done', ${header})`);
+  await rows(w.t.clario.database.db, sql`INSERT INTO sync_sources (sync_id, source, user_id, status, header) VALUES (${syncId}, ${REIMBURSEMENTS_SOURCE}, ${userId}, 'done', ${header})`);
 }
 
 

@@ -3,13 +3,15 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRejection } from '../../src/domain/rejection.js';
-import { applyRejection } from '../../src/learning/learn-from-rejection.js';
+import { applyRejection } from '../../src/learning/capability.js';
 import { learnedRates } from '../../src/learning/learned-rates.js';
 import { recordOutcome } from '../../src/learning/record-outcome.js';
 import { buildProofPacket, findProofPacket } from '../../src/proof/proof-packet.js';
-import { findClaim, moveClaim } from '../../src/store/claims.js';
+import { findClaim, moveClaim } from '../../src/store/claim-rows.js';
 import { openDatabase, type Database } from '../../src/store/db.js';
-import { claims, feeCharges, prompts } from '../../src/store/schema.js';
+import { feeCharges } from '../../src/store/schema/billing-tables.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { prompts } from '../../src/store/schema/evidence-tables.js';
 
 describe('learning and proof packets on PGlite', () => {
   let db: Database;

@@ -8,7 +8,7 @@ import { learnedRates } from '../../src/learning/learned-rates.js';
 import { recordOutcome } from '../../src/learning/record-outcome.js';
 import { replayRouting } from '../../src/learning/replay.js';
 import { openDatabase, rows, type Database } from '../../src/store/db.js';
-import { claims } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 
 function score(evidence: number, profile: EvidenceProfile, confidence = evidence): ClaimScore {

@@ -3,9 +3,11 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ClaimScore } from '../../src/domain/scoring.js';
-import { learningCapability } from '../../src/learning/learn-from-rejection.js';
+import { learningCapability } from '../../src/learning/capability.js';
 import { rows } from '../../src/store/db.js';
-import { claims, prompts, rejections } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { prompts } from '../../src/store/schema/evidence-tables.js';
+import { rejections } from '../../src/store/schema/learning-tables.js';
 import { ClaimRejectedMessage } from '../../src/workflow/messages.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { startTestClario, type TestClario } from '../support/clario.js';

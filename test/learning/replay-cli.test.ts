@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase, rows, type Database } from '../../src/store/db.js';
-import { claims, learningStats } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { learningStats } from '../../src/store/schema/learning-tables.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 
 const run = promisify(execFile);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Mirror } from '../../src/mirror/index.js';
 import { waitFor } from '../support/wait.js';
 import { startMirrorClario, startReceiver, testMirror, type MirrorClario } from './support.js';
+import { rows } from '../../src/store/db.js';
 
 let t: MirrorClario;
 beforeAll(async () => {
@@ -13,7 +14,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   // Each test watches only its own subscription.
-  await t.clario.database.run(sql`WITH c AS (DELETE FROM subscription_cursors) DELETE FROM subscriptions`);
+  await rows(t.clario.database.db, sql`WITH c AS (DELETE FROM subscription_cursors) DELETE FROM subscriptions`);
 });
 
 async function subscribe(receiverUrl: string, extra: Record<string, unknown> = {}) {
@@ -33,8 +34,8 @@ async function runWorkflow(userId: string): Promise<void> {
 }
 
 async function outboxAfter(seq: number, types?: string[]) {
-  const rows = await t.clario.database.run<{ seq: string | number; type: string }>(sql`SELECT seq, type FROM outbox WHERE seq > ${seq} ORDER BY seq`);
-  return rows.map((r) => ({ seq: Number(r.seq), type: r.type })).filter((r) => !types || types.includes(r.type));
+  const found = await rows<{ seq: string | number; type: string }>(t.clario.database.db, sql`SELECT seq, type FROM outbox WHERE seq > ${seq} ORDER BY seq`);
+  return found.map((r) => ({ seq: Number(r.seq), type: r.type })).filter((r) => !types || types.includes(r.type));
 }
 
 /** Rounds of delivery (moving the clock past any backoff) until the cursor reaches the outbox's end. */
@@ -42,7 +43,7 @@ async function drain(mirrors: Mirror[], subscriptionId: string, tick: () => void
   await waitFor(async () => {
     await Promise.all(mirrors.map((m) => m.deliverOnce()));
     tick();
-    const [end] = await t.clario.database.run<{ m: string | number }>(sql`SELECT coalesce(max(seq), 0) AS m FROM outbox`);
+    const [end] = await rows<{ m: string | number }>(t.clario.database.db, sql`SELECT coalesce(max(seq), 0) AS m FROM outbox`);
     const s = await t.request(`/api/v1/subscriptions/${subscriptionId}`);
     return s.body.delivery.last_delivered_seq === Number(end?.m);
   }, 'delivery caught up');
@@ -207,8 +208,8 @@ describe('holes in the outbox seq', () => {
     const sub = await subscribe(receiver.url, { secret });
     const { mirror, advance } = testMirror(t.clario, { settleMs: 60_000 });
     // A sequence value taken and not (yet) committed: exactly what an open transaction leaves.
-    await t.clario.database.run(sql`SELECT nextval(pg_get_serial_sequence('outbox', 'seq'))`);
-    const [row] = await t.clario.database.run<{ seq: string | number }>(
+    await rows(t.clario.database.db, sql`SELECT nextval(pg_get_serial_sequence('outbox', 'seq'))`);
+    const [row] = await rows<{ seq: string | number }>(t.clario.database.db,
       sql`INSERT INTO outbox (user_id, type, payload) VALUES ('u-hole', 'workflow.phase', '{}'::jsonb) RETURNING seq`,
     );
     expect(Number(row?.seq)).toBe(sub.delivery.last_delivered_seq + 2);

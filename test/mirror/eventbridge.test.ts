@@ -10,6 +10,7 @@ import { createEventBridgeSink, cursorId, type Mirror } from '../../src/mirror/i
 import { chunk, entrySize, MAX_REQUEST_BYTES } from '../../src/mirror/eventbridge.js';
 import { waitFor } from '../support/wait.js';
 import { startMirrorClario, testMirror, type MirrorClario } from './support.js';
+import { rows } from '../../src/store/db.js';
 
 const ACCESS_KEY = 'AKIATESTEVENTBRIDGE1';
 const SECRET_KEY = 'test-secret-key-never-in-logs-0123456789';
@@ -80,7 +81,7 @@ afterAll(async () => {
   }
 });
 beforeEach(async () => {
-  await t.clario.database.run(sql`DELETE FROM subscription_cursors WHERE subscription_id LIKE 'eventbridge:%'`);
+  await rows(t.clario.database.db, sql`DELETE FROM subscription_cursors WHERE subscription_id LIKE 'eventbridge:%'`);
 });
 
 function sink(endpoint: string, bus: string) {
@@ -105,16 +106,16 @@ function sink(endpoint: string, bus: string) {
 
 /** `n` outbox rows for one seller, written as the engine writes them (a known count for the batching assertions). */
 async function produce(userId: string, n: number): Promise<number[]> {
-  const [before] = await t.clario.database.run<{ m: string | number }>(sql`SELECT coalesce(max(seq), 0) AS m FROM outbox`);
+  const [before] = await rows<{ m: string | number }>(t.clario.database.db, sql`SELECT coalesce(max(seq), 0) AS m FROM outbox`);
   for (let i = 0; i < n; i++) {
-    await t.clario.database.run(sql`INSERT INTO outbox (user_id, type, payload) VALUES (${userId}, 'test.event', ${JSON.stringify({ user_id: userId, i })}::jsonb)`);
+    await rows(t.clario.database.db, sql`INSERT INTO outbox (user_id, type, payload) VALUES (${userId}, 'test.event', ${JSON.stringify({ user_id: userId, i })}::jsonb)`);
   }
-  const rows = await t.clario.database.run<{ seq: string | number }>(sql`SELECT seq FROM outbox WHERE seq > ${Number(before?.m)} ORDER BY seq`);
-  return rows.map((r) => Number(r.seq));
+  const found = await rows<{ seq: string | number }>(t.clario.database.db, sql`SELECT seq FROM outbox WHERE seq > ${Number(before?.m)} ORDER BY seq`);
+  return found.map((r) => Number(r.seq));
 }
 
 async function cursor(bus: string): Promise<number> {
-  const [r] = await t.clario.database.run<{ last_seq: string | number }>(sql`SELECT last_seq FROM subscription_cursors WHERE subscription_id = ${cursorId(bus)}`);
+  const [r] = await rows<{ last_seq: string | number }>(t.clario.database.db, sql`SELECT last_seq FROM subscription_cursors WHERE subscription_id = ${cursorId(bus)}`);
   return Number(r?.last_seq);
 }
 
@@ -158,7 +159,7 @@ describe('the EventBridge sink', () => {
     const seqs = await produce('u-eb-flaky', 25);
     expect(await mirror.deliverOnce()).toEqual({ delivered: 13, failed: 1 });
     expect(await cursor('flaky-bus')).toBe(seqs[12]);
-    const [state] = await t.clario.database.run<{ attempts: number; last_error: { code: string } }>(
+    const [state] = await rows<{ attempts: number; last_error: { code: string } }>(t.clario.database.db,
       sql`SELECT attempts, last_error FROM subscription_cursors WHERE subscription_id = ${cursorId('flaky-bus')}`,
     );
     expect(state).toMatchObject({ attempts: 1, last_error: { code: 'InternalFailure' } });
@@ -221,16 +222,16 @@ describe('the EventBridge sink', () => {
     // A webhook round claims subscriptions only: the sink's cursor has no subscription row.
     const webhooks = testMirror(t.clario);
     await webhooks.mirror.deliverOnce();
-    const [leased] = await t.clario.database.run<{ lease_token: string | null }>(sql`SELECT lease_token FROM subscription_cursors WHERE subscription_id = ${cursorId('real-bus')}`);
+    const [leased] = await rows<{ lease_token: string | null }>(t.clario.database.db, sql`SELECT lease_token FROM subscription_cursors WHERE subscription_id = ${cursorId('real-bus')}`);
     expect(leased?.lease_token).toBeNull();
-    const rows = await t.clario.database.run<{ seq: string | number; type: string }>(sql`SELECT seq, type FROM outbox WHERE seq > ${start} ORDER BY seq`);
-    expect(rows.length).toBeGreaterThan(8);
+    const found = await rows<{ seq: string | number; type: string }>(t.clario.database.db, sql`SELECT seq, type FROM outbox WHERE seq > ${start} ORDER BY seq`);
+    expect(found.length).toBeGreaterThan(8);
     await waitFor(async () => {
       await mirror.deliverOnce();
-      return (await cursor('real-bus')) === Number(rows.at(-1)?.seq);
+      return (await cursor('real-bus')) === Number(found.at(-1)?.seq);
     }, 'EventBridge caught up');
-    expect(eb.accepted).toEqual(rows.map((x) => Number(x.seq)));
-    expect(eb.requests.flatMap((q) => q.entries.map((e) => e.DetailType))).toEqual(rows.map((x) => x.type));
+    expect(eb.accepted).toEqual(found.map((x) => Number(x.seq)));
+    expect(eb.requests.flatMap((q) => q.entries.map((e) => e.DetailType))).toEqual(found.map((x) => x.type));
     expect(eb.requests.every((q) => q.entries.length <= 10)).toBe(true);
     await webhooks.mirror.stop();
     await mirror.stop();

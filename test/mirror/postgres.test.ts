@@ -2,7 +2,7 @@
 // competing for the same subscription through SKIP LOCKED and the lease.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/store/db.js';
+import { type Database, openDatabase, rows } from '../../src/store/db.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { waitFor } from '../support/wait.js';
 import { startMirrorClario, startReceiver, testMirror, type MirrorClario } from './support.js';
@@ -35,10 +35,10 @@ describeWithPostgres('the event mirror on PostgreSQL', () => {
       await Promise.all([a.mirror.deliverOnce(), b.mirror.deliverOnce(), a.mirror.deliverOnce(), b.mirror.deliverOnce()]);
       a.advance(5_000);
       b.advance(5_000);
-      const [end] = await t.clario.database.run<{ m: string }>(sql`SELECT max(seq) AS m FROM outbox`);
+      const [end] = await rows<{ m: string }>(t.clario.database.db, sql`SELECT max(seq) AS m FROM outbox`);
       return (await t.request(`/api/v1/subscriptions/${created.body.id}`)).body.delivery.last_delivered_seq === Number(end?.m);
     }, 'caught up');
-    const expected = (await t.clario.database.run<{ seq: string }>(sql`SELECT seq FROM outbox WHERE seq > ${start} ORDER BY seq`)).map((r) => Number(r.seq));
+    const expected = (await rows<{ seq: string }>(t.clario.database.db, sql`SELECT seq FROM outbox WHERE seq > ${start} ORDER BY seq`)).map((r) => Number(r.seq));
     expect(receiver.accepted.map((r) => r.seq)).toEqual(expected);
     expect(receiver.accepted.every((r) => r.signatureValid)).toBe(true);
     // Some attempts failed, so retries happened too; `accepted` above has each message once.

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY, retryDelay, secretKey, signWebhook } from '../../src/mirror/index.js';
 import { startMirrorClario, type MirrorClario } from './support.js';
+import { rows } from '../../src/store/db.js';
 
 let t: MirrorClario;
 beforeAll(async () => {
@@ -29,7 +30,7 @@ describe('/api/v1/subscriptions', () => {
       expect(JSON.stringify(body)).not.toContain('secret');
     }
     // At rest it is sealed, not the secret itself.
-    const [row] = await t.clario.database.run<{ secret: string }>(sql`SELECT secret FROM subscriptions WHERE id = ${created.body.id}`);
+    const [row] = await rows<{ secret: string }>(t.clario.database.db, sql`SELECT secret FROM subscriptions WHERE id = ${created.body.id}`);
     expect(row?.secret).not.toContain(secret.slice('whsec_'.length, 20));
   });
 

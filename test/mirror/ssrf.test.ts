@@ -12,6 +12,7 @@ import { testCapabilities } from '../support/capabilities.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { waitFor } from '../support/wait.js';
 import { startReceiver, testMirror } from './support.js';
+import { rows } from '../../src/store/db.js';
 
 const SECRET = 'whsec_' + Buffer.alloc(32, 9).toString('base64');
 
@@ -24,7 +25,7 @@ afterAll(async () => {
   await t.close();
 });
 beforeEach(async () => {
-  await t.clario.database.run(sql`WITH c AS (DELETE FROM subscription_cursors) DELETE FROM subscriptions`);
+  await rows(t.clario.database.db, sql`WITH c AS (DELETE FROM subscription_cursors) DELETE FROM subscriptions`);
 });
 
 const LOOPBACK_SPELLINGS = [
@@ -109,7 +110,7 @@ describe('the destination check', () => {
 async function storedSubscription(url: string): Promise<string> {
   const id = `sub_${Math.random().toString(16).slice(2)}`;
   const box = createSecretBox(parseKeys(t.clario.secrets.encryptionKeys));
-  await insertSubscription(t.clario.database, { id, url, eventTypes: [], sealedSecret: box.seal(SECRET, `subscription:${id}`) });
+  await insertSubscription(t.clario.database.db, { id, url, eventTypes: [], sealedSecret: box.seal(SECRET, `subscription:${id}`) });
   return id;
 }
 

@@ -8,6 +8,7 @@ import { createSpApiClient } from '../../src/amazon/sp-api.js';
 import { currentTraceParent, inSpan, startTracing, type Tracing } from '../../src/observability/tracing.js';
 import { waitFor } from '../support/wait.js';
 import { startMirrorClario, startReceiver, testMirror, type MirrorClario } from '../mirror/support.js';
+import { rows } from '../../src/store/db.js';
 
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing | undefined;
@@ -52,7 +53,7 @@ describe('traces', () => {
     // The webhook worker (driven here, as another process would) delivers everything.
     await waitFor(async () => {
       await mirror.deliverOnce();
-      const [end] = await t.clario.database.run<{ m: string | number }>(sql`SELECT coalesce(max(seq), 0) AS m FROM outbox`);
+      const [end] = await rows<{ m: string | number }>(t.clario.database.db, sql`SELECT coalesce(max(seq), 0) AS m FROM outbox`);
       return (await t.request(`/api/v1/subscriptions/${sub.body.id}`)).body.delivery.last_delivered_seq === Number(end?.m);
     }, 'webhooks delivered');
     const publishedIn = (id: string | undefined) =>
@@ -74,7 +75,7 @@ describe('traces', () => {
     }
 
     // Stored with the event, so a worker in another process continues the same trace.
-    const [stored] = await t.clario.database.run<{ trace_parent: string | null }>(sql`SELECT trace_parent FROM phase_events WHERE id = ${one.body.event_id}`);
+    const [stored] = await rows<{ trace_parent: string | null }>(t.clario.database.db, sql`SELECT trace_parent FROM phase_events WHERE id = ${one.body.event_id}`);
     expect(stored?.trace_parent).toBe(`00-${traceId}-${trigger && idOf(trigger)}-01`);
 
     // Webhook deliveries of this sync's messages are in the trace, under a span of it.
@@ -103,7 +104,7 @@ describe('traces', () => {
     const trigger = spans().find((s) => s.name === 'clario.trigger' && s.attributes['clario.event_id'] === r.body.event_id);
     expect(trigger?.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(trigger && parentOf(trigger)).toBe('00f067aa0ba902b7');
-    const [stored] = await t.clario.database.run<{ trace_parent: string | null }>(sql`SELECT trace_parent FROM phase_events WHERE id = ${r.body.event_id}`);
+    const [stored] = await rows<{ trace_parent: string | null }>(t.clario.database.db, sql`SELECT trace_parent FROM phase_events WHERE id = ${r.body.event_id}`);
     expect(stored?.trace_parent).toBe(`00-4bf92f3577b34da6a3ce929d0e0e4736-${trigger && idOf(trigger)}-01`);
     // A malformed header starts a trace of Clario's own.
     const bad = await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'u-trace-caller', sync_id: 'caller-run-2' }, headers: { traceparent: 'not-a-trace' } });

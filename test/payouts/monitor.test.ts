@@ -3,7 +3,9 @@ import { eq, sql } from 'drizzle-orm';
 import { createSpApiClient } from '../../src/amazon/sp-api.js';
 import { rows } from '../../src/store/db.js';
 import { FollowUpMessage } from '../../src/workflow/messages.js';
-import { claims, filings, reimbursements } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { filings } from '../../src/store/schema/filing-tables.js';
+import { reimbursements } from '../../src/store/schema/payouts-tables.js';
 import { waitFor } from '../support/wait.js';
 import { events, filingWorld, HEADER, line, readyClaim, storeReport, type World } from '../filing/support.js';
 

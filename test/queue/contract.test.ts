@@ -5,7 +5,7 @@ import { createBullMqQueue } from '../../src/queue/bullmq-queue.js';
 import type { JobQueue } from '../../src/queue/job-queue.js';
 import { createPostgresQueue } from '../../src/queue/postgres-queue.js';
 import { openDatabase, type Database } from '../../src/store/db.js';
-import { phaseEvents } from '../../src/store/schema.js';
+import { phaseEvents } from '../../src/store/schema/workflow-tables.js';
 import { insertTrigger } from '../../src/workflow/inbox.js';
 import { createTestDatabase, describeWithPostgres, describeWithRedis, randomName, redis, type TestDatabase } from '../support/infra.js';
 import { waitFor } from '../support/wait.js';
@@ -53,7 +53,7 @@ for (const driver of drivers) {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) {
         const key = `${prefix}-${n++}`;
-        const a = await insertTrigger(database, { phase: 1, userId: 'u', syncId: key, payload: {}, idempotencyKey: key, requestHash: key, source: 'internal' }, 3);
+        const a = await insertTrigger(database.db, { phase: 1, userId: 'u', syncId: key, payload: {}, idempotencyKey: key, requestHash: key, source: 'internal' }, 3);
         if (runAt) await database.db.update(phaseEvents).set({ runAfter: runAt }).where(eq(phaseEvents.id, a.eventId));
         ids.push(a.eventId);
       }

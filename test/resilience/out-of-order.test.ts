@@ -1,6 +1,6 @@
 // Amazon's events overtake each other: the payout of a case can arrive before "submitted".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claims } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { waitFor } from '../support/wait.js';

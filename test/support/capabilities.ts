@@ -1,7 +1,7 @@
 // Test capabilities: each phase does a small real thing (creates claims, records effects) so that
 // engine tests see business state move, without the real capabilities.
 import { randomUUID } from 'node:crypto';
-import { claims } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
 import { unavailableCapabilities, type Capabilities } from '../../src/workflow/capabilities.js';
 
 export interface TestCapabilityOptions {

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UnreadableReportError } from '../../src/amazon/lines.js';
+import { UnreadableReportError } from '../../src/amazon/report-lines.js';
 import { createSpApiClient } from '../../src/amazon/sp-api.js';
 import { NonRetryableError } from '../../src/domain/errors.js';
 import { openDatabase, type Database } from '../../src/store/db.js';
@@ -33,7 +33,7 @@ describe('a report line over the bound', () => {
       const lwa = lwaFor(sim, { clock });
       const client = createSpApiClient({ baseUrl: sim.url, sellerId: SELLER, accessToken: lwa.tokenSource(await connect(sim, lwa)), clock });
       const err = await syncSeller('seller-long', 'sync-long', {
-        db: database,
+        db: database.db,
         client,
         marketplaceIds: ['ATVPDKIKX0DER'],
         now: new Date(),

@@ -12,11 +12,13 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { rows } from '../../src/store/db.js';
 import type { ClaimStatus } from '../../src/domain/claim-status.js';
-import { moveClaim } from '../../src/store/claims.js';
-import { openPrompt } from '../../src/store/prompts.js';
-import { claims, proofPackets, reimbursements } from '../../src/store/schema.js';
+import { moveClaim } from '../../src/store/claim-rows.js';
+import { openPrompt } from '../../src/store/prompt-rows.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { reimbursements } from '../../src/store/schema/payouts-tables.js';
+import { proofPackets } from '../../src/store/schema/proof-tables.js';
 import { readRejection } from '../../src/domain/rejection.js';
-import { applyRejection } from '../../src/learning/learn-from-rejection.js';
+import { applyRejection } from '../../src/learning/capability.js';
 import { eq } from 'drizzle-orm';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { waitFor } from '../support/wait.js';
@@ -480,11 +482,11 @@ describeBrowser('the dashboard in a browser', () => {
     const sub = created.body;
     const database = t.clario.database;
     // Not due for a day, so this instance's delivery loop leaves the recorded failure as it is.
-    await database.run(sql`UPDATE subscription_cursors SET attempts = 3, first_failed_at = now(), next_attempt_at = now() + interval '1 day',
+    await rows(database.db, sql`UPDATE subscription_cursors SET attempts = 3, first_failed_at = now(), next_attempt_at = now() + interval '1 day',
       last_error = ${JSON.stringify({ code: 'http_5xx', message: 'the endpoint answered 503' })}::jsonb WHERE subscription_id = ${sub.id}`);
     const head = (await api('/api/v1/ops/event-sinks')).body.outbox_head as number;
     expect(head).toBeGreaterThan(7);
-    await database.run(sql`INSERT INTO subscription_cursors (subscription_id, last_seq, attempts, first_failed_at, last_error)
+    await rows(database.db, sql`INSERT INTO subscription_cursors (subscription_id, last_seq, attempts, first_failed_at, last_error)
       VALUES ('eventbridge:ops-bus', ${head - 7}, 2, now(), ${JSON.stringify({ code: 'InternalFailure', message: 'try again' })}::jsonb)`);
     const lag = 7;
     const before: any = await page.evaluate(async () => (await fetch('/api/v1/session')).json());

@@ -2,7 +2,7 @@
 // but before it committed: nothing is lost and the effect is not repeated.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { claims } from '../../src/store/schema.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { createTestDatabase, describeWithPostgres, describeWithRedis, type TestDatabase } from '../support/infra.js';
 import { chargingCapabilities, startProvider, type Provider } from '../support/provider.js';

@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { createLocalBus, type BusMessage } from '../../src/realtime/bus.js';
 import { createPostgresQueue } from '../../src/queue/postgres-queue.js';
 import { openDatabase, type Database } from '../../src/store/db.js';
-import { phaseAudit, phaseEvents, syncProgress } from '../../src/store/schema.js';
+import { phaseAudit, phaseEvents, syncProgress } from '../../src/store/schema/workflow-tables.js';
 import { createEngine, type Engine } from '../../src/workflow/engine.js';
 import { createPhaseHandlers } from '../../src/workflow/phases/index.js';
 import { silentLog, noObserver } from '../../src/workflow/log.js';

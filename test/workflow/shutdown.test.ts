@@ -3,7 +3,7 @@
 // at once, instead of waiting for the lease to expire.
 import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/db.js';
+import { openDatabase, rows } from '../../src/store/db.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { describeWithPostgres, describeWithRedis } from '../support/infra.js';
@@ -53,10 +53,10 @@ async function handsBack(store: 'pglite' | 'postgres', queue: 'postgres' | 'bull
   await t.clario.close();
   const db = await openDatabase(store === 'postgres' ? { url: t.env.DATABASE_URL } : { dataDir: t.env.CLARIO_DATA_DIR });
   try {
-    const [row] = await db.run<Row>(sql`SELECT status, locked_by, locked_until, attempts, last_error FROM phase_events WHERE id = ${accepted.body.event_id}`);
+    const [row] = await rows<Row>(db.db, sql`SELECT status, locked_by, locked_until, attempts, last_error FROM phase_events WHERE id = ${accepted.body.event_id}`);
     expect(row).toMatchObject({ status: 'pending', locked_by: null, locked_until: null, attempts: 0 });
     expect(row?.last_error?.code).toBe('worker_stopping');
-    const [audit] = await db.run<{ n: string }>(
+    const [audit] = await rows<{ n: string }>(db.db,
       sql`SELECT count(*) AS n FROM phase_audit WHERE event_id = ${accepted.body.event_id} AND from_status = 'running' AND to_status = 'pending'`,
     );
     expect(Number(audit?.n)).toBe(1);

@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SourceName } from '../rows.js';
 import type { Diagnostic } from '../types.js';
-import type { InputFile } from './lines.js';
+import type { InputFile } from './file-lines.js';
 
 /** The file behind each source, as DETECTION.md names them. */
 export const SOURCE_FILES: Readonly<Record<SourceName, string>> = {

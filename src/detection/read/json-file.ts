@@ -4,7 +4,7 @@ import type { SourceRef } from '../types.js';
 import { InputFileError } from './errors.js';
 import { RowError } from './fields.js';
 import { streamJsonLists } from './json-stream.js';
-import { READ_LIMITS, type InputFile, type ReadLimits } from './lines.js';
+import { READ_LIMITS, type InputFile, type ReadLimits } from './file-lines.js';
 import type { ReadHooks } from './table.js';
 
 /** The file's text in chunks, decompressed when gzipped. */

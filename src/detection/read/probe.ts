@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { matchHeader, type Columns } from './columns.js';
 import { isTooLong } from '../../domain/split-lines.js';
-import { openLines, READ_LIMITS, splitCsv, type InputFile, type ReadLimits } from './lines.js';
+import { openLines, READ_LIMITS, splitCsv, type InputFile, type ReadLimits } from './file-lines.js';
 import { describeMissing } from './table.js';
 
 /**

@@ -3,7 +3,7 @@ import { matchHeader, type ColumnIndex, type Columns } from './columns.js';
 import { InputFileError } from './errors.js';
 import { RowError } from './fields.js';
 import { isTooLong, MAX_LINE_LENGTH } from '../../domain/split-lines.js';
-import { openLines, splitCsv, type InputFile, type ReadLimits } from './lines.js';
+import { openLines, splitCsv, type InputFile, type ReadLimits } from './file-lines.js';
 
 /** How to read one kind of delimited file. */
 export interface TableFormat<F extends string, R> {

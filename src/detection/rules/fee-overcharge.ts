@@ -1,5 +1,5 @@
 import { money, type Money } from '../../domain/money.js';
-import { makeClaim } from '../claims.js';
+import { makeClaim } from '../make-claim.js';
 import type { FinancialEvent } from '../rows.js';
 import type { Claim, Day, SourceRef } from '../types.js';
 import type { Rule } from './rule.js';

@@ -1,7 +1,7 @@
 import { currencyOfCountry } from '../books/marketplace-currency.js';
 import { LOST_INBOUND, ReimbursedUnits, type Grant } from '../books/reimbursed-units.js';
 import { valueAtCost } from '../books/valuation.js';
-import { makeClaim } from '../claims.js';
+import { makeClaim } from '../make-claim.js';
 import type { Claim, Day, SourceRef } from '../types.js';
 import type { Rule } from './rule.js';
 

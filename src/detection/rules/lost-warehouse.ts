@@ -1,7 +1,7 @@
 import { currencyOfCountry } from '../books/marketplace-currency.js';
 import { LOST_WAREHOUSE, ReimbursedUnits } from '../books/reimbursed-units.js';
 import { valueAtCost } from '../books/valuation.js';
-import { makeClaim } from '../claims.js';
+import { makeClaim } from '../make-claim.js';
 import type { Claim } from '../types.js';
 import { EventsByFnsku, firstOf, isAdjustment, reconcile, unreconciledOf, type Recovery } from './ledger-events.js';
 import type { Rule } from './rule.js';

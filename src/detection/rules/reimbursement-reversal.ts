@@ -1,6 +1,6 @@
 import { add, money, type Money } from '../../domain/money.js';
 import { reasonKey } from '../books/reimbursed-units.js';
-import { makeClaim } from '../claims.js';
+import { makeClaim } from '../make-claim.js';
 import { formatDay } from '../days.js';
 import type { ReimbursementRow } from '../rows.js';
 import type { Claim, Day, SourceRef } from '../types.js';

@@ -1,5 +1,5 @@
 import { valueAtCost } from '../books/valuation.js';
-import { makeClaim } from '../claims.js';
+import { makeClaim } from '../make-claim.js';
 import type { Claim, Day, SourceRef } from '../types.js';
 import type { Rule } from './rule.js';
 

@@ -1,6 +1,6 @@
 import { OrderPrices } from '../books/order-prices.js';
 import { valueAtCost } from '../books/valuation.js';
-import { makeClaim } from '../claims.js';
+import { makeClaim } from '../make-claim.js';
 import { formatDay } from '../days.js';
 import type { FinancialEvent } from '../rows.js';
 import type { Claim, Day, SourceRef } from '../types.js';

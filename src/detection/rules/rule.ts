@@ -1,7 +1,7 @@
-import type { Catalog } from '../books/catalog.js';
+import type { Catalog } from '../books/sku-catalog.js';
 import type { CostBook } from '../books/cost-book.js';
 import type { SalePriceBook } from '../books/sale-price-book.js';
-import type { DetectionConfig } from '../config.js';
+import type { DetectionConfig } from '../detection-config.js';
 import type { RowSources, SourceName } from '../rows.js';
 import type { Claim, ClaimType, Day, Diagnostic } from '../types.js';
 

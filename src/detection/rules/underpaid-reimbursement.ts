@@ -1,6 +1,6 @@
 import { money } from '../../domain/money.js';
 import { DAMAGED_WAREHOUSE, LOST_INBOUND, LOST_WAREHOUSE, reasonKey } from '../books/reimbursed-units.js';
-import { makeClaim } from '../claims.js';
+import { makeClaim } from '../make-claim.js';
 import type { ReimbursementRow } from '../rows.js';
 import type { Claim, SourceRef } from '../types.js';
 import type { Rule } from './rule.js';

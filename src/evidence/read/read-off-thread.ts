@@ -75,14 +75,14 @@ export function offThreadReader(limits: ReadLimits, hooks: ReadHooks = {}): Evid
         new Promise<Outcome>((resolve, reject) => {
           const worker = spawn(hooks.gate ? { ...task, gate: hooks.gate } : task, limits.maxMemoryMb);
           let settled = false;
-          const finish = (o: Outcome | Error) => {
+          const finish = (outcome: Outcome | Error) => {
             if (settled) return;
             settled = true;
             clearTimeout(timer);
             // The worker's answer is in; it ends itself, but a stopped one must be ended here.
             void worker.terminate();
-            if (o instanceof Error) reject(o);
-            else resolve(o);
+            if (outcome instanceof Error) reject(outcome);
+            else resolve(outcome);
           };
           const timer = setTimeout(() => finish({ kind: 'timeout' }), limits.timeoutMs);
           worker.on('message', (m: WorkerMessage) => {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { PHASES, isPhaseNumber } from '../../domain/phase.js';
 import type { JobQueue } from '../../queue/job-queue.js';
 import type { Db } from '../../store/db.js';
-import { auditEntries, claimSummary, failedEventsOfUser, progressOfUser, runsOfUser, type AuditRow, type ProgressRow } from '../../store/status.js';
+import { auditEntries, claimSummary, failedEventsOfUser, progressOfUser, runsOfUser, type AuditRow, type ProgressRow } from '../../store/read-status.js';
 import type { Engine } from '../../workflow/engine.js';
 import { requireAuthenticated, requireService, requireUser, type Principal } from '../auth.js';
 import { ApiError } from '../errors.js';

@@ -66,8 +66,8 @@ export function plantInbound(p: Planter, main: Marketplace, others: readonly Mar
 
 /** removal_shortfall: completed removal orders with units unaccounted for. */
 export function plantRemovals(p: Planter, main: Marketplace, others: readonly Marketplace[]): void {
-  const order = (product: Product, o: Omit<Removal, 'id' | 'product' | 'requestDay' | 'lastDay'>, lastAgo: number): Removal => {
-    const removal: Removal = { id: p.world.ids.removalOrder(), product, requestDay: p.ago(lastAgo + 14), lastDay: p.ago(lastAgo), ...o };
+  const order = (product: Product, counts: Omit<Removal, 'id' | 'product' | 'requestDay' | 'lastDay'>, lastAgo: number): Removal => {
+    const removal: Removal = { id: p.world.ids.removalOrder(), product, requestDay: p.ago(lastAgo + 14), lastDay: p.ago(lastAgo), ...counts };
     p.world.removals.push(removal);
     const moved = removal.shipped + removal.disposed;
     if (moved > 0) p.world.ledger({ day: removal.lastDay, product, eventType: 'VendorReturns', referenceId: removal.id, quantity: -moved });

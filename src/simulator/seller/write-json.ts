@@ -58,24 +58,24 @@ const ADJUSTMENT_TYPES: Partial<Record<Reimbursement['reason'], string>> = {
 export async function writeFinancialEvents(world: World, sink: LineSink): Promise<void> {
   const posted = (day: number, product: Product) => isoStamp(day, 43_200, product.market.offset);
   await sink.write('{');
-  await list(sink, 'ShipmentEventList', reportedOrders(world).map((o) => {
-    const p = o.product;
+  await list(sink, 'ShipmentEventList', reportedOrders(world).map((order) => {
+    const p = order.product;
     const c = p.market.currency;
     return {
-      AmazonOrderId: o.id,
+      AmazonOrderId: order.id,
       MarketplaceName: p.market.salesChannel,
-      PostedDate: posted(o.day, p),
+      PostedDate: posted(order.day, p),
       ShipmentItemList: [{
         SellerSKU: p.sku,
-        OrderItemId: o.id.replace(/-/g, '').slice(3),
-        QuantityShipped: o.quantity,
+        OrderItemId: order.id.replace(/-/g, '').slice(3),
+        QuantityShipped: order.quantity,
         ItemChargeList: [
-          { ChargeType: 'Principal', ChargeAmount: amount(c, p.priceMinor * o.quantity) },
-          { ChargeType: 'Tax', ChargeAmount: amount(c, taxOf(p, o.quantity)) },
+          { ChargeType: 'Principal', ChargeAmount: amount(c, p.priceMinor * order.quantity) },
+          { ChargeType: 'Tax', ChargeAmount: amount(c, taxOf(p, order.quantity)) },
         ],
         ItemFeeList: [
-          { FeeType: 'FBAPerUnitFulfillmentFee', FeeAmount: amount(c, -o.feeChargedMinor) },
-          { FeeType: 'Commission', FeeAmount: amount(c, -Math.round((p.priceMinor * o.quantity * 15) / 100)) },
+          { FeeType: 'FBAPerUnitFulfillmentFee', FeeAmount: amount(c, -order.feeChargedMinor) },
+          { FeeType: 'Commission', FeeAmount: amount(c, -Math.round((p.priceMinor * order.quantity * 15) / 100)) },
         ],
       }],
     };

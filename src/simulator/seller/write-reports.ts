@@ -61,7 +61,7 @@ const CARRIERS: Readonly<Record<string, readonly string[]>> = { US: ['AMZN_US', 
 
 /** Orders in the report window, by day: the shipments report and the financial events both list them. */
 export function reportedOrders(world: World): Order[] {
-  return byDay(world.orders.filter((o) => o.inReport));
+  return byDay(world.orders.filter((order) => order.inReport));
 }
 
 export async function writeCustomerShipments(world: World, sink: LineSink): Promise<void> {

@@ -7,7 +7,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { streamLines } from '../../amazon/lines.js';
+import { streamLines } from '../../amazon/report-lines.js';
 
 /** The column a report is filtered on by dataStartTime/dataEndTime; reports without one are not filtered. */
 const DATE_COLUMNS: Readonly<Record<string, readonly string[]>> = {

@@ -26,7 +26,7 @@ function list(url: string, items: StripeObject[], q: FormObject): Record<string,
   const limit = Math.min(100, Math.max(1, Number(str(q, 'limit') ?? 10) || 10));
   const sorted = [...items].sort((a, b) => b.created - a.created);
   const after = str(q, 'starting_after');
-  const start = after ? sorted.findIndex((o) => o.id === after) + 1 : 0;
+  const start = after ? sorted.findIndex((item) => item.id === after) + 1 : 0;
   const page = sorted.slice(start, start + limit);
   return { object: 'list', data: page, has_more: start + limit < sorted.length, url };
 }
@@ -34,26 +34,26 @@ function list(url: string, items: StripeObject[], q: FormObject): Record<string,
 function search(reply: FastifyReply, url: string, items: Iterable<StripeObject>, q: FormObject) {
   const text = str(q, 'query') ?? '';
   const found: StripeObject[] = [];
-  for (const o of items) {
-    const m = matchesSearch(text, o);
+  for (const item of items) {
+    const m = matchesSearch(text, item);
     if (m === undefined) return invalid(reply, 'query', `Invalid search query: ${text}`);
-    if (m) found.push(o);
+    if (m) found.push(item);
   }
   return reply.send({ object: 'search_result', data: found, has_more: false, next_page: null, url });
 }
 
 /** `created[gte]` and friends on a list call. */
-function createdFilter(q: FormObject): (o: StripeObject) => boolean {
+function createdFilter(q: FormObject): (item: StripeObject) => boolean {
   const c = q.created;
-  if (typeof c === 'string') return (o) => o.created === Number(c);
+  if (typeof c === 'string') return (item) => item.created === Number(c);
   if (!c || Array.isArray(c)) return () => true;
   const n = (k: string) => (typeof c[k] === 'string' ? Number(c[k]) : undefined);
   const [gte, gt, lte, lt] = [n('gte'), n('gt'), n('lte'), n('lt')];
-  return (o) => (gte === undefined || o.created >= gte) && (gt === undefined || o.created > gt) && (lte === undefined || o.created <= lte) && (lt === undefined || o.created < lt);
+  return (item) => (gte === undefined || item.created >= gte) && (gt === undefined || item.created > gt) && (lte === undefined || item.created <= lte) && (lt === undefined || item.created < lt);
 }
 
 export function registerResources(app: FastifyInstance, { state, webhooks }: Deps): void {
-  const emit = (req: FastifyRequest, type: string, o: StripeObject) => webhooks.send(state.emit(type, o, requestIdempotencyKey(req)));
+  const emit = (req: FastifyRequest, type: string, object: StripeObject) => webhooks.send(state.emit(type, object, requestIdempotencyKey(req)));
   const body = (req: FastifyRequest) => (req.body ?? {}) as FormObject;
 
   app.post('/v1/customers', async (req, reply) => {

@@ -83,13 +83,13 @@ export class StripeState {
 }
 
 /** Stripe's `metadata['k']:'v' AND customer:'cus_…'` search syntax, the subset Clario uses. */
-export function matchesSearch(query: string, o: StripeObject): boolean | undefined {
+export function matchesSearch(query: string, object: StripeObject): boolean | undefined {
   const clauses = query.split(/\s+AND\s+/);
   for (const clause of clauses) {
     const m = /^\s*(?:metadata\[(['"])(.+?)\1\]|([a-z_]+)):(['"])(.*)\4\s*$/.exec(clause);
     if (!m) return undefined;
     const value = m[5];
-    const actual = m[2] !== undefined ? (o.metadata as Record<string, string> | undefined)?.[m[2]] : o[m[3] ?? ''];
+    const actual = m[2] !== undefined ? (object.metadata as Record<string, string> | undefined)?.[m[2]] : object[m[3] ?? ''];
     if (actual !== value) return false;
   }
   return true;

@@ -1,5 +1,5 @@
 import { NonRetryableError, RetryAfterError, UnknownReferenceError } from '../../domain/errors.js';
-import { claimsOfCase, findClaim, type ClaimRow } from '../../store/claims.js';
+import { claimsOfCase, findClaim, type ClaimRow } from '../../store/claim-rows.js';
 import { findSyncRun } from '../../store/sync-runs.js';
 import type { CapabilityContext, SyncRef } from '../capabilities.js';
 import type { PhaseContext } from '../types.js';

@@ -1,5 +1,5 @@
 // Phase 6, continuous learning brain: Amazon rejected a claim; record why and learn from it.
-import { moveClaim } from '../../store/claims.js';
+import { moveClaim } from '../../store/claim-rows.js';
 import { findRejection } from '../../store/rejections.js';
 import type { Capabilities } from '../capabilities.js';
 import type { PhaseHandler } from '../types.js';

@@ -2,7 +2,7 @@
 // Amazon's answer.
 import { canMoveClaim } from '../../domain/claim-status.js';
 import { NonRetryableError } from '../../domain/errors.js';
-import { moveClaim } from '../../store/claims.js';
+import { moveClaim } from '../../store/claim-rows.js';
 import type { Capabilities } from '../capabilities.js';
 import type { PhaseHandler } from '../types.js';
 import { capabilityContext, requireClaim } from './context.js';

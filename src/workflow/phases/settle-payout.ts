@@ -4,7 +4,7 @@
 import { NonRetryableError } from '../../domain/errors.js';
 import { money } from '../../domain/money.js';
 import { payoutProblem, type PayoutLimits } from '../../domain/payout-check.js';
-import { claimPaidSoFar, moveClaim } from '../../store/claims.js';
+import { claimPaidSoFar, moveClaim } from '../../store/claim-rows.js';
 import type { Capabilities } from '../capabilities.js';
 import type { PhaseHandler } from '../types.js';
 import { capabilityContext, requireClaim, requireFiled } from './context.js';

@@ -1,20 +1,21 @@
 // Read models for the status and audit endpoints.
 import { and, asc, desc, eq, gt, sql, type SQL } from 'drizzle-orm';
-import { rows, type Queryable } from './db.js';
-import { phaseAudit, phaseEvents, syncProgress, syncRuns } from './schema.js';
+import { rows, type Db } from './db.js';
+import { syncRuns } from './schema/sync-tables.js';
+import { phaseAudit, phaseEvents, syncProgress } from './schema/workflow-tables.js';
 
 export type ProgressRow = typeof syncProgress.$inferSelect;
 export type AuditRow = typeof phaseAudit.$inferSelect;
 
-export async function progressOfUser(q: Queryable, userId: string): Promise<ProgressRow[]> {
+export async function progressOfUser(q: Db, userId: string): Promise<ProgressRow[]> {
   return q.select().from(syncProgress).where(eq(syncProgress.userId, userId)).orderBy(asc(syncProgress.phase));
 }
 
-export async function runsOfUser(q: Queryable, userId: string, limit: number) {
+export async function runsOfUser(q: Db, userId: string, limit: number) {
   return q.select().from(syncRuns).where(eq(syncRuns.userId, userId)).orderBy(desc(syncRuns.createdAt)).limit(limit);
 }
 
-export async function claimSummary(q: Queryable, userId: string) {
+export async function claimSummary(q: Db, userId: string) {
   return rows<{ status: string; currency: string | null; count: string | number; minor: string | number | null }>(
     q,
     sql`SELECT status, currency, count(*) AS count, sum(amount_minor) AS minor
@@ -22,7 +23,7 @@ export async function claimSummary(q: Queryable, userId: string) {
   );
 }
 
-export async function failedEventsOfUser(q: Queryable, userId: string, limit: number) {
+export async function failedEventsOfUser(q: Db, userId: string, limit: number) {
   return q
     .select()
     .from(phaseEvents)
@@ -40,7 +41,7 @@ export interface AuditFilter {
   readonly limit: number;
 }
 
-export async function auditEntries(q: Queryable, f: AuditFilter): Promise<AuditRow[]> {
+export async function auditEntries(q: Db, f: AuditFilter): Promise<AuditRow[]> {
   const where: SQL[] = [];
   if (f.userId) where.push(eq(phaseAudit.userId, f.userId));
   if (f.syncId) where.push(eq(phaseAudit.syncId, f.syncId));
@@ -56,7 +57,7 @@ export async function auditEntries(q: Queryable, f: AuditFilter): Promise<AuditR
 }
 
 /** Workflow health for metrics: parked and running events, and how long the oldest has run. */
-export async function workflowHealth(q: Queryable) {
+export async function workflowHealth(q: Db) {
   const [r] = await rows<{ failed: string | number; running: string | number; pending: string | number; oldest: string | number | null }>(
     q,
     sql`SELECT

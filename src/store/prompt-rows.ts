@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from './db.js';
-import { prompts } from './schema.js';
+import type { Db } from './db.js';
+import { prompts } from './schema/evidence-tables.js';
 
 export type PromptRow = typeof prompts.$inferSelect;
 
@@ -15,7 +15,7 @@ export interface PromptAsk {
  * Opens the smart prompt of a claim, superseding the one that was open (one open prompt per claim,
  * kept by a unique index). Returns the new prompt's id.
  */
-export async function openPrompt(q: Queryable, p: { userId: string; claimId: string; asks: readonly PromptAsk[] }): Promise<string> {
+export async function openPrompt(q: Db, p: { userId: string; claimId: string; asks: readonly PromptAsk[] }): Promise<string> {
   await q
     .update(prompts)
     .set({ status: 'superseded', answeredAt: sql`now()` })
@@ -25,7 +25,7 @@ export async function openPrompt(q: Queryable, p: { userId: string; claimId: str
   return id;
 }
 
-export async function openPromptOf(q: Queryable, claimId: string): Promise<PromptRow | undefined> {
+export async function openPromptOf(q: Db, claimId: string): Promise<PromptRow | undefined> {
   const [row] = await q.select().from(prompts).where(and(eq(prompts.claimId, claimId), eq(prompts.status, 'open')));
   return row;
 }

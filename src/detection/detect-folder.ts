@@ -9,8 +9,8 @@ import { findInputFiles, InputFolderError, SOURCE_FILES } from './read/folder.js
 import { INBOUND_LISTS, inboundRecord } from './read/inbound.js';
 import { readJson } from './read/json-file.js';
 import { InputFileError } from './read/errors.js';
-import { ledgerFormat } from './read/ledger.js';
-import type { InputFile, ReadLimits } from './read/lines.js';
+import { ledgerFormat } from './read/inventory-ledger.js';
+import type { InputFile, ReadLimits } from './read/file-lines.js';
 import { probeJson, probeTable } from './read/probe.js';
 import { reimbursementsFormat } from './read/reimbursements.js';
 import { removalReceiptsFormat } from './read/removal-receipts.js';

@@ -5,10 +5,12 @@
 import { NonRetryableError } from '../domain/errors.js';
 import { askMessage, readRejection, rejectionSummary, type RejectionReading } from '../domain/rejection.js';
 import { blendConfidence, type ApprovalEstimate } from '../domain/scoring.js';
-import { moveClaim, type ClaimRow } from '../store/claims.js';
-import type { Tx } from '../store/db.js';
-import { openPrompt } from '../store/prompts.js';
-import { claims, outbox, rejections } from '../store/schema.js';
+import { moveClaim, type ClaimRow } from '../store/claim-rows.js';
+import type { Db } from '../store/db.js';
+import { openPrompt } from '../store/prompt-rows.js';
+import { claims } from '../store/schema/claims-tables.js';
+import { rejections } from '../store/schema/learning-tables.js';
+import { outbox } from '../store/schema/workflow-tables.js';
 import type { Capabilities } from '../workflow/capabilities.js';
 import { evidenceOf } from './profile.js';
 import { recordOutcome } from './record-outcome.js';
@@ -40,7 +42,7 @@ export function learningCapability(): Capabilities['learning'] {
 
 /** The rejection's state changes, inside the phase's transaction. */
 export async function applyRejection(
-  tx: Tx,
+  tx: Db,
   r: { claim: ClaimRow; caseId: string; reading: RejectionReading; eventId: string | null },
 ): Promise<RejectionApplied> {
   const { claim, caseId, reading } = r;
@@ -83,7 +85,7 @@ export async function applyRejection(
 }
 
 /** The claim's confidence with the model as it now stands (what a refiling would be routed on). */
-async function rescore(tx: Tx, claim: ClaimRow, estimate: ApprovalEstimate): Promise<number | null> {
+async function rescore(tx: Db, claim: ClaimRow, estimate: ApprovalEstimate): Promise<number | null> {
   const evidence = evidenceOf(claim.score);
   if (evidence === undefined || !claim.score) return null;
   const confidence = blendConfidence(evidence, estimate);

@@ -1,22 +1,22 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { canMoveClaim, type ClaimStatus } from '../domain/claim-status.js';
-import { rows, type Queryable } from './db.js';
-import { claims } from './schema.js';
+import { rows, type Db } from './db.js';
+import { claims } from './schema/claims-tables.js';
 
 export type ClaimRow = typeof claims.$inferSelect;
 
-export async function findClaim(q: Queryable, id: string): Promise<ClaimRow | undefined> {
+export async function findClaim(q: Db, id: string): Promise<ClaimRow | undefined> {
   const [row] = await q.select().from(claims).where(eq(claims.id, id));
   return row;
 }
 
 /** The claims filed in one case: several when a case holds several items. */
-export async function claimsOfCase(q: Queryable, caseId: string, limit = 100): Promise<ClaimRow[]> {
+export async function claimsOfCase(q: Db, caseId: string, limit = 100): Promise<ClaimRow[]> {
   return q.select().from(claims).where(eq(claims.caseId, caseId)).orderBy(claims.id).limit(limit);
 }
 
 /** The claim of a case, when the case holds exactly one; a case of several needs the claim id. */
-export async function findClaimByCase(q: Queryable, caseId: string): Promise<ClaimRow | undefined> {
+export async function findClaimByCase(q: Db, caseId: string): Promise<ClaimRow | undefined> {
   const rows = await claimsOfCase(q, caseId, 2);
   return rows.length === 1 ? rows[0] : undefined;
 }
@@ -26,7 +26,7 @@ export async function findClaimByCase(q: Queryable, caseId: string): Promise<Cla
  * still is what the caller saw. Returns false when someone else moved it first.
  */
 export async function moveClaim(
-  q: Queryable,
+  q: Db,
   id: string,
   from: ClaimStatus,
   to: ClaimStatus,
@@ -45,7 +45,7 @@ export async function moveClaim(
  * What a claim's settled payouts other than `excludingPayoutId` came to in `currency`, net of
  * reversals: summed in SQL as numeric and read as text, so no sum passes through a float.
  */
-export async function claimPaidSoFar(q: Queryable, claimId: string, currency: string, excludingPayoutId: string): Promise<bigint> {
+export async function claimPaidSoFar(q: Db, claimId: string, currency: string, excludingPayoutId: string): Promise<bigint> {
   const [r] = await rows<{ paid: string | null }>(
     q,
     sql`SELECT SUM(reimbursed_minor::numeric)::text AS paid FROM fee_charges

@@ -1,0 +1,88 @@
+// Evidence: uploaded files, the items read from them, which claim they support, and smart prompts.
+import { sql } from 'drizzle-orm';
+import { bigint, bigserial, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bytea, ts } from './column-types.js';
+
+/** Uploaded evidence, content-addressed: identical bytes are stored once. */
+export const evidenceBlobs = pgTable('evidence_blobs', {
+  sha256: text('sha256').primaryKey(),
+  bytes: bytea('bytes').notNull(),
+  sizeBytes: integer('size_bytes').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
+
+/** A seller's evidence file (supplier invoice, proof of delivery) and the report of what was read. */
+export const evidenceFiles = pgTable(
+  'evidence_files',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    sha256: text('sha256').notNull(),
+    filename: text('filename').notNull(),
+    contentType: text('content_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    kind: text('kind').$type<'invoice' | 'proof_of_delivery' | 'other'>().notNull(),
+    status: text('status').$type<'parsed' | 'partial' | 'unreadable'>().notNull(),
+    /** Per-file report: lines read, lines skipped with why. */
+    report: jsonb('report').notNull().$type<Record<string, unknown>>(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('evidence_files_user_sha').on(t.userId, t.sha256), index('evidence_files_user').on(t.userId, t.createdAt)],
+);
+
+/** A line item read from an evidence file. */
+export const evidenceItems = pgTable(
+  'evidence_items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    fileId: text('file_id').notNull(),
+    userId: text('user_id').notNull(),
+    lineNo: integer('line_no').notNull(),
+    /** Invoice number, delivery note or tracking number. */
+    documentRef: text('document_ref'),
+    supplier: text('supplier'),
+    sku: text('sku'),
+    productName: text('product_name'),
+    quantity: integer('quantity'),
+    unitCostMinor: bigint('unit_cost_minor', { mode: 'number' }),
+    currency: text('currency'),
+    date: date('date', { mode: 'string' }),
+    raw: jsonb('raw').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('evidence_items_user_sku').on(t.userId, t.sku), index('evidence_items_file').on(t.fileId)],
+);
+
+/** Which evidence supports which claim, and how much of it. */
+export const claimEvidence = pgTable(
+  'claim_evidence',
+  {
+    claimId: text('claim_id').notNull(),
+    fileId: text('file_id').notNull(),
+    userId: text('user_id').notNull(),
+    role: text('role').$type<'invoice' | 'proof_of_delivery' | 'other'>().notNull(),
+    itemIds: jsonb('item_ids').notNull().$type<number[]>(),
+    units: integer('units'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.claimId, t.fileId] }), index('claim_evidence_file').on(t.fileId)],
+);
+
+/** A smart prompt: what Clario needs from the seller about one claim. One open prompt per claim. */
+export const prompts = pgTable(
+  'prompts',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    claimId: text('claim_id').notNull(),
+    status: text('status').$type<'open' | 'answered' | 'dismissed' | 'superseded'>().notNull(),
+    /** What is missing: [{ need: 'confirm' | 'upload_invoice' | 'upload_proof_of_delivery' | ..., message }]. */
+    asks: jsonb('asks').notNull().$type<Array<Record<string, unknown>>>(),
+    answer: jsonb('answer').$type<Record<string, unknown>>(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    answeredAt: ts('answered_at'),
+  },
+  (t) => [
+    uniqueIndex('prompts_one_open_per_claim').on(t.claimId).where(sql`status = 'open'`),
+    index('prompts_user').on(t.userId, t.status),
+  ],
+);

@@ -1,0 +1,51 @@
+// A seller's Amazon data: sync runs, each source's progress, and the report lines as Amazon sent them.
+import { bigserial, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { ts } from './column-types.js';
+
+/** A sync of one seller's Amazon data: phases 1–4 run once per sync run. */
+export const syncRuns = pgTable(
+  'sync_runs',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    sellerId: text('seller_id'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('sync_runs_user').on(t.userId, t.createdAt)],
+);
+
+/**
+ * Report lines as Amazon sent them, one row per distinct line per seller and source, so repeated
+ * or overlapping syncs never store a line twice. `header` is the document's header line.
+ */
+export const reportLines = pgTable(
+  'report_lines',
+  {
+    userId: text('user_id').notNull(),
+    source: text('source').notNull(),
+    lineHash: text('line_hash').notNull(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    line: text('line').notNull(),
+    syncId: text('sync_id').notNull(),
+    documentId: text('document_id').notNull(),
+    lineNo: integer('line_no').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.source, t.lineHash] }), index('report_lines_order').on(t.userId, t.source, t.seq)],
+);
+
+/** Each source of each sync run: resumable, and the progress the seller sees. */
+export const syncSources = pgTable(
+  'sync_sources',
+  {
+    syncId: text('sync_id').notNull(),
+    source: text('source').notNull(),
+    userId: text('user_id').notNull(),
+    status: text('status').$type<'pending' | 'done'>().notNull(),
+    header: text('header'),
+    documentId: text('document_id'),
+    rows: integer('rows').notNull().default(0),
+    newRows: integer('new_rows').notNull().default(0),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.syncId, t.source] }), index('sync_sources_user').on(t.userId, t.source)],
+);
