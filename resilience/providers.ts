@@ -45,7 +45,11 @@ export interface CaseNote {
   readonly currency: string;
 }
 
-export async function startCaseApi(): Promise<CaseApi> {
+/**
+ * `answerDelayMs`: the case is filed at once, its answer takes this long to arrive (a slow case
+ * API), so a worker stopped meanwhile leaves a case filed that it never heard about.
+ */
+export async function startCaseApi(options: { answerDelayMs?: number } = {}): Promise<CaseApi> {
   const tokenSecret = randomBytes(8).toString('hex');
   const state = new SimulatorState(new Map(), systemClock);
   const created = new Map<string, number>();
@@ -62,6 +66,11 @@ export async function startCaseApi(): Promise<CaseApi> {
     created.set(note.claim_id, (created.get(note.claim_id) ?? 0) + 1);
     const c: FiledCase = { caseId: filed.case_id, sellerId: note.user_id, userId: note.user_id, claimId: note.claim_id, amountMinor: note.amount_minor, currency: note.currency };
     for (const l of listeners) l(c);
+    return payload;
+  });
+  const delay = options.answerDelayMs ?? 0;
+  if (delay > 0) app.addHook('onSend', async (_req, _reply, payload) => {
+    await new Promise((r) => setTimeout(r, delay));
     return payload;
   });
   registerCases(app, { state, rateLimits: false });
@@ -89,8 +98,8 @@ export interface Providers {
   close(): Promise<void>;
 }
 
-export async function startProviders(options: { feesFailFirst?: boolean } = {}): Promise<Providers> {
-  const cases = await startCaseApi();
+export async function startProviders(options: { feesFailFirst?: boolean; caseAnswerDelayMs?: number } = {}): Promise<Providers> {
+  const cases = await startCaseApi({ answerDelayMs: options.caseAnswerDelayMs ?? 0 });
   const fees = await startProvider({ failFirstCharge: options.feesFailFirst ?? false });
   return {
     cases,

@@ -1,7 +1,7 @@
 // `npm run resilience [-- scenario...]`: runs the scenarios (all by default) against the suite's
 // own PostgreSQL and Redis, each bounded in time, and prints a JSON report and a short table.
 // RESILIENCE_SCALE (default 1) scales the sizes; RESILIENCE_SELLERS and RESILIENCE_KILLS set the
-// crash scenario's directly. Exit code 1 when any invariant broke.
+// crash scenario's directly, RESILIENCE_STOPS the sigterm scenario's. Exit code 1 when any invariant broke.
 import { startOwnServers } from './infra.js';
 import { buildReport, formatTable } from './report.js';
 import type { Scenario, ScenarioResult } from './scenario.js';
@@ -10,11 +10,13 @@ import { badInput } from './scenarios/bad-input.js';
 import { crash } from './scenarios/crash.js';
 import { load } from './scenarios/load.js';
 import { restart } from './scenarios/restart.js';
+import { sigterm } from './scenarios/sigterm.js';
 import { storm } from './scenarios/storm.js';
 
 /** Each scenario and the time it may take at scale 1 before it stops by itself. */
 const SCENARIOS: Record<string, { run: Scenario; budgetS: number }> = {
   crash: { run: crash, budgetS: 600 },
+  sigterm: { run: sigterm, budgetS: 360 },
   restart: { run: restart, budgetS: 300 },
   storm: { run: storm, budgetS: 180 },
   'bad-input': { run: badInput, budgetS: 240 },

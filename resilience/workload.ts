@@ -6,7 +6,7 @@
 // main, return them here instead of `fileCases` / `chargeFee` below, pointed at the same loopback
 // providers; every scenario and smoke test then exercises them.
 import { eq } from 'drizzle-orm';
-import { NonRetryableError } from '../src/domain/errors.js';
+import { NonRetryableError, foreignCode } from '../src/domain/errors.js';
 import { findClaim, moveClaim } from '../src/store/claim-rows.js';
 import { claims } from '../src/store/schema/claims-tables.js';
 import { unavailableCapabilities, type Capabilities } from '../src/workflow/capabilities.js';
@@ -35,6 +35,9 @@ export function workloadFromEnv(env: NodeJS.ProcessEnv): WorkloadOptions {
   };
 }
 
+/** A provider call's signal: the attempt's (a stop or a lost lease cancels it), bounded at 10 s. */
+const callSignal = (attempt: AbortSignal) => AbortSignal.any([attempt, AbortSignal.timeout(10_000)]);
+
 export function claimIds(syncId: string, n: number): string[] {
   return Array.from({ length: n }, (_, i) => `${syncId}-claim-${i}`);
 }
@@ -43,7 +46,7 @@ async function providerJson<T>(res: Response): Promise<T> {
   if (!res.ok) {
     const text = await res.text();
     // A refusal of our request cannot be fixed by retrying; anything else (5xx) can.
-    if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new NonRetryableError(`provider said ${res.status}: ${text}`, 'provider_refused');
+    if (res.status >= 400 && res.status < 500 && res.status !== 429) throw new NonRetryableError(`provider said ${res.status}: ${text}`, foreignCode('provider_refused'));
     throw new Error(`provider said ${res.status}`);
   }
   return (await res.json()) as T;
@@ -87,13 +90,13 @@ function fileCases(options: WorkloadOptions): Capabilities['routing']['route'] {
             method: 'POST',
             headers: { 'content-type': 'application/json', 'x-amz-access-token': token, 'idempotency-key': key },
             body: JSON.stringify(body),
-            signal: AbortSignal.timeout(10_000),
+            signal: callSignal(ctx.signal),
           });
           return { case_id: (await providerJson<{ case_id: string }>(res)).case_id };
         },
         // The case log may have the case already (filed just before a crash): ask before filing.
         async reconcile(key) {
-          const res = await fetch(`${options.caseApiUrl}/cases?idempotency_key=${encodeURIComponent(key)}`, { headers: { 'x-amz-access-token': token }, signal: AbortSignal.timeout(10_000) });
+          const res = await fetch(`${options.caseApiUrl}/cases?idempotency_key=${encodeURIComponent(key)}`, { headers: { 'x-amz-access-token': token }, signal: callSignal(ctx.signal) });
           const known = (await providerJson<{ cases: Array<{ case_id: string }> }>(res)).cases[0];
           return known ? { case_id: known.case_id } : undefined;
         },
@@ -121,11 +124,11 @@ function chargeFee(options: WorkloadOptions): Capabilities['settlement']['settle
     const fee = Math.round(input.amount.minor / 5);
     const charge = await ctx.effects.once(`fee:${input.payoutId}`, 'charge_fee', {
       async perform(key) {
-        const res = await fetch(`${options.feeUrl}/charges?key=${encodeURIComponent(key)}`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${options.feeUrl}/charges?key=${encodeURIComponent(key)}`, { method: 'POST', signal: callSignal(ctx.signal) });
         return providerJson<{ charge: string }>(res);
       },
       async reconcile(key) {
-        const res = await fetch(`${options.feeUrl}/charges?key=${encodeURIComponent(key)}`, { signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${options.feeUrl}/charges?key=${encodeURIComponent(key)}`, { signal: callSignal(ctx.signal) });
         if (res.status === 404) return undefined;
         return providerJson<{ charge: string }>(res);
       },

@@ -2,7 +2,7 @@
  * What can go wrong talking to Amazon, sorted by what the caller should do: reconnect the
  * seller, stop (our request is wrong), wait (throttled), or simply retry (Amazon is unwell).
  */
-import { NonRetryableError } from '../domain/errors.js';
+import { NonRetryableError, foreignCode, type PhaseErrorCode } from '../domain/errors.js';
 
 /** One entry of SP-API's error body `{"errors":[{"code","message","details"}]}`. */
 export interface AmazonErrorEntry {
@@ -38,7 +38,7 @@ export class LwaRequestError extends NonRetryableError {
 /** Login with Amazon or SP-API is unreachable or failing (5xx, network): retryable. */
 export class AmazonUnavailableError extends Error {
   override readonly name = 'AmazonUnavailableError';
-  readonly code = 'amazon_unavailable';
+  readonly code = 'amazon_unavailable' satisfies PhaseErrorCode;
   constructor(
     message: string,
     readonly status?: number,
@@ -61,7 +61,7 @@ export class SpApiRequestError extends NonRetryableError {
     const first = errors[0];
     super(
       `SP-API ${operation} answered ${status}${first ? ` ${first.code}: ${first.message}${first.details ? ` (${first.details})` : ''}` : ''}`,
-      first?.code ?? `http_${status}`,
+      foreignCode(first?.code ?? `http_${status}`),
     );
   }
 }

@@ -3,7 +3,7 @@
  * presigned URL (gunzip when compressionAlgorithm is GZIP), exposed as a stream of lines.
  * The steps are public too, so a sync can store the reportId and resume polling after a crash.
  */
-import { NonRetryableError } from '../domain/errors.js';
+import { NonRetryableError, type PhaseErrorCode } from '../domain/errors.js';
 import { charsetOf, streamLines } from './report-lines.js';
 import type { SpApiTransport } from './transport.js';
 
@@ -59,7 +59,7 @@ export interface ReportLinesOptions extends PollOptions {
 /** Amazon could not produce the report (FATAL). Retryable: a new request often succeeds. */
 export class ReportFailedError extends Error {
   override readonly name = 'ReportFailedError';
-  readonly code = 'amazon_report_fatal';
+  readonly code = 'amazon_report_fatal' satisfies PhaseErrorCode;
   constructor(readonly report: Report) {
     super(`Amazon could not produce report ${report.reportId} (${report.reportType}): FATAL`);
   }
@@ -68,7 +68,7 @@ export class ReportFailedError extends Error {
 /** Polling outlasted its timeout. Retryable: Amazon may just be slow today. */
 export class ReportTimeoutError extends Error {
   override readonly name = 'ReportTimeoutError';
-  readonly code = 'amazon_report_timeout';
+  readonly code = 'amazon_report_timeout' satisfies PhaseErrorCode;
   constructor(readonly reportId: string) {
     super(`report ${reportId} was still not done when polling gave up`);
   }

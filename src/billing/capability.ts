@@ -84,20 +84,20 @@ async function charge(ctx: CapabilityContext, input: SettleInput, options: Billi
   // Only a fee charged on its own goes to Stripe under its payout's key; an owed one (deferred, or
   // already collected in a batch) never does.
   if (row.feeMinor > 0 && row.status !== 'deferred' && row.status !== 'collected') {
-    const customerId = await customerFor({ db: ctx.db, box: options.box, gateway: options.gateway, effects: ctx.effects, userId });
+    const customerId = await customerFor({ db: ctx.db, box: options.box, gateway: options.gateway, effects: ctx.effects, userId, signal: ctx.signal });
     const sinceSeconds = Math.floor(row.createdAt.getTime() / 1000) - RECONCILE_MARGIN_S;
     // The effects table keeps the answer: with Stripe's id sealed, like everywhere else at rest.
     const ctxKey = `effect:fee:${payoutId}`;
     const seal = (r: ChargeResult | undefined) => (r ? { ...r, paymentIntentId: r.paymentIntentId ? options.box.seal(r.paymentIntentId, ctxKey) : '' } : undefined);
     const stored = await ctx.effects.once<ChargeResult>(`fee:${payoutId}`, 'stripe_fee_charge', {
-      perform: async (key) => seal(await options.gateway.chargeFee({ customerId, userId, claimId: claim.id, payoutId, fee: settled.fee, idempotencyKey: key })) as ChargeResult,
-      reconcile: async () => seal(await options.gateway.findFeeCharge({ customerId, payoutId, sinceSeconds })),
+      perform: async (key) => seal(await options.gateway.chargeFee({ customerId, userId, claimId: claim.id, payoutId, fee: settled.fee, idempotencyKey: key, signal: ctx.signal })) as ChargeResult,
+      reconcile: async () => seal(await options.gateway.findFeeCharge({ customerId, payoutId, sinceSeconds, signal: ctx.signal })),
     });
     result = { ...stored, paymentIntentId: stored.paymentIntentId ? options.box.open(stored.paymentIntentId, ctxKey) : '' };
   }
   const status = result ? (result.status === 'succeeded' ? 'charged' : result.status === 'failed' ? 'failed' : 'pending') : row.status === 'deferred' || row.status === 'collected' ? row.status : 'charged';
   // Right after a fee is posted: the seller's owed fees in this currency may now reach the minimum.
-  const batch = await collectOwedFees({ db: ctx.db, effects: ctx.effects, box: options.box, gateway: options.gateway, userId, currency: amount.currency });
+  const batch = await collectOwedFees({ db: ctx.db, effects: ctx.effects, box: options.box, gateway: options.gateway, userId, currency: amount.currency, signal: ctx.signal });
   return {
     data: {
       fee: { minor: settled.fee.minor, currency: settled.fee.currency, rate_bp: row.rateBp },
@@ -160,8 +160,8 @@ async function reverse(ctx: CapabilityContext, input: SettleInput, options: Bill
     const ctxKey = `effect:refund:${payoutId}`;
     const seal = (r: RefundResult | undefined) => (r ? { ...r, refundId: options.box.seal(r.refundId, ctxKey) } : undefined);
     const stored = await ctx.effects.once<RefundResult>(`refund:${payoutId}`, 'stripe_fee_refund', {
-      perform: async (key) => seal(await options.gateway.refundFee({ paymentIntentId, payoutId, amount: given, idempotencyKey: key })) as RefundResult,
-      reconcile: async () => seal(await options.gateway.findRefund({ paymentIntentId, payoutId })),
+      perform: async (key) => seal(await options.gateway.refundFee({ paymentIntentId, payoutId, amount: given, idempotencyKey: key, signal: ctx.signal })) as RefundResult,
+      reconcile: async () => seal(await options.gateway.findRefund({ paymentIntentId, payoutId, signal: ctx.signal })),
     });
     refund = { ...stored, refundId: options.box.open(stored.refundId, ctxKey) };
     if (refund.status === 'failed') throw new NonRetryableError(`Stripe could not refund the fee of ${reverses}`, 'refund_failed');

@@ -38,6 +38,8 @@ export interface CollectOptions {
   readonly gateway: FeeGateway;
   readonly userId: string;
   readonly currency: string;
+  /** The phase attempt's: it cancels the Stripe call in flight. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Collected {
@@ -119,14 +121,14 @@ export async function recordBatch(q: Db, box: SecretBox, batch: Pick<FeeBatchRow
 
 /** Charges one reserved batch through the effects ledger and records the answer. */
 async function charge(options: CollectOptions, batch: FeeBatchRow): Promise<Collected> {
-  const customerId = await customerFor({ db: options.db, box: options.box, gateway: options.gateway, effects: options.effects, userId: options.userId });
+  const customerId = await customerFor({ db: options.db, box: options.box, gateway: options.gateway, effects: options.effects, userId: options.userId, ...(options.signal ? { signal: options.signal } : {}) });
   const ctxKey = `effect:fee-batch:${batch.id}`;
   const seal = (r: ChargeResult | undefined) => (r ? { ...r, paymentIntentId: r.paymentIntentId ? options.box.seal(r.paymentIntentId, ctxKey) : '' } : undefined);
   const sinceSeconds = Math.floor(batch.createdAt.getTime() / 1000) - 600;
   const stored = await options.effects.once<ChargeResult>(`fee-batch:${batch.id}`, 'stripe_fee_batch_charge', {
     perform: async (key) =>
-      seal(await options.gateway.chargeFee({ customerId, userId: options.userId, claimId: '', payoutId: batch.id, fee: money(batch.amountMinor, batch.currency), idempotencyKey: key })) as ChargeResult,
-    reconcile: async () => seal(await options.gateway.findFeeCharge({ customerId, payoutId: batch.id, sinceSeconds })),
+      seal(await options.gateway.chargeFee({ customerId, userId: options.userId, claimId: '', payoutId: batch.id, fee: money(batch.amountMinor, batch.currency), idempotencyKey: key, ...(options.signal ? { signal: options.signal } : {}) })) as ChargeResult,
+    reconcile: async () => seal(await options.gateway.findFeeCharge({ customerId, payoutId: batch.id, sinceSeconds, ...(options.signal ? { signal: options.signal } : {}) })),
   });
   const result = { ...stored, paymentIntentId: stored.paymentIntentId ? options.box.open(stored.paymentIntentId, ctxKey) : '' };
   const status = await options.db.transaction((tx) => recordBatch(tx, options.box, batch, result));

@@ -9,15 +9,16 @@ import type { FeeGateway } from './stripe-gateway.js';
 
 const context = (userId: string) => `billing_customer:${userId}`;
 
-export async function customerFor(options: { db: Db; box: SecretBox; gateway: FeeGateway; effects: Effects; userId: string }): Promise<string> {
+/** `signal`: the phase attempt's; it cancels the Stripe call in flight. */
+export async function customerFor(options: { db: Db; box: SecretBox; gateway: FeeGateway; effects: Effects; userId: string; signal?: AbortSignal }): Promise<string> {
   const { db, box, gateway, userId } = options;
   const [known] = await db.select().from(billingCustomers).where(eq(billingCustomers.userId, userId));
   if (known) return box.open(known.customerRef, context(userId));
   // The effect's stored answer is sealed too: the effects table is not a place for Stripe ids.
   const made = await options.effects.once<{ sealed: string }>(`stripe-customer:${userId}`, 'stripe_customer', {
-    perform: async (key) => ({ sealed: box.seal(await gateway.createCustomer(userId, key), context(userId)) }),
+    perform: async (key) => ({ sealed: box.seal(await gateway.createCustomer(userId, key, options.signal), context(userId)) }),
     reconcile: async () => {
-      const id = await gateway.findCustomer(userId);
+      const id = await gateway.findCustomer(userId, options.signal);
       return id ? { sealed: box.seal(id, context(userId)) } : undefined;
     },
   });

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireService, requireUser, type Principal } from '../http/auth.js';
+import { requireService, requireSubject, type Principal } from '../http/auth.js';
 import { errorBody } from '../http/errors.js';
 import { Id } from '../http/schemas.js';
 import type { SecretBox } from '../security/secret-box.js';
@@ -65,7 +65,7 @@ export function billingRoutes(deps: BillingRouteDeps) {
         },
       },
       async (request, reply) => {
-        requireUser(principal(request), request.params.user_id);
+        requireSubject(principal(request), request.params.user_id);
         const statement = await sellerStatement(deps.db(), request.params.user_id);
         if (request.query.format === 'csv') {
           return reply

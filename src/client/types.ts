@@ -2,8 +2,29 @@
 // (status, event, audit) are Clario's JSON as documented in the README, the same field names that
 // curl, Python callers and the WebSocket messages see.
 import { z } from 'zod';
+import type { PhaseError } from '../domain/errors.js';
 import type { PhaseNumber } from '../domain/phase.js';
+import type { PhaseStatus } from '../domain/phase-status.js';
 import { Accepted, type PhaseBodies } from '../http/schemas.js';
+
+// The messages Clario sends (WebSocket frames, webhook `data`, EventBridge `detail`) and its phase
+// errors, as the server defines them. Type-only: the client loads none of the server's code.
+export type {
+  ClarioMessage,
+  MessageOf,
+  MessageType,
+  PhaseMessage,
+  ProgressMessage,
+  ClaimRoutedMessage,
+  PromptOpenedMessage,
+  PromptAnsweredMessage,
+  ClaimRejectedMessage,
+  FollowUpMessage,
+  SocketError,
+  SocketFrame,
+} from '../workflow/messages.js';
+export type { ForeignErrorCode, PhaseError, PhaseErrorCode } from '../domain/errors.js';
+export type { PhaseStatus } from '../domain/phase-status.js';
 
 /** The body of a phase-`P` trigger, typed from the server's own schema (extra fields allowed). */
 export type PhaseBody<P extends PhaseNumber> = z.input<(typeof PhaseBodies)[P]>;
@@ -32,15 +53,17 @@ export interface PhaseView {
   readonly phase: number;
   /** The phase key: onboarding, discovery, evidence, routing, recovery, learning, transparency. */
   readonly name: string;
-  /** pending | running | completed | failed, or null when the phase has not started. */
-  readonly status: string | null;
+  /** Null when the phase has not started. */
+  readonly status: PhaseStatus | null;
   readonly event_id?: string;
   readonly attempts?: number;
   readonly started_at?: string | null;
   readonly completed_at?: string | null;
   readonly updated_at?: string | null;
-  readonly last_error?: unknown;
-  readonly progress?: unknown;
+  /** Why the last attempt failed; cleared when the phase completes. */
+  readonly last_error?: PhaseError | null;
+  /** How far a running phase is (a sync: sources done of total, rows). */
+  readonly progress?: Record<string, unknown> | null;
 }
 
 /**
@@ -69,7 +92,7 @@ export interface ClarioStatus {
     readonly sync_id: string | null;
     readonly claim_id: string | null;
     readonly attempts: number;
-    readonly last_error: unknown;
+    readonly last_error: PhaseError | null;
     readonly failed_at: string | null;
   }[];
 }

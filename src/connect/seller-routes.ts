@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { requireUser, type Principal } from '../http/auth.js';
+import { requireSubject, type Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { Id } from '../http/schemas.js';
 import type { Db } from '../store/db.js';
@@ -24,7 +24,7 @@ export function sellerRoutes(db: Db) {
       { schema: { operationId: 'replaceUnitCosts', summary: "Replace a seller's unit costs (CSV: sku,unit_cost,currency)", description: 'Replaces a seller\'s unit costs with the CSV body (sku,unit_cost,currency), used to value lost and damaged inventory. A seller sets their own; the service sets anyone\'s.', tags: ['sellers'], params: z.object({ user_id: Id }) } },
       async (request, reply) => {
         const { user_id: userId } = request.params as { user_id: string };
-        requireUser(principal(request), userId);
+        requireSubject(principal(request), userId);
         const body = request.body;
         if (!(body instanceof Readable)) throw new ApiError('unsupported_media_type', 'send the costs as text/csv');
         try {

@@ -1,7 +1,9 @@
 // Read models for the dashboard's claims table and claim page. Keyset pagination: the cursor is
 // the last row's sort value and id, so pages neither repeat nor skip while claims change.
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '../store/db.js';
+import type { ClaimSummaryRow } from '../http/claim-json.js';
+import { covers } from '../http/auth.js';
+import type { Db } from '../store/db.js';
 import { actionSortKey } from './claim-order.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { claimEvidence, evidenceFiles } from '../store/schema/evidence-tables.js';
@@ -55,19 +57,8 @@ export function decodeCursor(cursor: string, kind: 'number' | 'text'): [string |
   return [parsed[0] as string | number, parsed[1]];
 }
 
-export interface ClaimListRow {
-  id: string;
-  type: string;
-  status: string;
-  quantity: number | null;
-  amount_minor: string | number | null;
-  currency: string | null;
-  confidence: number | null;
-  deadline: string | null;
-  case_id: string | null;
-  created_at: string | Date;
-  sort_value: string | number;
-}
+/** A row of the claims table: what a claim's summary shows (src/http/claim-json.ts), and its place in the sort order. */
+export type ClaimListRow = ClaimSummaryRow & { readonly sortValue: string | number };
 
 export async function listClaims(q: Db, f: ClaimListQuery): Promise<{ rows: ClaimListRow[]; nextCursor: string | null }> {
   const key = SORT_KEY[f.sort];
@@ -80,27 +71,35 @@ export async function listClaims(q: Db, f: ClaimListQuery): Promise<{ rows: Clai
     where.push(sql`(${key.expr}, ${claims.id}) ${cmp} (${value}, ${id})`);
   }
   const dir = f.order === 'asc' ? sql`ASC` : sql`DESC`;
-  const found = await rows<ClaimListRow>(
-    q,
-    sql`SELECT ${claims.id} AS id, ${claims.type} AS type, ${claims.status} AS status, ${claims.quantity} AS quantity,
-               ${claims.amountMinor} AS amount_minor, ${claims.currency} AS currency, ${claims.confidence} AS confidence,
-               ${claims.deadline}::text AS deadline, ${claims.caseId} AS case_id, ${claims.createdAt} AS created_at,
-               ${key.expr} AS sort_value
-        FROM ${claims} WHERE ${sql.join(where, sql` AND `)}
-        ORDER BY ${key.expr} ${dir}, ${claims.id} ${dir}
-        LIMIT ${f.limit + 1}`,
-  );
+  const found = await q
+    .select({
+      id: claims.id,
+      type: claims.type,
+      status: claims.status,
+      quantity: claims.quantity,
+      amountMinor: claims.amountMinor,
+      currency: claims.currency,
+      confidence: claims.confidence,
+      deadline: claims.deadline,
+      caseId: claims.caseId,
+      createdAt: claims.createdAt,
+      sortValue: sql<string | number>`${key.expr}`,
+    })
+    .from(claims)
+    .where(and(...where))
+    .orderBy(sql`${key.expr} ${dir}`, sql`${claims.id} ${dir}`)
+    .limit(f.limit + 1);
   const page = found.slice(0, f.limit);
   const last = page[page.length - 1];
   const nextCursor =
-    found.length > f.limit && last ? encodeCursor(key.kind === 'number' ? Number(last.sort_value) : String(last.sort_value), last.id) : null;
+    found.length > f.limit && last ? encodeCursor(key.kind === 'number' ? Number(last.sortValue) : String(last.sortValue), last.id) : null;
   return { rows: page, nextCursor };
 }
 
-/** One claim and everything the claim page shows, or undefined when it is not this user's. */
-export async function claimDetail(q: Db, claimId: string, userId: string | undefined) {
+/** One claim and everything the claim page shows, or undefined when it is not `subject`'s (null: every seller's). */
+export async function claimDetail(q: Db, claimId: string, subject: string | null) {
   const [claim] = await q.select().from(claims).where(eq(claims.id, claimId));
-  if (!claim || (userId !== undefined && claim.userId !== userId)) return undefined;
+  if (!claim || !covers(subject, claim.userId)) return undefined;
   const [evidence, filing, paid, timeline, proof, rejected] = await Promise.all([
     q
       .select({

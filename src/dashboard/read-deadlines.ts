@@ -3,6 +3,7 @@
 // dismissed one has none left, so neither is listed.
 import { sql } from 'drizzle-orm';
 import type { ClaimStatus } from '../domain/claim-status.js';
+import { amountOrNull } from '../http/json.js';
 import { rows, type Db } from '../store/db.js';
 import { OPEN } from './claim-order.js';
 import { waitingFor } from './claim-waiting.js';
@@ -32,7 +33,7 @@ export async function nextDeadlines(q: Db, userId: string, limit = 5) {
       type: d.type,
       status: d.status,
       deadline: d.deadline,
-      amount: d.amount_minor === null || d.currency === null ? null : { minor: Number(d.amount_minor), currency: d.currency },
+      amount: amountOrNull(d.amount_minor, d.currency),
       waiting_on: w?.on ?? null,
       why: w?.why ?? null,
     };

@@ -6,19 +6,19 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CLAIM_STATUSES } from '../domain/claim-status.js';
 import { REJECTION_REASONS, rejectionNextStep, type RejectionCode } from '../domain/rejection.js';
-import { requireAuthenticated, requireService, requireUser, SESSION_COOKIE, type Auth, type Principal } from '../http/auth.js';
+import { requireAuthenticated, requireService, requireSubject, SERVICE_SEES_ALL, SESSION_COOKIE, type Auth, type Principal } from '../http/auth.js';
+import { claimDetailJson, claimJson } from '../http/claim-json.js';
 import { auditEntryJson, buildStatus } from '../http/routes/status.js';
 import { ApiError } from '../http/errors.js';
 import { Id } from '../http/schemas.js';
 import type { Hub } from '../realtime/hub.js';
 import type { Db } from '../store/db.js';
-import { waitingFor } from './claim-waiting.js';
 import { claimDetail, claimTypesOf, CursorError, listClaims } from './read-claims.js';
 import { recentSecurityEvents } from '../connect/security-events.js';
 import { parkedEvents, unmatchedPayouts } from './read-ops.js';
 import { payoutId } from '../payouts/reimbursement-line.js';
 import { moneyOverview } from './read-overview.js';
-import { amountOrNull, isoOrNull } from '../http/json.js';
+import { isoOrNull } from '../http/json.js';
 
 export interface DashboardRouteDeps {
   readonly db: Db;
@@ -48,17 +48,6 @@ const ListQuery = z.object({
   cursor: z.string().max(500).optional(),
 });
 
-/** Whose data: a seller's own, or the user the service names. */
-function subject(p: Principal, userId: string | undefined): string {
-  requireAuthenticated(p);
-  if (p.kind === 'seller') {
-    if (userId && userId !== p.userId) throw new ApiError('forbidden', 'you can only see your own data');
-    return p.userId;
-  }
-  if (!userId) throw new ApiError('invalid_request', 'the service token must name ?user_id=');
-  return userId;
-}
-
 export function dashboardRoutes(deps: DashboardRouteDeps) {
   return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
     const r = app.withTypeProvider<ZodTypeProvider>();
@@ -85,21 +74,11 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
 
     r.get('/api/v1/claims', { schema: { operationId: 'listClaims', summary: "A seller's claims: filtered, sorted, a page at a time", description: 'A seller\'s claims, filtered, sorted and a page at a time. A seller lists their own.', tags: ['dashboard'], querystring: ListQuery } }, async (request) => {
       const q = request.query;
-      const userId = subject(principal(request), q.user_id);
+      const userId = requireSubject(principal(request), q.user_id);
       try {
         const page = await listClaims(deps.db, { userId, status: q.status, type: q.type, sort: q.sort, order: q.order, limit: q.limit, cursor: q.cursor });
         return {
-          claims: page.rows.map((c) => ({
-            id: c.id,
-            type: c.type,
-            status: c.status,
-            quantity: c.quantity,
-            amount: amountOrNull(c.amount_minor, c.currency),
-            confidence: c.confidence,
-            deadline: c.deadline,
-            case_id: c.case_id,
-            created_at: isoOrNull(c.created_at),
-          })),
+          claims: page.rows.map(claimJson),
           next_cursor: page.nextCursor,
           types: q.cursor ? undefined : await claimTypesOf(deps.db, userId),
         };
@@ -110,31 +89,12 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
     });
 
     r.get('/api/v1/claims/:id', { schema: { operationId: 'getClaim', summary: 'One claim: reasons, lineage, evidence, case, payouts, timeline, proof', description: 'One claim with its reasons, lineage, evidence, case, payouts, timeline and proof. A seller reads their own.', tags: ['dashboard'], params: z.object({ id: Id }) } }, async (request) => {
-      const p = principal(request);
-      requireAuthenticated(p);
-      const found = await claimDetail(deps.db, request.params.id, p.kind === 'seller' ? p.userId : undefined);
+      const found = await claimDetail(deps.db, request.params.id, requireSubject(principal(request), undefined, SERVICE_SEES_ALL));
       // Someone else's claim is "not found", so ids cannot be probed.
       if (!found) throw new ApiError('not_found', 'no such claim');
       const { claim: c } = found;
       return {
-        claim: {
-          id: c.id,
-          user_id: c.userId,
-          sync_id: c.syncId,
-          type: c.type,
-          status: c.status,
-          quantity: c.quantity,
-          amount: amountOrNull(c.amountMinor, c.currency),
-          confidence: c.confidence,
-          deadline: c.deadline,
-          case_id: c.caseId,
-          filing_id: c.filingId,
-          score: c.score ?? null,
-          details: c.details ?? null,
-          waiting: waitingFor({ status: c.status, detectionStatus: typeof c.details?.detection_status === 'string' ? c.details.detection_status : null, missing: Array.isArray(c.score?.missing) ? c.score.missing : [] }),
-          created_at: isoOrNull(c.createdAt),
-          updated_at: isoOrNull(c.updatedAt),
-        },
+        claim: claimDetailJson(c),
         evidence: found.evidence.map((e) => ({
           file_id: e.fileId,
           filename: e.filename,
@@ -191,8 +151,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
       '/api/v1/sellers/:user_id/overview',
       { schema: { operationId: 'getSellerOverview', summary: "A seller's money: recovered, pending, expected, fees; by month; next deadlines; the current sync", description: 'A seller\'s money: recovered, pending, expected and fees, by month; the next deadlines; the current sync. A seller reads their own.', tags: ['dashboard'], params: z.object({ user_id: Id }) } },
       async (request) => {
-        const userId = request.params.user_id;
-        requireUser(principal(request), userId);
+        const userId = requireSubject(principal(request), request.params.user_id);
         const [overview, status] = await Promise.all([moneyOverview(deps.db, userId), buildStatus(deps.db, userId)]);
         return { user_id: userId, ...overview, current_sync: status.runs[0] ?? null };
       },

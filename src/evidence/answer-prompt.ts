@@ -9,7 +9,7 @@ import { findClaim, moveClaim, type ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import type { PromptRow } from '../store/prompt-rows.js';
 import { evidenceFiles, prompts } from '../store/schema/evidence-tables.js';
-import { outbox } from '../store/schema/workflow-tables.js';
+import { publish } from '../workflow/publish.js';
 import { computeScores, linkFiles, scorableOf, writeScores } from './match-claims.js';
 import { routeScored } from './route-scored.js';
 
@@ -45,12 +45,7 @@ export async function answerPrompt(
       .where(and(eq(prompts.id, prompt.id), eq(prompts.status, 'open')))
       .returning();
     if (!answered) return { ok: false, code: 'conflict', message: `prompt ${o.promptId} was answered meanwhile` };
-    await tx.insert(outbox).values({
-      userId: o.userId,
-      eventId: null,
-      type: 'prompt.answered',
-      payload: { type: 'prompt.answered', prompt_id: prompt.id, claim_id: claim.id, user_id: o.userId, action: o.action, file_ids: [...o.fileIds], at: o.now.toISOString() },
-    });
+    await publish(tx, { type: 'prompt.answered', prompt_id: prompt.id, claim_id: claim.id, user_id: o.userId, action: o.action, file_ids: [...o.fileIds], at: o.now.toISOString() });
     if (o.action === 'dismiss') {
       if (!(await moveClaim(tx, claim.id, claim.status, 'dismissed'))) return { ok: false, code: 'conflict', message: `claim ${claim.id} moved meanwhile` };
     } else {

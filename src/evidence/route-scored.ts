@@ -9,11 +9,11 @@ import { moveClaim } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import { openPrompt, openPromptOf, type PromptAsk } from '../store/prompt-rows.js';
 import { prompts } from '../store/schema/evidence-tables.js';
-import { outbox } from '../store/schema/workflow-tables.js';
+import { publish } from '../workflow/publish.js';
 import { asksFor } from './asks.js';
 import type { ScoredClaim } from './match-claims.js';
 
-export const TARGET: Record<RoutingDecision, ClaimStatus> = { auto_submit: 'ready', smart_prompt: 'prompted', hold: 'held' };
+export const TARGET = { auto_submit: 'ready', smart_prompt: 'prompted', hold: 'held' } as const satisfies Record<RoutingDecision, ClaimStatus>;
 
 export interface RoutedClaim {
   readonly id: string;
@@ -53,22 +53,19 @@ export async function routeScored(tx: Db, scored: readonly ScoredClaim[], o: Rou
         promptId = open.id;
       } else {
         promptId = await openPrompt(tx, { userId: s.userId, claimId: s.id, asks });
-        await tx.insert(outbox).values({
-          userId: s.userId,
-          eventId: o.eventId,
-          type: 'prompt.opened',
-          payload: { type: 'prompt.opened', prompt_id: promptId, claim_id: s.id, user_id: s.userId, sync_id: o.syncId, asks: asks.map((a) => ({ ...a })), confidence: s.score.confidence, at: at() },
-        });
+        await publish(
+          tx,
+          { type: 'prompt.opened', prompt_id: promptId, claim_id: s.id, user_id: s.userId, sync_id: o.syncId, asks: asks.map((a) => ({ ...a })), confidence: s.score.confidence, at: at() },
+          { eventId: o.eventId },
+        );
       }
     } else if (open) {
       await tx.update(prompts).set({ status: 'superseded', answeredAt: sql`now()` }).where(and(eq(prompts.id, open.id), eq(prompts.status, 'open')));
     }
     if (s.status !== to || (promptId && promptId !== open?.id)) {
-      await tx.insert(outbox).values({
-        userId: s.userId,
-        eventId: o.eventId,
-        type: 'claim.routed',
-        payload: {
+      await publish(
+        tx,
+        {
           type: 'claim.routed',
           claim_id: s.id,
           user_id: s.userId,
@@ -82,7 +79,8 @@ export async function routeScored(tx: Db, scored: readonly ScoredClaim[], o: Rou
           prompt_id: promptId,
           at: at(),
         },
-      });
+        { eventId: o.eventId },
+      );
     }
     routed.push({ id: s.id, from: s.status, to, decision, promptId });
   }

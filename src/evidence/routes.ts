@@ -8,10 +8,10 @@ import { z } from 'zod';
 import type { Currency } from '../domain/money.js';
 import type { RoutingThresholds } from '../domain/routing.js';
 import type { LearnedSource } from './match-claims.js';
-import { requireAuthenticated, type Principal } from '../http/auth.js';
+import { requireAuthenticated, requireSubject, SERVICE_SEES_ALL, type Principal } from '../http/auth.js';
+import { claimJson } from '../http/claim-json.js';
 import { ApiError } from '../http/errors.js';
 import { Id } from '../http/schemas.js';
-import type { ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import type { PromptRow } from '../store/prompt-rows.js';
 import { claims } from '../store/schema/claims-tables.js';
@@ -22,7 +22,6 @@ import type { EvidenceContentType } from './read/read-evidence.js';
 import type { EvidenceReader } from './read/read-off-thread.js';
 import { receiveUpload, refuseDeclaredOversize } from './receive-upload.js';
 import { claimsOfFiles, fileBySha, filesOfUser, itemsOfFile, kindOf, storeFile, UnsupportedFileError, type EvidenceFileRow } from './store-evidence.js';
-import { amountOrNull } from '../http/json.js';
 
 export interface EvidenceRouteDeps {
   readonly db: Db;
@@ -41,17 +40,6 @@ export interface EvidenceRouteDeps {
 const MAX_FILES = 20;
 const Kind = z.enum(['invoice', 'proof_of_delivery']);
 
-/** Whose data a request is about: the seller's own, or `user_id`'s for the service. */
-function subject(p: Principal, userId: string | undefined): string {
-  requireAuthenticated(p);
-  if (p.kind === 'seller') {
-    if (userId !== undefined && userId !== p.userId) throw new ApiError('forbidden', 'you can only act on your own data');
-    return p.userId;
-  }
-  if (!userId) throw new ApiError('invalid_request', 'the service token must name the seller: user_id');
-  return userId;
-}
-
 function fileJson(f: EvidenceFileRow, matched: readonly string[]) {
   return {
     id: f.id,
@@ -67,18 +55,6 @@ function fileJson(f: EvidenceFileRow, matched: readonly string[]) {
   };
 }
 
-function claimJson(c: ClaimRow) {
-  return {
-    id: c.id,
-    type: c.type,
-    status: c.status,
-    confidence: c.confidence,
-    amount: amountOrNull(c.amountMinor, c.currency),
-    quantity: c.quantity,
-    deadline: c.deadline,
-  };
-}
-
 function promptJson(p: PromptRow) {
   return { id: p.id, claim_id: p.claimId, status: p.status, asks: p.asks, answer: p.answer, created_at: p.createdAt.toISOString(), answered_at: p.answeredAt?.toISOString() ?? null };
 }
@@ -88,6 +64,13 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
     // Another capability may have registered the parser already; registering twice fails.
     if (!app.hasContentTypeParser('multipart/form-data')) await app.register(multipart);
     const limits = { maxFileBytes: d.maxFileBytes, maxRequestBytes: d.maxRequestBytes, maxFiles: MAX_FILES };
+    /** An evidence file the caller may see: another seller's is "not found", as if absent. */
+    const visibleFile = async (p: Principal, id: string): Promise<EvidenceFileRow> => {
+      const subject = requireSubject(p, undefined, SERVICE_SEES_ALL);
+      const [file] = await d.db.select().from(evidenceFiles).where(subject === null ? eq(evidenceFiles.id, id) : and(eq(evidenceFiles.id, id), eq(evidenceFiles.userId, subject)));
+      if (!file) throw new ApiError('not_found', `no evidence file ${id}`);
+      return file;
+    };
 
     app.post(
       '/api/v1/evidence',
@@ -115,7 +98,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
           const { files, fields } = upload;
           const userIdField = fields.user_id === undefined ? undefined : Id.safeParse(fields.user_id);
           if (userIdField && !userIdField.success) throw new ApiError('invalid_request', 'user_id is not a valid id');
-          const userId = subject(principal(request), userIdField?.data);
+          const userId = requireSubject(principal(request), userIdField?.data);
           const kind = fields.kind === undefined ? undefined : Kind.safeParse(fields.kind);
           if (kind && !kind.success) throw new ApiError('invalid_request', 'kind must be invoice or proof_of_delivery');
           if (files.length === 0) throw new ApiError('invalid_request', 'no `file` part in the upload');
@@ -156,18 +139,15 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
     );
 
     app.get('/api/v1/evidence', { schema: { operationId: 'listEvidence', summary: "A seller's evidence files (no bytes)", description: 'A seller\'s evidence files, without their bytes. A seller lists their own; the service names user_id.', tags: ['evidence'], querystring: z.object({ user_id: Id.optional() }) } }, async (request) => {
-      const userId = subject(principal(request), (request.query as { user_id?: string }).user_id);
+      const userId = requireSubject(principal(request), (request.query as { user_id?: string }).user_id);
       const files = await filesOfUser(d.db, userId);
       const matched = await claimsOfFiles(d.db, files.map((f) => f.id));
       return { files: files.map((f) => fileJson(f, matched.get(f.id) ?? [])) };
     });
 
     app.get('/api/v1/evidence/:id', { schema: { operationId: 'getEvidence', summary: 'One evidence file, its line items and the claims it supports', description: 'One evidence file, its line items and the claims it supports. A seller reads their own.', tags: ['evidence'], params: z.object({ id: Id }) } }, async (request) => {
-      const p = principal(request);
-      requireAuthenticated(p);
       const { id } = request.params as { id: string };
-      const [file] = await d.db.select().from(evidenceFiles).where(p.kind === 'seller' ? and(eq(evidenceFiles.id, id), eq(evidenceFiles.userId, p.userId)) : eq(evidenceFiles.id, id));
-      if (!file) throw new ApiError('not_found', `no evidence file ${id}`);
+      const file = await visibleFile(principal(request), id);
       const matched = (await claimsOfFiles(d.db, [file.id])).get(file.id) ?? [];
       const items = await itemsOfFile(d.db, file.id);
       return {
@@ -190,11 +170,8 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
     // The file itself, for the manual channel's "attachments" and the claim page: a seller gets
     // only their own (the session cookie works, so a link in the browser downloads it).
     app.get('/api/v1/evidence/:id/content', { schema: { operationId: 'downloadEvidence', answers: { 200: { description: 'The file, with the media type it was uploaded with', type: 'application/octet-stream' } }, summary: 'Download an evidence file as uploaded', description: 'An evidence file\'s bytes, as uploaded. A seller downloads their own.', tags: ['evidence'], params: z.object({ id: Id }) } }, async (request, reply) => {
-      const p = principal(request);
-      requireAuthenticated(p);
       const { id } = request.params as { id: string };
-      const [file] = await d.db.select().from(evidenceFiles).where(p.kind === 'seller' ? and(eq(evidenceFiles.id, id), eq(evidenceFiles.userId, p.userId)) : eq(evidenceFiles.id, id));
-      if (!file) throw new ApiError('not_found', `no evidence file ${id}`);
+      const file = await visibleFile(principal(request), id);
       const [blob] = await d.db.select({ bytes: evidenceBlobs.bytes }).from(evidenceBlobs).where(eq(evidenceBlobs.sha256, file.sha256));
       if (!blob) throw new Error(`evidence file ${id} has lost its bytes (sha256 ${file.sha256})`);
       const safeName = file.filename.replace(/[^\w.\- ]+/g, '_');
@@ -211,7 +188,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
       { schema: { operationId: 'listPrompts', summary: "A seller's smart prompts", description: 'A seller\'s smart prompts (what Clario asks them to confirm or upload), optionally by status. A seller lists their own.', tags: ['prompts'], querystring: z.object({ user_id: Id.optional(), status: z.enum(['open', 'answered', 'dismissed', 'superseded']).optional() }) } },
       async (request) => {
         const q = request.query as { user_id?: string; status?: PromptRow['status'] };
-        const userId = subject(principal(request), q.user_id);
+        const userId = requireSubject(principal(request), q.user_id);
         const rows = await d.db
           .select()
           .from(prompts)
@@ -250,17 +227,17 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
         },
       },
       async (request) => {
-        const p = principal(request);
-        requireAuthenticated(p);
+        const subject = requireSubject(principal(request), undefined, SERVICE_SEES_ALL);
         const { id } = request.params as { id: string };
         const body = request.body as { action: 'confirm' | 'upload' | 'dismiss'; file_ids?: string[]; note?: string };
-        // The service answers for whichever seller owns the prompt.
-        const owner = p.kind === 'seller' ? p.userId : (await d.db.select({ userId: prompts.userId }).from(prompts).where(eq(prompts.id, id)))[0]?.userId;
+        // A seller answers as themself (another seller's prompt is then not found); the service
+        // answers for whichever seller owns the prompt.
+        const owner = subject ?? (await d.db.select({ userId: prompts.userId }).from(prompts).where(eq(prompts.id, id)))[0]?.userId;
         if (!owner) throw new ApiError('not_found', `no prompt ${id}`);
         const out = await answerPrompt(d.db, { promptId: id, userId: owner, action: body.action, fileIds: body.file_ids ?? [], note: body.note, learned: d.learned, thresholds: d.thresholds, now: new Date() });
         if (!out.ok) throw new ApiError(out.code, out.message);
         d.afterCommit();
-        return { prompt: promptJson(out.prompt), claim: { id: out.claim.id, status: out.claim.status, confidence: out.claim.confidence, score: out.claim.score } };
+        return { prompt: promptJson(out.prompt), claim: { ...claimJson(out.claim), score: out.claim.score ?? null } };
       },
     );
   };

@@ -43,22 +43,45 @@ export class CaseApiError extends NonRetryableError {
   }
 }
 
-/** `timeoutMs` bounds one exchange (default 30 s): a hung case API must not hold a filing attempt. */
-export function createCaseApi(options: { baseUrl: string; accessToken: AccessTokenSource; timeoutMs?: number; fetch?: typeof fetch }): CaseApi {
+export interface CaseApiOptions {
+  readonly baseUrl: string;
+  readonly accessToken: AccessTokenSource;
+  /** Bounds one exchange (default 30 s, PROVIDER_TIMEOUT_MS): a hung case API must not hold a filing round. */
+  readonly timeoutMs?: number;
+  /**
+   * The caller's signal (a loop that is stopping, say): once aborted no request starts, the one in
+   * flight is cancelled, and the call rejects with the signal's reason rather than a network error.
+   */
+  readonly signal?: AbortSignal;
+  readonly fetch?: typeof fetch;
+}
+
+export function createCaseApi(options: CaseApiOptions): CaseApi {
   const fetchFn = options.fetch ?? fetch;
   const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+
+  /** One exchange, headers and body, under its own deadline and the caller's signal. */
+  async function exchange(url: URL, init: RequestInit): Promise<{ res: Response; text: string }> {
+    options.signal?.throwIfAborted();
+    const deadline = AbortSignal.timeout(options.timeoutMs ?? 30_000);
+    try {
+      const res = await fetchFn(url, { ...init, signal: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline });
+      return { res, text: await res.text() };
+    } catch (err) {
+      // Stopped by the caller: its reason, not a network failure the filing loop would log and retry.
+      options.signal?.throwIfAborted();
+      throw err;
+    }
+  }
 
   async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     for (let refreshed = false; ; refreshed = true) {
       const token = await options.accessToken({ forceRefresh: refreshed });
-      const res = await fetchFn(new URL(path, base), {
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+      const { res, text } = await exchange(new URL(path, base), {
         method,
         headers: { 'x-amz-access-token': token, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      // The body is read under the same deadline as the headers (the signal covers both).
-      const text = await res.text();
       if (res.ok) return JSON.parse(text) as T;
       // An expired access token: one fresh one, then the refusal is real.
       if (res.status === 403 && !refreshed) continue;

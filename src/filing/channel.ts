@@ -9,7 +9,11 @@ import type { Db } from '../store/db.js';
 import { createCaseApi, type CaseApi } from './case-api.js';
 
 export type ClaimsChannel =
-  | { readonly kind: 'simulator'; caseApi(userId: string): Promise<CaseApi> }
+  | {
+      readonly kind: 'simulator';
+      /** The seller's case API; `signal` (a stopping loop's) cancels its calls in flight. */
+      caseApi(userId: string, signal?: AbortSignal): Promise<CaseApi>;
+    }
   | { readonly kind: 'manual' };
 
 export type ChannelSetting = 'auto' | 'simulator' | 'manual';
@@ -22,12 +26,18 @@ export function channelKind(setting: ChannelSetting, bundledSimulator: boolean):
 export function simulatorChannel(deps: { db: Db; box: SecretBox; lwa: LwaClient; spApiUrl: string; timeoutMs?: number; fetch?: typeof fetch }): ClaimsChannel {
   return {
     kind: 'simulator',
-    async caseApi(userId) {
+    async caseApi(userId, signal) {
       const connection = await findConnection(deps.db, userId);
       if (!connection || connection.status !== 'connected') throw new NonRetryableError(`user ${userId} has no working Amazon connection`, 'not_connected');
       const refreshToken = await refreshTokenOf(deps.db, deps.box, userId);
       if (!refreshToken) throw new NonRetryableError(`user ${userId} has no refresh token stored`, 'not_connected');
-      return createCaseApi({ baseUrl: deps.spApiUrl, accessToken: deps.lwa.tokenSource(refreshToken), ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }), ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+      return createCaseApi({
+        baseUrl: deps.spApiUrl,
+        accessToken: deps.lwa.tokenSource(refreshToken),
+        ...(deps.timeoutMs === undefined ? {} : { timeoutMs: deps.timeoutMs }),
+        ...(signal ? { signal } : {}),
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      });
     },
   };
 }

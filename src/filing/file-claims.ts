@@ -64,7 +64,8 @@ export function createFiler(o: FilerOptions): Filer {
 
   async function fileIntent(filing: FilingRow): Promise<void> {
     if (o.channel.kind !== 'simulator') return;
-    const api = await o.channel.caseApi(filing.userId);
+    // A stop cancels the call in flight: the intent stays, and the next start reconciles it.
+    const api = await o.channel.caseApi(filing.userId, loop.signal);
     const view = await fileOne(api, filing);
     await recordCase({ db, engine: o.engine }, filing, view.case_id);
   }
@@ -78,6 +79,8 @@ export function createFiler(o: FilerOptions): Filer {
         await fileIntent(filing);
         if (o.channel.kind === 'simulator') filed++;
       } catch (err) {
+        // Stopped: the round ends here rather than trying every other filing.
+        if (loop.signal.aborted) throw err;
         failed++;
         o.log.error({ err, filingId: filing.id, userId: filing.userId }, 'filing a case failed; the next round retries it');
       }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { and, desc, eq, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { requireAuthenticated, requireUser, type Principal } from '../http/auth.js';
+import { covers, requireSubject, SERVICE_SEES_ALL, type Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { ErrorBody, Id } from '../http/schemas.js';
 import { findClaim } from '../store/claim-rows.js';
@@ -74,12 +74,9 @@ export function filingRoutes(deps: { db: Db; engine: Engine }) {
         },
       },
       async (request) => {
-        const p = principal(request);
-        requireAuthenticated(p);
-        const userId = p.kind === 'seller' ? p.userId : request.query.user_id;
-        if (p.kind === 'seller' && request.query.user_id && request.query.user_id !== p.userId) throw new ApiError('forbidden', 'you can only see your own data');
+        const userId = requireSubject(principal(request), request.query.user_id, SERVICE_SEES_ALL);
         const where: SQL[] = [];
-        if (userId) where.push(eq(filings.userId, userId));
+        if (userId !== null) where.push(eq(filings.userId, userId));
         if (request.query.status) where.push(eq(filings.status, request.query.status));
         const found = await deps.db.select().from(filings).where(and(...where)).orderBy(desc(filings.createdAt)).limit(request.query.limit);
         return { filings: found.map(filingJson) };
@@ -90,12 +87,10 @@ export function filingRoutes(deps: { db: Db; engine: Engine }) {
       '/api/v1/filings/:id',
       { schema: { operationId: 'getFiling', summary: 'One case: subject, text, attachments, claims, status', description: 'One case: its subject, text, attachments, claims and status. A seller reads their own.', tags: ['filings'], params: z.object({ id: Id }), response: { 200: Filing, ...errors } } },
       async (request) => {
+        const subject = requireSubject(principal(request), undefined, SERVICE_SEES_ALL);
         const f = await findFiling(deps.db, request.params.id);
         // Not found and not yours look the same: ids are not to be probed.
-        if (!f) throw new ApiError('not_found', 'no such filing');
-        const p = principal(request);
-        requireAuthenticated(p);
-        if (p.kind === 'seller' && p.userId !== f.userId) throw new ApiError('not_found', 'no such filing');
+        if (!f || !covers(subject, f.userId)) throw new ApiError('not_found', 'no such filing');
         return filingJson(f);
       },
     );
@@ -115,10 +110,9 @@ export function filingRoutes(deps: { db: Db; engine: Engine }) {
         },
       },
       async (request, reply) => {
+        const subject = requireSubject(principal(request), undefined, SERVICE_SEES_ALL);
         const claim = await findClaim(deps.db, request.params.id);
-        const p = principal(request);
-        if (!claim || (p.kind === 'seller' && p.userId !== claim.userId)) throw new ApiError('not_found', 'no such claim');
-        requireUser(p, claim.userId);
+        if (!claim || !covers(subject, claim.userId)) throw new ApiError('not_found', 'no such claim');
         const filing = claim.filingId ? await findFiling(deps.db, claim.filingId) : undefined;
         if (!filing) throw new ApiError('conflict', `claim ${claim.id} has no prepared case; it is ${claim.status}`);
         // A simulator-channel intent is being filed by Clario itself: a second, manual case would duplicate it.

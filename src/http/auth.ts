@@ -133,8 +133,62 @@ export function requireService(p: Principal): void {
   if (p.kind !== 'service') throw new ApiError('forbidden', 'this endpoint needs the service token');
 }
 
-/** The service, or the seller whose data it is. */
-export function requireUser(p: Principal, userId: string): void {
-  requireAuthenticated(p);
-  if (p.kind === 'seller' && p.userId !== userId) throw new ApiError('forbidden', 'you can only see your own data');
+/** Who a request is for: one seller. */
+export interface OneSeller {
+  readonly ok: true;
+  readonly userId: string;
+}
+
+/** Every seller: the service, on a route that lets it leave `user_id` out (listings, look-ups by id). */
+export interface EverySeller {
+  readonly ok: true;
+  readonly userId: null;
+}
+
+/** Why a request is refused before any data is read (`code` gives the status: ./errors.ts). */
+export interface SubjectRefusal {
+  readonly ok: false;
+  readonly code: 'unauthorized' | 'forbidden' | 'invalid_request';
+  readonly message: string;
+}
+
+/** Routes whose service caller may leave `user_id` out and mean every seller. */
+export const SERVICE_SEES_ALL = { serviceSeesAll: true } as const;
+
+/**
+ * Who a request is for, the one rule every route follows:
+ * - a seller acts only for themself: naming no one means themself, naming anyone else is refused
+ *   (403) rather than quietly answered with their own data;
+ * - the service acts for the seller it names, and must name one unless the route says
+ *   `SERVICE_SEES_ALL`;
+ * - an empty `user_id` names nobody and is refused (400): it never means "no filter".
+ */
+export function subjectOf(p: Principal, userId: string | undefined): OneSeller | SubjectRefusal;
+export function subjectOf(p: Principal, userId: string | undefined, rule: typeof SERVICE_SEES_ALL): OneSeller | EverySeller | SubjectRefusal;
+export function subjectOf(p: Principal, userId: string | undefined, rule?: typeof SERVICE_SEES_ALL): OneSeller | EverySeller | SubjectRefusal {
+  if (p.kind === 'anonymous') {
+    return { ok: false, code: 'unauthorized', message: p.rejected ? 'the token is not valid' : 'send Authorization: Bearer <token>' };
+  }
+  if (userId === '') return { ok: false, code: 'invalid_request', message: 'user_id is empty' };
+  if (p.kind === 'seller') {
+    if (userId !== undefined && userId !== p.userId) return { ok: false, code: 'forbidden', message: 'you can only see your own data' };
+    return { ok: true, userId: p.userId };
+  }
+  if (userId !== undefined) return { ok: true, userId };
+  if (rule?.serviceSeesAll) return { ok: true, userId: null };
+  return { ok: false, code: 'invalid_request', message: 'the service token must name the seller: user_id' };
+}
+
+/** `subjectOf` for a route handler: the user id (null: every seller), or the refusal thrown as an ApiError. */
+export function requireSubject(p: Principal, userId: string | undefined): string;
+export function requireSubject(p: Principal, userId: string | undefined, rule: typeof SERVICE_SEES_ALL): string | null;
+export function requireSubject(p: Principal, userId: string | undefined, rule?: typeof SERVICE_SEES_ALL): string | null {
+  const s = rule ? subjectOf(p, userId, rule) : subjectOf(p, userId);
+  if (!s.ok) throw new ApiError(s.code, s.message);
+  return s.userId;
+}
+
+/** Whether a record of `ownerId` is the subject's to see; when not, routes answer 404, so ids cannot be probed. */
+export function covers(subject: string | null, ownerId: string): boolean {
+  return subject === null || subject === ownerId;
 }

@@ -10,13 +10,11 @@ import type { Db } from '../store/db.js';
 import { openPrompt } from '../store/prompt-rows.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { rejections } from '../store/schema/learning-tables.js';
-import { outbox } from '../store/schema/workflow-tables.js';
 import type { Capabilities } from '../workflow/capabilities.js';
+import { publish } from '../workflow/publish.js';
 import { evidenceOf } from './profile.js';
 import { recordOutcome } from './record-outcome.js';
 import { eq, sql } from 'drizzle-orm';
-
-export const CLAIM_REJECTED_MESSAGE = 'claim.rejected';
 
 export interface RejectionApplied {
   /** False when this rejection was already recorded (nothing written). */
@@ -65,8 +63,8 @@ export async function applyRejection(
       asks: reading.needs.map((need) => ({ need, message: askMessage(need, caseId) })),
     });
   }
-  const payload = {
-    type: CLAIM_REJECTED_MESSAGE,
+  await publish(tx, {
+    type: 'claim.rejected',
     event_id: r.eventId,
     user_id: claim.userId,
     claim_id: claim.id,
@@ -79,8 +77,7 @@ export async function applyRejection(
     prompt_id: promptId,
     message: rejectionSummary(reading.code, caseId),
     at: new Date().toISOString(),
-  };
-  await tx.insert(outbox).values({ userId: claim.userId, eventId: r.eventId, type: CLAIM_REJECTED_MESSAGE, payload });
+  });
   return { recorded: true, promptId, confidence };
 }
 

@@ -103,7 +103,7 @@ export function createPayoutMonitor(o: MonitorOptions): PayoutMonitor {
       problems += r.problems;
     }
     credits.push(...(await recheck()));
-    const polled = await pollOpenCases({ db, engine: o.engine, channel: o.channel, log: o.log });
+    const polled = await pollOpenCases({ db, engine: o.engine, channel: o.channel, log: o.log, signal: loop.signal });
     credits.push(...polled.credits);
     const followUps = await flagFollowUps(db, { days: o.followUpDays, now: now() });
     return { credits, problems, checked: polled.checked, rejected: polled.rejected, followUps };

@@ -5,8 +5,8 @@
 import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
 import { filings } from '../store/schema/filing-tables.js';
-import { outbox } from '../store/schema/workflow-tables.js';
 import type { Engine } from '../workflow/engine.js';
+import { publish } from '../workflow/publish.js';
 import type { CaseView } from '../filing/case-api.js';
 import type { ClaimsChannel } from '../filing/channel.js';
 import type { FilingRow } from '../filing/filings.js';
@@ -62,7 +62,15 @@ export interface PollResult {
   readonly rejected: number;
 }
 
-export async function pollOpenCases(o: { db: Db; engine: Engine; channel: ClaimsChannel; limit?: number; log?: { error(obj: object, msg: string): void } }): Promise<PollResult> {
+export async function pollOpenCases(o: {
+  db: Db;
+  engine: Engine;
+  channel: ClaimsChannel;
+  limit?: number;
+  log?: { error(obj: object, msg: string): void };
+  /** A stopping loop's: cancels the case API call in flight and ends the poll. */
+  signal?: AbortSignal;
+}): Promise<PollResult> {
   const { channel } = o;
   if (channel.kind !== 'simulator') return { checked: 0, credits: [], rejected: 0 };
   const open = await o.db
@@ -77,7 +85,7 @@ export async function pollOpenCases(o: { db: Db; engine: Engine; channel: Claims
   for (const filing of open) {
     if (!filing.caseId) continue;
     try {
-      const view = await (await channel.caseApi(filing.userId)).get(filing.caseId);
+      const view = await (await channel.caseApi(filing.userId, o.signal)).get(filing.caseId);
       checked++;
       await o.db.update(filings).set({ lastCheckedAt: sql`now()` }).where(eq(filings.id, filing.id));
       if (view.status === 'approved') {
@@ -86,6 +94,7 @@ export async function pollOpenCases(o: { db: Db; engine: Engine; channel: Claims
         rejected += await rejectCase(o, filing, filing.caseId, view.decision.rejected.reason);
       }
     } catch (err) {
+      if (o.signal?.aborted) throw err;
       o.log?.error({ err, filingId: filing.id }, 'checking a case failed; the next round retries it');
     }
   }
@@ -102,23 +111,17 @@ export async function flagFollowUps(db: Db, o: { days: number; now: Date }): Pro
       .set({ followUpAt: o.now, followUpReason: reason })
       .where(and(eq(filings.status, 'filed'), isNull(filings.followUpAt), lt(filings.filedAt, before)))
       .returning();
-    if (flagged.length > 0) {
-      await tx.insert(outbox).values(
-        flagged.map((f) => ({
-          userId: f.userId,
-          type: 'filing.follow_up',
-          payload: {
-            type: 'filing.follow_up',
-            user_id: f.userId,
-            filing_id: f.id,
-            case_id: f.caseId,
-            claim_ids: f.claimIds,
-            filed_at: f.filedAt?.toISOString() ?? null,
-            reason,
-            at: o.now.toISOString(),
-          },
-        })),
-      );
+    for (const f of flagged) {
+      await publish(tx, {
+        type: 'filing.follow_up',
+        user_id: f.userId,
+        filing_id: f.id,
+        case_id: f.caseId,
+        claim_ids: f.claimIds,
+        filed_at: f.filedAt?.toISOString() ?? null,
+        reason,
+        at: o.now.toISOString(),
+      });
     }
     return flagged.length;
   });

@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireAuthenticated, type Principal } from '../http/auth.js';
+import { covers, requireSubject, SERVICE_SEES_ALL, type Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { Id } from '../http/schemas.js';
 import type { Db } from '../store/db.js';
@@ -12,11 +12,10 @@ import { claims } from '../store/schema/claims-tables.js';
 import { findProofPacket, type StoredProof } from './proof-packet.js';
 
 async function packetFor(db: Db, principal: Principal, claimId: string): Promise<StoredProof> {
-  requireAuthenticated(principal);
+  const subject = requireSubject(principal, undefined, SERVICE_SEES_ALL);
   const packet = await findProofPacket(db, claimId);
-  const mine = (userId: string) => principal.kind === 'service' || principal.userId === userId;
-  if (packet && mine(packet.userId)) return packet;
-  const ownClaim = principal.kind === 'service' ? eq(claims.id, claimId) : and(eq(claims.id, claimId), eq(claims.userId, principal.userId));
+  if (packet && covers(subject, packet.userId)) return packet;
+  const ownClaim = subject === null ? eq(claims.id, claimId) : and(eq(claims.id, claimId), eq(claims.userId, subject));
   const [claim] = await db.select({ id: claims.id, status: claims.status }).from(claims).where(ownClaim);
   if (!claim) throw new ApiError('not_found', 'no such claim');
   throw new ApiError('not_found', `claim ${claimId} has no proof packet yet: Clario builds it when Amazon pays the claim (status now: ${claim.status})`);

@@ -4,7 +4,7 @@
 // rest rejected with the reasons Amazon gives most. Decisions go through the simulator's own
 // decision endpoint, the same one an operator (or a test) would call.
 import { createHash } from 'node:crypto';
-import type { Log } from '../workflow/log.js';
+import type { SimulatorLog } from './host-log.js';
 import type { Simulator } from './server/app.js';
 
 const REJECTIONS = [
@@ -37,7 +37,7 @@ export function startAutoDecider(options: {
   url: string;
   simulator: Pick<Simulator, 'openCases'>;
   afterMs: number;
-  log: Log;
+  log: SimulatorLog;
   intervalMs?: number;
   now?: () => number;
 }): AutoDecider {

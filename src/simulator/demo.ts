@@ -3,7 +3,7 @@
 // kept in the data directory.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Log } from '../workflow/log.js';
+import type { SimulatorLog } from './host-log.js';
 import { generateSeller } from './seller/index.js';
 import { startSimulator } from './server/app.js';
 import type { OnDecision } from './server/cases.js';
@@ -21,7 +21,7 @@ export interface DemoAmazon {
 }
 
 /** The demo seller's folder in the data directory, generated the first time it is needed. */
-export async function ensureDemoSeller(dataDir: string, asOf: string, log?: Log): Promise<string> {
+export async function ensureDemoSeller(dataDir: string, asOf: string, log?: SimulatorLog): Promise<string> {
   const folder = join(dataDir, 'simulator', DEMO_SELLER);
   if (!existsSync(join(folder, 'ground-truth.jsonl'))) {
     log?.info({ folder }, 'generating the demo seller for the Amazon simulator');
@@ -35,7 +35,7 @@ export async function startDemoAmazon(options: {
   clientId: string;
   clientSecret: string;
   asOf: string;
-  log: Log;
+  log: SimulatorLog;
   port?: number;
   /** Amazon answers each case this long after it was filed; 0: only when told to (tests). */
   decideAfterMs?: number;

@@ -43,7 +43,7 @@ export interface AuditFilter {
 
 export async function auditEntries(q: Db, f: AuditFilter): Promise<AuditRow[]> {
   const where: SQL[] = [];
-  if (f.userId) where.push(eq(phaseAudit.userId, f.userId));
+  if (f.userId !== undefined) where.push(eq(phaseAudit.userId, f.userId));
   if (f.syncId) where.push(eq(phaseAudit.syncId, f.syncId));
   if (f.claimId) where.push(eq(phaseAudit.claimId, f.claimId));
   if (f.eventId) where.push(eq(phaseAudit.eventId, f.eventId));

@@ -4,6 +4,7 @@
 // running event per lane, so the database itself keeps a workflow's phases from overlapping.
 import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
+import type { PhaseError, PhaseErrorCode } from '../domain/errors.js';
 import { isPhaseNumber } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
 import { type Db, rows } from '../store/db.js';
@@ -65,7 +66,7 @@ function isLaneBusy(err: unknown): boolean {
 
 export class IdempotencyConflictError extends Error {
   override readonly name = 'IdempotencyConflictError';
-  readonly code = 'idempotency_conflict';
+  readonly code = 'idempotency_conflict' satisfies PhaseErrorCode;
   constructor(readonly eventId: string) {
     super('this Idempotency-Key was already used for a different request');
   }
@@ -278,7 +279,7 @@ export async function fail(
   q: Db,
   id: string,
   workerId: string,
-  f: { to: 'pending' | 'failed'; runAfter?: Date | undefined; error: { code: string; message: string }; durationMs: number },
+  f: { to: 'pending' | 'failed'; runAfter?: Date | undefined; error: PhaseError; durationMs: number },
 ): Promise<boolean> {
   const spec: TransitionSpec = { from: 'running', to: f.to, workerId, durationMs: f.durationMs, error: f.error, retryAt: f.runAfter };
   const r = await rows<{ id: string }>(q, sql`WITH e AS (
@@ -299,7 +300,7 @@ export async function fail(
  * expires. The attempt is not counted (it was interrupted, not failed). Returns the run time.
  */
 export async function handBack(q: Db, id: string, workerId: string): Promise<Date | undefined> {
-  const error = { code: 'worker_stopping', message: 'the worker stopped before this attempt finished; handed back' };
+  const error: PhaseError = { code: 'worker_stopping', message: 'the worker stopped before this attempt finished; handed back' };
   const [row] = await rows<{ run_after: Date | string }>(q, sql`WITH e AS (
           UPDATE phase_events SET status = 'pending', attempts = greatest(attempts - 1, 0), locked_by = NULL, locked_until = NULL,
             dispatched_until = NULL, run_after = now(), last_error = ${JSON.stringify(error)}::jsonb, updated_at = now()
@@ -315,7 +316,7 @@ export async function handBack(q: Db, id: string, workerId: string): Promise<Dat
 export async function reclaimExpired(q: Db, limit: number): Promise<Array<{ event: PhaseEvent; to: PhaseStatus }>> {
   const out: Array<{ event: PhaseEvent; to: PhaseStatus }> = [];
   for (const to of ['pending', 'failed'] as const) {
-    const error = { code: 'worker_lost', message: 'the worker running this phase stopped answering (lease expired)' };
+    const error: PhaseError = { code: 'worker_lost', message: 'the worker running this phase stopped answering (lease expired)' };
     const found = await rows<EventRow>(q, sql`WITH e AS (
             UPDATE phase_events SET status = ${to}, locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
               run_after = now(), last_error = ${JSON.stringify(error)}::jsonb, updated_at = now()

@@ -1,8 +1,11 @@
-// The events Clario publishes (WebSocket, webhooks, EventBridge), as schemas: the catalogue in
-// docs/events.md is generated from these, and tests check that real messages match them.
+// The events Clario publishes (WebSocket, webhooks, EventBridge), defined once as schemas: their
+// TypeScript types are inferred from them (what `publish` accepts, what `clario/client` and the
+// dashboard read), docs/events.md is generated from them, and tests check real messages against them.
 import { z } from 'zod';
+import { PHASE_ERROR_CODES, type ForeignErrorCode } from '../domain/errors.js';
 import { PHASES, PHASE_NUMBERS } from '../domain/phase.js';
 import { PHASE_STATUSES } from '../domain/phase-status.js';
+import { REJECTION_CODES } from '../domain/rejection.js';
 
 const PhaseName = z.enum(PHASE_NUMBERS.map((p) => PHASES[p].key) as [string, ...string[]]);
 const common = {
@@ -16,12 +19,26 @@ const common = {
   seq: z.number().int().optional().describe("The outbox sequence number: order, and the WebSocket's ?since= replay"),
 };
 
+// The schema accepts any string here; the type says it is someone else's code (see ForeignErrorCode).
+const ForeignCode = z.string().describe("Passed through from elsewhere: SP-API's own code (InvalidInput, http_<status>), a driver's") as unknown as z.ZodType<ForeignErrorCode>;
+
+/** A failed or retrying phase's error (`PhaseError` in src/domain/errors.ts). */
+export const PhaseErrorSchema = z.object({
+  code: z.union([z.enum(PHASE_ERROR_CODES), z.templateLiteral(['lwa_', z.string()]).describe("Login with Amazon's error"), ForeignCode]),
+  message: z.string(),
+});
+
 export const PhaseMessage = z.looseObject({
   type: z.literal('workflow.phase'),
   ...common,
   status: z.enum(PHASE_STATUSES).describe('pending (stored, or waiting to retry), running, completed, or failed (parked)'),
   attempt: z.number().int().min(0),
-  data: z.record(z.string(), z.unknown()).describe("What the phase found or did; on a retry or failure, `error` {code, message} and `retry_at`"),
+  data: z
+    .looseObject({
+      error: PhaseErrorSchema.optional().describe('Why the attempt failed (a retry, or parked)'),
+      retry_at: z.iso.datetime({ offset: true }).optional().describe('When the next attempt is due (a retry)'),
+    })
+    .describe('What the phase found or did; on a retry or failure, `error` and `retry_at`'),
 });
 
 export const ProgressMessage = z.looseObject({
@@ -77,7 +94,7 @@ export const ClaimRejectedMessage = z.looseObject({
   case_id: z.string().describe("Amazon's case id"),
   claim_type: z.string(),
   reason_code: z
-    .enum(['missing_proof_of_ownership', 'outside_window', 'already_reimbursed', 'units_found', 'insufficient_information', 'other'])
+    .enum(REJECTION_CODES)
     .describe("Amazon's reason, in Clario's taxonomy"),
   reason_text: z.string().nullable().describe("Amazon's own words"),
   action: z.enum(['reprompt', 'closed', 'review']).describe('reprompt: the seller is asked for a document, then Clario files again; closed; review: kept for a person'),
@@ -100,18 +117,57 @@ export const FollowUpMessage = z.looseObject({
   seq: z.number().int().optional(),
 });
 
+const SCHEMAS = {
+  'workflow.phase': PhaseMessage,
+  'workflow.progress': ProgressMessage,
+  'claim.routed': ClaimRoutedMessage,
+  'prompt.opened': PromptOpenedMessage,
+  'prompt.answered': PromptAnsweredMessage,
+  'claim.rejected': ClaimRejectedMessage,
+  'filing.follow_up': FollowUpMessage,
+} as const;
+
+export type MessageType = keyof typeof SCHEMAS;
+
+// A loose schema's inferred type has an index signature (clients must accept fields added later);
+// the named fields alone are what Clario writes, so a misspelt field does not compile.
+type Fields<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
+
+/** The message of type `T` as a client receives it: WebSocket frame, webhook `data`, EventBridge `detail`. */
+export type MessageOf<T extends MessageType> = Fields<z.infer<(typeof SCHEMAS)[T]>>;
+/** Every message Clario sends. */
+export type ClarioMessage = { [T in MessageType]: MessageOf<T> }[MessageType];
+/** A message as it is published (`publish`): the outbox numbers it, `seq` is added on the way out. */
+export type Publishable = { [T in MessageType]: Omit<MessageOf<T>, 'seq'> }[MessageType];
+
+export type PhaseMessage = MessageOf<'workflow.phase'>;
+export type ProgressMessage = MessageOf<'workflow.progress'>;
+export type ClaimRoutedMessage = MessageOf<'claim.routed'>;
+export type PromptOpenedMessage = MessageOf<'prompt.opened'>;
+export type PromptAnsweredMessage = MessageOf<'prompt.answered'>;
+export type ClaimRejectedMessage = MessageOf<'claim.rejected'>;
+export type FollowUpMessage = MessageOf<'filing.follow_up'>;
+
+/** What `/ws` sends besides messages: it cannot replay from the `?since=` it was given. */
+export interface SocketError {
+  readonly type: 'error';
+  readonly code: 'unknown_since';
+  readonly message: string;
+}
+/** A frame of the seller's WebSocket (`/ws`). */
+export type SocketFrame = ClarioMessage | SocketError;
+
 export interface CatalogueEntry {
-  readonly type: string;
+  readonly type: MessageType;
   readonly description: string;
   readonly schema: z.ZodType;
-  readonly example: Record<string, unknown>;
+  readonly example: ClarioMessage;
 }
 
-export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
-  {
-    type: 'workflow.phase',
+/** Every type has its entry (a type added without one does not compile), in the catalogue's order. */
+const ENTRIES: { readonly [T in MessageType]: { readonly description: string; readonly example: MessageOf<T> } } = {
+  'workflow.phase': {
     description: 'A phase of a workflow changed status: stored (pending), started (running), finished (completed), retrying (pending with an error) or parked (failed).',
-    schema: PhaseMessage,
     example: {
       type: 'workflow.phase',
       event_id: '0b8c6c1e-4f7a-4b0e-9a55-2f1f3c7d9e10',
@@ -127,10 +183,8 @@ export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
       seq: 1042,
     },
   },
-  {
-    type: 'workflow.progress',
+  'workflow.progress': {
     description: 'A long phase reports how far it is (the sync, report by report).',
-    schema: ProgressMessage,
     example: {
       type: 'workflow.progress',
       event_id: '5a0f2d9b-7c3e-4a8e-b1d2-9e0c4f6a8b21',
@@ -145,10 +199,8 @@ export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
       seq: 1031,
     },
   },
-  {
-    type: 'claim.routed',
+  'claim.routed': {
     description: "Phase 4 (or a seller's upload or answer) routed a claim: ready to file, a smart prompt, or held, with the reasons.",
-    schema: ClaimRoutedMessage,
     example: {
       type: 'claim.routed',
       claim_id: 'clm_4f0c9a1e2b3d4c5e6f708192',
@@ -165,10 +217,8 @@ export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
       seq: 1050,
     },
   },
-  {
-    type: 'prompt.opened',
+  'prompt.opened': {
     description: 'The seller is asked for exactly what a claim is missing (answer with POST /api/v1/prompts/:id/answer).',
-    schema: PromptOpenedMessage,
     example: {
       type: 'prompt.opened',
       prompt_id: 'prm_0d9e…',
@@ -185,10 +235,8 @@ export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
       seq: 1049,
     },
   },
-  {
-    type: 'prompt.answered',
+  'prompt.answered': {
     description: 'The seller answered a smart prompt; the claim is re-scored and re-routed in the same transaction (a claim.routed follows when its status changes).',
-    schema: PromptAnsweredMessage,
     example: {
       type: 'prompt.answered',
       prompt_id: 'prm_0d9e…',
@@ -200,10 +248,8 @@ export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
       seq: 1101,
     },
   },
-  {
-    type: 'claim.rejected',
+  'claim.rejected': {
     description: 'Amazon rejected a case (phase 6): why, in the taxonomy, and what happens next (the seller is asked for a document, or the claim is closed).',
-    schema: ClaimRejectedMessage,
     example: {
       type: 'claim.rejected',
       event_id: '9c2e4b7a-1d3f-4e5a-8b6c-7d8e9f0a1b2c',
@@ -221,10 +267,8 @@ export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
       seq: 2210,
     },
   },
-  {
-    type: 'filing.follow_up',
+  'filing.follow_up': {
     description: 'A case Clario filed has had no answer from Amazon for too long (FILING_FOLLOW_UP_DAYS): the seller should follow up in Seller Central.',
-    schema: FollowUpMessage,
     example: {
       type: 'filing.follow_up',
       user_id: 'seller_A1CLARIODEMO01',
@@ -237,7 +281,13 @@ export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
       seq: 2210,
     },
   },
-];
+};
+
+export const EVENT_CATALOGUE: readonly CatalogueEntry[] = (Object.keys(SCHEMAS) as MessageType[]).map((type) => ({
+  type,
+  schema: SCHEMAS[type],
+  ...ENTRIES[type],
+}));
 
 /** docs/events.md, from the schemas above. */
 export function renderCatalogue(): string {

@@ -1,12 +1,20 @@
 // A background loop's heartbeat (recovery, schedules, deliveries): one round at a time, every
 // `intervalMs`, and a stop that waits for the round in flight. `stopped()` lets a round end
-// early between messages; `nudge()` runs a round now rather than at the next tick.
+// early between messages; `nudge()` runs a round now rather than at the next tick; `signal` lets
+// it cancel a provider call in flight, so a stop is not held up by a slow one.
 export interface PollingLoop {
   start(): void;
   /** A round as soon as possible; one more after the round in flight, if one is running. */
   nudge(): void;
+  /** Aborts `signal`, then waits for the round in flight. */
   stop(): Promise<void>;
   stopped(): boolean;
+  /** Aborted once stop() is called: a round hands it to the calls that must not outlive the loop. */
+  readonly signal: AbortSignal;
+}
+
+export class LoopStoppedError extends Error {
+  override readonly name = 'LoopStoppedError';
 }
 
 export function pollingLoop(round: () => Promise<unknown>, options: { intervalMs: number; onError: (err: unknown) => void }): PollingLoop {
@@ -14,6 +22,7 @@ export function pollingLoop(round: () => Promise<unknown>, options: { intervalMs
   let running: Promise<unknown> | undefined;
   let stopped = false;
   let again = false;
+  const stopping = new AbortController();
   const tick = () => {
     if (stopped) return;
     if (running) {
@@ -21,7 +30,11 @@ export function pollingLoop(round: () => Promise<unknown>, options: { intervalMs
       return;
     }
     running = round()
-      .catch(options.onError)
+      .catch((err: unknown) => {
+        // A round cut short by stop() through its signal did what it was told: not a failure.
+        if (stopping.signal.aborted && err === stopping.signal.reason) return;
+        options.onError(err);
+      })
       .finally(() => {
         running = undefined;
         if (again) {
@@ -44,8 +57,10 @@ export function pollingLoop(round: () => Promise<unknown>, options: { intervalMs
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
+      stopping.abort(new LoopStoppedError('the loop is stopping'));
       await running;
     },
     stopped: () => stopped,
+    signal: stopping.signal,
   };
 }

@@ -5,6 +5,7 @@
 // trip through the queue; it is committed first, so a crash leaves it for recovery, never lost.
 import { performance } from 'node:perf_hooks';
 import { NonRetryableError, RetryAfterError, errorCode, errorMessage } from '../domain/errors.js';
+import { canFollow, PHASES } from '../domain/phase.js';
 import { decideRetry, type BackoffPolicy } from '../domain/retry.js';
 import type { Database } from '../store/db.js';
 import type { JobQueue } from '../queue/job-queue.js';
@@ -54,6 +55,11 @@ export interface EventRunner {
 }
 
 export function nextTriggerInput(event: PhaseEvent, next: NextTrigger): TriggerInput {
+  // The phase table says what may follow what. A handler asking for anything else is a bug that
+  // retrying cannot fix: the event parks with this message and starts nothing.
+  if (!canFollow(event.phase, next.phase)) {
+    throw new NonRetryableError(`phase ${event.phase} (${PHASES[event.phase].key}) may not start phase ${next.phase}; it may start ${PHASES[event.phase].next.join(', ') || 'none'}`);
+  }
   const syncId = next.syncId ?? event.syncId ?? undefined;
   const key = `next:${event.id}:${next.phase}:${next.claimId ?? syncId ?? ''}`;
   return {

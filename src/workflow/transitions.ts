@@ -2,10 +2,13 @@
 // the same SQL statement that changes the event, so they can never disagree. `source` names a CTE
 // (or table expression) that yields the changed phase_events rows.
 import { sql, type SQL } from 'drizzle-orm';
+import type { PhaseError } from '../domain/errors.js';
 import { PHASES, PHASE_NUMBERS } from '../domain/phase.js';
-import type { PhaseStatus } from '../domain/phase-status.js';
+import { canTransition, type PhaseStatus } from '../domain/phase-status.js';
 import type { Db } from '../store/db.js';
-import { outbox, syncProgress } from '../store/schema/workflow-tables.js';
+import { syncProgress } from '../store/schema/workflow-tables.js';
+import type { PhaseMessage } from './messages.js';
+import { messageSql, publish } from './publish.js';
 
 export const WORKFLOW_MESSAGE = 'workflow.phase';
 
@@ -14,7 +17,7 @@ export interface TransitionSpec {
   readonly to: PhaseStatus;
   readonly workerId?: string | undefined;
   readonly durationMs?: number | undefined;
-  readonly error?: { code: string; message: string } | undefined;
+  readonly error?: PhaseError | undefined;
   readonly data?: Record<string, unknown> | undefined;
   /** For a retry: when the next attempt is due. */
   readonly retryAt?: Date | undefined;
@@ -42,6 +45,13 @@ export interface TransitionPart {
  * each, ordered by part: a completion is always logged (and sent) before the phase it starts.
  */
 export function transitionCtes(name: string, ...parts: TransitionPart[]): SQL {
+  // Every status change is written here, so this is where the status machine is enforced: an
+  // event is created pending, and moves only as canTransition allows.
+  for (const { spec } of parts) {
+    if (spec.from === null ? spec.to !== 'pending' : !canTransition(spec.from, spec.to)) {
+      throw new Error(`a phase event cannot move from ${spec.from ?? '(new)'} to ${spec.to}`);
+    }
+  }
   const n = (suffix: string) => sql.raw(`${name}_${suffix}`);
   const ordered = (select: (part: TransitionPart, ord: number) => SQL) =>
     sql.join(parts.map((part, i) => sql`(${select(part, i)})`), sql` UNION ALL `);
@@ -51,14 +61,24 @@ export function transitionCtes(name: string, ...parts: TransitionPart[]): SQL {
         ${t.workerId ?? null}::text AS worker_id, ${t.durationMs ?? null}::integer AS duration_ms, ${json(t.error)} AS error,
         ${json(t.data)} AS data, ${i} AS ord, seq FROM ${sql.raw(part.source)}`;
   });
+  // One message per changed row, in the statement that changes it: the fields are columns here, so
+  // messageSql (checked against the message's type) stands in for publish(), which takes a value.
   const messages = ordered((part, i) => {
     const t = part.spec;
-    const messageData = { ...(t.data ?? {}), ...(t.error ? { error: t.error } : {}), ...(t.retryAt ? { retry_at: t.retryAt.toISOString() } : {}) };
-    return sql`SELECT user_id, id, jsonb_build_object(
-             'type', ${WORKFLOW_MESSAGE}::text, 'event_id', id, 'phase', phase, 'name', ${PHASE_NAME},
-             'status', ${t.to}::text, 'user_id', user_id, 'sync_id', sync_id, 'claim_id', claim_id,
-             'attempt', attempts, 'data', ${json(messageData)}, 'at', ${ISO_NOW}) AS payload, ${i} AS ord, seq
-           FROM ${sql.raw(part.source)}`;
+    const messageData: PhaseMessage['data'] = { ...(t.data ?? {}), ...(t.error ? { error: t.error } : {}), ...(t.retryAt ? { retry_at: t.retryAt.toISOString() } : {}) };
+    const payload = messageSql(WORKFLOW_MESSAGE, {
+      event_id: sql`id`,
+      phase: sql`phase`,
+      name: PHASE_NAME,
+      status: sql`${t.to}::text`,
+      user_id: sql`user_id`,
+      sync_id: sql`sync_id`,
+      claim_id: sql`claim_id`,
+      attempt: sql`attempts`,
+      data: json(messageData),
+      at: ISO_NOW,
+    });
+    return sql`SELECT user_id, id, ${payload} AS payload, ${i} AS ord, seq FROM ${sql.raw(part.source)}`;
   });
   const progress = parts.flatMap((part, i) => {
     if (part.progress === false) return [];
@@ -99,11 +119,9 @@ export async function recordProgress(
     .update(syncProgress)
     .set({ progress, updatedAt: now })
     .where(sql`${syncProgress.lane} = ${event.lane} AND ${syncProgress.phase} = ${event.phase}`);
-  await tx.insert(outbox).values({
-    userId: event.userId,
-    eventId: event.id,
-    type: 'workflow.progress',
-    payload: {
+  await publish(
+    tx,
+    {
       type: 'workflow.progress',
       event_id: event.id,
       phase: event.phase,
@@ -115,6 +133,6 @@ export async function recordProgress(
       data: progress,
       at: now.toISOString(),
     },
-    createdAt: now,
-  });
+    { createdAt: now },
+  );
 }

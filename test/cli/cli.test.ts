@@ -16,6 +16,7 @@ import { openDatabase } from '../../src/store/db.js';
 import { resolveSecrets } from '../../src/config/secrets.js';
 import { loadConfig } from '../../src/config/config.js';
 import { acquireDataDirLock, lockPath, type DataDirLock } from '../../src/store/data-dir-lock.js';
+import { seedPglite } from '../support/infra.js';
 
 const run = promisify(execFile);
 const root = mkdtempSync(join(tmpdir(), 'clario-cli-'));
@@ -120,8 +121,10 @@ describe('every command and subcommand', () => {
 describe('the clario binary', () => {
   it('--help on the commands that touch the database prints usage and leaves the folder alone', async () => {
     const dataDir = freshDir();
-    for (const args of [['serve', '--help'], ['migrate', '--help'], ['token', '--help'], ['worker', '--help'], ['learning', 'replay', '--help']]) {
-      const r = await clario(args, { CLARIO_DATA_DIR: dataDir });
+    const argvs = [['serve', '--help'], ['migrate', '--help'], ['token', '--help'], ['worker', '--help'], ['learning', 'replay', '--help']];
+    const answers = await Promise.all(argvs.map((args) => clario(args, { CLARIO_DATA_DIR: dataDir })));
+    for (const [i, r] of answers.entries()) {
+      const args = argvs[i] ?? [];
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/^usage: clario /);
       expect(r.stderr).toBe('');
@@ -156,6 +159,8 @@ describe('the clario binary', () => {
     it("prints the service's token and a seller token the service accepts, and explains bad input", async () => {
       // What the service does on its first start.
       const secrets = resolveSecrets(loadConfig({ CLARIO_DATA_DIR: dataDir }));
+      // A migrated database already there, as after that first start (initdb is not what is tested).
+      seedPglite(dataDir);
       const service = await clario(['token', '--service'], { CLARIO_DATA_DIR: dataDir });
       expect(service.code).toBe(0);
       expect(service.stdout).toBe(`${secrets.serviceToken}\n`);
@@ -193,8 +198,10 @@ describe('the clario binary', () => {
     afterEach(() => lock.release());
 
     it('a second serve, migrate and learning replay exit 1 naming the folder and the pid, and open nothing', async () => {
-      for (const args of [['serve'], ['migrate'], ['learning', 'replay']]) {
-        const r = await clario(args, { CLARIO_DATA_DIR: dataDir, PORT: '0' });
+      const argvs = [['serve'], ['migrate'], ['learning', 'replay']];
+      const answers = await Promise.all(argvs.map((args) => clario(args, { CLARIO_DATA_DIR: dataDir, PORT: '0' })));
+      for (const [i, r] of answers.entries()) {
+        const args = argvs[i] ?? [];
         expect(r.code, args.join(' ')).toBe(1);
         expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^clario: Clario is running on ${dataDir} \\(pid ${process.pid}, since [^)]+\\); stop it first, or use its API\\n$`));
         expect(existsSync(join(dataDir, 'pgdata'))).toBe(false);
@@ -204,6 +211,8 @@ describe('the clario binary', () => {
 
   it('two serve on one folder: the second exits 1 naming the first; the first frees the folder when stopped', async () => {
     const dataDir = freshDir();
+    mkdirSync(dataDir, { recursive: true });
+    seedPglite(dataDir);
     const env = { ...process.env, CLARIO_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', AMAZON_SIMULATOR_DECIDES_AFTER_MS: '0' };
     const first = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<number | null>((resolve) => first.once('exit', (code) => resolve(code)));
@@ -229,6 +238,7 @@ describe('the clario binary', () => {
   it('a lock left by a crashed Clario does not keep the folder: migrate takes it over, then frees it', async () => {
     const dataDir = freshDir();
     mkdirSync(dataDir, { recursive: true });
+    seedPglite(dataDir);
     const crashed = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     writeFileSync(lockPath(dataDir), JSON.stringify({ pid: Number(crashed.stdout), host: hostname(), startedAt: '2026-01-01T00:00:00Z', command: 'clario serve' }));
     const r = await clario(['migrate'], { CLARIO_DATA_DIR: dataDir });

@@ -5,11 +5,12 @@ import { accountFor } from '../../src/connect/accounts.js';
 import { connectedUsers, findConnection, linkPartner, refreshTokenOf, requireReconnect, saveConnection } from '../../src/connect/connections.js';
 import { consumeState, createState, type StateBinding } from '../../src/connect/oauth-states.js';
 import { createSecretBox, parseKeys } from '../../src/security/secret-box.js';
-import { openDatabase, rows, type Database } from '../../src/store/db.js';
+import { rows, type Database } from '../../src/store/db.js';
+import { openPglite } from '../support/infra.js';
 
 let database: Database;
 beforeAll(async () => {
-  database = await openDatabase({});
+  database = await openPglite();
 });
 afterAll(async () => {
   await database.close();

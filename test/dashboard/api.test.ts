@@ -147,6 +147,10 @@ describe('the dashboard API', () => {
     expect(page.body.reimbursements).toEqual([expect.objectContaining({ reimbursement_id: 'R1', amount: { minor: 2250, currency: 'USD' }, attributed: true })]);
     expect(page.body.timeline).toEqual([expect.objectContaining({ event_id: 'ev-1', phase: 5, from: 'pending', to: 'running' })]);
     expect(page.body.proof).toMatchObject({ sha256: 'a'.repeat(64), size_bytes: 4, payout_id: 'R1' });
+    // The claims table shows the same claim the same way: the page adds to the row, never restates it.
+    const row = (await t.request('/api/v1/claims?limit=100', { token: tokenA })).body.claims.find((c: any) => c.id === 'a-05');
+    expect(Object.keys(row).sort()).toEqual(['amount', 'case_id', 'confidence', 'created_at', 'deadline', 'id', 'quantity', 'status', 'type']);
+    expect(page.body.claim).toMatchObject(row);
     const other = await t.request('/api/v1/claims/a-05', { token: tokenB });
     expect(other.status).toBe(404);
     expect(JSON.stringify(other.body)).not.toMatch(/CASE-1/);

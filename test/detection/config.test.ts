@@ -3,20 +3,14 @@ import { DEFAULT_DETECTION_CONFIG, detectFromRows, resolveDetectionConfig } from
 import { ago, AS_OF, ledger, removalShipment } from './support/rows.js';
 
 describe('detection configuration', () => {
-  it('defaults to DETECTION.md’s (version 2) windows, grace periods and 1% tolerance', () => {
-    expect(DEFAULT_DETECTION_CONFIG).toEqual({
-      lostWarehouse: { lookbackDays: 60, deadlineDays: 60, graceDays: 14 },
-      damagedWarehouse: { lookbackDays: 60, deadlineDays: 60 },
-      inboundShortage: { deadlineDays: 60, graceDays: 15 },
-      refundNotReturned: { deadlineDays: 120, graceDays: 60 },
-      returnDamaged: { deadlineDays: 120, graceDays: 60 },
-      replacementNotReturned: { deadlineDays: 120, graceDays: 60 },
-      removalShortfall: { deadlineDays: 60 },
-      removalLostInTransit: { deadlineDays: 75, graceDays: 15 },
-      feeOvercharge: { lookbackDays: 90, deadlineDays: 90, toleranceBasisPoints: 100 },
-      underpaidReimbursement: { deadlineDays: 60, toleranceBasisPoints: 100 },
-      reimbursementReversal: { deadlineDays: 60 },
-    });
+  it('by default a warehouse loss is claimed for 60 days, due 60 days after it, and waits 14 days for Amazon to pay it by itself', async () => {
+    const claimOf = async (daysAgo: number) =>
+      (await detectFromRows({ reimbursements: [], ledger: [ledger({ date: ago(daysAgo), qty: -1, reason: 'M' })] }, { asOf: AS_OF })).claims.map((c) => [c.deadline, c.status]);
+    expect(await claimOf(13)).toEqual([[ago(13 - 60), 'pending']]);
+    expect(await claimOf(14)).toEqual([[ago(14 - 60), 'eligible']]);
+    expect(await claimOf(59)).toEqual([[ago(59 - 60), 'eligible']]);
+    expect(await claimOf(61)).toEqual([]);
+    // Shared by every run: nobody can change the defaults under another caller.
     expect(Object.isFrozen(DEFAULT_DETECTION_CONFIG.lostWarehouse)).toBe(true);
   });
 

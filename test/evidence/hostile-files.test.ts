@@ -17,7 +17,8 @@ import { PDF_LIMITS, pdfTextLines, UnreadablePdfError } from '../../src/evidence
 import { NO_LEARNING } from '../../src/evidence/match-claims.js';
 import { evidenceRoutes } from '../../src/evidence/routes.js';
 import { handleError } from '../../src/http/errors.js';
-import { openDatabase, rows, type Database } from '../../src/store/db.js';
+import { rows, type Database } from '../../src/store/db.js';
+import { openPglite } from '../support/infra.js';
 import { hostilePdf } from './support/documents.js';
 
 const USD = currency('USD');
@@ -79,7 +80,7 @@ describe('uploads that would stop the server', () => {
   const MAX_REQUEST = 1024 * 1024;
 
   beforeAll(async () => {
-    database = await openDatabase({});
+    database = await openPglite();
     app = Fastify();
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);

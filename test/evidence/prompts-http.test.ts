@@ -116,7 +116,7 @@ for (const store of ['pglite', 'postgres'] as const) {
     const answer = await t.request(`/api/v1/prompts/${prompt.id}/answer`, { token: alice, body: { action: 'upload', file_ids: [file.id] } });
     expect(answer.status).toBe(200);
     expect(answer.body.prompt).toMatchObject({ id: prompt.id, status: 'answered', answer: { action: 'upload', file_ids: [file.id] } });
-    expect(answer.body.claim).toMatchObject({ id: 'a-lost', status: 'ready', confidence: 1 });
+    expect(answer.body.claim).toMatchObject({ id: 'a-lost', type: 'lost_warehouse', status: 'ready', confidence: 1, amount: { minor: 49_600, currency: 'USD' }, quantity: 40 });
     expect(answer.body.claim.score.reasons).toContain('invoice INV-88 covers 40 units of SKU-1 at 12.40 USD, dated before the loss');
     expect(await statusOf('a-lost')).toBe('ready');
 
@@ -176,6 +176,8 @@ for (const store of ['pglite', 'postgres'] as const) {
     expect((await t.request('/api/v1/evidence', { token: bob })).body.files).toEqual([]);
     expect((await t.request('/api/v1/evidence?user_id=alice', { token: bob })).status).toBe(403);
     expect((await t.request('/api/v1/prompts?user_id=alice', { token: bob })).status).toBe(403);
+    expect((await t.request('/api/v1/prompts?user_id=', { token: bob })).status).toBe(400);
+    expect((await t.request('/api/v1/evidence')).status).toBe(400); // the service must name the seller
 
     // Bob gets a prompt of his own, and tries to link Alice's file to it.
     await t.clario.database.db.insert(claims).values(claim('bob', 'b-damaged', { type: 'damaged_warehouse', sku: 'SKU-2', quantity: 10, amount: 5000 }));

@@ -5,9 +5,10 @@ import { sql } from 'drizzle-orm';
 import { computeScores, NO_LEARNING, writeScores } from '../../src/evidence/match-claims.js';
 import { routeScored } from '../../src/evidence/route-scored.js';
 import { moveClaim } from '../../src/store/claim-rows.js';
-import { openDatabase, rows, type Database } from '../../src/store/db.js';
+import { rows, type Database } from '../../src/store/db.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { evidenceFiles, evidenceItems } from '../../src/store/schema/evidence-tables.js';
+import { openPglite } from '../support/infra.js';
 
 const thresholds = { autoSubmit: 0.85, smartPrompt: 0.5 };
 const base = { userId: 'u1', syncId: 'run-1', currency: 'USD', deadline: '2026-03-31' };
@@ -16,7 +17,7 @@ const details = (sku: string, type = 'lost_warehouse') => ({ type, sku, key: { f
 describe('routing scored claims', () => {
   let database: Database;
   beforeAll(async () => {
-    database = await openDatabase({});
+    database = await openPglite();
     await database.db.insert(claims).values([
       { ...base, id: 'c-filed', type: 'lost_warehouse', status: 'detected', amountMinor: 1000, quantity: 2, details: details('A') },
       { ...base, id: 'c-ready', type: 'lost_warehouse', status: 'ready', amountMinor: 1000, quantity: 2, details: details('B') },
@@ -73,7 +74,7 @@ describe('routing scored claims', () => {
 describe('a claim inside Amazon’s own grace period', () => {
   let database: Database;
   beforeAll(async () => {
-    database = await openDatabase({});
+    database = await openPglite();
     await database.db.insert(claims).values([
       { ...base, userId: 'u3', id: 'g-pending', type: 'fee_overcharge', status: 'detected', amountMinor: 300, quantity: 3, details: { ...details('P', 'fee_overcharge'), detection_status: 'pending' } },
       { ...base, userId: 'u3', id: 'g-eligible', type: 'fee_overcharge', status: 'detected', amountMinor: 300, quantity: 3, details: { ...details('E', 'fee_overcharge'), detection_status: 'eligible' } },

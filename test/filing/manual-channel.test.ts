@@ -30,6 +30,11 @@ describe('the manual claims channel', () => {
     expect(prepared.body).toContain('SKU MAN-A, FNSKU XMA');
     expect((await w.t.request(`/api/v1/filings/${prepared.id}`, { token: mine })).body.body).toBe(prepared.body);
     expect((await w.t.request('/api/v1/filings?status=prepared', { token: theirs })).body.filings).toEqual([]);
+    expect((await w.t.request(`/api/v1/filings?user_id=${user}`, { token: theirs })).status).toBe(403);
+    // The service lists everyone's cases, or one seller's; an empty user_id never means "no filter".
+    expect((await w.t.request('/api/v1/filings?status=prepared')).body.filings.map((f: any) => f.id)).toEqual([prepared.id]);
+    expect((await w.t.request('/api/v1/filings?user_id=someone_else')).body.filings).toEqual([]);
+    expect((await w.t.request('/api/v1/filings?user_id=')).status).toBe(400);
     expect((await w.t.request(`/api/v1/filings/${prepared.id}`, { token: theirs })).status).toBe(404);
     expect((await w.t.request(`/api/v1/filings/${prepared.id}`, { token: null })).status).toBe(401);
 

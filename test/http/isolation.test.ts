@@ -30,6 +30,11 @@ describe('seller isolation', () => {
     expect((await t.request(`/api/v1/workflow/events/${b.body.event_id}`, { token: alice })).status).toBe(404);
     expect((await t.request(`/api/v1/workflow/events/${b.body.event_id}`, { token: bob })).status).toBe(200);
     expect((await t.request('/api/v1/workflow/audit?sync_id=bob-run', { token: bob })).body.entries.length).toBeGreaterThan(0);
+    // The service reads anyone's log, everyone's when it names no one; an empty user_id never means "no filter".
+    expect((await t.request('/api/v1/workflow/audit?sync_id=bob-run')).body.entries.length).toBeGreaterThan(0);
+    expect((await t.request('/api/v1/workflow/audit?sync_id=bob-run&user_id=alice')).body.entries).toEqual([]);
+    expect((await t.request('/api/v1/workflow/audit?sync_id=bob-run&user_id=')).status).toBe(400);
+    expect((await t.request('/api/v1/workflow/audit?user_id=', { token: alice })).status).toBe(400);
   });
 
   it("sends a seller only their own messages on the WebSocket", async () => {
@@ -44,6 +49,24 @@ describe('seller isolation', () => {
     expect(b.messages.every((m) => m.user_id === 'bob')).toBe(true);
     a.close();
     b.close();
+  });
+
+  it('closes the WebSocket of a seller who names another seller, as HTTP answers 403', async () => {
+    const wsUrl = `${t.url.replace('http', 'ws')}/ws`;
+    const probing = await openWs(`${wsUrl}?token=${alice}&user_id=bob`);
+    expect(await probing.closed).toEqual({ code: 1008, reason: 'you can only see your own data' });
+    expect(probing.messages).toEqual([]);
+    // Naming themself is naming no one.
+    const own = await openWs(`${wsUrl}?token=${alice}&user_id=alice`);
+    await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'alice', sync_id: 'alice-named' } });
+    await waitFor(() => own.messages.some((m) => m.sync_id === 'alice-named' && m.phase === 4 && m.status === 'completed'), 'her own messages');
+    expect(own.messages.every((m) => m.user_id === 'alice')).toBe(true);
+    own.close();
+  });
+
+  it('closes the WebSocket of the service when it names no seller', async () => {
+    const wsUrl = `${t.url.replace('http', 'ws')}/ws`;
+    expect(await (await openWs(`${wsUrl}?token=${t.serviceToken}`)).closed).toEqual({ code: 1008, reason: 'the service token must name the seller: user_id' });
   });
 
   it('refuses a WebSocket upgrade without a valid token', async () => {

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuth, type Auth, type Principal } from '../../src/http/auth.js';
 import { databaseSessions } from '../../src/http/sessions.js';
-import { openDatabase, type Database } from '../../src/store/db.js';
+import { type Database } from '../../src/store/db.js';
+import { openPglite } from '../support/infra.js';
 
 let database: Database;
 let now = Date.parse('2026-12-01T00:00:00Z');
@@ -11,7 +12,7 @@ let auth: Auth;
 const DAY = 24 * 3600;
 
 beforeAll(async () => {
-  database = await openDatabase({});
+  database = await openPglite();
   auth = createAuth({
     serviceToken: 'svc_'.padEnd(40, 'x'),
     sessionSecret: 's'.repeat(40),

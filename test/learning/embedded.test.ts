@@ -8,15 +8,16 @@ import { learnedRates } from '../../src/learning/learned-rates.js';
 import { recordOutcome } from '../../src/learning/record-outcome.js';
 import { buildProofPacket, findProofPacket } from '../../src/proof/proof-packet.js';
 import { findClaim, moveClaim } from '../../src/store/claim-rows.js';
-import { openDatabase, type Database } from '../../src/store/db.js';
+import { type Database } from '../../src/store/db.js';
 import { feeCharges } from '../../src/store/schema/billing-tables.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { prompts } from '../../src/store/schema/evidence-tables.js';
+import { openPglite } from '../support/infra.js';
 
 describe('learning and proof packets on PGlite', () => {
   let db: Database;
   beforeAll(async () => {
-    db = await openDatabase({});
+    db = await openPglite();
     await db.db.insert(claims).values([
       { id: 'e-1', userId: 'u-e', type: 'damaged_warehouse', status: 'filed', caseId: 'CASE-E1', amountMinor: 2500, currency: 'EUR', quantity: 2 },
       { id: 'e-2', userId: 'u-e', type: 'damaged_warehouse', status: 'filed', caseId: 'CASE-E2', amountMinor: 1999, currency: 'EUR', quantity: 1 },

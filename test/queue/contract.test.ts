@@ -15,11 +15,11 @@ const log = { error: () => undefined };
 interface Driver {
   readonly name: 'postgres' | 'bullmq';
   readonly describe: typeof describeWithPostgres;
-  make(database: Database, prefix: string): JobQueue;
+  make(database: Database, prefix: string, o?: { leaseMs?: number }): JobQueue;
 }
 
 const drivers: Driver[] = [
-  { name: 'postgres', describe: describeWithPostgres, make: (d) => createPostgresQueue(d, { pollMs: 20, dispatchLeaseMs: 300, log, channel: randomName('ch') }) },
+  { name: 'postgres', describe: describeWithPostgres, make: (d, _p, o) => createPostgresQueue(d, { pollMs: 20, dispatchLeaseMs: o?.leaseMs ?? 300, log, channel: randomName('ch') }) },
   { name: 'bullmq', describe: describeWithRedis, make: (_d, prefix) => createBullMqQueue({ redisUrl: redis.url, prefix, log }) },
 ];
 
@@ -29,8 +29,8 @@ for (const driver of drivers) {
     let database: Database;
     let prefix: string;
     const open: JobQueue[] = [];
-    const queue = () => {
-      const q = driver.make(database, prefix);
+    const queue = (o?: { leaseMs?: number }) => {
+      const q = driver.make(database, prefix, o);
       open.push(q);
       return q;
     };
@@ -90,21 +90,36 @@ for (const driver of drivers) {
       expect(order.slice(0, 2)).toEqual([now, later]);
     });
 
-    it('two consumers on one queue together handle every job', async () => {
+    it('two consumers on one queue share the jobs: both take some, and no job runs twice', async () => {
       prefix = randomName('cq');
-      const a = queue();
-      const b = queue();
+      // A lease far longer than any handler here: a second delivery could only be the driver's fault.
+      const a = queue({ leaseMs: 120_000 });
+      const b = queue({ leaseMs: 120_000 });
       const ids = await events(30);
-      const byConsumer = { a: new Set<string>(), b: new Set<string>() };
+      const runs = new Map<string, Array<'a' | 'b'>>();
+      const took = { a: 0, b: 0 };
+      // Each consumer holds its first jobs until the other has taken one, so neither can drain the
+      // queue alone however fast it is: the test proves sharing without depending on timing.
+      let bothTook!: () => void;
+      const both = new Promise<void>((resolve) => (bothTook = resolve));
       const handler = (who: 'a' | 'b') => async (id: string) => {
-        byConsumer[who].add(id);
-        await new Promise((r) => setTimeout(r, 5));
+        runs.set(id, [...(runs.get(id) ?? []), who]);
+        took[who]++;
+        if (took.a > 0 && took.b > 0) bothTook();
+        await both;
         await complete(id);
       };
       await a.consume(handler('a'), { concurrency: 2 });
       await b.consume(handler('b'), { concurrency: 2 });
       await a.notify(ids.map((id) => ({ id, runAt: new Date() })));
-      await waitFor(() => ids.every((id) => byConsumer.a.has(id) || byConsumer.b.has(id)), 'every job');
+      await waitFor(() => ids.every((id) => runs.has(id)), 'every job');
+      // Stopped, both consumers have finished everything they took: nothing more can arrive.
+      await Promise.all([a.close(), b.close()]);
+      expect([...runs.keys()].sort()).toEqual([...ids].sort());
+      expect([...runs].filter(([, by]) => by.length > 1)).toEqual([]);
+      expect(took.a).toBeGreaterThan(0);
+      expect(took.b).toBeGreaterThan(0);
+      expect(took.a + took.b).toBe(ids.length);
     });
 
     it('delivers again a job whose handler failed', async () => {
@@ -144,7 +159,15 @@ for (const driver of drivers) {
       await closing;
       expect(finished).toBe(true);
       await q.notify([{ id: second!, runAt: new Date() }]).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 100));
+      // The next consumer gets the job (no sleep to see whether the closed one would take it).
+      const next: string[] = [];
+      const successor = queue();
+      await successor.consume(async (id) => {
+        next.push(id);
+        await complete(id);
+      }, { concurrency: 1 });
+      await successor.notify([{ id: second!, runAt: new Date() }]);
+      await waitFor(() => next.includes(second!), 'the second job, by the next consumer');
       expect(delivered).not.toContain(second);
     });
 

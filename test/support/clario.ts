@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/config.js';
 import { startClario, type Clario, type ClarioOptions, type Role } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { Capabilities } from '../../src/workflow/capabilities.js';
-import { createTestDatabase, randomName, redis, type TestDatabase } from './infra.js';
+import { createTestDatabase, randomName, redis, seedPglite, type TestDatabase } from './infra.js';
 
 export interface TestClarioOptions {
   readonly store?: 'pglite' | 'postgres';
@@ -45,6 +45,7 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
   const dataDir = mkdtempSync(join(tmpdir(), 'clario-test-'));
   const ownDatabase = o.store === 'postgres' && !o.database ? await createTestDatabase() : undefined;
   const database = o.database ?? ownDatabase;
+  if (!database && !o.env?.DATABASE_URL) seedPglite(dataDir);
   const env: Record<string, string> = {
     PORT: '0',
     CLARIO_DATA_DIR: dataDir,

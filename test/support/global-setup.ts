@@ -1,9 +1,11 @@
 // Prepares the real infrastructure the integration suites use: a migrated PostgreSQL template
-// database (each test file clones its own copy) and a reachable Redis. Without them the suites
-// that need them are skipped, loudly; with CI=true a skip is a failure.
+// database (each test file clones its own copy), a migrated PGlite data directory (each embedded
+// Clario starts from a copy instead of running initdb and the migrations again) and a reachable
+// Redis. Without PostgreSQL or Redis the suites that need them are skipped, loudly; with CI=true a
+// skip is a failure.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import type { TestProject } from 'vitest/node';
@@ -25,6 +27,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     postgres: PostgresInfo;
     redis: RedisInfo;
+    /** A migrated PGlite data directory (a `pgdata` folder) to copy, never to open in place. */
+    pgliteTemplate: string;
   }
 }
 
@@ -71,6 +75,33 @@ async function preparePostgres(adminUrl: string): Promise<PostgresInfo> {
   }
 }
 
+/**
+ * A migrated PGlite data directory, built once per migrations and PGlite version and kept under
+ * node_modules/.cache: initdb and the migrations take seconds of WASM each time, a copy does not.
+ */
+async function preparePgliteTemplate(): Promise<string> {
+  // The package does not export its package.json; its version decides the data directory's format.
+  const version = (JSON.parse(readFileSync(resolve('node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version;
+  const cache = resolve('node_modules/.cache/clario-tests');
+  const template = join(cache, `pglite-${version}-${migrationsHash()}`);
+  if (existsSync(template)) return template;
+  mkdirSync(cache, { recursive: true });
+  const building = mkdtempSync(join(cache, 'building-'));
+  try {
+    const db = await openDatabase({ dataDir: building });
+    await db.close();
+    try {
+      renameSync(join(building, 'pgdata'), template);
+    } catch (err) {
+      // Another run built it at the same time; theirs will do.
+      if (!existsSync(template)) throw err;
+    }
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+  return template;
+}
+
 async function checkRedis(url: string): Promise<RedisInfo> {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => undefined);
@@ -90,6 +121,7 @@ export default async function setup(project: TestProject): Promise<void> {
   const redis = await checkRedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
   project.provide('postgres', postgres);
   project.provide('redis', redis);
+  project.provide('pgliteTemplate', await preparePgliteTemplate());
   const missing = [
     ...(postgres.available ? [] : [`PostgreSQL at ${postgres.adminUrl} (${postgres.reason ?? '?'})`]),
     ...(redis.available ? [] : [`Redis at ${redis.url} (${redis.reason ?? '?'})`]),

@@ -1,9 +1,39 @@
 import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { describe, inject } from 'vitest';
+import { openDatabase, type Database } from '../../src/store/db.js';
 
 export const postgres = inject('postgres');
 export const redis = inject('redis');
+const pgliteTemplate = inject('pgliteTemplate');
+
+/**
+ * Puts a migrated PGlite database in `dataDir` (as its `pgdata`), so that opening it there skips
+ * initdb and the migrations, which cost seconds of WASM per start.
+ */
+export function seedPglite(dataDir: string): void {
+  cpSync(pgliteTemplate, join(dataDir, 'pgdata'), { recursive: true });
+}
+
+/** A migrated PGlite database of the file's own (a copy of the template), deleted when closed. */
+export async function openPglite(): Promise<Database> {
+  const dir = mkdtempSync(join(tmpdir(), 'clario-pglite-'));
+  seedPglite(dir);
+  const database = await openDatabase({ dataDir: dir });
+  return {
+    ...database,
+    async close() {
+      try {
+        await database.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
 
 /** `describe` when the infrastructure is there, `describe.skip` (reported by global setup) otherwise. */
 export const describeWithPostgres = postgres.available ? describe : describe.skip;

@@ -1,8 +1,8 @@
 /**
  * Polls until `check` holds. Not a timing assertion: the deadline only turns a hang into a clear
- * failure, and it is generous.
+ * failure, and it is generous (under the 120 s test timeout, so the failure names what it waited for).
  */
-export async function waitFor(check: () => Promise<boolean> | boolean, what = 'condition', timeoutMs = 30_000): Promise<void> {
+export async function waitFor(check: () => Promise<boolean> | boolean, what = 'condition', timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

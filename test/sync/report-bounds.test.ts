@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreadableReportError } from '../../src/amazon/report-lines.js';
 import { createSpApiClient } from '../../src/amazon/sp-api.js';
 import { NonRetryableError } from '../../src/domain/errors.js';
-import { openDatabase, type Database } from '../../src/store/db.js';
+import { type Database } from '../../src/store/db.js';
+import { openPglite } from '../support/infra.js';
 import { syncSeller } from '../../src/sync/sync-seller.js';
 import { connect, lwaFor, SELLER, simulator, testClock } from '../simulator/server/harness.js';
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'clario-long-line-'));
   // The first source a sync fetches: its header, one sane row, then a 2 MiB "row" with no tab.
   await writeFile(join(folder, 'GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA.tsv'), `sku\tfnsku\tasin\nA\tX0\tB0\n${'a'.repeat(2 * 1024 * 1024)}\nB\tX1\tB1\n`);
-  database = await openDatabase({});
+  database = await openPglite();
 });
 afterAll(async () => {
   await database?.close();

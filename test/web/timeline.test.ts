@@ -1,18 +1,26 @@
 // The page's pure parts, without a browser: the live timeline moved on by WebSocket messages, and
 // money shown from integer minor units.
 import { describe, expect, it } from 'vitest';
+import type { PhaseStatus } from '../../src/domain/phase-status.js';
+import { PHASES, type PhaseNumber } from '../../src/domain/phase.js';
+import type { PhaseMessage, ProgressMessage } from '../../src/workflow/messages.js';
 import { applyMessage, empty, fromStatus, progressOf } from '../../web/src/lib/timeline.js';
 import { daysUntil, formatMoney } from '../../web/src/lib/format.js';
 
-const msg = (phase: number, status: string, extra: Record<string, unknown> = {}) => ({
-  type: 'workflow.phase', phase, status, sync_id: 's1', event_id: `e${phase}`, at: '2026-11-22T10:00:00Z', ...extra,
+const msg = (phase: PhaseNumber, status: PhaseStatus, extra: Partial<PhaseMessage> = {}): PhaseMessage => ({
+  type: 'workflow.phase', event_id: `e${phase}`, phase, name: PHASES[phase].key, status, user_id: 'u1', sync_id: 's1', claim_id: null,
+  attempt: 1, data: {}, at: '2026-11-22T10:00:00Z', ...extra,
+});
+const progress = (phase: PhaseNumber, data: ProgressMessage['data']): ProgressMessage => ({
+  type: 'workflow.progress', event_id: `e${phase}`, phase, name: PHASES[phase].key, status: 'running', user_id: 'u1', sync_id: 's1', claim_id: null,
+  data, at: '2026-11-22T10:00:00Z',
 });
 
 describe('the live timeline', () => {
-  const start = fromStatus({ runs: [{ sync_id: 's1', created_at: null, phases: [{ phase: 1, status: 'running' }], claim_phases: {} }] });
+  const start = fromStatus({ runs: [{ sync_id: 's1', created_at: null, phases: [{ phase: 1, name: 'onboarding', status: 'running' }], claim_phases: {} }] });
 
   it('moves a phase through its statuses and keeps what it found', () => {
-    let s = applyMessage(start, { type: 'workflow.progress', phase: 1, sync_id: 's1', data: { sources_done: 3, sources_total: 8 } });
+    let s = applyMessage(start, progress(1, { sources_done: 3, sources_total: 8 }));
     expect(progressOf(s.phases[1]?.progress)).toEqual({ done: 3, total: 8, what: 'sources' });
     s = applyMessage(s, msg(1, 'completed', { data: { rows: 10 } }));
     s = applyMessage(s, msg(2, 'running'));
@@ -34,6 +42,11 @@ describe('the live timeline', () => {
     // Claim phases are counted by the status endpoint, not here.
     expect(applyMessage(next, msg(5, 'completed', { sync_id: 's2' }))).toBe(next);
     expect(applyMessage(empty, msg(2, 'running')).syncId).toBe('s1');
+  });
+
+  it('is not moved by a frame that is not a sync phase message', () => {
+    expect(applyMessage(start, { type: 'error', code: 'unknown_since', message: 'no event e0 in your history' })).toBe(start);
+    expect(applyMessage(start, { type: 'prompt.answered', prompt_id: 'p1', claim_id: 'c1', user_id: 'u1', action: 'confirm', file_ids: [], at: '2026-11-22T10:00:00Z' })).toBe(start);
   });
 
   it('finds no progress where there is no done/total pair', () => {

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { asc, eq } from 'drizzle-orm';
 import { createLocalBus, type BusMessage } from '../../src/realtime/bus.js';
 import { createPostgresQueue } from '../../src/queue/postgres-queue.js';
-import { openDatabase, type Database } from '../../src/store/db.js';
+import { type Database } from '../../src/store/db.js';
 import { phaseAudit, phaseEvents, syncProgress } from '../../src/store/schema/workflow-tables.js';
+import { openPglite } from '../support/infra.js';
 import { createEngine, type Engine } from '../../src/workflow/engine.js';
 import { createPhaseHandlers } from '../../src/workflow/phases/index.js';
 import { silentLog, noObserver } from '../../src/workflow/log.js';
@@ -23,7 +24,7 @@ afterEach(async () => {
 });
 
 async function start(caps: Capabilities, maxAttempts = 3) {
-  database = await openDatabase({});
+  database = await openPglite();
   const bus = createLocalBus();
   const messages: BusMessage[] = [];
   await bus.subscribe((m) => messages.push(...m));

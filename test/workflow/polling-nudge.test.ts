@@ -33,4 +33,46 @@ describe('a polling loop', () => {
     expect(rounds).toBe(2);
     expect(maxConcurrent).toBe(1);
   });
+
+  it('aborts its signal on stop, so a round waiting on a call ends; that is not reported as an error', async () => {
+    const errors: unknown[] = [];
+    let entered!: () => void;
+    const waiting = new Promise<void>((r) => (entered = r));
+    const loop = pollingLoop(
+      () =>
+        new Promise((_, reject) => {
+          entered();
+          // A call that never answers, but honours the loop's signal.
+          loop.signal.addEventListener('abort', () => reject(loop.signal.reason as Error));
+        }),
+      { intervalMs: 3_600_000, onError: (err) => errors.push(err) },
+    );
+    loop.start();
+    loop.nudge();
+    await waiting;
+    expect(loop.signal.aborted).toBe(false);
+    await loop.stop();
+    expect(loop.signal.aborted).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('still reports a round that failed for another reason while stopping', async () => {
+    const errors: unknown[] = [];
+    let entered!: () => void;
+    const waiting = new Promise<void>((r) => (entered = r));
+    const boom = new Error('the database went away');
+    const loop = pollingLoop(
+      () =>
+        new Promise((_, reject) => {
+          entered();
+          loop.signal.addEventListener('abort', () => reject(boom));
+        }),
+      { intervalMs: 3_600_000, onError: (err) => errors.push(err) },
+    );
+    loop.start();
+    loop.nudge();
+    await waiting;
+    await loop.stop();
+    expect(errors).toEqual([boom]);
+  });
 });

@@ -8,7 +8,7 @@ import type { JobQueue } from '../../queue/job-queue.js';
 import type { Db } from '../../store/db.js';
 import { auditEntries, claimSummary, failedEventsOfUser, progressOfUser, runsOfUser, type AuditRow, type ProgressRow } from '../../store/read-status.js';
 import type { Engine } from '../../workflow/engine.js';
-import { requireAuthenticated, requireService, requireUser, type Principal } from '../auth.js';
+import { covers, requireService, requireSubject, SERVICE_SEES_ALL, type Principal } from '../auth.js';
 import { ApiError } from '../errors.js';
 import { Id } from '../schemas.js';
 import { isoOrNull } from '../json.js';
@@ -104,8 +104,7 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
     '/api/v1/workflow/status/:user_id',
     { schema: { operationId: 'getWorkflowStatus', summary: "A user's sync runs, each phase's status, and a claims summary", description: 'A user\'s sync runs (newest first), each phase\'s status and a claims summary. A seller reads their own; the service reads anyone\'s.', tags: ['workflow'], params: z.object({ user_id: Id }) } },
     async (request) => {
-      requireUser(deps.principal(request), request.params.user_id);
-      return buildStatus(deps.db, request.params.user_id);
+      return buildStatus(deps.db, requireSubject(deps.principal(request), request.params.user_id));
     },
   );
 
@@ -113,11 +112,10 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
     '/api/v1/workflow/events/:id',
     { schema: { operationId: 'getPhaseEvent', summary: 'One phase event', description: 'One phase event (inbox row): its phase, status, attempts, payload and result. A seller reads only their own events.', tags: ['workflow'], params: z.object({ id: z.string().max(100) }) } },
     async (request) => {
-      const principal = deps.principal(request);
-      requireAuthenticated(principal);
+      const subject = requireSubject(deps.principal(request), undefined, SERVICE_SEES_ALL);
       const e = await deps.engine.findEvent(request.params.id);
       // Someone else's event is "not found", so ids cannot be probed.
-      if (!e || (principal.kind === 'seller' && principal.userId !== e.userId)) throw new ApiError('not_found', 'no such event');
+      if (!e || !covers(subject, e.userId)) throw new ApiError('not_found', 'no such event');
       return {
         event_id: e.id,
         phase: e.phase,
@@ -167,14 +165,9 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
       },
     },
     async (request) => {
-      const principal = deps.principal(request);
-      requireAuthenticated(principal);
       const q = request.query;
-      // A seller reads their own log only, whatever they ask for.
-      const userId = principal.kind === 'seller' ? principal.userId : q.user_id;
-      if (principal.kind === 'seller' && q.user_id && q.user_id !== principal.userId) {
-        throw new ApiError('forbidden', 'you can only see your own data');
-      }
+      // A seller reads their own log only, whatever else they filter by; the service may read everyone's.
+      const userId = requireSubject(deps.principal(request), q.user_id, SERVICE_SEES_ALL) ?? undefined;
       const entries = await auditEntries(deps.db, { userId, syncId: q.sync_id, claimId: q.claim_id, eventId: q.event_id, after: q.after, limit: q.limit });
       return {
         entries: entries.map(auditEntryJson),

@@ -7,10 +7,11 @@ import { z } from 'zod';
 import { sql } from 'drizzle-orm';
 import type { BusMessage } from '../../realtime/bus.js';
 import type { Hub, Subscriber } from '../../realtime/hub.js';
+import type { SocketError } from '../../workflow/messages.js';
 import { rows, type Db } from '../../store/db.js';
 import type { SocketGate } from '../../realtime/gate.js';
 import type { HandshakeDeadline } from '../../realtime/handshake.js';
-import { bearer, requireAuthenticated, SESSION_COOKIE, type Principal } from '../auth.js';
+import { bearer, SESSION_COOKIE, subjectOf, type Principal } from '../auth.js';
 import type { OriginCheck } from '../origins.js';
 import { ApiError } from '../errors.js';
 import { Id } from '../schemas.js';
@@ -44,11 +45,15 @@ async function missed(db: Db, userId: string, sinceEventId: string): Promise<Bus
   return found.map((r) => ({ seq: Number(r.seq), userId, type: r.type, payload: { ...r.payload, seq: Number(r.seq) } }));
 }
 
-/** Whose slot a socket takes: the seller, or the user the service watches. */
-function owner(principal: Principal, query: unknown): string {
+/**
+ * Whose slot a socket takes: a seller's own, whatever they ask for (a refused socket still counts
+ * against them until it closes), or the user the service watches.
+ */
+function slotOf(principal: Principal, query: unknown): string {
   if (principal.kind === 'seller') return `seller:${principal.userId}`;
   const q = Query.safeParse(query);
-  return `service:${q.success ? (q.data.user_id ?? '') : ''}`;
+  const subject = q.success ? subjectOf(principal, q.data.user_id) : undefined;
+  return `service:${subject?.ok ? subject.userId : ''}`;
 }
 
 export function websocketRoutes(app: FastifyInstance, deps: WebSocketDeps): void {
@@ -65,7 +70,7 @@ export function websocketRoutes(app: FastifyInstance, deps: WebSocketDeps): void
       deps.gate.refused('origin');
       throw new ApiError('forbidden', "a session cookie opens /ws only from Clario's own pages");
     }
-    const who = owner(principal, request.query);
+    const who = slotOf(principal, request.query);
     const slot = deps.gate.reserve(who);
     if (slot !== 'ok') {
       throw new ApiError('unavailable', slot === 'capacity' ? 'too many open connections; retry later' : 'too many open connections for this user');
@@ -79,17 +84,12 @@ export function websocketRoutes(app: FastifyInstance, deps: WebSocketDeps): void
     deps.handshake.done(request.raw.socket);
     const principal = deps.principal(request);
     const query = Query.safeParse(request.query);
-    let userId: string | undefined;
-    try {
-      requireAuthenticated(principal);
-      if (!query.success) throw new ApiError('invalid_request', 'bad query');
-      userId = principal.kind === 'seller' ? principal.userId : query.data.user_id;
-      if (!userId) throw new ApiError('invalid_request', 'the service token must name ?user_id=');
-    } catch (err) {
-      socket.close(1008, err instanceof Error ? err.message.slice(0, 100) : 'refused');
-      return;
-    }
-    const uid = userId;
+    // Refused after the upgrade, so the client hears why (a close reason is at most 123 bytes).
+    const refuse = (reason: string) => socket.close(1008, reason.slice(0, 100));
+    if (!query.success) return refuse('bad query');
+    const subject = subjectOf(principal, query.data.user_id);
+    if (!subject.ok) return refuse(subject.message);
+    const uid = subject.userId;
     const sent = new Set<number>();
     let replaying = true;
     const held: BusMessage[] = [];
@@ -117,13 +117,13 @@ export function websocketRoutes(app: FastifyInstance, deps: WebSocketDeps): void
     // Clients have nothing to say; whatever they send is ignored.
     socket.on('message', () => undefined);
 
-    const since = query.success ? query.data.since : undefined;
+    const since = query.data.since;
     void (async () => {
       try {
         if (since) {
           const replay = await missed(deps.db, uid, since);
           if (replay === undefined) {
-            socket.send(JSON.stringify({ type: 'error', code: 'unknown_since', message: `no event ${since} in your history` }));
+            socket.send(JSON.stringify({ type: 'error', code: 'unknown_since', message: `no event ${since} in your history` } satisfies SocketError));
           } else {
             for (const m of replay) send(m);
           }

@@ -3,14 +3,36 @@
  * inbound shipments, removals and the ledger events they cause. Its size is bounded by the order
  * count, not by the ledger rows asked for; the ledger's filler rows are streamed at write time.
  *
- * The claims it plants are described in detection's output vocabulary (the types only: the
- * ground truth is derived from what was planted, never from detection's code).
+ * The claims it plants are described in detection's output vocabulary, written down here from
+ * DETECTION.md rather than imported: the ground truth is derived from what was planted, never
+ * from detection's code, so a test comparing the two catches a claim type or key detection gets wrong.
  */
-import type { ClaimKey, ClaimType } from '../../detection/types.js';
 import type { Product } from './catalog.js';
 import { Ids, Random } from './random.js';
 
-export type { ClaimKey, ClaimType };
+/** The eight claim types of DETECTION.md. */
+export type ClaimType =
+  | 'lost_warehouse'
+  | 'damaged_warehouse'
+  | 'inbound_shortage'
+  | 'refund_not_returned'
+  | 'return_damaged'
+  | 'removal_shortfall'
+  | 'fee_overcharge'
+  | 'underpaid_reimbursement';
+
+/** The fields that identify a claim, as DETECTION.md names them. */
+export interface ClaimKey {
+  readonly fnsku?: string;
+  /** A ledger event's Reference ID, or its day (YYYY-MM-DD) when it has none (DETECTION.md version 2). */
+  readonly reference_id?: string;
+  readonly shipment_id?: string;
+  readonly order_id?: string;
+  readonly removal_order_id?: string;
+  readonly sku?: string;
+  readonly tracking_number?: string;
+  readonly reimbursement_id?: string;
+}
 
 /** One claim detection should find: a line of ground-truth.jsonl. */
 export interface ExpectedClaim {

@@ -4,8 +4,8 @@
  * Amazon. State lives in memory; seller data is read from each seller's folder.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { systemClock, type Clock } from '../../amazon/clock.js';
 import { registerCases, type OnDecision } from './cases.js';
+import { systemClock, type Clock } from './simulated-clock.js';
 import { registerFinances } from './finances.js';
 import { FolderJson } from './folder-json.js';
 import { registerInbound } from './inbound.js';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { formatMoney, isCurrency, money } from '../../domain/money.js';
+import { decimalAmount, isCurrency } from './amounts.js';
 import type { SimCase, SimulatorState } from './state.js';
 import { guard, param, sendErrors, type GuardOptions } from './wire.js';
 
@@ -81,9 +81,6 @@ function amazonTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
-function decimal(minor: number, currencyCode: string): string {
-  return formatMoney(money(minor, currencyCode)).split(' ')[0] ?? '0';
-}
 
 /** Amazon decided a case (approved or rejected): where Amazon would send a notification. */
 export type OnDecision = (decided: { readonly caseId: string; readonly sellerId: string; readonly status: 'approved' | 'rejected' }) => void;
@@ -200,8 +197,8 @@ function appendReimbursement(state: SimulatorState, c: SimCase, r: Item, reimbur
     'product-name': r.product_name ?? '',
     condition: 'NewItem',
     'currency-unit': currency,
-    'amount-per-unit': decimal(Math.round(amountMinor / units), currency),
-    'amount-total': decimal(amountMinor, currency),
+    'amount-per-unit': decimalAmount(Math.round(amountMinor / units), currency),
+    'amount-total': decimalAmount(amountMinor, currency),
     'quantity-reimbursed-cash': String(units),
     'quantity-reimbursed-inventory': '0',
     'quantity-reimbursed-total': String(units),

@@ -5,9 +5,13 @@
  * file entry carries a `LastUpdatedDate` (a simulator extension); the others always match.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { SHIPMENT_STATUSES } from '../../amazon/inbound.js';
 import type { FolderJson } from './folder-json.js';
 import { dateParam, guard, invalidInput, param, type GuardOptions } from './wire.js';
+
+/** Amazon's ShipmentStatus values (Fulfillment Inbound v0); any other is refused. */
+const SHIPMENT_STATUSES: readonly string[] = [
+  'WORKING', 'READY_TO_SHIP', 'SHIPPED', 'RECEIVING', 'CANCELLED', 'DELETED', 'CLOSED', 'ERROR', 'IN_TRANSIT', 'DELIVERED', 'CHECKED_IN',
+];
 
 export interface InboundOptions extends GuardOptions {
   readonly json: FolderJson;
@@ -53,7 +57,7 @@ export function registerInbound(app: FastifyInstance, options: InboundOptions): 
     const statuses = list(query, 'ShipmentStatusList');
     const ids = list(query, 'ShipmentIdList');
     if (type === 'SHIPMENT' && !statuses?.length && !ids?.length) return void invalidInput(reply, 'ShipmentStatusList or ShipmentIdList is required when QueryType is SHIPMENT');
-    const unknown = statuses?.find((s) => !(SHIPMENT_STATUSES as readonly string[]).includes(s));
+    const unknown = statuses?.find((s) => !SHIPMENT_STATUSES.includes(s));
     if (unknown) return void invalidInput(reply, `Invalid ShipmentStatus: ${unknown}`);
     return { ...(statuses ? { statuses } : {}), ...(ids ? { ids } : {}), ...(after !== undefined ? { after } : {}), ...(before !== undefined ? { before } : {}), offset: 0 };
   }

@@ -5,7 +5,6 @@
  * own sign-in page and profile endpoint are in lwa-sign-in.ts.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { CONSENT_PATH } from '../../amazon/endpoints.js';
 import { issueProfileToken, registerLwaSignIn } from './lwa-sign-in.js';
 import { html, isHttpUrl, sendPage } from './html-page.js';
 import { ACCESS_TOKEN_TTL_S, AUTH_CODE_TTL_MS, type SimulatorState } from './state.js';
@@ -15,6 +14,9 @@ export interface OAuthOptions {
   readonly clientId: string;
   readonly clientSecret: string;
 }
+
+/** Where Seller Central shows the website authorization workflow's consent page. */
+const CONSENT_PATH = '/apps/authorize/consent';
 
 const page = (reply: FastifyReply, status: number, body: string): FastifyReply => sendPage(reply, 'Amazon Seller Central', status, body);
 

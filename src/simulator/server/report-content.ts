@@ -3,11 +3,11 @@
  * window, then the rows the simulator added (approved cases' reimbursements), streamed through
  * GZIP without ever holding the file in memory.
  */
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
-import { streamLines } from '../../amazon/report-lines.js';
+import { fileLines } from './folder-lines.js';
 
 /** The column a report is filtered on by dataStartTime/dataEndTime; reports without one are not filtered. */
 const DATE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
@@ -71,7 +71,7 @@ export async function* documentLines(source: DocumentSource): AsyncGenerator<str
   if (file) {
     let dateIndex = -1;
     // Amazon serves whatever the folder holds: a test's over-long line must reach Clario's bound.
-    for await (const line of streamLines(createReadStream(file.path), { gzip: file.gzip, maxLineLength: Number.MAX_SAFE_INTEGER })) {
+    for await (const line of fileLines(file.path, file.gzip)) {
       if (!header) {
         header = line.split('\t');
         const wanted = DATE_COLUMNS[source.reportType] ?? [];

@@ -4,8 +4,8 @@
  * forgets it, like a fresh sandbox; the seller folders on disk are only ever read.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Clock } from '../../amazon/clock.js';
-import { RateLimiter } from '../../amazon/rate-limit.js';
+import type { Clock } from './simulated-clock.js';
+import { UsageBuckets } from './usage-plans.js';
 
 export interface SimulatedSeller {
   /** A folder of DETECTION.md files (TSV reports, inbound-shipments.json, financial-events.json). */
@@ -99,7 +99,7 @@ export class SimulatorState {
   readonly casesByKey = new Map<string, string>();
   /** Reimbursement rows added by approved cases, per seller, as column → value. */
   readonly addedReimbursements = new Map<string, Record<string, string>[]>();
-  readonly limiter: RateLimiter;
+  readonly limiter: UsageBuckets;
   /** Signs document URLs and page tokens so they cannot be forged or moved between sellers. */
   private readonly secret = randomBytes(32);
   private seq = 0;
@@ -108,7 +108,7 @@ export class SimulatorState {
     readonly sellers: ReadonlyMap<string, SimulatedSeller>,
     readonly clock: Clock,
   ) {
-    this.limiter = new RateLimiter(clock);
+    this.limiter = new UsageBuckets(clock);
   }
 
   /** Amazon-looking numeric ids (reports, cases, reimbursements), unique per simulator. */

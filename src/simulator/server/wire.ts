@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SpApiOperation } from '../../amazon/rate-limit.js';
 import type { SimulatorState } from './state.js';
+import type { SpApiOperation } from './usage-plans.js';
 
 export function sendErrors(reply: FastifyReply, status: number, code: string, message: string, details = ''): FastifyReply {
   return reply.code(status).header('content-type', 'application/json').send({ errors: [{ code, message, details }] });

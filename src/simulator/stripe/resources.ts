@@ -1,8 +1,8 @@
 // The Stripe operations Clario calls: customers (create, retrieve, search), PaymentIntents
 // (create-and-confirm off session, retrieve, list, search) and refunds (create, list).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { minimumCharge } from '../../billing/minimum-charge.js';
 import { parseForm, str, strings, type FormObject } from './form.js';
+import { stripeMinimumCharge } from './charge-minimums.js';
 import { matchesSearch, stripeId, type StripeObject, type StripeState } from './state.js';
 import { requestIdempotencyKey, sendError } from './wire.js';
 import type { WebhookSender } from './webhooks.js';
@@ -74,7 +74,7 @@ export function registerResources(app: FastifyInstance, { state, webhooks }: Dep
     const currency = str(f, 'currency')?.toLowerCase();
     if (!Number.isSafeInteger(amount) || amount < 1) return invalid(reply, 'amount', 'This value must be greater than or equal to 1.');
     if (!currency || !/^[a-z]{3}$/.test(currency)) return invalid(reply, 'currency', 'Invalid currency.');
-    const minimum = minimumCharge(currency);
+    const minimum = stripeMinimumCharge(currency);
     if (amount < minimum) {
       return sendError(reply, 400, { type: 'invalid_request_error', code: 'amount_too_small', param: 'amount', message: `Amount must be at least ${minimum} ${currency} (in the currency's minor unit)` });
     }

@@ -3,6 +3,7 @@
 // outbox, and the intents of effects with consequences outside.
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, jsonb, pgTable, primaryKey, smallint, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { PhaseError } from '../../domain/errors.js';
 import type { PhaseStatus } from '../../domain/phase-status.js';
 import { ts } from './column-types.js';
 
@@ -34,7 +35,7 @@ export const phaseEvents = pgTable(
     lockedUntil: ts('locked_until'),
     /** The `postgres` queue driver's hand-over lease; every state change clears it. */
     dispatchedUntil: ts('dispatched_until'),
-    lastError: jsonb('last_error').$type<{ code: string; message: string }>(),
+    lastError: jsonb('last_error').$type<PhaseError>(),
     result: jsonb('result').$type<Record<string, unknown>>(),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -68,7 +69,7 @@ export const phaseAudit = pgTable(
     attempt: integer('attempt').notNull(),
     workerId: text('worker_id'),
     durationMs: integer('duration_ms'),
-    error: jsonb('error').$type<{ code: string; message: string }>(),
+    error: jsonb('error').$type<PhaseError>(),
     data: jsonb('data').$type<Record<string, unknown>>(),
     at: ts('at').notNull().defaultNow(),
   },
@@ -90,10 +91,10 @@ export const syncProgress = pgTable(
     syncId: text('sync_id'),
     claimId: text('claim_id'),
     eventId: text('event_id').notNull(),
-    status: text('status').notNull(),
+    status: text('status').$type<PhaseStatus>().notNull(),
     attempts: integer('attempts').notNull().default(0),
     progress: jsonb('progress').$type<Record<string, unknown>>(),
-    lastError: jsonb('last_error').$type<{ code: string; message: string }>(),
+    lastError: jsonb('last_error').$type<PhaseError>(),
     startedAt: ts('started_at'),
     completedAt: ts('completed_at'),
     updatedAt: ts('updated_at').notNull().defaultNow(),

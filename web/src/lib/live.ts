@@ -41,7 +41,7 @@ export function useLive(userId: string | null, asService: boolean, onMessage: (m
         } catch {
           return;
         }
-        if (m.event_id) lastEvent = m.event_id;
+        if ('event_id' in m && m.event_id) lastEvent = m.event_id;
         handler.current(m);
       };
       ws.onclose = () => {

@@ -1,37 +1,16 @@
 // The live timeline's state: where the status endpoint left it, moved on by each WebSocket
 // message. Pure, so it is tested without a browser (test/web/timeline.test.ts).
+import type { ClarioStatus, PhaseView as StatusPhaseView } from '../../../src/client/types.js';
+import type { SocketFrame } from '../../../src/workflow/messages.js';
 
-/** A message of the seller's WebSocket (src/workflow/messages.ts). */
-export interface LiveMessage {
-  readonly type: string;
-  readonly event_id?: string;
-  readonly phase?: number;
-  readonly name?: string;
-  readonly status?: string;
-  readonly attempt?: number;
-  readonly user_id?: string;
-  readonly sync_id?: string | null;
-  readonly claim_id?: string | null;
-  readonly data?: Record<string, unknown>;
-  readonly at?: string;
-  readonly seq?: number;
-  readonly [k: string]: unknown;
-}
+/** A frame of the seller's WebSocket, as the server types it (src/workflow/messages.ts). */
+export type LiveMessage = SocketFrame;
 
-export interface PhaseView {
-  phase: number;
-  status: string | null;
-  attempts?: number;
-  started_at?: string | null;
-  completed_at?: string | null;
-  last_error?: { code: string; message: string } | null;
-  progress?: Record<string, unknown> | null;
-  data?: Record<string, unknown> | null;
-}
+/** A phase as the status endpoint shows it, and what its completion message reported. */
+export type PhaseView = StatusPhaseView & { readonly data?: Record<string, unknown> | null };
 
-export interface StatusAnswer {
-  runs: Array<{ sync_id: string; created_at: string | null; phases: PhaseView[]; claim_phases: Record<string, Record<string, number>> }>;
-}
+/** What the page reads of `GET /api/v1/workflow/status/:user_id` (typed by clario/client). */
+export type StatusAnswer = Pick<ClarioStatus, 'runs'>;
 
 export interface RunState {
   syncId: string | null;
@@ -52,26 +31,22 @@ export function fromStatus(s: StatusAnswer): RunState {
 
 /** A message moves one sync phase on. Phase 1 of another sync starts a new timeline. */
 export function applyMessage(state: RunState, m: LiveMessage): RunState {
-  if (typeof m.phase !== 'number' || m.phase > 4 || !m.sync_id) return state;
+  if ((m.type !== 'workflow.phase' && m.type !== 'workflow.progress') || m.phase > 4 || !m.sync_id) return state;
   // A late message of an older sync (a retry) does not take the timeline back.
   if (state.syncId && state.syncId !== m.sync_id && m.phase !== 1) return state;
-  const base = state.syncId === m.sync_id ? state : { ...empty, syncId: m.sync_id, createdAt: m.at ?? null };
-  const prev = base.phases[m.phase] ?? { phase: m.phase, status: null };
-  const next: PhaseView = { ...prev };
-  if (m.type === 'workflow.progress') {
-    next.status = 'running';
-    next.progress = m.data ?? null;
-  } else if (m.type === 'workflow.phase') {
-    next.status = m.status ?? prev.status;
-    if (typeof m.attempt === 'number') next.attempts = m.attempt;
-    const err = m.data?.error as { code: string; message: string } | undefined;
-    next.last_error = err ?? (m.status === 'completed' ? null : prev.last_error);
-    if (m.status === 'running') next.started_at ??= m.at ?? null;
-    if (m.status === 'completed') {
-      next.completed_at = m.at ?? null;
-      next.data = m.data ?? null;
-    }
-  }
+  const base = state.syncId === m.sync_id ? state : { ...empty, syncId: m.sync_id, createdAt: m.at };
+  const prev: PhaseView = base.phases[m.phase] ?? { phase: m.phase, name: m.name, status: null };
+  const next: PhaseView =
+    m.type === 'workflow.progress'
+      ? { ...prev, status: 'running', progress: m.data }
+      : {
+          ...prev,
+          status: m.status,
+          attempts: m.attempt,
+          last_error: m.data.error ?? (m.status === 'completed' ? null : prev.last_error),
+          ...(m.status === 'running' ? { started_at: prev.started_at ?? m.at } : {}),
+          ...(m.status === 'completed' ? { completed_at: m.at, data: m.data } : {}),
+        };
   return { ...base, phases: { ...base.phases, [m.phase]: next } };
 }
 

@@ -41,11 +41,11 @@ export function LivePage({ userId }: { userId: string }) {
         if (m.type === 'workflow.phase' && m.phase && m.status !== 'pending') {
           setAnnounce(`Phase ${m.phase}, ${PHASES[m.phase as PhaseNumber]?.name ?? m.name}: ${m.status}`);
         }
-      }
-      // Claim phases are counted by the status endpoint; refresh it once a burst of messages settles.
-      if (typeof m.phase === 'number' && m.phase >= 5) {
-        window.clearTimeout(refetchTimer.current);
-        refetchTimer.current = window.setTimeout(load, 300);
+        // Claim phases are counted by the status endpoint; refresh it once a burst of messages settles.
+        if (m.phase >= 5) {
+          window.clearTimeout(refetchTimer.current);
+          refetchTimer.current = window.setTimeout(load, 300);
+        }
       }
     },
     [load],
@@ -84,8 +84,8 @@ export function LivePage({ userId }: { userId: string }) {
         <summary>Recent messages ({log.length})</summary>
         <ul className="log">
           {log.map((m, i) => (
-            <li key={`${m.seq ?? ''}-${i}`}>
-              <code>{m.at ? new Date(m.at).toLocaleTimeString() : ''}</code> {m.type} {m.phase ? `phase ${m.phase}` : ''} {m.status ?? ''}
+            <li key={`${'seq' in m ? (m.seq ?? '') : ''}-${i}`}>
+              <code>{'at' in m ? new Date(m.at).toLocaleTimeString() : ''}</code> {m.type} {'phase' in m ? `phase ${m.phase}` : ''} {'status' in m ? m.status : ''}
             </li>
           ))}
         </ul>

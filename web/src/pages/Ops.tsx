@@ -2,6 +2,7 @@
 // button, where event delivery stands (webhooks, EventBridge), and the audit log searched by
 // seller, sync or claim.
 import { useState } from 'react';
+import type { PhaseError } from '../../../src/domain/errors.js';
 import { PHASES, type PhaseNumber } from '../../../src/domain/phase.js';
 import { post, qs } from '../lib/api.js';
 import { formatDate, text } from '../lib/format.js';
@@ -17,7 +18,7 @@ interface Failed {
   sync_id: string | null;
   claim_id: string | null;
   attempts: number;
-  last_error: { code: string; message: string } | null;
+  last_error: PhaseError | null;
   failed_at: string;
 }
 interface AuditEntry {
@@ -30,7 +31,7 @@ interface AuditEntry {
   from: string | null;
   to: string;
   attempt: number;
-  error: { message: string } | null;
+  error: PhaseError | null;
   at: string;
 }
 
