@@ -20,8 +20,9 @@ const noop: Capabilities = {
   evidence: { match: () => Promise.resolve({}) },
   routing: { route: () => Promise.resolve({}) },
   payouts: { monitor: () => Promise.resolve({}) },
-  learning: { learn: () => Promise.resolve({}) },
+  learning: { learn: () => Promise.resolve({}), recordApproval: () => Promise.resolve({}) },
   settlement: { settle: () => Promise.resolve({}) },
+  proof: { build: () => Promise.resolve({}) },
 };
 
 export async function startBenchClario(env: Record<string, string>, role: Role = 'all') {

@@ -70,8 +70,10 @@ export function workloadCapabilities(options: WorkloadOptions): Capabilities {
     evidence: { match: (_ctx, run) => Promise.resolve({ data: { matched: n }, matches: claimIds(run.syncId, n).map((claim) => ({ claim, confidence: 0.9 })) }) },
     routing: { route: fileCases(options) },
     payouts: { monitor: (_ctx, input) => Promise.resolve({ data: { watching: input.caseId } }) },
-    learning: { learn: (_ctx, input) => Promise.resolve({ data: { learned: input.reason } }) },
+    // Phase 7's learning and proof steps keep nothing: the scenarios count cases and fees.
+    learning: { learn: (_ctx, input) => Promise.resolve({ data: { learned: input.reason } }), recordApproval: () => Promise.resolve({}) },
     settlement: { settle: chargeFee(options) },
+    proof: { build: () => Promise.resolve({}) },
   };
 }
 

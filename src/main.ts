@@ -1,48 +1,75 @@
-// The composition root: builds configuration, database, queue, bus, engine and HTTP, and hands
-// each piece what it needs. Nothing else constructs infrastructure.
-import { VERSION } from './version.js';
+// The composition root: builds configuration, database, the providers (Amazon and Stripe, or
+// their bundled simulators), the phase capabilities, queue, bus, engine, the claim loops and HTTP,
+// and hands each piece what it needs. Nothing else constructs infrastructure. Everything started
+// goes on one list (lifecycle.ts) that one teardown stops in reverse within SHUTDOWN_TIMEOUT_MS.
+import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { VERSION } from './version.js';
+import { reachAmazon, type ReachedAmazon } from './amazon/reach-amazon.js';
+import { systemClock } from './amazon/clock.js';
+import { RateLimiter } from './amazon/rate-limit.js';
+import { setupBilling, type BillingSetup } from './billing/setup.js';
 import type { Config } from './config/config.js';
 import { resolveSecrets, type Secrets } from './config/secrets.js';
+import { connectRoutes } from './connect/routes.js';
+import { sellerRoutes } from './connect/seller-routes.js';
+import { dashboardRoutes, DEFAULT_WEB_DIR, PAGE_TOKEN_TTL_SECONDS, webRoutes } from './dashboard/index.js';
+import { detectionCapability, lastCompleteDay } from './detection/detect-claims.js';
+import { evidenceCapability } from './evidence/capability.js';
+import { offThreadReader } from './evidence/read/read-off-thread.js';
+import { evidenceRoutes } from './evidence/routes.js';
+import { channelKind, simulatorChannel, type ClaimsChannel } from './filing/channel.js';
+import { createFiler, type Filer } from './filing/file-claims.js';
+import { filingRoutes } from './filing/routes.js';
 import { createAuth, type Auth } from './http/auth.js';
-import { databaseSessions } from './http/sessions.js';
 import { buildApp, type AppDeps } from './http/app.js';
-import { startProbeServer, type ProbeServer } from './http/probe-server.js';
-import { createRateLimitStore, type RateLimitStore } from './http/rate-limit-store.js';
+import { startProbeServer } from './http/probe-server.js';
+import { createRateLimitStore } from './http/rate-limit-store.js';
+import { databaseSessions } from './http/sessions.js';
+import { learningCapability } from './learning/capability.js';
+import { learnedRates } from './learning/learned-rates.js';
+import { learningRoutes } from './learning/model-routes.js';
+import { lifecycle, type Lifecycle } from './lifecycle.js';
+import { eventMirror } from './mirror/index.js';
 import { createLogger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createPayoutMonitor, type PayoutMonitor } from './payouts/monitor.js';
+import { payoutsCapability } from './payouts/capability.js';
+import { proofCapability } from './proof/capability.js';
+import { proofRoutes } from './proof/routes.js';
 import { createBullMqQueue } from './queue/bullmq-queue.js';
 import { within, type JobQueue } from './queue/job-queue.js';
 import { createPostgresQueue } from './queue/postgres-queue.js';
 import { createLocalBus, createRedisBus, type MessageBus } from './realtime/bus.js';
-import { createHub } from './realtime/hub.js';
 import { createSocketGate } from './realtime/gate.js';
+import { createHub } from './realtime/hub.js';
+import { routingCapability, routingThresholds } from './routing/capability.js';
+import { createSecretBox, parseKeys, type SecretBox } from './security/secret-box.js';
 import { openDatabase, type Database } from './store/db.js';
 import { workflowHealth } from './store/read-status.js';
+import { syncCapability } from './sync/capability.js';
+import { createSyncScheduler } from './sync/schedule.js';
+import { storeCosts } from './sync/seller-files.js';
 import { unavailableCapabilities, type Capabilities } from './workflow/capabilities.js';
 import { createEngine, type Engine } from './workflow/engine.js';
-import { createPhaseHandlers } from './workflow/phases/index.js';
-import { setupCapabilities } from './capabilities.js';
-import { sellerRoutes } from './connect/seller-routes.js';
-import { createSyncScheduler, type SyncScheduler } from './sync/schedule.js';
-import { eventMirror } from './mirror/index.js';
-import { learningRoutes } from './learning/model-routes.js';
-import { proofRoutes } from './proof/routes.js';
-import { createFiler, type Filer } from './filing/file-claims.js';
-import { filingRoutes } from './filing/routes.js';
-import { createPayoutMonitor, type PayoutMonitor } from './payouts/monitor.js';
-import { dashboardRoutes, DEFAULT_WEB_DIR, PAGE_TOKEN_TTL_SECONDS, webRoutes } from './dashboard/index.js';
+import type { Log } from './workflow/log.js';
+import { createPhaseHandlers, startLoops, type StartedLoops } from './workflow/steps.js';
 
 export type Role = 'all' | 'api' | 'worker';
 
 export interface ClarioOptions {
   readonly config: Config;
   readonly role?: Role;
+  /**
+   * The phase capabilities a test brings instead of the real ones. Then neither Amazon nor Stripe
+   * is set up, so their routes (connect, billing) and the loops that call them are absent.
+   */
   readonly capabilities?: Capabilities;
   readonly logger?: Logger;
   /** Listen on config.port (default true); tests use app.inject or port 0. */
   readonly listen?: boolean;
+  /** Routes a test adds to the product's own (every product route is in `productRoutes`). */
   readonly plugins?: AppDeps['plugins'];
   /** Run the event mirror's delivery loops (webhooks, EventBridge) in worker processes (default true); tests drive their own. */
   readonly deliverWebhooks?: boolean;
@@ -51,7 +78,6 @@ export interface ClarioOptions {
   /** Epoch ms for sessions (tests move time); Date.now by default. */
   readonly now?: () => number;
 }
-
 
 export interface Clario {
   readonly config: Config;
@@ -85,6 +111,14 @@ export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
 
+/** Amazon and Stripe (or their simulators), and the capabilities and claims channel built on them. */
+interface Providers {
+  readonly amazon: ReachedAmazon;
+  readonly billing: BillingSetup;
+  readonly capabilities: Capabilities;
+  readonly channel: ClaimsChannel;
+}
+
 export async function startClario(options: ClarioOptions): Promise<Clario> {
   const { config } = options;
   const role = options.role ?? 'all';
@@ -97,79 +131,79 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     logger.warn('CLARIO_SERVICE_TOKEN, CLARIO_SESSION_SECRET or CLARIO_ENCRYPTION_KEYS is not set; using the data directory\'s, which other machines do not share');
   }
   const secrets = resolveSecrets(config);
+  const box = createSecretBox(parseKeys(secrets.encryptionKeys));
+  const running = lifecycle(logger);
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  const auth = createAuth({
-    serviceToken: secrets.serviceToken,
-    sessionSecret: secrets.sessionSecret,
-    sessions: databaseSessions(() => database.db),
-    maxAgeSeconds: config.sessionMaxAgeSeconds,
-    ...(options.now ? { now: options.now } : {}),
-  });
-  let url: string | undefined;
-  const publicUrl = () => config.publicUrl ?? url ?? `http://${config.host}:${config.port}`;
-  // Tests bring their own capabilities; otherwise the real ones, against Amazon or the simulator.
-  const setup = options.capabilities
-    ? undefined
-    : await setupCapabilities({ config, database, secrets, log: logger, publicUrl }).catch(async (err: unknown) => {
-        await database.close();
-        throw err;
-      });
-  const queueLog = { error: (obj: object, msg: string) => logger.error(obj, msg) };
-  const queue: JobQueue =
-    config.queue.driver === 'bullmq' && config.redisUrl
-      ? createBullMqQueue({ redisUrl: config.redisUrl, prefix: config.queue.prefix, log: queueLog })
-      : createPostgresQueue(database, { pollMs: config.worker.pollMs, log: queueLog, channel: `${config.queue.prefix}_inbox` });
-  const bus: MessageBus =
-    config.mode === 'production' && config.redisUrl
-      ? createRedisBus(config.redisUrl, `${config.queue.prefix}:messages`, (err) => logger.error({ err }, 'message bus error'))
-      : createLocalBus();
-  const metrics = createMetrics();
-  metrics.watchQueue(queue);
-  metrics.watchWorkflow(() => workflowHealth(database.db));
-  const engine = createEngine({
-    database,
-    queue,
-    bus,
-    handlers: createPhaseHandlers(options.capabilities ?? setup?.capabilities ?? unavailableCapabilities(), {
-      waitForFilingMs: Math.min(config.worker.retryMaxMs, config.worker.retryBaseMs * 10),
-      payoutLimits: { tolerancePercent: config.billing.payoutTolerancePercent, maxMinor: config.billing.payoutMaxMinor },
-    }),
-    log: logger,
-    observer: metrics,
-    worker: {
-      concurrency: config.worker.concurrency,
-      maxAttempts: config.worker.maxAttempts,
-      leaseMs: config.worker.leaseMs,
-      attemptTimeoutMs: config.worker.attemptTimeoutMs,
-      backoff: { baseMs: config.worker.retryBaseMs, maxMs: config.worker.retryMaxMs },
-    },
-  });
-
-  const mirror = eventMirror({ database, secrets, log: logger, destinations: { allowInsecure: config.webhooks.allowInsecure } });
-  const webhooks = role !== 'api' && options.deliverWebhooks !== false ? mirror.delivery() : undefined;
-  const eventBridge = webhooks && config.eventBridge ? mirror.eventBridge(config.eventBridge) : undefined;
-  const hub = createHub({ maxPerUser: config.edge.wsMaxConnectionsPerUser });
-  metrics.watchClients(() => hub.count());
-  const gate = createSocketGate({
-    maxConnections: config.edge.wsMaxConnections,
-    maxPerUser: config.edge.wsMaxConnectionsPerUser,
-    onRefused: (reason) => metrics.websocketRefused(reason),
-  });
-  metrics.watchSockets(() => gate.open());
-  let unsubscribe: (() => void) | undefined;
-  let app: FastifyInstance | undefined;
-  let scheduler: SyncScheduler | undefined;
-  let filer: Filer | undefined;
-  let payouts: PayoutMonitor | undefined;
-  let unsubscribeLoops: (() => void) | undefined;
-  let probe: ProbeServer | undefined;
-  let rateLimitStore: RateLimitStore | undefined;
+  running.started('database', () => database.close());
   try {
+    const auth = createAuth({
+      serviceToken: secrets.serviceToken,
+      sessionSecret: secrets.sessionSecret,
+      sessions: databaseSessions(() => database.db),
+      maxAgeSeconds: config.sessionMaxAgeSeconds,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    let url: string | undefined;
+    const publicUrl = () => config.publicUrl ?? url ?? `http://${config.host}:${config.port}`;
+    // Tests bring their own capabilities; otherwise the real ones, against Amazon or the simulators.
+    const providers = options.capabilities ? undefined : await startProviders({ config, database, box, log: logger, publicUrl, running });
+
+    const queueLog = { error: (obj: object, msg: string) => logger.error(obj, msg) };
+    const queue: JobQueue =
+      config.queue.driver === 'bullmq' && config.redisUrl
+        ? createBullMqQueue({ redisUrl: config.redisUrl, prefix: config.queue.prefix, log: queueLog })
+        : createPostgresQueue(database, { pollMs: config.worker.pollMs, log: queueLog, channel: `${config.queue.prefix}_inbox` });
+    const bus: MessageBus =
+      config.mode === 'production' && config.redisUrl
+        ? createRedisBus(config.redisUrl, `${config.queue.prefix}:messages`, (err) => logger.error({ err }, 'message bus error'))
+        : createLocalBus();
+    running.started('message bus', () => bus.close());
+    const metrics = createMetrics();
+    metrics.watchQueue(queue);
+    metrics.watchWorkflow(() => workflowHealth(database.db));
+    // The loops start after the engine (they trigger phases through it); a phase's hand-off reaches them once they run.
+    let loops: StartedLoops | undefined;
+    const engine = createEngine({
+      database,
+      queue,
+      bus,
+      handlers: createPhaseHandlers(options.capabilities ?? providers?.capabilities ?? unavailableCapabilities(), {
+        waitForFilingMs: Math.min(config.worker.retryMaxMs, config.worker.retryBaseMs * 10),
+        payoutLimits: { tolerancePercent: config.billing.payoutTolerancePercent, maxMinor: config.billing.payoutMaxMinor },
+      }),
+      handOff: (step) => loops?.handOff(step),
+      log: logger,
+      observer: metrics,
+      worker: {
+        concurrency: config.worker.concurrency,
+        maxAttempts: config.worker.maxAttempts,
+        leaseMs: config.worker.leaseMs,
+        attemptTimeoutMs: config.worker.attemptTimeoutMs,
+        backoff: { baseMs: config.worker.retryBaseMs, maxMs: config.worker.retryMaxMs },
+      },
+    });
     engine.startRelay();
+    // One stop for the relay and the worker: attempts still running when the bound is reached are handed back.
+    running.started('engine', (graceMs) => engine.stop(graceMs));
+
+    const mirror = eventMirror({ database, secrets, log: logger, destinations: { allowInsecure: config.webhooks.allowInsecure } });
+    const hub = createHub({ maxPerUser: config.edge.wsMaxConnectionsPerUser });
+    metrics.watchClients(() => hub.count());
+    let app: FastifyInstance | undefined;
     if (role !== 'worker') {
-      unsubscribe = await bus.subscribe((messages) => hub.deliver(messages));
-      if (config.redisUrl) rateLimitStore = createRateLimitStore(config.redisUrl, config.queue.prefix, (err) => logger.error({ err }, 'rate-limit store (Redis) error'));
-      app = await buildApp({
+      const unsubscribeHub = await bus.subscribe((messages) => hub.deliver(messages));
+      running.started('WebSocket hub', unsubscribeHub);
+      const rateLimitStore = config.redisUrl
+        ? createRateLimitStore(config.redisUrl, config.queue.prefix, (err) => logger.error({ err }, 'rate-limit store (Redis) error'))
+        : undefined;
+      if (rateLimitStore) running.started('rate-limit store', async () => void (await rateLimitStore.redis.quit()));
+      const gate = createSocketGate({
+        maxConnections: config.edge.wsMaxConnections,
+        maxPerUser: config.edge.wsMaxConnectionsPerUser,
+        onRefused: (reason) => metrics.websocketRefused(reason),
+      });
+      metrics.watchSockets(() => gate.open());
+      const built = await buildApp({
         db: database.db,
         engine,
         queue,
@@ -194,116 +228,188 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
           websocket: { handshakeTimeoutMs: config.edge.wsHandshakeTimeoutMs },
           gate,
         },
-        plugins: [
-          sellerRoutes(database.db),
-          filingRoutes({ db: database.db, engine }),
-          mirror.routes,
-          learningRoutes(database.db),
-          proofRoutes(database.db),
-          dashboardRoutes({ db: database.db, hub, auth, pageTokenTtlSeconds: PAGE_TOKEN_TTL_SECONDS }),
-          webRoutes(options.webDir ?? DEFAULT_WEB_DIR),
-          ...(setup ? [setup.routes(engine, auth)] : []),
-          ...(options.plugins ?? []),
-        ],
+        plugins: [...productRoutes({ config, database, engine, auth, box, hub, mirror, providers, publicUrl, webDir: options.webDir }), ...(options.plugins ?? [])],
+      });
+      app = built;
+      // Requests first (new ones are refused with a 503 while closing); those still in flight at the bound are cut.
+      running.started('HTTP', async (graceMs) => {
+        hub.closeAll();
+        const closed = built.close();
+        if (!(await within(closed, graceMs))) {
+          logger.warn({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'requests still in flight at the shutdown bound were cut');
+          built.server.closeAllConnections();
+        }
+        await closed;
       });
       if (options.listen !== false) {
-        const address = await app.listen({ port: config.port, host: config.host });
+        const address = await built.listen({ port: config.port, host: config.host });
         url = config.publicUrl ?? address;
       }
     }
-    if (role === 'worker' && options.listen !== false) probe = await startProbeServer(config.port, config.host);
+    const probe = role === 'worker' && options.listen !== false ? await startProbeServer(config.port, config.host) : undefined;
+    if (probe) running.started('probe', () => probe.close());
+
+    let filer: Filer | undefined;
+    let payouts: PayoutMonitor | undefined;
     if (role !== 'api') {
       await engine.startWorker();
-      // Only with the real capabilities: tests that bring their own sync nothing on a schedule.
-      if (setup) scheduler = createSyncScheduler({ database, engine, intervalHours: config.amazon.syncIntervalHours, log: logger });
-      scheduler?.start();
-      if (setup) {
+      // Only with the real capabilities: tests that bring their own sync nothing on a schedule and file nothing.
+      if (providers) {
+        const scheduler = createSyncScheduler({ database, engine, intervalHours: config.amazon.syncIntervalHours, log: logger });
+        scheduler.start();
+        running.started('sync schedule', () => scheduler.stop());
         const f = config.filing;
-        const loopDeps = { database, engine, channel: setup.claimsChannel, log: logger };
+        const loopDeps = { database, engine, channel: providers.channel, log: logger };
         filer = createFiler({ ...loopDeps, maxItemsPerCase: f.maxItemsPerCase, maxCasesPerDay: f.maxCasesPerDay, intervalMs: f.intervalMs });
         payouts = createPayoutMonitor({ ...loopDeps, followUpDays: f.followUpDays, intervalMs: f.payoutsIntervalMs });
-        filer.start();
-        payouts.start();
-        // Their polls are the safety net; these nudges make the pipeline move at once: a claim
-        // routed to auto-submit is filed, and a finished sync's reimbursements are matched.
-        const [fileNow, matchNow] = [filer, payouts];
-        const unsubscribeBus = await bus.subscribe((messages) => {
-          for (const m of messages) {
-            if (m.type === 'claim.routed' && m.payload.status === 'ready') fileNow.nudge();
-            if (m.type === 'workflow.phase' && m.payload.phase === 2 && m.payload.status === 'completed') matchNow.nudge();
-          }
-        });
-        // The bundled Amazon says when it decides a case: its payout is found in seconds, not at the next poll.
-        const unsubscribeDecided = setup.onCaseDecided(() => matchNow.nudge());
-        unsubscribeLoops = () => {
-          unsubscribeBus();
-          unsubscribeDecided();
-        };
+        const started = await startLoops({ filing: filer, payouts }, { bus, onCaseDecided: (l) => providers.amazon.onCaseDecided(l) });
+        loops = started;
+        running.started('claim loops', () => started.stop());
       }
-      webhooks?.start();
-      eventBridge?.start();
+      if (options.deliverWebhooks !== false) {
+        const webhooks = mirror.delivery();
+        webhooks.start();
+        running.started('webhook delivery', (graceMs) => webhooks.stop(graceMs));
+        if (config.eventBridge) {
+          const eventBridge = mirror.eventBridge(config.eventBridge);
+          eventBridge.start();
+          running.started('EventBridge delivery', (graceMs) => eventBridge.stop(graceMs));
+        }
+      }
     }
+
+    let closing: Promise<void> | undefined;
+    return {
+      config,
+      database,
+      queue,
+      engine,
+      auth,
+      secrets,
+      metrics,
+      logger,
+      app,
+      url,
+      probeUrl: probe?.url,
+      amazon: providers?.amazon.description,
+      simulatorUrl: providers?.amazon.simulator?.url,
+      stripe: providers?.billing.stripe,
+      filer,
+      payouts,
+      close() {
+        closing ??= running.stopAll(config.shutdownTimeoutMs);
+        return closing;
+      },
+    };
   } catch (err) {
-    await probe?.close().catch(() => undefined);
-    await app?.close().catch(() => undefined);
-    await rateLimitStore?.redis.quit().catch(() => undefined);
-    await webhooks?.stop().catch(() => undefined);
-    await eventBridge?.stop().catch(() => undefined);
-    await filer?.stop().catch(() => undefined);
-    await payouts?.stop().catch(() => undefined);
-    await engine.stop().catch(() => undefined);
-    await bus.close().catch(() => undefined);
-    await setup?.close().catch(() => undefined);
-    await database.close().catch(() => undefined);
+    // Each failure to stop is logged by the lifecycle; the start-up error is the one to report.
+    await running.stopAll(config.shutdownTimeoutMs).catch(() => undefined);
     throw err;
   }
+}
 
-  let closing: Promise<void> | undefined;
-  return {
-    config,
-    database,
-    queue,
-    engine,
-    auth,
-    secrets,
-    metrics,
-    logger,
-    app,
-    url,
-    probeUrl: probe?.url,
-    amazon: setup?.amazon,
-    simulatorUrl: setup?.simulatorUrl,
-    stripe: setup?.stripe,
-    filer,
-    payouts,
-    close() {
-      closing ??= (async () => {
-        // One bound for the whole stop: requests first (new ones are refused with a 503 while
-        // closing), then the phase attempts get what is left and the rest are handed back.
-        const deadline = Date.now() + config.shutdownTimeoutMs;
-        const left = () => Math.max(0, deadline - Date.now());
-        await scheduler?.stop();
-        unsubscribeLoops?.();
-        await filer?.stop();
-        await payouts?.stop();
-        hub.closeAll();
-        const appClosed = app?.close();
-        if (app && appClosed && !(await within(appClosed, left()))) {
-          logger.warn({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'requests still in flight at the shutdown bound were cut');
-          app.server.closeAllConnections();
-          await appClosed;
-        }
-        await rateLimitStore?.redis.quit();
-        await probe?.close();
-        await webhooks?.stop();
-        await eventBridge?.stop();
-        await engine.stop(left());
-        unsubscribe?.();
-        await bus.close();
-        await setup?.close();
-        await database.close();
-      })();
-      return closing;
-    },
+/** Amazon and Stripe (or the bundled simulators), and every phase capability built on them. */
+async function startProviders(deps: {
+  config: Config;
+  database: Database;
+  box: SecretBox;
+  log: Log;
+  publicUrl: () => string;
+  running: Lifecycle;
+}): Promise<Providers> {
+  const { config, database, box } = deps;
+  const amazon = await reachAmazon({ config, log: deps.log, asOf: lastCompleteDay() });
+  deps.running.started('Amazon', () => amazon.close());
+  const billing = await setupBilling({ config: config.billing, timeoutMs: config.providerTimeoutMs, box, db: () => database.db, log: deps.log, publicUrl: deps.publicUrl });
+  deps.running.started('Stripe', () => billing.close());
+  const { lwa, spApiUrl, simulator } = amazon;
+  // Amazon takes minutes over a report (the client's defaults then); the simulator, moments.
+  const firstPollMs = config.amazon.reportPollMs ?? (simulator ? 50 : undefined);
+  const learned = learnedRates;
+  const capabilities: Capabilities = {
+    sync: syncCapability({
+      database,
+      box,
+      lwa,
+      spApiUrl,
+      limiter: new RateLimiter(systemClock),
+      timeoutMs: config.providerTimeoutMs,
+      reportPoll: firstPollMs === undefined ? undefined : { initialIntervalMs: firstPollMs, maxIntervalMs: firstPollMs * 12 },
+    }),
+    detection: detectionCapability({ db: database.db, asOf: lastCompleteDay }),
+    evidence: evidenceCapability({ learned }),
+    routing: routingCapability({ thresholds: routingThresholds(config.routing), learned }),
+    payouts: payoutsCapability(),
+    learning: learningCapability(),
+    settlement: billing.settlement,
+    proof: proofCapability(),
+  };
+  const channel: ClaimsChannel =
+    channelKind(config.filing.channel, simulator !== undefined) === 'simulator' ? simulatorChannel({ db: database.db, box, lwa, spApiUrl, timeoutMs: config.providerTimeoutMs }) : { kind: 'manual' };
+  return { amazon, billing, capabilities, channel };
+}
+
+/** Every route of the product, in one list; connect and billing need Amazon and Stripe. */
+function productRoutes(deps: {
+  config: Config;
+  database: Database;
+  engine: Engine;
+  auth: Auth;
+  box: SecretBox;
+  hub: ReturnType<typeof createHub>;
+  mirror: ReturnType<typeof eventMirror>;
+  providers: Providers | undefined;
+  publicUrl: () => string;
+  webDir: string | undefined;
+}): NonNullable<AppDeps['plugins']> {
+  const { config, database, engine, providers } = deps;
+  const db = database.db;
+  const amazon = providers?.amazon;
+  return [
+    sellerRoutes(db),
+    filingRoutes({ db, engine }),
+    deps.mirror.routes,
+    learningRoutes(db),
+    proofRoutes(db),
+    dashboardRoutes({ db, hub: deps.hub, auth: deps.auth, pageTokenTtlSeconds: PAGE_TOKEN_TTL_SECONDS }),
+    webRoutes(deps.webDir ?? DEFAULT_WEB_DIR),
+    evidenceRoutes({
+      db,
+      learned: learnedRates,
+      thresholds: routingThresholds(config.routing),
+      maxFileBytes: config.evidence.maxFileBytes,
+      maxRequestBytes: config.evidence.maxRequestBytes,
+      reader: offThreadReader(config.evidence.read),
+      defaultCurrency: config.evidence.defaultCurrency,
+      // An upload or an answer commits outbox rows outside a phase: sent on at once.
+      afterCommit: () => void engine.drainOutbox(),
+    }),
+    ...(amazon
+      ? [
+          connectRoutes({
+            database,
+            engine,
+            auth: deps.auth,
+            box: deps.box,
+            lwa: amazon.lwa,
+            applicationId: amazon.applicationId,
+            beta: amazon.simulator !== undefined,
+            region: config.amazon.region,
+            marketplaceIds: config.amazon.marketplaceIds,
+            publicUrl: deps.publicUrl,
+            afterConnect: demoCosts(database, amazon),
+          }),
+        ]
+      : []),
+    ...(providers ? [providers.billing.routes] : []),
+  ];
+}
+
+/** The demo seller's unit costs come with it, as a real seller would upload theirs. */
+function demoCosts(database: Database, amazon: ReachedAmazon): ((userId: string, partner: string) => Promise<void>) | undefined {
+  const demo = amazon.simulator;
+  if (!demo) return undefined;
+  return async (userId, partner) => {
+    if (partner === demo.sellingPartnerId) await storeCosts(database.db, userId, await readFile(demo.costsFile, 'utf8'));
   };
 }

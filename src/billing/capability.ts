@@ -13,7 +13,6 @@ import { creditOn, feeOn } from '../domain/fee.js';
 import { chargeJournal, feeJournal, refundJournal, reversalJournal } from '../domain/ledger.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { ClaimRow } from '../store/claim-rows.js';
-import type { Db } from '../store/db.js';
 import { feeBatches } from '../store/schema/billing-tables.js';
 import type { Capabilities, CapabilityContext, CapabilityResult } from '../workflow/capabilities.js';
 import { batchRefContext, collectOwedFees } from './collect-owed.js';
@@ -34,29 +33,12 @@ export interface SettleInput {
   readonly reverses?: string | undefined;
 }
 
-/** What the lead's hook receives, inside the phase's commit transaction. */
-export interface SettledPayout {
-  readonly claim: ClaimRow;
-  readonly caseId: string;
-  readonly payoutId: string;
-  readonly kind: PayoutKind;
-  readonly amount: Money;
-  /** The fee earned (reimbursement) or given back (reversal, negative). */
-  readonly fee: Money;
-  readonly rateBp: number;
-}
-
 export interface BillingOptions {
   readonly gateway: FeeGateway;
   readonly box: SecretBox;
   readonly feeRateBp: number;
   /** How long to wait for the original payout to settle before a reversal of it. */
   readonly waitForOriginalMs?: number;
-  /**
-   * Runs in the phase's commit transaction after the money is posted: where the proof packet is
-   * built and the learning model counts the approval.
-   */
-  readonly afterSettle?: (tx: Db, settled: SettledPayout) => Promise<void>;
 }
 
 /** Reconciling a charge lists the customer's PaymentIntents made since a little before the intent. */
@@ -79,7 +61,8 @@ async function charge(ctx: CapabilityContext, input: SettleInput, options: Billi
     payoutId, userId, claimId: claim.id, caseId, kind: 'charge', reimbursedMinor: amount.minor, feeMinor: fee.minor,
     currency: amount.currency, rateBp: options.feeRateBp, status: initial,
   });
-  const settled: SettledPayout = { claim, caseId, payoutId, kind: 'reimbursement', amount, fee: money(row.feeMinor, row.currency), rateBp: row.rateBp };
+  // The fee as recorded (a repeat of this payout keeps the first row's figures).
+  const earned = money(row.feeMinor, row.currency);
   let result: ChargeResult | undefined;
   // Only a fee charged on its own goes to Stripe under its payout's key; an owed one (deferred, or
   // already collected in a batch) never does.
@@ -90,7 +73,7 @@ async function charge(ctx: CapabilityContext, input: SettleInput, options: Billi
     const ctxKey = `effect:fee:${payoutId}`;
     const seal = (r: ChargeResult | undefined) => (r ? { ...r, paymentIntentId: r.paymentIntentId ? options.box.seal(r.paymentIntentId, ctxKey) : '' } : undefined);
     const stored = await ctx.effects.once<ChargeResult>(`fee:${payoutId}`, 'stripe_fee_charge', {
-      perform: async (key) => seal(await options.gateway.chargeFee({ customerId, userId, claimId: claim.id, payoutId, fee: settled.fee, idempotencyKey: key, signal: ctx.signal })) as ChargeResult,
+      perform: async (key) => seal(await options.gateway.chargeFee({ customerId, userId, claimId: claim.id, payoutId, fee: earned, idempotencyKey: key, signal: ctx.signal })) as ChargeResult,
       reconcile: async () => seal(await options.gateway.findFeeCharge({ customerId, payoutId, sinceSeconds, signal: ctx.signal })),
     });
     result = { ...stored, paymentIntentId: stored.paymentIntentId ? options.box.open(stored.paymentIntentId, ctxKey) : '' };
@@ -100,15 +83,15 @@ async function charge(ctx: CapabilityContext, input: SettleInput, options: Billi
   const batch = await collectOwedFees({ db: ctx.db, effects: ctx.effects, box: options.box, gateway: options.gateway, userId, currency: amount.currency, signal: ctx.signal });
   return {
     data: {
-      fee: { minor: settled.fee.minor, currency: settled.fee.currency, rate_bp: row.rateBp },
+      fee: { minor: earned.minor, currency: earned.currency, rate_bp: row.rateBp },
       fee_status: batch?.status === 'charged' && batch.payoutIds.includes(payoutId) ? 'collected' : status,
       ...(result?.failureCode ? { fee_failure: result.failureCode } : {}),
       ...(batch ? { owed_fees_batch: { batch_id: batch.batchId, amount_minor: batch.amountMinor, status: batch.status, fees: batch.payoutIds.length } } : {}),
     },
     apply: async (tx) => {
       const posting = { userId, claimId: claim.id, payoutId };
-      await postJournal(tx, feeJournal(payoutId, userId, settled.fee), { ...posting, memo: `fee ${row.rateBp} bp on payout ${payoutId}` });
-      if (result?.status === 'succeeded') await postJournal(tx, chargeJournal(payoutId, userId, settled.fee), { ...posting, memo: 'collected by Stripe' });
+      await postJournal(tx, feeJournal(payoutId, userId, earned), { ...posting, memo: `fee ${row.rateBp} bp on payout ${payoutId}` });
+      if (result?.status === 'succeeded') await postJournal(tx, chargeJournal(payoutId, userId, earned), { ...posting, memo: 'collected by Stripe' });
       if (result && status !== 'pending') {
         const ref = result.paymentIntentId ? options.box.seal(result.paymentIntentId, stripeRefContext(payoutId)) : undefined;
         // A webhook may have moved it already; then there is nothing to do.
@@ -116,7 +99,6 @@ async function charge(ctx: CapabilityContext, input: SettleInput, options: Billi
       } else if (result?.paymentIntentId) {
         await moveFee(tx, payoutId, ['pending'], 'pending', options.box.seal(result.paymentIntentId, stripeRefContext(payoutId)));
       }
-      await options.afterSettle?.(tx, settled);
     },
   };
 }
@@ -166,7 +148,6 @@ async function reverse(ctx: CapabilityContext, input: SettleInput, options: Bill
     refund = { ...stored, refundId: options.box.open(stored.refundId, ctxKey) };
     if (refund.status === 'failed') throw new NonRetryableError(`Stripe could not refund the fee of ${reverses}`, 'refund_failed');
   }
-  const settled: SettledPayout = { claim, caseId, payoutId, kind: 'reversal', amount, fee: money(-given.minor, given.currency), rateBp: original.rateBp };
   return {
     data: { fee_credit: { minor: given.minor, currency: given.currency }, reverses, refunded: Boolean(refund) },
     apply: async (tx) => {
@@ -176,7 +157,6 @@ async function reverse(ctx: CapabilityContext, input: SettleInput, options: Bill
       const ref = refund ? options.box.seal(refund.refundId, stripeRefContext(payoutId)) : undefined;
       // Nothing was collected (or nothing is given back): no money moves, so it is not a refund.
       await moveFee(tx, payoutId, ['pending'], refund ? 'refunded' : 'cancelled', ref);
-      await options.afterSettle?.(tx, settled);
     },
   };
 }

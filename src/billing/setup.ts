@@ -8,7 +8,7 @@ import { startStripeSimulator } from '../simulator/stripe/app.js';
 import type { Db } from '../store/db.js';
 import type { Capabilities } from '../workflow/capabilities.js';
 import type { Log } from '../workflow/log.js';
-import { billingCapability, type BillingOptions } from './capability.js';
+import { billingCapability } from './capability.js';
 import { billingRoutes, STRIPE_WEBHOOK_PATH } from './routes.js';
 import { createStripeGateway } from './stripe-gateway.js';
 
@@ -28,7 +28,6 @@ export async function setupBilling(o: {
   db: () => Db;
   log: Log;
   publicUrl: () => string;
-  afterSettle?: BillingOptions['afterSettle'];
 }): Promise<BillingSetup> {
   let gatewayOptions: Parameters<typeof createStripeGateway>[0];
   let stripe: string;
@@ -46,7 +45,7 @@ export async function setupBilling(o: {
   }
   const gateway = createStripeGateway({ ...gatewayOptions, ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }) });
   return {
-    settlement: billingCapability({ gateway, box: o.box, feeRateBp: o.config.feeRateBp, ...(o.afterSettle ? { afterSettle: o.afterSettle } : {}) }),
+    settlement: billingCapability({ gateway, box: o.box, feeRateBp: o.config.feeRateBp }),
     routes: billingRoutes({ db: o.db, box: o.box, gateway, log: o.log }),
     stripe,
     close,

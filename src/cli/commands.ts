@@ -111,7 +111,7 @@ embedded database, run it while the service is stopped (the data folder has one 
     async run({ argv }, io) {
       const { runSimulatorCommand } = await import('../simulator/server/command.js');
       const { ensureDemoSeller } = await import('../simulator/demo.js');
-      const { lastCompleteDay } = await import('../discovery/detect-claims.js');
+      const { lastCompleteDay } = await import('../detection/detect-claims.js');
       const defaultSellerFolder = () => ensureDemoSeller(loadConfig().dataDir, lastCompleteDay());
       return runSimulatorCommand(argv, { stdout: io.stdout, stderr: io.stderr, defaultSellerFolder });
     },

@@ -6,7 +6,7 @@ import type { ClaimStatus } from '../domain/claim-status.js';
 import { amountOrNull } from '../http/json.js';
 import { rows, type Db } from '../store/db.js';
 import { OPEN } from './claim-order.js';
-import { waitingFor } from './claim-waiting.js';
+import { waitingFor } from '../domain/claim-waiting.js';
 
 export async function nextDeadlines(q: Db, userId: string, limit = 5) {
   const found = await rows<{

@@ -1,10 +1,14 @@
 // The filings table: a case at Amazon holding one or more claims. The row is the intent, written
 // (with the claims' filing_id) before the case API is called; its id is the Idempotency-Key.
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { NonRetryableError } from '../domain/errors.js';
+import type { ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { claimEvidence, evidenceFiles } from '../store/schema/evidence-tables.js';
 import { filings } from '../store/schema/filing-tables.js';
+import { utcDay } from './plan-cases.js';
 import type { CaseClaim, CaseEvidence } from './write-case.js';
 
 export type FilingRow = typeof filings.$inferSelect;
@@ -102,4 +106,66 @@ export async function markFiled(q: Db, filingId: string, caseId: string): Promis
     .where(and(eq(filings.id, filingId), eq(filings.status, 'prepared')))
     .returning({ id: filings.id });
   return r.length > 0;
+}
+
+/**
+ * Phase 5: the case is recorded on the filing that holds the claim, so payout matching knows the
+ * case is Clario's. A case filed outside the filer (the /claim/submitted webhook) gets a filing of
+ * its own. Returns the filing's id.
+ */
+export async function recordCaseOnFiling(tx: Db, claim: ClaimRow, caseId: string): Promise<string> {
+  const existing = await findFilingByCase(tx, caseId);
+  if (existing) {
+    if (existing.userId !== claim.userId) throw new NonRetryableError(`case ${caseId} belongs to another seller`, 'forbidden_reference');
+    if (!existing.claimIds.includes(claim.id)) {
+      await tx.update(filings).set({ claimIds: sql`${filings.claimIds} || ${JSON.stringify([claim.id])}::jsonb` }).where(eq(filings.id, existing.id));
+    }
+    return existing.id;
+  }
+  if (claim.filingId) {
+    const r = await tx
+      .update(filings)
+      .set({ caseId, status: 'filed', filedAt: sql`coalesce(${filings.filedAt}, now())` })
+      .where(and(eq(filings.id, claim.filingId), isNull(filings.caseId)))
+      .returning({ id: filings.id });
+    if (r.length > 0) return claim.filingId;
+  }
+  const id = `fil_ext_${createHash('sha256').update(`${claim.userId}\n${caseId}`).digest('hex').slice(0, 20)}`;
+  await tx
+    .insert(filings)
+    .values({ id, userId: claim.userId, channel: 'manual', caseId, status: 'filed', claimIds: [claim.id], subject: `Case ${caseId}`, body: 'Filed outside Clario and recorded through the claim-submitted webhook.', attachments: [], filedOn: utcDay(new Date()), filedAt: new Date() })
+    .onConflictDoNothing();
+  await tx.update(filings).set({ claimIds: sql`${filings.claimIds} || ${JSON.stringify([claim.id])}::jsonb` }).where(and(eq(filings.id, id), sql`NOT ${filings.claimIds} @> ${JSON.stringify([claim.id])}::jsonb`));
+  return id;
+}
+
+/** Amazon decided a filed case (approved: by the case id its payout names; rejected: by filing). */
+export async function markDecided(q: Db, of: { caseId: string } | { filingId: string }, status: 'approved' | 'rejected'): Promise<void> {
+  const which = 'caseId' in of ? eq(filings.caseId, of.caseId) : eq(filings.id, of.filingId);
+  // An approval keeps the first decision's time; filed → decided happens once either way.
+  const decidedAt = status === 'approved' ? sql`coalesce(${filings.decidedAt}, now())` : sql`now()`;
+  await q.update(filings).set({ status, decidedAt }).where(and(which, eq(filings.status, 'filed')));
+}
+
+/** Open simulator-channel cases, least recently checked first. */
+export async function openSimulatorCases(q: Db, limit: number): Promise<FilingRow[]> {
+  return q
+    .select()
+    .from(filings)
+    .where(and(eq(filings.channel, 'simulator'), eq(filings.status, 'filed')))
+    .orderBy(sql`${filings.lastCheckedAt} ASC NULLS FIRST`, asc(filings.id))
+    .limit(limit);
+}
+
+export async function markChecked(q: Db, filingId: string): Promise<void> {
+  await q.update(filings).set({ lastCheckedAt: sql`now()` }).where(eq(filings.id, filingId));
+}
+
+/** Filed cases with no answer since `before`, flagged for follow-up once each; returns them. */
+export async function flagUnanswered(q: Db, unanswered: { before: Date; now: Date; reason: string }): Promise<FilingRow[]> {
+  return q
+    .update(filings)
+    .set({ followUpAt: unanswered.now, followUpReason: unanswered.reason })
+    .where(and(eq(filings.status, 'filed'), isNull(filings.followUpAt), lt(filings.filedAt, unanswered.before)))
+    .returning();
 }

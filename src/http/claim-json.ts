@@ -1,7 +1,7 @@
 // A claim as the API shows it, written in one place: every endpoint that returns a claim (the
 // claims table, the claim page, a prompt's claim) uses these, so the same claim reads the same
 // everywhere. Amounts are integer minor units with their currency; dates are ISO 8601.
-import { waitingFor } from '../dashboard/claim-waiting.js';
+import { waitingFor } from '../domain/claim-waiting.js';
 import type { ClaimRow } from '../store/claim-rows.js';
 import { amountOrNull, isoOrNull } from './json.js';
 

@@ -1,7 +1,7 @@
-// Phase 6's capability: Amazon rejected a case. Classify why, record it, teach the model, and
+// The learning capability. Phase 6: Amazon rejected a case. Classify why, record it, teach the model, and
 // re-route the claim: ask the seller for exactly the missing document, or close it. Everything is
 // written in the phase's commit; the rejections row (unique per claim and case) makes a second
-// delivery of the same rejection a no-op.
+// delivery of the same rejection a no-op. Phase 7: Amazon approved one; the model counts it.
 import { NonRetryableError } from '../domain/errors.js';
 import { askMessage, readRejection, rejectionSummary, type RejectionReading } from '../domain/rejection.js';
 import { blendConfidence, type ApprovalEstimate } from '../domain/scoring.js';
@@ -35,6 +35,13 @@ export function learningCapability(): Capabilities['learning'] {
         },
       });
     },
+    // Counted in phase 7's commit; the history row's unique index makes a repeat a no-op.
+    recordApproval: (_ctx, { claim, caseId }) =>
+      Promise.resolve({
+        apply: async (tx) => {
+          await recordOutcome(tx, { claim, caseId, outcome: 'approved' });
+        },
+      }),
   };
 }
 

@@ -47,7 +47,8 @@ export interface Mirror {
   /** One round: leases the due subscriptions and delivers what each has waiting. */
   deliverOnce(): Promise<{ delivered: number; failed: number }>;
   start(): void;
-  stop(): Promise<void>;
+  /** Stops; with `graceMs` (a bounded shutdown) a delivery still in flight then is cut and sent again later. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 5_000, maxMs: 60 * 60_000, spanMs: 24 * 60 * 60_000 };
@@ -83,7 +84,7 @@ export function createMirror(options: MirrorOptions): Mirror {
     // The delivery continues the trace of the phase event that wrote the message (tracing on).
     const attributes = { 'clario.subscription_id': sub.id, 'clario.outbox_seq': m.seq, 'clario.event_type': m.type };
     return inSpan('clario.webhook.deliver', { parent: m.traceParent, kind: SpanKind.CLIENT, attributes }, async (span) => {
-      const outcome = await postWebhook(sub.url, { 'content-type': 'application/json', 'user-agent': 'Clario-Webhooks/1', ...headers }, body, { policy, timeoutMs });
+      const outcome = await postWebhook(sub.url, { 'content-type': 'application/json', 'user-agent': 'Clario-Webhooks/1', ...headers }, body, { policy, timeoutMs, signal: loop.signal });
       if (!outcome.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error.code });
       return outcome;
     });
@@ -133,6 +134,8 @@ export function createMirror(options: MirrorOptions): Mirror {
       const wanted = sub.eventTypes.length === 0 || sub.eventTypes.includes(m.type);
       if (wanted) {
         const outcome = await post(sub, key, m);
+        // Cut by a shutdown: not the endpoint's failure; the message goes again after the restart.
+        if (!outcome.ok && loop.signal.aborted) break;
         if (!outcome.ok) {
           // Write the cursor reached so far first, so the failure is about this message.
           if (cursor !== sub.lastSeq && !(await advance(db.db, sub.id, token, cursor, undefined))) return { delivered, failed: 0 };
@@ -177,8 +180,8 @@ export function createMirror(options: MirrorOptions): Mirror {
   return {
     deliverOnce,
     start: () => loop.start(),
-    async stop() {
-      await loop.stop();
+    async stop(graceMs) {
+      await loop.stop(graceMs);
     },
   };
 }

@@ -91,7 +91,8 @@ export function createEventBridgeSink(options: EventBridgeOptions): Mirror {
       return {
         client: c,
         async send(entries: PutEventsRequestEntry[]) {
-          const res = await c.send(new PutEventsCommand({ Entries: entries }));
+          // A shutdown that cannot wait any longer cuts the request; the entries go again later.
+          const res = await c.send(new PutEventsCommand({ Entries: entries }), { abortSignal: loop.signal });
           const results = res.Entries ?? [];
           // A response that does not account for every entry proves nothing past what it lists.
           if (results.length !== entries.length) return entries.map((_, i) => results[i] ?? { ErrorCode: 'MissingEntry', ErrorMessage: 'no result for this entry' });
@@ -168,6 +169,8 @@ export function createEventBridgeSink(options: EventBridgeOptions): Mirror {
         try {
           results = await send(request.map((x) => x.e));
         } catch (err) {
+          // Cut by a shutdown: not EventBridge's failure; the cursor so far is written below.
+          if (loop.signal.aborted) break;
           if (cursor !== state.lastSeq && !(await advance(db.db, id, token, cursor, undefined))) return { delivered, failed: 0 };
           const current = cursor === state.lastSeq ? state : { lastSeq: cursor, attempts: 0, firstFailedAt: null };
           await fail(current, token, describe(err), request[0]?.m.seq);
@@ -213,8 +216,8 @@ export function createEventBridgeSink(options: EventBridgeOptions): Mirror {
   return {
     deliverOnce,
     start: () => loop.start(),
-    async stop() {
-      await loop.stop();
+    async stop(graceMs) {
+      await loop.stop(graceMs);
       if (client) (await client.catch(() => undefined))?.client.destroy();
     },
   };

@@ -58,11 +58,12 @@ export function statusOutcome(status: number): Outcome {
 }
 
 /** POSTs `body` to `url`, connecting only to addresses `policy` allows; never follows a redirect. */
-export function postWebhook(url: string, headers: Record<string, string>, body: string, options: { policy: DestinationPolicy; timeoutMs: number }): Promise<Outcome> {
+export function postWebhook(url: string, headers: Record<string, string>, body: string, options: { policy: DestinationPolicy; timeoutMs: number; signal?: AbortSignal }): Promise<Outcome> {
   const refused = urlRefusal(url, options.policy);
   if (refused) return Promise.resolve(failure('refused_address', `refused: ${refused}`));
   const target = new URL(url);
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  // `options.signal`: a shutdown that cannot wait any longer cuts the POST.
+  const signal = options.signal ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.signal]) : AbortSignal.timeout(options.timeoutMs);
   const send = target.protocol === 'https:' ? https.request : http.request;
   return new Promise<Outcome>((resolve) => {
     const req = send(

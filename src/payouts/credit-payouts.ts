@@ -7,10 +7,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { matchPayout, type PayableClaim } from '../domain/match-payout.js';
 import { rows, type Db } from '../store/db.js';
-import { filings } from '../store/schema/filing-tables.js';
 import { reimbursements } from '../store/schema/payouts-tables.js';
 import type { Engine } from '../workflow/engine.js';
-import { claimsOf, findFilingByCase } from '../filing/filings.js';
+import { claimsOf, findFilingByCase, markDecided } from '../filing/filings.js';
 import { caseItem } from '../filing/write-case.js';
 import { isReversal, lineKey, payoutId, type ReimbursementLine } from './reimbursement-line.js';
 
@@ -179,7 +178,7 @@ export async function creditLine(o: { db: Db; engine: Engine }, userId: string, 
       },
     });
   if (a.attributed && a.caseId && kind === 'reimbursement') {
-    await o.db.update(filings).set({ status: 'approved', decidedAt: sql`coalesce(${filings.decidedAt}, now())` }).where(and(eq(filings.caseId, a.caseId), eq(filings.status, 'filed')));
+    await markDecided(o.db, { caseId: a.caseId }, 'approved');
   }
   return { payoutId: id, attributed: a.attributed, claimId: a.claimId, caseId: a.caseId, kind, ...(eventId ? { eventId } : {}), ...(a.unmatched ? { unmatched: a.unmatched } : {}) };
 }

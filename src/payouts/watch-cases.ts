@@ -2,14 +2,12 @@
 // credits each item as a payout (the same payout ids the report will carry); a rejection sends
 // every claim of the case to phase 6 with Amazon's text. A case without any answer for too long
 // is flagged for follow-up, with a message to the seller.
-import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
-import { filings } from '../store/schema/filing-tables.js';
 import type { Engine } from '../workflow/engine.js';
 import { publish } from '../workflow/publish.js';
 import type { CaseView } from '../filing/case-api.js';
 import type { ClaimsChannel } from '../filing/channel.js';
-import type { FilingRow } from '../filing/filings.js';
+import { flagUnanswered, markChecked, markDecided, openSimulatorCases, type FilingRow } from '../filing/filings.js';
 import { creditLine, type Credit } from './credit-payouts.js';
 import type { ReimbursementLine } from './reimbursement-line.js';
 
@@ -52,7 +50,7 @@ export async function rejectCase(o: { db: Db; engine: Engine }, filing: Pick<Fil
     });
     if (!a.duplicate) accepted++;
   }
-  await o.db.update(filings).set({ status: 'rejected', decidedAt: sql`now()` }).where(and(eq(filings.id, filing.id), eq(filings.status, 'filed')));
+  await markDecided(o.db, { filingId: filing.id }, 'rejected');
   return accepted;
 }
 
@@ -73,12 +71,7 @@ export async function pollOpenCases(o: {
 }): Promise<PollResult> {
   const { channel } = o;
   if (channel.kind !== 'simulator') return { checked: 0, credits: [], rejected: 0 };
-  const open = await o.db
-    .select()
-    .from(filings)
-    .where(and(eq(filings.channel, 'simulator'), eq(filings.status, 'filed')))
-    .orderBy(sql`${filings.lastCheckedAt} ASC NULLS FIRST`, asc(filings.id))
-    .limit(o.limit ?? 100);
+  const open = await openSimulatorCases(o.db, o.limit ?? 100);
   const credits: Credit[] = [];
   let rejected = 0;
   let checked = 0;
@@ -87,7 +80,7 @@ export async function pollOpenCases(o: {
     try {
       const view = await (await channel.caseApi(filing.userId, o.signal)).get(filing.caseId);
       checked++;
-      await o.db.update(filings).set({ lastCheckedAt: sql`now()` }).where(eq(filings.id, filing.id));
+      await markChecked(o.db, filing.id);
       if (view.status === 'approved') {
         for (const line of approvalLines(view)) credits.push(await creditLine(o, filing.userId, line));
       } else if (view.status === 'rejected' && view.decision && 'rejected' in view.decision) {
@@ -106,11 +99,7 @@ export async function flagFollowUps(db: Db, o: { days: number; now: Date }): Pro
   const before = new Date(o.now.getTime() - o.days * 86_400_000);
   const reason = `Amazon has not answered in ${o.days} days: reply on the case in Seller Central or reopen it`;
   return db.transaction(async (tx) => {
-    const flagged = await tx
-      .update(filings)
-      .set({ followUpAt: o.now, followUpReason: reason })
-      .where(and(eq(filings.status, 'filed'), isNull(filings.followUpAt), lt(filings.filedAt, before)))
-      .returning();
+    const flagged = await flagUnanswered(tx, { before, now: o.now, reason });
     for (const f of flagged) {
       await publish(tx, {
         type: 'filing.follow_up',

@@ -1,5 +1,5 @@
 // The capabilities the phases call: one port each (sync, detection, evidence, routing, payouts,
-// learning, settlement), wired in src/capabilities.ts. A Clario started without them (a test that
+// learning, settlement, proof), wired in src/main.ts. A Clario started without them (a test that
 // brings only some) gets ports that fail loudly with `not_available`, which parks the phase where
 // the status shows it: never a fake success.
 import { NotAvailableError } from '../domain/errors.js';
@@ -43,7 +43,10 @@ export interface Capabilities {
   };
   readonly payouts: { monitor(ctx: CapabilityContext, input: { claim: ClaimRow; caseId: string }): Promise<CapabilityResult> };
   readonly learning: {
+    /** Phase 6: Amazon rejected the case; why, and what the seller is asked next. */
     learn(ctx: CapabilityContext, input: { claim: ClaimRow; caseId: string | null; reason: string | null }): Promise<CapabilityResult>;
+    /** Phase 7, after the fee: Amazon approved the case; the model counts it once. */
+    recordApproval(ctx: CapabilityContext, input: { claim: ClaimRow; caseId: string }): Promise<CapabilityResult>;
   };
   readonly settlement: {
     settle(
@@ -59,6 +62,8 @@ export interface Capabilities {
       },
     ): Promise<CapabilityResult>;
   };
+  /** Phase 7, last in its commit (so the packet shows the fee and the payout): the claim's proof packet. */
+  readonly proof: { build(ctx: CapabilityContext, input: { claim: ClaimRow; payoutId: string }): Promise<CapabilityResult> };
 }
 
 export function unavailableCapabilities(): Capabilities {
@@ -69,7 +74,8 @@ export function unavailableCapabilities(): Capabilities {
     evidence: { match: fail('evidence matching') },
     routing: { route: fail('claim routing') },
     payouts: { monitor: fail('payout monitoring') },
-    learning: { learn: fail('learning') },
+    learning: { learn: fail('learning'), recordApproval: fail('learning') },
     settlement: { settle: fail('settlement') },
+    proof: { build: fail('proof packets') },
   };
 }

@@ -11,13 +11,15 @@ import type { Log, WorkflowObserver } from './log.js';
 import { createOutboxRelay } from './outbox-relay.js';
 import { createSweeper } from './recovery.js';
 import { createRunner } from './run-event.js';
-import type { AcceptedTrigger, PhaseEvent, PhaseHandlers, TriggerInput } from './types.js';
+import type { AcceptedTrigger, LoopStep, PhaseEvent, PhaseHandlers, TriggerInput } from './types.js';
 
 export interface EngineOptions {
   readonly database: Database;
   readonly queue: JobQueue;
   readonly bus: MessageBus;
   readonly handlers: PhaseHandlers;
+  /** Where a phase's hand-off to a loop goes (steps.ts); loops run in worker processes. */
+  readonly handOff?: (step: LoopStep) => void;
   readonly log: Log;
   readonly observer: WorkflowObserver;
   readonly worker: {
@@ -73,6 +75,7 @@ export function createEngine(options: EngineOptions): Engine {
     log: options.log,
     observer: options.observer,
     onCommitted,
+    ...(options.handOff ? { handOff: options.handOff } : {}),
   });
   let working = false;
   let relaying = false;

@@ -1,15 +1,21 @@
 // A background loop's heartbeat (recovery, schedules, deliveries): one round at a time, every
 // `intervalMs`, and a stop that waits for the round in flight. `stopped()` lets a round end
 // early between messages; `nudge()` runs a round now rather than at the next tick; `signal` lets
-// it cancel a provider call in flight, so a stop is not held up by a slow one.
+// a stop cancel a provider call in flight, so it is not held up by a slow one.
+import { within } from '../queue/job-queue.js';
+
 export interface PollingLoop {
   start(): void;
   /** A round as soon as possible; one more after the round in flight, if one is running. */
   nudge(): void;
-  /** Aborts `signal`, then waits for the round in flight. */
-  stop(): Promise<void>;
+  /**
+   * Stops, aborts `signal` and waits for the round in flight. With `graceMs` (a bounded shutdown
+   * of a loop whose calls are worth finishing, like a webhook POST), the round first gets that
+   * long to end by itself before its signal is aborted.
+   */
+  stop(graceMs?: number): Promise<void>;
   stopped(): boolean;
-  /** Aborted once stop() is called: a round hands it to the calls that must not outlive the loop. */
+  /** Aborted by stop(): a round hands it to the calls that must not outlive the loop. */
   readonly signal: AbortSignal;
 }
 
@@ -54,10 +60,13 @@ export function pollingLoop(round: () => Promise<unknown>, options: { intervalMs
     nudge() {
       if (timer) tick();
     },
-    async stop() {
+    async stop(graceMs) {
       stopped = true;
       if (timer) clearInterval(timer);
-      stopping.abort(new LoopStoppedError('the loop is stopping'));
+      const inFlight = running;
+      if (!(inFlight && graceMs !== undefined && (await within(inFlight, graceMs)))) {
+        stopping.abort(new LoopStoppedError(graceMs === undefined ? 'the loop is stopping' : 'cut at the shutdown bound'));
+      }
       await running;
     },
     stopped: () => stopped,

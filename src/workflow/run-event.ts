@@ -14,7 +14,7 @@ import { createEffects } from './effects.js';
 import { acquire, complete, fail, handBack, renewLease, type CompletionResult } from './inbox.js';
 import type { Log, WorkflowObserver } from './log.js';
 import { recordProgress } from './transitions.js';
-import type { NextTrigger, PhaseEvent, PhaseHandlers, PhaseOutcome, TriggerInput } from './types.js';
+import type { LoopStep, NextTrigger, PhaseEvent, PhaseHandlers, PhaseOutcome, TriggerInput } from './types.js';
 
 export interface RunnerOptions {
   readonly database: Database;
@@ -34,6 +34,8 @@ export interface RunnerOptions {
   readonly observer: WorkflowObserver;
   /** Called after each commit that wrote outbox rows. */
   readonly onCommitted: () => void;
+  /** Told, after the commit, of a phase's hand-off to a loop. */
+  readonly handOff?: (step: LoopStep) => void;
   readonly random?: () => number;
 }
 
@@ -213,6 +215,7 @@ export function createRunner(options: RunnerOptions): EventRunner {
       const durationMs = Math.round(performance.now() - started);
       const done = await commit(event, outcome, durationMs);
       options.onCommitted();
+      if (outcome.handOff) options.handOff?.(outcome.handOff);
       options.observer.transition(event.phase, 'completed', durationMs);
       await options.queue.notify(done.queued.map((a) => ({ id: a.eventId, runAt: a.runAfter })));
       return done.started;

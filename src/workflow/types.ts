@@ -71,10 +71,18 @@ export interface PhaseContext {
   reportProgress(progress: Record<string, unknown>): Promise<void>;
 }
 
+/** The loops of a claim's life (src/workflow/steps.ts): steps with no trigger of their own. */
+export type LoopStep = 'filing' | 'payouts';
+
 export interface PhaseOutcome {
   /** What the phase found or did: stored in the audit log and sent to the seller. */
   readonly data?: Record<string, unknown>;
   readonly next?: readonly NextTrigger[];
+  /**
+   * A loop that has work now because of this phase: it runs a round once the phase has committed
+   * (its own poll is the safety net, so a crash between the two loses nothing).
+   */
+  readonly handOff?: LoopStep;
   /** Business state, written in the transition's transaction. */
   readonly apply?: (tx: Db) => Promise<void>;
 }

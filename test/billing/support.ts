@@ -2,7 +2,7 @@
 // sends its signed webhooks back to it. Claims are inserted as filed, as the filing phase leaves them.
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { billingCapability, type BillingOptions } from '../../src/billing/capability.js';
+import { billingCapability } from '../../src/billing/capability.js';
 import { billingRoutes, STRIPE_WEBHOOK_PATH } from '../../src/billing/routes.js';
 import { createStripeGateway } from '../../src/billing/stripe-gateway.js';
 import { createSecretBox, parseKeys, type SecretBox } from '../../src/security/secret-box.js';
@@ -27,7 +27,7 @@ export interface BillingHarness {
   close(): Promise<void>;
 }
 
-export async function startBilling(o: { store?: 'pglite' | 'postgres'; feeRateBp?: number; afterSettle?: BillingOptions['afterSettle'] } = {}): Promise<BillingHarness> {
+export async function startBilling(o: { store?: 'pglite' | 'postgres'; feeRateBp?: number } = {}): Promise<BillingHarness> {
   const box = createSecretBox(parseKeys(`k1:${randomBytes(32).toString('base64')}`));
   const started: { t?: TestClario } = {};
   const stripe = await startStripeSimulator({
@@ -35,7 +35,7 @@ export async function startBilling(o: { store?: 'pglite' | 'postgres'; feeRateBp
   });
   // No network retries inside the client: the tests want to see the effects ledger's reconcile.
   const gateway = createStripeGateway({ apiKey: stripe.apiKey, apiBase: stripe.url, webhookSecret: WEBHOOK_SECRET, maxNetworkRetries: 0 });
-  const settlement = billingCapability({ gateway, box, feeRateBp: o.feeRateBp ?? 2000, waitForOriginalMs: 50, ...(o.afterSettle ? { afterSettle: o.afterSettle } : {}) });
+  const settlement = billingCapability({ gateway, box, feeRateBp: o.feeRateBp ?? 2000, waitForOriginalMs: 50 });
   const db = () => {
     if (!started.t) throw new Error('Clario is not started');
     return started.t.clario.database.db;

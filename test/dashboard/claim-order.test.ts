@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClaimStatus } from '../../src/domain/claim-status.js';
 import { actionRank } from '../../src/dashboard/claim-order.js';
-import { waitingFor } from '../../src/dashboard/claim-waiting.js';
+import { waitingFor } from '../../src/domain/claim-waiting.js';
 
 describe('what the seller can act on comes first', () => {
   const today = '2026-12-06';

@@ -14,7 +14,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { lastCompleteDay } from '../../src/discovery/detect-claims.js';
+import { lastCompleteDay } from '../../src/detection/detect-claims.js';
 import { ensureDemoSeller } from '../../src/simulator/demo.js';
 import { DEMO_SELLER_ID } from '../../src/simulator/server/command.js';
 import { startSimulator, type StartedSimulator } from '../../src/simulator/server/app.js';

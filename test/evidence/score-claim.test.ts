@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { money } from '../../src/domain/money.js';
 import { betaEstimate } from '../../src/domain/scoring.js';
-import { asksFor } from '../../src/evidence/asks.js';
+import { asksFor } from '../../src/routing/asks.js';
 import { eventDay, scoreClaim, type EvidenceLine, type LinkedEvidence, type ScorableClaim } from '../../src/evidence/score-claim.js';
 
 const lost: ScorableClaim = {

@@ -6,7 +6,8 @@ import { afterEach } from 'vitest';
 import { billingCapability } from '../../src/billing/capability.js';
 import { billingRoutes, STRIPE_WEBHOOK_PATH } from '../../src/billing/routes.js';
 import { createStripeGateway } from '../../src/billing/stripe-gateway.js';
-import { recordPayout } from '../../src/proof/after-payout.js';
+import { learningCapability } from '../../src/learning/capability.js';
+import { proofCapability } from '../../src/proof/capability.js';
 import { createSecretBox, parseKeys } from '../../src/security/secret-box.js';
 import { startStripeSimulator } from '../../src/simulator/stripe/app.js';
 import { silentLog } from '../../src/workflow/log.js';
@@ -26,19 +27,12 @@ export async function paidWorld(o: { store?: 'pglite' | 'postgres' } = {}) {
   });
   stripes.push(stripe);
   const gateway = createStripeGateway({ apiKey: stripe.apiKey, apiBase: stripe.url, webhookSecret: SECRET, maxNetworkRetries: 0 });
-  const settlement = billingCapability({
-    gateway,
-    box,
-    feeRateBp: 2000,
-    afterSettle: async (tx, s) => {
-      if (s.kind === 'reimbursement') await recordPayout(tx, { claim: s.claim, caseId: s.caseId, payoutId: s.payoutId });
-    },
-  });
+  const settlement = billingCapability({ gateway, box, feeRateBp: 2000 });
   const db = () => {
     if (!started.w) throw new Error('not started');
     return started.w.db;
   };
-  const w = await filingWorld({ capabilities: { settlement }, plugins: [billingRoutes({ db, box, gateway, log: silentLog })], ...(o.store ? { store: o.store } : {}) });
+  const w = await filingWorld({ capabilities: { settlement, learning: learningCapability(), proof: proofCapability() }, plugins: [billingRoutes({ db, box, gateway, log: silentLog })], ...(o.store ? { store: o.store } : {}) });
   started.w = w;
   return { ...w, stripe };
 }

@@ -1,12 +1,13 @@
-// Wired into phase 7 as the lead will wire it: a payout teaches the model once and leaves a proof
-// packet whose timeline ends with the payout's own phase, whatever duplicates arrive.
+// Phase 7 with its real learning and proof steps: a payout teaches the model once and leaves a
+// proof packet whose timeline ends with the payout's own phase, whatever duplicates arrive.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { recordPayout } from '../../src/proof/after-payout.js';
+import { learningCapability } from '../../src/learning/capability.js';
+import { proofCapability } from '../../src/proof/capability.js';
 import { feeCharges } from '../../src/store/schema/billing-tables.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { testCapabilities } from '../support/capabilities.js';
@@ -25,6 +26,8 @@ describeWithPostgres('phase 7 with learning and the proof packet', () => {
       store: 'postgres',
       capabilities: {
         ...testCapabilities(),
+        learning: learningCapability(),
+        proof: proofCapability(),
         settlement: {
           settle: (_ctx, input) =>
             Promise.resolve({
@@ -35,7 +38,6 @@ describeWithPostgres('phase 7 with learning and the proof packet', () => {
                   .insert(feeCharges)
                   .values({ payoutId: input.payoutId, userId: input.claim.userId, claimId: input.claim.id, caseId: input.caseId, kind: 'charge', reimbursedMinor: input.amount.minor, feeMinor: Math.round(input.amount.minor / 5), currency: input.amount.currency, rateBp: 2000, status: 'pending' })
                   .onConflictDoNothing();
-                await recordPayout(tx, { claim: input.claim, caseId: input.caseId, payoutId: input.payoutId });
               },
             }),
         },

@@ -69,7 +69,10 @@ export function testCapabilities(options: TestCapabilityOptions = {}): Capabilit
         await hook(6, ctx.event.id);
         return { data: { learned: input.reason } };
       },
+      // Phase 7's learning and proof steps keep nothing here: tests that want them bring the real ones.
+      recordApproval: () => Promise.resolve({}),
     },
+    proof: { build: () => Promise.resolve({}) },
     settlement: {
       async settle(ctx, input) {
         await hook(7, ctx.event.id);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../../src/store/db.js';
-import { lastCompleteDay } from '../../src/discovery/detect-claims.js';
+import { lastCompleteDay } from '../../src/detection/detect-claims.js';
 import { generateSeller } from '../../src/simulator/seller/index.js';
 import { startSimulator, type StartedSimulator } from '../../src/simulator/server/app.js';
 import { startTestClario, type TestClario } from '../support/clario.js';

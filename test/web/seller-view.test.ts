@@ -10,7 +10,7 @@ const ask = (need: string) => ({ need, message: need });
 
 describe('smart prompt cards', () => {
   it('offer one upload button per document asked for: an inbound shortage asking for an invoice gets an invoice button', () => {
-    // What routing asks for an inbound shortage with no evidence (src/evidence/asks.ts).
+    // What routing asks for an inbound shortage with no evidence (src/routing/asks.ts).
     const asks = [ask('upload_invoice'), ask('upload_proof_of_delivery'), ask('confirm'), ask('dismiss')];
     expect(uploadsFor(asks)).toEqual([
       { kind: 'invoice', label: 'Upload an invoice' },

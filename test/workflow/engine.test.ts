@@ -6,7 +6,7 @@ import { type Database } from '../../src/store/db.js';
 import { phaseAudit, phaseEvents, syncProgress } from '../../src/store/schema/workflow-tables.js';
 import { openPglite } from '../support/infra.js';
 import { createEngine, type Engine } from '../../src/workflow/engine.js';
-import { createPhaseHandlers } from '../../src/workflow/phases/index.js';
+import { createPhaseHandlers } from '../../src/workflow/steps.js';
 import { silentLog, noObserver } from '../../src/workflow/log.js';
 import { unavailableCapabilities, type Capabilities } from '../../src/workflow/capabilities.js';
 import type { TriggerInput } from '../../src/workflow/types.js';

@@ -4,14 +4,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { createPostgresQueue } from '../../src/queue/postgres-queue.js';
 import { createLocalBus } from '../../src/realtime/bus.js';
-import { openDatabase, type Database } from '../../src/store/db.js';
+import type { Database } from '../../src/store/db.js';
 import { phaseEvents } from '../../src/store/schema/workflow-tables.js';
 import { createEngine, type Engine } from '../../src/workflow/engine.js';
 import { noObserver, silentLog } from '../../src/workflow/log.js';
-import { createPhaseHandlers } from '../../src/workflow/phases/index.js';
+import { createPhaseHandlers } from '../../src/workflow/steps.js';
 import { transitionCtes } from '../../src/workflow/transitions.js';
 import type { NextTrigger, PhaseHandlers } from '../../src/workflow/types.js';
 import { testCapabilities } from '../support/capabilities.js';
+import { openPglite } from '../support/infra.js';
 import { waitFor } from '../support/wait.js';
 
 // One database for the file (each test has its own sync run), one engine per test.
@@ -19,7 +20,7 @@ let database: Database;
 let engine: Engine | undefined;
 
 beforeAll(async () => {
-  database = await openDatabase({});
+  database = await openPglite();
 });
 
 afterEach(async () => {

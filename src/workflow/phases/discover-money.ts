@@ -1,4 +1,5 @@
-// Phase 2, autonomous money discovery: run detection over the synced reports.
+// Phase 2, autonomous money discovery: run detection over the synced reports, and hand the sync's
+// reimbursement lines to the payouts loop, which credits those on Clario's cases.
 import type { Capabilities } from '../capabilities.js';
 import type { PhaseHandler } from '../types.js';
 import { capabilityContext, requireSyncRun } from './context.js';
@@ -9,7 +10,7 @@ export function discoverMoney(caps: Capabilities): PhaseHandler {
     async run(ctx) {
       const run = await requireSyncRun(ctx);
       const found = await caps.detection.detect(capabilityContext(ctx), run);
-      return { data: found.data, apply: found.apply, next: [{ phase: 3, syncId: run.syncId }] };
+      return { data: found.data, apply: found.apply, next: [{ phase: 3, syncId: run.syncId }], handOff: 'payouts' };
     },
   };
 }

@@ -1,4 +1,6 @@
-// Phase 7, hyper-transparency layer: Amazon paid; post and charge the fee, build the proof packet.
+// Phase 7, hyper-transparency layer: Amazon paid. Three steps, written in one commit in this
+// order: settle (post and charge the fee), record the outcome (the learning model counts the
+// approval), build the proof packet (last, so it shows the fee and the payout).
 // Only payouts on cases Clario filed get here (requireFiled checks the case id). A reversal
 // (Amazon takes a payout back) arrives for a claim already paid and leaves the claim where it is.
 import { NonRetryableError } from '../../domain/errors.js';
@@ -28,7 +30,8 @@ export function settlePayout(caps: Capabilities, waitForFilingMs: number, limits
       const paidBefore = kind === 'reversal' ? 0n : await claimPaidSoFar(ctx.db, claim.id, amount.currency, payoutId);
       const problem = payoutProblem(amount, claim, paidBefore, limits);
       if (problem) throw new NonRetryableError(`payout ${payoutId} does not fit claim ${claim.id}: ${problem}`, 'payout_mismatch');
-      const settled = await caps.settlement.settle(capabilityContext(ctx), {
+      const steps = capabilityContext(ctx);
+      const settled = await caps.settlement.settle(steps, {
         claim,
         caseId,
         payoutId,
@@ -36,6 +39,8 @@ export function settlePayout(caps: Capabilities, waitForFilingMs: number, limits
         kind,
         ...(typeof reverses === 'string' ? { reverses } : {}),
       });
+      const outcome = await caps.learning.recordApproval(steps, { claim, caseId });
+      const proof = await caps.proof.build(steps, { claim, payoutId });
       return {
         data: { ...settled.data, claim_id: claim.id, case_id: caseId, payout_id: payoutId, kind, amount: { minor, currency } },
         apply: async (tx) => {
@@ -43,6 +48,8 @@ export function settlePayout(caps: Capabilities, waitForFilingMs: number, limits
             throw new Error(`claim ${claim.id} changed while phase 7 ran; retrying`);
           }
           await settled.apply?.(tx);
+          await outcome.apply?.(tx);
+          await proof.apply?.(tx);
         },
       };
     },

@@ -11,7 +11,7 @@ import { openPrompt, openPromptOf, type PromptAsk } from '../store/prompt-rows.j
 import { prompts } from '../store/schema/evidence-tables.js';
 import { publish } from '../workflow/publish.js';
 import { asksFor } from './asks.js';
-import type { ScoredClaim } from './match-claims.js';
+import type { ScoredClaim } from '../evidence/match-claims.js';
 
 export const TARGET = { auto_submit: 'ready', smart_prompt: 'prompted', hold: 'held' } as const satisfies Record<RoutingDecision, ClaimStatus>;
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { computeScores, NO_LEARNING, writeScores } from '../../src/evidence/match-claims.js';
-import { routeScored } from '../../src/evidence/route-scored.js';
+import { routeScored } from '../../src/routing/route-scored.js';
 import { moveClaim } from '../../src/store/claim-rows.js';
 import { rows, type Database } from '../../src/store/db.js';
 import { claims } from '../../src/store/schema/claims-tables.js';

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { claimIdentity, detect, InputFolderError, type Claim } from '../detection/index.js';
+import { claimIdentity, detect, InputFolderError, type Claim } from './index.js';
 import { type Db, rows } from '../store/db.js';
 
 import { materialize, resolveLineage } from '../sync/materialize.js';

@@ -2,7 +2,7 @@
 // a claim the seller knows to be wrong. Pure.
 import { formatMoney } from '../domain/money.js';
 import type { PromptAsk } from '../store/prompt-rows.js';
-import type { ScorableClaim } from './score-claim.js';
+import type { ScorableClaim } from '../evidence/score-claim.js';
 
 export function asksFor(claim: ScorableClaim, missing: readonly string[]): PromptAsk[] {
   const units = `${claim.quantity} unit${claim.quantity === 1 ? '' : 's'} of ${claim.sku ?? claim.fnsku ?? '?'}`;

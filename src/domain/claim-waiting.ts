@@ -1,6 +1,6 @@
 // Who a claim waits for, and why, in the seller's words: the "Next deadlines" list and the claim
 // page say it beside the deadline, so a claim nobody seems to touch explains itself. Pure.
-import type { ClaimStatus } from '../domain/claim-status.js';
+import type { ClaimStatus } from './claim-status.js';
 
 export type Waiting = { readonly on: 'you' | 'clario' | 'amazon'; readonly why: string };
 

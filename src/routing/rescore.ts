@@ -1,9 +1,9 @@
 // Re-scoring and re-routing a seller's open claims outside a phase (after an upload): compute,
 // then write scores, links, moves, prompts and outbox rows in one transaction.
 import type { RoutingThresholds } from '../domain/routing.js';
-import type { LearnedSource } from './match-claims.js';
+import type { LearnedSource } from '../evidence/match-claims.js';
 import type { Db } from '../store/db.js';
-import { computeScores, writeScores } from './match-claims.js';
+import { computeScores, writeScores } from '../evidence/match-claims.js';
 import { routeScored, type RoutedClaim } from './route-scored.js';
 
 export async function rescoreAndRoute(

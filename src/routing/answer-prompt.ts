@@ -3,14 +3,14 @@
 // never recorded without its effect. A prompt is answered once: a second answer is a conflict.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { canMoveClaim } from '../domain/claim-status.js';
-import type { LearnedSource } from './match-claims.js';
+import type { LearnedSource } from '../evidence/match-claims.js';
 import type { RoutingThresholds } from '../domain/routing.js';
 import { findClaim, moveClaim, type ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import type { PromptRow } from '../store/prompt-rows.js';
 import { evidenceFiles, prompts } from '../store/schema/evidence-tables.js';
 import { publish } from '../workflow/publish.js';
-import { computeScores, linkFiles, scorableOf, writeScores } from './match-claims.js';
+import { computeScores, linkFiles, scorableOf, writeScores } from '../evidence/match-claims.js';
 import { routeScored } from './route-scored.js';
 
 export type PromptAction = 'confirm' | 'upload' | 'dismiss';
