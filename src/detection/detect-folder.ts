@@ -13,7 +13,11 @@ import { ledgerFormat } from './read/inventory-ledger.js';
 import type { InputFile, ReadLimits } from './read/file-lines.js';
 import { probeJson, probeTable } from './read/probe.js';
 import { reimbursementsFormat } from './read/reimbursements.js';
+import { removalReceiptsFormat } from './read/removal-receipts.js';
+import { removalShipmentsFormat } from './read/removal-shipments.js';
 import { removalsFormat } from './read/removals.js';
+import { replacementsFormat } from './read/replacements.js';
+import { TRANSACTION_LISTS, transactionReader } from './read/transactions.js';
 import { readTable, type FileStats, type ReadHooks, type TableFormat } from './read/table.js';
 import { SOURCE_ORDER, type SourceName } from './rows.js';
 import { summarize, type DetectionSummary } from './summary.js';
@@ -40,16 +44,31 @@ export interface DetectionResult {
 
 export { InputFileError, InputFolderError };
 
+type JsonSource = 'inbound' | 'financialEvents' | 'transactions';
+const isJson = (source: SourceName): source is JsonSource => source === 'inbound' || source === 'financialEvents' || source === 'transactions';
+
 // Readers for the tables; built per run because day parsers keep a small cache.
-const TABLES: Readonly<Record<Exclude<SourceName, 'inbound' | 'financialEvents'>, () => TableFormat<string, unknown>>> = {
+const TABLES: Readonly<Record<Exclude<SourceName, JsonSource>, () => TableFormat<string, unknown>>> = {
   costs: costsFormat,
+  removalReceipts: removalReceiptsFormat,
   feePreview: feePreviewFormat,
+  replacements: replacementsFormat,
   customerReturns: customerReturnsFormat,
   removals: removalsFormat,
+  removalShipments: removalShipmentsFormat,
   reimbursements: reimbursementsFormat,
   ledger: ledgerFormat,
   customerShipments: customerShipmentsFormat,
 };
+
+function readJsonSource(source: JsonSource, file: InputFile, hooks: ReadHooks, onRow: (row: unknown) => void): Promise<void> {
+  if (source === 'inbound') return readJson(file, INBOUND_LISTS, inboundRecord, hooks, onRow);
+  if (source === 'financialEvents') return readJson(file, FINANCIAL_LISTS, financialEventReader(), hooks, onRow);
+  // Transactions that are neither refunds nor shipments are read (and counted), not used.
+  return readJson(file, TRANSACTION_LISTS, transactionReader(), hooks, (row) => {
+    if (row) onRow(row);
+  });
+}
 
 /**
  * Files → claims: reads whichever of DETECTION.md's files exist in `dir` and runs detection.
@@ -73,7 +92,13 @@ export async function detect(dir: string, options: DetectOptions): Promise<Detec
     if (!file) continue;
     const stats: FileStats = { file: file.name, rows: 0, skipped: 0 };
     files.push(stats);
-    const format = source === 'inbound' || source === 'financialEvents' ? undefined : TABLES[source]();
+    if (source === 'transactions' && readers.has('financialEvents')) {
+      // Two views of the same refunds and fees: reading both would count each twice.
+      stats.unusable = `${found.financialEvents?.name ?? SOURCE_FILES.financialEvents} is read instead`;
+      notUsed.push({ file: file.name, line: 0, message: `${stats.unusable}; file not used` });
+      continue;
+    }
+    const format = isJson(source) ? undefined : TABLES[source]();
     // Checked before any rule starts: a file dropped halfway would leave the rules half the facts.
     stats.unusable = format ? await probeTable(file, format.delimiter, format.columns, options.limits) : await probeJson(file);
     if (stats.unusable) {
@@ -83,11 +108,7 @@ export async function detect(dir: string, options: DetectOptions): Promise<Detec
     readers.set(source, {
       file,
       stats,
-      read: (hooks, onRow) => {
-        if (format) return readTable(file, format, hooks, onRow);
-        if (source === 'inbound') return readJson(file, INBOUND_LISTS, inboundRecord, hooks, onRow);
-        return readJson(file, FINANCIAL_LISTS, financialEventReader(), hooks, onRow);
-      },
+      read: (hooks, onRow) => (format ? readTable(file, format, hooks, onRow) : readJsonSource(source as JsonSource, file, hooks, onRow)),
     });
   }
   if (readers.size === 0) {

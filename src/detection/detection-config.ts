@@ -1,39 +1,48 @@
 /**
  * Windows, grace periods and tolerances of each claim type. The defaults are DETECTION.md's
- * (Amazon's US policy as changed in 2024–2025); Amazon changes them, so they are configuration.
+ * version 2 (Amazon's US policy as changed in 2024–2025); Amazon changes them, so they are configuration.
  * All periods are whole days; tolerances are basis points (100 = 1%) so comparisons stay integer.
  */
 export interface DetectionConfig {
   readonly lostWarehouse: {
-    /** Only units lost in the last `lookbackDays` days are looked at. */
+    /** Only losses in the last `lookbackDays` days are looked at. */
     readonly lookbackDays: number;
-    /** The claim must be filed within this many days of the earliest loss. */
+    /** Each loss must be claimed within this many days of its own date. */
     readonly deadlineDays: number;
-    /** Amazon reimburses on its own within this many days of the newest loss: wait for it. */
+    /** Amazon pays most losses by itself: a loss is pending this many days, until its payment would show. */
     readonly graceDays: number;
   };
   readonly damagedWarehouse: { readonly lookbackDays: number; readonly deadlineDays: number };
   readonly inboundShortage: { readonly deadlineDays: number; readonly graceDays: number };
   readonly refundNotReturned: { readonly deadlineDays: number; readonly graceDays: number };
-  readonly returnDamaged: { readonly deadlineDays: number };
+  /** Amazon's customer-return window, counted from the refund: fileable from `graceDays`, until `deadlineDays`. */
+  readonly returnDamaged: { readonly deadlineDays: number; readonly graceDays: number };
+  /** The same customer-return window, counted from the replacement's shipment. */
+  readonly replacementNotReturned: { readonly deadlineDays: number; readonly graceDays: number };
   readonly removalShortfall: { readonly deadlineDays: number };
+  /** Counted from the removal shipment's date: fileable from `graceDays`, until `deadlineDays`. */
+  readonly removalLostInTransit: { readonly deadlineDays: number; readonly graceDays: number };
   readonly feeOvercharge: {
     readonly lookbackDays: number;
     readonly deadlineDays: number;
     readonly toleranceBasisPoints: number;
   };
   readonly underpaidReimbursement: { readonly deadlineDays: number; readonly toleranceBasisPoints: number };
+  readonly reimbursementReversal: { readonly deadlineDays: number };
 }
 
 export const DEFAULT_DETECTION_CONFIG: DetectionConfig = deepFreeze({
-  lostWarehouse: { lookbackDays: 60, deadlineDays: 60, graceDays: 30 },
+  lostWarehouse: { lookbackDays: 60, deadlineDays: 60, graceDays: 14 },
   damagedWarehouse: { lookbackDays: 60, deadlineDays: 60 },
   inboundShortage: { deadlineDays: 60, graceDays: 15 },
   refundNotReturned: { deadlineDays: 120, graceDays: 60 },
-  returnDamaged: { deadlineDays: 60 },
+  returnDamaged: { deadlineDays: 120, graceDays: 60 },
+  replacementNotReturned: { deadlineDays: 120, graceDays: 60 },
   removalShortfall: { deadlineDays: 60 },
+  removalLostInTransit: { deadlineDays: 75, graceDays: 15 },
   feeOvercharge: { lookbackDays: 90, deadlineDays: 90, toleranceBasisPoints: 100 },
   underpaidReimbursement: { deadlineDays: 60, toleranceBasisPoints: 100 },
+  reimbursementReversal: { deadlineDays: 60 },
 });
 
 export type DetectionConfigOverrides = {

@@ -1,6 +1,6 @@
 import type { Money } from '../domain/money.js';
 import { formatDay } from './days.js';
-import type { Claim, ClaimKey, ClaimStatus, ClaimType, Day, SourceRef } from './types.js';
+import type { Claim, ClaimKey, ClaimStatus, ClaimType, Day, FilingFacts, SourceRef } from './types.js';
 
 /**
  * Expired once the deadline has passed; pending before `pendingUntil` (Amazon's own grace period
@@ -25,6 +25,10 @@ export interface ClaimDraft {
   readonly key: ClaimKey;
   readonly sources: readonly SourceRef[];
   readonly valuation?: 'sale_price_estimate' | undefined;
+  /** The day the claim's window counts from. */
+  readonly eventDay: Day;
+  /** The rest of what filing asks for; undefined values are left out. */
+  readonly facts?: { readonly [K in Exclude<keyof FilingFacts, 'event_date'>]?: FilingFacts[K] | undefined };
 }
 
 /** Builds a claim with the fields in the order of DETECTION.md's JSON Lines, sources sorted and unique. */
@@ -41,7 +45,12 @@ export function makeClaim(asOf: Day, d: ClaimDraft): Claim {
     key: Object.freeze({ ...d.key }),
     sources: uniqueSources(d.sources),
     ...(d.valuation ? { valuation: d.valuation } : {}),
+    filing: Object.freeze({ event_date: formatDay(d.eventDay), ...definedOnly(d.facts ?? {}) }),
   });
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
 }
 
 function uniqueSources(sources: readonly SourceRef[]): SourceRef[] {
@@ -50,9 +59,12 @@ function uniqueSources(sources: readonly SourceRef[]): SourceRef[] {
   return [...seen.values()].sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
 }
 
-const KEY_FIELDS = ['fnsku', 'shipment_id', 'order_id', 'removal_order_id', 'sku', 'reimbursement_id'] as const;
+/** Every key field, in DETECTION.md's order. */
+const KEY_FIELDS = ['fnsku', 'reference_id', 'shipment_id', 'order_id', 'removal_order_id', 'sku', 'tracking_number', 'reimbursement_id'] as const;
+/** The key fields of version 1, whose identity text must not change (see claimIdentity). */
+const V1_KEY_FIELDS = ['fnsku', 'shipment_id', 'order_id', 'removal_order_id', 'sku', 'reimbursement_id'] as const;
 
-/** The key's values in a fixed field order, for sorting and identity. */
+/** The key's values in a fixed field order, for sorting. */
 export function keyText(key: ClaimKey): string {
   return KEY_FIELDS.map((f) => key[f] ?? '').join('\u0000');
 }
@@ -60,9 +72,13 @@ export function keyText(key: ClaimKey): string {
 /**
  * Identifies a claim across runs: type, key and currency. The currency is part of it because a
  * SKU sold in two marketplaces can be overcharged in both, and those are two claims.
+ * Stored claim ids are derived from this text, so the fields added in version 2 are appended only
+ * when a key has them: a claim whose key has none keeps the identity (and id) it always had.
  */
 export function claimIdentity(claim: Claim): string {
-  return `${claim.type}|${KEY_FIELDS.map((f) => claim.key[f] ?? '').join('|')}|${claim.amount?.currency ?? ''}`;
+  const base = `${claim.type}|${V1_KEY_FIELDS.map((f) => claim.key[f] ?? '').join('|')}|${claim.amount?.currency ?? ''}`;
+  const { reference_id: ref, tracking_number: tracking } = claim.key;
+  return ref === undefined && tracking === undefined ? base : `${base}|${ref ?? ''}|${tracking ?? ''}`;
 }
 
 /** Deterministic output order: nearest deadline first, then type, then key. */

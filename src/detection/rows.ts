@@ -23,6 +23,11 @@ export interface LedgerRow {
   readonly reason: string;
   /** Marketplace country (US, CA, DE...), when the report has it. */
   readonly country?: string;
+  /** The fulfilment centre (PHX7...), which Amazon's claim form asks for. */
+  readonly fulfillmentCenter?: string;
+  readonly disposition?: string;
+  /** Units of the event not yet reconciled (found, reimbursed...), when the report has the column. */
+  readonly unreconciled?: number;
 }
 
 /** GET_FBA_REIMBURSEMENTS_DATA: one reimbursement line Amazon approved. */
@@ -41,6 +46,10 @@ export interface ReimbursementRow {
   readonly quantityCash: number;
   readonly quantityInventory: number;
   readonly quantityTotal: number;
+  /** amount-total; negative on a reversal. */
+  readonly amountTotal?: Money;
+  /** On a reversal or clawback: the reimbursement it takes back. */
+  readonly originalReimbursementId?: string;
 }
 
 /** GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA. */
@@ -54,6 +63,7 @@ export interface CustomerReturnRow {
   readonly quantity: number;
   /** detailed-disposition, upper-cased: SELLABLE, DAMAGED, CUSTOMER_DAMAGED, ... */
   readonly disposition: string;
+  readonly fulfillmentCenter?: string;
 }
 
 /** GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA. */
@@ -72,6 +82,47 @@ export interface RemovalRow {
   readonly inProcess: number;
   /** The removal fee's currency, which is the marketplace's. */
   readonly currency?: string;
+}
+
+/** GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA: one carrier shipment of a removal order. */
+export interface RemovalShipmentRow {
+  readonly source: SourceRef;
+  /** shipment-date. */
+  readonly day: Day;
+  readonly orderId: string;
+  readonly sku: string;
+  readonly fnsku?: string;
+  readonly shipped: number;
+  readonly carrier?: string;
+  /** Empty when Amazon gave none. */
+  readonly trackingNumber: string;
+}
+
+/** GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA: a free replacement Amazon shipped. */
+export interface ReplacementRow {
+  readonly source: SourceRef;
+  /** shipment-date of the replacement. */
+  readonly day: Day;
+  readonly sku: string;
+  readonly asin?: string;
+  readonly quantity: number;
+  readonly fulfillmentCenter?: string;
+  readonly originalFulfillmentCenter?: string;
+  readonly reasonCode?: string;
+  readonly replacementOrderId?: string;
+  readonly originalOrderId: string;
+}
+
+/** removal-receipts.csv: what the seller says arrived of one removal shipment. */
+export interface RemovalReceiptRow {
+  readonly source: SourceRef;
+  readonly orderId: string;
+  readonly sku: string;
+  /** Empty when the seller gave none. */
+  readonly trackingNumber: string;
+  readonly received: number;
+  /** received_date; absent on a row that records nothing arrived. */
+  readonly day?: Day;
 }
 
 /** GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL: one shipped order item. */
@@ -159,6 +210,12 @@ export type FinancialEvent =
       readonly items: readonly AdjustmentEventItem[];
     };
 
+/**
+ * transactions.json (Finances 2024-06-19): refunds and shipment fees only. That API cannot say
+ * which reimbursement a payment is, so it never yields adjustments.
+ */
+export type TransactionEvent = Extract<FinancialEvent, { readonly kind: 'shipment' | 'refund' }>;
+
 type Rows<T> = Iterable<T> | AsyncIterable<T>;
 
 /**
@@ -167,11 +224,16 @@ type Rows<T> = Iterable<T> | AsyncIterable<T>;
  */
 export interface RowSources {
   readonly costs?: Rows<CostRow>;
+  readonly removalReceipts?: Rows<RemovalReceiptRow>;
   readonly feePreview?: Rows<FeePreviewRow>;
   readonly inbound?: Rows<InboundRecord>;
   readonly financialEvents?: Rows<FinancialEvent>;
+  /** Read only when `financialEvents` is absent: the two are views of the same money. */
+  readonly transactions?: Rows<TransactionEvent>;
+  readonly replacements?: Rows<ReplacementRow>;
   readonly customerReturns?: Rows<CustomerReturnRow>;
   readonly removals?: Rows<RemovalRow>;
+  readonly removalShipments?: Rows<RemovalShipmentRow>;
   readonly reimbursements?: Rows<ReimbursementRow>;
   readonly ledger?: Rows<LedgerRow>;
   readonly customerShipments?: Rows<CustomerShipmentRow>;
@@ -185,11 +247,15 @@ export type SourceName = keyof RowSources;
  */
 export const SOURCE_ORDER: readonly SourceName[] = [
   'costs',
+  'removalReceipts',
   'feePreview',
   'inbound',
   'financialEvents',
+  'transactions',
+  'replacements',
   'customerReturns',
   'removals',
+  'removalShipments',
   'reimbursements',
   'ledger',
   'customerShipments',

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,14 +26,15 @@ describe('clario detect', () => {
     const { code, stdout, stderr } = await clario([SELLER_A, '--as-of', '2026-11-22']);
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(10);
+    expect(lines).toHaveLength(14);
     const first = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
-    expect(Object.keys(first)).toEqual(['type', 'status', 'sku', 'fnsku', 'asin', 'quantity', 'amount', 'deadline', 'key', 'sources']);
+    expect(Object.keys(first)).toEqual(['type', 'status', 'sku', 'fnsku', 'asin', 'quantity', 'amount', 'deadline', 'key', 'sources', 'filing']);
     expect(first).toMatchObject({ type: 'refund_not_returned', deadline: '2026-11-29' });
     expect(stderr).toContain('GET_LEDGER_DETAIL_VIEW_DATA.tsv:10: Quantity is not an integer: "two"; row skipped');
     expect(stderr).toContain('GET_LEDGER_DETAIL_VIEW_DATA.tsv: 9 rows read, 3 skipped');
-    expect(stderr).toContain('lost_warehouse: 2 (1 eligible, 1 pending, 0 expired), 44.80 USD');
-    expect(stderr).toContain('total: 10 claims (8 eligible, 2 pending, 0 expired), 195.28 USD; eligible now 160.28 USD');
+    expect(stderr).toContain('lost_warehouse: 3 (2 eligible, 1 pending, 0 expired), 44.80 USD');
+    expect(stderr).toContain('removal_lost_in_transit: 1 (1 eligible, 0 pending, 0 expired), 24.80 USD');
+    expect(stderr).toContain('total: 14 claims (12 eligible, 2 pending, 0 expired), 252.48 USD; eligible now 217.48 USD');
     expect(stderr).not.toContain('\r');
   });
 
@@ -44,7 +45,19 @@ describe('clario detect', () => {
     expect(lines[0]).toMatch(/^DEADLINE\s+STATUS\s+TYPE\s+SKU\s+QTY\s+AMOUNT\s+KEY$/);
     expect(lines[1]).toMatch(/^2026-11-29\s+eligible\s+refund_not_returned\s+MSKU-A\s+1\s+24\.99 USD\s+order_id=111-0000004 sku=MSKU-A$/);
     expect(stdout).toContain('20.00 USD (est.)');
-    expect(lines).toHaveLength(11);
+    expect(stdout).toMatch(/removal_lost_in_transit\s+MSKU-A\s+2\s+24\.80 USD\s+removal_order_id=RMV-1 sku=MSKU-A tracking_number=1Z111\n/);
+    expect(lines).toHaveLength(15);
+  });
+
+  it('says in the summary which claim types were not looked for, and which files they need, without failing', async () => {
+    const dir = tempDir();
+    for (const name of ['GET_LEDGER_DETAIL_VIEW_DATA.tsv', 'GET_FBA_REIMBURSEMENTS_DATA.tsv', 'GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA.tsv']) copyFileSync(join(SELLER_A, name), join(dir, name));
+    const { code, stderr } = await clario([dir, '--as-of', '2026-11-22']);
+    expect(code).toBe(0);
+    expect(stderr).toContain('replacement_not_returned: not looked for (needs GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA.tsv, GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA.tsv)');
+    expect(stderr).toContain('removal_lost_in_transit: not looked for (needs removal-receipts.csv)');
+    expect(stderr).toContain('refund_not_returned: not looked for (needs financial-events.json or transactions.json, GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA.tsv)');
+    expect(stderr).toContain('reimbursement_reversal: 1 (1 eligible, 0 pending, 0 expired), 12.40 USD');
   });
 
   it('draws a progress line on stderr only on a terminal', async () => {
@@ -91,7 +104,7 @@ describe('clario detect', () => {
     const err = capture();
     const code = await runDetectCommand([SELLER_A, '--as-of', '2026-11-22'], { stdout: closed, stderr: err.stream, isTTY: false });
     expect(code).toBe(0);
-    expect(err.text()).toContain('total: 10 claims');
+    expect(err.text()).toContain('total: 14 claims');
   });
 
   it('prints its usage with --help and exits 0', async () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DETECTION_CONFIG, detectFromRows, resolveDetectionConfig } from '../../src/detection/index.js';
-import { ago, AS_OF, ledger } from './support/rows.js';
+import { ago, AS_OF, ledger, removalShipment } from './support/rows.js';
 
 describe('detection configuration', () => {
-  it('by default a warehouse loss is claimed for 60 days, due 60 days after it, and waits 30 days for Amazon to find the unit', async () => {
+  it('by default a warehouse loss is claimed for 60 days, due 60 days after it, and waits 14 days for Amazon to pay it by itself', async () => {
     const claimOf = async (daysAgo: number) =>
       (await detectFromRows({ reimbursements: [], ledger: [ledger({ date: ago(daysAgo), qty: -1, reason: 'M' })] }, { asOf: AS_OF })).claims.map((c) => [c.deadline, c.status]);
-    expect(await claimOf(29)).toEqual([[ago(29 - 60), 'pending']]);
-    expect(await claimOf(31)).toEqual([[ago(31 - 60), 'eligible']]);
+    expect(await claimOf(13)).toEqual([[ago(13 - 60), 'pending']]);
+    expect(await claimOf(14)).toEqual([[ago(14 - 60), 'eligible']]);
     expect(await claimOf(59)).toEqual([[ago(59 - 60), 'eligible']]);
     expect(await claimOf(61)).toEqual([]);
     // Shared by every run: nobody can change the defaults under another caller.
@@ -26,5 +26,12 @@ describe('detection configuration', () => {
     expect(() => resolveDetectionConfig({ lostWarehouse: { graceDays: -1 } })).toThrow(/whole number/);
     expect(() => resolveDetectionConfig({ lostWarehouse: { windowDays: 3 } as never })).toThrow(/unknown detection setting/);
     expect(resolveDetectionConfig({ feeOvercharge: { toleranceBasisPoints: 250 } }).feeOvercharge).toEqual({ lookbackDays: 90, deadlineDays: 90, toleranceBasisPoints: 250 });
+  });
+
+  it('the windows of the new claim types are settings too', async () => {
+    const rows = { removalReceipts: [], removalShipments: [removalShipment({ date: ago(80), order: 'RMV-1', tracking: 'T', shipped: 1 })] };
+    expect((await detectFromRows(rows, { asOf: AS_OF })).claims.map((c) => c.status)).toEqual(['expired']);
+    const longer = await detectFromRows(rows, { asOf: AS_OF, config: { removalLostInTransit: { deadlineDays: 90 } } });
+    expect(longer.claims.map((c) => [c.status, c.deadline])).toEqual([['eligible', ago(80 - 90)]]);
   });
 });

@@ -1,4 +1,4 @@
-import type { CustomerReturnRow, FeePreviewRow, FinancialEvent, InboundRecord, LedgerRow, ReimbursementRow, RemovalRow } from '../rows.js';
+import type { CustomerReturnRow, FeePreviewRow, FinancialEvent, InboundRecord, LedgerRow, ReimbursementRow, RemovalRow, RemovalShipmentRow, ReplacementRow } from '../rows.js';
 
 interface Entry {
   fnsku: string | undefined;
@@ -39,6 +39,8 @@ export class Catalog {
   readonly reimbursements = (r: ReimbursementRow): void => this.note(r.sku, r.fnsku, r.asin);
   readonly customerReturns = (r: CustomerReturnRow): void => this.note(r.sku, r.fnsku, r.asin);
   readonly removals = (r: RemovalRow): void => this.note(r.sku, r.fnsku, undefined);
+  readonly removalShipments = (r: RemovalShipmentRow): void => this.note(r.sku, r.fnsku, undefined);
+  readonly replacements = (r: ReplacementRow): void => this.note(r.sku, undefined, r.asin);
   readonly feePreview = (r: FeePreviewRow): void => this.note(r.sku, r.fnsku, r.asin);
   readonly inbound = (r: InboundRecord): void => {
     if (r.kind === 'item') this.note(r.sku, r.fnsku, undefined);

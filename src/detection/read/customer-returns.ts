@@ -11,6 +11,7 @@ const columns = {
   fnsku: { names: ['fnsku'] },
   quantity: { names: ['quantity'], required: true },
   disposition: { names: ['detailed-disposition', 'disposition'], required: true },
+  fulfillmentCenter: { names: ['fulfillment-center-id'] },
 } as const;
 
 /** GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA: customer returns. */
@@ -28,6 +29,7 @@ export function customerReturnsFormat(): TableFormat<keyof typeof columns, Custo
       asin: optional(cell(f, c.asin)),
       quantity: integer(cell(f, c.quantity), 'quantity'),
       disposition: cell(f, c.disposition).toUpperCase(),
+      fulfillmentCenter: optional(cell(f, c.fulfillmentCenter)),
     }),
   };
 }

@@ -33,6 +33,11 @@ export function integer(value: string, column: string, whenEmpty?: number): numb
   return n;
 }
 
+/** An integer in a column that may be empty or absent: undefined then, never a made-up zero. */
+export function optionalInteger(value: string, column: string): number | undefined {
+  return value === '' ? undefined : integer(value, column);
+}
+
 export function currencyCode(value: string, column: string): Currency {
   const code = value.toUpperCase();
   if (!isCurrency(code)) throw new RowError(`${column} is not a currency code: ${JSON.stringify(value)}`);

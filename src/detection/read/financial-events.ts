@@ -23,7 +23,7 @@ function sumOf(entries: readonly JsonObject[], typeField: string, type: string, 
   return total;
 }
 
-function positive(m: Money | undefined): Money | undefined {
+export function positive(m: Money | undefined): Money | undefined {
   // Finances writes charges to the seller and refunds as negative amounts; the claim wants the size.
   return m && money(Math.abs(m.minor), m.currency);
 }

@@ -7,11 +7,15 @@ import type { InputFile } from './file-lines.js';
 /** The file behind each source, as DETECTION.md names them. */
 export const SOURCE_FILES: Readonly<Record<SourceName, string>> = {
   costs: 'costs.csv',
+  removalReceipts: 'removal-receipts.csv',
   feePreview: 'GET_FBA_ESTIMATED_FBA_FEES_TXT_DATA.tsv',
   inbound: 'inbound-shipments.json',
   financialEvents: 'financial-events.json',
+  transactions: 'transactions.json',
+  replacements: 'GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA.tsv',
   customerReturns: 'GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA.tsv',
   removals: 'GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA.tsv',
+  removalShipments: 'GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA.tsv',
   reimbursements: 'GET_FBA_REIMBURSEMENTS_DATA.tsv',
   ledger: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv',
   customerShipments: 'GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL.tsv',

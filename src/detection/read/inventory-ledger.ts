@@ -1,5 +1,5 @@
 import type { LedgerRow } from '../rows.js';
-import { cell, dayParser, integer, optional, text } from './fields.js';
+import { cell, dayParser, integer, optional, optionalInteger, text } from './fields.js';
 import type { TableFormat } from './table.js';
 
 // Seller Central download headers, with the API's camel-cased spellings normalizing the same.
@@ -13,6 +13,10 @@ const columns = {
   quantity: { names: ['Quantity'], required: true },
   reason: { names: ['Reason'], required: true },
   country: { names: ['Country'] },
+  // Amazon's claim forms ask for the centre and the state of each event: kept, never required.
+  fulfillmentCenter: { names: ['Fulfillment Center'] },
+  disposition: { names: ['Disposition'] },
+  unreconciled: { names: ['Unreconciled Quantity'] },
 } as const;
 
 /** GET_LEDGER_DETAIL_VIEW_DATA: the inventory ledger, detail view. */
@@ -32,6 +36,9 @@ export function ledgerFormat(): TableFormat<keyof typeof columns, LedgerRow> {
       quantity: integer(cell(f, c.quantity), 'Quantity'),
       reason: cell(f, c.reason),
       country: optional(cell(f, c.country)),
+      fulfillmentCenter: optional(cell(f, c.fulfillmentCenter)),
+      disposition: optional(cell(f, c.disposition)),
+      unreconciled: optionalInteger(cell(f, c.unreconciled), 'Unreconciled Quantity'),
     }),
   };
 }

@@ -15,6 +15,8 @@ const columns = {
   quantityCash: { names: ['quantity-reimbursed-cash'], required: true },
   quantityInventory: { names: ['quantity-reimbursed-inventory'] },
   quantityTotal: { names: ['quantity-reimbursed-total'] },
+  amountTotal: { names: ['amount-total'] },
+  originalReimbursementId: { names: ['original-reimbursement-id'] },
 } as const;
 
 /** GET_FBA_REIMBURSEMENTS_DATA: reimbursements Amazon already approved. */
@@ -27,6 +29,7 @@ export function reimbursementsFormat(): TableFormat<keyof typeof columns, Reimbu
       const currency = currencyCode(cell(f, c.currency), 'currency-unit');
       const quantityCash = integer(cell(f, c.quantityCash), 'quantity-reimbursed-cash', 0);
       const quantityInventory = integer(cell(f, c.quantityInventory), 'quantity-reimbursed-inventory', 0);
+      const totalText = cell(f, c.amountTotal);
       return {
         source,
         day: day(cell(f, c.approvalDate), 'approval-date'),
@@ -41,6 +44,8 @@ export function reimbursementsFormat(): TableFormat<keyof typeof columns, Reimbu
         quantityInventory,
         // Older downloads lack the total column; it is cash plus inventory.
         quantityTotal: integer(cell(f, c.quantityTotal), 'quantity-reimbursed-total', quantityCash + quantityInventory),
+        amountTotal: totalText === '' ? undefined : amount(totalText, currency, 'amount-total'),
+        originalReimbursementId: optional(cell(f, c.originalReimbursementId)),
       };
     },
   };

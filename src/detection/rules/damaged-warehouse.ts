@@ -1,16 +1,19 @@
 import { currencyOfCountry } from '../books/marketplace-currency.js';
-import { DAMAGED_WAREHOUSE, ReimbursedUnits, total } from '../books/reimbursed-units.js';
+import { DAMAGED_WAREHOUSE, ReimbursedUnits } from '../books/reimbursed-units.js';
 import { valueAtCost } from '../books/valuation.js';
 import { makeClaim } from '../make-claim.js';
 import type { Claim } from '../types.js';
-import { EventsByFnsku, earliestDay, isAdjustment, units } from './fnsku-events.js';
+import { EventsByFnsku, firstOf, isAdjustment, reconcile, unreconciledOf } from './ledger-events.js';
 import type { Rule } from './rule.js';
 
 // "Damaged at Amazon FC", drawn from each disposition. The P that follows each one only moves the
 // units into the damaged disposition, so it is not a recovery and is not subtracted.
 const DAMAGE_REASONS = new Set(['E', '6', '7', 'H', 'K', 'U']);
 
-/** damaged_warehouse: units Amazon damaged in the lookback window, less those reimbursed as Damaged_Warehouse. */
+/**
+ * damaged_warehouse: one claim per damage event in the lookback window (keyed by its Transaction
+ * Item ID), less the units reimbursed as Damaged_Warehouse on or after it, oldest damage first.
+ */
 export const damagedWarehouse: Rule = {
   type: 'damaged_warehouse',
   needs: ['ledger', ['reimbursements', 'financialEvents']],
@@ -30,26 +33,36 @@ export const damagedWarehouse: Rule = {
       },
       finish(books) {
         const claims: Claim[] = [];
-        for (const damage of damaged) {
-          const first = earliestDay(damage.events);
-          const paid = reimbursed.grants(ReimbursedUnits.keys(damage.fnsku, damage.sku), first);
-          const net = units(damage.events) - total(paid);
-          if (net <= 0) continue;
-          const value = valueAtCost(books, damage.sku, net, currencyOfCountry(damage.country));
-          claims.push(
-            makeClaim(ctx.asOf, {
-              type: 'damaged_warehouse',
-              sku: damage.sku,
-              fnsku: damage.fnsku,
-              asin: books.catalog.asinOf(damage.fnsku, damage.sku),
-              quantity: net,
-              amount: value.amount,
-              valuation: value.valuation,
-              deadline: first + cfg.deadlineDays,
-              key: { fnsku: damage.fnsku },
-              sources: [...damage.events, ...paid].map((e) => e.source).concat(value.sources),
-            }),
-          );
+        for (const { fnsku, events } of damaged.byFnsku()) {
+          const skus = new Set(events.flatMap((e) => e.rows.map((r) => r.sku)));
+          const keys = [...new Set([...skus].flatMap((sku) => ReimbursedUnits.keys(fnsku, sku)))];
+          const paid = reimbursed.grants(keys, events[0]?.day ?? ctx.asOf);
+          for (const { event, remaining, covered } of reconcile(events, paid)) {
+            const first = event.rows[0];
+            if (remaining <= 0 || !first) continue;
+            const value = valueAtCost(books, first.sku, remaining, currencyOfCountry(firstOf(event, 'country')));
+            claims.push(
+              makeClaim(ctx.asOf, {
+                type: 'damaged_warehouse',
+                sku: first.sku,
+                fnsku,
+                asin: books.catalog.asinOf(fnsku, first.sku),
+                quantity: remaining,
+                amount: value.amount,
+                valuation: value.valuation,
+                deadline: event.day + cfg.deadlineDays,
+                key: { fnsku, reference_id: event.referenceId },
+                sources: [...event.rows.map((r) => r.source), ...covered.map((r) => r.source), ...value.sources],
+                eventDay: event.day,
+                facts: {
+                  transaction_item_id: first.referenceId,
+                  fulfillment_center: firstOf(event, 'fulfillmentCenter'),
+                  disposition: firstOf(event, 'disposition'),
+                  unreconciled_quantity: unreconciledOf(event),
+                },
+              }),
+            );
+          }
         }
         return claims;
       },

@@ -1,5 +1,6 @@
 import { money, type Money } from '../../domain/money.js';
 import { makeClaim } from '../make-claim.js';
+import type { FinancialEvent } from '../rows.js';
 import type { Claim, Day, SourceRef } from '../types.js';
 import type { Rule } from './rule.js';
 
@@ -18,7 +19,7 @@ interface Overcharge {
  */
 export const feeOvercharge: Rule = {
   type: 'fee_overcharge',
-  needs: ['financialEvents', 'feePreview'],
+  needs: [['financialEvents', 'transactions'], 'feePreview'],
   start(ctx) {
     const cfg = ctx.config.feeOvercharge;
     const windowStart = ctx.asOf - cfg.lookbackDays;
@@ -27,31 +28,35 @@ export const feeOvercharge: Rule = {
     const expected = new Map<string, Map<string, { fee: Money; source: SourceRef }>>();
     const overcharges = new Map<string, Overcharge>();
 
+    // Finances v0 or 2024-06-19: the same shipment fees, whichever file the seller has.
+    const onFinance = (event: FinancialEvent): void => {
+      if (event.kind !== 'shipment' || event.day < windowStart || event.day > ctx.asOf) return;
+      for (const item of event.items) {
+        const charged = item.fulfillmentFee;
+        if (!charged || item.quantity <= 0) continue;
+        const exp = expected.get(item.sku)?.get(charged.currency);
+        if (!exp) continue;
+        // charged / qty > expected × (1 + tolerance), in integers: no division, no float.
+        const expectedTotal = exp.fee.minor * item.quantity;
+        if (charged.minor * 10_000 <= expectedTotal * (10_000 + cfg.toleranceBasisPoints)) continue;
+        const id = `${item.sku}\u0000${charged.currency}`;
+        let o = overcharges.get(id);
+        if (!o) overcharges.set(id, (o = { sku: item.sku, expected: exp, excessMinor: 0, units: 0, first: event.day, sources: [] }));
+        o.excessMinor += charged.minor - expectedTotal;
+        o.units += item.quantity;
+        o.first = Math.min(o.first, event.day);
+        o.sources.push(event.source);
+      }
+    };
+
     return {
       feePreview(row) {
         let byCurrency = expected.get(row.sku);
         if (!byCurrency) expected.set(row.sku, (byCurrency = new Map<string, { fee: Money; source: SourceRef }>()));
         if (!byCurrency.has(row.expectedFee.currency)) byCurrency.set(row.expectedFee.currency, { fee: row.expectedFee, source: row.source });
       },
-      financialEvents(event) {
-        if (event.kind !== 'shipment' || event.day < windowStart || event.day > ctx.asOf) return;
-        for (const item of event.items) {
-          const charged = item.fulfillmentFee;
-          if (!charged || item.quantity <= 0) continue;
-          const exp = expected.get(item.sku)?.get(charged.currency);
-          if (!exp) continue;
-          // charged / qty > expected × (1 + tolerance), in integers: no division, no float.
-          const expectedTotal = exp.fee.minor * item.quantity;
-          if (charged.minor * 10_000 <= expectedTotal * (10_000 + cfg.toleranceBasisPoints)) continue;
-          const id = `${item.sku}\u0000${charged.currency}`;
-          let o = overcharges.get(id);
-          if (!o) overcharges.set(id, (o = { sku: item.sku, expected: exp, excessMinor: 0, units: 0, first: event.day, sources: [] }));
-          o.excessMinor += charged.minor - expectedTotal;
-          o.units += item.quantity;
-          o.first = Math.min(o.first, event.day);
-          o.sources.push(event.source);
-        }
-      },
+      financialEvents: onFinance,
+      transactions: onFinance,
       finish(books) {
         const claims: Claim[] = [];
         for (const o of overcharges.values()) {
@@ -67,6 +72,7 @@ export const feeOvercharge: Rule = {
               deadline: o.first + cfg.deadlineDays,
               key: { sku: o.sku },
               sources: [o.expected.source, ...o.sources],
+              eventDay: o.first,
             }),
           );
         }

@@ -120,6 +120,8 @@ export const inboundShortage: Rule = {
                 // Amazon investigates shortages itself first; it refuses claims filed earlier.
                 pendingUntil: r.lastDay + cfg.graceDays,
                 key: { shipment_id: item.shipmentId, sku },
+                eventDay: r.lastDay,
+                facts: { shipment_id: item.shipmentId },
                 sources: [
                   ...(shipmentSource ? [shipmentSource] : []),
                   ...item.sources,

@@ -3,7 +3,10 @@ import { feeOvercharge } from './fee-overcharge.js';
 import { inboundShortage } from './inbound-shortage.js';
 import { lostWarehouse } from './lost-warehouse.js';
 import { refundNotReturned } from './refund-not-returned.js';
+import { reimbursementReversal } from './reimbursement-reversal.js';
+import { removalLostInTransit } from './removal-lost-in-transit.js';
 import { removalShortfall } from './removal-shortfall.js';
+import { replacementNotReturned } from './replacement-not-returned.js';
 import { returnDamaged } from './return-damaged.js';
 import type { Rule } from './rule.js';
 import { underpaidReimbursement } from './underpaid-reimbursement.js';
@@ -15,9 +18,12 @@ export const RULES: readonly Rule[] = [
   inboundShortage,
   refundNotReturned,
   returnDamaged,
+  replacementNotReturned,
   removalShortfall,
+  removalLostInTransit,
   feeOvercharge,
   underpaidReimbursement,
+  reimbursementReversal,
 ];
 
 export {
@@ -26,7 +32,10 @@ export {
   inboundShortage,
   lostWarehouse,
   refundNotReturned,
+  reimbursementReversal,
+  removalLostInTransit,
   removalShortfall,
+  replacementNotReturned,
   returnDamaged,
   underpaidReimbursement,
 };

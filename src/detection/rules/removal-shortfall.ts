@@ -58,6 +58,7 @@ export const removalShortfall: Rule = {
               deadline: s.lastDay + cfg.deadlineDays,
               key: { removal_order_id: s.orderId, sku: s.sku },
               sources: [...s.sources, ...value.sources],
+              eventDay: s.lastDay,
             }),
           );
         }

@@ -1,15 +1,17 @@
 import { money } from '../../domain/money.js';
-import { DAMAGED_WAREHOUSE, LOST_WAREHOUSE, reasonKey } from '../books/reimbursed-units.js';
+import { DAMAGED_WAREHOUSE, LOST_INBOUND, LOST_WAREHOUSE, reasonKey } from '../books/reimbursed-units.js';
 import { makeClaim } from '../make-claim.js';
 import type { ReimbursementRow } from '../rows.js';
 import type { Claim, SourceRef } from '../types.js';
 import type { Rule } from './rule.js';
 
-const COST_BASED = new Set([LOST_WAREHOUSE, DAMAGED_WAREHOUSE]);
+// The reasons Amazon pays at the seller's manufacturing cost.
+const COST_BASED = new Set([LOST_WAREHOUSE, DAMAGED_WAREHOUSE, LOST_INBOUND]);
 
 /**
- * underpaid_reimbursement: Amazon paid for lost or damaged units less per unit than the seller's
- * unit cost (what it owes since March 2025), by more than the tolerance.
+ * underpaid_reimbursement: Amazon paid for units lost or damaged in its warehouses, or lost
+ * inbound, less per unit than the seller's unit cost (what it owes since March 2025), by more
+ * than the tolerance.
  */
 export const underpaidReimbursement: Rule = {
   type: 'underpaid_reimbursement',
@@ -45,6 +47,7 @@ export const underpaidReimbursement: Rule = {
           const first = rows[0];
           if (units === 0 || !first) continue;
           const fnsku = first.fnsku ?? books.catalog.fnskuOf(first.sku);
+          const approved = Math.min(...rows.map((r) => r.day));
           claims.push(
             makeClaim(ctx.asOf, {
               type: 'underpaid_reimbursement',
@@ -53,9 +56,10 @@ export const underpaidReimbursement: Rule = {
               asin: first.asin ?? books.catalog.asinOf(fnsku, first.sku),
               quantity: units,
               amount: money(shortMinor, first.amountPerUnit.currency),
-              deadline: Math.min(...rows.map((r) => r.day)) + cfg.deadlineDays,
+              deadline: approved + cfg.deadlineDays,
               key: { reimbursement_id: id },
               sources,
+              eventDay: approved,
             }),
           );
         }

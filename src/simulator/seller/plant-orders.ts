@@ -48,13 +48,16 @@ export function plantDamagedReturns(p: Planter, main: Marketplace): void {
     giveBack(p.world, p.r, order, p.ago(returnAgo), disposition, { refundDay: p.ago(returnAgo) });
     p.claim({
       type: 'return_damaged', key: { order_id: order.id, sku: a.sku }, quantity,
-      amount: quantity * (inReport ? a.priceMinor : p.cost(a)), currency: main.currency, deadline: p.ago(returnAgo) + RETURN.deadline, scenario,
+      // Amazon's customer-return window counts from the refund, here the day of the return.
+      amount: quantity * (inReport ? a.priceMinor : p.cost(a)), currency: main.currency, deadline: p.ago(returnAgo) + RETURN.deadline,
+      pendingUntil: p.ago(returnAgo) + RETURN.grace, scenario,
     });
   };
-  damagedReturn(30, 20, 1, 'DAMAGED', 'returned DAMAGED (by Amazon) 20 days ago: the order\'s sale price');
-  damagedReturn(40, 25, 2, 'CARRIER_DAMAGED', '2 units returned CARRIER_DAMAGED');
-  damagedReturn(90, 75, 1, 'DAMAGED', 'returned DAMAGED 75 days ago: expired');
-  damagedReturn(70, RETURN.deadline + 1, 1, 'DAMAGED', 'returned DAMAGED 61 days ago: expired yesterday');
+  damagedReturn(30, 20, 1, 'DAMAGED', 'returned DAMAGED (by Amazon) 20 days ago: the order\'s sale price, pending');
+  damagedReturn(40, 25, 2, 'CARRIER_DAMAGED', '2 units returned CARRIER_DAMAGED, pending');
+  damagedReturn(90, 75, 1, 'DAMAGED', 'returned and refunded DAMAGED 75 days ago: eligible');
+  damagedReturn(70, RETURN.grace, 1, 'DAMAGED', 'refunded exactly 60 days ago: the wait ends today, eligible');
+  damagedReturn(130, RETURN.deadline + 1, 1, 'DAMAGED', 'refunded 121 days ago: expired yesterday');
   damagedReturn(400, 10, 1, 'DAMAGED', 'order older than the shipments report: valued at unit cost', false);
 
   const declined = (disposition: CustomerReturn['disposition'], why: string): void => {

@@ -1,3 +1,4 @@
+import { isoDay } from './calendar.js';
 import type { Marketplace, Product } from './catalog.js';
 import { adjust, reimburse, sell } from './events.js';
 import { POLICY, type Planter } from './planter.js';
@@ -6,90 +7,95 @@ const LOST = POLICY.lostWarehouse;
 const DAMAGED = POLICY.damagedWarehouse;
 const UNDERPAID = POLICY.underpaidReimbursement;
 
+/** The key of the loss or damage planted `ago` days back: adjustments carry no Reference ID, so the day stands in. */
+function lossKey(p: Planter, product: Product, ago: number): { fnsku: string; reference_id: string } {
+  return { fnsku: product.fnsku, reference_id: isoDay(p.ago(ago)) };
+}
+
 /** lost_warehouse: positives in every marketplace, and losses that must not be claimed. */
 export function plantLost(p: Planter, main: Marketplace, others: readonly Marketplace[]): void {
-  // One lost-units claim; `losses` are [days ago, units]; the value is units × cost unless given.
-  const lost = (product: Product, losses: readonly (readonly [number, number])[], net: number, scenario: string, amount?: number | null): void => {
-    const days = losses.map(([ago]) => p.ago(ago));
+  // One claim per loss event (DETECTION.md version 2): the planted adjustments carry no Reference
+  // ID, so each is keyed by its day. `net` is what is left of that loss; the value is units × cost unless given.
+  const lost = (product: Product, ago: number, net: number, scenario: string, amount?: number | null): void => {
     p.claim({
-      type: 'lost_warehouse', key: { fnsku: product.fnsku }, quantity: net,
+      type: 'lost_warehouse', key: lossKey(p, product, ago), quantity: net,
       amount: amount === undefined ? net * p.cost(product) : amount, currency: product.market.currency,
-      deadline: Math.min(...days) + LOST.deadline, pendingUntil: Math.max(...days) + LOST.grace, scenario,
+      deadline: p.ago(ago) + LOST.deadline, pendingUntil: p.ago(ago) + LOST.grace, scenario,
     });
   };
-
   let a = p.product(main);
   adjust(p.world, a, p.ago(45), -3, 'M');
-  lost(a, [[45, 3]], 3, 'lost 45 days ago, neither found nor reimbursed');
+  lost(a, 45, 3, 'lost 45 days ago, neither found nor reimbursed');
 
   a = p.product(main);
   adjust(p.world, a, p.ago(50), -4, '5');
   adjust(p.world, a, p.ago(40), 1, 'F');
-  lost(a, [[50, 4]], 3, 'lost 4, one found again later');
+  lost(a, 50, 3, 'lost 4, one found again later');
 
   a = p.product(main);
   adjust(p.world, a, p.ago(40), -5, 'M');
   reimburse(p.world, { day: p.ago(35), reason: 'Lost_Warehouse', product: a, amountPerUnitMinor: p.cost(a), cash: 2 });
-  lost(a, [[40, 5]], 3, 'lost 5, Amazon reimbursed 2 on its own (no case id)');
+  lost(a, 40, 3, 'lost 5, Amazon reimbursed 2 on its own (no case id)');
 
   a = p.product(main);
   adjust(p.world, a, p.ago(10), -2, 'M');
-  lost(a, [[10, 2]], 2, 'lost 10 days ago: inside Amazon\'s 30-day grace, pending');
+  lost(a, 10, 2, 'lost 10 days ago: inside Amazon\'s 14-day grace, pending');
 
   a = p.product(main);
   adjust(p.world, a, p.ago(55), -1, 'M');
   adjust(p.world, a, p.ago(20), -2, '5');
-  lost(a, [[55, 1], [20, 2]], 3, 'two losses: pending (the newest is inside the grace) though the first one\'s deadline is 5 days away');
+  lost(a, 55, 1, 'two losses, each claimed on its own: the first is fileable 5 days before its deadline');
+  lost(a, 20, 2, 'two losses, each claimed on its own: the second is fileable too');
 
   a = p.product(main);
   adjust(p.world, a, p.ago(75), -1, 'M', { resolved: true });
   reimburse(p.world, { day: p.ago(58), reason: 'Lost_Warehouse', product: a, amountPerUnitMinor: p.cost(a), cash: 1 });
   adjust(p.world, a, p.ago(52), 2, 'N');
   adjust(p.world, a, p.ago(45), -2, 'M');
-  lost(a, [[45, 2]], 2, 'a find and a payment before the loss do not offset it');
+  lost(a, 45, 2, 'a find and a payment before the loss do not offset it');
 
   a = p.product(main);
   adjust(p.world, a, p.ago(LOST.lookback), -1, 'M');
-  lost(a, [[LOST.lookback, 1]], 1, 'lost exactly 60 days ago: still in the window, today is the deadline');
+  lost(a, LOST.lookback, 1, 'lost exactly 60 days ago: still in the window, today is the deadline');
 
   a = p.product(main, { withCost: false });
   sell(p.world, p.r, a, p.ago(100), { quantity: 1 });
   adjust(p.world, a, p.ago(40), -2, 'M');
-  lost(a, [[40, 2]], 2, 'no unit cost: valued at the average sale price', 2 * a.priceMinor);
+  lost(a, 40, 2, 'no unit cost: valued at the average sale price', 2 * a.priceMinor);
 
   a = p.product(main, { withCost: false, sells: false });
   adjust(p.world, a, p.ago(42), -1, 'M');
-  lost(a, [[42, 1]], 1, 'no unit cost and never sold: value unknown', null);
+  lost(a, 42, 1, 'no unit cost and never sold: value unknown', null);
 
   for (const market of others) {
     a = p.product(market);
     adjust(p.world, a, p.ago(38), -2, 'M');
-    lost(a, [[38, 2]], 2, `lost in the ${market.code} store, valued in ${market.currency}`);
+    lost(a, 38, 2, `lost in the ${market.code} store, valued in ${market.currency}`);
   }
 
   a = p.product(main);
   adjust(p.world, a, p.ago(30), -2, 'M', { resolved: true });
   adjust(p.world, a, p.ago(25), 2, 'F');
-  p.negative('lost_warehouse', { fnsku: a.fnsku }, 'lost 2, both found again 5 days later');
+  p.negative('lost_warehouse', lossKey(p, a, 30), 'lost 2, both found again 5 days later');
 
   a = p.product(main);
   adjust(p.world, a, p.ago(50), -3, '5', { resolved: true });
   reimburse(p.world, { day: p.ago(30), reason: 'Lost_Warehouse', product: a, amountPerUnitMinor: p.cost(a), cash: 3 });
-  p.negative('lost_warehouse', { fnsku: a.fnsku }, 'lost 3, Amazon reimbursed all 3 on its own (no case id)');
+  p.negative('lost_warehouse', lossKey(p, a, 50), 'lost 3, Amazon reimbursed all 3 on its own (no case id)');
 
   a = p.product(main);
   adjust(p.world, a, p.ago(75), -4, 'M');
-  p.negative('lost_warehouse', { fnsku: a.fnsku }, 'lost 75 days ago: past the 60-day window');
+  p.negative('lost_warehouse', lossKey(p, a, 75), 'lost 75 days ago: past the 60-day window');
 
   a = p.product(main);
   adjust(p.world, a, p.ago(40), -2, 'M', { resolved: true });
   reimburse(p.world, { day: p.ago(30), reason: 'Lost_Warehouse', product: a, amountPerUnitMinor: p.cost(a), cash: 0, inventory: 2 });
-  p.negative('lost_warehouse', { fnsku: a.fnsku }, 'lost 2, reimbursed with 2 replacement units (inventory, no cash)');
+  p.negative('lost_warehouse', lossKey(p, a, 40), 'lost 2, reimbursed with 2 replacement units (inventory, no cash)');
 
   a = p.product(main);
   adjust(p.world, a, p.ago(35), -1, 'M', { resolved: true });
   reimburse(p.world, { day: p.ago(12), reason: 'Lost_Warehouse', caseId: p.world.ids.caseId(), product: a, amountPerUnitMinor: p.cost(a), cash: 1 });
-  p.negative('lost_warehouse', { fnsku: a.fnsku }, 'lost 1, paid in full after a case the seller filed');
+  p.negative('lost_warehouse', lossKey(p, a, 35), 'lost 1, paid in full after a case the seller filed');
 }
 
 /** damaged_warehouse: damage codes E, 6, 7, H, K, U, each followed by P into the damaged disposition. */
@@ -98,10 +104,11 @@ export function plantDamaged(p: Planter, main: Marketplace, others: readonly Mar
     adjust(p.world, product, p.ago(ago), -units, reason);
     adjust(p.world, product, p.ago(ago), units, 'P', { disposition: 'WAREHOUSE_DAMAGED' });
   };
-  const damaged = (product: Product, firstAgo: number, net: number, scenario: string): void =>
+  // One claim per damage event, keyed by its day (no Reference ID planted).
+  const damaged = (product: Product, ago: number, net: number, scenario: string): void =>
     p.claim({
-      type: 'damaged_warehouse', key: { fnsku: product.fnsku }, quantity: net, amount: net * p.cost(product),
-      currency: product.market.currency, deadline: p.ago(firstAgo) + DAMAGED.deadline, scenario,
+      type: 'damaged_warehouse', key: lossKey(p, product, ago), quantity: net, amount: net * p.cost(product),
+      currency: product.market.currency, deadline: p.ago(ago) + DAMAGED.deadline, scenario,
     });
 
   let a = p.product(main);
@@ -116,7 +123,8 @@ export function plantDamaged(p: Planter, main: Marketplace, others: readonly Mar
   a = p.product(main);
   damage(a, 50, 1, 'U');
   damage(a, 5, 1, 'K');
-  damaged(a, 50, 2, 'damaged twice (U, K); deadline from the first, 10 days left');
+  damaged(a, 50, 1, 'damaged twice (U, K), each claimed on its own: the first has 10 days left');
+  damaged(a, 5, 1, 'damaged twice (U, K), each claimed on its own: the second has 55 days');
 
   for (const market of others) {
     a = p.product(market);
@@ -127,11 +135,11 @@ export function plantDamaged(p: Planter, main: Marketplace, others: readonly Mar
   a = p.product(main);
   damage(a, 15, 1, '7');
   reimburse(p.world, { day: p.ago(10), reason: 'Damaged_Warehouse', product: a, amountPerUnitMinor: p.cost(a), cash: 1 });
-  p.negative('damaged_warehouse', { fnsku: a.fnsku }, 'damaged 1 (code 7), reimbursed by Amazon on its own');
+  p.negative('damaged_warehouse', lossKey(p, a, 15), 'damaged 1 (code 7), reimbursed by Amazon on its own');
 
   a = p.product(main);
   damage(a, 70, 2, 'H');
-  p.negative('damaged_warehouse', { fnsku: a.fnsku }, 'damaged 70 days ago: past the 60-day window');
+  p.negative('damaged_warehouse', lossKey(p, a, 70), 'damaged 70 days ago: past the 60-day window');
 }
 
 /** underpaid_reimbursement: Lost/Damaged_Warehouse paid below the seller's unit cost. */

@@ -4,15 +4,15 @@ import type { Random } from './random.js';
 import type { ClaimKey, ClaimType, World } from './world.js';
 
 /**
- * DETECTION.md's default windows, restated here on purpose: the ground truth is derived from what
+ * DETECTION.md's (version 2) default windows, restated here on purpose: the ground truth is derived from what
  * was planted and the policy as written, never from detection's own code, so a bug there shows.
  */
 export const POLICY = {
-  lostWarehouse: { lookback: 60, deadline: 60, grace: 30 },
+  lostWarehouse: { lookback: 60, deadline: 60, grace: 14 },
   damagedWarehouse: { lookback: 60, deadline: 60 },
   inboundShortage: { deadline: 60, grace: 15 },
   refundNotReturned: { deadline: 120, grace: 60 },
-  returnDamaged: { deadline: 60 },
+  returnDamaged: { deadline: 120, grace: 60 },
   removalShortfall: { deadline: 60 },
   feeOvercharge: { lookback: 90, deadline: 90 },
   underpaidReimbursement: { deadline: 60 },

@@ -24,10 +24,13 @@ export type ClaimType =
 /** The fields that identify a claim, as DETECTION.md names them. */
 export interface ClaimKey {
   readonly fnsku?: string;
+  /** A ledger event's Reference ID, or its day (YYYY-MM-DD) when it has none (DETECTION.md version 2). */
+  readonly reference_id?: string;
   readonly shipment_id?: string;
   readonly order_id?: string;
   readonly removal_order_id?: string;
   readonly sku?: string;
+  readonly tracking_number?: string;
   readonly reimbursement_id?: string;
 }
 

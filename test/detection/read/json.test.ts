@@ -5,6 +5,7 @@ import type { Diagnostic, FinancialEvent, InboundRecord } from '../../../src/det
 import { FINANCIAL_LISTS, financialEventReader } from '../../../src/detection/read/financial-events.js';
 import { INBOUND_LISTS, inboundRecord } from '../../../src/detection/read/inbound.js';
 import { readJson } from '../../../src/detection/read/json-file.js';
+import { TRANSACTION_LISTS, transactionReader } from '../../../src/detection/read/transactions.js';
 import { JsonStructureError, streamJsonLists } from '../../../src/detection/read/json-stream.js';
 import type { FileStats } from '../../../src/detection/read/table.js';
 import { removeTempDirs, tempDir } from '../support/files.js';
@@ -104,4 +105,53 @@ describe('inbound-shipments.json and financial-events.json', () => {
       { kind: 'adjustment', adjustmentType: 'WAREHOUSE_DAMAGE', items: [{ sku: 'S', fnsku: 'X', asin: undefined, quantity: 2 }], source: undefined, day: undefined },
     ]);
   });
+
+  it('reads refunds and fulfilment fees from Finances 2024-06-19 transactions, and passes over other types', async () => {
+    const money = (amount: number, code = 'USD') => ({ currencyAmount: amount, currencyCode: code });
+    const product = (sku: string, quantityShipped: number) => ({ contextType: 'ProductContext', asin: 'B001', sku, quantityShipped, fulfillmentNetwork: 'AFN' });
+    const text = JSON.stringify(
+      {
+        transactions: [
+          {
+            transactionType: 'Refund',
+            postedDate: '2026-10-01T23:30:00-07:00',
+            relatedIdentifiers: [{ relatedIdentifierName: 'FINANCIAL_EVENT_GROUP_ID', relatedIdentifierValue: 'G1' }, { relatedIdentifierName: 'ORDER_ID', relatedIdentifierValue: 'O1' }],
+            items: [
+              {
+                contexts: [product('S', 2)],
+                breakdowns: [
+                  { breakdownType: 'ProductCharges', breakdownAmount: money(-24.3), breakdowns: [{ breakdownType: 'Principal', breakdownAmount: money(-20.3) }, { breakdownType: 'Tax', breakdownAmount: money(-4.0) }] },
+                ],
+              },
+            ],
+          },
+          {
+            transactionType: 'Shipment',
+            postedDate: '2026-10-02T00:00:00Z',
+            relatedIdentifiers: [{ relatedIdentifierName: 'ORDER_ID', relatedIdentifierValue: 'O2' }],
+            items: [
+              { description: 'shipping label', breakdowns: [] },
+              {
+                contexts: [product('S', 1)],
+                breakdowns: [{ breakdownType: 'AmazonFees', breakdowns: [{ breakdownType: 'FBAPerUnitFulfillmentFee', breakdownAmount: money(-3.18) }, { breakdownType: 'Commission', breakdownAmount: money(-2.0) }] }],
+              },
+            ],
+          },
+          { transactionType: 'ServiceFee', postedDate: '2026-10-02T00:00:00Z', totalAmount: money(-39.99) },
+          { transactionType: 'Refund', postedDate: '2026-10-02T00:00:00Z', relatedIdentifiers: [], items: [] },
+        ],
+      },
+      null,
+      1,
+    );
+    const reader = transactionReader();
+    const { rows, diagnostics, stats } = await readFile('transactions.json', text, TRANSACTION_LISTS, reader);
+    expect(rows.filter((r) => r !== undefined).map((r) => ({ ...r, source: undefined, day: undefined }))).toEqual([
+      { kind: 'refund', orderId: 'O1', items: [{ sku: 'S', quantity: 2, principal: { minor: 2030, currency: 'USD' } }], source: undefined, day: undefined },
+      { kind: 'shipment', orderId: 'O2', items: [{ sku: 'S', quantity: 1, fulfillmentFee: { minor: 318, currency: 'USD' } }], source: undefined, day: undefined },
+    ]);
+    expect(stats).toMatchObject({ rows: 3, skipped: 1 });
+    expect(diagnostics.map((d) => d.message)).toEqual(['the ORDER_ID related identifier is missing; skipped']);
+  });
 });
+

@@ -27,6 +27,7 @@ describe('fee_overcharge', () => {
           { file: 'financial-events.json', line: 10 },
           { file: 'financial-events.json', line: 20 },
         ],
+        filing: { event_date: ago(80) },
       },
     ]);
   });
@@ -58,5 +59,19 @@ describe('fee_overcharge', () => {
       { minor: 50, currency: 'CAD' },
       { minor: 50, currency: 'USD' },
     ]);
+  });
+
+  it('reads the charged fees from Finances 2024-06-19 transactions when there are no v0 financial events, and v0 wins when both exist', async () => {
+    const fromTransactions = await run('fee_overcharge', {
+      feePreview: [feePreview({ fee: '3.00' })],
+      transactions: [charge({ date: ago(10), fee: '3.50', file: 'transactions.json', line: 5 })],
+    });
+    expect(fromTransactions.map((c) => [c.amount?.minor, c.sources.at(-1)])).toEqual([[50, { file: 'transactions.json', line: 5 }]]);
+    const both = await run('fee_overcharge', {
+      feePreview: [feePreview({ fee: '3.00' })],
+      financialEvents: [charge({ date: ago(10), fee: '3.20' })],
+      transactions: [charge({ date: ago(10), fee: '3.50', file: 'transactions.json' })],
+    });
+    expect(both.map((c) => c.amount?.minor)).toEqual([20]);
   });
 });

@@ -22,6 +22,7 @@ describe('refund_not_returned', () => {
         deadline: ago(70 - 120),
         key: { order_id: '111-1', sku: 'SKU-1' },
         sources: [{ file: 'financial-events.json', line: 40 }],
+        filing: { event_date: ago(70), order_id: '111-1' },
       },
     ]);
   });
@@ -73,5 +74,29 @@ describe('refund_not_returned', () => {
     const result = await detectFromRows({ financialEvents: [refund({ date: ago(70), order: '111-1', principal: '5.00' })], reimbursements: [] }, { asOf: AS_OF, types: ['refund_not_returned'] });
     expect(result.claims).toEqual([]);
     expect(result.notLookedFor).toEqual([{ type: 'refund_not_returned', missing: ['customerReturns'] }]);
+  });
+
+  it('with several refunds, the earliest dates both the grace and the deadline', async () => {
+    const claims = await run('refund_not_returned', {
+      financialEvents: [refund({ date: ago(65), order: '111-1', principal: '5.00' }), refund({ date: ago(30), order: '111-1', principal: '5.00' })],
+      customerReturns: [],
+      reimbursements: [],
+    });
+    expect(claims[0]).toMatchObject({ status: 'eligible', deadline: ago(65 - 120), filing: { event_date: ago(65), order_id: '111-1' } });
+  });
+
+  it('reads refunds from Finances 2024-06-19 transactions when there are no v0 financial events', async () => {
+    const result = await detectFromRows(
+      { transactions: [refund({ date: ago(70), order: '111-1', principal: '19.99', file: 'transactions.json', line: 4 })], customerReturns: [], reimbursements: [] },
+      { asOf: AS_OF, types: ['refund_not_returned'] },
+    );
+    expect(result.claims.map((c) => [c.key.order_id, c.amount?.minor, c.sources])).toEqual([['111-1', 1999, [{ file: 'transactions.json', line: 4 }]]]);
+    const both = await run('refund_not_returned', {
+      financialEvents: [refund({ date: ago(70), order: '111-1', principal: '19.99' })],
+      transactions: [refund({ date: ago(70), order: '111-2', principal: '9.99', file: 'transactions.json' })],
+      customerReturns: [],
+      reimbursements: [],
+    });
+    expect(both.map((c) => c.key.order_id)).toEqual(['111-1']);
   });
 });

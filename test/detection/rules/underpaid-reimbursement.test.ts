@@ -21,6 +21,7 @@ describe('underpaid_reimbursement', () => {
           { file: 'costs.csv', line: 4 },
           { file: 'reimbursements.tsv', line: 8 },
         ],
+        filing: { event_date: ago(20) },
       },
     ]);
   });
@@ -60,5 +61,17 @@ describe('underpaid_reimbursement', () => {
   it('is expired 60 days after approval', async () => {
     const claims = await run('underpaid_reimbursement', { costs: [cost('10.00')], reimbursements: [reimbursement({ date: ago(61), reason: 'Lost_Warehouse', perUnit: '5.00' })] });
     expect(claims[0]?.status).toBe('expired');
+  });
+
+  it('covers Lost_Inbound payments too, which Amazon also makes at manufacturing cost', async () => {
+    const claims = await run('underpaid_reimbursement', {
+      costs: [cost('10.00')],
+      reimbursements: [
+        reimbursement({ date: ago(20), id: 'R-IN', reason: 'Lost_Inbound', perUnit: '7.00', cash: 3 }),
+        reimbursement({ date: ago(20), id: 'R-IN-OK', reason: 'Lost_Inbound', perUnit: '9.90', cash: 3 }),
+        reimbursement({ date: ago(20), id: 'R-OUT', reason: 'Damaged_Outbound', perUnit: '1.00' }),
+      ],
+    });
+    expect(claims.map((c) => [c.key.reimbursement_id, c.quantity, c.amount?.minor])).toEqual([['R-IN', 3, 900]]);
   });
 });

@@ -10,7 +10,11 @@ import type {
   InboundRecord,
   LedgerRow,
   ReimbursementRow,
+  RemovalReceiptRow,
   RemovalRow,
+  RemovalShipmentRow,
+  ReplacementRow,
+  TransactionEvent,
 } from '../../../src/detection/index.js';
 
 export const AS_OF = '2026-11-22';
@@ -38,7 +42,20 @@ export function usd(text: string, code = 'USD'): Money {
   return m;
 }
 
-export function ledger(o: { date: string; qty: number; event?: string; reason?: string; fnsku?: string; sku?: string; ref?: string; country?: string; line?: number }): LedgerRow {
+export function ledger(o: {
+  date: string;
+  qty: number;
+  event?: string;
+  reason?: string;
+  fnsku?: string;
+  sku?: string;
+  ref?: string;
+  country?: string;
+  fc?: string;
+  disposition?: string;
+  unreconciled?: number;
+  line?: number;
+}): LedgerRow {
   return {
     source: src('ledger.tsv', o.line),
     day: day(o.date),
@@ -50,6 +67,9 @@ export function ledger(o: { date: string; qty: number; event?: string; reason?: 
     quantity: o.qty,
     reason: o.reason ?? '',
     country: o.country ?? 'US',
+    ...(o.fc === undefined ? {} : { fulfillmentCenter: o.fc }),
+    ...(o.disposition === undefined ? {} : { disposition: o.disposition }),
+    ...(o.unreconciled === undefined ? {} : { unreconciled: o.unreconciled }),
   };
 }
 
@@ -64,11 +84,15 @@ export function reimbursement(o: {
   currency?: string;
   cash?: number;
   inventory?: number;
+  total?: string;
+  original?: string;
   line?: number;
 }): ReimbursementRow {
   const cash = o.cash ?? 1;
   const inventory = o.inventory ?? 0;
   return {
+    ...(o.total === undefined ? {} : { amountTotal: usd(o.total, o.currency) }),
+    ...(o.original === undefined ? {} : { originalReimbursementId: o.original }),
     source: src('reimbursements.tsv', o.line),
     day: day(o.date),
     reimbursementId: o.id ?? `R${nextLine}`,
@@ -115,6 +139,36 @@ export function removal(o: {
   };
 }
 
+export function removalShipment(o: { date: string; order: string; tracking: string; shipped: number; sku?: string; carrier?: string; line?: number }): RemovalShipmentRow {
+  return { source: src('removal-shipments.tsv', o.line), day: day(o.date), orderId: o.order, sku: o.sku ?? 'SKU-1', fnsku: 'X001', shipped: o.shipped, carrier: o.carrier ?? 'UPS', trackingNumber: o.tracking };
+}
+
+export function removalReceipt(o: { order: string; tracking: string; received: number; date?: string; sku?: string; line?: number }): RemovalReceiptRow {
+  return {
+    source: src('removal-receipts.csv', o.line),
+    orderId: o.order,
+    sku: o.sku ?? 'SKU-1',
+    trackingNumber: o.tracking,
+    received: o.received,
+    ...(o.date === undefined ? {} : { day: day(o.date) }),
+  };
+}
+
+export function replacement(o: { date: string; original: string; replacementOrder?: string; sku?: string; qty?: number; fc?: string; line?: number }): ReplacementRow {
+  return {
+    source: src('replacements.tsv', o.line),
+    day: day(o.date),
+    sku: o.sku ?? 'SKU-1',
+    asin: 'B001',
+    quantity: o.qty ?? 1,
+    fulfillmentCenter: o.fc ?? 'PHX7',
+    originalFulfillmentCenter: 'ONT8',
+    reasonCode: '1',
+    replacementOrderId: o.replacementOrder ?? `R-${o.original}`,
+    originalOrderId: o.original,
+  };
+}
+
 export function sale(o: { order: string; sku?: string; qty?: number; price: string; currency?: string; line?: number }): CustomerShipmentRow {
   return { source: src('shipments.tsv', o.line), orderId: o.order, sku: o.sku ?? 'SKU-1', quantity: o.qty ?? 1, itemPrice: usd(o.price, o.currency) };
 }
@@ -127,21 +181,21 @@ export function cost(amount: string, o: { sku?: string; currency?: string; line?
   return { source: src('costs.csv', o.line), sku: o.sku ?? 'SKU-1', unitCost: usd(amount, o.currency) };
 }
 
-export function refund(o: { date: string; order: string; principal?: string; sku?: string; qty?: number; currency?: string; line?: number }): FinancialEvent {
+export function refund(o: { date: string; order: string; principal?: string; sku?: string; qty?: number; currency?: string; line?: number; file?: string }): TransactionEvent {
   const principal = o.principal === undefined ? undefined : usd(o.principal, o.currency);
   return {
     kind: 'refund',
-    source: src('financial-events.json', o.line),
+    source: src(o.file ?? 'financial-events.json', o.line),
     day: day(o.date),
     orderId: o.order,
     items: [{ sku: o.sku ?? 'SKU-1', quantity: o.qty ?? 1, ...(principal ? { principal } : {}) }],
   };
 }
 
-export function charge(o: { date: string; order?: string; fee: string; sku?: string; qty?: number; currency?: string; line?: number }): FinancialEvent {
+export function charge(o: { date: string; order?: string; fee: string; sku?: string; qty?: number; currency?: string; line?: number; file?: string }): TransactionEvent {
   return {
     kind: 'shipment',
-    source: src('financial-events.json', o.line),
+    source: src(o.file ?? 'financial-events.json', o.line),
     day: day(o.date),
     orderId: o.order ?? `O-${nextLine}`,
     items: [{ sku: o.sku ?? 'SKU-1', quantity: o.qty ?? 1, fulfillmentFee: usd(o.fee, o.currency) }],

@@ -20,11 +20,13 @@ function tempDir(): string {
 }
 
 const AS_OF = '2026-11-22';
-const KEY_FIELDS = ['fnsku', 'shipment_id', 'order_id', 'removal_order_id', 'sku', 'reimbursement_id'] as const;
+const V1_KEY_FIELDS = ['fnsku', 'shipment_id', 'order_id', 'removal_order_id', 'sku', 'reimbursement_id'] as const;
+const KEY_FIELDS = [...V1_KEY_FIELDS, 'reference_id', 'tracking_number'] as const;
 
-/** The same identity as claimIdentity: type, key fields in a fixed order, currency. */
+/** The same identity as claimIdentity: type, version-1 key fields in a fixed order, currency, then version 2's fields when the key has any. */
 function expectedIdentity(c: ExpectedClaim): string {
-  return `${c.type}|${KEY_FIELDS.map((f) => c.key[f] ?? '').join('|')}|${c.currency ?? ''}`;
+  const base = `${c.type}|${V1_KEY_FIELDS.map((f) => c.key[f] ?? '').join('|')}|${c.currency ?? ''}`;
+  return c.key.reference_id === undefined && c.key.tracking_number === undefined ? base : `${base}|${c.key.reference_id ?? ''}|${c.key.tracking_number ?? ''}`;
 }
 
 /** What the comparison looks at, per identity, so a failure shows the whole difference at once. */
@@ -57,7 +59,10 @@ describe('the demo seller', () => {
     expect(viewOfClaims(claims)).toEqual(viewOfTruth(seller.groundTruth));
     // Every claim type is planted (the generator's own list of them is detection's, no more, no
     // less), and every status appears.
-    expect([...new Set(seller.groundTruth.map((c) => c.type))].sort()).toEqual([...CLAIM_TYPES].sort());
+    // The three types of DETECTION.md version 2 need input files the generator does not write yet
+    // (replacements, removal shipments, the seller's removal receipts): issue #15, simulator item.
+    const notPlantedYet = new Set(['replacement_not_returned', 'removal_lost_in_transit', 'reimbursement_reversal']);
+    expect([...new Set(seller.groundTruth.map((c) => c.type))].sort()).toEqual(CLAIM_TYPES.filter((t) => !notPlantedYet.has(t)).sort());
     expect(new Set(seller.groundTruth.map((c) => c.status))).toEqual(new Set(['eligible', 'pending', 'expired']));
     expect(summary.files.every((f) => f.skipped === 0 && !f.unusable)).toBe(true);
   });
