@@ -20,7 +20,7 @@ export interface BillingSetup {
   close(): Promise<void>;
 }
 
-export async function setupBilling(o: {
+export async function setupBilling(options: {
   config: Config['billing'];
   /** The bound on one Stripe request. */
   timeoutMs?: number;
@@ -32,21 +32,21 @@ export async function setupBilling(o: {
   let gatewayOptions: Parameters<typeof createStripeGateway>[0];
   let stripe: string;
   let close = () => Promise.resolve();
-  if (o.config.stripe) {
-    gatewayOptions = o.config.stripe;
-    stripe = o.config.stripe.apiBase ? `Stripe API at ${o.config.stripe.apiBase}` : 'Stripe';
-    if (!o.config.stripe.webhookSecret) o.log.warn({}, 'STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks will be refused');
+  if (options.config.stripe) {
+    gatewayOptions = options.config.stripe;
+    stripe = options.config.stripe.apiBase ? `Stripe API at ${options.config.stripe.apiBase}` : 'Stripe';
+    if (!options.config.stripe.webhookSecret) options.log.warn({}, 'STRIPE_WEBHOOK_SECRET is not set: Stripe webhooks will be refused');
   } else {
     const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
-    const sim = await startStripeSimulator({ webhook: { url: () => `${o.publicUrl()}${STRIPE_WEBHOOK_PATH}`, secret: webhookSecret } });
+    const sim = await startStripeSimulator({ webhook: { url: () => `${options.publicUrl()}${STRIPE_WEBHOOK_PATH}`, secret: webhookSecret } });
     gatewayOptions = { apiKey: sim.apiKey, apiBase: sim.url, webhookSecret };
     stripe = `the bundled Stripe simulator at ${sim.url}`;
     close = () => sim.close();
   }
-  const gateway = createStripeGateway({ ...gatewayOptions, ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }) });
+  const gateway = createStripeGateway({ ...gatewayOptions, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
   return {
-    settlement: billingCapability({ gateway, box: o.box, feeRateBp: o.config.feeRateBp }),
-    routes: billingRoutes({ db: o.db, box: o.box, gateway, log: o.log }),
+    settlement: billingCapability({ gateway, box: options.box, feeRateBp: options.config.feeRateBp }),
+    routes: billingRoutes({ db: options.db, box: options.box, gateway, log: options.log }),
     stripe,
     close,
   };

@@ -49,8 +49,8 @@ export function makeClaim(asOf: Day, d: ClaimDraft): Claim {
   });
 }
 
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
 }
 
 function uniqueSources(sources: readonly SourceRef[]): SourceRef[] {

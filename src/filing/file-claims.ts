@@ -45,9 +45,9 @@ export interface Filer {
 
 export const evidenceDownloadUrl = (fileId: string) => `/api/v1/evidence/${encodeURIComponent(fileId)}/content`;
 
-export function createFiler(o: FilerOptions): Filer {
-  const db = o.database.db;
-  const now = o.now ?? (() => new Date());
+export function createFiler(options: FilerOptions): Filer {
+  const db = options.database.db;
+  const now = options.now ?? (() => new Date());
   const effects = createEffects(db, null);
 
   async function fileOne(api: CaseApi, filing: FilingRow): Promise<CaseView> {
@@ -63,11 +63,11 @@ export function createFiler(o: FilerOptions): Filer {
   }
 
   async function fileIntent(filing: FilingRow): Promise<void> {
-    if (o.channel.kind !== 'simulator') return;
+    if (options.channel.kind !== 'simulator') return;
     // A stop cancels the call in flight: the intent stays, and the next start reconciles it.
-    const api = await o.channel.caseApi(filing.userId, loop.signal);
+    const api = await options.channel.caseApi(filing.userId, loop.signal);
     const view = await fileOne(api, filing);
-    await recordCase({ db, engine: o.engine }, filing, view.case_id);
+    await recordCase({ db, engine: options.engine }, filing, view.case_id);
   }
 
   async function runOnce(): Promise<FilerRound> {
@@ -77,32 +77,32 @@ export function createFiler(o: FilerOptions): Filer {
     const attempt = async (filing: FilingRow) => {
       try {
         await fileIntent(filing);
-        if (o.channel.kind === 'simulator') filed++;
+        if (options.channel.kind === 'simulator') filed++;
       } catch (err) {
         // Stopped: the round ends here rather than trying every other filing.
         if (loop.signal.aborted) throw err;
         failed++;
-        o.log.error({ err, filingId: filing.id, userId: filing.userId }, 'filing a case failed; the next round retries it');
+        options.log.error({ err, filingId: filing.id, userId: filing.userId }, 'filing a case failed; the next round retries it');
       }
     };
     for (const filing of await unfinishedIntents(db)) await attempt(filing);
 
     const today = utcDay(now());
     for (const [userId, ready] of await readyClaims(db)) {
-      const casesLeft = o.maxCasesPerDay - (await casesOnDay(db, userId, today));
+      const casesLeft = options.maxCasesPerDay - (await casesOnDay(db, userId, today));
       if (casesLeft <= 0) continue;
       const plan = planCases(
         ready.map((c) => ({ id: c.id, type: c.type, deadline: c.deadline, shipmentId: shipmentOf(c.details), currency: c.currency })),
-        { maxItemsPerCase: o.maxItemsPerCase, casesLeft },
+        { maxItemsPerCase: options.maxItemsPerCase, casesLeft },
       );
       for (const planned of plan) {
         const id = filingId(userId, planned.claimIds);
         const claims = await claimsOf(db, { claimIds: [...planned.claimIds] });
-        const written = writeCase(claims, await evidenceOf(db, planned.claimIds), o.downloadUrl ?? evidenceDownloadUrl);
+        const written = writeCase(claims, await evidenceOf(db, planned.claimIds), options.downloadUrl ?? evidenceDownloadUrl);
         const row = {
           id,
           userId,
-          channel: o.channel.kind,
+          channel: options.channel.kind,
           status: 'prepared' as const,
           claimIds: [...planned.claimIds],
           subject: written.subject,
@@ -110,7 +110,7 @@ export function createFiler(o: FilerOptions): Filer {
           attachments: written.attachments,
           filedOn: today,
         };
-        if (!(await writeIntent(db, row, o.maxCasesPerDay))) continue;
+        if (!(await writeIntent(db, row, options.maxCasesPerDay))) continue;
         prepared++;
         await attempt({ ...row, caseId: null, createdAt: now(), filedAt: null, lastCheckedAt: null, decidedAt: null, followUpAt: null, followUpReason: null });
       }
@@ -118,7 +118,7 @@ export function createFiler(o: FilerOptions): Filer {
     return { prepared, filed, failed };
   }
 
-  const loop = pollingLoop(runOnce, { intervalMs: o.intervalMs, onError: (err) => o.log.error({ err }, 'filing round failed') });
+  const loop = pollingLoop(runOnce, { intervalMs: options.intervalMs, onError: (err) => options.log.error({ err }, 'filing round failed') });
   return { runOnce, nudge: () => loop.nudge(), start: () => loop.start(), stop: () => loop.stop() };
 }
 

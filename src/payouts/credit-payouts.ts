@@ -113,8 +113,8 @@ async function attribute(db: Db, userId: string, l: ReimbursementLine): Promise<
  * Credits one line: phase 7 first (idempotent per payout id), then the stored row, so a crash in
  * between only repeats the trigger. Returns what was decided.
  */
-export async function creditLine(o: { db: Db; engine: Engine }, userId: string, l: ReimbursementLine): Promise<Credit> {
-  const a = await attribute(o.db, userId, l);
+export async function creditLine(deps: { db: Db; engine: Engine }, userId: string, l: ReimbursementLine): Promise<Credit> {
+  const a = await attribute(deps.db, userId, l);
   const key = lineKey(l);
   const id = payoutId(l.reimbursementId, key);
   const kind = isReversal(l) ? 'reversal' : 'reimbursement';
@@ -130,7 +130,7 @@ export async function creditLine(o: { db: Db; engine: Engine }, userId: string, 
       kind,
       ...(a.reverses ? { reverses: a.reverses } : {}),
     };
-    const accepted = await o.engine.accept({
+    const accepted = await deps.engine.accept({
       phase: 7,
       userId,
       claimId: a.claimId,
@@ -145,7 +145,7 @@ export async function creditLine(o: { db: Db; engine: Engine }, userId: string, 
     eventId = accepted.eventId;
   }
   const raw = { ...l.raw, ...(l.lineSeq !== null ? { line_seq: l.lineSeq } : {}) };
-  await o.db
+  await deps.db
     .insert(reimbursements)
     .values({
       userId,
@@ -178,7 +178,7 @@ export async function creditLine(o: { db: Db; engine: Engine }, userId: string, 
       },
     });
   if (a.attributed && a.caseId && kind === 'reimbursement') {
-    await markDecided(o.db, { caseId: a.caseId }, 'approved');
+    await markDecided(deps.db, { caseId: a.caseId }, 'approved');
   }
   return { payoutId: id, attributed: a.attributed, claimId: a.claimId, caseId: a.caseId, kind, ...(eventId ? { eventId } : {}), ...(a.unmatched ? { unmatched: a.unmatched } : {}) };
 }

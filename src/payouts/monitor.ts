@@ -41,20 +41,20 @@ export interface PayoutMonitor {
   stop(): Promise<void>;
 }
 
-export function createPayoutMonitor(o: MonitorOptions): PayoutMonitor {
-  const db = o.database.db;
-  const now = o.now ?? (() => new Date());
+export function createPayoutMonitor(options: MonitorOptions): PayoutMonitor {
+  const db = options.database.db;
+  const now = options.now ?? (() => new Date());
 
   async function afterSync(userId: string) {
     const credits: Credit[] = [];
     let problems = 0;
     for (;;) {
-      const batch = await newReimbursementLines(o.database.db, userId);
+      const batch = await newReimbursementLines(options.database.db, userId);
       problems += batch.problems.length;
-      for (const line of batch.lines) credits.push(await creditLine({ db, engine: o.engine }, userId, line));
+      for (const line of batch.lines) credits.push(await creditLine({ db, engine: options.engine }, userId, line));
       if (batch.lines.length === 0) break;
     }
-    if (problems > 0) o.log.error({ userId, problems }, 'reimbursement lines could not be read');
+    if (problems > 0) options.log.error({ userId, problems }, 'reimbursement lines could not be read');
     return { credits, problems };
   }
 
@@ -72,7 +72,7 @@ export function createPayoutMonitor(o: MonitorOptions): PayoutMonitor {
       const lineSeq = typeof raw.line_seq === 'number' ? raw.line_seq : null;
       delete raw.line_seq;
       credits.push(
-        await creditLine({ db, engine: o.engine }, r.userId, {
+        await creditLine({ db, engine: options.engine }, r.userId, {
           reimbursementId: r.reimbursementId,
           caseId: r.caseId,
           orderId: r.lineKey.split('|')[2] || null,
@@ -97,19 +97,19 @@ export function createPayoutMonitor(o: MonitorOptions): PayoutMonitor {
   async function runOnce(): Promise<MonitorRound> {
     const credits: Credit[] = [];
     let problems = 0;
-    for (const userId of await usersWithNewLines(o.database.db)) {
+    for (const userId of await usersWithNewLines(options.database.db)) {
       const r = await afterSync(userId);
       credits.push(...r.credits);
       problems += r.problems;
     }
     credits.push(...(await recheck()));
-    const polled = await pollOpenCases({ db, engine: o.engine, channel: o.channel, log: o.log, signal: loop.signal });
+    const polled = await pollOpenCases({ db, engine: options.engine, channel: options.channel, log: options.log, signal: loop.signal });
     credits.push(...polled.credits);
-    const followUps = await flagFollowUps(db, { days: o.followUpDays, now: now() });
+    const followUps = await flagFollowUps(db, { days: options.followUpDays, now: now() });
     return { credits, problems, checked: polled.checked, rejected: polled.rejected, followUps };
   }
 
-  const loop = pollingLoop(runOnce, { intervalMs: o.intervalMs, onError: (err) => o.log.error({ err }, 'payout monitoring round failed') });
+  const loop = pollingLoop(runOnce, { intervalMs: options.intervalMs, onError: (err) => options.log.error({ err }, 'payout monitoring round failed') });
   return { afterSync, runOnce, nudge: () => loop.nudge(), start: () => loop.start(), stop: () => loop.stop() };
 }
 

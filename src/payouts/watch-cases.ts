@@ -34,11 +34,11 @@ export function approvalLines(view: CaseView): ReimbursementLine[] {
   }));
 }
 
-export async function rejectCase(o: { db: Db; engine: Engine }, filing: Pick<FilingRow, 'id' | 'userId' | 'claimIds'>, caseId: string, reason: string): Promise<number> {
+export async function rejectCase(deps: { db: Db; engine: Engine }, filing: Pick<FilingRow, 'id' | 'userId' | 'claimIds'>, caseId: string, reason: string): Promise<number> {
   let accepted = 0;
   for (const claimId of filing.claimIds) {
     const key = `rejected:${caseId}:${claimId}`;
-    const a = await o.engine.accept({
+    const a = await deps.engine.accept({
       phase: 6,
       userId: filing.userId,
       claimId,
@@ -50,7 +50,7 @@ export async function rejectCase(o: { db: Db; engine: Engine }, filing: Pick<Fil
     });
     if (!a.duplicate) accepted++;
   }
-  await markDecided(o.db, { filingId: filing.id }, 'rejected');
+  await markDecided(deps.db, { filingId: filing.id }, 'rejected');
   return accepted;
 }
 
@@ -60,7 +60,7 @@ export interface PollResult {
   readonly rejected: number;
 }
 
-export async function pollOpenCases(o: {
+export async function pollOpenCases(deps: {
   db: Db;
   engine: Engine;
   channel: ClaimsChannel;
@@ -69,37 +69,37 @@ export async function pollOpenCases(o: {
   /** A stopping loop's: cancels the case API call in flight and ends the poll. */
   signal?: AbortSignal;
 }): Promise<PollResult> {
-  const { channel } = o;
+  const { channel } = deps;
   if (channel.kind !== 'simulator') return { checked: 0, credits: [], rejected: 0 };
-  const open = await openSimulatorCases(o.db, o.limit ?? 100);
+  const open = await openSimulatorCases(deps.db, deps.limit ?? 100);
   const credits: Credit[] = [];
   let rejected = 0;
   let checked = 0;
   for (const filing of open) {
     if (!filing.caseId) continue;
     try {
-      const view = await (await channel.caseApi(filing.userId, o.signal)).get(filing.caseId);
+      const view = await (await channel.caseApi(filing.userId, deps.signal)).get(filing.caseId);
       checked++;
-      await markChecked(o.db, filing.id);
+      await markChecked(deps.db, filing.id);
       if (view.status === 'approved') {
-        for (const line of approvalLines(view)) credits.push(await creditLine(o, filing.userId, line));
+        for (const line of approvalLines(view)) credits.push(await creditLine(deps, filing.userId, line));
       } else if (view.status === 'rejected' && view.decision && 'rejected' in view.decision) {
-        rejected += await rejectCase(o, filing, filing.caseId, view.decision.rejected.reason);
+        rejected += await rejectCase(deps, filing, filing.caseId, view.decision.rejected.reason);
       }
     } catch (err) {
-      if (o.signal?.aborted) throw err;
-      o.log?.error({ err, filingId: filing.id }, 'checking a case failed; the next round retries it');
+      if (deps.signal?.aborted) throw err;
+      deps.log?.error({ err, filingId: filing.id }, 'checking a case failed; the next round retries it');
     }
   }
   return { checked, credits, rejected };
 }
 
 /** Flags filed cases with no answer after `days`; one outbox message per case. */
-export async function flagFollowUps(db: Db, o: { days: number; now: Date }): Promise<number> {
-  const before = new Date(o.now.getTime() - o.days * 86_400_000);
-  const reason = `Amazon has not answered in ${o.days} days: reply on the case in Seller Central or reopen it`;
+export async function flagFollowUps(db: Db, options: { days: number; now: Date }): Promise<number> {
+  const before = new Date(options.now.getTime() - options.days * 86_400_000);
+  const reason = `Amazon has not answered in ${options.days} days: reply on the case in Seller Central or reopen it`;
   return db.transaction(async (tx) => {
-    const flagged = await flagUnanswered(tx, { before, now: o.now, reason });
+    const flagged = await flagUnanswered(tx, { before, now: options.now, reason });
     for (const f of flagged) {
       await publish(tx, {
         type: 'filing.follow_up',
@@ -109,7 +109,7 @@ export async function flagFollowUps(db: Db, o: { days: number; now: Date }): Pro
         claim_ids: f.claimIds,
         filed_at: f.filedAt?.toISOString() ?? null,
         reason,
-        at: o.now.toISOString(),
+        at: options.now.toISOString(),
       });
     }
     return flagged.length;

@@ -33,7 +33,7 @@ export interface RouteContext {
 const sameAsks = (a: ReadonlyArray<Record<string, unknown>>, b: readonly PromptAsk[]) =>
   JSON.stringify(a.map((x) => [x.need, x.message])) === JSON.stringify(b.map((x) => [x.need, x.message]));
 
-export async function routeScored(tx: Db, scored: readonly ScoredClaim[], o: RouteContext): Promise<RoutedClaim[]> {
+export async function routeScored(tx: Db, scored: readonly ScoredClaim[], context: RouteContext): Promise<RoutedClaim[]> {
   const routed: RoutedClaim[] = [];
   const at = () => new Date().toISOString();
   for (const s of scored) {
@@ -41,7 +41,7 @@ export async function routeScored(tx: Db, scored: readonly ScoredClaim[], o: Rou
     // case Amazon penalises and a fee Clario must not earn. The claim stays `detected`, and the next
     // sync's detection (which refreshes detected claims) says when it is eligible.
     if (s.claim.awaitingAmazon && s.status === 'detected') continue;
-    const decision = route(s.score.confidence, o.thresholds);
+    const decision = route(s.score.confidence, context.thresholds);
     const to = TARGET[decision];
     if (!(await moveClaim(tx, s.id, s.status, to))) continue;
     let promptId: string | null = null;
@@ -55,8 +55,8 @@ export async function routeScored(tx: Db, scored: readonly ScoredClaim[], o: Rou
         promptId = await openPrompt(tx, { userId: s.userId, claimId: s.id, asks });
         await publish(
           tx,
-          { type: 'prompt.opened', prompt_id: promptId, claim_id: s.id, user_id: s.userId, sync_id: o.syncId, asks: asks.map((a) => ({ ...a })), confidence: s.score.confidence, at: at() },
-          { eventId: o.eventId },
+          { type: 'prompt.opened', prompt_id: promptId, claim_id: s.id, user_id: s.userId, sync_id: context.syncId, asks: asks.map((a) => ({ ...a })), confidence: s.score.confidence, at: at() },
+          { eventId: context.eventId },
         );
       }
     } else if (open) {
@@ -69,7 +69,7 @@ export async function routeScored(tx: Db, scored: readonly ScoredClaim[], o: Rou
           type: 'claim.routed',
           claim_id: s.id,
           user_id: s.userId,
-          sync_id: o.syncId,
+          sync_id: context.syncId,
           from: s.status,
           status: to,
           decision,
@@ -79,7 +79,7 @@ export async function routeScored(tx: Db, scored: readonly ScoredClaim[], o: Rou
           prompt_id: promptId,
           at: at(),
         },
-        { eventId: o.eventId },
+        { eventId: context.eventId },
       );
     }
     routed.push({ id: s.id, from: s.status, to, decision, promptId });
