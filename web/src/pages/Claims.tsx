@@ -1,21 +1,13 @@
 // Every claim: filter by status and type, sort by deadline, value or confidence, a page at a time.
 import { useEffect, useState } from 'react';
-import { get, qs, type Amount } from '../lib/api.js';
+import type { ClaimJson } from '../../../src/http/claim-json.js';
+import { get, qs } from '../lib/api.js';
 import { count, formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
 import { onLinkClick } from '../lib/router.js';
 import { Badge } from '../components/Status.js';
 
-export interface ClaimRow {
-  id: string;
-  type: string;
-  status: string;
-  quantity: number | null;
-  amount: Amount | null;
-  confidence: number | null;
-  deadline: string | null;
-  case_id: string | null;
-  created_at: string;
-}
+/** A row of the claims table: the server's own view of a claim (src/http/claim-json.ts). */
+export type ClaimRow = ClaimJson;
 
 type Sort = 'action' | 'deadline' | 'value' | 'confidence';
 const STATUSES = ['detected', 'prompted', 'held', 'ready', 'filed', 'rejected', 'paid', 'expired', 'dismissed'];
