@@ -63,7 +63,7 @@ export interface LwaProfile {
 }
 
 /** Supplies a valid access token for one seller; `forceRefresh` after Amazon rejected one. */
-export type AccessTokenSource = (options?: { readonly forceRefresh?: boolean }) => Promise<string>;
+export type AccessTokenSource = (options?: { readonly forceRefresh?: boolean; readonly signal?: AbortSignal }) => Promise<string>;
 
 interface CachedToken {
   readonly token: string;
@@ -157,7 +157,8 @@ export class LwaClient {
    * The cached access token for this refresh token, renewed `refreshMarginMs` before it expires.
    * Concurrent callers share one request to Amazon.
    */
-  async accessToken(refreshToken: string, options: { forceRefresh?: boolean } = {}): Promise<string> {
+  async accessToken(refreshToken: string, options: { forceRefresh?: boolean; signal?: AbortSignal } = {}): Promise<string> {
+    options.signal?.throwIfAborted();
     const key = cacheKey(refreshToken);
     const cached = this.cache.get(key);
     if (!options.forceRefresh && cached && this.clock.now() < cached.renewAt) return cached.token;
@@ -166,7 +167,9 @@ export class LwaClient {
       pending = this.refresh(refreshToken).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, pending);
     }
-    return (await pending).accessToken;
+    // The request is shared by every caller, so one caller's abort must not cancel it: that caller
+    // just stops waiting (the request keeps its own deadline and fills the cache for the others).
+    return (await untilAborted(pending, options.signal)).accessToken;
   }
 
   /** An AccessTokenSource bound to one seller's refresh token, for the SP-API client. */
@@ -216,6 +219,16 @@ export class LwaClient {
     if (res.ok) return body;
     throw errorOf(res, body, this.clock.now());
   }
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** A timeout says so; fetch's own "This operation was aborted" does not. */

@@ -82,7 +82,7 @@ export class SpApiTransport {
       const canRetry = attempt < this.maxRetries;
       this.options.signal?.throwIfAborted();
       await this.limiter?.acquire(this.sellerId, call.operation);
-      const token = await this.options.accessToken({ forceRefresh });
+      const token = await this.options.accessToken({ forceRefresh, ...(this.options.signal ? { signal: this.options.signal } : {}) });
       forceRefresh = false;
       const signal = this.attemptSignal();
       let res: Response;

@@ -125,3 +125,27 @@ describe('Login with Amazon throttling', () => {
     expect((err as RetryAfterError).retryAfterMs).toBe(ms);
   });
 });
+
+describe("Login with Amazon and the caller's abort signal", () => {
+  it('a caller whose signal aborts stops waiting at once; the shared request still serves the others', async () => {
+    let answer!: (res: Response) => void;
+    let requests = 0;
+    const held: typeof fetch = () => {
+      requests++;
+      return new Promise<Response>((resolve) => (answer = resolve));
+    };
+    const lwa = new LwaClient({ clientId: 'c', clientSecret: 's', clock: new ManualClock(0), fetch: held });
+    const stopping = new AbortController();
+    const sync = lwa.accessToken('Atzr|r', { signal: stopping.signal });
+    const other = lwa.accessToken('Atzr|r');
+    const reason = new Error('the sync is stopping');
+    stopping.abort(reason);
+    await expect(sync).rejects.toBe(reason);
+    answer(new Response('{"access_token":"Atza|t","expires_in":3600}', { status: 200 }));
+    await expect(other).resolves.toBe('Atza|t');
+    expect(requests).toBe(1);
+    // An already-aborted signal starts nothing.
+    await expect(lwa.accessToken('Atzr|other', { signal: stopping.signal })).rejects.toBe(reason);
+    expect(requests).toBe(1);
+  });
+});
