@@ -39,6 +39,7 @@ afterAll(async () => {
       console.warn(`open handles: ${message}`);
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    // One turn of the event loop, so closing sockets and servers can finish; no fixed wait.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }, SETTLE_MS + 5_000);
