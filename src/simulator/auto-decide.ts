@@ -30,7 +30,8 @@ export function decisionFor(caseId: string, request: Readonly<Record<string, unk
 }
 
 export interface AutoDecider {
-  stop(): void;
+  /** Stops deciding and waits for a round in progress, so no request reaches a simulator being closed. */
+  stop(): Promise<void>;
 }
 
 export function startAutoDecider(options: {
@@ -42,12 +43,12 @@ export function startAutoDecider(options: {
   now?: () => number;
 }): AutoDecider {
   const now = options.now ?? Date.now;
-  let running = false;
-  const round = async () => {
-    if (running) return;
-    running = true;
+  let stopped = false;
+  let round: Promise<void> | undefined;
+  const decide = async () => {
     try {
       for (const c of options.simulator.openCases()) {
+        if (stopped) break;
         if (now() - Date.parse(c.createdAt) < options.afterMs) break; // oldest first: the rest are younger
         const r = await fetch(`${options.url}/cases/${encodeURIComponent(c.caseId)}/decision`, {
           method: 'POST',
@@ -60,11 +61,17 @@ export function startAutoDecider(options: {
       }
     } catch (err) {
       options.log.warn({ err }, 'the demo Amazon could not decide cases this round');
-    } finally {
-      running = false;
     }
   };
-  const timer = setInterval(() => void round(), options.intervalMs ?? Math.max(1000, Math.min(10_000, Math.floor(options.afterMs / 4))));
+  const timer = setInterval(() => {
+    round ??= decide().finally(() => (round = undefined));
+  }, options.intervalMs ?? Math.max(1000, Math.min(10_000, Math.floor(options.afterMs / 4))));
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await round;
+    },
+  };
 }

@@ -49,9 +49,9 @@ export async function startDemoAmazon(options: {
     url: simulator.url,
     sellingPartnerId: DEMO_SELLER,
     costsFile: join(folder, 'costs.csv'),
-    close: () => {
-      decider?.stop();
-      return simulator.close();
+    async close() {
+      await decider?.stop();
+      await simulator.close();
     },
   };
 }

@@ -48,7 +48,10 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const clock = options.clock ?? systemClock;
   const state = new SimulatorState(options.sellers, clock);
   // No request logging: URLs and bodies here carry codes and tokens.
-  const app = Fastify({ logger: false });
+  // Closing cuts every connection: Node counts a client's socket that has not sent a request yet
+  // (a pooled keep-alive connection, a request aborted while connecting) as busy, and would wait
+  // for its 60 s header timeout before the close resolved.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
   });

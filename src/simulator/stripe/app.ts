@@ -46,7 +46,10 @@ export function createStripeSimulator(options: StripeSimulatorOptions = {}): Str
   const replays = { count: 0 };
   const drops = new Map<string, number>();
   // No request logging: headers carry the API key.
-  const app = Fastify({ logger: false });
+  // Closing cuts every connection: Node counts a client's socket that has not sent a request yet
+  // (a pooled keep-alive connection, a request aborted while connecting) as busy, and would wait
+  // for its 60 s header timeout before the close resolved.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     try {
       done(null, parseForm(typeof body === 'string' ? body : body.toString('utf8')));
