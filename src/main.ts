@@ -9,7 +9,9 @@ import { VERSION } from './version.js';
 import { reachAmazon, type ReachedAmazon } from './amazon/reach-amazon.js';
 import { systemClock } from './amazon/clock.js';
 import { RateLimiter } from './amazon/rate-limit.js';
-import { setupBilling, type BillingSetup } from './billing/setup.js';
+import { billingCapability } from './billing/capability.js';
+import { billingRoutes } from './billing/routes.js';
+import { setupStripe, type ReachedStripe } from './billing/setup.js';
 import type { Config } from './config/config.js';
 import { resolveSecrets, type Secrets } from './config/secrets.js';
 import { connectRoutes } from './connect/routes.js';
@@ -62,10 +64,15 @@ export interface ClarioOptions {
   readonly config: Config;
   readonly role?: Role;
   /**
-   * The phase capabilities a test brings instead of the real ones. Then neither Amazon nor Stripe
-   * is set up, so their routes (connect, billing) and the loops that call them are absent.
+   * The phase capabilities a test brings instead of the real ones. Then Amazon and Stripe are only
+   * what it brings too (`amazon`, `stripe`): without them their routes answer 503, and the loops
+   * that call Amazon (sync schedule, filing, payouts) do not run.
    */
   readonly capabilities?: Capabilities;
+  /** Amazon as a test brings it (e.g. the bundled simulator it started); by default reached from config. */
+  readonly amazon?: ReachedAmazon;
+  /** Stripe as a test brings it (a gateway to its Stripe simulator); by default reached from config. */
+  readonly stripe?: ReachedStripe;
   readonly logger?: Logger;
   /** Listen on config.port (default true); tests use app.inject or port 0. */
   readonly listen?: boolean;
@@ -111,10 +118,15 @@ export class StartupError extends Error {
   override readonly name = 'StartupError';
 }
 
-/** Amazon and Stripe (or their simulators), and the capabilities and claims channel built on them. */
+/** Amazon and Stripe (or their simulators), each absent when a test brings its capabilities and not it. */
 interface Providers {
+  readonly amazon: ReachedAmazon | undefined;
+  readonly stripe: ReachedStripe | undefined;
+}
+
+/** The real capabilities and the claims channel, built on Amazon and Stripe. */
+interface RealCapabilities {
   readonly amazon: ReachedAmazon;
-  readonly billing: BillingSetup;
   readonly capabilities: Capabilities;
   readonly channel: ClaimsChannel;
 }
@@ -145,8 +157,10 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     });
     let url: string | undefined;
     const publicUrl = () => config.publicUrl ?? url ?? `http://${config.host}:${config.port}`;
-    // Tests bring their own capabilities; otherwise the real ones, against Amazon or the simulators.
-    const providers = options.capabilities ? undefined : await startProviders({ config, database, box, log: logger, publicUrl, running });
+    // Tests bring their own capabilities (and Amazon or Stripe if they want them); otherwise the
+    // real ones, against Amazon and Stripe or their simulators.
+    const providers = await reachProviders({ config, options, log: logger, publicUrl, running });
+    const real = options.capabilities ? undefined : realCapabilities({ config, database, box, amazon: providers.amazon, stripe: providers.stripe });
 
     const queueLog = { error: (obj: object, msg: string) => logger.error(obj, msg) };
     const queue: JobQueue =
@@ -167,7 +181,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
       database,
       queue,
       bus,
-      handlers: createPhaseHandlers(options.capabilities ?? providers?.capabilities ?? unavailableCapabilities(), {
+      handlers: createPhaseHandlers(options.capabilities ?? real?.capabilities ?? unavailableCapabilities(), {
         waitForFilingMs: Math.min(config.worker.retryMaxMs, config.worker.retryBaseMs * 10),
         payoutLimits: { tolerancePercent: config.billing.payoutTolerancePercent, maxMinor: config.billing.payoutMaxMinor },
       }),
@@ -228,7 +242,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
           websocket: { handshakeTimeoutMs: config.edge.wsHandshakeTimeoutMs },
           gate,
         },
-        plugins: [...productRoutes({ config, database, engine, auth, box, hub, mirror, providers, publicUrl, webDir: options.webDir }), ...(options.plugins ?? [])],
+        plugins: [...productRoutes({ config, database, engine, auth, box, hub, mirror, providers, log: logger, publicUrl, webDir: options.webDir }), ...(options.plugins ?? [])],
       });
       app = built;
       // Requests first (new ones are refused with a 503 while closing); those still in flight at the bound are cut.
@@ -254,15 +268,15 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     if (role !== 'api') {
       await engine.startWorker();
       // Only with the real capabilities: tests that bring their own sync nothing on a schedule and file nothing.
-      if (providers) {
+      if (real) {
         const scheduler = createSyncScheduler({ database, engine, intervalHours: config.amazon.syncIntervalHours, log: logger });
         scheduler.start();
         running.started('sync schedule', () => scheduler.stop());
         const f = config.filing;
-        const loopDeps = { database, engine, channel: providers.channel, log: logger };
+        const loopDeps = { database, engine, channel: real.channel, log: logger };
         filer = createFiler({ ...loopDeps, maxItemsPerCase: f.maxItemsPerCase, maxCasesPerDay: f.maxCasesPerDay, intervalMs: f.intervalMs });
         payouts = createPayoutMonitor({ ...loopDeps, followUpDays: f.followUpDays, intervalMs: f.payoutsIntervalMs });
-        const started = await startLoops({ filing: filer, payouts }, { bus, onCaseDecided: (l) => providers.amazon.onCaseDecided(l) });
+        const started = await startLoops({ filing: filer, payouts }, { bus, onCaseDecided: (l) => real.amazon.onCaseDecided(l) });
         loops = started;
         running.started('claim loops', () => started.stop());
       }
@@ -291,9 +305,9 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
       app,
       url,
       probeUrl: probe?.url,
-      amazon: providers?.amazon.description,
-      simulatorUrl: providers?.amazon.simulator?.url,
-      stripe: providers?.billing.stripe,
+      amazon: providers.amazon?.description,
+      simulatorUrl: providers.amazon?.simulator?.url,
+      stripe: providers.stripe?.description,
       filer,
       payouts,
       close() {
@@ -308,20 +322,33 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   }
 }
 
-/** Amazon and Stripe (or the bundled simulators), and every phase capability built on them. */
-async function startProviders(deps: {
-  config: Config;
-  database: Database;
-  box: SecretBox;
-  log: Log;
-  publicUrl: () => string;
-  running: Lifecycle;
-}): Promise<Providers> {
-  const { config, database, box } = deps;
-  const amazon = await reachAmazon({ config, log: deps.log, asOf: lastCompleteDay() });
-  deps.running.started('Amazon', () => amazon.close());
-  const billing = await setupBilling({ config: config.billing, timeoutMs: config.providerTimeoutMs, box, db: () => database.db, log: deps.log, publicUrl: deps.publicUrl });
-  deps.running.started('Stripe', () => billing.close());
+/**
+ * Amazon and Stripe: those the caller brings (it closes them), else reached from config (Amazon or
+ * the bundled simulator, Stripe or its simulator) unless the caller brings its own capabilities.
+ */
+async function reachProviders(deps: { config: Config; options: ClarioOptions; log: Log; publicUrl: () => string; running: Lifecycle }): Promise<Providers> {
+  const { config, options, running } = deps;
+  const own = options.capabilities === undefined;
+  let amazon = options.amazon;
+  if (!amazon && own) {
+    const reached = await reachAmazon({ config, log: deps.log, asOf: lastCompleteDay() });
+    running.started('Amazon', () => reached.close());
+    amazon = reached;
+  }
+  let stripe = options.stripe;
+  if (!stripe && own) {
+    const reached = await setupStripe({ config: config.billing, timeoutMs: config.providerTimeoutMs, log: deps.log, publicUrl: deps.publicUrl });
+    running.started('Stripe', () => reached.close());
+    stripe = reached;
+  }
+  return { amazon, stripe };
+}
+
+/** Every phase capability, built on Amazon and Stripe. */
+function realCapabilities(deps: { config: Config; database: Database; box: SecretBox; amazon: ReachedAmazon | undefined; stripe: ReachedStripe | undefined }): RealCapabilities {
+  const { config, database, box, amazon, stripe } = deps;
+  // reachProviders reaches both whenever the capabilities are the real ones.
+  if (!amazon || !stripe) throw new StartupError('the real capabilities need Amazon and Stripe');
   const { lwa, spApiUrl, simulator } = amazon;
   // Amazon takes minutes over a report (the client's defaults then); the simulator, moments.
   const firstPollMs = config.amazon.reportPollMs ?? (simulator ? 50 : undefined);
@@ -341,15 +368,15 @@ async function startProviders(deps: {
     routing: routingCapability({ thresholds: routingThresholds(config.routing), learned }),
     payouts: payoutsCapability(),
     learning: learningCapability(),
-    settlement: billing.settlement,
+    settlement: billingCapability({ gateway: stripe.gateway, box, feeRateBp: config.billing.feeRateBp }),
     proof: proofCapability(),
   };
   const channel: ClaimsChannel =
     channelKind(config.filing.channel, simulator !== undefined) === 'simulator' ? simulatorChannel({ db: database.db, box, lwa, spApiUrl, timeoutMs: config.providerTimeoutMs }) : { kind: 'manual' };
-  return { amazon, billing, capabilities, channel };
+  return { amazon, capabilities, channel };
 }
 
-/** Every route of the product, in one list; connect and billing need Amazon and Stripe. */
+/** Every route of the product, in one list, whatever was injected: without Amazon or Stripe theirs answer 503. */
 function productRoutes(deps: {
   config: Config;
   database: Database;
@@ -358,13 +385,14 @@ function productRoutes(deps: {
   box: SecretBox;
   hub: ReturnType<typeof createHub>;
   mirror: ReturnType<typeof eventMirror>;
-  providers: Providers | undefined;
+  providers: Providers;
+  log: Log;
   publicUrl: () => string;
   webDir: string | undefined;
 }): NonNullable<AppDeps['plugins']> {
-  const { config, database, engine, providers } = deps;
+  const { config, database, engine } = deps;
+  const { amazon, stripe } = deps.providers;
   const db = database.db;
-  const amazon = providers?.amazon;
   return [
     sellerRoutes(db),
     filingRoutes({ db, engine }),
@@ -384,24 +412,18 @@ function productRoutes(deps: {
       // An upload or an answer commits outbox rows outside a phase: sent on at once.
       afterCommit: () => void engine.drainOutbox(),
     }),
-    ...(amazon
-      ? [
-          connectRoutes({
-            database,
-            engine,
-            auth: deps.auth,
-            box: deps.box,
-            lwa: amazon.lwa,
-            applicationId: amazon.applicationId,
-            beta: amazon.simulator !== undefined,
-            region: config.amazon.region,
-            marketplaceIds: config.amazon.marketplaceIds,
-            publicUrl: deps.publicUrl,
-            afterConnect: demoCosts(database, amazon),
-          }),
-        ]
-      : []),
-    ...(providers ? [providers.billing.routes] : []),
+    connectRoutes({
+      database,
+      engine,
+      auth: deps.auth,
+      box: deps.box,
+      amazon: amazon && { lwa: amazon.lwa, applicationId: amazon.applicationId, beta: amazon.simulator !== undefined },
+      region: config.amazon.region,
+      marketplaceIds: config.amazon.marketplaceIds,
+      publicUrl: deps.publicUrl,
+      afterConnect: amazon && demoCosts(database, amazon),
+    }),
+    billingRoutes({ db: () => db, box: deps.box, gateway: stripe?.gateway, log: deps.log }),
   ];
 }
 

@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireService, requireSubject, type Principal } from '../http/auth.js';
 import { errorBody } from '../http/errors.js';
-import { Id } from '../http/schemas.js';
+import { ErrorBody, Id } from '../http/schemas.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Db } from '../store/db.js';
 import type { Log } from '../workflow/log.js';
@@ -18,11 +18,15 @@ export interface BillingRouteDeps {
   /** The database, once it exists (routes are registered before the service is built). */
   readonly db: () => Db;
   readonly box: SecretBox;
-  readonly gateway: FeeGateway;
+  /** Stripe (or its simulator); absent in a process given no Stripe, where the webhook answers 503. */
+  readonly gateway: FeeGateway | undefined;
   readonly log: Log;
 }
 
 export const STRIPE_WEBHOOK_PATH = '/api/v1/billing/stripe/webhook';
+
+/** The webhook's answer (503) in a process started without Stripe. */
+export const STRIPE_NOT_SET_UP = 'Stripe is not set up in this process (no STRIPE_API_KEY, and no Stripe gateway was given to it)';
 
 export function billingRoutes(deps: BillingRouteDeps) {
   return async (app: FastifyInstance, principal: (r: unknown) => Principal): Promise<void> => {
@@ -32,17 +36,19 @@ export function billingRoutes(deps: BillingRouteDeps) {
       scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
       scope.post(
         STRIPE_WEBHOOK_PATH,
-        { config: { public: true, rateLimit: { max: 6000, timeWindow: '1 minute' } }, schema: { operationId: 'receiveStripeWebhook', summary: 'Stripe webhooks (signed by Stripe)', description: 'Stripe\'s event callbacks (payments, refunds). Proves itself with the Stripe-Signature header over the raw body, not a token; each event takes effect once.', tags: ['billing'] } },
+        { config: { public: true, rateLimit: { max: 6000, timeWindow: '1 minute' } }, schema: { operationId: 'receiveStripeWebhook', summary: 'Stripe webhooks (signed by Stripe)', description: 'Stripe\'s event callbacks (payments, refunds). Proves itself with the Stripe-Signature header over the raw body, not a token; each event takes effect once. 503 when this process has no Stripe or no webhook secret.', tags: ['billing'], response: { 400: ErrorBody, 503: ErrorBody } } },
         async (request, reply) => {
+          const gateway = deps.gateway;
+          if (!gateway) return reply.status(503).send(errorBody('unavailable', STRIPE_NOT_SET_UP));
           const signature = request.headers['stripe-signature'];
           if (typeof signature !== 'string' || !Buffer.isBuffer(request.body)) {
             return reply.status(400).send(errorBody('invalid_signature', 'send the Stripe-Signature header and the JSON body Stripe signed'));
           }
           let event;
           try {
-            event = deps.gateway.verifyWebhook(request.body, signature);
+            event = gateway.verifyWebhook(request.body, signature);
           } catch (err) {
-            if (err instanceof WebhookNotConfiguredError) return reply.status(503).send(errorBody('unavailable', 'Stripe webhooks are not configured'));
+            if (err instanceof WebhookNotConfiguredError) return reply.status(503).send(errorBody('unavailable', 'Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET'));
             return reply.status(400).send(errorBody('invalid_signature', 'the Stripe signature does not match, or is too old'));
           }
           const outcome = await handleStripeEvent(deps.db(), deps.box, event);

@@ -14,6 +14,7 @@ import { InvalidGrantError } from '../amazon/errors.js';
 import type { LwaClient } from '../amazon/lwa.js';
 import type { Auth, Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
+import { ErrorBody } from '../http/schemas.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { Database } from '../store/db.js';
 import type { Engine } from '../workflow/engine.js';
@@ -22,23 +23,28 @@ import { linkPartner, partnerOwner } from './connections.js';
 import { consumeState, createState } from './oauth-states.js';
 import { flowPage } from './pages.js';
 import { recordSecurityEvent } from './security-events.js';
-import { signInRoutes, STATE_TTL_MS, stateRefusal } from './sign-in-routes.js';
+import { requireAmazon, signInRoutes, STATE_TTL_MS, stateRefusal } from './sign-in-routes.js';
 
 export interface ConnectDeps {
   readonly database: Database;
   readonly engine: Engine;
   readonly auth: Auth;
   readonly box: SecretBox;
-  readonly lwa: LwaClient;
-  readonly applicationId: string;
-  /** Amazon requires `version=beta` while an app is in Draft. */
-  readonly beta: boolean;
+  /** Login with Amazon and the app; absent in a process given no Amazon, where these routes answer 503. */
+  readonly amazon: ConnectAmazon | undefined;
   readonly region: string;
   readonly marketplaceIds: readonly string[];
   /** Where the browser reaches Clario, for the redirect URI. */
   readonly publicUrl: () => string;
   /** Runs after a connection is saved and before phase 1 starts (the demo imports its costs). */
   readonly afterConnect?: ((userId: string, sellingPartnerId: string) => Promise<void>) | undefined;
+}
+
+export interface ConnectAmazon {
+  readonly lwa: LwaClient;
+  readonly applicationId: string;
+  /** Amazon requires `version=beta` while an app is in Draft. */
+  readonly beta: boolean;
 }
 
 const Callback = z.object({
@@ -57,22 +63,24 @@ function partnerTakenPage() {
 
 export function connectRoutes(deps: ConnectDeps) {
   return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
-    signInRoutes(deps)(app, principal);
+    signInRoutes({ ...deps, lwa: deps.amazon?.lwa })(app, principal);
     const redirectUri = () => `${deps.publicUrl()}/connect/callback`;
     const secure = () => deps.publicUrl().startsWith('https:');
 
-    app.get('/connect', { config: { public: true }, schema: { operationId: 'startConnect', answers: { 302: { description: "To Amazon's consent page" }, 303: { description: 'Not signed in: to /signin/amazon first' } }, summary: 'Start connecting an Amazon seller account (signed-in sellers)', description: 'A signed-in seller starts connecting their Amazon seller account: redirects (302) to Amazon\'s consent page; a browser not signed in is sent to sign in first (303).', tags: ['connect'] } }, async (request, reply) => {
+    app.get('/connect', { config: { public: true }, schema: { operationId: 'startConnect', answers: { 302: { description: "To Amazon's consent page" }, 303: { description: 'Not signed in: to /signin/amazon first' } }, response: { 503: ErrorBody }, summary: 'Start connecting an Amazon seller account (signed-in sellers)', description: 'A signed-in seller starts connecting their Amazon seller account: redirects (302) to Amazon\'s consent page; a browser not signed in is sent to sign in first (303).', tags: ['connect'] } }, async (request, reply) => {
+      const amazon = requireAmazon(deps.amazon);
       const p = principal(request);
       // Only a signed-in seller connects, and the consent is theirs: first sign in.
       if (p.kind === 'anonymous') return reply.redirect('/signin/amazon', 303);
       if (p.kind !== 'seller') throw new ApiError('forbidden', 'a seller connects their own Amazon account: sign in with Amazon');
       const browserHash = bindBrowser(request, reply, { secure: secure(), maxAgeSeconds: STATE_TTL_MS / 1000 });
       const state = await createState(deps.database.db, STATE_TTL_MS, { purpose: 'connect', browserHash, userId: p.userId });
-      const url = deps.lwa.authorizeUrl({ applicationId: deps.applicationId, state, redirectUri: redirectUri(), beta: deps.beta });
+      const url = amazon.lwa.authorizeUrl({ applicationId: amazon.applicationId, state, redirectUri: redirectUri(), beta: amazon.beta });
       return reply.redirect(url, 302);
     });
 
-    app.get('/connect/callback', { config: { public: true }, schema: { operationId: 'completeConnect', answers: { 303: { description: 'Connected: to the dashboard, which shows the first sync' }, 409: { description: 'The selling partner belongs to another account (an HTML page)', type: 'text/html' } }, summary: "Amazon's consent callback", description: 'Where Amazon sends the seller back after consent: checks the state against the seller\'s browser, stores the sealed refresh token and starts phase 1 (the first sync). Proves itself with the state and Amazon\'s code, not a token.', tags: ['connect'] } }, async (request, reply) => {
+    app.get('/connect/callback', { config: { public: true }, schema: { operationId: 'completeConnect', answers: { 303: { description: 'Connected: to the dashboard, which shows the first sync' }, 409: { description: 'The selling partner belongs to another account (an HTML page)', type: 'text/html' } }, response: { 503: ErrorBody }, summary: "Amazon's consent callback", description: 'Where Amazon sends the seller back after consent: checks the state against the seller\'s browser, stores the sealed refresh token and starts phase 1 (the first sync). Proves itself with the state and Amazon\'s code, not a token.', tags: ['connect'] } }, async (request, reply) => {
+      const { lwa } = requireAmazon(deps.amazon);
       const parsed = Callback.safeParse(request.query);
       if (!parsed.success) throw new ApiError('invalid_request', 'the callback is missing state, selling_partner_id or spapi_oauth_code');
       const { state, selling_partner_id: partner, spapi_oauth_code: code } = parsed.data;
@@ -91,14 +99,14 @@ export function connectRoutes(deps: ConnectDeps) {
       if (owner !== undefined && owner !== p.userId) return refuse(owner);
       let refreshToken: string;
       try {
-        refreshToken = (await deps.lwa.exchangeCode(code, redirectUri())).refreshToken;
+        refreshToken = (await lwa.exchangeCode(code, redirectUri())).refreshToken;
       } catch (err) {
         if (err instanceof InvalidGrantError) throw new ApiError('invalid_request', 'Amazon refused the authorization code (expired or used); start again at /connect');
         throw err;
       }
       const linked = await linkPartner(db, deps.box, { userId: p.userId, sellingPartnerId: partner, region: deps.region, marketplaceIds: deps.marketplaceIds, refreshToken });
       if (!linked.linked) {
-        deps.lwa.forget(refreshToken);
+        lwa.forget(refreshToken);
         return refuse(linked.ownerUserId);
       }
       await deps.afterConnect?.(p.userId, partner);

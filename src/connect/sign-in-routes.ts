@@ -8,6 +8,7 @@ import { InvalidGrantError } from '../amazon/errors.js';
 import type { LwaClient } from '../amazon/lwa.js';
 import { SESSION_COOKIE, type Auth, type Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
+import { ErrorBody } from '../http/schemas.js';
 import type { Database } from '../store/db.js';
 import { accountFor } from './accounts.js';
 import { bindBrowser, browserHashOf } from './browser.js';
@@ -17,8 +18,18 @@ import { escapeHtml, flowPage } from './pages.js';
 export interface SignInDeps {
   readonly database: Database;
   readonly auth: Auth;
-  readonly lwa: LwaClient;
+  /** Login with Amazon; absent in a process given no Amazon, where these routes answer 503. */
+  readonly lwa: LwaClient | undefined;
   readonly publicUrl: () => string;
+}
+
+/** What the sign-in and connect routes answer (503) in a process started without Amazon. */
+export const AMAZON_NOT_SET_UP = 'Amazon is not set up in this process (no AMAZON_LWA_CLIENT_ID, AMAZON_LWA_CLIENT_SECRET and AMAZON_SP_APP_ID, and no Amazon was given to it)';
+
+/** Amazon, or the 503 that says it is missing: the routes stay registered either way. */
+export function requireAmazon<T>(amazon: T | undefined): T {
+  if (amazon === undefined) throw new ApiError('unavailable', AMAZON_NOT_SET_UP);
+  return amazon;
 }
 
 export const STATE_TTL_MS = 10 * 60 * 1000;
@@ -45,13 +56,15 @@ export function signInRoutes(deps: SignInDeps) {
     const redirectUri = () => `${deps.publicUrl()}/signin/amazon/callback`;
     const secure = () => deps.publicUrl().startsWith('https:');
 
-    app.get('/signin/amazon', { config: { public: true }, schema: { operationId: 'startSignIn', answers: { 302: { description: "To Amazon's sign-in page" } }, summary: 'Sign in with Amazon (starts Login with Amazon)', description: 'Starts Login with Amazon in the browser: binds the browser to a one-time state and redirects (302) to Amazon\'s sign-in page. No token needed.', tags: ['connect'] } }, async (request, reply) => {
+    app.get('/signin/amazon', { config: { public: true }, schema: { operationId: 'startSignIn', answers: { 302: { description: "To Amazon's sign-in page" } }, response: { 503: ErrorBody }, summary: 'Sign in with Amazon (starts Login with Amazon)', description: 'Starts Login with Amazon in the browser: binds the browser to a one-time state and redirects (302) to Amazon\'s sign-in page. No token needed.', tags: ['connect'] } }, async (request, reply) => {
+      const lwa = requireAmazon(deps.lwa);
       const browserHash = bindBrowser(request, reply, { secure: secure(), maxAgeSeconds: STATE_TTL_MS / 1000 });
       const state = await createState(deps.database.db, STATE_TTL_MS, { purpose: 'sign_in', browserHash, userId: null });
-      return reply.redirect(deps.lwa.signInUrl({ state, redirectUri: redirectUri() }), 302);
+      return reply.redirect(lwa.signInUrl({ state, redirectUri: redirectUri() }), 302);
     });
 
-    app.get('/signin/amazon/callback', { config: { public: true }, schema: { operationId: 'completeSignIn', answers: { 303: { description: 'Signed in: to the dashboard, with the session cookie set' } }, summary: "Login with Amazon's sign-in callback", description: 'Where Amazon sends the browser back after sign-in: checks the state against the browser that started it, starts a session (an HttpOnly cookie) and redirects to the dashboard. Proves itself with the state and Amazon\'s code, not a token.', tags: ['connect'] } }, async (request, reply) => {
+    app.get('/signin/amazon/callback', { config: { public: true }, schema: { operationId: 'completeSignIn', answers: { 303: { description: 'Signed in: to the dashboard, with the session cookie set' } }, response: { 503: ErrorBody }, summary: "Login with Amazon's sign-in callback", description: 'Where Amazon sends the browser back after sign-in: checks the state against the browser that started it, starts a session (an HttpOnly cookie) and redirects to the dashboard. Proves itself with the state and Amazon\'s code, not a token.', tags: ['connect'] } }, async (request, reply) => {
+      const lwa = requireAmazon(deps.lwa);
       const parsed = Callback.safeParse(request.query);
       if (!parsed.success) throw new ApiError('invalid_request', 'the sign-in callback is missing state and code');
       if ('error' in parsed.data) {
@@ -62,7 +75,7 @@ export function signInRoutes(deps: SignInDeps) {
       if (check !== 'ok') throw new ApiError('invalid_request', stateRefusal(check, '/signin/amazon'));
       let lwaUserId: string;
       try {
-        lwaUserId = (await deps.lwa.signIn(code, redirectUri())).userId;
+        lwaUserId = (await lwa.signIn(code, redirectUri())).userId;
       } catch (err) {
         if (err instanceof InvalidGrantError) throw new ApiError('invalid_request', 'Amazon refused the sign-in code (expired or used); start again at /signin/amazon');
         throw err;

@@ -3,13 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { billingCapability } from '../../src/billing/capability.js';
-import { billingRoutes, STRIPE_WEBHOOK_PATH } from '../../src/billing/routes.js';
+import { STRIPE_WEBHOOK_PATH } from '../../src/billing/routes.js';
 import { createStripeGateway } from '../../src/billing/stripe-gateway.js';
 import { createSecretBox, parseKeys, type SecretBox } from '../../src/security/secret-box.js';
 import { startStripeSimulator, type StartedStripeSimulator } from '../../src/simulator/stripe/app.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { phaseEvents } from '../../src/store/schema/workflow-tables.js';
-import { silentLog } from '../../src/workflow/log.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { waitFor } from '../support/wait.js';
@@ -28,7 +27,9 @@ export interface BillingHarness {
 }
 
 export async function startBilling(o: { store?: 'pglite' | 'postgres'; feeRateBp?: number } = {}): Promise<BillingHarness> {
-  const box = createSecretBox(parseKeys(`k1:${randomBytes(32).toString('base64')}`));
+  // Clario's key too: its webhook route opens what the capability sealed.
+  const keys = `k1:${randomBytes(32).toString('base64')}`;
+  const box = createSecretBox(parseKeys(keys));
   const started: { t?: TestClario } = {};
   const stripe = await startStripeSimulator({
     webhook: { url: () => (started.t ? `${started.t.url}${STRIPE_WEBHOOK_PATH}` : undefined), secret: WEBHOOK_SECRET, retryDelaysMs: [20, 50, 100, 200] },
@@ -36,15 +37,12 @@ export async function startBilling(o: { store?: 'pglite' | 'postgres'; feeRateBp
   // No network retries inside the client: the tests want to see the effects ledger's reconcile.
   const gateway = createStripeGateway({ apiKey: stripe.apiKey, apiBase: stripe.url, webhookSecret: WEBHOOK_SECRET, maxNetworkRetries: 0 });
   const settlement = billingCapability({ gateway, box, feeRateBp: o.feeRateBp ?? 2000, waitForOriginalMs: 50 });
-  const db = () => {
-    if (!started.t) throw new Error('Clario is not started');
-    return started.t.clario.database.db;
-  };
   const t = await startTestClario({
     store: o.store ?? 'pglite',
     capabilities: { ...testCapabilities(), settlement },
-    plugins: [billingRoutes({ db, box, gateway, log: silentLog })],
-    env: { WORKFLOW_MAX_ATTEMPTS: '5' },
+    // Clario's own billing routes (the webhook, the statement) on this gateway; the harness closes the simulator.
+    stripe: { gateway, description: `the test's Stripe simulator at ${stripe.url}`, close: () => Promise.resolve() },
+    env: { WORKFLOW_MAX_ATTEMPTS: '5', CLARIO_ENCRYPTION_KEYS: keys },
   });
   started.t = t;
   return {

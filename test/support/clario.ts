@@ -15,6 +15,9 @@ export interface TestClarioOptions {
   readonly store?: 'pglite' | 'postgres';
   readonly queue?: 'postgres' | 'bullmq';
   readonly capabilities?: Capabilities;
+  /** Amazon and Stripe a test brings (with its own capabilities, they are otherwise absent: their routes answer 503). */
+  readonly amazon?: ClarioOptions['amazon'];
+  readonly stripe?: ClarioOptions['stripe'];
   readonly env?: Record<string, string>;
   readonly role?: Role;
   /** Share a database already created (several processes on one database). */
@@ -72,6 +75,8 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     config,
     role: o.role ?? 'all',
     capabilities: o.capabilities,
+    ...(o.amazon ? { amazon: o.amazon } : {}),
+    ...(o.stripe ? { stripe: o.stripe } : {}),
     ...(o.deliverWebhooks === false ? { deliverWebhooks: false } : {}),
     ...(o.plugins ? { plugins: o.plugins } : {}),
     ...(o.webDir ? { webDir: o.webDir } : {}),
