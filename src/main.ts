@@ -19,7 +19,7 @@ import { sellerRoutes } from './connect/seller-routes.js';
 import { dashboardRoutes, DEFAULT_WEB_DIR, PAGE_TOKEN_TTL_SECONDS, webRoutes } from './dashboard/index.js';
 import { detectionCapability, lastCompleteDay } from './detection/detect-claims.js';
 import { evidenceCapability } from './evidence/capability.js';
-import { offThreadReader } from './evidence/read/read-off-thread.js';
+import { offThreadReader, type EvidenceReader } from './evidence/read/read-off-thread.js';
 import { evidenceRoutes } from './evidence/routes.js';
 import { channelKind, simulatorChannel, type ClaimsChannel } from './filing/channel.js';
 import { createFiler, type Filer } from './filing/file-claims.js';
@@ -73,6 +73,8 @@ export interface ClarioOptions {
   readonly amazon?: ReachedAmazon;
   /** Stripe as a test brings it (a gateway to its Stripe simulator); by default reached from config. */
   readonly stripe?: ReachedStripe;
+  /** How uploaded evidence is read; by default each file in a worker thread of its own, bounded by config. */
+  readonly evidenceReader?: EvidenceReader;
   readonly logger?: Logger;
   /** Listen on config.port (default true); tests use app.inject or port 0. */
   readonly listen?: boolean;
@@ -242,7 +244,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
           websocket: { handshakeTimeoutMs: config.edge.wsHandshakeTimeoutMs },
           gate,
         },
-        plugins: [...productRoutes({ config, database, engine, auth, box, hub, mirror, providers, log: logger, publicUrl, webDir: options.webDir }), ...(options.plugins ?? [])],
+        plugins: [...productRoutes({ config, database, engine, auth, box, hub, mirror, providers, log: logger, publicUrl, webDir: options.webDir, evidenceReader: options.evidenceReader }), ...(options.plugins ?? [])],
       });
       app = built;
       // Requests first (new ones are refused with a 503 while closing); those still in flight at the bound are cut.
@@ -389,6 +391,7 @@ function productRoutes(deps: {
   log: Log;
   publicUrl: () => string;
   webDir: string | undefined;
+  evidenceReader: EvidenceReader | undefined;
 }): NonNullable<AppDeps['plugins']> {
   const { config, database, engine } = deps;
   const { amazon, stripe } = deps.providers;
@@ -407,7 +410,7 @@ function productRoutes(deps: {
       thresholds: routingThresholds(config.routing),
       maxFileBytes: config.evidence.maxFileBytes,
       maxRequestBytes: config.evidence.maxRequestBytes,
-      reader: offThreadReader(config.evidence.read),
+      reader: deps.evidenceReader ?? offThreadReader(config.evidence.read),
       defaultCurrency: config.evidence.defaultCurrency,
       // An upload or an answer commits outbox rows outside a phase: sent on at once.
       afterCommit: () => void engine.drainOutbox(),

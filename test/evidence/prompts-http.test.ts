@@ -12,6 +12,7 @@ import { startTestClario, type TestClario } from '../support/clario.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { waitFor } from '../support/wait.js';
 import { invoicePdf } from './support/documents.js';
+import { inThreadReader } from './support/in-thread-reader.js';
 
 const MAX_BYTES = 64 * 1024;
 
@@ -46,7 +47,9 @@ for (const store of ['pglite', 'postgres'] as const) {
   const statusOf = async (id: string) => (await rows<{ status: string }>(t.clario.database.db, sql`SELECT status FROM claims WHERE id = ${id}`))[0]?.status;
 
   beforeAll(async () => {
-    t = await startTestClario({ store, env: { EVIDENCE_MAX_FILE_BYTES: String(MAX_BYTES) } });
+    // Files are read on this thread: a worker per file started from TypeScript source costs
+    // seconds each, and reading off the thread is hostile-files.test.ts's subject.
+    t = await startTestClario({ store, env: { EVIDENCE_MAX_FILE_BYTES: String(MAX_BYTES) }, evidenceReader: inThreadReader() });
     alice = await t.sellerToken('alice');
     bob = await t.sellerToken('bob');
     const db = t.clario.database.db;

@@ -18,6 +18,8 @@ export interface TestClarioOptions {
   /** Amazon and Stripe a test brings (with its own capabilities, they are otherwise absent: their routes answer 503). */
   readonly amazon?: ClarioOptions['amazon'];
   readonly stripe?: ClarioOptions['stripe'];
+  /** How uploads are read (default: a worker thread per file). */
+  readonly evidenceReader?: ClarioOptions['evidenceReader'];
   readonly env?: Record<string, string>;
   readonly role?: Role;
   /** Share a database already created (several processes on one database). */
@@ -77,6 +79,7 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     capabilities: o.capabilities,
     ...(o.amazon ? { amazon: o.amazon } : {}),
     ...(o.stripe ? { stripe: o.stripe } : {}),
+    ...(o.evidenceReader ? { evidenceReader: o.evidenceReader } : {}),
     ...(o.deliverWebhooks === false ? { deliverWebhooks: false } : {}),
     ...(o.plugins ? { plugins: o.plugins } : {}),
     ...(o.webDir ? { webDir: o.webDir } : {}),
