@@ -27,6 +27,9 @@ export const SYNC_SOURCES: readonly SyncSource[] = [
   { file: 'GET_FBA_REIMBURSEMENTS_DATA.tsv', kind: 'report', reportType: 'GET_FBA_REIMBURSEMENTS_DATA' },
   { file: 'GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL.tsv', kind: 'report', reportType: 'GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL', maxDays: 30, lookbackDays: 180 },
   { file: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', kind: 'report', reportType: 'GET_LEDGER_DETAIL_VIEW_DATA' },
+  // Removal parcels and free replacements: what Amazon no longer pays by itself (DETECTION.md v2).
+  { file: 'GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA.tsv', kind: 'report', reportType: 'GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA' },
+  { file: 'GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA.tsv', kind: 'report', reportType: 'GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA' },
 ];
 
 const DAY = 86_400_000;

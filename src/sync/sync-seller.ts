@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { PollOptions } from '../amazon/reports.js';
 import type { SpApiClient } from '../amazon/sp-api.js';
 import { type Db, rows } from '../store/db.js';
+import { buyerColumnCut, type BuyerColumnCut } from './drop-buyer-columns.js';
 import { SYNC_SOURCES, windows, type SyncSource } from './sources.js';
 import { lineWriter } from './store-lines.js';
 
@@ -103,6 +104,7 @@ export async function syncSeller(userId: string, syncId: string, ctx: SyncContex
           ON CONFLICT (sync_id, source) DO NOTHING`,
     );
     let header: string | undefined;
+    let cut: BuyerColumnCut | undefined;
     let lineNo = 0;
     let writer: ReturnType<typeof lineWriter> | undefined;
     let documentId = '';
@@ -120,10 +122,13 @@ export async function syncSeller(userId: string, syncId: string, ctx: SyncContex
       }
       lineNo++;
       if (l.header) {
-        header = l.line;
+        // Each report document has its header: buyer columns are cut from it and its lines alike.
+        cut = buyerColumnCut(l.line);
+        header = cut?.header ?? l.line;
         continue;
       }
-      await writer.add(l.line, lineNo);
+      const line = cut ? cut.line(l.line) : l.line;
+      if (line !== undefined) await writer.add(line, lineNo);
     }
     if (writer) {
       const t = await writer.finish();
