@@ -1,6 +1,6 @@
 // The evidence scoring model in one table. Each claim type's weights say how much of its case
 // rests on Amazon's own data (`amazon`) and how much on what the seller can show: an invoice's
-// unit coverage, cost and date, and a proof of delivery. The weights of a type sum to 1; a
+// unit coverage, cost and date, and a proof of delivery. A type's weights sum to at most 1; a
 // seller's confirmation adds `CONFIRMED_BONUS`, and an unknown value takes `UNKNOWN_VALUE_PENALTY`
 // off, so the score stays explainable line by line. Pure data: no I/O.
 import { DEFAULT_DETECTION_CONFIG } from '../detection/detection-config.js';
