@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  Finances20240619SpApi,
   FinancesSpApi,
   Fulfillmentinbound_v0SpApi,
   ReportsSpApi,
@@ -105,6 +106,28 @@ const CONTRACTS: readonly Contract[] = [
     },
   },
   { operation: 'DefaultApi-listFinancialEvents', sdk: FinancesSpApi, status: 400, call: (api) => refused(api.listFinancialEventsWithHttpInfo!({ maxResultsPerPage: 101 })) },
+  {
+    operation: 'DefaultApi-listTransactions',
+    sdk: Finances20240619SpApi,
+    // As Clario calls it: windows of at most 180 days (a longer range answers nothing), each paged
+    // with the same arguments and the token.
+    call: async (api) => {
+      let seen = 0;
+      for (let t = Date.parse('2025-01-01T00:00:00Z'); t < Date.parse('2026-11-01T00:00:00Z'); t += 180 * 86_400_000) {
+        const range = { postedAfter: new Date(t), postedBefore: new Date(Math.min(t + 180 * 86_400_000, Date.parse('2026-11-01T00:00:00Z'))) };
+        let answer = await api.listTransactionsWithHttpInfo!(range);
+        for (;;) {
+          const payload = (answer.response.body as { payload?: { nextToken?: string; transactions?: unknown[] } }).payload;
+          seen += payload?.transactions?.length ?? 0;
+          if (!payload?.nextToken) break;
+          answer = await api.listTransactionsWithHttpInfo!({ ...range, nextToken: payload.nextToken });
+        }
+      }
+      // An empty answer would check nothing.
+      if (seen === 0) throw new Error('the simulator served no transaction');
+    },
+  },
+  { operation: 'DefaultApi-listTransactions', sdk: Finances20240619SpApi, status: 400, call: (api) => refused(api.listTransactionsWithHttpInfo!({ postedAfter: new Date('2026-06-01T00:00:00Z'), postedBefore: new Date('2026-05-01T00:00:00Z') })) },
 ];
 
 /** The API class that serves `operation` in its SDK module, on a client that records every answer. */
