@@ -7,6 +7,7 @@ import { requireSubject, type Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { Id } from '../http/schemas.js';
 import type { Db } from '../store/db.js';
+import { answerRemovalShipment, removalReceipts, type RemovalShipment } from '../sync/removal-shipments.js';
 import { MAX_COSTS_BYTES, MAX_RECEIPTS_BYTES, storeCosts, storeRemovalReceipts, UploadError, UploadTooLargeError, type UploadReport } from '../sync/seller-files.js';
 
 /** Both files share the text/csv parser, so it refuses unread what neither could take. */
@@ -17,6 +18,37 @@ const UploadAnswer = z.object({
   upload_id: z.string(),
   rows: z.number().int().describe('Lines stored'),
   problems: z.array(z.object({ line: z.number().int(), message: z.string() })).describe('Lines refused, with why (line 0: how many more)'),
+});
+
+function shipmentJson(s: RemovalShipment) {
+  return {
+    id: s.id,
+    order_id: s.orderId,
+    sku: s.sku,
+    fnsku: s.fnsku ?? null,
+    carrier: s.carrier ?? null,
+    tracking_number: s.trackingNumber,
+    shipment_date: s.shipmentDate,
+    shipped_quantity: s.shipped,
+    state: s.state,
+    received_quantity: s.received,
+    answer: s.answer ? { answer: s.answer.answer, answered_at: s.answer.answeredAt.toISOString() } : null,
+  };
+}
+
+const STATES = ['awaiting', 'answered', 'uploaded', 'not_in_upload'] as const;
+const Shipment = z.object({
+  id: z.string(),
+  order_id: z.string(),
+  sku: z.string(),
+  fnsku: z.string().nullable(),
+  carrier: z.string().nullable(),
+  tracking_number: z.string(),
+  shipment_date: z.string().describe('YYYY-MM-DD, the first shipment date'),
+  shipped_quantity: z.number().int(),
+  state: z.enum(STATES).describe('awaiting: asked, not yet answered (detection does not judge it); answered; uploaded: a row of the latest receipts file; not_in_upload: due before the latest upload and not in it, so nothing arrived'),
+  received_quantity: z.number().int().nullable().describe('Units received as recorded; null while awaiting'),
+  answer: z.object({ answer: z.enum(['all', 'some', 'none']), answered_at: z.string() }).nullable(),
 });
 
 type Store = (db: Db, userId: string, input: AsyncIterable<Uint8Array | string>, maxBytes: number) => Promise<UploadReport>;
@@ -77,6 +109,53 @@ export function sellerRoutes(db: Db) {
         },
       },
       upload('removal receipts', storeRemovalReceipts, MAX_RECEIPTS_BYTES),
+    );
+    app.get(
+      '/api/v1/sellers/:user_id/removal-shipments',
+      {
+        schema: {
+          operationId: 'listRemovalShipments',
+          summary: "A seller's removal shipments and what arrived of each; those awaiting an answer first",
+          description:
+            "The removal shipments Amazon sent back to a seller (from the synced removal shipment report), each with what is known of its arrival; ?state=awaiting lists the smart prompts: shipments nobody has answered for yet. A seller reads their own.",
+          tags: ['prompts'],
+          params: z.object({ user_id: Id }),
+          querystring: z.object({ state: z.enum(STATES).optional() }),
+          response: { 200: z.object({ shipments: z.array(Shipment) }) },
+        },
+      },
+      async (request) => {
+        const { user_id: userId } = request.params as { user_id: string };
+        requireSubject(principal(request), userId);
+        const { state } = request.query as { state?: (typeof STATES)[number] };
+        const view = await removalReceipts(db, userId);
+        return { shipments: view.shipments.filter((s) => !state || s.state === state).map(shipmentJson) };
+      },
+    );
+    app.post(
+      '/api/v1/sellers/:user_id/removal-shipments/:shipment_id/answer',
+      {
+        schema: {
+          operationId: 'answerRemovalShipment',
+          summary: 'Answer "did these units arrive?" for one removal shipment: all, some (with how many) or none',
+          description:
+            'Records what arrived of one removal shipment: all of it, some (received_quantity, fewer than shipped) or none. The next detection reads it as a receipt line; a shipment answered "some" or "none" becomes a removal_lost_in_transit claim for the units missing. Answered once; upload removal-receipts.csv to change it. A seller answers their own.',
+          tags: ['prompts'],
+          params: z.object({ user_id: Id, shipment_id: Id }),
+          body: z
+            .object({ answer: z.enum(['all', 'some', 'none']), received_quantity: z.number().int().min(1).optional() })
+            .refine((b) => b.answer !== 'some' || b.received_quantity !== undefined, { message: 'some needs received_quantity', path: ['received_quantity'] }),
+          response: { 200: z.object({ shipment: Shipment }) },
+        },
+      },
+      async (request) => {
+        const { user_id: userId, shipment_id: shipmentId } = request.params as { user_id: string; shipment_id: string };
+        requireSubject(principal(request), userId);
+        const body = request.body as { answer: 'all' | 'some' | 'none'; received_quantity?: number };
+        const out = await answerRemovalShipment(db, { userId, shipmentId, answer: body.answer, received: body.received_quantity });
+        if (!out.ok) throw new ApiError(out.code, out.message);
+        return { shipment: shipmentJson(out.shipment) };
+      },
     );
   };
 }
