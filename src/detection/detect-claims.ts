@@ -30,9 +30,10 @@ interface StoredClaim {
   readonly sources: ReadonlyArray<Record<string, unknown>>;
 }
 
+/** Claims not filed yet: detection may still change their figures, or withdraw them. */
+const OPEN = sql`('detected', 'prompted', 'held', 'ready')`;
+
 async function upsertClaims(tx: Db, userId: string, syncId: string, found: readonly StoredClaim[]): Promise<void> {
-  if (found.length === 0) return;
-  const db = tx;
   for (let i = 0; i < found.length; i += 200) {
     const values = found.slice(i, i + 200).map(({ id, claim, sources }) => {
       const details = { ...claim, sources, detection_status: claim.status };
@@ -40,13 +41,40 @@ async function upsertClaims(tx: Db, userId: string, syncId: string, found: reado
       return sql`(${id}, ${userId}, ${syncId}, ${claim.type}, ${status}, ${claim.amount?.minor ?? null}::bigint, ${claim.amount?.currency ?? null}::text,
         ${claim.quantity}::integer, ${claim.deadline}::date, ${JSON.stringify(details)}::jsonb, now(), now())`;
     });
-    // Only claims still open take new figures; one filed, paid or dismissed keeps what it was.
-    await rows(db, sql`INSERT INTO claims (id, user_id, sync_id, type, status, amount_minor, currency, quantity, deadline, details, created_at, updated_at)
+    // A claim not filed yet takes the new figures (a partial reimbursement since must not be asked
+    // for again); one routed keeps its route unless it expired. A claim detection withdrew earlier
+    // comes back as detected. One filed, paid or dismissed by the seller keeps what it was.
+    await rows(tx, sql`INSERT INTO claims (id, user_id, sync_id, type, status, amount_minor, currency, quantity, deadline, details, created_at, updated_at)
       VALUES ${sql.join(values, sql`, `)}
       ON CONFLICT (id) DO UPDATE SET amount_minor = excluded.amount_minor, currency = excluded.currency, quantity = excluded.quantity,
-        deadline = excluded.deadline, details = excluded.details, status = excluded.status, updated_at = now()
-      WHERE claims.status IN ('detected', 'expired')`);
+        deadline = excluded.deadline, details = excluded.details, updated_at = now(),
+        status = CASE WHEN claims.status IN ('prompted', 'held', 'ready') AND excluded.status <> 'expired' THEN claims.status ELSE excluded.status END
+      WHERE claims.filing_id IS NULL AND (claims.status IN ('detected', 'expired', 'prompted', 'held', 'ready')
+        OR (claims.status = 'dismissed' AND claims.details ? 'withdrawn'))`);
   }
+}
+
+/**
+ * Open claims of the types this run looked for that it no longer finds: Amazon paid them, the
+ * units were found or came back, or (after the version 2 upgrade) they were counted per FNSKU and
+ * are now claimed per event. Filing them would ask Amazon for money it no longer owes, so they are
+ * withdrawn (dismissed, with the reason kept) and their open prompts superseded. A claim already
+ * handed to filing is left alone: a person may be filing it this minute.
+ */
+async function withdrawMissing(tx: Db, userId: string, lookedFor: readonly string[], foundIds: readonly string[], asOf: string): Promise<number> {
+  if (lookedFor.length === 0) return 0;
+  const withdrawn = { reason: 'no_longer_found', as_of: asOf, note: 'Detection no longer finds it: Amazon paid it, or the units were found or returned.' };
+  const gone = await rows<{ id: string }>(tx, sql`UPDATE claims SET status = 'dismissed', updated_at = now(),
+      details = coalesce(details, '{}'::jsonb) || jsonb_build_object('withdrawn', ${JSON.stringify(withdrawn)}::jsonb)
+    WHERE user_id = ${userId} AND status IN ${OPEN} AND filing_id IS NULL
+      AND type IN (${sql.join(lookedFor.map((t) => sql`${t}`), sql`, `)})
+      ${foundIds.length ? sql`AND NOT (id = ANY(${`{${foundIds.join(',')}}`}::text[]))` : sql``}
+    RETURNING id`);
+  if (gone.length > 0) {
+    await rows(tx, sql`UPDATE prompts SET status = 'superseded', answered_at = now()
+      WHERE status = 'open' AND claim_id = ANY(${`{${gone.map((g) => g.id).join(',')}}`}::text[])`);
+  }
+  return gone.length;
 }
 
 export function detectionCapability(deps: { db: Db; /** The day detection judges as of (YYYY-MM-DD). */ asOf: () => string }): Capabilities['detection'] {
@@ -55,9 +83,15 @@ export function detectionCapability(deps: { db: Db; /** The day detection judges
       const dir = await mkdtemp(join(tmpdir(), 'clario-detect-'));
       try {
         const lineage = await materialize(deps.db, run.userId, dir);
+        const asOf = deps.asOf();
         let claims: readonly Claim[] = [];
+        // Only the types a run really looked for can have claims withdrawn: a rule skipped for a
+        // missing file says nothing about its claims.
+        let lookedFor: readonly string[] = [];
         try {
-          claims = (await detect(dir, { asOf: deps.asOf() })).claims;
+          const result = await detect(dir, { asOf });
+          claims = result.claims;
+          lookedFor = result.summary.types.map((t) => t.type);
         } catch (err) {
           // A seller with no synced data yet has nothing to find; that is not a failure.
           if (!(err instanceof InputFolderError)) throw err;
@@ -68,7 +102,10 @@ export function detectionCapability(deps: { db: Db; /** The day detection judges
         for (const c of claims) byType[c.type] = (byType[c.type] ?? 0) + 1;
         return {
           data: { claims_found: claims.length, by_type: byType, eligible: claims.filter((c) => c.status === 'eligible').length },
-          apply: (tx) => upsertClaims(tx, run.userId, run.syncId, stored),
+          apply: async (tx) => {
+            await upsertClaims(tx, run.userId, run.syncId, stored);
+            await withdrawMissing(tx, run.userId, lookedFor, stored.map((s) => s.id), asOf);
+          },
         };
       } finally {
         await rm(dir, { recursive: true, force: true });

@@ -14,13 +14,14 @@ const MOVES: Readonly<Record<ClaimStatus, readonly ClaimStatus[]>> = {
   detected: ['prompted', 'held', 'ready', 'filed', 'expired', 'dismissed'],
   prompted: ['ready', 'held', 'filed', 'expired', 'dismissed'],
   held: ['prompted', 'ready', 'filed', 'expired', 'dismissed'],
-  ready: ['filed', 'prompted', 'held', 'expired'],
+  // Detection withdraws (dismisses) an unfiled claim it no longer finds, and reopens it if it finds it again.
+  ready: ['filed', 'prompted', 'held', 'expired', 'dismissed'],
   filed: ['rejected', 'paid'],
   // A rejected claim can be fixed and filed again, and Amazon sometimes pays after all.
   rejected: ['filed', 'prompted', 'paid', 'dismissed'],
   paid: [],
   expired: [],
-  dismissed: ['prompted'],
+  dismissed: ['prompted', 'detected'],
 };
 
 export function canMoveClaim(from: ClaimStatus, to: ClaimStatus): boolean {

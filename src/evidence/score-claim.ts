@@ -71,7 +71,7 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 /** The day an event happened, from the claim's deadline and its type's window. */
 export function eventDay(claim: Pick<ScorableClaim, 'type' | 'deadline'>): string | null {
-  const window = WINDOW_DAYS[claim.type];
+  const window = (WINDOW_DAYS as Readonly<Record<string, number>>)[claim.type];
   if (!claim.deadline || window === undefined) return null;
   const t = Date.parse(`${claim.deadline}T00:00:00Z`);
   if (Number.isNaN(t)) return null;
@@ -98,6 +98,12 @@ export function amazonSentence(c: ScorableClaim): string {
       return `Amazon's own settlement data shows the fulfilment fee of ${units} charged above the fee preview`;
     case 'underpaid_reimbursement':
       return `Amazon reimbursed ${units} below their unit cost (reimbursement ${c.key.reimbursement_id ?? '?'})`;
+    case 'replacement_not_returned':
+      return `Amazon shipped a replacement for order ${c.key.order_id ?? '?'} (${units}) and the original never came back: Amazon's own reports prove it`;
+    case 'removal_lost_in_transit':
+      return `Amazon's removal shipment report shows ${units} shipped in parcel ${c.key.tracking_number ?? '?'} that you did not receive`;
+    case 'reimbursement_reversal':
+      return `Amazon took back reimbursement ${c.key.reimbursement_id ?? '?'} (${units}) without the units ever being found`;
     default:
       return `Amazon's data shows a ${c.type} claim for ${units}`;
   }
@@ -122,10 +128,13 @@ function unitsOf(items: readonly EvidenceLine[]): number {
   return items.reduce((n, i) => n + Math.max(0, i.quantity ?? 0), 0);
 }
 
+const NOT_AT_COST = new Set(['underpaid_reimbursement', 'fee_overcharge', 'refund_not_returned', 'replacement_not_returned', 'reimbursement_reversal']);
+
 /** The claim's value per unit, when detection valued it at the seller's unit cost. */
 function claimedUnitCost(c: ScorableClaim): Money | null {
   if (!c.amount || c.quantity <= 0 || c.valuation === 'sale_price_estimate') return null;
-  if (c.type === 'underpaid_reimbursement' || c.type === 'fee_overcharge' || c.type === 'refund_not_returned') return null;
+  // Valued at something other than the seller's unit cost (a sale price, a fee, an amount reversed).
+  if (NOT_AT_COST.has(c.type)) return null;
   return { minor: Math.round(c.amount.minor / c.quantity), currency: c.amount.currency };
 }
 

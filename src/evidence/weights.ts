@@ -1,9 +1,10 @@
 // The evidence scoring model in one table. Each claim type's weights say how much of its case
 // rests on Amazon's own data (`amazon`) and how much on what the seller can show: an invoice's
-// unit coverage, cost and date, and a proof of delivery. The weights of a type sum to 1; a
+// unit coverage, cost and date, and a proof of delivery. A type's weights sum to at most 1; a
 // seller's confirmation adds `CONFIRMED_BONUS`, and an unknown value takes `UNKNOWN_VALUE_PENALTY`
 // off, so the score stays explainable line by line. Pure data: no I/O.
 import { DEFAULT_DETECTION_CONFIG } from '../detection/detection-config.js';
+import type { ClaimType } from '../detection/types.js';
 
 export interface TypeWeights {
   /** What Amazon's reports prove by themselves (the discrepancy is in Amazon's own data). */
@@ -25,7 +26,7 @@ export interface TypeWeights {
  * smart-prompt band (the seller is asked for the invoice); an underpaid reimbursement rests on the
  * seller's unit cost, so its invoice weighs most.
  */
-export const WEIGHTS: Readonly<Record<string, TypeWeights>> = Object.freeze({
+export const WEIGHTS: Readonly<Record<ClaimType, TypeWeights>> = Object.freeze({
   lost_warehouse: { amazon: 0.55, coverage: 0.2, cost: 0.15, date: 0.1, pod: 0 },
   damaged_warehouse: { amazon: 0.55, coverage: 0.2, cost: 0.15, date: 0.1, pod: 0 },
   removal_shortfall: { amazon: 0.55, coverage: 0.2, cost: 0.15, date: 0.1, pod: 0 },
@@ -34,6 +35,12 @@ export const WEIGHTS: Readonly<Record<string, TypeWeights>> = Object.freeze({
   underpaid_reimbursement: { amazon: 0.5, coverage: 0.1, cost: 0.3, date: 0.1, pod: 0 },
   refund_not_returned: { amazon: 0.9, coverage: 0, cost: 0, date: 0, pod: 0 },
   fee_overcharge: { amazon: 0.9, coverage: 0, cost: 0, date: 0, pod: 0 },
+  // Amazon's replacement and returns reports prove it, as for a refund never returned.
+  replacement_not_returned: { amazon: 0.9, coverage: 0, cost: 0, date: 0, pod: 0 },
+  // Amazon's removal shipment report with the seller's receipt record; the invoice proves the value.
+  removal_lost_in_transit: { amazon: 0.55, coverage: 0.2, cost: 0.15, date: 0.1, pod: 0 },
+  // The reimbursements report holds both the payment and its reversal.
+  reimbursement_reversal: { amazon: 0.9, coverage: 0, cost: 0, date: 0, pod: 0 },
 });
 
 /** A claim type detection does not know yet: Amazon's data counts for half, an invoice for the rest. */
@@ -47,7 +54,7 @@ export const UNKNOWN_VALUE_PENALTY = 0.25;
 export const COST_TOLERANCE_BP = 1000;
 
 /** Days from the event to the deadline per claim type (detection's windows), to date the event. */
-export const WINDOW_DAYS: Readonly<Record<string, number>> = Object.freeze({
+export const WINDOW_DAYS: Readonly<Record<ClaimType, number>> = Object.freeze({
   lost_warehouse: DEFAULT_DETECTION_CONFIG.lostWarehouse.deadlineDays,
   damaged_warehouse: DEFAULT_DETECTION_CONFIG.damagedWarehouse.deadlineDays,
   inbound_shortage: DEFAULT_DETECTION_CONFIG.inboundShortage.deadlineDays,
@@ -56,6 +63,9 @@ export const WINDOW_DAYS: Readonly<Record<string, number>> = Object.freeze({
   removal_shortfall: DEFAULT_DETECTION_CONFIG.removalShortfall.deadlineDays,
   fee_overcharge: DEFAULT_DETECTION_CONFIG.feeOvercharge.deadlineDays,
   underpaid_reimbursement: DEFAULT_DETECTION_CONFIG.underpaidReimbursement.deadlineDays,
+  replacement_not_returned: DEFAULT_DETECTION_CONFIG.replacementNotReturned.deadlineDays,
+  removal_lost_in_transit: DEFAULT_DETECTION_CONFIG.removalLostInTransit.deadlineDays,
+  reimbursement_reversal: DEFAULT_DETECTION_CONFIG.reimbursementReversal.deadlineDays,
 });
 
 /** The event an invoice must predate, as the reason sentences name it. */
@@ -66,8 +76,9 @@ export const EVENT_NAME: Readonly<Record<string, string>> = Object.freeze({
   removal_shortfall: 'the removal',
   return_damaged: 'the return',
   underpaid_reimbursement: 'the reimbursement',
+  removal_lost_in_transit: 'the removal shipment',
 });
 
 export function weightsOf(type: string): TypeWeights {
-  return WEIGHTS[type] ?? UNKNOWN_TYPE_WEIGHTS;
+  return (WEIGHTS as Readonly<Record<string, TypeWeights>>)[type] ?? UNKNOWN_TYPE_WEIGHTS;
 }

@@ -2,6 +2,7 @@
 // lines they rest on, the evidence, and the items the case API (or Seller Central) takes. Pure:
 // the same claims and evidence always give the same text, so a retried filing sends the same body.
 import { formatMoney, isCurrency, money } from '../domain/money.js';
+import type { ClaimType } from '../detection/types.js';
 
 export interface CaseClaim {
   readonly id: string;
@@ -43,7 +44,7 @@ export interface WrittenCase {
   readonly items: CaseItem[];
 }
 
-const WHAT: Readonly<Record<string, string>> = {
+const WHAT: Readonly<Record<ClaimType, string>> = {
   lost_warehouse: 'units lost in a fulfillment center',
   damaged_warehouse: 'units damaged in a fulfillment center',
   inbound_shortage: 'units missing from an inbound shipment',
@@ -52,6 +53,9 @@ const WHAT: Readonly<Record<string, string>> = {
   removal_shortfall: 'units missing from a removal order',
   fee_overcharge: 'FBA fees charged above the published rate',
   underpaid_reimbursement: 'reimbursements paid below the unit value',
+  replacement_not_returned: 'replacements shipped whose original units were never returned',
+  removal_lost_in_transit: 'units of a removal shipment that never arrived',
+  reimbursement_reversal: 'a reimbursement taken back for units never found',
 };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -105,7 +109,7 @@ function totalText(claims: readonly CaseClaim[]): string {
 export function writeCase(claims: readonly CaseClaim[], evidence: readonly CaseEvidence[], downloadUrl: (fileId: string) => string): WrittenCase {
   const first = claims[0];
   if (!first) throw new RangeError('a case needs at least one claim');
-  const what = WHAT[first.type] ?? first.type.replace(/_/g, ' ');
+  const what = (WHAT as Readonly<Record<string, string>>)[first.type] ?? first.type.replace(/_/g, ' ');
   const items = claims.map(caseItem);
   const units = items.reduce((n, i) => n + i.quantity, 0);
   const unitsText = `${units} ${units === 1 ? what.replace(/^units /, 'unit ') : what}`;

@@ -110,3 +110,19 @@ describe('scoring a claim', () => {
     expect(a).toEqual(b);
   });
 });
+
+describe('every claim type detection can find', () => {
+  it('has its own weights (at most 1 in all), its window and its own sentence', async () => {
+    const { CLAIM_TYPES } = await import('../../src/detection/types.js');
+    const { WEIGHTS } = await import('../../src/evidence/weights.js');
+    const { amazonSentence } = await import('../../src/evidence/score-claim.js');
+    for (const type of CLAIM_TYPES) {
+      const w = WEIGHTS[type];
+      expect(Math.round((w.amazon + w.coverage + w.cost + w.date + w.pod) * 1000), type).toBeLessThanOrEqual(1000);
+      expect(w.amazon, type).toBeGreaterThan(0);
+      expect(eventDay({ type, deadline: '2026-12-31' }), type).not.toBeNull();
+      const claim = { type, quantity: 2, sku: 'SKU-1', key: { order_id: 'O-1', tracking_number: '1Z', reimbursement_id: 'R-1' } } as unknown as ScorableClaim;
+      expect(amazonSentence(claim), type).not.toMatch(/^Amazon's data shows a/);
+    }
+  });
+});

@@ -1,9 +1,6 @@
-import { currencyOfCountry } from '../books/marketplace-currency.js';
 import { DAMAGED_WAREHOUSE, ReimbursedUnits } from '../books/reimbursed-units.js';
-import { valueAtCost } from '../books/valuation.js';
-import { makeClaim } from '../make-claim.js';
-import type { Claim } from '../types.js';
-import { EventsByFnsku, firstOf, isAdjustment, reconcile, unreconciledOf } from './ledger-events.js';
+import { eventClaims } from './event-claims.js';
+import { EventsByFnsku, isAdjustment } from './ledger-events.js';
 import type { Rule } from './rule.js';
 
 // "Damaged at Amazon FC", drawn from each disposition. The P that follows each one only moves the
@@ -32,39 +29,12 @@ export const damagedWarehouse: Rule = {
         if (DAMAGE_REASONS.has(row.reason.toUpperCase())) damaged.add(row, -row.quantity);
       },
       finish(books) {
-        const claims: Claim[] = [];
-        for (const { fnsku, events } of damaged.byFnsku()) {
-          const skus = new Set(events.flatMap((e) => e.rows.map((r) => r.sku)));
-          const keys = [...new Set([...skus].flatMap((sku) => ReimbursedUnits.keys(fnsku, sku)))];
-          const paid = reimbursed.grants(keys, events[0]?.day ?? ctx.asOf);
-          for (const { event, remaining, covered } of reconcile(events, paid)) {
-            const first = event.rows[0];
-            if (remaining <= 0 || !first) continue;
-            const value = valueAtCost(books, first.sku, remaining, currencyOfCountry(firstOf(event, 'country')));
-            claims.push(
-              makeClaim(ctx.asOf, {
-                type: 'damaged_warehouse',
-                sku: first.sku,
-                fnsku,
-                asin: books.catalog.asinOf(fnsku, first.sku),
-                quantity: remaining,
-                amount: value.amount,
-                valuation: value.valuation,
-                deadline: event.day + cfg.deadlineDays,
-                key: { fnsku, reference_id: event.referenceId },
-                sources: [...event.rows.map((r) => r.source), ...covered.map((r) => r.source), ...value.sources],
-                eventDay: event.day,
-                facts: {
-                  transaction_item_id: first.referenceId,
-                  fulfillment_center: firstOf(event, 'fulfillmentCenter'),
-                  disposition: firstOf(event, 'disposition'),
-                  unreconciled_quantity: unreconciledOf(event),
-                },
-              }),
-            );
-          }
-        }
-        return claims;
+        return eventClaims(damaged, books, {
+          type: 'damaged_warehouse',
+          asOf: ctx.asOf,
+          deadlineDays: cfg.deadlineDays,
+          recoveries: (_fnsku, keys, from) => reimbursed.grants(keys, from),
+        });
       },
     };
   },

@@ -1,9 +1,6 @@
-import { currencyOfCountry } from '../books/marketplace-currency.js';
 import { LOST_WAREHOUSE, ReimbursedUnits } from '../books/reimbursed-units.js';
-import { valueAtCost } from '../books/valuation.js';
-import { makeClaim } from '../make-claim.js';
-import type { Claim } from '../types.js';
-import { EventsByFnsku, firstOf, isAdjustment, reconcile, unreconciledOf, type Recovery } from './ledger-events.js';
+import { eventClaims } from './event-claims.js';
+import { EventsByFnsku, isAdjustment, type Recovery } from './ledger-events.js';
 import type { Rule } from './rule.js';
 
 const LOST_REASONS = new Set(['M', '5']); // misplaced: missing from its bin
@@ -42,41 +39,14 @@ export const lostWarehouse: Rule = {
         }
       },
       finish(books) {
-        const claims: Claim[] = [];
-        for (const { fnsku, events } of lost.byFnsku()) {
-          const skus = new Set(events.flatMap((e) => e.rows.map((r) => r.sku)));
-          const keys = [...new Set([...skus].flatMap((sku) => ReimbursedUnits.keys(fnsku, sku)))];
-          const paid = reimbursed.grants(keys, events[0]?.day ?? ctx.asOf);
-          for (const { event, remaining, covered } of reconcile(events, [...(found.get(fnsku) ?? []), ...paid])) {
-            const first = event.rows[0];
-            if (remaining <= 0 || !first) continue;
-            const value = valueAtCost(books, first.sku, remaining, currencyOfCountry(firstOf(event, 'country')));
-            claims.push(
-              makeClaim(ctx.asOf, {
-                type: 'lost_warehouse',
-                sku: first.sku,
-                fnsku,
-                asin: books.catalog.asinOf(fnsku, first.sku),
-                quantity: remaining,
-                amount: value.amount,
-                valuation: value.valuation,
-                deadline: event.day + cfg.deadlineDays,
-                // Amazon pays most losses by itself soon after; a claim filed before is refused.
-                pendingUntil: event.day + cfg.graceDays,
-                key: { fnsku, reference_id: event.referenceId },
-                sources: [...event.rows.map((r) => r.source), ...covered.map((r) => r.source), ...value.sources],
-                eventDay: event.day,
-                facts: {
-                  transaction_item_id: first.referenceId,
-                  fulfillment_center: firstOf(event, 'fulfillmentCenter'),
-                  disposition: firstOf(event, 'disposition'),
-                  unreconciled_quantity: unreconciledOf(event),
-                },
-              }),
-            );
-          }
-        }
-        return claims;
+        return eventClaims(lost, books, {
+          type: 'lost_warehouse',
+          asOf: ctx.asOf,
+          deadlineDays: cfg.deadlineDays,
+          // Amazon pays most losses by itself soon after; a claim filed before is refused.
+          graceDays: cfg.graceDays,
+          recoveries: (fnsku, keys, from) => [...(found.get(fnsku) ?? []), ...reimbursed.grants(keys, from)],
+        });
       },
     };
   },

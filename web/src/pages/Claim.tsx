@@ -24,6 +24,12 @@ interface ClaimAnswer {
   proof: { sha256: string; size_bytes: number; created_at: string; payout_id: string } | null;
 }
 
+/** Detection's reason for withdrawing a claim it no longer finds (details.withdrawn.note). */
+function withdrawnNote(details: Record<string, unknown> | null): string | undefined {
+  const w = details?.withdrawn;
+  return w && typeof w === 'object' && typeof (w as { note?: unknown }).note === 'string' ? (w as { note: string }).note : undefined;
+}
+
 const WAITING_ON = { you: 'Waiting for you:', clario: 'Clario is on it:', amazon: 'Waiting for Amazon:' } as const;
 
 export function ClaimPage({ id }: { id: string }) {
@@ -82,6 +88,11 @@ function Claim({ a }: { a: ClaimAnswer }) {
       {c.waiting && (
         <p className="waiting" data-testid="waiting">
           <strong>{WAITING_ON[c.waiting.on]}</strong> {c.waiting.why}
+        </p>
+      )}
+      {c.status === 'dismissed' && withdrawnNote(c.details) && (
+        <p className="waiting" data-testid="withdrawn">
+          <strong>Withdrawn by Clario:</strong> {withdrawnNote(c.details)}
         </p>
       )}
 
