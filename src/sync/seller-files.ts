@@ -56,6 +56,8 @@ interface SellerCsv<C extends string> {
   readonly check: (field: (c: C) => string, width: number, fields: number) => { problem: string } | { line: string | null };
   /** The header stored; the upload's own when absent. */
   readonly header?: string;
+  /** Equal lines are separate facts (two deliveries of one parcel), not one line sent twice. */
+  readonly keepRepeats?: boolean;
 }
 
 const COSTS: SellerCsv<'sku' | 'cost' | 'currency'> = {
@@ -82,6 +84,7 @@ const RECEIPTS: SellerCsv<'order' | 'sku' | 'tracking' | 'received' | 'date'> = 
   columns: { order: ['orderid', 'removalorderid'], sku: ['sku'], tracking: ['trackingnumber'], received: ['receivedquantity'], date: ['receiveddate'] },
   expected: 'order_id, sku, tracking_number, received_quantity and received_date',
   header: RECEIPTS_HEADER,
+  keepRepeats: true,
   check: (f, width, fields) => {
     // No quoting: a comma inside a field would shift every field after it.
     if (fields !== width) return { problem: `the line has ${fields} fields, the header ${width}` };
@@ -124,7 +127,7 @@ async function* chunksOf(input: string | AsyncIterable<Uint8Array | string>, max
  */
 async function storeSellerCsv<C extends string>(db: Db, userId: string, kind: SellerCsv<C>, input: string | AsyncIterable<Uint8Array | string>, maxBytes: number): Promise<UploadReport> {
   const uploadId = `upload_${randomUUID()}`;
-  const writer = lineWriter(db, { userId, source: kind.file, syncId: uploadId, documentId: uploadId, perSync: true });
+  const writer = lineWriter(db, { userId, source: kind.file, syncId: uploadId, documentId: uploadId, perSync: true, keepRepeats: kind.keepRepeats ?? false });
   const problems: Array<{ line: number; message: string }> = [];
   let more = 0;
   const problem = (line: number, message: string) => {

@@ -11,6 +11,11 @@ export interface LineBatch {
   readonly documentId: string;
   /** Snapshots (fee preview) keep one copy per sync, so the latest can be read whole. */
   readonly perSync?: boolean;
+  /**
+   * Keep a line repeated within the batch (a seller file where two equal lines mean two
+   * deliveries); Amazon's repeated lines are the same fact and are stored once.
+   */
+  readonly keepRepeats?: boolean;
 }
 
 const hashLine = (source: string, line: string) => createHash('sha256').update(source).update('\n').update(line).digest('base64url').slice(0, 32);
@@ -35,7 +40,7 @@ export function lineWriter(db: Db, batch: LineBatch, size = 1000) {
       sql`WITH i AS (
             INSERT INTO report_lines (user_id, source, line_hash, line, sync_id, document_id, line_no)
             SELECT ${batch.userId}, ${batch.source}, h, l, ${batch.syncId}, ${batch.documentId}, n
-            FROM unnest(${sql.param(chunk.map((r) => hashLine(scope, r.line)))}::text[], ${sql.param(chunk.map((r) => r.line))}::text[],
+            FROM unnest(${sql.param(chunk.map((r) => hashLine(batch.keepRepeats ? `${scope}#${r.lineNo}` : scope, r.line)))}::text[], ${sql.param(chunk.map((r) => r.line))}::text[],
                         ${sql.param(chunk.map((r) => r.lineNo))}::int[]) AS u(h, l, n)
             ON CONFLICT (user_id, source, line_hash) DO NOTHING RETURNING 1)
           SELECT count(*)::int AS n FROM i`,

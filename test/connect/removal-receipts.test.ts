@@ -128,6 +128,14 @@ describe('uploading removal receipts', () => {
     expect((await answer('rs-file', await idOf('rs-file', 'RMV-2'), { answer: 'all' })).status).toBe(409);
   });
 
+  it('counts two equal lines as two deliveries of one parcel', async () => {
+    await synced('rs-twice', [{ order: 'RMV-1', sku: 'A', tracking: '1Z001', shipped: 6, ago: 40 }]);
+    const line = `RMV-1,A,1Z001,2,${daysAgo(30)}`;
+    expect((await upload('rs-twice', `order_id,sku,tracking_number,received_quantity,received_date\n${line}\n${line}\n`)).body.rows).toBe(2);
+    expect((await list('rs-twice')).body.shipments).toMatchObject([{ state: 'uploaded', received_quantity: 4 }]);
+    expect(await lostInTransit('rs-twice')).toEqual([{ order: 'RMV-1', quantity: 2, status: 'eligible' }]);
+  });
+
   it('refuses a file without the columns, an empty one, a body too large, and other sellers', async () => {
     const header = 'order_id,sku,tracking_number,received_quantity,received_date';
     const noColumns = await upload('rs-bad', 'order_id,sku,qty\nR,A,1\n');
