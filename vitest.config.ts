@@ -24,6 +24,7 @@ const UNIT = [
   'test/payouts/reimbursement-line.test.ts',
   'test/proof/fee-arithmetic.test.ts',
   'test/security/secret-box.test.ts',
+  'test/sync/drop-buyer-columns.test.ts',
   'test/simulator/seller/demo-seller.test.ts',
   'test/web/seller-view.test.ts',
   'test/web/timeline.test.ts',

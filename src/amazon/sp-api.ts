@@ -1,5 +1,5 @@
 /**
- * The SP-API client for one seller: Reports 2021-06-30, Finances v0 and Fulfillment Inbound v0
+ * The SP-API client for one seller: Reports 2021-06-30, Finances 2024-06-19 and v0, Fulfillment Inbound v0
  * over one rate-limited transport. The base URL is configuration: an Amazon region
  * (SP_API_ENDPOINTS) or the bundled simulator, through the same code.
  */

@@ -46,7 +46,7 @@ const Shipment = z.object({
   tracking_number: z.string(),
   shipment_date: z.string().describe('YYYY-MM-DD, the first shipment date'),
   shipped_quantity: z.number().int(),
-  state: z.enum(STATES).describe('awaiting: asked, not yet answered (detection does not judge it); answered; uploaded: a row of the latest receipts file; not_in_upload: due before the latest upload and not in it, so nothing arrived'),
+  state: z.enum(STATES).describe('awaiting: asked, not yet answered (detection does not judge it); answered; uploaded: a row of the latest receipts file; not_in_upload: shipped before the latest upload and not in it, so nothing arrived (it can still be answered)'),
   received_quantity: z.number().int().nullable().describe('Units received as recorded; null while awaiting'),
   answer: z.object({ answer: z.enum(['all', 'some', 'none']), answered_at: z.string() }).nullable(),
 });
@@ -102,7 +102,7 @@ export function sellerRoutes(db: Db) {
           operationId: 'replaceRemovalReceipts',
           summary: "Replace a seller's removal receipts (CSV: order_id,sku,tracking_number,received_quantity,received_date)",
           description:
-            "Replaces a seller's removal receipts with the CSV body (order_id,sku,tracking_number,received_quantity,received_date): what arrived of each removal shipment Amazon sent back. A shipment the file has no row for counts as not arrived once it was due (shipped 15 days or more before the upload); a later one is asked about. A seller sets their own; the service sets anyone's.",
+            "Replaces a seller's removal receipts with the CSV body (order_id,sku,tracking_number,received_quantity,received_date): what arrived of each removal shipment Amazon sent back. A removal shipment that shipped on or before the upload day and has no row counts as not arrived (its claim waits 15 days after shipping, as Amazon does); one shipped later is asked about. A seller sets their own; the service sets anyone's.",
           tags: ['sellers'],
           params: z.object({ user_id: Id }),
           response: { 200: UploadAnswer },

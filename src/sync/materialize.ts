@@ -16,8 +16,8 @@ const PAGE = 5000;
 export type Lineage = Map<string, number[]>;
 
 async function latestDone(db: Db, userId: string, source: string) {
-  const [row] = await rows<{ sync_id: string; header: string | null }>(db,
-    sql`SELECT sync_id, header FROM sync_sources WHERE user_id = ${userId} AND source = ${source} AND status = 'done'
+  const [row] = await rows<{ sync_id: string; header: string | null; updated_at: Date | string }>(db,
+    sql`SELECT sync_id, header, updated_at FROM sync_sources WHERE user_id = ${userId} AND source = ${source} AND status = 'done'
         ORDER BY updated_at DESC LIMIT 1`,
   );
   return row;
@@ -101,13 +101,31 @@ async function writeRemovals(db: Db, userId: string, dir: string, lineage: Linea
   lineage.set(RECEIPTS_FILE, await writeLines(join(dir, RECEIPTS_FILE), receipts()));
 }
 
+/**
+ * The file to write for a source and its latest completed sync. Finance data comes from one of
+ * two APIs (finance-lines.ts): only the file of the API the latest sync used is written. Each
+ * file holds its own API's whole history (each is fetched from its own last sync on, the first
+ * time from the start), so the latest is complete; writing both would hand detection the same
+ * refunds twice, and it would read v0's file even when that stopped being updated.
+ */
+async function chosen(db: Db, userId: string, source: SyncSource) {
+  const latest = await latestDone(db, userId, source.file);
+  const fallback = source.fallback ? await latestDone(db, userId, source.fallback) : undefined;
+  if (fallback && source.fallback && (!latest || new Date(fallback.updated_at).getTime() > new Date(latest.updated_at).getTime())) {
+    return { source: { ...source, file: source.fallback }, latest: fallback };
+  }
+  return latest ? { source, latest } : undefined;
+}
+
 export async function materialize(db: Db, userId: string, dir: string): Promise<Lineage> {
   const lineage: Lineage = new Map();
   await writeRemovals(db, userId, dir, lineage);
-  for (const source of [...SYNC_SOURCES, ...SELLER_SOURCES]) {
-    if (source.file === REMOVAL_SHIPMENTS_FILE || source.file === RECEIPTS_FILE) continue;
-    const latest = await latestDone(db, userId, source.file);
-    if (!latest) continue;
+  for (const listed of [...SYNC_SOURCES, ...SELLER_SOURCES]) {
+    // Written above, together.
+    if (listed.file === REMOVAL_SHIPMENTS_FILE || listed.file === RECEIPTS_FILE) continue;
+    const found = await chosen(db, userId, listed);
+    if (!found) continue;
+    const { source, latest } = found;
     const path = join(dir, source.file);
     if (source.kind === 'report') {
       if (!latest.header) continue;

@@ -5,7 +5,7 @@
 // was asked about): see docs/detection.md, "Removal receipts".
 import { createHash } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { DEFAULT_DETECTION_CONFIG, formatDay, parseIsoDay } from '../detection/index.js';
+import { formatDay, parseIsoDay } from '../detection/index.js';
 import { matchHeader } from '../detection/read/columns.js';
 import { RowError } from '../detection/read/fields.js';
 import { removalShipmentsFormat } from '../detection/read/removal-shipments.js';
@@ -19,8 +19,9 @@ export const REMOVAL_SHIPMENTS_FILE = 'GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETA
  * What Clario knows of a shipment's arrival:
  * - `uploaded`: the latest receipts file has a row for it;
  * - `answered`: the seller answered its prompt;
- * - `not_in_upload`: the latest receipts file has no row for it and was uploaded once the
- *   shipment was due (its grace days after shipping): nothing arrived, as DETECTION.md reads it;
+ * - `not_in_upload`: the latest receipts file has no row for it and was uploaded on or after the
+ *   day it shipped: nothing arrived, as DETECTION.md reads the file (the claim stays pending for
+ *   the rule's grace days, and the seller may still answer);
  * - `awaiting`: none of these; the seller is asked, and detection does not see the shipment.
  */
 export type ReceiptState = 'uploaded' | 'answered' | 'not_in_upload' | 'awaiting';
@@ -150,7 +151,7 @@ export interface ReceiptsView {
  * then the newest. A row of the latest upload wins over an answer (the file is the seller's
  * fuller record); an answer wins over an upload that merely lacks the shipment.
  */
-export async function removalReceipts(db: Db, userId: string, graceDays = DEFAULT_DETECTION_CONFIG.removalLostInTransit.graceDays): Promise<ReceiptsView> {
+export async function removalReceipts(db: Db, userId: string): Promise<ReceiptsView> {
   const [parcels, upload, answers] = await Promise.all([storedParcels(db, userId), latestUpload(db, userId), answersOf(db, userId)]);
   const shipments = parcels
     .filter((p) => p.shipped > 0)
@@ -161,8 +162,8 @@ export async function removalReceipts(db: Db, userId: string, graceDays = DEFAUL
       const answer = a ? { answer: a.answer, answeredAt: a.answeredAt } : null;
       if (uploaded !== undefined) return { ...base, state: 'uploaded', received: uploaded, answer };
       if (a) return { ...base, state: 'answered', received: a.received, answer };
-      // A file uploaded before the shipment was due could not have recorded it: ask instead.
-      if (upload && p.first + graceDays <= upload.day) return { ...base, state: 'not_in_upload', received: 0, answer };
+      // A file uploaded before the shipment left could not have recorded it: ask instead.
+      if (upload && p.first <= upload.day) return { ...base, state: 'not_in_upload', received: 0, answer };
       return { ...base, state: 'awaiting', received: null, answer };
     })
     .sort((x, y) => Number(y.state === 'awaiting') - Number(x.state === 'awaiting') || y.shipmentDate.localeCompare(x.shipmentDate) || x.id.localeCompare(y.id));

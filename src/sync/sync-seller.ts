@@ -5,6 +5,8 @@ import { sql } from 'drizzle-orm';
 import type { PollOptions } from '../amazon/reports.js';
 import type { SpApiClient } from '../amazon/sp-api.js';
 import { type Db, rows } from '../store/db.js';
+import { buyerColumnCut, type BuyerColumnCut } from './drop-buyer-columns.js';
+import { financeLines } from './finance-lines.js';
 import { SYNC_SOURCES, windows, type SyncSource } from './sources.js';
 import { lineWriter } from './store-lines.js';
 
@@ -24,23 +26,34 @@ export interface SyncContext {
 
 const DAY = 86_400_000;
 
-async function sourceState(db: Db, syncId: string, file: string) {
-  const [row] = await rows<{ status: string }>(db, sql`SELECT status FROM sync_sources WHERE sync_id = ${syncId} AND source = ${file}`);
-  return row?.status;
+/** One line of a source, with the document it came from; `key` as in lineWriter's add. */
+export interface SourceLine {
+  readonly line: string;
+  readonly documentId: string;
+  readonly header?: boolean;
+  readonly key?: string;
 }
 
-/** Where this source's fetch starts: after the last completed sync of it, with overlap. */
-async function startOf(db: Db, userId: string, source: SyncSource, ctx: SyncContext): Promise<Date> {
+/** Done in this sync: the source's file, or its fallback's when this sync used that. */
+async function isDone(db: Db, syncId: string, source: SyncSource): Promise<boolean> {
+  const files = [source.file, ...(source.fallback ? [source.fallback] : [])];
+  const found = await rows<{ status: string }>(db,
+    sql`SELECT status FROM sync_sources WHERE sync_id = ${syncId} AND source IN (${sql.join(files.map((f) => sql`${f}`), sql`, `)}) AND status = 'done'`);
+  return found.length > 0;
+}
+
+/** Where the fetch of `file` starts: after its last completed sync, with overlap. */
+async function startOf(db: Db, userId: string, source: SyncSource, file: string, ctx: SyncContext): Promise<Date> {
   const first = new Date(ctx.now.getTime() - (source.lookbackDays ?? ctx.firstSyncDays ?? 548) * DAY);
   if (source.snapshot) return first;
   const [row] = await rows<{ last: Date | string | null }>(db,
-    sql`SELECT max(updated_at) AS last FROM sync_sources WHERE user_id = ${userId} AND source = ${source.file} AND status = 'done'`,
+    sql`SELECT max(updated_at) AS last FROM sync_sources WHERE user_id = ${userId} AND source = ${file} AND status = 'done'`,
   );
   if (!row?.last) return first;
   return new Date(Math.max(first.getTime(), new Date(row.last).getTime() - (ctx.overlapDays ?? 3) * DAY));
 }
 
-async function* sourceLines(source: SyncSource, ctx: SyncContext, start: Date): AsyncGenerator<{ line: string; documentId: string; header?: boolean }> {
+async function* sourceLines(source: SyncSource, ctx: SyncContext, start: Date): AsyncGenerator<SourceLine> {
   const end = ctx.now;
   if (source.kind === 'report' && source.reportType) {
     for (const w of source.snapshot ? [{ start, end }] : windows(start, end, source.maxDays)) {
@@ -58,14 +71,6 @@ async function* sourceLines(source: SyncSource, ctx: SyncContext, start: Date): 
         if (ctx.signal.aborted) throw new Error('sync stopped: the worker lost its lease');
         yield { line, documentId, header: first };
         first = false;
-      }
-    }
-  } else if (source.kind === 'finances') {
-    let page = 0;
-    for await (const p of ctx.client.finances.listFinancialEvents({ postedAfter: start, postedBefore: end })) {
-      page++;
-      for (const [list, events] of Object.entries(p.financialEvents)) {
-        for (const e of events ?? []) yield { line: `${list}\t${JSON.stringify(e)}`, documentId: `finances-page-${page}` };
       }
     }
   } else {
@@ -93,21 +98,25 @@ export async function syncSeller(userId: string, syncId: string, ctx: SyncContex
   let newRows = 0;
   let done = 0;
   for (const source of SYNC_SOURCES) {
-    if ((await sourceState(db, syncId, source.file)) === 'done') {
+    if (await isDone(db, syncId, source)) {
       done++;
       continue;
     }
-    const start = await startOf(db, userId, source, ctx);
+    const startOfFile = (file: string) => startOf(db, userId, source, file, ctx);
+    const { file, lines } = source.kind === 'finances'
+      ? await financeLines(source, ctx, startOfFile)
+      : { file: source.file, lines: sourceLines(source, ctx, await startOfFile(source.file)) };
     await rows(db,
-      sql`INSERT INTO sync_sources (sync_id, source, user_id, status) VALUES (${syncId}, ${source.file}, ${userId}, 'pending')
+      sql`INSERT INTO sync_sources (sync_id, source, user_id, status) VALUES (${syncId}, ${file}, ${userId}, 'pending')
           ON CONFLICT (sync_id, source) DO NOTHING`,
     );
     let header: string | undefined;
+    let cut: BuyerColumnCut | undefined;
     let lineNo = 0;
     let writer: ReturnType<typeof lineWriter> | undefined;
     let documentId = '';
     const totals = { rows: 0, newRows: 0 };
-    for await (const l of sourceLines(source, ctx, start)) {
+    for await (const l of lines) {
       if (l.documentId !== documentId || !writer) {
         if (writer) {
           const t = await writer.finish();
@@ -115,15 +124,18 @@ export async function syncSeller(userId: string, syncId: string, ctx: SyncContex
           totals.newRows += t.newRows;
         }
         documentId = l.documentId;
-        writer = lineWriter(db, { userId, source: source.file, syncId, documentId, perSync: source.snapshot === true });
+        writer = lineWriter(db, { userId, source: file, syncId, documentId, perSync: source.snapshot === true });
         lineNo = 0;
       }
       lineNo++;
       if (l.header) {
-        header = l.line;
+        // Each report document has its header: buyer columns are cut from it and its lines alike.
+        cut = buyerColumnCut(l.line);
+        header = cut?.header ?? l.line;
         continue;
       }
-      await writer.add(l.line, lineNo);
+      const line = cut ? cut.line(l.line) : l.line;
+      if (line !== undefined) await writer.add(line, lineNo, l.key);
     }
     if (writer) {
       const t = await writer.finish();
@@ -133,12 +145,12 @@ export async function syncSeller(userId: string, syncId: string, ctx: SyncContex
     await rows(db,
       sql`UPDATE sync_sources SET status = 'done', header = ${header ?? null}::text, document_id = ${documentId || null}::text,
           rows = ${totals.rows}::integer, new_rows = ${totals.newRows}::integer, updated_at = now()
-          WHERE sync_id = ${syncId} AND source = ${source.file}`,
+          WHERE sync_id = ${syncId} AND source = ${file}`,
     );
     rowCount += totals.rows;
     newRows += totals.newRows;
     done++;
-    await ctx.progress({ source: source.file, sources_done: done, sources_total: SYNC_SOURCES.length, rows: totals.rows, new_rows: totals.newRows });
+    await ctx.progress({ source: file, sources_done: done, sources_total: SYNC_SOURCES.length, rows: totals.rows, new_rows: totals.newRows });
   }
   return { sources: SYNC_SOURCES.length, rows: rowCount, newRows };
 }

@@ -105,18 +105,20 @@ describe('removal shipments awaiting the seller', () => {
 });
 
 describe('uploading removal receipts', () => {
-  it('an uploaded row wins; a due shipment the file lacks arrived not at all; a later one is still asked about', async () => {
+  it('an uploaded row wins; a shipment sent before the upload that the file lacks arrived not at all; a later one is still asked about', async () => {
     await synced('rs-file', [
       { order: 'RMV-1', sku: 'A', tracking: '1Z001', shipped: 12, ago: 40 }, // answered "all" before the upload
       { order: 'RMV-2', sku: 'B', tracking: '1Z002', shipped: 5, ago: 40 }, // in the file: 2 of 5
-      { order: 'RMV-3', sku: 'C', tracking: '1Z003', shipped: 4, ago: 30 }, // due, not in the file: none arrived
-      { order: 'RMV-4', sku: 'D', tracking: '1Z004', shipped: 6, ago: 3 }, // not yet due: asked
+      { order: 'RMV-3', sku: 'C', tracking: '1Z003', shipped: 4, ago: 30 }, // sent before the upload, not in the file: none arrived
+      { order: 'RMV-4', sku: 'D', tracking: '1Z004', shipped: 6, ago: 3 }, // sent after the upload: asked
     ]);
     expect((await answer('rs-file', await idOf('rs-file', 'RMV-1'), { answer: 'all' })).status).toBe(200);
     // Columns in any order, tracking numbers spelled with spaces and lower case, a bad line reported.
     const r = await upload('rs-file', `received_date,received_quantity,tracking_number,sku,order_id\n${daysAgo(20)},2,1z 002,B,RMV-2\n${daysAgo(20)},two,1Z003,C,RMV-3\n`);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ rows: 1, problems: [{ line: 3, message: expect.stringContaining('received_quantity') as unknown }] });
+    // The file was made ten days ago, before RMV-4 left.
+    await rows(t.clario.database.db, sql`UPDATE sync_sources SET updated_at = now() - interval '10 days' WHERE sync_id = ${r.body.upload_id as string}`);
 
     const states = Object.fromEntries((await list('rs-file')).body.shipments.map((s: { order_id: string; state: string; received_quantity: number | null }) => [s.order_id, [s.state, s.received_quantity]]));
     expect(states).toEqual({ 'RMV-1': ['answered', 12], 'RMV-2': ['uploaded', 2], 'RMV-3': ['not_in_upload', 0], 'RMV-4': ['awaiting', null] });
@@ -126,6 +128,9 @@ describe('uploading removal receipts', () => {
     ]);
     // The file is the seller's record: a shipment it has a row for is no longer theirs to answer.
     expect((await answer('rs-file', await idOf('rs-file', 'RMV-2'), { answer: 'all' })).status).toBe(409);
+    // One the file merely lacks can still be answered: it came after all.
+    expect((await answer('rs-file', await idOf('rs-file', 'RMV-3'), { answer: 'all' })).status).toBe(200);
+    expect(await lostInTransit('rs-file')).toEqual([{ order: 'RMV-2', quantity: 3, status: 'eligible' }]);
   });
 
   it('counts two equal lines as two deliveries of one parcel', async () => {

@@ -95,12 +95,12 @@ export function adjust(
   day: number,
   quantity: number,
   reason: string,
-  options: { resolved?: boolean; disposition?: string } = {},
+  options: { resolved?: boolean; disposition?: string; referenceId?: string } = {},
 ): void {
   // Losses and damages carry a reconciliation status; Amazon reconciles them by a find or a payment.
   const reconciles = quantity < 0 && /^[M5E67HKU]$/.test(reason);
   world.ledger({
-    day, product, eventType: 'Adjustments', quantity, reason,
+    day, product, eventType: 'Adjustments', quantity, reason, referenceId: options.referenceId ?? '',
     disposition: options.disposition ?? 'SELLABLE',
     reconciled: reconciles && options.resolved ? -quantity : 0,
     unreconciled: reconciles && !options.resolved ? -quantity : 0,

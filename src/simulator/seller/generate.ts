@@ -3,15 +3,16 @@ import { join } from 'node:path';
 import { addBackground } from './background.js';
 import { dayOfIso } from './calendar.js';
 import { MARKETPLACES, ProductFactory, type MarketplaceCode } from './catalog.js';
-import { plantDamaged, plantLost, plantUnderpaid } from './plant-warehouse.js';
-import { plantDamagedReturns, plantFees, plantRefunds } from './plant-orders.js';
-import { plantInbound, plantRemovals } from './plant-stock-moves.js';
+import { plantBusyLosses, plantDamaged, plantLost, plantReversals, plantUnderpaid } from './plant-warehouse.js';
+import { plantDamagedReturns, plantFees, plantRefunds, plantReplacements } from './plant-orders.js';
+import { plantInbound, plantRemovalParcels, plantRemovals } from './plant-stock-moves.js';
 import { Planter } from './planter.js';
 import { Random } from './random.js';
 import { LineSink } from './sink.js';
 import { writeFinancialEvents, writeInbound } from './write-json.js';
 import { writeLedger } from './write-ledger.js';
-import { writeCosts, writeCustomerShipments, writeFeePreview, writeReimbursements, writeRemovals, writeReturns } from './write-reports.js';
+import { writeRemovalReceipts, writeRemovalShipments } from './write-removal-parcels.js';
+import { writeCosts, writeCustomerShipments, writeFeePreview, writeReimbursements, writeRemovals, writeReplacements, writeReturns } from './write-reports.js';
 import { World, type ExpectedClaim, type PlantedNegative } from './world.js';
 
 export interface SellerOptions {
@@ -47,7 +48,7 @@ const MAX_ORDERS = 40_000;
 
 /**
  * Writes a deterministic demo seller into `outDir`: every input file of DETECTION.md in Amazon's
- * layout, costs.csv, and ground-truth.jsonl. The same options give byte-identical files.
+ * layout, the seller's costs.csv and removal-receipts.csv, and ground-truth.jsonl. The same options give byte-identical files.
  */
 export async function generateSeller(options: SellerOptions, outDir: string, opts: { gzip?: boolean } = {}): Promise<GeneratedSeller> {
   const asOf = dayOfIso(options.asOf);
@@ -73,6 +74,11 @@ export async function generateSeller(options: SellerOptions, outDir: string, opt
   plantRefunds(planter, main, others);
   plantDamagedReturns(planter, main);
   plantFees(planter, main, others);
+  // Version 2's scenarios come last, so the ones above keep their random draws.
+  plantBusyLosses(planter, main);
+  plantReplacements(planter, main, others);
+  plantRemovalParcels(planter, main, others);
+  plantReversals(planter, main, others);
   addBackground(world, markets, Math.min(MAX_ORDERS, Math.max(300, Math.round(ledgerRows * 0.4))));
 
   await mkdir(outDir, { recursive: true });
@@ -100,6 +106,10 @@ export async function generateSeller(options: SellerOptions, outDir: string, opt
   await write('GET_FBA_REIMBURSEMENTS_DATA.tsv', (s) => writeReimbursements(world, s));
   await write('GET_LEDGER_DETAIL_VIEW_DATA.tsv', (s) => writeLedger(world, s, ledgerRows));
   await write('GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL.tsv', (s) => writeCustomerShipments(world, s));
+  await write('GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA.tsv', (s) => writeRemovalShipments(world, s));
+  await write('GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA.tsv', (s) => writeReplacements(world, s));
+  // The seller's own record, not Amazon's: Clario gets it by upload (PUT .../removal-receipts), never from the simulator.
+  await write('removal-receipts.csv', (s) => writeRemovalReceipts(world, s));
 
   const groundTruth = world.expected;
   await writeFile(join(outDir, GROUND_TRUTH_FILE), groundTruth.map((c) => JSON.stringify(c)).join('\n') + '\n');

@@ -1,7 +1,7 @@
 import type { Marketplace, Product } from './catalog.js';
 import { giveBack, refund, reimburse, sell } from './events.js';
 import { POLICY, type Planter } from './planter.js';
-import type { CustomerReturn } from './world.js';
+import type { CustomerReturn, Replacement } from './world.js';
 
 const REFUND = POLICY.refundNotReturned;
 const RETURN = POLICY.returnDamaged;
@@ -100,4 +100,45 @@ export function plantFees(p: Planter, main: Marketplace, others: readonly Market
   const over = Math.round((a.feeMinor * 18) / 100);
   for (const ago of [120, 100]) sell(p.world, p.r, a, p.ago(ago), { quantity: 1, feePerUnitMinor: a.feeMinor + over });
   p.negative('fee_overcharge', { sku: a.sku }, 'overcharged 100 and 120 days ago only: past the 90-day window');
+}
+
+/** replacement_not_returned: Amazon sent the customer a free replacement and the original never came back. */
+export function plantReplacements(p: Planter, main: Marketplace, others: readonly Marketplace[]): void {
+  const REPLACEMENT = POLICY.replacementNotReturned;
+  const replace = (product: Product, orderAgo: number, replacedAgo: number, quantity: number, inReport = true): Replacement => {
+    const order = sell(p.world, p.r, product, p.ago(orderAgo), { quantity, inReport });
+    const replacement: Replacement = {
+      day: p.ago(replacedAgo), original: order, replacementOrderId: p.world.ids.order(), quantity, fc: p.r.pick(product.market.fulfillmentCenters),
+      reasonCode: p.r.pick(['1', '2', '6']),
+    };
+    p.world.replacements.push(replacement);
+    // The replacement unit leaves the warehouse like any customer shipment.
+    p.world.ledger({ day: replacement.day, product, eventType: 'Shipments', referenceId: p.world.ids.outboundShipment(), quantity: -quantity, fc: replacement.fc });
+    return replacement;
+  };
+  const unreturned = (market: Marketplace, orderAgo: number, replacedAgo: number, quantity: number, scenario: string, inReport = true): void => {
+    const a = p.product(market);
+    const r = replace(a, orderAgo, replacedAgo, quantity, inReport);
+    p.claim({
+      type: 'replacement_not_returned', key: { order_id: r.original.id, sku: a.sku }, quantity,
+      // The original order's sale price; an order older than the shipments report is valued at cost.
+      amount: quantity * (inReport ? a.priceMinor : p.cost(a)), currency: market.currency,
+      deadline: r.day + REPLACEMENT.deadline, pendingUntil: r.day + REPLACEMENT.grace, scenario,
+    });
+  };
+  unreturned(main, 80, 75, 1, 'replaced 75 days ago, the original never returned nor reimbursed: eligible');
+  unreturned(main, 30, 25, 2, '2 units replaced 25 days ago: the customer may still send the originals back, pending');
+  unreturned(main, 160, 130, 1, 'replaced 130 days ago: expired');
+  unreturned(main, 400, 70, 1, 'original order older than the shipments report: valued at unit cost', false);
+  for (const market of others.slice(0, 1)) unreturned(market, 90, 80, 1, `replaced in the ${market.code} store, in ${market.currency}`);
+
+  let a = p.product(main);
+  let r = replace(a, 70, 66, 1);
+  giveBack(p.world, p.r, r.original, p.ago(50), 'SELLABLE');
+  p.negative('replacement_not_returned', { order_id: r.original.id, sku: a.sku }, 'replaced, and the customer returned the original');
+
+  a = p.product(main);
+  r = replace(a, 90, 85, 1);
+  reimburse(p.world, { day: p.ago(20), reason: 'CustomerServiceIssue', orderId: r.original.id, product: a, amountPerUnitMinor: a.priceMinor, cash: 1 });
+  p.negative('replacement_not_returned', { order_id: r.original.id, sku: a.sku }, 'replaced and never returned, but Amazon reimbursed the order on its own');
 }

@@ -2,7 +2,7 @@ import { usDay } from './calendar.js';
 import type { Marketplace, Product } from './catalog.js';
 import { reimburse, ship } from './events.js';
 import { POLICY, type Planter } from './planter.js';
-import type { Removal } from './world.js';
+import type { Removal, RemovalParcel } from './world.js';
 
 const INBOUND = POLICY.inboundShortage;
 const REMOVAL = POLICY.removalShortfall;
@@ -99,4 +99,64 @@ export function plantRemovals(p: Planter, main: Marketplace, others: readonly Ma
 
   r = order(p.product(main), { ...none, type: 'Return', status: 'Pending', requested: 4, inProcess: 4 }, 3);
   p.negative('removal_shortfall', { removal_order_id: r.id, sku: r.product.sku }, 'still pending: units in process');
+}
+
+/**
+ * removal_lost_in_transit: removal parcels Amazon shipped that the seller's receipts say never
+ * (or only partly) arrived. Each removal order is completed with all its units shipped, so none
+ * is a removal_shortfall too.
+ */
+export function plantRemovalParcels(p: Planter, main: Marketplace, others: readonly Marketplace[]): void {
+  const LOST = POLICY.removalLostInTransit;
+  // A return order shipped in parcels `ago` days back; `received` per parcel (undefined: no receipt row).
+  const removal = (market: Marketplace, parcels: ReadonlyArray<{ ago: number; shipped: number; received?: number; tracking?: (t: string) => string }>) => {
+    const product = p.product(market);
+    const shipped = parcels.reduce((n, x) => n + x.shipped, 0);
+    const lastDay = p.ago(Math.min(...parcels.map((x) => x.ago)));
+    const order: Removal = { id: p.world.ids.removalOrder(), product, requestDay: p.ago(Math.max(...parcels.map((x) => x.ago)) + 10), lastDay, type: 'Return', status: 'Completed', requested: shipped, cancelled: 0, disposed: 0, shipped, inProcess: 0 };
+    p.world.removals.push(order);
+    p.world.ledger({ day: lastDay, product, eventType: 'VendorReturns', referenceId: order.id, quantity: -shipped });
+    return parcels.map((x) => {
+      const tracking = p.world.ids.tracking();
+      const receipt = x.received === undefined ? undefined : {
+        units: x.received,
+        ...(x.received > 0 ? { day: Math.min(p.world.asOf, p.ago(x.ago) + 6) } : {}),
+        ...(x.tracking ? { tracking: x.tracking(tracking) } : {}),
+      };
+      const parcel: RemovalParcel = { removal: order, day: p.ago(x.ago), shipped: x.shipped, carrier: 'UPS', tracking, ...(receipt ? { receipt } : {}) };
+      p.world.parcels.push(parcel);
+      return parcel;
+    });
+  };
+  const lost = (parcel: RemovalParcel, units: number, scenario: string): void =>
+    p.claim({
+      type: 'removal_lost_in_transit', key: { removal_order_id: parcel.removal.id, sku: parcel.removal.product.sku, tracking_number: parcel.tracking },
+      quantity: units, amount: units * p.cost(parcel.removal.product), currency: parcel.removal.product.market.currency,
+      deadline: parcel.day + LOST.deadline, pendingUntil: parcel.day + LOST.grace, scenario,
+    });
+
+  const [arrived, missing] = removal(main, [{ ago: 32, shipped: 4, received: 4 }, { ago: 30, shipped: 2 }]);
+  lost(missing!, 2, 'a removal in two parcels: the second (2 units, shipped 30 days ago) never arrived, no receipt recorded');
+  p.negative('removal_lost_in_transit', { removal_order_id: arrived!.removal.id, sku: arrived!.removal.product.sku, tracking_number: arrived!.tracking }, 'the same removal\'s first parcel, received in full');
+
+  const [partial] = removal(main, [{ ago: 40, shipped: 5, received: 3 }]);
+  lost(partial!, 2, '5 units shipped 40 days ago, the seller received 3');
+
+  const [none] = removal(main, [{ ago: 50, shipped: 3, received: 0 }]);
+  lost(none!, 3, 'recorded as received with 0 units');
+
+  const [recent] = removal(main, [{ ago: 8, shipped: 2 }]);
+  lost(recent!, 2, 'shipped 8 days ago, not arrived: the carrier still has time, pending');
+
+  const [old] = removal(main, [{ ago: 90, shipped: 1 }]);
+  lost(old!, 1, 'shipped 90 days ago, never arrived: expired');
+
+  for (const market of others.slice(0, 1)) {
+    const [parcel] = removal(market, [{ ago: 25, shipped: 3, received: 1 }]);
+    lost(parcel!, 2, `a parcel short in the ${market.code} store`);
+  }
+
+  // The seller typed the tracking number in lower case with spaces: still the same parcel.
+  const [typed] = removal(main, [{ ago: 35, shipped: 6, received: 6, tracking: (t) => `${t.slice(0, 6).toLowerCase()} ${t.slice(6).toLowerCase()}` }]);
+  p.negative('removal_lost_in_transit', { removal_order_id: typed!.removal.id, sku: typed!.removal.product.sku, tracking_number: typed!.tracking }, 'received in full, tracking number written with spaces and in lower case');
 }

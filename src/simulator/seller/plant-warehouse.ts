@@ -176,3 +176,54 @@ export function plantUnderpaid(p: Planter, main: Marketplace, others: readonly M
   const close = reimburse(p.world, { day: p.ago(22), reason: 'Lost_Warehouse', product: a, amountPerUnitMinor: p.cost(a) - Math.floor(p.cost(a) * 0.008), cash: 1 });
   p.negative('underpaid_reimbursement', { reimbursement_id: close.id }, 'paid 99.2% of cost: inside the 1% tolerance');
 }
+
+/**
+ * A busy SKU that loses a unit every three weeks, each loss with its Transaction Item ID: one
+ * lost_warehouse claim per loss inside the 60-day window, so none of them waits for the next and
+ * expires (DETECTION.md version 2); the older losses are past the window.
+ */
+export function plantBusyLosses(p: Planter, main: Marketplace): void {
+  const a = p.product(main);
+  for (let ago = 350; ago > 0; ago -= p.r.int(3, 9)) sell(p.world, p.r, a, p.ago(ago));
+  for (const ago of [105, 84, 63, 42, 21, 0]) {
+    const referenceId = p.world.ids.transactionItem();
+    adjust(p.world, a, p.ago(ago), -1, 'M', { referenceId });
+    const key = { fnsku: a.fnsku, reference_id: referenceId };
+    if (ago > LOST.lookback) {
+      p.negative('lost_warehouse', key, `a busy SKU's loss ${ago} days ago: past the 60-day window`);
+      continue;
+    }
+    p.claim({
+      type: 'lost_warehouse', key, quantity: 1, amount: p.cost(a), currency: main.currency,
+      deadline: p.ago(ago) + LOST.deadline, pendingUntil: p.ago(ago) + LOST.grace,
+      scenario: `a busy SKU loses a unit every 3 weeks: the loss ${ago} days ago is claimed on its own, by its Transaction Item ID`,
+    });
+  }
+}
+
+/** reimbursement_reversal: Amazon took a reimbursement back though the units were never found. */
+export function plantReversals(p: Planter, main: Marketplace, others: readonly Marketplace[]): void {
+  const REVERSAL = POLICY.reimbursementReversal;
+  // A loss paid at cost 80 days after it, taken back `reversedAgo` days ago; `foundAgo`: the units turned up.
+  const reversed = (market: Marketplace, units: number, reversedAgo: number, foundAgo?: number) => {
+    const a = p.product(market);
+    adjust(p.world, a, p.ago(reversedAgo + 100), -units, 'M', { resolved: true });
+    const original = reimburse(p.world, { day: p.ago(reversedAgo + 60), reason: 'Lost_Warehouse', product: a, amountPerUnitMinor: p.cost(a), cash: units });
+    if (foundAgo !== undefined) adjust(p.world, a, p.ago(foundAgo), units, 'F');
+    const reversal = reimburse(p.world, { day: p.ago(reversedAgo), reason: 'Reimbursement_Reversal', product: a, amountPerUnitMinor: p.cost(a), cash: -units, original });
+    return { a, reversal };
+  };
+  const claim = (market: Marketplace, units: number, reversedAgo: number, scenario: string) => {
+    const { a, reversal } = reversed(market, units, reversedAgo);
+    p.claim({
+      type: 'reimbursement_reversal', key: { reimbursement_id: reversal.id }, quantity: units, amount: units * p.cost(a),
+      currency: market.currency, deadline: p.ago(reversedAgo) + REVERSAL.deadline, scenario,
+    });
+  };
+  claim(main, 2, 20, 'Amazon took back a 2-unit Lost_Warehouse payment 20 days ago; the units were never found');
+  claim(main, 1, 70, 'reversed 70 days ago, never found: expired');
+  for (const market of others.slice(0, 1)) claim(market, 1, 12, `reversed in the ${market.code} store`);
+
+  const { reversal } = reversed(main, 1, 15, 40);
+  p.negative('reimbursement_reversal', { reimbursement_id: reversal.id }, 'reversed after the unit was found again (F between the two approvals)');
+}

@@ -13,9 +13,12 @@ export const POLICY = {
   inboundShortage: { deadline: 60, grace: 15 },
   refundNotReturned: { deadline: 120, grace: 60 },
   returnDamaged: { deadline: 120, grace: 60 },
+  replacementNotReturned: { deadline: 120, grace: 60 },
   removalShortfall: { deadline: 60 },
+  removalLostInTransit: { deadline: 75, grace: 15 },
   feeOvercharge: { lookback: 90, deadline: 90 },
   underpaidReimbursement: { deadline: 60 },
+  reimbursementReversal: { deadline: 60 },
 } as const;
 
 export interface ExpectedDraft {

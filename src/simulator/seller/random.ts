@@ -91,6 +91,14 @@ export class Ids {
   reimbursement(): string {
     return this.unique(() => `${this.random.int(1, 9)}${this.random.digits(9)}`);
   }
+  /** A ledger adjustment's Reference ID: Amazon's Transaction Item ID, which its claim forms ask for. */
+  transactionItem(): string {
+    return this.unique(() => `${this.random.int(1, 9)}${this.random.digits(11)}`);
+  }
+  /** A removal parcel's carrier tracking number (UPS's 1Z form). */
+  tracking(): string {
+    return this.unique(() => `1Z${this.random.chars(UPPER_ALNUM, 16)}`);
+  }
   caseId(): string {
     return this.unique(() => `1${this.random.digits(9)}`);
   }

@@ -10,16 +10,19 @@
 import type { Product } from './catalog.js';
 import { Ids, Random } from './random.js';
 
-/** The eight claim types of DETECTION.md. */
+/** The eleven claim types of DETECTION.md (version 2). */
 export type ClaimType =
   | 'lost_warehouse'
   | 'damaged_warehouse'
   | 'inbound_shortage'
   | 'refund_not_returned'
   | 'return_damaged'
+  | 'replacement_not_returned'
   | 'removal_shortfall'
+  | 'removal_lost_in_transit'
   | 'fee_overcharge'
-  | 'underpaid_reimbursement';
+  | 'underpaid_reimbursement'
+  | 'reimbursement_reversal';
 
 /** The fields that identify a claim, as DETECTION.md names them. */
 export interface ClaimKey {
@@ -105,11 +108,14 @@ export interface Reimbursement {
   /** Empty for what Amazon paid on its own: only a case id ties a payment to a claim someone filed. */
   readonly caseId: string;
   readonly orderId: string;
-  readonly reason: 'Lost_Warehouse' | 'Damaged_Warehouse' | 'Lost_Inbound' | 'CustomerReturn' | 'CustomerServiceIssue';
+  readonly reason: 'Lost_Warehouse' | 'Damaged_Warehouse' | 'Lost_Inbound' | 'CustomerReturn' | 'CustomerServiceIssue' | 'Reimbursement_Reversal';
   readonly product: Product;
   readonly amountPerUnitMinor: number;
+  /** Negative on a reversal: the units Amazon takes the money back for. */
   readonly cash: number;
   readonly inventory: number;
+  /** A reversal names the reimbursement it takes back. */
+  readonly original?: Reimbursement;
 }
 
 export interface InboundShipment {
@@ -134,6 +140,31 @@ export interface Removal {
   readonly inProcess: number;
 }
 
+/** A free replacement Amazon shipped a customer for an order (the replacements report). */
+export interface Replacement {
+  readonly day: number;
+  readonly original: Order;
+  readonly replacementOrderId: string;
+  readonly quantity: number;
+  readonly fc: string;
+  readonly reasonCode: string;
+}
+
+/**
+ * A parcel of a removal order on its way back to the seller (the removal shipments report), and
+ * what the seller recorded of it in removal-receipts.csv. Removals without a planted parcel get
+ * one parcel of all their shipped units, received in full (removalParcels in write-reports.ts).
+ */
+export interface RemovalParcel {
+  readonly removal: Removal;
+  readonly day: number;
+  readonly shipped: number;
+  readonly carrier: string;
+  readonly tracking: string;
+  /** The seller's receipt: none (no row) when the parcel never came; `tracking` as the seller typed it. */
+  readonly receipt?: { readonly units: number; readonly day?: number; readonly tracking?: string };
+}
+
 export class World {
   readonly products: Product[] = [];
   readonly orders: Order[] = [];
@@ -142,6 +173,8 @@ export class World {
   readonly reimbursements: Reimbursement[] = [];
   readonly inbound: InboundShipment[] = [];
   readonly removals: Removal[] = [];
+  readonly replacements: Replacement[] = [];
+  readonly parcels: RemovalParcel[] = [];
   readonly expected: ExpectedClaim[] = [];
   readonly negatives: PlantedNegative[] = [];
   private readonly ledgerByDay = new Map<number, LedgerEvent[]>();

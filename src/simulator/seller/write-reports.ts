@@ -24,7 +24,7 @@ export async function writeReimbursements(world: World, sink: LineSink): Promise
   await table(sink, header, byDay(world.reimbursements).map((x) => {
     const p = x.product;
     return [isoStamp(x.day, 36_000, p.market.offset), x.id, x.caseId, x.orderId, x.reason, p.sku, p.fnsku, p.asin, p.title, 'New', p.market.currency,
-      decimal(x.amountPerUnitMinor), decimal(x.amountPerUnitMinor * x.cash), x.cash, x.inventory, x.cash + x.inventory, '', ''];
+      decimal(x.amountPerUnitMinor), decimal(x.amountPerUnitMinor * x.cash), x.cash, x.inventory, x.cash + x.inventory, x.original?.id ?? '', x.original?.reason ?? ''];
   }));
 }
 
@@ -47,6 +47,16 @@ export async function writeRemovals(world: World, sink: LineSink): Promise<void>
     const m = x.product.market;
     return [isoStamp(x.requestDay, 43_200, m.offset), x.id, x.type, 'Standard', x.status, isoStamp(x.lastDay, 50_400, m.offset), x.product.sku, x.product.fnsku,
       x.type === 'Return' ? 'Sellable' : 'Unsellable', x.requested, x.cancelled, x.disposed, x.shipped, x.inProcess, decimal(x.type === 'Return' ? 97 * x.requested : 52 * x.requested), m.currency];
+  }));
+}
+
+/** GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA: the free replacements Amazon shipped. */
+export async function writeReplacements(world: World, sink: LineSink): Promise<void> {
+  const header = ['shipment-date', 'sku', 'asin', 'fulfillment-center-id', 'original-fulfillment-center-id', 'quantity', 'replacement-reason-code',
+    'replacement-amazon-order-id', 'original-amazon-order-id'];
+  await table(sink, header, byDay(world.replacements).map((x) => {
+    const p = x.original.product;
+    return [isoStamp(x.day, 39_600, p.market.offset), p.sku, p.asin, x.fc, x.original.fc, x.quantity, x.reasonCode, x.replacementOrderId, x.original.id];
   }));
 }
 

@@ -1,5 +1,5 @@
 /**
- * The bundled Amazon: Login with Amazon, SP-API Reports/Finances/Inbound and a case log, on one
+ * The bundled Amazon: Login with Amazon, SP-API Reports/Finances (2024-06-19 and v0)/Inbound and a case log, on one
  * Fastify app with the real wire formats, so Clario runs the same code against it as against
  * Amazon. State lives in memory; seller data is read from each seller's folder.
  */
@@ -12,6 +12,7 @@ import { registerInbound } from './inbound.js';
 import { registerOAuth } from './oauth.js';
 import { registerReports } from './reports.js';
 import { SimulatorState, type SimulatedSeller } from './state.js';
+import { registerTransactions } from './transactions.js';
 import { sendErrors } from './wire.js';
 
 export interface SimulatorOptions {
@@ -29,6 +30,12 @@ export interface SimulatorOptions {
   readonly reportPolls?: number;
   /** Inbound shipments or items per page (default 50). */
   readonly inboundPageSize?: number;
+  /** Finances 2024-06-19 transactions per page (default 100). */
+  readonly transactionsPageSize?: number;
+  /** Finances v0 answers as a version Amazon removed (403), as it will once v0 is retired. */
+  readonly financesV0Removed?: boolean;
+  /** Serve Finances 2024-06-19 (default true); false answers 404, as before Amazon offered it. */
+  readonly financesTransactions?: boolean;
   /** Called once a case is decided, so the embedded Clario can look at once instead of at its next poll. */
   readonly onDecision?: OnDecision;
 }
@@ -63,7 +70,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
   const json = new FolderJson();
   registerOAuth(app, { state, clientId: options.clientId, clientSecret: options.clientSecret });
   registerReports(app, { ...guard, reportPolls: options.reportPolls ?? 2, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
-  registerFinances(app, { ...guard, json });
+  registerFinances(app, { ...guard, json, removed: options.financesV0Removed ?? false });
+  if (options.financesTransactions ?? true) registerTransactions(app, { ...guard, json, pageSize: options.transactionsPageSize ?? 100 });
   registerInbound(app, { ...guard, json, pageSize: options.inboundPageSize ?? 50 });
   registerCases(app, { ...guard, onDecision: options.onDecision });
 

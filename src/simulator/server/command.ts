@@ -1,6 +1,7 @@
 /**
  * `clario simulator [--port 3002] [--host 127.0.0.1] [--seller-folder DIR] [--seller-id ID]
- * [--client-id ID --client-secret SECRET] [--no-rate-limits]`: the bundled Amazon on its own.
+ * [--client-id ID --client-secret SECRET] [--no-rate-limits] [--finances-v0-removed]
+ * [--no-finances-transactions]`: the bundled Amazon on its own.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -24,6 +25,7 @@ export { DEMO_SELLER_ID } from './options.js';
 
 const USAGE = `usage: clario simulator [--port 3002] [--host 127.0.0.1] [--seller-folder DIR] [--seller-id ID]
                         [--client-id ID] [--client-secret SECRET] [--no-rate-limits]
+                        [--finances-v0-removed] [--no-finances-transactions]
 
 ${SIMULATOR_DETAILS}
 `;
@@ -75,6 +77,8 @@ export async function runSimulatorCommand(argv: readonly string[], io: Simulator
       clientId: values['client-id'],
       clientSecret: values['client-secret'],
       rateLimits: !values['no-rate-limits'],
+      financesV0Removed: values['finances-v0-removed'],
+      financesTransactions: !values['no-finances-transactions'],
     });
   } catch (err) {
     io.stderr.write(`could not start the simulator: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -89,6 +93,7 @@ export async function runSimulatorCommand(argv: readonly string[], io: Simulator
       `  LWA sign-in:   ${sim.url}/ap/oa, profile ${sim.url}/user/profile`,
       `  SP-API base:   ${sim.url}`,
       `  rate limits:   ${values['no-rate-limits'] ? 'off' : "Amazon's default usage plans"}`,
+      `  finances:      ${values['no-finances-transactions'] ? 'no 2024-06-19' : '2024-06-19'}, ${values['finances-v0-removed'] ? 'v0 removed' : 'v0'}`,
       '',
     ].join('\n'),
   );

@@ -2,13 +2,23 @@
  * Finances v0 `listFinancialEvents` over the folder's financial-events.json: PostedAfter /
  * PostedBefore filtering, MaxResultsPerPage pages across all event lists, opaque NextToken.
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { FolderJson } from './folder-json.js';
-import { dateParam, guard, invalidInput, param, type GuardOptions } from './wire.js';
+import { dateParam, guard, invalidInput, param, sendErrors, type GuardOptions } from './wire.js';
 
 export interface FinancesOptions extends GuardOptions {
   readonly json: FolderJson;
+  /** Answer as a removed API version does (see REMOVED below). */
+  readonly removed: boolean;
 }
+
+/**
+ * Amazon documents only that calls to a removed version fail; when it removed Feeds and Reports
+ * 2020-09-04 the gateway answered them 403 Unauthorized "Access to requested resource is
+ * denied.", the answer for a path the application may not call.
+ */
+const REMOVED = { status: 403, code: 'Unauthorized', message: 'Access to requested resource is denied.' } as const;
 
 interface Query {
   readonly after?: number;
@@ -21,6 +31,7 @@ export function registerFinances(app: FastifyInstance, options: FinancesOptions)
   const { state } = options;
 
   app.get('/finances/v0/financialEvents', async (req, reply) => {
+    if (options.removed) return sendErrors(reply.header('x-amzn-RequestId', randomUUID()), REMOVED.status, REMOVED.code, REMOVED.message);
     const sellerId = guard(req, reply, options, 'listFinancialEvents');
     if (!sellerId) return reply;
     let query: Query;

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { transactionsOf } from './to-transactions.js';
 
 export interface InboundFile {
   readonly shipments: readonly Record<string, unknown>[];
@@ -29,6 +30,7 @@ function objects(value: unknown): Record<string, unknown>[] {
 export class FolderJson {
   private readonly inbound = new Map<string, Promise<InboundFile>>();
   private readonly finances = new Map<string, Promise<FinancialEventsFile>>();
+  private readonly transactions = new Map<string, Promise<readonly Record<string, unknown>[]>>();
 
   inboundOf(folder: string): Promise<InboundFile> {
     let file = this.inbound.get(folder);
@@ -55,6 +57,26 @@ export class FolderJson {
         return lists;
       });
       this.finances.set(folder, file);
+    }
+    return file;
+  }
+
+  /**
+   * Finances 2024-06-19 transactions: the folder's transactions.json when it has one (its
+   * `transactions`, or a whole API answer), else made from financial-events.json so both
+   * versions serve the same money.
+   */
+  transactionsOf(folder: string, sellerId: string): Promise<readonly Record<string, unknown>[]> {
+    const key = `${folder}\u0000${sellerId}`;
+    let file = this.transactions.get(key);
+    if (!file) {
+      file = readJson(join(folder, 'transactions.json')).then(async (v) => {
+        if (v === undefined) return transactionsOf(await this.financesOf(folder), sellerId);
+        let o = v as Record<string, unknown>;
+        if (o.payload && typeof o.payload === 'object') o = o.payload as Record<string, unknown>;
+        return objects(o.transactions);
+      });
+      this.transactions.set(key, file);
     }
     return file;
   }

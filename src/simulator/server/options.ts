@@ -16,8 +16,12 @@ export const SIMULATOR_OPTIONS = {
   'client-id': { type: 'string', default: SIMULATOR_CLIENT_ID },
   'client-secret': { type: 'string', default: SIMULATOR_CLIENT_SECRET },
   'no-rate-limits': { type: 'boolean', default: false },
+  'finances-v0-removed': { type: 'boolean', default: false },
+  'no-finances-transactions': { type: 'boolean', default: false },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 export const SIMULATOR_DETAILS = `Serves Login with Amazon, SP-API Reports/Finances/Inbound and a case API over the seller
 folder DIR (the files listed in DETECTION.md; by default, the generated demo seller in
-CLARIO_DATA_DIR). Exit codes: 0 stopped, 1 could not start, 2 bad usage.`;
+CLARIO_DATA_DIR). --finances-v0-removed answers Finances v0 as a removed version (403);
+--no-finances-transactions serves no Finances 2024-06-19 (404), to try Clario's fallback to v0.
+Exit codes: 0 stopped, 1 could not start, 2 bad usage.`;

@@ -16,6 +16,7 @@ const DATE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA: ['returndate'],
   GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA: ['lastupdateddate', 'requestdate'],
   GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA: ['shipmentdate', 'requestdate'],
+  GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA: ['shipmentdate'],
   GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL: ['shipmentdate', 'purchasedate'],
 };
 

@@ -19,6 +19,7 @@ export const AMAZON_USAGE_PLANS = {
   getReports: { rate: 0.0222, burst: 10 },
   getReportDocument: { rate: 0.0167, burst: 15 },
   listFinancialEvents: { rate: 0.5, burst: 30 },
+  listTransactions: { rate: 0.5, burst: 10 },
   getShipments: { rate: 2, burst: 30 },
   getShipmentItemsByShipmentId: { rate: 2, burst: 30 },
   getShipmentItems: { rate: 2, burst: 30 },

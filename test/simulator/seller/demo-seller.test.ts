@@ -57,12 +57,10 @@ describe('the demo seller', () => {
 
     expect(diagnostics).toEqual([]);
     expect(viewOfClaims(claims)).toEqual(viewOfTruth(seller.groundTruth));
-    // Every claim type is planted (the generator's own list of them is detection's, no more, no
-    // less), and every status appears.
-    // The three types of DETECTION.md version 2 need input files the generator does not write yet
-    // (replacements, removal shipments, the seller's removal receipts): issue #15, simulator item.
-    const notPlantedYet = new Set(['replacement_not_returned', 'removal_lost_in_transit', 'reimbursement_reversal']);
-    expect([...new Set(seller.groundTruth.map((c) => c.type))].sort()).toEqual(CLAIM_TYPES.filter((t) => !notPlantedYet.has(t)).sort());
+    // Every one of the eleven claim types is planted (the generator's own list of them is
+    // detection's, no more, no less), and every status appears.
+    expect([...new Set(seller.groundTruth.map((c) => c.type))].sort()).toEqual([...CLAIM_TYPES].sort());
+    expect(CLAIM_TYPES).toHaveLength(11);
     expect(new Set(seller.groundTruth.map((c) => c.status))).toEqual(new Set(['eligible', 'pending', 'expired']));
     expect(summary.files.every((f) => f.skipped === 0 && !f.unusable)).toBe(true);
   });

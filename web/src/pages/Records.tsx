@@ -93,7 +93,7 @@ export function RecordsPage({ userId }: { userId: string }) {
           title="Upload your removal receipts"
           path={`${base}/removal-receipts`}
           columns="order_id,sku,tracking_number,received_quantity,received_date"
-          hint="Replaces your previous file. A shipment due 15 days or more before the upload that the file has no row for counts as not arrived; a row wins over an answer given here."
+          hint="Replaces your previous file. A shipment sent before the upload that the file has no line for counts as not arrived (Clario waits 15 days after shipping before claiming it); a line wins over an answer given here."
           onUploaded={reload}
         />
       </section>
