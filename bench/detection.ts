@@ -1,7 +1,8 @@
 // Detection speed and memory over a generated seller, next to the raw speed of splitting the same
-// ledger into fields in the same run (issue 4: at least half the raw speed, memory that does not
-// grow with the file). Detection runs in a child process so that its peak RSS is its own, not the
-// generator's or the rest of the bench's.
+// ledger into fields in the same run (issues 4 and 15: at least half the raw speed, memory that
+// does not grow with the file). Detection runs in a child process so that its peak RSS is its
+// own, not the generator's or the rest of the bench's; it runs at a fifth of the rows too, so the
+// two peaks show whether memory grows with the file.
 import { fork } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,9 @@ import { generateSeller, type ExpectedClaim } from '../src/simulator/seller/inde
 const LEDGER = 'GET_LEDGER_DETAIL_VIEW_DATA.tsv';
 const AS_OF = '2026-11-22';
 const CHILD_FLAG = '--detection-bench-child';
-const KEY_FIELDS = ['fnsku', 'shipment_id', 'order_id', 'removal_order_id', 'sku', 'reimbursement_id'] as const;
+const V1_KEY_FIELDS = ['fnsku', 'shipment_id', 'order_id', 'removal_order_id', 'sku', 'reimbursement_id'] as const;
+/** The inputs DETECTION.md version 2 added; named in the figure when the generator wrote none. */
+const V2_INPUTS = ['GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA.tsv', 'GET_FBA_FULFILLMENT_CUSTOMER_SHIPMENT_REPLACEMENT_DATA.tsv', 'transactions.json', 'removal-receipts.csv'];
 
 interface ChildReport {
   seconds: number;
@@ -75,27 +78,35 @@ async function childMain(dir: string): Promise<void> {
   process.send?.(report);
 }
 
+/** The same identity as claimIdentity: version 1's key fields, currency, then version 2's when the key has any. */
 function identityOf(c: ExpectedClaim): string {
-  return `${c.type}|${KEY_FIELDS.map((f) => c.key[f] ?? '').join('|')}|${c.currency ?? ''}`;
+  const base = `${c.type}|${V1_KEY_FIELDS.map((f) => c.key[f] ?? '').join('|')}|${c.currency ?? ''}`;
+  return c.key.reference_id === undefined && c.key.tracking_number === undefined ? base : `${base}|${c.key.reference_id ?? ''}|${c.key.tracking_number ?? ''}`;
 }
 
 /** Generates a seller with at least `rows` ledger rows in a temporary folder and measures detection over it. */
-export async function detectionBench(rows: number): Promise<object> {
+async function measure(rows: number, log: (msg: string) => void) {
   const dir = mkdtempSync(join(tmpdir(), 'clario-bench-detection-'));
   try {
+    log(`generating a seller with ${rows} ledger rows`);
     const generateStart = performance.now();
     const seller = await generateSeller({ seed: 1, asOf: AS_OF, skus: 400, ledgerRows: rows }, dir);
     const generateSeconds = (performance.now() - generateStart) / 1000;
     const ledgerRows = seller.rows[LEDGER] ?? 0;
 
+    log('raw split of the ledger');
     const raw = await rawSplit(join(dir, LEDGER));
+    log('detection');
     const child = await detectInChild(dir);
     const expected = seller.groundTruth.map(identityOf).sort();
     const rowsPerSecond = ledgerRows / child.seconds;
     const rawRowsPerSecond = raw.rows / raw.seconds;
+    const inputs = Object.fromEntries(Object.entries(seller.rows).filter(([file]) => !file.endsWith('.jsonl')));
     return {
       rows: ledgerRows,
-      all_rows: Object.entries(seller.rows).reduce((n, [file, count]) => (file.endsWith('.jsonl') ? n : n + count), 0),
+      all_rows: Object.values(inputs).reduce((n, count) => n + count, 0),
+      inputs,
+      v2_inputs_not_generated: V2_INPUTS.filter((file) => !(file in inputs)),
       generate_seconds: round(generateSeconds),
       seconds: round(child.seconds),
       rows_per_second: Math.round(rowsPerSecond),
@@ -111,6 +122,21 @@ export async function detectionBench(rows: number): Promise<object> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The figure at `rows` ledger rows, with detection's peak memory at a fifth of them beside it:
+ * flat peaks mean memory does not grow with the file.
+ */
+export async function detectionBench(rows: number, log: (msg: string) => void = () => undefined): Promise<object> {
+  const fifth = Math.round(rows / 5);
+  const small = await measure(fifth, log);
+  const full = await measure(rows, log);
+  return {
+    ...full,
+    peak_rss_mb_by_rows: { [small.rows]: small.peak_rss_mb, [full.rows]: full.peak_rss_mb },
+    [`at_${small.rows}_rows`]: { rows_per_second: small.rows_per_second, ratio: small.ratio, claims_match_ground_truth: small.claims_match_ground_truth },
+  };
 }
 
 if (process.argv[2] === CHILD_FLAG && process.argv[3]) {

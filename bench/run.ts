@@ -1,4 +1,4 @@
-// `npm run bench`: figures as JSON, never pass/fail. Uses PostgreSQL and Redis on loopback when
+// `npm run bench [figure…]`: figures as JSON, never pass/fail. Uses PostgreSQL and Redis on loopback when
 // they answer (BENCH_DATABASE_URL / BENCH_REDIS_URL to point elsewhere); embedded figures always.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -15,6 +15,7 @@ const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL
 const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const scale = Number(process.env.BENCH_SCALE ?? '1');
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+const CONCURRENCY = 8;
 
 async function reachable(): Promise<{ postgres: boolean; redis: boolean }> {
   const c = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
@@ -50,31 +51,32 @@ async function httpFigures(env: Record<string, string>) {
   }
 }
 
-async function main() {
-  const infra = await reachable();
-  const concurrency = 8;
-  const report: Record<string, unknown> = {
-    when: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version },
-    concurrency,
-  };
+type Report = Record<string, unknown>;
+type Infra = { postgres: boolean; redis: boolean };
 
-  log('embedded workflows (PGlite, postgres queue)');
-  report.embedded = { workflows: await embeddedWorkflows(Math.round(200 * scale), concurrency) };
-  const dataDir = mkdtempSync(join(tmpdir(), 'clario-bench-'));
-  try {
-    log('embedded HTTP');
-    Object.assign(report.embedded as object, await httpFigures({ CLARIO_DATA_DIR: dataDir }));
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-
-  if (infra.postgres && infra.redis) {
+/** The figures, in the order they run; `npm run bench -- detection sync` runs only those named. */
+const FIGURES: Record<string, (report: Report, infra: Infra) => Promise<void>> = {
+  async embedded(report) {
+    log('embedded workflows (PGlite, postgres queue)');
+    report.embedded = { workflows: await embeddedWorkflows(Math.round(200 * scale), CONCURRENCY) };
+    const dataDir = mkdtempSync(join(tmpdir(), 'clario-bench-'));
+    try {
+      log('embedded HTTP');
+      Object.assign(report.embedded as object, await httpFigures({ CLARIO_DATA_DIR: dataDir }));
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+  async production(report, infra) {
+    if (!infra.postgres || !infra.redis) {
+      report.production = { skipped: `PostgreSQL reachable: ${infra.postgres}, Redis reachable: ${infra.redis}` };
+      return;
+    }
     log('production workflows (PostgreSQL + BullMQ)');
     const workflows = Math.round(1000 * scale);
-    const engine = await withDatabase((url) => productionWorkflows(url, redisUrl, workflows, concurrency));
+    const engine = await withDatabase((url) => productionWorkflows(url, redisUrl, workflows, CONCURRENCY));
     log('raw BullMQ 7-step chain');
-    const raw = await rawBullMqChain({ redisUrl, workflows, concurrency });
+    const raw = await rawBullMqChain({ redisUrl, workflows, concurrency: CONCURRENCY });
     log('production HTTP');
     const http = await withDatabase((url) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }));
     report.production = {
@@ -83,17 +85,39 @@ async function main() {
       ratio_to_raw_bullmq: round(engine.workflows_per_second / raw.workflows_per_second),
       ...http,
     };
-  } else {
-    report.production = { skipped: `PostgreSQL reachable: ${infra.postgres}, Redis reachable: ${infra.redis}` };
+  },
+  async detection(report) {
+    log('detection over a generated seller');
+    report.detection = await detectionBench(Math.round(5_000_000 * scale), log);
+  },
+  async sync(report, infra) {
+    log('sync of a generated seller from the simulator (rate limits off)');
+    report.sync = await syncBench(Math.round(1_000_000 * scale), infra.postgres ? adminUrl : undefined);
+  },
+};
+
+async function main(): Promise<number> {
+  const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = names.filter((n) => !(n in FIGURES));
+  if (unknown.length > 0) {
+    console.error(`unknown figure ${unknown.join(', ')}; choose from ${Object.keys(FIGURES).join(', ')}`);
+    return 2;
   }
-  log('detection over a generated seller');
-  report.detection = await detectionBench(Math.round(5_000_000 * scale));
-  log('sync of a generated seller from the simulator (rate limits off)');
-  report.sync = await syncBench(Math.round(1_000_000 * scale), infra.postgres ? adminUrl : undefined);
+  const infra = await reachable();
+  const report: Report = {
+    when: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version },
+    concurrency: CONCURRENCY,
+  };
+  for (const name of names.length > 0 ? names : Object.keys(FIGURES)) await FIGURES[name]!(report, infra);
   console.log(JSON.stringify(report, null, 2));
+  return 0;
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+main().then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

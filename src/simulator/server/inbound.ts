@@ -3,6 +3,8 @@
  * rules (SHIPMENT needs a status or id list, DATE_RANGE both dates, NEXT_TOKEN a token).
  * InboundShipmentInfo has no update time, so the date range applies only to shipments whose
  * file entry carries a `LastUpdatedDate` (a simulator extension); the others always match.
+ * Answers follow Amazon's model even when the file is sparse: a shipment without the fields the
+ * model requires (ShipFromAddress, AreCasesRequired) gets the simulated seller's own.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FolderJson } from './folder-json.js';
@@ -84,13 +86,13 @@ export function registerInbound(app: FastifyInstance, options: InboundOptions): 
     const seller = state.sellers.get(sellerId);
     const { shipments } = seller ? await options.json.inboundOf(seller.folder) : { shipments: [] };
     const page = pageOf(shipments.filter((sh) => matches(sh, s)), s, sellerId);
-    return reply.send({ payload: { ShipmentData: page.rows.map(publicFields), ...(page.nextToken ? { NextToken: page.nextToken } : {}) } });
+    return reply.send({ payload: { ShipmentData: page.rows.map(asAmazonSends), ...(page.nextToken ? { NextToken: page.nextToken } : {}) } });
   });
 
   app.get('/fba/inbound/v0/shipments/:shipmentId/items', async (req, reply) => {
     const sellerId = guard(req, reply, options, 'getShipmentItemsByShipmentId');
     if (!sellerId) return reply;
-    if (!param(req.query, 'MarketplaceId')) return invalidInput(reply, 'MarketplaceId is required');
+    // MarketplaceId is optional (and deprecated) for this operation, unlike the other two.
     const { shipmentId } = req.params as { shipmentId: string };
     const seller = state.sellers.get(sellerId);
     const { items } = seller ? await options.json.inboundOf(seller.folder) : { items: [] };
@@ -110,8 +112,21 @@ export function registerInbound(app: FastifyInstance, options: InboundOptions): 
   });
 }
 
-/** Drops the simulator's own LastUpdatedDate so answers carry Amazon's fields only. */
-function publicFields(shipment: Record<string, unknown>): Record<string, unknown> {
+/** Where the simulated seller ships from, for file entries that do not say (Amazon always does). */
+const SHIP_FROM_ADDRESS = {
+  Name: 'Simulated Seller Warehouse',
+  AddressLine1: '100 Simulator Way',
+  City: 'Seattle',
+  StateOrProvinceCode: 'WA',
+  CountryCode: 'US',
+  PostalCode: '98109',
+};
+
+/**
+ * A shipment as Amazon sends it: the model's required fields filled in when the file lacks them,
+ * and the simulator's own LastUpdatedDate dropped.
+ */
+function asAmazonSends(shipment: Record<string, unknown>): Record<string, unknown> {
   const { LastUpdatedDate: _ignored, ...rest } = shipment;
-  return rest;
+  return { ShipFromAddress: SHIP_FROM_ADDRESS, AreCasesRequired: false, ...rest };
 }
