@@ -13,6 +13,7 @@ import { billingCapability } from './billing/capability.js';
 import { billingRoutes } from './billing/routes.js';
 import { setupStripe, type ReachedStripe } from './billing/setup.js';
 import type { Config } from './config/config.js';
+import { checkRole, StartupError, type Role } from './config/role.js';
 import { resolveSecrets, type Secrets } from './config/secrets.js';
 import { connectRoutes } from './connect/routes.js';
 import { sellerRoutes } from './connect/seller-routes.js';
@@ -58,7 +59,7 @@ import { createEngine, type Engine } from './workflow/engine.js';
 import type { Log } from './workflow/log.js';
 import { createPhaseHandlers, startLoops, type StartedLoops } from './workflow/steps.js';
 
-export type Role = 'all' | 'api' | 'worker';
+export { StartupError, type Role } from './config/role.js';
 
 export interface ClarioOptions {
   readonly config: Config;
@@ -116,10 +117,6 @@ export interface Clario {
 
 export { VERSION };
 
-export class StartupError extends Error {
-  override readonly name = 'StartupError';
-}
-
 /** Amazon and Stripe (or their simulators), each absent when a test brings its capabilities and not it. */
 interface Providers {
   readonly amazon: ReachedAmazon | undefined;
@@ -137,9 +134,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   const { config } = options;
   const role = options.role ?? 'all';
   const logger = options.logger ?? createLogger(config.logLevel);
-  if (config.mode === 'embedded' && role !== 'all') {
-    throw new StartupError(`'${role}' alone needs DATABASE_URL: the embedded database lives inside one process`);
-  }
+  checkRole(config, role);
   if (config.mode === 'production' && !(config.secrets.serviceToken && config.secrets.sessionSecret && config.secrets.encryptionKeys)) {
     // Several processes must share these, or one cannot open what another sealed or signed.
     logger.warn('CLARIO_SERVICE_TOKEN, CLARIO_SESSION_SECRET or CLARIO_ENCRYPTION_KEYS is not set; using the data directory\'s, which other machines do not share');

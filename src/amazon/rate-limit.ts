@@ -91,13 +91,13 @@ export class RateLimiter {
     return bucket;
   }
 
-  /** Waits (on the clock) until the bucket has a token, then takes it. */
-  async acquire(sellerId: string, operation: SpApiOperation): Promise<void> {
+  /** Waits (on the clock) until the bucket has a token, then takes it; an abort ends the wait. */
+  async acquire(sellerId: string, operation: SpApiOperation, signal?: AbortSignal): Promise<void> {
     const bucket = this.bucket(sellerId, operation);
     for (;;) {
       const wait = bucket.take(this.clock.now());
       if (wait === 0) return;
-      await this.clock.sleep(wait);
+      await this.clock.sleep(wait, signal);
     }
   }
 

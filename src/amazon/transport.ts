@@ -81,7 +81,7 @@ export class SpApiTransport {
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < this.maxRetries;
       this.options.signal?.throwIfAborted();
-      await this.limiter?.acquire(this.sellerId, call.operation);
+      await this.limiter?.acquire(this.sellerId, call.operation, this.options.signal);
       const token = await this.options.accessToken({ forceRefresh, ...(this.options.signal ? { signal: this.options.signal } : {}) });
       forceRefresh = false;
       const signal = this.attemptSignal();
@@ -191,7 +191,8 @@ export class SpApiTransport {
       signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      await Promise.race([this.clock.sleep(ms), aborted]);
+      // The signal goes to the clock too, so the real timer is cleared, not just outrun.
+      await Promise.race([this.clock.sleep(ms, signal), aborted]);
     } finally {
       signal.removeEventListener('abort', onAbort);
     }

@@ -1,14 +1,15 @@
 // Every `clario` command, in one table: the dispatcher (parse.ts) gives each the same `--help` and
 // usage errors, the overview lists them, and the CLI test walks them all from here.
 // Each command loads what it runs when it runs, so `--help` and `token` answer at once.
-import { loadConfig } from '../config/config.js';
-import { readSecrets } from '../config/secrets.js';
+import type { Config } from '../config/config.js';
+import type { Role } from '../config/role.js';
 import { DETECT_DETAILS, DETECT_OPTIONS } from './detect-options.js';
 import { EXIT, UsageError, type Command } from './parse.js';
-import type { serve as startService } from './serve.js';
 import { SIMULATOR_DETAILS, SIMULATOR_OPTIONS } from '../simulator/server/options.js';
 
-const serve = async (...args: Parameters<typeof startService>) => (await import('./serve.js')).serve(...args);
+// Even the configuration (zod) loads on use: `--help` and a usage error need none of it.
+const loadConfig = async (): Promise<Config> => (await import('../config/config.js')).loadConfig();
+const serve = async (role: Role) => (await import('./serve.js')).serve(await loadConfig(), role);
 
 const CONFIG_NOTE = 'Configuration comes from the environment (README: Configuration).';
 const FOLDER_NOTE =
@@ -28,7 +29,7 @@ ${FOLDER_NOTE}
 ${CONFIG_NOTE}`,
     options: { 'no-worker': { type: 'boolean' } },
     async run({ values }) {
-      await serve(loadConfig(), values['no-worker'] ? 'api' : 'all');
+      await serve(values['no-worker'] ? 'api' : 'all');
       return EXIT.keepsRunning;
     },
   },
@@ -39,7 +40,7 @@ ${CONFIG_NOTE}`,
     details: CONFIG_NOTE,
     options: {},
     async run() {
-      await serve(loadConfig(), 'worker');
+      await serve('worker');
       return EXIT.keepsRunning;
     },
   },
@@ -62,7 +63,7 @@ embedded database, run it while the service is stopped (the data folder has one 
       if (service && user !== undefined) throw new UsageError('say --service or --user USER_ID, not both');
       if (!service && user === undefined) throw new UsageError('say --service or --user USER_ID');
       if (service && ttl !== undefined) throw new UsageError('--ttl goes with --user');
-      const config = loadConfig();
+      const config = await loadConfig();
       let seconds = config.sessionMaxAgeSeconds;
       if (user !== undefined) {
         if (!/^[A-Za-z0-9._:@|+-]{1,200}$/.test(user)) throw new UsageError('USER_ID: letters, digits and . _ : @ | + - only');
@@ -71,7 +72,7 @@ embedded database, run it while the service is stopped (the data folder has one 
           if (!/^\d+$/.test(ttl) || seconds < 60) throw new UsageError('--ttl must be a whole number of seconds, at least 60');
         }
       }
-      const secrets = readSecrets(config);
+      const secrets = (await import('../config/secrets.js')).readSecrets(config);
       if (service) {
         io.stdout.write(`${secrets.serviceToken}\n`);
         return EXIT.ok;
@@ -94,7 +95,7 @@ embedded database, run it while the service is stopped (the data folder has one 
     details: `${FOLDER_NOTE}\n${CONFIG_NOTE}`,
     options: {},
     async run(_parsed, io) {
-      const config = loadConfig();
+      const config = await loadConfig();
       const { openDatabase } = await import('../store/db.js');
       const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
       await db.close();
@@ -112,7 +113,8 @@ embedded database, run it while the service is stopped (the data folder has one 
       const { runSimulatorCommand } = await import('../simulator/server/command.js');
       const { ensureDemoSeller } = await import('../simulator/demo.js');
       const { lastCompleteDay } = await import('../detection/detect-claims.js');
-      const defaultSellerFolder = () => ensureDemoSeller(loadConfig().dataDir, lastCompleteDay());
+      // Only without --seller-folder: the simulator alone needs no configuration otherwise.
+      const defaultSellerFolder = async () => ensureDemoSeller((await loadConfig()).dataDir, lastCompleteDay());
       return runSimulatorCommand(argv, { stdout: io.stdout, stderr: io.stderr, defaultSellerFolder });
     },
   },
@@ -141,7 +143,7 @@ ${CONFIG_NOTE}`,
     options: { since: { type: 'string' }, json: { type: 'boolean' } },
     async run({ values }, io) {
       const { runLearningReplay } = await import('./learning.js');
-      return runLearningReplay(values, loadConfig(), io);
+      return runLearningReplay(values, await loadConfig(), io);
     },
   },
 ];

@@ -1,9 +1,11 @@
 // `clario serve` and `clario worker`: start the service, say where everything is, stop on a signal.
 import { createServer } from 'node:net';
 import type { Config } from '../config/config.js';
+import { checkRole, type Role } from '../config/role.js';
 import { secretsPath } from '../config/secrets.js';
-import { startClario, VERSION, type Clario, type Role } from '../main.js';
-import { startTracing } from '../observability/tracing.js';
+import type { Clario } from '../main.js';
+import { DataDirInUseError, lockHolder } from '../store/data-dir-lock.js';
+import { VERSION } from '../version.js';
 
 export class PortInUseError extends Error {
   override readonly name = 'PortInUseError';
@@ -54,7 +56,13 @@ export function banner(clario: Clario, config: Config, role: Role): string {
 }
 
 export async function serve(config: Config, role: Role): Promise<void> {
+  // The refusals first, each in milliseconds: loading the app takes seconds.
+  checkRole(config, role);
   if (role !== 'worker') await probePort(config.host, config.port);
+  // Only a look: opening the database takes the folder for real (or fails the same way).
+  const holder = config.mode === 'embedded' ? lockHolder(config.dataDir) : undefined;
+  if (holder) throw new DataDirInUseError(config.dataDir, holder);
+  const [{ startClario }, { startTracing }] = await Promise.all([import('../main.js'), import('../observability/tracing.js')]);
   // Before anything runs, so every span has a provider (a no-op without OTEL_EXPORTER_OTLP_ENDPOINT).
   const tracing = await startTracing(process.env);
   const clario = await startClario({ config, role });

@@ -46,7 +46,7 @@ export interface ClarioClientOptions {
   /** In [0, 1); for the jitter. Default Math.random. */
   readonly random?: () => number;
   /** How to wait between attempts (tests inject one that does not wait). */
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Epoch ms, to read a Retry-After given as an HTTP date. Default Date.now. */
   readonly now?: () => number;
   /** Aborting it cancels every call of this client: the request in flight and any wait before a retry. */

@@ -17,7 +17,8 @@ export interface TransportOptions {
   readonly maxRetryAfterMs: number;
   readonly fetch: typeof fetch;
   readonly random: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  /** Given the caller's signal: a sleep that honours it clears its timer on abort. */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Epoch ms, for a Retry-After given as a date. */
   readonly now: () => number;
   readonly userAgent: string;
@@ -33,7 +34,7 @@ export interface Call<T> {
   readonly schema: z.ZodType<T>;
 }
 
-export const defaultSleep = (ms: number): Promise<void> => delay(ms);
+export const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, signal ? { signal } : undefined);
 
 const isRetryableStatus = (status: number) => status === 429 || status >= 500;
 
@@ -76,7 +77,9 @@ async function pause(options: TransportOptions, ms: number): Promise<void> {
     signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    await Promise.race([options.sleep(ms), aborted]);
+    // The race still ends an injected sleep that ignores the signal; the default one stops its
+    // timer and rejects, and the signal's own reason is what the caller gets (below).
+    await Promise.race([options.sleep(ms, signal).catch(() => undefined), aborted]);
   } finally {
     signal.removeEventListener('abort', onAbort);
   }

@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import { safeMinor } from '../domain/money.js';
 import { rows, type Db } from '../store/db.js';
 import { nextDeadlines } from './read-deadlines.js';
+import { belowManufacturingCost } from './read-manufacturing-cost.js';
 
 export interface Amount {
   readonly minor: number;
@@ -31,7 +32,7 @@ const RECOVERED = (userId: string) =>
       AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.id = r.claim_id AND c.status = 'filed')`;
 
 export async function moneyOverview(q: Db, userId: string) {
-  const [recovered, pending, expected, fees, owed, byMonth, deadlines, connection] = await Promise.all([
+  const [recovered, pending, expected, fees, owed, byMonth, deadlines, connection, belowCost] = await Promise.all([
     rows<{ currency: string; minor: string | number | null }>(
       q,
       sql`SELECT r.currency, sum(r.amount_minor::numeric)::text AS minor FROM reimbursements r
@@ -77,6 +78,7 @@ export async function moneyOverview(q: Db, userId: string) {
       q,
       sql`SELECT selling_partner_id, region, status, connected_at, last_error FROM amazon_connections WHERE user_id = ${userId}`,
     ),
+    belowManufacturingCost(q, userId),
   ]);
   const conn = connection[0];
   return {
@@ -88,6 +90,7 @@ export async function moneyOverview(q: Db, userId: string) {
     fees_declined: amounts(owed.filter((r) => r.status === 'failed')).filter((a) => a.minor > 0),
     recovered_by_month: byMonth.map((r) => ({ month: r.month, minor: safeMinor(r.minor), currency: r.currency })),
     next_deadlines: deadlines,
+    below_manufacturing_cost: belowCost,
     connection: conn
       ? {
           selling_partner_id: conn.selling_partner_id,

@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { type Db, rows } from '../store/db.js';
-import { SELLER_SOURCES } from './seller-files.js';
+import { receiptLine, RECEIPTS_FILE, RECEIPTS_HEADER, SELLER_SOURCES } from './seller-files.js';
+import { REMOVAL_SHIPMENTS_FILE, removalReceipts } from './removal-shipments.js';
 import { SYNC_SOURCES, type SyncSource } from './sources.js';
 
 const PAGE = 5000;
@@ -72,6 +73,35 @@ async function* jsonOfLists(db: Db, userId: string, source: SyncSource, lists: r
 }
 
 /**
+ * The removal shipments and the seller's receipts, written together: a shipment the seller has
+ * not spoken for (no receipt row, no answer, not due before their last upload) is held back, so
+ * that "no row means nothing arrived" never turns an unanswered question into a claim. The
+ * receipts are the latest upload's lines, then the answers for shipments it has no row for.
+ */
+async function writeRemovals(db: Db, userId: string, dir: string, lineage: Lineage): Promise<void> {
+  const view = await removalReceipts(db, userId);
+  const shipments = await latestDone(db, userId, REMOVAL_SHIPMENTS_FILE);
+  if (shipments?.header) {
+    const held = new Set(view.shipments.filter((s) => s.state === 'awaiting').flatMap((s) => s.seqs));
+    const header = shipments.header;
+    const lines = async function* () {
+      yield { text: header, seq: 0 };
+      for await (const r of stored(db, userId, { file: REMOVAL_SHIPMENTS_FILE, kind: 'report' }, undefined)) if (!held.has(r.seq)) yield { text: r.line, seq: r.seq };
+    };
+    lineage.set(REMOVAL_SHIPMENTS_FILE, await writeLines(join(dir, REMOVAL_SHIPMENTS_FILE), lines()));
+  }
+  if (view.uploadSyncId === undefined && view.answerLines.length === 0) return;
+  const { uploadSyncId, answerLines } = view;
+  const receipts = async function* () {
+    yield { text: RECEIPTS_HEADER, seq: 0 };
+    if (uploadSyncId) for await (const r of stored(db, userId, { file: RECEIPTS_FILE, kind: 'report' }, uploadSyncId)) yield { text: r.line, seq: r.seq };
+    // An answer says how many arrived, not when: no date, so it counts whatever the as-of day.
+    for (const a of answerLines) yield { text: receiptLine({ ...a, date: '' }), seq: 0 };
+  };
+  lineage.set(RECEIPTS_FILE, await writeLines(join(dir, RECEIPTS_FILE), receipts()));
+}
+
+/**
  * The file to write for a source and its latest completed sync. Finance data comes from one of
  * two APIs (finance-lines.ts): only the file of the API the latest sync used is written. Each
  * file holds its own API's whole history (each is fetched from its own last sync on, the first
@@ -89,7 +119,10 @@ async function chosen(db: Db, userId: string, source: SyncSource) {
 
 export async function materialize(db: Db, userId: string, dir: string): Promise<Lineage> {
   const lineage: Lineage = new Map();
+  await writeRemovals(db, userId, dir, lineage);
   for (const listed of [...SYNC_SOURCES, ...SELLER_SOURCES]) {
+    // Written above, together.
+    if (listed.file === REMOVAL_SHIPMENTS_FILE || listed.file === RECEIPTS_FILE) continue;
     const found = await chosen(db, userId, listed);
     if (!found) continue;
     const { source, latest } = found;

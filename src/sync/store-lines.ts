@@ -14,6 +14,11 @@ export interface LineBatch {
   readonly documentId: string;
   /** Snapshots (fee preview) keep one copy per sync, so the latest can be read whole. */
   readonly perSync?: boolean;
+  /**
+   * Keep a line repeated within the batch (a seller file where two equal lines mean two
+   * deliveries); Amazon's repeated lines are the same fact and are stored once.
+   */
+  readonly keepRepeats?: boolean;
 }
 
 const hashLine = (source: string, line: string) => createHash('sha256').update(source).update('\n').update(line).digest('base64url').slice(0, 32);
@@ -31,7 +36,7 @@ export function lineWriter(db: Db, batch: LineBatch, size = 1000) {
     if (pending.length === 0) return;
     const scope = batch.perSync ? `${batch.source}@${batch.syncId}` : batch.source;
     // One row per hash in a statement (PostgreSQL refuses to update a row twice): the last version wins.
-    const byHash = new Map(pending.map((r) => [hashLine(scope, r.key === undefined ? r.line : `\u0000key\u0000${r.key}`), r]));
+    const byHash = new Map(pending.map((r) => [hashLine(batch.keepRepeats ? `${scope}#${r.lineNo}` : scope, r.key === undefined ? r.line : `\u0000key\u0000${r.key}`), r]));
     const chunk = [...byHash.values()];
     const hashes = [...byHash.keys()];
     const count = pending.length;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/amazon/clock.js';
+import { ManualClock, systemClock } from '../../src/amazon/clock.js';
 import { SpApiRequestError } from '../../src/amazon/errors.js';
 import { RateLimiter, TokenBucket, USAGE_PLANS } from '../../src/amazon/rate-limit.js';
 import { createSpApiClient } from '../../src/amazon/sp-api.js';
@@ -37,6 +37,20 @@ describe('token buckets', () => {
     expect(limiter.tryTake('B', 'createReport')).toBe(0);
     expect(limiter.tryTake('A', 'getReport')).toBe(0);
     expect(limiter.tryTake('A', 'createReport')).toBe(Math.ceil(1000 / 0.0167));
+  });
+
+  it('a stopped sync stops waiting for a token at once, and its timer goes with it', async () => {
+    // One token an hour: the wait would outlive the test, so only the abort can end it.
+    const limiter = new RateLimiter(systemClock, { ...USAGE_PLANS, createReport: { rate: 1 / 3600, burst: 1 } });
+    await limiter.acquire('A', 'createReport');
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const sync = new AbortController();
+    const waiting = limiter.acquire('A', 'createReport', sync.signal);
+    expect(timers()).toBe(before + 1);
+    sync.abort(new Error('sync stopped'));
+    await expect(waiting).rejects.toThrow('sync stopped');
+    expect(timers()).toBe(before);
   });
 });
 

@@ -29,6 +29,14 @@ describe('uploading unit costs', () => {
     expect(r.body.problems.map((p: any) => p.line)).toEqual([3, 4]);
   });
 
+  it('reads the manufacturing_cost header, and the older unit_cost, as the same column', async () => {
+    const r = await put('seller-m', 'SKU,Manufacturing Cost,Currency\nA-1,12.40,USD\nB-2,-1,USD\n');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ rows: 1, problems: [{ line: 3, message: expect.stringContaining('manufacturing cost') as unknown }] });
+    expect((await put('seller-m', 'sku,unit_cost,currency\nA-1,12.40,USD\n')).body.rows).toBe(1);
+    expect((await put('seller-m', 'sku,price,currency\nA-1,12.40,USD\n')).body.error.message).toContain('manufacturing_cost');
+  });
+
   it('refuses a file without the columns, and other sellers', async () => {
     expect((await put('seller-c', 'sku;cost\nA;1')).status).toBe(400);
     const other = await t.sellerToken('someone-else');

@@ -235,6 +235,36 @@ describe('the dashboard API', () => {
     expect((await t.request('/api/v1/claims/c-held', { token: tokenC })).body).toMatchObject({ rejection: null, claim: { waiting: { on: 'you' } } });
   });
 
+  it('shows the SKUs Amazon paid below their manufacturing cost, and what setting the cost on Amazon would have been worth', async () => {
+    const D = 'seller_dash_cost';
+    const tokenD = await t.sellerToken(D);
+    const u = (id: string, sku: string, minor: number, currency: string, quantity: number, more: object = {}) => ({
+      id, userId: D, type: 'underpaid_reimbursement', status: 'expired' as const, amountMinor: minor, currency, quantity, deadline: '2026-01-01', details: { sku }, ...more,
+    });
+    await t.clario.database.db.insert(claims).values([
+      u('d-1', 'MUG', 1240, 'USD', 4),
+      u('d-2', 'MUG', 310, 'USD', 1, { status: 'paid' }),
+      u('d-3', 'LAMP', 2001, 'USD', 3, { status: 'detected' }),
+      u('d-4', 'LAMP', 900, 'EUR', 2),
+      // The seller said this one was wrong (a mistyped cost); a lost unit is no underpayment.
+      u('d-5', 'MUG', 99_999, 'USD', 9, { status: 'dismissed' }),
+      { ...u('d-6', 'MUG', 5000, 'USD', 1), type: 'lost_warehouse' },
+    ]);
+    const o = (await t.request(`/api/v1/sellers/${D}/overview`, { token: tokenD })).body;
+    expect(o.below_manufacturing_cost).toEqual({
+      skus: [
+        { sku: 'LAMP', units: 3, reimbursements: 1, worth: { minor: 2001, currency: 'USD' } },
+        { sku: 'MUG', units: 5, reimbursements: 2, worth: { minor: 1550, currency: 'USD' } },
+        { sku: 'LAMP', units: 2, reimbursements: 1, worth: { minor: 900, currency: 'EUR' } },
+      ],
+      worth: [
+        { minor: 900, currency: 'EUR' },
+        { minor: 3551, currency: 'USD' },
+      ],
+    });
+    expect((await t.request(`/api/v1/sellers/${A}/overview`, { token: tokenA })).body.below_manufacturing_cost).toEqual({ skus: [], worth: [] });
+  });
+
   it('shows the fees not collected yet: owed (less what a reversal gave back) and declined, apart from those charged', async () => {
     const db = t.clario.database.db;
     const fee = { userId: A, claimId: 'a-05', caseId: 'CASE-1', currency: 'USD', rateBp: 2000 } as const;

@@ -5,6 +5,9 @@
 // runs compose's commands with compose's settings against PostgreSQL and Redis: the migration on
 // an empty database, then an API process and a worker, which take a seller from the Amazon
 // callback (phase 1's trigger) through phase 4. So the runtime never needs a dev dependency.
+// As with `docker build`, a RUN step whose inputs are unchanged since it last succeeded is taken
+// from a layer cache (layer-cache.ts): the production install while the lock file stays the same,
+// the build while no file of the context changes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -23,6 +26,7 @@ import { connectDemoSeller } from '../support/connect.js';
 import { describeWithRedis, postgres, randomName, redis } from '../support/infra.js';
 import { waitFor } from '../support/wait.js';
 import { envOf, execForm, instructions, interpolate, operatorEnv, stage, type ComposeService, type Stage } from './files.js';
+import { runCached } from './layer-cache.js';
 
 const REPO = resolve('.');
 /** Only what a machine's npm needs; nothing from the test runner's own environment leaks in. */
@@ -41,15 +45,18 @@ function sh(command: string, cwd: string, env: Record<string, string>): Promise<
   });
 }
 
-/** The build context: the repository's files as git sees them (committed or not, ignored ones left out). */
-function copyContext(to: string): void {
+/** The build context: the repository's files as git sees them (committed or not, ignored ones left out); returns them. */
+function copyContext(to: string): string[] {
   const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: REPO, encoding: 'utf8' }).split('\0');
+  const copied: string[] = [];
   for (const file of files) {
     const from = join(REPO, file);
     if (file === '' || !existsSync(from) || !statSync(from).isFile()) continue;
     mkdirSync(dirname(join(to, file)), { recursive: true });
     cpSync(from, join(to, file));
+    copied.push(join(to, file));
   }
+  return copied;
 }
 
 /** Runs one stage's COPY and RUN in `workdir` (the Dockerfile's WORKDIR /app); `run` decides how each RUN runs. */
@@ -96,6 +103,8 @@ describeWithRedis('the image, built and run outside Docker', () => {
   const database = randomName('clario_image');
   const databaseUrl = Object.assign(new URL(postgres.adminUrl), { pathname: `/${database}` }).toString();
   const timings: Record<string, number> = {};
+  /** The RUN steps that were Docker's cache hits this time (the same inputs built before). */
+  const cached: string[] = [];
   const children: Started[] = [];
   let simulator: StartedSimulator;
   let env: Record<string, string>;
@@ -124,7 +133,7 @@ describeWithRedis('the image, built and run outside Docker', () => {
   beforeAll(async () => {
     mkdirSync(context);
     mkdirSync(app);
-    await timed('copy the build context', () => Promise.resolve(copyContext(context)));
+    const files = await timed('copy the build context', () => Promise.resolve(copyContext(context)));
     await timed('build stage (npm run build)', () =>
       runStage(stage('build'), {
         workdir: context,
@@ -133,11 +142,27 @@ describeWithRedis('the image, built and run outside Docker', () => {
         // The installed dependencies are what `npm ci` gives from the same lock file: linked, not installed again.
         run: async (command) => {
           if (command.startsWith('npm ci ')) return symlinkSync(join(REPO, 'node_modules'), join(context, 'node_modules'), 'dir');
-          await sh(command, context, BASE_ENV);
+          if (command !== 'npm run build') return sh(command, context, BASE_ENV);
+          // The build reads the whole context (and the dependencies its lock file names).
+          const step = { name: 'image-build', command, cwd: context, inputs: files, output: 'dist', run: () => sh(command, context, BASE_ENV) };
+          if ((await runCached(step)) === 'cached') cached.push(command);
         },
       }),
     );
-    await timed('runtime stage (npm ci --omit=dev)', () => runStage(runtime, { workdir: app, context, stages: { build: context }, run: (command) => sh(command, app, BASE_ENV) }));
+    await timed('runtime stage (npm ci --omit=dev)', () =>
+      runStage(runtime, {
+        workdir: app,
+        context,
+        stages: { build: context },
+        run: async (command) => {
+          if (!command.startsWith('npm ci ')) return sh(command, app, BASE_ENV);
+          // The production install reads the two files copied before it, as Docker's layer does.
+          const inputs = ['package.json', 'package-lock.json'].map((f) => join(app, f));
+          const step = { name: 'image-runtime-deps', command, cwd: app, inputs, output: 'node_modules', link: true, run: () => sh(command, app, BASE_ENV) };
+          if ((await runCached(step)) === 'cached') cached.push(command);
+        },
+      }),
+    );
 
     const admin = new pg.Client({ connectionString: postgres.adminUrl });
     await admin.connect();
@@ -187,7 +212,7 @@ describeWithRedis('the image, built and run outside Docker', () => {
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await admin.end();
     rmSync(tmp, { recursive: true, force: true });
-    console.log(`image steps, in ms: ${JSON.stringify(timings)}`);
+    console.log(`image steps, in ms: ${JSON.stringify(timings)}${cached.length > 0 ? `; from the layer cache: ${cached.join(', ')}` : ''}`);
   }, 120_000);
 
   it('has no dev dependency in the runtime', () => {

@@ -4,6 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { createTestDatabase, describeWithPostgres } from '../support/infra.js';
 
+/** The status of a GET, with the body read: an unread body keeps its keep-alive socket busy, and open. */
+async function statusOf(url: string): Promise<number> {
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  return res.status;
+}
+
 describe('health probes', () => {
   let t: TestClario;
   beforeAll(async () => {
@@ -21,11 +28,11 @@ describe('health probes', () => {
 
   it('probes are outside the anonymous rate limit that other public routes keep', async () => {
     for (let i = 0; i < 8; i++) {
-      expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
-      expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
+      expect(await statusOf(`${t.url}/healthz`)).toBe(200);
+      expect(await statusOf(`${t.url}/readyz`)).toBe(200);
     }
     const docs: number[] = [];
-    for (let i = 0; i < 5; i++) docs.push((await fetch(`${t.url}/docs/json`)).status);
+    for (let i = 0; i < 5; i++) docs.push(await statusOf(`${t.url}/docs/json`));
     expect(docs).toContain(429);
   });
 
@@ -46,12 +53,12 @@ describeWithPostgres('readiness when the database is gone', () => {
     const database = await createTestDatabase();
     const t = await startTestClario({ store: 'postgres', database, role: 'api' });
     try {
-      expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
+      expect(await statusOf(`${t.url}/readyz`)).toBe(200);
       await database.drop();
       const res = await fetch(`${t.url}/readyz`);
       expect(res.status).toBe(503);
       expect(await res.text()).toBe('{"status":"unavailable"}');
-      expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+      expect(await statusOf(`${t.url}/healthz`)).toBe(200);
     } finally {
       await t.close();
     }

@@ -49,6 +49,10 @@ const ROWS: Row[] = [
   { method: 'GET', path: () => '/api/v1/workflow/audit?user_id=alice', expect: ownerOrService(200) },
   { method: 'GET', path: () => '/api/v1/workflow/queue/stats', expect: serviceOnly(200) },
   { method: 'PUT', path: () => '/api/v1/sellers/alice/costs', body: 'sku,unit_cost,currency\nA,1.00,USD', type: 'text/csv', expect: ownerOrService(200) },
+  { method: 'PUT', path: () => '/api/v1/sellers/alice/removal-receipts', body: 'order_id,sku,tracking_number,received_quantity,received_date\nR,A,T,1,', type: 'text/csv', expect: ownerOrService(200) },
+  { method: 'GET', path: () => '/api/v1/sellers/alice/removal-shipments', expect: ownerOrService(200) },
+  // No such shipment for anyone allowed to answer.
+  { method: 'POST', path: () => '/api/v1/sellers/alice/removal-shipments/rms_none/answer', body: { answer: 'all' }, expect: { ...ANON, other_seller: 403, own_seller: 404, service: 404 } },
   { method: 'GET', path: () => '/api/v1/learning/model', expect: serviceOnly(200) },
   // No such claim: "not found" to everyone allowed to ask, so claim ids cannot be probed.
   { method: 'GET', path: () => '/api/v1/claims/no-claim/proof.pdf', expect: { ...ANON, other_seller: 404, own_seller: 404, service: 404 } },

@@ -1,6 +1,6 @@
 // Every test file closes what it opens: a server, socket, database pool, child process or timer
 // still keeping the process alive once the file's own afterAll hooks have run is named on the
-// output, and fails the file with TEST_OPEN_HANDLES=fail. (Registered first, this afterAll runs last.)
+// output and fails the file. (Registered first, this afterAll runs last.)
 import { afterAll } from 'vitest';
 
 /** How long closed sockets and servers get to finish closing: a hang guard, not a speed limit. */
@@ -32,12 +32,11 @@ afterAll(async () => {
     const left = leftOpen(before);
     if (left.length === 0) return;
     if (Date.now() > deadline) {
-      const message = `this file left open: ${left.join(', ')}. Close servers, pools, clients, child processes and timers in afterEach/afterAll (run with TEST_LEAKS=1 for where each was made).`;
-      // Known leaks remain (HTTP keep-alive client sockets to servers a few files have closed):
-      // reported on every run, and a failure with TEST_OPEN_HANDLES=fail, until they are fixed.
-      if (process.env.TEST_OPEN_HANDLES === 'fail') throw new Error(message);
-      console.warn(`open handles: ${message}`);
-      return;
+      throw new Error(
+        `this file left open: ${left.join(', ')}. Close servers, pools, clients, child processes and timers in afterEach/afterAll; ` +
+          'read or cancel every fetch body (an unread body keeps its keep-alive socket); clear timers on abort ' +
+          '(run with TEST_LEAKS=1 for where each was made).',
+      );
     }
     // One turn of the event loop, so closing sockets and servers can finish; no fixed wait.
     await new Promise((resolve) => setImmediate(resolve));

@@ -2,7 +2,7 @@
 // replacement reports (resuming after a crash without fetching again what it stored), keeps no
 // buyer data, and detection over what it stored finds exactly the generator's truth, all eleven
 // claim types of it.
-import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -15,7 +15,7 @@ import { generateSeller, type ExpectedClaim, type GeneratedSeller } from '../../
 import { rows, type Database } from '../../src/store/db.js';
 import { isBuyerColumn } from '../../src/sync/drop-buyer-columns.js';
 import { materialize } from '../../src/sync/materialize.js';
-import { storeCosts } from '../../src/sync/seller-files.js';
+import { storeCosts, storeRemovalReceipts } from '../../src/sync/seller-files.js';
 import { SYNC_SOURCES } from '../../src/sync/sources.js';
 import { syncSeller, type SyncContext } from '../../src/sync/sync-seller.js';
 import { openPglite } from '../support/infra.js';
@@ -108,13 +108,12 @@ describe('syncing the demo seller', () => {
       sql`SELECT source, new_rows FROM sync_sources WHERE sync_id = 'sync-2' AND source IN (${`${REMOVAL_SHIPMENTS}.tsv`}, ${`${REPLACEMENTS}.tsv`})`);
     expect(again.map((s) => s.new_rows)).toEqual([0, 0]);
 
-    // Detection over what was stored, with the seller's own files: costs uploaded; removal receipts
-    // written beside the materialized files until the upload (PUT .../removal-receipts) stores them.
+    // Detection over what was stored, with the seller's own files uploaded: costs and removal receipts.
     await storeCosts(database.db, USER, await readFile(join(folder, 'costs.csv'), 'utf8'));
+    await storeRemovalReceipts(database.db, USER, await readFile(join(folder, 'removal-receipts.csv'), 'utf8'));
     const dir = await mkdtemp(join(tmpdir(), 'clario-demo-detect-'));
     try {
       await materialize(database.db, USER, dir);
-      await copyFile(join(folder, 'removal-receipts.csv'), join(dir, 'removal-receipts.csv'));
       const { claims } = await detect(dir, { asOf: AS_OF });
       expect(viewOfClaims(claims)).toEqual(viewOfTruth(seller.groundTruth));
       expect(new Set(claims.map((c) => c.type))).toEqual(new Set(CLAIM_TYPES));

@@ -474,6 +474,57 @@ describeBrowser('the dashboard in a browser', () => {
     expect(download.suggestedFilename()).toMatch(/\.pdf$/);
   });
 
+  it('asks what arrived of a removal shipment, takes the receipts and manufacturing costs as CSV, and shows SKUs paid below cost', async () => {
+    const db = t.clario.database.db;
+    const file = 'GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA.tsv';
+    const day = (ago: number) => new Date(Date.now() - ago * 86_400_000).toISOString().slice(0, 10);
+    // Two parcels of a removal order, as the sync stores the report (the demo seller may have its own).
+    const header = ['request-date', 'order-id', 'shipment-date', 'sku', 'fnsku', 'disposition', 'shipped-quantity', 'carrier', 'tracking-number', 'removal-order-type'].join('\t');
+    await rows(db, sql`INSERT INTO sync_sources (sync_id, source, user_id, status, header, document_id, rows, new_rows, updated_at)
+      VALUES ('browser-removals', ${file}, ${userId}, 'done', ${header}, 'browser-doc', 2, 2, now() + interval '1 minute')`);
+    for (const [i, p] of [['RMV-B1', '1ZB001', 12], ['RMV-B2', '1ZB002', 3]].entries()) {
+      const line = [day(45), p[0], `${day(40)}T10:00:00+00:00`, 'BROWSER-SKU', 'XBROWSER', 'Sellable', String(p[2]), 'UPS', p[1], 'Return'].join('\t');
+      await rows(db, sql`INSERT INTO report_lines (user_id, source, line_hash, line, sync_id, document_id, line_no)
+        VALUES (${userId}, ${file}, ${`browser-removal-${i}`}, ${line}, 'browser-removals', 'browser-doc', ${i + 2})`);
+    }
+    await page.goto(`${t.url}/records`);
+    await page.getByRole('heading', { level: 1, name: 'Costs & receipts' }).waitFor();
+    const question = page.locator('[data-removal]').filter({ hasText: 'RMV-B1' });
+    await question.waitFor();
+    expect(await question.locator('h3').textContent()).toContain('Did these 12 units of BROWSER-SKU arrive?');
+    await shot(page, 'records');
+    await question.getByLabel('Units that arrived').fill('4');
+    await question.getByRole('button', { name: 'Some arrived' }).click();
+    const known = page.getByTestId('removals-known');
+    await known.getByRole('row').filter({ hasText: 'RMV-B1' }).getByText('Answered').waitFor();
+    expect(await known.getByRole('row').filter({ hasText: 'RMV-B1' }).textContent()).toContain('124Answered');
+    const shipments = (await api(`/api/v1/sellers/${userId}/removal-shipments`)).body.shipments as any[];
+    expect(shipments.find((x) => x.order_id === 'RMV-B1')).toMatchObject({ state: 'answered', received_quantity: 4 });
+
+    // The receipts file: its row answers the second parcel.
+    await page.getByTestId('upload-receipts').locator('input[type=file]').setInputFiles({
+      name: 'receipts.csv', mimeType: 'text/csv', buffer: Buffer.from(`order_id,sku,tracking_number,received_quantity,received_date\nRMV-B2,BROWSER-SKU,1ZB002,3,${day(30)}\n`),
+    });
+    await page.getByTestId('upload-receipts').getByText('1 line stored.').waitFor();
+    await known.getByRole('row').filter({ hasText: 'RMV-B2' }).getByText('In your receipts file').waitFor();
+
+    // Manufacturing costs, with a line refused and said why.
+    await page.getByTestId('upload-costs').locator('input[type=file]').setInputFiles({
+      name: 'costs.csv', mimeType: 'text/csv', buffer: Buffer.from('sku,manufacturing_cost,currency\nBROWSER-SKU,6.00,USD\nOTHER,six,USD\n'),
+    });
+    await page.getByTestId('upload-costs').getByText('1 line stored, 1 line refused.').waitFor();
+    expect(await page.getByTestId('upload-costs').textContent()).toContain('Line 3: manufacturing cost "six" is not a decimal amount');
+
+    // A reimbursement paid below that cost shows on the overview with what setting it would have been worth.
+    await db.insert(claims).values({
+      id: 'browser-underpaid', userId, type: 'underpaid_reimbursement', status: 'expired', amountMinor: 1240, currency: 'USD', quantity: 4, deadline: day(10), details: { sku: 'BROWSER-SKU' },
+    });
+    await page.goto(`${t.url}/overview`);
+    const below = page.getByTestId('below-cost');
+    await below.waitFor();
+    expect(await below.getByRole('row').filter({ hasText: 'BROWSER-SKU' }).textContent()).toContain('$12.40');
+  });
+
   it('gives an operator the queue, clients, failed phases with replay, and the audit log', async () => {
     // Event delivery in trouble: a webhook subscription whose endpoint answers 5xx, and an
     // EventBridge sink trailing the outbox after a rejected entry (written as the loops write them).

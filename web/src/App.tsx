@@ -9,12 +9,14 @@ import { ClaimsPage } from './pages/Claims.js';
 import { ClaimPage } from './pages/Claim.js';
 import { PromptsPage } from './pages/Prompts.js';
 import { OpsPage } from './pages/Ops.js';
+import { RecordsPage } from './pages/Records.js';
 
 const SELLER_PAGES = [
   ['/overview', 'Overview'],
   ['/live', 'Live workflow'],
   ['/claims', 'Claims'],
   ['/prompts', 'Smart prompts'],
+  ['/records', 'Costs & receipts'],
 ] as const;
 
 export function App() {
@@ -60,6 +62,7 @@ export function App() {
   else if (path === '/live') page = <LivePage userId={session.userId ?? ''} />;
   else if (path === '/claims') page = <ClaimsPage />;
   else if (path === '/prompts') page = <PromptsPage userId={session.userId ?? ''} />;
+  else if (path === '/records') page = <RecordsPage userId={session.userId ?? ''} />;
   else page = <OverviewPage userId={session.userId ?? ''} />;
 
   return (

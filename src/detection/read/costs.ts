@@ -4,11 +4,12 @@ import type { TableFormat } from './table.js';
 
 const columns = {
   sku: { names: ['sku', 'seller-sku', 'msku'], required: true },
-  unitCost: { names: ['unit_cost', 'cost'], required: true },
+  // manufacturing_cost is Amazon's name for it since 2025; unit_cost is the older header.
+  unitCost: { names: ['unit_cost', 'manufacturing_cost', 'cost'], required: true },
   currency: { names: ['currency'], required: true },
 } as const;
 
-/** costs.csv: the seller's unit costs, `sku,unit_cost,currency`. */
+/** costs.csv: the seller's manufacturing cost per unit, `sku,unit_cost,currency` (or `manufacturing_cost`). */
 export function costsFormat(): TableFormat<keyof typeof columns, CostRow> {
   return {
     delimiter: ',',

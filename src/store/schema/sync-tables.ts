@@ -49,3 +49,25 @@ export const syncSources = pgTable(
   },
   (t) => [primaryKey({ columns: [t.syncId, t.source] }), index('sync_sources_user').on(t.userId, t.source)],
 );
+
+/**
+ * A seller's answer to "did this removal shipment arrive?" (one per shipment: order, SKU and
+ * tracking number). Detection reads it as a line of removal-receipts.csv.
+ */
+export const removalReceiptAnswers = pgTable(
+  'removal_receipt_answers',
+  {
+    userId: text('user_id').notNull(),
+    /** The shipment's id (removal-shipments.ts: a hash of order, SKU and tracking number). */
+    shipmentId: text('shipment_id').notNull(),
+    orderId: text('order_id').notNull(),
+    sku: text('sku').notNull(),
+    trackingNumber: text('tracking_number').notNull(),
+    answer: text('answer').$type<'all' | 'some' | 'none'>().notNull(),
+    /** Units shipped when the seller answered, and units they received. */
+    shipped: integer('shipped').notNull(),
+    received: integer('received').notNull(),
+    answeredAt: ts('answered_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.shipmentId] })],
+);

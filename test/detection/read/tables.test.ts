@@ -91,6 +91,12 @@ describe('reading tab-separated reports', () => {
     ]);
   });
 
+  it('reads a costs.csv whose cost column is named manufacturing_cost, Amazon’s name for it since 2025', async () => {
+    const { rows, stats } = await read('costs.csv', 'sku,manufacturing_cost,currency\nMSKU-1,6.00,USD\n', costsFormat());
+    expect(stats.unusable).toBeUndefined();
+    expect(rows).toMatchObject([{ sku: 'MSKU-1', unitCost: { minor: 600, currency: 'USD' } }]);
+  });
+
   it('keeps each ledger event’s fulfilment centre, disposition and unreconciled units, which Amazon’s claim forms ask for', async () => {
     const content = [LEDGER_HEADER, ledgerLine('10/05/2026', '-1'), ledgerLine('10/05/2026', '-1').replace('\t0\t1\t', '\t0\t\t'), ledgerLine('10/05/2026', '-1').replace('\t0\t1\t', '\t0\tone\t')].join('\n');
     const { rows, diagnostics } = await read('ledger.tsv', content, ledgerFormat());

@@ -28,6 +28,8 @@ export interface OverviewAnswer {
     waiting_on?: 'you' | 'clario' | 'amazon' | null;
     why?: string | null;
   }>;
+  /** Reimbursements Amazon paid below the seller's manufacturing cost, per SKU. */
+  below_manufacturing_cost: { skus: Array<{ sku: string; units: number; reimbursements: number; worth: Amount }>; worth: Amount[] };
   connection: { selling_partner_id: string; status: string; connected_at: string; region: string } | null;
   current_sync: { sync_id: string; created_at: string | null; phases: Array<{ phase: number; name: string; status: string | null }> } | null;
 }
@@ -129,6 +131,7 @@ function Overview({ o }: { o: OverviewAnswer }) {
           )}
         </section>
       </div>
+      {o.below_manufacturing_cost.skus.length > 0 && <BelowCost b={o.below_manufacturing_cost} />}
       <section className="card" aria-labelledby="sync-title">
         <h2 id="sync-title">Current sync</h2>
         {sync ? (
@@ -150,5 +153,43 @@ function Overview({ o }: { o: OverviewAnswer }) {
         )}
       </section>
     </>
+  );
+}
+
+/** What Amazon paid below the seller's manufacturing cost, and what setting it would have been worth. */
+function BelowCost({ b }: { b: OverviewAnswer['below_manufacturing_cost'] }) {
+  return (
+    <section className="card" aria-labelledby="below-cost-title" data-testid="below-cost">
+      <h2 id="below-cost-title">Paid below your manufacturing cost</h2>
+      <p>
+        Amazon paid these lost or damaged units below the manufacturing cost you gave Clario. Setting it on Seller Central&apos;s &ldquo;Manage Your Manufacturing Cost&rdquo; page would
+        have been worth <strong data-testid="below-cost-worth">{formatAmounts(b.worth)}</strong>; Clario claims the difference where it still can.{' '}
+        <a href="/records" onClick={onLinkClick}>
+          Your manufacturing costs
+        </a>
+      </p>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">SKU</th>
+              <th scope="col" className="num">Units</th>
+              <th scope="col" className="num">Reimbursements</th>
+              <th scope="col" className="num">Would have been worth</th>
+            </tr>
+          </thead>
+          <tbody>
+            {b.skus.map((s) => (
+              <tr key={`${s.sku}-${s.worth.currency}`}>
+                <td>{s.sku}</td>
+                <td className="num">{s.units}</td>
+                <td className="num">{s.reimbursements}</td>
+                <td className="num">{formatMoney(s.worth)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
