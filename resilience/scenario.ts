@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config/config.js';
+import type { ReachedAmazon } from '../src/amazon/reach-amazon.js';
+import type { ReachedStripe } from '../src/billing/setup.js';
 import { startClario, type Clario, type Role } from '../src/main.js';
 import type { Capabilities } from '../src/workflow/capabilities.js';
 
@@ -69,10 +71,23 @@ export function deploymentEnv(databaseUrl: string, redisUrl: string | undefined,
 }
 
 /** One Clario process, in this process. */
-export async function startNode(env: Record<string, string>, role: Role, capabilities?: Capabilities, options: { now?: () => number } = {}): Promise<Node> {
+export async function startNode(
+  env: Record<string, string>,
+  role: Role,
+  capabilities?: Capabilities,
+  options: { now?: () => number; amazon?: ReachedAmazon; stripe?: ReachedStripe } = {},
+): Promise<Node> {
   const dataDir = mkdtempSync(join(tmpdir(), 'clario-res-'));
   const full = { ...env, CLARIO_DATA_DIR: dataDir };
-  const clario = await startClario({ config: loadConfig(full), role, capabilities, logger: pino({ level: process.env.RESILIENCE_LOG ?? 'silent' }), ...(options.now ? { now: options.now } : {}) });
+  const clario = await startClario({
+    config: loadConfig(full),
+    role,
+    capabilities,
+    logger: pino({ level: process.env.RESILIENCE_LOG ?? 'silent' }),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.amazon ? { amazon: options.amazon } : {}),
+    ...(options.stripe ? { stripe: options.stripe } : {}),
+  });
   return {
     clario,
     url: clario.url ?? '',

@@ -62,6 +62,9 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
       (k) => [k, { other_seller: 404, own_seller: 404, service: 404 } satisfies Partial<Record<Caller, Expect>>],
     ),
   ),
+  // A removal shipment alice does not have: the path names alice, so another seller is refused
+  // before the shipment is looked up. A seller answering their own: test/connect/removal-receipts.test.ts.
+  'POST /api/v1/sellers/{user_id}/removal-shipments/{shipment_id}/answer': { other_seller: 403, own_seller: 404, service: 404 },
 };
 
 function expectations(e: Endpoint): Record<Caller, Expect> {
@@ -103,6 +106,12 @@ function wsWith(url: string, headers: Record<string, string>): Promise<number> {
   });
 }
 
+/** The seller's CSV uploads, by the path's last segment: a small valid file each. */
+const CSV_UPLOADS: Readonly<Record<string, string>> = {
+  costs: 'sku,unit_cost,currency\nA,1.00,USD',
+  'removal-receipts': 'order_id,sku,tracking_number,received_quantity,received_date\nR-1,A,1Z999,1,2026-01-05',
+};
+
 export const authMatrix: Scenario = async (ctx) => {
   const database = await ctx.infra.newDatabase();
   // The real capabilities (the bundled Amazon and Stripe simulators), so every route they bring
@@ -138,9 +147,9 @@ export const authMatrix: Scenario = async (ctx) => {
         const id = e.template.startsWith('/api/v1/subscriptions') ? (e.method === 'DELETE' ? await subscription() : keep) : eventId;
         let path = fillPath(e, { user_id: 'alice', phaseNumber: '1', id });
         if (e.queryParams.includes('user_id')) path += '?user_id=alice';
-        const csv = e.template.endsWith('/costs');
-        const body = csv ? 'sku,unit_cost,currency\nA,1.00,USD' : e.bodySchema ? example(e.bodySchema) : e.method === 'POST' ? {} : undefined;
-        const status = await call(e.method, path, tokens[caller], body, csv ? 'text/csv' : 'application/json');
+        const csv = CSV_UPLOADS[e.template.split('/').pop() ?? ''];
+        const body = csv ?? (e.bodySchema ? example(e.bodySchema) : e.method === 'POST' ? {} : undefined);
+        const status = await call(e.method, path, tokens[caller], body, csv !== undefined ? 'text/csv' : 'application/json');
         row[caller] = status;
         checks++;
         if (!matches(status, want[caller])) mismatches.push(`${e.method} ${e.template} as ${caller}: ${status}, expected ${String(want[caller])}`);

@@ -16,6 +16,10 @@ import { eq } from 'drizzle-orm';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { phaseEvents } from '../../src/store/schema/workflow-tables.js';
 import { detect, InputFileError, InputFolderError } from '../../src/detection/index.js';
+import { reachAmazon } from '../../src/amazon/reach-amazon.js';
+import { setupStripe } from '../../src/billing/setup.js';
+import { loadConfig } from '../../src/config/config.js';
+import { silentLog } from '../../src/workflow/log.js';
 import { edgeAttacks } from '../edge-attacks.js';
 import { listEndpoints, example, fillPath, type Endpoint } from '../endpoints.js';
 import { hostileFiles, HOSTILE_MAX_REQUEST_BYTES } from '../hostile-files.js';
@@ -43,8 +47,19 @@ export const badInput: Scenario = async (ctx) => {
   const runs = Math.max(50, Math.round(3000 * ctx.scale));
   const providers = await startProviders();
   const database = await ctx.infra.newDatabase();
+  // The bundled Amazon and Stripe simulators, so sign-in, connect and the Stripe webhook get the
+  // bad input too (without them they only answer 503 "not set up").
+  const providerDir = mkdtempSync(join(tmpdir(), 'clario-res-providers-'));
+  const providerConfig = loadConfig({ CLARIO_DATA_DIR: providerDir, AMAZON_SIMULATOR_DECIDES_AFTER_MS: '0' });
+  const amazon = await reachAmazon({ config: providerConfig, log: silentLog, asOf: '2026-01-31' });
+  const stripe = await setupStripe({ config: providerConfig.billing, log: silentLog, publicUrl: () => node.url });
   // [edge] A short headers timeout, so the half-open handshakes of the edge attacks close soon.
-  const node = await startNode(deploymentEnv(database.url, undefined, { HTTP_HEADERS_TIMEOUT_MS: '2000' }), 'all', workloadCapabilities({ caseApiUrl: providers.cases.url, caseTokenSecret: providers.cases.tokenSecret, feeUrl: providers.fees.url }));
+  const node = await startNode(
+    deploymentEnv(database.url, undefined, { HTTP_HEADERS_TIMEOUT_MS: '2000' }),
+    'all',
+    workloadCapabilities({ caseApiUrl: providers.cases.url, caseTokenSecret: providers.cases.tokenSecret, feeUrl: providers.fees.url }),
+    { amazon, stripe },
+  );
   const service = node.env.CLARIO_SERVICE_TOKEN ?? '';
   const seller = await node.clario.auth.issueSellerToken('alice', 3600);
   const t: Tally = { requests: 0, status_2xx: 0, status_3xx: 0, status_4xx: 0, status_5xx: 0, unformatted_errors: 0, examples_5xx: [], examples_unformatted: [] };
@@ -123,7 +138,7 @@ export const badInput: Scenario = async (ctx) => {
     for (const e of endpoints.filter((x) => x.method === 'POST' || x.method === 'PUT')) {
       const before = t.status_4xx;
       oversized++;
-      await send(e.method, fillPath(e, { user_id: 'alice', phaseNumber: '1', id: 'x' }), { authorization: `Bearer ${service}`, 'content-type': e.template.endsWith('/costs') ? 'text/csv' : 'application/json' }, Buffer.alloc(3 * 1024 * 1024, 0x61));
+      await send(e.method, fillPath(e, { user_id: 'alice', phaseNumber: '1', id: 'x' }), { authorization: `Bearer ${service}`, 'content-type': /\/(costs|removal-receipts)$/.test(e.template) ? 'text/csv' : 'application/json' }, Buffer.alloc(3 * 1024 * 1024, 0x61));
       if (t.status_4xx > before) oversizedRefused++;
     }
     // 3. Slow clients: sockets that trickle their headers a byte at a time while others are served.
@@ -189,6 +204,9 @@ export const badInput: Scenario = async (ctx) => {
     };
   } finally {
     await node.close();
+    await amazon.close();
+    await stripe.close();
+    rmSync(providerDir, { recursive: true, force: true });
     await providers.close();
     await database.drop();
   }
