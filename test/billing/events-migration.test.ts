@@ -1,33 +1,11 @@
 // Stripe events stored whole before issue 14 lose their raw bodies when the migration runs, and
 // keep what is still needed (when Stripe created them, the payout they settled).
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { migrationsBefore } from '../support/migrations-before.js';
 import { MIGRATIONS_DIR } from '../../src/store/db.js';
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** The migrations folder as it was before the first migration whose SQL matches `marker`. */
-function migrationsBefore(marker: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'clario-migrations-'));
-  dirs.push(dir);
-  cpSync(MIGRATIONS_DIR, dir, { recursive: true });
-  const journalPath = join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
-  // Found by content, not by name: migrations may be renumbered or combined when branches merge.
-  const at = journal.entries.findIndex((e) => readFileSync(join(dir, `${e.tag}.sql`), 'utf8').includes(marker));
-  expect(at).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, at);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return dir;
-}
 
 describe('the billing_events migration', () => {
   it('drops the raw Stripe bodies of events already stored, keeping their time and payout', async () => {

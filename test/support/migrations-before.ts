@@ -1,0 +1,26 @@
+// A migration that rewrites stored data is tested on a database migrated up to just before it.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect } from 'vitest';
+import { MIGRATIONS_DIR } from '../../src/store/db.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** The migrations folder as it was before the first migration whose SQL matches `marker`. */
+export function migrationsBefore(marker: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'clario-migrations-'));
+  dirs.push(dir);
+  cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+  const journalPath = join(dir, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
+  // Found by content, not by name: migrations may be renumbered or combined when branches merge.
+  const at = journal.entries.findIndex((e) => readFileSync(join(dir, `${e.tag}.sql`), 'utf8').includes(marker));
+  expect(at).toBeGreaterThan(0);
+  journal.entries = journal.entries.slice(0, at);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
+}
