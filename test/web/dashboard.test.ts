@@ -487,7 +487,12 @@ describeBrowser('the dashboard in a browser', () => {
       await rows(db, sql`INSERT INTO report_lines (user_id, source, line_hash, line, sync_id, document_id, line_no)
         VALUES (${userId}, ${file}, ${`browser-removal-${i}`}, ${line}, 'browser-removals', 'browser-doc', ${i + 2})`);
     }
-    await page.goto(`${t.url}/records`);
+    // The smart prompts page points to the removal questions, answered on their own page.
+    await page.goto(`${t.url}/prompts`);
+    const pointer = page.getByTestId('removal-questions');
+    await pointer.waitFor();
+    expect(await pointer.textContent()).toMatch(/removal shipments? Amazon sent back waits? for you/);
+    await pointer.getByRole('link', { name: 'Answer on Costs & receipts' }).click();
     await page.getByRole('heading', { level: 1, name: 'Costs & receipts' }).waitFor();
     const question = page.locator('[data-removal]').filter({ hasText: 'RMV-B1' });
     await question.waitFor();

@@ -32,6 +32,7 @@ export function PromptsPage({ userId }: { userId: string }) {
       <h1 tabIndex={-1}>Smart prompts</h1>
       <p className="muted">A few answers from you can turn a doubtful claim into one Amazon pays. Nearest deadline first.</p>
       <Pending res={res} what="smart prompts" />
+      <RemovalQuestions userId={userId} />
       <p className="sr-only" role="status" aria-live="polite">
         {Object.values(done).at(-1) ?? ''}
       </p>
@@ -155,5 +156,20 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
         </p>
       )}
     </li>
+  );
+}
+
+/** Removal shipments nobody has said arrived are smart prompts too; they are answered on the Costs & receipts page. */
+function RemovalQuestions({ userId }: { userId: string }) {
+  const [res] = useApi<{ shipments: unknown[] }>(userId ? `/api/v1/sellers/${encodeURIComponent(userId)}/removal-shipments?state=awaiting` : null, { notFoundMeansUnavailable: true });
+  const n = res.state === 'ready' ? res.data.shipments.length : 0;
+  if (n === 0) return null;
+  return (
+    <p className="card" data-testid="removal-questions">
+      {count(n, 'removal shipment')} Amazon sent back {n === 1 ? 'waits' : 'wait'} for you to say what arrived.{' '}
+      <a href="/records" onClick={onLinkClick}>
+        Answer on Costs &amp; receipts
+      </a>
+    </p>
   );
 }
