@@ -9,19 +9,12 @@ import { type Db, rows } from '../store/db.js';
 import { receiptLine, RECEIPTS_FILE, RECEIPTS_HEADER, SELLER_SOURCES } from './seller-files.js';
 import { REMOVAL_SHIPMENTS_FILE, removalReceipts } from './removal-shipments.js';
 import { SYNC_SOURCES, type SyncSource } from './sources.js';
+import { latestDone } from './latest-sync.js';
 
 const PAGE = 5000;
 
 /** For each written file: the stored line's seq at each 1-based line number (0: not a stored line). */
 export type Lineage = Map<string, number[]>;
-
-async function latestDone(db: Db, userId: string, source: string) {
-  const [row] = await rows<{ sync_id: string; header: string | null; updated_at: Date | string }>(db,
-    sql`SELECT sync_id, header, updated_at FROM sync_sources WHERE user_id = ${userId} AND source = ${source} AND status = 'done'
-        ORDER BY updated_at DESC LIMIT 1`,
-  );
-  return row;
-}
 
 async function* stored(db: Db, userId: string, source: SyncSource, onlySync: string | undefined, prefix?: string) {
   let after = 0;

@@ -9,9 +9,11 @@ import { formatDay, parseIsoDay } from '../detection/index.js';
 import { matchHeader } from '../detection/read/columns.js';
 import { RowError } from '../detection/read/fields.js';
 import { removalShipmentsFormat } from '../detection/read/removal-shipments.js';
+import { parcelId } from '../detection/rules/removal-lost-in-transit.js';
 import { type Db, rows } from '../store/db.js';
 import { removalReceiptAnswers } from '../store/schema/sync-tables.js';
 import { RECEIPTS_FILE } from './seller-files.js';
+import { latestDone } from './latest-sync.js';
 
 export const REMOVAL_SHIPMENTS_FILE = 'GET_FBA_FULFILLMENT_REMOVAL_SHIPMENT_DETAIL_DATA.tsv';
 
@@ -46,20 +48,9 @@ export interface RemovalShipment {
   readonly seqs: readonly number[];
 }
 
-/** Tracking numbers as people copy them (any case, spaces or not), as the rule compares them. */
-const parcelKey = (orderId: string, sku: string, tracking: string) => `${orderId}\u0000${sku}\u0000${tracking.replace(/\s+/g, '').toUpperCase()}`;
-
 /** A shipment's stable id: the same order, SKU and tracking number give the same id. */
 export function shipmentId(orderId: string, sku: string, trackingNumber: string): string {
-  return `rms_${createHash('sha256').update(parcelKey(orderId, sku, trackingNumber)).digest('base64url').slice(0, 22)}`;
-}
-
-async function latestDone(db: Db, userId: string, source: string) {
-  const [row] = await rows<{ sync_id: string; header: string | null; updated_at: Date | string }>(db,
-    sql`SELECT sync_id, header, updated_at FROM sync_sources WHERE user_id = ${userId} AND source = ${source} AND status = 'done'
-        ORDER BY updated_at DESC LIMIT 1`,
-  );
-  return row;
+  return `rms_${createHash('sha256').update(parcelId(orderId, sku, trackingNumber)).digest('base64url').slice(0, 22)}`;
 }
 
 interface Parcel {

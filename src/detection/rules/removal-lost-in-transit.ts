@@ -15,8 +15,8 @@ interface Parcel {
   readonly sources: SourceRef[];
 }
 
-/** Tracking numbers as people copy them: any case, with or without spaces. */
-function parcelId(orderId: string, sku: string, trackingNumber: string): string {
+/** One parcel: order, SKU and tracking number, the tracking number as people copy it (any case, with or without spaces). */
+export function parcelId(orderId: string, sku: string, trackingNumber: string): string {
   return `${orderId}\u0000${sku}\u0000${trackingNumber.replace(/\s+/g, '').toUpperCase()}`;
 }
 
