@@ -3,10 +3,11 @@
 // that work is always in flight. Nothing may be lost, no effect may happen twice; the figures say
 // how long the killed worker's events took to be taken over.
 import { sql } from 'drizzle-orm';
-import { startChild, type Child } from '../child.js';
+import { startChild } from '../child.js';
 import { check, sellerId, startDriver, waitForWorkflows } from '../drive.js';
 import { startProviders } from '../providers.js';
-import { deploymentEnv, percentile, startNode, workloadViolations, type Scenario } from '../scenario.js';
+import { percentile, workloadViolations, type Scenario } from '../scenario.js';
+import { startWorkerPair } from '../worker-pair.js';
 import { rows } from '../../src/store/db.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -15,10 +16,8 @@ export const crash: Scenario = async (ctx) => {
   const sellers = Math.max(2, Math.round(Number(process.env.RESILIENCE_SELLERS ?? 1000) * ctx.scale));
   const kills = Math.max(1, Math.round(Number(process.env.RESILIENCE_KILLS ?? 20) * Math.min(1, ctx.scale * 2)));
   const providers = await startProviders();
-  const database = await ctx.infra.newDatabase();
-  const api = await startNode(deploymentEnv(database.url, ctx.infra.redisUrl), 'api');
-  const workerEnv = { ...api.env, ...providers.env };
-  const workers: Child[] = [startChild(workerEnv, 'worker'), startChild(workerEnv, 'worker')];
+  const pair = await startWorkerPair(ctx, providers);
+  const { api, workerEnv, workers } = pair;
   const db = api.clario.database;
   const recoveries: Promise<number>[] = [];
   const restarts: number[] = [];
@@ -82,10 +81,7 @@ export const crash: Scenario = async (ctx) => {
       violations,
     };
   } finally {
-    for (const w of workers) w.child.kill('SIGKILL');
-    await Promise.all(workers.map((w) => w.exited));
-    await api.close();
+    await pair.close();
     await providers.close();
-    await database.drop();
   }
 };

@@ -8,10 +8,11 @@
 // effect may happen twice.
 import { sql } from 'drizzle-orm';
 import { rows } from '../../src/store/db.js';
-import { startChild, type Child } from '../child.js';
+import { startChild } from '../child.js';
 import { check, sellerId, startDriver, waitForWorkflows } from '../drive.js';
 import { startProviders } from '../providers.js';
-import { deploymentEnv, percentile, startNode, workloadViolations, type Scenario } from '../scenario.js';
+import { percentile, workloadViolations, type Scenario } from '../scenario.js';
+import { startWorkerPair } from '../worker-pair.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -19,11 +20,9 @@ export const sigterm: Scenario = async (ctx) => {
   const sellers = Math.max(2, Math.round(120 * ctx.scale));
   const stops = Math.max(1, Math.round(Number(process.env.RESILIENCE_STOPS ?? 6) * Math.min(1, ctx.scale * 2)));
   const providers = await startProviders({ caseAnswerDelayMs: 200 });
-  const database = await ctx.infra.newDatabase();
-  const api = await startNode(deploymentEnv(database.url, ctx.infra.redisUrl), 'api');
   // An attempt inside the slow case API outlives the bound and is handed back; quicker ones finish.
-  const workerEnv = { ...api.env, ...providers.env, SHUTDOWN_TIMEOUT_MS: '100', WORKFLOW_LEASE_MS: '10000' };
-  const workers: Child[] = [startChild(workerEnv, 'worker'), startChild(workerEnv, 'worker')];
+  const pair = await startWorkerPair(ctx, providers, { SHUTDOWN_TIMEOUT_MS: '100', WORKFLOW_LEASE_MS: '10000' });
+  const { api, workerEnv, workers } = pair;
   const db = api.clario.database.db;
   const exits: string[] = [];
   const stopMs: number[] = [];
@@ -86,10 +85,7 @@ export const sigterm: Scenario = async (ctx) => {
       violations,
     };
   } finally {
-    for (const w of workers) w.child.kill('SIGKILL');
-    await Promise.all(workers.map((w) => w.exited));
-    await api.close();
+    await pair.close();
     await providers.close();
-    await database.drop();
   }
 };
