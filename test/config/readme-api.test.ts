@@ -19,9 +19,9 @@ function phaseOneBodies(seller: string): Array<Record<string, string>> {
 describe("the README's API examples", () => {
   let t: TestClario;
   beforeAll(async () => {
-    // The demo seller's sync is still running at the end (its rate-limit waits last minutes): a
-    // short shutdown bound hands it back at once instead of waiting 25 s for it.
-    t = await startTestClario({ env: { WORKFLOW_MAX_ATTEMPTS: '5', WORKFLOW_LEASE_MS: '30000', SHUTDOWN_TIMEOUT_MS: '500' } });
+    // The demo seller's sync is still running at the end (its rate-limit waits last minutes):
+    // startTestClario's shutdown bound of 0 hands it back at once.
+    t = await startTestClario({ env: { WORKFLOW_MAX_ATTEMPTS: '5', WORKFLOW_LEASE_MS: '30000' } });
   }, 120_000);
   afterAll(async () => {
     await t?.close();

@@ -19,9 +19,9 @@ for (const store of ['pglite', 'postgres'] as const) {
   const logs: string[] = [];
   beforeAll(async () => {
     // The replayed consent below starts another sync, which waits on the simulator's report rate
-    // limits (minutes, as on Amazon): closing hands it back at once instead of waiting out the
-    // shutdown bound (draining at shutdown is test/workflow/shutdown.test.ts's subject).
-    t = await startTestClario({ store, logs, env: { WORKFLOW_MAX_ATTEMPTS: '5', WORKFLOW_LEASE_MS: '30000', SHUTDOWN_TIMEOUT_MS: '0' } });
+    // limits (minutes, as on Amazon): startTestClario's shutdown bound of 0 hands it back at once
+    // (draining at shutdown is test/workflow/shutdown.test.ts's subject).
+    t = await startTestClario({ store, logs, env: { WORKFLOW_MAX_ATTEMPTS: '5', WORKFLOW_LEASE_MS: '30000' } });
   }, 120_000);
   afterAll(async () => {
     await t?.close();

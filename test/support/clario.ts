@@ -68,6 +68,10 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     RATE_LIMIT_SELLER_PER_MINUTE: '1000000',
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
     LOG_LEVEL: 'silent',
+    // A test closes Clario once it has seen what it waited for; work still running then (a demo
+    // seller's rate-limited sync) is handed back at once instead of drained for 25 s. Tests of
+    // the shutdown bound itself set their own.
+    SHUTDOWN_TIMEOUT_MS: '0',
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...(o.queue === 'bullmq' ? { REDIS_URL: redis.url, QUEUE_DRIVER: 'bullmq' } : { QUEUE_DRIVER: 'postgres' }),
     ...o.env,
