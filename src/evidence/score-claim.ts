@@ -36,7 +36,7 @@ export interface EvidenceLine extends Omit<ReadItem, 'raw'> {
   readonly id: number;
 }
 
-export type EvidenceRole = 'invoice' | 'proof_of_delivery' | 'other';
+export type EvidenceRole = 'invoice' | 'proof_of_delivery' | 'measurement_photo' | 'other';
 
 /** One evidence file linked to the claim, with the items of it that support the claim. */
 export interface LinkedEvidence {
