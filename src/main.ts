@@ -24,6 +24,7 @@ import { offThreadReader, type EvidenceReader } from './evidence/read/read-off-t
 import { evidenceRoutes } from './evidence/routes.js';
 import { channelKind, simulatorChannel, type ClaimsChannel } from './filing/channel.js';
 import { createFiler, type Filer } from './filing/file-claims.js';
+import { holdRoutes } from './filing/hold-routes.js';
 import { filingRoutes } from './filing/routes.js';
 import { createAuth, type Auth } from './http/auth.js';
 import { buildApp, type AppDeps } from './http/app.js';
@@ -271,7 +272,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         running.started('sync schedule', () => scheduler.stop());
         const f = config.filing;
         const loopDeps = { database, engine, channel: real.channel, log: logger };
-        filer = createFiler({ ...loopDeps, maxItemsPerCase: f.maxItemsPerCase, maxCasesPerDay: f.maxCasesPerDay, intervalMs: f.intervalMs });
+        filer = createFiler({ ...loopDeps, maxItemsPerCase: f.maxItemsPerCase, maxCasesPerDay: f.maxCasesPerDay, intervalMs: f.intervalMs, approval: f.approval });
         payouts = createPayoutMonitor({ ...loopDeps, followUpDays: f.followUpDays, intervalMs: f.payoutsIntervalMs });
         const started = await startLoops({ filing: filer, payouts }, { bus, onCaseDecided: (l) => real.amazon.onCaseDecided(l) });
         loops = started;
@@ -394,6 +395,7 @@ function productRoutes(deps: {
   return [
     sellerRoutes(db),
     filingRoutes({ db, engine }),
+    holdRoutes({ db, learned: learnedRates, thresholds: routingThresholds(config.routing), afterCommit: () => void engine.drainOutbox() }),
     deps.mirror.routes,
     learningRoutes(db),
     proofRoutes(db),

@@ -53,6 +53,10 @@ const EnvSchema = z
     FILING_MAX_CASES_PER_DAY: int(10, 0),
     FILING_INTERVAL_MS: int(60_000, 100),
     FILING_FOLLOW_UP_DAYS: z.coerce.number().min(0).default(14),
+    // Below this recent approval rate a claim type's new claims are held (0: never).
+    FILING_MIN_APPROVAL: unit(0.2),
+    FILING_APPROVAL_WINDOW_DAYS: int(90, 1),
+    FILING_APPROVAL_MIN_DECISIONS: int(5, 1),
     PAYOUTS_INTERVAL_MS: int(300_000, 100),
     EVIDENCE_MAX_FILE_BYTES: int(10 * 1024 * 1024, 1),
     EVIDENCE_MAX_REQUEST_BYTES: int(50 * 1024 * 1024, 1),
@@ -165,6 +169,8 @@ export interface Config {
     readonly intervalMs: number;
     readonly followUpDays: number;
     readonly payoutsIntervalMs: number;
+    /** FILING_MIN_APPROVAL over FILING_APPROVAL_WINDOW_DAYS, once FILING_APPROVAL_MIN_DECISIONS count. */
+    readonly approval: { readonly minApproval: number; readonly windowDays: number; readonly minDecisions: number };
   };
   /**
    * Evidence uploads: the size limits per file and per request, the currency of amounts that name
@@ -298,6 +304,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intervalMs: e.FILING_INTERVAL_MS,
       followUpDays: e.FILING_FOLLOW_UP_DAYS,
       payoutsIntervalMs: e.PAYOUTS_INTERVAL_MS,
+      approval: { minApproval: e.FILING_MIN_APPROVAL, windowDays: e.FILING_APPROVAL_WINDOW_DAYS, minDecisions: e.FILING_APPROVAL_MIN_DECISIONS },
     },
     evidence: {
       maxFileBytes: e.EVIDENCE_MAX_FILE_BYTES,

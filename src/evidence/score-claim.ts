@@ -29,6 +29,8 @@ export interface ScorableClaim {
   readonly valuation: string | null;
   /** Still inside Amazon's own reimbursement grace period (detection's `pending`): not to be filed yet. */
   readonly awaitingAmazon?: boolean;
+  /** The claim's hold on filing (`details.hold.code`, src/domain/filing-holds.ts), if any. */
+  readonly hold?: string | null;
 }
 
 /** A stored line item: what the reader read, with its row id. */

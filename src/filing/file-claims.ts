@@ -3,6 +3,9 @@
 // the channel. Filing is an effect with consequences at Amazon, so it goes through the effects
 // ledger: intent row first, the filing id as Idempotency-Key, and on any retry the case API is
 // asked for that key before a second POST could happen.
+import type { ApprovalPolicy } from '../domain/filing-holds.js';
+import { filingWindow, windowFactsOf } from '../domain/filing-window.js';
+import type { ClaimRow } from '../store/claim-rows.js';
 import type { Database } from '../store/db.js';
 import { createEffects } from '../workflow/effects.js';
 import type { Engine } from '../workflow/engine.js';
@@ -11,6 +14,8 @@ import { pollingLoop } from '../workflow/polling.js';
 import type { CaseApi, CaseView } from './case-api.js';
 import type { ClaimsChannel } from './channel.js';
 import { casesOnDay, claimsOf, evidenceOf, readyClaims, unfinishedIntents, writeIntent, type FilingRow } from './filings.js';
+import { expireReadyClaims } from './expire-claims.js';
+import { applyApprovalHolds } from './hold-low-approval.js';
 import { filingId, planCases, utcDay } from './plan-cases.js';
 import { recordCase } from './record-case.js';
 import { caseItem, writeCase } from './write-case.js';
@@ -26,6 +31,8 @@ export interface FilerOptions {
   /** Where the seller (or Amazon's agent) downloads an evidence file. */
   readonly downloadUrl?: (fileId: string) => string;
   readonly now?: () => Date;
+  /** FILING_MIN_APPROVAL and its window; absent: no claim type is held for its approval rate. */
+  readonly approval?: ApprovalPolicy;
 }
 
 export interface FilerRound {
@@ -87,10 +94,17 @@ export function createFiler(options: FilerOptions): Filer {
     };
     for (const filing of await unfinishedIntents(db)) await attempt(filing);
 
-    const today = utcDay(now());
-    for (const [userId, ready] of await readyClaims(db)) {
+    const at = now();
+    const today = utcDay(at);
+    const readyByUser = await readyClaims(db);
+    // What must not be filed as it is leaves the plan first: a type Amazon mostly rejects lately
+    // is held, a claim past its deadline expires, one inside its pending period waits.
+    const held = new Set(options.approval ? (await applyApprovalHolds(db, { ready: [...readyByUser.values()].flat(), policy: options.approval, now: at })).held : []);
+    for (const [userId, all] of readyByUser) {
+      const { fileable: ready, expired } = byWindow(all.filter((c) => !held.has(c.id)), today);
+      if (expired.length > 0) await expireReadyClaims(db, expired, today);
       const casesLeft = options.maxCasesPerDay - (await casesOnDay(db, userId, today));
-      if (casesLeft <= 0) continue;
+      if (casesLeft <= 0 || ready.length === 0) continue;
       const plan = planCases(
         ready.map((c) => ({ id: c.id, type: c.type, deadline: c.deadline, shipmentId: shipmentOf(c.details), currency: c.currency })),
         { maxItemsPerCase: options.maxItemsPerCase, casesLeft },
@@ -120,6 +134,18 @@ export function createFiler(options: FilerOptions): Filer {
 
   const loop = pollingLoop(runOnce, { intervalMs: options.intervalMs, onError: (err) => options.log.error({ err }, 'filing round failed') });
   return { runOnce, nudge: () => loop.nudge(), start: () => loop.start(), stop: () => loop.stop() };
+}
+
+/** Ready claims by where today stands in their filing window: only the open ones are planned. */
+function byWindow(ready: readonly ClaimRow[], today: string): { fileable: ClaimRow[]; expired: string[] } {
+  const fileable: ClaimRow[] = [];
+  const expired: string[] = [];
+  for (const c of ready) {
+    const w = filingWindow(windowFactsOf(c), today);
+    if (w === 'open') fileable.push(c);
+    else if (w === 'expired') expired.push(c.id);
+  }
+  return { fileable, expired };
 }
 
 function withoutClaimId<T extends { claim_id: string }>(item: T): Omit<T, 'claim_id'> {
