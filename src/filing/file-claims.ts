@@ -96,12 +96,12 @@ export function createFiler(options: FilerOptions): Filer {
 
     const at = now();
     const today = utcDay(at);
-    const readyByUser = await readyClaims(db);
     // What must not be filed as it is leaves the plan first: a type Amazon mostly rejects lately
-    // is held, a claim past its deadline expires, one inside its pending period waits.
-    const held = new Set(options.approval ? (await applyApprovalHolds(db, { ready: [...readyByUser.values()].flat(), policy: options.approval, now: at })).held : []);
-    for (const [userId, all] of readyByUser) {
-      const { fileable: ready, expired } = byWindow(all.filter((c) => !held.has(c.id)), today);
+    // is held (and one that recovered comes back), a claim past its deadline expires, one inside
+    // its pending period waits.
+    if (options.approval) await applyApprovalHolds(db, { policy: options.approval, now: at });
+    for (const [userId, all] of await readyClaims(db)) {
+      const { fileable: ready, expired } = byWindow(all, today);
       if (expired.length > 0) await expireReadyClaims(db, expired, today);
       const casesLeft = options.maxCasesPerDay - (await casesOnDay(db, userId, today));
       if (casesLeft <= 0 || ready.length === 0) continue;

@@ -26,17 +26,18 @@ async function heldForApproval(q: Db): Promise<ClaimRow[]> {
   return q.select().from(claims).where(and(eq(claims.status, 'held'), sql`${claims.details}->'hold'->>'code' = 'low_approval'`));
 }
 
-/** Applies the rule to these ready claims (and re-judges the claims it held before), at `now`. */
-export async function applyApprovalHolds(db: Db, o: { ready: readonly ClaimRow[]; policy: ApprovalPolicy; now: Date }): Promise<ApprovalHolds> {
+/** Applies the rule to the claims waiting for a case (and re-judges the claims it held before), at `now`. */
+export async function applyApprovalHolds(db: Db, o: { policy: ApprovalPolicy; now: Date }): Promise<ApprovalHolds> {
   return db.transaction(async (tx) => {
     const before = await heldForApproval(tx);
-    if (before.length === 0 && (o.ready.length === 0 || o.policy.minApproval <= 0)) return { held: [], released: [] };
-    const types = [...new Set([...o.ready, ...before].map((c) => c.type))];
+    const ready = o.policy.minApproval > 0 ? await tx.select().from(claims).where(and(eq(claims.status, 'ready'), isNull(claims.filingId))) : [];
+    if (before.length === 0 && ready.length === 0) return { held: [], released: [] };
+    const types = [...new Set([...ready, ...before].map((c) => c.type))];
     const decisions = await recentDecisions(tx, types, new Date(o.now.getTime() - o.policy.windowDays * DAY_MS));
     const holds = new Map<string, Hold | null>(types.map((t) => [t, lowApprovalHold(t, decisions.get(t) ?? { approved: 0, rejected: 0 }, o.policy)]));
     const at = o.now.toISOString();
     const held: string[] = [];
-    for (const c of o.ready) {
+    for (const c of ready) {
       const hold = holds.get(c.type);
       if (!hold || wasReleased(c.details, 'low_approval')) continue;
       const moved = await tx
