@@ -54,6 +54,7 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
       'GET /api/v1/claims/{id}/proof',
       'GET /api/v1/claims/{id}/proof.pdf',
       'POST /api/v1/claims/{id}/case',
+      'POST /api/v1/claims/{id}/release-hold',
       'GET /api/v1/filings/{id}',
       'GET /api/v1/evidence/{id}',
       'GET /api/v1/evidence/{id}/content',

@@ -1,11 +1,13 @@
-// What Clario needs from the seller, answered in place: confirm, upload a document, or dismiss.
+// What Clario needs from the seller, answered in place: confirm, upload a document, measure a SKU
+// for a fee claim, or dismiss.
 import { useState } from 'react';
 import { call, post, type Amount } from '../lib/api.js';
 import { count, formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
-import { asksToConfirm, deadlinePassed, orderPrompts, PROMPTS_PER_PAGE, todayUtc, uploadsFor, type UploadKind } from '../lib/prompts.js';
+import { asksToConfirm, asksToMeasure, deadlinePassed, orderPrompts, PROMPTS_PER_PAGE, todayUtc, uploadsFor, type UploadKind } from '../lib/prompts.js';
 import { onLinkClick } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
 import { useRefreshOn } from '../lib/use-refresh.js';
+import { MeasureForm } from '../components/MeasureForm.js';
 import { Pending } from '../components/Status.js';
 
 interface Prompt {
@@ -125,6 +127,9 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
           <li key={i}>{a.message}</li>
         ))}
       </ul>
+      {asksToMeasure(p.asks) && (
+        <MeasureForm promptId={p.id} onDone={(m) => onDone(`${label(p.claim?.type)}: thanks, measured — the claim is now ${label(m.claimStatus).toLowerCase()}.`)} />
+      )}
       <div className="actions">
         {uploads.map((u) => (
           <span key={u.kind}>
