@@ -4,7 +4,7 @@
 // window), they go back to `ready`. A claim a person released (`details.hold_released`) is not
 // held again for it. The rule is pure (src/domain/filing-holds.ts); this applies it, in one
 // transaction with the messages that say so.
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { holdOf, lowApprovalHold, wasReleased, type ApprovalPolicy, type Hold } from '../domain/filing-holds.js';
 import { recentDecisions } from '../learning/recent-decisions.js';
 import type { ClaimRow } from '../store/claim-rows.js';
