@@ -24,6 +24,7 @@ import { offThreadReader, type EvidenceReader } from './evidence/read/read-off-t
 import { evidenceRoutes } from './evidence/routes.js';
 import { channelKind, simulatorChannel, type ClaimsChannel } from './filing/channel.js';
 import { createFiler, type Filer } from './filing/file-claims.js';
+import { kitRoutes } from './filing/kit-routes.js';
 import { filingRoutes } from './filing/routes.js';
 import { createAuth, type Auth } from './http/auth.js';
 import { buildApp, type AppDeps } from './http/app.js';
@@ -394,6 +395,7 @@ function productRoutes(deps: {
   return [
     sellerRoutes(db),
     filingRoutes({ db, engine }),
+    kitRoutes({ db }),
     deps.mirror.routes,
     learningRoutes(db),
     proofRoutes(db),

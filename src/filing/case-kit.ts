@@ -3,13 +3,13 @@
 // one download with the evidence. Pure: built from the case's claims and evidence.
 import { claimFacts } from './claim-facts.js';
 import { evidenceEntryNames } from './evidence-names.js';
-import { filingPlace, type FilingPlace } from './filing-places.js';
+import { filingPlace } from './filing-places.js';
 import { kitFields, type KitField } from './kit-fields.js';
 import { writeCase, type CaseClaim, type CaseEvidence } from './write-case.js';
 
 export interface CaseKit {
   readonly claim_type: string;
-  readonly where: FilingPlace;
+  readonly where: { place: string; steps: string[]; url: string };
   readonly fields: KitField[];
   readonly text: string;
   readonly evidence_url: string;
@@ -27,11 +27,12 @@ export function caseKit(filingId: string, claims: readonly CaseClaim[], evidence
   const first = claims[0];
   if (!first) throw new RangeError('a case needs at least one claim');
   const written = writeCase(claims, evidence, downloadUrl);
+  const where = filingPlace(first.type, first.currency);
   // The names the files have in the zip, in the order the case text lists them.
   const names = evidenceEntryNames(written.attachments.map((a) => ({ fileId: String(a.file_id), filename: String(a.filename) })));
   return {
     claim_type: first.type,
-    where: filingPlace(first.type, first.currency),
+    where: { place: where.place, steps: [...where.steps], url: where.url },
     fields: kitFields(first.type, claims.map((c) => ({ id: c.id, facts: claimFacts(c) }))),
     text: written.body,
     evidence_url: evidenceZipUrl(filingId),

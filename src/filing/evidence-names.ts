@@ -10,7 +10,7 @@ export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   const cleaned = base
     .normalize('NFC')
-    .replace(/[^\p{L}\p{N} ._()\-]+/gu, '_')
+    .replace(/[^\p{L}\p{N} ._()-]+/gu, '_')
     .replace(/\s+/g, ' ')
     .replace(/^[.\s]+/, '')
     .replace(/[.\s]+$/, '');

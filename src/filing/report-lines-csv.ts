@@ -20,7 +20,7 @@ function fieldsOf(l: CaseSourceLine): Array<[string, string]> | undefined {
   if (l.text === null) return undefined;
   // API answers (inbound shipments, finances) are stored as "<list>\t<JSON object>".
   const tab = l.text.indexOf('\t');
-  const json = tab > 0 && !l.header ? l.text.slice(tab + 1) : undefined;
+  const json = tab > 0 && /\.json(\.gz)?$/i.test(l.file) ? l.text.slice(tab + 1) : undefined;
   if (json !== undefined && json.startsWith('{')) {
     try {
       const value = JSON.parse(json) as Record<string, unknown>;
