@@ -4,7 +4,7 @@
 // evidence files, the only large part, are read one at a time as the zip reaches them and piped
 // through, so a case with many big files never sits in memory whole.
 import { Readable } from 'node:stream';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { ZipFile } from 'yazl';
 import { sourceLines } from '../proof/gather-proof.js';
 import type { Db } from '../store/db.js';
@@ -43,6 +43,10 @@ export async function evidenceZip(db: Db, filing: FilingRow, downloadUrl: (fileI
   zip.addBuffer(Buffer.from(reportLinesCsv(lines), 'utf8'), 'report-lines.csv', { mtime });
 
   const files = written?.attachments ?? [];
+  // Checked now, while an error is still an error answer: once the zip is streaming it can only break.
+  const stored = await storedFiles(db, filing.userId, files.map((a) => String(a.file_id)));
+  const lost = files.find((a) => !stored.has(String(a.file_id)));
+  if (lost) throw new Error(`evidence file ${String(lost.file_id)} has lost its bytes`);
   const names = evidenceEntryNames(files.map((a) => ({ fileId: String(a.file_id), filename: String(a.filename) })));
   for (const a of files) {
     const fileId = String(a.file_id);
@@ -58,6 +62,17 @@ export async function evidenceZip(db: Db, filing: FilingRow, downloadUrl: (fileI
   // A file that cannot be read half-way: the download must break visibly, never end as a short, valid-looking zip.
   zip.on('error', (err: Error) => stream.destroy(err));
   return { stream };
+}
+
+/** Which of these evidence files are the seller's and have their bytes stored (the bytes themselves are not read). */
+async function storedFiles(db: Db, userId: string, fileIds: readonly string[]): Promise<Set<string>> {
+  if (fileIds.length === 0) return new Set();
+  const found = await db
+    .select({ id: evidenceFiles.id })
+    .from(evidenceFiles)
+    .innerJoin(evidenceBlobs, eq(evidenceBlobs.sha256, evidenceFiles.sha256))
+    .where(and(inArray(evidenceFiles.id, [...fileIds]), eq(evidenceFiles.userId, userId)));
+  return new Set(found.map((f) => f.id));
 }
 
 /** One evidence file's bytes, only if it is the seller's. */

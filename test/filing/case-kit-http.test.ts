@@ -175,5 +175,9 @@ describe('the case kit over HTTP', () => {
     expect((await download(w, kit.evidence_url, w.t.serviceToken)).status).toBe(200);
     expect((await download(w, '/api/v1/filings/fil_nope/evidence.zip', mine)).status).toBe(404);
     expect((await w.t.request(`/api/v1/filings/${c.id}`, { token: theirs })).status).toBe(404);
+
+    // A file whose bytes are gone fails the download before it starts, rather than a zip without it.
+    await rows(w.db, sql`DELETE FROM evidence_blobs WHERE sha256 = (SELECT sha256 FROM evidence_files WHERE id = 'evf_kit_3')`);
+    expect((await download(w, kit.evidence_url, mine)).status).toBe(500);
   });
 });
