@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { holdOf, lowApprovalHold, measurementHold, wasReleased, type ApprovalPolicy } from '../../src/domain/filing-holds.js';
 import { filingWindow } from '../../src/domain/filing-window.js';
+import { waitingFor } from '../../src/domain/claim-waiting.js';
 
 const policy: ApprovalPolicy = { minApproval: 0.2, windowDays: 90, minDecisions: 5 };
 
@@ -63,5 +64,16 @@ describe("a claim's filing window", () => {
     expect(filingWindow({ deadline: '2026-06-30', eligibleFrom: '2026-08-01' }, '2026-07-15')).toBe('expired');
     expect(filingWindow({ deadline: null }, '2030-01-01')).toBe('open');
     expect(() => filingWindow({ deadline: null }, 'today')).toThrow(RangeError);
+  });
+});
+
+describe('a held claim says why it waits, in the hold’s own words', () => {
+  it('waits for the seller to measure, or for Clario (a person may release it), and only while prompted or held', () => {
+    const measure = { code: 'needs_measurements' as const, reason: 'Measure SKU-F.' };
+    const rate = { code: 'low_approval' as const, reason: 'Amazon approved 1 of 8.' };
+    expect(waitingFor({ status: 'prompted', hold: measure })).toEqual({ on: 'you', why: 'Measure SKU-F.' });
+    expect(waitingFor({ status: 'held', hold: rate })).toEqual({ on: 'clario', why: 'Amazon approved 1 of 8.' });
+    expect(waitingFor({ status: 'ready', hold: rate })).toEqual({ on: 'clario', why: 'Clario files it in its next filing slot.' });
+    expect(waitingFor({ status: 'held', hold: null })?.why).toMatch(/^Waiting for evidence/);
   });
 });
