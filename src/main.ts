@@ -25,6 +25,7 @@ import { evidenceRoutes } from './evidence/routes.js';
 import { channelKind, simulatorChannel, type ClaimsChannel } from './filing/channel.js';
 import { createFiler, type Filer } from './filing/file-claims.js';
 import { filingRoutes } from './filing/routes.js';
+import { replyRoutes } from './filing/reply-routes.js';
 import { createAuth, type Auth } from './http/auth.js';
 import { buildApp, type AppDeps } from './http/app.js';
 import { startProbeServer } from './http/probe-server.js';
@@ -394,6 +395,7 @@ function productRoutes(deps: {
   return [
     sellerRoutes(db),
     filingRoutes({ db, engine }),
+    replyRoutes({ db, engine }),
     deps.mirror.routes,
     learningRoutes(db),
     proofRoutes(db),

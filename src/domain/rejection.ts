@@ -148,6 +148,18 @@ export function askMessage(doc: MissingDocument, caseId: string): string {
   return `Amazon rejected case ${caseId} and needs ${DOCUMENT_WORDS[doc]}. Upload it and Clario files the claim again.`;
 }
 
+/**
+ * Amazon keeps the case open and asks for a document: the seller uploads it, then replies on the
+ * same case with it (Clario prepares that reply), rather than a new case being opened.
+ */
+export function moreInformationAsk(doc: MissingDocument, caseId: string): string {
+  return `Amazon asks for ${DOCUMENT_WORDS[doc]} on case ${caseId}; the case stays open. Upload it and Clario prepares your reply on case ${caseId}.`;
+}
+
+export function moreInformationSummary(caseId: string): string {
+  return `Amazon asks for more information on case ${caseId}; the case stays open. Upload what it asks for and reply on the same case.`;
+}
+
 /** A sentence for the seller about what happened and what comes next. */
 export function rejectionSummary(code: RejectionCode, caseId: string): string {
   switch (code) {
