@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import { readReply, type ReplyItem, type ReplyReading } from '../domain/amazon-reply.js';
+import { isCurrency, money, type Money } from '../domain/money.js';
 import type { ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import { claims } from '../store/schema/claims-tables.js';
@@ -205,4 +206,15 @@ export function replyJson(r: ReplyRow) {
     reason_code: reading.reason_code ?? null,
     needs: reading.needs ?? [],
   };
+}
+
+/**
+ * Amazon approved the claim's case in a reply and nothing is credited to the claim yet: what the
+ * claim page says it waits for (the report's line). Null otherwise.
+ */
+export function approvalAwaitingPayout(replies: ReadonlyArray<ReturnType<typeof replyJson>>, caseId: string | null, credited: number): { caseId: string; amount: Money | null } | null {
+  const last = [...replies].reverse().find((r) => r.outcome !== 'unclear');
+  if (!caseId || credited > 0 || last?.outcome !== 'approved') return null;
+  const a = last.amount;
+  return { caseId, amount: a && isCurrency(a.currency) && Number.isSafeInteger(a.amount_minor) ? money(a.amount_minor, a.currency) : null };
 }
