@@ -140,7 +140,13 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
               reason: REJECTION_REASONS[found.rejection.reasonCode as RejectionCode] ?? REJECTION_REASONS.other,
               amazon_text: found.rejection.rawText,
               action: found.rejection.action,
-              next_step: rejectionNextStep({ code: found.rejection.reasonCode, rawText: found.rejection.rawText, claimType: c.type, claimStatus: c.status }),
+              next_step: rejectionNextStep({
+                code: found.rejection.reasonCode,
+                rawText: found.rejection.rawText,
+                claimType: c.type,
+                claimStatus: c.status,
+                reopensCaseId: found.filing?.status === 'prepared' ? found.filing.reopensCaseId : null,
+              }),
               at: isoOrNull(found.rejection.at),
             }
           : null,
