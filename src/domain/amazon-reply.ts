@@ -61,7 +61,8 @@ const CLOSED = /\b(closed|closing|resolved) (this|the|your) (case|request|claim)
 
 /** Reads Amazon's reply. `claimType` decides which document is asked for when Amazon does not name one. */
 export function readReply(text: string, claimType: string): ReplyReading {
-  const t = text.trim();
+  // Pasted from a web page: runs of spaces and tabs are one space; lines stay lines (items).
+  const t = text.replace(/[ \t]+/g, ' ').trim();
   const reimbursementIds = reimbursementIdsIn(t);
   const none = { amount: null, reimbursementIds, items: [], reasonCode: null, action: null, needs: [] } as const;
   if (!t) return { outcome: 'unclear', ...none };
