@@ -191,6 +191,33 @@ describe("Amazon's replies on a case", () => {
     expect(sum?.fees).toBe(2);
   });
 
+  it('a reopening rejected again is its own round: the seller is asked again and replies on the same case again', async () => {
+    const w = await paidWorld();
+    const user = 'seller_twice';
+    const id = await readyClaim(w.db, user, { type: 'inbound_shortage', shipmentId: 'FBA15TWICE1', sku: 'TW-1', fnsku: 'X00TWICE01' });
+    const { filing, token } = await filedCase(w, user, '17400000006');
+    const say = (filingId: string, text: string) => w.t.request(`/api/v1/filings/${filingId}/reply`, { token, body: { text } });
+    await say(filing.id, 'We cannot approve this request without a valid supplier invoice.');
+    await answered(w, id);
+    await w.filer({ channel: MANUAL }).runOnce();
+    const [first] = await w.db.select().from(filings).where(and(eq(filings.userId, user), eq(filings.status, 'prepared')));
+    expect((await w.t.request(`/api/v1/claims/${id}/case`, { token, body: { case_id: '17400000006' } })).status).toBe(202);
+    await waitFor(async () => (await claimStatus(w, id)) === 'filed', 'filed again');
+
+    // Amazon refuses the reply too, now for want of the proof of delivery.
+    const second = await say(first!.id, 'We are unable to reimburse this shipment: the proof of delivery (POD) is missing.');
+    expect(second.body.reply).toMatchObject({ outcome: 'rejected', needs: ['upload_proof_of_delivery'] });
+    await waitFor(async () => (await claimStatus(w, id)) === 'prompted', 'asked again');
+    const [prompt] = await w.db.select().from(prompts).where(and(eq(prompts.claimId, id), eq(prompts.status, 'open')));
+    expect(prompt?.asks).toEqual([{ need: 'upload_proof_of_delivery', message: expect.stringContaining('17400000006') }]);
+    await answered(w, id);
+    expect((await w.filer({ channel: MANUAL }).runOnce()).prepared).toBe(1);
+    const [again] = await w.db.select().from(filings).where(and(eq(filings.userId, user), eq(filings.status, 'prepared')));
+    expect(again).toMatchObject({ reopensCaseId: '17400000006', claimIds: [id] });
+    expect(again!.id).not.toBe(first!.id);
+    expect(again!.body).toContain('proof of delivery');
+  });
+
   it('an unclear reply is kept and moves nothing', async () => {
     const w = await paidWorld();
     const user = 'seller_unclear';
