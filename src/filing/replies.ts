@@ -53,10 +53,11 @@ const replyId = (filingId: string, hash: string) => `rpl_${createHash('sha256').
 
 /** Every claim ever filed on the case: the filing's, and those its reopenings or phase 5 put on it. */
 async function claimsOfTheCase(db: Db, filing: FilingRow, caseId: string): Promise<ClaimRow[]> {
+  const ofFiling = filing.claimIds.length ? inArray(claims.id, filing.claimIds) : undefined;
   return db
     .select()
     .from(claims)
-    .where(and(eq(claims.userId, filing.userId), or(inArray(claims.id, filing.claimIds.length ? filing.claimIds : ['']), eq(claims.caseId, caseId))))
+    .where(and(eq(claims.userId, filing.userId), or(ofFiling, eq(claims.caseId, caseId))))
     .orderBy(asc(claims.id));
 }
 

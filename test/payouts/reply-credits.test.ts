@@ -65,7 +65,7 @@ describe('approvals pasted and report lines, in any order and any number', () =>
                 `We have reimbursed 1 unit of FNSKU ${i.fnsku}. Reimbursement ID: ${i.rid}. Amount: ${dollars(i.minor)}.`,
                 `Your reimbursement of USD ${(i.minor / 100).toFixed(2)} has been issued for FNSKU ${i.fnsku} (reimbursement ID ${i.rid}).`,
                 `Approved. ${itemLine(i)}`,
-              ][o.wording],
+              ][o.wording]!,
               o.spaces,
             );
           }
