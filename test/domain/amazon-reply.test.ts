@@ -21,6 +21,8 @@ const TABLE: ReadonlyArray<readonly [string, ReplyOutcome, Record<string, unknow
   ],
   ['I have issued a reimbursement for this shipment. Reimbursement IDs: 3333333333, 4444444444 and 5555555555.', 'approved', { amount: null, reimbursementIds: ['3333333333', '4444444444', '5555555555'] }],
   ['Although the request is outside the eligible timeframe, we have reimbursed 1 unit as a one-time courtesy: CA$ 1,234.50.', 'approved', { amount: money(123450, 'CAD') }],
+  ['We were unable to locate your units in our fulfillment network, so we have reimbursed you $24.80 (reimbursement ID 7766554433).', 'approved', { amount: money(2480, 'USD'), reimbursementIds: ['7766554433'] }],
+  ['The 2 units were not found after our investigation; a reimbursement of 30,00 € has been issued.', 'approved', { amount: money(3000, 'EUR') }],
   ['Our records show these units have already been reimbursed on 2026-09-14 (reimbursement ID 1234567890).', 'rejected', { reasonCode: 'already_reimbursed', action: 'closed', reimbursementIds: ['1234567890'] }],
   ['After investigation, the 3 units were found and have been reconciled to your sellable inventory.', 'rejected', { reasonCode: 'units_found', action: 'closed' }],
   ['We are unable to reimburse you: the request is outside the eligible timeframe.', 'rejected', { reasonCode: 'outside_window' }],
