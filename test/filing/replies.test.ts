@@ -90,6 +90,9 @@ describe("Amazon's replies on a case", () => {
     expect(reopening!.body).not.toMatch(/\.tsv|line \d/);
     const shown = (await w.t.request(`/api/v1/filings/${reopening!.id}`, { token })).body;
     expect(shown).toMatchObject({ reopens_case_id: '17400000001', case_id: null, replies: [] });
+    expect(shown.kit.text).toBe(reopening!.body);
+    const today = (await w.t.request('/api/v1/filings/today', { token })).body;
+    expect(today.cases).toEqual([expect.objectContaining({ id: reopening!.id, reopens_case_id: '17400000001' })]);
     expect((await w.t.request(`/api/v1/filings/${prepared!.id}`, { token })).body.replies).toEqual([first.body.reply]);
     // A second round prepares nothing more.
     expect((await w.filer({ channel: MANUAL }).runOnce()).prepared).toBe(0);
