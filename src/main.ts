@@ -27,6 +27,7 @@ import { createFiler, type Filer } from './filing/file-claims.js';
 import { holdRoutes } from './filing/hold-routes.js';
 import { kitRoutes } from './filing/kit-routes.js';
 import { filingRoutes } from './filing/routes.js';
+import { replyRoutes } from './filing/reply-routes.js';
 import { createAuth, type Auth } from './http/auth.js';
 import { buildApp, type AppDeps } from './http/app.js';
 import { startProbeServer } from './http/probe-server.js';
@@ -400,6 +401,7 @@ function productRoutes(deps: {
     sellerRoutes(db),
     filingRoutes({ db, engine }),
     holdRoutes({ db, learned: learnedRates, thresholds: routingThresholds(config.routing), afterCommit: () => void engine.drainOutbox() }),
+    replyRoutes({ db, engine }),
     kitRoutes({ db, ...(clock ? { now: () => new Date(clock()) } : {}) }),
     deps.mirror.routes,
     learningRoutes(db),

@@ -56,6 +56,7 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
       'POST /api/v1/claims/{id}/case',
       'POST /api/v1/claims/{id}/release-hold',
       'GET /api/v1/filings/{id}',
+      'POST /api/v1/filings/{id}/reply',
       'GET /api/v1/filings/{id}/evidence.zip',
       'GET /api/v1/evidence/{id}',
       'GET /api/v1/evidence/{id}/content',
