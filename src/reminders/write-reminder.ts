@@ -1,0 +1,185 @@
+// What a reminder says: a sentence for the seller (`message`), and for a follow-up or a reopening
+// the text to paste on the case in Seller Central (`text`). Pure. The pasted text is for a person
+// at Amazon, so it speaks Amazon's terms (case id, the day it was opened, FNSKU, shipment and
+// order ids, Transaction Item ID, amounts) and never Clario's own (claim ids, file names).
+import { waitingFor } from '../domain/claim-waiting.js';
+import type { ClaimStatus } from '../domain/claim-status.js';
+import { formatMoney, isCurrency, money } from '../domain/money.js';
+import { REJECTION_REASONS, type MissingDocument, type RejectionCode } from '../domain/rejection.js';
+import type { DueReminder } from '../domain/reminders.js';
+
+export interface ReminderClaim {
+  readonly id: string;
+  readonly type: string;
+  readonly status: ClaimStatus;
+  readonly quantity: number | null;
+  readonly amountMinor: number | null;
+  readonly currency: string | null;
+  readonly deadline: string | null;
+  readonly details: Record<string, unknown> | null;
+  /** What the score says would help (`score.missing`). */
+  readonly missing?: readonly unknown[];
+}
+
+export interface ReminderFacts {
+  /** The claim a deadline or reopen reminder is about. */
+  readonly claim?: ReminderClaim;
+  /** The case a follow-up is about: Amazon's id, when it was opened, its claims. */
+  readonly filedCase?: { readonly caseId: string; readonly filedAt: Date; readonly claims: readonly ReminderClaim[] };
+  /** The rejection a reopen reminder is about. */
+  readonly rejection?: { readonly caseId: string; readonly reasonCode: string; readonly needs: readonly MissingDocument[] };
+  readonly followUpDays: number;
+}
+
+export interface WrittenReminder {
+  readonly message: string;
+  readonly text: string | null;
+  /** The e-mail's subject line. */
+  readonly subject: string;
+  /** The dashboard page to open (a path under the public URL). */
+  readonly page: string;
+}
+
+// What each claim is, as Amazon's reimbursement pages put it.
+const WHAT: Readonly<Record<string, string>> = {
+  lost_warehouse: 'lost in a fulfillment center',
+  damaged_warehouse: 'damaged in a fulfillment center',
+  inbound_shortage: 'missing from an inbound shipment',
+  refund_not_returned: 'refunded to the customer and not returned',
+  return_damaged: 'returned by the customer and damaged by Amazon or the carrier',
+  removal_shortfall: 'missing from a removal order',
+  fee_overcharge: 'FBA fulfillment fee charged above the published rate',
+  underpaid_reimbursement: 'reimbursed below the unit value',
+  replacement_not_returned: 'replacement shipped, original unit not returned',
+  removal_lost_in_transit: 'removal shipment that never arrived',
+  reimbursement_reversal: 'reimbursement reversed for units never found',
+};
+
+const DOCUMENTS: Record<MissingDocument, string> = {
+  upload_invoice: 'the supplier invoice for these units',
+  upload_proof_of_delivery: 'the proof of delivery for this shipment',
+};
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function whatOf(type: string): string {
+  return WHAT[type] ?? type.replace(/_/g, ' ');
+}
+
+export function amountOf(c: Pick<ReminderClaim, 'amountMinor' | 'currency'>): string | null {
+  return c.amountMinor !== null && c.currency && isCurrency(c.currency) ? formatMoney(money(c.amountMinor, c.currency)) : null;
+}
+
+/** One line naming a claim in Amazon's ids: units, FNSKU/SKU, what happened, where and when, amount. */
+export function itemLine(c: ReminderClaim): string {
+  const d = c.details ?? {};
+  const key = record(d.key);
+  const filing = record(d.filing);
+  const units = plural(Math.max(1, c.quantity ?? 1), 'unit');
+  const ids = [str(d.fnsku) ?? str(key.fnsku), str(d.sku) ?? str(key.sku)];
+  const named = ids[0] ? `FNSKU ${ids[0]}${ids[1] ? ` (SKU ${ids[1]})` : ''}` : ids[1] ? `SKU ${ids[1]}` : undefined;
+  const refs = [
+    str(filing.shipment_id) ?? str(key.shipment_id),
+    str(filing.order_id) ?? str(key.order_id) ?? str(key.removal_order_id),
+    str(filing.transaction_item_id),
+    str(filing.fulfillment_center),
+    str(filing.event_date),
+  ];
+  const [shipment, order, transaction, centre, day] = refs;
+  const where = [
+    shipment && `shipment ${shipment}`,
+    order && `order ${order}`,
+    transaction && `Transaction Item ID ${transaction}`,
+    centre && `fulfillment center ${centre}`,
+    day && `on ${day}`,
+  ].filter(Boolean);
+  const amount = amountOf(c);
+  return `${units}${named ? ` of ${named}` : ''}, ${whatOf(c.type)}${where.length ? ` (${where.join(', ')})` : ''}${amount ? `: ${amount}` : ''}`;
+}
+
+function totalOf(claims: readonly ReminderClaim[]): string | null {
+  const totals = new Map<string, number>();
+  for (const c of claims) if (c.amountMinor !== null && c.currency && isCurrency(c.currency)) totals.set(c.currency, (totals.get(c.currency) ?? 0) + c.amountMinor);
+  return totals.size === 0 ? null : [...totals].map(([cur, minor]) => formatMoney(money(minor, cur))).join(' + ');
+}
+
+const longDay = (d: Date) => d.toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+
+function daysLeftText(daysLeft: number | null, deadline: string): string {
+  if (daysLeft === 0) return `today (${deadline}) is the last day Amazon accepts it`;
+  if (daysLeft === 1) return `Amazon accepts it until tomorrow, ${deadline}`;
+  return `Amazon accepts it until ${deadline}, ${daysLeft ?? '?'} days from now`;
+}
+
+/** What the seller can do about an unfiled claim, by where it stands. */
+function toDo(c: ReminderClaim, preparedFilingId: string | null): string {
+  if (c.status === 'ready' && preparedFilingId) return 'Its case is prepared: file it in Seller Central (File today) and record the case id Amazon gives you.';
+  if (c.status === 'prompted') return 'Answer its smart prompt so it can be filed in time.';
+  if (c.status === 'held') {
+    const hold = str(record(c.details?.hold).reason)?.replace(/[.\s]+$/, '');
+    return `${hold ? `Clario holds it: ${hold}.` : 'Clario holds it back.'} Give it what it needs, or file it yourself in Seller Central before the deadline.`;
+  }
+  return waitingFor({ status: c.status, detectionStatus: str(c.details?.detection_status) ?? null, missing: c.missing ?? [] })?.why ?? '';
+}
+
+function claimPage(claimId: string): string {
+  return `/claims/${encodeURIComponent(claimId)}`;
+}
+
+export function writeReminder(due: DueReminder, facts: ReminderFacts): WrittenReminder {
+  switch (due.kind) {
+    case 'deadline_7d':
+    case 'deadline_2d': {
+      const c = facts.claim;
+      if (!c || !due.due) throw new RangeError(`a ${due.kind} reminder needs its claim and deadline`);
+      const amount = amountOf(c);
+      const message = `Claim for ${itemLine({ ...c, amountMinor: null })}${amount ? ` (${amount})` : ''}: ${daysLeftText(due.daysLeft, due.due)}. ${toDo(c, due.filingId)}`.trim();
+      const when = due.daysLeft === 0 ? 'today' : due.daysLeft === 1 ? 'tomorrow' : `in ${due.daysLeft ?? '?'} days`;
+      return { message, text: null, subject: `Claim deadline ${when}: ${whatOf(c.type)}${amount ? `, ${amount}` : ''}`, page: claimPage(c.id) };
+    }
+    case 'follow_up': {
+      const k = facts.filedCase;
+      if (!k) throw new RangeError('a follow_up reminder needs its case');
+      const total = totalOf(k.claims);
+      const text = [
+        'Hello,',
+        '',
+        `On ${longDay(k.filedAt)} I opened case ${k.caseId} asking for reimbursement of:`,
+        ...k.claims.map((c) => `- ${itemLine(c)}`),
+        ...(total ? ['', `Total requested: ${total}.`] : []),
+        '',
+        'I have not received an answer yet. Could you please review the case and let me know where it stands, or tell me what else you need from me?',
+        '',
+        'Thank you.',
+      ].join('\n');
+      const message = `Amazon has not answered case ${k.caseId} (opened ${longDay(k.filedAt)}) in ${plural(facts.followUpDays, 'day')}: post the follow-up below on the case in Seller Central (Case Log).`;
+      const first = k.claims[0];
+      return { message, text, subject: `Follow up on Amazon case ${k.caseId}`, page: first ? claimPage(first.id) : '/claims' };
+    }
+    case 'reopen': {
+      const c = facts.claim;
+      const r = facts.rejection;
+      if (!c || !r) throw new RangeError('a reopen reminder needs its claim and rejection');
+      const docs = r.needs.length ? r.needs.map((n) => DOCUMENTS[n]) : ['the document Amazon asked for'];
+      const documentIn = c.status === 'ready';
+      const reason = (REJECTION_REASONS as Record<string, string>)[r.reasonCode as RejectionCode] ?? REJECTION_REASONS.other;
+      const text = [
+        'Hello,',
+        '',
+        `Please reopen case ${r.caseId}. It was closed because ${reason.charAt(0).toLowerCase()}${reason.slice(1)}.`,
+        `I have attached ${docs.join(' and ')}, for:`,
+        `- ${itemLine(c)}`,
+        '',
+        'Please review the case again with this document and reimburse the units.',
+        '',
+        'Thank you.',
+      ].join('\n');
+      const message = documentIn
+        ? `You sent ${docs.join(' and ')} for case ${r.caseId}, which Amazon rejected: reopen the case in Seller Central with the text below and attach it.`
+        : `Amazon rejected case ${r.caseId} and needs ${docs.join(' and ')}: upload it in Clario (Smart prompts), then reopen the case in Seller Central with the text below.`;
+      return { message, text, subject: `Reopen Amazon case ${r.caseId}`, page: claimPage(c.id) };
+    }
+  }
+}
