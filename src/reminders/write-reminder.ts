@@ -5,7 +5,7 @@
 import { waitingFor } from '../domain/claim-waiting.js';
 import type { ClaimStatus } from '../domain/claim-status.js';
 import { formatMoney, isCurrency, money } from '../domain/money.js';
-import { REJECTION_REASONS, type MissingDocument, type RejectionCode } from '../domain/rejection.js';
+import type { MissingDocument } from '../domain/rejection.js';
 import type { DueReminder } from '../domain/reminders.js';
 
 export interface ReminderClaim {
@@ -53,6 +53,12 @@ const WHAT: Readonly<Record<string, string>> = {
   replacement_not_returned: 'replacement shipped, original unit not returned',
   removal_lost_in_transit: 'removal shipment that never arrived',
   reimbursement_reversal: 'reimbursement reversed for units never found',
+};
+
+// Why the case was closed, said to Amazon (the taxonomy's own sentences speak to the seller).
+const CLOSED_BECAUSE: Readonly<Record<string, string>> = {
+  missing_proof_of_ownership: 'proof of ownership was requested',
+  insufficient_information: 'more information was requested',
 };
 
 const DOCUMENTS: Record<MissingDocument, string> = {
@@ -164,11 +170,11 @@ export function writeReminder(due: DueReminder, facts: ReminderFacts): WrittenRe
       if (!c || !r) throw new RangeError('a reopen reminder needs its claim and rejection');
       const docs = r.needs.length ? r.needs.map((n) => DOCUMENTS[n]) : ['the document Amazon asked for'];
       const documentIn = c.status === 'ready';
-      const reason = (REJECTION_REASONS as Record<string, string>)[r.reasonCode as RejectionCode] ?? REJECTION_REASONS.other;
+      const reason = CLOSED_BECAUSE[r.reasonCode] ?? 'information was missing';
       const text = [
         'Hello,',
         '',
-        `Please reopen case ${r.caseId}. It was closed because ${reason.charAt(0).toLowerCase()}${reason.slice(1)}.`,
+        `Please reopen case ${r.caseId}. It was closed because ${reason}.`,
         `I have attached ${docs.join(' and ')}, for:`,
         `- ${itemLine(c)}`,
         '',
