@@ -1,8 +1,10 @@
 // E-mails the reminders not mailed yet: to the seller's notification address, with a blind copy
 // to the operator's (REMINDER_EMAIL_TO), or to the operator alone. Each is claimed before SMTP
 // sees it and marked sent after; a refusal releases it for the next round. A refusal of one
-// message (a bad address) does not stop the others; an unreachable server ends the round, since
-// every message would fail alike, and the next round tries them all again.
+// message does not stop the others; an unreachable server ends the round, since every message
+// would fail alike, and the next round tries them all again. A message the server took for some
+// recipients and refused for others is sent: sending it again would repeat it to those who have
+// it, so the refused addresses are recorded and logged instead.
 import type { Db } from '../store/db.js';
 import type { Log } from '../workflow/log.js';
 import { claimMail, markMailed, releaseMail, unmailedReminders, type ReminderRow } from './reminder-rows.js';
@@ -34,8 +36,10 @@ export async function mailReminders(db: Db, o: MailOptions, round: { now: Date; 
     if (to.length === 0) continue;
     if (!(await claimMail(db, reminder.id))) continue;
     try {
-      await o.mailer.send(mailOf(reminder, { to, bcc: email ? [...o.operatorTo] : [], publicUrl: o.publicUrl() }));
-      await markMailed(db, reminder.id);
+      const { refused } = await o.mailer.send(mailOf(reminder, { to, bcc: email ? [...o.operatorTo] : [], publicUrl: o.publicUrl() }));
+      const note = refused.length > 0 ? `refused for ${refused.join(', ')}` : null;
+      await markMailed(db, reminder.id, note);
+      if (note) round.log.warn({ reminderId: reminder.id, userId: reminder.userId, refused }, 'the SMTP server refused some recipients of a reminder');
       sent++;
     } catch (err) {
       const e = err instanceof MailError ? err : new MailError(err instanceof Error ? err.name : 'error', undefined);

@@ -161,8 +161,9 @@ export async function claimMail(q: Db, id: string): Promise<boolean> {
   return r.length > 0;
 }
 
-export async function markMailed(q: Db, id: string): Promise<void> {
-  await q.update(reminders).set({ emailedAt: sql`now()`, emailError: null }).where(eq(reminders.id, id));
+/** Sent; `note` says which recipients the server refused, if any did. */
+export async function markMailed(q: Db, id: string, note: string | null = null): Promise<void> {
+  await q.update(reminders).set({ emailedAt: sql`now()`, emailError: note }).where(eq(reminders.id, id));
 }
 
 /** The SMTP server refused or could not be reached: the next round tries again. */

@@ -12,8 +12,14 @@ export interface Mail {
   readonly messageId: string;
 }
 
+export interface Sent {
+  /** Recipients the server refused while it took the message for the others. */
+  readonly refused: readonly string[];
+}
+
 export interface Mailer {
-  send(mail: Mail): Promise<void>;
+  /** Resolves once the server took the message for at least one recipient; else a MailError. */
+  send(mail: Mail): Promise<Sent>;
   close(): void;
 }
 
@@ -51,7 +57,8 @@ export function smtpMailer(o: { smtp: SmtpSettings; from: string; timeoutMs: num
   return {
     async send(mail) {
       try {
-        await transport.sendMail({ to: [...mail.to], bcc: [...mail.bcc], subject: mail.subject, text: mail.text, messageId: mail.messageId });
+        const info = await transport.sendMail({ to: [...mail.to], bcc: [...mail.bcc], subject: mail.subject, text: mail.text, messageId: mail.messageId });
+        return { refused: [...info.rejected] };
       } catch (err) {
         throw toMailError(err);
       }
