@@ -12,7 +12,10 @@ import type { Db } from '../store/db.js';
 import { filings } from '../store/schema/filing-tables.js';
 import type { Engine } from '../workflow/engine.js';
 import { IdempotencyConflictError } from '../workflow/inbox.js';
-import { findFiling, findFilingByCase, type FilingRow } from './filings.js';
+import { caseKit } from './case-kit.js';
+import { evidenceDownloadUrl } from './file-claims.js';
+import { claimsOf, evidenceOf, findFiling, findFilingByCase, type FilingRow } from './filings.js';
+import { KitJson } from './kit-routes.js';
 import { recordCase } from './record-case.js';
 import { isoOrNull } from '../http/json.js';
 
@@ -85,13 +88,25 @@ export function filingRoutes(deps: { db: Db; engine: Engine }) {
 
     r.get(
       '/api/v1/filings/:id',
-      { schema: { operationId: 'getFiling', summary: 'One case: subject, text, attachments, claims, status', description: 'One case: its subject, text, attachments, claims and status. A seller reads their own.', tags: ['filings'], params: z.object({ id: Id }), response: { 200: Filing, ...errors } } },
+      {
+        schema: {
+          operationId: 'getFiling',
+          summary: 'One case: subject, text, attachments, claims, status, and its filing kit',
+          description:
+            'One case: its subject, text, attachments, claims and status, and its kit for filing it by hand: where in Seller Central (place, steps, link), the fields the form asks for, the case text in Amazon\'s terms and the evidence download (null for a case whose claims are gone). A seller reads their own.',
+          tags: ['filings'],
+          params: z.object({ id: Id }),
+          response: { 200: Filing.extend({ kit: KitJson.nullable() }), ...errors },
+        },
+      },
       async (request) => {
         const subject = requireSubject(principal(request), undefined, SERVICE_SEES_ALL);
         const f = await findFiling(deps.db, request.params.id);
         // Not found and not yours look the same: ids are not to be probed.
         if (!f || !covers(subject, f.userId)) throw new ApiError('not_found', 'no such filing');
-        return filingJson(f);
+        const claims = await claimsOf(deps.db, f);
+        const kit = claims.length ? caseKit(f.id, claims, await evidenceOf(deps.db, f.claimIds), evidenceDownloadUrl) : null;
+        return { ...filingJson(f), kit };
       },
     );
 
