@@ -4,9 +4,11 @@
 // order ids, Transaction Item ID, amounts) and never Clario's own (claim ids, file names).
 import { waitingFor } from '../domain/claim-waiting.js';
 import type { ClaimStatus } from '../domain/claim-status.js';
-import { formatMoney, isCurrency, money } from '../domain/money.js';
 import type { MissingDocument } from '../domain/rejection.js';
 import type { DueReminder } from '../domain/reminders.js';
+import { amountText, claimFacts, totalText } from '../filing/claim-facts.js';
+import { claimSentence, productIds } from '../filing/describe-claim.js';
+import { claimTypeWords } from '../filing/write-case.js';
 
 export interface ReminderClaim {
   readonly id: string;
@@ -40,21 +42,6 @@ export interface WrittenReminder {
   readonly page: string;
 }
 
-// What each claim is, as Amazon's reimbursement pages put it.
-const WHAT: Readonly<Record<string, string>> = {
-  lost_warehouse: 'lost in a fulfillment center',
-  damaged_warehouse: 'damaged in a fulfillment center',
-  inbound_shortage: 'missing from an inbound shipment',
-  refund_not_returned: 'refunded to the customer and not returned',
-  return_damaged: 'returned by the customer and damaged by Amazon or the carrier',
-  removal_shortfall: 'missing from a removal order',
-  fee_overcharge: 'FBA fulfillment fee charged above the published rate',
-  underpaid_reimbursement: 'reimbursed below the unit value',
-  replacement_not_returned: 'replacement shipped, original unit not returned',
-  removal_lost_in_transit: 'removal shipment that never arrived',
-  reimbursement_reversal: 'reimbursement reversed for units never found',
-};
-
 // Why the case was closed, said to Amazon (the taxonomy's own sentences speak to the seller).
 const CLOSED_BECAUSE: Readonly<Record<string, string>> = {
   missing_proof_of_ownership: 'proof of ownership was requested',
@@ -70,45 +57,11 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim
 const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function whatOf(type: string): string {
-  return WHAT[type] ?? type.replace(/_/g, ' ');
-}
-
-export function amountOf(c: Pick<ReminderClaim, 'amountMinor' | 'currency'>): string | null {
-  return c.amountMinor !== null && c.currency && isCurrency(c.currency) ? formatMoney(money(c.amountMinor, c.currency)) : null;
-}
-
-/** One line naming a claim in Amazon's ids: units, FNSKU/SKU, what happened, where and when, amount. */
+/** A claim as the case text states it (the filing kit's own sentence), and the amount asked. */
 export function itemLine(c: ReminderClaim): string {
-  const d = c.details ?? {};
-  const key = record(d.key);
-  const filing = record(d.filing);
-  const units = plural(Math.max(1, c.quantity ?? 1), 'unit');
-  const ids = [str(d.fnsku) ?? str(key.fnsku), str(d.sku) ?? str(key.sku)];
-  const named = ids[0] ? `FNSKU ${ids[0]}${ids[1] ? ` (SKU ${ids[1]})` : ''}` : ids[1] ? `SKU ${ids[1]}` : undefined;
-  const refs = [
-    str(filing.shipment_id) ?? str(key.shipment_id),
-    str(filing.order_id) ?? str(key.order_id) ?? str(key.removal_order_id),
-    str(filing.transaction_item_id),
-    str(filing.fulfillment_center),
-    str(filing.event_date),
-  ];
-  const [shipment, order, transaction, centre, day] = refs;
-  const where = [
-    shipment && `shipment ${shipment}`,
-    order && `order ${order}`,
-    transaction && `Transaction Item ID ${transaction}`,
-    centre && `fulfillment center ${centre}`,
-    day && `on ${day}`,
-  ].filter(Boolean);
-  const amount = amountOf(c);
-  return `${units}${named ? ` of ${named}` : ''}, ${whatOf(c.type)}${where.length ? ` (${where.join(', ')})` : ''}${amount ? `: ${amount}` : ''}`;
-}
-
-function totalOf(claims: readonly ReminderClaim[]): string | null {
-  const totals = new Map<string, number>();
-  for (const c of claims) if (c.amountMinor !== null && c.currency && isCurrency(c.currency)) totals.set(c.currency, (totals.get(c.currency) ?? 0) + c.amountMinor);
-  return totals.size === 0 ? null : [...totals].map(([cur, minor]) => formatMoney(money(minor, cur))).join(' + ');
+  const f = claimFacts(c);
+  const amount = amountText(f);
+  return `${claimSentence(f)}${amount ? ` Amount requested: ${amount}.` : ''}`;
 }
 
 const longDay = (d: Date) => d.toLocaleDateString('en-US', { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
@@ -140,15 +93,17 @@ export function writeReminder(due: DueReminder, facts: ReminderFacts): WrittenRe
     case 'deadline_2d': {
       const c = facts.claim;
       if (!c || !due.due) throw new RangeError(`a ${due.kind} reminder needs its claim and deadline`);
-      const amount = amountOf(c);
-      const message = `Claim for ${itemLine({ ...c, amountMinor: null })}${amount ? ` (${amount})` : ''}: ${daysLeftText(due.daysLeft, due.due)}. ${toDo(c, due.filingId)}`.trim();
+      const f = claimFacts(c);
+      const amount = amountText(f);
+      const what = `${claimTypeWords(c.type)}, ${productIds(f)}, ${plural(f.quantity, 'unit')}${amount ? `, ${amount}` : ''}`;
+      const message = `Claim for ${what}: ${daysLeftText(due.daysLeft, due.due)}. ${toDo(c, due.filingId)}`.trim();
       const when = due.daysLeft === 0 ? 'today' : due.daysLeft === 1 ? 'tomorrow' : `in ${due.daysLeft ?? '?'} days`;
-      return { message, text: null, subject: `Claim deadline ${when}: ${whatOf(c.type)}${amount ? `, ${amount}` : ''}`, page: claimPage(c.id) };
+      return { message, text: null, subject: `Claim deadline ${when}: ${claimTypeWords(c.type)}${amount ? `, ${amount}` : ''}`, page: claimPage(c.id) };
     }
     case 'follow_up': {
       const k = facts.filedCase;
       if (!k) throw new RangeError('a follow_up reminder needs its case');
-      const total = totalOf(k.claims);
+      const total = totalText(k.claims.map(claimFacts));
       const text = [
         'Hello,',
         '',

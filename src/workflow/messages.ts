@@ -283,7 +283,7 @@ const ENTRIES: { readonly [T in MessageType]: { readonly description: string; re
       claim_id: null,
       filing_id: 'fil_3f9a0c1d2e4b5a6978877665',
       message: 'Amazon has not answered case 17000000042 (opened November 1, 2026) in 14 days: post the follow-up below on the case in Seller Central (Case Log).',
-      text: 'Hello,\n\nOn November 1, 2026 I opened case 17000000042 asking for reimbursement of:\n- 3 units of FNSKU X00ABC123 (SKU MUG-11), lost in a fulfillment center (Transaction Item ID 1234567890, fulfillment center PHX7, on 2026-10-02): 37.20 USD\n\nTotal requested: 37.20 USD.\n\nI have not received an answer yet. Could you please review the case and let me know where it stands, or tell me what else you need from me?\n\nThank you.',
+      text: 'Hello,\n\nOn November 1, 2026 I opened case 17000000042 asking for reimbursement of:\n- FNSKU X00ABC123 (MSKU MUG-11): 3 units reported lost at PHX7 on 2026-10-02, Transaction Item ID 1234567890. The units were not found again and have not been reimbursed. Amount requested: 37.20 USD.\n\nTotal requested: 37.20 USD.\n\nI have not received an answer yet. Could you please review the case and let me know where it stands, or tell me what else you need from me?\n\nThank you.',
       due: null,
       created_at: '2026-11-15T09:05:00.000Z',
       seq: 2230,

@@ -119,7 +119,7 @@ describe('reminder e-mail', () => {
     expect(toAlice.headers.to).toBe('alice@seller.test');
     expect(toAlice.headers.bcc).toBeUndefined();
     expect(toAlice.from).toBe('clario@127.0.0.1');
-    expect(toAlice.headers.subject).toBe('Clario: Claim deadline in 7 days: lost in a fulfillment center, 37.20 USD');
+    expect(toAlice.headers.subject).toBe('Clario: Claim deadline in 7 days: units lost in a fulfillment center, 37.20 USD');
     const [reminder] = await w.db.select().from(reminders).where(eq(reminders.claimId, due));
     expect(toAlice.headers['message-id']).toBe(`<${reminder!.id}@clario.reminders>`);
     expect(toAlice.body).toContain(reminder!.message);

@@ -34,7 +34,9 @@ describe('deadline reminders', () => {
     now = at('2026-12-03');
     const week = await loop.runOnce();
     expect(week.reminders.map((r) => [r.kind, r.claimId, r.due])).toEqual([['deadline_7d', id, '2026-12-10']]);
-    expect(week.reminders[0]?.message).toMatch(/^Claim for 3 units of FNSKU X00MUG\d+ \(SKU MUG-\d+\), lost in a fulfillment center .*\(37\.20 USD\): Amazon accepts it until 2026-12-10, 7 days from now\. Answer its smart prompt/);
+    expect(week.reminders[0]?.message).toMatch(
+      /^Claim for units lost in a fulfillment center, FNSKU X00MUG\d+ \(MSKU MUG-\d+\), 3 units, 37\.20 USD: Amazon accepts it until 2026-12-10, 7 days from now\. Answer its smart prompt so it can be filed in time\.$/,
+    );
     now = at('2026-12-03', 15);
     expect((await loop.runOnce()).reminders).toEqual([]);
     now = at('2026-12-08');
@@ -81,7 +83,7 @@ describe('follow-ups', () => {
     const r = round.reminders[0]!;
     expect(r.message).toBe('Amazon has not answered case 17000000042 (opened November 1, 2026) in 14 days: post the follow-up below on the case in Seller Central (Case Log).');
     expect(r.text).toContain('On November 1, 2026 I opened case 17000000042 asking for reimbursement of:');
-    expect(r.text).toMatch(/- 3 units of FNSKU X00MUG\d+ \(SKU MUG-\d+\), lost in a fulfillment center \(Transaction Item ID TI\d+000, fulfillment center PHX7, on 2026-10-02\): 37\.20 USD/);
+    expect(r.text).toMatch(/- FNSKU X00MUG\d+ \(MSKU MUG-\d+\): 3 units reported lost at PHX7 on 2026-10-02, Transaction Item ID TI\d+000\. .* Amount requested: 37\.20 USD\./);
     expect(r.text).toContain('Total requested: 74.40 USD.');
     expect(r.text).toMatch(/let me know where it stands/);
     // Clario's internals are not Amazon's business.
