@@ -281,6 +281,8 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         filer = createFiler({ ...loopDeps, maxItemsPerCase: f.maxItemsPerCase, maxCasesPerDay: f.maxCasesPerDay, intervalMs: f.intervalMs });
         payouts = createPayoutMonitor({ ...loopDeps, intervalMs: f.payoutsIntervalMs });
         const r = config.reminders;
+        // The service's clock (tests and the demo move it), as File today reads it.
+        const clock = options.now;
         const mailer = r.email.smtp ? smtpMailer({ smtp: r.email.smtp, from: r.email.from, timeoutMs: config.providerTimeoutMs }) : undefined;
         if (mailer) running.started('reminder e-mail', () => mailer.close());
         reminders = createReminderLoop({
@@ -291,6 +293,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
           reopenNudgeDays: r.reopenNudgeDays,
           ...(mailer ? { mail: { mailer, operatorTo: r.email.operatorTo, publicUrl } } : {}),
           afterCommit: () => void engine.drainOutbox(),
+          ...(clock ? { now: () => new Date(clock()) } : {}),
         });
         const started = await startLoops({ filing: filer, payouts, reminders }, { bus, onCaseDecided: (l) => real.amazon.onCaseDecided(l) });
         loops = started;
