@@ -55,7 +55,8 @@ export async function readCandidates(q: Db, o: { now: Date; followUpDays: number
 
   // The claim's latest rejection only: a claim filed again under a new case is judged on that one.
   const rejected = await q
-    .select({ r: rejections, claim: claims, filingId: sql<string | null>`(SELECT f.id FROM filings f WHERE f.case_id = ${rejections.caseId})` })
+    // The filing that opened the case (a reopening carries the same case id).
+    .select({ r: rejections, claim: claims, filingId: sql<string | null>`(SELECT f.id FROM filings f WHERE f.case_id = ${rejections.caseId} ORDER BY f.created_at, f.id LIMIT 1)` })
     .from(rejections)
     .innerJoin(claims, and(eq(claims.id, rejections.claimId), eq(claims.caseId, rejections.caseId)))
     .where(and(eq(rejections.action, 'reprompt'), inArray(claims.status, [...REOPENABLE]), notReminded('reopen', sql`${rejections.claimId} || '@' || ${rejections.caseId}`)))
