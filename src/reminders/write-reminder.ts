@@ -83,9 +83,9 @@ function toDo(c: ReminderClaim, preparedFilingId: string | null): string {
   return waitingFor({ status: c.status, detectionStatus: str(c.details?.detection_status) ?? null, missing: c.missing ?? [] })?.why ?? '';
 }
 
-function claimPage(claimId: string): string {
-  return `/claims/${encodeURIComponent(claimId)}`;
-}
+// The dashboard's pages: a case (its kit, replies and reopening) when there is one, else the claim.
+const claimPage = (claimId: string) => `/claims/${encodeURIComponent(claimId)}`;
+const casePage = (filingId: string) => `/file-today/${encodeURIComponent(filingId)}`;
 
 export function writeReminder(due: DueReminder, facts: ReminderFacts): WrittenReminder {
   switch (due.kind) {
@@ -98,7 +98,7 @@ export function writeReminder(due: DueReminder, facts: ReminderFacts): WrittenRe
       const what = `${claimTypeWords(c.type)}, ${productIds(f)}, ${plural(f.quantity, 'unit')}${amount ? `, ${amount}` : ''}`;
       const message = `Claim for ${what}: ${daysLeftText(due.daysLeft, due.due)}. ${toDo(c, due.filingId)}`.trim();
       const when = due.daysLeft === 0 ? 'today' : due.daysLeft === 1 ? 'tomorrow' : `in ${due.daysLeft ?? '?'} days`;
-      return { message, text: null, subject: `Claim deadline ${when}: ${claimTypeWords(c.type)}${amount ? `, ${amount}` : ''}`, page: claimPage(c.id) };
+      return { message, text: null, subject: `Claim deadline ${when}: ${claimTypeWords(c.type)}${amount ? `, ${amount}` : ''}`, page: due.filingId ? casePage(due.filingId) : claimPage(c.id) };
     }
     case 'follow_up': {
       const k = facts.filedCase;
@@ -116,8 +116,7 @@ export function writeReminder(due: DueReminder, facts: ReminderFacts): WrittenRe
         'Thank you.',
       ].join('\n');
       const message = `Amazon has not answered case ${k.caseId} (opened ${longDay(k.filedAt)}) in ${plural(facts.followUpDays, 'day')}: post the follow-up below on the case in Seller Central (Case Log).`;
-      const first = k.claims[0];
-      return { message, text, subject: `Follow up on Amazon case ${k.caseId}`, page: first ? claimPage(first.id) : '/claims' };
+      return { message, text, subject: `Follow up on Amazon case ${k.caseId}`, page: due.filingId ? casePage(due.filingId) : '/file-today' };
     }
     case 'reopen': {
       const c = facts.claim;
@@ -140,7 +139,7 @@ export function writeReminder(due: DueReminder, facts: ReminderFacts): WrittenRe
       const message = documentIn
         ? `You sent ${docs.join(' and ')} for case ${r.caseId}, which Amazon rejected: reopen the case in Seller Central with the text below and attach it.`
         : `Amazon rejected case ${r.caseId} and needs ${docs.join(' and ')}: upload it in Clario (Smart prompts), then reopen the case in Seller Central with the text below.`;
-      return { message, text, subject: `Reopen Amazon case ${r.caseId}`, page: claimPage(c.id) };
+      return { message, text, subject: `Reopen Amazon case ${r.caseId}`, page: due.filingId ? casePage(due.filingId) : claimPage(c.id) };
     }
   }
 }

@@ -107,7 +107,7 @@ describe('reminder e-mail', () => {
     expect((await w.t.request(`/api/v1/sellers/${alice}/notifications`, { method: 'PUT', token: await w.t.sellerToken(alice), body: { email: 'alice@seller.test' } })).status).toBe(200);
     const due = await claim(w.db, alice, { status: 'prompted', deadline: '2026-12-10' });
     const a = await claim(w.db, bob, { status: 'filed', caseId: '17000000077' });
-    await filing(w.db, bob, { claimIds: [a], status: 'filed', caseId: '17000000077', filedAt: at('2026-11-19') });
+    const bobsCase = await filing(w.db, bob, { claimIds: [a], status: 'filed', caseId: '17000000077', filedAt: at('2026-11-19') });
 
     const loop = w.loop(w.mailerTo(server.port), () => at('2026-12-03'));
     const first = await loop.runOnce();
@@ -132,6 +132,7 @@ describe('reminder e-mail', () => {
     expect(followUp.headers.subject).toBe('Clario: Follow up on Amazon case 17000000077');
     expect(followUp.body).toContain('Text to paste on the case in Seller Central:');
     expect(followUp.body).toContain('On November 19, 2026 I opened case 17000000077 asking for reimbursement of:');
+    expect(followUp.body).toContain(`Open it in Clario: https://clario.example.com/file-today/${bobsCase}`);
 
     // A second round, and a second worker: nothing more.
     expect((await loop.runOnce()).mail).toEqual({ sent: 0, failed: 0 });
