@@ -35,19 +35,23 @@ export async function mailReminders(db: Db, o: MailOptions, round: { now: Date; 
     const to = email ? [email] : [...o.operatorTo];
     if (to.length === 0) continue;
     if (!(await claimMail(db, reminder.id))) continue;
-    try {
-      const { refused } = await o.mailer.send(mailOf(reminder, { to, bcc: email ? [...o.operatorTo] : [], publicUrl: o.publicUrl() }));
-      const note = refused.length > 0 ? `refused for ${refused.join(', ')}` : null;
+    const outcome = await o.mailer.send(mailOf(reminder, { to, bcc: email ? [...o.operatorTo] : [], publicUrl: o.publicUrl() })).then(
+      (sentMail) => ({ ok: true as const, refused: sentMail.refused }),
+      // Only the SMTP exchange's failure releases the claim: a database error after the server took
+      // the message must not, or the next round would send it again.
+      (err: unknown) => ({ ok: false as const, error: err instanceof MailError ? err : new MailError(err instanceof Error ? err.name : 'error', undefined) }),
+    );
+    if (outcome.ok) {
+      const note = outcome.refused.length > 0 ? `refused for ${outcome.refused.join(', ')}` : null;
       await markMailed(db, reminder.id, note);
-      if (note) round.log.warn({ reminderId: reminder.id, userId: reminder.userId, refused }, 'the SMTP server refused some recipients of a reminder');
+      if (note) round.log.warn({ reminderId: reminder.id, userId: reminder.userId, refused: outcome.refused }, 'the SMTP server refused some recipients of a reminder');
       sent++;
-    } catch (err) {
-      const e = err instanceof MailError ? err : new MailError(err instanceof Error ? err.name : 'error', undefined);
-      await releaseMail(db, reminder.id, e.message);
-      failed++;
-      round.log.error({ reminderId: reminder.id, userId: reminder.userId, error: e.message, responseCode: e.responseCode }, 'e-mailing a reminder failed; the next round tries again');
-      if (e.unreachable) break;
+      continue;
     }
+    await releaseMail(db, reminder.id, outcome.error.message);
+    failed++;
+    round.log.error({ reminderId: reminder.id, userId: reminder.userId, error: outcome.error.message, responseCode: outcome.error.responseCode }, 'e-mailing a reminder failed; the next round tries again');
+    if (outcome.error.unreachable) break;
   }
   return { sent, failed };
 }
