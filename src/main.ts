@@ -26,6 +26,7 @@ import { channelKind, simulatorChannel, type ClaimsChannel } from './filing/chan
 import { createFiler, type Filer } from './filing/file-claims.js';
 import { kitRoutes } from './filing/kit-routes.js';
 import { filingRoutes } from './filing/routes.js';
+import { replyRoutes } from './filing/reply-routes.js';
 import { createAuth, type Auth } from './http/auth.js';
 import { buildApp, type AppDeps } from './http/app.js';
 import { startProbeServer } from './http/probe-server.js';
@@ -420,6 +421,7 @@ function productRoutes(deps: {
   return [
     sellerRoutes(db),
     filingRoutes({ db, engine }),
+    replyRoutes({ db, engine }),
     kitRoutes({ db, ...(clock ? { now: () => new Date(clock()) } : {}) }),
     deps.mirror.routes,
     learningRoutes(db),

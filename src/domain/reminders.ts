@@ -6,8 +6,8 @@
 //   deadline_7d / deadline_2d  a claim not yet filed whose deadline is 7 / 2 days away or less
 //                              (a claim first seen with 2 days or less left gets the 2-day one only)
 //   follow_up                  a filed case Amazon has not answered within FILING_FOLLOW_UP_DAYS
-//   reopen                     a claim rejected for a missing document: once the document is in,
-//                              or after `reopenNudgeDays` as a nudge to provide it
+//   reopen                     a claim rejected for a missing document (or a case Amazon asked one for):
+//                              once the document is in, or after `reopenNudgeDays` as a nudge to provide it
 import type { ClaimStatus } from './claim-status.js';
 import type { RejectionAction } from './rejection.js';
 
@@ -45,7 +45,9 @@ export interface RejectionFacts {
   readonly claimStatus: ClaimStatus;
   readonly deadline: string | null;
   readonly caseId: string;
-  /** The filing (case) that was rejected, when Clario knows it. */
+  /** Which submission on the case was answered: '' for the one that opened it, else the reopening's id. */
+  readonly round: string;
+  /** The filing (the case, or its reopening) that was answered, when Clario knows it. */
   readonly filingId: string | null;
   readonly action: RejectionAction;
   readonly rejectedAt: Date;
@@ -82,8 +84,8 @@ const DAY_MS = 86_400_000;
 
 export const reminderKey = (kind: ReminderKind, subject: string): string => `${kind}:${subject}`;
 
-/** A reopen reminder is per claim and per rejected case: a claim rejected again gets another. */
-export const reopenSubject = (claimId: string, caseId: string): string => `${claimId}@${caseId}`;
+/** A reopen reminder is per claim and per answered submission: a claim rejected again gets another. */
+export const reopenSubject = (claimId: string, caseId: string, round = ''): string => `${claimId}@${caseId}${round ? `#${round}` : ''}`;
 
 /** Whole days from `today` to `day` (both YYYY-MM-DD, UTC calendar days). */
 export function daysBetween(today: string, day: string): number {
@@ -132,7 +134,7 @@ export function dueReminders(world: ReminderWorld, rules: ReminderRules): DueRem
     // `ready` again: the document Amazon asked for is in, so the case can be reopened now.
     const documentIn = r.claimStatus === 'ready';
     if (!documentIn && r.rejectedAt.getTime() > nudgeAt) continue;
-    push({ kind: 'reopen', subject: reopenSubject(r.claimId, r.caseId), userId: r.userId, claimId: r.claimId, filingId: r.filingId, due: r.deadline, daysLeft: r.deadline === null ? null : daysBetween(today, r.deadline) });
+    push({ kind: 'reopen', subject: reopenSubject(r.claimId, r.caseId, r.round), userId: r.userId, claimId: r.claimId, filingId: r.filingId, due: r.deadline, daysLeft: r.deadline === null ? null : daysBetween(today, r.deadline) });
   }
   return out;
 }

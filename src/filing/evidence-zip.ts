@@ -39,7 +39,8 @@ export async function evidenceZip(db: Db, filing: FilingRow, downloadUrl: (fileI
   const mtime = filing.createdAt;
   const zip = new ZipFile();
   if (summary) zip.addBuffer(summary, 'summary.pdf', { mtime });
-  zip.addBuffer(Buffer.from(kit?.text ?? filing.body, 'utf8'), 'case-text.txt', { mtime });
+  // A reopening's text is the seller's reply on the same case, written when it was prepared.
+  zip.addBuffer(Buffer.from(filing.reopensCaseId ? filing.body : (kit?.text ?? filing.body), 'utf8'), 'case-text.txt', { mtime });
   zip.addBuffer(Buffer.from(reportLinesCsv(lines), 'utf8'), 'report-lines.csv', { mtime });
 
   const files = written?.attachments ?? [];

@@ -64,7 +64,7 @@ export async function casesToFile(db: Db, o: { userId: string | null; day: strin
   if (o.userId !== null) where.push(eq(filings.userId, o.userId));
   const deadline = sql<string | null>`(SELECT min(${claims.deadline}) FROM ${claims} WHERE ${claims.filingId} = ${filings.id})`;
   const rows = await db
-    .select({ id: filings.id, userId: filings.userId, claimIds: filings.claimIds })
+    .select({ id: filings.id, userId: filings.userId, claimIds: filings.claimIds, reopensCaseId: filings.reopensCaseId })
     .from(filings)
     .where(and(...where))
     .orderBy(sql`${deadline} ASC NULLS LAST`, asc(filings.createdAt), asc(filings.id))
@@ -87,8 +87,8 @@ export async function casesToFile(db: Db, o: { userId: string | null; day: strin
       amount: amountOf(mine),
       deadline: earliest,
       days_left: daysLeft(o.day, earliest),
-      // A claim filed again after Amazon refused it still carries the case id it was refused under.
-      reopens_case_id: mine.find((c) => c.caseId)?.caseId ?? null,
+      // The seller's reply on the case Amazon answered (src/filing/file-claims.ts prepares it).
+      reopens_case_id: f.reopensCaseId,
     };
   });
 }

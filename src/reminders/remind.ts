@@ -116,7 +116,7 @@ async function factsOf(tx: Db, d: DueReminder, found: Awaited<ReturnType<typeof 
   const claim = d.claimId ? found.claimRows.get(d.claimId) : undefined;
   if (!claim) return undefined;
   if (d.kind === 'reopen') {
-    const r = found.rejections.find((x) => reopenSubject(x.claimId, x.caseId) === d.subject);
+    const r = found.rejections.find((x) => reopenSubject(x.claimId, x.caseId, x.round) === d.subject);
     if (!r) return undefined;
     return { claim: reminderClaim(claim), rejection: { caseId: r.caseId, reasonCode: r.reasonCode, needs: r.needs }, followUpDays };
   }

@@ -46,20 +46,26 @@ export async function readCandidates(q: Db, o: { now: Date; followUpDays: number
     .limit(BATCH);
 
   const answerBy = new Date(o.now.getTime() - o.followUpDays * DAY_MS);
+  // Answered: decided, or a reply of Amazon's on the case pasted since this submission was filed.
+  const replied = sql<boolean>`EXISTS (SELECT 1 FROM filing_replies r WHERE r.case_id = ${filings.caseId} AND r.user_id = ${filings.userId} AND r.received_at >= ${filings.filedAt})`;
   const waiting = await q
-    .select()
+    .select({ f: filings, replied })
     .from(filings)
     .where(and(eq(filings.status, 'filed'), sql`${filings.caseId} IS NOT NULL`, lte(filings.filedAt, answerBy), notReminded('follow_up', sql`${filings.id}`)))
     .orderBy(filings.filedAt, filings.id)
     .limit(BATCH);
 
-  // The claim's latest rejection only: a claim filed again under a new case is judged on that one.
+  // The claim's latest answer only, on its current case: a claim filed again under a new case is
+  // judged on that one, and a reopening answered again on the same case is a round of its own.
+  const later = sql`NOT EXISTS (SELECT 1 FROM rejections r2 WHERE r2.claim_id = ${rejections.claimId} AND r2.case_id = ${rejections.caseId} AND (r2.at, r2.id) > (${rejections.at}, ${rejections.id}))`;
+  // The submission answered: the filing that opened the case, or the reopening (its id is the round).
+  const answeredFiling = sql<string | null>`CASE WHEN ${rejections.roundKey} = '' THEN (SELECT f.id FROM filings f WHERE f.case_id = ${rejections.caseId} AND f.reopens_case_id IS NULL LIMIT 1) ELSE ${rejections.roundKey} END`;
+  const subject = sql`${rejections.claimId} || '@' || ${rejections.caseId} || CASE WHEN ${rejections.roundKey} = '' THEN '' ELSE '#' || ${rejections.roundKey} END`;
   const rejected = await q
-    // The filing that opened the case (a reopening carries the same case id).
-    .select({ r: rejections, claim: claims, filingId: sql<string | null>`(SELECT f.id FROM filings f WHERE f.case_id = ${rejections.caseId} ORDER BY f.created_at, f.id LIMIT 1)` })
+    .select({ r: rejections, claim: claims, filingId: answeredFiling })
     .from(rejections)
     .innerJoin(claims, and(eq(claims.id, rejections.claimId), eq(claims.caseId, rejections.caseId)))
-    .where(and(eq(rejections.action, 'reprompt'), inArray(claims.status, [...REOPENABLE]), notReminded('reopen', sql`${rejections.claimId} || '@' || ${rejections.caseId}`)))
+    .where(and(eq(rejections.action, 'reprompt'), inArray(claims.status, [...REOPENABLE]), later, notReminded('reopen', subject)))
     .orderBy(rejections.at, rejections.id)
     .limit(BATCH);
 
@@ -69,14 +75,14 @@ export async function readCandidates(q: Db, o: { now: Date; followUpDays: number
     : [];
 
   const claimFacts: ClaimFacts[] = unfiled.map(({ claim, prepared }) => ({ id: claim.id, userId: claim.userId, status: claim.status, deadline: claim.deadline, preparedFilingId: prepared }));
-  // Waiting on Amazon: not decided. (Once Amazon's replies are recorded, a reply answers it too.)
-  const caseFacts: CaseFacts[] = waiting.map((f) => ({ filingId: f.id, userId: f.userId, status: f.status, caseId: f.caseId, filedAt: f.filedAt, answered: f.decidedAt !== null }));
+  const caseFacts: CaseFacts[] = waiting.map(({ f, replied: r }) => ({ filingId: f.id, userId: f.userId, status: f.status, caseId: f.caseId, filedAt: f.filedAt, answered: f.decidedAt !== null || r }));
   const rejectionFacts: RejectionRead[] = rejected.map(({ r, claim, filingId }) => ({
     claimId: claim.id,
     userId: claim.userId,
     claimStatus: claim.status,
     deadline: claim.deadline,
     caseId: r.caseId,
+    round: r.roundKey,
     filingId,
     action: r.action as RejectionAction,
     rejectedAt: r.at,
@@ -89,7 +95,7 @@ export async function readCandidates(q: Db, o: { now: Date; followUpDays: number
     rejections: rejectionFacts,
     sent: new Set(sent.map((s) => `${s.kind}:${s.subject}`)),
     claimRows: new Map([...unfiled.map((u) => u.claim), ...rejected.map((r) => r.claim)].map((c) => [c.id, c])),
-    filingRows: new Map(waiting.map((f) => [f.id, f])),
+    filingRows: new Map(waiting.map(({ f }) => [f.id, f])),
   };
 }
 

@@ -42,10 +42,10 @@ export interface WrittenReminder {
   readonly page: string;
 }
 
-// Why the case was closed, said to Amazon (the taxonomy's own sentences speak to the seller).
-const CLOSED_BECAUSE: Readonly<Record<string, string>> = {
-  missing_proof_of_ownership: 'proof of ownership was requested',
-  insufficient_information: 'more information was requested',
+// What Amazon asked for, said back to Amazon (the taxonomy's own sentences speak to the seller).
+const ASKED_FOR: Readonly<Record<string, string>> = {
+  missing_proof_of_ownership: 'proof of ownership',
+  insufficient_information: 'more information',
 };
 
 const DOCUMENTS: Record<MissingDocument, string> = {
@@ -124,21 +124,22 @@ export function writeReminder(due: DueReminder, facts: ReminderFacts): WrittenRe
       if (!c || !r) throw new RangeError('a reopen reminder needs its claim and rejection');
       const docs = r.needs.length ? r.needs.map((n) => DOCUMENTS[n]) : ['the document Amazon asked for'];
       const documentIn = c.status === 'ready';
-      const reason = CLOSED_BECAUSE[r.reasonCode] ?? 'information was missing';
+      const asked = ASKED_FOR[r.reasonCode] ?? 'more information';
+      // One text whether Amazon closed the case (rejected) or asked and left it open: a reply on the case either way.
       const text = [
         'Hello,',
         '',
-        `Please reopen case ${r.caseId}. It was closed because ${reason}.`,
-        `I have attached ${docs.join(' and ')}, for:`,
+        `About case ${r.caseId}: you asked for ${asked}. I have attached ${docs.join(' and ')}, for:`,
         `- ${itemLine(c)}`,
         '',
-        'Please review the case again with this document and reimburse the units.',
+        'Please reopen the case if it is closed, review it with this document and reimburse the units.',
         '',
         'Thank you.',
       ].join('\n');
+      const where = 'reply on the case in Seller Central (reopen it if Amazon closed it) with the text below';
       const message = documentIn
-        ? `You sent ${docs.join(' and ')} for case ${r.caseId}, which Amazon rejected: reopen the case in Seller Central with the text below and attach it.`
-        : `Amazon rejected case ${r.caseId} and needs ${docs.join(' and ')}: upload it in Clario (Smart prompts), then reopen the case in Seller Central with the text below.`;
+        ? `You sent ${docs.join(' and ')} for Amazon case ${r.caseId}: ${where}, and attach it.`
+        : `Amazon needs ${docs.join(' and ')} on case ${r.caseId}: upload it in Clario (Smart prompts), then ${where}.`;
       return { message, text, subject: `Reopen Amazon case ${r.caseId}`, page: due.filingId ? casePage(due.filingId) : claimPage(c.id) };
     }
   }

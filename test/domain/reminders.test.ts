@@ -18,6 +18,7 @@ const rejection = (o: Partial<RejectionFacts> = {}): RejectionFacts => ({
   claimStatus: 'prompted',
   deadline: '2027-03-01',
   caseId: '17000000002',
+  round: '',
   filingId: 'f2',
   action: 'reprompt',
   rejectedAt: at('2026-11-01'),
@@ -91,10 +92,10 @@ describe('reopening a rejected case', () => {
     expect(dueReminders(world({ now: at('2026-12-01'), rejections: closed }), rules)).toEqual([]);
   });
 
-  it('a claim rejected again on another case is reminded again', () => {
+  it('a claim rejected again, on another case or on a reopening of the same, is reminded again', () => {
     const sent = new Set(['reopen:c1@17000000002']);
-    const r = [rejection(), rejection({ caseId: '17000000003' })];
-    expect(kinds(dueReminders(world({ now: at('2026-12-01'), rejections: r, sent }), rules))).toEqual(['reopen:c1@17000000003']);
+    const r = [rejection(), rejection({ caseId: '17000000003' }), rejection({ round: 'fil_reopening' })];
+    expect(kinds(dueReminders(world({ now: at('2026-12-01'), rejections: r, sent }), rules))).toEqual(['reopen:c1@17000000003', 'reopen:c1@17000000002#fil_reopening']);
   });
 });
 

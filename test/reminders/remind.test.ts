@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { rows } from '../../src/store/db.js';
-import { filings } from '../../src/store/schema/filing-tables.js';
+import { filingReplies, filings } from '../../src/store/schema/filing-tables.js';
 import { reminders } from '../../src/store/schema/reminder-tables.js';
 import { ReminderMessage } from '../../src/workflow/messages.js';
 import { testCapabilities } from '../support/capabilities.js';
@@ -94,6 +94,14 @@ describe('follow-ups', () => {
     expect(row?.followUpReason).toBe(r.message);
     expect((await reminderLoop(t, { at: () => at('2026-11-20') }).runOnce()).reminders).toEqual([]);
   });
+
+  it('not when Amazon replied on the case since it was filed (a reply pasted in Clario)', async () => {
+    const user = 'seller_replied';
+    const a = await claim(db(), user, { status: 'filed', caseId: '17000000044' });
+    const filed = await filing(db(), user, { claimIds: [a], status: 'filed', caseId: '17000000044', filedAt: at('2026-11-01') });
+    await db().insert(filingReplies).values({ id: 'rpl_test_44', filingId: filed, userId: user, caseId: '17000000044', text: 'We are looking into it.', textHash: 'h44', outcome: 'unclear', reading: {}, effects: [], receivedAt: at('2026-11-05') });
+    expect((await reminderLoop(t, { at: () => at('2026-11-20') }).runOnce()).reminders).toEqual([]);
+  });
 });
 
 describe('reopening a rejected case', () => {
@@ -106,9 +114,11 @@ describe('reopening a rejected case', () => {
     const round = await reminderLoop(t, { at: () => at('2026-11-04') }).runOnce();
     expect(round.reminders.map((r) => [r.kind, r.claimId, r.filingId, r.due])).toEqual([['reopen', id, rejected, '2027-03-01']]);
     const r = round.reminders[0]!;
-    expect(r.message).toBe('Amazon rejected case 17000000050 and needs the supplier invoice for these units: upload it in Clario (Smart prompts), then reopen the case in Seller Central with the text below.');
-    expect(r.text).toContain('Please reopen case 17000000050. It was closed because proof of ownership was requested.');
-    expect(r.text).toContain('I have attached the supplier invoice for these units, for:');
+    expect(r.message).toBe(
+      'Amazon needs the supplier invoice for these units on case 17000000050: upload it in Clario (Smart prompts), then reply on the case in Seller Central (reopen it if Amazon closed it) with the text below.',
+    );
+    expect(r.text).toContain('About case 17000000050: you asked for proof of ownership. I have attached the supplier invoice for these units, for:');
+    expect(r.text).toContain('Please reopen the case if it is closed, review it with this document and reimburse the units.');
     expect(r.text).not.toMatch(/clm_|GET_LEDGER/);
     expect((await reminderLoop(t, { at: () => at('2026-11-10') }).runOnce()).reminders).toEqual([]);
   });
@@ -121,7 +131,22 @@ describe('reopening a rejected case', () => {
     await rejection(db(), { userId: user, claimId: closed, caseId: '17000000061', at: at('2026-10-01'), action: 'closed', reasonCode: 'already_reimbursed' });
     const round = await reminderLoop(t, { at: () => at('2026-11-01', 12) }).runOnce();
     expect(round.reminders.map((r) => [r.kind, r.claimId])).toEqual([['reopen', id]]);
-    expect(round.reminders[0]?.message).toBe('You sent the supplier invoice for these units for case 17000000060, which Amazon rejected: reopen the case in Seller Central with the text below and attach it.');
+    expect(round.reminders[0]?.message).toBe(
+      'You sent the supplier invoice for these units for Amazon case 17000000060: reply on the case in Seller Central (reopen it if Amazon closed it) with the text below, and attach it.',
+    );
+  });
+
+  it('a reopening answered again on the same case is reminded again, naming the reopening', async () => {
+    const user = 'seller_reopen_round';
+    const id = await claim(db(), user, { status: 'prompted', caseId: '17000000070', deadline: '2027-03-01' });
+    await filing(db(), user, { claimIds: [id], status: 'rejected', caseId: '17000000070', filedAt: at('2026-10-01') });
+    await rejection(db(), { userId: user, claimId: id, caseId: '17000000070', at: at('2026-10-10') });
+    expect((await reminderLoop(t, { at: () => at('2026-10-20') }).runOnce()).reminders.map((r) => r.subject)).toEqual([`${id}@17000000070`]);
+    const reopening = await filing(db(), user, { claimIds: [id], status: 'filed', caseId: '17000000070', filedAt: at('2026-10-25'), reopensCaseId: '17000000070' });
+    await rejection(db(), { userId: user, claimId: id, caseId: '17000000070', at: at('2026-11-01'), round: reopening, reasonCode: 'insufficient_information', rawText: 'Please provide the proof of delivery.' });
+    const again = await reminderLoop(t, { at: () => at('2026-11-05') }).runOnce();
+    expect(again.reminders.map((r) => [r.kind, r.subject, r.filingId])).toEqual([['reopen', `${id}@17000000070#${reopening}`, reopening]]);
+    expect(again.reminders[0]?.text).toContain('you asked for more information');
   });
 });
 

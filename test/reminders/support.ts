@@ -37,7 +37,11 @@ export async function claim(db: Db, userId: string, o: { status?: ClaimStatus; d
   return id;
 }
 
-export async function filing(db: Db, userId: string, o: { claimIds: string[]; status: 'prepared' | 'filed' | 'approved' | 'rejected'; caseId?: string | null; filedAt?: Date | null; channel?: 'manual' | 'simulator' }): Promise<string> {
+export async function filing(
+  db: Db,
+  userId: string,
+  o: { claimIds: string[]; status: 'prepared' | 'filed' | 'approved' | 'rejected'; caseId?: string | null; filedAt?: Date | null; channel?: 'manual' | 'simulator'; reopensCaseId?: string },
+): Promise<string> {
   n++;
   const id = `fil_r${n}_${Math.random().toString(36).slice(2, 8)}`;
   await db.insert(filings).values({
@@ -52,12 +56,14 @@ export async function filing(db: Db, userId: string, o: { claimIds: string[]; st
     attachments: [],
     filedOn: '2026-11-01',
     filedAt: o.filedAt ?? null,
+    reopensCaseId: o.reopensCaseId ?? null,
   });
   return id;
 }
 
-export async function rejection(db: Db, o: { userId: string; claimId: string; caseId: string; at: Date; action?: string; reasonCode?: string; rawText?: string }): Promise<void> {
+export async function rejection(db: Db, o: { userId: string; claimId: string; caseId: string; at: Date; action?: string; reasonCode?: string; rawText?: string; round?: string }): Promise<void> {
   await db.insert(rejections).values({
+    roundKey: o.round ?? '',
     userId: o.userId,
     claimId: o.claimId,
     caseId: o.caseId,
