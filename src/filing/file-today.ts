@@ -1,6 +1,7 @@
 // "File today": the manual channel's cases waiting for a person to file them in Seller Central,
 // nearest deadline first, and the claims Clario holds back from filing, with why. Reads only.
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { holdOf } from '../domain/filing-holds.js';
 import { isCurrency } from '../domain/money.js';
 import type { Db } from '../store/db.js';
 import { claims } from '../store/schema/claims-tables.js';
@@ -91,14 +92,6 @@ export async function casesToFile(db: Db, o: { userId: string | null; day: strin
       reopens_case_id: f.reopensCaseId,
     };
   });
-}
-
-/** A claim's hold ({code, reason}), as the routing that held it wrote it; undefined when it has none. */
-function holdOf(details: Record<string, unknown> | null): { code: string; reason: string } | undefined {
-  const hold = details?.hold;
-  if (!hold || typeof hold !== 'object') return undefined;
-  const { code, reason } = hold as Record<string, unknown>;
-  return typeof code === 'string' && typeof reason === 'string' ? { code, reason } : undefined;
 }
 
 /** Claims held back from filing, with the reason shown to the person (status held or prompted, with a hold). */
