@@ -1,10 +1,11 @@
 // Phase 4's capability: route each scored claim by confidence (auto-submit, smart prompt, hold).
 // Scores are computed outside the transaction and written, with the moves, in the phase's commit.
 import type { Config } from '../config/config.js';
-import { route, validateThresholds, type RoutingThresholds } from '../domain/routing.js';
+import { countRoutes } from '../domain/route-claim.js';
+import { validateThresholds, type RoutingThresholds } from '../domain/routing.js';
 import { computeScores, writeScores, type LearnedSource } from '../evidence/match-claims.js';
 import type { Capabilities } from '../workflow/capabilities.js';
-import { routeScored, TARGET } from './route-scored.js';
+import { planRoutes, routeScored } from './route-scored.js';
 
 /** The configured thresholds, checked once at start-up. */
 export function routingThresholds(config: Config['routing']): RoutingThresholds {
@@ -31,15 +32,12 @@ export function routingCapability(deps: { thresholds: RoutingThresholds; learned
       // outside may start phase 4 without it.
       const claimIds = namedClaims(run.matches);
       const scored = await computeScores(ctx.db, { userId: run.userId, ...(claimIds ? { claimIds } : {}), learned, now: new Date() });
-      // The decisions, for the phase's result (written before `apply` runs); a claim moved
-      // meanwhile by someone else is then left alone by the compare-and-set in routeScored.
-      const counts: Record<string, number> = { claims: scored.length, ready: 0, prompted: 0, held: 0 };
-      for (const s of scored) {
-        const to = TARGET[route(s.score.confidence, thresholds)];
-        counts[to] = (counts[to] ?? 0) + 1;
-      }
+      // The decisions, for the phase's result (written before `apply` runs), judged as the moves
+      // will be: a fee claim the seller has not measured counts as prompted, not ready. A claim
+      // moved meanwhile by someone else is then left alone by the compare-and-set in routeScored.
+      const counts = countRoutes((await planRoutes(ctx.db, scored, thresholds)).plans);
       return {
-        data: counts,
+        data: { ...counts },
         apply: async (tx) => {
           await writeScores(tx, scored);
           await routeScored(tx, scored, { thresholds, eventId: ctx.event.id, syncId: run.syncId });

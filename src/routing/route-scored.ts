@@ -4,9 +4,10 @@
 // outbox rows are written in the same transaction, so the seller's WebSocket sees what committed.
 import { and, eq, sql } from 'drizzle-orm';
 import type { ClaimStatus } from '../domain/claim-status.js';
-import { measurementHold, needsSellerMeasurements, type Hold } from '../domain/filing-holds.js';
+import { needsSellerMeasurements, type Hold } from '../domain/filing-holds.js';
 import type { MeasurementsJson } from '../domain/measurements.js';
-import { route, type RoutingDecision, type RoutingThresholds } from '../domain/routing.js';
+import { planRoute, type RoutePlan } from '../domain/route-claim.js';
+import type { RoutingDecision, RoutingThresholds } from '../domain/routing.js';
 import { moveClaim } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import { openPrompt, openPromptOf, type PromptAsk } from '../store/prompt-rows.js';
@@ -16,8 +17,6 @@ import { publish } from '../workflow/publish.js';
 import { asksFor, measureAsk } from './asks.js';
 import { measuredKey, measurementsOf } from './sku-measurements.js';
 import type { ScoredClaim } from '../evidence/match-claims.js';
-
-export const TARGET = { auto_submit: 'ready', smart_prompt: 'prompted', hold: 'held' } as const satisfies Record<RoutingDecision, ClaimStatus>;
 
 export interface RoutedClaim {
   readonly id: string;
@@ -37,29 +36,40 @@ export interface RouteContext {
 const sameAsks = (a: ReadonlyArray<Record<string, unknown>>, b: readonly PromptAsk[]) =>
   JSON.stringify(a.map((x) => [x.need, x.message])) === JSON.stringify(b.map((x) => [x.need, x.message]));
 
+/**
+ * Each scored claim's route (null: left where it is), judged on the SKU measurements read through
+ * `q`; `measurements` holds, by claim id, the measurement a fee claim's SKU has.
+ */
+export async function planRoutes(
+  q: Db,
+  scored: readonly ScoredClaim[],
+  thresholds: RoutingThresholds,
+): Promise<{ plans: Array<RoutePlan | null>; measurements: Map<string, MeasurementsJson> }> {
+  const measured = await measurementsOf(
+    q,
+    scored.flatMap((s) => (needsSellerMeasurements(s.claim.type) && s.claim.sku ? [{ userId: s.userId, sku: s.claim.sku }] : [])),
+  );
+  const measurements = new Map<string, MeasurementsJson>();
+  for (const s of scored) {
+    const m = s.claim.sku ? measured.get(measuredKey(s.userId, s.claim.sku)) : undefined;
+    if (m) measurements.set(s.id, m);
+  }
+  const plans = scored.map((s) =>
+    planRoute({ status: s.status, confidence: s.score.confidence, type: s.claim.type, sku: s.claim.sku, awaitingAmazon: s.claim.awaitingAmazon, hold: s.claim.hold, measured: measurements.has(s.id) }, thresholds),
+  );
+  return { plans, measurements };
+}
+
 export async function routeScored(tx: Db, scored: readonly ScoredClaim[], context: RouteContext): Promise<RoutedClaim[]> {
   const routed: RoutedClaim[] = [];
   const at = () => new Date().toISOString();
-  const measured = await measurementsOf(
-    tx,
-    scored.flatMap((s) => (needsSellerMeasurements(s.claim.type) && s.claim.sku ? [{ userId: s.userId, sku: s.claim.sku }] : [])),
-  );
-  for (const s of scored) {
-    // Amazon reimburses many losses by itself within its grace period; filing before it ends is a
-    // case Amazon penalises and a fee Clario must not earn. The claim stays `detected`, and the next
-    // sync's detection (which refreshes detected claims) says when it is eligible.
-    if (s.claim.awaitingAmazon && s.status === 'detected') continue;
-    // A claim held for its type's approval rate is the filer's to release (or a person's).
-    if (s.status === 'held' && s.claim.hold === 'low_approval') continue;
-    let decision = route(s.score.confidence, context.thresholds);
-    const measurements = s.claim.sku ? measured.get(measuredKey(s.userId, s.claim.sku)) : undefined;
-    const hold = measurementHold(s.claim, measurements !== undefined);
-    // A fee claim is never ready without the seller's measurement: it asks for it instead.
-    const confident = decision === 'auto_submit';
-    if (hold && confident) decision = 'smart_prompt';
-    const to = TARGET[decision];
+  const { plans, measurements } = await planRoutes(tx, scored, context.thresholds);
+  for (const [i, s] of scored.entries()) {
+    const plan = plans[i];
+    if (!plan) continue;
+    const { decision, to, hold, confident } = plan;
     if (!(await moveClaim(tx, s.id, s.status, to))) continue;
-    await noteHold(tx, s, to === 'prompted' ? hold : null, measurements);
+    await noteHold(tx, s, hold, measurements.get(s.id));
     let promptId: string | null = null;
     const open = await openPromptOf(tx, s.id);
     if (to === 'prompted') {
@@ -90,7 +100,7 @@ export async function routeScored(tx: Db, scored: readonly ScoredClaim[], contex
           status: to,
           decision,
           confidence: s.score.confidence,
-          reasons: hold && to === 'prompted' ? [...s.score.reasons, hold.reason] : [...s.score.reasons],
+          reasons: hold ? [...s.score.reasons, hold.reason] : [...s.score.reasons],
           missing: [...s.score.missing],
           prompt_id: promptId,
           at: at(),

@@ -3,12 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { computeScores, NO_LEARNING, writeScores } from '../../src/evidence/match-claims.js';
+import { routingCapability } from '../../src/routing/capability.js';
 import { routeScored } from '../../src/routing/route-scored.js';
 import { recordMeasurement } from '../../src/routing/sku-measurements.js';
 import { moveClaim } from '../../src/store/claim-rows.js';
 import { rows, type Database } from '../../src/store/db.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { evidenceFiles, evidenceItems } from '../../src/store/schema/evidence-tables.js';
+import type { CapabilityContext } from '../../src/workflow/capabilities.js';
 import { openPglite } from '../support/infra.js';
 
 const thresholds = { autoSubmit: 0.85, smartPrompt: 0.5 };
@@ -141,5 +143,43 @@ describe('a fee claim and the seller’s measurement of its SKU', () => {
       Array(2).fill(['ready', undefined, { length_mm: 300, width_mm: 200, height_mm: 150, weight_g: 1250, measured_at: '2026-02-02T09:00:00.000Z' }]),
     );
     expect((await rows(database.db, sql`SELECT id FROM prompts WHERE user_id = 'u4' AND status = 'open'`)).length).toBe(0);
+  });
+});
+
+describe('phase 4’s result', () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openPglite();
+    await database.db.insert(claims).values([
+      // Confident fee claims: one SKU unmeasured (prompted for it), one measured (ready).
+      { ...base, userId: 'u5', id: 'r-fee', type: 'fee_overcharge', status: 'detected', amountMinor: 300, quantity: 3, details: details('F', 'fee_overcharge') },
+      { ...base, userId: 'u5', id: 'r-fee-measured', type: 'fee_overcharge', status: 'detected', amountMinor: 300, quantity: 3, details: details('G', 'fee_overcharge') },
+      // Confident and not a fee: ready. Inside Amazon's grace period: left detected.
+      { ...base, userId: 'u5', id: 'r-refund', type: 'refund_not_returned', status: 'detected', amountMinor: 300, quantity: 3, details: details('R', 'refund_not_returned') },
+      { ...base, userId: 'u5', id: 'r-pending', type: 'refund_not_returned', status: 'detected', amountMinor: 300, quantity: 3, details: { ...details('P', 'refund_not_returned'), detection_status: 'pending' } },
+      // Short of evidence: prompted.
+      { ...base, userId: 'u5', id: 'r-lost', type: 'lost_warehouse', status: 'detected', amountMinor: 1000, quantity: 2, details: details('L') },
+    ]);
+    await recordMeasurement(database.db, { userId: 'u5', sku: 'G', measurements: { lengthMm: 300, widthMm: 200, heightMm: 150, weightG: 1250 }, photoFileIds: [], promptId: 'p', measuredAt: new Date('2026-02-02T09:00:00Z') });
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  it('counts a fee claim waiting for its measurement as prompted, not ready: the counts are the moves', async () => {
+    const ctx = { event: { id: 'evt-4' }, db: database.db } as unknown as CapabilityContext;
+    const result = await routingCapability({ thresholds, learned: NO_LEARNING }).route(ctx, { userId: 'u5', sellerId: null, syncId: 'run-1', matches: undefined });
+    expect(result.data).toEqual({ claims: 5, ready: 2, prompted: 2, awaiting_measurements: 1, held: 0, unchanged: 1 });
+    await database.db.transaction(async (tx) => result.apply?.(tx));
+    const after = await rows<{ id: string; status: string }>(database.db, sql`SELECT id, status FROM claims WHERE user_id = 'u5' ORDER BY id`);
+    expect(after.map((c) => [c.id, c.status])).toEqual([
+      ['r-fee', 'prompted'],
+      ['r-fee-measured', 'ready'],
+      ['r-lost', 'prompted'],
+      ['r-pending', 'detected'],
+      ['r-refund', 'ready'],
+    ]);
+    const count = (status: string) => after.filter((c) => c.status === status).length;
+    expect([count('ready'), count('prompted')]).toEqual([result.data?.ready, result.data?.prompted]);
   });
 });
