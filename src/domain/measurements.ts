@@ -103,3 +103,51 @@ export function measurementsJson(m: Measurements, measuredAt: Date): Measurement
 export function describeMeasurements(m: Pick<MeasurementsJson, 'length_mm' | 'width_mm' | 'height_mm' | 'weight_g'>): string {
   return `${m.length_mm} × ${m.width_mm} × ${m.height_mm} mm, ${m.weight_g} g`;
 }
+
+// In Amazon's fee-dispute words. Integers throughout: each shown value carries enough decimals
+// that the whole millimetre or gram it came from reads back exactly (0.1 cm, 0.001 kg; 0.01 in is
+// 0.254 mm, 0.001 lb is 0.45 g), so nothing the seller measured is rounded away.
+
+/** The three sides, longest first: Amazon sizes a parcel by its longest, median and shortest side. */
+const sides = (m: Pick<MeasurementsJson, 'length_mm' | 'width_mm' | 'height_mm'>) => [m.length_mm, m.width_mm, m.height_mm].sort((a, b) => b - a);
+
+/** n / 10^places as a decimal text, `places` digits kept. */
+const fixed = (n: bigint, places: number) => {
+  const scale = 10n ** BigInt(places);
+  return places === 0 ? String(n) : `${n / scale}.${String(n % scale).padStart(places, '0')}`;
+};
+
+/** "30.5 × 20.0 × 10.2 cm": the sides longest first, in centimetres to the millimetre. */
+export function dimensionsInCm(m: Pick<MeasurementsJson, 'length_mm' | 'width_mm' | 'height_mm'>): string {
+  return `${sides(m).map((mm) => fixed(BigInt(mm), 1)).join(' × ')} cm`;
+}
+
+/** "850 g" under a kilogram, else "1.25 kg" (to the gram, trailing zeros dropped). */
+export function weightInGOrKg(m: Pick<MeasurementsJson, 'weight_g'>): string {
+  if (m.weight_g < 1000) return `${m.weight_g} g`;
+  return `${fixed(BigInt(m.weight_g), 3).replace(/\.?0+$/, '')} kg`;
+}
+
+/** "12.01 × 7.87 × 4.02 in": the sides longest first, in inches to the hundredth (rounded half up). */
+export function dimensionsInInches(m: Pick<MeasurementsJson, 'length_mm' | 'width_mm' | 'height_mm'>): string {
+  // hundredths of an inch = mm × 100 / 25.4 = mm × 500 / 127
+  return `${sides(m).map((mm) => fixed(roundHalfUp(BigInt(mm) * 500n, 127n), 2)).join(' × ')} in`;
+}
+
+/** "2.756 lb": in pounds to the thousandth (rounded half up). */
+export function weightInPounds(m: Pick<MeasurementsJson, 'weight_g'>): string {
+  // thousandths of a pound = g × 1000 / 453.59237 = g × 100 000 000 / 45 359 237
+  return `${fixed(roundHalfUp(BigInt(m.weight_g) * 100_000_000n, 45_359_237n), 3)} lb`;
+}
+
+/** `details.measurements` as stored, or undefined when it is not a whole, bounded measurement. */
+export function measurementsOfDetails(details: Record<string, unknown> | null | undefined): MeasurementsJson | undefined {
+  const m = details?.measurements;
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return undefined;
+  const r = m as Record<string, unknown>;
+  const whole = (v: unknown, max: number): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= max;
+  const { maxMm, maxG } = MEASUREMENT_LIMITS;
+  if (!whole(r.length_mm, maxMm) || !whole(r.width_mm, maxMm) || !whole(r.height_mm, maxMm) || !whole(r.weight_g, maxG)) return undefined;
+  if (typeof r.measured_at !== 'string' || Number.isNaN(Date.parse(r.measured_at))) return undefined;
+  return { length_mm: r.length_mm, width_mm: r.width_mm, height_mm: r.height_mm, weight_g: r.weight_g, measured_at: r.measured_at };
+}

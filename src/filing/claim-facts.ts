@@ -2,6 +2,7 @@
 // dates, the quantity and the amount. Pure; one reading shared by the case text and the kit's
 // fields, so the two never disagree. Detection's own bookkeeping (its source files, line numbers,
 // the claim id) is deliberately not part of it.
+import { measurementsOfDetails, type MeasurementsJson } from '../domain/measurements.js';
 import { formatMoney, isCurrency, money, type Money } from '../domain/money.js';
 import type { CaseClaim } from './write-case.js';
 
@@ -9,6 +10,8 @@ export interface ClaimFacts {
   readonly type: string;
   readonly quantity: number;
   readonly amount: Money | null;
+  /** The claim's currency: it tells the marketplace (src/filing/filing-places.ts). */
+  readonly currency?: string;
   readonly sku?: string;
   readonly fnsku?: string;
   readonly asin?: string;
@@ -28,6 +31,8 @@ export interface ClaimFacts {
   readonly originalReimbursementId?: string;
   readonly originalApprovalDate?: string;
   readonly unreconciledQuantity?: number;
+  /** The seller's own measurement of the SKU (a fee claim's), as routing copied it onto the claim. */
+  readonly measurements?: MeasurementsJson;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -55,6 +60,7 @@ export function claimFacts(c: CaseClaim): ClaimFacts {
     type: c.type,
     quantity: Math.max(1, c.quantity ?? 1),
     amount: c.amountMinor !== null && c.currency && isCurrency(c.currency) ? money(c.amountMinor, c.currency) : null,
+    currency: str(c.currency),
     sku: str(d.sku) ?? str(key.sku),
     fnsku: str(d.fnsku) ?? str(key.fnsku),
     asin: str(d.asin),
@@ -73,6 +79,7 @@ export function claimFacts(c: CaseClaim): ClaimFacts {
     originalReimbursementId: str(filing.original_reimbursement_id),
     originalApprovalDate: day(filing.original_approval_date),
     unreconciledQuantity: typeof unreconciled === 'number' && Number.isInteger(unreconciled) ? unreconciled : undefined,
+    measurements: measurementsOfDetails(d),
   });
 }
 

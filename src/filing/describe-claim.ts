@@ -2,7 +2,9 @@
 // which ids. Pure. Only facts Amazon can look up (ids, dates, fulfilment centres, report names);
 // never detection's bookkeeping.
 import type { ClaimType } from '../detection/types.js';
+import { dimensionsInCm, dimensionsInInches, weightInGOrKg, weightInPounds } from '../domain/measurements.js';
 import type { ClaimFacts } from './claim-facts.js';
+import { usesImperialUnits } from './filing-places.js';
 import { reportName } from './report-names.js';
 
 const units = (n: number) => `${n} unit${n === 1 ? '' : 's'}`;
@@ -57,6 +59,18 @@ const SENTENCES: Readonly<Record<ClaimType, (f: ClaimFacts) => string>> = {
 export function claimSentence(f: ClaimFacts): string {
   const sentence = (SENTENCES as Readonly<Record<string, (f: ClaimFacts) => string>>)[f.type];
   return sentence ? sentence(f) : `${productIds(f)}: ${units(f.quantity)}${opt(f.eventDate, (v) => ` on ${v}`)}.`;
+}
+
+/**
+ * The seller's measurement of the unit, for a fee dispute: Amazon's own measurement governs
+ * unless the seller sends theirs. Inches and pounds too on the US site. Null without one.
+ */
+export function measurementSentence(f: ClaimFacts, photos: number): string | null {
+  const m = f.measurements;
+  if (!m) return null;
+  const imperial = usesImperialUnits(f.currency) ? ` (${dimensionsInInches(m)}, ${weightInPounds(m)})` : '';
+  const attached = photos === 0 ? '' : photos === 1 ? '; a photo of it is attached' : `; ${photos} photos of it are attached`;
+  return `My measurement of the unit in its packaging, longest side first: ${dimensionsInCm(m)}, ${weightInGOrKg(m)}${imperial}, measured on ${m.measured_at.slice(0, 10)}${attached}.`;
 }
 
 /** The names of the Amazon reports a claim rests on, first cited first, each once. */

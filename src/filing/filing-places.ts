@@ -43,6 +43,14 @@ export function sellerCentralHost(currency: string | null | undefined): string {
   return (currency && HOSTS[currency.toUpperCase()]) ?? 'sellercentral.amazon.com';
 }
 
+/**
+ * Whether the case is filed on the US site (amazon.com), whose forms and fee tables measure in
+ * inches and pounds: the kit then gives a measurement in both systems. Every other site is metric.
+ */
+export function usesImperialUnits(currency: string | null | undefined): boolean {
+  return sellerCentralHost(currency) === 'sellercentral.amazon.com';
+}
+
 // Amazon's help pages; each holds the sign-in tool that checks eligibility and starts the claim
 // from the id it asks for.
 const HELP = {

@@ -2,7 +2,9 @@
 // words. Only the fields a type's form uses, and only those the claim has: an empty field would
 // be something to copy that does not exist. Pure.
 import type { ClaimType } from '../detection/types.js';
+import { dimensionsInCm, dimensionsInInches, weightInGOrKg, weightInPounds, type MeasurementsJson } from '../domain/measurements.js';
 import { amountText, totalText, type ClaimFacts } from './claim-facts.js';
+import { usesImperialUnits } from './filing-places.js';
 
 export interface KitField {
   /** null: the field belongs to the whole case (a shared shipment, the total). */
@@ -33,6 +35,22 @@ const F = {
   amount: ['Amount requested', (f) => amountText(f) ?? undefined],
 } satisfies Record<string, readonly [string, Pick]>;
 
+/** A measurement field; `imperial` ones only on the US site, whose forms take inches and pounds. */
+const measured =
+  (text: (m: MeasurementsJson) => string, imperial = false): Pick =>
+  (f) =>
+    f.measurements && (!imperial || usesImperialUnits(f.currency)) ? text(f.measurements) : undefined;
+
+// The fee dispute's words for the seller's measurement of the unit in its packaging, as Amazon's
+// catalogue names them ("item package dimensions", "item package weight").
+const M = {
+  dimensionsIn: ['Item package dimensions (inches)', measured(dimensionsInInches, true)],
+  weightLb: ['Item package weight (pounds)', measured(weightInPounds, true)],
+  dimensions: ['Item package dimensions', measured(dimensionsInCm)],
+  weight: ['Item package weight', measured(weightInGOrKg)],
+  measuredOn: ['Measured on', (f) => f.measurements?.measured_at.slice(0, 10)],
+} satisfies Record<string, readonly [string, Pick]>;
+
 const date = (label: string): readonly [string, Pick] => [label, (f) => f.eventDate];
 
 interface FormSpec {
@@ -52,7 +70,7 @@ const FORMS: Readonly<Record<ClaimType, FormSpec>> = {
   replacement_not_returned: { fields: [F.orderId, F.replacementOrderId, F.msku, F.fnsku, F.asin, date('Replacement shipped'), F.quantity, F.amount] },
   removal_shortfall: { fields: [F.removalOrderId, F.msku, F.fnsku, F.asin, date('Order last updated'), F.quantity, F.amount], shared: ['Removal order ID'] },
   removal_lost_in_transit: { fields: [F.removalOrderId, F.trackingNumber, F.carrier, F.msku, F.fnsku, F.asin, date('Shipment date'), F.quantity, F.amount], shared: ['Removal order ID'] },
-  fee_overcharge: { fields: [F.msku, F.asin, F.fnsku, date('First fee charged'), F.quantity, F.amount] },
+  fee_overcharge: { fields: [F.msku, F.asin, F.fnsku, date('First fee charged'), F.quantity, F.amount, M.dimensionsIn, M.weightLb, M.dimensions, M.weight, M.measuredOn] },
   underpaid_reimbursement: { fields: [F.reimbursementId, F.msku, F.fnsku, F.asin, date('Approval date'), F.quantity, F.amount] },
   reimbursement_reversal: {
     fields: [F.reimbursementId, F.originalReimbursementId, F.orderId, F.msku, F.fnsku, F.asin, date('Reversal date'), F.originalApprovalDate, F.quantity, F.amount],

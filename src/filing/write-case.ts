@@ -6,7 +6,7 @@
 // filing sends the same body.
 import type { ClaimType } from '../detection/types.js';
 import { amountText, claimFacts, totalText } from './claim-facts.js';
-import { claimSentence, reportsOf } from './describe-claim.js';
+import { claimSentence, measurementSentence, reportsOf } from './describe-claim.js';
 
 export interface CaseClaim {
   readonly id: string;
@@ -68,7 +68,7 @@ export function claimTypeWords(type: string): string {
 }
 
 /** How the kinds of evidence read in a case. */
-const KIND: Readonly<Record<string, string>> = { invoice: 'supplier invoice', proof_of_delivery: 'proof of delivery' };
+const KIND: Readonly<Record<string, string>> = { invoice: 'supplier invoice', proof_of_delivery: 'proof of delivery', measurement_photo: 'photo of the measured unit' };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -137,6 +137,9 @@ export function writeCase(claims: readonly CaseClaim[], evidence: readonly CaseE
     lines.push(`${i + 1}. ${claimSentence(f)}`);
     const reports = reportsOf(c.details);
     if (reports.length) lines.push(`   Shown in: ${reports.join('; ')}.`);
+    const photos = new Set(evidence.filter((e) => e.claimId === c.id && e.kind === 'measurement_photo').map((e) => e.fileId)).size;
+    const measured = measurementSentence(f, photos);
+    if (measured) lines.push(`   ${measured}`);
     lines.push(`   Amount requested: ${amountText(f) ?? 'to be valued by Amazon'}.`);
   });
   lines.push('', `Total requested: ${totalText(facts) ?? 'to be valued by Amazon'}.`);

@@ -2,7 +2,7 @@
 // prompt asks for exactly what is missing) or `held` (the reasons stay in its score). Moves are
 // compare-and-set, so a claim someone else moved meanwhile (filed, dismissed) is left alone; the
 // outbox rows are written in the same transaction, so the seller's WebSocket sees what committed.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ClaimStatus } from '../domain/claim-status.js';
 import { needsSellerMeasurements, type Hold } from '../domain/filing-holds.js';
 import type { MeasurementsJson } from '../domain/measurements.js';
@@ -12,11 +12,11 @@ import { moveClaim } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import { openPrompt, openPromptOf, type PromptAsk } from '../store/prompt-rows.js';
 import { claims } from '../store/schema/claims-tables.js';
-import { prompts } from '../store/schema/evidence-tables.js';
+import { evidenceFiles, prompts } from '../store/schema/evidence-tables.js';
 import { publish } from '../workflow/publish.js';
 import { asksFor, measureAsk } from './asks.js';
-import { measuredKey, measurementsOf } from './sku-measurements.js';
-import type { ScoredClaim } from '../evidence/match-claims.js';
+import { measuredKey, measurementsOf, type SkuMeasurement } from './sku-measurements.js';
+import { linkFiles, type ScoredClaim } from '../evidence/match-claims.js';
 
 export interface RoutedClaim {
   readonly id: string;
@@ -44,12 +44,12 @@ export async function planRoutes(
   q: Db,
   scored: readonly ScoredClaim[],
   thresholds: RoutingThresholds,
-): Promise<{ plans: Array<RoutePlan | null>; measurements: Map<string, MeasurementsJson> }> {
+): Promise<{ plans: Array<RoutePlan | null>; measurements: Map<string, SkuMeasurement> }> {
   const measured = await measurementsOf(
     q,
     scored.flatMap((s) => (needsSellerMeasurements(s.claim.type) && s.claim.sku ? [{ userId: s.userId, sku: s.claim.sku }] : [])),
   );
-  const measurements = new Map<string, MeasurementsJson>();
+  const measurements = new Map<string, SkuMeasurement>();
   for (const s of scored) {
     const m = s.claim.sku ? measured.get(measuredKey(s.userId, s.claim.sku)) : undefined;
     if (m) measurements.set(s.id, m);
@@ -69,7 +69,9 @@ export async function routeScored(tx: Db, scored: readonly ScoredClaim[], contex
     if (!plan) continue;
     const { decision, to, hold, confident } = plan;
     if (!(await moveClaim(tx, s.id, s.status, to))) continue;
-    await noteHold(tx, s, hold, measurements.get(s.id));
+    const measured = measurements.get(s.id);
+    await noteHold(tx, s, hold, measured?.measurements);
+    if (measured) await linkPhotos(tx, s, measured.photoFileIds);
     let promptId: string | null = null;
     const open = await openPromptOf(tx, s.id);
     if (to === 'prompted') {
@@ -124,4 +126,17 @@ async function noteHold(tx: Db, s: ScoredClaim, hold: Hold | null, measurements:
   const add = { ...(hold ? { hold } : {}), ...(measurements ? { measurements } : {}) };
   const base = clears ? sql`(coalesce(${claims.details}, '{}'::jsonb) - 'hold')` : sql`coalesce(${claims.details}, '{}'::jsonb)`;
   await tx.update(claims).set({ details: sql`${base} || ${JSON.stringify(add)}::jsonb` }).where(eq(claims.id, s.id));
+}
+
+/**
+ * The SKU's measurement photos go with every fee claim measured by it, so its case and evidence
+ * download carry them: a fee charge detected after the seller measured has them too.
+ */
+async function linkPhotos(tx: Db, s: ScoredClaim, fileIds: readonly string[]): Promise<void> {
+  if (fileIds.length === 0) return;
+  const photos = await tx
+    .select()
+    .from(evidenceFiles)
+    .where(and(eq(evidenceFiles.userId, s.userId), eq(evidenceFiles.kind, 'measurement_photo'), inArray(evidenceFiles.id, [...fileIds])));
+  await linkFiles(tx, { ...s.claim, userId: s.userId }, photos);
 }

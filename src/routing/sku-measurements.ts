@@ -8,15 +8,24 @@ import { skuMeasurements } from '../store/schema/evidence-tables.js';
 
 const keyOf = (userId: string, sku: string) => `${userId}\u0000${sku}`;
 
+export interface SkuMeasurement {
+  readonly measurements: MeasurementsJson;
+  /** The seller's photos of it (evidence files of kind measurement_photo). */
+  readonly photoFileIds: readonly string[];
+}
+
 /** The measurements of these (seller, SKU) pairs, keyed by `measuredKey`. */
-export async function measurementsOf(q: Db, pairs: ReadonlyArray<{ userId: string; sku: string }>): Promise<Map<string, MeasurementsJson>> {
-  const out = new Map<string, MeasurementsJson>();
+export async function measurementsOf(q: Db, pairs: ReadonlyArray<{ userId: string; sku: string }>): Promise<Map<string, SkuMeasurement>> {
+  const out = new Map<string, SkuMeasurement>();
   const users = [...new Set(pairs.map((p) => p.userId))];
   for (const userId of users) {
     const skus = [...new Set(pairs.filter((p) => p.userId === userId).map((p) => p.sku))];
     if (skus.length === 0) continue;
     const rows = await q.select().from(skuMeasurements).where(and(eq(skuMeasurements.userId, userId), inArray(skuMeasurements.sku, skus)));
-    for (const r of rows) out.set(keyOf(r.userId, r.sku), measurementsJson({ lengthMm: r.lengthMm, widthMm: r.widthMm, heightMm: r.heightMm, weightG: r.weightG }, r.measuredAt));
+    for (const r of rows) {
+      const measurements = measurementsJson({ lengthMm: r.lengthMm, widthMm: r.widthMm, heightMm: r.heightMm, weightG: r.weightG }, r.measuredAt);
+      out.set(keyOf(r.userId, r.sku), { measurements, photoFileIds: r.photoFileIds });
+    }
   }
   return out;
 }

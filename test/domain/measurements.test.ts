@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeMeasurements, MEASUREMENT_LIMITS, measurementsJson, readMeasurements, toGrams, toMillimetres, type WeightUnit } from '../../src/domain/measurements.js';
+import { describeMeasurements, dimensionsInCm, dimensionsInInches, MEASUREMENT_LIMITS, weightInGOrKg, weightInPounds, measurementsJson, readMeasurements, toGrams, toMillimetres, type WeightUnit } from '../../src/domain/measurements.js';
 
 const value = (c: ReturnType<typeof toGrams>) => (c.ok ? c.value : c.message);
 
@@ -111,5 +111,33 @@ describe("a seller's measurement", () => {
       expect(measurementsJson(ok.value, new Date('2026-05-01T10:00:00Z'))).toEqual({ length_mm: 300, width_mm: 200, height_mm: 155, weight_g: 1134, measured_at: '2026-05-01T10:00:00.000Z' });
       expect(describeMeasurements(measurementsJson(ok.value, new Date(0)))).toBe('300 × 200 × 155 mm, 1134 g');
     }
+  });
+});
+
+describe('a measurement in the fee dispute’s units', () => {
+  const side = fc.integer({ min: 1, max: MEASUREMENT_LIMITS.maxMm });
+  const grams = fc.integer({ min: 1, max: MEASUREMENT_LIMITS.maxG });
+  const numbers = (text: string) => text.replace(/ (cm|in|g|kg|lb)$/, '').split(' × ').map(Number);
+
+  it('reads back to the very millimetre and gram, in cm and kg and in inches and pounds, longest side first', () => {
+    fc.assert(
+      fc.property(side, side, side, grams, (l, w, h, g) => {
+        const m = { length_mm: l, width_mm: w, height_mm: h, weight_g: g };
+        const sorted = [l, w, h].sort((a, b) => b - a);
+        expect(numbers(dimensionsInCm(m)).map((cm) => Math.round(cm * 10))).toEqual(sorted);
+        expect(numbers(dimensionsInInches(m)).map((inch) => Math.round(inch * 25.4))).toEqual(sorted);
+        const weight = weightInGOrKg(m);
+        expect(Math.round(Number(weight.split(' ')[0]) * (weight.endsWith(' kg') ? 1000 : 1))).toBe(g);
+        expect(Math.round(Number(weightInPounds(m).split(' ')[0]) * 453.59237)).toBe(g);
+      }),
+    );
+  });
+
+  it('writes tenths of a centimetre always, and kilograms from 1000 g without trailing zeros', () => {
+    expect(dimensionsInCm({ length_mm: 200, width_mm: 305, height_mm: 102 })).toBe('30.5 × 20.0 × 10.2 cm');
+    expect(dimensionsInCm({ length_mm: 1, width_mm: 1, height_mm: 1 })).toBe('0.1 × 0.1 × 0.1 cm');
+    expect([999, 1000, 1250, 1005].map((g) => weightInGOrKg({ weight_g: g }))).toEqual(['999 g', '1 kg', '1.25 kg', '1.005 kg']);
+    expect(dimensionsInInches({ length_mm: 254, width_mm: 1, height_mm: 25 })).toBe('10.00 × 0.98 × 0.04 in');
+    expect([1, 454, 1000].map((g) => weightInPounds({ weight_g: g }))).toEqual(['0.002 lb', '1.001 lb', '2.205 lb']);
   });
 });

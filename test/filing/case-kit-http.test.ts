@@ -9,6 +9,9 @@ import yauzl from 'yauzl';
 import { rows } from '../../src/store/db.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { claimEvidence, evidenceBlobs, evidenceFiles } from '../../src/store/schema/evidence-tables.js';
+import { NO_LEARNING } from '../../src/evidence/match-claims.js';
+import { rescoreAndRoute } from '../../src/routing/rescore.js';
+import { recordMeasurement } from '../../src/routing/sku-measurements.js';
 import { lineWriter } from '../../src/sync/store-lines.js';
 import { filingWorld, type World } from './support.js';
 
@@ -179,5 +182,41 @@ describe('the case kit over HTTP', () => {
     // A file whose bytes are gone fails the download before it starts, rather than a zip without it.
     await rows(w.db, sql`DELETE FROM evidence_blobs WHERE sha256 = (SELECT sha256 FROM evidence_files WHERE id = 'evf_kit_3')`);
     expect((await download(w, kit.evidence_url, mine)).status).toBe(500);
+  });
+
+  it('a fee claim\'s kit carries the seller\'s measurement as fields and in the text, and its photos land under evidence/ in the zip, also for a fee charge detected after the measurement', async () => {
+    const w = await filingWorld();
+    const user = 'seller_fee_kit';
+    // The seller measured SKU FEE-M (with one photo) for an earlier fee claim.
+    const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0]);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    await w.db.insert(evidenceBlobs).values({ sha256, bytes, sizeBytes: bytes.length }).onConflictDoNothing();
+    await w.db.insert(evidenceFiles).values({ id: 'evf_fee_photo', userId: user, sha256, filename: 'on-scale.jpg', contentType: 'image/jpeg', sizeBytes: bytes.length, kind: 'measurement_photo', status: 'parsed', report: {} });
+    await recordMeasurement(w.db, { userId: user, sku: 'FEE-M', measurements: { lengthMm: 305, widthMm: 102, heightMm: 200, weightG: 1250 }, photoFileIds: ['evf_fee_photo'], promptId: 'prm_earlier', measuredAt: new Date('2027-01-05T09:30:00Z') });
+    // A new fee charge of that SKU: routed ready on the measurement, its photo linked.
+    await w.db.insert(claims).values({ id: 'clm_fee_kit', userId: user, type: 'fee_overcharge', status: 'detected', amountMinor: 420, currency: 'USD', quantity: 3, deadline: '2099-03-01', details: { type: 'fee_overcharge', sku: 'FEE-M', asin: 'B0FEE', key: { sku: 'FEE-M' }, filing: { event_date: '2026-11-02' } } });
+    const routed = await rescoreAndRoute(w.db, { userId: user, learned: NO_LEARNING, thresholds: { autoSubmit: 0.85, smartPrompt: 0.5 }, now: new Date('2027-01-06T00:00:00Z') });
+    expect(routed.map((r) => [r.id, r.to])).toEqual([['clm_fee_kit', 'ready']]);
+    expect(await w.filer({ channel: { kind: 'manual' } }).runOnce()).toEqual({ prepared: 1, filed: 0, failed: 0 });
+
+    const token = await w.t.sellerToken(user);
+    const [c] = (await w.t.request('/api/v1/filings/today', { token })).body.cases;
+    const kit = (await w.t.request(`/api/v1/filings/${c.id}`, { token })).body.kit;
+    const field = (label: string) => kit.fields.find((f: any) => f.label === label)?.value;
+    expect([field('Item package dimensions'), field('Item package weight'), field('Item package dimensions (inches)'), field('Item package weight (pounds)'), field('Measured on')]).toEqual([
+      '30.5 × 20.0 × 10.2 cm',
+      '1.25 kg',
+      '12.01 × 7.87 × 4.02 in',
+      '2.756 lb',
+      '2027-01-05',
+    ]);
+    expect(kit.text).toContain('My measurement of the unit in its packaging, longest side first: 30.5 × 20.0 × 10.2 cm, 1.25 kg (12.01 × 7.87 × 4.02 in, 2.756 lb), measured on 2027-01-05; a photo of it is attached.');
+    expect(kit.text).toContain('- on-scale.jpg (photo of the measured unit)');
+    expect(kit.evidence_files).toEqual([{ name: 'on-scale.jpg', kind: 'measurement_photo' }]);
+
+    const entries = await unzip((await download(w, kit.evidence_url, token)).bytes);
+    expect([...entries.keys()]).toEqual(['summary.pdf', 'case-text.txt', 'report-lines.csv', 'evidence/on-scale.jpg']);
+    expect(entries.get('evidence/on-scale.jpg')?.equals(bytes)).toBe(true);
+    expect(entries.get('case-text.txt')?.toString()).toContain('1.25 kg (12.01 × 7.87 × 4.02 in, 2.756 lb)');
   });
 });

@@ -242,6 +242,62 @@ describe('the kit', () => {
   });
 });
 
+describe('a fee claim with the seller’s measurement', () => {
+  const measurements = { length_mm: 305, width_mm: 102, height_mm: 200, weight_g: 1250, measured_at: '2027-01-05T09:30:00.000Z' };
+  const feeClaim = (currency: string, ...m: unknown[]): CaseClaim => ({
+    id: 'clm_fee',
+    type: 'fee_overcharge',
+    quantity: 3,
+    amountMinor: 420,
+    currency,
+    deadline: null,
+    details: { sku: 'FEE-1', asin: 'B0FEE', key: { sku: 'FEE-1' }, filing: { event_date: '2026-11-02' }, ...(m.length ? { measurements: m[0] } : { measurements }) },
+  });
+  const photo = (i: number): CaseEvidence => ({ claimId: 'clm_fee', fileId: `evf_p${i}`, filename: `scale-${i}.jpg`, contentType: 'image/jpeg', kind: 'measurement_photo', sha256: 'b'.repeat(64), sizeBytes: 10 });
+  const fieldsOf = (c: CaseClaim) => kitFields('fee_overcharge', [{ id: c.id, facts: claimFacts(c) }]).map((f) => [f.label, f.value]);
+
+  it('gives the measurement as fields in the fee dispute\'s words, longest side first, in cm to the mm and g/kg; metric only off the US site', () => {
+    expect(fieldsOf(feeClaim('GBP'))).toEqual([
+      ['MSKU', 'FEE-1'],
+      ['ASIN', 'B0FEE'],
+      ['First fee charged', '2026-11-02'],
+      ['Quantity', '3'],
+      ['Amount requested', '4.20 GBP'],
+      ['Item package dimensions', '30.5 × 20.0 × 10.2 cm'],
+      ['Item package weight', '1.25 kg'],
+      ['Measured on', '2027-01-05'],
+    ]);
+    expect(fieldsOf(feeClaim('EUR', { ...measurements, weight_g: 850 }))).toContainEqual(['Item package weight', '850 g']);
+  });
+
+  it('adds inches and pounds on the US site, whose forms take them', () => {
+    const fields = fieldsOf(feeClaim('USD'));
+    expect(fields).toContainEqual(['Item package dimensions (inches)', '12.01 × 7.87 × 4.02 in']);
+    expect(fields).toContainEqual(['Item package weight (pounds)', '2.756 lb']);
+    expect(fields).toContainEqual(['Item package dimensions', '30.5 × 20.0 × 10.2 cm']);
+  });
+
+  it('shows no measurement that is not a whole, bounded one (never a broken field)', () => {
+    for (const bad of [null, 'x', [], { ...measurements, weight_g: -1 }, { ...measurements, length_mm: 30.5 }, { ...measurements, width_mm: '102' }, { ...measurements, measured_at: 'soon' }, { ...measurements, height_mm: 10_000_000 }]) {
+      expect(fieldsOf(feeClaim('USD', bad)).map(([label]) => label)).toEqual(['MSKU', 'ASIN', 'First fee charged', 'Quantity', 'Amount requested']);
+    }
+  });
+
+  it('states the measurement and its photos in the case text and lists the photos as attached', () => {
+    const us = writeCase([feeClaim('USD')], [photo(1), photo(2)], String).body;
+    expect(us).toContain(
+      '   My measurement of the unit in its packaging, longest side first: 30.5 × 20.0 × 10.2 cm, 1.25 kg (12.01 × 7.87 × 4.02 in, 2.756 lb), measured on 2027-01-05; 2 photos of it are attached.',
+    );
+    expect(us).toContain('- scale-1.jpg (photo of the measured unit)');
+    const uk = writeCase([feeClaim('GBP')], [], String).body;
+    expect(uk).toContain('   My measurement of the unit in its packaging, longest side first: 30.5 × 20.0 × 10.2 cm, 1.25 kg, measured on 2027-01-05.');
+    expect(writeCase([feeClaim('GBP', null)], [], String).body).not.toContain('measurement');
+    const kit = caseKit('fil_fee', [feeClaim('USD')], [photo(1)], String);
+    expect(kit.evidence_files).toEqual([{ name: 'scale-1.jpg', kind: 'measurement_photo' }]);
+    expect(kit.text).toContain('a photo of it is attached');
+  });
+});
+
 describe('evidence names in the zip', () => {
   it('keeps only a safe file name: no folders, no dot files, nothing hostile', () => {
     expect(safeFileName('../../etc/passwd')).toBe('passwd');
