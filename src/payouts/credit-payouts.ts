@@ -11,7 +11,7 @@ import { reimbursements } from '../store/schema/payouts-tables.js';
 import type { Engine } from '../workflow/engine.js';
 import { claimsOf, findFilingByCase, markDecided } from '../filing/filings.js';
 import { caseItem } from '../filing/write-case.js';
-import { isReversal, lineKey, payoutId, REPLY_SOURCE, type ReimbursementLine } from './reimbursement-line.js';
+import { isReversal, lineKey, payoutId, REPLY_LINE_KEY, REPLY_SOURCE, type ReimbursementLine } from './reimbursement-line.js';
 
 export interface Credit {
   readonly payoutId: string;
@@ -91,8 +91,8 @@ async function claimFor(db: Db, userId: string, caseId: string, l: Reimbursement
  * claim) is only a placeholder: the report's own lines say which claims it pays, and replace it.
  */
 async function keyFor(db: Db, userId: string, l: ReimbursementLine): Promise<string> {
+  if (l.raw.source === REPLY_SOURCE) return REPLY_LINE_KEY;
   const own = lineKey(l);
-  if (l.raw.source === REPLY_SOURCE) return own;
   const fromReply = await db
     .select({ lineKey: reimbursements.lineKey, claimId: reimbursements.claimId, sku: reimbursements.sku, fnsku: reimbursements.fnsku })
     .from(reimbursements)

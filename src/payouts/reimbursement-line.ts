@@ -32,6 +32,13 @@ export function lineKey(l: { sku: string | null; fnsku: string | null; orderId: 
 /** `raw.source` of a line Clario read from Amazon's reply on a case, before any report carried it. */
 export const REPLY_SOURCE = 'amazon_reply';
 
+/**
+ * The line key of every line read from a reply. A reply yields at most one line per reimbursement
+ * id, and two replies worded apart (one naming the FNSKU, one only the id) must not read as two
+ * lines of it: keyed by what the text happened to name, two pasted at once would be two payouts.
+ */
+export const REPLY_LINE_KEY = 'amazon_reply';
+
 export function payoutId(reimbursementId: string, key: string): string {
   return `${reimbursementId}:${key}`;
 }

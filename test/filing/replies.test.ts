@@ -221,6 +221,27 @@ describe("Amazon's replies on a case", () => {
     expect(again!.body).toContain('proof of delivery');
   });
 
+  it('two approvals worded differently, pasted at once, name one reimbursement id: one payout, one fee', async () => {
+    // On PostgreSQL, where the two requests truly run side by side.
+    const w = await paidWorld({ store: 'postgres' });
+    const user = 'seller_twice_at_once';
+    const id = await readyClaim(w.db, user, { sku: 'ONCE-1', fnsku: 'X00ONCE001', amountMinor: 1000 });
+    const { filing, token } = await filedCase(w, user, '17400000007');
+    const paste = (text: string) => w.t.request(`/api/v1/filings/${filing.id}/reply`, { token, body: { text } });
+    // One names the FNSKU beside the amount, the other only the id and the total: read apart, they
+    // would be two lines of one reimbursement.
+    const answers = await Promise.all([
+      paste('We have reimbursed 1 unit of FNSKU X00ONCE001. Reimbursement ID: 5550007777. Amount: $10.00.'),
+      paste('Your case is approved. Reimbursement ID: 5550007777, total $10.00.'),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    await waitFor(async () => (await claimStatus(w, id)) === 'paid', 'claim paid');
+    await waitFor(async () => (await events(w.db, 7, user)).every((e) => e.status === 'completed'), 'phase 7 done');
+    expect(await events(w.db, 7, user)).toHaveLength(1);
+    expect((await w.db.select().from(feeCharges).where(eq(feeCharges.userId, user))).map((f) => f.reimbursedMinor)).toEqual([1000]);
+    expect(await w.db.select().from(reimbursements).where(eq(reimbursements.userId, user))).toHaveLength(1);
+  });
+
   it('an unclear reply is kept and moves nothing', async () => {
     const w = await paidWorld();
     const user = 'seller_unclear';
