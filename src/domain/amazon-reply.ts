@@ -70,7 +70,7 @@ export function readReply(text: string, claimType: string): ReplyReading {
   const approves = APPROVAL_WORDS.test(t);
   if (REFUSAL.some((p) => p.test(t)) || closes(code, t, approves)) return refusal('rejected', code, t, claimType, reimbursementIds);
   if (approves) {
-    const amounts = amountsIn(t);
+    const amounts = paidAmountsIn(t);
     const items = itemsIn(t);
     return { outcome: 'approved', amount: totalOf(t, amounts, items), reimbursementIds, items, reasonCode: null, action: null, needs: [] };
   }
@@ -114,11 +114,17 @@ const ORDER = /\b(\d{3}-\d{7}-\d{7})\b/;
 const SHIPMENT = /\b(FBA[A-Z0-9]{6,12})\b/;
 const UNITS = /\b(\d{1,6}) units?\b/i;
 
+/**
+ * The amounts an approval pays: above zero. A negative amount is a reversal's, and zero pays no
+ * cash; read as a payout either would settle the reimbursement id before the report's true line.
+ */
+const paidAmountsIn = (text: string): AmountInText[] => amountsIn(text).filter((a) => a.money.minor > 0);
+
 /** The reply's lines (or sentences split by ";") that name one item and one amount. */
 function itemsIn(text: string): ReplyItem[] {
   const items: ReplyItem[] = [];
   for (const segment of text.split(/\n|;/)) {
-    const amounts = amountsIn(segment);
+    const amounts = paidAmountsIn(segment);
     if (amounts.length !== 1) continue;
     const fnskuMatch = FNSKU.exec(segment);
     const fnsku = fnskuMatch ? (fnskuMatch[1] ?? fnskuMatch[2] ?? null) : null;

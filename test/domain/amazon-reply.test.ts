@@ -60,6 +60,14 @@ describe("reading Amazon's reply", () => {
     expect(readReply('We reimbursed $5.00 now; the $7.00 you asked for is more than the unit value.', 'lost_warehouse')).toMatchObject({ outcome: 'approved', amount: null });
   });
 
+  it('reads no negative or zero amount as what an approval pays (a reversal\'s, or no cash at all)', () => {
+    expect(readReply('We have reimbursed you. Reimbursement ID: 5550008888. Amount: -$10.00.', 'lost_warehouse')).toMatchObject({ outcome: 'approved', amount: null, items: [] });
+    expect(readReply('Approved. FNSKU X00NEG0001: -$10.00 (reimbursement ID 5550008888)', 'lost_warehouse')).toMatchObject({ outcome: 'approved', amount: null, items: [] });
+    expect(readReply('We have reimbursed you $0.00. Reimbursement ID: 5550008888.', 'lost_warehouse')).toMatchObject({ amount: null });
+    // The fee taken off does not hide what was paid.
+    expect(readReply('We have reimbursed FNSKU X00NEG0001: $12.00 (a -$2.00 adjustment is shown apart).', 'lost_warehouse').amount).toEqual(money(1200, 'USD'));
+  });
+
   it('reads reimbursement ids only where the reply calls them so', () => {
     expect(reimbursementIdsIn('Case 17412345678 (reimbursement #98765432, order 111-2223334-4445556)')).toEqual(['98765432']);
     expect(reimbursementIdsIn('reimbursement ids: 123456 / 234567; reimbursement ID 123456')).toEqual(['123456', '234567']);
