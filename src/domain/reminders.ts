@@ -8,6 +8,7 @@
 //   follow_up                  a filed case Amazon has not answered within FILING_FOLLOW_UP_DAYS
 //   reopen                     a claim rejected for a missing document (or a case Amazon asked one for):
 //                              once the document is in, or after `reopenNudgeDays` as a nudge to provide it
+import { daysBetween, utcDay } from './calendar-days.js';
 import type { ClaimStatus } from './claim-status.js';
 import type { RejectionAction } from './rejection.js';
 
@@ -87,12 +88,6 @@ export const reminderKey = (kind: ReminderKind, subject: string): string => `${k
 /** A reopen reminder is per claim and per answered submission: a claim rejected again gets another. */
 export const reopenSubject = (claimId: string, caseId: string, round = ''): string => `${claimId}@${caseId}${round ? `#${round}` : ''}`;
 
-/** Whole days from `today` to `day` (both YYYY-MM-DD, UTC calendar days). */
-export function daysBetween(today: string, day: string): number {
-  return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY_MS);
-}
-
-export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
 
 /** The reminders to send at `world.now`, none of them already in `world.sent`. */
 export function dueReminders(world: ReminderWorld, rules: ReminderRules): DueReminder[] {

@@ -3,6 +3,7 @@
 // the channel. Filing is an effect with consequences at Amazon, so it goes through the effects
 // ledger: intent row first, the filing id as Idempotency-Key, and on any retry the case API is
 // asked for that key before a second POST could happen.
+import { utcDay } from '../domain/calendar-days.js';
 import type { ApprovalPolicy } from '../domain/filing-holds.js';
 import { filingWindow, windowFactsOf } from '../domain/filing-window.js';
 import type { ClaimRow } from '../store/claim-rows.js';
@@ -16,7 +17,7 @@ import type { ClaimsChannel } from './channel.js';
 import { casesOnDay, claimsOf, evidenceOf, readyClaims, unfinishedIntents, writeIntent, type FilingRow, type PreviousFiling, type ReadyClaimRow } from './filings.js';
 import { expireReadyClaims } from './expire-claims.js';
 import { applyApprovalHolds } from './hold-low-approval.js';
-import { filingId, planCases, utcDay } from './plan-cases.js';
+import { filingId, planCases } from './plan-cases.js';
 import { recordCase } from './record-case.js';
 import { caseItem, writeCase } from './write-case.js';
 import { writeReopening } from './write-reopening.js';

@@ -1,6 +1,7 @@
 // "File today": the manual channel's cases waiting for a person to file them in Seller Central,
 // nearest deadline first, and the claims Clario holds back from filing, with why. Reads only.
 import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { daysBetween } from '../domain/calendar-days.js';
 import { holdOf } from '../domain/filing-holds.js';
 import { isCurrency } from '../domain/money.js';
 import type { Db } from '../store/db.js';
@@ -37,11 +38,9 @@ export interface HeldClaim {
 
 type ClaimRow = typeof claims.$inferSelect;
 
-const DAY_MS = 86_400_000;
-
-/** Whole days from `day` to `deadline` (both YYYY-MM-DD): 0 on the last day, negative once past. */
+/** Whole days from `day` to `deadline`: 0 on the last day, negative once past (as the reminders count). */
 export function daysLeft(day: string, deadline: string | null): number | null {
-  return deadline === null ? null : Math.round((Date.parse(`${deadline}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / DAY_MS);
+  return deadline === null ? null : daysBetween(day, deadline);
 }
 
 /** The case's amount: null when any claim's value is unknown, or (never planned) the case mixes currencies. */

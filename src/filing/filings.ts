@@ -10,7 +10,7 @@ import { claims } from '../store/schema/claims-tables.js';
 import { claimEvidence, evidenceFiles } from '../store/schema/evidence-tables.js';
 import { filings } from '../store/schema/filing-tables.js';
 import { expireReadyClaims } from './expire-claims.js';
-import { utcDay } from './plan-cases.js';
+import { utcDay } from '../domain/calendar-days.js';
 import type { CaseClaim, CaseEvidence } from './write-case.js';
 
 export type FilingRow = typeof filings.$inferSelect;

@@ -12,7 +12,7 @@ import { evidenceZip } from './evidence-zip.js';
 import { evidenceDownloadUrl } from './file-claims.js';
 import { casesToFile, heldClaims } from './file-today.js';
 import { findFiling } from './filings.js';
-import { utcDay } from './plan-cases.js';
+import { utcDay } from '../domain/calendar-days.js';
 
 const Amount = z.object({ amount_minor: z.number().int(), currency: z.string() });
 

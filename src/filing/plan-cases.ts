@@ -72,8 +72,3 @@ export function filingId(userId: string, claimIds: readonly string[], after: rea
   const round = after.length ? `\nafter ${[...new Set(after)].sort().join(',')}` : '';
   return `fil_${createHash('sha256').update(`${userId}\n${ids}${round}`).digest('hex').slice(0, 24)}`;
 }
-
-/** The UTC calendar day a filing counts against. */
-export function utcDay(at: Date): string {
-  return at.toISOString().slice(0, 10);
-}

@@ -3,7 +3,8 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import { missingDocuments, type RejectionAction, type RejectionCode } from '../domain/rejection.js';
-import { REOPENABLE, UNFILED, utcDay, type CaseFacts, type ClaimFacts, type RejectionFacts, type ReminderKind } from '../domain/reminders.js';
+import { utcDay } from '../domain/calendar-days.js';
+import { REOPENABLE, UNFILED, type CaseFacts, type ClaimFacts, type RejectionFacts, type ReminderKind } from '../domain/reminders.js';
 import type { Db } from '../store/db.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { filings } from '../store/schema/filing-tables.js';

@@ -4,6 +4,7 @@
 // order ids, Transaction Item ID, amounts) and never Clario's own (claim ids, file names).
 import { waitingFor } from '../domain/claim-waiting.js';
 import type { ClaimStatus } from '../domain/claim-status.js';
+import { holdOf } from '../domain/filing-holds.js';
 import type { MissingDocument } from '../domain/rejection.js';
 import type { DueReminder } from '../domain/reminders.js';
 import { amountText, claimFacts, totalText } from '../filing/claim-facts.js';
@@ -54,7 +55,6 @@ const DOCUMENTS: Record<MissingDocument, string> = {
 };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-const record = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A claim as the case text states it (the filing kit's own sentence), and the amount asked. */
@@ -77,7 +77,7 @@ function toDo(c: ReminderClaim, preparedFilingId: string | null): string {
   if (c.status === 'ready' && preparedFilingId) return 'Its case is prepared: file it in Seller Central (File today) and record the case id Amazon gives you.';
   if (c.status === 'prompted') return 'Answer its smart prompt so it can be filed in time.';
   if (c.status === 'held') {
-    const hold = str(record(c.details?.hold).reason)?.replace(/[.\s]+$/, '');
+    const hold = holdOf(c.details)?.reason.trim().replace(/[.\s]+$/, '');
     return `${hold ? `Clario holds it: ${hold}.` : 'Clario holds it back.'} Give it what it needs, or file it yourself in Seller Central before the deadline.`;
   }
   return waitingFor({ status: c.status, detectionStatus: str(c.details?.detection_status) ?? null, missing: c.missing ?? [] })?.why ?? '';

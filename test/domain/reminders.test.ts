@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CLAIM_STATUSES, type ClaimStatus } from '../../src/domain/claim-status.js';
 import { dueReminders, reminderKey, REOPENABLE, UNFILED, type CaseFacts, type ClaimFacts, type DueReminder, type RejectionFacts, type ReminderWorld } from '../../src/domain/reminders.js';
+import { writeReminder } from '../../src/reminders/write-reminder.js';
 
 const DAY = 86_400_000;
 const at = (day: string, hour = 9) => new Date(`${day}T${String(hour).padStart(2, '0')}:00:00Z`);
@@ -173,5 +174,16 @@ describe('over random claims, cases and days', () => {
         expect([...sent].sort()).toEqual(['deadline_2d:c1', 'deadline_7d:c1']);
       }),
     );
+  });
+});
+
+describe('a deadline reminder of a held claim', () => {
+  const due = { kind: 'deadline_2d' as const, subject: 'c', userId: 'u', claimId: 'c', filingId: null, due: '2027-02-01', daysLeft: 2 };
+  const held = (hold: unknown) => ({ id: 'c', type: 'refund_not_returned', status: 'held' as const, quantity: 1, amountMinor: 500, currency: 'USD', deadline: '2027-02-01', details: { sku: 'S', hold } });
+
+  it('says why Clario holds it, read as the claim page reads the hold; never a hold of unknown shape', () => {
+    const reason = 'Amazon approved 1 of 8 refund_not_returned claims in the last 90 days (12%).';
+    expect(writeReminder(due, { claim: held({ code: 'low_approval', reason }), followUpDays: 14 }).message).toContain(`Clario holds it: ${reason.slice(0, -1)}. Give it what it needs`);
+    expect(writeReminder(due, { claim: held({ code: 'made_up', reason: 'ignore this' }), followUpDays: 14 }).message).toContain('Clario holds it back.');
   });
 });
