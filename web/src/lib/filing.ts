@@ -1,0 +1,209 @@
+// The manual channel as the File today and case pages show it: the cases to file grouped by
+// seller, how many days are left, the kit's fields grouped by claim, and what a reply Amazon sent
+// means for the seller. Pure.
+import { count, formatMoney, label, type Amount } from './format.js';
+
+/** Money as the filing endpoints send it. Either spelling is read: the claims API says `minor`. */
+export type WireAmount = { readonly amount_minor: number; readonly currency: string } | { readonly minor: number; readonly currency: string };
+
+/** A wire amount in the page's own form (null stays null). */
+export function amountOf(a: WireAmount | null | undefined): Amount | null {
+  if (!a) return null;
+  return { minor: 'amount_minor' in a ? a.amount_minor : a.minor, currency: a.currency };
+}
+
+/** A case ready to file in Seller Central (GET /api/v1/filings/today). */
+export interface TodayCase {
+  readonly id: string;
+  readonly user_id: string;
+  readonly claim_type: string;
+  readonly where: string;
+  readonly claims: number;
+  readonly units: number;
+  readonly amount: WireAmount | null;
+  readonly deadline: string | null;
+  readonly days_left: number | null;
+  readonly reopens_case_id: string | null;
+}
+
+/** A claim Clario holds back from filing, and why. */
+export interface HeldClaim {
+  readonly claim_id: string;
+  readonly user_id: string;
+  readonly claim_type: string;
+  readonly reason: string;
+  readonly code: string;
+  readonly deadline: string | null;
+}
+
+export interface TodayAnswer {
+  readonly day: string;
+  readonly cases: readonly TodayCase[];
+  readonly held: readonly HeldClaim[];
+}
+
+export type ReminderKind = 'deadline_7d' | 'deadline_2d' | 'follow_up' | 'reopen';
+
+export interface Reminder {
+  readonly id: string;
+  readonly user_id: string;
+  readonly kind: ReminderKind;
+  readonly claim_id: string | null;
+  readonly filing_id: string | null;
+  readonly message: string;
+  /** A follow-up or reopening text to paste into the case. */
+  readonly text: string | null;
+  readonly due: string | null;
+  readonly created_at: string;
+}
+
+/** One thing Seller Central's form asks for; `claim_id` null is about the whole case. */
+export interface KitField {
+  readonly claim_id: string | null;
+  readonly label: string;
+  readonly value: string;
+}
+
+export interface Kit {
+  readonly claim_type: string;
+  readonly where: { readonly place: string; readonly steps: readonly string[]; readonly url: string };
+  readonly fields: readonly KitField[];
+  readonly text: string;
+  readonly evidence_url: string;
+  readonly evidence_files: ReadonlyArray<{ readonly name: string; readonly kind: string }>;
+}
+
+export type ReplyOutcome = 'approved' | 'rejected' | 'more_information' | 'unclear';
+
+export interface Reply {
+  readonly id: string;
+  readonly received_at: string;
+  readonly text: string;
+  readonly outcome: ReplyOutcome;
+  readonly amount: WireAmount | null;
+  readonly reimbursement_ids: readonly string[];
+  readonly reason_code: string | null;
+  readonly needs: readonly string[];
+}
+
+/** GET /api/v1/filings/:id: the case as prepared, its kit, and Amazon's replies so far. */
+export interface FilingAnswer {
+  readonly id: string;
+  readonly user_id: string;
+  readonly channel: 'simulator' | 'manual';
+  readonly status: 'prepared' | 'filed' | 'approved' | 'rejected';
+  readonly case_id: string | null;
+  readonly claim_ids: readonly string[];
+  readonly subject: string;
+  readonly body: string;
+  readonly filed_at: string | null;
+  readonly decided_at: string | null;
+  readonly kit?: Kit;
+  readonly replies?: readonly Reply[];
+}
+
+/** POST /api/v1/filings/:id/reply. */
+export interface ReplyAnswer {
+  readonly filing_id: string;
+  readonly reply: Reply;
+  readonly claims: ReadonlyArray<{ readonly claim_id: string; readonly status: string; readonly event_id: string | null }>;
+}
+
+/** Cases by seller, each seller where their first (most pressing) case stands; order kept within. */
+export function bySeller<C extends { readonly user_id: string }>(cases: readonly C[]): Array<{ userId: string; cases: C[] }> {
+  const groups = new Map<string, C[]>();
+  for (const c of cases) {
+    const g = groups.get(c.user_id);
+    if (g) g.push(c);
+    else groups.set(c.user_id, [c]);
+  }
+  return [...groups].map(([userId, cs]) => ({ userId, cases: cs }));
+}
+
+/** "3 days left", "1 day left", "Due today", "2 days late", or "No deadline". */
+export function daysLeftText(days: number | null): string {
+  if (days === null) return 'No deadline';
+  if (days === 0) return 'Due today';
+  if (days < 0) return `${count(-days, 'day')} late`;
+  return `${count(days, 'day')} left`;
+}
+
+/** How pressing a deadline is: a reminder goes out at 7 days and again at 2. */
+export function urgency(days: number | null): 'late' | 'soon' | 'near' | 'later' {
+  if (days === null) return 'later';
+  if (days < 0) return 'late';
+  if (days <= 2) return 'soon';
+  if (days <= 7) return 'near';
+  return 'later';
+}
+
+/** The kit's fields: the case's own first, then one group per claim in the case's order. */
+export function fieldGroups(fields: readonly KitField[], claimIds: readonly string[]): Array<{ claimId: string | null; title: string; fields: KitField[] }> {
+  const caseLevel = fields.filter((f) => f.claim_id === null);
+  const seen = [...new Set(fields.flatMap((f) => (f.claim_id === null ? [] : [f.claim_id])))];
+  // The case's order first; a claim the filing does not list (should not happen) after it.
+  const order = [...claimIds.filter((id) => seen.includes(id)), ...seen.filter((id) => !claimIds.includes(id))];
+  const many = order.length > 1;
+  const out: Array<{ claimId: string | null; title: string; fields: KitField[] }> = [];
+  if (caseLevel.length > 0) out.push({ claimId: null, title: 'The case', fields: caseLevel });
+  order.forEach((id, i) => out.push({ claimId: id, title: many ? `Item ${i + 1} of ${order.length}` : 'The item', fields: fields.filter((f) => f.claim_id === id) }));
+  return out;
+}
+
+const OUTCOME_WORDS: Record<ReplyOutcome, string> = {
+  approved: 'Approved',
+  rejected: 'Rejected',
+  more_information: 'Amazon needs more information',
+  unclear: 'Not clear yet',
+};
+
+/** What Amazon asked for, in the seller's words ("upload_invoice" → "an invoice"). */
+const NEEDS: Record<string, string> = {
+  upload_invoice: 'a supplier invoice',
+  upload_proof_of_delivery: 'a proof of delivery',
+  invoice: 'a supplier invoice',
+  proof_of_delivery: 'a proof of delivery',
+  measurements: "the item's measured dimensions and weight",
+  photos: 'photos of the item',
+};
+export const needWords = (need: string) => NEEDS[need] ?? label(need).toLowerCase();
+
+/** How Clario read a reply (one line) and what happens next (one or two sentences). */
+export function readingOf(reply: Reply): { headline: string; next: string } {
+  const amount = amountOf(reply.amount);
+  const ids = reply.reimbursement_ids.length > 0 ? ` (reimbursement ${reply.reimbursement_ids.join(', ')})` : '';
+  const needs = reply.needs.map(needWords);
+  switch (reply.outcome) {
+    case 'approved':
+      return {
+        headline: `${OUTCOME_WORDS.approved}${amount ? `: ${formatMoney(amount)}` : ''}${ids}`,
+        next: "Clario credits the reimbursement to the claim it pays, charges its fee on what Amazon paid (once), and makes the claim's proof packet.",
+      };
+    case 'rejected':
+      return {
+        headline: `${OUTCOME_WORDS.rejected}${reply.reason_code ? `: ${label(reply.reason_code).toLowerCase()}` : ''}`,
+        next:
+          needs.length > 0
+            ? `Amazon would look again with ${needs.join(' and ')}. Clario asks you for it in Smart prompts; once you answer, the case comes back to File today to reopen.`
+            : 'Clario records the reason and learns from it. The claim is closed unless the reason can be answered with a document.',
+      };
+    case 'more_information':
+      return {
+        headline: `${OUTCOME_WORDS.more_information}${needs.length > 0 ? `: ${needs.join(', ')}` : ''}`,
+        next: 'Clario asks you for it in Smart prompts; once you answer, the case comes back to File today with a reply to send.',
+      };
+    default:
+      return {
+        headline: OUTCOME_WORDS.unclear,
+        next: 'Clario could not tell an approval from a rejection in this text, so nothing changes. Paste Amazon\'s decision when it comes.',
+      };
+  }
+}
+
+/** Reminder kinds as the panel names them. */
+export const REMINDER_KINDS: Record<ReminderKind, string> = {
+  deadline_7d: 'Deadline in a week',
+  deadline_2d: 'Deadline in two days',
+  follow_up: 'No answer from Amazon',
+  reopen: 'Can be reopened',
+};
