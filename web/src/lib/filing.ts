@@ -168,35 +168,32 @@ const NEEDS: Record<string, string> = {
 };
 export const needWords = (need: string) => NEEDS[need] ?? label(need).toLowerCase();
 
-/** How Clario read a reply (one line) and what happens next (one or two sentences). */
-export function readingOf(reply: Reply): { headline: string; next: string } {
+/**
+ * How Clario read a reply: the outcome's words, the detail beside them (the amount and
+ * reimbursement, the reason, what Amazon needs), the two as one line, and what happens next.
+ */
+export function readingOf(reply: Reply): { outcome: string; detail: string; headline: string; next: string } {
   const amount = amountOf(reply.amount);
-  const ids = reply.reimbursement_ids.length > 0 ? ` (reimbursement ${reply.reimbursement_ids.join(', ')})` : '';
+  const ids = reply.reimbursement_ids.length > 0 ? `reimbursement ${reply.reimbursement_ids.join(', ')}` : '';
   const needs = reply.needs.map(needWords);
+  const read = (detail: string, next: string) => ({ outcome: OUTCOME_WORDS[reply.outcome], detail, headline: detail ? `${OUTCOME_WORDS[reply.outcome]}: ${detail}` : OUTCOME_WORDS[reply.outcome], next });
   switch (reply.outcome) {
     case 'approved':
-      return {
-        headline: `${OUTCOME_WORDS.approved}${amount ? `: ${formatMoney(amount)}` : ''}${ids}`,
-        next: "Clario credits the reimbursement to the claim it pays, charges its fee on what Amazon paid (once), and makes the claim's proof packet.",
-      };
+      return read(
+        [amount ? formatMoney(amount) : '', ids && (amount ? `(${ids})` : ids)].filter(Boolean).join(' '),
+        "Clario credits the reimbursement to the claim it pays, charges its fee on what Amazon paid (once), and makes the claim's proof packet.",
+      );
     case 'rejected':
-      return {
-        headline: `${OUTCOME_WORDS.rejected}${reply.reason_code ? `: ${label(reply.reason_code).toLowerCase()}` : ''}`,
-        next:
-          needs.length > 0
-            ? `Amazon would look again with ${needs.join(' and ')}. Clario asks you for it in Smart prompts; once you answer, the case comes back to File today to reopen.`
-            : 'Clario records the reason and learns from it. The claim is closed unless the reason can be answered with a document.',
-      };
+      return read(
+        reply.reason_code ? label(reply.reason_code).toLowerCase() : '',
+        needs.length > 0
+          ? `Amazon would look again with ${needs.join(' and ')}. Clario asks you for it in Smart prompts; once you answer, the case comes back to File today to reopen.`
+          : 'Clario records the reason and learns from it. The claim is closed unless the reason can be answered with a document.',
+      );
     case 'more_information':
-      return {
-        headline: `${OUTCOME_WORDS.more_information}${needs.length > 0 ? `: ${needs.join(', ')}` : ''}`,
-        next: 'Clario asks you for it in Smart prompts; once you answer, the case comes back to File today with a reply to send.',
-      };
+      return read(needs.join(', '), 'Clario asks you for it in Smart prompts; once you answer, the case comes back to File today with a reply to send.');
     default:
-      return {
-        headline: OUTCOME_WORDS.unclear,
-        next: 'Clario could not tell an approval from a rejection in this text, so nothing changes. Paste Amazon\'s decision when it comes.',
-      };
+      return read('', "Clario could not tell an approval from a rejection in this text, so nothing changes. Paste Amazon's decision when it comes.");
   }
 }
 

@@ -338,7 +338,7 @@ function Reading({ a }: { a: ReplyAnswer }) {
     <div className="reading" data-testid="reading" data-outcome={a.reply.outcome}>
       <h3>How Clario read it</h3>
       <p>
-        <Badge status={a.reply.outcome} /> <strong>{r.headline}</strong>
+        <span className={`badge badge-${a.reply.outcome}`}>{r.outcome}</span> <strong>{r.detail}</strong>
       </p>
       <p data-testid="reading-next">
         <strong>What happens next:</strong> {r.next}
@@ -377,7 +377,7 @@ function Replies({ replies }: { replies: readonly Reply[] }) {
           return (
             <li key={r.id} data-reply={r.id}>
               <p>
-                <time dateTime={r.received_at}>{formatDate(r.received_at)}</time> <Badge status={r.outcome} /> {reading.headline}
+                <time dateTime={r.received_at}>{formatDate(r.received_at)}</time> <span className={`badge badge-${r.outcome}`}>{reading.outcome}</span> {reading.detail}
                 {amount && r.outcome !== 'approved' && <span className="muted"> · {formatMoney(amount)}</span>}
               </p>
               {r.needs.length > 0 && <p className="small">Amazon asks for {r.needs.map(needWords).join(' and ')}.</p>}

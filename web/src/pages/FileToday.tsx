@@ -88,21 +88,28 @@ function CaseTable({ cases, caption }: { cases: readonly TodayCase[]; caption: s
         <tbody>
           {cases.map((c) => (
             <tr key={c.id} data-case={c.id}>
+              {/* One child per cell: at a phone's width each cell is a row of label and content. */}
               <td data-label="Case">
-                <a href={caseHref(c.id)} onClick={onLinkClick}>
-                  {label(c.claim_type)}
-                </a>
-                {c.reopens_case_id && <span className="badge badge-prompted reopen">Reopens case {c.reopens_case_id}</span>}
+                <span>
+                  <a href={caseHref(c.id)} onClick={onLinkClick}>
+                    {label(c.claim_type)}
+                  </a>
+                  {c.reopens_case_id && <span className="badge badge-prompted reopen">Reopens case {c.reopens_case_id}</span>}
+                </span>
               </td>
               <td data-label="Where">{c.where}</td>
               <td data-label="Claims" className="num">
-                {c.claims} <span className="muted small">({count(c.units, 'unit')})</span>
+                <span>
+                  {c.claims} <span className="muted small">({count(c.units, 'unit')})</span>
+                </span>
               </td>
               <td data-label="Amount" className="num">
                 {formatMoney(amountOf(c.amount))}
               </td>
               <td data-label="Deadline">
-                {formatDate(c.deadline)} <span className={`due ${urgency(c.days_left)}`}>{daysLeftText(c.days_left)}</span>
+                <span>
+                  {formatDate(c.deadline)} <span className={`due ${urgency(c.days_left)}`}>{daysLeftText(c.days_left)}</span>
+                </span>
               </td>
             </tr>
           ))}
