@@ -93,6 +93,8 @@ export interface FilingAnswer {
   readonly channel: 'simulator' | 'manual';
   readonly status: 'prepared' | 'filed' | 'approved' | 'rejected';
   readonly case_id: string | null;
+  /** A reply on this Amazon case (after a rejection or a request for documents), not a new case. */
+  readonly reopens_case_id?: string | null;
   readonly claim_ids: readonly string[];
   readonly subject: string;
   readonly body: string;

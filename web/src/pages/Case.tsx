@@ -57,6 +57,12 @@ function Case({ f, reload }: { f: FilingAnswer; reload: () => void }) {
         </div>
       </dl>
       {f.channel !== 'manual' && <p className="notice">Clario files this case itself through the {f.channel} channel: there is nothing to file by hand.</p>}
+      {f.reopens_case_id && (
+        <p className="notice" data-testid="reopening">
+          <strong>A reply on case {f.reopens_case_id}, not a new case.</strong> In Seller Central open Case Log, find case {f.reopens_case_id} and reply on it with
+          the text and the evidence below; Amazon reopens it when it has what it asked for.
+        </p>
+      )}
       {kit ? <KitSections f={f} kit={kit} /> : <PlainCase f={f} />}
       <RecordCase f={f} onRecorded={reload} />
       <PasteReply f={f} onRead={reload} />
@@ -216,7 +222,8 @@ function RecordCase({ f, onRecorded }: { f: FilingAnswer; onRecorded: () => void
   if (f.channel !== 'manual' || !first) return null;
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    const value = caseId.trim();
+    // A reopening goes on the case Amazon already has: its id is known.
+    const value = f.reopens_case_id ?? caseId.trim();
     if (!value) {
       setError('Type the case id Amazon showed after you submitted the case.');
       return;
@@ -239,6 +246,18 @@ function RecordCase({ f, onRecorded }: { f: FilingAnswer; onRecorded: () => void
         <p data-testid="recorded">
           Recorded: case <code>{f.case_id}</code>. Clario watches it for Amazon&apos;s answer and reminds you if none comes.
         </p>
+      ) : f.reopens_case_id ? (
+        <form onSubmit={(e) => void submit(e)}>
+          <p className="muted small">Once you have sent the reply on case {f.reopens_case_id}, say so here: Clario watches the case again for Amazon&apos;s answer.</p>
+          <button type="submit" className="primary" disabled={busy}>
+            I replied on case {f.reopens_case_id}
+          </button>
+          {error && (
+            <p id="case-id-error" className="error" role="alert">
+              {error}
+            </p>
+          )}
+        </form>
       ) : (
         <form onSubmit={(e) => void submit(e)} noValidate>
           <p className="muted small">After you submit the case in Seller Central, Amazon shows its case id. Record it here so Clario can follow the case.</p>
