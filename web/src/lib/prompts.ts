@@ -33,6 +33,13 @@ export function uploadsFor(asks: readonly PromptAsk[]): Array<{ kind: UploadKind
   return out;
 }
 
+/** A fee claim's prompt asks the seller to measure the SKU (dimensions, weight, photos): it gets the measurement form. */
+export const asksToMeasure = (asks: readonly PromptAsk[]) => asks.some((a) => a.need === 'measure');
+
+/** The units the measurement form offers (the API's `dimension_unit` and `weight_unit`). */
+export const LENGTH_UNITS = ['cm', 'in'] as const;
+export const WEIGHT_UNITS = ['g', 'kg', 'oz', 'lb'] as const;
+
 /** "Confirm" is offered only when the prompt asks for a confirmation (a re-prompt after a rejection asks for a document only). */
 export const asksToConfirm = (asks: readonly PromptAsk[]) => asks.some((a) => a.need === 'confirm');
 

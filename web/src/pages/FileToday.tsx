@@ -1,6 +1,8 @@
 // File today: the cases to file by hand in Seller Central, nearest deadline first (grouped by
 // seller for an operator), the claims Clario holds back and why, and the open reminders.
-import { formatDate, formatMoney, label, count } from '../lib/format.js';
+import { useState } from 'react';
+import { post } from '../lib/api.js';
+import { count, formatDate, formatMoney, label } from '../lib/format.js';
 import { amountOf, bySeller, daysLeftText, REMINDER_KINDS, urgency, type HeldClaim, type Reminder, type TodayAnswer, type TodayCase } from '../lib/filing.js';
 import { onLinkClick } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
@@ -55,7 +57,7 @@ export function FileTodayPage({ userId, operator }: { userId: string | null; ope
         <section className="card" aria-labelledby="held">
           <h2 id="held">Held back</h2>
           <Pending res={today} what="held claims" />
-          {today.state === 'ready' && <Held held={today.data.held} operator={operator} />}
+          {today.state === 'ready' && <Held held={today.data.held} operator={operator} onReleased={reloadToday} />}
         </section>
         <section className="card" aria-labelledby="reminders">
           <h2 id="reminders">Reminders</h2>
@@ -119,18 +121,38 @@ function CaseTable({ cases, caption }: { cases: readonly TodayCase[]; caption: s
   );
 }
 
-function Held({ held, operator }: { held: readonly HeldClaim[]; operator: boolean }) {
+function Held({ held, operator, onReleased }: { held: readonly HeldClaim[]; operator: boolean; onReleased: () => void }) {
+  const [said, setSaid] = useState<Record<string, string>>({});
   if (held.length === 0) return <p className="muted">Clario holds nothing back.</p>;
+  const release = async (h: HeldClaim) => {
+    setSaid((s) => ({ ...s, [h.claim_id]: 'Releasing…' }));
+    const r = await post<{ status: string }>(`/api/v1/claims/${encodeURIComponent(h.claim_id)}/release-hold`, {});
+    setSaid((s) => ({ ...s, [h.claim_id]: r.ok ? `Released: the claim is now ${label(r.data.status).toLowerCase()}.` : r.message }));
+    if (r.ok) onReleased();
+  };
   return (
     <ul className="held" data-testid="held">
       {held.map((h) => (
-        <li key={h.claim_id}>
+        <li key={h.claim_id} data-held={h.claim_id}>
           <a href={`/claims/${encodeURIComponent(h.claim_id)}`} onClick={onLinkClick}>
             {label(h.claim_type)}
           </a>
           {operator && <span className="muted small"> · {h.user_id}</span>}
           {h.deadline && <span className="muted small"> · deadline {formatDate(h.deadline)}</span>}
           <span className="why">{h.reason}</span>
+          {h.code === 'low_approval' && (
+            <button type="button" className="link" onClick={() => void release(h)}>
+              Release it to file anyway<span className="sr-only"> ({label(h.claim_type).toLowerCase()} claim)</span>
+            </button>
+          )}
+          {h.code === 'needs_measurements' && !operator && (
+            <a href="/prompts" onClick={onLinkClick} className="small">
+              Measure it in Smart prompts
+            </a>
+          )}
+          <span role="status" className="small">
+            {said[h.claim_id] ?? ''}
+          </span>
         </li>
       ))}
     </ul>
