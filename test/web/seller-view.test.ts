@@ -3,7 +3,7 @@
 // shows while it can still help.
 import { describe, expect, it } from 'vitest';
 import { amountLines, count, formatMonth } from '../../web/src/lib/format.js';
-import { asksToConfirm, orderPrompts, uploadsFor } from '../../web/src/lib/prompts.js';
+import { asksToConfirm, asksToMeasure, orderPrompts, uploadsFor } from '../../web/src/lib/prompts.js';
 import { wouldHelp } from '../../web/src/lib/claim-view.js';
 
 const ask = (need: string) => ({ need, message: need });
@@ -18,6 +18,13 @@ describe('smart prompt cards', () => {
     ]);
     expect(uploadsFor([ask('upload_invoice'), ask('dismiss')])).toEqual([{ kind: 'invoice', label: 'Upload an invoice' }]);
     expect(uploadsFor([ask('confirm'), ask('dismiss')])).toEqual([]);
+  });
+
+  it("offer the measurement form only to a fee claim's prompt asking to measure the SKU", () => {
+    expect(asksToMeasure([ask('measure'), ask('dismiss')])).toBe(true);
+    expect(asksToMeasure([ask('upload_invoice'), ask('confirm')])).toBe(false);
+    // Measuring is no upload button of its own: the photos go with the measurement.
+    expect(uploadsFor([ask('measure')])).toEqual([]);
   });
 
   it('offer "Confirm" only when asked to confirm', () => {
