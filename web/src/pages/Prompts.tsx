@@ -27,6 +27,9 @@ export function PromptsPage({ userId }: { userId: string }) {
   const [shown, setShown] = useState(PROMPTS_PER_PAGE);
   const all = res.state === 'ready' ? orderPrompts(res.data.prompts, todayUtc()) : [];
   const page = all.slice(0, shown);
+  // Answered prompts stay said even once the list no longer holds them (a reload the answer set off
+  // can come back before the answer's own reply does).
+  const answered = Object.entries(done).filter(([id]) => !page.some((p) => p.id === id));
   return (
     <main id="main" className="page">
       <h1 tabIndex={-1}>Smart prompts</h1>
@@ -36,6 +39,15 @@ export function PromptsPage({ userId }: { userId: string }) {
       <p className="sr-only" role="status" aria-live="polite">
         {Object.values(done).at(-1) ?? ''}
       </p>
+      {answered.length > 0 && (
+        <ul className="prompts">
+          {answered.map(([id, message]) => (
+            <li key={id} className="card done" data-prompt={id}>
+              <p>{message}</p>
+            </li>
+          ))}
+        </ul>
+      )}
       {res.state === 'ready' &&
         (all.length === 0 ? (
           <p className="muted">Nothing needs your attention.</p>
