@@ -1,6 +1,6 @@
 // What Clario needs from the seller, answered in place: confirm, upload a document, or dismiss.
 import { useState } from 'react';
-import { call, post, type Amount } from '../lib/api.js';
+import { call, get, post, type Amount } from '../lib/api.js';
 import { count, formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
 import { asksToConfirm, asksToMeasure, deadlinePassed, LENGTH_UNITS, WEIGHT_UNITS, orderPrompts, PROMPTS_PER_PAGE, todayUtc, uploadsFor, type UploadKind } from '../lib/prompts.js';
 import { onLinkClick } from '../lib/router.js';
@@ -101,6 +101,16 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
       ...(fileIds ? { file_ids: fileIds } : {}),
       ...(measurements ? { measurements } : {}),
     });
+    if (!r.ok && r.status === 409 && fileIds?.length) {
+      // Storing the document re-scores the seller's claims, which can move this one on (and close
+      // its prompt) before the answer arrives: the document is there, so say where the claim stands.
+      const now = await get<{ claim: { status: string } }>(`/api/v1/claims/${encodeURIComponent(p.claim_id)}`);
+      setBusy(false);
+      if (now.ok && now.data.claim.status !== 'prompted') {
+        onDone(`${label(p.claim?.type)}: thanks, answered with your document — the claim is now ${label(now.data.claim.status).toLowerCase()}.`);
+        return;
+      }
+    }
     setBusy(false);
     if (r.ok) onDone(`${label(p.claim?.type)}: ${action === 'dismiss' ? 'dismissed' : 'thanks, answered'} — the claim is now ${label(r.data.claim.status).toLowerCase()}.`);
     else setError(r.status === 404 && /no route/.test(r.message) ? 'Answering prompts is not available yet in this build.' : r.message);
