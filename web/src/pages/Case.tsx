@@ -100,6 +100,8 @@ function PlainCase({ f }: { f: FilingAnswer }) {
 function KitSections({ f, kit }: { f: FilingAnswer; kit: Kit }) {
   const [evidenceMsg, setEvidenceMsg] = useState('');
   const groups = fieldGroups(kit.fields, f.claim_ids);
+  // A reopening is a reply on Amazon's case: its text is the one the filer wrote for that reply.
+  const text = f.reopens_case_id ? f.body : kit.text;
   let n = 0;
   return (
     <>
@@ -173,11 +175,15 @@ function KitSections({ f, kit }: { f: FilingAnswer; kit: Kit }) {
 
       <section className="card" aria-labelledby="case-text-h">
         <h2 id="case-text-h">Case text</h2>
-        <p className="muted small">Paste it into the form&apos;s description. It names Amazon&apos;s own reports, dates and ids.</p>
+        <p className="muted small">
+          {f.reopens_case_id
+            ? `Paste it as your reply on case ${f.reopens_case_id}. It names what Amazon asked for and the items, in Amazon's own terms.`
+            : "Paste it into the form's description. It names Amazon's own reports, dates and ids."}
+        </p>
         <pre id="case-text" className="case-text" data-testid="case-text">
-          {kit.text}
+          {text}
         </pre>
-        <CopyButton value={kit.text} what="the case text" target="case-text" />
+        <CopyButton value={text} what="the case text" target="case-text" />
       </section>
 
       <section className="card" aria-labelledby="evidence">
