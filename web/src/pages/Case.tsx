@@ -59,8 +59,8 @@ function Case({ f, reload }: { f: FilingAnswer; reload: () => void }) {
       {f.channel !== 'manual' && <p className="notice">Clario files this case itself through the {f.channel} channel: there is nothing to file by hand.</p>}
       {f.reopens_case_id && (
         <p className="notice" data-testid="reopening">
-          <strong>A reply on case {f.reopens_case_id}, not a new case.</strong> In Seller Central open Case Log, find case {f.reopens_case_id} and reply on it with
-          the text and the evidence below; Amazon reopens it when it has what it asked for.
+          <strong>A reply on case {f.reopens_case_id}, not a new case.</strong> Send it on that case with the text and the evidence below: Amazon reopens
+          the case when it has what it asked for.
         </p>
       )}
       {kit ? <KitSections f={f} kit={kit} /> : <PlainCase f={f} />}
@@ -100,23 +100,25 @@ function PlainCase({ f }: { f: FilingAnswer }) {
 function KitSections({ f, kit }: { f: FilingAnswer; kit: Kit }) {
   const [evidenceMsg, setEvidenceMsg] = useState('');
   const groups = fieldGroups(kit.fields, f.claim_ids);
-  // A reopening is a reply on Amazon's case: its text is the one the filer wrote for that reply.
+  // A reopening is a reply on Amazon's case: its text is the one the filer wrote for that reply,
+  // and it goes on that case in the Case Log, not through the form a new case starts from.
   const text = f.reopens_case_id ? f.body : kit.text;
+  const where = f.reopens_case_id ? reopeningPlace(f.reopens_case_id, kit.where.url) : kit.where;
   let n = 0;
   return (
     <>
       <section className="card" aria-labelledby="where">
         <h2 id="where">Where to file</h2>
         <p className="lead" data-testid="place">
-          {kit.where.place}
+          {where.place}
         </p>
         <ol className="kit-steps">
-          {kit.where.steps.map((s, i) => (
+          {where.steps.map((s, i) => (
             <li key={i}>{s}</li>
           ))}
         </ol>
         <p>
-          <a className="button primary" href={kit.where.url} target="_blank" rel="noopener noreferrer">
+          <a className="button primary" href={where.url} target="_blank" rel="noopener noreferrer">
             Open Seller Central<span className="sr-only"> (opens in a new tab)</span>
           </a>{' '}
           <span className="muted small" aria-hidden="true">
@@ -219,6 +221,26 @@ function KitSections({ f, kit }: { f: FilingAnswer; kit: Kit }) {
   );
 }
 
+/** Where a reply on an existing case goes: its page in Seller Central's Case Log, on the kit's own site. */
+function reopeningPlace(caseId: string, kitUrl: string): Kit['where'] {
+  let origin = 'https://sellercentral.amazon.com';
+  try {
+    origin = new URL(kitUrl).origin;
+  } catch {
+    // not a URL: the US site
+  }
+  return {
+    place: `Case Log › case ${caseId} › Reply`,
+    steps: [
+      'Open Help › Case Log in Seller Central.',
+      `Find case ${caseId} (search by its ID) and open it.`,
+      'Reply on the case: paste the case text below and attach the files of the evidence download.',
+      'Send the reply, then press the button below to record it.',
+    ],
+    url: `${origin}/cu/case-lobby`,
+  };
+}
+
 function RecordCase({ f, onRecorded }: { f: FilingAnswer; onRecorded: () => void }) {
   const [caseId, setCaseId] = useState('');
   const [busy, setBusy] = useState(false);
@@ -290,7 +312,8 @@ function RecordCase({ f, onRecorded }: { f: FilingAnswer; onRecorded: () => void
           )}
         </form>
       )}
-      <p role="status" className="small">
+      {/* Said to screen readers; the recorded id shows above once the case reloads. */}
+      <p role="status" className="sr-only">
         {done}
       </p>
     </section>
@@ -405,7 +428,7 @@ function Replies({ replies }: { replies: readonly Reply[] }) {
                 <time dateTime={r.received_at}>{formatDate(r.received_at)}</time> <span className={`badge badge-${r.outcome}`}>{reading.outcome}</span> {reading.detail}
                 {amount && r.outcome !== 'approved' && <span className="muted"> · {formatMoney(amount)}</span>}
               </p>
-              {r.needs.length > 0 && <p className="small">Amazon asks for {r.needs.map(needWords).join(' and ')}.</p>}
+              {r.outcome === 'rejected' && r.needs.length > 0 && <p className="small">Amazon would look again with {r.needs.map(needWords).join(' and ')}.</p>}
               <blockquote className="amazon-text">{r.text}</blockquote>
             </li>
           );
