@@ -17,6 +17,7 @@ const UNIT = [
   'test/dashboard/claim-order.test.ts',
   'test/deploy/engines.test.ts',
   'test/evidence/score-claim.test.ts',
+  'test/filing/case-kit.test.ts',
   'test/filing/plan-cases.test.ts',
   'test/http/origins.test.ts',
   'test/learning/taxonomy.test.ts',

@@ -24,7 +24,9 @@ import { offThreadReader, type EvidenceReader } from './evidence/read/read-off-t
 import { evidenceRoutes } from './evidence/routes.js';
 import { channelKind, simulatorChannel, type ClaimsChannel } from './filing/channel.js';
 import { createFiler, type Filer } from './filing/file-claims.js';
+import { kitRoutes } from './filing/kit-routes.js';
 import { filingRoutes } from './filing/routes.js';
+import { replyRoutes } from './filing/reply-routes.js';
 import { createAuth, type Auth } from './http/auth.js';
 import { buildApp, type AppDeps } from './http/app.js';
 import { startProbeServer } from './http/probe-server.js';
@@ -239,7 +241,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
           websocket: { handshakeTimeoutMs: config.edge.wsHandshakeTimeoutMs },
           gate,
         },
-        plugins: [...productRoutes({ config, database, engine, auth, box, hub, mirror, providers, log: logger, publicUrl, webDir: options.webDir, evidenceReader: options.evidenceReader }), ...(options.plugins ?? [])],
+        plugins: [...productRoutes({ config, database, engine, auth, box, hub, mirror, providers, log: logger, publicUrl, webDir: options.webDir, evidenceReader: options.evidenceReader, now: options.now }), ...(options.plugins ?? [])],
       });
       app = built;
       // Requests first (new ones are refused with a 503 while closing); those still in flight at the bound are cut.
@@ -387,13 +389,18 @@ function productRoutes(deps: {
   publicUrl: () => string;
   webDir: string | undefined;
   evidenceReader: EvidenceReader | undefined;
+  /** Epoch ms: what day it is for File today (tests move time). */
+  now: (() => number) | undefined;
 }): NonNullable<AppDeps['plugins']> {
   const { config, database, engine } = deps;
   const { amazon, stripe } = deps.providers;
   const db = database.db;
+  const clock = deps.now;
   return [
     sellerRoutes(db),
     filingRoutes({ db, engine }),
+    replyRoutes({ db, engine }),
+    kitRoutes({ db, ...(clock ? { now: () => new Date(clock()) } : {}) }),
     deps.mirror.routes,
     learningRoutes(db),
     proofRoutes(db),

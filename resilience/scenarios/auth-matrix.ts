@@ -55,6 +55,8 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
       'GET /api/v1/claims/{id}/proof.pdf',
       'POST /api/v1/claims/{id}/case',
       'GET /api/v1/filings/{id}',
+      'POST /api/v1/filings/{id}/reply',
+      'GET /api/v1/filings/{id}/evidence.zip',
       'GET /api/v1/evidence/{id}',
       'GET /api/v1/evidence/{id}/content',
       'POST /api/v1/prompts/{id}/answer',

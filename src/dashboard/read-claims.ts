@@ -1,13 +1,13 @@
 // Read models for the dashboard's claims table and claim page. Keyset pagination: the cursor is
 // the last row's sort value and id, so pages neither repeat nor skip while claims change.
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { ClaimSummaryRow } from '../http/claim-json.js';
 import { covers } from '../http/auth.js';
 import type { Db } from '../store/db.js';
 import { actionSortKey } from './claim-order.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { claimEvidence, evidenceFiles } from '../store/schema/evidence-tables.js';
-import { filings } from '../store/schema/filing-tables.js';
+import { filingReplies, filings } from '../store/schema/filing-tables.js';
 import { rejections } from '../store/schema/learning-tables.js';
 import { reimbursements } from '../store/schema/payouts-tables.js';
 import { proofPackets } from '../store/schema/proof-tables.js';
@@ -100,7 +100,7 @@ export async function listClaims(q: Db, f: ClaimListQuery): Promise<{ rows: Clai
 export async function claimDetail(q: Db, claimId: string, subject: string | null) {
   const [claim] = await q.select().from(claims).where(eq(claims.id, claimId));
   if (!claim || !covers(subject, claim.userId)) return undefined;
-  const [evidence, filing, paid, timeline, proof, rejected] = await Promise.all([
+  const [evidence, filing, paid, timeline, proof, rejected, replies] = await Promise.all([
     q
       .select({
         fileId: claimEvidence.fileId,
@@ -124,8 +124,17 @@ export async function claimDetail(q: Db, claimId: string, subject: string | null
       .where(eq(proofPackets.claimId, claimId)),
     // The latest of Amazon's rejections: what the page explains (an earlier one was answered).
     q.select().from(rejections).where(and(eq(rejections.claimId, claimId), eq(rejections.userId, claim.userId))).orderBy(desc(rejections.at), desc(rejections.id)).limit(1),
+    // Amazon's replies on the claim's case (every submission on it), oldest first.
+    claim.caseId || claim.filingId
+      ? q
+          .select()
+          .from(filingReplies)
+          .where(and(eq(filingReplies.userId, claim.userId), or(claim.caseId ? eq(filingReplies.caseId, claim.caseId) : undefined, claim.filingId ? eq(filingReplies.filingId, claim.filingId) : undefined)))
+          .orderBy(asc(filingReplies.receivedAt), asc(filingReplies.id))
+          .limit(100)
+      : Promise.resolve([]),
   ]);
-  return { claim, evidence, filing: filing[0] ?? null, reimbursements: paid, timeline, proof: proof[0] ?? null, rejection: rejected[0] ?? null };
+  return { claim, evidence, filing: filing[0] ?? null, reimbursements: paid, timeline, proof: proof[0] ?? null, rejection: rejected[0] ?? null, replies };
 }
 
 /** The claim types a user has, for the table's filter. */

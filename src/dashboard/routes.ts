@@ -19,6 +19,7 @@ import { parkedEvents, unmatchedPayouts } from './read-ops.js';
 import { payoutId } from '../payouts/reimbursement-line.js';
 import { moneyOverview } from './read-overview.js';
 import { isoOrNull } from '../http/json.js';
+import { approvalAwaitingPayout, replyJson } from '../filing/replies.js';
 
 export interface DashboardRouteDeps {
   readonly db: Db;
@@ -93,8 +94,9 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
       // Someone else's claim is "not found", so ids cannot be probed.
       if (!found) throw new ApiError('not_found', 'no such claim');
       const { claim: c } = found;
+      const replies = found.replies.map(replyJson);
       return {
-        claim: claimDetailJson(c),
+        claim: claimDetailJson(c, approvalAwaitingPayout(replies, c.caseId, found.reimbursements.length)),
         evidence: found.evidence.map((e) => ({
           file_id: e.fileId,
           filename: e.filename,
@@ -130,6 +132,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
           attributed: x.attributed,
         })),
         timeline: found.timeline.map(auditEntryJson),
+        replies,
         rejection: found.rejection
           ? {
               case_id: found.rejection.caseId,
@@ -137,7 +140,13 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
               reason: REJECTION_REASONS[found.rejection.reasonCode as RejectionCode] ?? REJECTION_REASONS.other,
               amazon_text: found.rejection.rawText,
               action: found.rejection.action,
-              next_step: rejectionNextStep({ code: found.rejection.reasonCode, rawText: found.rejection.rawText, claimType: c.type, claimStatus: c.status }),
+              next_step: rejectionNextStep({
+                code: found.rejection.reasonCode,
+                rawText: found.rejection.rawText,
+                claimType: c.type,
+                claimStatus: c.status,
+                reopensCaseId: found.filing?.status === 'prepared' ? found.filing.reopensCaseId : null,
+              }),
               at: isoOrNull(found.rejection.at),
             }
           : null,

@@ -1,6 +1,7 @@
 // Who a claim waits for, and why, in the seller's words: the "Next deadlines" list and the claim
 // page say it beside the deadline, so a claim nobody seems to touch explains itself. Pure.
 import type { ClaimStatus } from './claim-status.js';
+import { formatMoney, type Money } from './money.js';
 
 export type Waiting = { readonly on: 'you' | 'clario' | 'amazon'; readonly why: string };
 
@@ -10,6 +11,8 @@ export interface WaitingInput {
   readonly detectionStatus?: string | null | undefined;
   /** What the score says would help (`score.missing`): `upload_invoice`, `upload_proof_of_delivery`, `confirm`. */
   readonly missing?: readonly unknown[] | null | undefined;
+  /** Amazon's pasted reply approved the case, and no payout is credited yet (src/filing/replies.ts). */
+  readonly approval?: { readonly caseId: string; readonly amount: Money | null } | null | undefined;
 }
 
 const DOCUMENTS: Record<string, string> = { upload_invoice: 'the supplier invoice', upload_proof_of_delivery: 'the proof of delivery' };
@@ -35,7 +38,13 @@ export function waitingFor(c: WaitingInput): Waiting | null {
     case 'ready':
       return { on: 'clario', why: 'Clario files it in its next filing slot.' };
     case 'filed':
-      return { on: 'amazon', why: 'Filed: waiting for Amazon to decide.' };
+      // Approved in words only: the money is credited from the report's line, so never twice.
+      return c.approval
+        ? {
+            on: 'amazon',
+            why: `Amazon approved ${c.approval.amount ? formatMoney(c.approval.amount) : 'this claim'} on case ${c.approval.caseId}: Clario credits it when the reimbursement appears in the Reimbursements report.`,
+          }
+        : { on: 'amazon', why: 'Filed: waiting for Amazon to decide.' };
     // A rejected claim's page says Amazon's reason and Clario's next step (src/domain/rejection.ts).
     case 'rejected':
     case 'paid':

@@ -148,6 +148,18 @@ export function askMessage(doc: MissingDocument, caseId: string): string {
   return `Amazon rejected case ${caseId} and needs ${DOCUMENT_WORDS[doc]}. Upload it and Clario files the claim again.`;
 }
 
+/**
+ * Amazon keeps the case open and asks for a document: the seller uploads it, then replies on the
+ * same case with it (Clario prepares that reply), rather than a new case being opened.
+ */
+export function moreInformationAsk(doc: MissingDocument, caseId: string): string {
+  return `Amazon asks for ${DOCUMENT_WORDS[doc]} on case ${caseId}; the case stays open. Upload it and Clario prepares your reply on case ${caseId}.`;
+}
+
+export function moreInformationSummary(caseId: string): string {
+  return `Amazon asks for more information on case ${caseId}; the case stays open. Upload what it asks for and reply on the same case.`;
+}
+
 /** A sentence for the seller about what happened and what comes next. */
 export function rejectionSummary(code: RejectionCode, caseId: string): string {
   switch (code) {
@@ -188,10 +200,14 @@ const known = (code: string): code is RejectionCode => (REJECTION_CODES as reado
  * when it is recorded; the claim's status says how far that got (a re-prompt answered and filed
  * again, or paid after all), so the sentence follows the claim rather than the moment of rejection.
  */
-export function rejectionNextStep(r: { code: string; rawText: string | null; claimType: string; claimStatus: string }): string {
+export function rejectionNextStep(r: { code: string; rawText: string | null; claimType: string; claimStatus: string; reopensCaseId?: string | null }): string {
   const code: RejectionCode = known(r.code) ? r.code : 'other';
   if (r.claimStatus === 'paid') return 'Amazon paid this claim after all: nothing more to do.';
   if (r.claimStatus === 'filed') return 'Clario filed the claim again with what you sent; it waits for Amazon.';
+  // The manual channel: the seller replies on the same Amazon case with what Clario prepared.
+  if (r.claimStatus === 'ready' && r.reopensCaseId) {
+    return `Clario prepared your reply on case ${r.reopensCaseId} with what you sent (see File today): send it on that case in Seller Central, then record it.`;
+  }
   if (r.claimStatus === 'ready') return 'Clario has what it needs and files the claim again in its next filing slot.';
   if (r.claimStatus === 'dismissed') return 'You dismissed the claim: nothing more to do.';
   switch (actionFor(code)) {

@@ -10,10 +10,12 @@ import type { Log } from '../workflow/log.js';
 import { pollingLoop } from '../workflow/polling.js';
 import type { CaseApi, CaseView } from './case-api.js';
 import type { ClaimsChannel } from './channel.js';
-import { casesOnDay, claimsOf, evidenceOf, readyClaims, unfinishedIntents, writeIntent, type FilingRow } from './filings.js';
+import { casesOnDay, claimsOf, evidenceOf, readyClaims, unfinishedIntents, writeIntent, type FilingRow, type PreviousFiling, type ReadyClaimRow } from './filings.js';
 import { filingId, planCases, utcDay } from './plan-cases.js';
 import { recordCase } from './record-case.js';
 import { caseItem, writeCase } from './write-case.js';
+import { writeReopening } from './write-reopening.js';
+import { missingDocuments, REJECTION_CODES, type MissingDocument, type RejectionCode } from '../domain/rejection.js';
 
 export interface FilerOptions {
   readonly database: Database;
@@ -89,28 +91,29 @@ export function createFiler(options: FilerOptions): Filer {
 
     const today = utcDay(now());
     for (const [userId, ready] of await readyClaims(db)) {
-      const casesLeft = options.maxCasesPerDay - (await casesOnDay(db, userId, today));
+      let casesLeft = options.maxCasesPerDay - (await casesOnDay(db, userId, today));
       if (casesLeft <= 0) continue;
+      // Filed before and sent back by Amazon's answer: on the manual channel the seller replies on
+      // the same case (Seller Central lets them); the simulator's case API cannot reopen, so there
+      // they go into new cases like any ready claim.
+      const reopen = options.channel.kind === 'manual' ? ready.filter((c) => c.previous) : [];
+      for (const group of byPrevious(reopen)) {
+        if (casesLeft <= 0) break;
+        if (await prepare(userId, group.map((c) => c.id), today, group.map((c) => c.previous as PreviousFiling))) {
+          prepared++;
+          casesLeft--;
+        }
+      }
+      const fresh = ready.filter((c) => !reopen.includes(c));
       const plan = planCases(
-        ready.map((c) => ({ id: c.id, type: c.type, deadline: c.deadline, shipmentId: shipmentOf(c.details), currency: c.currency })),
+        fresh.map((c) => ({ id: c.id, type: c.type, deadline: c.deadline, shipmentId: shipmentOf(c.details), currency: c.currency })),
         { maxItemsPerCase: options.maxItemsPerCase, casesLeft },
       );
+      const previousOf = new Map(fresh.flatMap((c) => (c.previous ? [[c.id, c.previous] as const] : [])));
       for (const planned of plan) {
-        const id = filingId(userId, planned.claimIds);
-        const claims = await claimsOf(db, { claimIds: [...planned.claimIds] });
-        const written = writeCase(claims, await evidenceOf(db, planned.claimIds), options.downloadUrl ?? evidenceDownloadUrl);
-        const row = {
-          id,
-          userId,
-          channel: options.channel.kind,
-          status: 'prepared' as const,
-          claimIds: [...planned.claimIds],
-          subject: written.subject,
-          body: written.body,
-          attachments: written.attachments,
-          filedOn: today,
-        };
-        if (!(await writeIntent(db, row, options.maxCasesPerDay))) continue;
+        const previous = planned.claimIds.flatMap((id) => previousOf.get(id) ?? []);
+        const row = await prepare(userId, planned.claimIds, today, previous, { reopen: false });
+        if (!row) continue;
         prepared++;
         await attempt({ ...row, caseId: null, createdAt: now(), filedAt: null, lastCheckedAt: null, decidedAt: null, followUpAt: null, followUpReason: null });
       }
@@ -118,8 +121,48 @@ export function createFiler(options: FilerOptions): Filer {
     return { prepared, filed, failed };
   }
 
+  /**
+   * Writes one intent: a new case, or (`previous` on the manual channel) the seller's reply on the
+   * Amazon case the claims were answered on. Undefined when nothing was written this round.
+   */
+  async function prepare(userId: string, claimIds: readonly string[], today: string, previous: readonly PreviousFiling[], o: { reopen?: boolean } = {}) {
+    const reopens = o.reopen === false ? null : (previous[0]?.caseId ?? null);
+    const claims = await claimsOf(db, { claimIds: [...claimIds] });
+    const evidence = await evidenceOf(db, claimIds);
+    const url = options.downloadUrl ?? evidenceDownloadUrl;
+    const written = reopens
+      ? writeReopening(claims, evidence, url, { caseId: reopens, needs: previous.flatMap((p) => neededAfter(p, claims[0]?.type ?? '')) })
+      : writeCase(claims, evidence, url);
+    const row = {
+      id: filingId(userId, claimIds, previous.map((p) => p.filingId)),
+      userId,
+      channel: options.channel.kind,
+      status: 'prepared' as const,
+      reopensCaseId: reopens,
+      claimIds: [...claimIds],
+      subject: written.subject,
+      body: written.body,
+      attachments: written.attachments,
+      filedOn: today,
+    };
+    return (await writeIntent(db, row, options.maxCasesPerDay, previous.map((p) => p.filingId))) ? row : undefined;
+  }
+
   const loop = pollingLoop(runOnce, { intervalMs: options.intervalMs, onError: (err) => options.log.error({ err }, 'filing round failed') });
   return { runOnce, nudge: () => loop.nudge(), start: () => loop.start(), stop: () => loop.stop() };
+}
+
+/** Claims answered on the same filing reopen it together (one reply on that Amazon case). */
+function byPrevious(claims: readonly ReadyClaimRow[]): ReadyClaimRow[][] {
+  const groups = new Map<string, ReadyClaimRow[]>();
+  for (const c of claims) if (c.previous) groups.set(c.previous.filingId, [...(groups.get(c.previous.filingId) ?? []), c]);
+  return [...groups.values()];
+}
+
+/** What Amazon's answer asked for (the taxonomy's reading of it, as phase 6 recorded it). */
+function neededAfter(p: PreviousFiling, claimType: string): MissingDocument[] {
+  const code = (REJECTION_CODES as readonly string[]).includes(p.reasonCode) ? (p.reasonCode as RejectionCode) : 'other';
+  return missingDocuments(code, p.rawText, claimType);
 }
 
 function withoutClaimId<T extends { claim_id: string }>(item: T): Omit<T, 'claim_id'> {

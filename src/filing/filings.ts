@@ -1,7 +1,7 @@
 // The filings table: a case at Amazon holding one or more claims. The row is the intent, written
 // (with the claims' filing_id) before the case API is called; its id is the Idempotency-Key.
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { NonRetryableError } from '../domain/errors.js';
 import type { ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
@@ -18,20 +18,49 @@ export async function findFiling(q: Db, id: string): Promise<FilingRow | undefin
   return row;
 }
 
+/** The filing that opened Amazon case `caseId` (its reopenings hold a subset of its claims). */
 export async function findFilingByCase(q: Db, caseId: string): Promise<FilingRow | undefined> {
-  const [row] = await q.select().from(filings).where(eq(filings.caseId, caseId));
+  const [row] = await q.select().from(filings).where(and(eq(filings.caseId, caseId), isNull(filings.reopensCaseId)));
   return row;
 }
 
-/** Sellers with claims waiting for a case, and those claims (nearest deadline first). */
-export async function readyClaims(q: Db): Promise<Map<string, Array<typeof claims.$inferSelect>>> {
+/** The case a ready claim was filed in before, and Amazon's answer there that sent it back. */
+export interface PreviousFiling {
+  readonly filingId: string;
+  readonly caseId: string;
+  readonly reasonCode: string;
+  readonly rawText: string | null;
+}
+
+export type ReadyClaimRow = typeof claims.$inferSelect & { readonly previous: PreviousFiling | null };
+
+// Amazon's answer on the claim's current submission: a rejection or request recorded for its round
+// ('' for the filing that opened the case, else the reopening's id). A claim whose filing is only
+// waiting for its case id or its phase 5 has none, so it is never taken for a second filing.
+const ANSWERED = sql`(
+  SELECT r.reason_code || chr(31) || coalesce(r.raw_text, '') FROM rejections r
+  WHERE r.claim_id = ${claims.id} AND r.case_id = ${filings.caseId}
+    AND r.round_key = CASE WHEN ${filings.reopensCaseId} IS NULL THEN '' ELSE ${filings.id} END
+  ORDER BY r.at DESC, r.id DESC LIMIT 1)`;
+
+/**
+ * Sellers with claims waiting for a case, and those claims (nearest deadline first): never filed,
+ * or filed and sent back by Amazon's answer (rejected or asked for a document), then made ready
+ * again by the seller's answer: `previous` says where they were filed.
+ */
+export async function readyClaims(q: Db): Promise<Map<string, ReadyClaimRow[]>> {
   const rows = await q
-    .select()
+    .select({ claim: claims, previousCase: filings.caseId, answered: sql<string | null>`${ANSWERED}` })
     .from(claims)
-    .where(and(eq(claims.status, 'ready'), isNull(claims.filingId)))
+    .leftJoin(filings, eq(filings.id, claims.filingId))
+    .where(and(eq(claims.status, 'ready'), or(isNull(claims.filingId), and(isNotNull(filings.caseId), sql`${ANSWERED} IS NOT NULL`))))
     .orderBy(asc(claims.userId), sql`${claims.deadline} ASC NULLS LAST`, asc(claims.id));
-  const byUser = new Map<string, Array<typeof claims.$inferSelect>>();
-  for (const r of rows) byUser.set(r.userId, [...(byUser.get(r.userId) ?? []), r]);
+  const byUser = new Map<string, ReadyClaimRow[]>();
+  for (const { claim, previousCase, answered } of rows) {
+    const [reasonCode = 'other', rawText = ''] = (answered ?? '').split('\u001f');
+    const previous = claim.filingId && previousCase && answered !== null ? { filingId: claim.filingId, caseId: previousCase, reasonCode, rawText: rawText || null } : null;
+    byUser.set(claim.userId, [...(byUser.get(claim.userId) ?? []), { ...claim, previous }]);
+  }
   return byUser;
 }
 
@@ -75,14 +104,16 @@ class NotNow extends Error {}
  * `ready` and unfiled. False (nothing written) when a claim moved meanwhile or the seller's day is
  * full; the next round plans again. A per-seller lock makes the daily cap hold across processes.
  */
-export async function writeIntent(db: Db, row: typeof filings.$inferInsert, maxCasesPerDay: number): Promise<boolean> {
+export async function writeIntent(db: Db, row: typeof filings.$inferInsert, maxCasesPerDay: number, replaces: readonly string[] = []): Promise<boolean> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`filing:${row.userId}`}))`);
     if ((await casesOnDay(tx, row.userId, row.filedOn)) >= maxCasesPerDay) throw new NotNow();
+    // A claim filed before moves from the filing Amazon answered (`replaces`) to this one.
+    const unfiled = replaces.length ? or(isNull(claims.filingId), inArray(claims.filingId, [...replaces])) : isNull(claims.filingId);
     const taken = await tx
       .update(claims)
       .set({ filingId: row.id, updatedAt: sql`now()` })
-      .where(and(inArray(claims.id, row.claimIds), eq(claims.status, 'ready'), isNull(claims.filingId)))
+      .where(and(inArray(claims.id, row.claimIds), eq(claims.status, 'ready'), unfiled))
       .returning({ id: claims.id });
     if (taken.length !== row.claimIds.length) throw new NotNow();
     await tx.insert(filings).values(row).onConflictDoNothing();

@@ -64,11 +64,13 @@ export function planCases(claims: readonly ReadyClaim[], pacing: Pacing): Planne
 
 /**
  * A filing's id, derived from its claims: writing the same intent twice (a crash, two workers)
- * lands on one row, and the id doubles as the case API's Idempotency-Key.
+ * lands on one row, and the id doubles as the case API's Idempotency-Key. Claims filed again after
+ * Amazon's answer name the filings they leave (`after`): the same claims, a new submission.
  */
-export function filingId(userId: string, claimIds: readonly string[]): string {
+export function filingId(userId: string, claimIds: readonly string[], after: readonly string[] = []): string {
   const ids = [...claimIds].sort().join(',');
-  return `fil_${createHash('sha256').update(`${userId}\n${ids}`).digest('hex').slice(0, 24)}`;
+  const round = after.length ? `\nafter ${[...new Set(after)].sort().join(',')}` : '';
+  return `fil_${createHash('sha256').update(`${userId}\n${ids}${round}`).digest('hex').slice(0, 24)}`;
 }
 
 /** The UTC calendar day a filing counts against. */

@@ -12,8 +12,13 @@ import type { Db } from '../store/db.js';
 import { filings } from '../store/schema/filing-tables.js';
 import type { Engine } from '../workflow/engine.js';
 import { IdempotencyConflictError } from '../workflow/inbox.js';
-import { findFiling, findFilingByCase, type FilingRow } from './filings.js';
+import { caseKit } from './case-kit.js';
+import { evidenceDownloadUrl } from './file-claims.js';
+import { claimsOf, evidenceOf, findFiling, findFilingByCase, type FilingRow } from './filings.js';
+import { KitJson } from './kit-routes.js';
 import { recordCase } from './record-case.js';
+import { repliesOf, replyJson } from './replies.js';
+import { Reply } from './reply-routes.js';
 import { isoOrNull } from '../http/json.js';
 
 const Filing = z.object({
@@ -22,6 +27,7 @@ const Filing = z.object({
   channel: z.enum(['simulator', 'manual']),
   status: z.enum(['prepared', 'filed', 'approved', 'rejected']),
   case_id: z.string().nullable(),
+  reopens_case_id: z.string().nullable().describe("A reply on this Amazon case (after its rejection or request for documents), not a new case"),
   claim_ids: z.array(z.string()),
   subject: z.string(),
   body: z.string(),
@@ -42,6 +48,7 @@ export function filingJson(f: FilingRow): z.infer<typeof Filing> {
     channel: f.channel,
     status: f.status,
     case_id: f.caseId,
+    reopens_case_id: f.reopensCaseId,
     claim_ids: f.claimIds,
     subject: f.subject,
     body: f.body,
@@ -85,13 +92,27 @@ export function filingRoutes(deps: { db: Db; engine: Engine }) {
 
     r.get(
       '/api/v1/filings/:id',
-      { schema: { operationId: 'getFiling', summary: 'One case: subject, text, attachments, claims, status', description: 'One case: its subject, text, attachments, claims and status. A seller reads their own.', tags: ['filings'], params: z.object({ id: Id }), response: { 200: Filing, ...errors } } },
+      {
+        schema: {
+          operationId: 'getFiling',
+          summary: "One case: subject, text, attachments, claims, status, its filing kit and Amazon's replies",
+          description:
+            'One case: its subject, text, attachments, claims and status, and its kit for filing it by hand: where in Seller Central (place, steps, link), the fields the form asks for, the case text in Amazon\'s terms and the evidence download (null for a case whose claims are gone); and Amazon\'s replies pasted on it, oldest first. A seller reads their own.',
+          tags: ['filings'],
+          params: z.object({ id: Id }),
+          response: { 200: Filing.extend({ kit: KitJson.nullable(), replies: z.array(Reply) }), ...errors },
+        },
+      },
       async (request) => {
         const subject = requireSubject(principal(request), undefined, SERVICE_SEES_ALL);
         const f = await findFiling(deps.db, request.params.id);
         // Not found and not yours look the same: ids are not to be probed.
         if (!f || !covers(subject, f.userId)) throw new ApiError('not_found', 'no such filing');
-        return filingJson(f);
+        const claims = await claimsOf(deps.db, f);
+        const built = claims.length ? caseKit(f.id, claims, await evidenceOf(deps.db, f.claimIds), evidenceDownloadUrl) : null;
+        // A reopening's text is the seller's reply on the same case, written when it was prepared.
+        const kit = built && f.reopensCaseId ? { ...built, text: f.body } : built;
+        return { ...filingJson(f), kit, replies: (await repliesOf(deps.db, { filingId: f.id })).map(replyJson) };
       },
     );
 
@@ -119,7 +140,9 @@ export function filingRoutes(deps: { db: Db; engine: Engine }) {
         if (filing.channel !== 'manual') throw new ApiError('conflict', `claim ${claim.id} is filed by Clario through the ${filing.channel} channel`);
         const caseId = request.body.case_id;
         if (filing.caseId && filing.caseId !== caseId) throw new ApiError('conflict', `this case was recorded as ${filing.caseId}`);
-        const other = await findFilingByCase(deps.db, caseId);
+        // A reopening is the seller's reply on the case Amazon answered: recording it says it was sent.
+        if (filing.reopensCaseId && filing.reopensCaseId !== caseId) throw new ApiError('conflict', `this is a reply on case ${filing.reopensCaseId}: record that case id`);
+        const other = filing.reopensCaseId ? undefined : await findFilingByCase(deps.db, caseId);
         if (other && other.id !== filing.id) throw new ApiError('conflict', `case ${caseId} is already recorded for other claims`);
         try {
           const recorded = await recordCase(deps, filing, caseId);

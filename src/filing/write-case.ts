@@ -1,8 +1,12 @@
-// The case as a person at Amazon reads it: a subject, the facts of each claim with the report
-// lines they rest on, the evidence, and the items the case API (or Seller Central) takes. Pure:
-// the same claims and evidence always give the same text, so a retried filing sends the same body.
-import { formatMoney, isCurrency, money } from '../domain/money.js';
+// The case as a person at Amazon reads it: a subject, each claim in the words of Amazon's own
+// reports (ids, dates, fulfilment centres, the report names), the amount asked, the documents
+// attached; and the items the case API (or Seller Central) takes. Never Clario's internals: no
+// file names of its own, line numbers, claim ids or report document ids, which an agent at
+// Amazon cannot use. Pure: the same claims and evidence always give the same text, so a retried
+// filing sends the same body.
 import type { ClaimType } from '../detection/types.js';
+import { amountText, claimFacts, totalText } from './claim-facts.js';
+import { claimSentence, reportsOf } from './describe-claim.js';
 
 export interface CaseClaim {
   readonly id: string;
@@ -58,6 +62,9 @@ const WHAT: Readonly<Record<ClaimType, string>> = {
   reimbursement_reversal: 'a reimbursement taken back for units never found',
 };
 
+/** How the kinds of evidence read in a case. */
+const KIND: Readonly<Record<string, string>> = { invoice: 'supplier invoice', proof_of_delivery: 'proof of delivery' };
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 function keyOf(c: CaseClaim): Record<string, unknown> {
@@ -86,34 +93,19 @@ export function caseItem(c: CaseClaim): CaseItem {
   };
 }
 
-function amountText(c: CaseClaim): string {
-  return c.amountMinor !== null && c.currency && isCurrency(c.currency) ? formatMoney(money(c.amountMinor, c.currency)) : 'value to be assessed';
+/** The evidence files of a case, each once, by name; the case's attachments. */
+export function caseAttachments(evidence: readonly CaseEvidence[], downloadUrl: (fileId: string) => string): Array<Record<string, unknown>> {
+  const files = new Map<string, CaseEvidence>();
+  for (const e of evidence) if (!files.has(e.fileId)) files.set(e.fileId, e);
+  return [...files.values()]
+    .sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : a.fileId < b.fileId ? -1 : 1))
+    .map((e) => ({ file_id: e.fileId, filename: e.filename, content_type: e.contentType, kind: e.kind, sha256: e.sha256, size_bytes: e.sizeBytes, download_url: downloadUrl(e.fileId) }));
 }
 
-function sourcesText(c: CaseClaim): string[] {
-  const sources = Array.isArray(c.details?.sources) ? (c.details.sources as Array<Record<string, unknown>>) : [];
-  return sources.map((s) => {
-    const doc = str(s.document_id) ? `, report document ${str(s.document_id)}` : '';
-    const line = typeof s.line === 'number' ? String(s.line) : '?';
-    return `     Source: ${str(s.file) ?? 'report'}${doc}, line ${line}`;
-  });
-}
-
-/** The total per currency, "37.20 USD + 12.00 EUR" when a case mixes them (it should not). */
-function totalText(claims: readonly CaseClaim[]): string {
-  const totals = new Map<string, number>();
-  for (const c of claims) if (c.amountMinor !== null && c.currency && isCurrency(c.currency)) totals.set(c.currency, (totals.get(c.currency) ?? 0) + c.amountMinor);
-  return totals.size === 0 ? 'to be assessed' : [...totals].map(([cur, minor]) => formatMoney(money(minor, cur))).join(' + ');
-}
-
-export function writeCase(claims: readonly CaseClaim[], evidence: readonly CaseEvidence[], downloadUrl: (fileId: string) => string): WrittenCase {
-  const first = claims[0];
-  if (!first) throw new RangeError('a case needs at least one claim');
-  const what = (WHAT as Readonly<Record<string, string>>)[first.type] ?? first.type.replace(/_/g, ' ');
-  const items = claims.map(caseItem);
+function subjectOf(claims: readonly CaseClaim[], items: readonly CaseItem[], what: string): string {
   const units = items.reduce((n, i) => n + i.quantity, 0);
   const unitsText = `${units} ${units === 1 ? what.replace(/^units /, 'unit ') : what}`;
-  const shipment = first.type === 'inbound_shortage' ? items[0]?.shipment_id : undefined;
+  const shipment = claims[0]?.type === 'inbound_shortage' ? items[0]?.shipment_id : undefined;
   // Counted, not assumed: several claims may be one SKU over several orders (three refunds of one
   // product are one SKU and three orders, not three SKUs).
   const skus = new Set(items.map((i) => i.sku ?? i.fnsku ?? '?'));
@@ -123,27 +115,31 @@ export function writeCase(claims: readonly CaseClaim[], evidence: readonly CaseE
     claims.length === 1
       ? `Reimbursement request: ${unitsText}, ${skuText}`
       : `Reimbursement request: ${skuText}, ${unitsText}${orders.size > 1 ? ` in ${orders.size} orders` : ''}${shipment ? ` (shipment ${shipment})` : ''}`;
+  return subject.slice(0, 200);
+}
 
-  const lines = ['Hello,', '', `Please review and reimburse the following ${claims.length === 1 ? 'item' : `${claims.length} items`} (${what}).`, ''];
+export function writeCase(claims: readonly CaseClaim[], evidence: readonly CaseEvidence[], downloadUrl: (fileId: string) => string): WrittenCase {
+  const first = claims[0];
+  if (!first) throw new RangeError('a case needs at least one claim');
+  const what = (WHAT as Readonly<Record<string, string>>)[first.type] ?? first.type.replace(/_/g, ' ');
+  const items = claims.map(caseItem);
+  const facts = claims.map(claimFacts);
+
+  const lines = ['Hello,', '', `Please investigate and reimburse the following ${claims.length === 1 ? 'item' : `${claims.length} items`} (${what}).`, ''];
   claims.forEach((c, i) => {
-    const item = items[i];
-    if (!item) return;
-    const ids = [item.sku && `SKU ${item.sku}`, item.fnsku && `FNSKU ${item.fnsku}`, item.asin && `ASIN ${item.asin}`].filter(Boolean).join(', ');
-    lines.push(`${i + 1}. ${ids}: ${item.quantity} unit${item.quantity === 1 ? '' : 's'}, ${amountText(c)}.`);
-    const refs = [item.shipment_id && `shipment ${item.shipment_id}`, item.order_id && `order ${item.order_id}`].filter(Boolean).join(', ');
-    if (refs) lines.push(`     Reference: ${refs}`);
-    lines.push(...sourcesText(c));
-    if (c.deadline) lines.push(`     Eligible until: ${c.deadline}`);
+    const f = facts[i];
+    if (!f) return;
+    lines.push(`${i + 1}. ${claimSentence(f)}`);
+    const reports = reportsOf(c.details);
+    if (reports.length) lines.push(`   Shown in: ${reports.join('; ')}.`);
+    lines.push(`   Amount requested: ${amountText(f) ?? 'to be valued by Amazon'}.`);
   });
-  lines.push('', `Total requested: ${totalText(claims)}.`);
+  lines.push('', `Total requested: ${totalText(facts) ?? 'to be valued by Amazon'}.`);
 
-  const files = new Map<string, CaseEvidence>();
-  for (const e of evidence) if (!files.has(e.fileId)) files.set(e.fileId, e);
-  const attachments = [...files.values()]
-    .sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0))
-    .map((e) => ({ file_id: e.fileId, filename: e.filename, content_type: e.contentType, kind: e.kind, sha256: e.sha256, size_bytes: e.sizeBytes, download_url: downloadUrl(e.fileId) }));
-  lines.push('', attachments.length ? 'Attached evidence:' : 'No documents are attached; the report lines above show the discrepancy.');
-  for (const a of attachments) lines.push(`- ${a.filename} (${a.kind.replace(/_/g, ' ')})`);
+  const attachments = caseAttachments(evidence, downloadUrl);
+  const named = claims.some((c) => reportsOf(c.details).length > 0);
+  lines.push('', attachments.length ? 'Attached:' : `No documents are attached${named ? '; the reports named above show the discrepancy' : ''}.`);
+  for (const a of attachments) lines.push(`- ${String(a.filename)} (${KIND[String(a.kind)] ?? String(a.kind).replace(/_/g, ' ')})`);
   lines.push('', 'Thank you.');
-  return { subject: subject.slice(0, 200), body: lines.join('\n'), attachments, items };
+  return { subject: subjectOf(claims, items, what), body: lines.join('\n'), attachments, items };
 }

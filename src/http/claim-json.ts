@@ -1,7 +1,7 @@
 // A claim as the API shows it, written in one place: every endpoint that returns a claim (the
 // claims table, the claim page, a prompt's claim) uses these, so the same claim reads the same
 // everywhere. Amounts are integer minor units with their currency; dates are ISO 8601.
-import { waitingFor } from '../domain/claim-waiting.js';
+import { waitingFor, type WaitingInput } from '../domain/claim-waiting.js';
 import type { ClaimRow } from '../store/claim-rows.js';
 import { amountOrNull, isoOrNull } from './json.js';
 
@@ -24,7 +24,7 @@ export function claimJson(c: ClaimSummaryRow) {
 }
 
 /** A claim with all the claim page shows: its summary, where it came from, its score and details, and who it waits for. */
-export function claimDetailJson(c: ClaimRow) {
+export function claimDetailJson(c: ClaimRow, approval: WaitingInput['approval'] = null) {
   return {
     ...claimJson(c),
     user_id: c.userId,
@@ -36,6 +36,7 @@ export function claimDetailJson(c: ClaimRow) {
       status: c.status,
       detectionStatus: typeof c.details?.detection_status === 'string' ? c.details.detection_status : null,
       missing: Array.isArray(c.score?.missing) ? c.score.missing : [],
+      approval,
     }),
     updated_at: isoOrNull(c.updatedAt),
   };

@@ -3,7 +3,7 @@
 // written in the phase's commit; the rejections row (unique per claim and case) makes a second
 // delivery of the same rejection a no-op. Phase 7: Amazon approved one; the model counts it.
 import { NonRetryableError } from '../domain/errors.js';
-import { askMessage, readRejection, rejectionSummary, type RejectionReading } from '../domain/rejection.js';
+import { actionFor, askMessage, classifyRejection, missingDocuments, moreInformationAsk, moreInformationSummary, readRejection, rejectionSummary, type RejectionReading } from '../domain/rejection.js';
 import { blendConfidence, type ApprovalEstimate } from '../domain/scoring.js';
 import { moveClaim, type ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
@@ -25,13 +25,13 @@ export interface RejectionApplied {
 
 export function learningCapability(): Capabilities['learning'] {
   return {
-    learn(ctx, { claim, caseId, reason }) {
+    learn(ctx, { claim, caseId, reason, round = '', moreInformation = false }) {
       if (!caseId) return Promise.reject(new NonRetryableError(`claim ${claim.id} has no case id to learn from`, 'invalid_trigger'));
-      const reading = readRejection(reason, claim.type);
+      const reading = moreInformation ? readMoreInformation(reason, claim.type) : readRejection(reason, claim.type);
       return Promise.resolve({
-        data: { reason_code: reading.code, action: reading.action, needs: [...reading.needs] },
+        data: { reason_code: reading.code, action: reading.action, needs: [...reading.needs], ...(moreInformation ? { more_information: true } : {}) },
         apply: async (tx) => {
-          await applyRejection(tx, { claim, caseId, reading, eventId: ctx.event.id });
+          await applyRejection(tx, { claim, caseId, reading, eventId: ctx.event.id, round, moreInformation });
         },
       });
     },
@@ -45,21 +45,35 @@ export function learningCapability(): Capabilities['learning'] {
   };
 }
 
+/**
+ * Amazon's request for documents, read like a rejection Clario can answer: its reason when the
+ * taxonomy says a document fixes it, else "more information", and exactly the documents to ask for.
+ */
+function readMoreInformation(text: string | null, claimType: string): RejectionReading {
+  const read = classifyRejection(text);
+  const code = actionFor(read) === 'reprompt' ? read : 'insufficient_information';
+  return { code, rawText: text?.trim() ? text : null, action: 'reprompt', needs: missingDocuments(code, text, claimType) };
+}
+
 /** The rejection's state changes, inside the phase's transaction. */
 export async function applyRejection(
   tx: Db,
-  r: { claim: ClaimRow; caseId: string; reading: RejectionReading; eventId: string | null },
+  r: { claim: ClaimRow; caseId: string; reading: RejectionReading; eventId: string | null; round?: string; moreInformation?: boolean },
 ): Promise<RejectionApplied> {
   const { claim, caseId, reading } = r;
   const inserted = await tx
     .insert(rejections)
-    .values({ userId: claim.userId, claimId: claim.id, caseId, reasonCode: reading.code, rawText: reading.rawText, action: reading.action })
+    .values({ userId: claim.userId, claimId: claim.id, caseId, reasonCode: reading.code, rawText: reading.rawText, action: reading.action, roundKey: r.round ?? '' })
     .onConflictDoNothing()
     .returning({ id: rejections.id });
   if (inserted.length === 0) return { recorded: false, promptId: null, confidence: null };
 
-  const learned = await recordOutcome(tx, { claim, caseId, outcome: 'rejected', reasonCode: reading.code });
-  const confidence = await rescore(tx, claim, learned.estimate);
+  // A request for documents is no decision: the model learns from Amazon's answers, not its questions.
+  // (A later round's rejection on the same case is counted once per claim and case: learning_history.)
+  const confidence = r.moreInformation
+    ? null
+    : await rescore(tx, claim, (await recordOutcome(tx, { claim, caseId, outcome: 'rejected', reasonCode: reading.code })).estimate);
+  const ask = r.moreInformation ? moreInformationAsk : askMessage;
 
   let promptId: string | null = null;
   // The handler moved filed → rejected in this transaction; a claim Amazon paid meanwhile stays paid.
@@ -67,7 +81,7 @@ export async function applyRejection(
     promptId = await openPrompt(tx, {
       userId: claim.userId,
       claimId: claim.id,
-      asks: reading.needs.map((need) => ({ need, message: askMessage(need, caseId) })),
+      asks: reading.needs.map((need) => ({ need, message: ask(need, caseId) })),
     });
   }
   await publish(tx, {
@@ -82,7 +96,7 @@ export async function applyRejection(
     action: reading.action,
     needs: [...reading.needs],
     prompt_id: promptId,
-    message: rejectionSummary(reading.code, caseId),
+    message: r.moreInformation ? moreInformationSummary(caseId) : rejectionSummary(reading.code, caseId),
     at: new Date().toISOString(),
   });
   return { recorded: true, promptId, confidence };

@@ -4,14 +4,14 @@
 // single claim is stored attributed with its unmatched_reason: parked for an operator (GET
 // /api/v1/ops/payouts/unmatched), no phase 7, nothing charged. Amazon's own reimbursements are
 // stored with attributed=false and never billed.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { matchPayout, type PayableClaim } from '../domain/match-payout.js';
 import { rows, type Db } from '../store/db.js';
 import { reimbursements } from '../store/schema/payouts-tables.js';
 import type { Engine } from '../workflow/engine.js';
 import { claimsOf, findFilingByCase, markDecided } from '../filing/filings.js';
 import { caseItem } from '../filing/write-case.js';
-import { isReversal, lineKey, payoutId, type ReimbursementLine } from './reimbursement-line.js';
+import { isReversal, lineKey, payoutId, REPLY_SOURCE, type ReimbursementLine } from './reimbursement-line.js';
 
 export interface Credit {
   readonly payoutId: string;
@@ -55,10 +55,9 @@ async function paidUnits(db: Db, userId: string, claimIds: readonly string[], ex
  * The claim of the case this line pays, matched on what the line names (src/domain/match-payout.ts).
  * A line already credited keeps its claim: the phase 7 event it started names it.
  */
-async function claimFor(db: Db, userId: string, caseId: string, l: ReimbursementLine): Promise<{ filed: boolean; claimId: string | null; unmatched?: string }> {
+async function claimFor(db: Db, userId: string, caseId: string, l: ReimbursementLine, key: string): Promise<{ filed: boolean; claimId: string | null; unmatched?: string }> {
   const filing = await findFilingByCase(db, caseId);
   if (!filing || filing.userId !== userId) return { filed: false, claimId: null };
-  const key = lineKey(l);
   const [stored] = await db
     .select({ claimId: reimbursements.claimId, caseId: reimbursements.caseId })
     .from(reimbursements)
@@ -85,7 +84,31 @@ async function claimFor(db: Db, userId: string, caseId: string, l: Reimbursement
   return 'claimId' in m ? { filed: true, claimId: m.claimId } : { filed: true, claimId: null, unmatched: m.unmatched };
 }
 
-async function attribute(db: Db, userId: string, l: ReimbursementLine): Promise<Attribution> {
+/**
+ * The line's key. A reimbursement id that Amazon named in a reply on the case, and that Clario
+ * credited from it, is that payout: the report's line for it takes the reply's key, so phase 7 sees
+ * the same payout id (credited once, one fee). A reply's line that was parked (it paid no single
+ * claim) is only a placeholder: the report's own lines say which claims it pays, and replace it.
+ */
+async function keyFor(db: Db, userId: string, l: ReimbursementLine): Promise<string> {
+  const own = lineKey(l);
+  if (l.raw.source === REPLY_SOURCE) return own;
+  const fromReply = await db
+    .select({ lineKey: reimbursements.lineKey, claimId: reimbursements.claimId, sku: reimbursements.sku, fnsku: reimbursements.fnsku })
+    .from(reimbursements)
+    .where(and(eq(reimbursements.userId, userId), eq(reimbursements.reimbursementId, l.reimbursementId), sql`${reimbursements.raw}->>'source' = ${REPLY_SOURCE}`));
+  if (fromReply.length === 0) return own;
+  const credited = fromReply.filter((r) => r.claimId !== null);
+  if (credited.length < fromReply.length) {
+    await db
+      .delete(reimbursements)
+      .where(and(eq(reimbursements.userId, userId), eq(reimbursements.reimbursementId, l.reimbursementId), sql`${reimbursements.raw}->>'source' = ${REPLY_SOURCE}`, isNull(reimbursements.claimId), isNotNull(reimbursements.unmatchedReason)));
+  }
+  const named = credited.length === 1 ? credited : credited.filter((r) => (l.fnsku !== null && r.fnsku === l.fnsku) || (l.sku !== null && r.sku === l.sku));
+  return named.length === 1 ? (named[0] as { lineKey: string }).lineKey : own;
+}
+
+async function attribute(db: Db, userId: string, l: ReimbursementLine, key: string): Promise<Attribution> {
   if (isReversal(l) && l.originalReimbursementId) {
     // A reversal may not repeat the case id; it follows the line it takes back.
     const originals = await db
@@ -105,7 +128,7 @@ async function attribute(db: Db, userId: string, l: ReimbursementLine): Promise<
     }
   }
   if (!l.caseId) return { caseId: null, claimId: null, attributed: false };
-  const { filed, claimId, unmatched } = await claimFor(db, userId, l.caseId, l);
+  const { filed, claimId, unmatched } = await claimFor(db, userId, l.caseId, l, key);
   return { caseId: l.caseId, claimId, attributed: filed, ...(unmatched ? { unmatched } : {}) };
 }
 
@@ -114,8 +137,8 @@ async function attribute(db: Db, userId: string, l: ReimbursementLine): Promise<
  * between only repeats the trigger. Returns what was decided.
  */
 export async function creditLine(deps: { db: Db; engine: Engine }, userId: string, l: ReimbursementLine): Promise<Credit> {
-  const a = await attribute(deps.db, userId, l);
-  const key = lineKey(l);
+  const key = await keyFor(deps.db, userId, l);
+  const a = await attribute(deps.db, userId, l, key);
   const id = payoutId(l.reimbursementId, key);
   const kind = isReversal(l) ? 'reversal' : 'reimbursement';
   let eventId: string | undefined;
@@ -168,13 +191,14 @@ export async function creditLine(deps: { db: Db; engine: Engine }, userId: strin
     })
     .onConflictDoUpdate({
       target: [reimbursements.userId, reimbursements.reimbursementId, reimbursements.lineKey],
-      // A line first seen through the case API gets the report's columns (and its seq) later.
+      // A line first seen through the case API or a reply gets the report's columns (and its seq)
+      // later; a reply's mark stays, so the report's further lines of that id find it too.
       set: {
         caseId: a.caseId,
         claimId: a.claimId,
         attributed: a.attributed,
         unmatchedReason: a.unmatched ?? null,
-        raw: l.lineSeq !== null ? raw : sql`${reimbursements.raw}`,
+        raw: l.lineSeq !== null ? sql`${reimbursements.raw} || ${JSON.stringify(raw)}::jsonb` : sql`${reimbursements.raw}`,
       },
     });
   if (a.attributed && a.caseId && kind === 'reimbursement') {

@@ -29,6 +29,9 @@ export function lineKey(l: { sku: string | null; fnsku: string | null; orderId: 
   return `${l.sku ?? ''}|${l.fnsku ?? ''}|${l.orderId ?? ''}`;
 }
 
+/** `raw.source` of a line Clario read from Amazon's reply on a case, before any report carried it. */
+export const REPLY_SOURCE = 'amazon_reply';
+
 export function payoutId(reimbursementId: string, key: string): string {
   return `${reimbursementId}:${key}`;
 }

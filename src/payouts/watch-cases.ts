@@ -34,24 +34,48 @@ export function approvalLines(view: CaseView): ReimbursementLine[] {
   }));
 }
 
-export async function rejectCase(deps: { db: Db; engine: Engine }, filing: Pick<FilingRow, 'id' | 'userId' | 'claimIds'>, caseId: string, reason: string): Promise<number> {
-  let accepted = 0;
+export interface CaseAnswered {
+  readonly claimId: string;
+  readonly eventId: string;
+  readonly duplicate: boolean;
+}
+
+/**
+ * Amazon's answer on a case that is not a payment: a rejection, or (`moreInformation`) a request
+ * for documents that keeps the case open. Either way phase 6 for each claim, keyed by case, claim
+ * and round (a reopening's answer is its own), so the same answer twice triggers nothing new.
+ */
+export async function answerCase(
+  deps: { db: Db; engine: Engine },
+  filing: Pick<FilingRow, 'id' | 'userId' | 'claimIds'> & { reopensCaseId?: string | null },
+  caseId: string,
+  reason: string,
+  options: { moreInformation?: boolean } = {},
+): Promise<CaseAnswered[]> {
+  const round = filing.reopensCaseId ? filing.id : '';
+  const answered: CaseAnswered[] = [];
   for (const claimId of filing.claimIds) {
-    const key = `rejected:${caseId}:${claimId}`;
+    const key = `${options.moreInformation ? 'more_information' : 'rejected'}:${caseId}:${claimId}${round ? `:${round}` : ''}`;
     const a = await deps.engine.accept({
       phase: 6,
       userId: filing.userId,
       claimId,
       caseId,
-      payload: { user_id: filing.userId, claim_id: claimId, case_id: caseId, reason },
+      payload: { user_id: filing.userId, claim_id: claimId, case_id: caseId, reason, ...(round ? { round } : {}), ...(options.moreInformation ? { more_information: true } : {}) },
       idempotencyKey: key,
       requestHash: key,
       source: 'internal',
     });
-    if (!a.duplicate) accepted++;
+    answered.push({ claimId, eventId: a.eventId, duplicate: a.duplicate });
   }
-  await markDecided(deps.db, { filingId: filing.id }, 'rejected');
-  return accepted;
+  // Asking for documents decides nothing: the case stays open at Amazon.
+  if (!options.moreInformation) await markDecided(deps.db, { filingId: filing.id }, 'rejected');
+  return answered;
+}
+
+/** Amazon rejected the case: phase 6 for each of its claims; how many triggers were new. */
+export async function rejectCase(deps: { db: Db; engine: Engine }, filing: Pick<FilingRow, 'id' | 'userId' | 'claimIds'> & { reopensCaseId?: string | null }, caseId: string, reason: string): Promise<number> {
+  return (await answerCase(deps, filing, caseId, reason)).filter((a) => !a.duplicate).length;
 }
 
 export interface PollResult {

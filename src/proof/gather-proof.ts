@@ -69,7 +69,8 @@ function sourcesOf(details: Record<string, unknown> | null): SourceRef[] {
   });
 }
 
-async function sourceLines(q: Db, claim: ClaimRow): Promise<SourceLine[]> {
+/** The stored Amazon report lines a claim cites (details.sources), with each report's header. */
+export async function sourceLines(q: Db, claim: Pick<ClaimRow, 'userId' | 'details'>): Promise<SourceLine[]> {
   const refs = sourcesOf(claim.details);
   const docs = [...new Set(refs.flatMap((r) => (r.document_id ? [r.document_id] : [])))];
   const found = new Map<string, string>();

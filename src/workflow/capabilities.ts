@@ -44,7 +44,18 @@ export interface Capabilities {
   readonly payouts: { monitor(ctx: CapabilityContext, input: { claim: ClaimRow; caseId: string }): Promise<CapabilityResult> };
   readonly learning: {
     /** Phase 6: Amazon rejected the case; why, and what the seller is asked next. */
-    learn(ctx: CapabilityContext, input: { claim: ClaimRow; caseId: string | null; reason: string | null }): Promise<CapabilityResult>;
+    learn(
+      ctx: CapabilityContext,
+      input: {
+        claim: ClaimRow;
+        caseId: string | null;
+        reason: string | null;
+        /** Which submission on the case was answered: '' the first, else the reopening's filing id. */
+        round?: string;
+        /** Amazon asks for documents and keeps the case open: the seller is asked, the model counts nothing. */
+        moreInformation?: boolean;
+      },
+    ): Promise<CapabilityResult>;
     /** Phase 7, after the fee: Amazon approved the case; the model counts it once. */
     recordApproval(ctx: CapabilityContext, input: { claim: ClaimRow; caseId: string }): Promise<CapabilityResult>;
   };

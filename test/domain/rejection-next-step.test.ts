@@ -34,4 +34,9 @@ describe('the next step after a rejection', () => {
     expect(step('already_reimbursed', 'paid')).toMatch(/paid this claim after all/);
     expect(step('insufficient_information', 'dismissed')).toMatch(/You dismissed/);
   });
+
+  it('on the manual channel, points to the reply on the same case that Clario prepared', () => {
+    const said = rejectionNextStep({ code: 'missing_proof_of_ownership', rawText: null, claimType: 'lost_warehouse', claimStatus: 'ready', reopensCaseId: '17400000001' });
+    expect(said).toMatch(/^Clario prepared your reply on case 17400000001 .*File today.*record it\.$/);
+  });
 });

@@ -27,7 +27,10 @@ describe('the manual claims channel', () => {
     expect(prepared).toMatchObject({ channel: 'manual', status: 'prepared', case_id: null, user_id: user, attachments: [] });
     expect(prepared.claim_ids.sort()).toEqual([a, b].sort());
     expect(prepared.subject).toMatch(/^Reimbursement request: 2 SKUs/);
-    expect(prepared.body).toContain('SKU MAN-A, FNSKU XMA');
+    expect(prepared.body).toContain('FNSKU XMA (MSKU MAN-A, ASIN');
+    expect(prepared.body).toContain('Shown in: Inventory Ledger (detailed view).');
+    // Amazon's agent cannot use Clario's own file names, line numbers or claim ids.
+    expect(prepared.body).not.toMatch(/GET_LEDGER_DETAIL_VIEW_DATA|DOC-1|line \d|clm_/);
     expect((await w.t.request(`/api/v1/filings/${prepared.id}`, { token: mine })).body.body).toBe(prepared.body);
     expect((await w.t.request('/api/v1/filings?status=prepared', { token: theirs })).body.filings).toEqual([]);
     expect((await w.t.request(`/api/v1/filings?user_id=${user}`, { token: theirs })).status).toBe(403);

@@ -53,7 +53,7 @@ describe('pacing', () => {
 });
 
 describe('the case text', () => {
-  it('states the claim facts, the report lines they rest on, and the evidence', () => {
+  it('states the claim facts in Amazon\'s terms, the reports they rest on, and the evidence', () => {
     const written = writeCase(
       [
         {
@@ -63,16 +63,25 @@ describe('the case text', () => {
           amountMinor: 3720,
           currency: 'USD',
           deadline: '2027-02-01',
-          details: { sku: 'MSKU-A', fnsku: 'X00A', asin: 'B0A', key: { fnsku: 'X00A' }, sources: [{ file: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', document_id: 'DOC-9', line: 42 }] },
+          details: {
+            sku: 'MSKU-A',
+            fnsku: 'X00A',
+            asin: 'B0A',
+            key: { fnsku: 'X00A', reference_id: '4511337' },
+            filing: { event_date: '2026-12-20', transaction_item_id: '4511337', fulfillment_center: 'PHX7' },
+            sources: [{ file: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', document_id: 'DOC-9', line: 42 }],
+          },
         },
       ],
       [{ claimId: 'clm_1', fileId: 'ev_1', filename: 'INV-88.pdf', contentType: 'application/pdf', kind: 'invoice', sha256: 'abc', sizeBytes: 10 }],
       (id) => `/files/${id}`,
     );
     expect(written.subject).toBe('Reimbursement request: 3 units lost in a fulfillment center, SKU MSKU-A (FNSKU X00A)');
-    expect(written.body).toContain('SKU MSKU-A, FNSKU X00A, ASIN B0A: 3 units, 37.20 USD.');
-    expect(written.body).toContain('Source: GET_LEDGER_DETAIL_VIEW_DATA.tsv, report document DOC-9, line 42');
-    expect(written.body).toContain('- INV-88.pdf (invoice)');
+    expect(written.body).toContain('1. FNSKU X00A (MSKU MSKU-A, ASIN B0A): 3 units reported lost at PHX7 on 2026-12-20, Transaction Item ID 4511337.');
+    expect(written.body).toContain('Shown in: Inventory Ledger (detailed view).');
+    expect(written.body).toContain('Amount requested: 37.20 USD.');
+    expect(written.body).not.toMatch(/GET_LEDGER|DOC-9|line 42|clm_1/);
+    expect(written.body).toContain('- INV-88.pdf (supplier invoice)');
     expect(written.body).toContain('Total requested: 37.20 USD.');
     expect(written.attachments).toEqual([{ file_id: 'ev_1', filename: 'INV-88.pdf', content_type: 'application/pdf', kind: 'invoice', sha256: 'abc', size_bytes: 10, download_url: '/files/ev_1' }]);
     expect(written.items).toEqual([{ claim_id: 'clm_1', claim_type: 'lost_warehouse', sku: 'MSKU-A', fnsku: 'X00A', asin: 'B0A', quantity: 3, amount_minor: 3720, currency: 'USD' }]);
@@ -93,7 +102,8 @@ describe('the case subject', () => {
   it('counts SKUs and orders: three refunds of one SKU are one SKU, four units, three orders', () => {
     const written = writeCase([refund('r1', '111-1', 2), refund('r2', '111-2', 1), refund('r3', '111-3', 1)], [], (id) => id);
     expect(written.subject).toBe('Reimbursement request: SKU MSKU-R (FNSKU X00R), 4 units refunded to customers and never returned in 3 orders');
-    expect(written.body).toContain('Please review and reimburse the following 3 items');
+    expect(written.body).toContain('Please investigate and reimburse the following 3 items');
+    expect(written.body).toContain('2. Order 111-2, FNSKU X00R (MSKU MSKU-R): 1 unit refunded to the customer');
   });
 
   it('says "unit" for one', () => {

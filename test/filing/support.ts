@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 export async function filingWorld(
-  o: { wrap?: (api: CaseApi) => CaseApi; env?: Record<string, string>; store?: 'pglite' | 'postgres'; capabilities?: Partial<Capabilities>; plugins?: TestClarioOptions['plugins']; stripe?: TestClarioOptions['stripe'] } = {},
+  o: { wrap?: (api: CaseApi) => CaseApi; env?: Record<string, string>; store?: 'pglite' | 'postgres'; capabilities?: Partial<Capabilities>; plugins?: TestClarioOptions['plugins']; stripe?: TestClarioOptions['stripe']; now?: TestClarioOptions['now'] } = {},
 ) {
   const clock = testClock();
   const sim = await simulator({ clock, reportPolls: 0 });
@@ -35,6 +35,7 @@ export async function filingWorld(
     ...(o.store ? { store: o.store } : {}),
     ...(o.plugins ? { plugins: o.plugins } : {}),
     ...(o.stripe ? { stripe: o.stripe } : {}),
+    ...(o.now ? { now: o.now } : {}),
   });
   open.push(t);
   const api = createCaseApi({ baseUrl: sim.url, accessToken: lwa.tokenSource(refreshToken) });

@@ -14,9 +14,14 @@ export const rejections = pgTable(
     rawText: text('raw_text'),
     /** What Clario did about it: re-prompt the seller, refile, or close. */
     action: text('action').notNull(),
+    /**
+     * Which submission on the case was answered: '' for the one that opened it, a reopening's
+     * filing id for a reply on the same case later (src/filing: reopenings).
+     */
+    roundKey: text('round_key').notNull().default(''),
     at: ts('at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('rejections_claim_case').on(t.claimId, t.caseId), index('rejections_user').on(t.userId, t.at)],
+  (t) => [uniqueIndex('rejections_claim_case').on(t.claimId, t.caseId, t.roundKey), index('rejections_user').on(t.userId, t.at)],
 );
 
 /** The learning model: approvals and rejections per claim type and evidence profile (Beta-Binomial). */

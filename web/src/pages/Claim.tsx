@@ -22,7 +22,11 @@ interface ClaimAnswer {
   reimbursements: Array<{ reimbursement_id: string; kind: string; amount: Amount; approval_date: string | null; attributed: boolean }>;
   timeline: Array<{ id: number; phase: number; from: string | null; to: string; attempt: number; error: { message: string } | null; at: string }>;
   proof: { sha256: string; size_bytes: number; created_at: string; payout_id: string } | null;
+  replies?: Array<{ id: string; received_at: string; text: string; outcome: 'approved' | 'rejected' | 'more_information' | 'unclear'; amount: { amount_minor: number; currency: string } | null; reimbursement_ids: string[] }>;
 }
+
+/** What Clario read in Amazon's reply, in a few words. */
+const REPLY_READ = { approved: 'Approved', rejected: 'Rejected', more_information: 'Asks for more information', unclear: 'Unclear: kept for a person to read' } as const;
 
 /** Detection's reason for withdrawing a claim it no longer finds (details.withdrawn.note). */
 function withdrawnNote(details: Record<string, unknown> | null): string | undefined {
@@ -242,6 +246,22 @@ function Claim({ a }: { a: ClaimAnswer }) {
           <p className="muted">A proof packet is made when Amazon pays this claim.</p>
         )}
       </section>
+
+      {a.replies && a.replies.length > 0 && (
+        <section className="card" aria-labelledby="replies">
+          <h2 id="replies">Amazon's replies</h2>
+          <ol className="steps" data-testid="replies">
+            {a.replies.map((r) => (
+              <li key={r.id}>
+                <time dateTime={r.received_at}>{formatDate(r.received_at)}</time> <strong>{REPLY_READ[r.outcome]}</strong>
+                {r.amount && ` (${formatMoney({ minor: r.amount.amount_minor, currency: r.amount.currency })})`}
+                {r.reimbursement_ids.length > 0 && <span className="muted small"> · reimbursement {r.reimbursement_ids.join(', ')}</span>}
+                <blockquote className="amazon-text">{r.text}</blockquote>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
 
       <section className="card" aria-labelledby="timeline">
         <h2 id="timeline">Timeline</h2>

@@ -1,0 +1,183 @@
+// The manual channel's kit over HTTP: File today lists the prepared case and the held claim, the
+// case carries its kit, and its evidence download is a real zip (opened here) holding the summary
+// PDF, the case text, the report lines under the report's own columns and every evidence file,
+// safely and uniquely named. Each answer is the seller's own, the operator's for every seller.
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import yauzl from 'yauzl';
+import { rows } from '../../src/store/db.js';
+import { claims } from '../../src/store/schema/claims-tables.js';
+import { claimEvidence, evidenceBlobs, evidenceFiles } from '../../src/store/schema/evidence-tables.js';
+import { lineWriter } from '../../src/sync/store-lines.js';
+import { filingWorld, type World } from './support.js';
+
+const LEDGER = 'GET_LEDGER_DETAIL_VIEW_DATA.tsv';
+const LEDGER_HEADER = 'Date\tFNSKU\tASIN\tMSKU\tTitle\tEvent Type\tReference ID\tQuantity\tFulfillment Center\tDisposition\tReason\tCountry\tReconciled Quantity\tUnreconciled Quantity\tDate and Time';
+const ledgerLine = (fnsku: string, ref: string, qty: number) => `2026-12-20\t${fnsku}\tB0KIT\tKIT-${fnsku}\tA kit\tAdjustments\t${ref}\t${qty}\tPHX7\tSELLABLE\tM\tUS\t0\t${-qty}\t2026-12-20T10:00:00-07:00`;
+
+async function storeLedger(w: World, userId: string, documentId: string, lines: readonly string[]) {
+  const writer = lineWriter(w.db, { userId, source: LEDGER, syncId: `sync-${documentId}`, documentId });
+  for (const [i, l] of lines.entries()) await writer.add(l, i + 2);
+  await writer.finish();
+  await rows(w.db, sql`INSERT INTO sync_sources (sync_id, source, user_id, status, header, document_id) VALUES (${`sync-${documentId}`}, ${LEDGER}, ${userId}, 'done', ${LEDGER_HEADER}, ${documentId})`);
+}
+
+async function lostClaim(w: World, userId: string, o: { id: string; fnsku: string; ref: string; line: number; deadline: string; amountMinor: number }) {
+  await w.db.insert(claims).values({
+    id: o.id,
+    userId,
+    type: 'lost_warehouse',
+    status: 'ready',
+    amountMinor: o.amountMinor,
+    currency: 'USD',
+    quantity: 2,
+    deadline: o.deadline,
+    details: {
+      sku: `KIT-${o.fnsku}`,
+      fnsku: o.fnsku,
+      asin: 'B0KIT',
+      key: { fnsku: o.fnsku, reference_id: o.ref },
+      filing: { event_date: '2026-12-20', transaction_item_id: o.ref, fulfillment_center: 'PHX7', disposition: 'SELLABLE' },
+      sources: [{ file: LEDGER, document_id: 'DOC-LEDGER-1', line: o.line, sync_id: 'sync-DOC-LEDGER-1' }],
+    },
+  });
+}
+
+async function attach(w: World, userId: string, claimId: string, fileId: string, filename: string, text: string) {
+  const bytes = Buffer.from(text);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  await w.db.insert(evidenceBlobs).values({ sha256, bytes, sizeBytes: bytes.length }).onConflictDoNothing();
+  await w.db.insert(evidenceFiles).values({ id: fileId, userId, sha256, filename, contentType: 'application/pdf', sizeBytes: bytes.length, kind: 'invoice', status: 'parsed', report: {} });
+  await w.db.insert(claimEvidence).values({ claimId, fileId, userId, role: 'invoice', itemIds: [] });
+}
+
+/** Every entry of a zip, by name, with its bytes. */
+function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (err, zip) => {
+      if (err || !zip) return reject(err ?? new Error('no zip'));
+      const out = new Map<string, Buffer>();
+      zip.on('entry', (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e ?? new Error('no stream'));
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('error', reject);
+          stream.on('end', () => {
+            out.set(entry.fileName, Buffer.concat(chunks));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on('end', () => resolve(out));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+async function download(w: World, path: string, token: string | null) {
+  const res = await fetch(`${w.t.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+describe('the case kit over HTTP', () => {
+  it('File today, the kit and the evidence zip: the seller\'s own, every seller\'s for the operator', async () => {
+    // The service's clock says 2027-01-30: the nearest deadline, 2027-02-05, is six days away.
+    const w = await filingWorld({ now: () => Date.parse('2027-01-30T12:00:00Z') });
+    const user = 'seller_kit';
+    await storeLedger(w, user, 'DOC-LEDGER-1', [ledgerLine('XK1', 'TII-1001', -2), ledgerLine('XK2', 'TII-1002', -2)]);
+    await lostClaim(w, user, { id: 'clm_kit_a', fnsku: 'XK1', ref: 'TII-1001', line: 2, deadline: '2027-02-10', amountMinor: 2480 });
+    await lostClaim(w, user, { id: 'clm_kit_b', fnsku: 'XK2', ref: 'TII-1002', line: 3, deadline: '2027-02-05', amountMinor: 1000 });
+    await attach(w, user, 'clm_kit_a', 'evf_kit_1', 'invoice.pdf', '%PDF-1.4 first invoice');
+    await attach(w, user, 'clm_kit_b', 'evf_kit_2', 'INVOICE.pdf', '%PDF-1.4 second invoice, same name but for case');
+    await attach(w, user, 'clm_kit_b', 'evf_kit_3', '../../etc/passwd', 'not a password file');
+    // A claim held back, with the reason the person is shown.
+    await w.db.insert(claims).values({ id: 'clm_kit_held', userId: user, type: 'fee_overcharge', status: 'prompted', amountMinor: 300, currency: 'USD', quantity: 3, deadline: '2027-03-01', details: { sku: 'FEE-1', hold: { code: 'needs_measurements', reason: 'Amazon needs your measured dimensions, weight and photos' } } });
+    // Another seller's prepared case.
+    await lostClaim(w, 'seller_other', { id: 'clm_kit_other', fnsku: 'XO1', ref: 'TII-2001', line: 9, deadline: '2027-01-31', amountMinor: 500 });
+
+    expect(await w.filer({ channel: { kind: 'manual' } }).runOnce()).toEqual({ prepared: 2, filed: 0, failed: 0 });
+    const mine = await w.t.sellerToken(user);
+    const theirs = await w.t.sellerToken('seller_other');
+
+    // File today: the seller's own case and held claim.
+    const today = await w.t.request('/api/v1/filings/today', { token: mine });
+    expect(today.status).toBe(200);
+    expect(today.body.day).toBe('2027-01-30');
+    expect(today.body.cases).toHaveLength(1);
+    const [c] = today.body.cases;
+    expect(c).toEqual({
+      id: expect.any(String),
+      user_id: user,
+      claim_type: 'lost_warehouse',
+      where: 'Inventory Defect & Reimbursement › Eligible for claim',
+      claims: 2,
+      units: 4,
+      amount: { amount_minor: 3480, currency: 'USD' },
+      deadline: '2027-02-05',
+      days_left: 6,
+      reopens_case_id: null,
+    });
+    expect(today.body.held).toEqual([{ claim_id: 'clm_kit_held', user_id: user, claim_type: 'fee_overcharge', reason: 'Amazon needs your measured dimensions, weight and photos', code: 'needs_measurements', deadline: '2027-03-01' }]);
+
+    // Another seller sees only theirs, and cannot name this one; the operator sees both, nearest deadline first.
+    expect((await w.t.request('/api/v1/filings/today', { token: theirs })).body.cases.map((x: any) => x.user_id)).toEqual(['seller_other']);
+    expect((await w.t.request('/api/v1/filings/today', { token: theirs })).body.held).toEqual([]);
+    expect((await w.t.request(`/api/v1/filings/today?user_id=${user}`, { token: theirs })).status).toBe(403);
+    expect((await w.t.request('/api/v1/filings/today', { token: null })).status).toBe(401);
+    const all = await w.t.request('/api/v1/filings/today');
+    expect(all.body.cases.map((x: any) => [x.user_id, x.deadline])).toEqual([['seller_other', '2027-01-31'], [user, '2027-02-05']]);
+    expect((await w.t.request(`/api/v1/filings/today?user_id=${user}`)).body.cases.map((x: any) => x.id)).toEqual([c.id]);
+    expect((await w.t.request('/api/v1/filings/today?user_id=')).status).toBe(400);
+
+    // The kit: where, fields, text in Amazon's terms, the download.
+    const filing = await w.t.request(`/api/v1/filings/${c.id}`, { token: mine });
+    expect(filing.status).toBe(200);
+    const kit = filing.body.kit;
+    expect(kit.claim_type).toBe('lost_warehouse');
+    expect(kit.where.url).toBe('https://sellercentral.amazon.com/help/hub/reference/external/GGEV4254LJJ9BAEG');
+    expect(kit.fields).toContainEqual({ claim_id: 'clm_kit_a', label: 'Transaction Item ID', value: 'TII-1001' });
+    expect(kit.fields).toContainEqual({ claim_id: 'clm_kit_b', label: 'Fulfillment center', value: 'PHX7' });
+    expect(kit.fields).toContainEqual({ claim_id: null, label: 'Total amount requested', value: '34.80 USD' });
+    expect(kit.text).toBe(filing.body.body);
+    expect(kit.text).toContain('Shown in: Inventory Ledger (detailed view).');
+    expect(kit.text).not.toMatch(/GET_LEDGER|DOC-LEDGER|clm_kit|line \d/);
+    expect(kit.evidence_url).toBe(`/api/v1/filings/${c.id}/evidence.zip`);
+    // Listed by uploaded name; the second of two names equal but for case gets a number, a path only its file name.
+    expect(kit.evidence_files.map((f: any) => f.name)).toEqual(['passwd', 'INVOICE.pdf', 'invoice (2).pdf']);
+
+    // The zip, opened.
+    const zip = await download(w, kit.evidence_url, mine);
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get('content-type')).toBe('application/zip');
+    expect(zip.headers.get('content-disposition')).toBe(`attachment; filename="case-${c.id}.zip"`);
+    const entries = await unzip(zip.bytes);
+    expect([...entries.keys()]).toEqual(['summary.pdf', 'case-text.txt', 'report-lines.csv', 'evidence/passwd', 'evidence/INVOICE.pdf', 'evidence/invoice (2).pdf']);
+    expect(entries.get('summary.pdf')?.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(entries.get('case-text.txt')?.toString()).toBe(kit.text);
+    const csv = entries.get('report-lines.csv')?.toString().split('\r\n') ?? [];
+    expect(csv[0]).toBe(`Case item,Report,${LEDGER_HEADER.split('\t').join(',')}`);
+    // Each line under the number its claim has in the case text (nearest deadline first: b, then a).
+    expect(filing.body.claim_ids).toEqual(['clm_kit_b', 'clm_kit_a']);
+    expect(csv.slice(1)).toEqual([
+      `1,Inventory Ledger (detailed view),${ledgerLine('XK2', 'TII-1002', -2).split('\t').join(',')}`,
+      `2,Inventory Ledger (detailed view),${ledgerLine('XK1', 'TII-1001', -2).split('\t').join(',')}`,
+      '',
+    ]);
+    const names = new Map([['evidence/invoice (2).pdf', '%PDF-1.4 first invoice'], ['evidence/INVOICE.pdf', '%PDF-1.4 second invoice, same name but for case'], ['evidence/passwd', 'not a password file']]);
+    for (const [name, text] of names) expect(entries.get(name)?.toString()).toBe(text);
+
+    // Only the seller's own (another seller: as if it did not exist), or the operator's.
+    expect((await download(w, kit.evidence_url, theirs)).status).toBe(404);
+    expect((await download(w, kit.evidence_url, null)).status).toBe(401);
+    expect((await download(w, kit.evidence_url, w.t.serviceToken)).status).toBe(200);
+    expect((await download(w, '/api/v1/filings/fil_nope/evidence.zip', mine)).status).toBe(404);
+    expect((await w.t.request(`/api/v1/filings/${c.id}`, { token: theirs })).status).toBe(404);
+
+    // A file whose bytes are gone fails the download before it starts, rather than a zip without it.
+    await rows(w.db, sql`DELETE FROM evidence_blobs WHERE sha256 = (SELECT sha256 FROM evidence_files WHERE id = 'evf_kit_3')`);
+    expect((await download(w, kit.evidence_url, mine)).status).toBe(500);
+  });
+});
