@@ -36,9 +36,8 @@ describe('File today', () => {
     expect([urgency(-1), urgency(0), urgency(2), urgency(7), urgency(8), urgency(null)]).toEqual(['late', 'soon', 'soon', 'near', 'later', 'later']);
   });
 
-  it('reads amounts in either spelling the API uses', () => {
+  it("reads the filing endpoints' amounts", () => {
     expect(amountOf({ amount_minor: 1234, currency: 'USD' })).toEqual({ minor: 1234, currency: 'USD' });
-    expect(amountOf({ minor: 5, currency: 'EUR' })).toEqual({ minor: 5, currency: 'EUR' });
     expect(amountOf(null)).toBeNull();
   });
 });

@@ -1,39 +1,22 @@
 // The manual channel as the File today and case pages show it: the cases to file grouped by
 // seller, how many days are left, the kit's fields grouped by claim, and what a reply Amazon sent
 // means for the seller. Pure.
+import type { CaseKit } from '../../../src/filing/case-kit.js';
+import type { HeldClaim, TodayCase, Amount as WireAmount } from '../../../src/filing/file-today.js';
+import type { KitField } from '../../../src/filing/kit-fields.js';
+import type { replyJson } from '../../../src/filing/replies.js';
+import type { ReplyOutcome } from '../../../src/domain/amazon-reply.js';
 import { count, formatMoney, label, type Amount } from './format.js';
 
-/** Money as the filing endpoints send it. Either spelling is read: the claims API says `minor`. */
-export type WireAmount = { readonly amount_minor: number; readonly currency: string } | { readonly minor: number; readonly currency: string };
+// The server's own shapes (src/filing/): the pages read what the routes write.
+export type { HeldClaim, KitField, ReplyOutcome, TodayCase, WireAmount };
+export type Kit = CaseKit;
+/** Amazon's reply on a case, as Clario read it. */
+export type Reply = ReturnType<typeof replyJson>;
 
-/** A wire amount in the page's own form (null stays null). */
+/** The filing endpoints' money (`amount_minor`) in the page's own form (`minor`); null stays null. */
 export function amountOf(a: WireAmount | null | undefined): Amount | null {
-  if (!a) return null;
-  return { minor: 'amount_minor' in a ? a.amount_minor : a.minor, currency: a.currency };
-}
-
-/** A case ready to file in Seller Central (GET /api/v1/filings/today). */
-export interface TodayCase {
-  readonly id: string;
-  readonly user_id: string;
-  readonly claim_type: string;
-  readonly where: string;
-  readonly claims: number;
-  readonly units: number;
-  readonly amount: WireAmount | null;
-  readonly deadline: string | null;
-  readonly days_left: number | null;
-  readonly reopens_case_id: string | null;
-}
-
-/** A claim Clario holds back from filing, and why. */
-export interface HeldClaim {
-  readonly claim_id: string;
-  readonly user_id: string;
-  readonly claim_type: string;
-  readonly reason: string;
-  readonly code: string;
-  readonly deadline: string | null;
+  return a ? { minor: a.amount_minor, currency: a.currency } : null;
 }
 
 export interface TodayAnswer {
@@ -57,35 +40,6 @@ export interface Reminder {
   readonly created_at: string;
 }
 
-/** One thing Seller Central's form asks for; `claim_id` null is about the whole case. */
-export interface KitField {
-  readonly claim_id: string | null;
-  readonly label: string;
-  readonly value: string;
-}
-
-export interface Kit {
-  readonly claim_type: string;
-  readonly where: { readonly place: string; readonly steps: readonly string[]; readonly url: string };
-  readonly fields: readonly KitField[];
-  readonly text: string;
-  readonly evidence_url: string;
-  readonly evidence_files: ReadonlyArray<{ readonly name: string; readonly kind: string }>;
-}
-
-export type ReplyOutcome = 'approved' | 'rejected' | 'more_information' | 'unclear';
-
-export interface Reply {
-  readonly id: string;
-  readonly received_at: string;
-  readonly text: string;
-  readonly outcome: ReplyOutcome;
-  readonly amount: WireAmount | null;
-  readonly reimbursement_ids: readonly string[];
-  readonly reason_code: string | null;
-  readonly needs: readonly string[];
-}
-
 /** GET /api/v1/filings/:id: the case as prepared, its kit, and Amazon's replies so far. */
 export interface FilingAnswer {
   readonly id: string;
@@ -94,14 +48,14 @@ export interface FilingAnswer {
   readonly status: 'prepared' | 'filed' | 'approved' | 'rejected';
   readonly case_id: string | null;
   /** A reply on this Amazon case (after a rejection or a request for documents), not a new case. */
-  readonly reopens_case_id?: string | null;
+  readonly reopens_case_id: string | null;
   readonly claim_ids: readonly string[];
   readonly subject: string;
   readonly body: string;
   readonly filed_at: string | null;
   readonly decided_at: string | null;
-  readonly kit?: Kit;
-  readonly replies?: readonly Reply[];
+  readonly kit: Kit | null;
+  readonly replies: readonly Reply[];
 }
 
 /** POST /api/v1/filings/:id/reply. */
