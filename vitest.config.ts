@@ -14,6 +14,7 @@ const UNIT = [
   'test/billing/fee.test.ts',
   'test/client/boundary.test.ts',
   'test/config/readme.test.ts',
+  'test/config/smtp-url.test.ts',
   'test/dashboard/claim-order.test.ts',
   'test/deploy/engines.test.ts',
   'test/evidence/score-claim.test.ts',

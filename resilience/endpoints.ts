@@ -65,7 +65,9 @@ export function example(schema: any, name = ''): unknown {
       return Object.fromEntries(Object.entries(props).filter(([k]) => required.has(k) || k in HINTS).map(([k, s]) => [k, example(s, k)]));
     }
     case 'string':
-      return schema.format === 'uri' ? 'https://example.com/x' : 'x'.repeat(Math.max(1, schema.minLength ?? 1));
+      if (schema.format === 'uri') return 'https://example.com/x';
+      if (schema.format === 'email') return 'alice@example.com';
+      return 'x'.repeat(Math.max(1, schema.minLength ?? 1));
     case 'integer':
     case 'number':
       return schema.minimum ?? 1;

@@ -43,6 +43,9 @@ import { createPayoutMonitor, type PayoutMonitor } from './payouts/monitor.js';
 import { payoutsCapability } from './payouts/capability.js';
 import { proofCapability } from './proof/capability.js';
 import { proofRoutes } from './proof/routes.js';
+import { createReminderLoop, type ReminderLoop } from './reminders/remind.js';
+import { reminderRoutes } from './reminders/routes.js';
+import { smtpMailer } from './reminders/send-mail.js';
 import { createBullMqQueue } from './queue/bullmq-queue.js';
 import { within, type JobQueue } from './queue/job-queue.js';
 import { createPostgresQueue } from './queue/postgres-queue.js';
@@ -114,6 +117,8 @@ export interface Clario {
   /** The filing and payout loops (worker processes with the real capabilities); nudge them when work arrives. */
   readonly filer: Filer | undefined;
   readonly payouts: PayoutMonitor | undefined;
+  /** The reminders loop (worker processes with the real capabilities). */
+  readonly reminders: ReminderLoop | undefined;
   close(): Promise<void>;
 }
 
@@ -264,6 +269,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
 
     let filer: Filer | undefined;
     let payouts: PayoutMonitor | undefined;
+    let reminders: ReminderLoop | undefined;
     if (role !== 'api') {
       await engine.startWorker();
       // Only with the real capabilities: tests that bring their own sync nothing on a schedule and file nothing.
@@ -274,8 +280,23 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         const f = config.filing;
         const loopDeps = { database, engine, channel: real.channel, log: logger };
         filer = createFiler({ ...loopDeps, maxItemsPerCase: f.maxItemsPerCase, maxCasesPerDay: f.maxCasesPerDay, intervalMs: f.intervalMs });
-        payouts = createPayoutMonitor({ ...loopDeps, followUpDays: f.followUpDays, intervalMs: f.payoutsIntervalMs });
-        const started = await startLoops({ filing: filer, payouts }, { bus, onCaseDecided: (l) => real.amazon.onCaseDecided(l) });
+        payouts = createPayoutMonitor({ ...loopDeps, intervalMs: f.payoutsIntervalMs });
+        const r = config.reminders;
+        // The service's clock (tests and the demo move it), as File today reads it.
+        const clock = options.now;
+        const mailer = r.email.smtp ? smtpMailer({ smtp: r.email.smtp, from: r.email.from, timeoutMs: config.providerTimeoutMs }) : undefined;
+        if (mailer) running.started('reminder e-mail', () => mailer.close());
+        reminders = createReminderLoop({
+          database,
+          log: logger,
+          intervalMs: r.intervalMs,
+          followUpDays: f.followUpDays,
+          reopenNudgeDays: r.reopenNudgeDays,
+          ...(mailer ? { mail: { mailer, operatorTo: r.email.operatorTo, publicUrl } } : {}),
+          afterCommit: () => void engine.drainOutbox(),
+          ...(clock ? { now: () => new Date(clock()) } : {}),
+        });
+        const started = await startLoops({ filing: filer, payouts, reminders }, { bus, onCaseDecided: (l) => real.amazon.onCaseDecided(l) });
         loops = started;
         running.started('claim loops', () => started.stop());
       }
@@ -309,6 +330,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
       stripe: providers.stripe?.description,
       filer,
       payouts,
+      reminders,
       close() {
         closing ??= running.stopAll(config.shutdownTimeoutMs);
         return closing;
@@ -404,6 +426,7 @@ function productRoutes(deps: {
     deps.mirror.routes,
     learningRoutes(db),
     proofRoutes(db),
+    reminderRoutes(db),
     dashboardRoutes({ db, hub: deps.hub, auth: deps.auth, pageTokenTtlSeconds: PAGE_TOKEN_TTL_SECONDS }),
     webRoutes(deps.webDir ?? DEFAULT_WEB_DIR),
     evidenceRoutes({

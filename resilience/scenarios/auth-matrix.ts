@@ -45,7 +45,7 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
   // Operators only, even when it names a seller.
   'GET /api/v1/ops/failed': { own_seller: 403 },
   'GET /api/v1/ops/payouts/unmatched': { own_seller: 403 },
-  // Claims, filings, evidence and prompts by id: the id used here is an event's, so none has it; every
+  // Claims, filings, evidence, prompts and reminders by id: the id used here is an event's, so none has it; every
   // caller gets 404, and a seller never learns whether an id exists. A seller reading their own
   // claim, filing and proof packet is covered by test/security/authorization-matrix.test.ts.
   ...Object.fromEntries(
@@ -60,6 +60,7 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
       'GET /api/v1/evidence/{id}',
       'GET /api/v1/evidence/{id}/content',
       'POST /api/v1/prompts/{id}/answer',
+      'POST /api/v1/reminders/{id}/dismiss',
     ].map(
       (k) => [k, { other_seller: 404, own_seller: 404, service: 404 } satisfies Partial<Record<Caller, Expect>>],
     ),

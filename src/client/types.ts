@@ -19,7 +19,7 @@ export type {
   PromptOpenedMessage,
   PromptAnsweredMessage,
   ClaimRejectedMessage,
-  FollowUpMessage,
+  ReminderMessage,
   SocketError,
   SocketFrame,
 } from '../workflow/messages.js';

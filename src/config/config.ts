@@ -4,6 +4,44 @@ import { isCurrency, type Currency } from '../domain/money.js';
 import { DEFAULT_PAYOUT_LIMITS } from '../domain/payout-check.js';
 import { TrustProxySchema, type TrustProxy } from './trust-proxy.js';
 
+/** Where reminder e-mail goes out: SMTP_URL, read into its parts. */
+export interface SmtpSettings {
+  readonly host: string;
+  readonly port: number;
+  /** smtps:// (TLS from the first byte, usually port 465); smtp:// upgrades with STARTTLS when offered. */
+  readonly secure: boolean;
+  readonly auth: { readonly user: string; readonly pass: string } | undefined;
+}
+
+const SMTP_URL_HELP = 'must look like smtp://user:password@host:587 or smtps://user:password@host:465 (user and password percent-encoded; no path or query)';
+
+/** SMTP_URL's parts, or undefined when it is not a plain smtp:// or smtps:// URL. */
+export function parseSmtpUrl(value: string): SmtpSettings | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if ((url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || !url.hostname || (url.pathname !== '' && url.pathname !== '/') || url.search || url.hash) return undefined;
+  const secure = url.protocol === 'smtps:';
+  try {
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : secure ? 465 : 587, secure, auth: user || pass ? { user, pass } : undefined };
+  } catch {
+    return undefined;
+  }
+}
+
+const EMAIL = z.email().max(254);
+
+/** A comma-separated list of addresses, or undefined when one of them is not an address. */
+function emailList(value: string): string[] | undefined {
+  const list = value.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  return list.length > 0 && list.every((a) => EMAIL.safeParse(a).success) ? list : undefined;
+}
+
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 const unit = (def: number) => z.coerce.number().min(0).max(1).default(def);
 
@@ -54,6 +92,12 @@ const EnvSchema = z
     FILING_INTERVAL_MS: int(60_000, 100),
     FILING_FOLLOW_UP_DAYS: z.coerce.number().min(0).default(14),
     PAYOUTS_INTERVAL_MS: int(300_000, 100),
+    REMINDER_INTERVAL_MS: int(3_600_000, 100),
+    REMINDER_REOPEN_NUDGE_DAYS: z.coerce.number().min(0).default(3),
+    // The password is part of the URL: the messages below never repeat the value.
+    SMTP_URL: z.string().transform((v, ctx) => parseSmtpUrl(v) ?? (ctx.addIssue({ code: 'custom', message: SMTP_URL_HELP }), z.NEVER)).optional(),
+    REMINDER_EMAIL_FROM: z.string().max(320).regex(/^[^\r\n]+@[^\r\n]+$/, 'an address such as "Clario <reminders@example.com>"').optional(),
+    REMINDER_EMAIL_TO: z.string().transform((v, ctx) => emailList(v) ?? (ctx.addIssue({ code: 'custom', message: 'a comma-separated list of e-mail addresses' }), z.NEVER)).optional(),
     EVIDENCE_MAX_FILE_BYTES: int(10 * 1024 * 1024, 1),
     EVIDENCE_MAX_REQUEST_BYTES: int(50 * 1024 * 1024, 1),
     EVIDENCE_PDF_MAX_PAGES: int(50, 1),
@@ -165,6 +209,20 @@ export interface Config {
     readonly intervalMs: number;
     readonly followUpDays: number;
     readonly payoutsIntervalMs: number;
+  };
+  /**
+   * Reminders (deadlines, follow-ups, reopening): how often they are looked for, when a rejected
+   * claim's reopening is nudged, and e-mail, sent only when SMTP is set.
+   */
+  readonly reminders: {
+    readonly intervalMs: number;
+    readonly reopenNudgeDays: number;
+    readonly email: {
+      readonly smtp: SmtpSettings | undefined;
+      readonly from: string;
+      /** An operator's copy of every reminder (REMINDER_EMAIL_TO), besides each seller's own address. */
+      readonly operatorTo: readonly string[];
+    };
   };
   /**
    * Evidence uploads: the size limits per file and per request, the currency of amounts that name
@@ -298,6 +356,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intervalMs: e.FILING_INTERVAL_MS,
       followUpDays: e.FILING_FOLLOW_UP_DAYS,
       payoutsIntervalMs: e.PAYOUTS_INTERVAL_MS,
+    },
+    reminders: {
+      intervalMs: e.REMINDER_INTERVAL_MS,
+      reopenNudgeDays: e.REMINDER_REOPEN_NUDGE_DAYS,
+      email: {
+        smtp: e.SMTP_URL,
+        from: e.REMINDER_EMAIL_FROM ?? `Clario <clario@${e.SMTP_URL?.host ?? 'localhost'}>`,
+        operatorTo: e.REMINDER_EMAIL_TO ?? [],
+      },
     },
     evidence: {
       maxFileBytes: e.EVIDENCE_MAX_FILE_BYTES,

@@ -1,7 +1,7 @@
 // The filings table: a case at Amazon holding one or more claims. The row is the intent, written
 // (with the claims' filing_id) before the case API is called; its id is the Idempotency-Key.
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { NonRetryableError } from '../domain/errors.js';
 import type { ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
@@ -192,11 +192,7 @@ export async function markChecked(q: Db, filingId: string): Promise<void> {
   await q.update(filings).set({ lastCheckedAt: sql`now()` }).where(eq(filings.id, filingId));
 }
 
-/** Filed cases with no answer since `before`, flagged for follow-up once each; returns them. */
-export async function flagUnanswered(q: Db, unanswered: { before: Date; now: Date; reason: string }): Promise<FilingRow[]> {
-  return q
-    .update(filings)
-    .set({ followUpAt: unanswered.now, followUpReason: unanswered.reason })
-    .where(and(eq(filings.status, 'filed'), isNull(filings.followUpAt), lt(filings.filedAt, unanswered.before)))
-    .returning();
+/** Notes on the case that the seller was reminded to follow up on it (once; the reminder says how). */
+export async function markFollowUp(q: Db, filingId: string, at: Date, reason: string): Promise<void> {
+  await q.update(filings).set({ followUpAt: at, followUpReason: reason }).where(and(eq(filings.id, filingId), isNull(filings.followUpAt)));
 }

@@ -62,6 +62,11 @@ const WHAT: Readonly<Record<ClaimType, string>> = {
   reimbursement_reversal: 'a reimbursement taken back for units never found',
 };
 
+/** What a claim type is about, in a few words ("units lost in a fulfillment center"). */
+export function claimTypeWords(type: string): string {
+  return (WHAT as Readonly<Record<string, string>>)[type] ?? type.replace(/_/g, ' ');
+}
+
 /** How the kinds of evidence read in a case. */
 const KIND: Readonly<Record<string, string>> = { invoice: 'supplier invoice', proof_of_delivery: 'proof of delivery' };
 
@@ -121,7 +126,7 @@ function subjectOf(claims: readonly CaseClaim[], items: readonly CaseItem[], wha
 export function writeCase(claims: readonly CaseClaim[], evidence: readonly CaseEvidence[], downloadUrl: (fileId: string) => string): WrittenCase {
   const first = claims[0];
   if (!first) throw new RangeError('a case needs at least one claim');
-  const what = (WHAT as Readonly<Record<string, string>>)[first.type] ?? first.type.replace(/_/g, ' ');
+  const what = claimTypeWords(first.type);
   const items = claims.map(caseItem);
   const facts = claims.map(claimFacts);
 

@@ -23,6 +23,7 @@ export const TAGS = [
   { name: 'sellers', description: "A seller's own settings, such as unit costs." },
   { name: 'claims', description: "A paid claim's proof packet." },
   { name: 'filings', description: 'Cases Clario prepared or filed with Amazon.' },
+  { name: 'reminders', description: 'What a person must do by when: deadlines near, cases to follow up, rejected cases to reopen; and where reminders are e-mailed.' },
   { name: 'evidence', description: 'Supplier invoices and proofs of delivery that back claims.' },
   { name: 'prompts', description: 'Smart prompts: what Clario asks a seller to confirm or upload.' },
   { name: 'dashboard', description: "What the dashboard reads: the session, claims, and a seller's money." },

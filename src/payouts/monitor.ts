@@ -1,7 +1,7 @@
 // The payout monitor: a loop that, each round, credits the reimbursement lines syncs brought in
 // (and re-examines lines stored before their case id was recorded: a manual-channel seller may
-// record it after Amazon paid), polls open cases on the simulator channel, and flags cases that
-// have waited too long.
+// record it after Amazon paid) and polls open cases on the simulator channel. Cases that have
+// waited too long for Amazon are the reminders loop's (src/reminders/).
 import { and, eq, sql } from 'drizzle-orm';
 import { type Database, rows } from '../store/db.js';
 import { filings } from '../store/schema/filing-tables.js';
@@ -12,16 +12,14 @@ import { pollingLoop } from '../workflow/polling.js';
 import type { ClaimsChannel } from '../filing/channel.js';
 import { creditLine, type Credit } from './credit-payouts.js';
 import { newReimbursementLines, usersWithNewLines } from './new-lines.js';
-import { flagFollowUps, pollOpenCases } from './watch-cases.js';
+import { pollOpenCases } from './watch-cases.js';
 
 export interface MonitorOptions {
   readonly database: Database;
   readonly engine: Engine;
   readonly channel: ClaimsChannel;
-  readonly followUpDays: number;
   readonly intervalMs: number;
   readonly log: Log;
-  readonly now?: () => Date;
 }
 
 export interface MonitorRound {
@@ -29,7 +27,6 @@ export interface MonitorRound {
   readonly problems: number;
   readonly checked: number;
   readonly rejected: number;
-  readonly followUps: number;
 }
 
 export interface PayoutMonitor {
@@ -43,7 +40,6 @@ export interface PayoutMonitor {
 
 export function createPayoutMonitor(options: MonitorOptions): PayoutMonitor {
   const db = options.database.db;
-  const now = options.now ?? (() => new Date());
 
   async function afterSync(userId: string) {
     const credits: Credit[] = [];
@@ -105,8 +101,7 @@ export function createPayoutMonitor(options: MonitorOptions): PayoutMonitor {
     credits.push(...(await recheck()));
     const polled = await pollOpenCases({ db, engine: options.engine, channel: options.channel, log: options.log, signal: loop.signal });
     credits.push(...polled.credits);
-    const followUps = await flagFollowUps(db, { days: options.followUpDays, now: now() });
-    return { credits, problems, checked: polled.checked, rejected: polled.rejected, followUps };
+    return { credits, problems, checked: polled.checked, rejected: polled.rejected };
   }
 
   const loop = pollingLoop(runOnce, { intervalMs: options.intervalMs, onError: (err) => options.log.error({ err }, 'payout monitoring round failed') });

@@ -1,13 +1,12 @@
 // Amazon's answers on open cases: polled on the simulator channel (GET /cases/:id). An approval
 // credits each item as a payout (the same payout ids the report will carry); a rejection sends
 // every claim of the case to phase 6 with Amazon's text. A case without any answer for too long
-// is flagged for follow-up, with a message to the seller.
+// is the reminders loop's (src/reminders/): it tells the seller to follow up.
 import type { Db } from '../store/db.js';
 import type { Engine } from '../workflow/engine.js';
-import { publish } from '../workflow/publish.js';
 import type { CaseView } from '../filing/case-api.js';
 import type { ClaimsChannel } from '../filing/channel.js';
-import { flagUnanswered, markChecked, markDecided, openSimulatorCases, type FilingRow } from '../filing/filings.js';
+import { markChecked, markDecided, openSimulatorCases, type FilingRow } from '../filing/filings.js';
 import { creditLine, type Credit } from './credit-payouts.js';
 import type { ReimbursementLine } from './reimbursement-line.js';
 
@@ -116,26 +115,4 @@ export async function pollOpenCases(deps: {
     }
   }
   return { checked, credits, rejected };
-}
-
-/** Flags filed cases with no answer after `days`; one outbox message per case. */
-export async function flagFollowUps(db: Db, options: { days: number; now: Date }): Promise<number> {
-  const before = new Date(options.now.getTime() - options.days * 86_400_000);
-  const reason = `Amazon has not answered in ${options.days} days: reply on the case in Seller Central or reopen it`;
-  return db.transaction(async (tx) => {
-    const flagged = await flagUnanswered(tx, { before, now: options.now, reason });
-    for (const f of flagged) {
-      await publish(tx, {
-        type: 'filing.follow_up',
-        user_id: f.userId,
-        filing_id: f.id,
-        case_id: f.caseId,
-        claim_ids: f.claimIds,
-        filed_at: f.filedAt?.toISOString() ?? null,
-        reason,
-        at: options.now.toISOString(),
-      });
-    }
-    return flagged.length;
-  });
 }

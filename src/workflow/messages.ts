@@ -6,6 +6,7 @@ import { PHASE_ERROR_CODES, type ForeignErrorCode } from '../domain/errors.js';
 import { PHASES, PHASE_NUMBERS } from '../domain/phase.js';
 import { PHASE_STATUSES } from '../domain/phase-status.js';
 import { REJECTION_CODES } from '../domain/rejection.js';
+import { REMINDER_KINDS } from '../domain/reminders.js';
 
 const PhaseName = z.enum(PHASE_NUMBERS.map((p) => PHASES[p].key) as [string, ...string[]]);
 const common = {
@@ -105,16 +106,20 @@ export const ClaimRejectedMessage = z.looseObject({
   seq: z.number().int().optional(),
 });
 
-export const FollowUpMessage = z.looseObject({
-  type: z.literal('filing.follow_up'),
+export const ReminderMessage = z.looseObject({
+  type: z.literal('filing.reminder'),
+  id: z.string().describe('The reminder (GET /api/v1/reminders; dismiss with POST /api/v1/reminders/:id/dismiss)'),
   user_id: z.string(),
-  filing_id: z.string().describe('The case as Clario filed it (GET /api/v1/filings/:id)'),
-  case_id: z.string().nullable().describe("Amazon's case id"),
-  claim_ids: z.array(z.string()).describe('The claims the case holds'),
-  filed_at: z.iso.datetime({ offset: true }).nullable(),
-  reason: z.string().describe('Why it needs the seller, and what to do'),
-  at: z.iso.datetime({ offset: true }),
-  seq: z.number().int().optional(),
+  kind: z
+    .enum(REMINDER_KINDS)
+    .describe("deadline_7d / deadline_2d: a claim not yet filed is 7 / 2 days or less from its deadline; follow_up: Amazon has not answered a filed case within FILING_FOLLOW_UP_DAYS; reopen: a claim rejected for a missing document can be reopened"),
+  claim_id: z.string().nullable().describe('The claim (deadline and reopen reminders)'),
+  filing_id: z.string().nullable().describe('The case as Clario prepared or filed it (GET /api/v1/filings/:id)'),
+  message: z.string().describe('What to do, in a sentence for the seller'),
+  text: z.string().nullable().describe('The follow-up or reopening text to paste on the case in Seller Central'),
+  due: z.iso.date().nullable().describe('The day to act by (the claim\'s deadline), YYYY-MM-DD'),
+  created_at: z.iso.datetime({ offset: true }),
+  seq: z.number().int().optional().describe("The outbox sequence number: order, and the WebSocket's ?since= replay"),
 });
 
 const SCHEMAS = {
@@ -124,7 +129,7 @@ const SCHEMAS = {
   'prompt.opened': PromptOpenedMessage,
   'prompt.answered': PromptAnsweredMessage,
   'claim.rejected': ClaimRejectedMessage,
-  'filing.follow_up': FollowUpMessage,
+  'filing.reminder': ReminderMessage,
 } as const;
 
 export type MessageType = keyof typeof SCHEMAS;
@@ -146,7 +151,7 @@ export type ClaimRoutedMessage = MessageOf<'claim.routed'>;
 export type PromptOpenedMessage = MessageOf<'prompt.opened'>;
 export type PromptAnsweredMessage = MessageOf<'prompt.answered'>;
 export type ClaimRejectedMessage = MessageOf<'claim.rejected'>;
-export type FollowUpMessage = MessageOf<'filing.follow_up'>;
+export type ReminderMessage = MessageOf<'filing.reminder'>;
 
 /** What `/ws` sends besides messages: it cannot replay from the `?since=` it was given. */
 export interface SocketError {
@@ -267,18 +272,21 @@ const ENTRIES: { readonly [T in MessageType]: { readonly description: string; re
       seq: 2210,
     },
   },
-  'filing.follow_up': {
-    description: 'A case Clario filed has had no answer from Amazon for too long (FILING_FOLLOW_UP_DAYS): the seller should follow up in Seller Central.',
+  'filing.reminder': {
+    description:
+      'Something a person must do for a claim or a case: file before the deadline (7 and 2 days before), follow up on a case Amazon has not answered, or reopen a rejected case with the document Amazon asked for. Sent once per reminder; also listed by GET /api/v1/reminders and e-mailed when SMTP_URL is set.',
     example: {
-      type: 'filing.follow_up',
+      type: 'filing.reminder',
+      id: 'rem_5d0c3a9e1f2b4c6d8e7f9a0b',
       user_id: 'seller_A1CLARIODEMO01',
+      kind: 'follow_up',
+      claim_id: null,
       filing_id: 'fil_3f9a0c1d2e4b5a6978877665',
-      case_id: '17000000042',
-      claim_ids: ['clm_8c1d…', 'clm_91ae…'],
-      filed_at: '2026-11-01T09:00:00.000Z',
-      reason: 'Amazon has not answered in 14 days: reply on the case in Seller Central or reopen it',
-      at: '2026-11-15T09:05:00.000Z',
-      seq: 2210,
+      message: 'Amazon has not answered case 17000000042 (opened November 1, 2026) in 14 days: post the follow-up below on the case in Seller Central (Case Log).',
+      text: 'Hello,\n\nOn November 1, 2026 I opened case 17000000042 asking for reimbursement of:\n- FNSKU X00ABC123 (MSKU MUG-11): 3 units reported lost at PHX7 on 2026-10-02, Transaction Item ID 1234567890. The units were not found again and have not been reimbursed. Amount requested: 37.20 USD.\n\nTotal requested: 37.20 USD.\n\nI have not received an answer yet. Could you please review the case and let me know where it stands, or tell me what else you need from me?\n\nThank you.',
+      due: null,
+      created_at: '2026-11-15T09:05:00.000Z',
+      seq: 2230,
     },
   },
 };

@@ -11,6 +11,8 @@
 //   5 monitor the payout      phases/monitor-payout.ts (payouts/capability.ts)      the payouts loop watches the case
 //   · payouts (loop)          payouts/monitor.ts                                    6 (rejected) or 7 (paid)
 //   6 learn from a rejection  phases/learn-from-rejection.ts (learning/capability.ts)
+//   · reminders (loop)        reminders/remind.ts                                   none: it tells a person what to do (file by
+//                             the deadline, follow up on a case Amazon has not answered, reopen a rejected one)
 //   7 settle the payout       phases/settle-payout.ts: settle (billing/capability.ts), record the
 //                             outcome (learning/capability.ts), build the proof packet
 //                             (proof/capability.ts), in one commit
@@ -46,7 +48,10 @@ export interface Loop {
   stop(): Promise<void>;
 }
 
-export type Loops = Readonly<Record<LoopStep, Loop>>;
+export interface Loops extends Readonly<Record<LoopStep, Loop>> {
+  /** Reminders to the seller: no phase hands it work; it reads where claims and cases stand. */
+  readonly reminders: Loop;
+}
 
 export interface StartedLoops {
   /** A phase's hand-off: the loop runs a round now rather than at its next poll. */
@@ -64,6 +69,7 @@ export interface StartedLoops {
 export async function startLoops(loops: Loops, sources: { bus: MessageBus; onCaseDecided?: (listener: () => void) => () => void }): Promise<StartedLoops> {
   loops.filing.start();
   loops.payouts.start();
+  loops.reminders.start();
   const unsubscribeBus = await sources.bus.subscribe((messages) => {
     if (messages.some((m) => m.type === 'claim.routed' && m.payload.status === 'ready')) loops.filing.nudge();
   });
@@ -75,6 +81,7 @@ export async function startLoops(loops: Loops, sources: { bus: MessageBus; onCas
       unsubscribeBus();
       await loops.filing.stop();
       await loops.payouts.stop();
+      await loops.reminders.stop();
     },
   };
 }

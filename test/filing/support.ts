@@ -44,8 +44,8 @@ export async function filingWorld(
   const log = t.clario.logger;
   const filer = (options: Partial<FilerOptions> = {}) =>
     createFiler({ database: t.clario.database, engine: t.clario.engine, channel, maxItemsPerCase: 5, maxCasesPerDay: 10, intervalMs: 60_000, log, ...options });
-  const monitor = (options: { followUpDays?: number; now?: () => Date; channel?: ClaimsChannel } = {}) =>
-    createPayoutMonitor({ database: t.clario.database, engine: t.clario.engine, channel: options.channel ?? channel, followUpDays: options.followUpDays ?? 14, intervalMs: 60_000, log, ...(options.now ? { now: options.now } : {}) });
+  const monitor = (options: { channel?: ClaimsChannel } = {}) =>
+    createPayoutMonitor({ database: t.clario.database, engine: t.clario.engine, channel: options.channel ?? channel, intervalMs: 60_000, log });
   /** Amazon's side: decide a case (no seller token). */
   const decide = async (caseId: string, decision: unknown) => {
     const res = await fetch(`${sim.url}/cases/${caseId}/decision`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(decision) });

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { createSpApiClient } from '../../src/amazon/sp-api.js';
-import { rows } from '../../src/store/db.js';
-import { FollowUpMessage } from '../../src/workflow/messages.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { filings } from '../../src/store/schema/filing-tables.js';
 import { reimbursements } from '../../src/store/schema/payouts-tables.js';
@@ -117,22 +115,6 @@ describe('payout monitoring', () => {
     await waitFor(async () => (await w.db.select().from(claims).where(eq(claims.userId, user))).every((c) => c.status === 'rejected'), 'claims rejected');
     expect((await w.monitor().runOnce()).rejected).toBe(0);
     expect(await events(w.db, 7, user)).toEqual([]);
-  });
-
-  it('a case without an answer for too long is flagged for follow-up once, with a message', async () => {
-    const w = await filingWorld();
-    const user = 'seller_slow';
-    const { filing } = await fileCase(w, user);
-    const at = (days: number) => new Date(filing.filedAt!.getTime() + days * 86_400_000);
-    expect((await w.monitor({ followUpDays: 14, now: () => at(13) }).runOnce()).followUps).toBe(0);
-    expect((await w.monitor({ followUpDays: 14, now: () => at(15) }).runOnce()).followUps).toBe(1);
-    expect((await w.monitor({ followUpDays: 14, now: () => at(16) }).runOnce()).followUps).toBe(0);
-    const [flagged] = await w.db.select().from(filings).where(eq(filings.id, filing.id));
-    expect(flagged?.followUpAt?.toISOString()).toBe(at(15).toISOString());
-    expect(flagged?.followUpReason).toMatch(/14 days/);
-    const messages = await rows<{ payload: Record<string, unknown> }>(w.db, sql`SELECT payload FROM outbox WHERE user_id = ${user} AND type = 'filing.follow_up'`);
-    expect(messages.map((m) => m.payload)).toEqual([expect.objectContaining({ filing_id: filing.id, case_id: filing.caseId, claim_ids: filing.claimIds })]);
-    expect(FollowUpMessage.safeParse(messages[0]?.payload).success).toBe(true);
   });
 
   it('the external webhooks need a claim_id when a case holds several claims', async () => {

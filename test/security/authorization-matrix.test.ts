@@ -71,6 +71,11 @@ const ROWS: Row[] = [
   { method: 'GET', path: () => '/api/v1/ops/clients', expect: serviceOnly(200) },
   { method: 'GET', path: () => '/api/v1/ops/failed', expect: serviceOnly(200) },
   { method: 'GET', path: () => '/api/v1/ops/payouts/unmatched', expect: serviceOnly(200) },
+  // Reminders (src/reminders/): a seller's own, and where they are e-mailed.
+  { method: 'GET', path: () => '/api/v1/reminders?user_id=alice', expect: ownerOrService(200) },
+  { method: 'POST', path: () => '/api/v1/reminders/rem_none/dismiss', expect: { ...ANON, other_seller: 404, own_seller: 404, service: 404 } },
+  { method: 'GET', path: () => '/api/v1/sellers/alice/notifications', expect: ownerOrService(200) },
+  { method: 'PUT', path: () => '/api/v1/sellers/alice/notifications', body: { email: 'alice@example.com' }, expect: ownerOrService(200) },
 ];
 
 function wsStatus(token: string | null): Promise<number> {

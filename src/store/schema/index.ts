@@ -10,5 +10,6 @@ export * from './learning-tables.js';
 export * from './mirror-tables.js';
 export * from './payouts-tables.js';
 export * from './proof-tables.js';
+export * from './reminder-tables.js';
 export * from './sync-tables.js';
 export * from './workflow-tables.js';
