@@ -34,6 +34,7 @@ describeBrowser('filing by hand in Seller Central, in a browser', () => {
   let caseText = '';
   const caseId = '17412345678';
   const api = (path: string) => t.request(path);
+  const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
   const clipboard = () => page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>);
 
   beforeAll(async () => {
@@ -41,8 +42,9 @@ describeBrowser('filing by hand in Seller Central, in a browser', () => {
     t = await startTestClario({
       webDir,
       // One claim per case: Amazon's approval names one reimbursement, credited to the one claim.
-      // No daily cap in reach: the reopening is prepared the day its answer comes.
-      env: { CLAIMS_CHANNEL: 'manual', FILING_MAX_ITEMS_PER_CASE: '1', FILING_MAX_CASES_PER_DAY: '50', WORKFLOW_MAX_ATTEMPTS: '2', WORKFLOW_LEASE_MS: '30000' },
+      // No daily cap in reach: the reopening is prepared the day its answer comes. A case Amazon
+      // has not answered is followed up at once, so the reminder shows without moving the clock.
+      env: { CLAIMS_CHANNEL: 'manual', FILING_MAX_ITEMS_PER_CASE: '1', FILING_MAX_CASES_PER_DAY: '50', FILING_FOLLOW_UP_DAYS: '0', WORKFLOW_MAX_ATTEMPTS: '2', WORKFLOW_LEASE_MS: '30000' },
     });
     browser = await launchBrowser();
     page = browser.page;
@@ -78,7 +80,7 @@ describeBrowser('filing by hand in Seller Central, in a browser', () => {
     const today = (await api(`/api/v1/filings/today?user_id=${userId}`)).body;
     expect((await api(`/api/v1/filings?user_id=${userId}&status=filed`)).body.filings).toEqual([]);
 
-    await page.getByRole('link', { name: 'File today' }).click();
+    await nav('File today').click();
     await page.getByRole('heading', { level: 1, name: 'File today' }).waitFor();
     const table = page.getByTestId('cases-to-file');
     await table.locator('tbody tr').first().waitFor();
@@ -139,12 +141,18 @@ describeBrowser('filing by hand in Seller Central, in a browser', () => {
 
     // Where the clipboard is refused, the value is selected for Ctrl+C instead, and the page says so.
     await page.evaluate(() => {
-      (globalThis as any).navigator.clipboard.writeText = () => Promise.reject(new Error('NotAllowedError'));
+      const clip = (globalThis as any).navigator.clipboard;
+      clip.realWriteText = clip.writeText;
+      clip.writeText = () => Promise.reject(new Error('NotAllowedError'));
     });
     const firstField = fields.locator('tr[data-field]').first();
     await firstField.getByRole('button', { name: /^Copy / }).click();
     await firstField.getByText('Selected: press Ctrl+C (⌘C) to copy').waitFor();
     expect(await page.evaluate(() => String((globalThis as any).getSelection()))).toBe(kit.fields[0].value);
+    await page.evaluate(() => {
+      const clip = (globalThis as any).navigator.clipboard;
+      clip.writeText = clip.realWriteText;
+    });
     await shot(page, 'case');
     await page.setViewportSize({ width: 360, height: 780 });
     await shot(page, 'case-360px');
@@ -180,6 +188,26 @@ describeBrowser('filing by hand in Seller Central, in a browser', () => {
     await waitFor(async () => (await api(`/api/v1/claims/${claimId}`)).body.claim.status === 'filed', 'the claim filed (phase 5)', 60_000);
     // Filed: it is no longer on File today.
     expect(((await api(`/api/v1/filings/today?user_id=${userId}`)).body.cases as any[]).map((c) => c.id)).not.toContain(filingId);
+  });
+
+  it('reminds to follow up a case Amazon has not answered, with the text to paste on it', async () => {
+    await t.clario.reminders!.runOnce();
+    const reminder = ((await api(`/api/v1/reminders?open=true&user_id=${userId}`)).body.reminders as any[]).find((r) => r.kind === 'follow_up' && r.filing_id === filingId);
+    expect(reminder?.text).toContain(caseId);
+    await nav('File today').click();
+    const item = page.locator(`[data-reminder="${reminder.id}"]`);
+    await item.waitFor();
+    expect(await item.textContent()).toContain('No answer from Amazon');
+    await item.getByRole('button', { name: /^Copy the follow-up text/ }).click();
+    await expect.poll(clipboard).toBe(reminder.text);
+    await shot(page, 'file-today-reminders');
+    // Used: dismissed, it leaves the list (and the open reminders).
+    await item.getByRole('button', { name: /^Dismiss/ }).click();
+    await item.waitFor({ state: 'detached' });
+    expect(((await api(`/api/v1/reminders?open=true&user_id=${userId}`)).body.reminders as any[]).map((r) => r.id)).not.toContain(reminder.id);
+    // The link an e-mailed reminder carries opens the case page itself.
+    await page.goto(`${t.url}/file-today/${encodeURIComponent(filingId)}`);
+    await page.getByRole('heading', { name: "Paste Amazon's reply" }).waitFor();
   });
 
   it("reads Amazon's rejection asking for an invoice, and the seller is asked for it", async () => {
@@ -227,7 +255,7 @@ describeBrowser('filing by hand in Seller Central, in a browser', () => {
       60_000,
     );
     const reopening = ((await api(`/api/v1/filings/today?user_id=${userId}`)).body.cases as any[]).find((c) => c.reopens_case_id === caseId);
-    await page.getByRole('link', { name: 'File today' }).click();
+    await nav('File today').click();
     const row = page.getByTestId('cases-to-file').locator(`tr[data-case="${reopening.id}"]`);
     await row.getByText(`Reopens case ${caseId}`).waitFor();
     await shot(page, 'file-today-reopen');
@@ -276,7 +304,7 @@ describeBrowser('filing by hand in Seller Central, in a browser', () => {
     await page.getByRole('heading', { name: 'Where it comes from' }).waitFor();
     expect(await page.getByRole('region', { name: 'Case' }).textContent()).toContain(money);
     await shot(page, 'claim-paid-by-hand');
-    await page.getByRole('link', { name: 'Overview' }).click();
+    await nav('Overview').click();
     await page.getByTestId('stat-recovered').filter({ hasText: money }).waitFor();
     const feeMoney = new Intl.NumberFormat('en-US', { style: 'currency', currency: amount.currency }).format(fee / 100);
     // Charged through Stripe, or owed when below its minimum charge: either way the overview says so.

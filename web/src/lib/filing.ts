@@ -6,10 +6,12 @@ import type { HeldClaim, TodayCase, Amount as WireAmount } from '../../../src/fi
 import type { KitField } from '../../../src/filing/kit-fields.js';
 import type { replyJson } from '../../../src/filing/replies.js';
 import type { ReplyOutcome } from '../../../src/domain/amazon-reply.js';
+import type { ReminderKind } from '../../../src/domain/reminders.js';
+import type { reminderJson } from '../../../src/reminders/routes.js';
 import { count, formatMoney, label, type Amount } from './format.js';
 
 // The server's own shapes (src/filing/): the pages read what the routes write.
-export type { HeldClaim, KitField, ReplyOutcome, TodayCase, WireAmount };
+export type { HeldClaim, KitField, ReminderKind, ReplyOutcome, TodayCase, WireAmount };
 export type Kit = CaseKit;
 /** Amazon's reply on a case, as Clario read it. */
 export type Reply = ReturnType<typeof replyJson>;
@@ -25,20 +27,8 @@ export interface TodayAnswer {
   readonly held: readonly HeldClaim[];
 }
 
-export type ReminderKind = 'deadline_7d' | 'deadline_2d' | 'follow_up' | 'reopen';
-
-export interface Reminder {
-  readonly id: string;
-  readonly user_id: string;
-  readonly kind: ReminderKind;
-  readonly claim_id: string | null;
-  readonly filing_id: string | null;
-  readonly message: string;
-  /** A follow-up or reopening text to paste into the case. */
-  readonly text: string | null;
-  readonly due: string | null;
-  readonly created_at: string;
-}
+/** A reminder: a deadline near, a case to follow up, a rejected claim to reopen (src/reminders/routes.ts). */
+export type Reminder = ReturnType<typeof reminderJson>;
 
 /** GET /api/v1/filings/:id: the case as prepared, its kit, and Amazon's replies so far. */
 export interface FilingAnswer {

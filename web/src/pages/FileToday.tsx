@@ -12,10 +12,7 @@ import { CopyButton } from '../components/CopyButton.js';
 import { Pending } from '../components/Status.js';
 
 // Cases appear when the filer prepares them and leave when a case id is recorded (phase 5).
-const filingMoved = (m: LiveMessage) => {
-  const type: string = m.type;
-  return type === 'filing.reminder' || (m.type === 'workflow.phase' && (m.status === 'completed' || m.status === 'failed'));
-};
+const filingMoved = (m: LiveMessage) => m.type === 'filing.reminder' || (m.type === 'workflow.phase' && (m.status === 'completed' || m.status === 'failed'));
 
 export const caseHref = (id: string) => `/file-today/${encodeURIComponent(id)}`;
 
@@ -62,7 +59,7 @@ export function FileTodayPage({ userId, operator }: { userId: string | null; ope
         <section className="card" aria-labelledby="reminders">
           <h2 id="reminders">Reminders</h2>
           <Pending res={reminders} what="reminders" />
-          {reminders.state === 'ready' && <Reminders reminders={reminders.data.reminders} operator={operator} />}
+          {reminders.state === 'ready' && <Reminders reminders={reminders.data.reminders} operator={operator} onDismissed={reloadReminders} />}
         </section>
       </div>
     </main>
@@ -159,13 +156,20 @@ function Held({ held, operator, onReleased }: { held: readonly HeldClaim[]; oper
   );
 }
 
-function Reminders({ reminders, operator }: { reminders: readonly Reminder[]; operator: boolean }) {
+function Reminders({ reminders, operator, onDismissed }: { reminders: readonly Reminder[]; operator: boolean; onDismissed: () => void }) {
+  const [error, setError] = useState('');
   if (reminders.length === 0) return <p className="muted">No reminders.</p>;
+  const dismiss = async (r: Reminder) => {
+    setError('');
+    const done = await post(`/api/v1/reminders/${encodeURIComponent(r.id)}/dismiss`, {});
+    if (done.ok) onDismissed();
+    else setError(`Could not dismiss the reminder: ${done.message}`);
+  };
   return (
     <ul className="reminders" data-testid="reminders">
       {reminders.map((r) => (
         <li key={r.id} data-reminder={r.id}>
-          <strong>{REMINDER_KINDS[r.kind] ?? label(r.kind)}</strong>
+          <strong>{REMINDER_KINDS[r.kind]}</strong>
           {operator && <span className="muted small"> · {r.user_id}</span>}
           {r.due && <span className="muted small"> · due {formatDate(r.due)}</span>}
           <span className="why">{r.message}</span>
@@ -177,19 +181,29 @@ function Reminders({ reminders, operator }: { reminders: readonly Reminder[]; op
               <CopyButton value={r.text} what={r.kind === 'reopen' ? 'the reopening text' : 'the follow-up text'} target={`reminder-text-${r.id}`} />
             </div>
           )}
-          {r.filing_id ? (
-            <a href={caseHref(r.filing_id)} onClick={onLinkClick} className="small">
-              Open the case
-            </a>
-          ) : (
-            r.claim_id && (
-              <a href={`/claims/${encodeURIComponent(r.claim_id)}`} onClick={onLinkClick} className="small">
-                Open the claim
+          <span className="actions small">
+            {r.filing_id ? (
+              <a href={caseHref(r.filing_id)} onClick={onLinkClick}>
+                Open the case
               </a>
-            )
-          )}
+            ) : (
+              r.claim_id && (
+                <a href={`/claims/${encodeURIComponent(r.claim_id)}`} onClick={onLinkClick}>
+                  Open the claim
+                </a>
+              )
+            )}
+            <button type="button" className="link" onClick={() => void dismiss(r)}>
+              Dismiss<span className="sr-only"> the reminder: {REMINDER_KINDS[r.kind].toLowerCase()}</span>
+            </button>
+          </span>
         </li>
       ))}
+      {error && (
+        <li className="error" role="alert">
+          {error}
+        </li>
+      )}
     </ul>
   );
 }
