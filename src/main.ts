@@ -24,6 +24,7 @@ import { offThreadReader, type EvidenceReader } from './evidence/read/read-off-t
 import { evidenceRoutes } from './evidence/routes.js';
 import { channelKind, simulatorChannel, type ClaimsChannel } from './filing/channel.js';
 import { createFiler, type Filer } from './filing/file-claims.js';
+import { holdRoutes } from './filing/hold-routes.js';
 import { kitRoutes } from './filing/kit-routes.js';
 import { filingRoutes } from './filing/routes.js';
 import { replyRoutes } from './filing/reply-routes.js';
@@ -279,7 +280,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         running.started('sync schedule', () => scheduler.stop());
         const f = config.filing;
         const loopDeps = { database, engine, channel: real.channel, log: logger };
-        filer = createFiler({ ...loopDeps, maxItemsPerCase: f.maxItemsPerCase, maxCasesPerDay: f.maxCasesPerDay, intervalMs: f.intervalMs });
+        filer = createFiler({ ...loopDeps, maxItemsPerCase: f.maxItemsPerCase, maxCasesPerDay: f.maxCasesPerDay, intervalMs: f.intervalMs, approval: f.approval });
         payouts = createPayoutMonitor({ ...loopDeps, intervalMs: f.payoutsIntervalMs });
         const r = config.reminders;
         // The service's clock (tests and the demo move it), as File today reads it.
@@ -421,6 +422,7 @@ function productRoutes(deps: {
   return [
     sellerRoutes(db),
     filingRoutes({ db, engine }),
+    holdRoutes({ db, learned: learnedRates, thresholds: routingThresholds(config.routing), afterCommit: () => void engine.drainOutbox() }),
     replyRoutes({ db, engine }),
     kitRoutes({ db, ...(clock ? { now: () => new Date(clock()) } : {}) }),
     deps.mirror.routes,

@@ -54,6 +54,7 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
       'GET /api/v1/claims/{id}/proof',
       'GET /api/v1/claims/{id}/proof.pdf',
       'POST /api/v1/claims/{id}/case',
+      'POST /api/v1/claims/{id}/release-hold',
       'GET /api/v1/filings/{id}',
       'POST /api/v1/filings/{id}/reply',
       'GET /api/v1/filings/{id}/evidence.zip',

@@ -91,6 +91,10 @@ const EnvSchema = z
     FILING_MAX_CASES_PER_DAY: int(10, 0),
     FILING_INTERVAL_MS: int(60_000, 100),
     FILING_FOLLOW_UP_DAYS: z.coerce.number().min(0).default(14),
+    // Below this recent approval rate a claim type's new claims are held (0: never).
+    FILING_MIN_APPROVAL: unit(0.2),
+    FILING_APPROVAL_WINDOW_DAYS: int(90, 1),
+    FILING_APPROVAL_MIN_DECISIONS: int(5, 1),
     PAYOUTS_INTERVAL_MS: int(300_000, 100),
     REMINDER_INTERVAL_MS: int(3_600_000, 100),
     REMINDER_REOPEN_NUDGE_DAYS: z.coerce.number().min(0).default(3),
@@ -209,6 +213,8 @@ export interface Config {
     readonly intervalMs: number;
     readonly followUpDays: number;
     readonly payoutsIntervalMs: number;
+    /** FILING_MIN_APPROVAL over FILING_APPROVAL_WINDOW_DAYS, once FILING_APPROVAL_MIN_DECISIONS count. */
+    readonly approval: { readonly minApproval: number; readonly windowDays: number; readonly minDecisions: number };
   };
   /**
    * Reminders (deadlines, follow-ups, reopening): how often they are looked for, when a rejected
@@ -356,6 +362,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       intervalMs: e.FILING_INTERVAL_MS,
       followUpDays: e.FILING_FOLLOW_UP_DAYS,
       payoutsIntervalMs: e.PAYOUTS_INTERVAL_MS,
+      approval: { minApproval: e.FILING_MIN_APPROVAL, windowDays: e.FILING_APPROVAL_WINDOW_DAYS, minDecisions: e.FILING_APPROVAL_MIN_DECISIONS },
     },
     reminders: {
       intervalMs: e.REMINDER_INTERVAL_MS,

@@ -7,6 +7,7 @@ import { amountOrNull } from '../http/json.js';
 import { rows, type Db } from '../store/db.js';
 import { OPEN } from './claim-order.js';
 import { waitingFor } from '../domain/claim-waiting.js';
+import { holdOf } from '../domain/filing-holds.js';
 
 export async function nextDeadlines(q: Db, userId: string, limit = 5) {
   const found = await rows<{
@@ -18,16 +19,17 @@ export async function nextDeadlines(q: Db, userId: string, limit = 5) {
     currency: string | null;
     detection_status: string | null;
     missing: unknown;
+    hold: Record<string, unknown> | null;
   }>(
     q,
     sql`SELECT id, type, status, deadline::text AS deadline, amount_minor, currency,
-               details->>'detection_status' AS detection_status, score->'missing' AS missing
+               details->>'detection_status' AS detection_status, score->'missing' AS missing, details->'hold' AS hold
         FROM claims
         WHERE user_id = ${userId} AND status IN (${sql.join(OPEN.map((s) => sql`${s}`), sql`, `)}) AND deadline IS NOT NULL AND deadline >= current_date
         ORDER BY deadline ASC, id ASC LIMIT ${limit}`,
   );
   return found.map((d) => {
-    const w = waitingFor({ status: d.status, detectionStatus: d.detection_status, missing: Array.isArray(d.missing) ? d.missing : [] });
+    const w = waitingFor({ status: d.status, detectionStatus: d.detection_status, missing: Array.isArray(d.missing) ? d.missing : [], hold: holdOf({ hold: d.hold }) ?? null });
     return {
       claim_id: d.id,
       type: d.type,

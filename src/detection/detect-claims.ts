@@ -30,6 +30,12 @@ interface StoredClaim {
   readonly sources: ReadonlyArray<Record<string, unknown>>;
 }
 
+/**
+ * Details that are not detection's: the seller's measurements, a hold on filing and its release
+ * (src/domain/filing-holds.ts). A new run of detection keeps them.
+ */
+const KEPT_DETAILS = ['measurements', 'hold', 'hold_released'] as const;
+
 /** Claims not filed yet: detection may still change their figures, or withdraw them. */
 const OPEN = sql`('detected', 'prompted', 'held', 'ready')`;
 
@@ -43,11 +49,14 @@ async function upsertClaims(tx: Db, userId: string, syncId: string, found: reado
     });
     // A claim not filed yet takes the new figures (a partial reimbursement since must not be asked
     // for again); one routed keeps its route unless it expired. A claim detection withdrew earlier
-    // comes back as detected. One filed, paid or dismissed by the seller keeps what it was.
+    // comes back as detected. One filed, paid or dismissed by the seller keeps what it was. What
+    // the seller and the filer added to its details (KEPT_DETAILS) is not detection's to drop.
     await rows(tx, sql`INSERT INTO claims (id, user_id, sync_id, type, status, amount_minor, currency, quantity, deadline, details, created_at, updated_at)
       VALUES ${sql.join(values, sql`, `)}
       ON CONFLICT (id) DO UPDATE SET amount_minor = excluded.amount_minor, currency = excluded.currency, quantity = excluded.quantity,
-        deadline = excluded.deadline, details = excluded.details, updated_at = now(),
+        deadline = excluded.deadline, updated_at = now(),
+        details = excluded.details || coalesce((SELECT jsonb_object_agg(k, v) FROM jsonb_each(claims.details) AS kept(k, v)
+          WHERE k IN (${sql.join(KEPT_DETAILS.map((k) => sql`${k}`), sql`, `)})), '{}'::jsonb),
         status = CASE WHEN claims.status IN ('prompted', 'held', 'ready') AND excluded.status <> 'expired' THEN claims.status ELSE excluded.status END
       WHERE claims.filing_id IS NULL AND (claims.status IN ('detected', 'expired', 'prompted', 'held', 'ready')
         OR (claims.status = 'dismissed' AND claims.details ? 'withdrawn'))`);

@@ -33,15 +33,18 @@ export interface ClaimDraft {
 
 /** Builds a claim with the fields in the order of DETECTION.md's JSON Lines, sources sorted and unique. */
 export function makeClaim(asOf: Day, d: ClaimDraft): Claim {
+  const status = claimStatus(asOf, d.deadline, d.pendingUntil);
   return Object.freeze({
     type: d.type,
-    status: claimStatus(asOf, d.deadline, d.pendingUntil),
+    status,
     sku: d.sku,
     fnsku: d.fnsku ?? null,
     ...(d.asin ? { asin: d.asin } : {}),
     quantity: d.quantity,
     amount: d.amount,
     deadline: formatDay(d.deadline),
+    // A pending claim says when it becomes fileable, so the filer never files it a day early.
+    ...(status === 'pending' && d.pendingUntil !== undefined ? { eligible_from: formatDay(d.pendingUntil) } : {}),
     key: Object.freeze({ ...d.key }),
     sources: uniqueSources(d.sources),
     ...(d.valuation ? { valuation: d.valuation } : {}),

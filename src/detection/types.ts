@@ -87,6 +87,8 @@ export interface Claim {
   readonly amount: Money | null;
   /** YYYY-MM-DD, the last day Amazon accepts the claim. */
   readonly deadline: string;
+  /** YYYY-MM-DD, the first day Amazon accepts it (the end of its grace period): only on a `pending` claim. */
+  readonly eligible_from?: string;
   readonly key: ClaimKey;
   readonly sources: readonly SourceRef[];
   readonly valuation?: 'sale_price_estimate';

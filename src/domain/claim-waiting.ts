@@ -1,6 +1,7 @@
 // Who a claim waits for, and why, in the seller's words: the "Next deadlines" list and the claim
 // page say it beside the deadline, so a claim nobody seems to touch explains itself. Pure.
 import type { ClaimStatus } from './claim-status.js';
+import type { Hold } from './filing-holds.js';
 import { formatMoney, type Money } from './money.js';
 
 export type Waiting = { readonly on: 'you' | 'clario' | 'amazon'; readonly why: string };
@@ -11,6 +12,8 @@ export interface WaitingInput {
   readonly detectionStatus?: string | null | undefined;
   /** What the score says would help (`score.missing`): `upload_invoice`, `upload_proof_of_delivery`, `confirm`. */
   readonly missing?: readonly unknown[] | null | undefined;
+  /** Why Clario holds it back from filing (`details.hold`, src/domain/filing-holds.ts), if it does. */
+  readonly hold?: Hold | null | undefined;
   /** Amazon's pasted reply approved the case, and no payout is credited yet (src/filing/replies.ts). */
   readonly approval?: { readonly caseId: string; readonly amount: Money | null } | null | undefined;
 }
@@ -19,6 +22,10 @@ const DOCUMENTS: Record<string, string> = { upload_invoice: 'the supplier invoic
 
 /** Who the claim waits for; null when it waits for nobody (paid, expired, dismissed) or its rejection says it. */
 export function waitingFor(c: WaitingInput): Waiting | null {
+  // A hold says itself, in the words the filer wrote: who can lift it, and how.
+  if (c.hold && (c.status === 'prompted' || c.status === 'held')) {
+    return c.hold.code === 'needs_measurements' ? { on: 'you', why: c.hold.reason } : { on: 'clario', why: c.hold.reason };
+  }
   switch (c.status) {
     case 'prompted':
       return { on: 'you', why: 'Waiting for your answer to a smart prompt.' };

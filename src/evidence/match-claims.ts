@@ -4,6 +4,7 @@
 // so a phase can compute outside its transaction and write in its commit (`apply`).
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { ClaimStatus } from '../domain/claim-status.js';
+import { holdOf } from '../domain/filing-holds.js';
 import { currency as toCurrency, isCurrency, type Money } from '../domain/money.js';
 import type { ApprovalEstimate, EvidenceProfile, LearnedRates } from '../domain/scoring.js';
 import type { ClaimRow } from '../store/claim-rows.js';
@@ -62,6 +63,7 @@ export function scorableOf(row: ClaimRow): ScorableClaim {
     key,
     valuation: str(d.valuation),
     awaitingAmazon: d.detection_status === 'pending',
+    hold: holdOf(d)?.code ?? null,
   };
 }
 

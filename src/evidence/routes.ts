@@ -16,9 +16,11 @@ import type { Db } from '../store/db.js';
 import type { PromptRow } from '../store/prompt-rows.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { evidenceBlobs, evidenceFiles, prompts } from '../store/schema/evidence-tables.js';
+import { answerMeasurement } from '../routing/answer-measurement.js';
 import { answerPrompt } from '../routing/answer-prompt.js';
+import { MeasurementsBody } from '../routing/measurements-body.js';
 import { rescoreAndRoute } from '../routing/rescore.js';
-import type { EvidenceContentType } from './read/read-evidence.js';
+import { isPhoto, type EvidenceContentType } from './read/read-evidence.js';
 import type { EvidenceReader } from './read/read-off-thread.js';
 import { receiveUpload, refuseDeclaredOversize } from './receive-upload.js';
 import { claimsOfFiles, fileBySha, filesOfUser, itemsOfFile, kindOf, storeFile, UnsupportedFileError, type EvidenceFileRow } from './store-evidence.js';
@@ -38,7 +40,7 @@ export interface EvidenceRouteDeps {
 }
 
 const MAX_FILES = 20;
-const Kind = z.enum(['invoice', 'proof_of_delivery']);
+const Kind = z.enum(['invoice', 'proof_of_delivery', 'measurement_photo']);
 
 function fileJson(f: EvidenceFileRow, matched: readonly string[]) {
   return {
@@ -54,6 +56,23 @@ function fileJson(f: EvidenceFileRow, matched: readonly string[]) {
     created_at: f.createdAt.toISOString(),
   };
 }
+
+/**
+ * An answer: confirm, upload (file_ids), dismiss, or measure (a fee claim's SKU: `measurements`
+ * in cm or in and g, kg, oz or lb, checked and converted to whole mm and g here; file_ids: the
+ * measurement photos, at least one).
+ */
+const AnswerBody = z
+  .object({
+    action: z.enum(['confirm', 'upload', 'dismiss', 'measure']),
+    file_ids: z.array(Id).max(MAX_FILES).optional(),
+    note: z.string().max(2000).optional(),
+    measurements: MeasurementsBody.optional(),
+  })
+  .refine((b) => b.action !== 'upload' || (b.file_ids?.length ?? 0) > 0, { message: 'upload needs file_ids', path: ['file_ids'] })
+  .refine((b) => b.action !== 'measure' || b.measurements !== undefined, { message: 'measure needs measurements', path: ['measurements'] })
+  .refine((b) => b.action !== 'measure' || (b.file_ids?.length ?? 0) > 0, { message: 'measure needs the photos as file_ids (upload them with kind measurement_photo)', path: ['file_ids'] })
+  .refine((b) => b.action === 'measure' || b.measurements === undefined, { message: 'measurements go with action measure', path: ['measurements'] });
 
 function promptJson(p: PromptRow) {
   return { id: p.id, claim_id: p.claimId, status: p.status, asks: p.asks, answer: p.answer, created_at: p.createdAt.toISOString(), answered_at: p.answeredAt?.toISOString() ?? null };
@@ -75,7 +94,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
     app.post(
       '/api/v1/evidence',
       {
-        schema: { operationId: 'uploadEvidence', summary: 'Upload supplier invoices or proofs of delivery (multipart: file parts, optional kind, user_id for the service)', description: 'Uploads supplier invoices or proofs of delivery (multipart: file parts, an optional kind, and user_id when the service uploads); their line items are read and matched to claims.', tags: ['evidence'] },
+        schema: { operationId: 'uploadEvidence', summary: 'Upload supplier invoices, proofs of delivery or measurement photos (multipart: file parts, optional kind, user_id for the service)', description: 'Uploads supplier invoices or proofs of delivery (PDF or CSV: their line items are read and matched to claims) or measurement photos (JPEG or PNG, kind measurement_photo: kept as sent, for a fee claim\'s measurement). Multipart: file parts, an optional kind, and user_id when the service uploads.', tags: ['evidence'] },
         // Before the body is read: an upload that says it is too large is refused unread.
         onRequest: (request, _reply, done) => {
           try {
@@ -100,7 +119,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
           if (userIdField && !userIdField.success) throw new ApiError('invalid_request', 'user_id is not a valid id');
           const userId = requireSubject(principal(request), userIdField?.data);
           const kind = fields.kind === undefined ? undefined : Kind.safeParse(fields.kind);
-          if (kind && !kind.success) throw new ApiError('invalid_request', 'kind must be invoice or proof_of_delivery');
+          if (kind && !kind.success) throw new ApiError('invalid_request', 'kind must be invoice, proof_of_delivery or measurement_photo');
           if (files.length === 0) throw new ApiError('invalid_request', 'no `file` part in the upload');
           // Every file is checked before any is stored: an upload with a bad file stores nothing.
           const types: EvidenceContentType[] = [];
@@ -112,6 +131,11 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
               throw err;
             }
           }
+          // Nothing is read from a photo, so it cannot stand for an invoice; and a measurement photo is a photo.
+          for (const [i, f] of files.entries()) {
+            if (isPhoto(types[i]!) && kind && kind.data !== 'measurement_photo') throw new ApiError('invalid_request', `${f.filename}: a photo is kept as a measurement photo; send an invoice or proof of delivery as PDF or CSV`);
+            if (!isPhoto(types[i]!) && kind?.data === 'measurement_photo') throw new ApiError('invalid_request', `${f.filename}: a measurement photo is a JPEG or PNG image`);
+          }
           // Then one file at a time: read off the event loop, stored, let go.
           const stored: EvidenceFileRow[] = [];
           for (const [i, f] of files.entries()) {
@@ -122,7 +146,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
             }
             const read = await d.reader.read({ path: f.path, contentType: types[i]! }, d.defaultCurrency);
             const bytes = await readFile(f.path);
-            const prepared = { filename: f.filename, bytes, sha256: f.sha256, contentType: types[i]!, kind: kindOf(read, f.filename, kind?.data), read };
+            const prepared = { filename: f.filename, bytes, sha256: f.sha256, contentType: types[i]!, kind: kindOf(read, f.filename, kind?.data, types[i]), read };
             stored.push((await storeFile(d.db, userId, prepared)).file);
           }
           // Stored: the temporary files are gone before anyone hears of the upload.
@@ -218,22 +242,26 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
       '/api/v1/prompts/:id/answer',
       {
         schema: {
-          operationId: 'answerPrompt', summary: 'Answer a smart prompt: confirm, upload (link evidence files) or dismiss', description: 'Answers a smart prompt: confirm, upload (link evidence files) or dismiss. A seller answers their own.',
+          operationId: 'answerPrompt', summary: 'Answer a smart prompt: confirm, upload (link evidence files), measure (a fee claim) or dismiss', description: "Answers a smart prompt: confirm, upload (link evidence files), dismiss, or measure: a fee claim's SKU measured by the seller (length, width, height in cm or in; weight in g, kg, oz or lb; kept as whole millimetres and grams) with its photos as file_ids (evidence files of kind measurement_photo). One measurement serves every open fee claim of the SKU. A seller answers their own.",
           tags: ['prompts'],
           params: z.object({ id: Id }),
-          body: z
-            .object({ action: z.enum(['confirm', 'upload', 'dismiss']), file_ids: z.array(Id).max(MAX_FILES).optional(), note: z.string().max(2000).optional() })
-            .refine((b) => b.action !== 'upload' || (b.file_ids?.length ?? 0) > 0, { message: 'upload needs file_ids', path: ['file_ids'] }),
+          body: AnswerBody,
         },
       },
       async (request) => {
         const subject = requireSubject(principal(request), undefined, SERVICE_SEES_ALL);
         const { id } = request.params as { id: string };
-        const body = request.body as { action: 'confirm' | 'upload' | 'dismiss'; file_ids?: string[]; note?: string };
+        const body = request.body as z.infer<typeof AnswerBody>;
         // A seller answers as themself (another seller's prompt is then not found); the service
         // answers for whichever seller owns the prompt.
         const owner = subject ?? (await d.db.select({ userId: prompts.userId }).from(prompts).where(eq(prompts.id, id)))[0]?.userId;
         if (!owner) throw new ApiError('not_found', `no prompt ${id}`);
+        if (body.action === 'measure') {
+          const measured = await answerMeasurement(d.db, { promptId: id, userId: owner, measurements: body.measurements!, photoIds: body.file_ids ?? [], note: body.note, learned: d.learned, thresholds: d.thresholds, now: new Date() });
+          if (!measured.ok) throw new ApiError(measured.code, measured.message);
+          d.afterCommit();
+          return { prompt: promptJson(measured.prompt), claim: { ...claimJson(measured.claim), score: measured.claim.score ?? null } };
+        }
         const out = await answerPrompt(d.db, { promptId: id, userId: owner, action: body.action, fileIds: body.file_ids ?? [], note: body.note, learned: d.learned, thresholds: d.thresholds, now: new Date() });
         if (!out.ok) throw new ApiError(out.code, out.message);
         d.afterCommit();

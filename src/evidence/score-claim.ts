@@ -29,6 +29,8 @@ export interface ScorableClaim {
   readonly valuation: string | null;
   /** Still inside Amazon's own reimbursement grace period (detection's `pending`): not to be filed yet. */
   readonly awaitingAmazon?: boolean;
+  /** The claim's hold on filing (`details.hold.code`, src/domain/filing-holds.ts), if any. */
+  readonly hold?: string | null;
 }
 
 /** A stored line item: what the reader read, with its row id. */
@@ -36,7 +38,7 @@ export interface EvidenceLine extends Omit<ReadItem, 'raw'> {
   readonly id: number;
 }
 
-export type EvidenceRole = 'invoice' | 'proof_of_delivery' | 'other';
+export type EvidenceRole = 'invoice' | 'proof_of_delivery' | 'measurement_photo' | 'other';
 
 /** One evidence file linked to the claim, with the items of it that support the claim. */
 export interface LinkedEvidence {

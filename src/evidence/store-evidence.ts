@@ -7,14 +7,14 @@ import type { Currency } from '../domain/money.js';
 import type { Db } from '../store/db.js';
 import { claimEvidence, evidenceBlobs, evidenceFiles, evidenceItems } from '../store/schema/evidence-tables.js';
 import { guessKind, statusOf, type ReadResult } from './read/items.js';
-import { checkFile, readFile, type EvidenceContentType } from './read/read-evidence.js';
+import { checkFile, isPhoto, readFile, type EvidenceContentType } from './read/read-evidence.js';
 import { PDF_LIMITS } from './read/read-pdf.js';
 
 export { ACCEPTED_TYPES, UnsupportedFileError } from './read/read-evidence.js';
 
 export type EvidenceFileRow = typeof evidenceFiles.$inferSelect;
 export type EvidenceItemRow = typeof evidenceItems.$inferSelect;
-export type EvidenceKind = 'invoice' | 'proof_of_delivery';
+export type EvidenceKind = 'invoice' | 'proof_of_delivery' | 'measurement_photo';
 
 export interface PreparedFile {
   readonly filename: string;
@@ -28,17 +28,18 @@ export interface PreparedFile {
 export const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** The kind a file is filed as: what the seller said, else what its content or name suggests. */
-export const kindOf = (read: ReadResult, filename: string, said?: EvidenceKind) => said ?? read.kindHint ?? guessKind(filename) ?? 'invoice';
+export const kindOf = (read: ReadResult, filename: string, said?: EvidenceKind, contentType?: EvidenceContentType): EvidenceKind =>
+  contentType && isPhoto(contentType) ? 'measurement_photo' : (said ?? read.kindHint ?? guessKind(filename) ?? 'invoice');
 
 /**
  * Checks what the bytes are and reads them, in this thread (tests and small files; uploads read
  * off the event loop through read-off-thread.ts). Throws UnsupportedFileError for anything but a
- * CSV or a PDF, or when the declared type contradicts the content.
+ * CSV, a PDF or a photo declared as one, or when the declared type contradicts the content.
  */
 export async function prepareFile(f: { filename: string; bytes: Uint8Array; declaredType: string; kind?: EvidenceKind | undefined; defaultCurrency: Currency }): Promise<PreparedFile> {
   const contentType = checkFile(f);
   const read = await readFile(f.bytes, contentType, f.defaultCurrency, PDF_LIMITS);
-  return { filename: f.filename, bytes: f.bytes, sha256: sha256Of(f.bytes), contentType, kind: kindOf(read, f.filename, f.kind), read };
+  return { filename: f.filename, bytes: f.bytes, sha256: sha256Of(f.bytes), contentType, kind: kindOf(read, f.filename, f.kind, contentType), read };
 }
 
 /** Skipped lines listed one by one in a report; beyond, one line says how many more. */
@@ -66,7 +67,8 @@ export async function storeFile(db: Db, userId: string, p: PreparedFile): Promis
         contentType: p.contentType,
         sizeBytes: p.bytes.byteLength,
         kind: p.kind,
-        status: statusOf(p.read),
+        // A photo has nothing to read: kept as sent, it is not "unreadable".
+        status: isPhoto(p.contentType) ? 'parsed' : statusOf(p.read),
         report: reportOf(p.read),
       })
       .onConflictDoNothing()

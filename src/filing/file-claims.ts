@@ -3,6 +3,9 @@
 // the channel. Filing is an effect with consequences at Amazon, so it goes through the effects
 // ledger: intent row first, the filing id as Idempotency-Key, and on any retry the case API is
 // asked for that key before a second POST could happen.
+import type { ApprovalPolicy } from '../domain/filing-holds.js';
+import { filingWindow, windowFactsOf } from '../domain/filing-window.js';
+import type { ClaimRow } from '../store/claim-rows.js';
 import type { Database } from '../store/db.js';
 import { createEffects } from '../workflow/effects.js';
 import type { Engine } from '../workflow/engine.js';
@@ -11,6 +14,8 @@ import { pollingLoop } from '../workflow/polling.js';
 import type { CaseApi, CaseView } from './case-api.js';
 import type { ClaimsChannel } from './channel.js';
 import { casesOnDay, claimsOf, evidenceOf, readyClaims, unfinishedIntents, writeIntent, type FilingRow, type PreviousFiling, type ReadyClaimRow } from './filings.js';
+import { expireReadyClaims } from './expire-claims.js';
+import { applyApprovalHolds } from './hold-low-approval.js';
 import { filingId, planCases, utcDay } from './plan-cases.js';
 import { recordCase } from './record-case.js';
 import { caseItem, writeCase } from './write-case.js';
@@ -28,6 +33,8 @@ export interface FilerOptions {
   /** Where the seller (or Amazon's agent) downloads an evidence file. */
   readonly downloadUrl?: (fileId: string) => string;
   readonly now?: () => Date;
+  /** FILING_MIN_APPROVAL and its window; absent: no claim type is held for its approval rate. */
+  readonly approval?: ApprovalPolicy;
 }
 
 export interface FilerRound {
@@ -89,14 +96,21 @@ export function createFiler(options: FilerOptions): Filer {
     };
     for (const filing of await unfinishedIntents(db)) await attempt(filing);
 
-    const today = utcDay(now());
+    const at = now();
+    const today = utcDay(at);
+    // What must not be filed as it is leaves the plan first: a type Amazon mostly rejects lately
+    // is held (and one that recovered comes back), a new claim past its deadline expires, one
+    // inside its pending period waits.
+    if (options.approval) await applyApprovalHolds(db, { policy: options.approval, now: at });
     for (const [userId, ready] of await readyClaims(db)) {
-      let casesLeft = options.maxCasesPerDay - (await casesOnDay(db, userId, today));
-      if (casesLeft <= 0) continue;
       // Filed before and sent back by Amazon's answer: on the manual channel the seller replies on
       // the same case (Seller Central lets them); the simulator's case API cannot reopen, so there
       // they go into new cases like any ready claim.
       const reopen = options.channel.kind === 'manual' ? ready.filter((c) => c.previous) : [];
+      const { fileable: fresh, expired } = byWindow(ready.filter((c) => !reopen.includes(c)), today);
+      if (expired.length > 0) await expireReadyClaims(db, expired, today);
+      let casesLeft = options.maxCasesPerDay - (await casesOnDay(db, userId, today));
+      if (casesLeft <= 0) continue;
       for (const group of byPrevious(reopen)) {
         if (casesLeft <= 0) break;
         if (await prepare(userId, group.map((c) => c.id), today, group.map((c) => c.previous as PreviousFiling))) {
@@ -104,7 +118,6 @@ export function createFiler(options: FilerOptions): Filer {
           casesLeft--;
         }
       }
-      const fresh = ready.filter((c) => !reopen.includes(c));
       const plan = planCases(
         fresh.map((c) => ({ id: c.id, type: c.type, deadline: c.deadline, shipmentId: shipmentOf(c.details), currency: c.currency })),
         { maxItemsPerCase: options.maxItemsPerCase, casesLeft },
@@ -150,6 +163,18 @@ export function createFiler(options: FilerOptions): Filer {
 
   const loop = pollingLoop(runOnce, { intervalMs: options.intervalMs, onError: (err) => options.log.error({ err }, 'filing round failed') });
   return { runOnce, nudge: () => loop.nudge(), start: () => loop.start(), stop: () => loop.stop() };
+}
+
+/** Ready claims by where today stands in their filing window: only the open ones are planned. */
+function byWindow<C extends ClaimRow>(ready: readonly C[], today: string): { fileable: C[]; expired: string[] } {
+  const fileable: C[] = [];
+  const expired: string[] = [];
+  for (const c of ready) {
+    const w = filingWindow(windowFactsOf(c), today);
+    if (w === 'open') fileable.push(c);
+    else if (w === 'expired') expired.push(c.id);
+  }
+  return { fileable, expired };
 }
 
 /** Claims answered on the same filing reopen it together (one reply on that Amazon case). */

@@ -3,11 +3,13 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import { NonRetryableError } from '../domain/errors.js';
+import { filingWindow, windowFactsOf } from '../domain/filing-window.js';
 import type { ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { claimEvidence, evidenceFiles } from '../store/schema/evidence-tables.js';
 import { filings } from '../store/schema/filing-tables.js';
+import { expireReadyClaims } from './expire-claims.js';
 import { utcDay } from './plan-cases.js';
 import type { CaseClaim, CaseEvidence } from './write-case.js';
 
@@ -103,6 +105,9 @@ class NotNow extends Error {}
  * Writes the intent: the filing row, and each claim's filing_id, compare-and-set on claims still
  * `ready` and unfiled. False (nothing written) when a claim moved meanwhile or the seller's day is
  * full; the next round plans again. A per-seller lock makes the daily cap hold across processes.
+ * The claims' filing window is judged here too, on the filing's day (the filer's clock) and under
+ * the claims' row locks: a claim past its deadline is expired instead (that much is written), one
+ * still inside its pending period stays ready, and no case is written for either.
  */
 export async function writeIntent(db: Db, row: typeof filings.$inferInsert, maxCasesPerDay: number, replaces: readonly string[] = []): Promise<boolean> {
   return db.transaction(async (tx) => {
@@ -110,6 +115,18 @@ export async function writeIntent(db: Db, row: typeof filings.$inferInsert, maxC
     if ((await casesOnDay(tx, row.userId, row.filedOn)) >= maxCasesPerDay) throw new NotNow();
     // A claim filed before moves from the filing Amazon answered (`replaces`) to this one.
     const unfiled = replaces.length ? or(isNull(claims.filingId), inArray(claims.filingId, [...replaces])) : isNull(claims.filingId);
+    const locked = await tx
+      .select({ id: claims.id, deadline: claims.deadline, details: claims.details })
+      .from(claims)
+      .where(and(inArray(claims.id, row.claimIds), eq(claims.status, 'ready'), unfiled))
+      .for('update');
+    if (locked.length !== row.claimIds.length) throw new NotNow();
+    // A reply on a case Amazon already holds is not a new claim: the case's own window governs it.
+    const windows = row.reopensCaseId ? [] : locked.map((c) => ({ id: c.id, window: filingWindow(windowFactsOf(c), row.filedOn) }));
+    if (windows.some((w) => w.window !== 'open')) {
+      await expireReadyClaims(tx, windows.filter((w) => w.window === 'expired').map((w) => w.id), row.filedOn);
+      return false;
+    }
     const taken = await tx
       .update(claims)
       .set({ filingId: row.id, updatedAt: sql`now()` })

@@ -1,6 +1,7 @@
 // A claim as the API shows it, written in one place: every endpoint that returns a claim (the
 // claims table, the claim page, a prompt's claim) uses these, so the same claim reads the same
 // everywhere. Amounts are integer minor units with their currency; dates are ISO 8601.
+import { holdOf } from '../domain/filing-holds.js';
 import { waitingFor, type WaitingInput } from '../domain/claim-waiting.js';
 import type { ClaimRow } from '../store/claim-rows.js';
 import { amountOrNull, isoOrNull } from './json.js';
@@ -36,6 +37,7 @@ export function claimDetailJson(c: ClaimRow, approval: WaitingInput['approval'] 
       status: c.status,
       detectionStatus: typeof c.details?.detection_status === 'string' ? c.details.detection_status : null,
       missing: Array.isArray(c.score?.missing) ? c.score.missing : [],
+      hold: holdOf(c.details) ?? null,
       approval,
     }),
     updated_at: isoOrNull(c.updatedAt),

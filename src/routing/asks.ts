@@ -20,3 +20,14 @@ export function asksFor(claim: ScorableClaim, missing: readonly string[]): Promp
   asks.push({ need: 'dismiss', message: 'Dismiss the claim if it is wrong.' });
   return asks;
 }
+
+/** The ask of a fee claim whose SKU the seller has not measured (need `measure`). */
+export function measureAsk(claim: Pick<ScorableClaim, 'sku' | 'fnsku'>): PromptAsk {
+  const sku = claim.sku ?? claim.fnsku ?? 'this SKU';
+  return {
+    need: 'measure',
+    message:
+      `Measure ${sku} as packed for shipping: length, width and height (cm or in) and weight (g, kg, oz or lb), ` +
+      'with photos of it on the scale and beside a ruler. Amazon decides a fee dispute on its own measurement unless you send yours.',
+  };
+}

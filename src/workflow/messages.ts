@@ -49,7 +49,7 @@ export const ProgressMessage = z.looseObject({
   data: z.record(z.string(), z.unknown()).describe('How far a long phase is (a sync: the report done, rows, sources done of total)'),
 });
 
-const Ask = z.object({ need: z.string().describe("'upload_invoice', 'upload_proof_of_delivery', 'confirm' or 'dismiss'"), message: z.string() });
+const Ask = z.object({ need: z.string().describe("'upload_invoice', 'upload_proof_of_delivery', 'confirm', 'measure' (a fee claim: the SKU's dimensions, weight and photos) or 'dismiss'"), message: z.string() });
 const claimCommon = {
   user_id: z.string(),
   claim_id: z.string(),
@@ -83,7 +83,7 @@ export const PromptAnsweredMessage = z.looseObject({
   type: z.literal('prompt.answered'),
   ...claimCommon,
   prompt_id: z.string(),
-  action: z.enum(['confirm', 'upload', 'dismiss']),
+  action: z.enum(['confirm', 'upload', 'dismiss', 'measure']).describe('measure: the seller measured the SKU (and sent photos) for a fee claim'),
   file_ids: z.array(z.string()),
 });
 

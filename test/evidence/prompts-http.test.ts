@@ -26,7 +26,8 @@ function claim(userId: string, id: string, o: { type: string; sku: string; quant
     amountMinor: o.amount,
     currency: o.amount === null ? null : 'USD',
     quantity: o.quantity,
-    deadline: '2026-03-31',
+    // Far ahead: the filer never files a claim past its deadline.
+    deadline: '2099-03-31',
     details: { type: o.type, sku: o.sku, fnsku: `X00${o.sku}`, quantity: o.quantity, key: o.key ?? { fnsku: `X00${o.sku}` }, sources: [] },
   };
 }
@@ -75,7 +76,8 @@ for (const store of ['pglite', 'postgres'] as const) {
   });
 
   it('routes each band: ≥0.85 ready, 0.50–0.85 prompted with the right asks, <0.50 held; expired left alone', async () => {
-    expect(await statusOf('a-fee')).toBe('ready');
+    // A fee claim is never ready before the seller has measured its SKU.
+    expect(await statusOf('a-fee')).toBe('prompted');
     expect(await statusOf('a-lost')).toBe('prompted');
     expect(await statusOf('a-unvalued')).toBe('held');
     expect(await statusOf('a-old')).toBe('expired');
@@ -89,9 +91,10 @@ for (const store of ['pglite', 'postgres'] as const) {
     expect(lost).toMatchObject({
       status: 'open',
       asks: [{ need: 'upload_invoice' }, { need: 'confirm' }, { need: 'dismiss' }],
-      claim: { id: 'a-lost', type: 'lost_warehouse', status: 'prompted', confidence: 0.55, amount: { minor: 49_600, currency: 'USD' }, quantity: 40, deadline: '2026-03-31' },
+      claim: { id: 'a-lost', type: 'lost_warehouse', status: 'prompted', confidence: 0.55, amount: { minor: 49_600, currency: 'USD' }, quantity: 40, deadline: '2099-03-31' },
     });
-    expect(open.body.prompts.map((p: any) => p.claim_id).sort()).toEqual(['a-damaged', 'a-lost']);
+    expect(open.body.prompts.map((p: any) => p.claim_id).sort()).toEqual(['a-damaged', 'a-fee', 'a-lost']);
+    expect(open.body.prompts.find((p: any) => p.claim_id === 'a-fee').asks.map((a: any) => a.need)).toEqual(['measure', 'dismiss']);
 
     // Phase 4 again: nothing changes, and the seller is not asked twice.
     const again = await t.request('/api/v1/workflow/phase/4', { body: { user_id: 'alice', sync_id: 'alice-run', rerun: 1 } });
@@ -100,7 +103,7 @@ for (const store of ['pglite', 'postgres'] as const) {
 
     // What the WebSocket gets: catalogued messages.
     const sent = await rows<{ type: string; payload: any }>(t.clario.database.db, sql`SELECT type, payload FROM outbox WHERE user_id = 'alice' AND type IN ('claim.routed', 'prompt.opened')`);
-    expect(sent.filter((m) => m.type === 'prompt.opened').map((m) => m.payload.claim_id).sort()).toEqual(['a-damaged', 'a-lost']);
+    expect(sent.filter((m) => m.type === 'prompt.opened').map((m) => m.payload.claim_id).sort()).toEqual(['a-damaged', 'a-fee', 'a-lost']);
     expect(sent.filter((m) => m.type === 'claim.routed')).toHaveLength(4);
     for (const m of sent) expect(EVENT_CATALOGUE.find((e) => e.type === m.type)?.schema.safeParse(m.payload).success, m.type).toBe(true);
   });
@@ -138,8 +141,8 @@ for (const store of ['pglite', 'postgres'] as const) {
     expect(up.status).toBe(201);
     expect(up.body.files[0]).toMatchObject({ kind: 'invoice', status: 'parsed', matched_claims: ['a-damaged'] });
     expect(await statusOf('a-damaged')).toBe('ready');
-    // Its prompt is no longer open.
-    expect((await t.request('/api/v1/prompts?status=open', { token: alice })).body.prompts).toEqual([]);
+    // Its prompt is no longer open (the fee claim still waits for its measurement).
+    expect((await t.request('/api/v1/prompts?status=open', { token: alice })).body.prompts.map((p: any) => p.claim_id)).toEqual(['a-fee']);
 
     // The same bytes again: the same file.
     const dup = await upload(alice, [{ name: 'copy.pdf', type: 'application/pdf', bytes: pdf }]);
@@ -249,6 +252,74 @@ for (const store of ['pglite', 'postgres'] as const) {
     for (const id of ['c-soonest', 'c-soon-small', 'c-soon-big', 'c-late', 'c-none']) await openPrompt(db, { userId: 'carol', claimId: id, asks: [{ need: 'confirm', message: 'Confirm it.' }] });
     const listed = (await t.request('/api/v1/prompts?status=open&user_id=carol')).body.prompts.map((p: any) => p.claim_id);
     expect(listed).toEqual(['c-soonest', 'c-soon-big', 'c-soon-small', 'c-late', 'c-none']);
+  });
+
+  it("a fee claim is released by the seller's measurement of its SKU and photos, checked at the edge; the measurement serves the SKU's next fee claim too", async () => {
+    const db = t.clario.database.db;
+    const prompt = (await t.request('/api/v1/prompts?status=open', { token: alice })).body.prompts.find((p: any) => p.claim_id === 'a-fee');
+    const page = (await t.request('/api/v1/claims/a-fee', { token: alice })).body.claim;
+    expect(page.details.hold).toMatchObject({ code: 'needs_measurements' });
+    expect(page.waiting).toEqual({ on: 'you', why: page.details.hold.reason });
+
+    // Photos: a JPEG or PNG declared as one, kept as a measurement photo; never read as an invoice.
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0]);
+    const photos = await upload(alice, [{ name: 'on-scale.png', type: 'image/png', bytes: png }, { name: 'ruler.jpg', type: 'image/jpeg', bytes: jpeg }], { kind: 'measurement_photo' });
+    expect(photos.status).toBe(201);
+    expect(photos.body.files.map((f: any) => [f.kind, f.status, f.content_type])).toEqual([['measurement_photo', 'parsed', 'image/png'], ['measurement_photo', 'parsed', 'image/jpeg']]);
+    const photoIds = photos.body.files.map((f: any) => f.id);
+    expect((await upload(alice, [{ name: 'x.png', type: 'image/png', bytes: png }], { kind: 'invoice' })).status).toBe(400);
+    expect((await upload(alice, [{ name: 'x.csv', type: 'text/csv', bytes: 'sku,qty\nA,1\n' }], { kind: 'measurement_photo' })).status).toBe(400);
+    expect((await upload(alice, [{ name: 'x.png', type: 'image/png', bytes: jpeg }])).status).toBe(415);
+
+    const good = { length: 30, width: 20, height: 15.5, dimension_unit: 'cm', weight: 2.5, weight_unit: 'lb' };
+    const answer = (body: unknown, token = alice) => t.request(`/api/v1/prompts/${prompt.id}/answer`, { token, body });
+    const refused = [
+      { action: 'measure', file_ids: photoIds },
+      { action: 'measure', measurements: good },
+      { action: 'measure', measurements: { ...good, length: -3 }, file_ids: photoIds },
+      { action: 'measure', measurements: { ...good, width: 0.001 }, file_ids: photoIds },
+      { action: 'measure', measurements: { ...good, height: 1.2345 }, file_ids: photoIds },
+      { action: 'measure', measurements: { ...good, weight: 900, weight_unit: 'kg' }, file_ids: photoIds },
+      { action: 'measure', measurements: { ...good, dimension_unit: 'furlong' }, file_ids: photoIds },
+      { action: 'measure', measurements: { ...good, length: '30' }, file_ids: photoIds },
+      { action: 'measure', measurements: { ...good, extra: 1 }, file_ids: photoIds },
+      { action: 'confirm', measurements: good },
+    ];
+    for (const body of refused) {
+      const r = await answer(body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error.code).toBe('invalid_request');
+    }
+    expect(JSON.stringify((await answer({ action: 'measure', measurements: { ...good, width: 0.001 }, file_ids: photoIds })).body)).toContain('too small');
+    // An invoice is not a measurement photo; Bob cannot answer, nor use Alice's photos.
+    const invoice = (await t.request('/api/v1/evidence', { token: alice })).body.files.find((f: any) => f.kind === 'invoice').id;
+    expect((await answer({ action: 'measure', measurements: good, file_ids: [invoice] })).status).toBe(400);
+    expect((await answer({ action: 'measure', measurements: good, file_ids: photoIds }, bob)).status).toBe(404);
+    expect(await statusOf('a-fee')).toBe('prompted');
+
+    const ok = await answer({ action: 'measure', measurements: good, file_ids: photoIds, note: 'measured boxed' });
+    expect(ok.status).toBe(200);
+    expect(ok.body.prompt).toMatchObject({ status: 'answered', answer: { action: 'measure', file_ids: photoIds, measurements: { length_mm: 300, width_mm: 200, height_mm: 155, weight_g: 1134 } } });
+    expect(ok.body.claim).toMatchObject({ id: 'a-fee', status: 'ready' });
+    const after = (await t.request('/api/v1/claims/a-fee', { token: alice })).body.claim;
+    expect(after.details.hold).toBeUndefined();
+    expect(after.details.measurements).toEqual({ length_mm: 300, width_mm: 200, height_mm: 155, weight_g: 1134, measured_at: expect.any(String) });
+    const [kept] = await rows<any>(db, sql`SELECT length_mm, width_mm, height_mm, weight_g, photo_file_ids FROM sku_measurements WHERE user_id = 'alice' AND sku = 'SKU-F'`);
+    expect(kept).toEqual({ length_mm: 300, width_mm: 200, height_mm: 155, weight_g: 1134, photo_file_ids: photoIds });
+    const [links] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM claim_evidence WHERE claim_id = 'a-fee' AND role = 'measurement_photo'`);
+    expect(links?.n).toBe(2);
+    const [answered] = await rows<{ payload: any }>(db, sql`SELECT payload FROM outbox WHERE type = 'prompt.answered' AND payload->>'prompt_id' = ${prompt.id}`);
+    expect(answered?.payload.action).toBe('measure');
+    expect(EVENT_CATALOGUE.find((e) => e.type === 'prompt.answered')?.schema.safeParse(answered?.payload).success).toBe(true);
+    expect((await answer({ action: 'measure', measurements: good, file_ids: photoIds })).status).toBe(409);
+
+    // Another fee charge of the same SKU: its own claim, filed on the measurement already given.
+    await db.insert(claims).values({ ...claim('alice', 'a-fee-2', { type: 'fee_overcharge', sku: 'SKU-F', quantity: 2, amount: 140, key: { sku: 'SKU-F' } }), currency: 'CAD' });
+    const run = await t.request('/api/v1/workflow/phase/4', { body: { user_id: 'alice', sync_id: 'alice-run', rerun: 3 } });
+    await waitFor(async () => (await t.clario.engine.findEvent(run.body.event_id))?.status === 'completed', 'phase 4 for the second fee claim');
+    expect(await statusOf('a-fee-2')).toBe('ready');
+    expect((await t.request('/api/v1/claims/a-fee-2', { token: alice })).body.claim.details.measurements).toMatchObject({ length_mm: 300, weight_g: 1134 });
   });
 });
 }

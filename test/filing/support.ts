@@ -75,7 +75,7 @@ export async function readyClaim(
     amountMinor: o.amountMinor ?? 1240 * n,
     currency: 'USD',
     quantity: o.quantity ?? 1,
-    deadline: o.deadline === undefined ? '2027-03-01' : o.deadline,
+    deadline: o.deadline === undefined ? '2099-03-01' : o.deadline,
     details: { sku, fnsku, asin: `B0${n}`, key: { fnsku, ...(o.shipmentId ? { shipment_id: o.shipmentId } : {}), ...(o.orderId ? { order_id: o.orderId, sku } : {}) }, sources: [{ file: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', document_id: 'DOC-1', line: n }] },
   });
   return id;

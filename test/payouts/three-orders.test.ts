@@ -18,7 +18,7 @@ describe('one SKU, three orders, one case', () => {
   it('credits each reimbursement line to the claim of its order, once, with its own fee', async () => {
     const w = await paidWorld();
     const user = 'seller_three_orders';
-    const common = { type: 'refund_not_returned', sku: 'MSKU-R', fnsku: 'X00R', deadline: '2027-03-01' };
+    const common = { type: 'refund_not_returned', sku: 'MSKU-R', fnsku: 'X00R', deadline: '2099-03-01' };
     const a = await readyClaim(w.db, user, { ...common, orderId: '111-0000001', quantity: 2, amountMinor: 12398 });
     const b = await readyClaim(w.db, user, { ...common, orderId: '111-0000002', quantity: 1, amountMinor: 6199 });
     const c = await readyClaim(w.db, user, { ...common, orderId: '111-0000003', quantity: 1, amountMinor: 6199 });
@@ -64,7 +64,7 @@ describe('one SKU, three orders, one case', () => {
   it('parks a line that names only the SKU two claims share, and charges nothing for it', async () => {
     const w = await paidWorld();
     const user = 'seller_ambiguous';
-    const common = { type: 'refund_not_returned', sku: 'MSKU-S', fnsku: 'X00S', deadline: '2027-03-01', quantity: 1, amountMinor: 6199 };
+    const common = { type: 'refund_not_returned', sku: 'MSKU-S', fnsku: 'X00S', deadline: '2099-03-01', quantity: 1, amountMinor: 6199 };
     await readyClaim(w.db, user, { ...common, orderId: '112-1' });
     await readyClaim(w.db, user, { ...common, orderId: '112-2' });
     await w.filer().runOnce();

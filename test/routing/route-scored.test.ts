@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { computeScores, NO_LEARNING, writeScores } from '../../src/evidence/match-claims.js';
 import { routeScored } from '../../src/routing/route-scored.js';
+import { recordMeasurement } from '../../src/routing/sku-measurements.js';
 import { moveClaim } from '../../src/store/claim-rows.js';
 import { rows, type Database } from '../../src/store/db.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
@@ -37,18 +38,20 @@ describe('routing scored claims', () => {
       await writeScores(tx, scored);
       return routeScored(tx, scored, { thresholds, eventId: null, syncId: 'run-1' });
     });
+    // The fee claim is confident enough to file, but not without the seller's measurement.
     expect(routed.map((r) => [r.id, r.from, r.to])).toEqual([
-      ['c-fee', 'detected', 'ready'],
+      ['c-fee', 'detected', 'prompted'],
       ['c-ready', 'ready', 'prompted'],
     ]);
     const after = await rows<{ id: string; status: string; score: unknown }>(database.db, sql`SELECT id, status, score FROM claims ORDER BY id`);
     expect(after.map((c) => [c.id, c.status, c.score === null])).toEqual([
-      ['c-fee', 'ready', false],
+      ['c-fee', 'prompted', false],
       ['c-filed', 'filed', true],
       ['c-ready', 'prompted', false],
     ]);
     const messages = await rows<{ type: string; claim: string }>(database.db, sql`SELECT type, payload->>'claim_id' AS claim FROM outbox ORDER BY seq`);
     expect(messages).toEqual([
+      { type: 'prompt.opened', claim: 'c-fee' },
       { type: 'claim.routed', claim: 'c-fee' },
       { type: 'prompt.opened', claim: 'c-ready' },
       { type: 'claim.routed', claim: 'c-ready' },
@@ -76,8 +79,8 @@ describe('a claim inside Amazon’s own grace period', () => {
   beforeAll(async () => {
     database = await openPglite();
     await database.db.insert(claims).values([
-      { ...base, userId: 'u3', id: 'g-pending', type: 'fee_overcharge', status: 'detected', amountMinor: 300, quantity: 3, details: { ...details('P', 'fee_overcharge'), detection_status: 'pending' } },
-      { ...base, userId: 'u3', id: 'g-eligible', type: 'fee_overcharge', status: 'detected', amountMinor: 300, quantity: 3, details: { ...details('E', 'fee_overcharge'), detection_status: 'eligible' } },
+      { ...base, userId: 'u3', id: 'g-pending', type: 'refund_not_returned', status: 'detected', amountMinor: 300, quantity: 3, details: { ...details('P', 'refund_not_returned'), detection_status: 'pending' } },
+      { ...base, userId: 'u3', id: 'g-eligible', type: 'refund_not_returned', status: 'detected', amountMinor: 300, quantity: 3, details: { ...details('E', 'refund_not_returned'), detection_status: 'eligible' } },
     ]);
   });
   afterAll(async () => {
@@ -95,5 +98,48 @@ describe('a claim inside Amazon’s own grace period', () => {
     const after = await rows<{ id: string; status: string; score: { reasons: string[] } }>(database.db, sql`SELECT id, status, score FROM claims WHERE user_id = 'u3' ORDER BY id`);
     expect(after.map((c) => [c.id, c.status])).toEqual([['g-eligible', 'ready'], ['g-pending', 'detected']]);
     expect(after[1]?.score.reasons).toContain("inside Amazon's own reimbursement grace period: Clario files only if Amazon has not paid by its end");
+  });
+});
+
+describe('a fee claim and the seller’s measurement of its SKU', () => {
+  let database: Database;
+  const route = async (userId: string) => {
+    const scored = await computeScores(database.db, { userId, learned: NO_LEARNING, now: new Date('2026-02-01T00:00:00Z') });
+    return database.db.transaction(async (tx) => {
+      await writeScores(tx, scored);
+      return routeScored(tx, scored, { thresholds, eventId: null, syncId: null });
+    });
+  };
+  const claimRows = () => rows<{ id: string; status: string; details: Record<string, any> }>(database.db, sql`SELECT id, status, details FROM claims WHERE user_id = 'u4' ORDER BY id`);
+  beforeAll(async () => {
+    database = await openPglite();
+    // Two fee charges of one SKU are two claims; one measurement serves both.
+    await database.db.insert(claims).values([
+      { ...base, userId: 'u4', id: 'f-1', type: 'fee_overcharge', status: 'detected', amountMinor: 300, quantity: 3, details: { type: 'fee_overcharge', sku: 'SKU-M', key: { sku: 'SKU-M' } } },
+      { ...base, userId: 'u4', id: 'f-2', type: 'fee_overcharge', status: 'detected', amountMinor: 200, quantity: 2, currency: 'CAD', details: { type: 'fee_overcharge', sku: 'SKU-M', key: { sku: 'SKU-M' } } },
+    ]);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  it('is prompted to measure, with the hold and its reason, until the SKU is measured; then it is ready with the measurement in its details', async () => {
+    expect((await route('u4')).map((r) => [r.id, r.to])).toEqual([['f-1', 'prompted'], ['f-2', 'prompted']]);
+    const before = await claimRows();
+    expect(before.map((c) => c.details.hold?.code)).toEqual(['needs_measurements', 'needs_measurements']);
+    expect(before[0]?.details.hold.reason).toMatch(/measure SKU-M/);
+    const asks = await rows<{ asks: Array<{ need: string }> }>(database.db, sql`SELECT asks FROM prompts WHERE claim_id = 'f-1' AND status = 'open'`);
+    expect(asks[0]?.asks.map((a) => a.need)).toEqual(['measure', 'dismiss']);
+    // Routing again asks nothing new.
+    await route('u4');
+    expect((await rows(database.db, sql`SELECT id FROM prompts WHERE user_id = 'u4'`)).length).toBe(2);
+
+    await recordMeasurement(database.db, { userId: 'u4', sku: 'SKU-M', measurements: { lengthMm: 300, widthMm: 200, heightMm: 150, weightG: 1250 }, photoFileIds: [], promptId: 'p', measuredAt: new Date('2026-02-02T09:00:00Z') });
+    expect((await route('u4')).map((r) => [r.id, r.to])).toEqual([['f-1', 'ready'], ['f-2', 'ready']]);
+    const after = await claimRows();
+    expect(after.map((c) => [c.status, c.details.hold, c.details.measurements])).toEqual(
+      Array(2).fill(['ready', undefined, { length_mm: 300, width_mm: 200, height_mm: 150, weight_g: 1250, measured_at: '2026-02-02T09:00:00.000Z' }]),
+    );
+    expect((await rows(database.db, sql`SELECT id FROM prompts WHERE user_id = 'u4' AND status = 'open'`)).length).toBe(0);
   });
 });

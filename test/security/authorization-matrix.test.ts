@@ -57,6 +57,7 @@ const ROWS: Row[] = [
   // No such claim: "not found" to everyone allowed to ask, so claim ids cannot be probed.
   { method: 'GET', path: () => '/api/v1/claims/no-claim/proof.pdf', expect: { ...ANON, other_seller: 404, own_seller: 404, service: 404 } },
   { method: 'GET', path: () => '/api/v1/claims/no-claim/proof', expect: { ...ANON, other_seller: 404, own_seller: 404, service: 404 } },
+  { method: 'POST', path: () => '/api/v1/claims/no-claim/release-hold', body: {}, expect: { ...ANON, other_seller: 404, own_seller: 404, service: 404 } },
   // Probes are open to everyone (load balancers send no token); they say only {"status":"ok"}.
   { method: 'GET', path: () => '/healthz', expect: { none: 200, wrong: 200, other_seller: 200, own_seller: 200, service: 200 } },
   { method: 'GET', path: () => '/readyz', expect: { none: 200, wrong: 200, other_seller: 200, own_seller: 200, service: 200 } },

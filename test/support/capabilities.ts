@@ -36,7 +36,7 @@ export function testCapabilities(options: TestCapabilityOptions = {}): Capabilit
           amountMinor: 1000 * (i + 1),
           currency: 'USD',
           quantity: i + 1,
-          deadline: '2026-12-30',
+          deadline: '2099-12-30',
         }));
         return {
           data: { claims_found: rows.length },

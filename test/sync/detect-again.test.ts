@@ -55,12 +55,14 @@ describe('detection withdraws what it no longer finds', () => {
     const [claim] = await lossClaims();
     expect(claim).toMatchObject({ status: 'detected', quantity: 3 });
     // Routed and prompted meanwhile; Amazon then pays one of the three units.
-    await database.db.update(claims).set({ status: 'prompted' }).where(eq(claims.id, claim!.id));
+    // What the seller and the filer added to its details is not detection's to drop.
+    const added = { hold: { code: 'low_approval', reason: 'r' }, measurements: { length_mm: 1, width_mm: 2, height_mm: 3, weight_g: 4, measured_at: 'x' }, hold_released: [{ code: 'low_approval' }] };
+    await database.db.update(claims).set({ status: 'prompted', details: sql`${claims.details} || ${JSON.stringify(added)}::jsonb` }).where(eq(claims.id, claim!.id));
     await database.db.insert(prompts).values({ id: 'prm_1', userId: USER, claimId: claim!.id, status: 'open', asks: [] });
     await store(lossLines, [reimbursement('R1', 1)]);
     await run();
     const [after] = await lossClaims();
-    expect(after).toMatchObject({ id: claim!.id, status: 'prompted', quantity: 2 });
+    expect(after).toMatchObject({ id: claim!.id, status: 'prompted', quantity: 2, details: added });
   });
 
   it('withdraws the claim and its prompt once Amazon has paid every unit', async () => {

@@ -3,7 +3,7 @@
 // shows while it can still help.
 import { describe, expect, it } from 'vitest';
 import { amountLines, count, formatMonth } from '../../web/src/lib/format.js';
-import { asksToConfirm, asksToMeasure, orderPrompts, uploadsFor } from '../../web/src/lib/prompts.js';
+import { asksToConfirm, asksToMeasure, measurementsBody, orderPrompts, uploadsFor } from '../../web/src/lib/prompts.js';
 import { wouldHelp } from '../../web/src/lib/claim-view.js';
 
 const ask = (need: string) => ({ need, message: need });
@@ -18,13 +18,6 @@ describe('smart prompt cards', () => {
     ]);
     expect(uploadsFor([ask('upload_invoice'), ask('dismiss')])).toEqual([{ kind: 'invoice', label: 'Upload an invoice' }]);
     expect(uploadsFor([ask('confirm'), ask('dismiss')])).toEqual([]);
-  });
-
-  it("offer the measurement form only to a fee claim's prompt asking to measure the SKU", () => {
-    expect(asksToMeasure([ask('measure'), ask('dismiss')])).toBe(true);
-    expect(asksToMeasure([ask('upload_invoice'), ask('confirm')])).toBe(false);
-    // Measuring is no upload button of its own: the photos go with the measurement.
-    expect(uploadsFor([ask('measure')])).toEqual([]);
   });
 
   it('offer "Confirm" only when asked to confirm', () => {
@@ -79,5 +72,19 @@ describe('the claim page', () => {
   it('stops saying what would help once the claim is paid, rejected or otherwise over', () => {
     expect(wouldHelp('held', ['confirm', 'upload_invoice'])).toEqual(['confirm', 'upload_invoice']);
     for (const s of ['paid', 'rejected', 'filed', 'expired', 'dismissed']) expect(wouldHelp(s, ['confirm'])).toEqual([]);
+  });
+});
+
+describe("the measure form's answer", () => {
+  const draft = { length: '30', width: '20,5', height: ' 15 ', dimensionUnit: 'cm' as const, weight: '2.5', weightUnit: 'lb' as const };
+  it('sends numbers with their units, and asks for what is missing or not a positive number first', () => {
+    expect(measurementsBody(draft)).toEqual({ ok: true, value: { length: 30, width: 20.5, height: 15, dimension_unit: 'cm', weight: 2.5, weight_unit: 'lb' } });
+    expect(measurementsBody({ ...draft, width: '' })).toEqual({ ok: false, message: 'Enter the width as a number above 0.' });
+    expect(measurementsBody({ ...draft, weight: '-1' })).toMatchObject({ ok: false, message: expect.stringContaining('weight') });
+    expect(measurementsBody({ ...draft, height: 'abc' })).toMatchObject({ ok: false });
+  });
+  it('shows the form only for a prompt that asks to measure', () => {
+    expect(asksToMeasure([{ need: 'measure', message: 'm' }, { need: 'dismiss', message: 'd' }])).toBe(true);
+    expect(asksToMeasure([{ need: 'confirm', message: 'c' }])).toBe(false);
   });
 });

@@ -7,8 +7,11 @@ import { NotCsvError, parseCsvRecords, readCsv } from './read-csv.js';
 import { recogniseInvoice } from './read-invoice-text.js';
 import { pdfTextLines, UnreadablePdfError, type PdfLimits } from './read-pdf.js';
 
-export const ACCEPTED_TYPES = ['text/csv', 'application/pdf'] as const;
+export const ACCEPTED_TYPES = ['text/csv', 'application/pdf', 'image/jpeg', 'image/png'] as const;
 export type EvidenceContentType = (typeof ACCEPTED_TYPES)[number];
+
+/** Photos (a SKU on the scale, beside a ruler) are kept as sent; nothing is read from them. */
+export const isPhoto = (t: string): t is 'image/jpeg' | 'image/png' => t === 'image/jpeg' || t === 'image/png';
 
 /** Declared types browsers and tools use for these files; the content decides. */
 const DECLARED_OK = new Set(['text/csv', 'application/pdf', 'application/vnd.ms-excel', 'text/plain', 'application/octet-stream', 'application/csv', 'application/x-pdf']);
@@ -19,13 +22,30 @@ export class UnsupportedFileError extends Error {
 
 const isPdf = (b: Uint8Array) => Buffer.from(b.subarray(0, 1024)).includes('%PDF-');
 
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+/** A photo by its signature (JPEG's SOI marker, PNG's eight bytes). */
+function photoType(b: Uint8Array): 'image/jpeg' | 'image/png' | undefined {
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b.length >= 8 && PNG_SIGNATURE.every((x, i) => b[i] === x)) return 'image/png';
+  return undefined;
+}
+
+/** A photo is taken only when declared as one and its bytes agree: a photo is never guessed from octet-stream. */
+function checkPhoto(f: { filename: string; bytes: Uint8Array }, declared: string): 'image/jpeg' | 'image/png' {
+  const said = declared === 'image/jpg' ? 'image/jpeg' : declared;
+  const is = photoType(f.bytes);
+  if (is !== said) throw new UnsupportedFileError(`${f.filename} is declared ${declared} but is ${is ?? 'not that kind of image'}: not accepted`);
+  return is;
+}
+
 /**
  * What the bytes are: a PDF by its `%PDF-` signature, a CSV by parsing it. Throws
  * UnsupportedFileError for anything else, or when the declared type contradicts the content.
  */
 export function checkFile(f: { filename: string; bytes: Uint8Array; declaredType: string }): EvidenceContentType {
   const declared = f.declaredType.split(';')[0]!.trim().toLowerCase();
-  if (!DECLARED_OK.has(declared)) throw new UnsupportedFileError(`${f.filename}: ${declared || 'no type'} is not accepted; send text/csv or application/pdf`);
+  if (declared === 'image/jpeg' || declared === 'image/jpg' || declared === 'image/png') return checkPhoto(f, declared);
+  if (!DECLARED_OK.has(declared)) throw new UnsupportedFileError(`${f.filename}: ${declared || 'no type'} is not accepted; send text/csv, application/pdf, or a photo as image/jpeg or image/png`);
   if (isPdf(f.bytes)) {
     if (declared.includes('csv') || declared === 'text/plain') throw new UnsupportedFileError(`${f.filename} is declared ${declared} but is a PDF`);
     return 'application/pdf';
@@ -45,6 +65,7 @@ export const unreadable = (reason: string): ReadResult => ({ items: [], linesRea
 
 /** The line items of a file already checked; a PDF over a bound or damaged reads as unreadable. */
 export async function readFile(bytes: Uint8Array, contentType: EvidenceContentType, defaultCurrency: Currency, pdf: PdfLimits): Promise<ReadResult> {
+  if (isPhoto(contentType)) return { items: [], linesRead: 0, skipped: [] };
   if (contentType === 'text/csv') return readCsv(bytes, defaultCurrency);
   try {
     const lines = await pdfTextLines(bytes, pdf);

@@ -1,6 +1,6 @@
 // Evidence: uploaded files, the items read from them, which claim they support, and smart prompts.
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { bytea, ts } from './column-types.js';
 
 /** Uploaded evidence, content-addressed: identical bytes are stored once. */
@@ -21,7 +21,7 @@ export const evidenceFiles = pgTable(
     filename: text('filename').notNull(),
     contentType: text('content_type').notNull(),
     sizeBytes: integer('size_bytes').notNull(),
-    kind: text('kind').$type<'invoice' | 'proof_of_delivery' | 'other'>().notNull(),
+    kind: text('kind').$type<'invoice' | 'proof_of_delivery' | 'measurement_photo' | 'other'>().notNull(),
     status: text('status').$type<'parsed' | 'partial' | 'unreadable'>().notNull(),
     /** Per-file report: lines read, lines skipped with why. */
     report: jsonb('report').notNull().$type<Record<string, unknown>>(),
@@ -59,7 +59,7 @@ export const claimEvidence = pgTable(
     claimId: text('claim_id').notNull(),
     fileId: text('file_id').notNull(),
     userId: text('user_id').notNull(),
-    role: text('role').$type<'invoice' | 'proof_of_delivery' | 'other'>().notNull(),
+    role: text('role').$type<'invoice' | 'proof_of_delivery' | 'measurement_photo' | 'other'>().notNull(),
     itemIds: jsonb('item_ids').notNull().$type<number[]>(),
     units: integer('units'),
     createdAt: ts('created_at').notNull().defaultNow(),
@@ -84,5 +84,30 @@ export const prompts = pgTable(
   (t) => [
     uniqueIndex('prompts_one_open_per_claim').on(t.claimId).where(sql`status = 'open'`),
     index('prompts_user').on(t.userId, t.status),
+  ],
+);
+
+/**
+ * A seller's own measurement of a SKU (whole millimetres and grams), which fee disputes need: one
+ * per seller and SKU serves every fee claim of that SKU; a new measurement replaces the old. The
+ * photos are evidence files of kind `measurement_photo`.
+ */
+export const skuMeasurements = pgTable(
+  'sku_measurements',
+  {
+    userId: text('user_id').notNull(),
+    sku: text('sku').notNull(),
+    lengthMm: integer('length_mm').notNull(),
+    widthMm: integer('width_mm').notNull(),
+    heightMm: integer('height_mm').notNull(),
+    weightG: integer('weight_g').notNull(),
+    photoFileIds: jsonb('photo_file_ids').notNull().$type<string[]>(),
+    /** The prompt whose answer gave it. */
+    promptId: text('prompt_id'),
+    measuredAt: ts('measured_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.sku] }),
+    check('sku_measurements_positive', sql`${t.lengthMm} > 0 AND ${t.widthMm} > 0 AND ${t.heightMm} > 0 AND ${t.weightG} > 0`),
   ],
 );

@@ -33,13 +33,6 @@ export function uploadsFor(asks: readonly PromptAsk[]): Array<{ kind: UploadKind
   return out;
 }
 
-/** A fee claim's prompt asks the seller to measure the SKU (dimensions, weight, photos): it gets the measurement form. */
-export const asksToMeasure = (asks: readonly PromptAsk[]) => asks.some((a) => a.need === 'measure');
-
-/** The units the measurement form offers (the API's `dimension_unit` and `weight_unit`). */
-export const LENGTH_UNITS = ['cm', 'in'] as const;
-export const WEIGHT_UNITS = ['g', 'kg', 'oz', 'lb'] as const;
-
 /** "Confirm" is offered only when the prompt asks for a confirmation (a re-prompt after a rejection asks for a document only). */
 export const asksToConfirm = (asks: readonly PromptAsk[]) => asks.some((a) => a.need === 'confirm');
 
@@ -77,3 +70,36 @@ export const todayUtc = (now = new Date()) => now.toISOString().slice(0, 10);
 
 /** How many prompts the page shows at first, and how many more each "Show more" adds. */
 export const PROMPTS_PER_PAGE = 10;
+
+/** A fee claim's prompt asks the seller to measure the SKU (dimensions, weight, photos). */
+export const asksToMeasure = (asks: readonly PromptAsk[]) => asks.some((a) => a.need === 'measure');
+
+/** The measurement form as typed: text, as the inputs hold it. */
+export interface MeasurementDraft {
+  readonly length: string;
+  readonly width: string;
+  readonly height: string;
+  readonly dimensionUnit: 'cm' | 'in';
+  readonly weight: string;
+  readonly weightUnit: 'g' | 'kg' | 'oz' | 'lb';
+}
+
+/**
+ * The `measurements` of a `measure` answer, or what to fix first. Only the obvious is checked here
+ * (filled in, a positive number); the service checks bounds and decimals and says which field is off.
+ */
+export function measurementsBody(d: MeasurementDraft): { ok: true; value: Record<string, number | string> } | { ok: false; message: string } {
+  const fields = [
+    ['length', d.length],
+    ['width', d.width],
+    ['height', d.height],
+    ['weight', d.weight],
+  ] as const;
+  const value: Record<string, number | string> = { dimension_unit: d.dimensionUnit, weight_unit: d.weightUnit };
+  for (const [name, text] of fields) {
+    const n = Number(text.trim().replace(',', '.'));
+    if (text.trim() === '' || !Number.isFinite(n) || n <= 0) return { ok: false, message: `Enter the ${name} as a number above 0.` };
+    value[name] = n;
+  }
+  return { ok: true, value };
+}

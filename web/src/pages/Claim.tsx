@@ -7,6 +7,7 @@ import { wouldHelp } from '../lib/claim-view.js';
 import { count, formatDate, formatMoney, formatPercent, label, text } from '../lib/format.js';
 import { onLinkClick } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
+import { HoldNote } from '../components/HoldNote.js';
 import { Badge, Pending } from '../components/Status.js';
 import type { ClaimRow } from './Claims.js';
 
@@ -37,7 +38,7 @@ function withdrawnNote(details: Record<string, unknown> | null): string | undefi
 const WAITING_ON = { you: 'Waiting for you:', clario: 'Clario is on it:', amazon: 'Waiting for Amazon:' } as const;
 
 export function ClaimPage({ id }: { id: string }) {
-  const [res] = useApi<ClaimAnswer>(`/api/v1/claims/${encodeURIComponent(id)}`);
+  const [res, reload] = useApi<ClaimAnswer>(`/api/v1/claims/${encodeURIComponent(id)}`);
   return (
     <main id="main" className="page">
       <p>
@@ -51,12 +52,12 @@ export function ClaimPage({ id }: { id: string }) {
           <Pending res={res} what="the claim" />
         </>
       )}
-      {res.state === 'ready' && <Claim a={res.data} />}
+      {res.state === 'ready' && <Claim a={res.data} reload={reload} />}
     </main>
   );
 }
 
-function Claim({ a }: { a: ClaimAnswer }) {
+function Claim({ a, reload }: { a: ClaimAnswer; reload: () => void }) {
   const c = a.claim;
   const reasons = (c.score?.reasons ?? []).map(String);
   const sources = c.details?.sources ?? [];
@@ -94,6 +95,7 @@ function Claim({ a }: { a: ClaimAnswer }) {
           <strong>{WAITING_ON[c.waiting.on]}</strong> {c.waiting.why}
         </p>
       )}
+      <HoldNote claimId={c.id} status={c.status} details={c.details} onReleased={reload} />
       {c.status === 'dismissed' && withdrawnNote(c.details) && (
         <p className="waiting" data-testid="withdrawn">
           <strong>Withdrawn by Clario:</strong> {withdrawnNote(c.details)}

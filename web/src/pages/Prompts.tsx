@@ -1,11 +1,13 @@
-// What Clario needs from the seller, answered in place: confirm, upload a document, or dismiss.
+// What Clario needs from the seller, answered in place: confirm, upload a document, measure a SKU
+// for a fee claim, or dismiss.
 import { useState } from 'react';
 import { call, get, post, type Amount } from '../lib/api.js';
 import { count, formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
-import { asksToConfirm, asksToMeasure, deadlinePassed, LENGTH_UNITS, WEIGHT_UNITS, orderPrompts, PROMPTS_PER_PAGE, todayUtc, uploadsFor, type UploadKind } from '../lib/prompts.js';
+import { asksToConfirm, asksToMeasure, deadlinePassed, orderPrompts, PROMPTS_PER_PAGE, todayUtc, uploadsFor, type UploadKind } from '../lib/prompts.js';
 import { onLinkClick } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
 import { useRefreshOn } from '../lib/use-refresh.js';
+import { MeasureForm } from '../components/MeasureForm.js';
 import { Pending } from '../components/Status.js';
 
 interface Prompt {
@@ -93,13 +95,12 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
   const uploads = uploadsFor(p.asks);
   const titleId = `prompt-${p.id}`;
 
-  const answer = async (action: 'confirm' | 'dismiss' | 'upload' | 'measure', fileIds?: string[], measurements?: Measurements) => {
+  const answer = async (action: 'confirm' | 'dismiss' | 'upload', fileIds?: string[]) => {
     setBusy(true);
     setError('');
     const r = await post<{ prompt: { status: string }; claim: { status: string } }>(`/api/v1/prompts/${encodeURIComponent(p.id)}/answer`, {
       action,
       ...(fileIds ? { file_ids: fileIds } : {}),
-      ...(measurements ? { measurements } : {}),
     });
     if (!r.ok && r.status === 409 && fileIds?.length) {
       // Storing the document re-scores the seller's claims, which can move this one on (and close
@@ -117,7 +118,7 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
   };
 
   /** Stores the files as evidence of `kind`; their ids, or null (the error shown). */
-  const store = async (kind: UploadKind | 'measurement_photo', files: FileList | readonly File[]): Promise<string[] | null> => {
+  const store = async (kind: UploadKind, files: FileList): Promise<string[] | null> => {
     const form = new FormData();
     for (const f of files) form.append('file', f);
     form.append('kind', kind);
@@ -138,10 +139,6 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
     if (ids) await answer('upload', ids);
   };
 
-  const measure = async (m: Measurements, photos: readonly File[]) => {
-    const ids = await store('measurement_photo', photos);
-    if (ids) await answer('measure', ids, m);
-  };
 
   return (
     <li className="card prompt" aria-labelledby={titleId} data-prompt={p.id}>
@@ -159,7 +156,9 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
           <li key={i}>{a.message}</li>
         ))}
       </ul>
-      {asksToMeasure(p.asks) && <MeasureForm id={p.id} busy={busy} onSend={(m, photos) => void measure(m, photos)} onProblem={setError} />}
+      {asksToMeasure(p.asks) && (
+        <MeasureForm promptId={p.id} onDone={(m) => onDone(`${label(p.claim?.type)}: thanks, measured — the claim is now ${label(m.claimStatus).toLowerCase()}.`)} />
+      )}
       <div className="actions">
         {uploads.map((u) => (
           <span key={u.kind}>
@@ -209,80 +208,3 @@ function RemovalQuestions({ userId }: { userId: string }) {
   );
 }
 
-type Measurements = {
-  length: number;
-  width: number;
-  height: number;
-  dimension_unit: (typeof LENGTH_UNITS)[number];
-  weight: number;
-  weight_unit: (typeof WEIGHT_UNITS)[number];
-};
-
-/** A fee claim's SKU as the seller measured it, packed for shipping, with photos on the scale and beside a ruler. */
-function MeasureForm({ id, busy, onSend, onProblem }: { id: string; busy: boolean; onSend: (m: Measurements, photos: File[]) => void; onProblem: (message: string) => void }) {
-  const [size, setSize] = useState({ length: '', width: '', height: '', weight: '' });
-  const [dimensionUnit, setDimensionUnit] = useState<Measurements['dimension_unit']>('cm');
-  const [weightUnit, setWeightUnit] = useState<Measurements['weight_unit']>('g');
-  const [photos, setPhotos] = useState<File[]>([]);
-  const field = (key: keyof typeof size, name: string) => (
-    <div>
-      <label htmlFor={`m-${id}-${key}`}>{name}</label>
-      <input
-        id={`m-${id}-${key}`}
-        type="number"
-        inputMode="decimal"
-        min="0"
-        step="any"
-        required
-        value={size[key]}
-        onChange={(e) => setSize((s) => ({ ...s, [key]: e.target.value }))}
-      />
-    </div>
-  );
-  const submit = (e: React.FormEvent) => {
-    e.preventDefault();
-    const n = (v: string) => Number(v);
-    const empty = Object.entries<string>(size).find(([, v]) => !(n(v) > 0));
-    if (empty) return onProblem(`Give the ${empty[0]} as a number above zero.`);
-    if (photos.length === 0) return onProblem('Add at least one photo of the item on the scale or beside a ruler.');
-    onSend({ length: n(size.length), width: n(size.width), height: n(size.height), dimension_unit: dimensionUnit, weight: n(size.weight), weight_unit: weightUnit }, photos);
-  };
-  return (
-    <form className="measure" onSubmit={submit} noValidate data-testid="measure">
-      <fieldset>
-        <legend>Measured as packed for shipping</legend>
-        <div className="filters">
-          {field('length', 'Length')}
-          {field('width', 'Width')}
-          {field('height', 'Height')}
-          <div>
-            <label htmlFor={`m-${id}-du`}>Unit</label>
-            <select id={`m-${id}-du`} value={dimensionUnit} onChange={(e) => setDimensionUnit(e.target.value as Measurements['dimension_unit'])}>
-              {LENGTH_UNITS.map((u) => (
-                <option key={u}>{u}</option>
-              ))}
-            </select>
-          </div>
-        </div>
-        <div className="filters">
-          {field('weight', 'Weight')}
-          <div>
-            <label htmlFor={`m-${id}-wu`}>Unit</label>
-            <select id={`m-${id}-wu`} value={weightUnit} onChange={(e) => setWeightUnit(e.target.value as Measurements['weight_unit'])}>
-              {WEIGHT_UNITS.map((u) => (
-                <option key={u}>{u}</option>
-              ))}
-            </select>
-          </div>
-          <div>
-            <label htmlFor={`m-${id}-photos`}>Photos (JPEG or PNG)</label>
-            <input id={`m-${id}-photos`} type="file" accept="image/jpeg,image/png" multiple onChange={(e) => setPhotos([...(e.target.files ?? [])])} />
-          </div>
-        </div>
-        <button type="submit" className="primary" disabled={busy}>
-          Send the measurement
-        </button>
-      </fieldset>
-    </form>
-  );
-}
