@@ -310,6 +310,22 @@ describeBrowser('filing by hand in Seller Central, in a browser', () => {
     // Charged through Stripe, or owed when below its minimum charge: either way the overview says so.
     const feeShown = charge?.status === 'deferred' ? page.getByTestId('stat-fees-owed') : page.getByTestId('stat-fees_charged');
     await feeShown.filter({ hasText: feeMoney }).waitFor();
+  });
+
+  it("gives an operator every seller's cases to file, grouped by seller", async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Token').fill(t.serviceToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Operator view' }).waitFor();
+    await nav('File today').click();
+    await page.getByRole('heading', { level: 1, name: 'File today' }).waitFor();
+    const all = (await api('/api/v1/filings/today')).body;
+    const group = page.getByRole('region', { name: new RegExp(`^Seller ${userId}`) });
+    await group.waitFor();
+    const mine = (all.cases as any[]).filter((c) => c.user_id === userId).map((c) => c.id);
+    expect(mine.length).toBeGreaterThan(0);
+    expect(await group.locator('tbody tr').evaluateAll((trs) => trs.map((tr: any) => tr.dataset.case))).toEqual(mine);
+    await shot(page, 'file-today-operator');
     expect(browser.pageErrors).toEqual([]);
   });
 });
