@@ -139,6 +139,12 @@ describeBrowser('filing by hand in Seller Central, in a browser', () => {
     await page.getByRole('region', { name: 'Case text' }).getByRole('button', { name: /^Copy the case text/ }).click();
     await expect.poll(clipboard).toBe(kit.text);
 
+    await shot(page, 'case');
+    await page.setViewportSize({ width: 360, height: 780 });
+    await shot(page, 'case-360px');
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 860 });
+
     // Where the clipboard is refused, the value is selected for Ctrl+C instead, and the page says so.
     await page.evaluate(() => {
       const clip = (globalThis as any).navigator.clipboard;
@@ -153,11 +159,6 @@ describeBrowser('filing by hand in Seller Central, in a browser', () => {
       const clip = (globalThis as any).navigator.clipboard;
       clip.writeText = clip.realWriteText;
     });
-    await shot(page, 'case');
-    await page.setViewportSize({ width: 360, height: 780 });
-    await shot(page, 'case-360px');
-    expect(await overflow(page)).toBeLessThanOrEqual(0);
-    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it('downloads the evidence as one zip: the summary PDF, the report lines, the case text', async () => {
