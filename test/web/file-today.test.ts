@@ -186,6 +186,8 @@ describeBrowser('filing by hand in Seller Central, in a browser', () => {
     await record.getByLabel("Amazon's case id").fill(caseId);
     await record.getByRole('button', { name: 'Record' }).click();
     await record.getByTestId('recorded').filter({ hasText: caseId }).waitFor();
+    // The form is gone with the button that had focus: focus is on what was recorded.
+    await expect.poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.dataset?.testid)).toBe('recorded');
     await waitFor(async () => (await api(`/api/v1/claims/${claimId}`)).body.claim.status === 'filed', 'the claim filed (phase 5)', 60_000);
     // Filed: it is no longer on File today.
     expect(((await api(`/api/v1/filings/today?user_id=${userId}`)).body.cases as any[]).map((c) => c.id)).not.toContain(filingId);

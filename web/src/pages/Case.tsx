@@ -1,7 +1,7 @@
 // One case to file by hand: where in Seller Central, the form's fields with Copy buttons, the
 // case text, the evidence in one download; then the case id Amazon gave, and Amazon's replies
 // pasted back for Clario to read.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { download, post } from '../lib/api.js';
 import { formatDate, formatMoney, label } from '../lib/format.js';
 import { amountOf, fieldGroups, needWords, readingOf, type FilingAnswer, type Kit, type Reply, type ReplyAnswer } from '../lib/filing.js';
@@ -246,6 +246,11 @@ function RecordCase({ f, onRecorded }: { f: FilingAnswer; onRecorded: () => void
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
+  // Recording removes the form (and the button that had focus): focus moves to what was recorded.
+  const recorded = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (done && f.case_id) recorded.current?.focus();
+  }, [done, f.case_id]);
   const first = f.claim_ids[0];
   if (f.channel !== 'manual' || !first) return null;
   const submit = async (e: React.FormEvent) => {
@@ -271,7 +276,7 @@ function RecordCase({ f, onRecorded }: { f: FilingAnswer; onRecorded: () => void
     <section className="card" aria-labelledby="record">
       <h2 id="record">Record the case id</h2>
       {f.case_id ? (
-        <p data-testid="recorded">
+        <p data-testid="recorded" ref={recorded} tabIndex={-1}>
           Recorded: case <code>{f.case_id}</code>. Clario watches it for Amazon&apos;s answer and reminds you if none comes.
         </p>
       ) : f.reopens_case_id ? (
