@@ -3,7 +3,7 @@
 // pasted reply means for the seller.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { amountOf, bySeller, daysLeftText, fieldGroups, readingOf, urgency, type Reply } from '../../web/src/lib/filing.js';
+import { amountOf, bySeller, daysLeftText, fieldGroups, readingOf, reopeningPlace, urgency, type Reply } from '../../web/src/lib/filing.js';
 
 describe('File today', () => {
   it('groups cases by seller, each seller where their most pressing case stands, keeping the order within', () => {
@@ -58,6 +58,16 @@ describe('the case kit', () => {
     ]);
     expect(fieldGroups([{ claim_id: 'c1', label: 'FNSKU', value: 'X1' }], ['c1']).map((g) => g.title)).toEqual(['The item']);
     expect(fieldGroups([], ['c1'])).toEqual([]);
+  });
+});
+
+describe('a reopening', () => {
+  it("goes on Amazon's case in the Case Log of the kit's own Seller Central site", () => {
+    const where = reopeningPlace('17412345678', 'https://sellercentral.amazon.de/help/hub/reference/external/G201214140');
+    expect(where.place).toBe('Case Log › case 17412345678 › Reply');
+    expect(where.url).toBe('https://sellercentral.amazon.de/cu/case-lobby');
+    expect(where.steps.join(' ')).toContain('17412345678');
+    expect(reopeningPlace('1', 'not a url').url).toBe('https://sellercentral.amazon.com/cu/case-lobby');
   });
 });
 

@@ -1,6 +1,6 @@
 // The manual channel as the File today and case pages show it: the cases to file grouped by
 // seller, how many days are left, the kit's fields grouped by claim, and what a reply Amazon sent
-// means for the seller. Pure.
+// means for the seller, and where a reply on an existing case goes. Pure.
 import type { CaseKit } from '../../../src/filing/case-kit.js';
 import type { HeldClaim, TodayCase, Amount as WireAmount } from '../../../src/filing/file-today.js';
 import type { KitField } from '../../../src/filing/kit-fields.js';
@@ -150,3 +150,23 @@ export const REMINDER_KINDS: Record<ReminderKind, string> = {
   follow_up: 'No answer from Amazon',
   reopen: 'Can be reopened',
 };
+
+/** Where a reply on an existing case goes: its page in Seller Central's Case Log, on the kit's own site. */
+export function reopeningPlace(caseId: string, kitUrl: string): Kit['where'] {
+  let origin = 'https://sellercentral.amazon.com';
+  try {
+    origin = new URL(kitUrl).origin;
+  } catch {
+    // not a URL: the US site
+  }
+  return {
+    place: `Case Log › case ${caseId} › Reply`,
+    steps: [
+      'Open Help › Case Log in Seller Central.',
+      `Find case ${caseId} (search by its ID) and open it.`,
+      'Reply on the case: paste the case text below and attach the files of the evidence download.',
+      'Send the reply, then press the button below to record it.',
+    ],
+    url: `${origin}/cu/case-lobby`,
+  };
+}
