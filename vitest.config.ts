@@ -28,6 +28,7 @@ const UNIT = [
   'test/security/secret-box.test.ts',
   'test/sync/drop-buyer-columns.test.ts',
   'test/simulator/seller/demo-seller.test.ts',
+  'test/web/filing-view.test.ts',
   'test/web/seller-view.test.ts',
   'test/web/timeline.test.ts',
 ];

@@ -7,7 +7,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** The page's client-side routes: a reload or a shared link lands on index.html. */
-export const CLIENT_ROUTES = ['/overview', '/live', '/claims', '/claims/:id', '/prompts', '/records', '/ops', '/signin'] as const;
+export const CLIENT_ROUTES = ['/overview', '/live', '/claims', '/claims/:id', '/file-today', '/file-today/:id', '/prompts', '/records', '/ops', '/signin'] as const;
 
 // No inline script or style, no third-party origin: the build needs none.
 const CSP = [

@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
 import { rows } from '../../src/store/db.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { claimEvidence, evidenceBlobs, evidenceFiles } from '../../src/store/schema/evidence-tables.js';
@@ -14,6 +13,7 @@ import { rescoreAndRoute } from '../../src/routing/rescore.js';
 import { recordMeasurement } from '../../src/routing/sku-measurements.js';
 import { lineWriter } from '../../src/sync/store-lines.js';
 import { filingWorld, type World } from './support.js';
+import { unzip } from '../support/unzip.js';
 
 const LEDGER = 'GET_LEDGER_DETAIL_VIEW_DATA.tsv';
 const LEDGER_HEADER = 'Date\tFNSKU\tASIN\tMSKU\tTitle\tEvent Type\tReference ID\tQuantity\tFulfillment Center\tDisposition\tReason\tCountry\tReconciled Quantity\tUnreconciled Quantity\tDate and Time';
@@ -53,31 +53,6 @@ async function attach(w: World, userId: string, claimId: string, fileId: string,
   await w.db.insert(evidenceBlobs).values({ sha256, bytes, sizeBytes: bytes.length }).onConflictDoNothing();
   await w.db.insert(evidenceFiles).values({ id: fileId, userId, sha256, filename, contentType: 'application/pdf', sizeBytes: bytes.length, kind: 'invoice', status: 'parsed', report: {} });
   await w.db.insert(claimEvidence).values({ claimId, fileId, userId, role: 'invoice', itemIds: [] });
-}
-
-/** Every entry of a zip, by name, with its bytes. */
-function unzip(bytes: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error('no zip'));
-      const out = new Map<string, Buffer>();
-      zip.on('entry', (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e ?? new Error('no stream'));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('error', reject);
-          stream.on('end', () => {
-            out.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on('end', () => resolve(out));
-      zip.on('error', reject);
-      zip.readEntry();
-    });
-  });
 }
 
 async function download(w: World, path: string, token: string | null) {

@@ -2,14 +2,12 @@
 // Clario with its bundled Amazon simulator: connect through the consent page, watch a sync's phases
 // move live over the WebSocket, open a claim, answer a smart prompt, download a proof packet, and
 // use the operator view. Screenshots of each page go to test-artifacts/screenshots/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import PDFDocument from 'pdfkit';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { rows } from '../../src/store/db.js';
 import type { ClaimStatus } from '../../src/domain/claim-status.js';
 import { moveClaim } from '../../src/store/claim-rows.js';
@@ -22,15 +20,9 @@ import { applyRejection } from '../../src/learning/capability.js';
 import { eq } from 'drizzle-orm';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { waitFor } from '../support/wait.js';
+import { buildWeb, chromiumFound, launchBrowser, shot, type Browser } from '../support/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
-const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
-const found = existsSync(CHROMIUM);
-if (!found && process.env.CI) throw new Error(`Chromium not found at ${CHROMIUM}: CI must run the browser tests (set CHROMIUM_PATH)`);
-if (!found) console.warn(`SKIPPED test/web: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH to run the browser tests)`);
-
-const describeBrowser = found ? describe : describe.skip;
+const describeBrowser = chromiumFound() ? describe : describe.skip;
 
 function tinyPdf(title: string): Promise<Buffer> {
   return new Promise((done, fail) => {
@@ -47,32 +39,11 @@ function tinyPdf(title: string): Promise<Buffer> {
 describeBrowser('the dashboard in a browser', () => {
   let t: TestClario;
   let webDir: string;
-  let profile: string;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
   let userId = '';
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
-  /** Screenshots a page after checking the basics every page must meet: labels, names, one h1. */
-  const shot = async (p: Page, name: string) => {
-    const problems: string[] = await p.evaluate(() => {
-      const d = (globalThis as any).document;
-      const out: string[] = [];
-      if (!d.documentElement.lang) out.push('no lang on <html>');
-      const h1 = d.querySelectorAll('h1').length;
-      if (h1 !== 1) out.push(`${h1} h1 elements`);
-      for (const el of d.querySelectorAll('input:not([type=hidden]), select, textarea')) {
-        if (!el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')) out.push(`unlabelled ${el.outerHTML.slice(0, 80)}`);
-      }
-      for (const el of d.querySelectorAll('button, a[href]')) {
-        if (!el.textContent?.trim() && !el.getAttribute('aria-label')) out.push(`nameless ${el.outerHTML.slice(0, 80)}`);
-      }
-      for (const el of d.querySelectorAll('img:not([alt])')) out.push(`no alt ${el.outerHTML.slice(0, 80)}`);
-      return out;
-    });
-    expect(problems, name).toEqual([]);
-    await p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  };
   const api = (path: string) => t.request(path);
   /** An endpoint another part of Clario provides is missing from this build ("no route"). */
   const missing = async (path: string, method = 'GET') => {
@@ -81,43 +52,17 @@ describeBrowser('the dashboard in a browser', () => {
   };
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    // The page as `npm run build` makes it, into a directory of this test's own.
-    webDir = mkdtempSync(join(tmpdir(), 'clario-web-'));
-    // A production build, as `npm run build` makes it (vitest sets NODE_ENV=test, which Vite honours).
-    const nodeEnv = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      await build({ configFile: join(ROOT, 'web', 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: webDir, emptyOutDir: true } });
-    } finally {
-      process.env.NODE_ENV = nodeEnv;
-    }
+    webDir = await buildWeb();
     t = await startTestClario({ webDir, env: { WORKFLOW_MAX_ATTEMPTS: '2', WORKFLOW_LEASE_MS: '30000' } });
-    profile = mkdtempSync(join(tmpdir(), 'clario-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: { width: 1280, height: 860 },
-      acceptDownloads: true,
-      colorScheme: 'light',
-      reducedMotion: 'reduce',
-      locale: 'en-US',
-      timezoneId: 'UTC',
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    // A refused script or style (the CSP) or a React error shows here; an answered 401/404 does not count.
-    page.on('console', (m) => {
-      if ((m.type() === 'error' || m.type() === 'warning') && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
-    });
+    browser = await launchBrowser();
+    page = browser.page;
+    pageErrors = browser.pageErrors;
   }, 180_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await t?.close();
     if (webDir) rmSync(webDir, { recursive: true, force: true });
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('signs in with Amazon, connects through the simulator and lands on the overview with the sync running', async () => {

@@ -10,14 +10,24 @@ import { ClaimPage } from './pages/Claim.js';
 import { PromptsPage } from './pages/Prompts.js';
 import { OpsPage } from './pages/Ops.js';
 import { RecordsPage } from './pages/Records.js';
+import { FileTodayPage } from './pages/FileToday.js';
+import { CasePage } from './pages/Case.js';
 
 const SELLER_PAGES = [
   ['/overview', 'Overview'],
   ['/live', 'Live workflow'],
   ['/claims', 'Claims'],
+  ['/file-today', 'File today'],
   ['/prompts', 'Smart prompts'],
   ['/records', 'Costs & receipts'],
 ] as const;
+const OPERATOR_PAGES = [
+  ['/ops', 'Operator view'],
+  ['/file-today', 'File today'],
+] as const;
+
+/** The navigation entry a path belongs to (a case belongs to File today, a claim to Claims). */
+const section = (path: string) => (path.startsWith('/file-today/') ? '/file-today' : path.startsWith('/claims/') ? '/claims' : path);
 
 export function App() {
   const path = usePath();
@@ -53,12 +63,17 @@ export function App() {
     );
   }
 
-  const pages = session?.role === 'seller' ? SELLER_PAGES : session?.role === 'service' ? ([['/ops', 'Operator view']] as const) : [];
+  const pages = session?.role === 'seller' ? SELLER_PAGES : session?.role === 'service' ? OPERATOR_PAGES : [];
   const claim = /^\/claims\/([^/]+)$/.exec(path);
+  const filing = /^\/file-today\/([^/]+)$/.exec(path);
+  const operator = session?.role === 'service';
   let page: React.ReactNode;
   if (!session) page = <ConnectPage onSignedIn={setSession} />;
-  else if (session.role === 'service' || path === '/ops') page = session.role === 'service' ? <OpsPage /> : <Forbidden />;
+  // Cases to file and their claims are for sellers and operators alike; the rest is one or the other.
+  else if (path === '/file-today') page = <FileTodayPage userId={session.userId} operator={operator} />;
+  else if (filing?.[1]) page = <CasePage id={decodeURIComponent(filing[1])} />;
   else if (claim?.[1]) page = <ClaimPage id={decodeURIComponent(claim[1])} />;
+  else if (operator || path === '/ops') page = operator ? <OpsPage /> : <Forbidden />;
   else if (path === '/live') page = <LivePage userId={session.userId ?? ''} />;
   else if (path === '/claims') page = <ClaimsPage />;
   else if (path === '/prompts') page = <PromptsPage userId={session.userId ?? ''} />;
@@ -78,7 +93,7 @@ export function App() {
             <ul>
               {pages.map(([href, name]) => (
                 <li key={href}>
-                  <a href={href} onClick={onLinkClick} aria-current={path === href || (href === '/claims' && path.startsWith('/claims/')) ? 'page' : undefined}>
+                  <a href={href} onClick={onLinkClick} aria-current={section(path) === href ? 'page' : undefined}>
                     {name}
                   </a>
                 </li>

@@ -196,6 +196,14 @@ function Claim({ a, reload }: { a: ClaimAnswer; reload: () => void }) {
                 {a.filing.channel === 'manual' ? 'To file in Seller Central' : 'Filed by Clario'} · filed {formatDate(a.filing.filed_at)}
                 {a.filing.decided_at && ` · decided ${formatDate(a.filing.decided_at)}`}
               </span>
+              {a.filing.channel === 'manual' && (
+                <>
+                  <br />
+                  <a href={`/file-today/${encodeURIComponent(a.filing.id)}`} onClick={onLinkClick}>
+                    Open the case: where to file, fields, evidence, Amazon&apos;s replies
+                  </a>
+                </>
+              )}
             </p>
           ) : (
             <p className="muted">Not filed yet.</p>

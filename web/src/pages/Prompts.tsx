@@ -1,7 +1,7 @@
 // What Clario needs from the seller, answered in place: confirm, upload a document, measure a SKU
 // for a fee claim, or dismiss.
 import { useState } from 'react';
-import { call, post, type Amount } from '../lib/api.js';
+import { call, get, post, type Amount } from '../lib/api.js';
 import { count, formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
 import { asksToConfirm, asksToMeasure, deadlinePassed, orderPrompts, PROMPTS_PER_PAGE, todayUtc, uploadsFor, type UploadKind } from '../lib/prompts.js';
 import { onLinkClick } from '../lib/router.js';
@@ -29,6 +29,9 @@ export function PromptsPage({ userId }: { userId: string }) {
   const [shown, setShown] = useState(PROMPTS_PER_PAGE);
   const all = res.state === 'ready' ? orderPrompts(res.data.prompts, todayUtc()) : [];
   const page = all.slice(0, shown);
+  // Answered prompts stay said even once the list no longer holds them (a reload the answer set off
+  // can come back before the answer's own reply does).
+  const answered = Object.entries(done).filter(([id]) => !page.some((p) => p.id === id));
   return (
     <main id="main" className="page">
       <h1 tabIndex={-1}>Smart prompts</h1>
@@ -38,6 +41,15 @@ export function PromptsPage({ userId }: { userId: string }) {
       <p className="sr-only" role="status" aria-live="polite">
         {Object.values(done).at(-1) ?? ''}
       </p>
+      {answered.length > 0 && (
+        <ul className="prompts">
+          {answered.map(([id, message]) => (
+            <li key={id} className="card done" data-prompt={id}>
+              <p>{message}</p>
+            </li>
+          ))}
+        </ul>
+      )}
       {res.state === 'ready' &&
         (all.length === 0 ? (
           <p className="muted">Nothing needs your attention.</p>
@@ -90,13 +102,23 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
       action,
       ...(fileIds ? { file_ids: fileIds } : {}),
     });
+    if (!r.ok && r.status === 409 && fileIds?.length) {
+      // Storing the document re-scores the seller's claims, which can move this one on (and close
+      // its prompt) before the answer arrives: the document is there, so say where the claim stands.
+      const now = await get<{ claim: { status: string } }>(`/api/v1/claims/${encodeURIComponent(p.claim_id)}`);
+      setBusy(false);
+      if (now.ok && now.data.claim.status !== 'prompted') {
+        onDone(`${label(p.claim?.type)}: thanks, answered with your document — the claim is now ${label(now.data.claim.status).toLowerCase()}.`);
+        return;
+      }
+    }
     setBusy(false);
     if (r.ok) onDone(`${label(p.claim?.type)}: ${action === 'dismiss' ? 'dismissed' : 'thanks, answered'} — the claim is now ${label(r.data.claim.status).toLowerCase()}.`);
     else setError(r.status === 404 && /no route/.test(r.message) ? 'Answering prompts is not available yet in this build.' : r.message);
   };
 
-  const upload = async (kind: UploadKind, files: FileList | null) => {
-    if (!files || files.length === 0) return;
+  /** Stores the files as evidence of `kind`; their ids, or null (the error shown). */
+  const store = async (kind: UploadKind, files: FileList): Promise<string[] | null> => {
     const form = new FormData();
     for (const f of files) form.append('file', f);
     form.append('kind', kind);
@@ -106,10 +128,17 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
     setBusy(false);
     if (!r.ok) {
       setError(r.status === 404 && /no route/.test(r.message) ? 'Uploading evidence is not available yet in this build.' : r.message);
-      return;
+      return null;
     }
-    await answer('upload', r.data.files.map((f) => f.id));
+    return r.data.files.map((f) => f.id);
   };
+
+  const upload = async (kind: UploadKind, files: FileList | null) => {
+    if (!files || files.length === 0) return;
+    const ids = await store(kind, files);
+    if (ids) await answer('upload', ids);
+  };
+
 
   return (
     <li className="card prompt" aria-labelledby={titleId} data-prompt={p.id}>
@@ -178,3 +207,4 @@ function RemovalQuestions({ userId }: { userId: string }) {
     </p>
   );
 }
+

@@ -1,0 +1,172 @@
+// The manual channel as the File today and case pages show it: the cases to file grouped by
+// seller, how many days are left, the kit's fields grouped by claim, and what a reply Amazon sent
+// means for the seller, and where a reply on an existing case goes. Pure.
+import type { CaseKit } from '../../../src/filing/case-kit.js';
+import type { HeldClaim, TodayCase, Amount as WireAmount } from '../../../src/filing/file-today.js';
+import type { KitField } from '../../../src/filing/kit-fields.js';
+import type { replyJson } from '../../../src/filing/replies.js';
+import type { ReplyOutcome } from '../../../src/domain/amazon-reply.js';
+import type { ReminderKind } from '../../../src/domain/reminders.js';
+import type { reminderJson } from '../../../src/reminders/routes.js';
+import { count, formatMoney, label, type Amount } from './format.js';
+
+// The server's own shapes (src/filing/): the pages read what the routes write.
+export type { HeldClaim, KitField, ReminderKind, ReplyOutcome, TodayCase, WireAmount };
+export type Kit = CaseKit;
+/** Amazon's reply on a case, as Clario read it. */
+export type Reply = ReturnType<typeof replyJson>;
+
+/** The filing endpoints' money (`amount_minor`) in the page's own form (`minor`); null stays null. */
+export function amountOf(a: WireAmount | null | undefined): Amount | null {
+  return a ? { minor: a.amount_minor, currency: a.currency } : null;
+}
+
+export interface TodayAnswer {
+  readonly day: string;
+  readonly cases: readonly TodayCase[];
+  readonly held: readonly HeldClaim[];
+}
+
+/** A reminder: a deadline near, a case to follow up, a rejected claim to reopen (src/reminders/routes.ts). */
+export type Reminder = ReturnType<typeof reminderJson>;
+
+/** GET /api/v1/filings/:id: the case as prepared, its kit, and Amazon's replies so far. */
+export interface FilingAnswer {
+  readonly id: string;
+  readonly user_id: string;
+  readonly channel: 'simulator' | 'manual';
+  readonly status: 'prepared' | 'filed' | 'approved' | 'rejected';
+  readonly case_id: string | null;
+  /** A reply on this Amazon case (after a rejection or a request for documents), not a new case. */
+  readonly reopens_case_id: string | null;
+  readonly claim_ids: readonly string[];
+  readonly subject: string;
+  readonly body: string;
+  readonly filed_at: string | null;
+  readonly decided_at: string | null;
+  readonly kit: Kit | null;
+  readonly replies: readonly Reply[];
+}
+
+/** POST /api/v1/filings/:id/reply. */
+export interface ReplyAnswer {
+  readonly filing_id: string;
+  readonly reply: Reply;
+  readonly claims: ReadonlyArray<{ readonly claim_id: string; readonly status: string; readonly event_id: string | null }>;
+}
+
+/** Cases by seller, each seller where their first (most pressing) case stands; order kept within. */
+export function bySeller<C extends { readonly user_id: string }>(cases: readonly C[]): Array<{ userId: string; cases: C[] }> {
+  const groups = new Map<string, C[]>();
+  for (const c of cases) {
+    const g = groups.get(c.user_id);
+    if (g) g.push(c);
+    else groups.set(c.user_id, [c]);
+  }
+  return [...groups].map(([userId, cs]) => ({ userId, cases: cs }));
+}
+
+/** "3 days left", "1 day left", "Due today", "2 days late", or "No deadline". */
+export function daysLeftText(days: number | null): string {
+  if (days === null) return 'No deadline';
+  if (days === 0) return 'Due today';
+  if (days < 0) return `${count(-days, 'day')} late`;
+  return `${count(days, 'day')} left`;
+}
+
+/** How pressing a deadline is: a reminder goes out at 7 days and again at 2. */
+export function urgency(days: number | null): 'late' | 'soon' | 'near' | 'later' {
+  if (days === null) return 'later';
+  if (days < 0) return 'late';
+  if (days <= 2) return 'soon';
+  if (days <= 7) return 'near';
+  return 'later';
+}
+
+/** The kit's fields: the case's own first, then one group per claim in the case's order. */
+export function fieldGroups(fields: readonly KitField[], claimIds: readonly string[]): Array<{ claimId: string | null; title: string; fields: KitField[] }> {
+  const caseLevel = fields.filter((f) => f.claim_id === null);
+  const seen = [...new Set(fields.flatMap((f) => (f.claim_id === null ? [] : [f.claim_id])))];
+  // The case's order first; a claim the filing does not list (should not happen) after it.
+  const order = [...claimIds.filter((id) => seen.includes(id)), ...seen.filter((id) => !claimIds.includes(id))];
+  const many = order.length > 1;
+  const out: Array<{ claimId: string | null; title: string; fields: KitField[] }> = [];
+  if (caseLevel.length > 0) out.push({ claimId: null, title: 'The case', fields: caseLevel });
+  order.forEach((id, i) => out.push({ claimId: id, title: many ? `Item ${i + 1} of ${order.length}` : 'The item', fields: fields.filter((f) => f.claim_id === id) }));
+  return out;
+}
+
+const OUTCOME_WORDS: Record<ReplyOutcome, string> = {
+  approved: 'Approved',
+  rejected: 'Rejected',
+  more_information: 'Amazon needs more information',
+  unclear: 'Not clear yet',
+};
+
+/** What Amazon asked for, in the seller's words ("upload_invoice" → "an invoice"). */
+const NEEDS: Record<string, string> = {
+  upload_invoice: 'a supplier invoice',
+  upload_proof_of_delivery: 'a proof of delivery',
+  invoice: 'a supplier invoice',
+  proof_of_delivery: 'a proof of delivery',
+  measurements: "the item's measured dimensions and weight",
+  photos: 'photos of the item',
+};
+export const needWords = (need: string) => NEEDS[need] ?? label(need).toLowerCase();
+
+/**
+ * How Clario read a reply: the outcome's words, the detail beside them (the amount and
+ * reimbursement, the reason, what Amazon needs), the two as one line, and what happens next.
+ */
+export function readingOf(reply: Reply): { outcome: string; detail: string; headline: string; next: string } {
+  const amount = amountOf(reply.amount);
+  const ids = reply.reimbursement_ids.length > 0 ? `reimbursement ${reply.reimbursement_ids.join(', ')}` : '';
+  const needs = reply.needs.map(needWords);
+  const read = (detail: string, next: string) => ({ outcome: OUTCOME_WORDS[reply.outcome], detail, headline: detail ? `${OUTCOME_WORDS[reply.outcome]}: ${detail}` : OUTCOME_WORDS[reply.outcome], next });
+  switch (reply.outcome) {
+    case 'approved':
+      return read(
+        [amount ? formatMoney(amount) : '', ids && (amount ? `(${ids})` : ids)].filter(Boolean).join(' '),
+        "Clario credits the reimbursement to the claim it pays, charges its fee on what Amazon paid (once), and makes the claim's proof packet.",
+      );
+    case 'rejected':
+      return read(
+        reply.reason_code ? label(reply.reason_code).toLowerCase() : '',
+        needs.length > 0
+          ? `Amazon would look again with ${needs.join(' and ')}. Clario asks you for it in Smart prompts; once you answer, the case comes back to File today to reopen.`
+          : 'Clario records the reason and learns from it. The claim is closed unless the reason can be answered with a document.',
+      );
+    case 'more_information':
+      return read(needs.join(', '), 'Clario asks you for it in Smart prompts; once you answer, the case comes back to File today with a reply to send.');
+    default:
+      return read('', "Clario could not tell an approval from a rejection in this text, so nothing changes. Paste Amazon's decision when it comes.");
+  }
+}
+
+/** Reminder kinds as the panel names them. */
+export const REMINDER_KINDS: Record<ReminderKind, string> = {
+  deadline_7d: 'Deadline in a week',
+  deadline_2d: 'Deadline in two days',
+  follow_up: 'No answer from Amazon',
+  reopen: 'Can be reopened',
+};
+
+/** Where a reply on an existing case goes: its page in Seller Central's Case Log, on the kit's own site. */
+export function reopeningPlace(caseId: string, kitUrl: string): Kit['where'] {
+  let origin = 'https://sellercentral.amazon.com';
+  try {
+    origin = new URL(kitUrl).origin;
+  } catch {
+    // not a URL: the US site
+  }
+  return {
+    place: `Case Log › case ${caseId} › Reply`,
+    steps: [
+      'Open Help › Case Log in Seller Central.',
+      `Find case ${caseId} (search by its ID) and open it.`,
+      'Reply on the case: paste the case text below and attach the files of the evidence download.',
+      'Send the reply, then press the button below to record it.',
+    ],
+    url: `${origin}/cu/case-lobby`,
+  };
+}
