@@ -21,6 +21,7 @@ import { lastCompleteDay } from '../../src/detection/detect-claims.js';
 import { ensureDemoSeller } from '../../src/simulator/demo.js';
 import { DEMO_SELLER_ID } from '../../src/simulator/server/command.js';
 import { startSimulator, type StartedSimulator } from '../../src/simulator/server/app.js';
+import { TEST_USAGE_PLANS } from '../support/amazon-plans.js';
 import type { TestClario } from '../support/clario.js';
 import { connectDemoSeller } from '../support/connect.js';
 import { describeWithRedis, postgres, randomName, redis } from '../support/infra.js';
@@ -172,7 +173,7 @@ describeWithRedis('the image, built and run outside Docker', () => {
     // Several processes need one Amazon: a standalone simulator, as `clario simulator` would run it.
     const dataDir = join(tmp, 'data');
     const folder = await ensureDemoSeller(join(tmp, 'simulator'), lastCompleteDay());
-    simulator = await startSimulator(0, { sellers: new Map([[DEMO_SELLER_ID, { folder }]]), clientId: 'image-client', clientSecret: 'image-secret', rateLimits: false });
+    simulator = await startSimulator(0, { sellers: new Map([[DEMO_SELLER_ID, { folder }]]), clientId: 'image-client', clientSecret: 'image-secret', rateLimits: false, usagePlans: TEST_USAGE_PLANS });
     // Compose's settings for the API, with this machine's PostgreSQL, Redis and Amazon.
     env = {
       ...BASE_ENV,

@@ -12,6 +12,7 @@ import { lastCompleteDay } from '../../src/detection/detect-claims.js';
 import { generateSeller } from '../../src/simulator/seller/index.js';
 import { SYNC_SOURCES } from '../../src/sync/sources.js';
 import { startSimulator, type StartedSimulator } from '../../src/simulator/server/app.js';
+import { TEST_USAGE_PLANS } from '../support/amazon-plans.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 import { SellerBrowser } from '../support/seller-browser.js';
@@ -32,7 +33,7 @@ describeWithPostgres('a sync killed halfway', () => {
     db = await createTestDatabase();
     await generateSeller({ seed: 7, asOf: lastCompleteDay() }, folder); // the day detection judges as of
     // Rate limits are tested elsewhere; shared by two processes they would only slow this down.
-    simulator = await startSimulator(0, { sellers: new Map([[SELLER, { folder }]]), clientId: 'resume-client', clientSecret: 'resume-secret', rateLimits: false });
+    simulator = await startSimulator(0, { sellers: new Map([[SELLER, { folder }]]), clientId: 'resume-client', clientSecret: 'resume-secret', rateLimits: false, usagePlans: TEST_USAGE_PLANS });
   }, 120_000);
   afterAll(async () => {
     child?.kill('SIGKILL');
