@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows } from '../../src/store/db.js';
+import { builtDist, CLI } from '../support/compiled.js';
 import { createTestDatabase, describeWithRedis, randomName, redis } from '../support/infra.js';
 
+await builtDist();
 const root = mkdtempSync(join(tmpdir(), 'clario-stop-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -50,7 +52,7 @@ function trigger(url: string, userId: string, onHeadersParsed?: () => void): Pro
 }
 
 async function stopUnderLoad(env: Record<string, string>): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+  const child = spawn(process.execPath, [CLI, 'serve'], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', CLARIO_SERVICE_TOKEN: TOKEN, SHUTDOWN_TIMEOUT_MS: '5000', AMAZON_SIMULATOR_DECIDES_AFTER_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
