@@ -168,7 +168,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     const queueLog = { error: (obj: object, msg: string) => logger.error(obj, msg) };
     const queue: JobQueue =
       config.queue.driver === 'bullmq' && config.redisUrl
-        ? createBullMqQueue({ redisUrl: config.redisUrl, prefix: config.queue.prefix, log: queueLog })
+        ? createBullMqQueue({ redisUrl: config.redisUrl, prefix: config.queue.prefix, log: queueLog, lockMs: config.worker.leaseMs })
         : createPostgresQueue(database, { pollMs: config.worker.pollMs, log: queueLog, channel: `${config.queue.prefix}_inbox` });
     const bus: MessageBus =
       config.mode === 'production' && config.redisUrl
