@@ -15,10 +15,13 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** RESILIENCE_CHILD_NODE_ARGS adds node flags to every child, say `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
-export function startChild(env: Record<string, string>, role: Role = 'worker'): Child {
+/**
+ * RESILIENCE_CHILD_NODE_ARGS adds node flags to every child, say `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ * `entry` is worker.ts compiled to JavaScript (ScenarioContext.worker), or worker.ts itself through tsx.
+ */
+export function startChild(env: Record<string, string>, role: Role = 'worker', entry?: string): Child {
   const nodeArgs = (process.env.RESILIENCE_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ENTRY], { env: { ...process.env, ...env, RESILIENCE_ROLE: role }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, ...(entry ? [entry] : ['--import', 'tsx', ENTRY])], { env: { ...process.env, ...env, RESILIENCE_ROLE: role }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const ready = new Promise<{ workerId: string; url: string | undefined }>((resolve, reject) => {
     let buffered = '';

@@ -26,6 +26,11 @@ export interface ScenarioContext {
   /** The scenario stops by itself by then, reporting what it saw. */
   readonly deadline: number;
   log(message: string): void;
+  /**
+   * resilience/worker.ts compiled to JavaScript, for the processes a scenario starts (the tests
+   * compile it: through tsx each start costs seconds of CPU); worker.ts through tsx without it.
+   */
+  readonly worker?: string;
 }
 
 export interface ScenarioResult {

@@ -9,7 +9,7 @@ export async function startWorkerPair(ctx: ScenarioContext, providers: Providers
   const api = await startNode(deploymentEnv(database.url, ctx.infra.redisUrl), 'api');
   const workerEnv = { ...api.env, ...providers.env, ...workerExtra };
   // Scenarios replace a stopped worker in place, so close() stops whichever are there then.
-  const workers: Child[] = [startChild(workerEnv, 'worker'), startChild(workerEnv, 'worker')];
+  const workers: Child[] = [startChild(workerEnv, 'worker', ctx.worker), startChild(workerEnv, 'worker', ctx.worker)];
   return {
     api,
     workerEnv,

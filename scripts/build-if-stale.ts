@@ -2,7 +2,7 @@
 // build this script ran, or an output is missing (a fresh clone). The stamp records the newest input
 // time seen *before* that build, so a file saved while it ran still counts as newer next time.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -54,12 +54,34 @@ export function checkBuild(root: string): string | undefined {
   });
 }
 
+/**
+ * Gives each file under `dir` that shares its data with another path (a hard link: a second
+ * checkout made with `cp -al` shares this one's dist/) a copy of its own, so that building here
+ * cannot change the other checkout's build (tsc rewrites its outputs in place). Returns how many.
+ */
+export function unshareLinks(dir: string): number {
+  let n = 0;
+  const visit = (path: string) => {
+    const st = statSync(path);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(path)) visit(join(path, name));
+    } else if (st.isFile() && st.nlink > 1) {
+      copyFileSync(path, `${path}.unshared`);
+      renameSync(`${path}.unshared`, path);
+      n++;
+    }
+  };
+  if (existsSync(dir)) visit(dir);
+  return n;
+}
+
 function main(): number {
   const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
   const reason = checkBuild(root);
   if (!reason) return 0;
   const newest = newestMtime(root, INPUTS);
   process.stderr.write(`building (${reason})...\n`);
+  unshareLinks(join(root, 'dist'));
   const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) return r.status ?? 1;
   writeFileSync(join(root, STAMP), `${newest}\n`);

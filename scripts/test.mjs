@@ -5,31 +5,64 @@
 //   tests: N passed, N failed, N skipped
 // A file that fails outside its tests (a beforeAll that timed out, an import that threw, a handle
 // left open) counts as failed, never as skipped. With CI=true a skipped test is a failure too.
-import { spawnSync } from 'node:child_process';
+//
+// Lint and the two type checks run beside the tests, at the lowest CPU priority: they take the CPU
+// the tests leave idle (a test waiting on a server or a child process), so on two cores they add
+// little to the run instead of minutes before it. Their output is printed after the tests'. The
+// type checks are incremental (their state in node_modules/.cache), so an unchanged tree is quick.
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { setPriority } from 'node:os';
 
 const bin = (name) => `node_modules/.bin/${name}`;
+const rel = (file) => file.replace(`${process.cwd()}/`, '');
+const CACHE = 'node_modules/.cache/clario-tests';
+
+/** Runs a command with the terminal as its output; resolves whether it exited 0. */
 const run = (label, cmd, args) => {
   console.log(`\n▶ ${label}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit' });
-  return r.status === 0;
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: 'inherit' });
+    child.on('error', (err) => (console.error(err), resolve(false)));
+    child.on('exit', (code) => resolve(code === 0));
+  });
 };
-const rel = (file) => file.replace(`${process.cwd()}/`, '');
+
+/** Runs a command at the lowest priority, its output kept for later; resolves with both. */
+const beside = (label, cmd, args) =>
+  new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    try {
+      setPriority(child.pid, 19);
+    } catch {
+      // Not allowed here: it runs at the tests' priority, which only costs time.
+    }
+    child.on('error', (err) => resolve({ label, ok: false, output: `${output}${err.message}\n` }));
+    child.on('close', (code) => resolve({ label, ok: code === 0, output }));
+  });
 
 const extra = process.argv.slice(2);
 const steps = [];
-if (extra.length === 0) {
-  steps.push(['lint', run('lint (eslint)', bin('eslint'), ['.'])]);
-  steps.push(['typecheck', run('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'])]);
-  steps.push(['typecheck web', run('typecheck web (tsc)', bin('tsc'), ['-p', 'web/tsconfig.json', '--noEmit'])]);
-}
+mkdirSync(CACHE, { recursive: true });
+const checks =
+  extra.length > 0
+    ? []
+    : [
+        beside('lint (eslint)', bin('eslint'), ['.']),
+        beside('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit', '--incremental', '--tsBuildInfoFile', `${CACHE}/tsc-root.tsbuildinfo`]),
+        beside('typecheck web (tsc)', bin('tsc'), ['-p', 'web/tsconfig.json', '--noEmit', '--incremental', '--tsBuildInfoFile', `${CACHE}/tsc-web.tsbuildinfo`]),
+      ];
+if (checks.length > 0) console.log('\n▶ lint and typecheck: running beside the tests, reported after them');
 mkdirSync('test-results', { recursive: true });
 const report = 'test-results/vitest.json';
 const filesReport = 'test-results/files.json';
 // A report left by an earlier run must not be read as this run's.
 for (const f of [report, filesReport]) rmSync(f, { force: true });
 const started = Date.now();
-const testsOk = run('tests (vitest)', bin('vitest'), [
+const testsOk = await run('tests (vitest)', bin('vitest'), [
   'run',
   '--reporter=default',
   '--reporter=json',
@@ -38,6 +71,11 @@ const testsOk = run('tests (vitest)', bin('vitest'), [
   ...extra,
 ]);
 const seconds = Math.round((Date.now() - started) / 1000);
+for (const check of await Promise.all(checks)) {
+  console.log(`\n▶ ${check.label}${check.ok ? '' : ': FAILED'}`);
+  if (check.output.trim() !== '') process.stdout.write(check.output.endsWith('\n') ? check.output : `${check.output}\n`);
+  steps.push([check.label.replace(/ \(.*\)$/, ''), check.ok]);
+}
 
 let passed = 0;
 let failed = 0;

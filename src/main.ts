@@ -55,6 +55,7 @@ import { createSocketGate } from './realtime/gate.js';
 import { createHub } from './realtime/hub.js';
 import { routingCapability, routingThresholds } from './routing/capability.js';
 import { createSecretBox, parseKeys, type SecretBox } from './security/secret-box.js';
+import type { UsagePlanOverrides } from './simulator/server/index.js';
 import { openDatabase, type Database } from './store/db.js';
 import { workflowHealth } from './store/read-status.js';
 import { syncCapability } from './sync/capability.js';
@@ -93,6 +94,11 @@ export interface ClarioOptions {
   readonly webDir?: string;
   /** Epoch ms for sessions (tests move time); Date.now by default. */
   readonly now?: () => number;
+  /**
+   * The bundled Amazon simulator's usage plans where they differ from Amazon's defaults (the
+   * client follows the rate each answer announces): tests page Finances faster than 0.5 calls a second.
+   */
+  readonly simulatorUsagePlans?: UsagePlanOverrides;
 }
 
 export interface Clario {
@@ -170,7 +176,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     const queueLog = { error: (obj: object, msg: string) => logger.error(obj, msg) };
     const queue: JobQueue =
       config.queue.driver === 'bullmq' && config.redisUrl
-        ? createBullMqQueue({ redisUrl: config.redisUrl, prefix: config.queue.prefix, log: queueLog })
+        ? createBullMqQueue({ redisUrl: config.redisUrl, prefix: config.queue.prefix, log: queueLog, lockMs: config.worker.leaseMs })
         : createPostgresQueue(database, { pollMs: config.worker.pollMs, log: queueLog, channel: `${config.queue.prefix}_inbox` });
     const bus: MessageBus =
       config.mode === 'production' && config.redisUrl
@@ -353,7 +359,7 @@ async function reachProviders(deps: { config: Config; options: ClarioOptions; lo
   const own = options.capabilities === undefined;
   let amazon = options.amazon;
   if (!amazon && own) {
-    const reached = await reachAmazon({ config, log: deps.log, asOf: lastCompleteDay() });
+    const reached = await reachAmazon({ config, log: deps.log, asOf: lastCompleteDay(), ...(options.simulatorUsagePlans ? { simulatorUsagePlans: options.simulatorUsagePlans } : {}) });
     running.started('Amazon', () => reached.close());
     amazon = reached;
   }

@@ -44,7 +44,7 @@ export const crash: Scenario = async (ctx) => {
       victim.child.kill('SIGKILL');
       await victim.exited;
       killed++;
-      const next = startChild(workerEnv, 'worker');
+      const next = startChild(workerEnv, 'worker', ctx.worker);
       workers[slot] = next;
       void next.ready.then(() => restarts.push(Date.now() - killedAt), () => undefined);
       // Recovered: none of the events it held is still held by the dead worker.

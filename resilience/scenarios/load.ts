@@ -61,8 +61,8 @@ export const load: Scenario = async (ctx) => {
   const database = await ctx.infra.newDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'clario-load-'));
   const env: Record<string, string> = { ...deploymentEnv(database.url, ctx.infra.redisUrl), ...providers.env, CLARIO_DATA_DIR: dataDir };
-  const api = startChild(env, 'api');
-  const worker = startChild(env, 'worker');
+  const api = startChild(env, 'api', ctx.worker);
+  const worker = startChild(env, 'worker', ctx.worker);
   const token = env.CLARIO_SERVICE_TOKEN ?? '';
   const steps: Step[] = [];
   let fiveHundreds = 0;

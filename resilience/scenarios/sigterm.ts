@@ -53,7 +53,7 @@ export const sigterm: Scenario = async (ctx) => {
       exits.push(victim.child.signalCode ?? String(victim.child.exitCode));
       // Everything it held is back in the inbox the moment it is gone: none waits for the lease.
       leftHeld += (await heldBy()).length;
-      workers[slot] = startChild(workerEnv, 'worker');
+      workers[slot] = startChild(workerEnv, 'worker', ctx.worker);
       ctx.log(`sigterm: stop ${signalled}/${stops} (exit ${exits.at(-1)})`);
     }
     await driver.connect(users.slice(stops * wave));

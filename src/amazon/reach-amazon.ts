@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { startDemoAmazon } from '../simulator/demo.js';
 import type { SimulatorLog } from '../simulator/host-log.js';
+import type { UsagePlanOverrides } from '../simulator/server/index.js';
 import { SELLER_CENTRAL_URLS, SP_API_ENDPOINTS } from './endpoints.js';
 import { LwaClient } from './lwa.js';
 
@@ -24,7 +25,13 @@ export interface ReachedAmazon {
   close(): Promise<void>;
 }
 
-export async function reachAmazon(options: { config: Config; log: SimulatorLog; asOf: string }): Promise<ReachedAmazon> {
+export async function reachAmazon(options: {
+  config: Config;
+  log: SimulatorLog;
+  asOf: string;
+  /** The bundled simulator's usage plans where they differ from Amazon's defaults. */
+  simulatorUsagePlans?: UsagePlanOverrides;
+}): Promise<ReachedAmazon> {
   const { config } = options;
   const creds = config.amazon.credentials;
   if (creds) {
@@ -59,6 +66,7 @@ export async function reachAmazon(options: { config: Config; log: SimulatorLog; 
     log: options.log,
     decideAfterMs: config.amazon.simulatorDecidesAfterMs,
     onDecision: () => decided.forEach((l) => l()),
+    ...(options.simulatorUsagePlans ? { usagePlans: options.simulatorUsagePlans } : {}),
   });
   return {
     lwa: new LwaClient({

@@ -10,6 +10,13 @@ export interface BullMqQueueOptions {
   readonly prefix: string;
   readonly name?: string;
   readonly log: QueueLog;
+  /**
+   * How long a job a consumer took stays its own without the consumer renewing it (BullMQ's lock,
+   * and how often its stalled jobs are looked for): a job held by a worker that died runs
+   * elsewhere after about twice this. The workflow lease, so that such a job comes back when its
+   * event would (a re-send of it is a no-op while the dead worker's job holds its id). Default 30 s.
+   */
+  readonly lockMs?: number;
 }
 
 interface JobData {
@@ -60,6 +67,7 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
         connection: workerConnection,
         prefix: options.prefix,
         concurrency,
+        ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
       });
       worker.on('error', (err) => options.log.error({ err }, 'bullmq: worker error'));
       await worker.waitUntilReady();

@@ -7,6 +7,7 @@ import type { SimulatorLog } from './host-log.js';
 import { generateSeller } from './seller/index.js';
 import { startSimulator } from './server/app.js';
 import type { OnDecision } from './server/cases.js';
+import type { UsagePlanOverrides } from './server/usage-plans.js';
 import { startAutoDecider } from './auto-decide.js';
 
 export { DEMO_SELLER_ID as DEMO_SELLER } from './server/command.js';
@@ -41,9 +42,17 @@ export async function startDemoAmazon(options: {
   decideAfterMs?: number;
   /** Told of each decision, by the demo's own Amazon or anyone else's POST /cases/:id/decision. */
   onDecision?: OnDecision;
+  /** Usage plans above Amazon's defaults (tests page Finances faster than 0.5 calls a second). */
+  usagePlans?: UsagePlanOverrides;
 }): Promise<DemoAmazon> {
   const folder = await ensureDemoSeller(options.dataDir, options.asOf, options.log);
-  const simulator = await startSimulator(options.port ?? 0, { sellers: new Map([[DEMO_SELLER, { folder }]]), clientId: options.clientId, clientSecret: options.clientSecret, ...(options.onDecision ? { onDecision: options.onDecision } : {}) });
+  const simulator = await startSimulator(options.port ?? 0, {
+    sellers: new Map([[DEMO_SELLER, { folder }]]),
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    ...(options.onDecision ? { onDecision: options.onDecision } : {}),
+    ...(options.usagePlans ? { usagePlans: options.usagePlans } : {}),
+  });
   const decider = options.decideAfterMs ? startAutoDecider({ url: simulator.url, simulator, afterMs: options.decideAfterMs, log: options.log }) : undefined;
   return {
     url: simulator.url,

@@ -66,6 +66,19 @@ describe('SP-API throttling against the simulator', () => {
     expect(clock.sleeps.at(-1)).toBe(Math.ceil(1000 / 0.0167));
   });
 
+  it("follows the faster plan Amazon announces for a seller, and still never sees a 429", async () => {
+    const clock = testClock();
+    // Amazon grants some sellers more than its defaults and says so in x-amzn-RateLimit-Limit.
+    const sim = await simulator({ clock, usagePlans: { createReport: { rate: 2, burst: 15 } } });
+    const lwa = lwaFor(sim, { clock });
+    const recorder = recordingFetch();
+    const sp = createSpApiClient({ baseUrl: sim.url, sellerId: SELLER, accessToken: lwa.tokenSource(await connect(sim, lwa)), clock, fetch: recorder.fetch });
+    for (let i = 0; i < 16; i++) await sp.reports.createReport(spec);
+    expect(recorder.statuses.filter((s) => s === 429)).toEqual([]);
+    // Half a second for the 16th, where the default plan (0.0167/s) would have waited a minute.
+    expect(clock.sleeps.at(-1)).toBe(500);
+  });
+
   it('an exhausted bucket answers 429 with Amazon\'s body and headers, and the client backs off and succeeds', async () => {
     const clock = testClock();
     const sim = await simulator({ clock });

@@ -16,9 +16,11 @@ import { openDatabase } from '../../src/store/db.js';
 import { resolveSecrets } from '../../src/config/secrets.js';
 import { loadConfig } from '../../src/config/config.js';
 import { acquireDataDirLock, lockPath, type DataDirLock } from '../../src/store/data-dir-lock.js';
+import { builtDist, CLI } from '../support/compiled.js';
 import { seedPglite } from '../support/infra.js';
 
 const run = promisify(execFile);
+await builtDist();
 const root = mkdtempSync(join(tmpdir(), 'clario-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let n = 0;
@@ -27,7 +29,7 @@ const freshDir = () => join(root, `data-${++n}`);
 
 async function clario(args: string[], env: Record<string, string> = {}) {
   try {
-    const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const r = await run(process.execPath, [CLI, ...args], {
       env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
@@ -214,7 +216,7 @@ describe('the clario binary', () => {
     mkdirSync(dataDir, { recursive: true });
     seedPglite(dataDir);
     const env = { ...process.env, CLARIO_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', AMAZON_SIMULATOR_DECIDES_AFTER_MS: '0' };
-    const first = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const first = spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise<number | null>((resolve) => first.once('exit', (code) => resolve(code)));
     try {
       await new Promise<void>((resolve, reject) => {

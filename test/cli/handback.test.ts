@@ -14,9 +14,11 @@ import { createStripeSimulator, type StripeSimulator } from '../../src/simulator
 import { openDatabase, rows, type Database } from '../../src/store/db.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { holdRequests, type HeldRequests } from '../support/held-requests.js';
+import { builtDist, CLI } from '../support/compiled.js';
 import { createTestDatabase, describeWithPostgres, randomName, type TestDatabase } from '../support/infra.js';
 import { waitFor } from '../support/wait.js';
 
+await builtDist();
 const root = mkdtempSync(join(tmpdir(), 'clario-handback-'));
 const TOKEN = `svc_${randomBytes(24).toString('hex')}`;
 const USER = 'seller_handback';
@@ -32,7 +34,7 @@ interface Serve {
 
 /** `clario serve` as an operator starts it, logging JSON lines on stdout. */
 function serve(env: Record<string, string>, name: string): Serve {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+  const child = spawn(process.execPath, [CLI, 'serve'], {
     env: { ...process.env, ...env, CLARIO_DATA_DIR: join(root, name), PORT: '0', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,9 +1,9 @@
 // `npm start` builds only when the build is not current (scripts/build-if-stale.ts).
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkBuild, INPUTS, OUTPUTS, STAMP, staleBecause } from '../../scripts/build-if-stale.js';
+import { checkBuild, INPUTS, OUTPUTS, STAMP, staleBecause, unshareLinks } from '../../scripts/build-if-stale.js';
 
 describe('whether npm start must build', () => {
   it('decides from the outputs, the stamp and the newest input', () => {
@@ -43,6 +43,25 @@ describe('whether npm start must build', () => {
       expect(checkBuild(root)).toBeUndefined();
       at(root, 'web/src/app.tsx', 3_000);
       expect(checkBuild(root)).toBe('sources changed since the last build');
+    });
+
+    it("gives a dist/ hard-linked from another checkout (cp -al) files of its own before building, so the other's build stays as it was", () => {
+      const other = checkout(1_000);
+      const root = checkout(1_000);
+      at(other, 'dist/main.js', 2_000, 'the other build');
+      at(other, 'dist/cli/main.js', 2_000, 'the other cli');
+      mkdirSync(join(root, 'dist/cli'), { recursive: true });
+      linkSync(join(other, 'dist/main.js'), join(root, 'dist/main.js'));
+      linkSync(join(other, 'dist/cli/main.js'), join(root, 'dist/cli/main.js'));
+      writeFileSync(join(root, 'dist/own.js'), 'not shared');
+
+      expect(unshareLinks(join(root, 'dist'))).toBe(2);
+      expect(statSync(join(root, 'dist/cli/main.js')).nlink).toBe(1);
+      expect(readFileSync(join(root, 'dist/cli/main.js'), 'utf8')).toBe('the other cli');
+      // What a build writes in place (as tsc does) now stays in this checkout.
+      writeFileSync(join(root, 'dist/main.js'), 'this build');
+      expect(readFileSync(join(other, 'dist/main.js'), 'utf8')).toBe('the other build');
+      expect(unshareLinks(join(root, 'dist'))).toBe(0);
     });
   });
 });

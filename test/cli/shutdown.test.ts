@@ -3,15 +3,17 @@
 // lease held. (A phase attempt that outlives the bound is handed back: test/workflow/shutdown.test.ts.)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows } from '../../src/store/db.js';
-import { createTestDatabase, describeWithRedis, randomName, redis } from '../support/infra.js';
+import { builtDist, CLI } from '../support/compiled.js';
+import { createTestDatabase, describeWithRedis, randomName, redis, seedPglite } from '../support/infra.js';
 
+await builtDist();
 const root = mkdtempSync(join(tmpdir(), 'clario-stop-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -50,7 +52,7 @@ function trigger(url: string, userId: string, onHeadersParsed?: () => void): Pro
 }
 
 async function stopUnderLoad(env: Record<string, string>): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+  const child = spawn(process.execPath, [CLI, 'serve'], {
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', CLARIO_SERVICE_TOKEN: TOKEN, SHUTDOWN_TIMEOUT_MS: '5000', AMAZON_SIMULATOR_DECIDES_AFTER_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -90,6 +92,9 @@ async function leftRunning(db: Awaited<ReturnType<typeof openDatabase>>): Promis
 describe('SIGTERM under load, embedded mode', () => {
   it('answers the requests in flight, exits 0 by itself, and leaves no phase event running', async () => {
     const dataDir = join(root, 'embedded');
+    // A migrated database already there, as after a first start (initdb is not what is tested).
+    mkdirSync(dataDir);
+    seedPglite(dataDir);
     await stopUnderLoad({ CLARIO_DATA_DIR: dataDir });
     const db = await openDatabase({ dataDir });
     try {

@@ -7,13 +7,15 @@
 // callback (phase 1's trigger) through phase 4. So the runtime never needs a dev dependency.
 // As with `docker build`, a RUN step whose inputs are unchanged since it last succeeded is taken
 // from a layer cache (layer-cache.ts): the production install while the lock file stays the same,
-// the build while no file of the context changes.
+// the build while no file of the context changes. On a fresh clone (CI) the build the repository
+// made of these very files (`npm ci`'s prepare runs the same `npm run build`) is that cached layer.
+// And as BuildKit does, the runtime stage runs beside the build stage until it copies from it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import pg from 'pg';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -21,12 +23,14 @@ import { lastCompleteDay } from '../../src/detection/detect-claims.js';
 import { ensureDemoSeller } from '../../src/simulator/demo.js';
 import { DEMO_SELLER_ID } from '../../src/simulator/server/command.js';
 import { startSimulator, type StartedSimulator } from '../../src/simulator/server/app.js';
+import { TEST_USAGE_PLANS } from '../support/amazon-plans.js';
 import type { TestClario } from '../support/clario.js';
 import { connectDemoSeller } from '../support/connect.js';
 import { describeWithRedis, postgres, randomName, redis } from '../support/infra.js';
 import { waitFor } from '../support/wait.js';
 import { envOf, execForm, instructions, interpolate, operatorEnv, stage, type ComposeService, type Stage } from './files.js';
-import { runCached } from './layer-cache.js';
+import { checkBuild, INPUTS } from '../../scripts/build-if-stale.js';
+import { runCached, seedCache } from './layer-cache.js';
 
 const REPO = resolve('.');
 /** Only what a machine's npm needs; nothing from the test runner's own environment leaks in. */
@@ -59,8 +63,29 @@ function copyContext(to: string): string[] {
   return copied;
 }
 
-/** Runs one stage's COPY and RUN in `workdir` (the Dockerfile's WORKDIR /app); `run` decides how each RUN runs. */
-async function runStage(s: Stage, o: { workdir: string; context: string; stages: Record<string, string>; run: (command: string) => Promise<void> }) {
+/**
+ * Whether the repository's dist/ is its build of exactly the context's files: current (not older
+ * than the sources: scripts/build-if-stale.ts), and no file the build reads left out of the
+ * context (an ignored file under src/ or web/ that only the repository's build saw).
+ */
+function repositoryBuildOf(files: readonly string[], context: string): boolean {
+  if (checkBuild(REPO) !== undefined) return false;
+  const inContext = new Set(files.map((f) => relative(context, f)));
+  const outside: string[] = [];
+  const visit = (path: string) => {
+    if (statSync(join(REPO, path)).isDirectory()) {
+      for (const name of readdirSync(join(REPO, path))) if (name !== 'node_modules') visit(join(path, name));
+    } else if (!inContext.has(path)) outside.push(path);
+  };
+  for (const input of INPUTS) if (existsSync(join(REPO, input))) visit(input);
+  return outside.length === 0;
+}
+
+/**
+ * Runs one stage's COPY and RUN in `workdir` (the Dockerfile's WORKDIR /app); `run` decides how
+ * each RUN runs. A COPY --from waits for that stage's folder.
+ */
+async function runStage(s: Stage, o: { workdir: string; context: string; stages: Record<string, Promise<string>>; run: (command: string) => Promise<void> }) {
   for (const { keyword, args } of s.instructions) {
     if (keyword === 'WORKDIR') expect(args).toBe('/app');
     if (keyword === 'RUN') await o.run(args);
@@ -68,7 +93,7 @@ async function runStage(s: Stage, o: { workdir: string; context: string; stages:
     const words = args.split(/\s+/);
     const from = words.find((w) => w.startsWith('--from='))?.slice('--from='.length);
     const [dest = '', ...sources] = words.filter((w) => !w.startsWith('--')).reverse();
-    const root = from ? o.stages[from] : o.context;
+    const root = from ? await o.stages[from] : o.context;
     if (!root) throw new Error(`COPY --from=${from}: no such stage`);
     for (const source of sources.reverse()) {
       const src = join(root, from ? source.replace(/^\/app\/?/, '') : source);
@@ -134,7 +159,7 @@ describeWithRedis('the image, built and run outside Docker', () => {
     mkdirSync(context);
     mkdirSync(app);
     const files = await timed('copy the build context', () => Promise.resolve(copyContext(context)));
-    await timed('build stage (npm run build)', () =>
+    const built = timed('build stage (npm run build)', () =>
       runStage(stage('build'), {
         workdir: context,
         context,
@@ -145,15 +170,17 @@ describeWithRedis('the image, built and run outside Docker', () => {
           if (command !== 'npm run build') return sh(command, context, BASE_ENV);
           // The build reads the whole context (and the dependencies its lock file names).
           const step = { name: 'image-build', command, cwd: context, inputs: files, output: 'dist', run: () => sh(command, context, BASE_ENV) };
-          if ((await runCached(step)) === 'cached') cached.push(command);
+          const seeded = repositoryBuildOf(files, context) && seedCache(step, join(REPO, 'dist'), ['.build-stamp']);
+          if ((await runCached(step)) === 'cached') cached.push(seeded ? `${command} (the repository's build of the same files)` : command);
         },
       }),
-    );
-    await timed('runtime stage (npm ci --omit=dev)', () =>
+    ).then(() => context);
+    // Until COPY --from=build, the runtime stage needs nothing of the build stage.
+    const installed = timed('runtime stage (npm ci --omit=dev)', () =>
       runStage(runtime, {
         workdir: app,
         context,
-        stages: { build: context },
+        stages: { build: built },
         run: async (command) => {
           if (!command.startsWith('npm ci ')) return sh(command, app, BASE_ENV);
           // The production install reads the two files copied before it, as Docker's layer does.
@@ -163,6 +190,8 @@ describeWithRedis('the image, built and run outside Docker', () => {
         },
       }),
     );
+    // Both settled before either failure is reported: no step is left running.
+    for (const r of await Promise.allSettled([built, installed])) if (r.status === 'rejected') throw r.reason;
 
     const admin = new pg.Client({ connectionString: postgres.adminUrl });
     await admin.connect();
@@ -172,7 +201,7 @@ describeWithRedis('the image, built and run outside Docker', () => {
     // Several processes need one Amazon: a standalone simulator, as `clario simulator` would run it.
     const dataDir = join(tmp, 'data');
     const folder = await ensureDemoSeller(join(tmp, 'simulator'), lastCompleteDay());
-    simulator = await startSimulator(0, { sellers: new Map([[DEMO_SELLER_ID, { folder }]]), clientId: 'image-client', clientSecret: 'image-secret', rateLimits: false });
+    simulator = await startSimulator(0, { sellers: new Map([[DEMO_SELLER_ID, { folder }]]), clientId: 'image-client', clientSecret: 'image-secret', rateLimits: false, usagePlans: TEST_USAGE_PLANS });
     // Compose's settings for the API, with this machine's PostgreSQL, Redis and Amazon.
     env = {
       ...BASE_ENV,

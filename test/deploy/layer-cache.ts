@@ -45,12 +45,28 @@ export async function runCached(step: CachedStep): Promise<'ran' | 'cached'> {
   return hit ? 'cached' : 'ran';
 }
 
+/**
+ * Takes `output`, a folder the step's command made from the step's very inputs somewhere else, as
+ * the step's cached result (unless the cache has one), leaving out the paths in `except`. Says
+ * whether it did.
+ */
+export function seedCache(step: CachedStep, output: string, except: readonly string[] = []): boolean {
+  const entry = join(CACHE, `${step.name}-${key(step)}`);
+  if (existsSync(entry)) return false;
+  install(step, entry, (out) => cpSync(output, out, { recursive: true, filter: (src) => !except.includes(relative(output, src)) }));
+  return true;
+}
+
 function store(step: CachedStep, target: string, entry: string): void {
+  install(step, entry, (out) => (step.link ? renameSync(target, out) : cpSync(target, out, { recursive: true })));
+}
+
+/** Fills the step's entry through a temporary folder (so a half-written entry is never seen), and drops its older ones. */
+function install(step: CachedStep, entry: string, fill: (out: string) => void): void {
   mkdirSync(CACHE, { recursive: true });
   const building = mkdtempSync(join(CACHE, `building-${step.name}-`));
   try {
-    if (step.link) renameSync(target, join(building, 'out'));
-    else cpSync(target, join(building, 'out'), { recursive: true });
+    fill(join(building, 'out'));
     try {
       renameSync(join(building, 'out'), entry);
     } catch (err) {

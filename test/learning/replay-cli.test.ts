@@ -9,9 +9,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openDatabase, rows, type Database } from '../../src/store/db.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { learningStats } from '../../src/store/schema/learning-tables.js';
+import { builtDist, CLI } from '../support/compiled.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 
 const run = promisify(execFile);
+await builtDist();
 
 describeWithPostgres('clario learning replay', () => {
   let testDb: TestDatabase;
@@ -37,7 +39,7 @@ describeWithPostgres('clario learning replay', () => {
 
   async function clario(args: string[]) {
     try {
-      const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+      const r = await run(process.execPath, [CLI, ...args], {
         env: { ...process.env, CLARIO_DATA_DIR: dataDir, DATABASE_URL: testDb.url, LOG_LEVEL: 'silent' },
       });
       return { code: 0, stdout: r.stdout, stderr: r.stderr };

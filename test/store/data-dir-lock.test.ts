@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acquireDataDirLock, DataDirInUseError, lockHolder, lockPath } from '../../src/store/data-dir-lock.js';
 import { openDatabase } from '../../src/store/db.js';
+import { seedPglite } from '../support/infra.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -65,6 +66,7 @@ describe('the data directory lock', () => {
 
   it('is held by an open embedded database, so a second open of the folder is refused', async () => {
     const dir = newDir();
+    seedPglite(dir); // a migrated database already there (initdb is not what is tested)
     const db = await openDatabase({ dataDir: dir });
     try {
       await expect(openDatabase({ dataDir: dir })).rejects.toBeInstanceOf(DataDirInUseError);

@@ -8,7 +8,9 @@ import { pino } from 'pino';
 import { loadConfig } from '../../src/config/config.js';
 import { startClario, type Clario, type ClarioOptions, type Role } from '../../src/main.js';
 import { createLogger } from '../../src/observability/logger.js';
+import type { UsagePlanOverrides } from '../../src/simulator/server/index.js';
 import type { Capabilities } from '../../src/workflow/capabilities.js';
+import { TEST_USAGE_PLANS } from './amazon-plans.js';
 import { createTestDatabase, randomName, redis, seedPglite, type TestDatabase } from './infra.js';
 
 export interface TestClarioOptions {
@@ -34,6 +36,8 @@ export interface TestClarioOptions {
   readonly webDir?: string;
   /** The sessions' clock (epoch ms), for tests that move time. */
   readonly now?: () => number;
+  /** The bundled Amazon's usage plans above its defaults (default: TEST_USAGE_PLANS). */
+  readonly simulatorUsagePlans?: UsagePlanOverrides;
 }
 
 export interface TestClario {
@@ -88,6 +92,7 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     ...(o.plugins ? { plugins: o.plugins } : {}),
     ...(o.webDir ? { webDir: o.webDir } : {}),
     ...(o.now ? { now: o.now } : {}),
+    simulatorUsagePlans: o.simulatorUsagePlans ?? TEST_USAGE_PLANS,
     logger: o.logs
       ? createLogger('debug', { write: (line: string) => (o.logs?.push(line), true) } as unknown as NodeJS.WritableStream)
       : pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),

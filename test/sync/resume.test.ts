@@ -12,12 +12,15 @@ import { lastCompleteDay } from '../../src/detection/detect-claims.js';
 import { generateSeller } from '../../src/simulator/seller/index.js';
 import { SYNC_SOURCES } from '../../src/sync/sources.js';
 import { startSimulator, type StartedSimulator } from '../../src/simulator/server/app.js';
+import { TEST_USAGE_PLANS } from '../support/amazon-plans.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
+import { compiledEntry } from '../support/compiled.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 import { SellerBrowser } from '../support/seller-browser.js';
 import { waitFor } from '../support/wait.js';
 
 const SELLER = 'A1RESUMESELLER';
+const WORKER = await compiledEntry('test/fixtures/sync-worker.ts');
 
 describeWithPostgres('a sync killed halfway', () => {
   let db: TestDatabase;
@@ -32,7 +35,7 @@ describeWithPostgres('a sync killed halfway', () => {
     db = await createTestDatabase();
     await generateSeller({ seed: 7, asOf: lastCompleteDay() }, folder); // the day detection judges as of
     // Rate limits are tested elsewhere; shared by two processes they would only slow this down.
-    simulator = await startSimulator(0, { sellers: new Map([[SELLER, { folder }]]), clientId: 'resume-client', clientSecret: 'resume-secret', rateLimits: false });
+    simulator = await startSimulator(0, { sellers: new Map([[SELLER, { folder }]]), clientId: 'resume-client', clientSecret: 'resume-secret', rateLimits: false, usagePlans: TEST_USAGE_PLANS });
   }, 120_000);
   afterAll(async () => {
     child?.kill('SIGKILL');
@@ -67,7 +70,7 @@ describeWithPostgres('a sync killed halfway', () => {
     const costs = await api.request(`/api/v1/sellers/${userId}/costs`, { method: 'PUT', body: readFileSync(join(folder, 'costs.csv'), 'utf8'), headers: { 'content-type': 'text/csv' } });
     expect(costs.status).toBe(200);
 
-    child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/sync-worker.ts'], { env: { ...process.env, ...api.env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    child = spawn(process.execPath, [WORKER], { env: { ...process.env, ...api.env }, stdio: ['ignore', 'ignore', 'inherit'] });
     const exited = new Promise((r) => child?.on('exit', (_c, signal) => r(signal)));
     const doneSources = () => rows<{ source: string; updated_at: string }>(api.clario.database.db, sql`SELECT source, updated_at::text FROM sync_sources WHERE user_id = ${userId} AND status = 'done' AND sync_id NOT LIKE 'upload_%'`);
     await waitFor(async () => (await doneSources()).length >= 3, 'the child to store three sources', 60_000);

@@ -4,12 +4,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
+import { compiledEntry } from '../support/compiled.js';
 import { createTestDatabase, describeWithPostgres, describeWithRedis, type TestDatabase } from '../support/infra.js';
 import { chargingCapabilities, startProvider, type Provider } from '../support/provider.js';
 import { waitFor } from '../support/wait.js';
 
+const WORKER = await compiledEntry('test/fixtures/crash-worker.ts');
+
 function startChild(env: Record<string, string>): { child: ChildProcess; lines: string[]; exited: Promise<NodeJS.Signals | number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/crash-worker.ts'], {
+  const child = spawn(process.execPath, [WORKER], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -13,6 +13,7 @@ import { registerOAuth } from './oauth.js';
 import { registerReports } from './reports.js';
 import { SimulatorState, type SimulatedSeller } from './state.js';
 import { registerTransactions } from './transactions.js';
+import type { UsagePlanOverrides } from './usage-plans.js';
 import { sendErrors } from './wire.js';
 
 export interface SimulatorOptions {
@@ -25,6 +26,8 @@ export interface SimulatorOptions {
   readonly baseUrl?: string;
   /** Answer 429 when a usage-plan bucket is empty (default true). */
   readonly rateLimits?: boolean;
+  /** Usage plans above Amazon's defaults, announced and enforced for every seller (as Amazon grants some). */
+  readonly usagePlans?: UsagePlanOverrides;
   readonly clock?: Clock;
   /** getReport polls before a report is done (default 2: IN_QUEUE, then IN_PROGRESS). */
   readonly reportPolls?: number;
@@ -53,7 +56,7 @@ export { SIMULATOR_APPLICATION_ID, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET 
 
 export function createSimulator(options: SimulatorOptions): Simulator {
   const clock = options.clock ?? systemClock;
-  const state = new SimulatorState(options.sellers, clock);
+  const state = new SimulatorState(options.sellers, clock, options.usagePlans);
   // No request logging: URLs and bodies here carry codes and tokens.
   // Closing cuts every connection: Node counts a client's socket that has not sent a request yet
   // (a pooled keep-alive connection, a request aborted while connecting) as busy, and would wait

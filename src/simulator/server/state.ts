@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from './simulated-clock.js';
-import { UsageBuckets } from './usage-plans.js';
+import { UsageBuckets, type UsagePlanOverrides } from './usage-plans.js';
 
 export interface SimulatedSeller {
   /** A folder of DETECTION.md files (TSV reports, inbound-shipments.json, financial-events.json). */
@@ -107,8 +107,9 @@ export class SimulatorState {
   constructor(
     readonly sellers: ReadonlyMap<string, SimulatedSeller>,
     readonly clock: Clock,
+    usagePlans: UsagePlanOverrides = {},
   ) {
-    this.limiter = new UsageBuckets(clock);
+    this.limiter = new UsageBuckets(clock, usagePlans);
   }
 
   /** Amazon-looking numeric ids (reports, cases, reimbursements), unique per simulator. */

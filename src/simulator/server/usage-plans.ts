@@ -6,7 +6,7 @@
  */
 import type { Clock } from './simulated-clock.js';
 
-interface UsagePlan {
+export interface UsagePlan {
   /** Requests per second. */
   readonly rate: number;
   readonly burst: number;
@@ -27,6 +27,12 @@ export const AMAZON_USAGE_PLANS = {
 
 /** The SP-API operations the simulator serves. */
 export type SpApiOperation = keyof typeof AMAZON_USAGE_PLANS;
+
+/**
+ * Plans that differ from the defaults, per operation: Amazon raises some sellers' limits and
+ * announces each seller's rate in `x-amzn-RateLimit-Limit`, which a client must follow.
+ */
+export type UsagePlanOverrides = Partial<Readonly<Record<SpApiOperation, UsagePlan>>>;
 
 export class UsageBucket {
   private tokens: number;
@@ -62,13 +68,16 @@ export class UsageBucket {
 export class UsageBuckets {
   private readonly buckets = new Map<string, UsageBucket>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly overrides: UsagePlanOverrides = {},
+  ) {}
 
   bucket(sellerId: string, operation: SpApiOperation): UsageBucket {
     const key = `${sellerId}\u0000${operation}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = new UsageBucket(AMAZON_USAGE_PLANS[operation], this.clock.now());
+      bucket = new UsageBucket(this.overrides[operation] ?? AMAZON_USAGE_PLANS[operation], this.clock.now());
       this.buckets.set(key, bucket);
     }
     return bucket;

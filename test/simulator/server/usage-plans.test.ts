@@ -20,4 +20,13 @@ describe('the usage plans', () => {
     clock.advance(500);
     expect(bucket.take(clock.now())).toBe(0);
   });
+
+  it('take a raised plan for an operation instead of the default, and keep the defaults for the others', () => {
+    const clock = new ManualClock();
+    const buckets = new UsageBuckets(clock, { listTransactions: { rate: 20, burst: 2 } });
+    const raised = buckets.bucket('A1', 'listTransactions');
+    expect(raised.rate).toBe(20);
+    expect([raised.take(clock.now()), raised.take(clock.now()), raised.take(clock.now())]).toEqual([0, 0, 50]);
+    expect(buckets.bucket('A1', 'listFinancialEvents').rate).toBe(AMAZON_USAGE_PLANS.listFinancialEvents.rate);
+  });
 });
