@@ -45,6 +45,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     teardownTimeout: 30_000,
+    // expect.poll's own default (1 s) is a speed limit on a loaded machine: a generous hang guard instead.
+    expect: { poll: { timeout: 60_000 } },
     // A file that leaves a timer, socket, server or child process open fails.
     setupFiles: ['test/support/no-open-handles.ts'],
     // TEST_LEAKS=1: vitest also says where each leaked resource was created (slow; for hunting).

@@ -56,6 +56,9 @@ export async function launchBrowser(): Promise<Browser> {
     locale: 'en-US',
     timezoneId: 'UTC',
   });
+  // Playwright's 30 s default is below the test's own guard (testTimeout): on a loaded 2-core
+  // machine a page may take longer to render, which must make the test slower, never red.
+  context.setDefaultTimeout(100_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
