@@ -33,7 +33,7 @@ export const LAYERS = [
     name: 'features',
     paths: [
       'src/sync', 'src/connect', 'src/detection', 'src/discovery', 'src/evidence', 'src/routing', 'src/filing', 'src/payouts',
-      'src/learning', 'src/proof', 'src/billing', 'src/mirror', 'src/dashboard', 'src/client',
+      'src/learning', 'src/proof', 'src/billing', 'src/mirror', 'src/dashboard', 'src/client', 'src/reminders',
     ],
   },
   // metrics.ts implements the observers that workflow and http declare, so it sits above them.
