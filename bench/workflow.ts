@@ -10,16 +10,20 @@ import { openDatabase, rows, type Database } from '../src/store/db.js';
 import { createEngine } from '../src/workflow/engine.js';
 import { noObserver, silentLog } from '../src/workflow/log.js';
 import type { PhaseHandler, PhaseHandlers } from '../src/workflow/types.js';
-import { PHASE_NUMBERS, type PhaseNumber } from '../src/domain/phase.js';
+import { PHASES, PHASE_NUMBERS, type PhaseNumber } from '../src/domain/phase.js';
 import { sql } from 'drizzle-orm';
 
-/** No-op phases chained 1→7: what is measured is the engine's durable transitions. */
+/**
+ * No-op phases, each starting the phases the phase table allows after it (1→2→3→4→5, then 5 starts
+ * both 6 and 7): seven phase events per workflow, so what is measured is the engine's durable
+ * transitions. Starting a phase the table does not allow fails the event, and the run would never end.
+ */
 function chainHandlers(): PhaseHandlers {
   const h = (phase: PhaseNumber): PhaseHandler => ({
     phase,
     run: (ctx) =>
       Promise.resolve({
-        next: phase < 7 ? [{ phase: (phase + 1) as PhaseNumber, syncId: ctx.event.syncId ?? undefined, claimId: phase >= 4 ? `c-${ctx.event.syncId}` : undefined }] : [],
+        next: PHASES[phase].next.map((p) => ({ phase: p, syncId: ctx.event.syncId ?? undefined, claimId: p >= 5 ? `c-${ctx.event.syncId}` : undefined })),
       }),
   });
   return Object.fromEntries(PHASE_NUMBERS.map((p) => [p, h(p)])) as unknown as PhaseHandlers;
