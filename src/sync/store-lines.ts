@@ -5,13 +5,14 @@
 // two versions of one refund would be counted as two refunds.
 import { createHash } from 'node:crypto';
 import { copyMerge, engineOf, type StageMerge } from '../store/copy-merge.js';
-import { copyText } from '../store/copy-text.js';
+import { escapeCopyText } from '../store/copy-text.js';
 import type { Db } from '../store/db.js';
 
 export interface LineBatch {
   readonly userId: string;
   readonly source: string;
   readonly syncId: string;
+  /** The document the lines come from, unless `add` names another (a source's later pages). */
   readonly documentId: string;
   /** Snapshots (fee preview) keep one copy per sync, so the latest can be read whole. */
   readonly perSync?: boolean;
@@ -25,13 +26,14 @@ export interface LineBatch {
 const hashLine = (source: string, line: string) => createHash('sha256').update(source).update('\n').update(line).digest('base64url').slice(0, 32);
 
 // The batch goes in by COPY into a staging table, then one merge (see copy-merge.ts). `o` keeps the
-// batch's order, so `seq` follows the report as it did with one INSERT per batch.
+// batch's order, so `seq` follows the report as it did with one INSERT per batch; `d` is each
+// line's document, so one batch can span a source's many small pages.
 const MERGE: StageMerge = {
   stage: 'clario_stage_report_lines',
-  columns: 'o int NOT NULL, h text NOT NULL, l text NOT NULL, n int NOT NULL',
+  columns: 'o int NOT NULL, h text NOT NULL, l text NOT NULL, n int NOT NULL, d text NOT NULL',
   name: 'clario_merge_report_lines',
   merge: `INSERT INTO report_lines (user_id, source, line_hash, line, sync_id, document_id, line_no)
-          SELECT $1, $2, h, l, $3, $4, n FROM clario_stage_report_lines ORDER BY o
+          SELECT $1, $2, h, l, $3, d, n FROM clario_stage_report_lines ORDER BY o
           ON CONFLICT (user_id, source, line_hash) DO UPDATE
             SET line = EXCLUDED.line, sync_id = EXCLUDED.sync_id, document_id = EXCLUDED.document_id, line_no = EXCLUDED.line_no
             WHERE report_lines.line <> EXCLUDED.line`,
@@ -53,7 +55,7 @@ export const BATCH_LIMITS = {
  * `limits` overrides the engine's batch size (tests).
  */
 export function lineWriter(db: Db, batch: LineBatch, limits: { lines: number; chars: number } = BATCH_LIMITS[engineOf(db)]) {
-  let pending: Array<{ line: string; lineNo: number; key?: string }> = [];
+  let pending: Array<{ line: string; lineNo: number; key: string | undefined; documentId: string }> = [];
   let pendingChars = 0;
   let stored = 0;
   let fresh = 0;
@@ -67,16 +69,21 @@ export function lineWriter(db: Db, batch: LineBatch, limits: { lines: number; ch
     const count = pending.length;
     pending = [];
     pendingChars = 0;
+    // Built as one string: the hash is base64url (nothing to escape), the numbers are digits.
+    let data = '';
     let o = 0;
-    const data = copyText([...byHash].map(([h, r]) => [o++, h, r.line, r.lineNo]));
-    const n = await copyMerge(db, MERGE, data, [batch.userId, batch.source, batch.syncId, batch.documentId]);
+    for (const [h, r] of byHash) data += `${o++}\t${h}\t${escapeCopyText(r.line)}\t${r.lineNo}\t${escapeCopyText(r.documentId)}\n`;
+    const n = await copyMerge(db, MERGE, data, [batch.userId, batch.source, batch.syncId]);
     stored += count;
     fresh += n;
   }
   return {
-    /** `key`: the line's identity when a later version may differ (see above); else the line itself. */
-    async add(line: string, lineNo: number, key?: string): Promise<void> {
-      pending.push({ line, lineNo, ...(key === undefined ? {} : { key }) });
+    /**
+     * `key`: the line's identity when a later version may differ (see above); else the line itself.
+     * `documentId`: the line's document when not the batch's.
+     */
+    async add(line: string, lineNo: number, key?: string, documentId = batch.documentId): Promise<void> {
+      pending.push({ line, lineNo, key, documentId });
       pendingChars += line.length;
       if (pending.length >= limits.lines || pendingChars >= limits.chars) {
         await inFlight;

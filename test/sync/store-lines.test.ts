@@ -128,6 +128,21 @@ describe.each(engines)('lineWriter on $name', ({ open, skip }) => {
     ]);
   });
 
+  it.skipIf(skip)('keeps each line\'s own document when one batch spans a source\'s pages', async () => {
+    const u = user();
+    const writer = lineWriter(database.db, { userId: u, source: 'transactions.json', syncId: 's1', documentId: 'page-1' });
+    await writer.add('t1', 1, 'k1');
+    await writer.add('t2', 2, 'k2');
+    await writer.add('t3', 1, 'k3', 'page-2');
+    await writer.add('t2 again', 2, 'k2', 'page-2\twith a tab');
+    expect(await writer.finish()).toEqual({ rows: 4, newRows: 3 });
+    expect((await stored(database.db, u, 'transactions.json')).map((r) => [r.line, r.document_id, r.line_no])).toEqual([
+      ['t1', 'page-1', 1],
+      ['t2 again', 'page-2\twith a tab', 2],
+      ['t3', 'page-2', 1],
+    ]);
+  });
+
   it.skipIf(skip)('stores hostile lines character for character', async () => {
     const u = user();
     const lines = HOSTILE.map((l, i): Line => [l, i + 1]);
