@@ -1,7 +1,8 @@
 // Bulk writes by COPY: rows go into a TEMP staging table with COPY (pg-copy-streams on
 // PostgreSQL, the /dev/blob device on PGlite), then one set-based statement merges the stage into
-// the real table. COPY skips what makes a big INSERT slow (parameters to send, bind and plan, a
-// statement per batch that PostgreSQL parses), and the merge is one plan for the whole batch.
+// the real table. The batch travels as one stream (no parameter arrays to build, send and parse)
+// and the merge is one plan for the whole batch; what is left is PostgreSQL's own cost per row,
+// its heap and index inserts, which COPY does not change.
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
