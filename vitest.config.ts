@@ -26,6 +26,7 @@ const UNIT = [
   'test/payouts/reimbursement-line.test.ts',
   'test/proof/fee-arithmetic.test.ts',
   'test/security/secret-box.test.ts',
+  'test/store/copy-text.test.ts',
   'test/sync/drop-buyer-columns.test.ts',
   'test/simulator/seller/demo-seller.test.ts',
   'test/web/filing-view.test.ts',
