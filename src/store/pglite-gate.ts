@@ -13,6 +13,11 @@ export function asIntake<T>(f: () => Promise<T>): Promise<T> {
   return intakeScope.run(true, f);
 }
 
+/** Runs `f` as not intake (work it starts, like waking the relay, is the workers'). */
+export function outsideIntake<T>(f: () => T): T {
+  return intakeScope.exit(f);
+}
+
 export function isIntake(): boolean {
   return intakeScope.getStore() === true;
 }

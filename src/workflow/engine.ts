@@ -5,7 +5,7 @@ import type { BackoffPolicy } from '../domain/retry.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { MessageBus } from '../realtime/bus.js';
 import type { Database } from '../store/db.js';
-import { asIntake } from '../store/pglite-gate.js';
+import { asIntake, outsideIntake } from '../store/pglite-gate.js';
 import { acceptTrigger } from './accept-trigger.js';
 import { createBatcher, type Settled } from './batcher.js';
 import { findEvent, replayFailed } from './inbox.js';
@@ -95,8 +95,11 @@ export function createEngine(options: EngineOptions): Engine {
       const results = await insertTriggers(options.database.db, triggers, options.worker.maxAttempts);
       const fresh = results.flatMap((r) => (r.ok && !r.value.duplicate ? [r.value] : []));
       if (fresh.length > 0) {
-        onCommitted();
-        await options.queue.notify(fresh.map((a) => ({ id: a.eventId, runAt: a.runAfter })));
+        // What these wake (the relay's drain, a consumer's fetch) is the workers' work, not intake.
+        await outsideIntake(() => {
+          onCommitted();
+          return options.queue.notify(fresh.map((a) => ({ id: a.eventId, runAt: a.runAfter })));
+        });
       }
       return results;
     },

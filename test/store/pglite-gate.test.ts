@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asIntake, createGate, isIntake, type GateClass } from '../../src/store/pglite-gate.js';
+import { asIntake, createGate, isIntake, outsideIntake, type GateClass } from '../../src/store/pglite-gate.js';
 
 /** Fake tasks the test finishes by hand, and a deferral it fires by hand: the order is explicit. */
 function harness(intakePerWorker: number) {
@@ -91,5 +91,10 @@ describe('the PGlite gate', () => {
     });
     expect(seen).toBe(true);
     expect(isIntake()).toBe(false);
+    const woken = await asIntake(() => outsideIntake(async () => {
+      await new Promise<void>((r) => setImmediate(r));
+      return isIntake();
+    }));
+    expect(woken).toBe(false);
   });
 });
