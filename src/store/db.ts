@@ -117,7 +117,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   };
 }
 
-/** While both wait, intake queries let into PGlite per worker query. */
+/** While both wait: intake queries let into PGlite for each worker query. */
 const INTAKE_PER_WORKER = 8;
 
 /**
