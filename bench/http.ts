@@ -46,7 +46,8 @@ interface ServerProcess {
 
 async function forkServer(role: Role, env: Record<string, string>): Promise<ServerProcess> {
   const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_CPU_PROF=<dir>: each Clario process writes a CPU profile there when it exits.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [])],
     env: { ...process.env, BENCH_ROLE: role, BENCH_ENV: JSON.stringify(env) },
   });
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
