@@ -197,16 +197,25 @@ export interface Completion {
   readonly next: readonly TriggerInput[];
   readonly maxAttempts: number;
   /**
-   * Start the next phases of the same lane right away, for this worker: they are inserted already
-   * running (pending → running recorded too), which saves their acquisition.
+   * This worker goes on with one more event in the same slot instead of a trip through the queue:
+   * the first next phase (one of the completed event's own lane first, whose lane is free now),
+   * inserted already running; or, when the phase starts none, the oldest due pending event of its
+   * lane, acquired by the same statement. Either is recorded (pending → running) with the commit.
    */
-  readonly startSameLane?: { readonly lane: string; readonly leaseMs: number };
+  readonly continueWith?: { readonly lane: string; readonly phase: number; readonly leaseMs: number };
+  /** The completion runs inside the caller's transaction: a lane conflict is retried under a savepoint. */
+  readonly inTransaction?: boolean;
 }
 
 export interface CompletionResult {
   /** Next events left pending, for the queue. */
   readonly queued: AcceptedTrigger[];
-  /** Next events of the same lane, already running for this worker. */
+  /**
+   * Next events left pending behind the one this worker started in their lane: not sent to the
+   * queue (they could only find the lane busy); this worker's completion of the lane takes them.
+   */
+  readonly held: AcceptedTrigger[];
+  /** The event this worker runs next, already running for it (at most one). */
   readonly started: PhaseEvent[];
 }
 
@@ -215,11 +224,15 @@ export interface CompletionResult {
  * Returns undefined when the event is no longer ours (nothing was written).
  */
 export async function complete(q: Db, id: string, workerId: string, c: Completion): Promise<CompletionResult | undefined> {
+  if (!c.continueWith) return completeOnce(q, id, workerId, c, undefined);
+  const go = c.continueWith;
   try {
-    return await completeOnce(q, id, workerId, c, c.startSameLane);
+    // In a transaction a failed statement aborts it: the attempt that may conflict runs under a savepoint.
+    return c.inTransaction ? await q.transaction((sp) => completeOnce(sp, id, workerId, c, go)) : await completeOnce(q, id, workerId, c, go);
   } catch (err) {
-    // Another phase of the lane is running (triggered from outside): queue ours behind it.
-    if (c.startSameLane && isLaneBusy(err)) return completeOnce(q, id, workerId, c, undefined);
+    // The lane of the phase to start is busy (a trigger from outside runs there), or another worker
+    // took the lane first: everything goes to the queue instead.
+    if (isLaneBusy(err)) return completeOnce(q, id, workerId, c, undefined);
     throw err;
   }
 }
@@ -229,11 +242,15 @@ async function completeOnce(
   id: string,
   workerId: string,
   c: Completion,
-  start: Completion['startSameLane'],
+  go: Completion['continueWith'],
 ): Promise<CompletionResult | undefined> {
-  const startNow = (t: TriggerInput) => start !== undefined && laneFor(t.phase, t) === start.lane;
-  const queuedNext = c.next.filter((t) => !startNow(t));
-  const startedNext = c.next.filter(startNow);
+  // The one next phase started here: one of this lane (free once this commit is in), else the first.
+  const startAt = go === undefined || c.next.length === 0 ? -1 : Math.max(0, c.next.findIndex((t) => laneFor(t.phase, t) === go.lane));
+  const startedNext = startAt < 0 ? [] : [c.next[startAt]!];
+  const queuedNext = c.next.filter((_, i) => i !== startAt);
+  // With no next phase, the lane's oldest due pending event (not of this phase: its sync_progress row
+  // is the one this statement completes). attempts = 0: deferred only because the lane was busy.
+  const take = go !== undefined && c.next.length === 0;
   const completed: TransitionPart = {
     source: 'e',
     spec: { from: 'running', to: 'completed', workerId, durationMs: c.durationMs, data: c.result ?? undefined },
@@ -248,16 +265,30 @@ async function completeOnce(
       ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
     parts.push({ source: 'q', spec: { from: null, to: 'pending', data: { source: 'internal' } } });
   }
-  if (start && startedNext.length > 0) {
+  if (go && startedNext.length > 0) {
     ctes.push(sql`s AS (
       INSERT INTO phase_events ${columnList(RUNNING_EVENT_COLUMNS)}
-      SELECT * FROM (VALUES ${sql.join(startedNext.map((t) => valueRow(RUNNING_EVENT_COLUMNS, runningValues(t, c.maxAttempts, workerId, start.leaseMs))), sql`, `)}) v
+      SELECT * FROM (VALUES ${sql.join(startedNext.map((t) => valueRow(RUNNING_EVENT_COLUMNS, runningValues(t, c.maxAttempts, workerId, go.leaseMs))), sql`, `)}) v
       WHERE EXISTS (SELECT 1 FROM e)
       ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
     parts.push({ source: 's', spec: { from: null, to: 'pending', data: { source: 'internal' }, attempt: 0 }, progress: false });
     parts.push({ source: 's', spec: { from: 'pending', to: 'running', workerId } });
   }
-  const result = await rows<EventRow & { kind: 'e' | 'q' | 's' }>(q, sql`WITH e AS (
+  if (go && take) {
+    // EXISTS (SELECT 1 FROM e) runs the completion first, so the lane is free when this row turns running.
+    ctes.push(sql`n AS (
+      UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${workerId},
+        locked_until = now() + ${interval(go.leaseMs)}, dispatched_until = NULL,
+        started_at = coalesce(started_at, now()), updated_at = now()
+      WHERE id = (
+          SELECT id FROM phase_events
+          WHERE lane = ${go.lane} AND status = 'pending' AND phase <> ${go.phase}::smallint AND (attempts = 0 OR run_after <= now())
+          ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+        AND status = 'pending' AND EXISTS (SELECT 1 FROM e)
+      RETURNING *)`);
+    parts.push({ source: 'n', spec: { from: 'pending', to: 'running', workerId } });
+  }
+  const result = await rows<EventRow & { kind: 'e' | 'q' | 's' | 'n' }>(q, sql`WITH e AS (
           UPDATE phase_events SET status = 'completed', locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
             result = ${c.result === null ? null : JSON.stringify(c.result)}::jsonb, last_error = NULL, completed_at = now(), updated_at = now()
           WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId}
@@ -265,33 +296,45 @@ async function completeOnce(
         ${sql.join([...ctes, transitionCtes('t', ...parts)], sql`,`)}
         SELECT 'e' AS kind, e.* FROM e
         ${queuedNext.length > 0 ? sql`UNION ALL SELECT 'q' AS kind, q.* FROM q` : sql``}
-        ${start && startedNext.length > 0 ? sql`UNION ALL SELECT 's' AS kind, s.* FROM s` : sql``}`,
+        ${go && startedNext.length > 0 ? sql`UNION ALL SELECT 's' AS kind, s.* FROM s` : sql``}
+        ${go && take ? sql`UNION ALL SELECT 'n' AS kind, n.* FROM n` : sql``}`,
   );
   if (!result.some((r) => r.kind === 'e')) return undefined;
+  const started = result.filter((r) => r.kind === 's' || r.kind === 'n');
+  const startedLane = started[0]?.lane;
+  const pending = result.filter((r) => r.kind === 'q');
   return {
-    queued: result.filter((r) => r.kind === 'q').map((r) => accepted(r, false)),
-    started: result.filter((r) => r.kind === 's').map(toPhaseEvent),
+    queued: pending.filter((r) => r.lane !== startedLane).map((r) => accepted(r, false)),
+    held: pending.filter((r) => r.lane === startedLane).map((r) => accepted(r, false)),
+    started: started.map(toPhaseEvent),
   };
 }
 
-/** running → pending (retry at `runAfter`) or failed (parked), if this worker still holds it. */
+/**
+ * running → pending (retry at `runAfter`) or failed (parked), if this worker still holds it.
+ * Returns undefined when it was no longer ours; else the lane's other pending events, which may
+ * have waited for this worker to take them (CompletionResult.held): the queue gets them now.
+ */
 export async function fail(
   q: Db,
   id: string,
   workerId: string,
   f: { to: 'pending' | 'failed'; runAfter?: Date | undefined; error: PhaseError; durationMs: number },
-): Promise<boolean> {
+): Promise<{ lanePending: Array<{ id: string; runAfter: Date }> } | undefined> {
   const spec: TransitionSpec = { from: 'running', to: f.to, workerId, durationMs: f.durationMs, error: f.error, retryAt: f.runAfter };
-  const r = await rows<{ id: string }>(q, sql`WITH e AS (
+  const r = await rows<{ kind: 'e' | 'w'; id: string; run_after: Date | string }>(q, sql`WITH e AS (
           UPDATE phase_events SET status = ${f.to}, locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
             last_error = ${JSON.stringify(f.error)}::jsonb, updated_at = now()
             ${f.runAfter ? sql`, run_after = ${f.runAfter}` : sql``}
           WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId}
           RETURNING *),
         ${transitionCtes('t', { source: 'e', spec })}
-        SELECT id FROM e`,
+        SELECT 'e' AS kind, id, run_after FROM e
+        UNION ALL SELECT 'w' AS kind, w.id, w.run_after FROM phase_events w
+          WHERE w.lane IN (SELECT lane FROM e) AND w.status = 'pending' AND w.id <> ${id}`,
   );
-  return r.length > 0;
+  if (!r.some((x) => x.kind === 'e')) return undefined;
+  return { lanePending: r.filter((x) => x.kind === 'w').map((x) => ({ id: x.id, runAfter: new Date(x.run_after) })) };
 }
 
 /**
