@@ -7,7 +7,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { PhaseError, PhaseErrorCode } from '../domain/errors.js';
 import { isPhaseNumber } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
-import { type Db, rows } from '../store/db.js';
+import { type Db, type PreparedStatement, prepareStatement, rows, runPrepared } from '../store/db.js';
 import { laneFor } from './lane.js';
 import { transitionCtes, type TransitionPart, type TransitionSpec } from './transitions.js';
 import type { AcceptedTrigger, PhaseEvent, TriggerInput } from './types.js';
@@ -83,11 +83,8 @@ const interval = (ms: number) => sql`${`${ms} milliseconds`}::interval`;
 // these arrays, and the value records are typed by them, so the two cannot drift apart.
 const EVENT_COLUMNS = ['id', 'idempotency_key', 'request_hash', 'phase', 'user_id', 'seller_id', 'sync_id', 'claim_id', 'case_id',
   'lane', 'payload', 'source', 'status', 'attempts', 'max_attempts', 'run_after', 'created_at', 'updated_at', 'trace_parent'] as const;
-/** An event inserted already running (started on the same lane): it also carries its lease. */
-const RUNNING_EVENT_COLUMNS = [...EVENT_COLUMNS, 'locked_by', 'locked_until', 'started_at'] as const;
 
 type EventValues = Record<(typeof EVENT_COLUMNS)[number], SQL>;
-type RunningEventValues = Record<(typeof RUNNING_EVENT_COLUMNS)[number], SQL>;
 
 const columnList = (columns: readonly string[]) => sql.raw(`(${columns.join(', ')})`);
 const valueRow = <C extends string>(columns: readonly C[], values: Record<C, SQL>) => sql`(${sql.join(columns.map((c) => values[c]), sql`, `)})`;
@@ -113,17 +110,6 @@ function eventValues(t: TriggerInput, maxAttempts: number): EventValues {
     created_at: sql`now()`,
     updated_at: sql`now()`,
     trace_parent: sql`${t.traceParent ?? null}::text`,
-  };
-}
-
-function runningValues(t: TriggerInput, maxAttempts: number, workerId: string, leaseMs: number): RunningEventValues {
-  return {
-    ...eventValues(t, maxAttempts),
-    status: sql`'running'`,
-    attempts: sql`1`,
-    locked_by: sql`${workerId}::text`,
-    locked_until: sql`now() + ${interval(leaseMs)}`,
-    started_at: sql`now()`,
   };
 }
 
@@ -157,18 +143,23 @@ export type AcquireResult =
   /** Finished, parked, missing or held by a live worker: nothing to do for this delivery. */
   | { readonly kind: 'skip'; readonly reason: string };
 
+const ph = (name: string): SQL => sql`${sql.placeholder(name)}`;
+const leaseInterval = (leaseMs: number) => `${leaseMs} milliseconds`;
+
+// The hot statements (acquire, renew, complete) are built once; see prepareStatement.
+const ACQUIRE = prepareStatement<EventRow>('acquire', sql`WITH e AS (
+    UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${ph('worker')},
+      locked_until = now() + (${ph('lease')})::interval, dispatched_until = NULL,
+      started_at = coalesce(started_at, now()), updated_at = now()
+    WHERE id = ${ph('id')} AND status = 'pending' AND run_after <= now()
+    RETURNING *),
+  ${transitionCtes('t', { source: 'e', spec: { from: 'pending', to: 'running', workerId: ph('worker') } })}
+  SELECT * FROM e`);
+
 /** Marks a pending, due event running for this worker. */
 export async function acquire(q: Db, id: string, workerId: string, leaseMs: number, laneBusyDelayMs: number): Promise<AcquireResult> {
   try {
-    const [row] = await rows<EventRow>(q, sql`WITH e AS (
-            UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${workerId},
-              locked_until = now() + ${interval(leaseMs)}, dispatched_until = NULL,
-              started_at = coalesce(started_at, now()), updated_at = now()
-            WHERE id = ${id} AND status = 'pending' AND run_after <= now()
-            RETURNING *),
-          ${transitionCtes('t', { source: 'e', spec: { from: 'pending', to: 'running', workerId } })}
-          SELECT * FROM e`,
-    );
+    const [row] = await runPrepared(q, ACQUIRE, { id, worker: workerId, lease: leaseInterval(leaseMs) });
     if (row) return { kind: 'acquired', event: toPhaseEvent(row) };
   } catch (err) {
     if (!isLaneBusy(err)) throw err;
@@ -184,10 +175,11 @@ export async function acquire(q: Db, id: string, workerId: string, leaseMs: numb
 }
 
 /** Extends this worker's lease; false when the event is no longer ours. */
+const RENEW = prepareStatement<{ id: string }>('renew', sql`UPDATE phase_events SET locked_until = now() + (${ph('lease')})::interval
+  WHERE id = ${ph('id')} AND status = 'running' AND locked_by = ${ph('worker')} RETURNING id`);
+
 export async function renewLease(q: Db, id: string, workerId: string, leaseMs: number): Promise<boolean> {
-  const r = await rows<{ id: string }>(q, sql`UPDATE phase_events SET locked_until = now() + ${interval(leaseMs)}
-        WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId} RETURNING id`,
-  );
+  const r = await runPrepared(q, RENEW, { id, worker: workerId, lease: leaseInterval(leaseMs) });
   return r.length > 0;
 }
 
@@ -237,6 +229,96 @@ export async function complete(q: Db, id: string, workerId: string, c: Completio
   }
 }
 
+// A next event as one element of a jsonb array (jsonb_to_recordset): the completion's text is the
+// same whatever the number of next events.
+const NEXT_RECORD = sql.raw(`v(id text, idempotency_key text, request_hash text, phase smallint, user_id text, seller_id text, sync_id text,
+  claim_id text, case_id text, lane text, payload jsonb, source text, trace_parent text)`);
+const NEXT_VALUES = sql.raw('v.id, v.idempotency_key, v.request_hash, v.phase, v.user_id, v.seller_id, v.sync_id, v.claim_id, v.case_id, v.lane, v.payload, v.source');
+
+function nextRecord(t: TriggerInput) {
+  return {
+    id: randomUUID(),
+    idempotency_key: t.idempotencyKey,
+    request_hash: t.requestHash,
+    phase: t.phase,
+    user_id: t.userId,
+    seller_id: t.sellerId ?? null,
+    sync_id: t.syncId ?? null,
+    claim_id: t.claimId ?? null,
+    case_id: t.caseId ?? null,
+    lane: laneFor(t.phase, t),
+    payload: t.payload,
+    source: t.source,
+    trace_parent: t.traceParent ?? null,
+  };
+}
+
+/**
+ * running → completed with, only if that happened, (q) the next events left pending, (s) the one
+ * started running for this worker, and (n, `take`) the lane's oldest due pending event that is not
+ * of this phase (its sync_progress row is the one `e` completes), taken for this worker.
+ * EXISTS (SELECT 1 FROM e) runs the completion first, so the lane is free when s or n turns running.
+ * One text per shape (which of q, s, n it has: fewer CTEs to plan and run), built the first time.
+ */
+type CompleteShape = { readonly q: boolean; readonly s: boolean; readonly n: boolean };
+type CompleteRow = EventRow & { kind: 'e' | 'q' | 's' | 'n' };
+const completeStatements = new Map<string, PreparedStatement<CompleteRow>>();
+
+function completeStatement(shape: CompleteShape): PreparedStatement<CompleteRow> {
+  const key = `${shape.q ? 'q' : ''}${shape.s ? 's' : ''}${shape.n ? 'n' : ''}`;
+  const found = completeStatements.get(key);
+  if (found) return found;
+  const ctes: SQL[] = [];
+  const parts: TransitionPart[] = [
+    { source: 'e', spec: { from: 'running', to: 'completed', workerId: ph('worker'), durationMs: ph('durationMs'), data: ph('result') } },
+  ];
+  if (shape.q) {
+    ctes.push(sql`q AS (
+    INSERT INTO phase_events (id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source,
+      status, attempts, max_attempts, run_after, created_at, updated_at, trace_parent)
+    SELECT ${NEXT_VALUES}, 'pending', 0, (${ph('maxAttempts')})::integer, now(), now(), now(), v.trace_parent
+    FROM jsonb_to_recordset((${ph('queued')})::jsonb) AS ${NEXT_RECORD}
+    WHERE EXISTS (SELECT 1 FROM e)
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
+    parts.push({ source: 'q', spec: { from: null, to: 'pending', data: { source: 'internal' } } });
+  }
+  if (shape.s) {
+    ctes.push(sql`s AS (
+    INSERT INTO phase_events (id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source,
+      status, attempts, max_attempts, run_after, created_at, updated_at, trace_parent, locked_by, locked_until, started_at)
+    SELECT ${NEXT_VALUES}, 'running', 1, (${ph('maxAttempts')})::integer, now(), now(), now(), v.trace_parent,
+      ${ph('worker')}, now() + (${ph('lease')})::interval, now()
+    FROM jsonb_to_recordset((${ph('started')})::jsonb) AS ${NEXT_RECORD}
+    WHERE EXISTS (SELECT 1 FROM e)
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
+    parts.push({ source: 's', spec: { from: null, to: 'pending', data: { source: 'internal' }, attempt: 0 }, progress: false });
+    parts.push({ source: 's', spec: { from: 'pending', to: 'running', workerId: ph('worker') } });
+  }
+  if (shape.n) {
+    ctes.push(sql`n AS (
+    UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${ph('worker')},
+      locked_until = now() + (${ph('lease')})::interval, dispatched_until = NULL,
+      started_at = coalesce(started_at, now()), updated_at = now()
+    WHERE id = (
+        SELECT id FROM phase_events
+        WHERE lane = ${ph('lane')} AND status = 'pending' AND phase <> (${ph('phase')})::smallint AND (attempts = 0 OR run_after <= now())
+        ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+      AND status = 'pending' AND EXISTS (SELECT 1 FROM e)
+    RETURNING *)`);
+    parts.push({ source: 'n', spec: { from: 'pending', to: 'running', workerId: ph('worker') } });
+  }
+  const sources = parts.map((p) => p.source).filter((x, i, all) => all.indexOf(x) === i);
+  const statement = prepareStatement<CompleteRow>(`complete_${key || 'e'}`, sql`WITH e AS (
+    UPDATE phase_events SET status = 'completed', locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
+      result = (${ph('result')})::jsonb, last_error = NULL, completed_at = now(), updated_at = now()
+    WHERE id = ${ph('id')} AND status = 'running' AND locked_by = ${ph('worker')}
+    RETURNING *),
+  ${sql.join([...ctes, transitionCtes('t', ...parts)], sql`,`)}
+  ${sql.join(sources.map((x) => sql.raw(`SELECT '${x}' AS kind, ${x}.* FROM ${x}`)), sql` UNION ALL `)}`);
+  completeStatements.set(key, statement);
+  return statement;
+}
+
 async function completeOnce(
   q: Db,
   id: string,
@@ -246,59 +328,19 @@ async function completeOnce(
 ): Promise<CompletionResult | undefined> {
   // The one next phase started here: one of this lane (free once this commit is in), else the first.
   const startAt = go === undefined || c.next.length === 0 ? -1 : Math.max(0, c.next.findIndex((t) => laneFor(t.phase, t) === go.lane));
-  const startedNext = startAt < 0 ? [] : [c.next[startAt]!];
-  const queuedNext = c.next.filter((_, i) => i !== startAt);
-  // With no next phase, the lane's oldest due pending event (not of this phase: its sync_progress row
-  // is the one this statement completes). attempts = 0: deferred only because the lane was busy.
+  const queued = c.next.filter((_, i) => i !== startAt);
+  // With no next phase, the lane's next pending event.
   const take = go !== undefined && c.next.length === 0;
-  const completed: TransitionPart = {
-    source: 'e',
-    spec: { from: 'running', to: 'completed', workerId, durationMs: c.durationMs, data: c.result ?? undefined },
-  };
-  const parts: TransitionPart[] = [completed];
-  const ctes: SQL[] = [];
-  if (queuedNext.length > 0) {
-    ctes.push(sql`q AS (
-      INSERT INTO phase_events ${columnList(EVENT_COLUMNS)}
-      SELECT * FROM (VALUES ${sql.join(queuedNext.map((t) => valueRow(EVENT_COLUMNS, eventValues(t, c.maxAttempts))), sql`, `)}) v
-      WHERE EXISTS (SELECT 1 FROM e)
-      ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
-    parts.push({ source: 'q', spec: { from: null, to: 'pending', data: { source: 'internal' } } });
-  }
-  if (go && startedNext.length > 0) {
-    ctes.push(sql`s AS (
-      INSERT INTO phase_events ${columnList(RUNNING_EVENT_COLUMNS)}
-      SELECT * FROM (VALUES ${sql.join(startedNext.map((t) => valueRow(RUNNING_EVENT_COLUMNS, runningValues(t, c.maxAttempts, workerId, go.leaseMs))), sql`, `)}) v
-      WHERE EXISTS (SELECT 1 FROM e)
-      ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
-    parts.push({ source: 's', spec: { from: null, to: 'pending', data: { source: 'internal' }, attempt: 0 }, progress: false });
-    parts.push({ source: 's', spec: { from: 'pending', to: 'running', workerId } });
-  }
-  if (go && take) {
-    // EXISTS (SELECT 1 FROM e) runs the completion first, so the lane is free when this row turns running.
-    ctes.push(sql`n AS (
-      UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${workerId},
-        locked_until = now() + ${interval(go.leaseMs)}, dispatched_until = NULL,
-        started_at = coalesce(started_at, now()), updated_at = now()
-      WHERE id = (
-          SELECT id FROM phase_events
-          WHERE lane = ${go.lane} AND status = 'pending' AND phase <> ${go.phase}::smallint AND (attempts = 0 OR run_after <= now())
-          ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
-        AND status = 'pending' AND EXISTS (SELECT 1 FROM e)
-      RETURNING *)`);
-    parts.push({ source: 'n', spec: { from: 'pending', to: 'running', workerId } });
-  }
-  const result = await rows<EventRow & { kind: 'e' | 'q' | 's' | 'n' }>(q, sql`WITH e AS (
-          UPDATE phase_events SET status = 'completed', locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
-            result = ${c.result === null ? null : JSON.stringify(c.result)}::jsonb, last_error = NULL, completed_at = now(), updated_at = now()
-          WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId}
-          RETURNING *),
-        ${sql.join([...ctes, transitionCtes('t', ...parts)], sql`,`)}
-        SELECT 'e' AS kind, e.* FROM e
-        ${queuedNext.length > 0 ? sql`UNION ALL SELECT 'q' AS kind, q.* FROM q` : sql``}
-        ${go && startedNext.length > 0 ? sql`UNION ALL SELECT 's' AS kind, s.* FROM s` : sql``}
-        ${go && take ? sql`UNION ALL SELECT 'n' AS kind, n.* FROM n` : sql``}`,
-  );
+  const statement = completeStatement({ q: queued.length > 0, s: startAt >= 0, n: take });
+  const result = await runPrepared(q, statement, {
+    id,
+    worker: workerId,
+    result: c.result === null ? null : JSON.stringify(c.result),
+    durationMs: c.durationMs,
+    ...(queued.length > 0 ? { maxAttempts: c.maxAttempts, queued: JSON.stringify(queued.map(nextRecord)) } : {}),
+    ...(go && startAt >= 0 ? { maxAttempts: c.maxAttempts, started: JSON.stringify([nextRecord(c.next[startAt]!)]), lease: leaseInterval(go.leaseMs) } : {}),
+    ...(go && take ? { lease: leaseInterval(go.leaseMs), lane: go.lane, phase: go.phase } : {}),
+  });
   if (!result.some((r) => r.kind === 'e')) return undefined;
   const started = result.filter((r) => r.kind === 's' || r.kind === 'n');
   const startedLane = started[0]?.lane;
