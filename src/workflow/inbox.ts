@@ -352,6 +352,98 @@ async function completeOnce(
   };
 }
 
+/** One completion of a batch (group-commit.ts). */
+export interface CompletionRequest {
+  readonly id: string;
+  readonly workerId: string;
+  readonly completion: Completion;
+}
+
+const EVENT_FIELDS = 'id, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, status, attempts, max_attempts, run_after, created_at, request_hash, trace_parent';
+const BATCH_NEXT_RECORD = sql.raw(`v(id text, idempotency_key text, request_hash text, phase smallint, user_id text, seller_id text, sync_id text,
+  claim_id text, case_id text, lane text, payload jsonb, source text, trace_parent text, parent text, max_attempts integer)`);
+
+/**
+ * Several completions in one statement: complete()'s statement for a set of events. `e` is a
+ * compare-and-set per event (an event no longer ours is left out, and so are its next events); each
+ * next event names its completing event (`parent`), and the one a completion takes from its lane
+ * (`n`) is found per completed event. Events of one batch are of different lanes (one running per lane).
+ */
+const COMPLETE_MANY = prepareStatement<EventRow & { kind: 'e' | 'q' | 's' | 'n'; parent: string | null }>('complete_many', sql`WITH e AS (
+    UPDATE phase_events p SET status = 'completed', locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
+      result = i.result, last_error = NULL, completed_at = now(), updated_at = now()
+    FROM jsonb_to_recordset((${ph('items')})::jsonb) AS i(id text, worker text, result jsonb, duration_ms integer, take boolean, lease text)
+    WHERE p.id = i.id AND p.status = 'running' AND p.locked_by = i.worker
+    RETURNING p.*, i.worker AS x_worker, i.duration_ms AS x_duration, i.result AS x_result, i.take AS x_take, i.lease AS x_lease),
+  q AS (
+    INSERT INTO phase_events (id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source,
+      status, attempts, max_attempts, run_after, created_at, updated_at, trace_parent)
+    SELECT ${NEXT_VALUES}, 'pending', 0, v.max_attempts, now(), now(), now(), v.trace_parent
+    FROM jsonb_to_recordset((${ph('queued')})::jsonb) AS ${BATCH_NEXT_RECORD}
+    WHERE v.parent IN (SELECT id FROM e)
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
+  s AS (
+    INSERT INTO phase_events (id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source,
+      status, attempts, max_attempts, run_after, created_at, updated_at, trace_parent, locked_by, locked_until, started_at)
+    SELECT ${NEXT_VALUES}, 'running', 1, v.max_attempts, now(), now(), now(), v.trace_parent, e.x_worker, now() + e.x_lease::interval, now()
+    FROM jsonb_to_recordset((${ph('started')})::jsonb) AS ${BATCH_NEXT_RECORD} JOIN e ON e.id = v.parent
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
+  n AS (
+    UPDATE phase_events p SET status = 'running', attempts = p.attempts + 1, locked_by = c.x_worker,
+      locked_until = now() + c.x_lease::interval, dispatched_until = NULL,
+      started_at = coalesce(p.started_at, now()), updated_at = now()
+    FROM (
+      SELECT e.id AS parent, e.x_worker, e.x_lease, (
+          SELECT w.id FROM phase_events w
+          WHERE w.lane = e.lane AND w.status = 'pending' AND w.phase <> e.phase AND (w.attempts = 0 OR w.run_after <= now())
+          ORDER BY w.seq LIMIT 1 FOR UPDATE SKIP LOCKED) AS next_id
+      FROM e WHERE e.x_take) c
+    WHERE p.id = c.next_id AND p.status = 'pending'
+    RETURNING p.*, c.parent AS x_parent),
+  ${transitionCtes(
+    't',
+    { source: 'e', spec: { from: 'running', to: 'completed', workerId: sql`x_worker`, durationMs: sql`x_duration`, data: sql`x_result` } },
+    { source: 'q', spec: { from: null, to: 'pending', data: { source: 'internal' } } },
+    { source: 's', spec: { from: null, to: 'pending', data: { source: 'internal' }, attempt: 0 }, progress: false },
+    { source: 's', spec: { from: 'pending', to: 'running', workerId: sql`locked_by` } },
+    { source: 'n', spec: { from: 'pending', to: 'running', workerId: sql`locked_by` } },
+  )}
+  ${sql.raw(`SELECT 'e' AS kind, id AS parent, ${EVENT_FIELDS} FROM e
+  UNION ALL SELECT 'q' AS kind, NULL::text AS parent, ${EVENT_FIELDS} FROM q
+  UNION ALL SELECT 's' AS kind, NULL::text AS parent, ${EVENT_FIELDS} FROM s
+  UNION ALL SELECT 'n' AS kind, x_parent AS parent, ${EVENT_FIELDS} FROM n`)}`);
+
+/** complete() for several events in one statement; a result per request, in order (undefined: not ours). */
+export async function completeMany(q: Db, requests: readonly CompletionRequest[]): Promise<Array<CompletionResult | undefined>> {
+  const planned = requests.map(({ id, workerId, completion: c }) => {
+    const go = c.continueWith;
+    const startAt = go === undefined || c.next.length === 0 ? -1 : Math.max(0, c.next.findIndex((t) => laneFor(t.phase, t) === go.lane));
+    const next = c.next.map((t, i) => ({ ...nextRecord(t), parent: id, max_attempts: c.maxAttempts, started: i === startAt }));
+    const item = { id, worker: workerId, result: c.result, duration_ms: c.durationMs, take: go !== undefined && c.next.length === 0, lease: leaseInterval(go?.leaseMs ?? 0) };
+    return { id, item, next };
+  });
+  const all = planned.flatMap((p) => p.next);
+  const result = await runPrepared(q, COMPLETE_MANY, {
+    items: JSON.stringify(planned.map((p) => p.item)),
+    queued: JSON.stringify(all.filter((r) => !r.started)),
+    started: JSON.stringify(all.filter((r) => r.started)),
+  });
+  const byId = new Map(result.filter((r) => r.kind !== 'n').map((r) => [r.id, r]));
+  return planned.map((p) => {
+    const done = result.find((r) => r.kind === 'e' && r.id === p.id);
+    if (!done) return undefined;
+    const mine = p.next.map((n) => byId.get(n.id)).filter((r) => r !== undefined);
+    const started = [...mine.filter((r) => r.kind === 's'), ...result.filter((r) => r.kind === 'n' && r.parent === p.id)];
+    const startedLane = started[0]?.lane;
+    const pending = mine.filter((r) => r.kind === 'q');
+    return {
+      queued: pending.filter((r) => r.lane !== startedLane).map((r) => accepted(r, false)),
+      held: pending.filter((r) => r.lane === startedLane).map((r) => accepted(r, false)),
+      started: started.map(toPhaseEvent),
+    };
+  });
+}
+
 /**
  * running → pending (retry at `runAfter`) or failed (parked), if this worker still holds it.
  * Returns undefined when it was no longer ours; else the lane's other pending events, which may

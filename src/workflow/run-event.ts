@@ -12,6 +12,7 @@ import type { Database } from '../store/db.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { currentTraceParent, inSpan } from '../observability/tracing.js';
 import { createEffects } from './effects.js';
+import { createGroupCommitter } from './group-commit.js';
 import { acquire, complete, fail, handBack, renewLease, type CompletionResult } from './inbox.js';
 import type { Log, WorkflowObserver } from './log.js';
 import { recordProgress } from './transitions.js';
@@ -91,6 +92,9 @@ export function createRunner(options: RunnerOptions): EventRunner {
   // Next phases of a lane already held by this worker (started by a commit), not yet running.
   const waiting = new Set<string>();
   let stopping = false;
+  // Completions without business state are group-committed: PGlite runs one statement at a time, so
+  // one batch in flight; a server works on one while the next forms.
+  const committer = createGroupCommitter(db, { maxInFlight: options.database.kind === 'pglite' ? 1 : 2, maxBatch: 64 });
 
   async function failed(event: PhaseEvent, err: unknown, durationMs: number): Promise<void> {
     const attempt = event.attempts;
@@ -133,7 +137,7 @@ export function createRunner(options: RunnerOptions): EventRunner {
           await apply(tx);
           return c;
         })
-      : await complete(options.database.db, event.id, options.workerId, completion);
+      : await committer.complete(event.id, options.workerId, completion);
     if (!done) throw new LeaseLostError('lease lost before commit');
     return done;
   }

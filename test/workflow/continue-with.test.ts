@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDatabase, rows, type Database } from '../../src/store/db.js';
-import { acquire, complete, fail, insertTrigger, type Completion } from '../../src/workflow/inbox.js';
+import { acquire, complete, completeMany, fail, insertTrigger, type Completion } from '../../src/workflow/inbox.js';
 import type { PhaseNumber } from '../../src/domain/phase.js';
 import type { TriggerInput } from '../../src/workflow/types.js';
 import { createTestDatabase, openPglite, postgres, type TestDatabase } from '../support/infra.js';
@@ -104,6 +104,41 @@ for (const engine of engines) {
       expect(done?.queued.map((e) => e.phase)).toEqual([5]);
       expect(await statusOf(four.id)).toEqual({ status: 'completed', locked_by: null });
       expect(await statusOf(other.id)).toEqual({ status: 'running', locked_by: 'w2' });
+    });
+
+    it('commits several completions in one statement, each a compare-and-set of its own', async () => {
+      const four = await running(trigger(4, 'g1'), 'w1');
+      const five = await running(trigger(5, 'g2'), 'w1');
+      const six = await running(trigger(6, 'g3'), 'w1');
+      const seven = await insertTrigger(database.db, trigger(7, 'g3'), 3);
+      const notOurs = await running(trigger(4, 'g4'), 'w2');
+      const results = await completeMany(database.db, [
+        { id: four.id, workerId: 'w1', completion: completion(four, [trigger(5, 'g1')]) },
+        { id: five.id, workerId: 'w1', completion: completion(five, [trigger(6, 'g2'), trigger(7, 'g2')]) },
+        { id: notOurs.id, workerId: 'w1', completion: completion(notOurs, [trigger(5, 'g4')]) },
+        { id: six.id, workerId: 'w1', completion: { ...completion(six, []), result: { found: 3 } } },
+      ]);
+      expect(results.map((r) => r && { started: r.started.map((e) => e.phase), held: r.held.map((e) => e.phase), queued: r.queued.map((e) => e.phase) })).toEqual([
+        { started: [5], held: [], queued: [] },
+        { started: [6], held: [7], queued: [] },
+        undefined,
+        { started: [7], held: [], queued: [] },
+      ]);
+      expect(results[3]?.started[0]?.id).toBe(seven.eventId);
+      expect(await statusOf(notOurs.id)).toEqual({ status: 'running', locked_by: 'w2' });
+      // Nothing was started for the completion that was refused.
+      const [events] = await rows<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM phase_events WHERE sync_id = 'g4'`);
+      expect(events?.n).toBe(1);
+      for (const e of [four, five, six]) {
+        expect(await statusOf(e.id)).toEqual({ status: 'completed', locked_by: null });
+        expect(await auditOf(e.id)).toEqual(['new→pending', 'pending→running', 'running→completed']);
+      }
+      const [audit] = await rows<{ duration_ms: number; data: unknown; worker_id: string }>(database.db, sql`SELECT duration_ms, data, worker_id FROM phase_audit WHERE event_id = ${six.id} AND to_status = 'completed'`);
+      expect(audit).toEqual({ duration_ms: 1, data: { found: 3 }, worker_id: 'w1' });
+      const [message] = await rows<{ payload: { status: string; data: unknown } }>(database.db, sql`SELECT payload FROM outbox WHERE event_id = ${six.id} ORDER BY seq DESC LIMIT 1`);
+      expect(message?.payload).toMatchObject({ status: 'completed', data: { found: 3 } });
+      const [progress] = await rows<{ status: string }>(database.db, sql`SELECT status FROM sync_progress WHERE lane = ${four.lane} AND phase = 4`);
+      expect(progress?.status).toBe('completed');
     });
 
     it('gives the queue what waited in the lane when the phase fails instead', async () => {
