@@ -2,7 +2,6 @@
 // (with the claims' filing_id) before the case API is called; its id is the Idempotency-Key.
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
-import { NonRetryableError } from '../domain/errors.js';
 import { filingWindow, windowFactsOf } from '../domain/filing-window.js';
 import type { ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
@@ -20,9 +19,12 @@ export async function findFiling(q: Db, id: string): Promise<FilingRow | undefin
   return row;
 }
 
-/** The filing that opened Amazon case `caseId` (its reopenings hold a subset of its claims). */
-export async function findFilingByCase(q: Db, caseId: string): Promise<FilingRow | undefined> {
-  const [row] = await q.select().from(filings).where(and(eq(filings.caseId, caseId), isNull(filings.reopensCaseId)));
+/**
+ * The filing that opened the seller's Amazon case `caseId` (its reopenings hold a subset of its
+ * claims). Case ids are unique per seller account only.
+ */
+export async function findFilingByCase(q: Db, userId: string, caseId: string): Promise<FilingRow | undefined> {
+  const [row] = await q.select().from(filings).where(and(eq(filings.userId, userId), eq(filings.caseId, caseId), isNull(filings.reopensCaseId)));
   return row;
 }
 
@@ -162,9 +164,8 @@ export async function markFiled(q: Db, filingId: string, caseId: string): Promis
  * its own. Returns the filing's id.
  */
 export async function recordCaseOnFiling(tx: Db, claim: ClaimRow, caseId: string): Promise<string> {
-  const existing = await findFilingByCase(tx, caseId);
+  const existing = await findFilingByCase(tx, claim.userId, caseId);
   if (existing) {
-    if (existing.userId !== claim.userId) throw new NonRetryableError(`case ${caseId} belongs to another seller`, 'forbidden_reference');
     if (!existing.claimIds.includes(claim.id)) {
       await tx.update(filings).set({ claimIds: sql`${filings.claimIds} || ${JSON.stringify([claim.id])}::jsonb` }).where(eq(filings.id, existing.id));
     }
@@ -188,8 +189,8 @@ export async function recordCaseOnFiling(tx: Db, claim: ClaimRow, caseId: string
 }
 
 /** Amazon decided a filed case (approved: by the case id its payout names; rejected: by filing). */
-export async function markDecided(q: Db, of: { caseId: string } | { filingId: string }, status: 'approved' | 'rejected'): Promise<void> {
-  const which = 'caseId' in of ? eq(filings.caseId, of.caseId) : eq(filings.id, of.filingId);
+export async function markDecided(q: Db, of: { userId: string; caseId: string } | { filingId: string }, status: 'approved' | 'rejected'): Promise<void> {
+  const which = 'caseId' in of ? and(eq(filings.userId, of.userId), eq(filings.caseId, of.caseId)) : eq(filings.id, of.filingId);
   // An approval keeps the first decision's time; filed → decided happens once either way.
   const decidedAt = status === 'approved' ? sql`coalesce(${filings.decidedAt}, now())` : sql`now()`;
   await q.update(filings).set({ status, decidedAt }).where(and(which, eq(filings.status, 'filed')));

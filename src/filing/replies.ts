@@ -167,7 +167,7 @@ async function approve(deps: { db: Db; engine: Engine }, filing: FilingRow, case
     if (credit.claimId && !credit.unmatched) paid.set(credit.claimId, credit.eventId ?? null);
   }
   // Amazon decided: the case is approved whether or not this reply named what it pays.
-  await markDecided(deps.db, { caseId }, 'approved');
+  await markDecided(deps.db, { userId: filing.userId, caseId }, 'approved');
   return ofCase.map((c) =>
     paid.has(c.id)
       ? { claim_id: c.id, event_id: paid.get(c.id) ?? null }

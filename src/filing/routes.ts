@@ -142,7 +142,7 @@ export function filingRoutes(deps: { db: Db; engine: Engine }) {
         if (filing.caseId && filing.caseId !== caseId) throw new ApiError('conflict', `this case was recorded as ${filing.caseId}`);
         // A reopening is the seller's reply on the case Amazon answered: recording it says it was sent.
         if (filing.reopensCaseId && filing.reopensCaseId !== caseId) throw new ApiError('conflict', `this is a reply on case ${filing.reopensCaseId}: record that case id`);
-        const other = filing.reopensCaseId ? undefined : await findFilingByCase(deps.db, caseId);
+        const other = filing.reopensCaseId ? undefined : await findFilingByCase(deps.db, filing.userId, caseId);
         if (other && other.id !== filing.id) throw new ApiError('conflict', `case ${caseId} is already recorded for other claims`);
         try {
           const recorded = await recordCase(deps, filing, caseId);

@@ -56,8 +56,8 @@ async function paidUnits(db: Db, userId: string, claimIds: readonly string[], ex
  * A line already credited keeps its claim: the phase 7 event it started names it.
  */
 async function claimFor(db: Db, userId: string, caseId: string, l: ReimbursementLine, key: string): Promise<{ filed: boolean; claimId: string | null; unmatched?: string }> {
-  const filing = await findFilingByCase(db, caseId);
-  if (!filing || filing.userId !== userId) return { filed: false, claimId: null };
+  const filing = await findFilingByCase(db, userId, caseId);
+  if (!filing) return { filed: false, claimId: null };
   const [stored] = await db
     .select({ claimId: reimbursements.claimId, caseId: reimbursements.caseId })
     .from(reimbursements)
@@ -202,7 +202,7 @@ export async function creditLine(deps: { db: Db; engine: Engine }, userId: strin
       },
     });
   if (a.attributed && a.caseId && kind === 'reimbursement') {
-    await markDecided(deps.db, { caseId: a.caseId }, 'approved');
+    await markDecided(deps.db, { userId, caseId: a.caseId }, 'approved');
   }
   return { payoutId: id, attributed: a.attributed, claimId: a.claimId, caseId: a.caseId, kind, ...(eventId ? { eventId } : {}), ...(a.unmatched ? { unmatched: a.unmatched } : {}) };
 }

@@ -60,7 +60,7 @@ export async function readCandidates(q: Db, o: { now: Date; followUpDays: number
   // judged on that one, and a reopening answered again on the same case is a round of its own.
   const later = sql`NOT EXISTS (SELECT 1 FROM rejections r2 WHERE r2.claim_id = ${rejections.claimId} AND r2.case_id = ${rejections.caseId} AND (r2.at, r2.id) > (${rejections.at}, ${rejections.id}))`;
   // The submission answered: the filing that opened the case, or the reopening (its id is the round).
-  const answeredFiling = sql<string | null>`CASE WHEN ${rejections.roundKey} = '' THEN (SELECT f.id FROM filings f WHERE f.case_id = ${rejections.caseId} AND f.reopens_case_id IS NULL LIMIT 1) ELSE ${rejections.roundKey} END`;
+  const answeredFiling = sql<string | null>`CASE WHEN ${rejections.roundKey} = '' THEN (SELECT f.id FROM filings f WHERE f.user_id = ${rejections.userId} AND f.case_id = ${rejections.caseId} AND f.reopens_case_id IS NULL LIMIT 1) ELSE ${rejections.roundKey} END`;
   const subject = sql`${rejections.claimId} || '@' || ${rejections.caseId} || CASE WHEN ${rejections.roundKey} = '' THEN '' ELSE '#' || ${rejections.roundKey} END`;
   const rejected = await q
     .select({ r: rejections, claim: claims, filingId: answeredFiling })

@@ -10,15 +10,13 @@ export async function findClaim(q: Db, id: string): Promise<ClaimRow | undefined
   return row;
 }
 
-/** The claims filed in one case: several when a case holds several items. */
-export async function claimsOfCase(q: Db, caseId: string, limit = 100): Promise<ClaimRow[]> {
-  return q.select().from(claims).where(eq(claims.caseId, caseId)).orderBy(claims.id).limit(limit);
-}
-
-/** The claim of a case, when the case holds exactly one; a case of several needs the claim id. */
-export async function findClaimByCase(q: Db, caseId: string): Promise<ClaimRow | undefined> {
-  const rows = await claimsOfCase(q, caseId, 2);
-  return rows.length === 1 ? rows[0] : undefined;
+/**
+ * The seller's claims filed in one case: several when a case holds several items. A case id is
+ * Amazon's, so it is only unique within one seller's account: another seller's case of the same
+ * id is none of this seller's business (and must not even be seen to exist).
+ */
+export async function claimsOfCase(q: Db, userId: string, caseId: string, limit = 100): Promise<ClaimRow[]> {
+  return q.select().from(claims).where(and(eq(claims.userId, userId), eq(claims.caseId, caseId))).orderBy(claims.id).limit(limit);
 }
 
 /**

@@ -28,7 +28,7 @@ export async function resolveTrigger(tx: Db, t: TriggerInput): Promise<TriggerIn
   }
   let claim = t.claimId ? await findClaim(tx, t.claimId) : undefined;
   if (!t.claimId && t.caseId) {
-    const ofCase = await claimsOfCase(tx, t.caseId, 10);
+    const ofCase = await claimsOfCase(tx, t.userId, t.caseId, 10);
     if (ofCase.length > 1) throw new AmbiguousCaseError(t.caseId, ofCase.map((c) => c.id));
     claim = ofCase[0];
   }

@@ -80,4 +80,36 @@ describe('the manual claims channel', () => {
     const round = await w.monitor({ channel: { kind: 'manual' } }).runOnce();
     expect(round.credits).toEqual([expect.objectContaining({ attributed: true, claimId: id })]);
   });
+
+  it('a case id is the seller\'s own: two sellers may record the same one, and each trigger, report line and reply finds only its own', async () => {
+    const w = await filingWorld();
+    const [userA, userB] = ['seller_case_a', 'seller_case_b'];
+    const a = await readyClaim(w.db, userA, { sku: 'SAME-A', fnsku: 'XSA' });
+    const b = await readyClaim(w.db, userB, { sku: 'SAME-B', fnsku: 'XSB' });
+    expect(await w.filer({ channel: { kind: 'manual' } }).runOnce()).toEqual({ prepared: 2, filed: 0, failed: 0 });
+    const caseId = '17455555555';
+    // Seller A records the id first; seller B's own case of the same number is not "taken" (a
+    // squatter could otherwise block it, and the answer would tell them it exists elsewhere).
+    expect((await w.t.request(`/api/v1/claims/${a}/case`, { token: await w.t.sellerToken(userA), body: { case_id: caseId } })).status).toBe(202);
+    const recordedB = await w.t.request(`/api/v1/claims/${b}/case`, { token: await w.t.sellerToken(userB), body: { case_id: caseId } });
+    expect(recordedB.status).toBe(202);
+    expect(recordedB.body.claims.map((c: any) => c.claim_id)).toEqual([b]);
+    await waitFor(async () => (await w.db.select().from(claims).where(eq(claims.caseId, caseId))).filter((c) => c.status === 'filed').length === 2, 'both claims filed');
+    const cases = await w.db.select().from(filings).where(eq(filings.caseId, caseId));
+    expect(cases.map((f) => [f.userId, f.claimIds]).sort()).toEqual([[userA, [a]], [userB, [b]]]);
+
+    // A trigger naming only the case id resolves to the caller's own claim.
+    const rejected = await w.t.request('/api/v1/workflow/claim/rejected', { body: { user_id: userB, case_id: caseId, reason: 'insufficient evidence' } });
+    expect(rejected.status).toBe(202);
+    await waitFor(async () => (await events(w.db, 6, userB)).some((e) => e.status === 'completed' || e.status === 'failed'), 'phase 6 ran');
+    expect((await events(w.db, 6, userB)).map((e) => [e.claim_id, e.status])).toEqual([[b, 'completed']]);
+    expect(await events(w.db, 6, userA)).toEqual([]);
+
+    // Seller A's reimbursement on that case number pays A's claim, and leaves B's case as it was.
+    await storeReport(w, userA, 'sync-same-a', HEADER, [line({ 'reimbursement-id': '8201', 'case-id': caseId, reason: 'Lost_Warehouse', sku: 'SAME-A', fnsku: 'XSA', 'amount-per-unit': '4.00', 'amount-total': '4.00' })]);
+    const round = await w.monitor({ channel: { kind: 'manual' } }).runOnce();
+    expect(round.credits).toEqual([expect.objectContaining({ attributed: true, claimId: a })]);
+    const after = await w.db.select().from(filings).where(eq(filings.caseId, caseId));
+    expect(Object.fromEntries(after.map((f) => [f.userId, f.status]))).toEqual({ [userA]: 'approved', [userB]: 'filed' });
+  });
 });

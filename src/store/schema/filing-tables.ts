@@ -35,8 +35,9 @@ export const filings = pgTable(
     followUpReason: text('follow_up_reason'),
   },
   (t) => [
-    // One filing opens an Amazon case; its reopenings carry the same case id (a submission each).
-    uniqueIndex('filings_case').on(t.caseId).where(sql`${t.reopensCaseId} IS NULL`),
+    // One filing opens a seller's Amazon case; its reopenings carry the same case id (a submission
+    // each). Case ids are Amazon's per seller account, so two sellers may hold the same one.
+    uniqueIndex('filings_case').on(t.userId, t.caseId).where(sql`${t.reopensCaseId} IS NULL`),
     index('filings_user_day').on(t.userId, t.filedOn),
     index('filings_open').on(t.status, t.lastCheckedAt),
   ],

@@ -23,7 +23,7 @@ export async function requireClaim(ctx: PhaseContext): Promise<ClaimRow> {
   const { claimId, caseId, userId } = ctx.event;
   let claim = claimId ? await findClaim(ctx.db, claimId) : undefined;
   if (!claimId && caseId) {
-    const ofCase = await claimsOfCase(ctx.db, caseId, 10);
+    const ofCase = await claimsOfCase(ctx.db, userId, caseId, 10);
     if (ofCase.length > 1) throw new NonRetryableError(`case ${caseId} holds several claims; the trigger must name claim_id`, 'ambiguous_case');
     claim = ofCase[0];
   }
