@@ -174,10 +174,10 @@ export async function acquire(q: Db, id: string, workerId: string, leaseMs: numb
   return { kind: 'later', at: new Date(again.run_after) };
 }
 
-/** Extends this worker's lease; false when the event is no longer ours. */
 const RENEW = prepareStatement<{ id: string }>('renew', sql`UPDATE phase_events SET locked_until = now() + (${ph('lease')})::interval
   WHERE id = ${ph('id')} AND status = 'running' AND locked_by = ${ph('worker')} RETURNING id`);
 
+/** Extends this worker's lease; false when the event is no longer ours. */
 export async function renewLease(q: Db, id: string, workerId: string, leaseMs: number): Promise<boolean> {
   const r = await runPrepared(q, RENEW, { id, worker: workerId, lease: leaseInterval(leaseMs) });
   return r.length > 0;
