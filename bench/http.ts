@@ -1,5 +1,7 @@
 // HTTP figures: accepted triggers per second with p50/p99 latency on the phase endpoint, and the
 // latency from a trigger to the seller's WebSocket message.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { pino } from 'pino';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +28,7 @@ const noop: Capabilities = {
 };
 
 export async function startBenchClario(env: Record<string, string>, role: Role = 'all') {
-  const token = `svc_${randomBytes(24).toString('hex')}`;
+  const token = env.CLARIO_SERVICE_TOKEN ?? `svc_${randomBytes(24).toString('hex')}`;
   const clario = await startClario({
     config: loadConfig({ PORT: '0', LOG_LEVEL: 'silent', CLARIO_SERVICE_TOKEN: token, CLARIO_SESSION_SECRET: randomBytes(32).toString('hex'), ...env }),
     role,
@@ -34,6 +36,66 @@ export async function startBenchClario(env: Record<string, string>, role: Role =
     logger: pino({ level: 'silent' }),
   });
   return { clario, token, url: clario.url ?? '' };
+}
+
+/** A bench Clario process (bench/server.ts), asked over IPC. */
+interface ServerProcess {
+  readonly url: string;
+  ask(op: 'idle' | 'seller-token' | 'close'): Promise<unknown>;
+}
+
+async function forkServer(role: Role, env: Record<string, string>): Promise<ServerProcess> {
+  const child = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], {
+    // BENCH_CPU_PROF=<dir>: each Clario process writes a CPU profile there when it exits.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [])],
+    env: { ...process.env, BENCH_ROLE: role, BENCH_ENV: JSON.stringify(env) },
+  });
+  const waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  let nextId = 0;
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench ${role} process exited (${code}) before it was ready`)));
+    child.on('message', (m: { ready?: boolean; url?: string; id?: number; value?: unknown; error?: string }) => {
+      if (m.ready) return resolve(m.url ?? '');
+      const w = m.id === undefined ? undefined : waiting.get(m.id);
+      if (!w) return;
+      waiting.delete(m.id!);
+      if (m.error) w.reject(new Error(m.error));
+      else w.resolve(m.value);
+    });
+  });
+  child.removeAllListeners('exit');
+  return {
+    url,
+    ask(op) {
+      const id = nextId++;
+      const answered = new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
+      child.send({ id, op });
+      if (op !== 'close') return answered;
+      return answered.then(() => new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(undefined))));
+    },
+  };
+}
+
+/**
+ * The bench's Clario in processes of its own, apart from the load generator: embedded is one
+ * process (PGlite lives in it); with a DATABASE_URL the API and the workers run apart, as deployed.
+ */
+export async function startBenchServers(env: Record<string, string>) {
+  const token = `svc_${randomBytes(24).toString('hex')}`;
+  const shared = { ...env, CLARIO_SERVICE_TOKEN: token, CLARIO_SESSION_SECRET: randomBytes(32).toString('hex') };
+  const split = env.DATABASE_URL !== undefined;
+  const api = await forkServer(split ? 'api' : 'all', shared);
+  const worker = split ? await forkServer('worker', shared) : undefined;
+  return {
+    url: api.url,
+    token,
+    waitForIdle: () => api.ask('idle'),
+    sellerToken: async () => String(await api.ask('seller-token')),
+    async close() {
+      await worker?.ask('close');
+      await api.ask('close');
+    },
+  };
 }
 
 /** Waits until no phase event is pending or running, so one measurement does not queue behind another. */

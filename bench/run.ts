@@ -7,7 +7,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { withBenchDatabase } from './support.js';
 import { embeddedWorkflows, productionWorkflows, rawBullMqChain, round } from './workflow.js';
-import { startBenchClario, triggerThroughput, triggerToWebSocket, waitForIdle } from './http.js';
+import { startBenchServers, triggerThroughput, triggerToWebSocket } from './http.js';
 import { detectionBench } from './detection.js';
 import { syncBench } from './sync.js';
 
@@ -37,17 +37,19 @@ function withDatabase<T>(f: (url: string) => Promise<T>): Promise<T> {
 }
 
 async function httpFigures(env: Record<string, string>) {
-  const { clario, token, url } = await startBenchClario(env);
+  // Clario runs in processes of its own (bench/server.ts): the load generator does not share its CPU time.
+  const servers = await startBenchServers(env);
+  const { token, url } = servers;
   try {
     await triggerThroughput(url, token, { requests: 200, inFlight: 16 }); // warm-up
-    await waitForIdle(clario);
+    await servers.waitForIdle();
     const intake = await triggerThroughput(url, token, { requests: Math.round(2000 * scale), inFlight: 32 });
-    await waitForIdle(clario);
-    const seller = await clario.auth.issueSellerToken('bench-seller', 3600);
+    await servers.waitForIdle();
+    const seller = await servers.sellerToken();
     const ws = await triggerToWebSocket(url, token, seller, Math.round(200 * scale));
     return { phase_endpoint: intake, trigger_to_websocket: ws };
   } finally {
-    await clario.close();
+    await servers.close();
   }
 }
 

@@ -299,7 +299,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
           intervalMs: r.intervalMs,
           followUpDays: f.followUpDays,
           reopenNudgeDays: r.reopenNudgeDays,
-          ...(mailer ? { mail: { mailer, operatorTo: r.email.operatorTo, publicUrl } } : {}),
+          ...(mailer ? { mail: { mailer, operatorTo: r.email.operatorTo, publicUrl, openToken: (sealed: string, context: string) => box.open(sealed, context) } } : {}),
           afterCommit: () => void engine.drainOutbox(),
           ...(clock ? { now: () => new Date(clock()) } : {}),
         });
@@ -434,7 +434,7 @@ function productRoutes(deps: {
     deps.mirror.routes,
     learningRoutes(db),
     proofRoutes(db),
-    reminderRoutes(db),
+    reminderRoutes({ db, box: deps.box, now: () => (clock ? new Date(clock()) : new Date()) }),
     dashboardRoutes({ db, hub: deps.hub, auth: deps.auth, pageTokenTtlSeconds: PAGE_TOKEN_TTL_SECONDS }),
     webRoutes(deps.webDir ?? DEFAULT_WEB_DIR),
     evidenceRoutes({

@@ -12,6 +12,7 @@ import { pollingLoop } from '../workflow/polling.js';
 import { publish } from '../workflow/publish.js';
 import { claimsByIds, insertReminder, readCandidates, reminderClaim, reminderId, type ReminderRow } from './reminder-rows.js';
 import { mailReminders, type MailOptions, type MailRound } from './mail-reminders.js';
+import { mailConfirmations, type ConfirmationMailOptions } from './mail-confirmations.js';
 import { writeReminder, type ReminderFacts } from './write-reminder.js';
 
 export interface ReminderLoopOptions {
@@ -20,8 +21,8 @@ export interface ReminderLoopOptions {
   readonly intervalMs: number;
   readonly followUpDays: number;
   readonly reopenNudgeDays: number;
-  /** E-mail, when SMTP is set. */
-  readonly mail?: MailOptions;
+  /** E-mail, when SMTP is set; `openToken` opens the sealed tokens of address confirmations. */
+  readonly mail?: MailOptions & { readonly openToken?: ConfirmationMailOptions['openToken'] };
   /** After reminders were written: the outbox relay sends their messages on at once. */
   readonly afterCommit?: () => void;
   readonly now?: () => Date;
@@ -31,6 +32,8 @@ export interface ReminderRound {
   /** The reminders written this round. */
   readonly reminders: ReminderRow[];
   readonly mail: MailRound;
+  /** Address confirmation mails. */
+  readonly confirmations: MailRound;
 }
 
 export interface ReminderLoop {
@@ -48,8 +51,9 @@ export function createReminderLoop(options: ReminderLoopOptions): ReminderLoop {
     const at = now();
     const written = await recordDue(db, { now: at, followUpDays: options.followUpDays, reopenNudgeDays: options.reopenNudgeDays });
     if (written.length > 0) options.afterCommit?.();
+    const confirmations = options.mail?.openToken ? await mailConfirmations(db, { ...options.mail, openToken: options.mail.openToken }, { now: at, log: options.log }) : { sent: 0, failed: 0 };
     const mail = options.mail ? await mailReminders(db, options.mail, { now: at, log: options.log }) : { sent: 0, failed: 0 };
-    return { reminders: written, mail };
+    return { reminders: written, mail, confirmations };
   }
 
   const loop = pollingLoop(runOnce, { intervalMs: options.intervalMs, onError: (err) => options.log.error({ err }, 'reminders round failed') });

@@ -1,7 +1,7 @@
 // The reminders' queries: what the pure core (src/domain/reminders.ts) decides on, the reminders
 // it sends, the seller's list, and the e-mail's claim-then-mark bookkeeping.
 import { createHash } from 'node:crypto';
-import { and, desc, eq, gte, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import { missingDocuments, type RejectionAction, type RejectionCode } from '../domain/rejection.js';
 import { utcDay } from '../domain/calendar-days.js';
 import { REOPENABLE, UNFILED, type CaseFacts, type ClaimFacts, type RejectionFacts, type ReminderKind } from '../domain/reminders.js';
@@ -147,7 +147,8 @@ export async function unmailedReminders(q: Db, o: { since: Date; limit: number }
   const found = await q
     .select({ reminder: reminders, email: notificationAddresses.email })
     .from(reminders)
-    .leftJoin(notificationAddresses, eq(notificationAddresses.userId, reminders.userId))
+    // Only a confirmed address: an unconfirmed one is as if none were set.
+    .leftJoin(notificationAddresses, and(eq(notificationAddresses.userId, reminders.userId), isNotNull(notificationAddresses.verifiedAt)))
     .where(and(isNull(reminders.emailedAt), isNull(reminders.emailClaimedAt), isNull(reminders.dismissedAt), gte(reminders.createdAt, o.since)))
     .orderBy(reminders.createdAt, reminders.id)
     .limit(o.limit);
@@ -177,21 +178,4 @@ export async function markMailed(q: Db, id: string, note: string | null = null):
 /** The SMTP server refused or could not be reached: the next round tries again. */
 export async function releaseMail(q: Db, id: string, error: string): Promise<void> {
   await q.update(reminders).set({ emailClaimedAt: null, emailError: error.slice(0, 500) }).where(and(eq(reminders.id, id), isNull(reminders.emailedAt)));
-}
-
-export async function notificationAddress(q: Db, userId: string): Promise<string | null> {
-  const [row] = await q.select().from(notificationAddresses).where(eq(notificationAddresses.userId, userId));
-  return row?.email ?? null;
-}
-
-/** Sets (or, with null, removes) the address a seller's reminders are e-mailed to. */
-export async function setNotificationAddress(q: Db, userId: string, email: string | null): Promise<void> {
-  if (email === null) {
-    await q.delete(notificationAddresses).where(eq(notificationAddresses.userId, userId));
-    return;
-  }
-  await q
-    .insert(notificationAddresses)
-    .values({ userId, email })
-    .onConflictDoUpdate({ target: notificationAddresses.userId, set: { email, updatedAt: sql`now()` } });
 }

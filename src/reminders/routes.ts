@@ -1,5 +1,6 @@
 // Reminders over HTTP: the list (a seller's own, or every seller's for the service), dismissing
 // one, and where a seller's reminders are e-mailed.
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,7 +10,11 @@ import { ApiError } from '../http/errors.js';
 import { isoOrNull } from '../http/json.js';
 import { ErrorBody, Id } from '../http/schemas.js';
 import type { Db } from '../store/db.js';
-import { dismissReminder, findReminder, listReminders, notificationAddress, setNotificationAddress, type ReminderRow } from './reminder-rows.js';
+import { dismissReminder, findReminder, listReminders, type ReminderRow } from './reminder-rows.js';
+import { confirmAddress, notificationAddress, removeNotificationAddress, setConfirmedAddress, setUnconfirmedAddress, tokenHash } from './address-rows.js';
+import { tokenContext } from './mail-confirmations.js';
+import { escapeHtml, flowPage } from '../connect/pages.js';
+import type { SecretBox } from '../security/secret-box.js';
 
 const Reminder = z.object({
   id: z.string(),
@@ -39,9 +44,21 @@ export function reminderJson(r: ReminderRow): z.infer<typeof Reminder> {
   };
 }
 
-const Notifications = z.object({ user_id: z.string(), email: z.string().nullable().describe('Where reminders are e-mailed; null: nowhere (the operator\'s REMINDER_EMAIL_TO still gets them)') });
+const Notifications = z.object({
+  user_id: z.string(),
+  email: z.string().nullable().describe('Where reminders are e-mailed; null: nowhere (the operator\'s REMINDER_EMAIL_TO still gets them)'),
+  verified: z.boolean().describe('Its owner followed the confirmation link (or the service set it): only then is it mailed'),
+});
 
-export function reminderRoutes(db: Db) {
+export interface ReminderRouteDeps {
+  readonly db: Db;
+  /** Seals the confirmation token for the mail round. */
+  readonly box: SecretBox;
+  readonly now: () => Date;
+}
+
+export function reminderRoutes(deps: ReminderRouteDeps) {
+  const db = deps.db;
   return (app: FastifyInstance, principal: (r: unknown) => Principal): void => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody };
@@ -99,7 +116,7 @@ export function reminderRoutes(db: Db) {
         schema: {
           operationId: 'getNotifications',
           summary: "Where a seller's reminders are e-mailed",
-          description: "The address a seller's reminders are e-mailed to (when SMTP_URL is set), or null. A seller reads their own.",
+          description: 'The address a seller\'s reminders are e-mailed to (when SMTP_URL is set), or null, and whether its owner has confirmed it (only a confirmed address is mailed). A seller reads their own.',
           tags: ['reminders'],
           params: z.object({ user_id: Id }),
           response: { 200: Notifications, ...errors },
@@ -107,7 +124,8 @@ export function reminderRoutes(db: Db) {
       },
       async (request) => {
         const userId = requireSubject(principal(request), request.params.user_id);
-        return { user_id: userId, email: await notificationAddress(db, userId) };
+        const found = await notificationAddress(deps.db, userId);
+        return { user_id: userId, email: found?.email ?? null, verified: found?.verified ?? false };
       },
     );
 
@@ -118,7 +136,8 @@ export function reminderRoutes(db: Db) {
         schema: {
           operationId: 'setNotifications',
           summary: "Set where a seller's reminders are e-mailed",
-          description: "Sets the address a seller's reminders are e-mailed to when SMTP_URL is set (null: none). Reminders already e-mailed are not sent again; those of the last 7 days not yet e-mailed go to the new address. A seller sets their own; the service sets anyone's.",
+          description:
+            "Sets the address a seller's reminders are e-mailed to when SMTP_URL is set (null: none). An address a seller sets is mailed one confirmation link, and nothing else until its owner follows it (setting the same unconfirmed address again mails another link at most every 15 minutes); an address the service sets is confirmed at once. Reminders already e-mailed are not sent again; those of the last 7 days not yet e-mailed go to the address once it is confirmed. A seller sets their own; the service sets anyone's.",
           tags: ['reminders'],
           params: z.object({ user_id: Id }),
           body: z.object({ email: z.email().max(254).nullable() }),
@@ -126,10 +145,80 @@ export function reminderRoutes(db: Db) {
         },
       },
       async (request) => {
-        const userId = requireSubject(principal(request), request.params.user_id);
-        await setNotificationAddress(db, userId, request.body.email);
-        return { user_id: userId, email: request.body.email };
+        const who = principal(request);
+        const userId = requireSubject(who, request.params.user_id);
+        const email = request.body.email;
+        if (email === null) {
+          await removeNotificationAddress(deps.db, userId);
+          return { user_id: userId, email: null, verified: false };
+        }
+        if (who.kind === 'service') {
+          await setConfirmedAddress(deps.db, userId, email);
+          return { user_id: userId, email, verified: true };
+        }
+        const token = randomBytes(32).toString('base64url');
+        await setUnconfirmedAddress(deps.db, { userId, email, tokenHash: tokenHash(token), sealed: deps.box.seal(token, tokenContext(userId)), now: deps.now() });
+        const found = await notificationAddress(deps.db, userId);
+        return { user_id: userId, email, verified: found?.email === email && found.verified };
       },
     );
+
+    confirmRoutes(app, deps);
   };
+}
+
+/**
+ * The link in the confirmation mail. Opening it shows a button, and only pressing it (a POST)
+ * confirms: mail scanners open links on their own, and would otherwise confirm any address an
+ * attacker typed. Both prove themselves with the token, so neither needs a session.
+ */
+function confirmRoutes(app: FastifyInstance, deps: ReminderRouteDeps): void {
+  void app.register((sub, _options, done) => {
+    // The page's form posts application/x-www-form-urlencoded; JSON callers are welcome too.
+    sub.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    const r = sub.withTypeProvider<ZodTypeProvider>();
+    const Token = z.object({ token: z.string().min(20).max(100).regex(/^[A-Za-z0-9_-]+$/) });
+    r.get(
+      '/api/v1/notifications/confirm',
+      {
+        config: { public: true },
+        schema: {
+          operationId: 'showAddressConfirmation',
+          summary: 'The page a confirmation link opens',
+          description: 'An HTML page with one button that confirms the address (a POST). Opening the link alone confirms nothing. Proves itself with the token from the mail, not a session.',
+          tags: ['reminders'],
+          querystring: Token,
+          answers: { 200: { description: 'The confirmation page', type: 'text/html' } },
+        },
+      },
+      (request, reply) =>
+        flowPage(reply, 200, 'Confirm this address', [
+          'Clario will e-mail your claim reminders here once you confirm.',
+          `<form method="post" action="/api/v1/notifications/confirm"><input type="hidden" name="token" value="${escapeHtml(request.query.token)}"><button type="submit">Confirm</button></form>`,
+        ]),
+    );
+    r.post(
+      '/api/v1/notifications/confirm',
+      {
+        config: { public: true },
+        bodyLimit: 1024,
+        schema: {
+          operationId: 'confirmAddress',
+          summary: 'Confirm a notification address (the button on the confirmation page)',
+          description: 'Confirms the address whose mail carried this token (within 7 days, once). Answers an HTML page; 404 when the token is unknown, used or expired. Proves itself with the token, not a session.',
+          tags: ['reminders'],
+          body: Token,
+          answers: { 200: { description: 'Confirmed (an HTML page)', type: 'text/html' }, 404: { description: 'Unknown, used or expired (an HTML page)', type: 'text/html' } },
+        },
+      },
+      async (request, reply) => {
+        const confirmed = await confirmAddress(deps.db, request.body.token, deps.now());
+        if (!confirmed) return flowPage(reply, 404, 'Link not valid', ['This link is unknown, already used or older than 7 days. Set the address again in Clario to get a new one.']);
+        return flowPage(reply, 200, 'Address confirmed', [`Clario will e-mail the reminders of seller account ${escapeHtml(confirmed.userId)} to ${escapeHtml(confirmed.email)}.`]);
+      },
+    );
+    done();
+  });
 }

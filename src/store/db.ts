@@ -14,6 +14,7 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/p
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
+import { createGate, isIntake, type Gate } from './pglite-gate.js';
 import { createPool } from './pool.js';
 import * as schema from './schema/index.js';
 
@@ -103,7 +104,8 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   } else {
     client = await PGlite.create();
   }
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  // Queries go through the gate (pglite-gate.ts), so intake is not stuck behind the workers.
+  const db = drizzlePglite({ client: gated(client, createGate({ intakePerWorker: INTAKE_PER_WORKER })), schema }) as unknown as Db;
   try {
     await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
   } catch (err) {
@@ -137,6 +139,26 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       }
     },
   };
+}
+
+/** While both wait: intake queries let into PGlite for each worker query. */
+const INTAKE_PER_WORKER = 8;
+
+/**
+ * The client drizzle uses, with its entry points (a query, a transaction, a script) run through
+ * the gate; everything else is PGlite's own (bound to it: its private fields need the real `this`).
+ */
+function gated(client: PGlite, gate: Gate): PGlite {
+  const entryPoints = new Set<PropertyKey>(['query', 'transaction', 'exec']);
+  return new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      const bound = (value as (...args: unknown[]) => unknown).bind(target);
+      if (!entryPoints.has(prop)) return bound;
+      return (...args: unknown[]) => gate.run(isIntake() ? 'intake' : 'worker', () => bound(...args) as Promise<unknown>);
+    },
+  });
 }
 
 /** Serialises migrations between processes that start together. */

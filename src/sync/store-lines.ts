@@ -4,13 +4,15 @@
 // replaces it in place: Amazon changes a deferred transaction's status when it releases it, and
 // two versions of one refund would be counted as two refunds.
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import { type Db, rows } from '../store/db.js';
+import { copyMerge, engineOf, type StageMerge } from '../store/copy-merge.js';
+import { escapeCopyText } from '../store/copy-text.js';
+import type { Db } from '../store/db.js';
 
 export interface LineBatch {
   readonly userId: string;
   readonly source: string;
   readonly syncId: string;
+  /** The document the lines come from, unless `add` names another (a source's later pages). */
   readonly documentId: string;
   /** Snapshots (fee preview) keep one copy per sync, so the latest can be read whole. */
   readonly perSync?: boolean;
@@ -23,46 +25,67 @@ export interface LineBatch {
 
 const hashLine = (source: string, line: string) => createHash('sha256').update(source).update('\n').update(line).digest('base64url').slice(0, 32);
 
+// The batch goes in by COPY into a staging table, then one merge (see copy-merge.ts). `o` keeps the
+// batch's order, so `seq` follows the report as it did with one INSERT per batch; `d` is each
+// line's document, so one batch can span a source's many small pages.
+const MERGE: StageMerge = {
+  stage: 'clario_stage_report_lines',
+  columns: 'o int NOT NULL, h text NOT NULL, l text NOT NULL, n int NOT NULL, d text NOT NULL',
+  name: 'clario_merge_report_lines',
+  merge: `INSERT INTO report_lines (user_id, source, line_hash, line, sync_id, document_id, line_no)
+          SELECT $1, $2, h, l, $3, d, n FROM clario_stage_report_lines ORDER BY o
+          ON CONFLICT (user_id, source, line_hash) DO UPDATE
+            SET line = EXCLUDED.line, sync_id = EXCLUDED.sync_id, document_id = EXCLUDED.document_id, line_no = EXCLUDED.line_no
+            WHERE report_lines.line <> EXCLUDED.line`,
+};
+
+/**
+ * Lines per batch and (roughly: UTF-16 units, not bytes) characters per batch. PostgreSQL takes
+ * big batches well: fewer round trips and commits. PGlite runs in this process, one query at a
+ * time, so its batches stay smaller and other queries wait less behind one.
+ */
+export const BATCH_LIMITS = {
+  postgres: { lines: 10_000, chars: 2 * 2 ** 20 },
+  pglite: { lines: 2_000, chars: 2 ** 20 },
+} as const;
+
 /**
  * Buffers lines and stores them in batches, one batch in flight while the next fills, so reading
  * the report and writing the database overlap. Returns how many lines were new (or replaced).
+ * `limits` overrides the engine's batch size (tests).
  */
-export function lineWriter(db: Db, batch: LineBatch, size = 1000) {
-  let pending: Array<{ line: string; lineNo: number; key?: string }> = [];
+export function lineWriter(db: Db, batch: LineBatch, limits: { lines: number; chars: number } = BATCH_LIMITS[engineOf(db)]) {
+  let pending: Array<{ line: string; lineNo: number; key: string | undefined; documentId: string }> = [];
+  let pendingChars = 0;
   let stored = 0;
   let fresh = 0;
   let inFlight: Promise<void> | undefined;
   async function flush(): Promise<void> {
     if (pending.length === 0) return;
     const scope = batch.perSync ? `${batch.source}@${batch.syncId}` : batch.source;
-    // One row per hash in a statement (PostgreSQL refuses to update a row twice): the last version wins.
+    // One row per hash in a statement (PostgreSQL refuses to update a row twice): the last version
+    // wins, in the place of the first.
     const byHash = new Map(pending.map((r) => [hashLine(batch.keepRepeats ? `${scope}#${r.lineNo}` : scope, r.key === undefined ? r.line : `\u0000key\u0000${r.key}`), r]));
-    const chunk = [...byHash.values()];
-    const hashes = [...byHash.keys()];
     const count = pending.length;
     pending = [];
-    // Three array parameters, not one per value: a batch of a thousand lines stays cheap to send
-    // and to plan.
-    const [result] = await rows<{ n: number }>(db,
-      sql`WITH i AS (
-            INSERT INTO report_lines (user_id, source, line_hash, line, sync_id, document_id, line_no)
-            SELECT ${batch.userId}, ${batch.source}, h, l, ${batch.syncId}, ${batch.documentId}, n
-            FROM unnest(${sql.param(hashes)}::text[], ${sql.param(chunk.map((r) => r.line))}::text[],
-                        ${sql.param(chunk.map((r) => r.lineNo))}::int[]) AS u(h, l, n)
-            ON CONFLICT (user_id, source, line_hash) DO UPDATE
-              SET line = EXCLUDED.line, sync_id = EXCLUDED.sync_id, document_id = EXCLUDED.document_id, line_no = EXCLUDED.line_no
-              WHERE report_lines.line <> EXCLUDED.line
-            RETURNING 1)
-          SELECT count(*)::int AS n FROM i`,
-    );
+    pendingChars = 0;
+    // Built as one string: the hash is base64url (nothing to escape), the numbers are digits.
+    let data = '';
+    let o = 0;
+    for (const [h, r] of byHash) data += `${o++}\t${h}\t${escapeCopyText(r.line)}\t${r.lineNo}\t${escapeCopyText(r.documentId)}\n`;
+    const n = await copyMerge(db, MERGE, data, [batch.userId, batch.source, batch.syncId]);
     stored += count;
-    fresh += result?.n ?? 0;
+    fresh += n;
   }
   return {
-    /** `key`: the line's identity when a later version may differ (see above); else the line itself. */
-    async add(line: string, lineNo: number, key?: string): Promise<void> {
-      pending.push({ line, lineNo, ...(key === undefined ? {} : { key }) });
-      if (pending.length >= size) {
+    /**
+     * `key`: the line's identity when a later version may differ (see above); else the line itself.
+     * `documentId`: the line's document when not the batch's.
+     */
+    async add(line: string, lineNo: number, key?: string, documentId = batch.documentId): Promise<void> {
+      pending.push({ line, lineNo, key, documentId });
+      pendingChars += line.length;
+      if (pending.length >= limits.lines || pendingChars >= limits.chars) {
         await inFlight;
         inFlight = flush();
       }

@@ -117,14 +117,11 @@ export async function syncSeller(userId: string, syncId: string, ctx: SyncContex
     let documentId = '';
     const totals = { rows: 0, newRows: 0 };
     for await (const l of lines) {
-      if (l.documentId !== documentId || !writer) {
-        if (writer) {
-          const t = await writer.finish();
-          totals.rows += t.rows;
-          totals.newRows += t.newRows;
-        }
+      // One writer for the source, whatever the number of documents: a Finances page is a
+      // document of a hundred lines, and a batch per page made a round trip (and commit) per page.
+      writer ??= lineWriter(db, { userId, source: file, syncId, documentId: l.documentId, perSync: source.snapshot === true });
+      if (l.documentId !== documentId) {
         documentId = l.documentId;
-        writer = lineWriter(db, { userId, source: file, syncId, documentId, perSync: source.snapshot === true });
         lineNo = 0;
       }
       lineNo++;
@@ -135,7 +132,7 @@ export async function syncSeller(userId: string, syncId: string, ctx: SyncContex
         continue;
       }
       const line = cut ? cut.line(l.line) : l.line;
-      if (line !== undefined) await writer.add(line, lineNo, l.key);
+      if (line !== undefined) await writer.add(line, lineNo, l.key, documentId);
     }
     if (writer) {
       const t = await writer.finish();

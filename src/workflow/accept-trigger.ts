@@ -7,7 +7,6 @@ import { claimsOfCase, findClaim } from '../store/claim-rows.js';
 import type { Database, Db } from '../store/db.js';
 import { latestSyncRun } from '../store/sync-runs.js';
 import { currentTraceParent, inSpan } from '../observability/tracing.js';
-import { insertTrigger } from './inbox.js';
 import { newSyncId } from './lane.js';
 import type { AcceptedTrigger, TriggerInput } from './types.js';
 
@@ -36,11 +35,14 @@ export async function resolveTrigger(tx: Db, t: TriggerInput): Promise<TriggerIn
   return { ...t, claimId: claim.id, syncId: t.syncId ?? claim.syncId ?? undefined };
 }
 
-export async function acceptTrigger(database: Database, t: TriggerInput, maxAttempts: number): Promise<AcceptedTrigger> {
+/** Stores a resolved trigger: alone (insertTrigger) or in a batch with concurrent ones (engine.ts). */
+export type StoreTrigger = (t: TriggerInput) => Promise<AcceptedTrigger>;
+
+export async function acceptTrigger(database: Database, t: TriggerInput, store: StoreTrigger): Promise<AcceptedTrigger> {
   // The trace starts here (or continues the caller's `traceparent`); the stored traceparent carries it
   // through the queue to whichever worker runs the phase.
   return inSpan('clario.trigger', { parent: t.traceParent, attributes: { 'clario.phase': t.phase, 'clario.source': t.source } }, async (span) => {
-    const accepted = await insertTrigger(database.db, { ...(await resolveTrigger(database.db, t)), traceParent: currentTraceParent() }, maxAttempts);
+    const accepted = await store({ ...(await resolveTrigger(database.db, t)), traceParent: currentTraceParent() });
     span.setAttributes({ 'clario.event_id': accepted.eventId, 'clario.duplicate': accepted.duplicate });
     return accepted;
   });

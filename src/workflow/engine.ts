@@ -5,10 +5,13 @@ import type { BackoffPolicy } from '../domain/retry.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { MessageBus } from '../realtime/bus.js';
 import type { Database } from '../store/db.js';
+import { asIntake, outsideIntake } from '../store/pglite-gate.js';
 import { acceptTrigger } from './accept-trigger.js';
+import { createBatcher, type Settled } from './batcher.js';
 import { findEvent, replayFailed } from './inbox.js';
 import type { Log, WorkflowObserver } from './log.js';
 import { createOutboxRelay } from './outbox-relay.js';
+import { insertTriggers } from './insert-triggers.js';
 import { createSweeper } from './recovery.js';
 import { createRunner } from './run-event.js';
 import type { AcceptedTrigger, LoopStep, PhaseEvent, PhaseHandlers, TriggerInput } from './types.js';
@@ -52,6 +55,14 @@ export interface Engine {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Triggers stored by one statement, at most. */
+const INTAKE_BATCH = 64;
+/**
+ * Intake statements running at once: more than one keeps a PostgreSQL pool busy while a batch
+ * commits; later triggers gather meanwhile into the next batch.
+ */
+const INTAKE_BATCHES_IN_FLIGHT = 2;
+
 export function createEngine(options: EngineOptions): Engine {
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const relay = createOutboxRelay({ database: options.database, bus: options.bus, log: options.log, intervalMs: 1000 });
@@ -77,19 +88,30 @@ export function createEngine(options: EngineOptions): Engine {
     onCommitted,
     ...(options.handOff ? { handOff: options.handOff } : {}),
   });
+  // Intake batching: concurrent triggers are stored by one statement and handed to the queue by one
+  // call; each caller is answered once its own trigger is stored (and queued), as when alone.
+  const intake = createBatcher<TriggerInput, AcceptedTrigger>(
+    async (triggers): Promise<Array<Settled<AcceptedTrigger>>> => {
+      const results = await insertTriggers(options.database.db, triggers, options.worker.maxAttempts);
+      const fresh = results.flatMap((r) => (r.ok && !r.value.duplicate ? [r.value] : []));
+      if (fresh.length > 0) {
+        // What these wake (the relay's drain, a consumer's fetch) is the workers' work, not intake.
+        await outsideIntake(() => {
+          onCommitted();
+          return options.queue.notify(fresh.map((a) => ({ id: a.eventId, runAt: a.runAfter })));
+        });
+      }
+      return results;
+    },
+    { maxBatch: INTAKE_BATCH, maxInFlight: INTAKE_BATCHES_IN_FLIGHT },
+  );
   let working = false;
   let relaying = false;
 
   return {
     workerId,
-    async accept(trigger) {
-      const accepted = await acceptTrigger(options.database, trigger, options.worker.maxAttempts);
-      if (!accepted.duplicate) {
-        onCommitted();
-        await options.queue.notify([{ id: accepted.eventId, runAt: accepted.runAfter }]);
-      }
-      return accepted;
-    },
+    // Intake: on PGlite its queries go ahead of the workers' (store/pglite-gate.ts).
+    accept: (trigger) => asIntake(() => acceptTrigger(options.database, trigger, (t) => intake.submit(t))),
     async replay(eventId) {
       const event = await replayFailed(options.database.db, eventId);
       if (event) {

@@ -13,7 +13,7 @@ import { transitionCtes, type TransitionPart, type TransitionSpec } from './tran
 import type { AcceptedTrigger, PhaseEvent, TriggerInput } from './types.js';
 
 /** A phase_events row as raw SQL returns it. */
-interface EventRow {
+export interface EventRow {
   id: string;
   phase: number;
   user_id: string;
@@ -72,7 +72,7 @@ export class IdempotencyConflictError extends Error {
   }
 }
 
-function accepted(r: EventRow, duplicate: boolean): AcceptedTrigger {
+export function accepted(r: EventRow, duplicate: boolean): AcceptedTrigger {
   const e = toPhaseEvent(r);
   return { eventId: e.id, phase: e.phase, userId: e.userId, syncId: e.syncId, claimId: e.claimId, duplicate, runAfter: e.runAfter };
 }
@@ -81,15 +81,15 @@ const interval = (ms: number) => sql`${`${ms} milliseconds`}::interval`;
 
 // A new event's columns, named once: the column list and each row's values are both built from
 // these arrays, and the value records are typed by them, so the two cannot drift apart.
-const EVENT_COLUMNS = ['id', 'idempotency_key', 'request_hash', 'phase', 'user_id', 'seller_id', 'sync_id', 'claim_id', 'case_id',
+export const EVENT_COLUMNS = ['id', 'idempotency_key', 'request_hash', 'phase', 'user_id', 'seller_id', 'sync_id', 'claim_id', 'case_id',
   'lane', 'payload', 'source', 'status', 'attempts', 'max_attempts', 'run_after', 'created_at', 'updated_at', 'trace_parent'] as const;
 
 type EventValues = Record<(typeof EVENT_COLUMNS)[number], SQL>;
 
-const columnList = (columns: readonly string[]) => sql.raw(`(${columns.join(', ')})`);
-const valueRow = <C extends string>(columns: readonly C[], values: Record<C, SQL>) => sql`(${sql.join(columns.map((c) => values[c]), sql`, `)})`;
+export const columnList = (columns: readonly string[]) => sql.raw(`(${columns.join(', ')})`);
+export const valueRow = <C extends string>(columns: readonly C[], values: Record<C, SQL>) => sql`(${sql.join(columns.map((c) => values[c]), sql`, `)})`;
 
-function eventValues(t: TriggerInput, maxAttempts: number): EventValues {
+export function eventValues(t: TriggerInput, maxAttempts: number): EventValues {
   return {
     id: sql`${randomUUID()}`,
     idempotency_key: sql`${t.idempotencyKey}`,

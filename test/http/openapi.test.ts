@@ -53,6 +53,9 @@ const PUBLIC = [
   'GET /signin/amazon',
   'GET /signin/amazon/callback',
   'POST /api/v1/billing/stripe/webhook',
+  // The confirmation link of a notification address: proven by the token it carries.
+  'GET /api/v1/notifications/confirm',
+  'POST /api/v1/notifications/confirm',
 ];
 
 describe('the OpenAPI document', () => {

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { smtpMailer, type Mailer } from '../../src/reminders/send-mail.js';
+import { createSecretBox, parseKeys } from '../../src/security/secret-box.js';
+import { notificationAddresses } from '../../src/store/schema/reminder-tables.js';
 import { reminders } from '../../src/store/schema/reminder-tables.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
@@ -93,7 +95,9 @@ async function world(port: number, logs?: string[]) {
     opened.push(() => m.close());
     return m;
   };
-  const loop = (mailer: Mailer, when: () => Date) => reminderLoop(t, { at: when, mail: { mailer, operatorTo: e.operatorTo, publicUrl: () => 'https://clario.example.com/' } });
+  const box = createSecretBox(parseKeys(t.clario.secrets.encryptionKeys));
+  const loop = (mailer: Mailer, when: () => Date) =>
+    reminderLoop(t, { at: when, mail: { mailer, operatorTo: e.operatorTo, publicUrl: () => 'https://clario.example.com/', openToken: (sealed, context) => box.open(sealed, context) } });
   return { t, mailerTo, loop, db: t.clario.database.db };
 }
 
@@ -104,7 +108,8 @@ describe('reminder e-mail', () => {
     const w = await world(server.port);
     const alice = 'seller_mail_alice';
     const bob = 'seller_mail_bob';
-    expect((await w.t.request(`/api/v1/sellers/${alice}/notifications`, { method: 'PUT', token: await w.t.sellerToken(alice), body: { email: 'alice@seller.test' } })).status).toBe(200);
+    // The operator (the service) sets it: confirmed at once (a seller's own needs its owner's confirmation, below).
+    expect((await w.t.request(`/api/v1/sellers/${alice}/notifications`, { method: 'PUT', body: { email: 'alice@seller.test' } })).body).toEqual({ user_id: alice, email: 'alice@seller.test', verified: true });
     const due = await claim(w.db, alice, { status: 'prompted', deadline: '2026-12-10' });
     const a = await claim(w.db, bob, { status: 'filed', caseId: '17000000077' });
     const bobsCase = await filing(w.db, bob, { claimIds: [a], status: 'filed', caseId: '17000000077', filedAt: at('2026-11-19') });
@@ -193,5 +198,71 @@ describe('reminder e-mail', () => {
     expect(failures.length).toBe(2);
     expect(logs.join('\n')).not.toContain(PASSWORD);
     expect(logs.join('\n')).not.toContain(encodeURIComponent(PASSWORD));
+  });
+
+  it("a seller's own address gets one confirmation link and nothing else until its owner presses Confirm; a stranger's mailbox cannot be flooded", async () => {
+    const server = await smtp();
+    opened.push(server.close);
+    const logs: string[] = [];
+    const w = await world(server.port, logs);
+    const erin = 'seller_confirm_erin';
+    const token = await w.t.sellerToken(erin);
+    const put = (email: string | null) => w.t.request(`/api/v1/sellers/${erin}/notifications`, { method: 'PUT', token, body: { email } });
+    expect((await put('victim@stranger.test')).body).toEqual({ user_id: erin, email: 'victim@stranger.test', verified: false });
+    await claim(w.db, erin, { status: 'held', deadline: '2026-12-10' });
+
+    // The round mails the link to the address and the reminder to the operator alone.
+    const loop = w.loop(w.mailerTo(server.port), () => at('2026-12-03'));
+    const first = await loop.runOnce();
+    expect(first.confirmations).toEqual({ sent: 1, failed: 0 });
+    expect(first.mail).toEqual({ sent: 1, failed: 0 });
+    expect(server.received.map((m) => m.to)).toEqual([['victim@stranger.test'], [OPERATOR]]);
+    const confirmation = server.received[0]!;
+    expect(confirmation.headers.subject).toBe('Clario: confirm where your reminders go');
+    expect(confirmation.body).toContain(`seller account ${erin}`);
+    const link = /https:\/\/clario\.example\.com(\/api\/v1\/notifications\/confirm\?token=[A-Za-z0-9_%-]+)/.exec(confirmation.body)?.[1];
+    expect(link).toBeDefined();
+    const secret = decodeURIComponent(link!.split('token=')[1]!);
+    // Neither the token nor its sealed copy is kept once mailed: only its hash.
+    const [row] = await w.db.select().from(notificationAddresses).where(eq(notificationAddresses.userId, erin));
+    expect(row?.confirmationSealed).toBeNull();
+    expect(JSON.stringify(row)).not.toContain(secret);
+    expect(logs.join('\n')).not.toContain(secret);
+
+    // Setting it again at once mails no second link (a flood needs a new address each time, or 15 minutes).
+    await put('victim@stranger.test');
+    expect((await loop.runOnce()).confirmations).toEqual({ sent: 0, failed: 0 });
+    expect(server.received).toHaveLength(2);
+
+    // Opening the link (as a mail scanner does) confirms nothing; it shows a button.
+    const page = await fetch(`${w.t.url}${link}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<form method="post" action="/api/v1/notifications/confirm">');
+    expect((await w.t.request(`/api/v1/sellers/${erin}/notifications`, { token })).body.verified).toBe(false);
+    // A made-up token, and no session, confirm nothing either.
+    const forged = await fetch(`${w.t.url}/api/v1/notifications/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${'A'.repeat(43)}` });
+    expect(forged.status).toBe(404);
+    await forged.text();
+
+    // Pressing Confirm (the form's own POST, no session needed) does; the link is then used up.
+    const press = () => fetch(`${w.t.url}/api/v1/notifications/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: secret }).toString() });
+    const confirmed = await press();
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('victim@stranger.test');
+    expect((await w.t.request(`/api/v1/sellers/${erin}/notifications`, { token })).body).toEqual({ user_id: erin, email: 'victim@stranger.test', verified: true });
+    const again = await press();
+    expect(again.status).toBe(404);
+    await again.text();
+
+    // From now on the seller's reminders go to the address, with the operator in blind copy.
+    await claim(w.db, erin, { status: 'held', deadline: '2026-12-11' });
+    expect((await w.loop(w.mailerTo(server.port), () => at('2026-12-04')).runOnce()).mail).toEqual({ sent: 1, failed: 0 });
+    expect(server.received.at(-1)?.to).toEqual(['victim@stranger.test', OPERATOR]);
+
+    // Another address starts over: unconfirmed, and a new link.
+    expect((await put('erin@seller.test')).body.verified).toBe(false);
+    expect((await w.loop(w.mailerTo(server.port), () => at('2026-12-04', 10)).runOnce()).confirmations).toEqual({ sent: 1, failed: 0 });
+    expect(server.received.at(-1)?.to).toEqual(['erin@seller.test']);
   });
 });

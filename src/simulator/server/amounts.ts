@@ -10,9 +10,22 @@ export function isCurrency(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && CURRENCIES.has(code);
 }
 
-/** Minor units as a decimal with the currency's digits (USD 2, JPY 0, KWD 3, from ICU). */
+// Building an Intl.NumberFormat costs tens of microseconds: once per currency, not per amount.
+const DIGITS = new Map<string, number>();
+
+/** The currency's minor digits (USD 2, JPY 0, KWD 3, from ICU). */
+export function minorDigits(currency: string): number {
+  let digits = DIGITS.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    DIGITS.set(currency, digits);
+  }
+  return digits;
+}
+
+/** Minor units as a decimal with the currency's digits. */
 export function decimalAmount(minor: number, currency: string): string {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const digits = minorDigits(currency);
   const padded = Math.abs(minor).toString().padStart(digits + 1, '0');
   const whole = digits === 0 ? padded : padded.slice(0, -digits);
   return `${minor < 0 ? '-' : ''}${whole}${digits === 0 ? '' : `.${padded.slice(-digits)}`}`;

@@ -6,6 +6,7 @@
  * fees become nested `breakdowns`; the SKU and quantity a `ProductContext`.
  */
 import { createHash } from 'node:crypto';
+import { minorDigits } from './amounts.js';
 import type { FinancialEventsFile } from './folder-json.js';
 
 type Json = Record<string, unknown>;
@@ -45,7 +46,7 @@ function sum(amounts: ReadonlyArray<Amount | undefined>): Amount | undefined {
   const present = amounts.filter((a): a is Amount => a !== undefined);
   const first = present[0];
   if (!first || present.some((a) => a.currencyCode !== first.currencyCode)) return undefined;
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency: first.currencyCode }).resolvedOptions().maximumFractionDigits ?? 2;
+  const digits = minorDigits(first.currencyCode);
   const total = present.reduce((n, a) => n + a.currencyAmount, 0);
   return { currencyCode: first.currencyCode, currencyAmount: Number(total.toFixed(digits)) };
 }

@@ -27,6 +27,21 @@ interface Selection {
 
 export function registerTransactions(app: FastifyInstance, options: TransactionsOptions): void {
   const { state } = options;
+  // A sync pages through one selection: filtering all transactions again for every page made the
+  // pages quadratic. The last few selections' matches are kept, for as long as the file is the same.
+  const recent = new Map<string, { all: readonly Record<string, unknown>[]; matching: readonly Record<string, unknown>[] }>();
+  const matchingOf = (all: readonly Record<string, unknown>[], key: string, selection: Selection) => {
+    const hit = recent.get(key);
+    if (hit?.all === all) return hit.matching;
+    const matching = all.filter((t) => matches(t, selection));
+    recent.delete(key);
+    recent.set(key, { all, matching });
+    for (const old of recent.keys()) {
+      if (recent.size <= 8) break;
+      recent.delete(old);
+    }
+    return matching;
+  };
 
   app.get('/finances/2024-06-19/transactions', async (req, reply) => {
     const sellerId = guard(req, reply, options, 'listTransactions');
@@ -68,7 +83,7 @@ export function registerTransactions(app: FastifyInstance, options: Transactions
     if (after !== undefined && before - after > 180 * DAY) return reply.send({ payload: { transactions: [] } });
     const seller = state.sellers.get(sellerId);
     const all = seller ? await options.json.transactionsOf(seller.folder, sellerId) : [];
-    const matching = all.filter((t) => matches(t, selection));
+    const matching = matchingOf(all, `${sellerId}\u0000${JSON.stringify(selection)}`, selection);
     const page = matching.slice(offset, offset + options.pageSize);
     const next = offset + page.length;
     const nextToken = next < matching.length ? state.pageToken(sellerId, { args, offset: next }) : undefined;

@@ -39,9 +39,18 @@ export const reminders = pgTable(
   ],
 );
 
-/** Where a seller wants reminders e-mailed (Clario keeps no other address of theirs). */
+/**
+ * Where a seller wants reminders e-mailed (Clario keeps no other address of theirs). An address a
+ * seller sets is used only once its owner confirms it (`verified_at`): otherwise anyone could have
+ * Clario mail a stranger. Until then the confirmation token is kept as a hash, and sealed (for
+ * the mail round to put in the one confirmation mail) until that mail is claimed.
+ */
 export const notificationAddresses = pgTable('notification_addresses', {
   userId: text('user_id').primaryKey(),
   email: text('email').notNull(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
+  verifiedAt: ts('verified_at'),
+  tokenHash: text('token_hash'),
+  confirmationSealed: text('confirmation_sealed'),
+  confirmationMailedAt: ts('confirmation_mailed_at'),
 });

@@ -1,0 +1,106 @@
+// Intake batching: triggers that arrive together are stored by one statement (event, audit,
+// progress and outbox rows, as insertTrigger does for one), and each caller gets the answer it
+// would have got alone: the first of an idempotency key is stored, a repeat of it is a duplicate,
+// and the same key with another request is a conflict.
+import { sql } from 'drizzle-orm';
+import { type Db, rows } from '../store/db.js';
+import type { Settled } from './batcher.js';
+import { accepted, columnList, EVENT_COLUMNS, eventValues, type EventRow, IdempotencyConflictError, insertTrigger, valueRow } from './inbox.js';
+import { laneFor } from './lane.js';
+import { transitionCtes } from './transitions.js';
+import type { AcceptedTrigger, TriggerInput } from './types.js';
+
+/** Stores `triggers` (every one before its answer); one result per trigger, in order. */
+export async function insertTriggers(q: Db, triggers: readonly TriggerInput[], maxAttempts: number): Promise<Array<Settled<AcceptedTrigger>>> {
+  const results = new Array<Settled<AcceptedTrigger> | undefined>(triggers.length);
+  const stored = new Map<string, EventRow>();
+  const firstOfKey = new Map<string, number>();
+  const repeats: number[] = [];
+  triggers.forEach((t, i) => {
+    if (firstOfKey.has(t.idempotencyKey)) repeats.push(i);
+    else firstOfKey.set(t.idempotencyKey, i);
+  });
+
+  for (const group of statements(triggers, [...firstOfKey.values()])) {
+    let found: Map<string, { row: EventRow; inserted: boolean }>;
+    try {
+      found = await storeGroup(q, group.map((i) => triggers[i]!), maxAttempts);
+    } catch {
+      // Something in the statement failed (one bad row fails them all): store each alone, so each
+      // caller gets its own answer or error.
+      await Promise.all(group.map(async (i) => (results[i] = await settle(insertTrigger(q, triggers[i]!, maxAttempts)))));
+      continue;
+    }
+    for (const i of group) {
+      const t = triggers[i]!;
+      const f = found.get(t.idempotencyKey);
+      if (!f) {
+        results[i] = { ok: false, error: new Error('idempotency key vanished between insert and select') };
+        continue;
+      }
+      stored.set(t.idempotencyKey, f.row);
+      results[i] = f.inserted ? { ok: true, value: accepted(f.row, false) } : answerRepeat(t, f.row);
+    }
+  }
+  for (const i of repeats) {
+    const t = triggers[i]!;
+    const row = stored.get(t.idempotencyKey);
+    // The first of this key failed without storing anything: this one tries on its own.
+    results[i] = row ? answerRepeat(t, row) : await settle(insertTrigger(q, t, maxAttempts));
+  }
+  return results.map((r) => r ?? { ok: false, error: new Error('trigger left unanswered') });
+}
+
+function answerRepeat(t: TriggerInput, row: EventRow): Settled<AcceptedTrigger> {
+  if (row.request_hash !== t.requestHash) return { ok: false, error: new IdempotencyConflictError(row.id) };
+  return { ok: true, value: accepted(row, true) };
+}
+
+async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+}
+
+/**
+ * Splits the triggers (indices, distinct keys) into statements. A statement writes each lane's
+ * phase progress row once (ON CONFLICT DO UPDATE cannot touch a row twice), so a second trigger of
+ * the same lane and phase goes into the next statement, as it would have come after alone. The
+ * audit row records the trigger's source, a constant per statement, so sources do not mix.
+ */
+function statements(triggers: readonly TriggerInput[], indices: readonly number[]): number[][] {
+  const groups = new Map<string, number[]>();
+  const seen = new Map<string, number>();
+  for (const i of indices) {
+    const t = triggers[i]!;
+    const progressKey = `${t.source}|${laneFor(t.phase, t)}|${t.phase}`;
+    const round = seen.get(progressKey) ?? 0;
+    seen.set(progressKey, round + 1);
+    const groupKey = `${round}|${t.source}`;
+    groups.set(groupKey, [...(groups.get(groupKey) ?? []), i]);
+  }
+  return [...groups.values()];
+}
+
+/** One statement: inserts the new keys (with their transitions) and reads the keys stored before. */
+async function storeGroup(q: Db, group: readonly TriggerInput[], maxAttempts: number): Promise<Map<string, { row: EventRow; inserted: boolean }>> {
+  const keys = sql.join(group.map((t) => sql`${t.idempotencyKey}`), sql`, `);
+  // The reading SELECT sees the statement's snapshot: rows stored before, never this insert's.
+  const result = await rows<EventRow & { inserted: boolean; idempotency_key: string }>(q, sql`WITH e AS (
+          INSERT INTO phase_events ${columnList(EVENT_COLUMNS)}
+          VALUES ${sql.join(group.map((t) => valueRow(EVENT_COLUMNS, eventValues(t, maxAttempts))), sql`, `)}
+          ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
+        ${transitionCtes('t', { source: 'e', spec: { from: null, to: 'pending', data: { source: group[0]!.source } } })}
+        SELECT true AS inserted, e.* FROM e
+        UNION ALL SELECT false AS inserted, p.* FROM phase_events p WHERE p.idempotency_key IN (${keys})`,
+  );
+  const found = new Map<string, { row: EventRow; inserted: boolean }>();
+  for (const r of result) found.set(r.idempotency_key, { row: r, inserted: r.inserted });
+  // A key stored by a concurrent statement after this one's snapshot: the insert skipped it and the
+  // snapshot did not see it. It is committed now (the insert waited for it), so read it.
+  const missing = group.filter((t) => !found.has(t.idempotencyKey));
+  if (missing.length > 0) {
+    const later = await rows<EventRow & { idempotency_key: string }>(q, sql`SELECT * FROM phase_events
+          WHERE idempotency_key IN (${sql.join(missing.map((t) => sql`${t.idempotencyKey}`), sql`, `)})`);
+    for (const r of later) found.set(r.idempotency_key, { row: r, inserted: false });
+  }
+  return found;
+}
