@@ -37,9 +37,12 @@ export function createPostgresQueue(database: Database, options: PostgresQueueOp
       database.db,
       sql`UPDATE phase_events SET dispatched_until = now() + ${`${leaseMs} milliseconds`}::interval
           WHERE id IN (
-            SELECT id FROM phase_events
+            SELECT id FROM phase_events p
             WHERE status = 'pending' AND run_after <= now()
               AND (dispatched_until IS NULL OR dispatched_until < now())
+              -- Not while another phase of its lane runs: it could only be put off. The worker
+              -- running the lane takes it when it completes (or the lane frees and a poll finds it).
+              AND NOT EXISTS (SELECT 1 FROM phase_events r WHERE r.lane = p.lane AND r.status = 'running')
             ORDER BY run_after, seq LIMIT ${limit}
             FOR UPDATE SKIP LOCKED)
           RETURNING id`,

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Query, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -54,6 +54,30 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
   if (prepared) return (await prepared(query)) as T[];
   // Both drivers answer with `{ rows }`; drizzle's type for it differs per driver.
   const result: unknown = await db.execute(query);
+  return (result as { rows: T[] }).rows;
+}
+
+/**
+ * A hot statement built once: its SQL text is compiled at load, with `sql.placeholder(name)` for
+ * what varies, so a run only fills in values — nothing is built by the query builder per call, and
+ * PostgreSQL plans it once per connection (a named prepared statement; PGlite just runs the text).
+ */
+export interface PreparedStatement<T> {
+  readonly name: string;
+  readonly query: Query;
+  /** Only carries the row type. */
+  readonly row?: T;
+}
+
+export function prepareStatement<T>(label: string, query: SQL): PreparedStatement<T> {
+  const compiled = new PgDialect().sqlToQuery(query);
+  const name = `clario_${label}_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 16)}`;
+  return { name, query: compiled };
+}
+
+/** Rows of a prepared statement, on the pool, PGlite or an open transaction (each has a session). */
+export async function runPrepared<T>(db: Db, statement: PreparedStatement<T>, values: Record<string, unknown>): Promise<T[]> {
+  const result: unknown = await db._.session.prepareQuery(statement.query, undefined, statement.name, false).execute(values);
   return (result as { rows: T[] }).rows;
 }
 

@@ -7,7 +7,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { PhaseError, PhaseErrorCode } from '../domain/errors.js';
 import { isPhaseNumber } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
-import { type Db, rows } from '../store/db.js';
+import { type Db, type PreparedStatement, prepareStatement, rows, runPrepared } from '../store/db.js';
 import { laneFor } from './lane.js';
 import { transitionCtes, type TransitionPart, type TransitionSpec } from './transitions.js';
 import type { AcceptedTrigger, PhaseEvent, TriggerInput } from './types.js';
@@ -83,11 +83,8 @@ const interval = (ms: number) => sql`${`${ms} milliseconds`}::interval`;
 // these arrays, and the value records are typed by them, so the two cannot drift apart.
 export const EVENT_COLUMNS = ['id', 'idempotency_key', 'request_hash', 'phase', 'user_id', 'seller_id', 'sync_id', 'claim_id', 'case_id',
   'lane', 'payload', 'source', 'status', 'attempts', 'max_attempts', 'run_after', 'created_at', 'updated_at', 'trace_parent'] as const;
-/** An event inserted already running (started on the same lane): it also carries its lease. */
-const RUNNING_EVENT_COLUMNS = [...EVENT_COLUMNS, 'locked_by', 'locked_until', 'started_at'] as const;
 
 type EventValues = Record<(typeof EVENT_COLUMNS)[number], SQL>;
-type RunningEventValues = Record<(typeof RUNNING_EVENT_COLUMNS)[number], SQL>;
 
 export const columnList = (columns: readonly string[]) => sql.raw(`(${columns.join(', ')})`);
 export const valueRow = <C extends string>(columns: readonly C[], values: Record<C, SQL>) => sql`(${sql.join(columns.map((c) => values[c]), sql`, `)})`;
@@ -113,17 +110,6 @@ export function eventValues(t: TriggerInput, maxAttempts: number): EventValues {
     created_at: sql`now()`,
     updated_at: sql`now()`,
     trace_parent: sql`${t.traceParent ?? null}::text`,
-  };
-}
-
-function runningValues(t: TriggerInput, maxAttempts: number, workerId: string, leaseMs: number): RunningEventValues {
-  return {
-    ...eventValues(t, maxAttempts),
-    status: sql`'running'`,
-    attempts: sql`1`,
-    locked_by: sql`${workerId}::text`,
-    locked_until: sql`now() + ${interval(leaseMs)}`,
-    started_at: sql`now()`,
   };
 }
 
@@ -157,18 +143,23 @@ export type AcquireResult =
   /** Finished, parked, missing or held by a live worker: nothing to do for this delivery. */
   | { readonly kind: 'skip'; readonly reason: string };
 
+const ph = (name: string): SQL => sql`${sql.placeholder(name)}`;
+const leaseInterval = (leaseMs: number) => `${leaseMs} milliseconds`;
+
+// The hot statements (acquire, renew, complete) are built once; see prepareStatement.
+const ACQUIRE = prepareStatement<EventRow>('acquire', sql`WITH e AS (
+    UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${ph('worker')},
+      locked_until = now() + (${ph('lease')})::interval, dispatched_until = NULL,
+      started_at = coalesce(started_at, now()), updated_at = now()
+    WHERE id = ${ph('id')} AND status = 'pending' AND run_after <= now()
+    RETURNING *),
+  ${transitionCtes('t', { source: 'e', spec: { from: 'pending', to: 'running', workerId: ph('worker') } })}
+  SELECT * FROM e`);
+
 /** Marks a pending, due event running for this worker. */
 export async function acquire(q: Db, id: string, workerId: string, leaseMs: number, laneBusyDelayMs: number): Promise<AcquireResult> {
   try {
-    const [row] = await rows<EventRow>(q, sql`WITH e AS (
-            UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${workerId},
-              locked_until = now() + ${interval(leaseMs)}, dispatched_until = NULL,
-              started_at = coalesce(started_at, now()), updated_at = now()
-            WHERE id = ${id} AND status = 'pending' AND run_after <= now()
-            RETURNING *),
-          ${transitionCtes('t', { source: 'e', spec: { from: 'pending', to: 'running', workerId } })}
-          SELECT * FROM e`,
-    );
+    const [row] = await runPrepared(q, ACQUIRE, { id, worker: workerId, lease: leaseInterval(leaseMs) });
     if (row) return { kind: 'acquired', event: toPhaseEvent(row) };
   } catch (err) {
     if (!isLaneBusy(err)) throw err;
@@ -183,11 +174,12 @@ export async function acquire(q: Db, id: string, workerId: string, leaseMs: numb
   return { kind: 'later', at: new Date(again.run_after) };
 }
 
+const RENEW = prepareStatement<{ id: string }>('renew', sql`UPDATE phase_events SET locked_until = now() + (${ph('lease')})::interval
+  WHERE id = ${ph('id')} AND status = 'running' AND locked_by = ${ph('worker')} RETURNING id`);
+
 /** Extends this worker's lease; false when the event is no longer ours. */
 export async function renewLease(q: Db, id: string, workerId: string, leaseMs: number): Promise<boolean> {
-  const r = await rows<{ id: string }>(q, sql`UPDATE phase_events SET locked_until = now() + ${interval(leaseMs)}
-        WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId} RETURNING id`,
-  );
+  const r = await runPrepared(q, RENEW, { id, worker: workerId, lease: leaseInterval(leaseMs) });
   return r.length > 0;
 }
 
@@ -197,16 +189,25 @@ export interface Completion {
   readonly next: readonly TriggerInput[];
   readonly maxAttempts: number;
   /**
-   * Start the next phases of the same lane right away, for this worker: they are inserted already
-   * running (pending → running recorded too), which saves their acquisition.
+   * This worker goes on with one more event in the same slot instead of a trip through the queue:
+   * the first next phase (one of the completed event's own lane first, whose lane is free now),
+   * inserted already running; or, when the phase starts none, the oldest due pending event of its
+   * lane, acquired by the same statement. Either is recorded (pending → running) with the commit.
    */
-  readonly startSameLane?: { readonly lane: string; readonly leaseMs: number };
+  readonly continueWith?: { readonly lane: string; readonly phase: number; readonly leaseMs: number };
+  /** The completion runs inside the caller's transaction: a lane conflict is retried under a savepoint. */
+  readonly inTransaction?: boolean;
 }
 
 export interface CompletionResult {
   /** Next events left pending, for the queue. */
   readonly queued: AcceptedTrigger[];
-  /** Next events of the same lane, already running for this worker. */
+  /**
+   * Next events left pending behind the one this worker started in their lane: not sent to the
+   * queue (they could only find the lane busy); this worker's completion of the lane takes them.
+   */
+  readonly held: AcceptedTrigger[];
+  /** The event this worker runs next, already running for it (at most one). */
   readonly started: PhaseEvent[];
 }
 
@@ -215,13 +216,107 @@ export interface CompletionResult {
  * Returns undefined when the event is no longer ours (nothing was written).
  */
 export async function complete(q: Db, id: string, workerId: string, c: Completion): Promise<CompletionResult | undefined> {
+  if (!c.continueWith) return completeOnce(q, id, workerId, c, undefined);
+  const go = c.continueWith;
   try {
-    return await completeOnce(q, id, workerId, c, c.startSameLane);
+    // In a transaction a failed statement aborts it: the attempt that may conflict runs under a savepoint.
+    return c.inTransaction ? await q.transaction((sp) => completeOnce(sp, id, workerId, c, go)) : await completeOnce(q, id, workerId, c, go);
   } catch (err) {
-    // Another phase of the lane is running (triggered from outside): queue ours behind it.
-    if (c.startSameLane && isLaneBusy(err)) return completeOnce(q, id, workerId, c, undefined);
+    // The lane of the phase to start is busy (a trigger from outside runs there), or another worker
+    // took the lane first: everything goes to the queue instead.
+    if (isLaneBusy(err)) return completeOnce(q, id, workerId, c, undefined);
     throw err;
   }
+}
+
+// A next event as one element of a jsonb array (jsonb_to_recordset): the completion's text is the
+// same whatever the number of next events.
+const NEXT_RECORD = sql.raw(`v(id text, idempotency_key text, request_hash text, phase smallint, user_id text, seller_id text, sync_id text,
+  claim_id text, case_id text, lane text, payload jsonb, source text, trace_parent text)`);
+const NEXT_VALUES = sql.raw('v.id, v.idempotency_key, v.request_hash, v.phase, v.user_id, v.seller_id, v.sync_id, v.claim_id, v.case_id, v.lane, v.payload, v.source');
+
+function nextRecord(t: TriggerInput) {
+  return {
+    id: randomUUID(),
+    idempotency_key: t.idempotencyKey,
+    request_hash: t.requestHash,
+    phase: t.phase,
+    user_id: t.userId,
+    seller_id: t.sellerId ?? null,
+    sync_id: t.syncId ?? null,
+    claim_id: t.claimId ?? null,
+    case_id: t.caseId ?? null,
+    lane: laneFor(t.phase, t),
+    payload: t.payload,
+    source: t.source,
+    trace_parent: t.traceParent ?? null,
+  };
+}
+
+/**
+ * running → completed with, only if that happened, (q) the next events left pending, (s) the one
+ * started running for this worker, and (n, `take`) the lane's oldest due pending event that is not
+ * of this phase (its sync_progress row is the one `e` completes), taken for this worker.
+ * EXISTS (SELECT 1 FROM e) runs the completion first, so the lane is free when s or n turns running.
+ * One text per shape (which of q, s, n it has: fewer CTEs to plan and run), built the first time.
+ */
+type CompleteShape = { readonly q: boolean; readonly s: boolean; readonly n: boolean };
+type CompleteRow = EventRow & { kind: 'e' | 'q' | 's' | 'n' };
+const completeStatements = new Map<string, PreparedStatement<CompleteRow>>();
+
+function completeStatement(shape: CompleteShape): PreparedStatement<CompleteRow> {
+  const key = `${shape.q ? 'q' : ''}${shape.s ? 's' : ''}${shape.n ? 'n' : ''}`;
+  const found = completeStatements.get(key);
+  if (found) return found;
+  const ctes: SQL[] = [];
+  const parts: TransitionPart[] = [
+    { source: 'e', spec: { from: 'running', to: 'completed', workerId: ph('worker'), durationMs: ph('durationMs'), data: ph('result') } },
+  ];
+  if (shape.q) {
+    ctes.push(sql`q AS (
+    INSERT INTO phase_events (id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source,
+      status, attempts, max_attempts, run_after, created_at, updated_at, trace_parent)
+    SELECT ${NEXT_VALUES}, 'pending', 0, (${ph('maxAttempts')})::integer, now(), now(), now(), v.trace_parent
+    FROM jsonb_to_recordset((${ph('queued')})::jsonb) AS ${NEXT_RECORD}
+    WHERE EXISTS (SELECT 1 FROM e)
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
+    parts.push({ source: 'q', spec: { from: null, to: 'pending', data: { source: 'internal' } } });
+  }
+  if (shape.s) {
+    ctes.push(sql`s AS (
+    INSERT INTO phase_events (id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source,
+      status, attempts, max_attempts, run_after, created_at, updated_at, trace_parent, locked_by, locked_until, started_at)
+    SELECT ${NEXT_VALUES}, 'running', 1, (${ph('maxAttempts')})::integer, now(), now(), now(), v.trace_parent,
+      ${ph('worker')}, now() + (${ph('lease')})::interval, now()
+    FROM jsonb_to_recordset((${ph('started')})::jsonb) AS ${NEXT_RECORD}
+    WHERE EXISTS (SELECT 1 FROM e)
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
+    parts.push({ source: 's', spec: { from: null, to: 'pending', data: { source: 'internal' }, attempt: 0 }, progress: false });
+    parts.push({ source: 's', spec: { from: 'pending', to: 'running', workerId: ph('worker') } });
+  }
+  if (shape.n) {
+    ctes.push(sql`n AS (
+    UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${ph('worker')},
+      locked_until = now() + (${ph('lease')})::interval, dispatched_until = NULL,
+      started_at = coalesce(started_at, now()), updated_at = now()
+    WHERE id = (
+        SELECT id FROM phase_events
+        WHERE lane = ${ph('lane')} AND status = 'pending' AND phase <> (${ph('phase')})::smallint AND (attempts = 0 OR run_after <= now())
+        ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+      AND status = 'pending' AND EXISTS (SELECT 1 FROM e)
+    RETURNING *)`);
+    parts.push({ source: 'n', spec: { from: 'pending', to: 'running', workerId: ph('worker') } });
+  }
+  const sources = parts.map((p) => p.source).filter((x, i, all) => all.indexOf(x) === i);
+  const statement = prepareStatement<CompleteRow>(`complete_${key || 'e'}`, sql`WITH e AS (
+    UPDATE phase_events SET status = 'completed', locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
+      result = (${ph('result')})::jsonb, last_error = NULL, completed_at = now(), updated_at = now()
+    WHERE id = ${ph('id')} AND status = 'running' AND locked_by = ${ph('worker')}
+    RETURNING *),
+  ${sql.join([...ctes, transitionCtes('t', ...parts)], sql`,`)}
+  ${sql.join(sources.map((x) => sql.raw(`SELECT '${x}' AS kind, ${x}.* FROM ${x}`)), sql` UNION ALL `)}`);
+  completeStatements.set(key, statement);
+  return statement;
 }
 
 async function completeOnce(
@@ -229,69 +324,151 @@ async function completeOnce(
   id: string,
   workerId: string,
   c: Completion,
-  start: Completion['startSameLane'],
+  go: Completion['continueWith'],
 ): Promise<CompletionResult | undefined> {
-  const startNow = (t: TriggerInput) => start !== undefined && laneFor(t.phase, t) === start.lane;
-  const queuedNext = c.next.filter((t) => !startNow(t));
-  const startedNext = c.next.filter(startNow);
-  const completed: TransitionPart = {
-    source: 'e',
-    spec: { from: 'running', to: 'completed', workerId, durationMs: c.durationMs, data: c.result ?? undefined },
-  };
-  const parts: TransitionPart[] = [completed];
-  const ctes: SQL[] = [];
-  if (queuedNext.length > 0) {
-    ctes.push(sql`q AS (
-      INSERT INTO phase_events ${columnList(EVENT_COLUMNS)}
-      SELECT * FROM (VALUES ${sql.join(queuedNext.map((t) => valueRow(EVENT_COLUMNS, eventValues(t, c.maxAttempts))), sql`, `)}) v
-      WHERE EXISTS (SELECT 1 FROM e)
-      ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
-    parts.push({ source: 'q', spec: { from: null, to: 'pending', data: { source: 'internal' } } });
-  }
-  if (start && startedNext.length > 0) {
-    ctes.push(sql`s AS (
-      INSERT INTO phase_events ${columnList(RUNNING_EVENT_COLUMNS)}
-      SELECT * FROM (VALUES ${sql.join(startedNext.map((t) => valueRow(RUNNING_EVENT_COLUMNS, runningValues(t, c.maxAttempts, workerId, start.leaseMs))), sql`, `)}) v
-      WHERE EXISTS (SELECT 1 FROM e)
-      ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
-    parts.push({ source: 's', spec: { from: null, to: 'pending', data: { source: 'internal' }, attempt: 0 }, progress: false });
-    parts.push({ source: 's', spec: { from: 'pending', to: 'running', workerId } });
-  }
-  const result = await rows<EventRow & { kind: 'e' | 'q' | 's' }>(q, sql`WITH e AS (
-          UPDATE phase_events SET status = 'completed', locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
-            result = ${c.result === null ? null : JSON.stringify(c.result)}::jsonb, last_error = NULL, completed_at = now(), updated_at = now()
-          WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId}
-          RETURNING *),
-        ${sql.join([...ctes, transitionCtes('t', ...parts)], sql`,`)}
-        SELECT 'e' AS kind, e.* FROM e
-        ${queuedNext.length > 0 ? sql`UNION ALL SELECT 'q' AS kind, q.* FROM q` : sql``}
-        ${start && startedNext.length > 0 ? sql`UNION ALL SELECT 's' AS kind, s.* FROM s` : sql``}`,
-  );
+  // The one next phase started here: one of this lane (free once this commit is in), else the first.
+  const startAt = go === undefined || c.next.length === 0 ? -1 : Math.max(0, c.next.findIndex((t) => laneFor(t.phase, t) === go.lane));
+  const queued = c.next.filter((_, i) => i !== startAt);
+  // With no next phase, the lane's next pending event.
+  const take = go !== undefined && c.next.length === 0;
+  const statement = completeStatement({ q: queued.length > 0, s: startAt >= 0, n: take });
+  const result = await runPrepared(q, statement, {
+    id,
+    worker: workerId,
+    result: c.result === null ? null : JSON.stringify(c.result),
+    durationMs: c.durationMs,
+    ...(queued.length > 0 ? { maxAttempts: c.maxAttempts, queued: JSON.stringify(queued.map(nextRecord)) } : {}),
+    ...(go && startAt >= 0 ? { maxAttempts: c.maxAttempts, started: JSON.stringify([nextRecord(c.next[startAt]!)]), lease: leaseInterval(go.leaseMs) } : {}),
+    ...(go && take ? { lease: leaseInterval(go.leaseMs), lane: go.lane, phase: go.phase } : {}),
+  });
   if (!result.some((r) => r.kind === 'e')) return undefined;
+  const started = result.filter((r) => r.kind === 's' || r.kind === 'n');
+  const startedLane = started[0]?.lane;
+  const pending = result.filter((r) => r.kind === 'q');
   return {
-    queued: result.filter((r) => r.kind === 'q').map((r) => accepted(r, false)),
-    started: result.filter((r) => r.kind === 's').map(toPhaseEvent),
+    queued: pending.filter((r) => r.lane !== startedLane).map((r) => accepted(r, false)),
+    held: pending.filter((r) => r.lane === startedLane).map((r) => accepted(r, false)),
+    started: started.map(toPhaseEvent),
   };
 }
 
-/** running → pending (retry at `runAfter`) or failed (parked), if this worker still holds it. */
+/** One completion of a batch (group-commit.ts). */
+export interface CompletionRequest {
+  readonly id: string;
+  readonly workerId: string;
+  readonly completion: Completion;
+}
+
+const EVENT_FIELDS = 'id, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, status, attempts, max_attempts, run_after, created_at, request_hash, trace_parent';
+const BATCH_NEXT_RECORD = sql.raw(`v(id text, idempotency_key text, request_hash text, phase smallint, user_id text, seller_id text, sync_id text,
+  claim_id text, case_id text, lane text, payload jsonb, source text, trace_parent text, parent text, max_attempts integer)`);
+
+/**
+ * Several completions in one statement: complete()'s statement for a set of events. `e` is a
+ * compare-and-set per event (an event no longer ours is left out, and so are its next events); each
+ * next event names its completing event (`parent`), and the one a completion takes from its lane
+ * (`n`) is found per completed event. Events of one batch are of different lanes (one running per lane).
+ */
+const COMPLETE_MANY = prepareStatement<EventRow & { kind: 'e' | 'q' | 's' | 'n'; parent: string | null }>('complete_many', sql`WITH e AS (
+    UPDATE phase_events p SET status = 'completed', locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
+      result = i.result, last_error = NULL, completed_at = now(), updated_at = now()
+    FROM jsonb_to_recordset((${ph('items')})::jsonb) AS i(id text, worker text, result jsonb, duration_ms integer, take boolean, lease text)
+    WHERE p.id = i.id AND p.status = 'running' AND p.locked_by = i.worker
+    RETURNING p.*, i.worker AS x_worker, i.duration_ms AS x_duration, i.result AS x_result, i.take AS x_take, i.lease AS x_lease),
+  q AS (
+    INSERT INTO phase_events (id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source,
+      status, attempts, max_attempts, run_after, created_at, updated_at, trace_parent)
+    SELECT ${NEXT_VALUES}, 'pending', 0, v.max_attempts, now(), now(), now(), v.trace_parent
+    FROM jsonb_to_recordset((${ph('queued')})::jsonb) AS ${BATCH_NEXT_RECORD}
+    WHERE v.parent IN (SELECT id FROM e)
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
+  s AS (
+    INSERT INTO phase_events (id, idempotency_key, request_hash, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, source,
+      status, attempts, max_attempts, run_after, created_at, updated_at, trace_parent, locked_by, locked_until, started_at)
+    SELECT ${NEXT_VALUES}, 'running', 1, v.max_attempts, now(), now(), now(), v.trace_parent, e.x_worker, now() + e.x_lease::interval, now()
+    FROM jsonb_to_recordset((${ph('started')})::jsonb) AS ${BATCH_NEXT_RECORD} JOIN e ON e.id = v.parent
+    ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
+  n AS (
+    UPDATE phase_events p SET status = 'running', attempts = p.attempts + 1, locked_by = c.x_worker,
+      locked_until = now() + c.x_lease::interval, dispatched_until = NULL,
+      started_at = coalesce(p.started_at, now()), updated_at = now()
+    FROM (
+      SELECT e.id AS parent, e.x_worker, e.x_lease, (
+          SELECT w.id FROM phase_events w
+          WHERE w.lane = e.lane AND w.status = 'pending' AND w.phase <> e.phase AND (w.attempts = 0 OR w.run_after <= now())
+          ORDER BY w.seq LIMIT 1 FOR UPDATE SKIP LOCKED) AS next_id
+      FROM e WHERE e.x_take) c
+    WHERE p.id = c.next_id AND p.status = 'pending'
+    RETURNING p.*, c.parent AS x_parent),
+  ${transitionCtes(
+    't',
+    { source: 'e', spec: { from: 'running', to: 'completed', workerId: sql`x_worker`, durationMs: sql`x_duration`, data: sql`x_result` } },
+    { source: 'q', spec: { from: null, to: 'pending', data: { source: 'internal' } } },
+    { source: 's', spec: { from: null, to: 'pending', data: { source: 'internal' }, attempt: 0 }, progress: false },
+    { source: 's', spec: { from: 'pending', to: 'running', workerId: sql`locked_by` } },
+    { source: 'n', spec: { from: 'pending', to: 'running', workerId: sql`locked_by` } },
+  )}
+  ${sql.raw(`SELECT 'e' AS kind, id AS parent, ${EVENT_FIELDS} FROM e
+  UNION ALL SELECT 'q' AS kind, NULL::text AS parent, ${EVENT_FIELDS} FROM q
+  UNION ALL SELECT 's' AS kind, NULL::text AS parent, ${EVENT_FIELDS} FROM s
+  UNION ALL SELECT 'n' AS kind, x_parent AS parent, ${EVENT_FIELDS} FROM n`)}`);
+
+/** complete() for several events in one statement; a result per request, in order (undefined: not ours). */
+export async function completeMany(q: Db, requests: readonly CompletionRequest[]): Promise<Array<CompletionResult | undefined>> {
+  const planned = requests.map(({ id, workerId, completion: c }) => {
+    const go = c.continueWith;
+    const startAt = go === undefined || c.next.length === 0 ? -1 : Math.max(0, c.next.findIndex((t) => laneFor(t.phase, t) === go.lane));
+    const next = c.next.map((t, i) => ({ ...nextRecord(t), parent: id, max_attempts: c.maxAttempts, started: i === startAt }));
+    const item = { id, worker: workerId, result: c.result, duration_ms: c.durationMs, take: go !== undefined && c.next.length === 0, lease: leaseInterval(go?.leaseMs ?? 0) };
+    return { id, item, next };
+  });
+  const all = planned.flatMap((p) => p.next);
+  const result = await runPrepared(q, COMPLETE_MANY, {
+    items: JSON.stringify(planned.map((p) => p.item)),
+    queued: JSON.stringify(all.filter((r) => !r.started)),
+    started: JSON.stringify(all.filter((r) => r.started)),
+  });
+  const byId = new Map(result.filter((r) => r.kind !== 'n').map((r) => [r.id, r]));
+  return planned.map((p) => {
+    const done = result.find((r) => r.kind === 'e' && r.id === p.id);
+    if (!done) return undefined;
+    const mine = p.next.map((n) => byId.get(n.id)).filter((r) => r !== undefined);
+    const started = [...mine.filter((r) => r.kind === 's'), ...result.filter((r) => r.kind === 'n' && r.parent === p.id)];
+    const startedLane = started[0]?.lane;
+    const pending = mine.filter((r) => r.kind === 'q');
+    return {
+      queued: pending.filter((r) => r.lane !== startedLane).map((r) => accepted(r, false)),
+      held: pending.filter((r) => r.lane === startedLane).map((r) => accepted(r, false)),
+      started: started.map(toPhaseEvent),
+    };
+  });
+}
+
+/**
+ * running → pending (retry at `runAfter`) or failed (parked), if this worker still holds it.
+ * Returns undefined when it was no longer ours; else the lane's other pending events, which may
+ * have waited for this worker to take them (CompletionResult.held): the queue gets them now.
+ */
 export async function fail(
   q: Db,
   id: string,
   workerId: string,
   f: { to: 'pending' | 'failed'; runAfter?: Date | undefined; error: PhaseError; durationMs: number },
-): Promise<boolean> {
+): Promise<{ lanePending: Array<{ id: string; runAfter: Date }> } | undefined> {
   const spec: TransitionSpec = { from: 'running', to: f.to, workerId, durationMs: f.durationMs, error: f.error, retryAt: f.runAfter };
-  const r = await rows<{ id: string }>(q, sql`WITH e AS (
+  const r = await rows<{ kind: 'e' | 'w'; id: string; run_after: Date | string }>(q, sql`WITH e AS (
           UPDATE phase_events SET status = ${f.to}, locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
             last_error = ${JSON.stringify(f.error)}::jsonb, updated_at = now()
             ${f.runAfter ? sql`, run_after = ${f.runAfter}` : sql``}
           WHERE id = ${id} AND status = 'running' AND locked_by = ${workerId}
           RETURNING *),
         ${transitionCtes('t', { source: 'e', spec })}
-        SELECT id FROM e`,
+        SELECT 'e' AS kind, id, run_after FROM e
+        UNION ALL SELECT 'w' AS kind, w.id, w.run_after FROM phase_events w
+          WHERE w.lane IN (SELECT lane FROM e) AND w.status = 'pending' AND w.id <> ${id}`,
   );
-  return r.length > 0;
+  if (!r.some((x) => x.kind === 'e')) return undefined;
+  return { lanePending: r.filter((x) => x.kind === 'w').map((x) => ({ id: x.id, runAfter: new Date(x.run_after) })) };
 }
 
 /**

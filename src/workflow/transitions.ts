@@ -1,7 +1,7 @@
 // Recording a status change: an audit row, the sync_progress row and an outbox message, written by
 // the same SQL statement that changes the event, so they can never disagree. `source` names a CTE
 // (or table expression) that yields the changed phase_events rows.
-import { sql, type SQL } from 'drizzle-orm';
+import { is, SQL, sql } from 'drizzle-orm';
 import type { PhaseError } from '../domain/errors.js';
 import { PHASES, PHASE_NUMBERS } from '../domain/phase.js';
 import { canTransition, type PhaseStatus } from '../domain/phase-status.js';
@@ -15,10 +15,12 @@ export const WORKFLOW_MESSAGE = 'workflow.phase';
 export interface TransitionSpec {
   readonly from: PhaseStatus | null;
   readonly to: PhaseStatus;
-  readonly workerId?: string | undefined;
-  readonly durationMs?: number | undefined;
+  // workerId, durationMs and data may be SQL (a placeholder) in a statement built once (inbox.ts).
+  readonly workerId?: string | SQL | undefined;
+  readonly durationMs?: number | SQL | undefined;
   readonly error?: PhaseError | undefined;
-  readonly data?: Record<string, unknown> | undefined;
+  /** As SQL: a jsonb expression, NULL for none. */
+  readonly data?: Record<string, unknown> | SQL | undefined;
   /** For a retry: when the next attempt is due. */
   readonly retryAt?: Date | undefined;
   /** The attempt to record, when it is not the row's current `attempts`. */
@@ -29,7 +31,14 @@ export interface TransitionSpec {
 const PHASE_NAME = sql.raw(`(CASE phase ${PHASE_NUMBERS.map((p) => `WHEN ${p} THEN '${PHASES[p].key}'`).join(' ')} END)`);
 const ISO_NOW = sql.raw(`to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
-const json = (v: unknown) => (v === undefined || v === null ? sql`NULL::jsonb` : sql`${JSON.stringify(v)}::jsonb`);
+const json = (v: unknown) => (v === undefined || v === null ? sql`NULL::jsonb` : is(v, SQL) ? sql`(${v})::jsonb` : sql`${JSON.stringify(v)}::jsonb`);
+
+/** The message's `data`: what the phase found or did, with the error and retry time when there are. */
+function messageData(t: TransitionSpec): SQL {
+  const extra: PhaseMessage['data'] = { ...(t.error ? { error: t.error } : {}), ...(t.retryAt ? { retry_at: t.retryAt.toISOString() } : {}) };
+  if (!is(t.data, SQL)) return json({ ...(t.data ?? {}), ...extra });
+  return sql`coalesce(${json(t.data)}, '{}'::jsonb) || ${json(extra)}`;
+}
 
 export interface TransitionPart {
   /** A CTE yielding the changed phase_events rows. */
@@ -58,14 +67,13 @@ export function transitionCtes(name: string, ...parts: TransitionPart[]): SQL {
   const audit = ordered((part, i) => {
     const t = part.spec;
     return sql`SELECT id, phase, user_id, sync_id, claim_id, lane, ${t.from}::text AS from_status, ${t.to}::text AS to_status, ${t.attempt === undefined ? sql`attempts` : sql`${t.attempt}::integer`} AS attempts,
-        ${t.workerId ?? null}::text AS worker_id, ${t.durationMs ?? null}::integer AS duration_ms, ${json(t.error)} AS error,
+        (${t.workerId ?? null})::text AS worker_id, (${t.durationMs ?? null})::integer AS duration_ms, ${json(t.error)} AS error,
         ${json(t.data)} AS data, ${i} AS ord, seq FROM ${sql.raw(part.source)}`;
   });
   // One message per changed row, in the statement that changes it: the fields are columns here, so
   // messageSql (checked against the message's type) stands in for publish(), which takes a value.
   const messages = ordered((part, i) => {
     const t = part.spec;
-    const messageData: PhaseMessage['data'] = { ...(t.data ?? {}), ...(t.error ? { error: t.error } : {}), ...(t.retryAt ? { retry_at: t.retryAt.toISOString() } : {}) };
     const payload = messageSql(WORKFLOW_MESSAGE, {
       event_id: sql`id`,
       phase: sql`phase`,
@@ -75,7 +83,7 @@ export function transitionCtes(name: string, ...parts: TransitionPart[]): SQL {
       sync_id: sql`sync_id`,
       claim_id: sql`claim_id`,
       attempt: sql`attempts`,
-      data: json(messageData),
+      data: messageData(t),
       at: ISO_NOW,
     });
     return sql`SELECT user_id, id, ${payload} AS payload, ${i} AS ord, seq FROM ${sql.raw(part.source)}`;
