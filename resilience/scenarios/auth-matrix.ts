@@ -39,6 +39,11 @@ const POLICY: Record<string, Partial<Record<Caller, Expect>>> = {
   'GET /connect': { none: 'allowed', wrong: 'allowed', other_seller: 'allowed', own_seller: 'allowed', service: 403 },
   // The consent callback needs its state (and the browser and account that started it): a 400 without.
   'GET /connect/callback': { none: 400, wrong: 400, other_seller: 400, own_seller: 400, service: 400 },
+  // A notification address's confirmation link proves itself with its token, so no caller is
+  // refused for who they are: the page shows a button (or 400 for a malformed token), and the
+  // button's POST answers 404 for a token nobody was sent (400 when malformed).
+  'GET /api/v1/notifications/confirm': { none: [200, 400], wrong: [200, 400], other_seller: [200, 400], own_seller: [200, 400], service: [200, 400] },
+  'POST /api/v1/notifications/confirm': { none: [404, 400], wrong: [404, 400], other_seller: [404, 400], own_seller: [404, 400], service: [404, 400] },
   // Any signed-in caller reads, or ends, their own session.
   'GET /api/v1/session': { other_seller: 'allowed', own_seller: 'allowed' },
   'DELETE /api/v1/session': { other_seller: 'allowed', own_seller: 'allowed' },

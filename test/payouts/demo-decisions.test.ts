@@ -43,11 +43,12 @@ describe('the bundled Amazon deciding a case', () => {
     expect(decided.status).toBe(200);
 
     // The deadline only turns a hang into a failure; the poll would come a day later.
+    // Phase 7 is triggered first and the case marked approved just after (payouts/credit-payouts.ts):
+    // wait for both, not for the first alone.
     await waitFor(async () => {
       const [r] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM phase_events WHERE phase = 7 AND case_id = ${caseId}`);
-      return (r?.n ?? 0) > 0;
-    }, 'the payout of the approved case', 60_000);
-    const [filing] = await rows<{ status: string }>(db, sql`SELECT status FROM filings WHERE case_id = ${caseId}`);
-    expect(filing?.status).toBe('approved');
+      const [filing] = await rows<{ status: string }>(db, sql`SELECT status FROM filings WHERE case_id = ${caseId}`);
+      return (r?.n ?? 0) > 0 && filing?.status === 'approved';
+    }, 'the payout of the approved case, and the case approved', 60_000);
   }, 240_000);
 });

@@ -54,13 +54,16 @@ describe('the demo with its Amazon deciding cases', () => {
     // The demo seller connects through the simulator's consent page; everything after is automatic.
     await connectDemoSeller(t);
 
-    await waitFor(async () => {
-      const [r] = await rows<{ n: number }>(t.clario.database.db, sql`SELECT count(*)::int AS n FROM fee_charges WHERE status = 'charged'`);
-      return (r?.n ?? 0) > 0;
-    }, 'a fee charged on a payout the demo Amazon approved', 150_000);
-    const paid = await rows<{ id: string }>(t.clario.database.db, sql`SELECT id FROM claims WHERE status = 'paid'`);
-    expect(paid.length).toBeGreaterThan(0);
-    const [proof] = await rows<{ n: number }>(t.clario.database.db, sql`SELECT count(*)::int AS n FROM proof_packets`);
-    expect(proof?.n).toBeGreaterThan(0);
+    // Phase 7 charges the fee, then records the claim paid, then builds its proof packet: wait for
+    // the last of them, not the first.
+    const count = async (query: ReturnType<typeof sql>) => (await rows<{ n: number }>(t.clario.database.db, query))[0]?.n ?? 0;
+    await waitFor(
+      async () =>
+        (await count(sql`SELECT count(*)::int AS n FROM fee_charges WHERE status = 'charged'`)) > 0 &&
+        (await count(sql`SELECT count(*)::int AS n FROM claims WHERE status = 'paid'`)) > 0 &&
+        (await count(sql`SELECT count(*)::int AS n FROM proof_packets`)) > 0,
+      'a fee charged on a payout the demo Amazon approved, its claim paid and its proof packet built',
+      150_000,
+    );
   }, 200_000);
 });
