@@ -1,7 +1,8 @@
 // Groups concurrent calls into batches: calls made in the same event-loop turn, or while the
 // batches in flight fill the limit, are handed to `run` together (at most `maxBatch` at once).
 // Each caller still gets its own answer: `run` returns one settled result per item, in order, so
-// one item's error does not fail the others. Used for intake: N triggers stored by one statement.
+// one item's error does not fail the others. Used for intake (N triggers stored by one statement)
+// and for group commit (completions reached during a commit, written by the next one).
 
 export type Settled<O> = { readonly ok: true; readonly value: O } | { readonly ok: false; readonly error: unknown };
 
