@@ -15,7 +15,7 @@ export interface ConfirmationMailOptions {
 
 export const tokenContext = (userId: string) => `notification-address:${userId}`;
 
-export async function mailConfirmations(db: Db, o: ConfirmationMailOptions, round: { now: Date; log: Log }): Promise<{ sent: number; failed: number }> {
+export async function mailConfirmations(db: Db, o: ConfirmationMailOptions, round: { log: Log }): Promise<{ sent: number; failed: number }> {
   let sent = 0;
   let failed = 0;
   for (const pending of await pendingConfirmations(db, 100)) {

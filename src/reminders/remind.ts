@@ -51,7 +51,7 @@ export function createReminderLoop(options: ReminderLoopOptions): ReminderLoop {
     const at = now();
     const written = await recordDue(db, { now: at, followUpDays: options.followUpDays, reopenNudgeDays: options.reopenNudgeDays });
     if (written.length > 0) options.afterCommit?.();
-    const confirmations = options.mail?.openToken ? await mailConfirmations(db, { ...options.mail, openToken: options.mail.openToken }, { now: at, log: options.log }) : { sent: 0, failed: 0 };
+    const confirmations = options.mail?.openToken ? await mailConfirmations(db, { ...options.mail, openToken: options.mail.openToken }, { log: options.log }) : { sent: 0, failed: 0 };
     const mail = options.mail ? await mailReminders(db, options.mail, { now: at, log: options.log }) : { sent: 0, failed: 0 };
     return { reminders: written, mail, confirmations };
   }
