@@ -3,11 +3,11 @@
 // the real table. The batch travels as one stream (no parameter arrays to build, send and parse)
 // and the merge is one plan for the whole batch; what is left is PostgreSQL's own cost per row,
 // its heap and index inserts, which COPY does not change.
-import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from './db.js';
+import { PgliteThread, type PgliteClient, type PgliteThreadTransaction } from './pglite-thread.js';
 
 export interface StageMerge {
   /** The TEMP table's name (one per connection, reused by every batch on it). */
@@ -56,7 +56,7 @@ export async function copyMerge(db: Db, spec: StageMerge, data: string, params: 
     }
   }
   if (client instanceof pg.Client) return onPostgres(client, inTransaction, prepare, spec, data, params);
-  if (client instanceof PGlite) {
+  if (client instanceof PgliteThread) {
     return inTransaction ? onPglite(client, prepare, spec, data, params) : client.transaction((tx) => onPglite(tx, prepare, spec, data, params));
   }
   if (isPgliteTransaction(client)) return onPglite(client, prepare, spec, data, params);
@@ -82,15 +82,15 @@ async function onPostgres(client: pg.ClientBase, inTransaction: boolean, prepare
   }
 }
 
-async function onPglite(tx: PGlite | Transaction, prepare: string, spec: StageMerge, data: string, params: readonly unknown[]): Promise<number> {
+async function onPglite(tx: PgliteClient, prepare: string, spec: StageMerge, data: string, params: readonly unknown[]): Promise<number> {
   await tx.exec(prepare);
   await tx.query(`COPY ${spec.stage} FROM '/dev/blob'`, [], { blob: new Blob([data]) });
   const result = await tx.query(spec.merge, [...params]);
   return result.affectedRows ?? 0;
 }
 
-function isPgliteTransaction(client: unknown): client is Transaction {
-  return typeof client === 'object' && client !== null && typeof (client as Transaction).query === 'function' && typeof (client as Transaction).rollback === 'function';
+function isPgliteTransaction(client: unknown): client is PgliteThreadTransaction {
+  return typeof client === 'object' && client !== null && typeof (client as PgliteThreadTransaction).query === 'function' && typeof (client as PgliteThreadTransaction).rollback === 'function';
 }
 
 /**

@@ -4,9 +4,9 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql, type Query, type SQL } from 'drizzle-orm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -14,7 +14,8 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/p
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
-import { createGate, isIntake, type Gate } from './pglite-gate.js';
+import { createGate, isIntake } from './pglite-gate.js';
+import { PgliteThread } from './pglite-thread.js';
 import { createPool } from './pool.js';
 import * as schema from './schema/index.js';
 
@@ -88,7 +89,10 @@ export async function openDatabase(options: { url?: string | undefined; dataDir?
 }
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
-  let client: PGlite;
+  // Queries go through the gate (pglite-gate.ts), so intake is not stuck behind the workers.
+  const gate = createGate({ intakePerWorker: INTAKE_PER_WORKER });
+  const around = <T>(run: () => Promise<T>) => gate.run(isIntake() ? 'intake' : 'worker', run);
+  let client: PgliteThread;
   // One process at a time in a data directory (see data-dir-lock.ts), taken before PGlite opens it.
   let lock: DataDirLock | undefined;
   if (dataDir) {
@@ -96,18 +100,19 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     try {
       const dir = join(dataDir, 'pgdata');
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      client = await PGlite.create(dir);
+      client = await PgliteThread.open({ dataDir: dir, around });
     } catch (err) {
       lock.release();
       throw err;
     }
   } else {
-    client = await PGlite.create();
+    client = await PgliteThread.open({ around });
   }
-  // Queries go through the gate (pglite-gate.ts), so intake is not stuck behind the workers.
-  const db = drizzlePglite({ client: gated(client, createGate({ intakePerWorker: INTAKE_PER_WORKER })), schema }) as unknown as Db;
+  // PGlite runs in a thread of its own (pglite-thread.ts); drizzle's driver only calls the part of
+  // PGlite's interface the thread's client has.
+  const db = drizzlePglite({ client: client as unknown as PGlite, schema }) as unknown as Db;
   try {
-    await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
+    await migratePglite(db as unknown as PgliteDatabase<Schema>, { migrationsFolder: MIGRATIONS_DIR });
   } catch (err) {
     await client.close().catch(() => undefined);
     lock?.release();
@@ -143,23 +148,6 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 
 /** While both wait: intake queries let into PGlite for each worker query. */
 const INTAKE_PER_WORKER = 8;
-
-/**
- * The client drizzle uses, with its entry points (a query, a transaction, a script) run through
- * the gate; everything else is PGlite's own (bound to it: its private fields need the real `this`).
- */
-function gated(client: PGlite, gate: Gate): PGlite {
-  const entryPoints = new Set<PropertyKey>(['query', 'transaction', 'exec']);
-  return new Proxy(client, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      const bound = (value as (...args: unknown[]) => unknown).bind(target);
-      if (!entryPoints.has(prop)) return bound;
-      return (...args: unknown[]) => gate.run(isIntake() ? 'intake' : 'worker', () => bound(...args) as Promise<unknown>);
-    },
-  });
-}
 
 /** Serialises migrations between processes that start together. */
 const MIGRATION_LOCK = 727_1001;
