@@ -30,6 +30,8 @@ export interface PgliteThreadOptions {
   readonly dataDir?: string | undefined;
   /** Runs around each query, script and whole transaction on the database (the intake gate). */
   readonly around?: <T>(run: () => Promise<T>) => Promise<T>;
+  /** Test only: sees the thread (to stop it as a crash would). */
+  readonly onStarted?: (worker: Worker) => void;
 }
 
 // From src/ (tsx, vitest) the worker is TypeScript; see read-off-thread.ts for the bootstrap.
@@ -52,6 +54,7 @@ export class PgliteThread implements PgliteClient {
   /** Starts the thread and opens PGlite there (initdb on a new folder). */
   static async open(options: PgliteThreadOptions = {}): Promise<PgliteThread> {
     const worker = spawn(options.dataDir);
+    options.onStarted?.(worker);
     // Only its own listeners are removed after: the Worker keeps internal ones of its own.
     let onMessage: (m: Reply) => void = () => undefined;
     let onError: (err: Error) => void = () => undefined;
@@ -226,7 +229,9 @@ function cloneable(value: unknown): unknown {
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === null) return value;
   const toJSON = (value as { toJSON?: () => unknown }).toJSON;
-  return typeof toJSON === 'function' ? toJSON.call(value) : String(value);
+  if (typeof toJSON === 'function') return toJSON.call(value);
+  const toText = (value as { toString: () => string }).toString;
+  return toText.call(value);
 }
 
 /** Applies the caller's parsers to the columns the thread returned as text, as PGlite would. */

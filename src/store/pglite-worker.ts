@@ -30,7 +30,8 @@ interface OpenTransaction {
 }
 const transactions = new Map<number, OpenTransaction>();
 let nextTx = 1;
-const ROLLBACK = Symbol('rollback');
+/** The caller's code threw: PGlite rolls back, and the caller has the error already. */
+const ROLLBACK = new Error('rolled back by the caller');
 
 // The client's parsers cannot cross: their types come back as PostgreSQL's text (the identity
 // parser), once per distinct set of types.
@@ -41,7 +42,7 @@ function parsersFor(types: readonly number[] | undefined): ParserOptions | undef
   const key = types.join(',');
   let parsers = textParsers.get(key);
   if (!parsers) {
-    parsers = Object.fromEntries(types.map((t) => [t, identity])) as ParserOptions;
+    parsers = Object.fromEntries(types.map((t) => [t, identity]));
     textParsers.set(key, parsers);
   }
   return parsers;
