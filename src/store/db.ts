@@ -90,7 +90,7 @@ export async function openDatabase(options: { url?: string | undefined; dataDir?
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   // Queries go through the gate (pglite-gate.ts), so intake is not stuck behind the workers.
-  const gate = createGate({ intakePerWorker: INTAKE_PER_WORKER });
+  const gate = createGate({ intakePerWorker: INTAKE_PER_WORKER, maxInFlight: IN_FLIGHT });
   const around = <T>(run: () => Promise<T>) => gate.run(isIntake() ? 'intake' : 'worker', run);
   let client: PgliteThread;
   // One process at a time in a data directory (see data-dir-lock.ts), taken before PGlite opens it.
@@ -148,6 +148,12 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 
 /** While both wait: intake queries let into PGlite for each worker query. */
 const INTAKE_PER_WORKER = 8;
+/**
+ * Queries let into the PGlite thread at once: with two, the thread has the next statement queued
+ * while this side handles the answer to the last (with one it waited on every round trip); more
+ * would queue worker statements ahead of intake in the thread, where the gate cannot reorder them.
+ */
+const IN_FLIGHT = 2;
 
 /** Serialises migrations between processes that start together. */
 const MIGRATION_LOCK = 727_1001;

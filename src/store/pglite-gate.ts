@@ -1,9 +1,9 @@
-// Embedded mode keeps intake ahead of the workers. PGlite runs each query synchronously (WASM) and
-// its own queue hands the next query over without yielding, so a chain of worker queries held the
-// event loop for seconds while HTTP requests waited to be read. The gate lets one query into
-// PGlite at a time: intake queries go first; a worker query starts on a fresh event-loop turn, so
-// incoming requests are parsed in between; and while both wait, a worker query gets its turn after
-// every `intakePerWorker` intake queries, so workers are slowed, never starved.
+// Embedded mode keeps intake ahead of the workers. PGlite runs one statement at a time, in the order
+// they reach it, so a chain of worker queries kept intake (a trigger being stored) waiting behind
+// them. The gate lets a few queries (`maxInFlight`) into PGlite at a time: intake queries go first;
+// a worker query starts on a fresh event-loop turn, so incoming requests are read in between; and
+// while both wait, a worker query gets its turn after every `intakePerWorker` intake queries, so
+// workers are slowed, never starved.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 const intakeScope = new AsyncLocalStorage<true>();
@@ -30,6 +30,8 @@ export interface Gate {
 
 export interface GateOptions {
   readonly intakePerWorker: number;
+  /** Queries let in at once (default 1). */
+  readonly maxInFlight?: number;
   /** Starts a worker query on a fresh turn (setImmediate; tests inject their own). */
   readonly defer?: (f: () => void) => void;
 }
@@ -42,7 +44,8 @@ export function createGate(options: GateOptions): Gate {
   const defer = options.defer ?? ((f) => setImmediate(f));
   const intake: Task[] = [];
   const workers: Task[] = [];
-  let running = false;
+  const maxInFlight = options.maxInFlight ?? 1;
+  let inFlight = 0;
   let turnPending = false;
   /** Intake queries started since the last worker query. */
   let streak = 0;
@@ -52,22 +55,24 @@ export function createGate(options: GateOptions): Gate {
   }
 
   function startNext(workerMayStart: boolean): void {
-    if (running) return;
-    if (intakeFirst()) {
-      streak++;
-      running = true;
-      intake.shift()!.start();
-    } else if (workers.length > 0) {
-      if (workerMayStart) {
+    while (inFlight < maxInFlight) {
+      if (intakeFirst()) {
+        streak++;
+        inFlight++;
+        intake.shift()!.start();
+      } else if (workers.length > 0 && workerMayStart) {
         streak = 0;
-        running = true;
+        inFlight++;
         workers.shift()!.start();
-      } else if (!turnPending) {
-        turnPending = true;
-        defer(() => {
-          turnPending = false;
-          startNext(true);
-        });
+      } else {
+        if (workers.length > 0 && !turnPending) {
+          turnPending = true;
+          defer(() => {
+            turnPending = false;
+            startNext(true);
+          });
+        }
+        return;
       }
     }
   }
@@ -87,7 +92,7 @@ export function createGate(options: GateOptions): Gate {
             void p
               .then(resolve, reject)
               .finally(() => {
-                running = false;
+                inFlight--;
                 startNext(false);
               });
           },

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { asIntake, createGate, isIntake, outsideIntake, type GateClass } from '../../src/store/pglite-gate.js';
 
 /** Fake tasks the test finishes by hand, and a deferral it fires by hand: the order is explicit. */
-function harness(intakePerWorker: number) {
+function harness(intakePerWorker: number, maxInFlight = 1) {
   const turns: Array<() => void> = [];
-  const gate = createGate({ intakePerWorker, defer: (f) => turns.push(f) });
+  const gate = createGate({ intakePerWorker, maxInFlight, defer: (f) => turns.push(f) });
   const started: string[] = [];
   const finishers = new Map<string, () => void>();
   const submit = (cls: GateClass, name: string) =>
@@ -81,6 +81,26 @@ describe('the PGlite gate', () => {
     await fire();
     await expect(boom).resolves.toBe('failed: boom');
     await expect(ok).resolves.toBe('ok');
+  });
+
+  it('lets maxInFlight queries in at once, intake still first, a worker query still on a fresh turn', async () => {
+    const h = harness(8, 2);
+    void h.submit('worker', 'w1');
+    void h.submit('worker', 'w2');
+    void h.submit('worker', 'w3');
+    expect(h.started).toEqual([]);
+    h.turn();
+    expect(h.started).toEqual(['w1', 'w2']);
+    void h.submit('intake', 'i1');
+    void h.submit('intake', 'i2');
+    await h.finish('w1');
+    // The freed place goes to intake; w3 waits, though it came first.
+    expect(h.started).toEqual(['w1', 'w2', 'i1']);
+    await h.finish('i1');
+    await h.finish('w2');
+    expect(h.started).toEqual(['w1', 'w2', 'i1', 'i2']);
+    h.turn();
+    expect(h.started).toEqual(['w1', 'w2', 'i1', 'i2', 'w3']);
   });
 
   it('marks intake through async continuations', async () => {
