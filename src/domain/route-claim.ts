@@ -37,12 +37,25 @@ export function planRoute(f: RouteFacts, thresholds: RoutingThresholds): RoutePl
   // case Amazon penalises and a fee Clario must not earn. The next sync's detection says when.
   if (f.awaitingAmazon && f.status === 'detected') return null;
   if (f.status === 'held' && f.hold === 'low_approval') return null;
-  const band = route(f.confidence, thresholds);
-  const hold = measurementHold(f, f.measured);
-  const confident = band === 'auto_submit';
-  const decision = hold && confident ? 'smart_prompt' : band;
+  const { decision, hold, confident } = decide(f.confidence, f, thresholds);
   const to = TARGET[decision];
   return { decision, to, hold: to === 'prompted' ? hold : null, confident };
+}
+
+/**
+ * The confidence band, overruled for a fee claim whose SKU the seller has not measured: a
+ * confident one is prompted for the measurement. `clario learning replay` asks this too, so a
+ * replay never says a fee claim would be filed when routing would prompt for it.
+ */
+export function decide(
+  confidence: number,
+  claim: { readonly type: string; readonly sku: string | null; readonly measured: boolean },
+  thresholds: RoutingThresholds,
+): { decision: RoutingDecision; hold: Hold | null; confident: boolean } {
+  const band = route(confidence, thresholds);
+  const hold = measurementHold(claim, claim.measured);
+  const confident = band === 'auto_submit';
+  return { decision: hold && confident ? 'smart_prompt' : band, hold, confident };
 }
 
 /** What phase 4 reports: how many claims it routed where, and how many it left alone. */

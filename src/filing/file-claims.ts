@@ -15,7 +15,7 @@ import { pollingLoop } from '../workflow/polling.js';
 import type { CaseApi, CaseView } from './case-api.js';
 import type { ClaimsChannel } from './channel.js';
 import { casesOnDay, claimsOf, evidenceOf, readyClaims, unfinishedIntents, writeIntent, type FilingRow, type PreviousFiling, type ReadyClaimRow } from './filings.js';
-import { expireReadyClaims } from './expire-claims.js';
+import { expireReadyClaims, expireWaitingClaims } from './expire-claims.js';
 import { applyApprovalHolds } from './hold-low-approval.js';
 import { filingId, planCases } from './plan-cases.js';
 import { recordCase } from './record-case.js';
@@ -100,9 +100,10 @@ export function createFiler(options: FilerOptions): Filer {
     const at = now();
     const today = utcDay(at);
     // What must not be filed as it is leaves the plan first: a type Amazon mostly rejects lately
-    // is held (and one that recovered comes back), a new claim past its deadline expires, one
-    // inside its pending period waits.
+    // is held (and one that recovered comes back), a new claim past its deadline expires (and so
+    // does one still waiting for the seller or a person), one inside its pending period waits.
     if (options.approval) await applyApprovalHolds(db, { policy: options.approval, now: at });
+    await expireWaitingClaims(db, today);
     for (const [userId, ready] of await readyClaims(db)) {
       // Filed before and sent back by Amazon's answer: on the manual channel the seller replies on
       // the same case (Seller Central lets them); the simulator's case API cannot reopen, so there

@@ -1,12 +1,17 @@
 // "What would routing have done with today's model?" Every past scored claim's confidence is
 // recomputed with the current learning model and routed with the configured thresholds, beside
-// what was stored. Read-only: it runs in a READ ONLY transaction, so it cannot change anything.
+// what was stored, as routing judges it (a fee claim whose SKU the seller has not measured is
+// prompted, however confident). Read-only: it runs in a READ ONLY transaction, so it cannot change anything.
 import { and, gte, isNotNull } from 'drizzle-orm';
-import { route, type RoutingDecision, type RoutingThresholds } from '../domain/routing.js';
+import { needsSellerMeasurements } from '../domain/filing-holds.js';
+import { decide } from '../domain/route-claim.js';
+import type { RoutingDecision, RoutingThresholds } from '../domain/routing.js';
 import { betaEstimate, blendConfidence, type ApprovalEstimate } from '../domain/scoring.js';
 import type { Db } from '../store/db.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { learningStats } from '../store/schema/learning-tables.js';
+import { scorableOf } from '../evidence/match-claims.js';
+import { measuredKey, measurementsOf } from '../routing/sku-measurements.js';
 import { evidenceOf, profileOf } from './profile.js';
 
 export interface ReplayedClaim {
@@ -41,10 +46,20 @@ export async function replayRouting(db: Db, options: { since?: Date | undefined;
       const model = new Map<string, ApprovalEstimate>();
       for (const s of stats) if (s.approved + s.rejected > 0) model.set(`${s.claimType}\u0000${s.profile}`, betaEstimate(s.approved, s.rejected));
       const rows = await tx
-        .select({ id: claims.id, userId: claims.userId, type: claims.type, status: claims.status, score: claims.score, confidence: claims.confidence })
+        .select()
         .from(claims)
         .where(and(isNotNull(claims.score), options.since ? gte(claims.createdAt, options.since) : undefined))
         .orderBy(claims.createdAt, claims.id);
+      // The SKU as scoring reads it (from the claim's details), for the fee claims' measurements.
+      const skus = new Map(rows.map((c) => [c.id, scorableOf(c).sku]));
+      const measured = await measurementsOf(tx, rows.flatMap((c) => {
+        const sku = skus.get(c.id);
+        return needsSellerMeasurements(c.type) && sku ? [{ userId: c.userId, sku }] : [];
+      }));
+      const routeOf = (c: (typeof rows)[number], confidence: number) => {
+        const sku = skus.get(c.id) ?? null;
+        return decide(confidence, { type: c.type, sku, measured: sku !== null && measured.has(measuredKey(c.userId, sku)) }, options.thresholds).decision;
+      };
       let replayed = 0;
       let skipped = 0;
       const changed: ReplayedClaim[] = [];
@@ -59,8 +74,8 @@ export async function replayRouting(db: Db, options: { since?: Date | undefined;
         replayed++;
         const profile = profileOf(c.score);
         const confidence = blendConfidence(evidence, model.get(`${c.type}\u0000${profile}`));
-        const before = route(storedRaw, options.thresholds);
-        const after = route(confidence, options.thresholds);
+        const before = routeOf(c, storedRaw);
+        const after = routeOf(c, confidence);
         if (before === after) continue;
         const move = `${before} → ${after}`;
         moves[move] = (moves[move] ?? 0) + 1;

@@ -4,10 +4,13 @@
 // filer's injected clock, on both sides of each boundary.
 import { describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
+import { heldClaims } from '../../src/filing/file-today.js';
 import { writeIntent } from '../../src/filing/filings.js';
 import { filingId } from '../../src/filing/plan-cases.js';
 import { rows } from '../../src/store/db.js';
+import { openPrompt } from '../../src/store/prompt-rows.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
+import { prompts } from '../../src/store/schema/evidence-tables.js';
 import { filings } from '../../src/store/schema/filing-tables.js';
 import { learningHistory } from '../../src/store/schema/learning-tables.js';
 import { filingWorld, readyClaim, type World } from './support.js';
@@ -46,6 +49,35 @@ describe('the filing window: nothing before its pending date, nothing past its d
     expect((await statusOf(w, pending)).filingId).toBeTruthy();
     expect((await statusOf(w, stale)).filingId).toBeNull();
     expect(await w.casesAtAmazon()).toHaveLength(2);
+  });
+
+  it('expires a claim still waiting for the seller (a fee claim never measured) or held, once its deadline has passed', async () => {
+    const w = await filingWorld();
+    const user = 'seller_waiting';
+    const fee = await readyClaim(w.db, user, { deadline: '2027-02-10', type: 'fee_overcharge' });
+    const held = await readyClaim(w.db, user, { deadline: '2027-02-10', type: 'refund_not_returned' });
+    const later = await readyClaim(w.db, user, { deadline: '2027-02-11', type: 'fee_overcharge' });
+    const hold = { code: 'needs_measurements', reason: 'measure it' };
+    await w.db.update(claims).set({ status: 'prompted' }).where(inArray(claims.id, [fee, later]));
+    await w.db.update(claims).set({ status: 'held' }).where(eq(claims.id, held));
+    for (const id of [fee, held, later]) await setDetails(w, id, { hold });
+    const prompt = await openPrompt(w.db, { userId: user, claimId: fee, asks: [{ need: 'measure', message: 'measure it' }] });
+    const laterPrompt = await openPrompt(w.db, { userId: user, claimId: later, asks: [{ need: 'measure', message: 'measure it' }] });
+    const promptStatus = async (id: string) => (await w.db.select().from(prompts).where(eq(prompts.id, id)))[0]?.status;
+
+    // On the deadline they still wait; the day after, the two whose deadline passed expire.
+    await w.filer({ now: at('2027-02-10T23:59:59Z') }).runOnce();
+    expect([(await statusOf(w, fee)).status, (await statusOf(w, held)).status]).toEqual(['prompted', 'held']);
+    await w.filer({ now: at('2027-02-11T00:00:00Z') }).runOnce();
+    const expired = await statusOf(w, fee);
+    expect([expired.status, expired.filingId, expired.details?.expired]).toEqual(['expired', null, expect.objectContaining({ on: '2027-02-11', reason: 'deadline_passed' })]);
+    expect((await statusOf(w, held)).status).toBe('expired');
+    expect(await promptStatus(prompt)).toBe('superseded');
+    expect([(await statusOf(w, later)).status, await promptStatus(laterPrompt)]).toEqual(['prompted', 'open']);
+    // No longer listed as held back from filing.
+    const list = await heldClaims(w.db, { userId: user, limit: 10 });
+    expect(list.map((c) => c.claim_id)).toEqual([later]);
+    expect(await w.casesAtAmazon()).toHaveLength(0);
   });
 
   it('judges the window again in the intent’s own transaction, on the filing’s day', async () => {

@@ -1,6 +1,6 @@
 // The learning model against a real PostgreSQL: outcomes move a claim type's confidence the right
 // way, each outcome counts once whatever the retries, and a replay reads without writing.
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../src/domain/routing.js';
 import { blendConfidence, type ClaimScore, type EvidenceProfile } from '../../src/domain/scoring.js';
@@ -9,6 +9,8 @@ import { recordOutcome } from '../../src/learning/record-outcome.js';
 import { replayRouting } from '../../src/learning/replay.js';
 import { openDatabase, rows, type Database } from '../../src/store/db.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
+import { skuMeasurements } from '../../src/store/schema/evidence-tables.js';
+import { learningStats } from '../../src/store/schema/learning-tables.js';
 import { createTestDatabase, describeWithPostgres, type TestDatabase } from '../support/infra.js';
 
 function score(evidence: number, profile: EvidenceProfile, confidence = evidence): ClaimScore {
@@ -157,6 +159,28 @@ describeWithPostgres('the learning model', () => {
     const since = await replayRouting(db.db, { since: new Date('2026-10-15T00:00:00Z'), thresholds: DEFAULT_THRESHOLDS });
     expect(since.changed.some((c) => c.claim_id === a.id)).toBe(false);
     expect(since.claims).toBeLessThan(report.claims);
+  });
+
+  it('replays a fee claim as routing judges it: prompted for the measurement until its SKU is measured', async () => {
+    // Fee claims with a POD were approved 40 times: 0.75 blends to over the auto-submit line.
+    await db.db.insert(learningStats).values({ claimType: 'fee_overcharge', profile: 'pod', approved: 40, rejected: 0 });
+    const at = new Date('2026-12-01T00:00:00Z');
+    const fee = async (sku: string) => {
+      const c = await insertClaim(db, 'fee_overcharge', score(0.75, 'pod'), at);
+      await db.db.update(claims).set({ details: { sku } }).where(eq(claims.id, c.id));
+      return c.id;
+    };
+    const unmeasured = await fee('SKU-NOT-MEASURED');
+    const measured = await fee('SKU-MEASURED');
+    await db.db.insert(skuMeasurements).values({ userId: 'seller-l', sku: 'SKU-MEASURED', lengthMm: 100, widthMm: 80, heightMm: 50, weightG: 400, photoFileIds: [], measuredAt: at });
+
+    const blended = blendConfidence(0.75, await learnedRates(db.db).estimate('fee_overcharge', 'pod'));
+    expect(blended).toBeGreaterThanOrEqual(DEFAULT_THRESHOLDS.autoSubmit);
+    const report = await replayRouting(db.db, { since: at, thresholds: DEFAULT_THRESHOLDS });
+    const byId = new Map(report.changed.map((c) => [c.claim_id, c]));
+    expect(byId.get(measured)).toMatchObject({ stored_route: 'smart_prompt', replayed_route: 'auto_submit', replayed_confidence: blended });
+    // Routing would prompt for the measurement whatever the confidence: no move to report.
+    expect(byId.has(unmeasured)).toBe(false);
   });
 
   it('cannot write inside a replay: the transaction is read-only', async () => {

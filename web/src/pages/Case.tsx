@@ -6,29 +6,17 @@ import { download } from '../lib/api.js';
 import { formatDate, label } from '../lib/format.js';
 import { fieldGroups, reopeningPlace, type FilingAnswer, type Kit } from '../lib/filing.js';
 import { onLinkClick } from '../lib/router.js';
-import { useApi } from '../lib/use-api.js';
 import { PasteReply, Replies } from '../components/AmazonReplies.js';
 import { CopyButton } from '../components/CopyButton.js';
 import { RecordCase } from '../components/RecordCase.js';
-import { Badge, Pending } from '../components/Status.js';
+import { DetailPage, Facts } from '../components/Detail.js';
+import { Badge } from '../components/Status.js';
 
 export function CasePage({ id }: { id: string }) {
-  const [res, reload] = useApi<FilingAnswer>(`/api/v1/filings/${encodeURIComponent(id)}`);
   return (
-    <main id="main" className="page">
-      <p>
-        <a href="/file-today" onClick={onLinkClick}>
-          ← File today
-        </a>
-      </p>
-      {res.state !== 'ready' && (
-        <>
-          <h1 tabIndex={-1}>Case</h1>
-          <Pending res={res} what="the case" />
-        </>
-      )}
-      {res.state === 'ready' && <Case f={res.data} reload={reload} />}
-    </main>
+    <DetailPage<FilingAnswer> url={`/api/v1/filings/${encodeURIComponent(id)}`} back={{ href: '/file-today', label: 'File today' }} title="Case" what="the case">
+      {(f, reload) => <Case f={f} reload={reload} />}
+    </DetailPage>
   );
 }
 
@@ -40,24 +28,14 @@ function Case({ f, reload }: { f: FilingAnswer; reload: () => void }) {
       <h1 tabIndex={-1}>
         {claimType ? `${label(claimType)} case` : f.subject} <Badge status={f.status} />
       </h1>
-      <dl className="facts-grid">
-        <div>
-          <dt>Claims</dt>
-          <dd>{f.claim_ids.length}</dd>
-        </div>
-        <div>
-          <dt>Amazon&apos;s case id</dt>
-          <dd>{f.case_id ?? 'Not recorded yet'}</dd>
-        </div>
-        <div>
-          <dt>Filed</dt>
-          <dd>{formatDate(f.filed_at)}</dd>
-        </div>
-        <div>
-          <dt>Decided</dt>
-          <dd>{formatDate(f.decided_at)}</dd>
-        </div>
-      </dl>
+      <Facts
+        items={[
+          ['Claims', f.claim_ids.length],
+          ["Amazon's case id", f.case_id ?? 'Not recorded yet'],
+          ['Filed', formatDate(f.filed_at)],
+          ['Decided', formatDate(f.decided_at)],
+        ]}
+      />
       {f.channel !== 'manual' && <p className="notice">Clario files this case itself through the {f.channel} channel: there is nothing to file by hand.</p>}
       {f.reopens_case_id && (
         <p className="notice" data-testid="reopening">

@@ -6,9 +6,9 @@ import { download, type Amount } from '../lib/api.js';
 import { wouldHelp } from '../lib/claim-view.js';
 import { count, formatDate, formatMoney, formatPercent, label, text } from '../lib/format.js';
 import { onLinkClick } from '../lib/router.js';
-import { useApi } from '../lib/use-api.js';
+import { DetailPage, Facts } from '../components/Detail.js';
 import { HoldNote } from '../components/HoldNote.js';
-import { Badge, Pending } from '../components/Status.js';
+import { Badge } from '../components/Status.js';
 import type { ClaimRow } from './Claims.js';
 
 interface ClaimAnswer {
@@ -38,22 +38,10 @@ function withdrawnNote(details: Record<string, unknown> | null): string | undefi
 const WAITING_ON = { you: 'Waiting for you:', clario: 'Clario is on it:', amazon: 'Waiting for Amazon:' } as const;
 
 export function ClaimPage({ id }: { id: string }) {
-  const [res, reload] = useApi<ClaimAnswer>(`/api/v1/claims/${encodeURIComponent(id)}`);
   return (
-    <main id="main" className="page">
-      <p>
-        <a href="/claims" onClick={onLinkClick}>
-          ← All claims
-        </a>
-      </p>
-      {res.state !== 'ready' && (
-        <>
-          <h1 tabIndex={-1}>Claim</h1>
-          <Pending res={res} what="the claim" />
-        </>
-      )}
-      {res.state === 'ready' && <Claim a={res.data} reload={reload} />}
-    </main>
+    <DetailPage<ClaimAnswer> url={`/api/v1/claims/${encodeURIComponent(id)}`} back={{ href: '/claims', label: 'All claims' }} title="Claim" what="the claim">
+      {(a, reload) => <Claim a={a} reload={reload} />}
+    </DetailPage>
   );
 }
 
@@ -68,28 +56,15 @@ function Claim({ a, reload }: { a: ClaimAnswer; reload: () => void }) {
       <h1 tabIndex={-1}>
         {label(c.type)} <Badge status={c.status} />
       </h1>
-      <dl className="facts-grid">
-        <div>
-          <dt>Value</dt>
-          <dd>{formatMoney(c.amount)}</dd>
-        </div>
-        <div>
-          <dt>Units</dt>
-          <dd>{c.quantity ?? '—'}</dd>
-        </div>
-        <div>
-          <dt>Confidence</dt>
-          <dd>{formatPercent(c.confidence)}</dd>
-        </div>
-        <div>
-          <dt>Deadline</dt>
-          <dd>{formatDate(c.deadline)}</dd>
-        </div>
-        <div>
-          <dt>Case</dt>
-          <dd>{c.case_id ?? '—'}</dd>
-        </div>
-      </dl>
+      <Facts
+        items={[
+          ['Value', formatMoney(c.amount)],
+          ['Units', c.quantity ?? '—'],
+          ['Confidence', formatPercent(c.confidence)],
+          ['Deadline', formatDate(c.deadline)],
+          ['Case', c.case_id ?? '—'],
+        ]}
+      />
       {c.waiting && (
         <p className="waiting" data-testid="waiting">
           <strong>{WAITING_ON[c.waiting.on]}</strong> {c.waiting.why}

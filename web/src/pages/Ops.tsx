@@ -7,6 +7,7 @@ import { PHASES, type PhaseNumber } from '../../../src/domain/phase.js';
 import { post, qs } from '../lib/api.js';
 import { formatDate, text } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
+import { Facts } from '../components/Detail.js';
 import { Pending } from '../components/Status.js';
 import { UnmatchedPayouts } from '../components/UnmatchedPayouts.js';
 import { EventDelivery } from '../components/EventDelivery.js';
@@ -74,14 +75,7 @@ export function OpsPage() {
           <h2 id="queue">Queue</h2>
           <Pending res={stats} what="queue stats" />
           {stats.state === 'ready' && (
-            <dl className="facts-grid">
-              {Object.entries(stats.data).map(([k, v]) => (
-                <div key={k}>
-                  <dt>{k.replace(/_/g, ' ')}</dt>
-                  <dd>{text(v)}</dd>
-                </div>
-              ))}
-            </dl>
+            <Facts items={Object.entries(stats.data).map(([k, v]) => [k.replace(/_/g, ' '), text(v)] as const)} />
           )}
         </section>
         <section className="card" aria-labelledby="clients">
