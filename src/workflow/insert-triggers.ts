@@ -89,7 +89,8 @@ const ph = (name: string): SQL => sql`${sql.placeholder(name)}`;
  * the keys stored before. The rows go in ordered by lane, phase and key, so two batches in flight
  * take their locks (the keys' index entries, the lanes' sync_progress rows) in one order and
  * cannot deadlock. The reading SELECT sees the statement's snapshot: rows stored before, never
- * this insert's.
+ * this insert's; it looks the keys up as an array (`IN (SELECT …)` of the CTE was planned as a
+ * hash join over a scan of the whole table).
  */
 const STORE_BATCH = prepareStatement<EventRow & { inserted: boolean; idempotency_key: string }>('intake', sql`WITH input AS (
     SELECT * FROM jsonb_to_recordset((${ph('rows')})::jsonb) AS v(id text, idempotency_key text, request_hash text, phase smallint,
@@ -103,7 +104,7 @@ const STORE_BATCH = prepareStatement<EventRow & { inserted: boolean; idempotency
     ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
   ${transitionCtes('t', { source: 'e', spec: { from: null, to: 'pending', data: sql`jsonb_build_object('source', (${ph('source')})::text)` } })}
   SELECT true AS inserted, e.* FROM e
-  UNION ALL SELECT false AS inserted, p.* FROM phase_events p WHERE p.idempotency_key IN (SELECT idempotency_key FROM input)`);
+  UNION ALL SELECT false AS inserted, p.* FROM phase_events p WHERE p.idempotency_key = ANY(ARRAY(SELECT idempotency_key FROM input))`);
 
 /** The statement's row of a trigger (`jsonb_to_recordset` above names the same fields). */
 function inputRow(t: TriggerInput) {
