@@ -111,15 +111,12 @@ export function createFiler(options: FilerOptions): Filer {
       const reopen = options.channel.kind === 'manual' ? ready.filter((c) => c.previous) : [];
       const { fileable: fresh, expired } = byWindow(ready.filter((c) => !reopen.includes(c)), today);
       if (expired.length > 0) await expireReadyClaims(db, expired, today);
-      let casesLeft = options.maxCasesPerDay - (await casesOnDay(db, userId, today));
-      if (casesLeft <= 0) continue;
+      // A reply on a case Amazon answered opens no new case: the daily cap is for new cases.
       for (const group of byPrevious(reopen)) {
-        if (casesLeft <= 0) break;
-        if (await prepare(userId, group.map((c) => c.id), today, group.map((c) => c.previous as PreviousFiling))) {
-          prepared++;
-          casesLeft--;
-        }
+        if (await prepare(userId, group.map((c) => c.id), today, group.map((c) => c.previous as PreviousFiling))) prepared++;
       }
+      const casesLeft = options.maxCasesPerDay - (await casesOnDay(db, userId, today));
+      if (casesLeft <= 0) continue;
       const plan = planCases(
         fresh.map((c) => ({ id: c.id, type: c.type, deadline: c.deadline, shipmentId: shipmentOf(c.details), currency: c.currency })),
         { maxItemsPerCase: options.maxItemsPerCase, casesLeft },

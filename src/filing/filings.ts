@@ -68,8 +68,12 @@ export async function readyClaims(q: Db): Promise<Map<string, ReadyClaimRow[]>> 
   return byUser;
 }
 
+/** New cases the seller's filings opened on `day`: a reply on a case Amazon answered opens none. */
 export async function casesOnDay(q: Db, userId: string, day: string): Promise<number> {
-  const [row] = await q.select({ n: sql<number>`count(*)::int` }).from(filings).where(and(eq(filings.userId, userId), eq(filings.filedOn, day)));
+  const [row] = await q
+    .select({ n: sql<number>`count(*)::int` })
+    .from(filings)
+    .where(and(eq(filings.userId, userId), eq(filings.filedOn, day), isNull(filings.reopensCaseId)));
   return Number(row?.n ?? 0);
 }
 
@@ -114,7 +118,7 @@ class NotNow extends Error {}
 export async function writeIntent(db: Db, row: typeof filings.$inferInsert, maxCasesPerDay: number, replaces: readonly string[] = []): Promise<boolean> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`filing:${row.userId}`}))`);
-    if ((await casesOnDay(tx, row.userId, row.filedOn)) >= maxCasesPerDay) throw new NotNow();
+    if (!row.reopensCaseId && (await casesOnDay(tx, row.userId, row.filedOn)) >= maxCasesPerDay) throw new NotNow();
     // A claim filed before moves from the filing Amazon answered (`replaces`) to this one.
     const unfiled = replaces.length ? or(isNull(claims.filingId), inArray(claims.filingId, [...replaces])) : isNull(claims.filingId);
     const locked = await tx

@@ -88,6 +88,7 @@ export function createEngine(options: EngineOptions): Engine {
     log: options.log,
     observer: options.observer,
     onCommitted,
+    send: (messages) => relay.send(messages),
     ...(options.handOff ? { handOff: options.handOff } : {}),
   });
   // Intake batching: concurrent triggers are stored by one statement and handed to the queue by one

@@ -9,7 +9,8 @@ import { isPhaseNumber } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
 import { type Db, type PreparedStatement, prepareStatement, rows, runPrepared } from '../store/db.js';
 import { laneFor } from './lane.js';
-import { transitionCtes, type TransitionPart, type TransitionSpec } from './transitions.js';
+import type { BusMessage } from '../realtime/bus.js';
+import { publishedTransitionCtes, transitionCtes, type TransitionPart, type TransitionSpec } from './transitions.js';
 import type { AcceptedTrigger, PhaseEvent, TriggerInput } from './types.js';
 
 /** A phase_events row as raw SQL returns it. */
@@ -137,7 +138,8 @@ export async function findEvent(q: Db, id: string): Promise<PhaseEvent | undefin
 }
 
 export type AcquireResult =
-  | { readonly kind: 'acquired'; readonly event: PhaseEvent }
+  /** `messages`: written already published, for the caller to send (publishedTransitionCtes). */
+  | { readonly kind: 'acquired'; readonly event: PhaseEvent; readonly messages: BusMessage[] }
   /** Another event of the lane is running, or it is not due yet: try again at `at`. */
   | { readonly kind: 'later'; readonly at: Date }
   /** Finished, parked, missing or held by a live worker: nothing to do for this delivery. */
@@ -146,21 +148,39 @@ export type AcquireResult =
 const ph = (name: string): SQL => sql`${sql.placeholder(name)}`;
 const leaseInterval = (leaseMs: number) => `${leaseMs} milliseconds`;
 
+// What the hot statements return: event rows by `kind`, and (kind 'o') the outbox rows they wrote
+// already published, in the same columns (seq in `id`, the message in `payload`).
+const EVENT_FIELDS = 'id, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, status, attempts, max_attempts, run_after, created_at, request_hash, trace_parent';
+const OUTBOX_AS_EVENT = `seq::text, NULL::smallint, user_id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, payload,
+  NULL::text, NULL::integer, NULL::integer, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text`;
+
+/** The messages among a hot statement's rows, in seq order, as the relay would send them. */
+function sentMessages(result: ReadonlyArray<EventRow & { kind: string }>): BusMessage[] {
+  const out: BusMessage[] = [];
+  for (const r of result) {
+    if (r.kind !== 'o') continue;
+    const seq = Number(r.id);
+    out.push({ seq, userId: r.user_id, type: String(r.payload.type), payload: { ...r.payload, seq } });
+  }
+  return out.sort((a, b) => a.seq - b.seq);
+}
+
 // The hot statements (acquire, renew, complete) are built once; see prepareStatement.
-const ACQUIRE = prepareStatement<EventRow>('acquire', sql`WITH e AS (
+const ACQUIRE = prepareStatement<EventRow & { kind: 'e' | 'o' }>('acquire', sql`WITH e AS (
     UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${ph('worker')},
       locked_until = now() + (${ph('lease')})::interval, dispatched_until = NULL,
       started_at = coalesce(started_at, now()), updated_at = now()
     WHERE id = ${ph('id')} AND status = 'pending' AND run_after <= now()
     RETURNING *),
-  ${transitionCtes('t', { source: 'e', spec: { from: 'pending', to: 'running', workerId: ph('worker') } })}
-  SELECT * FROM e`);
+  ${publishedTransitionCtes('t', { source: 'e', spec: { from: 'pending', to: 'running', workerId: ph('worker') } })}
+  ${sql.raw(`SELECT 'e' AS kind, ${EVENT_FIELDS} FROM e UNION ALL SELECT 'o' AS kind, ${OUTBOX_AS_EVENT} FROM t_outbox`)}`);
 
 /** Marks a pending, due event running for this worker. */
 export async function acquire(q: Db, id: string, workerId: string, leaseMs: number, laneBusyDelayMs: number): Promise<AcquireResult> {
   try {
-    const [row] = await runPrepared(q, ACQUIRE, { id, worker: workerId, lease: leaseInterval(leaseMs) });
-    if (row) return { kind: 'acquired', event: toPhaseEvent(row) };
+    const result = await runPrepared(q, ACQUIRE, { id, worker: workerId, lease: leaseInterval(leaseMs) });
+    const row = result.find((r) => r.kind === 'e');
+    if (row) return { kind: 'acquired', event: toPhaseEvent(row), messages: sentMessages(result) };
   } catch (err) {
     if (!isLaneBusy(err)) throw err;
     const at = new Date(Date.now() + laneBusyDelayMs);
@@ -209,6 +229,8 @@ export interface CompletionResult {
   readonly held: AcceptedTrigger[];
   /** The event this worker runs next, already running for it (at most one). */
   readonly started: PhaseEvent[];
+  /** The messages the commit wrote already published: the caller sends them once it is committed. */
+  readonly messages: BusMessage[];
 }
 
 /**
@@ -261,7 +283,7 @@ function nextRecord(t: TriggerInput) {
  * One text per shape (which of q, s, n it has: fewer CTEs to plan and run), built the first time.
  */
 type CompleteShape = { readonly q: boolean; readonly s: boolean; readonly n: boolean };
-type CompleteRow = EventRow & { kind: 'e' | 'q' | 's' | 'n' };
+type CompleteRow = EventRow & { kind: 'e' | 'q' | 's' | 'n' | 'o' };
 const completeStatements = new Map<string, PreparedStatement<CompleteRow>>();
 
 function completeStatement(shape: CompleteShape): PreparedStatement<CompleteRow> {
@@ -313,8 +335,8 @@ function completeStatement(shape: CompleteShape): PreparedStatement<CompleteRow>
       result = (${ph('result')})::jsonb, last_error = NULL, completed_at = now(), updated_at = now()
     WHERE id = ${ph('id')} AND status = 'running' AND locked_by = ${ph('worker')}
     RETURNING *),
-  ${sql.join([...ctes, transitionCtes('t', ...parts)], sql`,`)}
-  ${sql.join(sources.map((x) => sql.raw(`SELECT '${x}' AS kind, ${x}.* FROM ${x}`)), sql` UNION ALL `)}`);
+  ${sql.join([...ctes, publishedTransitionCtes('t', ...parts)], sql`,`)}
+  ${sql.join([...sources.map((x) => sql.raw(`SELECT '${x}' AS kind, ${EVENT_FIELDS} FROM ${x}`)), sql.raw(`SELECT 'o' AS kind, ${OUTBOX_AS_EVENT} FROM t_outbox`)], sql` UNION ALL `)}`);
   completeStatements.set(key, statement);
   return statement;
 }
@@ -349,6 +371,7 @@ async function completeOnce(
     queued: pending.filter((r) => r.lane !== startedLane).map((r) => accepted(r, false)),
     held: pending.filter((r) => r.lane === startedLane).map((r) => accepted(r, false)),
     started: started.map(toPhaseEvent),
+    messages: sentMessages(result),
   };
 }
 
@@ -359,7 +382,6 @@ export interface CompletionRequest {
   readonly completion: Completion;
 }
 
-const EVENT_FIELDS = 'id, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, status, attempts, max_attempts, run_after, created_at, request_hash, trace_parent';
 const BATCH_NEXT_RECORD = sql.raw(`v(id text, idempotency_key text, request_hash text, phase smallint, user_id text, seller_id text, sync_id text,
   claim_id text, case_id text, lane text, payload jsonb, source text, trace_parent text, parent text, max_attempts integer)`);
 
@@ -369,7 +391,7 @@ const BATCH_NEXT_RECORD = sql.raw(`v(id text, idempotency_key text, request_hash
  * next event names its completing event (`parent`), and the one a completion takes from its lane
  * (`n`) is found per completed event. Events of one batch are of different lanes (one running per lane).
  */
-const COMPLETE_MANY = prepareStatement<EventRow & { kind: 'e' | 'q' | 's' | 'n'; parent: string | null }>('complete_many', sql`WITH e AS (
+const COMPLETE_MANY = prepareStatement<EventRow & { kind: 'e' | 'q' | 's' | 'n' | 'o'; parent: string | null }>('complete_many', sql`WITH e AS (
     UPDATE phase_events p SET status = 'completed', locked_by = NULL, locked_until = NULL, dispatched_until = NULL,
       result = i.result, last_error = NULL, completed_at = now(), updated_at = now()
     FROM jsonb_to_recordset((${ph('items')})::jsonb) AS i(id text, worker text, result jsonb, duration_ms integer, take boolean, lease text)
@@ -400,7 +422,7 @@ const COMPLETE_MANY = prepareStatement<EventRow & { kind: 'e' | 'q' | 's' | 'n';
       FROM e WHERE e.x_take) c
     WHERE p.id = c.next_id AND p.status = 'pending'
     RETURNING p.*, c.parent AS x_parent),
-  ${transitionCtes(
+  ${publishedTransitionCtes(
     't',
     { source: 'e', spec: { from: 'running', to: 'completed', workerId: sql`x_worker`, durationMs: sql`x_duration`, data: sql`x_result` } },
     { source: 'q', spec: { from: null, to: 'pending', data: { source: 'internal' } } },
@@ -411,7 +433,8 @@ const COMPLETE_MANY = prepareStatement<EventRow & { kind: 'e' | 'q' | 's' | 'n';
   ${sql.raw(`SELECT 'e' AS kind, id AS parent, ${EVENT_FIELDS} FROM e
   UNION ALL SELECT 'q' AS kind, NULL::text AS parent, ${EVENT_FIELDS} FROM q
   UNION ALL SELECT 's' AS kind, NULL::text AS parent, ${EVENT_FIELDS} FROM s
-  UNION ALL SELECT 'n' AS kind, x_parent AS parent, ${EVENT_FIELDS} FROM n`)}`);
+  UNION ALL SELECT 'n' AS kind, x_parent AS parent, ${EVENT_FIELDS} FROM n
+  UNION ALL SELECT 'o' AS kind, NULL::text AS parent, ${OUTBOX_AS_EVENT} FROM t_outbox`)}`);
 
 /** complete() for several events in one statement; a result per request, in order (undefined: not ours). */
 export async function completeMany(q: Db, requests: readonly CompletionRequest[]): Promise<Array<CompletionResult | undefined>> {
@@ -428,7 +451,13 @@ export async function completeMany(q: Db, requests: readonly CompletionRequest[]
     queued: JSON.stringify(all.filter((r) => !r.started)),
     started: JSON.stringify(all.filter((r) => r.started)),
   });
-  const byId = new Map(result.filter((r) => r.kind !== 'n').map((r) => [r.id, r]));
+  const byId = new Map(result.filter((r) => r.kind !== 'n' && r.kind !== 'o').map((r) => [r.id, r]));
+  // Each completion sends the messages about its own events: the completed one and those it started.
+  const messages = new Map<string, BusMessage[]>();
+  for (const m of sentMessages(result)) {
+    const about = String(m.payload.event_id);
+    messages.set(about, [...(messages.get(about) ?? []), m]);
+  }
   return planned.map((p) => {
     const done = result.find((r) => r.kind === 'e' && r.id === p.id);
     if (!done) return undefined;
@@ -436,10 +465,12 @@ export async function completeMany(q: Db, requests: readonly CompletionRequest[]
     const started = [...mine.filter((r) => r.kind === 's'), ...result.filter((r) => r.kind === 'n' && r.parent === p.id)];
     const startedLane = started[0]?.lane;
     const pending = mine.filter((r) => r.kind === 'q');
+    const about = [done, ...mine, ...started.filter((r) => r.kind === 'n')].flatMap((r) => messages.get(r.id) ?? []);
     return {
       queued: pending.filter((r) => r.lane !== startedLane).map((r) => accepted(r, false)),
       held: pending.filter((r) => r.lane === startedLane).map((r) => accepted(r, false)),
       started: started.map(toPhaseEvent),
+      messages: about.sort((a, b) => a.seq - b.seq),
     };
   });
 }

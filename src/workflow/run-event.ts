@@ -10,6 +10,7 @@ import { canFollow, PHASES } from '../domain/phase.js';
 import { decideRetry, type BackoffPolicy } from '../domain/retry.js';
 import type { Database } from '../store/db.js';
 import type { JobQueue } from '../queue/job-queue.js';
+import type { BusMessage } from '../realtime/bus.js';
 import { currentTraceParent, inSpan } from '../observability/tracing.js';
 import { createEffects } from './effects.js';
 import { createGroupCommitter } from './group-commit.js';
@@ -34,8 +35,10 @@ export interface RunnerOptions {
   readonly backoff: BackoffPolicy;
   readonly log: Log;
   readonly observer: WorkflowObserver;
-  /** Called after each commit that wrote outbox rows. */
+  /** Called after each commit that wrote outbox rows for the relay to send. */
   readonly onCommitted: () => void;
+  /** Sends the messages a commit wrote already published (acquire, complete), once it is committed. */
+  readonly send: (messages: readonly BusMessage[]) => void;
   /** Told, after the commit, of a phase's hand-off to a loop. */
   readonly handOff?: (step: LoopStep) => void;
   readonly random?: () => number;
@@ -221,7 +224,9 @@ export function createRunner(options: RunnerOptions): EventRunner {
       if (controller.signal.aborted) throw new LeaseLostError('lease lost while running');
       const durationMs = Math.round(performance.now() - started);
       const done = await commit(event, outcome, durationMs);
-      options.onCommitted();
+      options.send(done.messages);
+      // The business state may have written messages of its own (publish()): the relay's.
+      if (outcome.apply) options.onCommitted();
       if (outcome.handOff) options.handOff?.(outcome.handOff);
       options.observer.transition(event.phase, 'completed', durationMs);
       await options.queue.notify(done.queued.map((a) => ({ id: a.eventId, runAt: a.runAfter })));
@@ -272,7 +277,7 @@ export function createRunner(options: RunnerOptions): EventRunner {
       await options.queue.notify([{ id: eventId, runAt: acquired.at }]);
       return;
     }
-    options.onCommitted();
+    options.send(acquired.messages);
     const held = [acquired.event];
     for (let event = held.pop(); event; event = held.pop()) {
       waiting.delete(event.id);

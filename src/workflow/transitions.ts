@@ -52,8 +52,24 @@ export interface TransitionPart {
  * The CTEs (comma-separated, no leading WITH) that record every part. Data-modifying CTEs run in
  * no defined order, so the audit rows and outbox messages of all parts are written by one INSERT
  * each, ordered by part: a completion is always logged (and sent) before the phase it starts.
+ * The outbox rows are left for the relay (outbox-relay.ts) to mark published and send.
  */
 export function transitionCtes(name: string, ...parts: TransitionPart[]): SQL {
+  return recordParts(name, parts, false);
+}
+
+/**
+ * transitionCtes for a statement whose caller sends its messages itself once it has committed
+ * (the runner's hot statements): the outbox rows are written already marked published, and the
+ * CTE `<name>_outbox` returns them (seq, user_id, payload), so the relay needs no second write
+ * and no second statement. A crash between commit and send loses the live message, as a crash of
+ * the relay between its mark and its send does; a reconnecting seller reads it with ?since=.
+ */
+export function publishedTransitionCtes(name: string, ...parts: TransitionPart[]): SQL {
+  return recordParts(name, parts, true);
+}
+
+function recordParts(name: string, parts: readonly TransitionPart[], published: boolean): SQL {
   // Every status change is written here, so this is where the status machine is enforced: an
   // event is created pending, and moves only as canTransition allows.
   for (const { spec } of parts) {
@@ -111,8 +127,9 @@ export function transitionCtes(name: string, ...parts: TransitionPart[]): SQL {
     SELECT id, phase, user_id, sync_id, claim_id, lane, from_status, to_status, attempts, worker_id, duration_ms, error, data, now()
     FROM (${audit}) x ORDER BY ord, seq),
   ${n('outbox')} AS (
-    INSERT INTO outbox (user_id, event_id, type, payload, created_at)
-    SELECT user_id, id, ${WORKFLOW_MESSAGE}, payload, now() FROM (${messages}) x ORDER BY ord, seq),
+    INSERT INTO outbox (user_id, event_id, type, payload, created_at${sql.raw(published ? ', published_at' : '')})
+    SELECT user_id, id, ${WORKFLOW_MESSAGE}, payload, now()${sql.raw(published ? ', now()' : '')} FROM (${messages}) x ORDER BY ord, seq
+    ${sql.raw(published ? 'RETURNING seq, user_id, payload' : '')}),
   ${sql.join(progress, sql`,`)}`;
 }
 

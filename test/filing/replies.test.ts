@@ -146,10 +146,15 @@ describe("Amazon's replies on a case", () => {
     expect(await w.db.select().from(learningHistory).where(eq(learningHistory.claimId, id))).toEqual([]);
 
     await answered(w, id);
-    await w.filer({ channel: MANUAL }).runOnce();
+    // The same day, with one new case a day and that one used: the reply still goes (it opens no
+    // case), a new claim waits for tomorrow.
+    const fresh = await readyClaim(w.db, user, { sku: 'MI-2', fnsku: 'X00MI00002' });
+    const sameDay = () => new Date(`${filing.filedOn}T12:00:00Z`);
+    expect((await w.filer({ channel: MANUAL, maxCasesPerDay: 1, now: sameDay }).runOnce()).prepared).toBe(1);
     const [reopening] = await w.db.select().from(filings).where(and(eq(filings.userId, user), eq(filings.status, 'prepared')));
     expect(reopening).toMatchObject({ reopensCaseId: '17400000002', claimIds: [id] });
     expect(reopening!.body).toContain('the carrier proof of delivery for this shipment');
+    expect((await w.db.select().from(claims).where(eq(claims.id, fresh)))[0]?.filingId).toBeNull();
   });
 
   it('an approval naming no reimbursement id credits nothing itself: the claim waits for the report, which pays it once', async () => {
