@@ -1,6 +1,7 @@
 // HTTP figures: accepted triggers per second with p50/p99 latency on the phase endpoint, and the
 // latency from a trigger to the seller's WebSocket message.
 import { fork } from 'node:child_process';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { pino } from 'pino';
@@ -10,6 +11,7 @@ import { startClario, type Clario, type Role } from '../src/main.js';
 import { workflowHealth } from '../src/store/read-status.js';
 import type { Capabilities } from '../src/workflow/capabilities.js';
 import { round } from './workflow.js';
+import { openLoop } from './open-loop.js';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -82,7 +84,9 @@ async function forkServer(role: Role, env: Record<string, string>): Promise<Serv
  */
 export async function startBenchServers(env: Record<string, string>) {
   const token = `svc_${randomBytes(24).toString('hex')}`;
-  const shared = { ...env, CLARIO_SERVICE_TOKEN: token, CLARIO_SESSION_SECRET: randomBytes(32).toString('hex') };
+  // The service's rate limit (2,000/s by default) would refuse the fixed-rate runs above it: the
+  // bench measures capacity, with the limiter's own per-request cost still paid.
+  const shared = { RATE_LIMIT_SERVICE_PER_MINUTE: '100000000', ...env, CLARIO_SERVICE_TOKEN: token, CLARIO_SESSION_SECRET: randomBytes(32).toString('hex') };
   const split = env.DATABASE_URL !== undefined;
   const api = await forkServer(split ? 'api' : 'all', shared);
   const worker = split ? await forkServer('worker', shared) : undefined;
@@ -107,29 +111,70 @@ export async function waitForIdle(clario: Clario): Promise<void> {
   }
 }
 
+/**
+ * Posts phase-1 triggers over kept-alive connections (node:http: lighter than fetch, and the load
+ * generator shares the machine's cores with the servers). Resolves with the status code.
+ */
+function triggerSender(url: string, token: string, connections: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const target = new URL('/api/v1/workflow/phase/1', url);
+  const tag = randomBytes(4).toString('hex');
+  return {
+    send(i: number): Promise<number> {
+      const body = JSON.stringify({ user_id: `u${i % 100}`, sync_id: `${tag}-${i}` });
+      return new Promise((resolve, reject) => {
+        const req = http.request(
+          target,
+          {
+            method: 'POST',
+            agent,
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          },
+          (res) => {
+            res.resume();
+            res.once('end', () => resolve(res.statusCode ?? 0));
+            res.once('error', reject);
+          },
+        );
+        req.once('error', reject);
+        req.end(body);
+      });
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+/** `f`'s value, and the load generator's own CPU time meanwhile as a share of one core. */
+async function withCpu<T>(f: () => Promise<T>): Promise<{ value: T; cpu: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await f();
+  const { user, system } = process.cpuUsage(cpu0);
+  return { value, cpu: round((user + system) / 1000 / (performance.now() - t0)) };
+}
+
+/** Closed loop: `inFlight` requests outstanding at all times, each sent when one is answered. */
 export async function triggerThroughput(url: string, token: string, options: { requests: number; inFlight: number }) {
+  const client = triggerSender(url, token, options.inFlight);
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
-  const tag = randomBytes(4).toString('hex');
   const start = performance.now();
-  await Promise.all(
-    Array.from({ length: options.inFlight }, async () => {
-      while (next < options.requests) {
-        const i = next++;
-        const t0 = performance.now();
-        const r = await fetch(`${url}/api/v1/workflow/phase/1`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ user_id: `u${i % 100}`, sync_id: `${tag}-${i}` }),
-        });
-        await r.arrayBuffer();
-        if (r.status !== 202) errors++;
-        latencies.push(performance.now() - t0);
-      }
-    }),
+  const { cpu } = await withCpu(() =>
+    Promise.all(
+      Array.from({ length: options.inFlight }, async () => {
+        while (next < options.requests) {
+          const i = next++;
+          const t0 = performance.now();
+          const status = await client.send(i).catch(() => 0);
+          if (status !== 202) errors++;
+          latencies.push(performance.now() - t0);
+        }
+      }),
+    ),
   );
   const seconds = (performance.now() - start) / 1000;
+  client.close();
   latencies.sort((a, b) => a - b);
   return {
     requests: options.requests,
@@ -137,7 +182,41 @@ export async function triggerThroughput(url: string, token: string, options: { r
     accepted_per_second: round(options.requests / seconds),
     p50_ms: round(percentile(latencies, 50)),
     p99_ms: round(percentile(latencies, 99)),
+    max_ms: round(latencies.at(-1) ?? NaN),
     errors,
+    generator_cpu: cpu,
+  };
+}
+
+/**
+ * Open loop (bench/open-loop.ts): triggers sent at `rate` per second for `seconds`, whatever the
+ * answers do; latency from each one's due time. `connections` caps the sockets (a request finding
+ * them all busy waits for one, and that wait is in its latency).
+ */
+export async function triggerAtRate(url: string, token: string, options: { rate: number; seconds: number; connections?: number }) {
+  const client = triggerSender(url, token, options.connections ?? 256);
+  const count = Math.max(1, Math.round(options.rate * options.seconds));
+  const refused: Record<string, number> = {};
+  const send = async (i: number) => {
+    const status = await client.send(i).catch((err: unknown) => (err as { code?: string }).code ?? 'error');
+    if (status !== 202) refused[status] = (refused[status] ?? 0) + 1;
+    return status === 202;
+  };
+  const { value: run, cpu } = await withCpu(() => openLoop({ rate: options.rate, count, send }));
+  client.close();
+  const { latencies, errors, sendingMs, answeringMs, maxSendLagMs } = run;
+  return {
+    target_per_second: options.rate,
+    requests: count,
+    sent_per_second: round(count > 1 ? ((count - 1) * 1000) / sendingMs : NaN),
+    accepted_per_second: round(((count - errors) * 1000) / answeringMs),
+    p50_ms: round(percentile(latencies, 50)),
+    p99_ms: round(percentile(latencies, 99)),
+    max_ms: round(latencies.at(-1) ?? NaN),
+    errors,
+    ...(errors > 0 ? { errors_by_status: refused } : {}),
+    generator_max_lag_ms: round(maxSendLagMs),
+    generator_cpu: cpu,
   };
 }
 

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { withBenchDatabase } from './support.js';
 import { embeddedWorkflows, productionWorkflows, rawBullMqChain, round } from './workflow.js';
-import { startBenchServers, triggerThroughput, triggerToWebSocket } from './http.js';
+import { startBenchServers, triggerAtRate, triggerThroughput, triggerToWebSocket } from './http.js';
 import { detectionBench } from './detection.js';
 import { syncBench } from './sync.js';
 
@@ -36,7 +36,13 @@ function withDatabase<T>(f: (url: string) => Promise<T>): Promise<T> {
   });
 }
 
-async function httpFigures(env: Record<string, string>) {
+/** `BENCH_RATE_<ENGINE>=1000,5000` overrides an engine's fixed arrival rates (triggers per second). */
+function rates(engine: 'production' | 'embedded', fallback: number): number[] {
+  const given = process.env[`BENCH_RATE_${engine.toUpperCase()}`];
+  return given ? given.split(',').map(Number).filter((r) => r > 0) : [fallback];
+}
+
+async function httpFigures(env: Record<string, string>, fixedRates: readonly number[]) {
   // Clario runs in processes of its own (bench/server.ts): the load generator does not share its CPU time.
   const servers = await startBenchServers(env);
   const { token, url } = servers;
@@ -45,9 +51,15 @@ async function httpFigures(env: Record<string, string>) {
     await servers.waitForIdle();
     const intake = await triggerThroughput(url, token, { requests: Math.round(2000 * scale), inFlight: 32 });
     await servers.waitForIdle();
+    // The same endpoint at fixed arrival rates: latency counts from when each trigger was due.
+    const atRate = [];
+    for (const rate of fixedRates) {
+      atRate.push(await triggerAtRate(url, token, { rate, seconds: Math.max(2, 10 * scale) }));
+      await servers.waitForIdle();
+    }
     const seller = await servers.sellerToken();
     const ws = await triggerToWebSocket(url, token, seller, Math.round(200 * scale));
-    return { phase_endpoint: intake, trigger_to_websocket: ws };
+    return { phase_endpoint: intake, phase_endpoint_fixed_rate: atRate, trigger_to_websocket: ws };
   } finally {
     await servers.close();
   }
@@ -64,7 +76,7 @@ const FIGURES: Record<string, (report: Report, infra: Infra) => Promise<void>> =
     const dataDir = mkdtempSync(join(tmpdir(), 'clario-bench-'));
     try {
       log('embedded HTTP');
-      Object.assign(report.embedded as object, await httpFigures({ CLARIO_DATA_DIR: dataDir }));
+      Object.assign(report.embedded as object, await httpFigures({ CLARIO_DATA_DIR: dataDir }, rates('embedded', 200)));
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -80,7 +92,7 @@ const FIGURES: Record<string, (report: Report, infra: Infra) => Promise<void>> =
     log('raw BullMQ 7-step chain');
     const raw = await rawBullMqChain({ redisUrl, workflows, concurrency: CONCURRENCY });
     log('production HTTP');
-    const http = await withDatabase((url) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }));
+    const http = await withDatabase((url) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }, rates('production', 1000)));
     report.production = {
       workflows: engine,
       raw_bullmq_chain: raw,

@@ -1,6 +1,9 @@
 // The text layer of a PDF as lines of cells (pdfjs-dist, the legacy build that runs in Node). A
 // scan has no text layer: it yields no lines, and the caller says so instead of guessing.
-import { getDocument, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs';
+// pdfjs is imported when a PDF is read, not with this module: its legacy build carries core-js
+// polyfills that, on Node 20's V8, replace Array.prototype.push with a JS function for the whole
+// thread (a few % of every process's CPU, the API's intake included). Reads run on a worker thread.
+const pdfjs = () => import('pdfjs-dist/legacy/build/pdf.mjs');
 
 export interface TextCell {
   readonly text: string;
@@ -25,6 +28,7 @@ export const PDF_LIMITS: PdfLimits = { maxPages: 50, maxTextItems: 50_000 };
  * that cannot be opened or is over a bound.
  */
 export async function pdfTextLines(bytes: Uint8Array, limits: PdfLimits = PDF_LIMITS): Promise<TextCell[][]> {
+  const { getDocument, VerbosityLevel } = await pdfjs();
   // pdfjs takes ownership of (and detaches) the buffer it is given: pass a copy.
   const task = getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, useSystemFonts: false, verbosity: VerbosityLevel.ERRORS, stopAtErrors: true });
   let doc;
