@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { describe, inject } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/store/db.js';
 
 export const postgres = inject('postgres');
@@ -81,4 +81,42 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+const ENGINES: ReadonlyArray<{ name: string; open: () => Promise<{ database: Database; drop: () => Promise<void> }> }> = [
+  { name: 'PGlite', open: async () => ({ database: await openPglite(), drop: () => Promise.resolve() }) },
+  ...(postgres.available
+    ? [
+        {
+          name: 'PostgreSQL',
+          open: async () => {
+            const t = await createTestDatabase();
+            return { database: await openDatabase({ url: t.url }), drop: () => t.drop() };
+          },
+        },
+      ]
+    : []),
+];
+
+/**
+ * `describe(title)` once per engine a store test runs on (PGlite always, PostgreSQL when it
+ * answers), with a database of its own open for the block: `database()` is it.
+ */
+export function describeOnEngines(title: string, body: (database: () => Database) => void): void {
+  for (const engine of ENGINES) {
+    describe(`${title} (${engine.name})`, () => {
+      let opened: { database: Database; drop: () => Promise<void> } | undefined;
+      beforeAll(async () => {
+        opened = await engine.open();
+      });
+      afterAll(async () => {
+        await opened?.database.close();
+        await opened?.drop();
+      });
+      body(() => {
+        if (!opened) throw new Error('the database is opened in beforeAll');
+        return opened.database;
+      });
+    });
+  }
 }
