@@ -3,6 +3,7 @@
 // the real table. The batch travels as one stream (no parameter arrays to build, send and parse)
 // and the merge is one plan for the whole batch; what is left is PostgreSQL's own cost per row,
 // its heap and index inserts, which COPY does not change.
+import { PGlite } from '@electric-sql/pglite';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -57,6 +58,10 @@ export async function copyMerge(db: Db, spec: StageMerge, data: string, params: 
   }
   if (client instanceof pg.Client) return onPostgres(client, inTransaction, prepare, spec, data, params);
   if (client instanceof PgliteThread) {
+    return inTransaction ? onPglite(client, prepare, spec, data, params) : client.transaction((tx) => onPglite(tx, prepare, spec, data, params));
+  }
+  // PGlite in this thread: what a migration test or a tool opening PGlite itself hands drizzle.
+  if (client instanceof PGlite) {
     return inTransaction ? onPglite(client, prepare, spec, data, params) : client.transaction((tx) => onPglite(tx, prepare, spec, data, params));
   }
   if (isPgliteTransaction(client)) return onPglite(client, prepare, spec, data, params);
