@@ -119,10 +119,14 @@ describe('PGlite in its own thread', () => {
     const order: string[] = [];
     let inside: () => void = () => undefined;
     const open = new Promise<void>((r) => (inside = r));
+    let sent: () => void = () => undefined;
+    const outsideSent = new Promise<void>((r) => (sent = r));
     const tx = thread.transaction(async (t) => {
       await t.query('INSERT INTO k VALUES (30)');
       inside();
-      await new Promise((r) => setTimeout(r, 50));
+      await outsideSent;
+      // Sent after the outside statement: had that one run meanwhile, its answer would come first.
+      await t.query('SELECT 1');
       order.push('tx');
     });
     await open;
@@ -130,6 +134,7 @@ describe('PGlite in its own thread', () => {
       order.push('outside');
       return r.rows[0]!.n;
     });
+    sent();
     await tx;
     expect(await outside).toBe(1);
     expect(order).toEqual(['tx', 'outside']);
@@ -163,13 +168,26 @@ describe('a PGlite thread that dies', () => {
     let w: Worker | undefined;
     const dying = await PgliteThread.open({ dataDir: seeded(), onStarted: (x) => (w = x) });
     try {
-      const waiting = dying.query('SELECT pg_sleep(5)');
-      const inTransaction = dying.transaction(async (tx) => {
-        await new Promise((r) => setTimeout(r, 10_000));
+      // A transaction held open until the thread is gone; a statement and another transaction wait
+      // for it, so both are pending when the thread dies, on any machine.
+      let entered: () => void = () => undefined;
+      const open = new Promise<void>((r) => (entered = r));
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((r) => (release = r));
+      const holder = dying.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+        entered();
+        await released;
         await tx.query('SELECT 1');
       });
-      await new Promise((r) => setTimeout(r, 100));
+      await open;
+      const waiting = dying.query('SELECT 1');
+      const inTransaction = dying.transaction(async (tx) => {
+        await tx.query('SELECT 1');
+      });
       await w!.terminate();
+      release();
+      await expect(holder).rejects.toThrow(/PGlite thread exited/);
       await expect(waiting).rejects.toThrow(/PGlite thread exited/);
       await expect(inTransaction).rejects.toThrow(/PGlite thread exited/);
       await expect(dying.query('SELECT 1')).rejects.toThrow(/PGlite thread exited/);

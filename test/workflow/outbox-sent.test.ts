@@ -88,9 +88,9 @@ describeOnEngines('outbox rows sent by the runner', (database) => {
     // The intake's row is due to be drained (a poke after its commit) when the runner hands its own.
     relay.poke();
     relay.send(got.messages);
-    await new Promise((r) => setTimeout(r, 50));
-    await relay.drain();
-    const seen = published.flat().filter((m) => m.payload.event_id === got.event.id);
+    const ofEvent = () => published.flat().filter((m) => m.payload.event_id === got.event.id);
+    await expect.poll(() => ofEvent().length).toBe(2);
+    const seen = ofEvent();
     expect(seen.map((m) => m.payload.status)).toEqual(['pending', 'running']);
     expect(published).toHaveLength(1);
     await relay.stop();
