@@ -57,12 +57,9 @@ export async function copyMerge(db: Db, spec: StageMerge, data: string, params: 
     }
   }
   if (client instanceof pg.Client) return onPostgres(client, inTransaction, prepare, spec, data, params);
-  if (client instanceof PgliteThread) {
-    return inTransaction ? onPglite(client, prepare, spec, data, params) : client.transaction((tx) => onPglite(tx, prepare, spec, data, params));
-  }
-  // PGlite in this thread: what a migration test or a tool opening PGlite itself hands drizzle.
-  if (client instanceof PGlite) {
-    return inTransaction ? onPglite(client, prepare, spec, data, params) : client.transaction((tx) => onPglite(tx, prepare, spec, data, params));
+  // PGlite in its thread (the service), or in this one (a migration test, a tool opening PGlite itself).
+  if (client instanceof PgliteThread || client instanceof PGlite) {
+    return (client as PgliteThread).transaction((tx) => onPglite(tx, prepare, spec, data, params));
   }
   if (isPgliteTransaction(client)) return onPglite(client, prepare, spec, data, params);
   throw new TypeError('copyMerge: the handle is neither node-postgres nor PGlite');
