@@ -80,16 +80,18 @@ async function forkServer(role: Role, env: Record<string, string>): Promise<Serv
 
 /**
  * The bench's Clario in processes of its own, apart from the load generator: embedded is one
- * process (PGlite lives in it); with a DATABASE_URL the API and the workers run apart, as deployed.
+ * process (PGlite lives in it); with a DATABASE_URL the API and the workers run apart, as deployed,
+ * or the API alone (`workers: false`), as when the workers run on other machines.
  */
-export async function startBenchServers(env: Record<string, string>) {
+export async function startBenchServers(env: Record<string, string>, options: { workers?: boolean } = {}) {
   const token = `svc_${randomBytes(24).toString('hex')}`;
   // The service's rate limit (2,000/s by default) would refuse the fixed-rate runs above it: the
   // bench measures capacity, with the limiter's own per-request cost still paid.
   const shared = { RATE_LIMIT_SERVICE_PER_MINUTE: '100000000', ...env, CLARIO_SERVICE_TOKEN: token, CLARIO_SESSION_SECRET: randomBytes(32).toString('hex') };
   const split = env.DATABASE_URL !== undefined;
   const api = await forkServer(split ? 'api' : 'all', shared);
-  const worker = split ? await forkServer('worker', shared) : undefined;
+  // `workers: false` measures the API alone: what it stores waits for a worker that never comes.
+  const worker = split && options.workers !== false ? await forkServer('worker', shared) : undefined;
   return {
     url: api.url,
     token,

@@ -65,6 +65,25 @@ async function httpFigures(env: Record<string, string>, fixedRates: readonly num
   }
 }
 
+/**
+ * The phase endpoint with no worker process: the API, PostgreSQL and Redis have the machine's cores
+ * to themselves, as when the workers run elsewhere. Stored triggers stay pending (the database is
+ * dropped after), so there is no waiting for idle between runs.
+ */
+async function intakeAlone(env: Record<string, string>, fixedRates: readonly number[]) {
+  const servers = await startBenchServers(env, { workers: false });
+  const { token, url } = servers;
+  try {
+    await triggerThroughput(url, token, { requests: 200, inFlight: 16 }); // warm-up
+    const closedLoop = await triggerThroughput(url, token, { requests: Math.round(2000 * scale), inFlight: 32 });
+    const atRate = [];
+    for (const rate of fixedRates) atRate.push(await triggerAtRate(url, token, { rate, seconds: Math.max(2, 10 * scale) }));
+    return { phase_endpoint: closedLoop, phase_endpoint_fixed_rate: atRate };
+  } finally {
+    await servers.close();
+  }
+}
+
 type Report = Record<string, unknown>;
 type Infra = { postgres: boolean; redis: boolean };
 
@@ -93,11 +112,14 @@ const FIGURES: Record<string, (report: Report, infra: Infra) => Promise<void>> =
     const raw = await rawBullMqChain({ redisUrl, workflows, concurrency: CONCURRENCY });
     log('production HTTP');
     const http = await withDatabase((url) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }, rates('production', 1000)));
+    log('production HTTP, the API alone (no worker process)');
+    const alone = await withDatabase((url) => intakeAlone({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }, rates('production', 1000)));
     report.production = {
       workflows: engine,
       raw_bullmq_chain: raw,
       ratio_to_raw_bullmq: round(engine.workflows_per_second / raw.workflows_per_second),
       ...http,
+      api_alone: alone,
     };
   },
   async detection(report) {

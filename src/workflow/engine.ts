@@ -2,7 +2,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { BackoffPolicy } from '../domain/retry.js';
-import type { JobQueue } from '../queue/job-queue.js';
+import type { JobQueue, QueueJob } from '../queue/job-queue.js';
 import type { MessageBus } from '../realtime/bus.js';
 import type { Database } from '../store/db.js';
 import { asIntake, outsideIntake } from '../store/pglite-gate.js';
@@ -60,8 +60,9 @@ const INTAKE_BATCH = 64;
 /**
  * Intake statements running at once: more than one keeps a PostgreSQL pool busy while a batch
  * commits; later triggers gather meanwhile into the next batch. Four rather than two halved the
- * median wait at 1,000 triggers/s (each batch also waits for the queue's notify); batches that
- * share lanes take their locks in one order (insert-triggers.ts), so more in flight cannot deadlock.
+ * median wait at 1,000 triggers/s (measured while each batch also waited for the queue's notify);
+ * batches that share lanes take their locks in one order (insert-triggers.ts), so more in flight
+ * cannot deadlock.
  */
 const INTAKE_BATCHES_IN_FLIGHT = 4;
 
@@ -92,22 +93,33 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.handOff ? { handOff: options.handOff } : {}),
   });
   // Intake batching: concurrent triggers are stored by one statement and handed to the queue by one
-  // call; each caller is answered once its own trigger is stored (and queued), as when alone.
+  // call; each caller is answered once its own trigger is stored, as when alone.
   const intake = createBatcher<TriggerInput, AcceptedTrigger>(
     async (triggers): Promise<Array<Settled<AcceptedTrigger>>> => {
       const results = await insertTriggers(options.database.db, triggers, options.worker.maxAttempts);
       const fresh = results.flatMap((r) => (r.ok && !r.value.duplicate ? [r.value] : []));
       if (fresh.length > 0) {
-        // What these wake (the relay's drain, a consumer's fetch) is the workers' work, not intake.
-        await outsideIntake(() => {
-          onCommitted();
-          return options.queue.notify(fresh.map((a) => ({ id: a.eventId, runAt: a.runAfter })));
-        });
+        onCommitted();
+        notifyInBackground(fresh.map((a) => ({ id: a.eventId, runAt: a.runAfter })));
       }
       return results;
     },
     { maxBatch: INTAKE_BATCH, maxInFlight: INTAKE_BATCHES_IN_FLIGHT },
   );
+  // Callers are answered once their triggers are stored, not once the queue has heard of them: the
+  // queue is a wake-up, the inbox the truth. A notify lost here (Redis down, a crash) is sent again
+  // by the recovery sweep, which re-sends due events left pending (recovery.ts); stop() waits for
+  // the notifies in flight, so a clean shutdown loses none.
+  const notifying = new Set<Promise<void>>();
+  function notifyInBackground(jobs: QueueJob[]): void {
+    // What a notify wakes (a consumer's fetch) is the workers' work, not intake.
+    const sent = outsideIntake(() => options.queue.notify(jobs)).then(
+      () => undefined,
+      (err: unknown) => options.log.error({ err, events: jobs.length }, 'queue notify failed; the recovery sweep sends these events again'),
+    );
+    notifying.add(sent);
+    void sent.finally(() => notifying.delete(sent));
+  }
   let working = false;
   let relaying = false;
 
@@ -139,6 +151,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     drainOutbox: () => relay.drain(),
     async stop(graceMs) {
+      await Promise.all(notifying);
       await sweeper.stop();
       await options.queue.close(graceMs, async () => {
         const count = await run.handBack();
