@@ -3,6 +3,7 @@
 // the work; NOTIFY wakes idle consumers, and polling catches anything a notification missed.
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../store/db.js';
+import { laneHolds } from '../store/lane-order.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, within, type JobHandler, type JobQueue, type QueueJob, type QueueLog, type QueueStats } from './job-queue.js';
 
 export interface PostgresQueueOptions {
@@ -40,9 +41,10 @@ export function createPostgresQueue(database: Database, options: PostgresQueueOp
             SELECT id FROM phase_events p
             WHERE status = 'pending' AND run_after <= now()
               AND (dispatched_until IS NULL OR dispatched_until < now())
-              -- Not while another phase of its lane runs: it could only be put off. The worker
-              -- running the lane takes it when it completes (or the lane frees and a poll finds it).
-              AND NOT EXISTS (SELECT 1 FROM phase_events r WHERE r.lane = p.lane AND r.status = 'running')
+              -- Not while its lane holds it (another phase runs, or an earlier one waits): it could
+              -- only be put off. The worker running the lane takes it when it completes (or the
+              -- lane frees and a poll finds it).
+              AND NOT ${laneHolds('p')}
             ORDER BY run_after, seq LIMIT ${limit}
             FOR UPDATE SKIP LOCKED)
           RETURNING id`,

@@ -1,13 +1,15 @@
 // The inbox (phase_events). Each state change is ONE SQL statement: a compare-and-set on the
 // event's status plus the audit, sync_progress and outbox rows (transitions.ts), so it is atomic
 // without an explicit transaction and costs one round trip. A unique index allows at most one
-// running event per lane, so the database itself keeps a workflow's phases from overlapping.
+// running event per lane, so the database itself keeps a workflow's phases from overlapping; and a
+// lane runs its events in the order they were stored (store/lane-order.ts), whichever job comes first.
 import { randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { PhaseError, PhaseErrorCode } from '../domain/errors.js';
 import { isPhaseNumber } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
 import { type Db, type PreparedStatement, prepareStatement, rows, runPrepared } from '../store/db.js';
+import { laneHolds, laneOrder } from '../store/lane-order.js';
 import { laneFor } from './lane.js';
 import type { BusMessage } from '../realtime/bus.js';
 import { publishedTransitionCtes, transitionCtes, type TransitionPart, type TransitionSpec } from './transitions.js';
@@ -55,6 +57,18 @@ export function toPhaseEvent(r: EventRow): PhaseEvent {
 }
 
 const RUNNING_PER_LANE = 'phase_events_one_running_per_lane';
+
+/**
+ * The lane's first pending event, locked for a completion to take, if it may start now: due or
+ * never tried, not of `phase` (the completion's own sync_progress row), not being taken by another.
+ * Never a later one instead.
+ */
+function laneHead(lane: SQL, phase: SQL): SQL {
+  return sql`SELECT f.id FROM phase_events f
+        WHERE f.id = (SELECT h.id FROM phase_events h WHERE h.lane = ${lane} AND h.status = 'pending' ORDER BY ${sql.raw(laneOrder('h'))} LIMIT 1)
+          AND f.phase <> ${phase} AND (f.attempts = 0 OR f.run_after <= now())
+        FOR UPDATE SKIP LOCKED`;
+}
 
 /** True for the unique violation that means "another phase of this lane is running". */
 function isLaneBusy(err: unknown): boolean {
@@ -140,7 +154,7 @@ export async function findEvent(q: Db, id: string): Promise<PhaseEvent | undefin
 export type AcquireResult =
   /** `messages`: written already published, for the caller to send (publishedTransitionCtes). */
   | { readonly kind: 'acquired'; readonly event: PhaseEvent; readonly messages: BusMessage[] }
-  /** Another event of the lane is running, or it is not due yet: try again at `at`. */
+  /** Another event of the lane is running or stored before it waits, or it is not due yet: try again at `at`. */
   | { readonly kind: 'later'; readonly at: Date }
   /** Finished, parked, missing or held by a live worker: nothing to do for this delivery. */
   | { readonly kind: 'skip'; readonly reason: string };
@@ -170,28 +184,29 @@ const ACQUIRE = prepareStatement<EventRow & { kind: 'e' | 'o' }>('acquire', sql`
     UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${ph('worker')},
       locked_until = now() + (${ph('lease')})::interval, dispatched_until = NULL,
       started_at = coalesce(started_at, now()), updated_at = now()
-    WHERE id = ${ph('id')} AND status = 'pending' AND run_after <= now()
+    WHERE id = ${ph('id')} AND status = 'pending' AND run_after <= now() AND NOT ${laneHolds('phase_events')}
     RETURNING *),
   ${publishedTransitionCtes('t', { source: 'e', spec: { from: 'pending', to: 'running', workerId: ph('worker') } })}
   ${sql.raw(`SELECT 'e' AS kind, ${EVENT_FIELDS} FROM e UNION ALL SELECT 'o' AS kind, ${OUTBOX_AS_EVENT} FROM t_outbox`)}`);
 
-/** Marks a pending, due event running for this worker. */
+/** Marks a pending, due event running for this worker, unless its lane holds it (laneHolds). */
 export async function acquire(q: Db, id: string, workerId: string, leaseMs: number, laneBusyDelayMs: number): Promise<AcquireResult> {
   try {
     const result = await runPrepared(q, ACQUIRE, { id, worker: workerId, lease: leaseInterval(leaseMs) });
     const row = result.find((r) => r.kind === 'e');
     if (row) return { kind: 'acquired', event: toPhaseEvent(row), messages: sentMessages(result) };
   } catch (err) {
+    // Another event of the lane started after this statement's snapshot: the lane holds it too.
     if (!isLaneBusy(err)) throw err;
-    const at = new Date(Date.now() + laneBusyDelayMs);
-    // Hand it back to the poller at that time.
-    await rows(q, sql`UPDATE phase_events SET run_after = ${at}, dispatched_until = NULL WHERE id = ${id} AND status = 'pending'`);
-    return { kind: 'later', at };
   }
-  const [again] = await rows<{ status: PhaseStatus; run_after: Date | string }>(q, sql`SELECT status, run_after FROM phase_events WHERE id = ${id}`);
-  if (!again || again.status !== 'pending') return { kind: 'skip', reason: again?.status ?? 'missing' };
-  await rows(q, sql`UPDATE phase_events SET dispatched_until = NULL WHERE id = ${id} AND status = 'pending'`);
-  return { kind: 'later', at: new Date(again.run_after) };
+  // Still pending: a due one was held by its lane and tries again after the delay (else the queue
+  // would hand it straight back); one not due yet keeps its time. Either goes back to the poller.
+  const [later] = await rows<{ run_after: Date | string }>(q, sql`UPDATE phase_events SET dispatched_until = NULL,
+          run_after = CASE WHEN run_after <= now() THEN now() + ${interval(laneBusyDelayMs)} ELSE run_after END
+        WHERE id = ${id} AND status = 'pending' RETURNING run_after`);
+  if (later) return { kind: 'later', at: new Date(later.run_after) };
+  const [gone] = await rows<{ status: PhaseStatus }>(q, sql`SELECT status FROM phase_events WHERE id = ${id}`);
+  return { kind: 'skip', reason: gone?.status ?? 'missing' };
 }
 
 const RENEW = prepareStatement<{ id: string }>('renew', sql`UPDATE phase_events SET locked_until = now() + (${ph('lease')})::interval
@@ -211,8 +226,9 @@ export interface Completion {
   /**
    * This worker goes on with one more event in the same slot instead of a trip through the queue:
    * the first next phase (one of the completed event's own lane first, whose lane is free now),
-   * inserted already running; or, when the phase starts none, the oldest due pending event of its
-   * lane, acquired by the same statement. Either is recorded (pending → running) with the commit.
+   * inserted already running; or, when the phase starts none, the first pending event of its lane
+   * if it may start (laneHead), acquired by the same statement. Either is recorded (pending →
+   * running) with the commit.
    */
   readonly continueWith?: { readonly lane: string; readonly phase: number; readonly leaseMs: number };
   /** The completion runs inside the caller's transaction: a lane conflict is retried under a savepoint. */
@@ -277,8 +293,9 @@ function nextRecord(t: TriggerInput) {
 
 /**
  * running → completed with, only if that happened, (q) the next events left pending, (s) the one
- * started running for this worker, and (n, `take`) the lane's oldest due pending event that is not
- * of this phase (its sync_progress row is the one `e` completes), taken for this worker.
+ * started running for this worker, and (n, `take`) the lane's first pending event if it may start
+ * (laneHead: due, and not of this phase, whose sync_progress row is the one `e` completes), taken
+ * for this worker.
  * EXISTS (SELECT 1 FROM e) runs the completion first, so the lane is free when s or n turns running.
  * One text per shape (which of q, s, n it has: fewer CTEs to plan and run), built the first time.
  */
@@ -321,10 +338,7 @@ function completeStatement(shape: CompleteShape): PreparedStatement<CompleteRow>
     UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${ph('worker')},
       locked_until = now() + (${ph('lease')})::interval, dispatched_until = NULL,
       started_at = coalesce(started_at, now()), updated_at = now()
-    WHERE id = (
-        SELECT id FROM phase_events
-        WHERE lane = ${ph('lane')} AND status = 'pending' AND phase <> (${ph('phase')})::smallint AND (attempts = 0 OR run_after <= now())
-        ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+    WHERE id = (${laneHead(ph('lane'), sql`(${ph('phase')})::smallint`)})
       AND status = 'pending' AND EXISTS (SELECT 1 FROM e)
     RETURNING *)`);
     parts.push({ source: 'n', spec: { from: 'pending', to: 'running', workerId: ph('worker') } });
@@ -415,10 +429,7 @@ const COMPLETE_MANY = prepareStatement<EventRow & { kind: 'e' | 'q' | 's' | 'n' 
       locked_until = now() + c.x_lease::interval, dispatched_until = NULL,
       started_at = coalesce(p.started_at, now()), updated_at = now()
     FROM (
-      SELECT e.id AS parent, e.x_worker, e.x_lease, (
-          SELECT w.id FROM phase_events w
-          WHERE w.lane = e.lane AND w.status = 'pending' AND w.phase <> e.phase AND (w.attempts = 0 OR w.run_after <= now())
-          ORDER BY w.seq LIMIT 1 FOR UPDATE SKIP LOCKED) AS next_id
+      SELECT e.id AS parent, e.x_worker, e.x_lease, (${laneHead(sql`e.lane`, sql`e.phase`)}) AS next_id
       FROM e WHERE e.x_take) c
     WHERE p.id = c.next_id AND p.status = 'pending'
     RETURNING p.*, c.parent AS x_parent),

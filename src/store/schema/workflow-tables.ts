@@ -48,6 +48,8 @@ export const phaseEvents = pgTable(
     index('phase_events_running').on(t.lockedUntil).where(sql`status = 'running'`),
     // At most one running event per lane: the database keeps a workflow's phases from overlapping.
     uniqueIndex('phase_events_one_running_per_lane').on(t.lane).where(sql`status = 'running'`),
+    // A lane runs its events in order (lane-order.ts): its pending ones, in that order.
+    index('phase_events_lane_pending').on(t.lane, t.phase, t.createdAt, t.seq).where(sql`status = 'pending'`),
     index('phase_events_failed').on(t.updatedAt).where(sql`status = 'failed'`),
     index('phase_events_user').on(t.userId, t.createdAt),
   ],

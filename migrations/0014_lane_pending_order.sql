@@ -1,0 +1,1 @@
+CREATE INDEX "phase_events_lane_pending" ON "phase_events" USING btree ("lane","phase","created_at","seq") WHERE status = 'pending';
