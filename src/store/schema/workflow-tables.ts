@@ -43,15 +43,20 @@ export const phaseEvents = pgTable(
     completedAt: ts('completed_at'),
   },
   (t) => [
+    // Every transition changes `status`, so no update of a row is HOT and each one adds an entry to
+    // every index whose predicate the new row meets: an index on all rows costs one per transition.
     uniqueIndex('phase_events_idempotency_key').on(t.idempotencyKey),
     index('phase_events_due').on(t.runAfter).where(sql`status = 'pending'`),
-    index('phase_events_running').on(t.lockedUntil).where(sql`status = 'running'`),
     // At most one running event per lane: the database keeps a workflow's phases from overlapping.
+    // Also how expired leases are found (reclaimExpired): running events are few (one per lane, at
+    // most the workers' slots), so none needs an index of its own on locked_until.
     uniqueIndex('phase_events_one_running_per_lane').on(t.lane).where(sql`status = 'running'`),
     // A lane runs its events in order (lane-order.ts): its pending ones, in that order.
     index('phase_events_lane_pending').on(t.lane, t.phase, t.createdAt, t.seq).where(sql`status = 'pending'`),
     index('phase_events_failed').on(t.updatedAt).where(sql`status = 'failed'`),
-    index('phase_events_user').on(t.userId, t.createdAt),
+    index('phase_events_failed_user').on(t.userId, t.updatedAt).where(sql`status = 'failed'`),
+    // The sync scheduler's last sync of a seller; phase never changes, so other phases' rows stay out.
+    index('phase_events_user_syncs').on(t.userId, t.createdAt).where(sql`phase = 1`),
   ],
 );
 
@@ -77,8 +82,9 @@ export const phaseAudit = pgTable(
   },
   (t) => [
     index('phase_audit_user').on(t.userId, t.id),
-    index('phase_audit_sync').on(t.syncId, t.id),
-    index('phase_audit_claim').on(t.claimId, t.id),
+    // Read by equality only (which implies NOT NULL): rows without the id stay out of these.
+    index('phase_audit_sync').on(t.syncId, t.id).where(sql`sync_id IS NOT NULL`),
+    index('phase_audit_claim').on(t.claimId, t.id).where(sql`claim_id IS NOT NULL`),
     index('phase_audit_event').on(t.eventId, t.id),
   ],
 );
