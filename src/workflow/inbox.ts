@@ -99,33 +99,47 @@ const interval = (ms: number) => sql`${`${ms} milliseconds`}::interval`;
 export const EVENT_COLUMNS = ['id', 'idempotency_key', 'request_hash', 'phase', 'user_id', 'seller_id', 'sync_id', 'claim_id', 'case_id',
   'lane', 'payload', 'source', 'status', 'attempts', 'max_attempts', 'run_after', 'created_at', 'updated_at', 'trace_parent'] as const;
 
-type EventValues = Record<(typeof EVENT_COLUMNS)[number], SQL>;
+type EventColumn = (typeof EVENT_COLUMNS)[number];
+
+// Columns the database fills in, the same for every new event.
+const EVENT_CONSTANTS = { status: sql.raw(`'pending'`), attempts: sql.raw('0'), run_after: sql.raw('now()'), created_at: sql.raw('now()'), updated_at: sql.raw('now()') };
+type EventParamColumn = Exclude<EventColumn, keyof typeof EVENT_CONSTANTS>;
+// The casts that type a parameter for PostgreSQL (a null one above all).
+const EVENT_CASTS: Partial<Record<EventParamColumn, string>> = {
+  phase: '::smallint', seller_id: '::text', sync_id: '::text', claim_id: '::text', case_id: '::text',
+  payload: '::jsonb', max_attempts: '::integer', trace_parent: '::text',
+};
 
 export const columnList = (columns: readonly string[]) => sql.raw(`(${columns.join(', ')})`);
-export const valueRow = <C extends string>(columns: readonly C[], values: Record<C, SQL>) => sql`(${sql.join(columns.map((c) => values[c]), sql`, `)})`;
 
-export function eventValues(t: TriggerInput, maxAttempts: number): EventValues {
+/** A new event's parameters: what varies from one event to the next. */
+export type EventParams = Record<EventParamColumn, unknown>;
+
+export function eventParams(t: TriggerInput, maxAttempts: number): EventParams {
   return {
-    id: sql`${randomUUID()}`,
-    idempotency_key: sql`${t.idempotencyKey}`,
-    request_hash: sql`${t.requestHash}`,
-    phase: sql`${t.phase}::smallint`,
-    user_id: sql`${t.userId}`,
-    seller_id: sql`${t.sellerId ?? null}::text`,
-    sync_id: sql`${t.syncId ?? null}::text`,
-    claim_id: sql`${t.claimId ?? null}::text`,
-    case_id: sql`${t.caseId ?? null}::text`,
-    lane: sql`${laneFor(t.phase, t)}`,
-    payload: sql`${JSON.stringify(t.payload)}::jsonb`,
-    source: sql`${t.source}`,
-    status: sql`'pending'`,
-    attempts: sql`0`,
-    max_attempts: sql`${maxAttempts}::integer`,
-    run_after: sql`now()`,
-    created_at: sql`now()`,
-    updated_at: sql`now()`,
-    trace_parent: sql`${t.traceParent ?? null}::text`,
+    id: randomUUID(),
+    idempotency_key: t.idempotencyKey,
+    request_hash: t.requestHash,
+    phase: t.phase,
+    user_id: t.userId,
+    seller_id: t.sellerId ?? null,
+    sync_id: t.syncId ?? null,
+    claim_id: t.claimId ?? null,
+    case_id: t.caseId ?? null,
+    lane: laneFor(t.phase, t),
+    payload: JSON.stringify(t.payload),
+    source: t.source,
+    max_attempts: maxAttempts,
+    trace_parent: t.traceParent ?? null,
   };
+}
+
+/** A new event's row of values (in EVENT_COLUMNS order), each parameter given by `param`: a value or a placeholder. */
+export function eventRow(param: (column: EventParamColumn) => SQL): SQL {
+  return sql`(${sql.join(
+    EVENT_COLUMNS.map((c) => (c in EVENT_CONSTANTS ? EVENT_CONSTANTS[c as keyof typeof EVENT_CONSTANTS] : sql`${param(c as EventParamColumn)}${sql.raw(EVENT_CASTS[c as EventParamColumn] ?? '')}`)),
+    sql`, `,
+  )})`;
 }
 
 /**
@@ -133,8 +147,9 @@ export function eventValues(t: TriggerInput, maxAttempts: number): EventValues {
  * with a different request is a conflict, never a silent overwrite.
  */
 export async function insertTrigger(q: Db, t: TriggerInput, maxAttempts: number): Promise<AcceptedTrigger> {
+  const params = eventParams(t, maxAttempts);
   const [row] = await rows<EventRow>(q, sql`WITH e AS (
-          INSERT INTO phase_events ${columnList(EVENT_COLUMNS)} VALUES ${valueRow(EVENT_COLUMNS, eventValues(t, maxAttempts))}
+          INSERT INTO phase_events ${columnList(EVENT_COLUMNS)} VALUES ${eventRow((c) => sql`${params[c]}`)}
           ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
         ${transitionCtes('t', { source: 'e', spec: { from: null, to: 'pending', data: { source: t.source } } })}
         SELECT * FROM e`,
