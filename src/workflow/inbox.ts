@@ -9,7 +9,7 @@ import type { PhaseError, PhaseErrorCode } from '../domain/errors.js';
 import { isPhaseNumber } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
 import { type Db, type PreparedStatement, prepareStatement, rows, runPrepared } from '../store/db.js';
-import { laneHolds, laneOrder } from '../store/lane-order.js';
+import { heldByEarlier, laneHolds, laneOrder } from '../store/lane-order.js';
 import { laneFor } from './lane.js';
 import type { BusMessage } from '../realtime/bus.js';
 import { publishedTransitionCtes, transitionCtes, type TransitionPart, type TransitionSpec } from './transitions.js';
@@ -59,14 +59,17 @@ export function toPhaseEvent(r: EventRow): PhaseEvent {
 const RUNNING_PER_LANE = 'phase_events_one_running_per_lane';
 
 /**
- * The lane's first pending event, locked for a completion to take, if it may start now: due or
- * never tried, not of `phase` (the completion's own sync_progress row), not being taken by another.
- * Never a later one instead.
+ * The lane's first pending event that may start now, locked for a completion to take: due or never
+ * tried, not held by an earlier one (heldByEarlier), not of `phase` (the completion's own
+ * sync_progress row), not being taken by another. (The running check of laneHolds would see the
+ * completing event itself, still running in this statement's snapshot.)
  */
 function laneHead(lane: SQL, phase: SQL): SQL {
   return sql`SELECT f.id FROM phase_events f
-        WHERE f.id = (SELECT h.id FROM phase_events h WHERE h.lane = ${lane} AND h.status = 'pending' ORDER BY ${sql.raw(laneOrder('h'))} LIMIT 1)
-          AND f.phase <> ${phase} AND (f.attempts = 0 OR f.run_after <= now())
+        WHERE f.id = (SELECT h.id FROM phase_events h
+            WHERE h.lane = ${lane} AND h.status = 'pending' AND (h.attempts = 0 OR h.run_after <= now()) AND NOT ${heldByEarlier('h')}
+            ORDER BY ${sql.raw(laneOrder('h'))} LIMIT 1)
+          AND f.phase <> ${phase}
         FOR UPDATE SKIP LOCKED`;
 }
 

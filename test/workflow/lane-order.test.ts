@@ -1,7 +1,8 @@
 // A lane runs its events in the workflow's order (store/lane-order.ts): a phase waits for an earlier
 // phase of its lane, even when its queue job is delivered first (issue #18: the sync/complete
 // webhook's phase 2 ran before phase 1 and parked, unknown_sync), and even while the earlier one
-// waits out a retry's backoff. A later phase stored first does not hold an earlier one.
+// waits out a retry's backoff. A later phase stored first does not hold an earlier one, and an event
+// retrying does not hold the next of its own phase.
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { UnknownReferenceError } from '../../src/domain/errors.js';
@@ -118,6 +119,27 @@ describeOnEngines('the order of a lane', (database) => {
     expect(parked?.lanePending.map((p) => p.id)).toEqual([later.eventId]);
     await rows(db(), sql`UPDATE phase_events SET run_after = now() WHERE id = ${later.eventId}`);
     expect((await acquire(db(), later.eventId, 'w1', 30_000, 50)).kind).toBe('acquired');
+  });
+
+  it('holds an event behind an untried one of its phase, not behind one of its phase that retries', async () => {
+    // A reversal stored before its payout fails, waiting for it, and retries: the payout, of the same
+    // phase and stored after, must not wait for the reversal's retries, or neither would ever run.
+    const first = await insertTrigger(db(), trigger(2, 's5'), 3);
+    const second = await insertTrigger(db(), trigger(2, 's5'), 3);
+    expect((await acquire(db(), second.eventId, 'w1', 30_000, 50)).kind).toBe('later');
+    await inBackoff(first.eventId);
+    await rows(db(), sql`UPDATE phase_events SET run_after = now() WHERE id = ${second.eventId}`);
+    expect((await acquire(db(), second.eventId, 'w1', 30_000, 50)).kind).toBe('acquired');
+  });
+
+  it('lets a completion take the next event of its lane past one of the same phase that retries', async () => {
+    const one = await running(trigger(1, 's6'));
+    const retrying = await insertTrigger(db(), trigger(2, 's6'), 3);
+    const next = await insertTrigger(db(), trigger(2, 's6'), 3);
+    await inBackoff(retrying.eventId);
+    const done = await complete(db(), one.id, 'w1', completion(one, []));
+    expect(done?.started.map((e) => e.id)).toEqual([next.eventId]);
+    expect(await stateOf(retrying.eventId)).toEqual({ status: 'pending', attempts: 1 });
   });
 
   it('does not let a completion take a later event of its lane past an earlier one in backoff', async () => {
