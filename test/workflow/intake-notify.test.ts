@@ -103,3 +103,14 @@ it('stop() waits for the notifies in flight before it closes the queue', async (
   await stopping;
   expect(openAtClose).toEqual([0]);
 });
+
+it('stop() does not wait past its grace for a queue that never answers, and says so', async () => {
+  const { queue, calls, openAtClose } = heldQueue();
+  const warnings: string[] = [];
+  const engine = await start(queue, { ...silentLog, warn: (_obj, msg) => warnings.push(msg) });
+  await engine.accept(trigger('never-1'));
+  await engine.stop(0);
+  expect(warnings).toEqual([expect.stringMatching(/recovery sweep/)]);
+  expect(openAtClose).toEqual([1]);
+  calls[0]!.resolve();
+});
