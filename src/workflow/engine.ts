@@ -96,12 +96,9 @@ export function createEngine(options: EngineOptions): Engine {
   // call; each caller is answered once its own trigger is stored, as when alone.
   const intake = createBatcher<TriggerInput, AcceptedTrigger>(
     async (triggers): Promise<Array<Settled<AcceptedTrigger>>> => {
-      const results = await insertTriggers(options.database.db, triggers, options.worker.maxAttempts);
+      const results = await insertTriggers(options.database.db, triggers, options.worker.maxAttempts, relay);
       const fresh = results.flatMap((r) => (r.ok && !r.value.duplicate ? [r.value] : []));
-      if (fresh.length > 0) {
-        onCommitted();
-        notifyInBackground(fresh.map((a) => ({ id: a.eventId, runAt: a.runAfter })));
-      }
+      if (fresh.length > 0) notifyInBackground(fresh.map((a) => ({ id: a.eventId, runAt: a.runAfter })));
       return results;
     },
     { maxBatch: INTAKE_BATCH, maxInFlight: INTAKE_BATCHES_IN_FLIGHT },

@@ -182,12 +182,12 @@ const leaseInterval = (leaseMs: number) => `${leaseMs} milliseconds`;
 
 // What the hot statements return: event rows by `kind`, and (kind 'o') the outbox rows they wrote
 // already published, in the same columns (seq in `id`, the message in `payload`).
-const EVENT_FIELDS = 'id, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, status, attempts, max_attempts, run_after, created_at, request_hash, trace_parent';
-const OUTBOX_AS_EVENT = `seq::text, NULL::smallint, user_id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, payload,
+export const EVENT_FIELDS = 'id, phase, user_id, seller_id, sync_id, claim_id, case_id, lane, payload, status, attempts, max_attempts, run_after, created_at, request_hash, trace_parent';
+export const OUTBOX_AS_EVENT = `seq::text, NULL::smallint, user_id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, payload,
   NULL::text, NULL::integer, NULL::integer, NULL::timestamptz, NULL::timestamptz, NULL::text, NULL::text`;
 
 /** The messages among a hot statement's rows, in seq order, as the relay would send them. */
-function sentMessages(result: ReadonlyArray<EventRow & { kind: string }>): BusMessage[] {
+export function sentMessages(result: ReadonlyArray<EventRow & { kind: string }>): BusMessage[] {
   const out: BusMessage[] = [];
   for (const r of result) {
     if (r.kind !== 'o') continue;

@@ -5,13 +5,30 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { type Db, type PreparedStatement, prepareStatement, rows, runPrepared } from '../store/db.js';
 import type { Settled } from './batcher.js';
-import { accepted, columnList, EVENT_COLUMNS, eventParams, eventRow, type EventRow, IdempotencyConflictError, insertTrigger } from './inbox.js';
+import type { BusMessage } from '../realtime/bus.js';
+import { accepted, columnList, EVENT_COLUMNS, EVENT_FIELDS, eventParams, eventRow, type EventRow, IdempotencyConflictError, insertTrigger, OUTBOX_AS_EVENT, sentMessages } from './inbox.js';
 import { laneFor } from './lane.js';
-import { transitionCtes } from './transitions.js';
+import { publishedTransitionCtes } from './transitions.js';
 import type { AcceptedTrigger, TriggerInput } from './types.js';
 
-/** Stores `triggers` (every one before its answer); one result per trigger, in order. */
-export async function insertTriggers(q: Db, triggers: readonly TriggerInput[], maxAttempts: number): Promise<Array<Settled<AcceptedTrigger>>> {
+/** Where the messages of stored triggers go (the outbox relay's send and poke). */
+export interface IntakeMessages {
+  /** Messages a batch statement wrote already published (publishedTransitionCtes), once committed. */
+  send(messages: BusMessage[]): void;
+  /** A trigger stored alone left its message for the relay to find. */
+  poke(): void;
+}
+
+/**
+ * Stores `triggers` (every one before its answer); one result per trigger, in order. A batch's
+ * messages are sent as the runner's are, with no second write and no relay drain.
+ */
+export async function insertTriggers(
+  q: Db,
+  triggers: readonly TriggerInput[],
+  maxAttempts: number,
+  messages: IntakeMessages,
+): Promise<Array<Settled<AcceptedTrigger>>> {
   const results = new Array<Settled<AcceptedTrigger> | undefined>(triggers.length);
   const stored = new Map<string, EventRow>();
   const firstOfKey = new Map<string, number>();
@@ -24,11 +41,12 @@ export async function insertTriggers(q: Db, triggers: readonly TriggerInput[], m
   for (const group of statements(triggers, [...firstOfKey.values()])) {
     let found: Map<string, { row: EventRow; inserted: boolean }>;
     try {
-      found = await storeGroup(q, group.map((i) => triggers[i]!), maxAttempts);
+      found = await storeGroup(q, group.map((i) => triggers[i]!), maxAttempts, messages);
     } catch {
       // Something in the statement failed (one bad row fails them all): store each alone, so each
       // caller gets its own answer or error.
       await Promise.all(group.map(async (i) => (results[i] = await settle(insertTrigger(q, triggers[i]!, maxAttempts)))));
+      messages.poke();
       continue;
     }
     for (const i of group) {
@@ -46,7 +64,11 @@ export async function insertTriggers(q: Db, triggers: readonly TriggerInput[], m
     const t = triggers[i]!;
     const row = stored.get(t.idempotencyKey);
     // The first of this key failed without storing anything: this one tries on its own.
-    results[i] = row ? answerRepeat(t, row) : await settle(insertTrigger(q, t, maxAttempts));
+    if (row) results[i] = answerRepeat(t, row);
+    else {
+      results[i] = await settle(insertTrigger(q, t, maxAttempts));
+      messages.poke();
+    }
   }
   return results.map((r) => r ?? { ok: false, error: new Error('trigger left unanswered') });
 }
@@ -89,7 +111,8 @@ function lockOrder(a: TriggerInput, b: TriggerInput): number {
 }
 
 const ph = (name: string): SQL => sql`${sql.placeholder(name)}`;
-type StoredRow = EventRow & { inserted: boolean; idempotency_key: string };
+// 'e' a row this statement stored, 'p' one stored before, 'o' a message it wrote (as an event row).
+type StoredRow = EventRow & { kind: 'e' | 'p' | 'o'; idempotency_key: string | null };
 
 /**
  * The statement that stores n triggers: inserts the new keys (with their transitions) and reads the
@@ -106,9 +129,10 @@ function storeStatement(n: number): PreparedStatement<StoredRow> {
           INSERT INTO phase_events ${columnList(EVENT_COLUMNS)}
           VALUES ${sql.join(rowsIn.map((i) => eventRow((c) => ph(`${c}_${i}`))), sql`, `)}
           ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
-        ${transitionCtes('t', { source: 'e', spec: { from: null, to: 'pending', data: sql`jsonb_build_object('source', ${ph('source')}::text)` } })}
-        SELECT true AS inserted, e.* FROM e
-        UNION ALL SELECT false AS inserted, p.* FROM phase_events p
+        ${publishedTransitionCtes('t', { source: 'e', spec: { from: null, to: 'pending', data: sql`jsonb_build_object('source', ${ph('source')}::text)` } })}
+        ${sql.raw(`SELECT 'e' AS kind, idempotency_key, ${EVENT_FIELDS} FROM e
+        UNION ALL SELECT 'o' AS kind, NULL::text, ${OUTBOX_AS_EVENT} FROM t_outbox
+        UNION ALL SELECT 'p' AS kind, p.idempotency_key, ${EVENT_FIELDS.split(', ').map((f) => `p.${f}`).join(', ')} FROM phase_events p`)}
           WHERE p.idempotency_key IN (${sql.join(rowsIn.map((i) => ph(`idempotency_key_${i}`)), sql`, `)})`);
   STATEMENTS.set(n, statement);
   return statement;
@@ -119,15 +143,21 @@ function storeStatement(n: number): PreparedStatement<StoredRow> {
  * their locks (the keys' index entries, the lanes' sync_progress rows) in one order and cannot
  * deadlock.
  */
-async function storeGroup(q: Db, group: readonly TriggerInput[], maxAttempts: number): Promise<Map<string, { row: EventRow; inserted: boolean }>> {
+async function storeGroup(
+  q: Db,
+  group: readonly TriggerInput[],
+  maxAttempts: number,
+  messages: IntakeMessages,
+): Promise<Map<string, { row: EventRow; inserted: boolean }>> {
   const ordered = [...group].sort(lockOrder);
   const values: Record<string, unknown> = { source: group[0]!.source };
   ordered.forEach((t, i) => {
     for (const [column, value] of Object.entries(eventParams(t, maxAttempts))) values[`${column}_${i}`] = value;
   });
   const result = await runPrepared(q, storeStatement(ordered.length), values);
+  messages.send(sentMessages(result));
   const found = new Map<string, { row: EventRow; inserted: boolean }>();
-  for (const r of result) found.set(r.idempotency_key, { row: r, inserted: r.inserted });
+  for (const r of result) if (r.kind !== 'o' && r.idempotency_key !== null) found.set(r.idempotency_key, { row: r, inserted: r.kind === 'e' });
   // A key stored by a concurrent statement after this one's snapshot: the insert skipped it and the
   // snapshot did not see it. It is committed now (the insert waited for it), so read it.
   const missing = group.filter((t) => !found.has(t.idempotencyKey));

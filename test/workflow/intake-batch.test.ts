@@ -89,7 +89,7 @@ function burstTests(open: () => Promise<{ database: Database; close(): Promise<v
           // The same burst, all at once through the batcher (one batch in flight: arrival order holds).
           const prefix = `burst${namespace++}`;
           const pre = await preStore(database, triggersOf(before, prefix));
-          const batcher = createBatcher((ts: readonly TriggerInput[]) => insertTriggers(database.db, ts, MAX_ATTEMPTS), { maxBatch, maxInFlight: 1 });
+          const batcher = createBatcher((ts: readonly TriggerInput[]) => insertTriggers(database.db, ts, MAX_ATTEMPTS, { send: () => undefined, poke: () => undefined }), { maxBatch, maxInFlight: 1 });
           const concurrent = await Promise.all(triggersOf(burst, prefix).map((t) => answer(batcher.submit(t))));
 
           expect(normalise(concurrent, pre)).toEqual(normalise(sequential, seqPre));
@@ -106,7 +106,7 @@ function burstTests(open: () => Promise<{ database: Database; close(): Promise<v
         const database = handle.database;
         const prefix = `multi${namespace++}`;
         const triggers = triggersOf(burst, prefix);
-        const batcher = createBatcher((ts: readonly TriggerInput[]) => insertTriggers(database.db, ts, MAX_ATTEMPTS), { maxBatch, maxInFlight: 3 });
+        const batcher = createBatcher((ts: readonly TriggerInput[]) => insertTriggers(database.db, ts, MAX_ATTEMPTS, { send: () => undefined, poke: () => undefined }), { maxBatch, maxInFlight: 3 });
         const answers = await Promise.all(triggers.map((t) => answer(batcher.submit(t))));
         const stored = new Map(
           (await rows<{ id: string; idempotency_key: string; request_hash: string }>(database.db, sql`SELECT id, idempotency_key, request_hash FROM phase_events

@@ -52,9 +52,9 @@ describeWithPostgres('intake lock order on PostgreSQL', () => {
     await holder.query(`SELECT 1 FROM sync_progress WHERE lane = 'sync:B' FOR UPDATE`);
 
     // The first batch to wait names B first: in arrival order it would hold B while the second holds A.
-    const first = insertTriggers(database.db, [trigger('B', 'x-b'), trigger('A', 'x-a')], 3);
+    const first = insertTriggers(database.db, [trigger('B', 'x-b'), trigger('A', 'x-a')], 3, { send: () => undefined, poke: () => undefined });
     await expect.poll(waitingOnLocks).toBe(1);
-    const second = insertTriggers(database.db, [trigger('A', 'y-a'), trigger('B', 'y-b')], 3);
+    const second = insertTriggers(database.db, [trigger('A', 'y-a'), trigger('B', 'y-b')], 3, { send: () => undefined, poke: () => undefined });
     await expect.poll(waitingOnLocks).toBe(2);
     await holder.query('COMMIT');
 

@@ -1,11 +1,13 @@
 // The runner's statements (acquire, complete, completeMany) write their outbox rows already marked
-// published and return them, for the runner to send once committed (the relay's `send`); rows of
-// other writers (intake here) are left for the relay. Whatever is sent goes out in seq order.
+// published and return them, for the runner to send once committed (the relay's `send`), as an
+// intake batch does; rows of other writers (a trigger stored alone here) are left for the relay.
+// Whatever is sent goes out in seq order.
 import { expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rows } from '../../src/store/db.js';
 import { createLocalBus, type BusMessage } from '../../src/realtime/bus.js';
 import { acquire, complete, completeMany, insertTrigger } from '../../src/workflow/inbox.js';
+import { insertTriggers } from '../../src/workflow/insert-triggers.js';
 import { createOutboxRelay } from '../../src/workflow/outbox-relay.js';
 import { silentLog } from '../../src/workflow/log.js';
 import type { PhaseNumber } from '../../src/domain/phase.js';
@@ -75,6 +77,28 @@ describeOnEngines('outbox rows sent by the runner', (database) => {
     ]);
     expect(db?.messages.map((m) => [m.payload.event_id, m.payload.status])).toEqual([[b.event.id, 'completed']]);
     expect((await outboxOf([a.event.id, b.event.id, nextA!.id])).filter((r) => r.status !== 'pending' || r.event_id === nextA?.id).every((r) => r.published)).toBe(true);
+  });
+
+  it('sends what an intake batch wrote, already published, and nothing for a repeat', async () => {
+    const sent: BusMessage[] = [];
+    let pokes = 0;
+    const out = { send: (m: BusMessage[]) => void sent.push(...m), poke: () => void pokes++ };
+    const [a, b] = [trigger(1, 'os-5'), trigger(1, 'os-6')];
+    const first = await insertTriggers(database().db, [a, b], 3, out);
+    const ids = first.map((r) => (r.ok ? r.value.eventId : ''));
+    expect(sent.map((m) => [m.payload.event_id, m.payload.status])).toEqual([
+      [ids[0], 'pending'],
+      [ids[1], 'pending'],
+    ]);
+    const stored = await outboxOf(ids);
+    expect(sent.map((m) => m.seq)).toEqual(stored.map((r) => Number(r.seq)));
+    expect(stored.every((r) => r.published)).toBe(true);
+    expect(pokes).toBe(0);
+    // The same keys again: duplicates, nothing new written or sent.
+    sent.length = 0;
+    const again = await insertTriggers(database().db, [a, b], 3, out);
+    expect(again.map((r) => r.ok && r.value.duplicate)).toEqual([true, true]);
+    expect(sent).toEqual([]);
   });
 
   it('sends handed messages with what a drain finds, by seq, each once', async () => {
