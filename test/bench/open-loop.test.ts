@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { openLoop, type Clock } from '../../bench/open-loop.js';
 
-/** Virtual time: sleeping moves it forward (once what is already settled has run), nothing else does. */
-function virtualClock(): Clock & { t: number } {
+/**
+ * Virtual time: sleeping moves it forward (once what is already settled has run), nothing else does;
+ * `wakesLateBy` moves it that much further on each wake, as a busy machine would.
+ */
+function virtualClock(wakesLateBy = 0): Clock & { t: number } {
   const c = {
     t: 0,
     now: () => c.t,
     sleep: async (ms: number) => {
       await new Promise((r) => setImmediate(r));
-      c.t += ms;
+      c.t += ms + wakesLateBy;
     },
   };
   return c;
@@ -39,12 +42,10 @@ describe('openLoop', () => {
   });
 
   it('counts refusals and failed sends as errors, and sends late ones at once when it wakes late', async () => {
-    const clock = virtualClock();
-    const lateClock: Clock = { now: () => clock.now(), sleep: (ms) => clock.sleep(ms + 25) };
     const r = await openLoop({
       rate: 100,
       count: 4,
-      clock: lateClock,
+      clock: virtualClock(25),
       send: (i) => (i === 1 ? Promise.resolve(false) : i === 2 ? Promise.reject(new Error('reset')) : Promise.resolve(true)),
     });
     expect(r.errors).toBe(2);
