@@ -119,6 +119,11 @@ export const columnList = (columns: readonly string[]) => sql.raw(`(${columns.jo
 export type EventParams = Record<EventParamColumn, unknown>;
 
 export function eventParams(t: TriggerInput, maxAttempts: number): EventParams {
+  return { ...newEventFields(t), payload: JSON.stringify(t.payload), max_attempts: maxAttempts };
+}
+
+/** What every new event takes from its trigger, however it is inserted (a row of values, a jsonb record). */
+function newEventFields(t: TriggerInput) {
   return {
     id: randomUUID(),
     idempotency_key: t.idempotencyKey,
@@ -130,9 +135,7 @@ export function eventParams(t: TriggerInput, maxAttempts: number): EventParams {
     claim_id: t.claimId ?? null,
     case_id: t.caseId ?? null,
     lane: laneFor(t.phase, t),
-    payload: JSON.stringify(t.payload),
     source: t.source,
-    max_attempts: maxAttempts,
     trace_parent: t.traceParent ?? null,
   };
 }
@@ -177,7 +180,8 @@ export type AcquireResult =
   /** Finished, parked, missing or held by a live worker: nothing to do for this delivery. */
   | { readonly kind: 'skip'; readonly reason: string };
 
-const ph = (name: string): SQL => sql`${sql.placeholder(name)}`;
+/** A named placeholder, bound when a statement built once (prepareStatement) is run. */
+export const ph = (name: string): SQL => sql`${sql.placeholder(name)}`;
 const leaseInterval = (leaseMs: number) => `${leaseMs} milliseconds`;
 
 // What the hot statements return: event rows by `kind`, and (kind 'o') the outbox rows they wrote
@@ -292,21 +296,7 @@ const NEXT_RECORD = sql.raw(`v(id text, idempotency_key text, request_hash text,
 const NEXT_VALUES = sql.raw('v.id, v.idempotency_key, v.request_hash, v.phase, v.user_id, v.seller_id, v.sync_id, v.claim_id, v.case_id, v.lane, v.payload, v.source');
 
 function nextRecord(t: TriggerInput) {
-  return {
-    id: randomUUID(),
-    idempotency_key: t.idempotencyKey,
-    request_hash: t.requestHash,
-    phase: t.phase,
-    user_id: t.userId,
-    seller_id: t.sellerId ?? null,
-    sync_id: t.syncId ?? null,
-    claim_id: t.claimId ?? null,
-    case_id: t.caseId ?? null,
-    lane: laneFor(t.phase, t),
-    payload: t.payload,
-    source: t.source,
-    trace_parent: t.traceParent ?? null,
-  };
+  return { ...newEventFields(t), payload: t.payload };
 }
 
 /**

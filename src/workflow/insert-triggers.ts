@@ -2,11 +2,11 @@
 // progress and outbox rows, as insertTrigger does for one), and each caller gets the answer it
 // would have got alone: the first of an idempotency key is stored, a repeat of it is a duplicate,
 // and the same key with another request is a conflict.
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { type Db, type PreparedStatement, prepareStatement, rows, runPrepared } from '../store/db.js';
 import type { Settled } from './batcher.js';
 import type { BusMessage } from '../realtime/bus.js';
-import { accepted, columnList, EVENT_COLUMNS, EVENT_FIELDS, eventParams, eventRow, type EventRow, IdempotencyConflictError, insertTrigger, OUTBOX_AS_EVENT, sentMessages } from './inbox.js';
+import { accepted, columnList, EVENT_COLUMNS, EVENT_FIELDS, eventParams, eventRow, type EventRow, IdempotencyConflictError, insertTrigger, OUTBOX_AS_EVENT, ph, sentMessages } from './inbox.js';
 import { laneFor } from './lane.js';
 import { publishedTransitionCtes } from './transitions.js';
 import type { AcceptedTrigger, TriggerInput } from './types.js';
@@ -110,7 +110,6 @@ function lockOrder(a: TriggerInput, b: TriggerInput): number {
   return a.idempotencyKey < b.idempotencyKey ? -1 : a.idempotencyKey > b.idempotencyKey ? 1 : 0;
 }
 
-const ph = (name: string): SQL => sql`${sql.placeholder(name)}`;
 // 'e' a row this statement stored, 'p' one stored before, 'o' a message it wrote (as an event row).
 type StoredRow = EventRow & { kind: 'e' | 'p' | 'o'; idempotency_key: string | null };
 

@@ -1,8 +1,7 @@
 // Moves committed outbox rows to the message bus. Pokes after each commit keep latency low; a
 // slow interval catches rows committed by processes that crashed before relaying them. The runner's
-// hot statements write their rows already marked published and hand them here (`send`): they go
-// out with the rows a drain finds, by seq, so a seller hears a trigger's `pending` (intake, relayed)
-// before its `running` (the runner's).
+// hot statements and intake's batch statement write their rows already marked published and hand
+// them here (`send`): they go out with the rows a drain finds, by seq.
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../store/db.js';
 import type { BusMessage, MessageBus } from '../realtime/bus.js';

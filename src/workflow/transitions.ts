@@ -60,7 +60,7 @@ export function transitionCtes(name: string, ...parts: TransitionPart[]): SQL {
 
 /**
  * transitionCtes for a statement whose caller sends its messages itself once it has committed
- * (the runner's hot statements): the outbox rows are written already marked published, and the
+ * (the runner's hot statements, intake's batch statement): the outbox rows are written already marked published, and the
  * CTE `<name>_outbox` returns them (seq, user_id, payload), so the relay needs no second write
  * and no second statement. A crash between commit and send loses the live message, as a crash of
  * the relay between its mark and its send does; a reconnecting seller reads it with ?since=.
