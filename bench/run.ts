@@ -42,43 +42,34 @@ function rates(engine: 'production' | 'embedded', fallback: number): number[] {
   return given ? given.split(',').map(Number).filter((r) => r > 0) : [fallback];
 }
 
-async function httpFigures(env: Record<string, string>, fixedRates: readonly number[]) {
+/**
+ * The phase endpoint closed loop and at fixed rates, then trigger → WebSocket. With `workers: false`
+ * (production only) the API runs with no worker process: the API, PostgreSQL and Redis have the
+ * machine's cores to themselves, as when the workers run elsewhere; what it stores stays pending
+ * (the database is dropped after), so there is no waiting for idle, and no phase to see completed.
+ */
+async function httpFigures(env: Record<string, string>, fixedRates: readonly number[], options: { workers?: boolean } = {}) {
   // Clario runs in processes of its own (bench/server.ts): the load generator does not share its CPU time.
-  const servers = await startBenchServers(env);
+  const workers = options.workers !== false;
+  const servers = await startBenchServers(env, { workers });
   const { token, url } = servers;
+  // So that one measurement does not queue behind the work the last one started.
+  const settle = () => (workers ? servers.waitForIdle() : Promise.resolve());
   try {
     await triggerThroughput(url, token, { requests: 200, inFlight: 16 }); // warm-up
-    await servers.waitForIdle();
+    await settle();
     const intake = await triggerThroughput(url, token, { requests: Math.round(2000 * scale), inFlight: 32 });
-    await servers.waitForIdle();
+    await settle();
     // The same endpoint at fixed arrival rates: latency counts from when each trigger was due.
     const atRate = [];
     for (const rate of fixedRates) {
       atRate.push(await triggerAtRate(url, token, { rate, seconds: Math.max(2, 10 * scale) }));
-      await servers.waitForIdle();
+      await settle();
     }
-    const seller = await servers.sellerToken();
-    const ws = await triggerToWebSocket(url, token, seller, Math.round(200 * scale));
-    return { phase_endpoint: intake, phase_endpoint_fixed_rate: atRate, trigger_to_websocket: ws };
-  } finally {
-    await servers.close();
-  }
-}
-
-/**
- * The phase endpoint with no worker process: the API, PostgreSQL and Redis have the machine's cores
- * to themselves, as when the workers run elsewhere. Stored triggers stay pending (the database is
- * dropped after), so there is no waiting for idle between runs.
- */
-async function intakeAlone(env: Record<string, string>, fixedRates: readonly number[]) {
-  const servers = await startBenchServers(env, { workers: false });
-  const { token, url } = servers;
-  try {
-    await triggerThroughput(url, token, { requests: 200, inFlight: 16 }); // warm-up
-    const closedLoop = await triggerThroughput(url, token, { requests: Math.round(2000 * scale), inFlight: 32 });
-    const atRate = [];
-    for (const rate of fixedRates) atRate.push(await triggerAtRate(url, token, { rate, seconds: Math.max(2, 10 * scale) }));
-    return { phase_endpoint: closedLoop, phase_endpoint_fixed_rate: atRate };
+    const figures = { phase_endpoint: intake, phase_endpoint_fixed_rate: atRate };
+    if (!workers) return figures;
+    const ws = await triggerToWebSocket(url, token, await servers.sellerToken(), Math.round(200 * scale));
+    return { ...figures, trigger_to_websocket: ws };
   } finally {
     await servers.close();
   }
@@ -113,7 +104,7 @@ const FIGURES: Record<string, (report: Report, infra: Infra) => Promise<void>> =
     log('production HTTP');
     const http = await withDatabase((url) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }, rates('production', 1000)));
     log('production HTTP, the API alone (no worker process)');
-    const alone = await withDatabase((url) => intakeAlone({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }, rates('production', 1000)));
+    const alone = await withDatabase((url) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }, rates('production', 1000), { workers: false }));
     report.production = {
       workflows: engine,
       raw_bullmq_chain: raw,
