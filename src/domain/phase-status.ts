@@ -17,3 +17,12 @@ const ALLOWED: Readonly<Record<PhaseStatus, readonly PhaseStatus[]>> = {
 export function canTransition(from: PhaseStatus, to: PhaseStatus): boolean {
   return ALLOWED[from].includes(to);
 }
+
+/**
+ * How an event may begin: stored `pending`, or `running` when the commit that creates it also
+ * starts it (a completion handing its next phase to the same worker), one status change recorded
+ * once instead of a pending that no one could see followed by running.
+ */
+export function canCreate(to: PhaseStatus): boolean {
+  return to === 'pending' || to === 'running';
+}

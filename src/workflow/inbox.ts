@@ -338,8 +338,7 @@ function completeStatement(shape: CompleteShape): PreparedStatement<CompleteRow>
     FROM jsonb_to_recordset((${ph('started')})::jsonb) AS ${NEXT_RECORD}
     WHERE EXISTS (SELECT 1 FROM e)
     ON CONFLICT (idempotency_key) DO NOTHING RETURNING *)`);
-    parts.push({ source: 's', spec: { from: null, to: 'pending', data: { source: 'internal' }, attempt: 0 }, progress: false });
-    parts.push({ source: 's', spec: { from: 'pending', to: 'running', workerId: ph('worker') } });
+    parts.push({ source: 's', spec: { from: null, to: 'running', workerId: ph('worker'), data: { source: 'internal' } } });
   }
   if (shape.n) {
     ctes.push(sql`n AS (
@@ -445,8 +444,7 @@ const COMPLETE_MANY = prepareStatement<EventRow & { kind: 'e' | 'q' | 's' | 'n' 
     't',
     { source: 'e', spec: { from: 'running', to: 'completed', workerId: sql`x_worker`, durationMs: sql`x_duration`, data: sql`x_result` } },
     { source: 'q', spec: { from: null, to: 'pending', data: { source: 'internal' } } },
-    { source: 's', spec: { from: null, to: 'pending', data: { source: 'internal' }, attempt: 0 }, progress: false },
-    { source: 's', spec: { from: 'pending', to: 'running', workerId: sql`locked_by` } },
+    { source: 's', spec: { from: null, to: 'running', workerId: sql`locked_by`, data: { source: 'internal' } } },
     { source: 'n', spec: { from: 'pending', to: 'running', workerId: sql`locked_by` } },
   )}
   ${sql.raw(`SELECT 'e' AS kind, id AS parent, ${EVENT_FIELDS} FROM e

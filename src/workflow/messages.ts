@@ -172,7 +172,7 @@ export interface CatalogueEntry {
 /** Every type has its entry (a type added without one does not compile), in the catalogue's order. */
 const ENTRIES: { readonly [T in MessageType]: { readonly description: string; readonly example: MessageOf<T> } } = {
   'workflow.phase': {
-    description: 'A phase of a workflow changed status: stored (pending), started (running), finished (completed), retrying (pending with an error) or parked (failed).',
+    description: 'A phase of a workflow changed status: stored (pending), started (running), finished (completed), retrying (pending with an error) or parked (failed). A phase that the one before it starts at once is created running: its first message is running.',
     example: {
       type: 'workflow.phase',
       event_id: '0b8c6c1e-4f7a-4b0e-9a55-2f1f3c7d9e10',

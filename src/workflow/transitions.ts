@@ -4,7 +4,7 @@
 import { is, SQL, sql } from 'drizzle-orm';
 import type { PhaseError } from '../domain/errors.js';
 import { PHASES, PHASE_NUMBERS } from '../domain/phase.js';
-import { canTransition, type PhaseStatus } from '../domain/phase-status.js';
+import { canCreate, canTransition, type PhaseStatus } from '../domain/phase-status.js';
 import type { Db } from '../store/db.js';
 import { syncProgress } from '../store/schema/workflow-tables.js';
 import type { PhaseMessage } from './messages.js';
@@ -23,8 +23,6 @@ export interface TransitionSpec {
   readonly data?: Record<string, unknown> | SQL | undefined;
   /** For a retry: when the next attempt is due. */
   readonly retryAt?: Date | undefined;
-  /** The attempt to record, when it is not the row's current `attempts`. */
-  readonly attempt?: number;
 }
 
 // A constant expression (no caller input), so it is safe to inline.
@@ -44,8 +42,6 @@ export interface TransitionPart {
   /** A CTE yielding the changed phase_events rows. */
   readonly source: string;
   readonly spec: TransitionSpec;
-  /** False when another part of the same statement already writes this row's sync_progress. */
-  readonly progress?: boolean;
 }
 
 /**
@@ -71,9 +67,9 @@ export function publishedTransitionCtes(name: string, ...parts: TransitionPart[]
 
 function recordParts(name: string, parts: readonly TransitionPart[], published: boolean): SQL {
   // Every status change is written here, so this is where the status machine is enforced: an
-  // event is created pending, and moves only as canTransition allows.
+  // event is created as canCreate allows, and moves only as canTransition allows.
   for (const { spec } of parts) {
-    if (spec.from === null ? spec.to !== 'pending' : !canTransition(spec.from, spec.to)) {
+    if (spec.from === null ? !canCreate(spec.to) : !canTransition(spec.from, spec.to)) {
       throw new Error(`a phase event cannot move from ${spec.from ?? '(new)'} to ${spec.to}`);
     }
   }
@@ -82,7 +78,7 @@ function recordParts(name: string, parts: readonly TransitionPart[], published: 
     sql.join(parts.map((part, i) => sql`(${select(part, i)})`), sql` UNION ALL `);
   const audit = ordered((part, i) => {
     const t = part.spec;
-    return sql`SELECT id, phase, user_id, sync_id, claim_id, lane, ${t.from}::text AS from_status, ${t.to}::text AS to_status, ${t.attempt === undefined ? sql`attempts` : sql`${t.attempt}::integer`} AS attempts,
+    return sql`SELECT id, phase, user_id, sync_id, claim_id, lane, ${t.from}::text AS from_status, ${t.to}::text AS to_status, attempts,
         (${t.workerId ?? null})::text AS worker_id, (${t.durationMs ?? null})::integer AS duration_ms, ${json(t.error)} AS error,
         ${json(t.data)} AS data, ${i} AS ord, seq FROM ${sql.raw(part.source)}`;
   });
@@ -104,8 +100,7 @@ function recordParts(name: string, parts: readonly TransitionPart[], published: 
     });
     return sql`SELECT user_id, id, ${payload} AS payload, ${i} AS ord, seq FROM ${sql.raw(part.source)}`;
   });
-  const progress = parts.flatMap((part, i) => {
-    if (part.progress === false) return [];
+  const progress = parts.map((part, i) => {
     const t = part.spec;
     return sql`
   ${n(`progress${i}`)} AS (

@@ -44,7 +44,12 @@ describeOnEngines('continuing with the next event', (database) => {
     const seven = done!.held[0]!;
     expect(await statusOf(six.id)).toEqual({ status: 'running', locked_by: 'w1' });
     expect(await statusOf(seven.eventId)).toEqual({ status: 'pending', locked_by: null });
-    expect(await auditOf(six.id)).toEqual(['new→pending', 'pending→running']);
+    // Created and started by one commit: one status change, one message, attempt 1.
+    expect(await auditOf(six.id)).toEqual(['new→running']);
+    const [startAudit] = await rows<{ attempt: number; worker_id: string; data: unknown }>(database().db, sql`SELECT attempt, worker_id, data FROM phase_audit WHERE event_id = ${six.id}`);
+    expect(startAudit).toEqual({ attempt: 1, worker_id: 'w1', data: { source: 'internal' } });
+    const sixMessages = await rows<{ payload: { status: string; attempt: number } }>(database().db, sql`SELECT payload FROM outbox WHERE event_id = ${six.id} ORDER BY seq`);
+    expect(sixMessages.map((m) => [m.payload.status, m.payload.attempt])).toEqual([['running', 1]]);
 
     // Phase 6 starts nothing: its commit takes phase 7, waiting in its lane.
     const after = await complete(database().db, six.id, 'w1', completion(six, []));
@@ -104,6 +109,10 @@ describeOnEngines('continuing with the next event', (database) => {
       expect(await statusOf(e.id)).toEqual({ status: 'completed', locked_by: null });
       expect(await auditOf(e.id)).toEqual(['new→pending', 'pending→running', 'running→completed']);
     }
+    // Started by the batch's commit: created running, one status change each.
+    for (const r of [results[0], results[1]]) expect(await auditOf(r!.started[0]!.id)).toEqual(['new→running']);
+    // Taken from its lane: it had been stored pending.
+    expect(await auditOf(seven.eventId)).toEqual(['new→pending', 'pending→running']);
     const [audit] = await rows<{ duration_ms: number; data: unknown; worker_id: string }>(database().db, sql`SELECT duration_ms, data, worker_id FROM phase_audit WHERE event_id = ${six.id} AND to_status = 'completed'`);
     expect(audit).toEqual({ duration_ms: 1, data: { found: 3 }, worker_id: 'w1' });
     const [message] = await rows<{ payload: { status: string; data: unknown } }>(database().db, sql`SELECT payload FROM outbox WHERE event_id = ${six.id} ORDER BY seq DESC LIMIT 1`);

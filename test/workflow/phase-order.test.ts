@@ -86,15 +86,16 @@ describe('the status of a phase event', () => {
     transitionCtes('t', { source: 'e', spec: { from, to } });
 
   it('is written only for the moves the status machine allows', () => {
-    for (const [from, to] of [[null, 'pending'], ['pending', 'running'], ['running', 'completed'], ['running', 'pending'], ['running', 'failed'], ['failed', 'pending']] as const) {
+    for (const [from, to] of [[null, 'pending'], [null, 'running'], ['pending', 'running'], ['running', 'completed'], ['running', 'pending'], ['running', 'failed'], ['failed', 'pending']] as const) {
       expect(write(from, to), `${from} → ${to}`).not.toThrow();
     }
   });
 
-  it('is refused, before any SQL runs, for a move that reopens, skips or starts elsewhere than pending', () => {
+  it('is refused, before any SQL runs, for a move that reopens, skips or starts elsewhere than pending or running', () => {
     expect(write('completed', 'pending')).toThrow(/cannot move from completed to pending/);
     expect(write('failed', 'running')).toThrow(/cannot move from failed to running/);
     expect(write('pending', 'completed')).toThrow(/cannot move from pending to completed/);
-    expect(write(null, 'running')).toThrow(/cannot move from \(new\) to running/);
+    expect(write(null, 'completed')).toThrow(/cannot move from \(new\) to completed/);
+    expect(write(null, 'failed')).toThrow(/cannot move from \(new\) to failed/);
   });
 });
