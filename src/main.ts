@@ -221,7 +221,12 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
       const rateLimitStore = config.redisUrl
         ? createRateLimitStore(config.redisUrl, config.queue.prefix, (err) => logger.error({ err }, 'rate-limit store (Redis) error'))
         : undefined;
-      if (rateLimitStore) running.started('rate-limit store', async () => void (await rateLimitStore.redis.quit()));
+      if (rateLimitStore) {
+        running.started('rate-limit store', async () => {
+          await rateLimitStore.close();
+          await rateLimitStore.redis.quit();
+        });
+      }
       const gate = createSocketGate({
         maxConnections: config.edge.wsMaxConnections,
         maxPerUser: config.edge.wsMaxConnectionsPerUser,

@@ -148,7 +148,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hook: 'onRequest',
     // In Redis when there is one, so every API process spends the same budget. If Redis fails,
     // requests pass uncounted (and the connection logs why) rather than all failing.
-    ...(deps.rateLimitStore ? { redis: deps.rateLimitStore.redis, nameSpace: deps.rateLimitStore.prefix, skipOnError: true } : {}),
+    ...(deps.rateLimitStore ? { store: deps.rateLimitStore.Store, skipOnError: true } : {}),
     max: (request: FastifyRequest) => {
       const p = request.principal;
       return p.kind === 'service' ? deps.rateLimit.service : p.kind === 'seller' ? deps.rateLimit.seller : deps.rateLimit.anonymous;
