@@ -29,10 +29,18 @@ export interface RateLimitStoreOptions {
   readonly flushMs?: number;
   /** Milliseconds since the epoch (tests drive it). */
   readonly now?: () => number;
+  /** See MAX_CALLERS. */
+  readonly maxCallers?: number;
 }
 
 /** Limits this low are always counted in Redis: there is little traffic to save, and exactness matters more. */
 const LOCAL_MIN_LIMIT = 1_000;
+/**
+ * Callers counted locally at once, at most (the default of `maxCallers`). A route with a high limit
+ * for callers without a token (the Stripe webhook, by address) must not let a flood of addresses
+ * grow the map: past the cap a new caller is counted in Redis on every request, as a low limit is.
+ */
+const MAX_CALLERS = 10_000;
 
 // INCRBY with a window set on the first count (as @fastify/rate-limit's own Redis store: a fixed
 // window from the caller's first request); a key left without expiry gets one.
@@ -76,6 +84,7 @@ export function createRateLimitStore(redisUrl: string, prefix: string, onError: 
 export function sharedRateLimitStore(redis: Redis, prefix: string, onError: (err: unknown) => void, options: RateLimitStoreOptions = {}): RateLimitStore {
   const flushMs = options.flushMs ?? 50;
   const now = options.now ?? Date.now;
+  const maxCallers = options.maxCallers ?? MAX_CALLERS;
   redis.defineCommand('clarioRateLimitAdd', { numberOfKeys: 1, lua: ADD_SCRIPT });
   const add: AddCommand = (key, n, windowMs) => (redis as unknown as { clarioRateLimitAdd: AddCommand }).clarioRateLimitAdd(key, n, windowMs);
   // Only callers with a high limit (LOCAL_MIN_LIMIT) have an entry: the service token and sellers,
@@ -134,8 +143,14 @@ export function sharedRateLimitStore(redis: Redis, prefix: string, onError: (err
   function incr(key: string, cb: Parameters<FastifyRateLimitStore['incr']>[1], windowMs: number, max: number): void {
     const at = now();
     const fresh = (): Counter => ({ known: 0, sending: 0, unsent: 0, endsAt: 0, heardAt: -Infinity, windowMs });
-    // A low limit's counter lives only for the call (see LOCAL_MIN_LIMIT).
-    const c = max >= LOCAL_MIN_LIMIT ? counters.get(key) ?? counters.set(key, fresh()).get(key)! : fresh();
+    // A low limit's counter lives only for the call (see LOCAL_MIN_LIMIT), as does one past maxCallers.
+    let c = max >= LOCAL_MIN_LIMIT ? counters.get(key) : undefined;
+    if (!c) {
+      c = fresh();
+      const kept = max >= LOCAL_MIN_LIMIT;
+      if (kept && counters.size < maxCallers) counters.set(key, c);
+      else if (kept) schedule(); // full: the next send also drops callers whose window is over
+    }
     // This process's own counts are all in `count`: one process alone is never past its limit.
     const count = c.known + c.sending + c.unsent + 1;
     if (c.endsAt > at && at - c.heardAt <= 2 * flushMs && count <= max / 2) {

@@ -249,8 +249,8 @@ export interface Completion {
    * This worker goes on with one more event in the same slot instead of a trip through the queue:
    * the first next phase (one of the completed event's own lane first, whose lane is free now),
    * inserted already running; or, when the phase starts none, the first pending event of its lane
-   * if it may start (laneHead), acquired by the same statement. Either is recorded (pending →
-   * running) with the commit.
+   * if it may start (laneHead), acquired by the same statement. Either is recorded with the commit:
+   * the first as created running (one status change), the second as pending → running.
    */
   readonly continueWith?: { readonly lane: string; readonly phase: number; readonly leaseMs: number };
   /** The completion runs inside the caller's transaction: a lane conflict is retried under a savepoint. */

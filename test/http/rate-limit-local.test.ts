@@ -20,11 +20,11 @@ describeWithRedis('the shared rate-limit store', () => {
     for (const c of [reader, ...connections]) c.disconnect();
   });
 
-  function store(prefix: string, clock: { t: number }, errors: unknown[] = []): RateLimitStore & { count(key: string, max: number): Promise<number> } {
+  function store(prefix: string, clock: { t: number }, errors: unknown[] = [], maxCallers?: number): RateLimitStore & { count(key: string, max: number): Promise<number> } {
     const connection = new Redis(redis.url);
     connections.push(connection);
-    const s = sharedRateLimitStore(connection, prefix, (err) => errors.push(err), { flushMs: FLUSH, now: () => clock.t });
-    const instance = new s.Store({} as never);
+    const s = sharedRateLimitStore(connection, prefix, (err) => errors.push(err), { flushMs: FLUSH, now: () => clock.t, ...(maxCallers ? { maxCallers } : {}) });
+    const instance = new s.Store({});
     return {
       ...s,
       count: (key, max) =>
@@ -71,6 +71,23 @@ describeWithRedis('the shared rate-limit store', () => {
     expect(await s.count('ip:203.0.113.9', 60)).toBe(1);
     expect(await s.count('ip:203.0.113.9', 60)).toBe(2);
     expect(await stored(prefix, 'ip:203.0.113.9')).toBe(2);
+  });
+
+  it('keeps at most maxCallers callers; past it a new caller asks Redis every time, until windows end', async () => {
+    const prefix = `${randomName('rl')}:`;
+    const clock = { t: 1_000 };
+    const s = store(prefix, clock, [], 3);
+    for (const k of ['a', 'b', 'c']) await s.count(k, 10_000);
+    await s.count('d', 10_000);
+    await s.count('d', 10_000);
+    expect(await stored(prefix, 'd')).toBe(2); // not kept: each request went to Redis
+    await s.count('a', 10_000);
+    expect(await stored(prefix, 'a')).toBe(1); // kept: counted here
+    clock.t += WINDOW + 1;
+    await s.flush(); // sends a's count, drops b and c, whose windows are over
+    await s.count('d', 10_000);
+    await s.count('d', 10_000);
+    expect(await stored(prefix, 'd')).toBe(3); // kept now: its second request was counted here
   });
 
   it('asks Redis again once its view is older than two flush intervals', async () => {
