@@ -16,6 +16,13 @@ const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'r
 const scale = Number(process.env.BENCH_SCALE ?? '1');
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 const CONCURRENCY = 8;
+/**
+ * Worker slots at which the production workflow figure is measured again, beside raw BullMQ at the
+ * same concurrency (`BENCH_CONCURRENCY=16,32`; empty for none). The headline ratio stays at
+ * CONCURRENCY, the default WORKER_CONCURRENCY. At 8 slots each slot spends most of a transition
+ * waiting for its commit, so more slots show what the engine does when that wait is overlapped.
+ */
+const MORE_CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '32').split(',').map(Number).filter((c) => c > 0 && c !== CONCURRENCY);
 
 async function reachable(): Promise<{ postgres: boolean; redis: boolean }> {
   const c = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
@@ -101,6 +108,13 @@ const FIGURES: Record<string, (report: Report, infra: Infra) => Promise<void>> =
     const engine = await withDatabase((url) => productionWorkflows(url, redisUrl, workflows, CONCURRENCY));
     log('raw BullMQ 7-step chain');
     const raw = await rawBullMqChain({ redisUrl, workflows, concurrency: CONCURRENCY });
+    const atConcurrency: Record<number, object> = {};
+    for (const c of MORE_CONCURRENCY) {
+      log(`production workflows and raw BullMQ at concurrency ${c}`);
+      const e = await withDatabase((url) => productionWorkflows(url, redisUrl, workflows, c));
+      const r = await rawBullMqChain({ redisUrl, workflows, concurrency: c });
+      atConcurrency[c] = { workflows_per_second: e.workflows_per_second, raw_bullmq_per_second: r.workflows_per_second, ratio_to_raw_bullmq: round(e.workflows_per_second / r.workflows_per_second) };
+    }
     log('production HTTP');
     const http = await withDatabase((url) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }, rates('production', 1000)));
     log('production HTTP, the API alone (no worker process)');
@@ -109,6 +123,7 @@ const FIGURES: Record<string, (report: Report, infra: Infra) => Promise<void>> =
       workflows: engine,
       raw_bullmq_chain: raw,
       ratio_to_raw_bullmq: round(engine.workflows_per_second / raw.workflows_per_second),
+      at_concurrency: atConcurrency,
       ...http,
       api_alone: alone,
     };
