@@ -9,6 +9,20 @@ export interface QueueJob {
 
 export type JobHandler = (id: string) => Promise<void>;
 
+/** An event already started for this consumer: its id, and the run of it. */
+export interface TakenJob {
+  readonly id: string;
+  run(): Promise<void>;
+}
+
+/**
+ * Takes up to `limit` due events from the inbox and starts them for this consumer in one statement
+ * (the runner's acquireDue), instead of one statement to reserve their ids and one per event to
+ * start it. Undefined when it could not this time (two due events of one lane met); the queue then
+ * reserves ids as before.
+ */
+export type TakeDue = (limit: number) => Promise<readonly TakenJob[] | undefined>;
+
 export interface QueueStats {
   readonly waiting: number;
   readonly delayed: number;
@@ -25,8 +39,11 @@ export interface JobQueue {
   readonly readsInbox: boolean;
   /** Called after the events are committed. */
   notify(jobs: readonly QueueJob[]): Promise<void>;
-  /** Starts delivering jobs to `handler`, at most `concurrency` at once in this process. */
-  consume(handler: JobHandler, options: { concurrency: number }): Promise<void>;
+  /**
+   * Starts delivering jobs to `handler`, at most `concurrency` at once in this process. A queue that
+   * reads the inbox takes due events with `take` when given one.
+   */
+  consume(handler: JobHandler, options: { concurrency: number; take?: TakeDue }): Promise<void>;
   stats(): Promise<QueueStats>;
   /**
    * Stops delivering and waits for the handlers in flight, at most `graceMs`: a phase still

@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../store/db.js';
 import { laneHolds } from '../store/lane-order.js';
-import { DEFAULT_SHUTDOWN_GRACE_MS, within, type JobHandler, type JobQueue, type QueueJob, type QueueLog, type QueueStats } from './job-queue.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, within, type JobHandler, type JobQueue, type QueueJob, type QueueLog, type QueueStats, type TakeDue, type TakenJob } from './job-queue.js';
 
 export interface PostgresQueueOptions {
   readonly pollMs: number;
@@ -72,32 +72,33 @@ export function createPostgresQueue(database: Database, options: PostgresQueueOp
     });
   }
 
-  async function run(handler: JobHandler, concurrency: number): Promise<void> {
+  async function run(handler: JobHandler, concurrency: number, take: TakeDue | undefined): Promise<void> {
     while (!closed) {
       const free = concurrency - inFlight.size;
       if (free <= 0) {
         await Promise.race(inFlight);
         continue;
       }
-      let ids: string[] = [];
+      let jobs: readonly TakenJob[] = [];
       try {
-        ids = await dispatch(free);
+        jobs = (take ? await take(free) : undefined) ?? (await dispatch(free)).map((id) => ({ id, run: () => handler(id) }));
       } catch (err) {
         if (closed) break;
         options.log.error({ err }, 'queue: dispatch failed; retrying');
         await sleep(options.pollMs);
         continue;
       }
-      for (const id of ids) {
-        const p: Promise<void> = handler(id)
-          .catch((err: unknown) => options.log.error({ err, eventId: id }, 'queue: handler failed; the event is delivered again later'))
+      for (const job of jobs) {
+        const p: Promise<void> = job
+          .run()
+          .catch((err: unknown) => options.log.error({ err, eventId: job.id }, 'queue: handler failed; the event is delivered again later'))
           .finally(() => {
             inFlight.delete(p);
             poke();
           });
         inFlight.add(p);
       }
-      if (ids.length === 0) await sleep(options.pollMs);
+      if (jobs.length === 0) await sleep(options.pollMs);
     }
   }
 
@@ -122,10 +123,10 @@ export function createPostgresQueue(database: Database, options: PostgresQueueOp
       }
       if (due) await database.notify(channel);
     },
-    async consume(handler, { concurrency }) {
+    async consume(handler, { concurrency, take }) {
       if (loop) throw new Error('this queue is already consuming');
       unlisten = await database.listen(channel, poke);
-      loop = run(handler, concurrency);
+      loop = run(handler, concurrency, take);
     },
     async stats(): Promise<QueueStats> {
       const [r] = await rows<{ waiting: string; delayed: string; active: string; failed: string }>(

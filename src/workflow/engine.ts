@@ -138,7 +138,7 @@ export function createEngine(options: EngineOptions): Engine {
       working = true;
       await sweeper.sweepOnce();
       sweeper.start();
-      await options.queue.consume(run, { concurrency: options.worker.concurrency });
+      await options.queue.consume(run, { concurrency: options.worker.concurrency, take: (limit) => run.takeDue(limit) });
     },
     startRelay() {
       if (relaying) return;

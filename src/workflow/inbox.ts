@@ -231,6 +231,38 @@ export async function acquire(q: Db, id: string, workerId: string, leaseMs: numb
   return { kind: 'skip', reason: gone?.status ?? 'missing' };
 }
 
+// Due events, in the order the postgres queue dispatches them, each started for this worker; its
+// lane's holds are checked as acquire checks them. Two due events of one lane in one batch are
+// refused by the one-running-per-lane index: the statement fails, and the caller dispatches instead.
+const ACQUIRE_DUE = prepareStatement<EventRow & { kind: 'e' | 'o' }>('acquire_due', sql`WITH e AS (
+    UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${ph('worker')},
+      locked_until = now() + (${ph('lease')})::interval, dispatched_until = NULL,
+      started_at = coalesce(started_at, now()), updated_at = now()
+    WHERE id IN (
+      SELECT id FROM phase_events p
+      WHERE status = 'pending' AND run_after <= now() AND (dispatched_until IS NULL OR dispatched_until < now())
+        AND NOT ${laneHolds('p')}
+      ORDER BY run_after, seq LIMIT (${ph('limit')})::integer
+      FOR UPDATE SKIP LOCKED)
+    RETURNING *),
+  ${publishedTransitionCtes('t', { source: 'e', spec: { from: 'pending', to: 'running', workerId: ph('worker') } })}
+  ${sql.raw(`SELECT 'e' AS kind, ${EVENT_FIELDS} FROM e UNION ALL SELECT 'o' AS kind, ${OUTBOX_AS_EVENT} FROM t_outbox`)}`);
+
+/**
+ * Up to `limit` due events that their lanes let start, marked running for this worker by one
+ * statement (acquire for a batch, for a queue that reads the inbox). Undefined when two of them
+ * met on a lane; nothing was taken then.
+ */
+export async function acquireDue(q: Db, workerId: string, leaseMs: number, limit: number): Promise<{ events: PhaseEvent[]; messages: BusMessage[] } | undefined> {
+  try {
+    const result = await runPrepared(q, ACQUIRE_DUE, { worker: workerId, lease: leaseInterval(leaseMs), limit });
+    return { events: result.filter((r) => r.kind === 'e').map(toPhaseEvent), messages: sentMessages(result) };
+  } catch (err) {
+    if (isLaneBusy(err)) return undefined;
+    throw err;
+  }
+}
+
 const RENEW = prepareStatement<{ id: string }>('renew', sql`UPDATE phase_events SET locked_until = now() + (${ph('lease')})::interval
   WHERE id = ${ph('id')} AND status = 'running' AND locked_by = ${ph('worker')} RETURNING id`);
 

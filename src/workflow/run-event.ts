@@ -9,12 +9,12 @@ import { NonRetryableError, RetryAfterError, errorCode, errorMessage } from '../
 import { canFollow, PHASES } from '../domain/phase.js';
 import { decideRetry, type BackoffPolicy } from '../domain/retry.js';
 import type { Database } from '../store/db.js';
-import type { JobQueue } from '../queue/job-queue.js';
+import type { JobQueue, TakenJob } from '../queue/job-queue.js';
 import type { BusMessage } from '../realtime/bus.js';
 import { currentTraceParent, inSpan } from '../observability/tracing.js';
 import { createEffects } from './effects.js';
 import { createGroupCommitter } from './group-commit.js';
-import { acquire, complete, fail, handBack, renewLease, type CompletionResult } from './inbox.js';
+import { acquire, acquireDue, complete, fail, handBack, renewLease, type CompletionResult } from './inbox.js';
 import type { Log, WorkflowObserver } from './log.js';
 import { recordProgress } from './transitions.js';
 import type { LoopStep, NextTrigger, PhaseEvent, PhaseHandlers, PhaseOutcome, TriggerInput } from './types.js';
@@ -59,6 +59,8 @@ export interface EventRunner {
    * notified) and cancels it: for a stop that cannot wait any longer. Returns how many.
    */
   handBack(): Promise<number>;
+  /** Takes due events from the inbox, started for this worker, as jobs for the queue (TakeDue). */
+  takeDue(limit: number): Promise<readonly TakenJob[] | undefined>;
 }
 
 export function nextTriggerInput(event: PhaseEvent, next: NextTrigger): TriggerInput {
@@ -278,7 +280,21 @@ export function createRunner(options: RunnerOptions): EventRunner {
       return;
     }
     options.send(acquired.messages);
-    const held = [acquired.event];
+    await runHeld(acquired.event);
+  }
+
+  async function takeDue(limit: number): Promise<readonly TakenJob[] | undefined> {
+    if (stopping) return [];
+    const taken = await acquireDue(options.database.db, options.workerId, options.leaseMs, limit);
+    if (!taken) return undefined;
+    options.send(taken.messages);
+    for (const e of taken.events) waiting.add(e.id);
+    return taken.events.map((e) => ({ id: e.id, run: () => runHeld(e) }));
+  }
+
+  /** Runs an event this worker holds, then the next ones of its lane its commits start. */
+  async function runHeld(first: PhaseEvent): Promise<void> {
+    const held = [first];
     for (let event = held.pop(); event; event = held.pop()) {
       waiting.delete(event.id);
       // A stop is handing events back: this one goes back too rather than start now.
@@ -292,5 +308,5 @@ export function createRunner(options: RunnerOptions): EventRunner {
     }
   }
 
-  return Object.assign(runEvent, { handBack: handBackAll });
+  return Object.assign(runEvent, { handBack: handBackAll, takeDue });
 }
