@@ -98,8 +98,10 @@ export function createRunner(options: RunnerOptions): EventRunner {
   const waiting = new Set<string>();
   let stopping = false;
   // Completions without business state are group-committed: PGlite runs one statement at a time, so
-  // one batch in flight; a server works on one while the next forms.
-  const committer = createGroupCommitter(db, { maxInFlight: options.database.kind === 'pglite' ? 1 : 2, maxBatch: 64 });
+  // one batch in flight, gathering each turn's completions (GroupCommitOptions); a server works on
+  // one batch while the next forms.
+  const pglite = options.database.kind === 'pglite';
+  const committer = createGroupCommitter(db, { maxInFlight: pglite ? 1 : 2, maxBatch: 64, gatherTurn: pglite });
 
   async function failed(event: PhaseEvent, err: unknown, durationMs: number): Promise<void> {
     const attempt = event.attempts;
