@@ -1,6 +1,7 @@
 // The `postgres` driver: the inbox table is the queue. Consumers hand themselves due events with
-// FOR UPDATE SKIP LOCKED and a short dispatch lease, so several processes on one PostgreSQL share
-// the work; NOTIFY wakes idle consumers, and polling catches anything a notification missed.
+// FOR UPDATE SKIP LOCKED, so several processes on one PostgreSQL share the work: started by the same
+// statement when the consumer gives a `take` (the runner does), else reserved by a short dispatch
+// lease for the handler to start. NOTIFY wakes idle consumers; polling catches what it missed.
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../store/db.js';
 import { laneHolds } from '../store/lane-order.js';
