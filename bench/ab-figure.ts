@@ -1,0 +1,50 @@
+// One A/B measurement, in a child process whose working directory is the checkout measured: the
+// bench modules are imported from there (`node --import tsx <this file> <checkout> <figure>`), so
+// an older commit is measured with its own code. Prints one JSON line of figures.
+import { pathToFileURL } from 'node:url';
+
+type Figures = Record<string, number>;
+
+const [checkout, figure] = process.argv.slice(2);
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const from = (path: string) => import(pathToFileURL(`${checkout}/bench/${path}`).href);
+
+async function measure(): Promise<Figures> {
+  const { withBenchDatabase } = await from('support.ts');
+  if (figure === 'embedded') {
+    const { embeddedWorkflows } = await from('workflow.ts');
+    return { workflows_per_second: (await embeddedWorkflows(200, 8)).workflows_per_second };
+  }
+  if (figure === 'production') {
+    const { productionWorkflows } = await from('workflow.ts');
+    const r = await withBenchDatabase(adminUrl, 'clario_ab', (url: string) => productionWorkflows(url, redisUrl, 1000, 8));
+    return { workflows_per_second: r.workflows_per_second };
+  }
+  if (figure === 'api') {
+    const { startBenchServers, triggerThroughput, triggerAtRate } = await from('http.ts');
+    return withBenchDatabase(adminUrl, 'clario_ab', async (url: string) => {
+      const s = await startBenchServers({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `ab${Date.now()}` }, { workers: false });
+      try {
+        await triggerThroughput(s.url, s.token, { requests: 200, inFlight: 16 }); // warm-up
+        const closed = await triggerThroughput(s.url, s.token, { requests: 4000, inFlight: 32 });
+        const fixed = await triggerAtRate(s.url, s.token, { rate: 1000, seconds: 10 });
+        return { closed_per_second: closed.accepted_per_second, closed_p99_ms: closed.p99_ms, fixed_p50_ms: fixed.p50_ms, fixed_p99_ms: fixed.p99_ms };
+      } finally {
+        await s.close();
+      }
+    });
+  }
+  throw new Error(`unknown figure ${figure}; choose embedded, production or api`);
+}
+
+measure().then(
+  (figures) => {
+    console.log(JSON.stringify(figures));
+    process.exit(0);
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
