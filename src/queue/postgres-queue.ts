@@ -4,7 +4,7 @@
 // lease for the handler to start. NOTIFY wakes idle consumers; polling catches what it missed.
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../store/db.js';
-import { laneHolds } from '../store/lane-order.js';
+import { dueUnheld } from '../store/lane-order.js';
 import { DEFAULT_SHUTDOWN_GRACE_MS, within, type JobHandler, type JobQueue, type QueueJob, type QueueLog, type QueueStats, type TakeDue, type TakenJob } from './job-queue.js';
 
 export interface PostgresQueueOptions {
@@ -38,16 +38,7 @@ export function createPostgresQueue(database: Database, options: PostgresQueueOp
     const r = await rows<{ id: string }>(
       database.db,
       sql`UPDATE phase_events SET dispatched_until = now() + ${`${leaseMs} milliseconds`}::interval
-          WHERE id IN (
-            SELECT id FROM phase_events p
-            WHERE status = 'pending' AND run_after <= now()
-              AND (dispatched_until IS NULL OR dispatched_until < now())
-              -- Not while its lane holds it (another phase runs, or an earlier one waits): it could
-              -- only be put off. The worker running the lane takes it when it completes (or the
-              -- lane frees and a poll finds it).
-              AND NOT ${laneHolds('p')}
-            ORDER BY run_after, seq LIMIT ${limit}
-            FOR UPDATE SKIP LOCKED)
+          WHERE id IN (${dueUnheld(sql`${limit}`)})
           RETURNING id`,
     );
     return r.map((x) => x.id);

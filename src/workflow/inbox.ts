@@ -9,7 +9,7 @@ import type { PhaseError, PhaseErrorCode } from '../domain/errors.js';
 import { isPhaseNumber } from '../domain/phase.js';
 import type { PhaseStatus } from '../domain/phase-status.js';
 import { type Db, type PreparedStatement, prepareStatement, rows, runPrepared } from '../store/db.js';
-import { heldByEarlier, laneHolds, laneOrder } from '../store/lane-order.js';
+import { dueUnheld, heldByEarlier, laneHolds, laneOrder } from '../store/lane-order.js';
 import { laneFor } from './lane.js';
 import type { BusMessage } from '../realtime/bus.js';
 import { publishedTransitionCtes, transitionCtes, type TransitionPart, type TransitionSpec } from './transitions.js';
@@ -201,15 +201,22 @@ export function sentMessages(result: ReadonlyArray<EventRow & { kind: string }>)
   return out.sort((a, b) => a.seq - b.seq);
 }
 
-// The hot statements (acquire, renew, complete) are built once; see prepareStatement.
-const ACQUIRE = prepareStatement<EventRow & { kind: 'e' | 'o' }>('acquire', sql`WITH e AS (
-    UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${ph('worker')},
-      locked_until = now() + (${ph('lease')})::interval, dispatched_until = NULL,
-      started_at = coalesce(started_at, now()), updated_at = now()
-    WHERE id = ${ph('id')} AND status = 'pending' AND run_after <= now() AND NOT ${laneHolds('phase_events')}
+/** The SET list that starts a pending event for `worker` (acquire, acquireDue, a completion's take). */
+const startFor = (worker: SQL, lease: SQL) => sql`status = 'running', attempts = attempts + 1, locked_by = ${worker},
+      locked_until = now() + (${lease})::interval, dispatched_until = NULL,
+      started_at = coalesce(started_at, now()), updated_at = now()`;
+
+/** Starts the pending events `which` selects for the worker, with their transitions, messages returned. */
+const acquireStatement = (name: string, which: SQL) =>
+  prepareStatement<EventRow & { kind: 'e' | 'o' }>(name, sql`WITH e AS (
+    UPDATE phase_events SET ${startFor(ph('worker'), ph('lease'))}
+    WHERE ${which}
     RETURNING *),
   ${publishedTransitionCtes('t', { source: 'e', spec: { from: 'pending', to: 'running', workerId: ph('worker') } })}
   ${sql.raw(`SELECT 'e' AS kind, ${EVENT_FIELDS} FROM e UNION ALL SELECT 'o' AS kind, ${OUTBOX_AS_EVENT} FROM t_outbox`)}`);
+
+// The hot statements (acquire, renew, complete) are built once; see prepareStatement.
+const ACQUIRE = acquireStatement('acquire', sql`id = ${ph('id')} AND status = 'pending' AND run_after <= now() AND NOT ${laneHolds('phase_events')}`);
 
 /** Marks a pending, due event running for this worker, unless its lane holds it (laneHolds). */
 export async function acquire(q: Db, id: string, workerId: string, leaseMs: number, laneBusyDelayMs: number): Promise<AcquireResult> {
@@ -231,22 +238,10 @@ export async function acquire(q: Db, id: string, workerId: string, leaseMs: numb
   return { kind: 'skip', reason: gone?.status ?? 'missing' };
 }
 
-// Due events, in the order the postgres queue dispatches them, each started for this worker; its
-// lane's holds are checked as acquire checks them. Two due events of one lane in one batch are
-// refused by the one-running-per-lane index: the statement fails, and the caller dispatches instead.
-const ACQUIRE_DUE = prepareStatement<EventRow & { kind: 'e' | 'o' }>('acquire_due', sql`WITH e AS (
-    UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${ph('worker')},
-      locked_until = now() + (${ph('lease')})::interval, dispatched_until = NULL,
-      started_at = coalesce(started_at, now()), updated_at = now()
-    WHERE id IN (
-      SELECT id FROM phase_events p
-      WHERE status = 'pending' AND run_after <= now() AND (dispatched_until IS NULL OR dispatched_until < now())
-        AND NOT ${laneHolds('p')}
-      ORDER BY run_after, seq LIMIT (${ph('limit')})::integer
-      FOR UPDATE SKIP LOCKED)
-    RETURNING *),
-  ${publishedTransitionCtes('t', { source: 'e', spec: { from: 'pending', to: 'running', workerId: ph('worker') } })}
-  ${sql.raw(`SELECT 'e' AS kind, ${EVENT_FIELDS} FROM e UNION ALL SELECT 'o' AS kind, ${OUTBOX_AS_EVENT} FROM t_outbox`)}`);
+// The events the postgres queue would dispatch (dueUnheld), started for this worker. Two due events
+// of one lane in one batch are refused by the one-running-per-lane index: the statement fails, and
+// the caller dispatches instead.
+const ACQUIRE_DUE = acquireStatement('acquire_due', sql`id IN (${dueUnheld(sql`(${ph('limit')})::integer`)})`);
 
 /**
  * Up to `limit` due events that their lanes let start, marked running for this worker by one
@@ -374,9 +369,7 @@ function completeStatement(shape: CompleteShape): PreparedStatement<CompleteRow>
   }
   if (shape.n) {
     ctes.push(sql`n AS (
-    UPDATE phase_events SET status = 'running', attempts = attempts + 1, locked_by = ${ph('worker')},
-      locked_until = now() + (${ph('lease')})::interval, dispatched_until = NULL,
-      started_at = coalesce(started_at, now()), updated_at = now()
+    UPDATE phase_events SET ${startFor(ph('worker'), ph('lease'))}
     WHERE id = (${laneHead(ph('lane'), sql`(${ph('phase')})::smallint`)})
       AND status = 'pending' AND EXISTS (SELECT 1 FROM e)
     RETURNING *)`);
@@ -464,9 +457,7 @@ const COMPLETE_MANY = prepareStatement<EventRow & { kind: 'e' | 'q' | 's' | 'n' 
     FROM jsonb_to_recordset((${ph('started')})::jsonb) AS ${BATCH_NEXT_RECORD} JOIN e ON e.id = v.parent
     ON CONFLICT (idempotency_key) DO NOTHING RETURNING *),
   n AS (
-    UPDATE phase_events p SET status = 'running', attempts = p.attempts + 1, locked_by = c.x_worker,
-      locked_until = now() + c.x_lease::interval, dispatched_until = NULL,
-      started_at = coalesce(p.started_at, now()), updated_at = now()
+    UPDATE phase_events p SET ${startFor(sql`c.x_worker`, sql`c.x_lease`)}
     FROM (
       SELECT e.id AS parent, e.x_worker, e.x_lease, (${laneHead(sql`e.lane`, sql`e.phase`)}) AS next_id
       FROM e WHERE e.x_take) c
