@@ -20,7 +20,7 @@ export interface RateLimitStore {
   readonly Store: FastifyRateLimitStoreCtor;
   /** Sends what was counted locally now (the timer does it within `flushMs`). */
   flush(): Promise<void>;
-  /** Flushes, then stops the timer; the connection is the caller's to close. */
+  /** Sends what is left (after any send in flight) and stops the timer; the connection is the caller's to close. */
   close(): Promise<void>;
 }
 
@@ -91,7 +91,9 @@ export function sharedRateLimitStore(redis: Redis, prefix: string, onError: (err
   // not every address that tries without a token. An entry goes once its window is over.
   const counters = new Map<string, Counter>();
   let timer: NodeJS.Timeout | undefined;
-  let flushing: Promise<void> | undefined;
+  // Sends run one after another: a flush asked for while one is in flight sends what was counted
+  // meanwhile once that one is answered (never rejects: a failed send is logged and kept).
+  let flushing: Promise<void> = Promise.resolve();
 
   /** Sends `n` counts of `key`; what Redis answers is the caller's `current`. */
   async function send(key: string, c: Counter, n: number): Promise<{ current: number; ttl: number }> {
@@ -104,8 +106,8 @@ export function sharedRateLimitStore(redis: Redis, prefix: string, onError: (err
       c.heardAt = at;
       return { current, ttl };
     } catch (err) {
-      // Counted again with the next send; until then this process counts locally only while its
-      // view is fresh, so an outage turns into per-request calls (which pass, see skipOnError).
+      // Sent again with the next send (a kept caller's); until then this process counts locally only
+      // while its view is fresh, so an outage turns into per-request calls (which pass, see skipOnError).
       c.unsent += n;
       throw err;
     } finally {
@@ -131,7 +133,7 @@ export function sharedRateLimitStore(redis: Redis, prefix: string, onError: (err
   function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    flushing ??= sendAll().finally(() => (flushing = undefined));
+    flushing = flushing.then(sendAll);
     return flushing;
   }
 
@@ -142,11 +144,10 @@ export function sharedRateLimitStore(redis: Redis, prefix: string, onError: (err
 
   function incr(key: string, cb: Parameters<FastifyRateLimitStore['incr']>[1], windowMs: number, max: number): void {
     const at = now();
-    const fresh = (): Counter => ({ known: 0, sending: 0, unsent: 0, endsAt: 0, heardAt: -Infinity, windowMs });
     // A low limit's counter lives only for the call (see LOCAL_MIN_LIMIT), as does one past maxCallers.
     let c = max >= LOCAL_MIN_LIMIT ? counters.get(key) : undefined;
     if (!c) {
-      c = fresh();
+      c = { known: 0, sending: 0, unsent: 0, endsAt: 0, heardAt: -Infinity, windowMs };
       const kept = max >= LOCAL_MIN_LIMIT;
       if (kept && counters.size < maxCallers) counters.set(key, c);
       else if (kept) schedule(); // full: the next send also drops callers whose window is over
@@ -162,7 +163,7 @@ export function sharedRateLimitStore(redis: Redis, prefix: string, onError: (err
     // Exact: this request and whatever this process has not sent yet, in one call.
     const n = c.unsent + 1;
     c.unsent = 0;
-    // On an error the request passes (skipOnError) and is counted with the next send.
+    // On an error the request passes (skipOnError); a kept caller's counts go with its next send.
     send(key, c, n).then(
       (answer) => cb(null, answer),
       (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))),
@@ -188,11 +189,6 @@ export function sharedRateLimitStore(redis: Redis, prefix: string, onError: (err
     prefix,
     Store: SharedStore as unknown as FastifyRateLimitStoreCtor,
     flush,
-    async close() {
-      await flush();
-      await flush(); // what was counted while the first was in flight
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-    },
+    close: flush,
   };
 }

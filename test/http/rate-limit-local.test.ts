@@ -60,6 +60,19 @@ describeWithRedis('the shared rate-limit store', () => {
     expect(await stored(prefix, 'service')).toBe(6);
   });
 
+  it('sends, after a send in flight, what was counted meanwhile when asked to again', async () => {
+    const prefix = `${randomName('rl')}:`;
+    const clock = { t: 1_000 };
+    const s = store(prefix, clock);
+    await s.count('service', 10_000);
+    await s.count('service', 10_000);
+    const first = s.flush(); // in flight
+    await Promise.all([s.count('service', 10_000), s.count('service', 10_000)]);
+    await s.flush(); // waits for the first, then sends these two
+    await first;
+    expect(await stored(prefix, 'service')).toBe(4);
+  });
+
   it('asks Redis for every request past half the limit, and for a low limit', async () => {
     const prefix = `${randomName('rl')}:`;
     const clock = { t: 1_000 };
