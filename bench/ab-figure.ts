@@ -2,12 +2,11 @@
 // bench modules are imported from there (`node --import tsx <this file> <checkout> <figure>`), so
 // an older commit is measured with its own code. Prints one JSON line of figures.
 import { pathToFileURL } from 'node:url';
+import { benchAdminUrl as adminUrl, benchRedisUrl as redisUrl } from './support.js';
 
 type Figures = Record<string, number>;
 
 const [checkout, figure] = process.argv.slice(2);
-const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const from = (path: string) => import(pathToFileURL(`${checkout}/bench/${path}`).href);
 
 async function measure(): Promise<Figures> {

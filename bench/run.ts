@@ -5,14 +5,12 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { withBenchDatabase } from './support.js';
+import { benchAdminUrl as adminUrl, benchRedisUrl as redisUrl, withBenchDatabase } from './support.js';
 import { embeddedWorkflows, productionWorkflows, rawBullMqChain, round } from './workflow.js';
 import { startBenchServers, triggerAtRate, triggerThroughput, triggerToWebSocket } from './http.js';
 import { detectionBench } from './detection.js';
 import { syncBench } from './sync.js';
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const scale = Number(process.env.BENCH_SCALE ?? '1');
 const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 const CONCURRENCY = 8;

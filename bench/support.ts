@@ -1,5 +1,9 @@
 import pg from 'pg';
 
+/** Where the bench finds PostgreSQL and Redis: BENCH_… or TEST_… URLs, else the local servers. */
+export const benchAdminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const benchRedisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 /** This process's loader flags (tsx) without `-e`/`-p` and their code, so a forked child runs its own file. */
 export function loaderArgs(): string[] {
   const out: string[] = [];
