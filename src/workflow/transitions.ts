@@ -68,6 +68,7 @@ export function publishedTransitionCtes(name: string, ...parts: TransitionPart[]
 function recordParts(name: string, parts: readonly TransitionPart[], published: boolean): SQL {
   // Every status change is written here, so this is where the status machine is enforced: an
   // event is created as canCreate allows, and moves only as canTransition allows.
+  if (parts.length === 0) throw new Error('a transition records at least one status change');
   for (const { spec } of parts) {
     if (spec.from === null ? !canCreate(spec.to) : !canTransition(spec.from, spec.to)) {
       throw new Error(`a phase event cannot move from ${spec.from ?? '(new)'} to ${spec.to}`);
@@ -115,7 +116,6 @@ function recordParts(name: string, parts: readonly TransitionPart[], published: 
       started_at = ${t.to === 'running' ? sql`coalesce(sp.started_at, excluded.started_at)` : sql`sp.started_at`},
       completed_at = excluded.completed_at, updated_at = excluded.updated_at)`;
   });
-  if (progress.length === 0) throw new Error('a transition must write sync_progress');
   return sql`
   ${n('audit')} AS (
     INSERT INTO phase_audit (event_id, phase, user_id, sync_id, claim_id, lane, from_status, to_status, attempt, worker_id, duration_ms, error, data, at)
