@@ -4,8 +4,8 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
-import { sql, type Query, type SQL } from 'drizzle-orm';
+import { types as pgTypes, type PGlite, type ParserOptions } from '@electric-sql/pglite';
+import { fillPlaceholders, sql, type Query, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { createGate, isIntake } from './pglite-gate.js';
-import { PgliteThread } from './pglite-thread.js';
+import { isThreadClient, PgliteThread } from './pglite-thread.js';
 import { createPool } from './pool.js';
 import * as schema from './schema/index.js';
 
@@ -61,7 +61,7 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
 /**
  * A hot statement built once: its SQL text is compiled at load, with `sql.placeholder(name)` for
  * what varies, so a run only fills in values — nothing is built by the query builder per call, and
- * PostgreSQL plans it once per connection (a named prepared statement; PGlite just runs the text).
+ * it is planned once per connection (a named prepared statement; on PGlite see pglite-named.ts).
  */
 export interface PreparedStatement<T> {
   readonly name: string;
@@ -78,9 +78,22 @@ export function prepareStatement<T>(label: string, query: SQL): PreparedStatemen
 
 /** Rows of a prepared statement, on the pool, PGlite or an open transaction (each has a session). */
 export async function runPrepared<T>(db: Db, statement: PreparedStatement<T>, values: Record<string, unknown>): Promise<T[]> {
+  // PGlite's thread prepares it under its name too (drizzle's PGlite driver would send it unnamed,
+  // planned on every call), and reads its rows as that driver does.
+  const client = (db._.session as unknown as { client?: unknown }).client;
+  if (isThreadClient(client)) {
+    const params = fillPlaceholders(statement.query.params, values);
+    return (await client.query<T>(statement.query.sql, params, { rowMode: 'object', parsers: DRIZZLE_RAW_TEXT, name: statement.name })).rows;
+  }
   const result: unknown = await db._.session.prepareQuery(statement.query, undefined, statement.name, false).execute(values);
   return (result as { rows: T[] }).rows;
 }
+
+/** The types drizzle's PGlite driver leaves as PostgreSQL's text in raw rows. */
+const DRIZZLE_RAW_TEXT: ParserOptions = Object.fromEntries(
+  // timestamp, timestamptz, interval, date and their arrays (numeric[] too)
+  [pgTypes.TIMESTAMP, pgTypes.TIMESTAMPTZ, pgTypes.INTERVAL, pgTypes.DATE, 1231, 1115, 1185, 1187, 1182].map((t) => [t, (value: string) => value]),
+);
 
 /** PostgreSQL at `url`; else PGlite in `dataDir`; else PGlite in memory (tests). */
 export async function openDatabase(options: { url?: string | undefined; dataDir?: string | undefined; poolSize?: number }): Promise<Database> {

@@ -15,6 +15,11 @@ export interface QueryRequest {
   readonly blob?: Blob | undefined;
   /** The transaction it runs in (from `begin`); none: a statement of its own. */
   readonly tx?: number | undefined;
+  /**
+   * A hot statement's name (store/db.ts, runPrepared): the thread parses and plans it once under
+   * this name and then only binds and runs it, as PostgreSQL does for a named prepared statement.
+   */
+  readonly name?: string | undefined;
 }
 
 export interface ExecRequest {

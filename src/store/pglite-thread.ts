@@ -14,9 +14,14 @@ import { Worker } from 'node:worker_threads';
 import type { ParserOptions, QueryOptions, Results } from '@electric-sql/pglite';
 import { fromWire, type QueryRequest, type Reply, type Request } from './pglite-protocol.js';
 
+/** PGlite's query options, and a name to prepare the statement under (pglite-named.ts). */
+export interface ThreadQueryOptions extends QueryOptions {
+  readonly name?: string | undefined;
+}
+
 /** What a statement runs on: the database, or an open transaction. */
 export interface PgliteClient {
-  query<T>(query: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>>;
+  query<T>(query: string, params?: unknown[], options?: ThreadQueryOptions): Promise<Results<T>>;
   exec(query: string, options?: QueryOptions): Promise<Results[]>;
 }
 
@@ -97,7 +102,7 @@ export class PgliteThread implements PgliteClient {
     return this.closing ? undefined : this.stopped;
   }
 
-  query<T>(query: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
+  query<T>(query: string, params: unknown[] = [], options?: ThreadQueryOptions): Promise<Results<T>> {
     return this.around(() => this.runQuery<T>(undefined, query, params, options));
   }
 
@@ -137,11 +142,11 @@ export class PgliteThread implements PgliteClient {
   }
 
   /** @internal A statement, in transaction `tx` or on its own. */
-  async runQuery<T>(tx: number | undefined, query: string, params: unknown[], options: QueryOptions | undefined): Promise<Results<T>> {
+  async runQuery<T>(tx: number | undefined, query: string, params: unknown[], options: ThreadQueryOptions | undefined): Promise<Results<T>> {
     const parsers = options?.parsers;
     const textTypes = parsers ? Object.keys(parsers).map(Number) : undefined;
     if (options?.serializers) throw new TypeError('PGlite thread: serializers (functions) cannot reach the thread');
-    const req: QueryRequest = { op: 'query', sql: query, params: params.map(cloneable), rowMode: options?.rowMode, textTypes, paramTypes: options?.paramTypes, blob: options?.blob, tx };
+    const req: QueryRequest = { op: 'query', sql: query, params: params.map(cloneable), rowMode: options?.rowMode, textTypes, paramTypes: options?.paramTypes, blob: options?.blob, tx, name: options?.name };
     const result = (await this.send(req)) as Results<T>;
     if (parsers) parse(result, parsers);
     return result;
@@ -191,6 +196,11 @@ export class PgliteThread implements PgliteClient {
   }
 }
 
+/** The thread's client or one of its transactions: what runs a statement under a prepared name. */
+export function isThreadClient(client: unknown): client is PgliteClient {
+  return client instanceof PgliteThread || client instanceof ThreadTransaction;
+}
+
 class ThreadTransaction implements PgliteThreadTransaction {
   closed = false;
 
@@ -199,7 +209,7 @@ class ThreadTransaction implements PgliteThreadTransaction {
     private readonly id: number,
   ) {}
 
-  query<T>(query: string, params: unknown[] = [], options?: QueryOptions): Promise<Results<T>> {
+  query<T>(query: string, params: unknown[] = [], options?: ThreadQueryOptions): Promise<Results<T>> {
     return this.open().then(() => this.thread.runQuery<T>(this.id, query, params, options));
   }
 

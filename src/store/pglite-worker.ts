@@ -4,7 +4,8 @@
 // in-process.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type ParserOptions, type Transaction } from '@electric-sql/pglite';
-import { toWire, type Reply, type Request } from './pglite-protocol.js';
+import { toWire, type QueryRequest, type Reply, type Request } from './pglite-protocol.js';
+import { runNamed } from './pglite-named.js';
 
 const port = parentPort!;
 const { dataDir } = workerData as { dataDir?: string };
@@ -84,6 +85,7 @@ function ended(txId: number, err: unknown): void {
 async function handle(id: number, req: Request): Promise<unknown> {
   switch (req.op) {
     case 'query':
+      if (req.name !== undefined) return named(req, req.name);
       return target(req.tx).query(req.sql, [...req.params], {
         rowMode: req.rowMode,
         parsers: parsersFor(req.textTypes),
@@ -101,6 +103,13 @@ async function handle(id: number, req: Request): Promise<unknown> {
     case 'end':
       throw new Error(`${req.op} is answered on its own`);
   }
+}
+
+/** A statement prepared once under its name (runPrepared), in its transaction or on its own. */
+function named(req: QueryRequest, name: string) {
+  const inTransaction = req.tx !== undefined;
+  if (inTransaction) target(req.tx); // throws if that transaction is closed
+  return runNamed(db, { name, sql: req.sql, params: req.params, parsers: parsersFor(req.textTypes), inTransaction });
 }
 
 port.on('message', ({ id, req }: { id: number; req: Request }) => {
