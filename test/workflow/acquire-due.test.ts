@@ -7,6 +7,7 @@ import { beforeEach, expect, it } from 'vitest';
 import type { PhaseNumber } from '../../src/domain/phase.js';
 import { createPostgresQueue } from '../../src/queue/postgres-queue.js';
 import { rows } from '../../src/store/db.js';
+import { dueUnheld } from '../../src/store/lane-order.js';
 import { acquire, acquireDue, insertTrigger } from '../../src/workflow/inbox.js';
 import type { TriggerInput } from '../../src/workflow/types.js';
 import { describeOnEngines } from '../support/infra.js';
@@ -81,5 +82,29 @@ describeOnEngines('taking due events in one statement', (database) => {
     } finally {
       await queue.close();
     }
+  });
+
+  it('reads the first due events in hand-out order from an index, not every pending row and a sort, with a backlog', async () => {
+    // 2,000 due events of their own lanes, as after a burst of triggers: the few taken at a time are
+    // found by walking phase_events_due_order; before it, each take read and sorted the whole backlog.
+    await rows(db(), sql`INSERT INTO phase_events (id, idempotency_key, request_hash, phase, user_id, lane, payload, source, status, attempts,
+        max_attempts, run_after, created_at, updated_at)
+      SELECT 'backlog-' || g, 'backlog-' || g, 'h', 1, 'u-due', 'sync:backlog-' || g, '{}', 'http', 'pending', 0, 3, now(), now(), now()
+      FROM generate_series(1, 2000) g RETURNING id`);
+    await rows(db(), sql`ANALYZE phase_events`);
+    const [plan] = await rows<{ 'QUERY PLAN': unknown }>(db(), sql`EXPLAIN (FORMAT JSON) ${dueUnheld(sql`8`)}`);
+    const nodes: Array<{ 'Node Type': string; 'Index Name'?: string }> = [];
+    const walk = (node: Record<string, unknown>) => {
+      nodes.push(node as (typeof nodes)[number]);
+      for (const child of (node.Plans as Array<Record<string, unknown>> | undefined) ?? []) walk(child);
+    };
+    const text = plan!['QUERY PLAN'];
+    walk((typeof text === 'string' ? JSON.parse(text) : text)[0].Plan);
+    expect(nodes.some((x) => x['Index Name'] === 'phase_events_due_order')).toBe(true);
+    expect(nodes.map((x) => x['Node Type'])).not.toContain('Sort');
+    expect(nodes.some((x) => x['Node Type'] === 'Seq Scan')).toBe(false);
+    const taken = await acquireDue(db(), 'w4', 30_000, 8);
+    // The first eight stored (all due at once, so in arrival order).
+    expect(taken?.events.map((e) => e.id).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `backlog-${i + 1}`).sort());
   });
 });

@@ -46,7 +46,9 @@ export const phaseEvents = pgTable(
     // Every transition changes `status`, so no update of a row is HOT and each one adds an entry to
     // every index whose predicate the new row meets: an index on all rows costs one per transition.
     uniqueIndex('phase_events_idempotency_key').on(t.idempotencyKey),
-    index('phase_events_due').on(t.runAfter).where(sql`status = 'pending'`),
+    // In the order due events are handed out (dueUnheld: first due first, then arrival), so taking
+    // the first few reads only those, not every pending row and a sort, however long the backlog.
+    index('phase_events_due_order').on(t.runAfter, t.seq).where(sql`status = 'pending'`),
     // At most one running event per lane: the database keeps a workflow's phases from overlapping.
     // Also how expired leases are found (reclaimExpired): running events are few (one per lane, at
     // most the workers' slots), so none needs an index of its own on locked_until.
