@@ -121,6 +121,34 @@ describeOnEngines('continuing with the next event', (database) => {
     expect(progress?.status).toBe('completed');
   });
 
+  it('commits a batch of each shape: only completions, only next phases queued, only started, only taken', async () => {
+    const alone = (e: { lane: string; phase: number }, next: TriggerInput[]) => ({ ...completion(e, next), continueWith: undefined });
+    // Completions alone: no next phase, nothing to continue with.
+    const a = await running(trigger(7, 'sh-a'), 'w1');
+    expect((await completeMany(database().db, [{ id: a.id, workerId: 'w1', completion: alone(a, []) }]))[0]).toMatchObject({ started: [], queued: [], held: [] });
+    // Next phases queued only (no continuing).
+    const b = await running(trigger(5, 'sh-b'), 'w1');
+    const [queuedOnly] = await completeMany(database().db, [{ id: b.id, workerId: 'w1', completion: alone(b, [trigger(6, 'sh-b'), trigger(7, 'sh-b')]) }]);
+    expect(queuedOnly?.queued.map((e) => e.phase).sort()).toEqual([6, 7]);
+    expect(queuedOnly?.started).toEqual([]);
+    // Started only, for two completions.
+    const c = await running(trigger(1, 'sh-c'), 'w1');
+    const d = await running(trigger(2, 'sh-d'), 'w1');
+    const startedOnly = await completeMany(database().db, [
+      { id: c.id, workerId: 'w1', completion: completion(c, [trigger(2, 'sh-c')]) },
+      { id: d.id, workerId: 'w1', completion: completion(d, [trigger(3, 'sh-d')]) },
+    ]);
+    expect(startedOnly.map((r) => r?.started.map((e) => e.phase))).toEqual([[2], [3]]);
+    // Taken only: the lane's pending event, started by the commit.
+    const e = await running(trigger(6, 'sh-e'), 'w1');
+    const waiting = await insertTrigger(database().db, trigger(7, 'sh-e'), 3);
+    const [taken] = await completeMany(database().db, [{ id: e.id, workerId: 'w1', completion: completion(e, []) }]);
+    expect(taken?.started.map((x) => x.id)).toEqual([waiting.eventId]);
+    for (const x of [a, b, c, d, e]) expect(await statusOf(x.id)).toEqual({ status: 'completed', locked_by: null });
+    expect(await auditOf(waiting.eventId)).toEqual(['new→pending', 'pending→running']);
+    expect(await auditOf(startedOnly[0]!.started[0]!.id)).toEqual(['new→running']);
+  });
+
   it('gives the queue what waited in the lane when the phase fails instead', async () => {
     const five = await running(trigger(5, 'r4'), 'w1');
     const done = await complete(database().db, five.id, 'w1', completion(five, [trigger(6, 'r4'), trigger(7, 'r4')]));
