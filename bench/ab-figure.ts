@@ -1,6 +1,9 @@
 // One A/B measurement, in a child process whose working directory is the checkout measured: the
 // bench modules are imported from there (`node --import tsx <this file> <checkout> <figure>`), so
 // an older commit is measured with its own code. Prints one JSON line of figures.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { benchAdminUrl as adminUrl, benchRedisUrl as redisUrl } from './support.js';
 
@@ -34,7 +37,24 @@ async function measure(): Promise<Figures> {
       }
     });
   }
-  throw new Error(`unknown figure ${figure}; choose embedded, production or api`);
+  if (figure === 'embedded-api') {
+    // The embedded service as `npm start` runs it (PGlite on disk, its workers in the same process).
+    const { startBenchServers, triggerThroughput, triggerAtRate } = await from('http.ts');
+    const dataDir = mkdtempSync(join(tmpdir(), 'clario-ab-'));
+    const s = await startBenchServers({ CLARIO_DATA_DIR: dataDir });
+    try {
+      await triggerThroughput(s.url, s.token, { requests: 200, inFlight: 16 }); // warm-up
+      await s.waitForIdle();
+      const closed = await triggerThroughput(s.url, s.token, { requests: 2000, inFlight: 32 });
+      await s.waitForIdle();
+      const fixed = await triggerAtRate(s.url, s.token, { rate: 200, seconds: 10 });
+      return { closed_per_second: closed.accepted_per_second, closed_p99_ms: closed.p99_ms, fixed_p50_ms: fixed.p50_ms, fixed_p99_ms: fixed.p99_ms };
+    } finally {
+      await s.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  throw new Error(`unknown figure ${figure}; choose embedded, production, api or embedded-api`);
 }
 
 measure().then(

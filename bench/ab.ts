@@ -3,7 +3,8 @@
 // side by side. On a shared 2-core machine whose speed drifts by tens of percent within hours, a
 // change is judged from interleaved pairs, not from two single runs far apart. Figures: `production`
 // (7-phase workflows/s, PostgreSQL + BullMQ, 8 slots), `embedded` (the same on PGlite), `api` (the
-// phase endpoint with the API alone: closed loop, and p50 / p99 at 1,000/s).
+// phase endpoint with the API alone: closed loop, and p50 / p99 at 1,000/s), `embedded-api` (the
+// phase endpoint of the embedded service, its workers running: closed loop, and at 200/s).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -15,11 +16,11 @@ function main(): number {
   const pairs = Number(pairsArg);
   const here = resolve(fileURLToPath(new URL('..', import.meta.url)));
   if (!other || !existsSync(resolve(other, 'bench/workflow.ts')) || !existsSync(resolve(other, 'node_modules'))) {
-    console.error('usage: npm run bench:ab -- <another checkout, with node_modules> [production|embedded|api] [pairs]');
+    console.error('usage: npm run bench:ab -- <another checkout, with node_modules> [production|embedded|api|embedded-api] [pairs]');
     return 2;
   }
-  if (!['production', 'embedded', 'api'].includes(figure) || !Number.isInteger(pairs) || pairs < 1) {
-    console.error(`unknown figure "${figure}" or pairs "${pairsArg}"; figures: production, embedded, api`);
+  if (!['production', 'embedded', 'api', 'embedded-api'].includes(figure) || !Number.isInteger(pairs) || pairs < 1) {
+    console.error(`unknown figure "${figure}" or pairs "${pairsArg}"; figures: production, embedded, api, embedded-api`);
     return 2;
   }
   const child = fileURLToPath(new URL('./ab-figure.ts', import.meta.url));
