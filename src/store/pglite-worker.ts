@@ -107,9 +107,10 @@ async function handle(id: number, req: Request): Promise<unknown> {
 
 /** A statement prepared once under its name (runPrepared), in its transaction or on its own. */
 function named(req: QueryRequest, name: string) {
+  if (req.blob !== undefined || req.paramTypes !== undefined) throw new TypeError('PGlite thread: a named statement takes no Blob and no parameter types');
   const inTransaction = req.tx !== undefined;
   if (inTransaction) target(req.tx); // throws if that transaction is closed
-  return runNamed(db, { name, sql: req.sql, params: req.params, parsers: parsersFor(req.textTypes), inTransaction });
+  return runNamed(db, { name, sql: req.sql, params: req.params, parsers: parsersFor(req.textTypes), rowMode: req.rowMode, inTransaction });
 }
 
 port.on('message', ({ id, req }: { id: number; req: Request }) => {

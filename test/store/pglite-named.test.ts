@@ -45,6 +45,14 @@ describe('a named statement on the PGlite thread', () => {
     expect((await prepared()).filter((n) => n === 'every_type')).toHaveLength(1);
   });
 
+  it('returns array rows too, and refuses what only the unnamed way takes (a Blob, parameter types)', async () => {
+    const text = 'SELECT $1::int AS a, $2::text AS b';
+    const named = await thread.query(text, [1, 'x'], { rowMode: 'array', name: 'as_array' });
+    expect(named.rows).toEqual((await thread.query(text, [1, 'x'], { rowMode: 'array' })).rows);
+    expect(named.rows).toEqual([[1, 'x']]);
+    await expect(thread.query(text, [1, 'x'], { name: 'with_types', paramTypes: [23, 25] })).rejects.toThrow('no Blob and no parameter types');
+  });
+
   it("rejects with PostgreSQL's fields, and the session (and the statement) still work after", async () => {
     const insert = 'INSERT INTO n (id, note) VALUES ($1, $2) RETURNING id, note';
     expect((await thread.query(insert, [1, 'one'], { name: 'insert_n' })).rows).toEqual([{ id: 1, note: 'one' }]);
