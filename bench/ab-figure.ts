@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { benchAdminUrl as adminUrl, benchRedisUrl as redisUrl } from './support.js';
+import { benchAdminUrl as adminUrl, benchRedisUrl as redisUrl, withBenchQueue } from './support.js';
 
 type Figures = Record<string, number>;
 
@@ -25,8 +25,8 @@ async function measure(): Promise<Figures> {
   }
   if (figure === 'api') {
     const { startBenchServers, triggerThroughput, triggerAtRate } = await from('http.ts');
-    return withBenchDatabase(adminUrl, 'clario_ab', async (url: string) => {
-      const s = await startBenchServers({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `ab${Date.now()}` }, { workers: false });
+    return withBenchDatabase(adminUrl, 'clario_ab', (url: string) => withBenchQueue(redisUrl, 'ab', async (prefix) => {
+      const s = await startBenchServers({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix }, { workers: false });
       try {
         await triggerThroughput(s.url, s.token, { requests: 200, inFlight: 16 }); // warm-up
         const closed = await triggerThroughput(s.url, s.token, { requests: 4000, inFlight: 32 });
@@ -35,7 +35,7 @@ async function measure(): Promise<Figures> {
       } finally {
         await s.close();
       }
-    });
+    }));
   }
   if (figure === 'embedded-api') {
     // The embedded service as `npm start` runs it (PGlite on disk, its workers in the same process).

@@ -5,7 +5,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { benchAdminUrl as adminUrl, benchRedisUrl as redisUrl, withBenchDatabase } from './support.js';
+import { benchAdminUrl as adminUrl, benchRedisUrl as redisUrl, withBenchDatabase, withBenchQueue } from './support.js';
 import { embeddedWorkflows, productionWorkflows, rawBullMqChain, round } from './workflow.js';
 import { startBenchServers, triggerAtRate, triggerThroughput, triggerToWebSocket } from './http.js';
 import { detectionBench } from './detection.js';
@@ -114,9 +114,13 @@ const FIGURES: Record<string, (report: Report, infra: Infra) => Promise<void>> =
       atConcurrency[c] = { workflows_per_second: e.workflows_per_second, raw_bullmq_per_second: r.workflows_per_second, ratio_to_raw_bullmq: round(e.workflows_per_second / r.workflows_per_second) };
     }
     log('production HTTP');
-    const http = await withDatabase((url) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }, rates('production', 1000)));
+    const http = await withDatabase((url) =>
+      withBenchQueue(redisUrl, 'bench', (prefix) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix }, rates('production', 1000))),
+    );
     log('production HTTP, the API alone (no worker process)');
-    const alone = await withDatabase((url) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: `bench${Date.now()}` }, rates('production', 1000), { workers: false }));
+    const alone = await withDatabase((url) =>
+      withBenchQueue(redisUrl, 'bench', (prefix) => httpFigures({ DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix }, rates('production', 1000), { workers: false })),
+    );
     report.production = {
       workflows: engine,
       raw_bullmq_chain: raw,

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /** Where the bench finds PostgreSQL and Redis: BENCH_… or TEST_… URLs, else the local servers. */
@@ -31,5 +32,34 @@ export async function withBenchDatabase<T>(adminUrl: string | undefined, prefix:
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
+  }
+}
+
+/**
+ * Runs `f` with a fresh BullMQ queue prefix (`<name><time>`) and removes every Redis key under it
+ * afterwards: a run of the API alone stores jobs for a worker that never comes, and they would
+ * stay in the developer's Redis run after run.
+ */
+export async function withBenchQueue<T>(redisUrl: string, name: string, f: (prefix: string) => Promise<T>): Promise<T> {
+  const prefix = `${name}${Date.now()}`;
+  try {
+    return await f(prefix);
+  } finally {
+    await dropKeys(redisUrl, `${prefix}:*`);
+  }
+}
+
+async function dropKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
