@@ -7,6 +7,7 @@ import { prepareStatement, runPrepared, type Database } from '../../src/store/db
 import { ph } from '../../src/workflow/inbox.js';
 import type { PgliteThread } from '../../src/store/pglite-thread.js';
 import { openPglite } from '../support/infra.js';
+import { outsideAnOpenTransaction } from '../support/outside-transaction.js';
 
 let database: Database;
 let thread: PgliteThread;
@@ -83,27 +84,12 @@ describe('a named statement on the PGlite thread', () => {
         throw new Error('boom');
       })
       .catch(() => undefined);
-    const order: string[] = [];
-    let inside: () => void = () => undefined;
-    const open = new Promise<void>((r) => (inside = r));
-    let sent: () => void = () => undefined;
-    const outsideSent = new Promise<void>((r) => (sent = r));
-    const tx = thread.transaction(async (t) => {
-      await t.query(insert, [12], { name: 'insert_id' });
-      inside();
-      await outsideSent;
-      await t.query('SELECT 1', [], { name: 'one' });
-      order.push('tx');
+    const { order, outside } = await outsideAnOpenTransaction(thread, {
+      first: (t) => t.query(insert, [12], { name: 'insert_id' }),
+      last: (t) => t.query('SELECT 1', [], { name: 'one' }),
+      outside: async () => (await thread.query<{ c: number }>('SELECT count(*)::int AS c FROM n WHERE id >= $1', [10], { name: 'count_from' })).rows[0]!.c,
     });
-    await open;
-    const count = 'SELECT count(*)::int AS c FROM n WHERE id >= $1';
-    const outside = thread.query<{ c: number }>(count, [10], { name: 'count_from' }).then((r) => {
-      order.push('outside');
-      return r.rows[0]!.c;
-    });
-    sent();
-    await tx;
-    expect(await outside).toBe(2); // 10 and 12; 11 was rolled back
+    expect(outside).toBe(2); // 10 and 12; 11 was rolled back
     expect(order).toEqual(['tx', 'outside']);
   });
 

@@ -11,6 +11,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteThread } from '../../src/store/pglite-thread.js';
 import { seedPglite } from '../support/infra.js';
+import { outsideAnOpenTransaction } from '../support/outside-transaction.js';
 
 const dirs: string[] = [];
 function seeded(): string {
@@ -116,27 +117,12 @@ describe('PGlite in its own thread', () => {
   });
 
   it('runs a statement from outside an open transaction after it, as PGlite does', async () => {
-    const order: string[] = [];
-    let inside: () => void = () => undefined;
-    const open = new Promise<void>((r) => (inside = r));
-    let sent: () => void = () => undefined;
-    const outsideSent = new Promise<void>((r) => (sent = r));
-    const tx = thread.transaction(async (t) => {
-      await t.query('INSERT INTO k VALUES (30)');
-      inside();
-      await outsideSent;
-      // Sent after the outside statement: had that one run meanwhile, its answer would come first.
-      await t.query('SELECT 1');
-      order.push('tx');
+    const { order, outside } = await outsideAnOpenTransaction(thread, {
+      first: (t) => t.query('INSERT INTO k VALUES (30)'),
+      last: (t) => t.query('SELECT 1'),
+      outside: async () => (await thread.query<{ n: number }>('SELECT count(*)::int AS n FROM k WHERE id = 30')).rows[0]!.n,
     });
-    await open;
-    const outside = thread.query<{ n: number }>('SELECT count(*)::int AS n FROM k WHERE id = 30').then((r) => {
-      order.push('outside');
-      return r.rows[0]!.n;
-    });
-    sent();
-    await tx;
-    expect(await outside).toBe(1);
+    expect(outside).toBe(1);
     expect(order).toEqual(['tx', 'outside']);
   });
 
