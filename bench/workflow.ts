@@ -12,6 +12,7 @@ import { noObserver, silentLog } from '../src/workflow/log.js';
 import type { PhaseHandler, PhaseHandlers } from '../src/workflow/types.js';
 import { PHASES, PHASE_NUMBERS, type PhaseNumber } from '../src/domain/phase.js';
 import { sql } from 'drizzle-orm';
+import { withBenchQueue } from './support.js';
 
 /**
  * No-op phases, each starting the phases the phase table allows after it (1→2→3→4→5, then 5 starts
@@ -140,8 +141,10 @@ export async function embeddedWorkflows(workflows: number, concurrency: number) 
 export async function productionWorkflows(databaseUrl: string, redisUrl: string, workflows: number, concurrency: number) {
   const database = await openDatabase({ url: databaseUrl, poolSize: concurrency + 4 });
   try {
-    const queue = createBullMqQueue({ redisUrl, prefix: `benchq${Date.now()}`, log: { error: () => undefined } });
-    return await engineWorkflowsPerSecond({ database, queue, workflows, concurrency });
+    return await withBenchQueue(redisUrl, 'benchq', (prefix) => {
+      const queue = createBullMqQueue({ redisUrl, prefix, log: { error: () => undefined } });
+      return engineWorkflowsPerSecond({ database, queue, workflows, concurrency });
+    });
   } finally {
     await database.close();
   }
