@@ -127,6 +127,19 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
+    // Test files share their helper modules (vitest.config.ts: isolate: false), so a hook a helper
+    // registers when it is first imported belongs to that one file: the others would never run it.
+    // A helper closes what it opens with onTestFinished, or offers a function a test file calls.
+    files: ['test/**/*.ts'],
+    ignores: ['test/**/*.test.ts', 'test/support/no-open-handles.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'Program > ExpressionStatement > CallExpression[callee.name=/^(after|before)(Each|All)$/]',
+        message: 'a test helper module is imported once for every file of a worker: register hooks in a function a test file calls, or clean up with onTestFinished (vitest.config.ts, isolate: false).',
+      }],
+    },
+  },
+  {
     // Tests read JSON answers loosely on purpose; the promise rules still apply.
     files: ['test/**', 'bench/**', 'resilience/**'],
     rules: {

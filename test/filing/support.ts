@@ -1,7 +1,7 @@
 // A Clario (PGlite, real engine) with the real phase 5 capability, plus the Amazon simulator's
 // case API reached with a connected seller's access token: the filer and the payout monitor run
 // against both exactly as in production, driven round by round.
-import { afterEach } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createCaseApi, type CaseApi } from '../../src/filing/case-api.js';
 import type { ClaimsChannel } from '../../src/filing/channel.js';
@@ -17,10 +17,6 @@ import { startTestClario, type TestClario, type TestClarioOptions } from '../sup
 import type { Capabilities } from '../../src/workflow/capabilities.js';
 import { connect, lwaFor, simulator, testClock } from '../simulator/server/harness.js';
 
-const open: TestClario[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((t) => t.close()));
-});
 
 export async function filingWorld(
   o: { wrap?: (api: CaseApi) => CaseApi; env?: Record<string, string>; store?: 'pglite' | 'postgres'; capabilities?: Partial<Capabilities>; plugins?: TestClarioOptions['plugins']; stripe?: TestClarioOptions['stripe']; now?: TestClarioOptions['now'] } = {},
@@ -37,7 +33,7 @@ export async function filingWorld(
     ...(o.stripe ? { stripe: o.stripe } : {}),
     ...(o.now ? { now: o.now } : {}),
   });
-  open.push(t);
+  onTestFinished(() => t.close());
   const api = createCaseApi({ baseUrl: sim.url, accessToken: lwa.tokenSource(refreshToken) });
   const channel: ClaimsChannel = { kind: 'simulator', caseApi: () => Promise.resolve(o.wrap ? o.wrap(api) : api) };
   const db = t.clario.database.db;

@@ -2,7 +2,7 @@
 // real phase 7 behind it: the billing capability charging a local Stripe simulator, the proof
 // packet built in phase 7's commit, and the statement's routes. Closed after each test.
 import { randomBytes } from 'node:crypto';
-import { afterEach } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { billingCapability } from '../../src/billing/capability.js';
 import { STRIPE_WEBHOOK_PATH } from '../../src/billing/routes.js';
 import { createStripeGateway } from '../../src/billing/stripe-gateway.js';
@@ -13,10 +13,6 @@ import { startStripeSimulator } from '../../src/simulator/stripe/app.js';
 import { filingWorld, type World } from '../filing/support.js';
 
 const SECRET = 'whsec_clario_payout_tests';
-const stripes: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(stripes.splice(0).map((s) => s.close()));
-});
 
 export async function paidWorld(o: { store?: 'pglite' | 'postgres' } = {}) {
   // Clario's key too: its webhook route opens what the capability sealed.
@@ -26,7 +22,7 @@ export async function paidWorld(o: { store?: 'pglite' | 'postgres' } = {}) {
   const stripe = await startStripeSimulator({
     webhook: { url: () => (started.w ? `${started.w.t.url}${STRIPE_WEBHOOK_PATH}` : undefined), secret: SECRET, retryDelaysMs: [20, 50, 100] },
   });
-  stripes.push(stripe);
+  onTestFinished(() => stripe.close());
   const gateway = createStripeGateway({ apiKey: stripe.apiKey, apiBase: stripe.url, webhookSecret: SECRET, maxNetworkRetries: 0 });
   const settlement = billingCapability({ gateway, box, feeRateBp: 2000 });
   const w = await filingWorld({

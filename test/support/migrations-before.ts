@@ -2,18 +2,13 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { MIGRATIONS_DIR } from '../../src/store/db.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-/** The migrations folder as it was before the first migration whose SQL matches `marker`. */
+/** The migrations folder as it was before the first migration whose SQL matches `marker`; removed after the test. */
 export function migrationsBefore(marker: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'clario-migrations-'));
-  dirs.push(dir);
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   cpSync(MIGRATIONS_DIR, dir, { recursive: true });
   const journalPath = join(dir, 'meta', '_journal.json');
   const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };

@@ -9,7 +9,7 @@ const foundRow = (daysAgo: number, reason = 'F') => ledger({ date: ago(daysAgo),
 
 describe('reimbursement_reversal', () => {
   it('claims the amount Amazon took back for units the ledger never shows as found, due 60 days after the reversal', async () => {
-    const claims = await run('reimbursement_reversal', { reimbursements: [original(40), reversal(20, { line: 9, order: '111-1' })], ledger: [] });
+    const claims = await run('reimbursement_reversal', { reimbursements: [{ ...original(40), source: { file: 'reimbursements.tsv', line: 4 } }, reversal(20, { line: 9, order: '111-1' })], ledger: [] });
     expect(claims).toEqual([
       {
         type: 'reimbursement_reversal',
@@ -21,7 +21,7 @@ describe('reimbursement_reversal', () => {
         deadline: ago(20 - 60),
         key: { reimbursement_id: 'REV-1' },
         sources: [
-          { file: 'reimbursements.tsv', line: expect.any(Number) as number },
+          { file: 'reimbursements.tsv', line: 4 },
           { file: 'reimbursements.tsv', line: 9 },
         ],
         filing: { event_date: ago(20), order_id: '111-1', original_reimbursement_id: 'R-1', original_approval_date: ago(40) },

@@ -1,7 +1,7 @@
 // Starts the simulator on a random loopback port over the fixture seller folder and walks the
 // consent flow the way a browser would, so client tests talk real HTTP to real wire formats.
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { ManualClock } from '../../../src/amazon/clock.js';
 import { LwaClient } from '../../../src/amazon/lwa.js';
 import { startSimulator, type SimulatorOptions, type StartedSimulator } from '../../../src/simulator/server/index.js';
@@ -18,12 +18,11 @@ export function testClock(): ManualClock {
   return new ManualClock(Date.UTC(2027, 0, 15));
 }
 
-const running: StartedSimulator[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.close()));
-});
-
-/** A simulator closed after the test. */
+/**
+ * A simulator closed after the test. (Closed by the test itself, not by a hook this module
+ * registers: test files share their helper modules (vitest's isolate: false), so a hook registered
+ * here would belong to whichever file imported it first.)
+ */
 export async function simulator(options: Partial<SimulatorOptions> = {}): Promise<StartedSimulator> {
   const sim = await startSimulator(0, {
     sellers: new Map([[SELLER, { folder: FIXTURE }]]),
@@ -31,7 +30,7 @@ export async function simulator(options: Partial<SimulatorOptions> = {}): Promis
     clientSecret: CLIENT_SECRET,
     ...options,
   });
-  running.push(sim);
+  onTestFinished(() => sim.close());
   return sim;
 }
 
