@@ -105,8 +105,8 @@ export function detectionCapability(deps: { db: Db; /** The day detection judges
           // A seller with no synced data yet has nothing to find; that is not a failure.
           if (!(err instanceof InputFolderError)) throw err;
         }
-        const stored: StoredClaim[] = [];
-        for (const claim of claims) stored.push({ id: claimId(run.userId, claim), claim, sources: await resolveLineage(deps.db, lineage, claim.sources) });
+        const cited = await resolveLineage(deps.db, run.userId, lineage, claims.map((c) => c.sources));
+        const stored: StoredClaim[] = claims.map((claim, i) => ({ id: claimId(run.userId, claim), claim, sources: cited[i] ?? [] }));
         const byType: Record<string, number> = {};
         for (const c of claims) byType[c.type] = (byType[c.type] ?? 0) + 1;
         return {
