@@ -4,9 +4,10 @@
 // replaces it in place: Amazon changes a deferred transaction's status when it releases it, and
 // two versions of one refund would be counted as two refunds.
 import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { copyMerge, engineOf, type StageMerge } from '../store/copy-merge.js';
 import { escapeCopyText } from '../store/copy-text.js';
-import type { Db } from '../store/db.js';
+import { type Db, rows } from '../store/db.js';
 
 export interface LineBatch {
   readonly userId: string;
@@ -23,21 +24,31 @@ export interface LineBatch {
   readonly keepRepeats?: boolean;
 }
 
-const hashLine = (source: string, line: string) => createHash('sha256').update(source).update('\n').update(line).digest('base64url').slice(0, 32);
+// The line's key in report_lines: the first 16 bytes of its SHA-256, as the 32 hex digits a uuid reads.
+const hashLine = (source: string, line: string) => createHash('sha256').update(source).update('\n').update(line).digest().toString('hex', 0, 16);
 
 // The batch goes in by COPY into a staging table, then one merge (see copy-merge.ts). `o` keeps the
 // batch's order, so `seq` follows the report as it did with one INSERT per batch; `d` is each
 // line's document, so one batch can span a source's many small pages.
 const MERGE: StageMerge = {
   stage: 'clario_stage_report_lines',
-  columns: 'o int NOT NULL, h text NOT NULL, l text NOT NULL, n int NOT NULL, d text NOT NULL',
+  columns: 'o int NOT NULL, h uuid NOT NULL, l text NOT NULL, n int NOT NULL, d text NOT NULL',
   name: 'clario_merge_report_lines',
-  merge: `INSERT INTO report_lines (user_id, source, line_hash, line, sync_id, document_id, line_no)
-          SELECT $1, $2, h, l, $3, d, n FROM clario_stage_report_lines ORDER BY o
-          ON CONFLICT (user_id, source, line_hash) DO UPDATE
+  merge: `INSERT INTO report_lines (user_id, source, stream_id, line_hash, line, sync_id, document_id, line_no)
+          SELECT $1, $2, $4::integer, h, l, $3, d, n FROM clario_stage_report_lines ORDER BY o
+          ON CONFLICT (stream_id, line_hash) DO UPDATE
             SET line = EXCLUDED.line, sync_id = EXCLUDED.sync_id, document_id = EXCLUDED.document_id, line_no = EXCLUDED.line_no
             WHERE report_lines.line <> EXCLUDED.line`,
 };
+
+/** The number that stands for this seller's lines of this source in report_lines' key, made the first time. */
+export async function streamId(db: Db, userId: string, source: string): Promise<number> {
+  // DO UPDATE, not DO NOTHING: it returns the row that is there, so one statement answers either way.
+  const [row] = await rows<{ id: number }>(db, sql`INSERT INTO report_streams (user_id, source) VALUES (${userId}, ${source})
+    ON CONFLICT (user_id, source) DO UPDATE SET user_id = EXCLUDED.user_id RETURNING id`);
+  if (!row) throw new Error('report_streams returned no row');
+  return Number(row.id);
+}
 
 /**
  * Lines per batch and (roughly: UTF-16 units, not bytes) characters per batch. PostgreSQL takes
@@ -60,6 +71,7 @@ export function lineWriter(db: Db, batch: LineBatch, limits: { lines: number; ch
   let stored = 0;
   let fresh = 0;
   let inFlight: Promise<void> | undefined;
+  let stream: Promise<number> | undefined;
   async function flush(): Promise<void> {
     if (pending.length === 0) return;
     const scope = batch.perSync ? `${batch.source}@${batch.syncId}` : batch.source;
@@ -69,11 +81,14 @@ export function lineWriter(db: Db, batch: LineBatch, limits: { lines: number; ch
     const count = pending.length;
     pending = [];
     pendingChars = 0;
-    // Built as one string: the hash is base64url (nothing to escape), the numbers are digits.
+    // Built as one string: the hash is hex (nothing to escape), the numbers are digits.
     let data = '';
     let o = 0;
     for (const [h, r] of byHash) data += `${o++}\t${h}\t${escapeCopyText(r.line)}\t${r.lineNo}\t${escapeCopyText(r.documentId)}\n`;
-    const n = await copyMerge(db, MERGE, data, [batch.userId, batch.source, batch.syncId]);
+    // Only now, with this batch taken out of `pending`: lines added meanwhile belong to the next.
+    stream ??= streamId(db, batch.userId, batch.source);
+    const streamOf = await stream;
+    const n = await copyMerge(db, MERGE, data, [batch.userId, batch.source, batch.syncId, streamOf]);
     stored += count;
     fresh += n;
   }

@@ -11,6 +11,7 @@ import { materialize } from '../../src/sync/materialize.js';
 import { rows } from '../../src/store/db.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { testCapabilities } from '../support/capabilities.js';
+import { storeLine } from '../support/report-lines.js';
 
 let t: TestClario;
 beforeAll(async () => {
@@ -32,8 +33,7 @@ async function synced(userId: string, parcels: Array<{ order: string; sku: strin
     VALUES (${syncId}, ${SHIPMENTS}, ${userId}, 'done', ${HEADER}, 'doc-1', ${parcels.length}, ${parcels.length})`);
   for (const [i, p] of parcels.entries()) {
     const line = [`${daysAgo(p.ago + 5)}T00:00:00+00:00`, p.order, `${daysAgo(p.ago)}T10:00:00+00:00`, p.sku, `X-${p.sku}`, 'Sellable', String(p.shipped), 'UPS', p.tracking, 'Return'].join('\t');
-    await rows(db, sql`INSERT INTO report_lines (user_id, source, line_hash, line, sync_id, document_id, line_no)
-      VALUES (${userId}, ${SHIPMENTS}, ${`h-${userId}-${i}`}, ${line}, ${syncId}, 'doc-1', ${i + 2})`);
+    await storeLine(db, { userId, source: SHIPMENTS, key: `h-${userId}-${i}`, line, syncId, documentId: 'doc-1', lineNo: i + 2 });
   }
 }
 

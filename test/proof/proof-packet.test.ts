@@ -13,11 +13,12 @@ import { feeCharges } from '../../src/store/schema/billing-tables.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { claimEvidence, evidenceFiles, evidenceItems } from '../../src/store/schema/evidence-tables.js';
 import { reimbursements } from '../../src/store/schema/payouts-tables.js';
-import { reportLines, syncSources } from '../../src/store/schema/sync-tables.js';
+import { syncSources } from '../../src/store/schema/sync-tables.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { waitFor } from '../support/wait.js';
+import { storeLine } from '../support/report-lines.js';
 
 const run = promisify(execFile);
 const USER = 'seller-proof';
@@ -35,10 +36,9 @@ describeWithPostgres('proof packets', () => {
     t = await startTestClario({ store: 'postgres', capabilities: testCapabilities() });
     const db = t.clario.database.db;
     await db.insert(syncSources).values({ syncId: 'sync-proof', source: 'ledger', userId: USER, status: 'done', header: HEADER, documentId: 'amzn1.tortuga.doc.PROOF', rows: 2 });
-    await db.insert(reportLines).values([
-      { userId: USER, source: 'ledger', lineHash: 'h1', line: LINE_1, syncId: 'sync-proof', documentId: 'amzn1.tortuga.doc.PROOF', lineNo: 1042 },
-      { userId: USER, source: 'ledger', lineHash: 'h2', line: LINE_2, syncId: 'sync-proof', documentId: 'amzn1.tortuga.doc.PROOF', lineNo: 1077 },
-    ]);
+    for (const [line, lineNo] of [[LINE_1, 1042], [LINE_2, 1077]] as const) {
+      await storeLine(db, { userId: USER, source: 'ledger', line, syncId: 'sync-proof', documentId: 'amzn1.tortuga.doc.PROOF', lineNo });
+    }
     const file = 'GET_LEDGER_DETAIL_VIEW_DATA.tsv';
     const filed = (id: string, user: string) => ({
       id,

@@ -8,6 +8,7 @@ import { rows, type Database } from '../../src/store/db.js';
 import { claims, prompts } from '../../src/store/schema/index.js';
 import type { CapabilityContext } from '../../src/workflow/capabilities.js';
 import { openPglite } from '../support/infra.js';
+import { storeLine } from '../support/report-lines.js';
 
 const USER = 'seller_withdraw';
 const LEDGER = 'GET_LEDGER_DETAIL_VIEW_DATA.tsv';
@@ -29,8 +30,7 @@ describe('detection withdraws what it no longer finds', () => {
     for (const [source, header, lines] of [[LEDGER, LEDGER_HEADER, ledger], [REIMB, REIMB_HEADER, reimbursements]] as const) {
       await rows(database.db, sql`DELETE FROM report_lines WHERE user_id = ${USER} AND source = ${source}`);
       for (const [i, line] of lines.entries()) {
-        await rows(database.db, sql`INSERT INTO report_lines (user_id, source, sync_id, document_id, line_no, line_hash, line)
-          VALUES (${USER}, ${source}, ${syncId}, 'doc', ${i + 2}, ${`${syncId}-${source}-${i}`}, ${line})`);
+        await storeLine(database.db, { userId: USER, source, syncId, documentId: 'doc', lineNo: i + 2, key: `${syncId}-${source}-${i}`, line });
       }
       await rows(database.db, sql`INSERT INTO sync_sources (sync_id, source, user_id, status, header) VALUES (${syncId}, ${source}, ${USER}, 'done', ${header})`);
     }

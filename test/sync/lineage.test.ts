@@ -1,10 +1,10 @@
 // A claim's cited lines name Amazon's document and line number: every claim of a detection run is
 // resolved together, within the seller's own stored lines.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
-import { rows, type Database } from '../../src/store/db.js';
+import type { Database } from '../../src/store/db.js';
 import { resolveLineage, type Lineage } from '../../src/sync/materialize.js';
 import { openPglite } from '../support/infra.js';
+import { storeLine } from '../support/report-lines.js';
 
 const LEDGER = 'GET_LEDGER_DETAIL_VIEW_DATA.tsv';
 
@@ -17,9 +17,7 @@ describe('resolveLineage', () => {
 
   /** Stores a line and returns its seq. */
   async function line(userId: string, document: string, lineNo: number, text: string): Promise<number> {
-    const [r] = await rows<{ seq: string | number }>(database.db, sql`INSERT INTO report_lines (user_id, source, sync_id, document_id, line_no, line_hash, line)
-      VALUES (${userId}, ${LEDGER}, 'sync_1', ${document}, ${lineNo}, ${`${userId}-${document}-${lineNo}`}, ${text}) RETURNING seq`);
-    return Number(r?.seq);
+    return storeLine(database.db, { userId, source: LEDGER, syncId: 'sync_1', documentId: document, lineNo, line: text });
   }
 
   it('cites each claim\'s stored lines by document and line, keeps a line that was not stored, and never reads another seller\'s line', async () => {

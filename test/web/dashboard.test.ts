@@ -21,6 +21,7 @@ import { eq } from 'drizzle-orm';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { waitFor } from '../support/wait.js';
 import { buildWeb, chromiumFound, launchBrowser, shot, type Browser } from '../support/browser.js';
+import { storeLine } from '../support/report-lines.js';
 
 const describeBrowser = chromiumFound() ? describe : describe.skip;
 
@@ -429,8 +430,7 @@ describeBrowser('the dashboard in a browser', () => {
       VALUES ('browser-removals', ${file}, ${userId}, 'done', ${header}, 'browser-doc', 2, 2, now() + interval '1 minute')`);
     for (const [i, p] of [['RMV-B1', '1ZB001', 12], ['RMV-B2', '1ZB002', 3]].entries()) {
       const line = [day(45), p[0], `${day(40)}T10:00:00+00:00`, 'BROWSER-SKU', 'XBROWSER', 'Sellable', String(p[2]), 'UPS', p[1], 'Return'].join('\t');
-      await rows(db, sql`INSERT INTO report_lines (user_id, source, line_hash, line, sync_id, document_id, line_no)
-        VALUES (${userId}, ${file}, ${`browser-removal-${i}`}, ${line}, 'browser-removals', 'browser-doc', ${i + 2})`);
+      await storeLine(db, { userId, source: file, key: `browser-removal-${i}`, line, syncId: 'browser-removals', documentId: 'browser-doc', lineNo: i + 2 });
     }
     // The smart prompts page points to the removal questions, answered on their own page.
     await page.goto(`${t.url}/prompts`);

@@ -1,5 +1,5 @@
 // A seller's Amazon data: sync runs, each source's progress, and the report lines as Amazon sent them.
-import { bigserial, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, pgTable, primaryKey, serial, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { ts } from './column-types.js';
 
 /** A sync of one seller's Amazon data: phases 1–4 run once per sync run. */
@@ -15,22 +15,40 @@ export const syncRuns = pgTable(
 );
 
 /**
+ * One seller's lines of one source: a small number that stands for the pair in report_lines' key.
+ * The key is what a sync pays for on every line it stores (a random place in the index, since it
+ * ends in a hash), so it is kept narrow: this number and a 16-byte hash, not two texts and a text hash.
+ */
+export const reportStreams = pgTable(
+  'report_streams',
+  {
+    id: serial('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    source: text('source').notNull(),
+  },
+  (t) => [unique('report_streams_user_source').on(t.userId, t.source)],
+);
+
+/**
  * Report lines as Amazon sent them, one row per distinct line per seller and source, so repeated
  * or overlapping syncs never store a line twice. `header` is the document's header line.
+ * `line_hash` is the first 16 bytes of the line's SHA-256 (store-lines.ts), as a uuid: a fixed
+ * 16 bytes compared byte by byte.
  */
 export const reportLines = pgTable(
   'report_lines',
   {
     userId: text('user_id').notNull(),
     source: text('source').notNull(),
-    lineHash: text('line_hash').notNull(),
+    streamId: integer('stream_id').notNull(),
+    lineHash: uuid('line_hash').notNull(),
     seq: bigserial('seq', { mode: 'number' }).notNull(),
     line: text('line').notNull(),
     syncId: text('sync_id').notNull(),
     documentId: text('document_id').notNull(),
     lineNo: integer('line_no').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.source, t.lineHash] }), index('report_lines_order').on(t.userId, t.source, t.seq)],
+  (t) => [primaryKey({ name: 'report_lines_stream_hash_pk', columns: [t.streamId, t.lineHash] }), index('report_lines_order').on(t.userId, t.source, t.seq)],
 );
 
 /** Each source of each sync run: resumable, and the progress the seller sees. */
