@@ -7,12 +7,18 @@ import { parseReimbursementLine, type ReimbursementLine } from './reimbursement-
 
 export const REIMBURSEMENTS_SOURCE = 'GET_FBA_REIMBURSEMENTS_DATA.tsv';
 
-/** Users whose reimbursement lines go beyond what payouts has stored. */
+/**
+ * Users whose reimbursement lines go beyond what payouts has stored. Each seller's newest line is
+ * one step down report_lines_order, found from the sellers that have the source (report_streams),
+ * so a round costs the same however many lines are stored (grouping every line read them all).
+ */
 export async function usersWithNewLines(db: Db): Promise<string[]> {
   const found = await rows<{ user_id: string }>(db, sql`
-    SELECT l.user_id FROM report_lines l WHERE l.source = ${REIMBURSEMENTS_SOURCE}
-    GROUP BY l.user_id
-    HAVING max(l.seq) > coalesce((SELECT max((r.raw->>'line_seq')::bigint) FROM reimbursements r WHERE r.user_id = l.user_id), 0)`);
+    SELECT s.user_id FROM report_streams s
+    WHERE s.source = ${REIMBURSEMENTS_SOURCE}
+      AND (SELECT max(l.seq) FROM report_lines l WHERE l.user_id = s.user_id AND l.source = s.source)
+        > coalesce((SELECT max((r.raw->>'line_seq')::bigint) FROM reimbursements r WHERE r.user_id = s.user_id), 0)
+    ORDER BY s.user_id`);
   return found.map((r) => r.user_id);
 }
 
