@@ -116,23 +116,31 @@ export async function syncSeller(userId: string, syncId: string, ctx: SyncContex
     let writer: ReturnType<typeof lineWriter> | undefined;
     let documentId = '';
     const totals = { rows: 0, newRows: 0 };
-    for await (const l of lines) {
-      // One writer for the source, whatever the number of documents: a Finances page is a
-      // document of a hundred lines, and a batch per page made a round trip (and commit) per page.
-      writer ??= lineWriter(db, { userId, source: file, syncId, documentId: l.documentId, perSync: source.snapshot === true });
-      if (l.documentId !== documentId) {
-        documentId = l.documentId;
-        lineNo = 0;
+    try {
+      for await (const l of lines) {
+        // One writer for the source, whatever the number of documents: a Finances page is a
+        // document of a hundred lines, and a batch per page made a round trip (and commit) per page.
+        writer ??= lineWriter(db, { userId, source: file, syncId, documentId: l.documentId, perSync: source.snapshot === true });
+        if (l.documentId !== documentId) {
+          documentId = l.documentId;
+          lineNo = 0;
+        }
+        lineNo++;
+        if (l.header) {
+          // Each report document has its header: buyer columns are cut from it and its lines alike.
+          cut = buyerColumnCut(l.line);
+          header = cut?.header ?? l.line;
+          continue;
+        }
+        const line = cut ? cut.line(l.line) : l.line;
+        if (line !== undefined) await writer.add(line, lineNo, l.key, documentId);
       }
-      lineNo++;
-      if (l.header) {
-        // Each report document has its header: buyer columns are cut from it and its lines alike.
-        cut = buyerColumnCut(l.line);
-        header = cut?.header ?? l.line;
-        continue;
-      }
-      const line = cut ? cut.line(l.line) : l.line;
-      if (line !== undefined) await writer.add(line, lineNo, l.key, documentId);
+    } catch (err) {
+      // The lines read before the failure are stored (the resumed sync meets them, nothing is
+      // stored twice), and no batch is still writing once this sync has answered. Storing them
+      // fails only as a consequence (the database gone, say): the first error is the one reported.
+      await writer?.finish().catch(() => undefined);
+      throw err;
     }
     if (writer) {
       const t = await writer.finish();
