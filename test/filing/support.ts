@@ -17,7 +17,6 @@ import { startTestClario, type TestClario, type TestClarioOptions } from '../sup
 import type { Capabilities } from '../../src/workflow/capabilities.js';
 import { connect, lwaFor, simulator, testClock } from '../simulator/server/harness.js';
 
-
 export async function filingWorld(
   o: { wrap?: (api: CaseApi) => CaseApi; env?: Record<string, string>; store?: 'pglite' | 'postgres'; capabilities?: Partial<Capabilities>; plugins?: TestClarioOptions['plugins']; stripe?: TestClarioOptions['stripe']; now?: TestClarioOptions['now'] } = {},
 ) {
