@@ -2,6 +2,9 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle, type PgliteDatabase } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
 import { expect, onTestFinished } from 'vitest';
 import { MIGRATIONS_DIR } from '../../src/store/db.js';
 
@@ -18,4 +21,17 @@ export function migrationsBefore(marker: string): string {
   journal.entries = journal.entries.slice(0, at);
   writeFileSync(journalPath, JSON.stringify(journal));
   return dir;
+}
+
+/**
+ * A PGlite in memory migrated up to just before the first migration whose SQL matches `marker`, for
+ * the test to store data as it was then; `migrateRest()` runs that migration and every one after
+ * it. Closed after the test.
+ */
+export async function databaseBefore(marker: string): Promise<{ client: PGlite; db: PgliteDatabase; migrateRest: () => Promise<void> }> {
+  const client = await PGlite.create();
+  onTestFinished(() => client.close());
+  const db = drizzle({ client });
+  await migrate(db, { migrationsFolder: migrationsBefore(marker) });
+  return { client, db, migrateRest: () => migrate(db, { migrationsFolder: MIGRATIONS_DIR }) };
 }
