@@ -49,6 +49,7 @@ interface SourceRef {
   document_id?: string;
   line?: number;
   sync_id?: string;
+  seq?: number;
 }
 
 function sourcesOf(details: Record<string, unknown> | null): SourceRef[] {
@@ -64,34 +65,72 @@ function sourcesOf(details: Record<string, unknown> | null): SourceRef[] {
         ...(typeof r.document_id === 'string' ? { document_id: r.document_id } : {}),
         ...(typeof r.line === 'number' ? { line: r.line } : {}),
         ...(typeof r.sync_id === 'string' ? { sync_id: r.sync_id } : {}),
+        ...(Number.isSafeInteger(r.seq) && (r.seq as number) > 0 ? { seq: r.seq as number } : {}),
       },
     ];
   });
+}
+
+const lineKey = (documentId: string | undefined, line: number | undefined) => `${documentId ?? ''}\u0000${line ?? ''}`;
+
+/**
+ * The stored text of cited lines, by document and line number. A line cited with its `seq` (claims
+ * detected since it was recorded) is read by seller, source and seq, which report_lines' index
+ * answers; an older citation has only its document and line, which no index covers, so those read
+ * the seller's lines. Either way the stored line must still be the cited document's line: a line a
+ * later report restated (a keyed line, store-lines.ts) is not shown under the old document's name.
+ */
+async function storedText(q: Db, userId: string, refs: readonly SourceRef[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const take = (stored: ReadonlyArray<{ documentId: string; lineNo: number; line: string }>) => {
+    for (const s of stored) {
+      const key = lineKey(s.documentId, s.lineNo);
+      if (!found.has(key)) found.set(key, s.line);
+    }
+  };
+  const cited = refs.filter((r) => r.document_id !== undefined && r.line !== undefined);
+  const bySeq = cited.filter((r) => r.seq !== undefined);
+  if (bySeq.length > 0) {
+    const wanted = new Set(bySeq.map((r) => lineKey(r.document_id, r.line)));
+    const stored = await q
+      .select({ documentId: reportLines.documentId, lineNo: reportLines.lineNo, line: reportLines.line })
+      .from(reportLines)
+      .where(
+        and(
+          eq(reportLines.userId, userId),
+          inArray(reportLines.source, [...new Set(bySeq.map((r) => r.file))]),
+          inArray(reportLines.seq, [...new Set(bySeq.map((r) => r.seq ?? 0))]),
+        ),
+      )
+      .orderBy(asc(reportLines.seq));
+    take(stored.filter((s) => wanted.has(lineKey(s.documentId, s.lineNo))));
+  }
+  const older = cited.filter((r) => r.seq === undefined && !found.has(lineKey(r.document_id, r.line)));
+  if (older.length > 0) {
+    const wanted = new Set(older.map((r) => lineKey(r.document_id, r.line)));
+    const stored = await q
+      .select({ documentId: reportLines.documentId, lineNo: reportLines.lineNo, line: reportLines.line })
+      .from(reportLines)
+      .where(
+        and(
+          eq(reportLines.userId, userId),
+          inArray(reportLines.documentId, [...new Set(older.map((r) => r.document_id ?? ''))]),
+          inArray(reportLines.lineNo, [...new Set(older.map((r) => r.line ?? 0))]),
+        ),
+      )
+      .orderBy(asc(reportLines.seq));
+    take(stored.filter((s) => wanted.has(lineKey(s.documentId, s.lineNo))));
+  }
+  return found;
 }
 
 /** The stored Amazon report lines a claim cites (details.sources), with each report's header. */
 export async function sourceLines(q: Db, claim: Pick<ClaimRow, 'userId' | 'details'>): Promise<SourceLine[]> {
   const refs = sourcesOf(claim.details);
   const docs = [...new Set(refs.flatMap((r) => (r.document_id ? [r.document_id] : [])))];
-  const found = new Map<string, string>();
+  const found = await storedText(q, claim.userId, refs);
   const headers = new Map<string, string>();
   if (docs.length > 0) {
-    const stored = await q
-      .select({ documentId: reportLines.documentId, lineNo: reportLines.lineNo, line: reportLines.line })
-      .from(reportLines)
-      .where(
-        and(
-          eq(reportLines.userId, claim.userId),
-          inArray(reportLines.documentId, docs),
-          inArray(reportLines.lineNo, [...new Set(refs.flatMap((r) => (r.line === undefined ? [] : [r.line])))]),
-        ),
-      )
-      .orderBy(asc(reportLines.seq));
-    const wanted = new Set(refs.map((r) => `${r.document_id ?? ''}\u0000${r.line ?? ''}`));
-    for (const s of stored) {
-      const key = `${s.documentId}\u0000${s.lineNo}`;
-      if (wanted.has(key) && !found.has(key)) found.set(key, s.line);
-    }
     const sources = await q
       .select({ documentId: syncSources.documentId, header: syncSources.header })
       .from(syncSources)
@@ -103,7 +142,7 @@ export async function sourceLines(q: Db, claim: Pick<ClaimRow, 'userId' | 'detai
     documentId: r.document_id ?? null,
     line: r.line ?? null,
     syncId: r.sync_id ?? null,
-    text: found.get(`${r.document_id ?? ''}\u0000${r.line ?? ''}`) ?? null,
+    text: found.get(lineKey(r.document_id, r.line)) ?? null,
     header: r.document_id ? (headers.get(r.document_id) ?? null) : null,
   }));
 }

@@ -133,8 +133,11 @@ export async function materialize(db: Db, userId: string, dir: string): Promise<
   return lineage;
 }
 
-/** A cited line: Amazon's document and line number when it is a stored line, else the file's own line. */
-export type CitedLine = { file: string; document_id: string; line: number; sync_id: string } | { file: string; line: number };
+/**
+ * A cited line: Amazon's document and line number when it is a stored line, else the file's own
+ * line. `seq` is the stored line's place in report_lines, so a proof packet reads it back by index.
+ */
+export type CitedLine = { file: string; document_id: string; line: number; sync_id: string; seq: number } | { file: string; line: number };
 
 /**
  * Where each claim's cited lines came from: Amazon's document and line number. One statement for
@@ -164,7 +167,7 @@ export async function resolveLineage(
   return claims.map((refs) =>
     refs.map((r) => {
       const f = bySeq.get(seqOf(r));
-      return f ? { file: r.file, document_id: f.document_id, line: f.line_no, sync_id: f.sync_id } : { file: r.file, line: r.line };
+      return f ? { file: r.file, document_id: f.document_id, line: f.line_no, sync_id: f.sync_id, seq: Number(f.seq) } : { file: r.file, line: r.line };
     }),
   );
 }

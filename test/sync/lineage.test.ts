@@ -34,8 +34,8 @@ describe('resolveLineage', () => {
       [],
     ]);
     expect(cited).toEqual([
-      [{ file: LEDGER, document_id: 'doc-7', line: 41, sync_id: 'sync_1' }, { file: LEDGER, line: 1 }],
-      [{ file: LEDGER, document_id: 'doc-8', line: 2, sync_id: 'sync_1' }, { file: 'costs.csv', line: 4 }],
+      [{ file: LEDGER, document_id: 'doc-7', line: 41, sync_id: 'sync_1', seq: a1 }, { file: LEDGER, line: 1 }],
+      [{ file: LEDGER, document_id: 'doc-8', line: 2, sync_id: 'sync_1', seq: a2 }, { file: 'costs.csv', line: 4 }],
       [{ file: LEDGER, line: 4 }],
       [],
     ]);
