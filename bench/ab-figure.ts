@@ -16,7 +16,7 @@ async function measure(): Promise<Figures> {
   const { withBenchDatabase } = await from('support.ts');
   if (figure === 'embedded') {
     const { embeddedWorkflows } = await from('workflow.ts');
-    return { workflows_per_second: (await embeddedWorkflows(200, 8)).workflows_per_second };
+    return { workflows_per_second: (await embeddedWorkflows(1000, 8)).workflows_per_second };
   }
   if (figure === 'production') {
     const { productionWorkflows } = await from('workflow.ts');
