@@ -24,6 +24,20 @@ export function claimJson(c: ClaimSummaryRow) {
   };
 }
 
+/**
+ * A claim's details as a seller sees them. A cited line's `seq` (its place in report_lines, kept so
+ * a proof packet reads it by index) is Clario's own: it counts every seller's lines, so it is not shown.
+ */
+function detailsJson(details: ClaimRow['details']): ClaimRow['details'] {
+  if (!details || !Array.isArray(details.sources)) return details ?? null;
+  const sources: unknown[] = details.sources.map((s: unknown) => {
+    if (!s || typeof s !== 'object' || !('seq' in s)) return s;
+    const { seq: _seq, ...shown } = s as Record<string, unknown>;
+    return shown;
+  });
+  return { ...details, sources };
+}
+
 /** A claim with all the claim page shows: its summary, where it came from, its score and details, and who it waits for. */
 export function claimDetailJson(c: ClaimRow, approval: WaitingInput['approval'] = null) {
   return {
@@ -32,7 +46,7 @@ export function claimDetailJson(c: ClaimRow, approval: WaitingInput['approval'] 
     sync_id: c.syncId,
     filing_id: c.filingId,
     score: c.score ?? null,
-    details: c.details ?? null,
+    details: detailsJson(c.details),
     waiting: waitingFor({
       status: c.status,
       detectionStatus: typeof c.details?.detection_status === 'string' ? c.details.detection_status : null,

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { sourceLines } from '../../src/proof/gather-proof.js';
 import { rows } from '../../src/store/db.js';
 import { SYNC_SOURCES } from '../../src/sync/sources.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
@@ -87,7 +88,12 @@ for (const store of ['pglite', 'postgres'] as const) {
       const [receipts] = await rows<{ n: number }>(t.clario.database.db, sql`SELECT count(*)::int AS n FROM sync_sources WHERE user_id = ${userId} AND source = 'removal-receipts.csv' AND status = 'done'`);
       const planted = truth.filter((g: any) => receipts?.n || g.type !== 'removal_lost_in_transit').map((g: any) => fingerprint({ type: g.type, key: g.key, currency: g.currency, quantity: g.quantity, amount: g.amount, status: g.status, deadline: g.deadline }));
       expect(found.sort()).toEqual(planted.sort());
-      expect(stored[0]?.details.sources[0]).toMatchObject({ document_id: expect.any(String), line: expect.any(Number) });
+      expect(stored[0]?.details.sources[0]).toMatchObject({ document_id: expect.any(String), line: expect.any(Number), seq: expect.any(Number) });
+      // Every line a claim cites from Amazon's reports reads back by its seq, as its proof packet shows it.
+      for (const c of stored) {
+        const cited = await sourceLines(t.clario.database.db, { userId, details: c.details });
+        expect(cited.filter((l) => l.documentId !== null && l.text === null)).toEqual([]);
+      }
 
       // Detection again over the same data (the seed's sync/complete webhook): no claim twice.
       const again = await t.request('/api/v1/workflow/sync/complete', { body: { user_id: userId, sync_id: s.runs[0].sync_id, rerun: 1 } });

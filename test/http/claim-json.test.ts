@@ -58,4 +58,18 @@ describe('the JSON view of a claim', () => {
     });
     expect(claimDetailJson({ ...row, score: null, details: null })).toMatchObject({ score: null, details: null });
   });
+
+  it("shows the lines a claim cites without their place in Clario's own table, which counts every seller's lines", () => {
+    const sources = [
+      { file: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', document_id: 'doc-1', line: 41, sync_id: 'sync-1', seq: 90_210 },
+      { file: 'costs.csv', line: 2 },
+    ];
+    const details = { detection_status: 'confirmed', sources };
+    expect(claimDetailJson({ ...row, details }).details).toEqual({
+      detection_status: 'confirmed',
+      sources: [{ file: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', document_id: 'doc-1', line: 41, sync_id: 'sync-1' }, { file: 'costs.csv', line: 2 }],
+    });
+    // The row itself keeps it (the proof packet reads by it).
+    expect(sources[0]).toHaveProperty('seq', 90_210);
+  });
 });
