@@ -10,6 +10,9 @@ import { receiptLine, RECEIPTS_FILE, RECEIPTS_HEADER, SELLER_SOURCES } from './s
 import { REMOVAL_SHIPMENTS_FILE, removalReceipts } from './removal-shipments.js';
 import { SYNC_SOURCES, type SyncSource } from './sources.js';
 import { latestDone } from './latest-sync.js';
+import { FINANCIAL_LISTS } from '../detection/read/financial-events.js';
+import { TRANSACTION_LISTS } from '../detection/read/transactions.js';
+import { SOURCE_FILES } from '../detection/read/folder.js';
 
 const PAGE = 5000;
 
@@ -110,6 +113,18 @@ async function chosen(db: Db, userId: string, source: SyncSource) {
   return latest ? { source, latest } : undefined;
 }
 
+/**
+ * The lists of a JSON source that detection reads (its readers' own names), in the order written.
+ * Only those are written: finding every list a source holds took a read of all its lines, and each
+ * list written takes another (Finances v0 has a dozen that detection does not read).
+ */
+const LISTS_READ: Readonly<Record<string, readonly string[]>> = {
+  // The names the sync stores inbound lists under (sync-seller.ts).
+  [SOURCE_FILES.inbound]: ['shipments', 'items'],
+  [SOURCE_FILES.transactions]: Object.values(TRANSACTION_LISTS).flat(),
+  [SOURCE_FILES.financialEvents]: Object.values(FINANCIAL_LISTS).flat().sort(),
+};
+
 export async function materialize(db: Db, userId: string, dir: string): Promise<Lineage> {
   const lineage: Lineage = new Map();
   await writeRemovals(db, userId, dir, lineage);
@@ -124,9 +139,8 @@ export async function materialize(db: Db, userId: string, dir: string): Promise<
       if (!latest.header) continue;
       lineage.set(source.file, await writeLines(path, tsv(db, userId, source, latest.header, source.snapshot ? latest.sync_id : undefined)));
     } else {
-      const lists = source.kind === 'inbound'
-        ? ['shipments', 'items']
-        : (await rows<{ list: string }>(db, sql`SELECT DISTINCT split_part(line, E'\t', 1) AS list FROM report_lines WHERE user_id = ${userId} AND source = ${source.file}`)).map((r) => r.list).sort();
+      const lists = LISTS_READ[source.file];
+      if (!lists) throw new Error(`no lists are known for ${source.file}`);
       lineage.set(source.file, await writeLines(path, jsonOfLists(db, userId, source, lists)));
     }
   }

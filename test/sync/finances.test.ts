@@ -19,6 +19,7 @@ import { lineWriter } from '../../src/sync/store-lines.js';
 import { syncSeller } from '../../src/sync/sync-seller.js';
 import { connect, lwaFor, SELLER, simulator } from '../simulator/server/harness.js';
 import { openPglite } from '../support/infra.js';
+import { storeLine } from '../support/report-lines.js';
 
 const AS_OF = lastCompleteDay();
 let folder: string;
@@ -124,6 +125,21 @@ describe('finance data in a sync', () => {
     v0FinanceClaims = found.claims.filter((c) => FINANCE_TYPES.has(c.type));
     // The demo seller has refunds never returned and overcharged fees planted.
     expect(new Set(v0FinanceClaims.map((c) => c.type))).toEqual(new Set(['refund_not_returned', 'fee_overcharge', 'return_damaged']));
+  }, 120_000);
+
+  it('writes detection only the v0 lists it reads, whatever other lists Amazon sent', async () => {
+    // Finances v0 has lists detection does not read (service fees, chargebacks…); the simulator sends none.
+    await storeLine(database.db, { userId: 'user-v0', source: 'financial-events.json', syncId: 'sync-v0', documentId: 'finances-page-9', lineNo: 1, line: 'ServiceFeeEventList\t{"FeeReason":"x"}' });
+    const dir = await mkdtemp(join(tmpdir(), 'clario-finances-lists-'));
+    try {
+      await materialize(database.db, 'user-v0', dir);
+      const written = JSON.parse(await readFile(join(dir, 'financial-events.json'), 'utf8')) as Record<string, unknown[]>;
+      expect(Object.keys(written)).toEqual(['AdjustmentEventList', 'RefundEventList', 'ShipmentEventList']);
+      expect(Object.values(written).every((l) => l.length > 0)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect((await detectStored('user-v0')).view).toEqual(v0View);
   }, 120_000);
 
   it('pulls 2024-06-19 into transactions.json, one transaction a line, and detection finds the same claims as over v0', async () => {
