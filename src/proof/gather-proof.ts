@@ -74,10 +74,10 @@ function sourcesOf(details: Record<string, unknown> | null): SourceRef[] {
 const lineKey = (documentId: string | undefined, line: number | undefined) => `${documentId ?? ''}\u0000${line ?? ''}`;
 
 /**
- * The stored text of cited lines, by document and line number. A line cited with its `seq` (claims
- * detected since it was recorded) is read by seller, source and seq, which report_lines' index
- * answers; an older citation has only its document and line, which no index covers, so those read
- * the seller's lines. Either way the stored line must still be the cited document's line: a line a
+ * The stored text of cited lines, by document and line number. A line cited with its `seq` (as
+ * detection now records it) is read by seller, source and seq, which report_lines' index answers;
+ * an older citation has only its document and line, which no index covers, so those read all the
+ * seller's lines. Either way the stored line must still be the cited document's line: a line a
  * later report restated (a keyed line, store-lines.ts) is not shown under the old document's name.
  */
 async function storedText(q: Db, userId: string, refs: readonly SourceRef[]): Promise<Map<string, string>> {
