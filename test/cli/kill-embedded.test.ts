@@ -1,5 +1,6 @@
 // A kill (SIGKILL, no shutdown at all) of the embedded service while triggers are arriving: every
-// trigger it acknowledged is in its data folder afterwards, and the next start takes the folder over.
+// trigger it acknowledged is in its data folder afterwards, and the next start takes the folder over
+// and runs each of them on (a phase the dead process held comes back when its lease runs out).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows } from '../../src/store/db.js';
 import { builtDist, CLI } from '../support/compiled.js';
 import { seedPglite } from '../support/infra.js';
+import { waitFor } from '../support/wait.js';
 
 await builtDist();
 const root = mkdtempSync(join(tmpdir(), 'clario-kill-'));
@@ -19,7 +21,8 @@ const TOKEN = `svc_${randomBytes(24).toString('hex')}`;
 
 function serve(dataDir: string): { child: ChildProcess; url: Promise<string>; exited: Promise<unknown> } {
   const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', CLARIO_SERVICE_TOKEN: TOKEN, CLARIO_DATA_DIR: dataDir },
+    // A short lease, so that phases the killed process held come back soon after the restart.
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', CLARIO_SERVICE_TOKEN: TOKEN, CLARIO_DATA_DIR: dataDir, WORKFLOW_LEASE_MS: '1000' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -51,7 +54,7 @@ async function trigger(url: string, i: number): Promise<string | undefined> {
 }
 
 describe('SIGKILL of the embedded service', () => {
-  it('keeps every trigger it acknowledged, and starts again on the same folder', async () => {
+  it('keeps every trigger it acknowledged, and runs each to its end after a restart on the same folder', async () => {
     const dataDir = join(root, 'embedded');
     mkdirSync(dataDir);
     seedPglite(dataDir);
@@ -79,10 +82,17 @@ describe('SIGKILL of the embedded service', () => {
       await db.close();
     }
 
-    // And the service itself starts again on it, and answers.
+    // And the service itself starts again on it, answers, and runs every acknowledged trigger's
+    // phase to its end (phase 1 fails at once: none of these sellers connected Amazon).
     const second = serve(dataDir);
     try {
-      expect(await trigger(await second.url, 100)).toEqual(expect.any(String));
+      const again = await second.url;
+      expect(await trigger(again, 100)).toEqual(expect.any(String));
+      const statusOf = async (id: string) => {
+        const res = await fetch(`${again}/api/v1/workflow/events/${id}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+        return ((await res.json()) as { status?: string }).status;
+      };
+      await waitFor(async () => (await Promise.all(ids.map(statusOf))).every((st) => st === 'failed'), 'every acknowledged phase run to its end');
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;
