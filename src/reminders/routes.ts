@@ -207,14 +207,23 @@ function confirmRoutes(app: FastifyInstance, deps: ReminderRouteDeps): void {
         schema: {
           operationId: 'confirmAddress',
           summary: 'Confirm a notification address (the button on the confirmation page)',
-          description: 'Confirms the address whose mail carried this token (within 7 days, once). Answers an HTML page; 404 when the token is unknown, used or expired. Proves itself with the token, not a session.',
+          description:
+            'Confirms the address whose mail carried this token (within 7 days, once); 404 when the token is unknown, used or expired. The page\'s form (application/x-www-form-urlencoded) gets an HTML page; a JSON caller gets `{"confirmed": true, "user_id", "email"}`, and a 404 in the error format. Proves itself with the token, not a session.',
           tags: ['reminders'],
           body: Token,
-          answers: { 200: { description: 'Confirmed (an HTML page)', type: 'text/html' }, 404: { description: 'Unknown, used or expired (an HTML page)', type: 'text/html' } },
+          answers: {
+            200: { description: 'Confirmed: an HTML page for the form, JSON for a JSON caller', type: 'text/html' },
+            404: { description: 'Unknown, used or expired: an HTML page for the form, the error format for a JSON caller', type: 'text/html' },
+          },
         },
       },
       async (request, reply) => {
+        const fromForm = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
         const confirmed = await confirmAddress(deps.db, request.body.token, deps.now());
+        if (!fromForm) {
+          if (!confirmed) throw new ApiError('not_found', 'the token is unknown, already used or older than 7 days; set the address again for a new one');
+          return { confirmed: true, user_id: confirmed.userId, email: confirmed.email };
+        }
         if (!confirmed) return flowPage(reply, 404, 'Link not valid', ['This link is unknown, already used or older than 7 days. Set the address again in Clario to get a new one.']);
         return flowPage(reply, 200, 'Address confirmed', [`Clario will e-mail the reminders of seller account ${escapeHtml(confirmed.userId)} to ${escapeHtml(confirmed.email)}.`]);
       },

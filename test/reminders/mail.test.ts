@@ -244,6 +244,10 @@ describe('reminder e-mail', () => {
     const forged = await fetch(`${w.t.url}/api/v1/notifications/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${'A'.repeat(43)}` });
     expect(forged.status).toBe(404);
     await forged.text();
+    // A JSON caller is refused in the API's error format, not with the page.
+    const forgedJson = await fetch(`${w.t.url}/api/v1/notifications/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'A'.repeat(43) }) });
+    expect(forgedJson.status).toBe(404);
+    expect(((await forgedJson.json()) as { error: { code: string } }).error.code).toBe('not_found');
 
     // Pressing Confirm (the form's own POST, no session needed) does; the link is then used up.
     const press = () => fetch(`${w.t.url}/api/v1/notifications/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: secret }).toString() });
@@ -264,5 +268,10 @@ describe('reminder e-mail', () => {
     expect((await put('erin@seller.test')).body.verified).toBe(false);
     expect((await w.loop(w.mailerTo(server.port), () => at('2026-12-04', 10)).runOnce()).confirmations).toEqual({ sent: 1, failed: 0 });
     expect(server.received.at(-1)?.to).toEqual(['erin@seller.test']);
+    // Confirmed by a JSON caller this time: it gets JSON back.
+    const next = decodeURIComponent(/confirm\?token=([A-Za-z0-9_%-]+)/.exec(server.received.at(-1)?.body ?? '')?.[1] ?? '');
+    const byJson = await fetch(`${w.t.url}/api/v1/notifications/confirm`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: next }) });
+    expect(byJson.status).toBe(200);
+    expect(await byJson.json()).toEqual({ confirmed: true, user_id: erin, email: 'erin@seller.test' });
   });
 });
