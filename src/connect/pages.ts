@@ -1,8 +1,16 @@
 // The few HTML pages a browser flow ends on when it cannot go on: what happened, and what to do.
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * Whether the caller is a browser, which asks for HTML (`Accept: text/html`): it gets a page.
+ * Any other caller gets a refusal in the API's error format instead.
+ */
+export function wantsPage(request: FastifyRequest): boolean {
+  return /\btext\/html\b/i.test(request.headers.accept ?? '');
 }
 
 /** `paragraphs` are HTML already (escape what came from outside with escapeHtml). */

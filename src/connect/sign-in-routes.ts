@@ -13,7 +13,7 @@ import type { Database } from '../store/db.js';
 import { accountFor } from './accounts.js';
 import { bindBrowser, browserHashOf } from './browser.js';
 import { consumeState, createState, type StateCheck } from './oauth-states.js';
-import { escapeHtml, flowPage } from './pages.js';
+import { escapeHtml, flowPage, wantsPage } from './pages.js';
 
 export interface SignInDeps {
   readonly database: Database;
@@ -63,11 +63,12 @@ export function signInRoutes(deps: SignInDeps) {
       return reply.redirect(lwa.signInUrl({ state, redirectUri: redirectUri() }), 302);
     });
 
-    app.get('/signin/amazon/callback', { config: { public: true }, schema: { operationId: 'completeSignIn', answers: { 303: { description: 'Signed in: to the dashboard, with the session cookie set' } }, response: { 503: ErrorBody }, summary: "Login with Amazon's sign-in callback", description: 'Where Amazon sends the browser back after sign-in: checks the state against the browser that started it, starts a session (an HttpOnly cookie) and redirects to the dashboard. Proves itself with the state and Amazon\'s code, not a token.', tags: ['connect'] } }, async (request, reply) => {
+    app.get('/signin/amazon/callback', { config: { public: true }, schema: { operationId: 'completeSignIn', answers: { 303: { description: 'Signed in: to the dashboard, with the session cookie set' } }, response: { 503: ErrorBody }, summary: "Login with Amazon's sign-in callback", description: 'Where Amazon sends the browser back after sign-in: checks the state against the browser that started it, starts a session (an HttpOnly cookie) and redirects to the dashboard. When Amazon sends back an error instead (the seller cancelled), a browser gets a page saying so and any other caller a 400 in the error format. Proves itself with the state and Amazon\'s code, not a token.', tags: ['connect'] } }, async (request, reply) => {
       const lwa = requireAmazon(deps.lwa);
       const parsed = Callback.safeParse(request.query);
       if (!parsed.success) throw new ApiError('invalid_request', 'the sign-in callback is missing state and code');
       if ('error' in parsed.data) {
+        if (!wantsPage(request)) throw new ApiError('invalid_request', `Amazon did not sign you in (${parsed.data.error}); start again at /signin/amazon`);
         return flowPage(reply, 400, 'Not signed in', [`Amazon did not sign you in (${escapeHtml(parsed.data.error)}). <a href="/signin/amazon">Try again</a>.`]);
       }
       const { state, code } = parsed.data;

@@ -131,6 +131,10 @@ describeWithPostgres('who is who at sign-in and connect', () => {
     const page = await b.fetch(cancelled);
     expect(page.status).toBe(400);
     expect(await page.text()).toMatch(/did not sign you in/);
+    // Anything but a browser gets the refusal in the API's error format.
+    const plain = await fetch(cancelled, { redirect: 'manual' });
+    expect(plain.status).toBe(400);
+    expect(((await plain.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/did not sign you in \(access_denied\)/) });
     expect((await t.request('/connect')).status).toBe(403);
   });
 });
