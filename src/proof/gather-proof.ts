@@ -1,6 +1,6 @@
 // Everything a proof packet shows, read through one Db (phase 7 passes its transaction, so
 // the packet sees the payout and fee it is committing). No formatting here: plain data.
-import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
 import { feeCharges } from '../store/schema/billing-tables.js';
 import { claims } from '../store/schema/claims-tables.js';
@@ -82,45 +82,26 @@ const lineKey = (documentId: string | undefined, line: number | undefined) => `$
  */
 async function storedText(q: Db, userId: string, refs: readonly SourceRef[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  const take = (stored: ReadonlyArray<{ documentId: string; lineNo: number; line: string }>) => {
+  // The seller's lines that match `where`, kept where they are still a cited document's line.
+  const read = async (cited: readonly SourceRef[], ...where: SQL[]) => {
+    if (cited.length === 0) return;
+    const wanted = new Set(cited.map((r) => lineKey(r.document_id, r.line)));
+    const stored = await q
+      .select({ documentId: reportLines.documentId, lineNo: reportLines.lineNo, line: reportLines.line })
+      .from(reportLines)
+      .where(and(eq(reportLines.userId, userId), ...where))
+      .orderBy(asc(reportLines.seq));
     for (const s of stored) {
       const key = lineKey(s.documentId, s.lineNo);
-      if (!found.has(key)) found.set(key, s.line);
+      if (wanted.has(key) && !found.has(key)) found.set(key, s.line);
     }
   };
   const cited = refs.filter((r) => r.document_id !== undefined && r.line !== undefined);
   const bySeq = cited.filter((r) => r.seq !== undefined);
-  if (bySeq.length > 0) {
-    const wanted = new Set(bySeq.map((r) => lineKey(r.document_id, r.line)));
-    const stored = await q
-      .select({ documentId: reportLines.documentId, lineNo: reportLines.lineNo, line: reportLines.line })
-      .from(reportLines)
-      .where(
-        and(
-          eq(reportLines.userId, userId),
-          inArray(reportLines.source, [...new Set(bySeq.map((r) => r.file))]),
-          inArray(reportLines.seq, [...new Set(bySeq.map((r) => r.seq ?? 0))]),
-        ),
-      )
-      .orderBy(asc(reportLines.seq));
-    take(stored.filter((s) => wanted.has(lineKey(s.documentId, s.lineNo))));
-  }
-  const older = cited.filter((r) => r.seq === undefined && !found.has(lineKey(r.document_id, r.line)));
-  if (older.length > 0) {
-    const wanted = new Set(older.map((r) => lineKey(r.document_id, r.line)));
-    const stored = await q
-      .select({ documentId: reportLines.documentId, lineNo: reportLines.lineNo, line: reportLines.line })
-      .from(reportLines)
-      .where(
-        and(
-          eq(reportLines.userId, userId),
-          inArray(reportLines.documentId, [...new Set(older.map((r) => r.document_id ?? ''))]),
-          inArray(reportLines.lineNo, [...new Set(older.map((r) => r.line ?? 0))]),
-        ),
-      )
-      .orderBy(asc(reportLines.seq));
-    take(stored.filter((s) => wanted.has(lineKey(s.documentId, s.lineNo))));
-  }
+  const older = cited.filter((r) => r.seq === undefined);
+  // One statement after the other: a transaction's connection runs one at a time.
+  await read(bySeq, inArray(reportLines.source, [...new Set(bySeq.map((r) => r.file))]), inArray(reportLines.seq, [...new Set(bySeq.map((r) => r.seq ?? 0))]));
+  await read(older, inArray(reportLines.documentId, [...new Set(older.map((r) => r.document_id ?? ''))]), inArray(reportLines.lineNo, [...new Set(older.map((r) => r.line ?? 0))]));
   return found;
 }
 
