@@ -13,7 +13,7 @@ import type { Db } from '../store/db.js';
 import { dismissReminder, findReminder, listReminders, type ReminderRow } from './reminder-rows.js';
 import { confirmAddress, notificationAddress, removeNotificationAddress, setConfirmedAddress, setUnconfirmedAddress, tokenHash } from './address-rows.js';
 import { tokenContext } from './mail-confirmations.js';
-import { escapeHtml, flowPage } from '../connect/pages.js';
+import { escapeHtml, flowPage, wantsPage } from '../connect/pages.js';
 import type { SecretBox } from '../security/secret-box.js';
 
 const Reminder = z.object({
@@ -208,19 +208,18 @@ function confirmRoutes(app: FastifyInstance, deps: ReminderRouteDeps): void {
           operationId: 'confirmAddress',
           summary: 'Confirm a notification address (the button on the confirmation page)',
           description:
-            'Confirms the address whose mail carried this token (within 7 days, once); 404 when the token is unknown, used or expired. The page\'s form (application/x-www-form-urlencoded) gets an HTML page; a JSON caller gets `{"confirmed": true, "user_id", "email"}`, and a 404 in the error format. Proves itself with the token, not a session.',
+            'Confirms the address whose mail carried this token (within 7 days, once); 404 when the token is unknown, used or expired. A browser (the page\'s form; `Accept: text/html`) gets an HTML page; any other caller gets `{"confirmed": true, "user_id", "email"}`, and a 404 in the error format. Proves itself with the token, not a session.',
           tags: ['reminders'],
           body: Token,
           answers: {
-            200: { description: 'Confirmed: an HTML page for the form, JSON for a JSON caller', type: 'text/html' },
-            404: { description: 'Unknown, used or expired: an HTML page for the form, the error format for a JSON caller', type: 'text/html' },
+            200: { description: 'Confirmed: an HTML page for a browser, JSON for any other caller', type: 'text/html' },
+            404: { description: 'Unknown, used or expired: an HTML page for a browser, the error format for any other caller', type: 'text/html' },
           },
         },
       },
       async (request, reply) => {
-        const fromForm = (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
         const confirmed = await confirmAddress(deps.db, request.body.token, deps.now());
-        if (!fromForm) {
+        if (!wantsPage(request)) {
           if (!confirmed) throw new ApiError('not_found', 'the token is unknown, already used or older than 7 days; set the address again for a new one');
           return { confirmed: true, user_id: confirmed.userId, email: confirmed.email };
         }

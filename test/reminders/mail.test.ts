@@ -11,6 +11,7 @@ import { notificationAddresses } from '../../src/store/schema/reminder-tables.js
 import { reminders } from '../../src/store/schema/reminder-tables.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
+import { BROWSER_ACCEPT } from '../support/seller-browser.js';
 import { at, claim, filing, reminderLoop } from './support.js';
 
 const PASSWORD = 'p@ss w0rd:/?';
@@ -241,7 +242,7 @@ describe('reminder e-mail', () => {
     expect(html).toContain('<form method="post" action="/api/v1/notifications/confirm">');
     expect((await w.t.request(`/api/v1/sellers/${erin}/notifications`, { token })).body.verified).toBe(false);
     // A made-up token, and no session, confirm nothing either.
-    const forged = await fetch(`${w.t.url}/api/v1/notifications/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${'A'.repeat(43)}` });
+    const forged = await fetch(`${w.t.url}/api/v1/notifications/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: BROWSER_ACCEPT }, body: `token=${'A'.repeat(43)}` });
     expect(forged.status).toBe(404);
     await forged.text();
     // A JSON caller is refused in the API's error format, not with the page.
@@ -250,7 +251,7 @@ describe('reminder e-mail', () => {
     expect(((await forgedJson.json()) as { error: { code: string } }).error.code).toBe('not_found');
 
     // Pressing Confirm (the form's own POST, no session needed) does; the link is then used up.
-    const press = () => fetch(`${w.t.url}/api/v1/notifications/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: secret }).toString() });
+    const press = () => fetch(`${w.t.url}/api/v1/notifications/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: BROWSER_ACCEPT }, body: new URLSearchParams({ token: secret }).toString() });
     const confirmed = await press();
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toContain('victim@stranger.test');

@@ -12,6 +12,9 @@ function formOf(html: string): URLSearchParams {
   return form;
 }
 
+/** What a browser asks for when it follows a link, a redirect or a form: Clario answers it with pages. */
+export const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,*/*;q=0.8';
+
 export class SellerBrowser {
   readonly cookies = new Map<string, string>();
   constructor(readonly clarioUrl: string) {}
@@ -21,8 +24,7 @@ export class SellerBrowser {
     const target = new URL(url, this.clarioUrl);
     const own = target.origin === new URL(this.clarioUrl).origin;
     const headers = new Headers(init.headers);
-    // What a browser asks for when it follows a link or a redirect.
-    if (!headers.has('accept')) headers.set('accept', 'text/html,application/xhtml+xml,*/*;q=0.8');
+    if (!headers.has('accept')) headers.set('accept', BROWSER_ACCEPT);
     if (own && this.cookies.size > 0) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     const res = await fetch(target, { ...init, headers, redirect: 'manual' });
     if (own) {
