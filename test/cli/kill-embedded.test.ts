@@ -1,7 +1,6 @@
 // A kill (SIGKILL, no shutdown at all) of the embedded service while triggers are arriving: every
 // trigger it acknowledged is in its data folder afterwards, and the next start takes the folder over
 // and runs each of them on (a phase the dead process held comes back when its lease runs out).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +8,9 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows } from '../../src/store/db.js';
-import { builtDist, CLI } from '../support/compiled.js';
+import { builtDist } from '../support/compiled.js';
 import { seedPglite } from '../support/infra.js';
+import { serveCli } from '../support/serve-cli.js';
 import { waitFor } from '../support/wait.js';
 
 await builtDist();
@@ -19,24 +19,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const TOKEN = `svc_${randomBytes(24).toString('hex')}`;
 
-function serve(dataDir: string): { child: ChildProcess; url: Promise<string>; exited: Promise<unknown> } {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
-    // A short lease, so that phases the killed process held come back soon after the restart.
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', CLARIO_SERVICE_TOKEN: TOKEN, CLARIO_DATA_DIR: dataDir, WORKFLOW_LEASE_MS: '1000' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const m = /Dashboard:\s+(http:\/\/\S+?)\/\s/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    void exited.then(() => reject(new Error(`serve exited before it started: ${out}`)));
-  });
-  return { child, url, exited };
-}
+// A short lease, so that phases the killed process held come back soon after the restart.
+const serve = (dataDir: string) => serveCli({ CLARIO_SERVICE_TOKEN: TOKEN, CLARIO_DATA_DIR: dataDir, WORKFLOW_LEASE_MS: '1000' });
 
 /** A phase 1 trigger: the event id it was acknowledged with, or undefined when it was not (cut by the kill). */
 async function trigger(url: string, i: number): Promise<string | undefined> {

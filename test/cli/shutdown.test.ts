@@ -1,7 +1,6 @@
 // SIGTERM under load, on the real binary in both modes: requests in flight get their answer, the
 // process exits 0 by itself within SHUTDOWN_TIMEOUT_MS, and no phase event is left running with a
 // lease held. (A phase attempt that outlives the bound is handed back: test/workflow/shutdown.test.ts.)
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
@@ -10,8 +9,9 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, rows } from '../../src/store/db.js';
-import { builtDist, CLI } from '../support/compiled.js';
+import { builtDist } from '../support/compiled.js';
 import { createTestDatabase, describeWithRedis, randomName, redis, seedPglite } from '../support/infra.js';
+import { serveCli } from '../support/serve-cli.js';
 
 await builtDist();
 const root = mkdtempSync(join(tmpdir(), 'clario-stop-'));
@@ -52,21 +52,9 @@ function trigger(url: string, userId: string, onHeadersParsed?: () => void): Pro
 }
 
 async function stopUnderLoad(env: Record<string, string>): Promise<void> {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', CLARIO_SERVICE_TOKEN: TOKEN, SHUTDOWN_TIMEOUT_MS: '5000', AMAZON_SIMULATOR_DECIDES_AFTER_MS: '0', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const { child, url: listening, exited } = serveCli({ CLARIO_SERVICE_TOKEN: TOKEN, SHUTDOWN_TIMEOUT_MS: '5000', AMAZON_SIMULATOR_DECIDES_AFTER_MS: '0', ...env });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        const m = /Dashboard:\s+(http:\/\/\S+?)\/\s/.exec(out);
-        if (m?.[1]) resolve(m[1]);
-      });
-      void exited.then(() => reject(new Error(`serve exited before it started: ${out}`)));
-    });
+    const url = await listening;
     // Load: triggers that start workflows (phase 1 parks at once: nobody is connected) ...
     const load = Array.from({ length: 30 }, (_, i) => trigger(url, `load-${i}`));
     await Promise.all(load.slice(0, 5));
