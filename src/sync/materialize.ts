@@ -116,7 +116,7 @@ async function chosen(db: Db, userId: string, source: SyncSource) {
 /**
  * The lists of a JSON source that detection reads (its readers' own names), in the order written.
  * Only those are written: finding every list a source holds took a read of all its lines, and each
- * list written takes another (Finances v0 has a dozen that detection does not read).
+ * list written takes another (Finances v0 names many event lists besides the three detection reads).
  */
 const LISTS_READ: Readonly<Record<string, readonly string[]>> = {
   // The names the sync stores inbound lists under (sync-seller.ts).
