@@ -1,8 +1,8 @@
 // Report lines go into report_lines once per seller and source, whatever the number of syncs
 // that bring them: a repeated or overlapping sync never stores a line twice. A line with a key
-// (a Finances transaction's transactionId) is stored once per key instead, and a later version
-// replaces it in place: Amazon changes a deferred transaction's status when it releases it, and
-// two versions of one refund would be counted as two refunds.
+// (a Finances transaction's transactionId) is stored once per key and first field (its list's
+// name) instead, and a later version replaces it in place: Amazon changes a deferred transaction's
+// status when it releases it, and two versions of one refund would be counted as two refunds.
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { copyMerge, engineOf, type StageMerge } from '../store/copy-merge.js';
@@ -24,8 +24,17 @@ export interface LineBatch {
   readonly keepRepeats?: boolean;
 }
 
-// The line's key in report_lines: the first 16 bytes of its SHA-256, as the 32 hex digits a uuid reads.
-const hashLine = (source: string, line: string) => createHash('sha256').update(source).update('\n').update(line).digest().toString('hex', 0, 16);
+// The line's key in report_lines, as the 32 hex digits a uuid reads: 4 bytes of the SHA-256 of the
+// line's first field (most reports' date; a Finances line's list name), then the first 12 bytes
+// of the SHA-256 of what identifies the line. The prefix keeps one day's lines together in the
+// key's index, so a batch touches a few of its pages, not one per line (merging 1,200,000 ledger
+// lines in psql: 11.7 → 8.0 s). Migration 0018 computes the same in SQL.
+const lineHash = (scope: string, identity: string) => createHash('sha256').update(scope).update('\n').update(identity).digest().toString('hex', 0, 12);
+const firstField = (line: string) => {
+  const tab = line.indexOf('\t');
+  return tab === -1 ? line : line.slice(0, tab);
+};
+const fieldPrefix = (field: string) => createHash('sha256').update(field).digest().toString('hex', 0, 4);
 
 // The batch goes in by COPY into a staging table, then one merge (see copy-merge.ts). `o` keeps the
 // batch's order, so `seq` follows the report as it did with one INSERT per batch; `d` is each
@@ -72,12 +81,23 @@ export function lineWriter(db: Db, batch: LineBatch, limits: { lines: number; ch
   let fresh = 0;
   let inFlight: Promise<void> | undefined;
   let stream: Promise<number> | undefined;
+  const prefixes = new Map<string, string>();
   async function flush(): Promise<void> {
     if (pending.length === 0) return;
     const scope = batch.perSync ? `${batch.source}@${batch.syncId}` : batch.source;
     // One row per hash in a statement (PostgreSQL refuses to update a row twice): the last version
     // wins, in the place of the first.
-    const byHash = new Map(pending.map((r) => [hashLine(batch.keepRepeats ? `${scope}#${r.lineNo}` : scope, r.key === undefined ? r.line : `\u0000key\u0000${r.key}`), r]));
+    const byHash = new Map(pending.map((r) => {
+      const field = firstField(r.line);
+      let prefix = prefixes.get(field);
+      if (prefix === undefined) {
+        // A report's first fields repeat (a day's lines share their date); unbounded values (an
+        // order id) are not kept past a batch's worth.
+        if (prefixes.size >= limits.lines) prefixes.clear();
+        prefixes.set(field, (prefix = fieldPrefix(field)));
+      }
+      return [prefix + lineHash(batch.keepRepeats ? `${scope}#${r.lineNo}` : scope, r.key === undefined ? r.line : `\u0000key\u0000${r.key}`), r];
+    }));
     const count = pending.length;
     pending = [];
     pendingChars = 0;
@@ -94,7 +114,8 @@ export function lineWriter(db: Db, batch: LineBatch, limits: { lines: number; ch
   }
   return {
     /**
-     * `key`: the line's identity when a later version may differ (see above); else the line itself.
+     * `key`: the line's identity when a later version may differ (see above), within the line's
+     * first field (a Finances line's list name, which its versions share); else the line itself.
      * `documentId`: the line's document when not the batch's.
      */
     async add(line: string, lineNo: number, key?: string, documentId = batch.documentId): Promise<void> {

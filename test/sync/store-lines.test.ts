@@ -1,5 +1,5 @@
 // What lineWriter stores, on both engines: each line once per seller and source (the last version
-// of a keyed line, in place), repeats kept only when asked, every character as it came (the
+// of a keyed line, in place; a key names a line within its first field, a Finances list), repeats kept only when asked, every character as it came (the
 // batches go in by COPY, whose text format gives tabs, newlines and backslashes a meaning).
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
@@ -118,28 +118,33 @@ describe.each(engines)('lineWriter on $name', ({ open, skip }) => {
     const u = user();
     const source = 'transactions.json';
     const batch = (syncId: string) => ({ userId: u, source, syncId, documentId: `${syncId}-page-1` });
-    expect(await write(database.db, batch('s1'), [['{"t":1,"s":"DEFERRED"}', 1, 't1'], ['{"t":2}', 2, 't2'], ['{"t":3,"v":1}', 3, 't3'], ['{"t":3,"v":2}', 4, 't3']], SMALL))
+    // As the sync stores them: the list's name, a tab, the transaction.
+    const t = (json: string) => `transactions\t${json}`;
+    expect(await write(database.db, batch('s1'), [[t('{"t":1,"s":"DEFERRED"}'), 1, 't1'], [t('{"t":2}'), 2, 't2'], [t('{"t":3,"v":1}'), 3, 't3'], [t('{"t":3,"v":2}'), 4, 't3']], SMALL))
       .toEqual({ rows: 4, newRows: 4 }); // t3's second version comes in the next batch: it replaces the first
-    expect(await write(database.db, batch('s2'), [['{"t":2}', 1, 't2'], ['{"t":1,"s":"RELEASED"}', 2, 't1']])).toEqual({ rows: 2, newRows: 1 });
+    expect(await write(database.db, batch('s2'), [[t('{"t":2}'), 1, 't2'], [t('{"t":1,"s":"RELEASED"}'), 2, 't1']])).toEqual({ rows: 2, newRows: 1 });
     expect((await stored(database.db, u, source)).map((r) => [r.line, r.sync_id, r.line_no])).toEqual([
-      ['{"t":1,"s":"RELEASED"}', 's2', 2],
-      ['{"t":2}', 's1', 2],
-      ['{"t":3,"v":2}', 's1', 4],
+      [t('{"t":1,"s":"RELEASED"}'), 's2', 2],
+      [t('{"t":2}'), 's1', 2],
+      [t('{"t":3,"v":2}'), 's1', 4],
     ]);
+    // The key names a line within its first field (its list): the same key in another list is another line.
+    expect(await write(database.db, batch('s3'), [['otherList\t{"t":1}', 1, 't1']])).toEqual({ rows: 1, newRows: 1 });
+    expect(await stored(database.db, u, source)).toHaveLength(4);
   });
 
   it.skipIf(skip)('keeps each line\'s own document when one batch spans a source\'s pages', async () => {
     const u = user();
     const writer = lineWriter(database.db, { userId: u, source: 'transactions.json', syncId: 's1', documentId: 'page-1' });
-    await writer.add('t1', 1, 'k1');
-    await writer.add('t2', 2, 'k2');
-    await writer.add('t3', 1, 'k3', 'page-2');
-    await writer.add('t2 again', 2, 'k2', 'page-2\twith a tab');
+    await writer.add('transactions\tt1', 1, 'k1');
+    await writer.add('transactions\tt2', 2, 'k2');
+    await writer.add('transactions\tt3', 1, 'k3', 'page-2');
+    await writer.add('transactions\tt2 again', 2, 'k2', 'page-2\twith a tab');
     expect(await writer.finish()).toEqual({ rows: 4, newRows: 3 });
     expect((await stored(database.db, u, 'transactions.json')).map((r) => [r.line, r.document_id, r.line_no])).toEqual([
-      ['t1', 'page-1', 1],
-      ['t2 again', 'page-2\twith a tab', 2],
-      ['t3', 'page-2', 1],
+      ['transactions\tt1', 'page-1', 1],
+      ['transactions\tt2 again', 'page-2\twith a tab', 2],
+      ['transactions\tt3', 'page-2', 1],
     ]);
   });
 
@@ -179,13 +184,13 @@ describe.each(engines)('lineWriter on $name', ({ open, skip }) => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(entry, { maxLength: 25 }), { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 8 }), async (syncs, size) => {
         const u = user();
-        // The model: identity (key, else the line) → line; per batch the last version wins, and a
-        // row counts when it is new or its line changed.
+        // The model: identity (the key within the line's first field, else the line) → line; per
+        // batch the last version wins, and a row counts when it is new or its line changed.
         const model = new Map<string, string>();
         for (const [i, entries] of syncs.entries()) {
           let expected = 0;
           for (let at = 0; at < entries.length; at += size) {
-            const last = new Map(entries.slice(at, at + size).map(([l, k]) => [k === undefined ? `line:${l}` : `key:${k}`, l]));
+            const last = new Map(entries.slice(at, at + size).map(([l, k]) => [k === undefined ? `line:${l}` : `key:${l.split('\t')[0]}\u0000${k}`, l]));
             for (const [id, l] of last) {
               if (model.get(id) !== l) expected++;
               model.set(id, l);

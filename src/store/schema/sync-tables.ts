@@ -32,8 +32,9 @@ export const reportStreams = pgTable(
 /**
  * Report lines as Amazon sent them, one row per distinct line per seller and source, so repeated
  * or overlapping syncs never store a line twice. `header` is the document's header line.
- * `line_hash` is the first 16 bytes of the SHA-256 of what identifies the line within its source
- * (the line, or its key; store-lines.ts), as a uuid: a fixed 16 bytes compared byte by byte.
+ * `line_hash` is 4 bytes of the SHA-256 of the line's first field, then the first 12 bytes of the
+ * SHA-256 of what identifies the line within its source (the line, or its key; store-lines.ts), as
+ * a uuid: a fixed 16 bytes compared byte by byte, one day's lines side by side.
  * `stream_id` repeats `user_id` and `source` as a number, for the key only: the readers keep asking
  * by seller and source (report_lines_order).
  */
