@@ -156,7 +156,11 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   const secrets = resolveSecrets(config);
   const box = createSecretBox(parseKeys(secrets.encryptionKeys));
   const running = lifecycle(logger);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    onMigrations: (pending) => logger.info({ migrations: pending }, `database: applying ${pending.length} migration(s) before starting (on a large database, an upgrade's can take minutes)`),
+  });
   running.started('database', () => database.close());
   try {
     const auth = createAuth({

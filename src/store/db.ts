@@ -1,7 +1,7 @@
 // One database interface over two engines: PGlite (PostgreSQL in WASM, in-process) for the embedded
 // mode and node-postgres for production. The same SQL migrations serve both.
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { types as pgTypes, type PGlite, type ParserOptions } from '@electric-sql/pglite';
@@ -95,13 +95,40 @@ const DRIZZLE_RAW_TEXT: ParserOptions = Object.fromEntries(
   [pgTypes.TIMESTAMP, pgTypes.TIMESTAMPTZ, pgTypes.INTERVAL, pgTypes.DATE, 1231, 1115, 1185, 1187, 1182].map((t) => [t, (value: string) => value]),
 );
 
+/**
+ * Told before the migrations run, when the database has some to apply: their names. An upgrade's
+ * migration may rewrite a large table, and a service silent for that long looks hung.
+ */
+export type OnMigrations = (pending: readonly string[]) => void;
+
 /** PostgreSQL at `url`; else PGlite in `dataDir`; else PGlite in memory (tests). */
-export async function openDatabase(options: { url?: string | undefined; dataDir?: string | undefined; poolSize?: number }): Promise<Database> {
-  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
-  return openPglite(options.dataDir);
+export async function openDatabase(options: { url?: string | undefined; dataDir?: string | undefined; poolSize?: number; onMigrations?: OnMigrations }): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10, options.onMigrations);
+  return openPglite(options.dataDir, options.onMigrations);
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+/**
+ * The migrations drizzle's migrator will apply: those of the journal later than the last one
+ * applied (it compares the journal's `when` with `created_at`, as here).
+ */
+async function pendingMigrations(query: (text: string) => Promise<ReadonlyArray<Record<string, unknown>>>): Promise<string[]> {
+  const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string; when: number }> };
+  const [present] = await query(`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`);
+  let last = -Infinity;
+  if (present?.present === true) {
+    const [row] = await query('SELECT max(created_at)::text AS last FROM drizzle.__drizzle_migrations');
+    if (typeof row?.last === 'string') last = Number(row.last);
+  }
+  return journal.entries.filter((e) => e.when > last).map((e) => e.tag);
+}
+
+async function announceMigrations(onMigrations: OnMigrations | undefined, query: (text: string) => Promise<ReadonlyArray<Record<string, unknown>>>): Promise<void> {
+  if (!onMigrations) return;
+  const pending = await pendingMigrations(query);
+  if (pending.length > 0) onMigrations(pending);
+}
+
+async function openPglite(dataDir: string | undefined, onMigrations?: OnMigrations): Promise<Database> {
   // Queries go through the gate (pglite-gate.ts), so intake is not stuck behind the workers.
   const gate = createGate({ intakePerWorker: INTAKE_PER_WORKER, maxInFlight: IN_FLIGHT });
   const around = <T>(run: () => Promise<T>) => gate.run(isIntake() ? 'intake' : 'worker', run);
@@ -125,6 +152,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   // PGlite's interface the thread's client has.
   const db = drizzlePglite({ client: client as unknown as PGlite, schema }) as unknown as Db;
   try {
+    await announceMigrations(onMigrations, async (text) => (await client.query<Record<string, unknown>>(text)).rows);
     await migratePglite(db as unknown as PgliteDatabase<Schema>, { migrationsFolder: MIGRATIONS_DIR });
   } catch (err) {
     await client.close().catch(() => undefined);
@@ -171,11 +199,12 @@ const IN_FLIGHT = 2;
 /** Serialises migrations between processes that start together. */
 const MIGRATION_LOCK = 727_1001;
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number, onMigrations?: OnMigrations): Promise<Database> {
   const pool = createPool(url, poolSize);
   const lockClient = await pool.connect();
   try {
     await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await announceMigrations(onMigrations, async (text) => (await lockClient.query<Record<string, unknown>>(text)).rows);
     await migratePg(drizzlePg({ client: lockClient, schema }), { migrationsFolder: MIGRATIONS_DIR });
   } finally {
     await lockClient.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
