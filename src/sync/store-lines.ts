@@ -35,6 +35,8 @@ const firstField = (line: string) => {
   return tab === -1 ? line : line.slice(0, tab);
 };
 const fieldPrefix = (field: string) => createHash('sha256').update(field).digest().toString('hex', 0, 4);
+const MAX_REMEMBERED_FIELD = 64;
+const MAX_REMEMBERED_FIELDS = 4_096;
 
 // The batch goes in by COPY into a staging table, then one merge (see copy-merge.ts). `o` keeps the
 // batch's order, so `seq` follows the report as it did with one INSERT per batch; `d` is each
@@ -91,10 +93,13 @@ export function lineWriter(db: Db, batch: LineBatch, limits: { lines: number; ch
       const field = firstField(r.line);
       let prefix = prefixes.get(field);
       if (prefix === undefined) {
-        // A report's first fields repeat (a day's lines share their date); unbounded values (an
-        // order id) are not kept past a batch's worth.
-        if (prefixes.size >= limits.lines) prefixes.clear();
-        prefixes.set(field, (prefix = fieldPrefix(field)));
+        prefix = fieldPrefix(field);
+        // A report's first fields repeat (a day's lines share their date), so short ones are
+        // remembered, a bounded number; a long one (a CSV line has no tab: the whole line) is not.
+        if (field.length <= MAX_REMEMBERED_FIELD) {
+          if (prefixes.size >= MAX_REMEMBERED_FIELDS) prefixes.clear();
+          prefixes.set(field, prefix);
+        }
       }
       return [prefix + lineHash(batch.keepRepeats ? `${scope}#${r.lineNo}` : scope, r.key === undefined ? r.line : `\u0000key\u0000${r.key}`), r];
     }));
