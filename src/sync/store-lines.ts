@@ -3,7 +3,7 @@
 // (a Finances transaction's transactionId) is stored once per key and first field (its list's
 // name) instead, and a later version replaces it in place: Amazon changes a deferred transaction's
 // status when it releases it, and two versions of one refund would be counted as two refunds.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { copyMerge, engineOf, type StageMerge } from '../store/copy-merge.js';
 import { escapeCopyText } from '../store/copy-text.js';
@@ -29,12 +29,13 @@ export interface LineBatch {
 // of the SHA-256 of what identifies the line. The prefix keeps one day's lines together in the
 // key's index, so a batch touches a few of its pages, not one per line (merging 1,200,000 ledger
 // lines in psql: 11.7 → 8.0 s). Migration 0018 computes the same in SQL.
-const lineHash = (scope: string, identity: string) => createHash('sha256').update(scope).update('\n').update(identity).digest().toString('hex', 0, 12);
+// crypto.hash (one call, no Hash object): about 0.5 µs a line here against 2.3 for createHash's.
+const lineHash = (scope: string, identity: string) => hash('sha256', `${scope}\n${identity}`, 'hex').slice(0, 24);
 const firstField = (line: string) => {
   const tab = line.indexOf('\t');
   return tab === -1 ? line : line.slice(0, tab);
 };
-const fieldPrefix = (field: string) => createHash('sha256').update(field).digest().toString('hex', 0, 4);
+const fieldPrefix = (field: string) => hash('sha256', field, 'hex').slice(0, 8);
 const MAX_REMEMBERED_FIELD = 64;
 const MAX_REMEMBERED_FIELDS = 4_096;
 
