@@ -1,6 +1,8 @@
 // `npm run bench:ab -- <other checkout> [figure] [pairs]`: one figure measured in this checkout and
-// another one by turns (this, other, this, other…), each run in a fresh process, then the medians
-// side by side. On a shared 2-core machine whose speed drifts by tens of percent within hours, a
+// another one by turns, each run in a fresh process, then the medians side by side. Each pair
+// swaps which side runs first (this, other; other, this; …): the first run of a pair can be
+// faster (the sync figure's was, in all of four pairs: the run before it leaves PostgreSQL a
+// dropped database's writes to finish), and that must not always favour one side. On a shared 2-core machine whose speed drifts by tens of percent within hours, a
 // change is judged from interleaved pairs, not from two single runs far apart. Figures: `production`
 // (7-phase workflows/s, PostgreSQL + BullMQ, 8 slots), `embedded` (the same on PGlite), `api` (the
 // phase endpoint with the API alone: closed loop, and p50 / p99 at 1,000/s), `embedded-api` (the
@@ -26,7 +28,8 @@ function main(): number {
   const child = fileURLToPath(new URL('./ab-figure.ts', import.meta.url));
   const runs: Run[] = [];
   for (let i = 0; i < pairs; i++) {
-    for (const [side, checkout] of [['this', here], ['other', resolve(other)]] as const) {
+    const sides = [['this', here], ['other', resolve(other)]] as const;
+    for (const [side, checkout] of i % 2 === 0 ? sides : [...sides].reverse()) {
       const r = spawnSync(process.execPath, ['--import', 'tsx', child, checkout, figure], { cwd: checkout, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
       const line = r.stdout.trim().split('\n').pop() ?? '';
       if (r.status !== 0 || !line.startsWith('{')) {
