@@ -2,8 +2,9 @@
 // another one by turns, each run in a fresh process, then the medians side by side. Each pair
 // swaps which side runs first (this, other; other, this; …): the first run of a pair can be
 // faster (the sync figure's was, in all of four pairs: the run before it leaves PostgreSQL a
-// dropped database's writes to finish), and that must not always favour one side. On a shared 2-core machine whose speed drifts by tens of percent within hours, a
-// change is judged from interleaved pairs, not from two single runs far apart. Figures: `production`
+// dropped database's writes to finish), and that must not always favour one side. On a shared
+// 2-core machine whose speed drifts by tens of percent within hours, a change is judged from
+// interleaved pairs, not from two single runs far apart. Figures: `production`
 // (7-phase workflows/s, PostgreSQL + BullMQ, 8 slots), `embedded` (the same on PGlite), `api` (the
 // phase endpoint with the API alone: closed loop, and p50 / p99 at 1,000/s), `embedded-api` (the
 // phase endpoint of the embedded service, its workers running: closed loop, and at 200/s).
