@@ -7,7 +7,8 @@
 // interleaved pairs, not from two single runs far apart. Figures: `production`
 // (7-phase workflows/s, PostgreSQL + BullMQ, 8 slots), `embedded` (the same on PGlite), `api` (the
 // phase endpoint with the API alone: closed loop, and p50 / p99 at 1,000/s), `embedded-api` (the
-// phase endpoint of the embedded service, its workers running: closed loop, and at 200/s).
+// phase endpoint of the embedded service, its workers running: closed loop, and at 200/s), `sync`
+// (a million ledger lines from the simulator into PostgreSQL: rows/s, and the ledger's seconds).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -19,11 +20,11 @@ function main(): number {
   const pairs = Number(pairsArg);
   const here = resolve(fileURLToPath(new URL('..', import.meta.url)));
   if (!other || !existsSync(resolve(other, 'bench/workflow.ts')) || !existsSync(resolve(other, 'node_modules'))) {
-    console.error('usage: npm run bench:ab -- <another checkout, with node_modules> [production|embedded|api|embedded-api] [pairs]');
+    console.error('usage: npm run bench:ab -- <another checkout, with node_modules> [production|embedded|api|embedded-api|sync] [pairs]');
     return 2;
   }
-  if (!['production', 'embedded', 'api', 'embedded-api'].includes(figure) || !Number.isInteger(pairs) || pairs < 1) {
-    console.error(`unknown figure "${figure}" or pairs "${pairsArg}"; figures: production, embedded, api, embedded-api`);
+  if (!['production', 'embedded', 'api', 'embedded-api', 'sync'].includes(figure) || !Number.isInteger(pairs) || pairs < 1) {
+    console.error(`unknown figure "${figure}" or pairs "${pairsArg}"; figures: production, embedded, api, embedded-api, sync`);
     return 2;
   }
   const child = fileURLToPath(new URL('./ab-figure.ts', import.meta.url));
