@@ -56,7 +56,7 @@ import { createHub } from './realtime/hub.js';
 import { routingCapability, routingThresholds } from './routing/capability.js';
 import { createSecretBox, parseKeys, type SecretBox } from './security/secret-box.js';
 import type { UsagePlanOverrides } from './simulator/server/index.js';
-import { openDatabase, type Database } from './store/db.js';
+import { migrationNotice, openDatabase, type Database } from './store/db.js';
 import { workflowHealth } from './store/read-status.js';
 import { syncCapability } from './sync/capability.js';
 import { createSyncScheduler } from './sync/schedule.js';
@@ -159,7 +159,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.dataDir,
-    onMigrations: (pending) => logger.info({ migrations: pending }, `database: applying ${pending.length} migration(s) before starting (on a large database, an upgrade's can take minutes)`),
+    onMigrations: (pending) => logger.info(`database: ${migrationNotice(pending)}`),
   });
   running.started('database', () => database.close());
   try {

@@ -96,11 +96,11 @@ embedded database, run it while the service is stopped (the data folder has one 
     options: {},
     async run(_parsed, io) {
       const config = await loadConfig();
-      const { openDatabase } = await import('../store/db.js');
+      const { migrationNotice, openDatabase } = await import('../store/db.js');
       const db = await openDatabase({
         url: config.databaseUrl,
         dataDir: config.dataDir,
-        onMigrations: (pending) => io.stdout.write(`applying ${pending.length} migration(s): ${pending.join(', ')} (on a large database, an upgrade's can take minutes)\n`),
+        onMigrations: (pending) => io.stdout.write(`${migrationNotice(pending)}\n`),
       });
       await db.close();
       io.stdout.write('migrations applied\n');

@@ -101,6 +101,11 @@ const DRIZZLE_RAW_TEXT: ParserOptions = Object.fromEntries(
  */
 export type OnMigrations = (pending: readonly string[]) => void;
 
+/** What start-up and `clario migrate` say before applying `pending`. */
+export function migrationNotice(pending: readonly string[]): string {
+  return `applying ${pending.length} migration(s): ${pending.join(', ')} (on a large database an upgrade can take minutes)`;
+}
+
 /** PostgreSQL at `url`; else PGlite in `dataDir`; else PGlite in memory (tests). */
 export async function openDatabase(options: { url?: string | undefined; dataDir?: string | undefined; poolSize?: number; onMigrations?: OnMigrations }): Promise<Database> {
   if (options.url) return openPostgres(options.url, options.poolSize ?? 10, options.onMigrations);
