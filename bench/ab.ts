@@ -1,7 +1,7 @@
 // `npm run bench:ab -- <other checkout> [figure] [pairs]`: one figure measured in this checkout and
 // another one by turns, each run in a fresh process, then the medians side by side. Each pair
 // swaps which side runs first (this, other; other, this; …): the first run of a pair can be
-// faster (the sync figure's was, in all of four pairs: the run before it leaves PostgreSQL a
+// faster (the sync figure's was, in all of four pairs; likely the run before leaving PostgreSQL a
 // dropped database's writes to finish), and that must not always favour one side. On a shared
 // 2-core machine whose speed drifts by tens of percent within hours, a change is judged from
 // interleaved pairs, not from two single runs far apart. Figures: `production`
