@@ -47,7 +47,7 @@ ${CONFIG_NOTE}`,
   {
     name: 'token',
     synopsis: '--service | --user USER_ID [--ttl SECONDS]',
-    summary: "Print the service token, or a signed token for one seller, from the running service's secrets.",
+    summary: "Print the service token, or a signed token for one seller, from the secrets Clario made on its first start.",
     details: `Options:
   --service         the service token (full access)
   --user USER_ID    a token for one seller (letters, digits and . _ : @ | + -)

@@ -1,6 +1,7 @@
 // The embedded mode's Amazon: the simulator on a loopback port, serving one demo seller whose
 // year of activity (with a discrepancy of every kind planted) is generated on first start and
-// kept in the data directory.
+// kept in the data directory, with what the simulated Amazon remembers across restarts (the grant
+// the demo seller gave Clario, the case log).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SimulatorLog } from './host-log.js';
@@ -50,6 +51,7 @@ export async function startDemoAmazon(options: {
     sellers: new Map([[DEMO_SELLER, { folder }]]),
     clientId: options.clientId,
     clientSecret: options.clientSecret,
+    stateFile: join(options.dataDir, 'simulator', 'state.json'),
     ...(options.onDecision ? { onDecision: options.onDecision } : {}),
     ...(options.usagePlans ? { usagePlans: options.usagePlans } : {}),
   });

@@ -1,7 +1,7 @@
 // Connect, sign-in and billing routes are Clario's whatever a test injects: without Amazon or
 // Stripe they answer 503 naming what is missing (not a confusing 404), and with the Amazon and
 // Stripe a test brings (here the bundled simulators) they work.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -51,9 +51,9 @@ describe('a Clario given its own capabilities and the Amazon and Stripe a test b
   let amazon: ReachedAmazon;
   let stripe: ReachedStripe;
   const dataDir = mkdtempSync(join(tmpdir(), 'clario-providers-'));
+  // The bundled simulators, reached as an unconfigured process would, but owned by the test.
+  const config = loadConfig({ CLARIO_DATA_DIR: dataDir, AMAZON_SIMULATOR_DECIDES_AFTER_MS: '0' });
   beforeAll(async () => {
-    // The bundled simulators, reached as an unconfigured process would, but owned by the test.
-    const config = loadConfig({ CLARIO_DATA_DIR: dataDir, AMAZON_SIMULATOR_DECIDES_AFTER_MS: '0' });
     amazon = await reachAmazon({ config, log: silentLog, asOf: '2026-01-31' });
     stripe = await setupStripe({ config: config.billing, log: silentLog, publicUrl: () => t.url });
     t = await startTestClario({ capabilities: testCapabilities(), amazon, stripe });
@@ -75,6 +75,18 @@ describe('a Clario given its own capabilities and the Amazon and Stripe a test b
     const [run] = await rows<{ n: number }>(t.clario.database.db, sql`SELECT count(*)::int AS n FROM phase_events WHERE phase = 1 AND user_id = ${userId}`);
     expect(run?.n).toBe(1);
     expect(t.clario.amazon).toBe(amazon.description);
+  });
+
+  it("the demo's Amazon still honours that connection after a restart (the grant is kept in the data folder)", async () => {
+    // Before, a restart of the embedded service forgot the grant, and the demo seller's next sync
+    // parked with reconnect_required.
+    const file = join(dataDir, 'simulator', 'state.json');
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { state: { refreshTokens: Array<[string, string]> } };
+    const granted = kept.state.refreshTokens.filter(([, seller]) => seller === amazon.simulator?.sellingPartnerId);
+    expect(granted).toHaveLength(1);
+    await amazon.close();
+    amazon = await reachAmazon({ config, log: silentLog, asOf: '2026-01-31' });
+    expect((await amazon.lwa.refresh(granted[0]![0])).accessToken).toMatch(/^Atza\|/);
   });
 
   it("checks Stripe's webhook signature with the injected gateway", async () => {

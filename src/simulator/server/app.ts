@@ -1,7 +1,8 @@
 /**
  * The bundled Amazon: Login with Amazon, SP-API Reports/Finances (2024-06-19 and v0)/Inbound and a case log, on one
  * Fastify app with the real wire formats, so Clario runs the same code against it as against
- * Amazon. State lives in memory; seller data is read from each seller's folder.
+ * Amazon. State lives in memory (and what Amazon would remember, in `stateFile` when given); seller
+ * data is read from each seller's folder.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerCases, type OnDecision } from './cases.js';
@@ -12,6 +13,7 @@ import { registerInbound } from './inbound.js';
 import { registerOAuth } from './oauth.js';
 import { registerReports } from './reports.js';
 import { SimulatorState, type SimulatedSeller } from './state.js';
+import { createStateSaver, loadState } from './state-file.js';
 import { registerTransactions } from './transactions.js';
 import type { UsagePlanOverrides } from './usage-plans.js';
 import { sendErrors } from './wire.js';
@@ -41,6 +43,11 @@ export interface SimulatorOptions {
   readonly financesTransactions?: boolean;
   /** Called once a case is decided, so the embedded Clario can look at once instead of at its next poll. */
   readonly onDecision?: OnDecision;
+  /**
+   * Where to keep what Amazon would remember across a restart (grants, signed-in accounts, the
+   * case log; state-file.ts). Without it a restart forgets them, like a fresh sandbox.
+   */
+  readonly stateFile?: string;
 }
 
 export interface Simulator {
@@ -57,6 +64,8 @@ export { SIMULATOR_APPLICATION_ID, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET 
 export function createSimulator(options: SimulatorOptions): Simulator {
   const clock = options.clock ?? systemClock;
   const state = new SimulatorState(options.sellers, clock, options.usagePlans);
+  if (options.stateFile) loadState(options.stateFile, state);
+  const save = options.stateFile ? createStateSaver(options.stateFile, state) : () => false;
   // No request logging: URLs and bodies here carry codes and tokens.
   // Closing cuts every connection: Node counts a client's socket that has not sent a request yet
   // (a pooled keep-alive connection, a request aborted while connecting) as busy, and would wait
@@ -70,6 +79,14 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     if (status < 500) return sendErrors(reply, status, 'InvalidInput', err.message ?? 'Invalid request');
     return sendErrors(reply, 500, 'InternalFailure', 'We encountered an internal error. Please try again.');
   });
+  // Whatever a request changed is saved before its answer leaves: a grant the answer hands out is
+  // never one a restart forgets. A failed save answers 500 instead.
+  if (options.stateFile) {
+    app.addHook('onSend', async (req, _reply, payload) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') save();
+      return payload;
+    });
+  }
   app.setNotFoundHandler((req, reply) => sendErrors(reply, 404, 'NotFound', `Resource ${req.method} ${req.url.split('?')[0] ?? ''} not found`));
 
   const guard = { state, rateLimits: options.rateLimits ?? true };
@@ -83,7 +100,10 @@ export function createSimulator(options: SimulatorOptions): Simulator {
 
   return {
     app,
-    revokeSeller: (sellerId) => state.revokeSeller(sellerId),
+    revokeSeller: (sellerId) => {
+      state.revokeSeller(sellerId);
+      save();
+    },
     openCases: () =>
       [...state.cases.values()]
         .filter((c) => c.status === 'open')

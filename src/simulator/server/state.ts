@@ -1,7 +1,9 @@
 /**
  * The simulator's whole state, in memory: grants and tokens, reports and their documents, the
  * case log and the reimbursement rows that approved cases add. Restarting the simulator
- * forgets it, like a fresh sandbox; the seller folders on disk are only ever read.
+ * forgets it, like a fresh sandbox, unless it was given a state file (state-file.ts): then what
+ * Amazon itself would remember (durable()) outlives the restart. The seller folders on disk are
+ * only ever read.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from './simulated-clock.js';
@@ -80,6 +82,22 @@ export interface SimApproval {
   }>;
 }
 
+/**
+ * What Amazon would still know after the simulator restarts: the grants an app holds (refresh
+ * tokens), the accounts that signed in, the case log with the reimbursements it added, and the id
+ * counter, so that new ids never repeat old ones. Access tokens, auth codes, reports and document
+ * URLs are short-lived on Amazon too, and are asked for again.
+ */
+export interface DurableState {
+  readonly seq: number;
+  readonly refreshTokens: ReadonlyArray<readonly [string, string]>;
+  readonly profileRefreshTokens: ReadonlyArray<readonly [string, { account: string; scope: string }]>;
+  readonly accounts: readonly SimAccount[];
+  readonly cases: readonly SimCase[];
+  readonly casesByKey: ReadonlyArray<readonly [string, string]>;
+  readonly addedReimbursements: ReadonlyArray<readonly [string, Record<string, string>[]]>;
+}
+
 export const ACCESS_TOKEN_TTL_S = 3600;
 export const AUTH_CODE_TTL_MS = 5 * 60_000;
 export const DOCUMENT_URL_TTL_S = 300;
@@ -141,6 +159,29 @@ export class SimulatorState {
 
   nowIso(): string {
     return new Date(this.clock.now()).toISOString();
+  }
+
+  durable(): DurableState {
+    return {
+      seq: this.seq,
+      refreshTokens: [...this.refreshTokens],
+      profileRefreshTokens: [...this.profileRefreshTokens],
+      accounts: [...this.accounts.values()],
+      cases: [...this.cases.values()],
+      casesByKey: [...this.casesByKey],
+      addedReimbursements: [...this.addedReimbursements],
+    };
+  }
+
+  /** Takes back what durable() gave, into a simulator that has handed out nothing yet. */
+  restore(d: DurableState): void {
+    this.seq = Math.max(this.seq, d.seq);
+    for (const [token, seller] of d.refreshTokens) this.refreshTokens.set(token, seller);
+    for (const [token, signIn] of d.profileRefreshTokens) this.profileRefreshTokens.set(token, signIn);
+    for (const account of d.accounts) this.accounts.set(account.userId, account);
+    for (const c of d.cases) this.cases.set(c.case_id, c);
+    for (const [key, id] of d.casesByKey) this.casesByKey.set(key, id);
+    for (const [seller, rows] of d.addedReimbursements) this.addedReimbursements.set(seller, rows);
   }
 
   /** Forgets every token of a seller: the next refresh answers invalid_grant (a revoked app). */
