@@ -31,6 +31,13 @@ export interface PhaseDefinition {
   readonly webhook?: string;
   /** Phases this one may start when it completes. */
   readonly next: readonly PhaseNumber[];
+  /**
+   * Stopping an attempt midway loses nothing but the time it ran, so a stopping worker hands it
+   * back at once instead of waiting for it. The sync: what it read is stored as it goes (merged
+   * idempotently), and a run resumes with the sources it had not finished. Long, so waiting for it
+   * only held every stop for SHUTDOWN_TIMEOUT_MS. Not a phase with effects outside Clario.
+   */
+  readonly interruptible?: true;
 }
 
 export const PHASES: Readonly<Record<PhaseNumber, PhaseDefinition>> = {
@@ -41,6 +48,7 @@ export const PHASES: Readonly<Record<PhaseNumber, PhaseDefinition>> = {
     trigger: 'Amazon OAuth callback completes',
     scope: 'sync',
     next: [2],
+    interruptible: true,
   },
   2: {
     phase: 2,

@@ -154,10 +154,17 @@ export function createEngine(options: EngineOptions): Engine {
         options.log.warn({ batches: notifying.size }, 'queue notifies still unanswered at shutdown; the recovery sweep sends their events');
       }
       await sweeper.stop();
-      await options.queue.close(graceMs, async () => {
+      const closing = options.queue.close(graceMs, async () => {
         const count = await run.handBack();
         if (count > 0) options.log.warn({ count, graceMs }, 'phase attempts still running at shutdown were handed back');
       });
+      // The queue takes no more jobs now; a sync under way is not waited for (PHASES: interruptible).
+      const early = await run.handBackInterruptible().catch((err: unknown) => {
+        options.log.error({ err }, 'handing back the syncs under way failed; they are waited for, then handed back at the bound');
+        return 0;
+      });
+      if (early > 0) options.log.info({ count: early }, 'syncs under way were handed back at shutdown; they resume on the next worker to start');
+      await closing;
       await relay.drain();
       await relay.stop();
     },

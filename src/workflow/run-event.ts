@@ -6,7 +6,7 @@
 // lane's next pending event, taken by it. It is committed first, so a crash leaves it for recovery.
 import { performance } from 'node:perf_hooks';
 import { NonRetryableError, RetryAfterError, errorCode, errorMessage } from '../domain/errors.js';
-import { canFollow, PHASES } from '../domain/phase.js';
+import { canFollow, PHASES, type PhaseNumber } from '../domain/phase.js';
 import { decideRetry, type BackoffPolicy } from '../domain/retry.js';
 import type { Database } from '../store/db.js';
 import type { JobQueue, TakenJob } from '../queue/job-queue.js';
@@ -59,6 +59,8 @@ export interface EventRunner {
    * notified) and cancels it: for a stop that cannot wait any longer. Returns how many.
    */
   handBack(): Promise<number>;
+  /** The same for the attempts of interruptible phases only (PHASES), which a stop does not wait for. */
+  handBackInterruptible(): Promise<number>;
   /** Takes due events from the inbox, started for this worker, as jobs for the queue (TakeDue). */
   takeDue(limit: number): Promise<readonly TakenJob[] | undefined>;
 }
@@ -93,7 +95,7 @@ export function createRunner(options: RunnerOptions): EventRunner {
   // How long an event waits when another phase of its lane is running.
   const laneBusyDelayMs = Math.min(1000, Math.max(50, Math.floor(options.backoff.baseMs / 4)));
   // The attempts running in this process, by event id: what a stop hands back.
-  const running = new Map<string, AbortController>();
+  const running = new Map<string, { readonly controller: AbortController; readonly phase: PhaseNumber }>();
   // Next phases of a lane already held by this worker (started by a commit), not yet running.
   const waiting = new Set<string>();
   let stopping = false;
@@ -152,7 +154,7 @@ export function createRunner(options: RunnerOptions): EventRunner {
   /** Runs an event this worker holds; returns the next events of its lane, already held. */
   async function execute(event: PhaseEvent): Promise<PhaseEvent[]> {
     const controller = new AbortController();
-    running.set(event.id, controller);
+    running.set(event.id, { controller, phase: event.phase });
     const heartbeat = setInterval(() => {
       renewLease(options.database.db, event.id, options.workerId, options.leaseMs).then(
         (ours) => {
@@ -255,7 +257,7 @@ export function createRunner(options: RunnerOptions): EventRunner {
     // The inbox first: once the lease is cleared a late commit of this attempt is refused, so
     // cancelling it after cannot race another worker's attempt.
     const at = await handBack(options.database.db, id, options.workerId);
-    running.get(id)?.abort(new HandedBackError('handed back at shutdown'));
+    running.get(id)?.controller.abort(new HandedBackError('handed back at shutdown'));
     running.delete(id);
     waiting.delete(id);
     if (!at) return false;
@@ -270,6 +272,14 @@ export function createRunner(options: RunnerOptions): EventRunner {
     // Until none is left: an attempt that commits meanwhile may hold the next phase of its lane.
     for (let ids = [...running.keys(), ...waiting]; ids.length > 0; ids = [...running.keys(), ...waiting]) {
       for (const id of ids) if (await giveBack(id)) count++;
+    }
+    return count;
+  }
+
+  async function handBackInterruptible(): Promise<number> {
+    let count = 0;
+    for (const [id, attempt] of [...running]) {
+      if (PHASES[attempt.phase].interruptible && (await giveBack(id))) count++;
     }
     return count;
   }
@@ -310,5 +320,5 @@ export function createRunner(options: RunnerOptions): EventRunner {
     }
   }
 
-  return Object.assign(runEvent, { handBack: handBackAll, takeDue });
+  return Object.assign(runEvent, { handBack: handBackAll, handBackInterruptible, takeDue });
 }
