@@ -15,6 +15,11 @@ export interface CaseSourceLine {
   readonly header: string | null;
 }
 
+/** The seller's own files are comma-separated; Amazon's reports are tab-separated. */
+export function fieldSeparator(file: string): string {
+  return /\.csv(\.gz)?$/i.test(file) ? ',' : '\t';
+}
+
 /** A stored line as column → value: a delimited report's line under its header, or an API answer's JSON object. */
 function fieldsOf(l: CaseSourceLine): Array<[string, string]> | undefined {
   if (l.text === null) return undefined;
@@ -30,8 +35,7 @@ function fieldsOf(l: CaseSourceLine): Array<[string, string]> | undefined {
     }
   }
   if (!l.header) return [['line', l.text]];
-  // The seller's own files are comma-separated; Amazon's reports are tab-separated.
-  const sep = /\.csv(\.gz)?$/i.test(l.file) ? ',' : '\t';
+  const sep = fieldSeparator(l.file);
   const names = l.header.split(sep).map((h) => h.trim());
   const values = l.text.split(sep);
   return names.map((name, i) => [name, values[i] ?? '']);

@@ -62,6 +62,32 @@ const WHAT: Readonly<Record<ClaimType, string>> = {
   reimbursement_reversal: 'a reimbursement taken back for units never found',
 };
 
+/**
+ * A claim type's items counted, for one and for many: what a case subject says ("1 unit lost in a
+ * fulfillment center", "2 replacements whose original units were never returned"). WHAT describes
+ * the kind; it is not a count's noun for every type ("FBA fees charged…").
+ */
+const COUNTED: Readonly<Record<ClaimType, readonly [one: string, many: string]>> = {
+  lost_warehouse: ['unit lost in a fulfillment center', 'units lost in a fulfillment center'],
+  damaged_warehouse: ['unit damaged in a fulfillment center', 'units damaged in a fulfillment center'],
+  inbound_shortage: ['unit missing from an inbound shipment', 'units missing from an inbound shipment'],
+  refund_not_returned: ['unit refunded to a customer and never returned', 'units refunded to customers and never returned'],
+  return_damaged: ['unit returned by a customer and damaged by Amazon or the carrier', 'units returned by customers and damaged by Amazon or the carrier'],
+  removal_shortfall: ['unit missing from a removal order', 'units missing from a removal order'],
+  fee_overcharge: ['unit charged FBA fees above the published rate', 'units charged FBA fees above the published rate'],
+  underpaid_reimbursement: ['unit reimbursed below its value', 'units reimbursed below their value'],
+  replacement_not_returned: ['replacement whose original unit was never returned', 'replacements whose original units were never returned'],
+  removal_lost_in_transit: ['unit of a removal shipment that never arrived', 'units of a removal shipment that never arrived'],
+  reimbursement_reversal: ['unit whose reimbursement was taken back though it was never found', 'units whose reimbursement was taken back though they were never found'],
+};
+
+/** `n` items of a claim type, in words that agree with the count. */
+export function countedWords(type: string, n: number): string {
+  const forms = (COUNTED as Readonly<Record<string, readonly [string, string]>>)[type];
+  if (!forms) return `${n} ${n === 1 ? 'unit' : 'units'} (${claimTypeWords(type)})`;
+  return `${n} ${n === 1 ? forms[0] : forms[1]}`;
+}
+
 /** What a claim type is about, in a few words ("units lost in a fulfillment center"). */
 export function claimTypeWords(type: string): string {
   return (WHAT as Readonly<Record<string, string>>)[type] ?? type.replace(/_/g, ' ');
@@ -107,9 +133,9 @@ export function caseAttachments(evidence: readonly CaseEvidence[], downloadUrl: 
     .map((e) => ({ file_id: e.fileId, filename: e.filename, content_type: e.contentType, kind: e.kind, sha256: e.sha256, size_bytes: e.sizeBytes, download_url: downloadUrl(e.fileId) }));
 }
 
-function subjectOf(claims: readonly CaseClaim[], items: readonly CaseItem[], what: string): string {
+function subjectOf(claims: readonly CaseClaim[], items: readonly CaseItem[]): string {
   const units = items.reduce((n, i) => n + i.quantity, 0);
-  const unitsText = `${units} ${units === 1 ? what.replace(/^units /, 'unit ') : what}`;
+  const unitsText = countedWords(claims[0]?.type ?? '', units);
   const shipment = claims[0]?.type === 'inbound_shortage' ? items[0]?.shipment_id : undefined;
   // Counted, not assumed: several claims may be one SKU over several orders (three refunds of one
   // product are one SKU and three orders, not three SKUs).
@@ -149,5 +175,5 @@ export function writeCase(claims: readonly CaseClaim[], evidence: readonly CaseE
   lines.push('', attachments.length ? 'Attached:' : `No documents are attached${named ? '; the reports named above show the discrepancy' : ''}.`);
   for (const a of attachments) lines.push(`- ${String(a.filename)} (${KIND[String(a.kind)] ?? String(a.kind).replace(/_/g, ' ')})`);
   lines.push('', 'Thank you.');
-  return { subject: subjectOf(claims, items, what), body: lines.join('\n'), attachments, items };
+  return { subject: subjectOf(claims, items), body: lines.join('\n'), attachments, items };
 }

@@ -1,6 +1,7 @@
 // Everything a proof packet shows, read through one Db (phase 7 passes its transaction, so
 // the packet sees the payout and fee it is committing). No formatting here: plain data.
-import { and, asc, eq, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, type SQL } from 'drizzle-orm';
+import { fieldSeparator } from '../filing/report-lines-csv.js';
 import type { Db } from '../store/db.js';
 import { feeCharges } from '../store/schema/billing-tables.js';
 import { claims } from '../store/schema/claims-tables.js';
@@ -105,27 +106,48 @@ async function storedText(q: Db, userId: string, refs: readonly SourceRef[]): Pr
   return found;
 }
 
+/**
+ * The headers the seller's syncs read for these sources, newest first. A report fetched in windows
+ * (30 days at a time) is several documents with one header, and sync_sources keeps each (sync,
+ * source)'s header beside its last document only.
+ */
+async function headersOf(q: Db, userId: string, files: readonly string[]) {
+  if (files.length === 0) return [];
+  return q
+    .select({ source: syncSources.source, syncId: syncSources.syncId, documentId: syncSources.documentId, header: syncSources.header })
+    .from(syncSources)
+    .where(and(eq(syncSources.userId, userId), inArray(syncSources.source, [...files]), isNotNull(syncSources.header)))
+    .orderBy(desc(syncSources.updatedAt));
+}
+
 /** The stored Amazon report lines a claim cites (details.sources), with each report's header. */
 export async function sourceLines(q: Db, claim: Pick<ClaimRow, 'userId' | 'details'>): Promise<SourceLine[]> {
   const refs = sourcesOf(claim.details);
-  const docs = [...new Set(refs.flatMap((r) => (r.document_id ? [r.document_id] : [])))];
   const found = await storedText(q, claim.userId, refs);
-  const headers = new Map<string, string>();
-  if (docs.length > 0) {
-    const sources = await q
-      .select({ documentId: syncSources.documentId, header: syncSources.header })
-      .from(syncSources)
-      .where(and(eq(syncSources.userId, claim.userId), inArray(syncSources.documentId, docs)));
-    for (const s of sources) if (s.documentId && s.header) headers.set(s.documentId, s.header);
+  const byDocument = new Map<string, string>();
+  const bySync = new Map<string, string>();
+  const latest = new Map<string, string>();
+  for (const h of await headersOf(q, claim.userId, [...new Set(refs.map((r) => r.file))])) {
+    if (!h.header) continue;
+    if (h.documentId && !byDocument.has(h.documentId)) byDocument.set(h.documentId, h.header);
+    if (!bySync.has(`${h.syncId}\n${h.source}`)) bySync.set(`${h.syncId}\n${h.source}`, h.header);
+    if (!latest.has(h.source)) latest.set(h.source, h.header);
   }
-  return refs.map((r) => ({
-    file: r.file,
-    documentId: r.document_id ?? null,
-    line: r.line ?? null,
-    syncId: r.sync_id ?? null,
-    text: found.get(lineKey(r.document_id, r.line)) ?? null,
-    header: r.document_id ? (headers.get(r.document_id) ?? null) : null,
-  }));
+  // Its own document's header; else the one its sync read for that report (an earlier window of
+  // it), else the newest, when it has as many fields as the line: a report whose columns changed
+  // since is shown as the line itself rather than under the wrong names.
+  const headerOf = (r: SourceRef, text: string | null): string | null => {
+    const own = r.document_id ? byDocument.get(r.document_id) : undefined;
+    if (own) return own;
+    const other = (r.sync_id ? bySync.get(`${r.sync_id}\n${r.file}`) : undefined) ?? latest.get(r.file);
+    if (!other || text === null) return null;
+    const sep = fieldSeparator(r.file);
+    return other.split(sep).length === text.split(sep).length ? other : null;
+  };
+  return refs.map((r) => {
+    const text = found.get(lineKey(r.document_id, r.line)) ?? null;
+    return { file: r.file, documentId: r.document_id ?? null, line: r.line ?? null, syncId: r.sync_id ?? null, text, header: headerOf(r, text) };
+  });
 }
 
 async function evidenceOf(q: Db, claim: ClaimRow): Promise<EvidenceView[]> {

@@ -12,6 +12,7 @@ const FOOTER_SPACE = 30;
 
 // The standard PDF fonts speak WinAnsi: anything outside Latin-1 would print as garbage.
 const printable = (s: string) => s.replace(/\t/g, ' | ').replace(/[^\x20-\x7e\xa0-\xff\n]/g, '?');
+const unitCount = (n: number) => `${n} unit${n === 1 ? '' : 's'}`;
 const iso = (d: Date | null | undefined) => (d ? d.toISOString().replace('.000Z', 'Z') : '-');
 const amount = (minor: number | null, code: string | null) =>
   minor === null || !code || !isCurrency(code) ? 'unknown' : formatMoney(money(minor, code));
@@ -98,7 +99,7 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
   heading('3. Evidence');
   if (d.evidence.length === 0) para('No evidence files are attached to this claim.');
   for (const e of d.evidence) {
-    field('File', `${e.file.filename} (${e.file.kind}, used as ${e.role}${e.units !== null ? `, covering ${e.units} units` : ''})`);
+    field('File', `${e.file.filename} (${e.file.kind}, used as ${e.role}${e.units !== null ? `, covering ${unitCount(e.units)}` : ''})`);
     field('File SHA-256', e.file.sha256);
     for (const i of e.items) {
       const cost = i.unitCostMinor !== null && i.currency ? amount(i.unitCostMinor, i.currency) : '-';
@@ -120,7 +121,7 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
   for (const r of d.reimbursements) {
     field(
       r.kind === 'reversal' ? 'Reversal' : 'Reimbursement',
-      `${r.reimbursementId} (${r.lineKey}): ${amount(r.amountMinor, r.currency)}${r.quantity !== null ? ` for ${r.quantity} units` : ''}, reason ${r.reason ?? '-'}, SKU ${r.sku ?? '-'}, approved ${iso(r.approvalDate)}, case ${r.caseId ?? '-'}${r.attributed ? ' (Clario\'s case)' : ' (not Clario\'s case: not billed)'}`,
+      `${r.reimbursementId} (${r.lineKey}): ${amount(r.amountMinor, r.currency)}${r.quantity !== null ? ` for ${unitCount(r.quantity)}` : ''}, reason ${r.reason ?? '-'}, SKU ${r.sku ?? '-'}, approved ${iso(r.approvalDate)}, case ${r.caseId ?? '-'}${r.attributed ? ' (Clario\'s case)' : ' (not Clario\'s case: not billed)'}`,
     );
   }
 

@@ -89,10 +89,12 @@ for (const store of ['pglite', 'postgres'] as const) {
       const planted = truth.filter((g: any) => receipts?.n || g.type !== 'removal_lost_in_transit').map((g: any) => fingerprint({ type: g.type, key: g.key, currency: g.currency, quantity: g.quantity, amount: g.amount, status: g.status, deadline: g.deadline }));
       expect(found.sort()).toEqual(planted.sort());
       expect(stored[0]?.details.sources[0]).toMatchObject({ document_id: expect.any(String), line: expect.any(Number), seq: expect.any(Number) });
-      // Every line a claim cites from Amazon's reports reads back by its seq, as its proof packet shows it.
+      // Every line a claim cites from Amazon's reports reads back by its seq, as its proof packet
+      // shows it, and a report's line (.tsv) with its report's header, whichever window it came in.
       for (const c of stored) {
         const cited = await sourceLines(t.clario.database.db, { userId, details: c.details });
         expect(cited.filter((l) => l.documentId !== null && l.text === null)).toEqual([]);
+        expect(cited.filter((l) => l.file.endsWith('.tsv') && l.header === null).map((l) => `${c.type} ${l.file}`)).toEqual([]);
       }
 
       // Detection again over the same data (the seed's sync/complete webhook): no claim twice.

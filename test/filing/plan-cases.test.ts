@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { filingId, planCases, type ReadyClaim } from '../../src/filing/plan-cases.js';
-import { writeCase } from '../../src/filing/write-case.js';
+import { CLAIM_TYPES } from '../../src/detection/types.js';
+import { countedWords, writeCase } from '../../src/filing/write-case.js';
 
 const claim = (id: string, deadline: string | null, type = 'lost_warehouse', shipmentId?: string): ReadyClaim => ({ id, type, deadline, shipmentId });
 
@@ -107,6 +108,20 @@ describe('the case subject', () => {
   });
 
   it('says "unit" for one', () => {
-    expect(writeCase([refund('r1', '111-1', 1)], [], (id) => id).subject).toBe('Reimbursement request: 1 unit refunded to customers and never returned, SKU MSKU-R (FNSKU X00R)');
+    expect(writeCase([refund('r1', '111-1', 1)], [], (id) => id).subject).toBe('Reimbursement request: 1 unit refunded to a customer and never returned, SKU MSKU-R (FNSKU X00R)');
+  });
+
+  it('counts the items of every claim type in words that agree with the count', () => {
+    // A subject is pasted into Seller Central: "2 a reimbursement taken back…" and "1 replacements…" were.
+    for (const type of CLAIM_TYPES) {
+      expect(countedWords(type, 1), type).toMatch(/^1 (unit|replacement) (?!.*\b(they|their)\b)/);
+      expect(countedWords(type, 2), type).toMatch(/^2 (units|replacements) (?!.*\b(it|its)\b)/);
+    }
+    const reversal = { ...refund('v1', '111-9', 2), type: 'reimbursement_reversal' };
+    expect(writeCase([reversal], [], (id) => id).subject).toBe(
+      'Reimbursement request: 2 units whose reimbursement was taken back though they were never found, SKU MSKU-R (FNSKU X00R)',
+    );
+    expect(countedWords('replacement_not_returned', 1)).toBe('1 replacement whose original unit was never returned');
+    expect(countedWords('some_new_type', 1)).toBe('1 unit (some new type)');
   });
 });

@@ -61,3 +61,49 @@ describe('sourceLines', () => {
     expect(lines.map((l) => l.text)).toEqual(['ledger nine', 'ledger seven']);
   });
 });
+
+// A report fetched in windows is several documents with one header; sync_sources keeps each (sync,
+// source)'s header beside its last document only. A line of an earlier window was shown, in case
+// kits and proof packets, as one cell without its columns.
+describe('sourceLines: the header of a line from an earlier window of a report', () => {
+  let database: Database;
+  const SHIPMENTS = 'GET_AMAZON_FULFILLED_SHIPMENTS_DATA_GENERAL.tsv';
+  beforeAll(async () => {
+    database = await openPglite();
+    const put = (userId: string, syncId: string, documentId: string, lineNo: number, line: string) =>
+      storeLine(database.db, { userId, source: SHIPMENTS, syncId, documentId, lineNo, line });
+    await put('seller_a', 'sync_1', 'win-1', 2, '111-1\tSKU-A\t2');
+    await put('seller_a', 'sync_1', 'win-1', 3, '111-2\tSKU-B');
+    await put('seller_a', 'sync_2', 'win-9', 2, '111-9\tSKU-C\t1');
+    const source = (userId: string, syncId: string, documentId: string, header: string, at: string) =>
+      rows(database.db, sql`INSERT INTO sync_sources (sync_id, source, user_id, status, header, document_id, updated_at)
+        VALUES (${syncId}, ${SHIPMENTS}, ${userId}, 'done', ${header}, ${documentId}, ${at}::timestamptz)`);
+    // The sync's last window is win-6; win-1 came before it, so no row names win-1.
+    await source('seller_a', 'sync_1', 'win-6', 'order-id\tsku\tquantity', '2026-11-01T00:00:00Z');
+    await source('seller_a', 'sync_3', 'win-12', 'order-id\tmerchant-sku\tquantity-shipped', '2026-12-01T00:00:00Z');
+    await source('seller_b', 'sync_9', 'win-1', 'NOT\tTHIS\tSELLER', '2026-12-02T00:00:00Z');
+  });
+  afterAll(() => database?.close());
+
+  const cite = (sync_id: string | undefined, document_id: string, line: number) => ({
+    userId: 'seller_a',
+    details: { sources: [{ file: SHIPMENTS, document_id, line, ...(sync_id ? { sync_id } : {}) }] },
+  });
+
+  it("takes the header its own sync read for that report, never another seller's", async () => {
+    const [l] = await sourceLines(database.db, cite('sync_1', 'win-1', 2));
+    expect(l).toMatchObject({ text: '111-1\tSKU-A\t2', header: 'order-id\tsku\tquantity' });
+  });
+
+  it("takes the seller's newest header for the report when its sync kept none", async () => {
+    const [l] = await sourceLines(database.db, cite('sync_2', 'win-9', 2));
+    expect(l).toMatchObject({ text: '111-9\tSKU-C\t1', header: 'order-id\tmerchant-sku\tquantity-shipped' });
+    const [unnamed] = await sourceLines(database.db, cite(undefined, 'win-9', 2));
+    expect(unnamed?.header).toBe('order-id\tmerchant-sku\tquantity-shipped');
+  });
+
+  it('shows a line without a header rather than under names that do not fit it', async () => {
+    const [l] = await sourceLines(database.db, cite('sync_1', 'win-1', 3));
+    expect(l).toMatchObject({ text: '111-2\tSKU-B', header: null });
+  });
+});
