@@ -1,7 +1,8 @@
 // "File today": the manual channel's cases waiting for a person to file them in Seller Central,
 // nearest deadline first, and the claims Clario holds back from filing, with why. Reads only.
-import { and, asc, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import { daysBetween } from '../domain/calendar-days.js';
+import { waitingFor } from '../domain/claim-waiting.js';
 import { holdOf } from '../domain/filing-holds.js';
 import { isCurrency } from '../domain/money.js';
 import type { Db } from '../store/db.js';
@@ -93,18 +94,26 @@ export async function casesToFile(db: Db, o: { userId: string | null; day: strin
   });
 }
 
-/** Claims held back from filing, with the reason shown to the person (status held or prompted, with a hold). */
+/**
+ * Claims held back from filing, with the reason shown to the person: those with a hold (status held
+ * or prompted), and those held as too doubtful to file until the seller adds evidence (status held,
+ * no hold; code `needs_evidence`, the reason the claim page gives).
+ */
 export async function heldClaims(db: Db, o: { userId: string | null; limit: number }): Promise<HeldClaim[]> {
-  const where: SQL[] = [inArray(claims.status, ['held', 'prompted']), isNotNull(sql`${claims.details} -> 'hold'`)];
+  const hasHold = isNotNull(sql`${claims.details} -> 'hold'`);
+  const where: SQL[] = [or(and(inArray(claims.status, ['held', 'prompted']), hasHold), eq(claims.status, 'held'))!];
   if (o.userId !== null) where.push(eq(claims.userId, o.userId));
   const rows = await db
-    .select({ id: claims.id, userId: claims.userId, type: claims.type, deadline: claims.deadline, details: claims.details })
+    .select({ id: claims.id, userId: claims.userId, type: claims.type, status: claims.status, deadline: claims.deadline, details: claims.details, score: claims.score })
     .from(claims)
     .where(and(...where))
     .orderBy(sql`${claims.deadline} ASC NULLS LAST`, asc(claims.id))
     .limit(o.limit);
   return rows.flatMap((r) => {
     const hold = holdOf(r.details);
-    return hold ? [{ claim_id: r.id, user_id: r.userId, claim_type: r.type, reason: hold.reason, code: hold.code, deadline: r.deadline }] : [];
+    const base = { claim_id: r.id, user_id: r.userId, claim_type: r.type, deadline: r.deadline };
+    if (hold) return [{ ...base, reason: hold.reason, code: hold.code }];
+    const waiting = waitingFor({ status: r.status, missing: Array.isArray(r.score?.missing) ? r.score.missing : [] });
+    return waiting ? [{ ...base, reason: waiting.why, code: 'needs_evidence' }] : [];
   });
 }

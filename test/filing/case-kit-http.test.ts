@@ -73,6 +73,8 @@ describe('the case kit over HTTP', () => {
     await attach(w, user, 'clm_kit_b', 'evf_kit_3', '../../etc/passwd', 'not a password file');
     // A claim held back, with the reason the person is shown.
     await w.db.insert(claims).values({ id: 'clm_kit_held', userId: user, type: 'fee_overcharge', status: 'prompted', amountMinor: 300, currency: 'USD', quantity: 3, deadline: '2027-03-01', details: { sku: 'FEE-1', hold: { code: 'needs_measurements', reason: 'Amazon needs your measured dimensions, weight and photos' } } });
+    // And one held as too doubtful to file until the seller uploads the invoice (no hold of its own).
+    await w.db.insert(claims).values({ id: 'clm_kit_doubt', userId: user, type: 'lost_warehouse', status: 'held', amountMinor: 900, currency: 'USD', quantity: 1, deadline: '2027-04-01', score: { missing: ['upload_invoice'] }, details: { sku: 'LOW-1' } });
     // Another seller's prepared case.
     await lostClaim(w, 'seller_other', { id: 'clm_kit_other', fnsku: 'XO1', ref: 'TII-2001', line: 9, deadline: '2027-01-31', amountMinor: 500 });
 
@@ -98,7 +100,10 @@ describe('the case kit over HTTP', () => {
       days_left: 6,
       reopens_case_id: null,
     });
-    expect(today.body.held).toEqual([{ claim_id: 'clm_kit_held', user_id: user, claim_type: 'fee_overcharge', reason: 'Amazon needs your measured dimensions, weight and photos', code: 'needs_measurements', deadline: '2027-03-01' }]);
+    expect(today.body.held).toEqual([
+      { claim_id: 'clm_kit_held', user_id: user, claim_type: 'fee_overcharge', reason: 'Amazon needs your measured dimensions, weight and photos', code: 'needs_measurements', deadline: '2027-03-01' },
+      { claim_id: 'clm_kit_doubt', user_id: user, claim_type: 'lost_warehouse', reason: 'Waiting for evidence: upload the supplier invoice and Clario can file it.', code: 'needs_evidence', deadline: '2027-04-01' },
+    ]);
 
     // Another seller sees only theirs, and cannot name this one; the operator sees both, nearest deadline first.
     expect((await w.t.request('/api/v1/filings/today', { token: theirs })).body.cases.map((x: any) => x.user_id)).toEqual(['seller_other']);
