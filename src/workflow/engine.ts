@@ -158,6 +158,9 @@ export function createEngine(options: EngineOptions): Engine {
         const count = await run.handBack();
         if (count > 0) options.log.warn({ count, graceMs }, 'phase attempts still running at shutdown were handed back');
       });
+      // Awaited below; handled now so that a close failing while the hand-back runs is not an
+      // unhandled rejection (which would end the process).
+      closing.catch(() => undefined);
       // The queue takes no more jobs now; a sync under way is not waited for (PHASES: interruptible).
       const early = await run.handBackInterruptible().catch((err: unknown) => {
         options.log.error({ err }, 'handing back the syncs under way failed; they are waited for, then handed back at the bound');
