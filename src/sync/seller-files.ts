@@ -69,6 +69,8 @@ const COSTS: SellerCsv<'sku' | 'cost' | 'currency'> = {
     const cost = f('cost');
     if (!f('sku')) return { problem: 'no sku' };
     if (!/^\d+(\.\d+)?$/.test(cost)) return { problem: `manufacturing cost ${JSON.stringify(cost)} is not a decimal amount` };
+    // Detection refuses it too: a unit that cost nothing is reimbursed nothing.
+    if (!/[1-9]/.test(cost)) return { problem: `manufacturing cost ${JSON.stringify(cost)} is not more than 0` };
     if (!isCurrency(f('currency'))) return { problem: `currency ${JSON.stringify(f('currency'))} is not an ISO 4217 code` };
     return { line: null };
   },

@@ -23,10 +23,11 @@ async function put(userId: string, body: string, token: string | null = t.servic
 
 describe('uploading unit costs', () => {
   it('stores good lines and reports the bad ones by line', async () => {
-    const r = await put('seller-c', 'sku,unit_cost,currency\nA-1,12.40,USD\nB-2,twelve,USD\nC-3,3.10,usd\n\nD-4,7,EUR\n');
+    const r = await put('seller-c', 'sku,unit_cost,currency\nA-1,12.40,USD\nB-2,twelve,USD\nC-3,3.10,usd\n\nD-4,7,EUR\nE-5,0.00,USD\n');
     expect(r.status).toBe(200);
     expect(r.body.rows).toBe(2);
-    expect(r.body.problems.map((p: any) => p.line)).toEqual([3, 4]);
+    expect(r.body.problems.map((p: any) => p.line)).toEqual([3, 4, 7]);
+    expect(r.body.problems[2].message).toContain('"0.00" is not more than 0');
   });
 
   it('reads the manufacturing_cost header, and the older unit_cost, as the same column', async () => {

@@ -82,3 +82,42 @@ describe('hostile report files', () => {
     expect(original).toBeGreaterThan(0);
   });
 });
+
+describe('absurd values in well-formed rows', () => {
+  const REMOVALS = 'GET_FBA_FULFILLMENT_REMOVAL_ORDER_DETAIL_DATA.tsv';
+  const edit = (dir: string, file: string, change: (text: string) => string) => writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8')));
+  const run = async (dir: string) => {
+    const diagnostics: Diagnostic[] = [];
+    const r = await detect(dir, { asOf: AS_OF, onDiagnostic: (d) => diagnostics.push(d) });
+    return { ...r, diagnostics };
+  };
+
+  it('refuses a manufacturing cost of zero or less, by line, and values nothing with it', async () => {
+    const dir = copyFixture(SELLER_A);
+    edit(dir, 'costs.csv', (t) => t.replace('MSKU-A,12.40,USD', 'MSKU-A,-12.40,USD').replace('MSKU-B,6.00,USD', 'MSKU-B,0,USD'));
+    const r = await run(dir);
+    expect(r.diagnostics).toContainEqual({ file: 'costs.csv', line: 2, message: 'unit_cost is not more than 0: "-12.40"; row skipped' });
+    expect(r.diagnostics).toContainEqual({ file: 'costs.csv', line: 3, message: 'unit_cost is not more than 0: "0"; row skipped' });
+    expect(r.claims.filter((c) => c.amount !== null && c.amount.minor <= 0)).toEqual([]);
+  });
+
+  it('refuses a negative quantity shipped on a removal order instead of claiming more than was ordered', async () => {
+    const dir = copyFixture(SELLER_A);
+    edit(dir, REMOVALS, (t) => t.replace('\tSellable\t5\t0\t0\t3\t0\t', '\tSellable\t5\t0\t0\t-3\t0\t'));
+    const r = await run(dir);
+    expect(r.diagnostics).toContainEqual({ file: REMOVALS, line: 2, message: 'shipped-quantity is negative: -3; row skipped' });
+    expect(r.claims.filter((c) => c.type === 'removal_shortfall' && (c.quantity ?? 0) > 5)).toEqual([]);
+  });
+
+  it('leaves a loss too large for exact minor units unvalued instead of stopping the run', async () => {
+    const dir = copyFixture(SELLER_A);
+    edit(dir, LEDGER, (t) => t.replace('\tAdjustments\tTI-A2\t-1\t', '\tAdjustments\tTI-A2\t-100000000000000\t'));
+    const { code, stderr } = await clario([dir, '--as-of', AS_OF]);
+    expect(stderr).not.toMatch(/RangeError|\n\s+at /);
+    expect(code).toBe(0);
+    const r = await run(dir);
+    const huge = r.claims.filter((c) => (c.quantity ?? 0) >= 100_000_000_000_000);
+    expect(huge.length).toBeGreaterThan(0);
+    expect(huge.map((c) => c.amount)).toEqual(huge.map(() => null));
+  });
+});

@@ -21,8 +21,20 @@ export function valueAtCost(
   preferredCurrency?: string,
 ): Valuation {
   const cost = books.costs.get(sku, preferredCurrency);
-  if (cost) return { amount: multiply(cost.unitCost, units), sources: [cost.source] };
+  if (cost) return { amount: times(cost.unitCost, units), sources: [cost.source] };
   const average = books.salePrices.average(sku, preferredCurrency);
-  if (average) return { amount: multiply(average, units), valuation: 'sale_price_estimate', sources: [] };
+  if (average) {
+    const amount = times(average, units);
+    return amount ? { amount, valuation: 'sale_price_estimate', sources: [] } : { amount: null, sources: [] };
+  }
   return { amount: null, sources: [] };
+}
+
+/**
+ * The product, or unknown (null) when it is past what minor units can hold exactly: only absurd
+ * rows get there (a quantity of 10^14 units, a cost of 10^12 dollars), and they must not stop the
+ * run, nor be given a made-up value.
+ */
+function times(unit: Money, units: number): Money | null {
+  return Number.isSafeInteger(unit.minor * units) ? multiply(unit, units) : null;
 }

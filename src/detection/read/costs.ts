@@ -1,5 +1,5 @@
 import type { CostRow } from '../rows.js';
-import { amount, cell, currencyCode, text } from './fields.js';
+import { amount, cell, currencyCode, RowError, text } from './fields.js';
 import type { TableFormat } from './table.js';
 
 const columns = {
@@ -16,7 +16,10 @@ export function costsFormat(): TableFormat<keyof typeof columns, CostRow> {
     columns,
     parse: (f, c, source) => {
       const currency = currencyCode(cell(f, c.currency), 'currency');
-      return { source, sku: text(cell(f, c.sku), 'sku'), unitCost: amount(cell(f, c.unitCost), currency, 'unit_cost') };
+      const unitCost = amount(cell(f, c.unitCost), currency, 'unit_cost');
+      // A cost of nothing, or less, would value a lost unit at nothing or less.
+      if (unitCost.minor <= 0) throw new RowError(`unit_cost is not more than 0: ${JSON.stringify(cell(f, c.unitCost))}`);
+      return { source, sku: text(cell(f, c.sku), 'sku'), unitCost };
     },
   };
 }

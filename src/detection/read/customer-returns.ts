@@ -1,5 +1,5 @@
 import type { CustomerReturnRow } from '../rows.js';
-import { cell, dayParser, integer, optional, text } from './fields.js';
+import { cell, count, dayParser, optional, text } from './fields.js';
 import type { TableFormat } from './table.js';
 
 const columns = {
@@ -27,7 +27,7 @@ export function customerReturnsFormat(): TableFormat<keyof typeof columns, Custo
       sku: text(cell(f, c.sku), 'sku'),
       fnsku: optional(cell(f, c.fnsku)),
       asin: optional(cell(f, c.asin)),
-      quantity: integer(cell(f, c.quantity), 'quantity'),
+      quantity: count(cell(f, c.quantity), 'quantity'),
       disposition: cell(f, c.disposition).toUpperCase(),
       fulfillmentCenter: optional(cell(f, c.fulfillmentCenter)),
     }),

@@ -1,5 +1,5 @@
 import type { CustomerShipmentRow } from '../rows.js';
-import { amount, cell, currencyCode, integer, text } from './fields.js';
+import { amount, cell, count, currencyCode, text } from './fields.js';
 import type { TableFormat } from './table.js';
 
 const columns = {
@@ -21,7 +21,7 @@ export function customerShipmentsFormat(): TableFormat<keyof typeof columns, Cus
         source,
         orderId: text(cell(f, c.orderId), 'amazon-order-id'),
         sku: text(cell(f, c.sku), 'sku'),
-        quantity: integer(cell(f, c.quantity), 'quantity-shipped'),
+        quantity: count(cell(f, c.quantity), 'quantity-shipped'),
         itemPrice: amount(cell(f, c.itemPrice), currency, 'item-price'),
       };
     },

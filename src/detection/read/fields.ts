@@ -33,6 +33,13 @@ export function integer(value: string, column: string, whenEmpty?: number): numb
   return n;
 }
 
+/** A number of units that cannot be below zero (shipped, returned, requested…). */
+export function count(value: string, column: string, whenEmpty?: number): number {
+  const n = integer(value, column, whenEmpty);
+  if (n < 0) throw new RowError(`${column} is negative: ${n}`);
+  return n;
+}
+
 /** An integer in a column that may be empty or absent: undefined then, never a made-up zero. */
 export function optionalInteger(value: string, column: string): number | undefined {
   return value === '' ? undefined : integer(value, column);

@@ -1,5 +1,5 @@
 import type { RemovalShipmentRow } from '../rows.js';
-import { cell, dayParser, integer, optional, text } from './fields.js';
+import { cell, count, dayParser, optional, text } from './fields.js';
 import type { TableFormat } from './table.js';
 
 const columns = {
@@ -25,7 +25,7 @@ export function removalShipmentsFormat(): TableFormat<keyof typeof columns, Remo
       orderId: text(cell(f, c.orderId), 'order-id'),
       sku: text(cell(f, c.sku), 'sku'),
       fnsku: optional(cell(f, c.fnsku)),
-      shipped: integer(cell(f, c.shipped), 'shipped-quantity'),
+      shipped: count(cell(f, c.shipped), 'shipped-quantity'),
       carrier: optional(cell(f, c.carrier)),
       trackingNumber: cell(f, c.trackingNumber),
     }),

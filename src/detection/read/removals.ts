@@ -1,5 +1,5 @@
 import type { RemovalRow } from '../rows.js';
-import { cell, currencyCode, dayParser, integer, optional, text } from './fields.js';
+import { cell, count, currencyCode, dayParser, optional, text } from './fields.js';
 import type { TableFormat } from './table.js';
 
 const columns = {
@@ -31,12 +31,12 @@ export function removalsFormat(): TableFormat<keyof typeof columns, RemovalRow> 
         orderStatus: cell(f, c.orderStatus),
         sku: text(cell(f, c.sku), 'sku'),
         fnsku: optional(cell(f, c.fnsku)),
-        requested: integer(cell(f, c.requested), 'requested-quantity'),
+        requested: count(cell(f, c.requested), 'requested-quantity'),
         // Amazon leaves counts that do not apply empty: an empty count is zero units.
-        cancelled: integer(cell(f, c.cancelled), 'cancelled-quantity', 0),
-        disposed: integer(cell(f, c.disposed), 'disposed-quantity', 0),
-        shipped: integer(cell(f, c.shipped), 'shipped-quantity', 0),
-        inProcess: integer(cell(f, c.inProcess), 'in-process-quantity', 0),
+        cancelled: count(cell(f, c.cancelled), 'cancelled-quantity', 0),
+        disposed: count(cell(f, c.disposed), 'disposed-quantity', 0),
+        shipped: count(cell(f, c.shipped), 'shipped-quantity', 0),
+        inProcess: count(cell(f, c.inProcess), 'in-process-quantity', 0),
         currency: currency === '' ? undefined : currencyCode(currency, 'currency'),
       };
     },

@@ -1,5 +1,5 @@
 import type { ReplacementRow } from '../rows.js';
-import { cell, dayParser, integer, optional, text } from './fields.js';
+import { cell, count, dayParser, optional, text } from './fields.js';
 import type { TableFormat } from './table.js';
 
 const columns = {
@@ -25,7 +25,7 @@ export function replacementsFormat(): TableFormat<keyof typeof columns, Replacem
       day: day(cell(f, c.shipmentDate), 'shipment-date'),
       sku: text(cell(f, c.sku), 'sku'),
       asin: optional(cell(f, c.asin)),
-      quantity: integer(cell(f, c.quantity), 'quantity'),
+      quantity: count(cell(f, c.quantity), 'quantity'),
       fulfillmentCenter: optional(cell(f, c.fulfillmentCenter)),
       originalFulfillmentCenter: optional(cell(f, c.originalFulfillmentCenter)),
       reasonCode: optional(cell(f, c.reasonCode)),
