@@ -27,6 +27,10 @@ interface Frame {
 }
 
 const NUMBER_CHAR = /[0-9eE.+-]/;
+/** What may stand outside strings between the structure: a number or a literal. */
+const BARE_CHAR = /[0-9A-Za-z.+-]/;
+const BARE_TOKEN = /^(-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?|true|false|null)$/;
+const WHITESPACE = /[ \t\r\n]/;
 
 /**
  * Streams the object elements of the arrays named in `lists` (at any depth, names matched like
@@ -61,6 +65,15 @@ export async function* streamJsonLists(
     else capture.parts.push(text);
   };
   let inNumber = false;
+  // Outside the captured elements: the number or literal being read, checked once it ends (not
+  // parsed: what is not captured is only checked to be JSON, so a broken file cannot pass as an
+  // empty one).
+  let bare = '';
+  const endBare = (): void => {
+    if (bare === '') return;
+    if (!BARE_TOKEN.test(bare)) throw new JsonStructureError(`unexpected ${JSON.stringify(bare.slice(0, 40))}`, line);
+    bare = '';
+  };
 
   for await (const chunk of chunks) {
     const out: JsonItem[] = [];
@@ -84,6 +97,16 @@ export async function* streamJsonLists(
         segStart = i;
         inNumber = false;
       }
+      if (!capture) {
+        if (BARE_CHAR.test(c)) {
+          if (seenAnything && stack.length === 0) throw new JsonStructureError('unexpected text after the JSON value', line);
+          bare += c;
+          continue;
+        }
+        endBare();
+        if (!WHITESPACE.test(c) && seenAnything && stack.length === 0) throw new JsonStructureError('unexpected text after the JSON value', line);
+        if (!WHITESPACE.test(c) && !'{}[]:,"'.includes(c)) throw new JsonStructureError(`unexpected ${JSON.stringify(c)}`, line);
+      }
       switch (c) {
         case '"':
           inString = true;
@@ -94,6 +117,9 @@ export async function* streamJsonLists(
           seenAnything = true;
           const parent = stack[stack.length - 1];
           const list = c === '[' && !capture && parent?.kind === '{' ? wanted.get(normalizeHeader(parent.key)) : undefined;
+          if (c === '{' && !capture && parent?.kind === '{' && wanted.has(normalizeHeader(parent.key))) {
+            onBadItem(line, `"${parent.key.slice(0, 80)}" is an object, not a list: its contents were not read`);
+          }
           stack.push({ kind: c, key: '', list });
           if (c === '{' && !capture && parent?.list !== undefined) {
             capture = { parts: [], size: 0, depth: stack.length, line, list: parent.list };
@@ -134,6 +160,7 @@ export async function* streamJsonLists(
     if (capture) keep(chunk.slice(segStart));
     if (out.length > 0) yield out;
   }
+  endBare();
   if (inString || stack.length > 0) throw new JsonStructureError('the JSON ends early (truncated file?)', line);
   if (!seenAnything) throw new JsonStructureError('the file holds no JSON object', line);
 }

@@ -48,6 +48,27 @@ describe('streaming JSON', () => {
     await expect(items('{"Alpha": [{"x": 1}, {"x":')).rejects.toThrow(JsonStructureError);
     await expect(items('{"Alpha": [}')).rejects.toThrow(/line 1: unexpected "}"/);
   });
+
+  it('throws, at the line of the fault, on what is not JSON outside the lists it reads', async () => {
+    // Each was read as a file with nothing in it, and its claims quietly not found.
+    for (const size of [1, 4, 1000]) {
+      await expect(items('{"FinancialEvents":\n abc}', size)).rejects.toThrow('line 2: unexpected "abc"');
+      await expect(items('{"Alpha": [{"x": 1}]}\ntrailing junk', size)).rejects.toThrow('line 2: unexpected text after the JSON value');
+      await expect(items('{"Alpha": [{"x": 1}]} {"Alpha": []}', size)).rejects.toThrow('line 1: unexpected text after the JSON value');
+      await expect(items('{"a": 1 # comment\n}', size)).rejects.toThrow('line 1: unexpected "#"');
+      await expect(items('{"a": tru, "Alpha": []}', size)).rejects.toThrow('line 1: unexpected "tru"');
+      await expect(items('{"a": 01, "Alpha": []}', size)).rejects.toThrow('line 1: unexpected "01"');
+    }
+    // What JSON allows outside the lists still passes: numbers, literals, nesting, whitespace.
+    const fine = await items('\r\n{"n": -1.5e3, "t": true, "f": false, "z": null, "o": {"p": [0, 2.25, {}]},\t"Alpha": [{"x": 1}]}\n\n', 3);
+    expect(fine).toEqual({ out: [{ list: 'a', value: { x: '1' }, line: 2 }], bad: [] });
+  });
+
+  it('says so when a list it reads is an object instead, rather than reading nothing in silence', async () => {
+    const { out, bad } = await items('{"Alpha": {"x": 1},\n "BetaList": [{"q": 3}]}');
+    expect(bad).toEqual([[1, '"Alpha" is an object, not a list: its contents were not read']]);
+    expect(out).toEqual([{ list: 'b', value: { q: '3' }, line: 2 }]);
+  });
 });
 
 async function readFile<R>(name: string, text: string, lists: Readonly<Record<string, readonly string[]>>, toRow: (l: string, v: unknown, s: { file: string; line: number }) => R) {
