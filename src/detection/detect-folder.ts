@@ -82,13 +82,20 @@ export async function detect(dir: string, options: DetectOptions): Promise<Detec
     diagnostics++;
     options.onDiagnostic?.(d);
   };
-  const found = await findInputFiles(dir, onDiagnostic);
+  const { files: found, unreadable } = await findInputFiles(dir, onDiagnostic);
   const files: FileStats[] = [];
   const notUsed: Diagnostic[] = [];
   const readers = new Map<SourceName, { file: InputFile; stats: FileStats; read: (hooks: ReadHooks, onRow: (row: unknown) => void) => Promise<void> }>();
 
   for (const source of SOURCE_ORDER) {
     const file = found[source];
+    const odd = unreadable[source];
+    if (odd !== undefined) {
+      // In the summary as well, like an empty file: the user sees every input detection found.
+      const stats: FileStats = { file: odd, rows: 0, skipped: 0, unusable: 'not a readable file' };
+      files.push(stats);
+      notUsed.push({ file: odd, line: 0, message: `${stats.unusable}; not used` });
+    }
     if (!file) continue;
     const stats: FileStats = { file: file.name, rows: 0, skipped: 0 };
     files.push(stats);

@@ -1,5 +1,5 @@
 // Gzip bombs and endless lines: made on the fly (64 MiB of text is ~64 KiB gzipped), never written out whole.
-import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -119,5 +119,24 @@ describe('absurd values in well-formed rows', () => {
     const huge = r.claims.filter((c) => (c.quantity ?? 0) >= 100_000_000_000_000);
     expect(huge.length).toBeGreaterThan(0);
     expect(huge.map((c) => c.amount)).toEqual(huge.map(() => null));
+  });
+});
+
+describe('inputs that are no readable file', () => {
+  it('lists a folder or a dangling link under an input name in the summary as not used, like an empty file', async () => {
+    const dir = copyFixture(SELLER_A);
+    rmSync(join(dir, 'costs.csv'));
+    mkdirSync(join(dir, 'costs.csv'));
+    rmSync(join(dir, LEDGER));
+    symlinkSync(join(dir, 'nowhere.tsv'), join(dir, LEDGER));
+    const diagnostics: Diagnostic[] = [];
+    const r = await detect(dir, { asOf: AS_OF, onDiagnostic: (d) => diagnostics.push(d) });
+    for (const file of ['costs.csv', LEDGER]) {
+      expect(diagnostics).toContainEqual({ file, line: 0, message: 'not a readable file; not used' });
+      expect(r.summary.files).toContainEqual({ file, rows: 0, skipped: 0, unusable: 'not a readable file' });
+    }
+    const only = copyFixture(SELLER_A, { only: [] });
+    mkdirSync(join(only, LEDGER));
+    await expect(detect(only, { asOf: AS_OF })).rejects.toThrow(`${LEDGER}: not a readable file; not used`);
   });
 });

@@ -26,11 +26,18 @@ export class InputFolderError extends Error {
   override readonly name = 'InputFolderError';
 }
 
+/** What a folder holds: the input files by source, and the names of inputs that are no readable file. */
+export interface InputFiles {
+  readonly files: Partial<Record<SourceName, InputFile>>;
+  /** A folder, a FIFO, a dangling link… under an input's name: listed as not used, by source. */
+  readonly unreadable: Partial<Record<SourceName, string>>;
+}
+
 /**
  * Finds the input files in `dir`: each name as is or gzipped (NAME.gz), any letter case.
  * When both forms exist the plain one is read and the other reported.
  */
-export async function findInputFiles(dir: string, onDiagnostic: (d: Diagnostic) => void): Promise<Partial<Record<SourceName, InputFile>>> {
+export async function findInputFiles(dir: string, onDiagnostic: (d: Diagnostic) => void): Promise<InputFiles> {
   let names: string[];
   try {
     if (!(await stat(dir)).isDirectory()) throw new InputFolderError(`${dir} is not a folder`);
@@ -41,6 +48,7 @@ export async function findInputFiles(dir: string, onDiagnostic: (d: Diagnostic) 
   }
   const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
   const found: Partial<Record<SourceName, InputFile>> = {};
+  const unreadable: Partial<Record<SourceName, string>> = {};
   for (const [source, fileName] of Object.entries(SOURCE_FILES) as [SourceName, string][]) {
     const plain = byLower.get(fileName.toLowerCase());
     const gz = byLower.get(`${fileName.toLowerCase()}.gz`);
@@ -50,10 +58,10 @@ export async function findInputFiles(dir: string, onDiagnostic: (d: Diagnostic) 
     const path = join(dir, name);
     const info = await stat(path).catch(() => undefined);
     if (!info?.isFile()) {
-      onDiagnostic({ file: name, line: 0, message: 'not a readable file; not used' });
+      unreadable[source] = name;
       continue;
     }
     found[source] = { name, path, gzip: name === gz && !plain, size: info.size };
   }
-  return found;
+  return { files: found, unreadable };
 }
