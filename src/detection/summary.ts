@@ -1,5 +1,6 @@
 import { add, type Money } from '../domain/money.js';
 import type { NotLookedFor } from './detect-rows.js';
+import { InputFolderError } from './read/folder.js';
 import type { FileStats } from './read/table.js';
 import { CLAIM_TYPES, type Claim, type ClaimStatus, type ClaimType } from './types.js';
 
@@ -30,6 +31,9 @@ export interface DetectionSummary {
 function addTo(values: Money[], amount: Money): Money[] {
   const i = values.findIndex((v) => v.currency === amount.currency);
   if (i < 0) return [...values, amount].sort((a, b) => (a.currency < b.currency ? -1 : 1));
+  const sum = values[i]!.minor + amount.minor;
+  // Only absurd inputs get here (claims of 10^13 dollars each); a total that is not exact is no total.
+  if (!Number.isSafeInteger(sum)) throw new InputFolderError(`the claims found add up to more ${amount.currency} than exact minor units hold: the reports hold absurd amounts`);
   return values.map((v, j) => (j === i ? add(v, amount) : v));
 }
 

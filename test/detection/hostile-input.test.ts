@@ -122,6 +122,18 @@ describe('absurd values in well-formed rows', () => {
   });
 });
 
+describe('absurd totals', () => {
+  it('clario detect exits 2 with one line, no stack, when the claims add up past exact minor units', async () => {
+    const dir = copyFixture(SELLER_A);
+    writeFileSync(join(dir, 'costs.csv'), readFileSync(join(dir, 'costs.csv'), 'utf8').replace('MSKU-A,12.40,USD', 'MSKU-A,90071992547409.91,USD'));
+    const { code, stdout, stderr } = await clario([dir, '--as-of', AS_OF]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe('clario detect: the claims found add up to more USD than exact minor units hold: the reports hold absurd amounts');
+    expect(stderr).not.toMatch(/RangeError|\n\s+at /);
+  });
+});
+
 describe('inputs that are no readable file', () => {
   it('lists a folder or a dangling link under an input name in the summary as not used, like an empty file', async () => {
     const dir = copyFixture(SELLER_A);
