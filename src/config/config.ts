@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { isCurrency, type Currency } from '../domain/money.js';
 import { DEFAULT_PAYOUT_LIMITS } from '../domain/payout-check.js';
+import { parseKeys } from '../security/secret-box.js';
 import { TrustProxySchema, type TrustProxy } from './trust-proxy.js';
 
 /** Where reminder e-mail goes out: SMTP_URL, read into its parts. */
@@ -43,6 +44,24 @@ function emailList(value: string): string[] | undefined {
 }
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+/** A URL whose scheme is one of these (the database and Redis addresses). */
+const hasProtocol = (...protocols: string[]) => (value: string): boolean => {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+};
+
+/** Checked here, with every other problem, rather than when the first secret is sealed. */
+function validKeys(value: string, ctx: z.RefinementCtx): void {
+  try {
+    parseKeys(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+  }
+}
 const unit = (def: number) => z.coerce.number().min(0).max(1).default(def);
 
 const EnvSchema = z
@@ -51,13 +70,13 @@ const EnvSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PUBLIC_URL: z.url().optional(),
     CLARIO_DATA_DIR: z.string().min(1).default('./.clario'),
-    DATABASE_URL: z.string().min(1).optional(),
-    REDIS_URL: z.string().min(1).optional(),
+    DATABASE_URL: z.string().min(1).refine(hasProtocol('postgres:', 'postgresql:'), 'must be a postgres:// URL').optional(),
+    REDIS_URL: z.string().min(1).refine(hasProtocol('redis:', 'rediss:'), 'must be a redis:// or rediss:// URL').optional(),
     QUEUE_DRIVER: z.enum(['postgres', 'bullmq']).optional(),
     QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('clario'),
     CLARIO_SERVICE_TOKEN: z.string().min(32, 'CLARIO_SERVICE_TOKEN must be at least 32 characters').optional(),
     CLARIO_SESSION_SECRET: z.string().min(32, 'CLARIO_SESSION_SECRET must be at least 32 characters').optional(),
-    CLARIO_ENCRYPTION_KEYS: z.string().min(1).optional(),
+    CLARIO_ENCRYPTION_KEYS: z.string().min(1).superRefine(validKeys).optional(),
     AMAZON_LWA_CLIENT_ID: z.string().min(1).optional(),
     AMAZON_LWA_CLIENT_SECRET: z.string().min(1).optional(),
     AMAZON_SP_APP_ID: z.string().min(1).optional(),

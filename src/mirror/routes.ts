@@ -31,7 +31,7 @@ const CreateBody = z.object({
 });
 
 const Params = z.object({ id: z.string().min(1).max(100) });
-const ReplayBody = z.object({ from_seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() }).optional();
+const ReplayBody = z.object({ from_seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() }).nullish();
 
 
 /** Everything but the secret, which never leaves the database after creation. */

@@ -204,9 +204,27 @@ const IN_FLIGHT = 2;
 /** Serialises migrations between processes that start together. */
 const MIGRATION_LOCK = 727_1001;
 
+/** PostgreSQL could not be reached at start: said with DATABASE_URL's host, never its password. */
+export class DatabaseUnreachableError extends Error {
+  override readonly name = 'DatabaseUnreachableError';
+}
+
+function whereIs(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+  } catch {
+    return 'an address that is not a URL';
+  }
+}
+
 async function openPostgres(url: string, poolSize: number, onMigrations?: OnMigrations): Promise<Database> {
   const pool = createPool(url, poolSize);
-  const lockClient = await pool.connect();
+  const lockClient = await pool.connect().catch(async (err: unknown) => {
+    await pool.end().catch(() => undefined);
+    const why = (err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err));
+    throw new DatabaseUnreachableError(`cannot connect to the database DATABASE_URL names (${whereIs(url)}): ${why}`, { cause: err });
+  });
   try {
     await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await announceMigrations(onMigrations, async (text) => (await lockClient.query<Record<string, unknown>>(text)).rows);

@@ -32,6 +32,25 @@ describe('configuration', () => {
     expect(loadConfig({ SESSION_MAX_AGE_SECONDS: '3600' }).sessionMaxAgeSeconds).toBe(3600);
   });
 
+  it('checks the database and Redis addresses and the encryption keys with the rest, naming each', () => {
+    // Before, a malformed key surfaced as a stack when the first secret was sealed (and migrate
+    // took it), and a URL that is no URL as a DNS failure for a host named after a fragment of it.
+    const err = (() => {
+      try {
+        loadConfig({ DATABASE_URL: 'notaurl', REDIS_URL: 'localhost:6379', CLARIO_ENCRYPTION_KEYS: 'notvalid' });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err?.message).toContain('DATABASE_URL: must be a postgres:// URL');
+    expect(err?.message).toContain('REDIS_URL: must be a redis:// or rediss:// URL');
+    expect(err?.message).toContain('CLARIO_ENCRYPTION_KEYS: a key is written kid:base64');
+    expect(() => loadConfig({ CLARIO_ENCRYPTION_KEYS: `k1:${Buffer.alloc(16).toString('base64')}` })).toThrow(/CLARIO_ENCRYPTION_KEYS: key k1 must be 32 bytes/);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@db:5432/c', REDIS_URL: 'rediss://r:6380', CLARIO_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` }).mode).toBe('production');
+  });
+
   it('refuses bullmq without Redis', () => {
     expect(() => loadConfig({ QUEUE_DRIVER: 'bullmq' })).toThrow(/needs REDIS_URL/);
   });

@@ -159,6 +159,15 @@ describe('the event mirror', () => {
     expect(receiver.attempts).toHaveLength(tried);
 
     up = true;
+    // The body is optional, as documented: none at all, and JSON's null, are "retry now" (both were 400).
+    for (const body of [undefined, 'null']) {
+      const r = await fetch(`${t.url}/api/v1/subscriptions/${sub.id}/replay`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.serviceToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body } : {}),
+      });
+      expect([r.status, await r.text().then((x) => (JSON.parse(x) as { status?: string }).status)]).toEqual([200, 'active']);
+    }
     const replayed = await t.request(`/api/v1/subscriptions/${sub.id}/replay`, { body: {} });
     expect(replayed.body).toMatchObject({ status: 'active', disabled_reason: null, delivery: { attempts: 0, last_error: null } });
     await drain([mirror], sub.id);
