@@ -222,7 +222,10 @@ async function openPostgres(url: string, poolSize: number, onMigrations?: OnMigr
   const pool = createPool(url, poolSize);
   const lockClient = await pool.connect().catch(async (err: unknown) => {
     await pool.end().catch(() => undefined);
-    const why = (err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err));
+    // A socket's errno (ECONNREFUSED, ENOTFOUND) says it; PostgreSQL's own refusals (a wrong
+    // password, a missing database) say it in their message, their code being a number.
+    const code = (err as { code?: unknown }).code;
+    const why = typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : err instanceof Error ? err.message : String(err);
     throw new DatabaseUnreachableError(`cannot connect to the database DATABASE_URL names (${whereIs(url)}): ${why}`, { cause: err });
   });
   try {
