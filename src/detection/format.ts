@@ -1,4 +1,5 @@
 import { formatMoney, type Money } from '../domain/money.js';
+import { plural } from '../domain/plural.js';
 import { SOURCE_FILES } from './read/folder.js';
 import type { DetectionSummary } from './summary.js';
 import type { Claim, Diagnostic } from './types.js';
@@ -10,10 +11,6 @@ export function claimToJsonLine(claim: Claim): string {
 
 export function formatDiagnostic(d: Diagnostic): string {
   return d.line > 0 ? `${d.file}:${d.line}: ${d.message}` : `${d.file}: ${d.message}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function moneyList(values: readonly Money[]): string {

@@ -5,6 +5,7 @@
 // Amazon cannot use. Pure: the same claims and evidence always give the same text, so a retried
 // filing sends the same body.
 import type { ClaimType } from '../detection/types.js';
+import { plural } from '../domain/plural.js';
 import { amountText, claimFacts, totalText } from './claim-facts.js';
 import { claimSentence, measurementSentence, reportsOf } from './describe-claim.js';
 
@@ -84,7 +85,7 @@ const COUNTED: Readonly<Record<ClaimType, readonly [one: string, many: string]>>
 /** `n` items of a claim type, in words that agree with the count. */
 export function countedWords(type: string, n: number): string {
   const forms = (COUNTED as Readonly<Record<string, readonly [string, string]>>)[type];
-  if (!forms) return `${n} ${n === 1 ? 'unit' : 'units'} (${claimTypeWords(type)})`;
+  if (!forms) return `${plural(n, 'unit')} (${claimTypeWords(type)})`;
   return `${n} ${n === 1 ? forms[0] : forms[1]}`;
 }
 

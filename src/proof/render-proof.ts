@@ -3,6 +3,7 @@
 import PDFDocument from 'pdfkit';
 import { formatMoney, isCurrency, money } from '../domain/money.js';
 import { isPhaseNumber, PHASES } from '../domain/phase.js';
+import { plural } from '../domain/plural.js';
 import { feeArithmetic } from './fee-arithmetic.js';
 import type { ProofData } from './gather-proof.js';
 import { ruleText } from './rules.js';
@@ -12,7 +13,6 @@ const FOOTER_SPACE = 30;
 
 // The standard PDF fonts speak WinAnsi: anything outside Latin-1 would print as garbage.
 const printable = (s: string) => s.replace(/\t/g, ' | ').replace(/[^\x20-\x7e\xa0-\xff\n]/g, '?');
-const unitCount = (n: number) => `${n} unit${n === 1 ? '' : 's'}`;
 const iso = (d: Date | null | undefined) => (d ? d.toISOString().replace('.000Z', 'Z') : '-');
 const amount = (minor: number | null, code: string | null) =>
   minor === null || !code || !isCurrency(code) ? 'unknown' : formatMoney(money(minor, code));
@@ -99,7 +99,7 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
   heading('3. Evidence');
   if (d.evidence.length === 0) para('No evidence files are attached to this claim.');
   for (const e of d.evidence) {
-    field('File', `${e.file.filename} (${e.file.kind}, used as ${e.role}${e.units !== null ? `, covering ${unitCount(e.units)}` : ''})`);
+    field('File', `${e.file.filename} (${e.file.kind}, used as ${e.role}${e.units !== null ? `, covering ${plural(e.units, 'unit')}` : ''})`);
     field('File SHA-256', e.file.sha256);
     for (const i of e.items) {
       const cost = i.unitCostMinor !== null && i.currency ? amount(i.unitCostMinor, i.currency) : '-';
@@ -121,7 +121,7 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
   for (const r of d.reimbursements) {
     field(
       r.kind === 'reversal' ? 'Reversal' : 'Reimbursement',
-      `${r.reimbursementId} (${r.lineKey}): ${amount(r.amountMinor, r.currency)}${r.quantity !== null ? ` for ${unitCount(r.quantity)}` : ''}, reason ${r.reason ?? '-'}, SKU ${r.sku ?? '-'}, approved ${iso(r.approvalDate)}, case ${r.caseId ?? '-'}${r.attributed ? ' (Clario\'s case)' : ' (not Clario\'s case: not billed)'}`,
+      `${r.reimbursementId} (${r.lineKey}): ${amount(r.amountMinor, r.currency)}${r.quantity !== null ? ` for ${plural(r.quantity, 'unit')}` : ''}, reason ${r.reason ?? '-'}, SKU ${r.sku ?? '-'}, approved ${iso(r.approvalDate)}, case ${r.caseId ?? '-'}${r.attributed ? ' (Clario\'s case)' : ' (not Clario\'s case: not billed)'}`,
     );
   }
 

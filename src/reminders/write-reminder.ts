@@ -6,6 +6,7 @@ import { waitingFor } from '../domain/claim-waiting.js';
 import type { ClaimStatus } from '../domain/claim-status.js';
 import { holdOf } from '../domain/filing-holds.js';
 import type { MissingDocument } from '../domain/rejection.js';
+import { plural } from '../domain/plural.js';
 import type { DueReminder } from '../domain/reminders.js';
 import { amountText, claimFacts, totalText } from '../filing/claim-facts.js';
 import { claimSentence, productIds } from '../filing/describe-claim.js';
@@ -55,7 +56,6 @@ const DOCUMENTS: Record<MissingDocument, string> = {
 };
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** A claim as the case text states it (the filing kit's own sentence), and the amount asked. */
 export function itemLine(c: ReminderClaim): string {
