@@ -100,8 +100,8 @@ export async function casesToFile(db: Db, o: { userId: string | null; day: strin
  * no hold; code `needs_evidence`, the reason the claim page gives).
  */
 export async function heldClaims(db: Db, o: { userId: string | null; limit: number }): Promise<HeldClaim[]> {
-  const hasHold = isNotNull(sql`${claims.details} -> 'hold'`);
-  const where: SQL[] = [or(and(inArray(claims.status, ['held', 'prompted']), hasHold), eq(claims.status, 'held'))!];
+  // Every held claim; a prompted one only with a hold (a smart prompt alone is the seller's, not a hold).
+  const where: SQL[] = [or(eq(claims.status, 'held'), and(eq(claims.status, 'prompted'), isNotNull(sql`${claims.details} -> 'hold'`)))!];
   if (o.userId !== null) where.push(eq(claims.userId, o.userId));
   const rows = await db
     .select({ id: claims.id, userId: claims.userId, type: claims.type, status: claims.status, deadline: claims.deadline, details: claims.details, score: claims.score })

@@ -161,7 +161,8 @@ export function createEngine(options: EngineOptions): Engine {
       // Awaited below; handled now so that a close failing while the hand-back runs is not an
       // unhandled rejection (which would end the process).
       closing.catch(() => undefined);
-      // The queue takes no more jobs now; a sync under way is not waited for (PHASES: interruptible).
+      // The queue takes no new jobs now (one it was already taking may still start, and is then
+      // waited for up to the bound); a sync under way is not waited for (PHASES: interruptible).
       const early = await run.handBackInterruptible().catch((err: unknown) => {
         options.log.error({ err }, 'handing back the syncs under way failed; they are waited for, then handed back at the bound');
         return 0;

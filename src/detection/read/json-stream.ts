@@ -98,14 +98,14 @@ export async function* streamJsonLists(
         inNumber = false;
       }
       if (!capture) {
+        const space = WHITESPACE.test(c);
+        if (!space && seenAnything && stack.length === 0) throw new JsonStructureError('unexpected text after the JSON value', line);
         if (BARE_CHAR.test(c)) {
-          if (seenAnything && stack.length === 0) throw new JsonStructureError('unexpected text after the JSON value', line);
           bare += c;
           continue;
         }
         endBare();
-        if (!WHITESPACE.test(c) && seenAnything && stack.length === 0) throw new JsonStructureError('unexpected text after the JSON value', line);
-        if (!WHITESPACE.test(c) && !'{}[]:,"'.includes(c)) throw new JsonStructureError(`unexpected ${JSON.stringify(c)}`, line);
+        if (!space && !'{}[]:,"'.includes(c)) throw new JsonStructureError(`unexpected ${JSON.stringify(c)}`, line);
       }
       switch (c) {
         case '"':

@@ -1,5 +1,5 @@
 import type { RemovalReceiptRow } from '../rows.js';
-import { cell, dayParser, integer, RowError, text } from './fields.js';
+import { cell, count, dayParser, text } from './fields.js';
 import type { TableFormat } from './table.js';
 
 const columns = {
@@ -21,8 +21,7 @@ export function removalReceiptsFormat(): TableFormat<keyof typeof columns, Remov
     delimiter: ',',
     columns,
     parse: (f, c, source) => {
-      const received = integer(cell(f, c.received), 'received_quantity');
-      if (received < 0) throw new RowError(`received_quantity is negative: ${received}`);
+      const received = count(cell(f, c.received), 'received_quantity');
       const date = cell(f, c.receivedDate);
       return {
         source,
