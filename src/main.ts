@@ -48,6 +48,7 @@ import { createReminderLoop, type ReminderLoop } from './reminders/remind.js';
 import { reminderRoutes } from './reminders/routes.js';
 import { smtpMailer } from './reminders/send-mail.js';
 import { createBullMqQueue } from './queue/bullmq-queue.js';
+import { assertRedisReachable } from './queue/redis-reachable.js';
 import { within, type JobQueue } from './queue/job-queue.js';
 import { createPostgresQueue } from './queue/postgres-queue.js';
 import { createLocalBus, createRedisBus, type MessageBus } from './realtime/bus.js';
@@ -155,6 +156,8 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   }
   const secrets = resolveSecrets(config);
   const box = createSecretBox(parseKeys(secrets.encryptionKeys));
+  // Before anything opens: a REDIS_URL nobody answers at stops here, in one line.
+  if (config.redisUrl) await assertRedisReachable(config.redisUrl);
   const running = lifecycle(logger);
   const database = await openDatabase({
     url: config.databaseUrl,

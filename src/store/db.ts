@@ -13,6 +13,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { whereIs, whyUnreachable } from '../config/unreachable.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { createGate, isIntake } from './pglite-gate.js';
 import { isThreadClient, PgliteThread } from './pglite-thread.js';
@@ -209,24 +210,12 @@ export class DatabaseUnreachableError extends Error {
   override readonly name = 'DatabaseUnreachableError';
 }
 
-function whereIs(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
-  } catch {
-    return 'an address that is not a URL';
-  }
-}
-
 async function openPostgres(url: string, poolSize: number, onMigrations?: OnMigrations): Promise<Database> {
   const pool = createPool(url, poolSize);
   const lockClient = await pool.connect().catch(async (err: unknown) => {
     await pool.end().catch(() => undefined);
-    // A socket's errno (ECONNREFUSED, ENOTFOUND) says it; PostgreSQL's own refusals (a wrong
-    // password, a missing database) say it in their message, their code being a number.
-    const code = (err as { code?: unknown }).code;
-    const why = typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : err instanceof Error ? err.message : String(err);
-    throw new DatabaseUnreachableError(`cannot connect to the database DATABASE_URL names (${whereIs(url)}): ${why}`, { cause: err });
+    // PostgreSQL's own refusals carry a numeric SQLSTATE as their code, so they are said in its words.
+    throw new DatabaseUnreachableError(`cannot connect to the database DATABASE_URL names (${whereIs(url)}): ${whyUnreachable(err)}`, { cause: err });
   });
   try {
     await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);

@@ -1,0 +1,56 @@
+// A REDIS_URL nobody answers at: one line naming the variable and the host, never the password
+// (before: the service started, accepted triggers its queue never carried, and its connections
+// logged ECONNREFUSED for ever).
+import { createServer, type Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { assertRedisReachable, RedisUnreachableError } from '../../src/queue/redis-reachable.js';
+import { describeWithRedis, redis } from '../support/infra.js';
+
+/** A loopback port that was free a moment ago: nothing listens on it now. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+}
+
+describe('checking Redis at start', () => {
+  it('says which address REDIS_URL names and why, without its password', async () => {
+    const port = await closedPort();
+    const failure = await failureOf(assertRedisReachable(`redis://:s3cret-pw@127.0.0.1:${port}/2`));
+    expect(failure).toBeInstanceOf(RedisUnreachableError);
+    expect((failure as Error).message).toBe(`cannot connect to the Redis REDIS_URL names (127.0.0.1:${port}/2): ECONNREFUSED`);
+    expect((failure as Error).message).not.toContain('s3cret-pw');
+  });
+
+  it('refuses a server that accepts the connection but never answers, within its bound', async () => {
+    // Something else listens there (a wrong port): the PING is never answered.
+    const accepted: Socket[] = [];
+    const silent = createServer((socket) => accepted.push(socket.on('error', () => undefined)));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as { port: number };
+    try {
+      const failure = await failureOf(assertRedisReachable(`redis://127.0.0.1:${port}`, 200));
+      expect(failure).toBeInstanceOf(RedisUnreachableError);
+      expect((failure as Error).message).toMatch(new RegExp(`^cannot connect to the Redis REDIS_URL names \\(127\\.0\\.0\\.1:${port}\\): `));
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      silent.close();
+    }
+  });
+
+});
+
+describeWithRedis('checking a Redis that answers', () => {
+  it('passes', async () => {
+    await expect(assertRedisReachable(redis.url)).resolves.toBeUndefined();
+  });
+});
