@@ -2,7 +2,7 @@
 // process with one line, instead of a service that accepts triggers its queue never carries
 // while its connections retry for ever (a process manager or compose restarts it).
 import { Redis } from 'ioredis';
-import { whereIs, whyUnreachable } from '../config/unreachable.js';
+import { whereIs, whyUnreachable } from '../store/unreachable.js';
 
 /** Redis could not be reached at start: said with REDIS_URL's host, never its password. */
 export class RedisUnreachableError extends Error {

@@ -13,12 +13,12 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { whereIs, whyUnreachable } from '../config/unreachable.js';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.js';
 import { createGate, isIntake } from './pglite-gate.js';
 import { isThreadClient, PgliteThread } from './pglite-thread.js';
 import { createPool } from './pool.js';
 import * as schema from './schema/index.js';
+import { whereIs, whyUnreachable } from './unreachable.js';
 
 export type Schema = typeof schema;
 /**

@@ -1,5 +1,5 @@
-// How a start-up check says that a server a URL names did not answer: the URL's host, port and
-// path (never its user or password) and why, so an operator can act on one line.
+// How a start-up check says that a server holding state (PostgreSQL, Redis) did not answer: the
+// URL's host, port and path (never its user or password) and why, so an operator can act on one line.
 
 /** `host:port/path` of a server URL; its credentials are left out. */
 export function whereIs(url: string): string {
