@@ -29,6 +29,7 @@ import { kitRoutes } from './filing/kit-routes.js';
 import { filingRoutes } from './filing/routes.js';
 import { replyRoutes } from './filing/reply-routes.js';
 import { createAuth, type Auth } from './http/auth.js';
+import { SESSION_SWEEP_MS, startSessionSweep, type SessionSweep } from './http/session-sweep.js';
 import { buildApp, type AppDeps } from './http/app.js';
 import { startProbeServer } from './http/probe-server.js';
 import { createRateLimitStore } from './http/rate-limit-store.js';
@@ -53,7 +54,7 @@ import { within, type JobQueue } from './queue/job-queue.js';
 import { createPostgresQueue } from './queue/postgres-queue.js';
 import { createLocalBus, createRedisBus, type MessageBus } from './realtime/bus.js';
 import { createSocketGate } from './realtime/gate.js';
-import { createHub } from './realtime/hub.js';
+import { createHub, sessionEnded } from './realtime/hub.js';
 import { routingCapability, routingThresholds } from './routing/capability.js';
 import { createSecretBox, parseKeys, type SecretBox } from './security/secret-box.js';
 import type { UsagePlanOverrides } from './simulator/server/index.js';
@@ -127,6 +128,8 @@ export interface Clario {
   readonly payouts: PayoutMonitor | undefined;
   /** The reminders loop (worker processes with the real capabilities). */
   readonly reminders: ReminderLoop | undefined;
+  /** Closes the WebSockets of ended sessions (API processes); tests nudge it. */
+  readonly sessionSweep: SessionSweep | undefined;
   close(): Promise<void>;
 }
 
@@ -166,13 +169,6 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   });
   running.started('database', () => database.close());
   try {
-    const auth = createAuth({
-      serviceToken: secrets.serviceToken,
-      sessionSecret: secrets.sessionSecret,
-      sessions: databaseSessions(() => database.db),
-      maxAgeSeconds: config.sessionMaxAgeSeconds,
-      ...(options.now ? { now: options.now } : {}),
-    });
     let url: string | undefined;
     const publicUrl = () => config.publicUrl ?? url ?? `http://${config.host}:${config.port}`;
     // Tests bring their own capabilities (and Amazon or Stripe if they want them); otherwise the
@@ -190,6 +186,16 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         ? createRedisBus(config.redisUrl, `${config.queue.prefix}:messages`, (err) => logger.error({ err }, 'message bus error'))
         : createLocalBus();
     running.started('message bus', () => bus.close());
+    const sessions = databaseSessions(() => database.db);
+    const auth = createAuth({
+      serviceToken: secrets.serviceToken,
+      sessionSecret: secrets.sessionSecret,
+      sessions,
+      maxAgeSeconds: config.sessionMaxAgeSeconds,
+      ...(options.now ? { now: options.now } : {}),
+      // Every API process closes the sockets the session opened; the sweep catches a lost message.
+      onRevoked: (sessionId) => bus.publish([sessionEnded(sessionId)]).catch((err: unknown) => logger.error({ err }, 'could not announce a sign-out to the WebSocket hubs')),
+    });
     const metrics = createMetrics();
     metrics.watchQueue(queue);
     metrics.watchWorkflow(() => workflowHealth(database.db));
@@ -222,9 +228,19 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     const hub = createHub({ maxPerUser: config.edge.wsMaxConnectionsPerUser });
     metrics.watchClients(() => hub.count());
     let app: FastifyInstance | undefined;
+    let sessionSweep: SessionSweep | undefined;
     if (role !== 'worker') {
       const unsubscribeHub = await bus.subscribe((messages) => hub.deliver(messages));
       running.started('WebSocket hub', unsubscribeHub);
+      sessionSweep = startSessionSweep({
+        hub,
+        sessions,
+        intervalMs: SESSION_SWEEP_MS,
+        ...(options.now ? { now: options.now } : {}),
+        onError: (err) => logger.error({ err }, 'WebSocket session sweep failed'),
+      });
+      const sweep = sessionSweep;
+      running.started('WebSocket session sweep', () => sweep.stop());
       const rateLimitStore = config.redisUrl
         ? createRateLimitStore(config.redisUrl, config.queue.prefix, (err) => logger.error({ err }, 'rate-limit store (Redis) error'))
         : undefined;
@@ -350,6 +366,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
       filer,
       payouts,
       reminders,
+      sessionSweep,
       close() {
         closing ??= running.stopAll(config.shutdownTimeoutMs);
         return closing;

@@ -59,6 +59,8 @@ export interface AuthOptions {
   readonly maxAgeSeconds: number;
   /** Epoch ms; tests drive it. */
   readonly now?: () => number;
+  /** Told after a session is revoked, so the sockets it opened are closed (in every process). */
+  readonly onRevoked?: (sessionId: string) => Promise<void>;
 }
 
 export function createAuth(options: AuthOptions): Auth {
@@ -109,8 +111,9 @@ export function createAuth(options: AuthOptions): Auth {
       const expiresAt = Math.min(at + ttlSeconds * 1000, session.expiresAt);
       return { token: await sign(userId, session.id, expiresAt), expiresAt, lifetimeSeconds: Math.max(0, Math.floor((expiresAt - at) / 1000)) };
     },
-    revoke(sessionId) {
-      return options.sessions.revoke(sessionId, now());
+    async revoke(sessionId) {
+      await options.sessions.revoke(sessionId, now());
+      await options.onRevoked?.(sessionId);
     },
   };
   return auth;

@@ -2,7 +2,7 @@
 // id on every seller request, revoked at sign-out. The id is 128 random bits; only the signed
 // token that names it is ever handed out.
 import { randomBytes } from 'node:crypto';
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
 import { sessions } from '../store/schema/connect-tables.js';
 
@@ -17,6 +17,8 @@ export interface SessionStore {
   create(userId: string, createdAt: number, expiresAt: number): Promise<string>;
   find(id: string): Promise<StoredSession | undefined>;
   revoke(id: string, at: number): Promise<void>;
+  /** Of these ids, those whose session has ended by `at`: revoked, expired or gone. */
+  ended(ids: readonly string[], at: number): Promise<string[]>;
 }
 
 export function databaseSessions(db: () => Db): SessionStore {
@@ -38,6 +40,15 @@ export function databaseSessions(db: () => Db): SessionStore {
     },
     async revoke(id, at) {
       await db().update(sessions).set({ revokedAt: new Date(at) }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+    },
+    async ended(ids, at) {
+      if (ids.length === 0) return [];
+      const live = await db()
+        .select({ id: sessions.id })
+        .from(sessions)
+        .where(and(inArray(sessions.id, [...ids]), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date(at))));
+      const alive = new Set(live.map((r) => r.id));
+      return ids.filter((id) => !alive.has(id));
     },
   };
 }

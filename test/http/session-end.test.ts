@@ -1,7 +1,8 @@
 // Over HTTP and the WebSocket: a signed-out session's tokens are refused, and a page that keeps
 // refreshing its token is signed out when the session's absolute lifetime ends. The sessions'
 // clock is a variable moved by the test.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { databaseSessions } from '../../src/http/sessions.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { testCapabilities } from '../support/capabilities.js';
 import { openWs } from '../support/ws.js';
@@ -65,5 +66,50 @@ describe('ending a session', () => {
     now = started + 10 * HOUR * 1000;
     expect((await session(token)).status).toBe(401);
     await expect(openWs(`${wsUrl()}?token=${token}`)).rejects.toThrow(/401/);
+  });
+});
+
+describe('a WebSocket open when its session ends', () => {
+  const sessionId = async (token: string) => {
+    const p = await t.clario.auth.authenticate(token);
+    if (p.kind !== 'seller') throw new Error('not a seller token');
+    return p.session.id;
+  };
+
+  it('is closed at sign-out; a socket of another session of the same seller stays and keeps its messages', async () => {
+    const signedOut = (await session(await t.sellerToken('carol'))).body.token as string;
+    const other = (await session(await t.sellerToken('carol'))).body.token as string;
+    const doomed = await openWs(`${wsUrl()}?token=${signedOut}`);
+    const kept = await openWs(`${wsUrl()}?token=${other}`);
+
+    expect((await t.request('/api/v1/session', { method: 'DELETE', token: signedOut })).status).toBe(204);
+    expect(await doomed.closed).toEqual({ code: 1008, reason: 'session ended; sign in again' });
+
+    expect((await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'carol', sync_id: 'carol-after-sign-out' } })).status).toBe(202);
+    await vi.waitFor(() => expect(kept.messages.some((m) => m.sync_id === 'carol-after-sign-out')).toBe(true));
+    expect(doomed.messages.some((m) => m.sync_id === 'carol-after-sign-out')).toBe(false);
+    kept.close();
+  });
+
+  it('is closed by the sweep when the sign-out message was lost, or the session expired; a live one is left', async () => {
+    const revokedToken = await t.sellerToken('dave');
+    const revoked = await openWs(`${wsUrl()}?token=${revokedToken}`);
+    const expiring = await openWs(`${wsUrl()}?token=${(await t.clario.auth.startSession('erin', 60)).token}`);
+    const live = await openWs(`${wsUrl()}?token=${await t.sellerToken('frank')}`);
+    const sweep = t.clario.sessionSweep;
+    if (!sweep) throw new Error('an API process runs the sweep');
+    expect(await sweep.check()).toBe(0);
+
+    // Revoked in the database alone: no message reaches the hub, as when Redis pub/sub drops one.
+    await databaseSessions(() => t.clario.database.db).revoke(await sessionId(revokedToken), now);
+    now += 61_000;
+    expect(await sweep.check()).toBe(2);
+    expect(await revoked.closed).toEqual({ code: 1008, reason: 'session ended; sign in again' });
+    expect(await expiring.closed).toEqual({ code: 1008, reason: 'session ended; sign in again' });
+
+    expect(await sweep.check()).toBe(0);
+    expect((await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'frank', sync_id: 'frank-run' } })).status).toBe(202);
+    await vi.waitFor(() => expect(live.messages.some((m) => m.sync_id === 'frank-run')).toBe(true));
+    live.close();
   });
 });

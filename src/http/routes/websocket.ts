@@ -108,7 +108,8 @@ export function websocketRoutes(app: FastifyInstance, deps: WebSocketDeps): void
       push: (m) => (replaying ? held.push(m) : send(m)),
       close: (code, reason) => socket.close(code, reason),
     };
-    if (!deps.hub.add(uid, subscriber)) {
+    // A seller's socket is closed when their session ends (sign-out, expiry); a service socket has none.
+    if (!deps.hub.add(uid, subscriber, principal.kind === 'seller' ? principal.session : undefined)) {
       socket.close(1013, 'too many connections for this user');
       return;
     }
