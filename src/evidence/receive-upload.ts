@@ -11,6 +11,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../http/errors.js';
+import { cleanFileName } from './file-name.js';
 
 export interface UploadLimits {
   readonly maxFileBytes: number;
@@ -35,6 +36,14 @@ export interface ReceivedUpload {
 }
 
 const LIMIT_CODES = new Set(['FST_REQ_FILE_TOO_LARGE', 'FST_FILES_LIMIT', 'FST_PARTS_LIMIT', 'FST_FIELDS_LIMIT']);
+const MAX_FIELDS = 10;
+
+function limitMessage(code: string, limits: UploadLimits): string {
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return `a file is larger than ${limits.maxFileBytes} bytes`;
+  if (code === 'FST_FIELDS_LIMIT') return `at most ${MAX_FIELDS} fields per upload`;
+  if (code === 'FST_PARTS_LIMIT') return `at most ${limits.maxFiles} files and ${MAX_FIELDS} fields per upload`;
+  return `at most ${limits.maxFiles} files per upload`;
+}
 
 const tooLarge = (limits: UploadLimits) => new ApiError('payload_too_large', `the upload is larger than ${limits.maxRequestBytes} bytes; send fewer or smaller files per request`);
 
@@ -55,7 +64,7 @@ export async function receiveUpload(request: FastifyRequest, limits: UploadLimit
   const files: ReceivedFile[] = [];
   const fields: Record<string, string> = {};
   try {
-    const parts = request.parts({ limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: 10, fieldSize: 1000, parts: limits.maxFiles + 10 } })[Symbol.asyncIterator]();
+    const parts = request.parts({ limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: MAX_FIELDS, fieldSize: 1000, parts: limits.maxFiles + MAX_FIELDS } })[Symbol.asyncIterator]();
     // The first next() pipes the request into the parser, in this tick: counting starts with it,
     // so the listener cannot set the body flowing before the parser is there to take it.
     const first = parts.next();
@@ -81,7 +90,7 @@ export async function receiveUpload(request: FastifyRequest, limits: UploadLimit
       });
       await pipeline(part.file, meter, createWriteStream(path));
       if (part.file.truncated) throw new ApiError('payload_too_large', `a file is larger than ${limits.maxFileBytes} bytes`);
-      files.push({ filename: part.filename || 'upload', mimetype: part.mimetype, path, sha256: hash.digest('hex'), size });
+      files.push({ filename: cleanFileName(part.filename), mimetype: part.mimetype, path, sha256: hash.digest('hex'), size });
     }
     if (received > limits.maxRequestBytes) throw tooLarge(limits);
     return { files, fields, discard };
@@ -89,7 +98,7 @@ export async function receiveUpload(request: FastifyRequest, limits: UploadLimit
     await discard();
     const code = (err as { code?: string }).code;
     if (code && LIMIT_CODES.has(code)) {
-      throw new ApiError('payload_too_large', code === 'FST_REQ_FILE_TOO_LARGE' ? `a file is larger than ${limits.maxFileBytes} bytes` : `at most ${limits.maxFiles} files per upload`);
+      throw new ApiError('payload_too_large', limitMessage(code, limits));
     }
     // The multipart parser throws plain errors for a body it cannot frame (a missing boundary, a
     // cut-off part): the caller's mistake. A system error (the disk) stays ours.

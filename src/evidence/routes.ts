@@ -204,6 +204,8 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
         .header('content-disposition', `attachment; filename="${safeName}"`)
         .header('x-content-sha256', file.sha256)
         .header('x-content-type-options', 'nosniff')
+        // A seller's own document: never kept by a shared cache or the browser's.
+        .header('cache-control', 'private, no-store')
         .send(Buffer.from(blob.bytes));
     });
 

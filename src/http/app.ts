@@ -120,6 +120,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.status(404).send(errorBody('not_found', `no route ${request.method} ${safeUrl(request.url).split('?')[0] ?? ''}`)),
   );
 
+  // No answer of Clario's is meant to be read as another type than it says (a PDF, an uploaded
+  // file, JSON): browsers are told not to guess, on every answer, so no route can forget it.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!reply.hasHeader('x-content-type-options')) void reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
   await app.register(cookie);
   app.decorateRequest('principal', null as never);
   app.addHook('onRequest', async (request) => {
@@ -131,7 +137,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const fromCookie = request.method === 'GET' ? request.cookies[SESSION_COOKIE] : undefined;
     request.principal = await deps.auth.authenticate(bearer(request.headers.authorization) ?? fromQuery ?? fromCookie);
   });
-  app.addHook('preValidation', async (request) => {
+  // Before the body is read: a caller without a valid token gets 401 whatever it sends (its body
+  // is never parsed, so it learns nothing about what input is refused, and costs no parsing).
+  app.addHook('preParsing', async (request) => {
     if (request.routeOptions.config?.public) return;
     const p = request.principal;
     if (p.kind === 'anonymous') {

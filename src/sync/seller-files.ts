@@ -151,6 +151,12 @@ async function storeSellerCsv<C extends string>(db: Db, userId: string, kind: Se
         continue;
       }
       const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+      // PostgreSQL text cannot hold a NUL: such a line is refused here, said as the file's fault.
+      if (line.includes('\u0000')) {
+        if (header === undefined) throw new UploadError(`the first line contains a NUL character; it must name the columns ${kind.expected}`);
+        problem(lineNo, 'the line contains a NUL character');
+        continue;
+      }
       if (header === undefined) {
         header = line;
         const cols = header.split(',').map((c) => norm(unquote(c)));

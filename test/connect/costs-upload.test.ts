@@ -38,6 +38,15 @@ describe('uploading unit costs', () => {
     expect((await put('seller-m', 'sku,price,currency\nA-1,12.40,USD\n')).body.error.message).toContain('manufacturing_cost');
   });
 
+  it('reports a line holding a NUL character by line, and refuses a header holding one (before: a 500)', async () => {
+    const r = await put('seller-nul', 'sku,manufacturing_cost,currency\nSK\u0000U1,1.00,USD\nA-1,2.00,USD\n');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ rows: 1, problems: [{ line: 2, message: 'the line contains a NUL character' }] });
+    const header = await put('seller-nul', 'sku,manufacturing_cost,currency,\u0000\nA-1,2.00,USD\n');
+    expect(header.status).toBe(400);
+    expect(header.body.error.message).toContain('the first line contains a NUL character');
+  });
+
   it('refuses a file without the columns, and other sellers', async () => {
     expect((await put('seller-c', 'sku;cost\nA;1')).status).toBe(400);
     const other = await t.sellerToken('someone-else');

@@ -162,6 +162,32 @@ describe('uploads that would stop the server', () => {
     expect(await files('carol')).toBe(0);
   });
 
+  it('keeps a file name without control or direction characters, at most 255 characters (a NUL in one was a 500)', async () => {
+    // Different bytes each: a file already kept (the same bytes) is answered as the first one.
+    const csv = (n: number) => `sku,qty\nSKU-${n},1\n`;
+    const long = `${'a'.repeat(2_000)}.csv`;
+    const res = await fetch(`${url}/api/v1/evidence`, {
+      method: 'POST',
+      body: form([
+        { name: 'a\u0000b.csv', type: 'text/csv', bytes: csv(1) },
+        { name: 'invoice\u202efdp.exe.csv', type: 'text/csv', bytes: csv(2) },
+        { name: long, type: 'text/csv', bytes: csv(3) },
+      ], 'erin'),
+    });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { files: Array<{ filename: string }> };
+    expect(body.files.map((f) => f.filename)).toEqual(['a_b.csv', 'invoice_fdp.exe.csv', `${'a'.repeat(251)}.csv`]);
+  });
+
+  it('says which limit an upload with too many fields passed', async () => {
+    const f = form([{ name: 'x.csv', type: 'text/csv', bytes: 'sku,qty\nSKU-1,1\n' }], 'frank');
+    for (let i = 0; i < 10; i++) f.append(`extra${i}`, 'x');
+    const res = await fetch(`${url}/api/v1/evidence`, { method: 'POST', body: f });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: 'payload_too_large', message: 'at most 10 fields per upload' } });
+    expect(await files('frank')).toBe(0);
+  });
+
   it('stores a large upload within the limits, every line item of every file', async () => {
     const part = (i: number) => `sku,qty,unit cost\n${Array.from({ length: 9_000 }, (_, n) => `SKU-${i}-${n},${(n % 9) + 1},1.25`).join('\n')}\n`;
     const before = readdirSync(tmpdir()).filter((n) => n.startsWith('clario-upload-')).length;

@@ -171,6 +171,8 @@ for (const store of ['pglite', 'postgres'] as const) {
     expect(await own.text()).toBe(bytes);
     expect(own.headers.get('content-disposition')).toBe('attachment; filename="inv 77 _copy_.csv"');
     expect(own.headers.get('x-content-sha256')).toBe(up.body.files[0].sha256);
+    expect(own.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(own.headers.get('cache-control')).toBe('private, no-store');
     expect((await fetch(`${t.url}/api/v1/evidence/${id}/content`, { headers: { authorization: `Bearer ${bob}` } })).status).toBe(404);
     expect((await fetch(`${t.url}/api/v1/evidence/${id}/content`)).status).toBe(401);
     expect((await fetch(`${t.url}/api/v1/evidence/${id}/content`, { headers: { authorization: `Bearer ${t.serviceToken}` } })).status).toBe(200);

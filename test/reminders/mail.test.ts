@@ -240,6 +240,10 @@ describe('reminder e-mail', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('<form method="post" action="/api/v1/notifications/confirm">');
+    // No script runs in it, no other site frames it, and its form posts only back to Clario.
+    expect(page.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect((await w.t.request(`/api/v1/sellers/${erin}/notifications`, { token })).body.verified).toBe(false);
     // A made-up token, and no session, confirm nothing either.
     const forged = await fetch(`${w.t.url}/api/v1/notifications/confirm`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: BROWSER_ACCEPT }, body: `token=${'A'.repeat(43)}` });
