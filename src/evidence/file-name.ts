@@ -5,7 +5,9 @@
 
 export const MAX_NAME = 255;
 
-// C0 and C1 controls, DEL, and the bidirectional embeddings, overrides and isolates.
+// C0 and C1 controls, DEL, and the bidirectional embeddings, overrides and isolates: matching
+// control characters is this expression's purpose.
+// eslint-disable-next-line no-control-regex
 const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export function cleanFileName(raw: string): string {
