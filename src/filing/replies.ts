@@ -73,6 +73,11 @@ export async function receiveReply(deps: { db: Db; engine: Engine }, filing: Fil
   if (seen) return { ok: true, reply: seen, claims: await statuses(db, seen.effects as unknown as ReplyEffect[]), duplicate: true };
   const caseId = filing.caseId;
   if (!caseId) return { ok: false, code: 'conflict', message: `no case id is recorded for filing ${filing.id} yet: record the case id Amazon gave first` };
+  // A case filed through a case API has its decisions read from that API: a pasted text must not
+  // overrule what Amazon itself answered there (a rejection turned into a payout, say).
+  if (filing.channel !== 'manual') {
+    return { ok: false, code: 'conflict', message: `case ${caseId} was filed through Amazon's case API, whose decisions Clario reads itself; a pasted reply is for a case a person filed` };
+  }
   const ofCase = await claimsOfTheCase(db, filing, caseId);
   if (ofCase.length > 0 && ofCase.every((c) => c.status === 'paid')) {
     return { ok: false, code: 'conflict', message: `case ${caseId} is decided and paid: nothing left for a reply to move` };
@@ -106,7 +111,7 @@ async function trigger(deps: { db: Db; engine: Engine }, filing: FilingRow, case
 /** Phase 6 for each claim filed on the case, per round: a claim's reopening is answered as its own round. */
 async function answer(deps: { db: Db; engine: Engine }, filing: FilingRow, caseId: string, ofCase: readonly ClaimRow[], text: string, moreInformation: boolean): Promise<ReplyEffect[]> {
   const effects: ReplyEffect[] = [];
-  const open = ofCase.filter((c) => c.status === 'filed' || (c.filingId === filing.id && c.status === 'ready'));
+  const open = stillOpen(ofCase, filing);
   for (const c of ofCase.filter((x) => !open.includes(x))) effects.push({ claim_id: c.id, event_id: null, note: `the claim is ${c.status}` });
   const byFiling = new Map<string, ClaimRow[]>();
   for (const c of open) byFiling.set(c.filingId ?? filing.id, [...(byFiling.get(c.filingId ?? filing.id) ?? []), c]);
@@ -156,8 +161,15 @@ export function approvalLines(reading: ReplyReading, caseId: string, ofCase: rea
   return [line(only, reading.amount, { fnsku: null, sku: null, orderId: null, shipmentId: null, quantity: null })];
 }
 
+/** The claims a reply on this filing still decides: filed on the case, or ready on this very filing. */
+const stillOpen = (ofCase: readonly ClaimRow[], filing: FilingRow) => ofCase.filter((c) => c.status === 'filed' || (c.filingId === filing.id && c.status === 'ready'));
+
 async function approve(deps: { db: Db; engine: Engine }, filing: FilingRow, caseId: string, ofCase: readonly ClaimRow[], reading: ReplyReading, replyId: string, now: Date): Promise<ReplyEffect[]> {
-  const lines = approvalLines(reading, caseId, ofCase, replyId, now);
+  // Like a rejection, an approval decides only the claims still open: one Amazon already rejected
+  // (and nobody reopened) is not turned into a payout by a pasted text.
+  const open = stillOpen(ofCase, filing);
+  if (open.length === 0) return ofCase.map((c) => ({ claim_id: c.id, event_id: null, note: `the claim is ${c.status}` }));
+  const lines = approvalLines(reading, caseId, open, replyId, now);
   const paid = new Map<string, string | null>();
   for (const l of lines) {
     // Already seen (the report, or this reply's text with other spacing): the same payout, not a second.
@@ -169,7 +181,9 @@ async function approve(deps: { db: Db; engine: Engine }, filing: FilingRow, case
   // Amazon decided: the case is approved whether or not this reply named what it pays.
   await markDecided(deps.db, { userId: filing.userId, caseId }, 'approved');
   return ofCase.map((c) =>
-    paid.has(c.id)
+    !open.includes(c)
+      ? { claim_id: c.id, event_id: null, note: `the claim is ${c.status}` }
+      : paid.has(c.id)
       ? { claim_id: c.id, event_id: paid.get(c.id) ?? null }
       : { claim_id: c.id, event_id: null, note: lines.length ? 'not named by the reply: credited when the Reimbursements report shows it' : 'credited when the Reimbursements report shows the reimbursement' },
   );

@@ -247,6 +247,25 @@ describe("Amazon's replies on a case", () => {
     expect(await w.db.select().from(reimbursements).where(eq(reimbursements.userId, user))).toHaveLength(1);
   });
 
+  it('an approval pasted after a rejection that closed the claim pays nothing and teaches nothing', async () => {
+    const w = await paidWorld();
+    const user = 'seller_late_approval';
+    const id = await readyClaim(w.db, user, { sku: 'LATE', fnsku: 'X00LATE001', amountMinor: 2316 });
+    const { filing, token } = await filedCase(w, user, '17400000007');
+    const reply = (text: string) => w.t.request(`/api/v1/filings/${filing.id}/reply`, { token, body: { text } });
+    expect((await reply('We investigated and the units were found and returned to your inventory.')).status).toBe(200);
+    await waitFor(async () => (await claimStatus(w, id)) === 'rejected', 'claim rejected');
+    const learned = await w.db.select().from(learningHistory).where(eq(learningHistory.claimId, id));
+
+    const late = await reply('Hello, we have reviewed your case and approved a reimbursement. Reimbursement ID: 5550001. Amount: $23.16.');
+    expect(late.status).toBe(200);
+    expect(late.body.claims).toEqual([{ claim_id: id, status: 'rejected', event_id: null }]);
+    expect(await events(w.db, 7, user)).toEqual([]);
+    expect(await w.db.select().from(reimbursements).where(eq(reimbursements.userId, user))).toEqual([]);
+    expect(await w.db.select().from(learningHistory).where(eq(learningHistory.claimId, id))).toEqual(learned);
+    expect(await claimStatus(w, id)).toBe('rejected');
+  });
+
   it('an unclear reply is kept and moves nothing', async () => {
     const w = await paidWorld();
     const user = 'seller_unclear';
@@ -278,5 +297,19 @@ describe('filing again after a rejection is answered, on the simulator channel',
     expect(second.caseId).not.toBe(first!.caseId);
     expect((await w.db.select().from(claims).where(eq(claims.id, id)))[0]).toMatchObject({ caseId: second.caseId, filingId: second.id });
     expect(await w.casesAtAmazon()).toHaveLength(2);
+  });
+
+  it("refuses a pasted reply on a case filed through the case API: its decisions are Amazon's own", async () => {
+    const w = await paidWorld();
+    const user = 'seller_paste_sim';
+    const id = await readyClaim(w.db, user, { sku: 'SIM-P', fnsku: 'X00SIMP001' });
+    await w.filer().runOnce();
+    await waitFor(async () => (await claimStatus(w, id)) === 'filed', 'filed');
+    const [filing] = await w.db.select().from(filings).where(eq(filings.userId, user));
+    const r = await w.t.request(`/api/v1/filings/${filing!.id}/reply`, { token: await w.t.sellerToken(user), body: { text: 'We have approved a reimbursement. Reimbursement ID: 5550009. Amount: $10.00.' } });
+    expect(r.status).toBe(409);
+    expect(r.body.error.message).toContain("filed through Amazon's case API");
+    expect(await events(w.db, 7, user)).toEqual([]);
+    expect(await w.db.select().from(filingReplies).where(eq(filingReplies.filingId, filing!.id))).toEqual([]);
   });
 });
