@@ -30,6 +30,27 @@ const USAGE = `usage: clario simulator [--port 3002] [--host 127.0.0.1] [--selle
 ${SIMULATOR_DETAILS}
 `;
 
+/**
+ * What each Clario process needs to use this simulator rather than its own: Clario reads the
+ * URL settings only when all three credentials are set, and then files by hand (CLAIMS_CHANNEL
+ * auto means manual with credentials) unless told the case API is there.
+ */
+export function clarioEnvironment(url: string, clientId: string, clientSecret: string): string[] {
+  return [
+    `AMAZON_LWA_CLIENT_ID=${clientId}`,
+    `AMAZON_LWA_CLIENT_SECRET=${clientSecret}`,
+    `AMAZON_SP_APP_ID=${SIMULATOR_APPLICATION_ID}`,
+    `AMAZON_SP_API_URL=${url}`,
+    `AMAZON_LWA_TOKEN_URL=${url}/auth/o2/token`,
+    `AMAZON_LWA_AUTHORIZE_URL=${url}/ap/oa`,
+    `AMAZON_LWA_PROFILE_URL=${url}/user/profile`,
+    `AMAZON_CONSENT_URL=${url}`,
+    // As fast as the bundled simulator polls: its reports are ready in moments.
+    'AMAZON_REPORT_POLL_MS=50',
+    'CLAIMS_CHANNEL=simulator',
+  ];
+}
+
 /** A bad command line: one line on stderr, exit 2. */
 function usageError(io: SimulatorIo, message: string): number {
   io.stderr.write(`clario simulator: ${message.split(/\n|(?<=\.) To specify/)[0] ?? message} (clario simulator --help shows usage)\n`);
@@ -94,6 +115,9 @@ export async function runSimulatorCommand(argv: readonly string[], io: Simulator
       `  SP-API base:   ${sim.url}`,
       `  rate limits:   ${values['no-rate-limits'] ? 'off' : "Amazon's default usage plans"}`,
       `  finances:      ${values['no-finances-transactions'] ? 'no 2024-06-19' : '2024-06-19'}, ${values['finances-v0-removed'] ? 'v0 removed' : 'v0'}`,
+      '',
+      'Give every Clario process (serve, worker) this environment to use this simulator:',
+      ...clarioEnvironment(sim.url, values['client-id'], values['client-secret']).map((line) => `  ${line}`),
       '',
     ].join('\n'),
   );

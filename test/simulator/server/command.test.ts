@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runSimulatorCommand } from '../../../src/simulator/server/index.js';
+import { clarioEnvironment, runSimulatorCommand, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET } from '../../../src/simulator/server/index.js';
 import { FIXTURE } from './harness.js';
 
 function capture() {
@@ -23,6 +24,32 @@ describe('clario simulator', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${url}/auth/o2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'nope', client_secret: 'nope' }) });
     expect(res.status).toBe(401);
+    stop();
+    expect(await exit).toBe(0);
+  });
+
+  it("prints the environment Clario processes need to use it, with credentials it accepts", async () => {
+    const out = capture();
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const exit = runSimulatorCommand(['--port', '0', '--seller-folder', FIXTURE], { stdout: out.stream, stderr: capture().stream, untilStopped: stopped });
+    const deadline = Date.now() + 10_000;
+    while (!out.text().includes('CLAIMS_CHANNEL') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const url = /listening on (\S+)/.exec(out.text())?.[1] ?? '';
+    const env = Object.fromEntries([...out.text().matchAll(/^ {2}([A-Z_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+    // Clario reads the URLs only with all three credentials, and files by hand unless told otherwise.
+    expect(env).toMatchObject({ AMAZON_SP_APP_ID: expect.any(String), AMAZON_SP_API_URL: url, AMAZON_CONSENT_URL: url, CLAIMS_CHANNEL: 'simulator' });
+    const token = await fetch(env.AMAZON_LWA_TOKEN_URL ?? '', {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'unknown', client_id: env.AMAZON_LWA_CLIENT_ID ?? '', client_secret: env.AMAZON_LWA_CLIENT_SECRET ?? '' }),
+    });
+    // The client is known; only the made-up refresh token is refused.
+    expect(token.status).toBe(400);
+    expect(((await token.json()) as { error: string }).error).toBe('invalid_grant');
+    expect((await fetch(`${env.AMAZON_LWA_AUTHORIZE_URL ?? ''}?client_id=${env.AMAZON_LWA_CLIENT_ID ?? ''}&response_type=code&scope=profile&state=s&redirect_uri=http://127.0.0.1/cb`)).status).toBe(200);
+    // The README shows the same lines for the default port.
+    const readme = readFileSync('README.md', 'utf8');
+    for (const line of clarioEnvironment('http://127.0.0.1:3002', SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET)) expect(readme).toContain(`export ${line}\n`);
     stop();
     expect(await exit).toBe(0);
   });
