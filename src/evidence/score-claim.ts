@@ -171,6 +171,7 @@ export function scoreClaim(
   let date = 0;
   let pod = 0;
   let unknownValue = 0;
+  let costConflict = false;
 
   if (!claim.amount) {
     unknownValue = -UNKNOWN_VALUE_PENALTY;
@@ -217,6 +218,12 @@ export function scoreClaim(
           cost = w.cost;
           reasons.push(`the invoice unit cost ${formatMoney(invoiceCost)} matches the claimed ${formatMoney(claimed)}`);
         } else {
+          // The claim's own evidence contradicts its value: Amazon pays what the invoice proves, so
+          // the claim is not filed until the cost is right (the penalty below, and the cap on
+          // learning lifting it).
+          cost = -w.cost;
+          costConflict = true;
+          missing.push('check_cost');
           reasons.push(`the invoice unit cost ${formatMoney(invoiceCost)} differs from the claimed ${formatMoney(claimed)} by more than ${COST_TOLERANCE_BP / 100}%`);
         }
       } else {
@@ -268,7 +275,8 @@ export function scoreClaim(
     evidence: score,
     profile: profileOf(invoiceItems.length > 0, pods.length > 0),
     learned: learned ?? null,
-    confidence: blendConfidence(score, learned),
+    // Past approvals of similar claims say nothing about this one's wrong value.
+    confidence: costConflict ? Math.min(score, blendConfidence(score, learned)) : blendConfidence(score, learned),
     reasons,
     missing: [...new Set(missing)],
     scoredAt,

@@ -13,6 +13,11 @@ export function asksFor(claim: ScorableClaim, missing: readonly string[]): Promp
       asks.push({ need, message: `Upload the supplier invoice for ${units}${worth}: it proves you owned them.` });
     } else if (need === 'upload_proof_of_delivery') {
       asks.push({ need, message: `Upload the carrier's proof of delivery for shipment ${claim.key.shipment_id ?? ''}`.trimEnd() + '.' });
+    } else if (need === 'check_cost') {
+      asks.push({
+        need,
+        message: `The invoice's unit cost differs from the cost Clario claims for ${claim.sku ?? claim.fnsku ?? 'this SKU'}: correct it in your costs file (Costs & receipts), or attach the invoice for these units. Clario files it once they agree.`,
+      });
     } else if (need === 'confirm') {
       asks.push({ need, message: `Confirm the ${claim.type.replace(/_/g, ' ')} claim for ${units}${worth} is right.` });
     }

@@ -62,9 +62,20 @@ describe('scoring a claim', () => {
       'invoices cover 30 of the 40 units claimed',
       'the invoice unit cost 20.00 USD differs from the claimed 12.40 USD by more than 10%',
     ]);
-    expect(s.components).toMatchObject({ coverage: 0.15, cost: 0, date: 0 });
-    expect(s.evidence).toBe(0.7);
-    expect(s.missing).toEqual(['upload_invoice', 'confirm']);
+    // A cost the invoice contradicts counts against the claim, and asks the seller to set it right.
+    expect(s.components).toMatchObject({ coverage: 0.15, cost: -0.15, date: 0 });
+    expect(s.evidence).toBe(0.55);
+    expect(s.missing).toEqual(['upload_invoice', 'check_cost', 'confirm']);
+    expect(asksFor(lost, s.missing).map((a) => a.need)).toEqual(['upload_invoice', 'check_cost', 'confirm', 'dismiss']);
+  });
+
+  it('never lets a claim its own invoice contradicts reach the filing band, whatever was learned (it had scored exactly 0.85)', () => {
+    // Every unit covered, dated before the loss: only the value is wrong (7.25 invoiced, 12.40 claimed).
+    const s = scoreClaim(lost, { links: [invoice(line({ unitCost: money(725, 'USD') }))], confirmed: true }, betaEstimate(200, 1));
+    expect(s.components).toMatchObject({ amazon: 0.55, coverage: 0.2, cost: -0.15, date: 0.1, confirmed: 0.1 });
+    expect(s.evidence).toBe(0.8);
+    expect(s.confidence).toBe(0.8);
+    expect(s.missing).toEqual(['check_cost']);
   });
 
   it('wants a proof of delivery for an inbound shortage', () => {
