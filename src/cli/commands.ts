@@ -5,7 +5,7 @@ import type { Config } from '../config/config.js';
 import type { Role } from '../config/role.js';
 import { DETECT_DETAILS, DETECT_OPTIONS } from './detect-options.js';
 import { EXIT, UsageError, type Command } from './parse.js';
-import { SIMULATOR_DETAILS, SIMULATOR_OPTIONS } from '../simulator/server/options.js';
+import { SIMULATOR_DETAILS, SIMULATOR_OPTIONS, SIMULATOR_SYNOPSIS } from '../simulator/server/options.js';
 
 // Even the configuration (zod) loads on use: `--help` and a usage error need none of it.
 const loadConfig = async (): Promise<Config> => (await import('../config/config.js')).loadConfig();
@@ -109,7 +109,7 @@ embedded database, run it while the service is stopped (the data folder has one 
   },
   {
     name: 'simulator',
-    synopsis: '[--port 3002] [--host 127.0.0.1] [--seller-folder DIR] [--seller-id ID] [--client-id ID] [--client-secret SECRET] [--no-rate-limits]',
+    synopsis: SIMULATOR_SYNOPSIS,
     summary: 'Run the bundled Amazon simulator alone.',
     details: SIMULATOR_DETAILS,
     options: SIMULATOR_OPTIONS,

@@ -77,6 +77,14 @@ describe('every command and subcommand', () => {
     }
   });
 
+  it('lists every option a command takes in its usage line, which the overview shows', async () => {
+    const overview = (await inProcess(['--help'])).stdout;
+    for (const c of COMMANDS) {
+      for (const option of Object.keys(c.options)) expect(c.synopsis, `${c.name} --${option}`).toMatch(new RegExp(`--${option}\\b`));
+      expect(overview).toContain(`clario ${c.name}${c.synopsis ? ` ${c.synopsis}` : ''}\n`);
+    }
+  });
+
   it.each(commandLines)('%s … with an unknown flag exits 2 with one line and runs nothing', async (...words) => {
     const r = await inProcess([...words, '--no-such-flag']);
     expect(r.code).toBe(2);

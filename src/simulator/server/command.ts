@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SIMULATOR_APPLICATION_ID, startSimulator, type StartedSimulator } from './app.js';
-import { SIMULATOR_DETAILS, SIMULATOR_OPTIONS } from './options.js';
+import { SIMULATOR_DETAILS, SIMULATOR_OPTIONS, SIMULATOR_SYNOPSIS } from './options.js';
 
 export interface SimulatorIo {
   readonly stdout: NodeJS.WritableStream;
@@ -23,9 +23,7 @@ export interface SimulatorIo {
 
 export { DEMO_SELLER_ID } from './options.js';
 
-const USAGE = `usage: clario simulator [--port 3002] [--host 127.0.0.1] [--seller-folder DIR] [--seller-id ID]
-                        [--client-id ID] [--client-secret SECRET] [--no-rate-limits]
-                        [--finances-v0-removed] [--no-finances-transactions]
+const USAGE = `usage: clario simulator ${SIMULATOR_SYNOPSIS}
 
 ${SIMULATOR_DETAILS}
 `;

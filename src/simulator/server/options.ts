@@ -20,8 +20,12 @@ export const SIMULATOR_OPTIONS = {
   'no-finances-transactions': { type: 'boolean', default: false },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
+/** The usage line after `clario simulator`: every option, so `clario --help` lists them all. */
+export const SIMULATOR_SYNOPSIS =
+  '[--port 3002] [--host 127.0.0.1] [--seller-folder DIR] [--seller-id ID] [--client-id ID] [--client-secret SECRET] [--no-rate-limits] [--finances-v0-removed] [--no-finances-transactions]';
+
 export const SIMULATOR_DETAILS = `Serves Login with Amazon, SP-API Reports/Finances/Inbound and a case API over the seller
-folder DIR (the files listed in DETECTION.md; by default, the generated demo seller in
+folder DIR (the files listed in docs/detection.md; by default, the generated demo seller in
 CLARIO_DATA_DIR). --finances-v0-removed answers Finances v0 as a removed version (403);
 --no-finances-transactions serves no Finances 2024-06-19 (404), to try Clario's fallback to v0.
 Exit codes: 0 stopped, 1 could not start, 2 bad usage.`;
