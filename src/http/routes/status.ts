@@ -37,6 +37,15 @@ function phaseView(p: ProgressRow) {
   };
 }
 
+/**
+ * When a run began: the earliest of phase 1's start, its sync_runs row and its progress rows. The
+ * sync_runs row is written only as phase 1 completes, so its time alone is the sync's end (and a
+ * run's time jumped from its start to its end as phase 1 completed).
+ */
+export function runBegan(times: ReadonlyArray<Date | null | undefined>): Date | undefined {
+  return times.reduce<Date | undefined>((min, t) => (t && (!min || t < min) ? t : min), undefined);
+}
+
 export async function buildStatus(db: Db, userId: string) {
   const [progress, runs, summary, failed] = await Promise.all([
     progressOfUser(db, userId),
@@ -56,10 +65,10 @@ export async function buildStatus(db: Db, userId: string) {
       const byStatus = (claimPhases[String(p.phase)] ??= {});
       byStatus[p.status] = (byStatus[p.status] ?? 0) + 1;
     }
-    const firstSeen = own.reduce<Date | undefined>((min, p) => (!min || p.updatedAt < min ? p.updatedAt : min), undefined);
+    const began = runBegan([own.find((p) => p.phase === 1)?.startedAt, created.get(syncId), ...own.map((p) => p.updatedAt)]);
     return {
       sync_id: syncId,
-      created_at: isoOrNull(created.get(syncId) ?? firstSeen),
+      created_at: isoOrNull(began),
       phases: [1, 2, 3, 4].map((n) => {
         const row = own.find((p) => p.phase === n);
         return row ? phaseView(row) : { phase: n, name: PHASES[n as 1].key, status: null };
