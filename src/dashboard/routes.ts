@@ -65,7 +65,7 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
 
     // Signing out needs the bearer token (a change), so a cross-site request cannot do it. It ends
     // the session itself: the cookie's token and every page token of it are refused from now on.
-    r.delete('/api/v1/session', { schema: { operationId: 'endSession', summary: 'Sign out: ends the session and clears its cookie', description: 'Signs out: ends the session server-side and clears its cookie.', tags: ['dashboard'] } }, async (request, reply) => {
+    r.delete('/api/v1/session', { schema: { operationId: 'endSession', summary: 'Sign out: ends the session and clears its cookie', description: 'Signs out: ends the session server-side and clears its cookie.', tags: ['dashboard'], answers: { 204: { description: 'Signed out' } } } }, async (request, reply) => {
       const p = principal(request);
       requireAuthenticated(p);
       if (p.kind === 'seller') await deps.auth.revoke(p.session.id);

@@ -11,7 +11,7 @@ import type { LearnedSource } from './match-claims.js';
 import { requireAuthenticated, requireSubject, SERVICE_SEES_ALL, type Principal } from '../http/auth.js';
 import { claimJson } from '../http/claim-json.js';
 import { ApiError } from '../http/errors.js';
-import { Id } from '../http/schemas.js';
+import { ErrorBody, Id } from '../http/schemas.js';
 import type { Db } from '../store/db.js';
 import type { PromptRow } from '../store/prompt-rows.js';
 import { claims } from '../store/schema/claims-tables.js';
@@ -41,6 +41,24 @@ export interface EvidenceRouteDeps {
 
 const MAX_FILES = 20;
 const Kind = z.enum(['invoice', 'proof_of_delivery', 'measurement_photo']);
+
+/** What uploadEvidence answers: fileJson() of each file. */
+const Uploaded = z.object({
+  files: z.array(
+    z.object({
+      id: z.string(),
+      filename: z.string(),
+      sha256: z.string(),
+      kind: z.enum(['invoice', 'proof_of_delivery', 'measurement_photo', 'other']),
+      content_type: z.string(),
+      size_bytes: z.number(),
+      status: z.enum(['parsed', 'partial', 'unreadable']),
+      report: z.record(z.string(), z.unknown()),
+      matched_claims: z.array(z.string()),
+      created_at: z.string(),
+    }),
+  ),
+});
 
 function fileJson(f: EvidenceFileRow, matched: readonly string[]) {
   return {
@@ -94,7 +112,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
     app.post(
       '/api/v1/evidence',
       {
-        schema: { operationId: 'uploadEvidence', summary: 'Upload supplier invoices, proofs of delivery or measurement photos (multipart: file parts, optional kind, user_id for the service)', description: 'Uploads supplier invoices or proofs of delivery (PDF or CSV: their line items are read and matched to claims) or measurement photos (JPEG or PNG, kind measurement_photo: kept as sent, for a fee claim\'s measurement). Multipart: file parts, an optional kind, and user_id when the service uploads.', tags: ['evidence'] },
+        schema: { operationId: 'uploadEvidence', summary: 'Upload supplier invoices, proofs of delivery or measurement photos (multipart: file parts, optional kind, user_id for the service)', description: 'Uploads supplier invoices or proofs of delivery (PDF or CSV: their line items are read and matched to claims) or measurement photos (JPEG or PNG, kind measurement_photo: kept as sent, for a fee claim\'s measurement). Multipart: file parts, an optional kind, and user_id when the service uploads.', tags: ['evidence'], response: { 201: Uploaded, 413: ErrorBody, 415: ErrorBody } },
         // Before the body is read: an upload that says it is too large is refused unread.
         onRequest: (request, _reply, done) => {
           try {

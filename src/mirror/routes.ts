@@ -31,6 +31,25 @@ const CreateBody = z.object({
 });
 
 const Params = z.object({ id: z.string().min(1).max(100) });
+
+/** A new subscription as createSubscription answers it: view() and, this once, the secret. */
+const Created = z.object({
+  id: z.string(),
+  url: z.string(),
+  event_types: z.array(z.string()),
+  status: z.enum(['active', 'disabled']),
+  disabled_reason: z.string().nullable(),
+  created_at: z.string(),
+  delivery: z.object({
+    last_delivered_seq: z.number(),
+    attempts: z.number(),
+    failing_since: z.string().nullable(),
+    next_attempt_at: z.string().nullable(),
+    last_error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    last_delivered_at: z.string().nullable(),
+  }),
+  secret: z.string(),
+});
 const ReplayBody = z.object({ from_seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() }).nullish();
 
 
@@ -68,7 +87,7 @@ export function subscriptionRoutes(deps: { database: Db; box: SecretBox; destina
 
     r.post(
       '/api/v1/subscriptions',
-      { schema: { operationId: 'createSubscription', summary: 'Subscribe an endpoint to signed webhooks of the events (the secret is shown once)', description: 'Subscribes an HTTPS endpoint to signed webhooks of the workflow\'s events. The signing secret is in this answer only. Service token only.', tags, body: CreateBody } },
+      { schema: { operationId: 'createSubscription', summary: 'Subscribe an endpoint to signed webhooks of the events (the secret is shown once)', description: 'Subscribes an HTTPS endpoint to signed webhooks of the workflow\'s events. The signing secret is in this answer only. Service token only.', tags, body: CreateBody, response: { 201: Created } } },
       async (request, reply) => {
         requireService(principal(request));
         // Checked here so the operator hears why at once; delivery checks again (DNS changes).
@@ -145,7 +164,7 @@ export function subscriptionRoutes(deps: { database: Db; box: SecretBox; destina
       },
     );
 
-    r.delete('/api/v1/subscriptions/:id', { schema: { operationId: 'deleteSubscription', summary: 'Unsubscribe', description: 'Removes a subscription; nothing more is delivered to it. Service token only.', tags, params: Params } }, async (request, reply) => {
+    r.delete('/api/v1/subscriptions/:id', { schema: { operationId: 'deleteSubscription', summary: 'Unsubscribe', description: 'Removes a subscription; nothing more is delivered to it. Service token only.', tags, params: Params, answers: { 204: { description: 'Removed' } } } }, async (request, reply) => {
       requireService(principal(request));
       if (!(await deleteSubscription(db, request.params.id))) throw new ApiError('not_found', 'no such subscription');
       return reply.status(204).send();

@@ -130,6 +130,16 @@ describe('the OpenAPI document', () => {
     for (const [name, op] of operations) expect(Object.keys(op.responses).some((status) => /^[23]/.test(status)), name).toBe(true);
   });
 
+  it('documents the status each route succeeds with, and the upload refusals', () => {
+    const success = (path: string, method: string) => Object.keys(doc.paths[path]?.[method]?.responses ?? {}).filter((status) => /^[23]/.test(status));
+    expect(success('/api/v1/subscriptions', 'post')).toEqual(['201']);
+    expect(success('/api/v1/subscriptions/{id}', 'delete')).toEqual(['204']);
+    expect(success('/api/v1/session', 'delete')).toEqual(['204']);
+    expect(success('/api/v1/evidence', 'post')).toEqual(['201']);
+    expect(doc.paths['/api/v1/subscriptions/{id}']?.delete?.responses['204']?.content).toBeUndefined();
+    expect(Object.keys(doc.paths['/api/v1/evidence']?.post?.responses ?? {})).toEqual(expect.arrayContaining(['413', '415']));
+  });
+
   it('says which answers are redirects or files rather than JSON', () => {
     const connect = doc.paths['/connect']?.get;
     expect(Object.keys(connect?.responses ?? {})).toEqual(expect.arrayContaining(['302', '303']));
