@@ -4,10 +4,26 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../http/errors.js';
 
 /** The page's client-side routes: a reload or a shared link lands on index.html. */
 export const CLIENT_ROUTES = ['/overview', '/live', '/claims', '/claims/:id', '/file-today', '/file-today/:id', '/prompts', '/records', '/ops', '/signin'] as const;
+
+/** Where the server's own answers live: an unknown path under these is never the dashboard's. */
+export const SERVER_PREFIXES = ['/api', '/ws', '/connect', '/signin', '/openapi', '/docs', '/metrics', '/healthz', '/readyz', '/assets'] as const;
+
+/**
+ * Whether an unknown path is a person's mistyped dashboard address: a GET from a browser asking
+ * for HTML, outside the server's own prefixes. API callers (no text/html) keep the JSON 404.
+ */
+export function wantsDashboardPage(request: Pick<FastifyRequest, 'method' | 'url' | 'headers'>): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const accept = String(request.headers.accept ?? '');
+  if (!/\btext\/html\b/i.test(accept)) return false;
+  const path = (request.url.split('?')[0] ?? '').toLowerCase();
+  return !SERVER_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}.`));
+}
 
 // No inline script or style, no third-party origin: the build needs none.
 const CSP = [
@@ -59,6 +75,15 @@ export function webRoutes(webDir: string) {
         },
       });
       for (const route of CLIENT_ROUTES) web.get(route, (_request, reply) => reply.sendFile('index.html'));
+      // Any other GET: a browser gets the page (with 404), whose router says "page not found" and
+      // links home; anyone else gets what they got before this route existed: 401 without a
+      // token, else the JSON 404.
+      web.get('/*', (request, reply) => {
+        if (wantsDashboardPage(request)) return reply.status(404).sendFile('index.html');
+        const p = request.principal;
+        if (p.kind === 'anonymous') throw new ApiError('unauthorized', p.rejected ? 'the token is not valid' : 'send Authorization: Bearer <token>');
+        return reply.callNotFound();
+      });
     });
   };
 }

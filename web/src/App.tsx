@@ -1,7 +1,9 @@
 // The shell: who is signed in, the navigation, and which page shows.
 import { useEffect, useRef, useState } from 'react';
-import { loadSession, signOut, type Session } from './lib/session.js';
+import { whenSessionEnds } from './lib/api.js';
+import { endedSession, loadSession, signOut, type Session } from './lib/session.js';
 import { navigate, onLinkClick, usePath } from './lib/router.js';
+import { returnPath } from './lib/return-path.js';
 import { ConnectPage } from './pages/Connect.js';
 import { OverviewPage } from './pages/Overview.js';
 import { LivePage } from './pages/Live.js';
@@ -29,18 +31,59 @@ const OPERATOR_PAGES = [
 /** The navigation entry a path belongs to (a case belongs to File today, a claim to Claims). */
 const section = (path: string) => (path.startsWith('/file-today/') ? '/file-today' : path.startsWith('/claims/') ? '/claims' : path);
 
+/** The pages this router knows; any other path is "page not found". */
+const KNOWN = /^\/(|signin|overview|live|claims|claims\/[^/]+|file-today|file-today\/[^/]+|prompts|records|ops)$/;
+
+// The page to come back to after signing in again, for this tab only (it survives the trip to
+// Amazon's sign-in page and back, which a query parameter would not).
+const RETURN_KEY = 'clario.return';
+function rememberReturn(): void {
+  const back = returnPath(window.location.pathname + window.location.search, window.location.origin);
+  try {
+    if (back && KNOWN.test(window.location.pathname)) window.sessionStorage.setItem(RETURN_KEY, back);
+  } catch {
+    // storage unavailable: the seller lands on their first page
+  }
+}
+function takeReturn(): string | null {
+  try {
+    const raw = window.sessionStorage.getItem(RETURN_KEY);
+    window.sessionStorage.removeItem(RETURN_KEY);
+    return returnPath(raw, window.location.origin);
+  } catch {
+    return null;
+  }
+}
+
 export function App() {
   const path = usePath();
   const [session, setSession] = useState<Session | null | undefined>(undefined);
+  /** Said on the sign-in view when the server ended the session (expired, signed out elsewhere). */
+  const [ended, setEnded] = useState(false);
   useEffect(() => {
+    // A 401 no renewal cures, or the live socket closed 1008: the signed-in state ends here, and
+    // the sign-in view says why; signing in again leads back to this page.
+    whenSessionEnds(() => {
+      endedSession();
+      rememberReturn();
+      setEnded(true);
+      setSession(null);
+    });
     void loadSession().then(setSession);
   }, []);
 
-  // Land signed-in users on their first page, and signed-out ones on Connect.
+  // Land signed-in users on their first page (or the one their ended session was on), and
+  // signed-out ones on Connect.
   useEffect(() => {
     if (session === undefined) return;
-    if (!session && path !== '/' && path !== '/signin') navigate('/', true);
-    if (session && (path === '/' || path === '/signin')) navigate(session.role === 'service' ? '/ops' : '/overview', true);
+    if (!session && path !== '/' && path !== '/signin' && KNOWN.test(path)) {
+      rememberReturn();
+      navigate('/', true);
+    }
+    if (session && (path === '/' || path === '/signin')) {
+      setEnded(false);
+      navigate(takeReturn() ?? (session.role === 'service' ? '/ops' : '/overview'), true);
+    }
   }, [session, path]);
 
   // After a navigation in the page (not on the first load), move focus to the new page's heading
@@ -68,7 +111,8 @@ export function App() {
   const filing = /^\/file-today\/([^/]+)$/.exec(path);
   const operator = session?.role === 'service';
   let page: React.ReactNode;
-  if (!session) page = <ConnectPage onSignedIn={setSession} />;
+  if (!KNOWN.test(path)) page = <NotFound path={path} home={!session ? '/' : operator ? '/ops' : '/overview'} />;
+  else if (!session) page = <ConnectPage onSignedIn={setSession} ended={ended} />;
   // Cases to file and their claims are for sellers and operators alike; the rest is one or the other.
   else if (path === '/file-today') page = <FileTodayPage userId={session.userId} operator={operator} />;
   else if (filing?.[1]) page = <CasePage id={decodeURIComponent(filing[1])} />;
@@ -121,6 +165,23 @@ export function App() {
       </header>
       {page}
     </>
+  );
+}
+
+/** A mistyped or stale address: say so, and offer the way home. */
+function NotFound({ path, home }: { path: string; home: string }) {
+  return (
+    <main id="main" className="page narrow" data-testid="not-found">
+      <h1 tabIndex={-1}>Page not found</h1>
+      <p>
+        There is no page at <code>{path}</code>. The address may be mistyped, or the page has moved.
+      </p>
+      <p>
+        <a className="button primary" href={home} onClick={onLinkClick}>
+          {home === '/ops' ? 'Go to the operator view' : home === '/' ? 'Go to the sign-in page' : 'Go to the overview'}
+        </a>
+      </p>
+    </main>
   );
 }
 

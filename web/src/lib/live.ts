@@ -1,6 +1,9 @@
 // The live feed: the seller's WebSocket. On a drop it reconnects with ?since=<last event> so the
-// server replays what was missed, without gaps or repeats.
+// server replays what was missed, without gaps or repeats. A close with 1008 (policy) is the server
+// saying no to this session ("session ended; sign in again"): that ends the signed-in state, and
+// nothing reconnects.
 import { useEffect, useRef, useState } from 'react';
+import { sessionEnded } from './api.js';
 import { socketToken } from './session.js';
 import type { LiveMessage } from './timeline.js';
 
@@ -8,6 +11,9 @@ export type { LiveMessage };
 
 
 export type LiveState = 'connecting' | 'open' | 'closed';
+
+/** The close code the server ends a socket with when its session ended (or it refuses the socket). */
+export const POLICY_VIOLATION = 1008;
 
 export function useLive(userId: string | null, asService: boolean, onMessage: (m: LiveMessage) => void): LiveState {
   const [state, setState] = useState<LiveState>('connecting');
@@ -20,9 +26,20 @@ export function useLive(userId: string | null, asService: boolean, onMessage: (m
     let lastEvent: string | undefined;
     let delay = 500;
     let timer: number | undefined;
+    const retry = () => {
+      timer = window.setTimeout(() => void open(), delay);
+      delay = Math.min(delay * 2, 15_000);
+    };
     const open = async () => {
       const token = await socketToken();
-      if (stopped || !token) return;
+      if (stopped) return;
+      // No token: either the session ended (the page is told, and this hook goes away) or the
+      // network failed on the way to a new one, which is worth another try later.
+      if (!token) {
+        setState('closed');
+        retry();
+        return;
+      }
       const url = new URL('/ws', window.location.href);
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
       url.searchParams.set('token', token);
@@ -35,6 +52,7 @@ export function useLive(userId: string | null, asService: boolean, onMessage: (m
         setState('open');
       };
       ws.onmessage = (e: MessageEvent<string>) => {
+        if (stopped) return;
         let m: LiveMessage;
         try {
           m = JSON.parse(e.data) as LiveMessage;
@@ -44,18 +62,27 @@ export function useLive(userId: string | null, asService: boolean, onMessage: (m
         if ('event_id' in m && m.event_id) lastEvent = m.event_id;
         handler.current(m);
       };
-      ws.onclose = () => {
+      ws.onclose = (e: CloseEvent) => {
         setState('closed');
         if (stopped) return;
-        timer = window.setTimeout(() => void open(), delay);
-        delay = Math.min(delay * 2, 15_000);
+        if (e.code === POLICY_VIOLATION) {
+          stopped = true;
+          sessionEnded();
+          return;
+        }
+        retry();
       };
     };
     void open();
     return () => {
       stopped = true;
       window.clearTimeout(timer);
-      ws?.close();
+      // Closing a socket still connecting makes the browser log an error: close it once open.
+      if (ws?.readyState === WebSocket.CONNECTING) {
+        const pending = ws;
+        pending.onopen = () => pending.close();
+        pending.onmessage = null;
+      } else ws?.close();
     };
   }, [userId, asService]);
   return state;

@@ -1,7 +1,7 @@
 // Who is signed in. Sellers arrive from Amazon's consent with the session cookie, which the API
 // honours for reads only; GET /api/v1/session trades it for a short-lived bearer token that the
 // page uses for changes and the WebSocket. Operators paste a token, kept in sessionStorage only.
-import { useTokens, type ApiResult } from './api.js';
+import { forgetSession, sessionEnded, useTokens, type ApiResult } from './api.js';
 
 export interface Session {
   readonly userId: string | null;
@@ -18,18 +18,33 @@ interface SessionAnswer {
 }
 
 const KEY = 'clario.token';
+/** How the current session authenticates, or null once it ended. */
+let via: Session['via'] | null = null;
 let pageToken: string | null = null;
 let pageTokenExpires = 0;
 
 async function ask(token: string | null): Promise<ApiResult<SessionAnswer>> {
-  const res = await fetch('/api/v1/session', { headers: token ? { authorization: `Bearer ${token}` } : {}, credentials: 'same-origin' });
+  let res: Response;
+  try {
+    res = await fetch('/api/v1/session', { headers: token ? { authorization: `Bearer ${token}` } : {}, credentials: 'same-origin' });
+  } catch (err) {
+    return { ok: false, status: 0, code: 'network', message: err instanceof Error ? err.message : 'the network failed' };
+  }
   if (!res.ok) return { ok: false, status: res.status, code: 'unauthorized', message: res.status === 401 ? 'not signed in' : `${res.status}` };
   return { ok: true, data: (await res.json()) as SessionAnswer };
 }
 
 async function fromCookie(): Promise<SessionAnswer | null> {
   const r = await ask(null);
-  if (!r.ok) return null;
+  if (!r.ok) {
+    // 401: the cookie's session is over (expired, signed out in another tab, revoked). Said once
+    // to the page, which shows the sign-in view; anything else (the network) is worth a retry.
+    if (r.status === 401) {
+      pageToken = null;
+      sessionEnded();
+    }
+    return null;
+  }
   pageToken = r.data.token;
   pageTokenExpires = r.data.expires_at ? Date.parse(r.data.expires_at) : 0;
   return r.data;
@@ -50,6 +65,7 @@ export async function loadSession(): Promise<Session | null> {
     const r = await ask(token);
     if (r.ok) {
       useTokens(() => Promise.resolve(token), () => Promise.resolve(null));
+      via = 'token';
       return { userId: r.data.user_id, role: r.data.role, via: 'token' };
     }
     window.sessionStorage.removeItem(KEY);
@@ -64,6 +80,7 @@ export async function loadSession(): Promise<Session | null> {
     },
     async () => ((await fromCookie()) ? pageToken : null),
   );
+  via = 'cookie';
   return { userId: s.user_id, role: s.role, via: 'cookie' };
 }
 
@@ -74,6 +91,7 @@ export async function signInWithToken(token: string): Promise<ApiResult<Session>
   if (!r.ok) return { ok: false, status: r.status, code: 'unauthorized', message: r.status === 401 ? 'That token is not valid.' : `The server answered ${r.status}.` };
   window.sessionStorage.setItem(KEY, t);
   useTokens(() => Promise.resolve(t), () => Promise.resolve(null));
+  via = 'token';
   return { ok: true, data: { userId: r.data.user_id, role: r.data.role, via: 'token' } };
 }
 
@@ -81,14 +99,29 @@ export async function signInWithToken(token: string): Promise<ApiResult<Session>
 export async function socketToken(): Promise<string | null> {
   const t = pasted();
   if (t) return t;
+  if (via !== 'cookie') return null;
   if (!pageToken || Date.now() > pageTokenExpires - 60_000) await fromCookie();
   return pageToken;
 }
 
-export async function signOut(via: Session['via']): Promise<void> {
+export async function signOut(how: Session['via']): Promise<void> {
+  // A sign-out on purpose: the 401s of calls still under way are not a session that "ended".
+  forgetSession();
+  via = null;
   window.sessionStorage.removeItem(KEY);
-  if (via === 'cookie' && pageToken) {
-    await fetch('/api/v1/session', { method: 'DELETE', headers: { authorization: `Bearer ${pageToken}` }, credentials: 'same-origin' });
+  if (how === 'cookie' && pageToken) {
+    await fetch('/api/v1/session', { method: 'DELETE', headers: { authorization: `Bearer ${pageToken}` }, credentials: 'same-origin' }).catch(() => undefined);
   }
   pageToken = null;
+}
+
+/** The server ended the session: a pasted token is dropped too (it no longer opens anything). */
+export function endedSession(): void {
+  via = null;
+  pageToken = null;
+  try {
+    window.sessionStorage.removeItem(KEY);
+  } catch {
+    // storage unavailable: nothing kept
+  }
 }

@@ -3,13 +3,18 @@
 import { useState } from 'react';
 import { signInWithToken, type Session } from '../lib/session.js';
 
-export function ConnectPage({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
+export function ConnectPage({ onSignedIn, ended = false }: { onSignedIn: (s: Session) => void; ended?: boolean }) {
   const [token, setToken] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   return (
     <main id="main" className="page narrow">
       <h1 tabIndex={-1}>Recover what Amazon owes you</h1>
+      {ended && (
+        <p className="notice" role="status" data-testid="session-ended">
+          Your session ended; sign in again.
+        </p>
+      )}
       <p className="lead">
         Clario reads your Seller Central reports, finds lost and damaged inventory, overcharged fees and missing refunds, files the cases and shows every
         step. Sign in with your Amazon account, then connect your seller account: one click on Amazon's page for each.
