@@ -1,9 +1,9 @@
 // Amazon's replies on a case: the box to paste one (POST /api/v1/filings/:id/reply), how Clario
 // read it and what happens next, and the replies so far.
-import { useState } from 'react';
-import { post } from '../lib/api.js';
-import { formatDate, formatMoney } from '../lib/format.js';
-import { amountOf, needWords, readingOf, type FilingAnswer, type Reply, type ReplyAnswer } from '../lib/filing.js';
+import { useEffect, useState } from 'react';
+import { get, post } from '../lib/api.js';
+import { formatDate, formatMoney, type Amount } from '../lib/format.js';
+import { afterReply, amountOf, caseTotalOf, needWords, readingOf, type FilingAnswer, type Reply, type ReplyAnswer } from '../lib/filing.js';
 import { onLinkClick } from '../lib/router.js';
 import { Badge } from './Status.js';
 
@@ -23,6 +23,8 @@ export function PasteReply({ f, onRead }: { f: FilingAnswer; onRead: () => void 
     const r = await post<ReplyAnswer>(`/api/v1/filings/${encodeURIComponent(f.id)}/reply`, { text });
     setBusy(false);
     if (!r.ok) {
+      // The reading shown was of an earlier reply: beside a refusal it would read as this one's.
+      setAnswer(null);
       setError(r.status === 404 && /no route/.test(r.message) ? 'Reading replies is not available yet in this build.' : r.message);
       return;
     }
@@ -60,15 +62,17 @@ export function PasteReply({ f, onRead }: { f: FilingAnswer; onRead: () => void 
         </form>
       )}
       <div role="status" aria-live="polite">
-        {answer && <Reading a={answer} />}
+        {answer && <Reading a={answer} claimIds={f.claim_ids} />}
       </div>
     </section>
   );
 }
 
 /** How Clario read the reply just pasted, what happens next, and where each claim now stands. */
-function Reading({ a }: { a: ReplyAnswer }) {
+function Reading({ a, claimIds }: { a: ReplyAnswer; claimIds: readonly string[] }) {
   const r = readingOf(a.reply);
+  const total = useCaseTotal(a.reply.outcome === 'approved' && a.reply.amount ? claimIds : []);
+  const { next, warning } = afterReply(a, total);
   return (
     <div className="reading" data-testid="reading" data-outcome={a.reply.outcome}>
       <h3>How Clario read it</h3>
@@ -76,7 +80,7 @@ function Reading({ a }: { a: ReplyAnswer }) {
         <span className={`badge badge-${a.reply.outcome}`}>{r.outcome}</span> <strong>{r.detail}</strong>
       </p>
       <p data-testid="reading-next">
-        <strong>What happens next:</strong> {r.next}
+        <strong>What happens next:</strong> {next}
         {a.reply.needs.length > 0 && (
           <>
             {' '}
@@ -86,6 +90,11 @@ function Reading({ a }: { a: ReplyAnswer }) {
           </>
         )}
       </p>
+      {warning && (
+        <p className="notice" data-testid="reading-warning">
+          {warning}
+        </p>
+      )}
       <ul className="small">
         {a.claims.map((c) => (
           <li key={c.claim_id}>
@@ -98,6 +107,23 @@ function Reading({ a }: { a: ReplyAnswer }) {
       </ul>
     </div>
   );
+}
+
+/** What the case's claims ask for in all (null while loading, or when unknown or in several currencies). */
+function useCaseTotal(claimIds: readonly string[]): Amount | null {
+  const [total, setTotal] = useState<Amount | null>(null);
+  const key = claimIds.join(',');
+  useEffect(() => {
+    if (!key) return;
+    let live = true;
+    void Promise.all(key.split(',').map((id) => get<{ claim: { amount: Amount | null } }>(`/api/v1/claims/${encodeURIComponent(id)}`))).then((rs) => {
+      if (live) setTotal(rs.every((x) => x.ok) ? caseTotalOf(rs.map((x) => (x.ok ? x.data.claim.amount : null))) : null);
+    });
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return total;
 }
 
 export function Replies({ replies }: { replies: readonly Reply[] }) {

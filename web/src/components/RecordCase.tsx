@@ -30,7 +30,8 @@ export function RecordCase({ f, onRecorded }: { f: FilingAnswer; onRecorded: () 
     const r = await post<{ case_id: string; claims: unknown[] }>(`/api/v1/claims/${encodeURIComponent(first)}/case`, { case_id: value });
     setBusy(false);
     if (!r.ok) {
-      setError(r.status === 400 ? `That does not look like a case id: ${r.message}` : r.message);
+      // The server says what a case id looks like (its `details`): that is what to change.
+      setError(r.status === 400 ? `That does not look like a case id: ${r.detail ? r.detail.replace(/^case_id: /, '') : r.message}.`.replace(/\.\.$/, '.') : r.message);
       return;
     }
     setDone(`Recorded case ${r.data.case_id}: Clario now watches it for Amazon's answer.`);

@@ -48,11 +48,11 @@ export interface FilingAnswer {
   readonly replies: readonly Reply[];
 }
 
-/** POST /api/v1/filings/:id/reply. */
+/** POST /api/v1/filings/:id/reply: per claim of the case, where it stands and the payout credited (event_id), if any. */
 export interface ReplyAnswer {
   readonly filing_id: string;
   readonly reply: Reply;
-  readonly claims: ReadonlyArray<{ readonly claim_id: string; readonly status: string; readonly event_id: string | null }>;
+  readonly claims: ReadonlyArray<{ readonly claim_id: string; readonly status: string; readonly event_id: string | null; readonly note?: string }>;
 }
 
 /** Cases by seller, each seller where their first (most pressing) case stands; order kept within. */
@@ -141,6 +141,52 @@ export function readingOf(reply: Reply): { outcome: string; detail: string; head
     default:
       return read('', "Clario could not tell an approval from a rejection in this text, so nothing changes. Paste Amazon's decision when it comes.");
   }
+}
+
+/** What happens once Amazon approved, when the reply credited no claim (the claim page says the same). */
+export const CREDITED_FROM_REPORT =
+  "Clario credits the claims when Amazon's Reimbursements report shows the reimbursement: nothing is credited and no fee is charged until then. Nothing to do meanwhile.";
+
+/**
+ * What happens next after a reply, from what the server did with it: on an approval, whether
+ * the reply credited a payout to some claims (event_id) or none (then the report will); and a
+ * warning when the amount Clario read is far from what the case asked (above it, or under half):
+ * a misread figure is for the seller to catch before relying on it.
+ */
+export function afterReply(a: ReplyAnswer, caseTotal: Amount | null): { next: string; warning: string | null } {
+  const reading = readingOf(a.reply);
+  if (a.reply.outcome !== 'approved') return { next: reading.next, warning: null };
+  const credited = a.claims.filter((c) => c.event_id !== null).length;
+  const total = a.claims.length;
+  let next: string;
+  if (credited === 0) next = CREDITED_FROM_REPORT;
+  else if (credited === total) next = reading.next;
+  else {
+    next = `Clario credited what this reply names to ${count(credited, 'claim')} of ${total}, charges its fee on what Amazon paid (once) and makes each paid claim's proof packet; it credits the ${total - credited === 1 ? 'other' : 'others'} when Amazon's Reimbursements report shows ${total - credited === 1 ? 'it' : 'them'}.`;
+  }
+  return { next, warning: amountWarning(amountOf(a.reply.amount), caseTotal) };
+}
+
+/** A warning when the amount read is more than the case asked, under half of it, or in another currency. */
+export function amountWarning(read: Amount | null, caseTotal: Amount | null): string | null {
+  if (!read || !caseTotal || caseTotal.minor <= 0) return null;
+  const check = `Check the amount in Amazon's message before relying on it`;
+  if (read.currency !== caseTotal.currency) return `Clario read ${formatMoney(read)}, but this case asked for ${formatMoney(caseTotal)}. ${check}.`;
+  if (read.minor > caseTotal.minor) return `Clario read ${formatMoney(read)}, more than the ${formatMoney(caseTotal)} this case asked for. ${check}: Clario may have read another figure.`;
+  if (read.minor * 2 < caseTotal.minor) return `Clario read ${formatMoney(read)}, under half of the ${formatMoney(caseTotal)} this case asked for. ${check}: Clario may have read another figure, or Amazon paid only part.`;
+  return null;
+}
+
+/** The case's total, from its claims' amounts: null when any is unknown or the currencies differ. */
+export function caseTotalOf(amounts: ReadonlyArray<Amount | null>): Amount | null {
+  const [first] = amounts;
+  if (!first) return null;
+  let minor = 0;
+  for (const a of amounts) {
+    if (!a || a.currency !== first.currency) return null;
+    minor += a.minor;
+  }
+  return { minor, currency: first.currency };
 }
 
 /** Reminder kinds as the panel names them. */
