@@ -24,6 +24,21 @@ export function usePath(): string {
   return path;
 }
 
+/** The address's query string ("?a=1", or ""), following in-page navigation and the back button. */
+export function useSearch(): string {
+  const [search, setSearch] = useState(() => window.location.search);
+  useEffect(() => {
+    const update = () => setSearch(window.location.search);
+    listeners.add(update);
+    window.addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      window.removeEventListener('popstate', update);
+    };
+  }, []);
+  return search;
+}
+
 /** A plain link that navigates in the page (modifier clicks still open a tab). */
 export function onLinkClick(e: React.MouseEvent<HTMLAnchorElement>): void {
   if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;

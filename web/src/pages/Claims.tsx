@@ -1,16 +1,18 @@
 // Every claim: filter by status and type, sort by deadline, value or confidence, a page at a time.
+// The filters are in the address (?status=&type=&sort=&order=): the back button from a claim, a
+// reload or a shared link shows the same table.
 import { useEffect, useState } from 'react';
+import { CLAIM_STATUSES, filtersOf, queryOf, type ClaimsFilters, type Sort } from '../lib/claims-query.js';
 import type { ClaimJson } from '../../../src/http/claim-json.js';
 import { get, qs } from '../lib/api.js';
 import { count, formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
-import { onLinkClick } from '../lib/router.js';
+import { navigate, onLinkClick, useSearch } from '../lib/router.js';
 import { Badge } from '../components/Status.js';
 
 /** A row of the claims table: the server's own view of a claim (src/http/claim-json.ts). */
 export type ClaimRow = ClaimJson;
 
-type Sort = 'action' | 'deadline' | 'value' | 'confidence';
-const STATUSES = ['detected', 'prompted', 'held', 'ready', 'filed', 'rejected', 'paid', 'expired', 'dismissed'];
+const STATUSES = CLAIM_STATUSES;
 const SORTS = [
   // The page opens on this: what the seller can act on, nearest deadline first; expired claims last.
   ['action:asc', 'Needs you first, then deadline'],
@@ -31,10 +33,13 @@ const COLUMNS: Array<{ key: string; title: string; sort?: Sort; numeric?: boolea
 ];
 
 export function ClaimsPage() {
-  const [status, setStatus] = useState('');
-  const [type, setType] = useState('');
-  const [sort, setSort] = useState<Sort>('action');
-  const [order, setOrder] = useState<'asc' | 'desc'>('asc');
+  const search = useSearch();
+  const filters = filtersOf(search);
+  const { status, type, sort, order } = filters;
+  // A change of filter replaces this history entry: Back leaves the table, with its filters kept.
+  const setFilters = (change: Partial<ClaimsFilters>) => navigate(`/claims${queryOf({ ...filters, ...change })}`, true);
+  const setStatus = (v: string) => setFilters({ status: v });
+  const setType = (v: string) => setFilters({ type: v });
   const [rows, setRows] = useState<ClaimRow[]>([]);
   const [types, setTypes] = useState<string[]>([]);
   const [next, setNext] = useState<string | null>(null);
@@ -75,11 +80,8 @@ export function ClaimsPage() {
   };
 
   const sortBy = (s: Sort) => {
-    if (s === sort) setOrder(order === 'asc' ? 'desc' : 'asc');
-    else {
-      setSort(s);
-      setOrder(s === 'deadline' ? 'asc' : 'desc');
-    }
+    if (s === sort) setFilters({ order: order === 'asc' ? 'desc' : 'asc' });
+    else setFilters({ sort: s, order: s === 'deadline' ? 'asc' : 'desc' });
   };
 
   return (
@@ -101,7 +103,7 @@ export function ClaimsPage() {
           <label htmlFor="f-type">Type</label>
           <select id="f-type" value={type} onChange={(e) => setType(e.target.value)}>
             <option value="">All</option>
-            {types.map((t) => (
+            {(type && !types.includes(type) ? [...types, type].sort() : types).map((t) => (
               <option key={t} value={t}>
                 {label(t)}
               </option>
@@ -115,8 +117,7 @@ export function ClaimsPage() {
             value={`${sort}:${order}`}
             onChange={(e) => {
               const [s, o] = e.target.value.split(':') as [Sort, 'asc' | 'desc'];
-              setSort(s);
-              setOrder(o);
+              setFilters({ sort: s, order: o });
             }}
           >
             {SORTS.map(([value, name]) => (
