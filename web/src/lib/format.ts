@@ -87,3 +87,8 @@ export function amountLines(xs: readonly Amount[] | undefined): Array<{ key: str
   if (!xs || xs.length === 0) return [{ key: 'none', text: formatMoney({ minor: 0, currency: 'USD' }) }];
   return [...xs].sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0)).map((a) => ({ key: a.currency, text: formatMoney(a) }));
 }
+
+/** "Did this 1 unit of X arrive?" / "Did these 12 units of X arrive?" */
+export function arrivalQuestion(units: number, sku: string): string {
+  return units === 1 ? `Did this 1 unit of ${sku} arrive?` : `Did these ${count(units, 'unit')} of ${sku} arrive?`;
+}

@@ -3,7 +3,7 @@
 // a question here ("did these 12 units arrive?"); both records can also be uploaded as CSV.
 import { useState } from 'react';
 import { call, post } from '../lib/api.js';
-import { count, formatDate } from '../lib/format.js';
+import { arrivalQuestion, count, formatDate } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { Pending } from '../components/Status.js';
 
@@ -121,6 +121,7 @@ function ShipmentQuestion({ s, path, onAnswered }: { s: RemovalShipment; path: s
   const [error, setError] = useState('');
   const [some, setSome] = useState('');
   const titleId = `removal-${s.id}`;
+  const single = s.shipped_quantity <= 1;
   const answer = async (body: { answer: 'all' | 'some' | 'none'; received_quantity?: number }) => {
     setBusy(true);
     setError('');
@@ -132,7 +133,7 @@ function ShipmentQuestion({ s, path, onAnswered }: { s: RemovalShipment; path: s
   return (
     <li className="card prompt" aria-labelledby={titleId} data-removal={s.id}>
       <h3 id={titleId}>
-        Did these {count(s.shipped_quantity, 'unit')} of {s.sku} arrive?{' '}
+        {arrivalQuestion(s.shipped_quantity, s.sku)}{' '}
         <span className="muted small">
           removal order {s.order_id} · shipped {formatDate(s.shipment_date)}
           {s.tracking_number && ` · ${s.carrier ?? 'tracking'} ${s.tracking_number}`}
@@ -140,23 +141,26 @@ function ShipmentQuestion({ s, path, onAnswered }: { s: RemovalShipment; path: s
       </h3>
       <div className="actions">
         <button type="button" className="primary" disabled={busy} onClick={() => void answer({ answer: 'all' })}>
-          All arrived
+          {single ? 'It arrived' : 'All arrived'}
         </button>
-        <form
-          className="inline"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void answer({ answer: 'some', received_quantity: Number(some) });
-          }}
-        >
-          <label htmlFor={`some-${s.id}`}>Units that arrived</label>{' '}
-          <input id={`some-${s.id}`} type="number" min={1} max={s.shipped_quantity - 1} required value={some} onChange={(e) => setSome(e.target.value)} disabled={busy} />{' '}
-          <button type="submit" disabled={busy || some === ''}>
-            Some arrived
-          </button>
-        </form>
+        {/* "Some" of one unit is none or all: the choice is offered only for two units or more. */}
+        {!single && (
+          <form
+            className="inline"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void answer({ answer: 'some', received_quantity: Number(some) });
+            }}
+          >
+            <label htmlFor={`some-${s.id}`}>Units that arrived</label>{' '}
+            <input id={`some-${s.id}`} type="number" min={1} max={Math.max(1, s.shipped_quantity - 1)} step={1} required value={some} onChange={(e) => setSome(e.target.value)} disabled={busy} />{' '}
+            <button type="submit" disabled={busy || some === ''}>
+              Some arrived
+            </button>
+          </form>
+        )}
         <button type="button" disabled={busy} onClick={() => void answer({ answer: 'none' })}>
-          None arrived
+          {single ? 'It did not arrive' : 'None arrived'}
         </button>
       </div>
       {error && (
