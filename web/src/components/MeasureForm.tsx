@@ -59,7 +59,7 @@ export function MeasureForm({ promptId, onDone }: { promptId: string; onDone: (m
           </label>
         ))}
         <label htmlFor={id('dimension-unit')}>
-          Unit{' '}
+          Length unit{' '}
           <select id={id('dimension-unit')} name="dimension_unit" value={draft.dimensionUnit} onChange={set('dimensionUnit')}>
             <option value="cm">cm</option>
             <option value="in">in</option>
@@ -69,7 +69,7 @@ export function MeasureForm({ promptId, onDone }: { promptId: string; onDone: (m
           Weight <input id={id('weight')} name="weight" type="number" inputMode="decimal" min="0" step="any" required value={draft.weight} onChange={set('weight')} />
         </label>
         <label htmlFor={id('weight-unit')}>
-          Unit{' '}
+          Weight unit{' '}
           <select id={id('weight-unit')} name="weight_unit" value={draft.weightUnit} onChange={set('weightUnit')}>
             <option value="g">g</option>
             <option value="kg">kg</option>
@@ -77,7 +77,7 @@ export function MeasureForm({ promptId, onDone }: { promptId: string; onDone: (m
             <option value="lb">lb</option>
           </select>
         </label>
-        <label htmlFor={id('photos')}>
+        <label htmlFor={id('photos')} className="measure-photos">
           Photos (JPEG or PNG){' '}
           <input id={id('photos')} name="photos" type="file" multiple accept="image/jpeg,image/png" onChange={(e) => setPhotos(e.target.files)} />
         </label>

@@ -1,6 +1,6 @@
 // What Clario needs from the seller, answered in place: confirm, upload a document, measure a SKU
 // for a fee claim, or dismiss.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { call, get, post, type Amount } from '../lib/api.js';
 import { count, formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
 import { asksToConfirm, asksToMeasure, deadlinePassed, orderPrompts, PROMPTS_PER_PAGE, todayUtc, uploadsFor, type UploadKind } from '../lib/prompts.js';
@@ -92,6 +92,17 @@ export function PromptsPage({ userId }: { userId: string }) {
 function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  // Dismissing gives the claim up: it takes a second, deliberate press ("Yes, dismiss").
+  const [confirming, setConfirming] = useState(false);
+  const keep = useRef<HTMLButtonElement>(null);
+  const dismissButton = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    // Focus follows the question, and comes back to Dismiss when the seller keeps the claim.
+    if (confirming) keep.current?.focus();
+    else if (asked.current) dismissButton.current?.focus();
+    asked.current = confirming;
+  }, [confirming]);
   const uploads = uploadsFor(p.asks);
   const titleId = `prompt-${p.id}`;
 
@@ -180,10 +191,27 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
             Confirm
           </button>
         )}
-        <button type="button" disabled={busy} onClick={() => void answer('dismiss')}>
-          Dismiss
-        </button>
+        {!confirming && (
+          <button type="button" ref={dismissButton} disabled={busy} onClick={() => setConfirming(true)}>
+            Dismiss
+          </button>
+        )}
       </div>
+      {confirming && (
+        <div className="confirm" role="group" aria-labelledby={`dismiss-${p.id}`} data-testid="confirm-dismiss">
+          <p id={`dismiss-${p.id}`}>
+            <strong>Dismiss this claim?</strong> Clario will not file it, and {p.claim?.amount ? `the ${formatMoney(p.claim.amount)} it could recover` : 'what it could recover'} is given up.
+          </p>
+          <div className="actions">
+            <button type="button" className="danger" disabled={busy} onClick={() => void answer('dismiss')}>
+              Yes, dismiss
+            </button>
+            <button type="button" ref={keep} disabled={busy} onClick={() => setConfirming(false)}>
+              Keep it
+            </button>
+          </div>
+        </div>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
