@@ -47,11 +47,12 @@ export function addressRefusal(address: string, policy: Pick<DestinationPolicy, 
   // process() turns an IPv4-mapped IPv6 address (::ffff:127.0.0.1) into the IPv4 one it maps.
   const ip = ipaddr.process(address);
   let range: string = ip.range();
-  // The deprecated IPv4-compatible form (::127.0.0.1) is "unicast" to ipaddr.js; nothing public lives there.
-  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0)) range = 'ipv4Compatible';
+  // The deprecated IPv4-compatible form (::127.0.0.1) is "unicast" to ipaddr.js; nothing public
+  // lives there. Only unicast is renamed, so ::1 stays loopback and :: unspecified.
+  if (range === 'unicast' && ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0)) range = 'ipv4Compatible';
   if (range === 'unicast') return undefined;
   if (policy.allowInsecure && DEVELOPMENT_RANGES.has(range)) return undefined;
-  return `${ip.toString()} is a ${range} address`;
+  return `${ip.toString()} is ${/^[aeiou]/i.test(range) ? 'an' : 'a'} ${range} address`;
 }
 
 function bare(hostname: string): string {

@@ -20,8 +20,14 @@ const EventType = z
   .max(100)
   .regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits and . _ - only');
 
+/**
+ * A host name, or an IPv6 literal in brackets: zod's hostname pattern has no brackets, so
+ * `[::ffff:127.0.0.1]` was "Invalid URL" rather than the destination check's reason.
+ */
+const Host = new RegExp(`${z.regexes.hostname.source}|^\\[[0-9a-fA-F:.]+\\]$`);
+
 const CreateBody = z.object({
-  url: z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }).max(2000),
+  url: z.url({ protocol: /^https?$/, hostname: Host }).max(2000),
   event_types: z.array(EventType).max(50).default([]),
   secret: z
     .string()

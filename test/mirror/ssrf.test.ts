@@ -59,6 +59,18 @@ describe('creating a subscription', () => {
     const r = await t.request('/api/v1/subscriptions', { body: { url, secret: SECRET } });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('invalid_request');
+    // The destination check's reason, never the schema's "Invalid URL" (IPv6 literals were).
+    expect(r.body.error.message).toMatch(/^the URL is refused: \S+ is an? \w+ (address|name)$/);
+  });
+
+  it('judges an IPv4-mapped IPv6 address as the IPv4 address it maps, with the same reason', async () => {
+    for (const url of ['https://[::ffff:127.0.0.1]/hook', 'https://[::ffff:7f00:1]/hook']) {
+      const r = await t.request('/api/v1/subscriptions', { body: { url, secret: SECRET } });
+      expect(r.status, url).toBe(400);
+      expect(r.body.error.message, url).toBe('the URL is refused: 127.0.0.1 is a loopback address');
+    }
+    const v6 = await t.request('/api/v1/subscriptions', { body: { url: 'https://[::1]/hook', secret: SECRET } });
+    expect(v6.body.error.message).toBe('the URL is refused: ::1 is a loopback address');
   });
 
   it('refuses plain http and credentials in the URL, saying why', async () => {
@@ -74,6 +86,8 @@ describe('creating a subscription', () => {
   it('accepts a public https URL', async () => {
     const r = await t.request('/api/v1/subscriptions', { body: { url: 'https://93.184.215.14/hook' } });
     expect(r.status).toBe(201);
+    const v6 = await t.request('/api/v1/subscriptions', { body: { url: 'https://[2606:4700:4700::1111]/hook' } });
+    expect(v6.status).toBe(201);
   });
 });
 
@@ -93,6 +107,7 @@ describe('the destination check', () => {
     const dev = { allowInsecure: true };
     expect(urlRefusal('http://127.0.0.1:8080/hook', dev)).toBeUndefined();
     expect(urlRefusal('http://localhost:8080/hook', dev)).toBeUndefined();
+    expect(urlRefusal('http://[::1]:8080/hook', dev)).toBeUndefined();
     expect(urlRefusal('http://169.254.169.254/latest/meta-data/', dev)).toMatch(/linkLocal/);
     expect(urlRefusal('https://u:p@127.0.0.1/hook', dev)).toMatch(/credentials/);
   });
