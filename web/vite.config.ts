@@ -4,6 +4,8 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+// The Clario `npx vite web` proxies to (CLARIO_URL, or the default listen address).
+const clario = process.env.CLARIO_URL ?? 'http://127.0.0.1:3001';
 
 export default defineConfig({
   root: here,
@@ -18,7 +20,7 @@ export default defineConfig({
     sourcemap: false,
   },
   server: {
-    // `npx vite web` during development: the API and /ws stay on the service.
-    proxy: { '/api': 'http://127.0.0.1:3001', '/connect': 'http://127.0.0.1:3001', '/ws': { target: 'ws://127.0.0.1:3001', ws: true } },
+    // `npx vite web` during development: the API, the sign-in and connect flows and /ws stay on the service.
+    proxy: { '/api': clario, '/signin': clario, '/connect': clario, '/ws': { target: clario, ws: true } },
   },
 });
