@@ -143,7 +143,8 @@ export async function computeScores(
     .orderBy(claims.deadline, claims.id);
   if (rows.length === 0) return [];
   const files = new Map((await q.select().from(evidenceFiles).where(eq(evidenceFiles.userId, o.userId))).map((f) => [f.id, f]));
-  const items = await q.select().from(evidenceItems).where(eq(evidenceItems.userId, o.userId));
+  // Only the items of a stored file: an upload writes its items before its file row (store-evidence.ts).
+  const items = (await q.select().from(evidenceItems).where(eq(evidenceItems.userId, o.userId))).filter((i) => files.has(i.fileId));
   const itemById = new Map(items.map((i) => [i.id, i]));
   const index = indexItems(items);
   const ids = rows.map((r) => r.id);

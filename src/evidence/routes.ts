@@ -1,6 +1,7 @@
 // The evidence and smart-prompt endpoints. A seller acts for themself; the service token acts for
 // the seller named by `user_id`. Another seller's files and prompts answer 404, as if absent.
 import { readFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance } from 'fastify';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
@@ -15,13 +16,14 @@ import { ErrorBody, Id } from '../http/schemas.js';
 import type { Db } from '../store/db.js';
 import type { PromptRow } from '../store/prompt-rows.js';
 import { claims } from '../store/schema/claims-tables.js';
-import { evidenceBlobs, evidenceFiles, prompts } from '../store/schema/evidence-tables.js';
+import { evidenceFiles, prompts } from '../store/schema/evidence-tables.js';
 import { answerMeasurement } from '../routing/answer-measurement.js';
 import { answerPrompt } from '../routing/answer-prompt.js';
 import { MeasurementsBody } from '../routing/measurements-body.js';
 import { rescoreAndRoute } from '../routing/rescore.js';
 import { isPhoto, type EvidenceContentType } from './read/read-evidence.js';
 import type { EvidenceReader } from './read/read-off-thread.js';
+import { readBlob } from './blob-store.js';
 import { receiveUpload, refuseDeclaredOversize } from './receive-upload.js';
 import { claimsOfFiles, fileBySha, filesOfUser, itemsOfFile, kindOf, storeFile, UnsupportedFileError, type EvidenceFileRow } from './store-evidence.js';
 
@@ -214,7 +216,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
     app.get('/api/v1/evidence/:id/content', { schema: { operationId: 'downloadEvidence', answers: { 200: { description: 'The file, with the media type it was uploaded with', type: 'application/octet-stream' } }, summary: 'Download an evidence file as uploaded', description: 'An evidence file\'s bytes, as uploaded. A seller downloads their own.', tags: ['evidence'], params: z.object({ id: Id }) } }, async (request, reply) => {
       const { id } = request.params as { id: string };
       const file = await visibleFile(principal(request), id);
-      const [blob] = await d.db.select({ bytes: evidenceBlobs.bytes }).from(evidenceBlobs).where(eq(evidenceBlobs.sha256, file.sha256));
+      const blob = await readBlob(d.db, file.sha256);
       if (!blob) throw new Error(`evidence file ${id} has lost its bytes (sha256 ${file.sha256})`);
       const safeName = file.filename.replace(/[^\w.\- ]+/g, '_');
       return reply
@@ -224,7 +226,9 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
         .header('x-content-type-options', 'nosniff')
         // A seller's own document: never kept by a shared cache or the browser's.
         .header('cache-control', 'private, no-store')
-        .send(Buffer.from(blob.bytes));
+        .header('content-length', blob.size)
+        // A piece at a time, each its own query: a large file never holds the database for long.
+        .send(Readable.from(blob.pieces, { objectMode: false }));
     });
 
     app.get(

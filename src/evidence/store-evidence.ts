@@ -6,6 +6,7 @@ import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { Currency } from '../domain/money.js';
 import type { Db } from '../store/db.js';
 import { claimEvidence, evidenceBlobs, evidenceFiles, evidenceItems } from '../store/schema/evidence-tables.js';
+import { chunksFor, writeChunks } from './blob-store.js';
 import { guessKind, statusOf, type ReadResult } from './read/items.js';
 import { checkFile, isPhoto, readFile, type EvidenceContentType } from './read/read-evidence.js';
 import { PDF_LIMITS } from './read/read-pdf.js';
@@ -51,16 +52,48 @@ export function reportOf(r: ReadResult) {
   return { lines_read: r.linesRead, items: r.items.length, skipped: more > 0 ? [...listed, { line: 0, reason: `and ${more} more lines skipped` }] : listed };
 }
 
-/** Stores a prepared file for a seller; the same bytes uploaded again return the stored file (`created` false). */
+/** Line items per statement: small enough that each is a short turn on the embedded database. */
+const ITEMS_PER_STATEMENT = 250;
+
+/**
+ * Stores a prepared file for a seller; the same bytes uploaded again return the stored file
+ * (`created` false). The bytes and the line items go first, a statement at a time and outside the
+ * transaction, so a large file never holds the embedded database's one connection for seconds;
+ * the transaction then writes the blob's row and the file's. Until the file row exists its items
+ * are read by no one (matching reads the items of the seller's files), so a crash in between
+ * leaves only rows nothing sees.
+ */
 export async function storeFile(db: Db, userId: string, p: PreparedFile): Promise<{ file: EvidenceFileRow; created: boolean }> {
-  return db.transaction(async (tx) => {
+  const known = await fileBySha(db, userId, p.sha256);
+  if (known) return { file: known, created: false };
+  await writeChunks(db, p.sha256, p.bytes);
+  const id = `evf_${randomUUID()}`;
+  for (let at = 0; at < p.read.items.length; at += ITEMS_PER_STATEMENT) {
+    await db.insert(evidenceItems).values(
+      p.read.items.slice(at, at + ITEMS_PER_STATEMENT).map((i) => ({
+        fileId: id,
+        userId,
+        lineNo: i.lineNo,
+        documentRef: i.documentRef,
+        supplier: i.supplier,
+        sku: i.sku,
+        productName: i.productName,
+        quantity: i.quantity,
+        unitCostMinor: i.unitCost?.minor ?? null,
+        currency: i.unitCost?.currency ?? null,
+        date: i.date,
+        raw: i.raw,
+      })),
+    );
+  }
+  const stored = await db.transaction(async (tx) => {
     const existing = await fileBySha(tx, userId, p.sha256);
     if (existing) return { file: existing, created: false };
-    await tx.insert(evidenceBlobs).values({ sha256: p.sha256, bytes: p.bytes, sizeBytes: p.bytes.byteLength }).onConflictDoNothing();
+    await tx.insert(evidenceBlobs).values({ sha256: p.sha256, chunks: chunksFor(p.bytes.byteLength), sizeBytes: p.bytes.byteLength }).onConflictDoNothing();
     const [file] = await tx
       .insert(evidenceFiles)
       .values({
-        id: `evf_${randomUUID()}`,
+        id,
         userId,
         sha256: p.sha256,
         filename: p.filename,
@@ -74,28 +107,11 @@ export async function storeFile(db: Db, userId: string, p: PreparedFile): Promis
       .onConflictDoNothing()
       .returning();
     // A concurrent upload of the same bytes won the race: it is the same file.
-    if (!file) return { file: (await fileBySha(tx, userId, p.sha256))!, created: false };
-    // In batches: one INSERT may carry at most 65535 parameters.
-    for (let at = 0; at < p.read.items.length; at += 1000) {
-      await tx.insert(evidenceItems).values(
-        p.read.items.slice(at, at + 1000).map((i) => ({
-          fileId: file.id,
-          userId,
-          lineNo: i.lineNo,
-          documentRef: i.documentRef,
-          supplier: i.supplier,
-          sku: i.sku,
-          productName: i.productName,
-          quantity: i.quantity,
-          unitCostMinor: i.unitCost?.minor ?? null,
-          currency: i.unitCost?.currency ?? null,
-          date: i.date,
-          raw: i.raw,
-        })),
-      );
-    }
-    return { file, created: true };
+    return file ? { file, created: true } : { file: (await fileBySha(tx, userId, p.sha256))!, created: false };
   });
+  // Another upload of the same bytes stored the file first: this one's items are not its.
+  if (!stored.created) await db.delete(evidenceItems).where(eq(evidenceItems.fileId, id));
+  return stored;
 }
 
 /** The seller's file with these bytes, if they uploaded them before. */

@@ -9,6 +9,7 @@ import { ZipFile } from 'yazl';
 import { sourceLines } from '../proof/gather-proof.js';
 import type { Db } from '../store/db.js';
 import { evidenceBlobs, evidenceFiles } from '../store/schema/evidence-tables.js';
+import { readBlobWhole } from '../evidence/blob-store.js';
 import { caseKit } from './case-kit.js';
 import { renderCaseSummaryPdf } from './case-summary-pdf.js';
 import { evidenceEntryNames } from './evidence-names.js';
@@ -78,11 +79,11 @@ async function storedFiles(db: Db, userId: string, fileIds: readonly string[]): 
 
 /** One evidence file's bytes, only if it is the seller's. */
 async function blobOf(db: Db, userId: string, fileId: string): Promise<Buffer> {
-  const [row] = await db
-    .select({ bytes: evidenceBlobs.bytes })
+  const [file] = await db
+    .select({ sha256: evidenceFiles.sha256 })
     .from(evidenceFiles)
-    .innerJoin(evidenceBlobs, eq(evidenceBlobs.sha256, evidenceFiles.sha256))
     .where(and(eq(evidenceFiles.id, fileId), eq(evidenceFiles.userId, userId)));
-  if (!row) throw new Error(`evidence file ${fileId} has no stored bytes`);
-  return Buffer.from(row.bytes);
+  const bytes = file && (await readBlobWhole(db, file.sha256));
+  if (!bytes) throw new Error(`evidence file ${fileId} has no stored bytes`);
+  return bytes;
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { threadId as mainThread } from 'node:worker_threads';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { currency } from '../../src/domain/money.js';
 import { statusOf } from '../../src/evidence/read/items.js';
@@ -190,6 +190,15 @@ describe('uploads that would stop the server', () => {
 
   it('stores a large upload within the limits, every line item of every file', async () => {
     const part = (i: number) => `sku,qty,unit cost\n${Array.from({ length: 9_000 }, (_, n) => `SKU-${i}-${n},${(n % 9) + 1},1.25`).join('\n')}\n`;
+    // A temporary folder of this process's own (os.tmpdir() reads TMPDIR at each call), so other
+    // test files' uploads in flight meanwhile are not counted.
+    const shared = process.env.TMPDIR;
+    process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'clario-hostile-'));
+    onTestFinished(() => {
+      rmSync(tmpdir(), { recursive: true, force: true });
+      if (shared === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = shared;
+    });
     const before = readdirSync(tmpdir()).filter((n) => n.startsWith('clario-upload-')).length;
     const res = await fetch(`${url}/api/v1/evidence`, { method: 'POST', body: form([0, 1, 2].map((i) => ({ name: `f${i}.csv`, type: 'text/csv', bytes: part(i) })), 'dave') });
     expect(res.status).toBe(201);

@@ -32,9 +32,9 @@ describe('migrations a database has yet to apply', () => {
   it('an embedded folder one migration behind names that one, once', async () => {
     const dataDir = tempDir();
     const old = await PGlite.create(join(dataDir, 'pgdata'));
-    await migrate(drizzle({ client: old }), { migrationsFolder: migrationsBefore('uuid_send') });
+    await migrate(drizzle({ client: old }), { migrationsFolder: migrationsBefore('CREATE TABLE "evidence_blob_chunks"') });
     await old.close();
-    expect(await told({ dataDir })).toEqual([['0018_report_line_key_prefix']]);
+    expect(await told({ dataDir })).toEqual([['0019_evidence_blob_chunks']]);
     expect(await told({ dataDir })).toEqual([]);
   });
 

@@ -3,13 +3,32 @@ import { sql } from 'drizzle-orm';
 import { bigint, bigserial, check, date, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { bytea, ts } from './column-types.js';
 
-/** Uploaded evidence, content-addressed: identical bytes are stored once. */
+/**
+ * Uploaded evidence, content-addressed: identical bytes are stored once. The row is written last,
+ * so it says the bytes are all there: in `evidence_blob_chunks` (`chunks` of them), or in `bytes`
+ * for a file stored before chunks (then `chunks` is null).
+ */
 export const evidenceBlobs = pgTable('evidence_blobs', {
   sha256: text('sha256').primaryKey(),
-  bytes: bytea('bytes').notNull(),
+  bytes: bytea('bytes'),
+  chunks: integer('chunks'),
   sizeBytes: integer('size_bytes').notNull(),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
+
+/**
+ * A blob's bytes in pieces, each written and read by a statement of its own: a 10 MB file never
+ * holds the embedded database's one connection for seconds (every other request waited on it).
+ */
+export const evidenceBlobChunks = pgTable(
+  'evidence_blob_chunks',
+  {
+    sha256: text('sha256').notNull(),
+    idx: integer('idx').notNull(),
+    bytes: bytea('bytes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sha256, t.idx] })],
+);
 
 /** A seller's evidence file (supplier invoice, proof of delivery) and the report of what was read. */
 export const evidenceFiles = pgTable(
