@@ -41,7 +41,7 @@ export interface ReplyEffect {
 }
 
 export type ReplyResult =
-  | { readonly ok: true; readonly reply: ReplyRow; readonly claims: ReadonlyArray<{ claim_id: string; status: string; event_id: string | null }>; readonly duplicate: boolean }
+  | { readonly ok: true; readonly reply: ReplyRow; readonly claims: ReadonlyArray<{ claim_id: string; status: string; event_id: string | null; note?: string }>; readonly duplicate: boolean }
   | { readonly ok: false; readonly code: 'conflict'; readonly message: string };
 
 /** Whitespace aside, the same text is the same reply. */
@@ -189,11 +189,11 @@ async function approve(deps: { db: Db; engine: Engine }, filing: FilingRow, case
   );
 }
 
-async function statuses(db: Db, effects: readonly ReplyEffect[]): Promise<Array<{ claim_id: string; status: string; event_id: string | null }>> {
+async function statuses(db: Db, effects: readonly ReplyEffect[]): Promise<Array<{ claim_id: string; status: string; event_id: string | null; note?: string }>> {
   const ids = effects.map((e) => e.claim_id);
   const found = ids.length ? await db.select({ id: claims.id, status: claims.status }).from(claims).where(inArray(claims.id, ids)) : [];
   const status = new Map(found.map((c) => [c.id, c.status]));
-  return effects.map((e) => ({ claim_id: e.claim_id, status: status.get(e.claim_id) ?? 'unknown', event_id: e.event_id }));
+  return effects.map((e) => ({ claim_id: e.claim_id, status: status.get(e.claim_id) ?? 'unknown', event_id: e.event_id, ...(e.note ? { note: e.note } : {}) }));
 }
 
 function readingJson(r: ReplyReading): Record<string, unknown> {

@@ -48,7 +48,14 @@ export function replyRoutes(deps: { db: Db; engine: Engine; now?: () => Date }) 
             200: z.object({
               filing_id: z.string(),
               reply: Reply,
-              claims: z.array(z.object({ claim_id: z.string(), status: z.string(), event_id: z.string().nullable() })),
+              claims: z.array(
+                z.object({
+                  claim_id: z.string(),
+                  status: z.string(),
+                  event_id: z.string().nullable(),
+                  note: z.string().optional().describe('Why the reply started nothing for this claim, or what it waits for'),
+                }),
+              ),
             }),
             400: ErrorBody,
             401: ErrorBody,

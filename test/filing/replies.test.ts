@@ -164,7 +164,7 @@ describe("Amazon's replies on a case", () => {
     const { filing, token } = await filedCase(w, user, '17400000003');
     const r = await w.t.request(`/api/v1/filings/${filing.id}/reply`, { token, body: { text: 'We have approved your request; a reimbursement of $15.00 will be issued.' } });
     expect(r.body.reply).toMatchObject({ outcome: 'approved', amount: { amount_minor: 1500, currency: 'USD' }, reimbursement_ids: [] });
-    expect(r.body.claims).toEqual([{ claim_id: id, status: 'filed', event_id: null }]);
+    expect(r.body.claims).toEqual([{ claim_id: id, status: 'filed', event_id: null, note: 'credited when the Reimbursements report shows the reimbursement' }]);
     expect(await events(w.db, 7, user)).toEqual([]);
     const page = (await w.t.request(`/api/v1/claims/${id}`, { token })).body;
     expect(page.claim.waiting).toEqual({ on: 'amazon', why: expect.stringMatching(/Amazon approved 15\.00 USD on case 17400000003.*Reimbursements report/) });
@@ -259,7 +259,7 @@ describe("Amazon's replies on a case", () => {
 
     const late = await reply('Hello, we have reviewed your case and approved a reimbursement. Reimbursement ID: 5550001. Amount: $23.16.');
     expect(late.status).toBe(200);
-    expect(late.body.claims).toEqual([{ claim_id: id, status: 'rejected', event_id: null }]);
+    expect(late.body.claims).toEqual([{ claim_id: id, status: 'rejected', event_id: null, note: 'the claim is rejected' }]);
     expect(await events(w.db, 7, user)).toEqual([]);
     expect(await w.db.select().from(reimbursements).where(eq(reimbursements.userId, user))).toEqual([]);
     expect(await w.db.select().from(learningHistory).where(eq(learningHistory.claimId, id))).toEqual(learned);
