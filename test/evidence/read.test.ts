@@ -66,6 +66,12 @@ describe('checking what a file is by its content', () => {
     await expect(prepare(csv('sku,qty\nA,1\n'), 'image/png')).rejects.toThrow(/not accepted/);
   });
 
+  it('says a zero-byte file is empty, whatever type it was declared as', async () => {
+    for (const type of ['application/pdf', 'text/csv', 'application/octet-stream', 'image/png']) {
+      await expect(prepare(new Uint8Array(), type, 'empty.pdf')).rejects.toThrow(new UnsupportedFileError('empty.pdf is empty'));
+    }
+  });
+
   it('reads a text-layer PDF invoice: number, date, supplier and the item table', async () => {
     const pdf = await invoicePdf({
       number: 'INV-88',

@@ -40,9 +40,11 @@ function checkPhoto(f: { filename: string; bytes: Uint8Array }, declared: string
 
 /**
  * What the bytes are: a PDF by its `%PDF-` signature, a CSV by parsing it. Throws
- * UnsupportedFileError for anything else, or when the declared type contradicts the content.
+ * UnsupportedFileError for an empty file, anything else, or when the declared type contradicts the content.
  */
 export function checkFile(f: { filename: string; bytes: Uint8Array; declaredType: string }): EvidenceContentType {
+  // Nothing to tell apart: a zero-byte file is said to be empty, whatever it was declared as.
+  if (f.bytes.length === 0) throw new UnsupportedFileError(`${f.filename} is empty`);
   const declared = f.declaredType.split(';')[0]!.trim().toLowerCase();
   if (declared === 'image/jpeg' || declared === 'image/jpg' || declared === 'image/png') return checkPhoto(f, declared);
   if (!DECLARED_OK.has(declared)) throw new UnsupportedFileError(`${f.filename}: ${declared || 'no type'} is not accepted; send text/csv, application/pdf, or a photo as image/jpeg or image/png`);
