@@ -43,6 +43,16 @@ export function payoutId(reimbursementId: string, key: string): string {
   return `${reimbursementId}:${key}`;
 }
 
+/**
+ * Amazon's reimbursement id in a payout id: the part before the first ':'. The line key after it is
+ * Clario's own (SKU|FNSKU|order), never shown to a seller. An id without ':' (a payout the case API
+ * or a test named by itself) is returned as it is.
+ */
+export function reimbursementIdOf(payout: string): string {
+  const colon = payout.indexOf(':');
+  return colon > 0 ? payout.slice(0, colon) : payout;
+}
+
 export function isReversal(l: Pick<ReimbursementLine, 'reason' | 'amountMinor' | 'originalReimbursementId'>): boolean {
   return l.reason === 'Reimbursement_Reversal' || (l.amountMinor < 0 && l.originalReimbursementId !== null);
 }

@@ -4,6 +4,7 @@ import PDFDocument from 'pdfkit';
 import { formatMoney, isCurrency, money } from '../domain/money.js';
 import { isPhaseNumber, PHASES } from '../domain/phase.js';
 import { plural } from '../domain/plural.js';
+import { reimbursementIdOf } from '../payouts/reimbursement-line.js';
 import { feeArithmetic } from './fee-arithmetic.js';
 import type { ProofData } from './gather-proof.js';
 import { ruleText } from './rules.js';
@@ -13,7 +14,11 @@ const FOOTER_SPACE = 30;
 
 // The standard PDF fonts speak WinAnsi: anything outside Latin-1 would print as garbage.
 const printable = (s: string) => s.replace(/\t/g, ' | ').replace(/[^\x20-\x7e\xa0-\xff\n]/g, '?');
-const iso = (d: Date | null | undefined) => (d ? d.toISOString().replace('.000Z', 'Z') : '-');
+const iso = (d: Date | null | undefined) => (d ? d.toISOString().replace('.000Z', 'Z') : NOT_GIVEN);
+/** A field that must appear but has no value: said in words, never a "-" a reader must decode. */
+const NOT_GIVEN = 'not given';
+/** A day, as Amazon's reports give dates: 2026-11-20. */
+const day = (d: Date) => d.toISOString().slice(0, 10);
 const amount = (minor: number | null, code: string | null) =>
   minor === null || !code || !isCurrency(code) ? 'unknown' : formatMoney(money(minor, code));
 
@@ -26,6 +31,9 @@ export const VERIFY_TEXT = [
 
 export function renderProofPdf(d: ProofData): Promise<Buffer> {
   const { claim } = d;
+  // Amazon's reimbursement id: the payout id's line key after it is Clario's own.
+  const reimbursement = reimbursementIdOf(d.payoutId);
+  const caseText = claim.caseId ? `Amazon case ${claim.caseId}` : 'no Amazon case id';
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: MARGIN + FOOTER_SPACE },
@@ -33,7 +41,7 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
     info: {
       Title: `Clario proof packet: claim ${claim.id}`,
       Author: 'Clario',
-      Subject: `Reimbursement claim ${claim.id}, Amazon case ${claim.caseId ?? '-'}, payout ${d.payoutId}`,
+      Subject: `Reimbursement claim ${claim.id}, ${caseText}, reimbursement ${reimbursement}`,
       Creator: 'Clario',
       Producer: 'Clario (pdfkit)',
       CreationDate: d.asOf,
@@ -59,7 +67,7 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
 
   // Title
   doc.font('Helvetica-Bold').fontSize(18).text('Clario proof packet');
-  doc.font('Helvetica').fontSize(10).fillColor('#444444').text(printable(`Claim ${claim.id} - Amazon case ${claim.caseId ?? '-'} - payout ${d.payoutId}`));
+  doc.font('Helvetica').fontSize(10).fillColor('#444444').text(printable(`Claim ${claim.id} - ${caseText} - reimbursement ${reimbursement}`));
   doc.text(printable(`Seller ${claim.userId}. Facts as of ${iso(d.asOf)}.`)).fillColor('#222222');
 
   // The claim and its rule
@@ -69,7 +77,7 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
   field('Claim id', claim.id);
   field('Type', rule.name);
   field('Status', claim.status);
-  field('Units', claim.quantity === null ? '-' : String(claim.quantity));
+  field('Units', claim.quantity === null ? NOT_GIVEN : String(claim.quantity));
   field('Claimed amount', amount(claim.amountMinor, claim.currency));
   field('Valuation', details.valuation === 'sale_price_estimate' ? 'average sale price (no unit cost on file)' : `${rule.amount}`);
   if (typeof details.sku === 'string') field('SKU', details.sku);
@@ -77,7 +85,7 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
   if (details.key && typeof details.key === 'object') {
     field('Key', Object.entries(details.key as Record<string, unknown>).map(([k, v]) => `${k} ${String(v)}`).join(', '));
   }
-  field('Deadline', claim.deadline ?? '-');
+  field('Deadline', claim.deadline ?? NOT_GIVEN);
   field('Detected', iso(claim.createdAt));
   field('Rule', rule.rule);
 
@@ -102,36 +110,49 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
     field('File', `${e.file.filename} (${e.file.kind}, used as ${e.role}${e.units !== null ? `, covering ${plural(e.units, 'unit')}` : ''})`);
     field('File SHA-256', e.file.sha256);
     for (const i of e.items) {
-      const cost = i.unitCostMinor !== null && i.currency ? amount(i.unitCostMinor, i.currency) : '-';
-      para(
-        `  line ${i.lineNo}: ${[i.documentRef, i.supplier, i.sku, i.productName].filter(Boolean).join(' / ')}; qty ${i.quantity ?? '-'} at ${cost}; dated ${i.date ?? '-'}`,
-      );
+      // What the document does not say is left out, not printed as "-".
+      const cost = i.unitCostMinor !== null && i.currency ? ` at ${amount(i.unitCostMinor, i.currency)}` : '';
+      const said = [
+        [i.documentRef, i.supplier, i.sku, i.productName].filter(Boolean).join(' / '),
+        i.quantity !== null ? `qty ${i.quantity}${cost}` : cost ? `unit cost${cost}` : '',
+        i.date ? `dated ${i.date}` : '',
+      ].filter(Boolean);
+      para(`  line ${i.lineNo}: ${said.join('; ')}`);
     }
     doc.moveDown(0.2);
   }
 
   // Case
   heading('4. The case at Amazon');
-  field('Case id', claim.caseId ?? '-');
+  field('Case id', claim.caseId ?? NOT_GIVEN);
   if (claim.filingId) field('Clario filing', claim.filingId);
 
   // Reimbursement
   heading('5. The reimbursement');
   if (d.reimbursements.length === 0) para('No reimbursement row from Amazon is recorded for this case yet.');
   for (const r of d.reimbursements) {
+    // Amazon's id and what Amazon's report says of it; what it leaves out is left out (the line
+    // key, Clario's own way to tell a reimbursement's lines apart, is not shown: SKU and FNSKU are).
+    const said = [
+      r.reason ? `reason ${r.reason}` : '',
+      r.sku ? `SKU ${r.sku}` : '',
+      r.fnsku ? `FNSKU ${r.fnsku}` : '',
+      r.approvalDate ? `approved ${day(r.approvalDate)}` : '',
+      r.caseId ? `case ${r.caseId}` : '',
+    ].filter(Boolean);
     field(
       r.kind === 'reversal' ? 'Reversal' : 'Reimbursement',
-      `${r.reimbursementId} (${r.lineKey}): ${amount(r.amountMinor, r.currency)}${r.quantity !== null ? ` for ${plural(r.quantity, 'unit')}` : ''}, reason ${r.reason ?? '-'}, SKU ${r.sku ?? '-'}, approved ${iso(r.approvalDate)}, case ${r.caseId ?? '-'}${r.attributed ? ' (Clario\'s case)' : ' (not Clario\'s case: not billed)'}`,
+      `${r.reimbursementId}: ${amount(r.amountMinor, r.currency)}${r.quantity !== null ? ` for ${plural(r.quantity, 'unit')}` : ''}${said.length ? `, ${said.join(', ')}` : ''}${r.attributed ? ' (Clario\'s case)' : ' (not Clario\'s case: not billed)'}`,
     );
   }
 
   // Fee
   heading('6. The fee');
   const fees = d.fees.filter((f) => f.payoutId === d.payoutId || f.reversesPayoutId === d.payoutId);
-  if (fees.length === 0) para(`No fee is recorded for payout ${d.payoutId}.`);
+  if (fees.length === 0) para(`No fee is recorded for reimbursement ${reimbursement}.`);
   for (const f of d.fees) {
     const a = feeArithmetic(f);
-    field(`${f.kind === 'refund' ? 'Refund' : 'Fee'} on payout ${f.payoutId}`, `${a.text} (${f.status})`);
+    field(`${f.kind === 'refund' ? 'Refund' : 'Fee'} on reimbursement ${reimbursementIdOf(f.payoutId)}`, `${a.text} (${f.status})`);
     if (!a.matches) para(`Note: the fee recomputed from these figures is ${amount(a.recomputedMinor, f.currency)}; the recorded fee differs.`);
   }
 
@@ -157,7 +178,7 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
       .fontSize(7.5)
       .fillColor('#666666')
       .text(
-        printable(`Clario proof packet - claim ${claim.id} - case ${claim.caseId ?? '-'} - page ${i + 1} of ${range.count} - verify with SHA-256 (section 8)`),
+        printable(`Clario proof packet - claim ${claim.id}${claim.caseId ? ` - case ${claim.caseId}` : ''} - page ${i + 1} of ${range.count} - verify with SHA-256 (section 8)`),
         MARGIN,
         doc.page.height - MARGIN,
         { width: doc.page.width - 2 * MARGIN, align: 'center', lineBreak: false },
