@@ -10,6 +10,9 @@ import { ApiError } from '../http/errors.js';
 /** The page's client-side routes: a reload or a shared link lands on index.html. */
 export const CLIENT_ROUTES = ['/overview', '/live', '/claims', '/claims/:id', '/file-today', '/file-today/:id', '/prompts', '/records', '/ops', '/signin'] as const;
 
+/** Fastify's default maxParamLength: the longest path parameter its router matches. */
+const MAX_PARAM_LENGTH = 100;
+
 /** Where the server's own answers live: an unknown path under these is never the dashboard's. */
 export const SERVER_PREFIXES = ['/api', '/ws', '/connect', '/signin', '/openapi', '/docs', '/metrics', '/healthz', '/readyz', '/assets'] as const;
 
@@ -80,6 +83,11 @@ export function webRoutes(webDir: string) {
       // token, else the JSON 404.
       web.get('/*', (request, reply) => {
         if (wantsDashboardPage(request)) return reply.status(404).sendFile('index.html');
+        // The router falls back to this route when a path parameter is over its length limit
+        // (find-my-way's maxParamLength, 100): that is still the 414 it was without this route.
+        if ((request.url.split('?')[0] ?? '').split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)) {
+          throw new ApiError('uri_too_long', 'a path parameter is too long');
+        }
         const p = request.principal;
         if (p.kind === 'anonymous') throw new ApiError('unauthorized', p.rejected ? 'the token is not valid' : 'send Authorization: Bearer <token>');
         return reply.callNotFound();

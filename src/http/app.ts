@@ -14,7 +14,7 @@ import type { Db } from '../store/db.js';
 import type { Engine } from '../workflow/engine.js';
 import { safeUrl } from '../observability/logger.js';
 import { bearer, SESSION_COOKIE, type Auth, type Principal } from './auth.js';
-import { ApiError, errorBody, handleError, handleFrameworkError } from './errors.js';
+import { answerClientError, ApiError, errorBody, handleError, handleFrameworkError } from './errors.js';
 import { guardInput } from './safe-input.js';
 import { observeRequests, requestIdFrom, type RequestObserver } from './observe.js';
 import type { RateLimitStore } from './rate-limit-store.js';
@@ -93,6 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance,
     bodyLimit: 1024 * 1024,
+    clientErrorHandler: answerClientError,
     // X-Request-Id: the caller's when it passes requestIdFrom's check, a fresh UUID otherwise;
     // Fastify puts it in every log line of the request (reqId) and observeRequests echoes it.
     requestIdHeader: false,

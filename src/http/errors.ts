@@ -1,5 +1,7 @@
 // Every error answer is {"error": {"code", "message", "details"}}; codes map to statuses in one
 // table, and a 5xx never shows its internal message or a stack.
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { REQUEST_ID_HEADER } from './observe.js';
@@ -11,6 +13,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   conflict: 409,
   idempotency_conflict: 409,
   not_parked: 409,
@@ -19,6 +22,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   ambiguous_case: 422,
   rate_limited: 429,
+  headers_too_large: 431,
   internal: 500,
   unavailable: 503,
 } as const;
@@ -85,4 +89,25 @@ export function handleFrameworkError(err: FastifyError, request: FastifyRequest,
   if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') void reply.status(414).send(errorBody('uri_too_long', 'a path parameter is too long'));
   else if (err.code === 'FST_ERR_BAD_URL') void reply.status(400).send(errorBody('invalid_request', 'the URL is not valid'));
   else void reply.status(400).send(errorBody('invalid_request', 'the request is not valid'));
+}
+
+/**
+ * What Node's HTTP parser refuses before any route can (headers over the limit, a request that
+ * took too long to arrive, bytes that are not HTTP), answered in the error format like the rest,
+ * instead of Fastify's own body. The connection is closed after it, as Node does.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [code, message]: [ApiErrorCode, string] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? ['headers_too_large', 'the request line and headers are larger than the server takes']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['request_timeout', 'the request did not arrive in time']
+        : ['invalid_request', 'the request is not valid HTTP'];
+  const status = ERROR_STATUS[code];
+  const body = JSON.stringify(errorBody(code, message));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
