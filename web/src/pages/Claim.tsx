@@ -2,8 +2,8 @@
 // the case at Amazon, what was paid, every step it went through, and its proof packet.
 import { useState } from 'react';
 import { PHASES, type PhaseNumber } from '../../../src/domain/phase.js';
-import { download, type Amount } from '../lib/api.js';
-import { wouldHelp } from '../lib/claim-view.js';
+import { call, download, type Amount } from '../lib/api.js';
+import { amazonReimbursementId, documentsWanted, paidLine, uploadOutcome, wouldHelp, type DocumentKind, type UploadedFile } from '../lib/claim-view.js';
 import { count, formatDate, formatMoney, formatPercent, label, text } from '../lib/format.js';
 import { onLinkClick } from '../lib/router.js';
 import { DetailPage, Facts } from '../components/Detail.js';
@@ -13,6 +13,7 @@ import type { ClaimRow } from './Claims.js';
 
 interface ClaimAnswer {
   claim: ClaimRow & {
+    user_id?: string;
     score: { reasons?: unknown[]; missing?: unknown[] } | null;
     details: { sources?: Array<Record<string, unknown>>; explanation?: unknown; [k: string]: unknown } | null;
     waiting?: { on: 'you' | 'clario' | 'amazon'; why: string } | null;
@@ -20,7 +21,7 @@ interface ClaimAnswer {
   rejection?: { case_id: string; reason_code: string; reason: string; amazon_text: string | null; action: string; next_step: string; at: string | null } | null;
   evidence: Array<{ file_id: string; filename: string | null; kind: string | null; status: string | null; role: string; units: number | null }>;
   filing: { id: string; channel: string; case_id: string | null; status: string; subject: string; filed_at: string | null; decided_at: string | null } | null;
-  reimbursements: Array<{ reimbursement_id: string; kind: string; amount: Amount; approval_date: string | null; attributed: boolean }>;
+  reimbursements: Array<{ reimbursement_id: string; kind: string; amount: Amount; quantity: number | null; approval_date: string | null; attributed: boolean }>;
   timeline: Array<{ id: number; phase: number; from: string | null; to: string; attempt: number; error: { message: string } | null; at: string }>;
   proof: { sha256: string; size_bytes: number; created_at: string; payout_id: string } | null;
   replies?: Array<{ id: string; received_at: string; text: string; outcome: 'approved' | 'rejected' | 'more_information' | 'unclear'; amount: { amount_minor: number; currency: string } | null; reimbursement_ids: string[] }>;
@@ -50,7 +51,10 @@ function Claim({ a, reload }: { a: ClaimAnswer; reload: () => void }) {
   const reasons = (c.score?.reasons ?? []).map(String);
   const sources = c.details?.sources ?? [];
   const helps = wouldHelp(c.status, c.score?.missing);
+  const documents = documentsWanted(c.status, c.score?.missing);
   const [proofMsg, setProofMsg] = useState('');
+  // What the last upload did: it outlives the upload buttons, which go once the claim is no longer held.
+  const [uploaded, setUploaded] = useState('');
   return (
     <>
       <h1 tabIndex={-1}>
@@ -70,6 +74,20 @@ function Claim({ a, reload }: { a: ClaimAnswer; reload: () => void }) {
           <strong>{WAITING_ON[c.waiting.on]}</strong> {c.waiting.why}
         </p>
       )}
+      {documents.length > 0 && (
+        <UploadDocuments
+          claimId={c.id}
+          userId={c.user_id}
+          documents={documents}
+          onUploaded={(message) => {
+            setUploaded(message);
+            reload();
+          }}
+        />
+      )}
+      <p role="status" className="small" data-testid="upload-outcome">
+        {uploaded}
+      </p>
       <HoldNote claimId={c.id} status={c.status} details={c.details} onReleased={reload} />
       {c.status === 'dismissed' && withdrawnNote(c.details) && (
         <p className="waiting" data-testid="withdrawn">
@@ -184,11 +202,9 @@ function Claim({ a, reload }: { a: ClaimAnswer; reload: () => void }) {
             <p className="muted">Not filed yet.</p>
           )}
           {a.reimbursements.length > 0 && (
-            <ul>
-              {a.reimbursements.map((r) => (
-                <li key={r.reimbursement_id}>
-                  {label(r.kind)} {formatMoney(r.amount)} <span className="muted">({formatDate(r.approval_date)})</span>
-                </li>
+            <ul data-testid="payouts">
+              {a.reimbursements.map((r, i) => (
+                <li key={`${r.reimbursement_id} ${i}`}>{paidLine(r)}</li>
               ))}
             </ul>
           )}
@@ -216,7 +232,7 @@ function Claim({ a, reload }: { a: ClaimAnswer; reload: () => void }) {
               </span>
             </p>
             <p className="small muted">
-              SHA-256 <code className="hash">{a.proof.sha256}</code> · {a.proof.size_bytes.toLocaleString()} bytes · payout {a.proof.payout_id}
+              SHA-256 <code className="hash">{a.proof.sha256}</code> · {a.proof.size_bytes.toLocaleString()} bytes · reimbursement {amazonReimbursementId(a.proof.payout_id)}
             </p>
           </>
         ) : (
@@ -256,5 +272,63 @@ function Claim({ a, reload }: { a: ClaimAnswer; reload: () => void }) {
         )}
       </section>
     </>
+  );
+}
+
+/**
+ * Uploads the documents a held claim waits for, here on its page (a held claim has no smart
+ * prompt): stored as the seller's evidence, which Clario matches to claims and scores again, then
+ * the page reloads to show the claim's new score and status.
+ */
+function UploadDocuments({ claimId, userId, documents, onUploaded }: { claimId: string; userId: string | undefined; documents: ReadonlyArray<{ kind: DocumentKind; label: string; noun: string }>; onUploaded: (message: string) => void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const upload = async (kind: DocumentKind, input: HTMLInputElement) => {
+    const files = input.files;
+    if (!files || files.length === 0) return;
+    const form = new FormData();
+    if (userId) form.append('user_id', userId);
+    form.append('kind', kind);
+    for (const f of files) form.append('file', f);
+    setBusy(true);
+    setError('');
+    const r = await call<{ files: UploadedFile[] }>('/api/v1/evidence', { method: 'POST', body: form });
+    setBusy(false);
+    // The same file chosen again after an error must fire a change.
+    input.value = '';
+    if (!r.ok) {
+      setError(r.status === 404 && /no route/.test(r.message) ? 'Uploading evidence is not available yet in this build.' : `Not uploaded: ${r.message}`);
+      return;
+    }
+    onUploaded(uploadOutcome(claimId, r.data.files));
+  };
+  return (
+    <section className="card" aria-labelledby="upload">
+      <h2 id="upload">Add the evidence</h2>
+      <p className="small">PDF or CSV, as your supplier or carrier sent it. Clario reads its lines, matches them to this claim and scores it again.</p>
+      <div className="actions">
+        {documents.map((d) => (
+          <span key={d.kind}>
+            <label htmlFor={`upload-${d.kind}`} className="button">
+              {d.label}
+            </label>
+            <input
+              id={`upload-${d.kind}`}
+              className="file"
+              type="file"
+              accept=".pdf,.csv,.txt,application/pdf,text/csv"
+              disabled={busy}
+              onChange={(e) => void upload(d.kind, e.currentTarget)}
+            />
+          </span>
+        ))}
+        {busy && <span className="small">Uploading…</span>}
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
   );
 }

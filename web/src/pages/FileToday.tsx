@@ -142,6 +142,12 @@ function Held({ held, operator, onReleased }: { held: readonly HeldClaim[]; oper
               Release it to file anyway<span className="sr-only"> ({label(h.claim_type).toLowerCase()} claim)</span>
             </button>
           )}
+          {/* The reason names a document to upload (src/domain/claim-waiting.ts): the claim's page takes it. */}
+          {h.code === 'needs_evidence' && !operator && /\bupload\b/i.test(h.reason) && (
+            <a href={`/claims/${encodeURIComponent(h.claim_id)}`} onClick={onLinkClick} className="small">
+              Upload it on the claim&apos;s page<span className="sr-only"> ({label(h.claim_type).toLowerCase()} claim)</span>
+            </a>
+          )}
           {h.code === 'needs_measurements' && !operator && (
             <a href="/prompts" onClick={onLinkClick} className="small">
               Measure it in Smart prompts
