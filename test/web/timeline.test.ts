@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { PhaseStatus } from '../../src/domain/phase-status.js';
 import { PHASES, type PhaseNumber } from '../../src/domain/phase.js';
 import type { PhaseMessage, ProgressMessage } from '../../src/workflow/messages.js';
-import { applyMessage, empty, fromStatus, progressOf } from '../../web/src/lib/timeline.js';
+import { applyMessage, empty, fromStatus, progressOf, progressText } from '../../web/src/lib/timeline.js';
 import { daysUntil, formatMoney } from '../../web/src/lib/format.js';
 
 const msg = (phase: PhaseNumber, status: PhaseStatus, extra: Partial<PhaseMessage> = {}): PhaseMessage => ({
@@ -26,6 +26,14 @@ describe('the live timeline', () => {
     s = applyMessage(s, msg(2, 'running'));
     expect(s.phases[1]).toMatchObject({ status: 'completed', data: { rows: 10 } });
     expect(s.phases[2]?.status).toBe('running');
+  });
+
+  it("says the rows of the source just read as that source's, not as a running total", () => {
+    // The sync's progress: `rows` counts the source it just finished (src/sync/sync-seller.ts).
+    expect(progressText({ source: 'GET_FBA_REIMBURSEMENTS_DATA.tsv', sources_done: 6, sources_total: 10, rows: 251, new_rows: 251 })).toBe('sources: 6 of 10 · 251 rows in the last one');
+    expect(progressText({ sources_done: 1, sources_total: 10, rows: 1 })).toBe('sources: 1 of 10 · 1 row in the last one');
+    expect(progressText({ sources_done: 3, sources_total: 8 })).toBe('sources: 3 of 8');
+    expect(progressText({ rows: 5 })).toBeNull();
   });
 
   it('shows why a phase failed, and forgets it when a retry completes', () => {

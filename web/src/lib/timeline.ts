@@ -60,3 +60,16 @@ export function progressOf(p: Record<string, unknown> | null | undefined): { don
   }
   return null;
 }
+
+/**
+ * The words beside a phase's progress bar: "sources: 6 of 10 · 251 rows in the last one". The sync
+ * reports `rows` per source (the one it just finished, src/sync/sync-seller.ts), not a running
+ * total, so it is said of the last source, never as if the sync had read only that many so far.
+ */
+export function progressText(p: Record<string, unknown> | null | undefined): string | null {
+  const prog = progressOf(p);
+  if (!prog) return null;
+  const rows = p?.rows;
+  const last = typeof rows === 'number' && prog.done > 0 ? ` · ${rows.toLocaleString()} ${rows === 1 ? 'row' : 'rows'} in the last one` : '';
+  return `${prog.what}: ${prog.done} of ${prog.total}${last}`;
+}

@@ -7,7 +7,7 @@ import { PHASES, PHASE_NUMBERS, type PhaseNumber } from '../../../src/domain/pha
 import { get } from '../lib/api.js';
 import { formatDate, label, text } from '../lib/format.js';
 import { useLive } from '../lib/live.js';
-import { applyMessage, empty, fromStatus, progressOf, type LiveMessage, type PhaseView, type RunState, type StatusAnswer } from '../lib/timeline.js';
+import { applyMessage, empty, fromStatus, progressOf, progressText, type LiveMessage, type PhaseView, type RunState, type StatusAnswer } from '../lib/timeline.js';
 import { Badge } from '../components/Status.js';
 
 const facts = (d: Record<string, unknown> | null | undefined) =>
@@ -112,8 +112,7 @@ function PhaseRow({ n, view, counts }: { n: PhaseNumber; view: PhaseView | undef
         {prog && (
           <div className="progress">
             <label htmlFor={`progress-${n}`}>
-              {prog.what}: {prog.done} of {prog.total}
-              {typeof view?.progress?.rows === 'number' && ` · ${view.progress.rows.toLocaleString()} rows read`}
+              {progressText(view?.progress)}
             </label>
             <progress id={`progress-${n}`} value={prog.done} max={prog.total} />
           </div>
