@@ -2,7 +2,7 @@
 // page say it beside the deadline, so a claim nobody seems to touch explains itself. Pure.
 import type { ClaimStatus } from './claim-status.js';
 import type { Hold } from './filing-holds.js';
-import { formatMoney, type Money } from './money.js';
+import { formatMoneyForSeller, type Money } from './money.js';
 
 export type Waiting = { readonly on: 'you' | 'clario' | 'amazon'; readonly why: string };
 
@@ -49,7 +49,7 @@ export function waitingFor(c: WaitingInput): Waiting | null {
       return c.approval
         ? {
             on: 'amazon',
-            why: `Amazon approved ${c.approval.amount ? formatMoney(c.approval.amount) : 'this claim'} on case ${c.approval.caseId}: Clario credits it when the reimbursement appears in the Reimbursements report.`,
+            why: `Amazon approved ${c.approval.amount ? formatMoneyForSeller(c.approval.amount) : 'this claim'} on case ${c.approval.caseId}: Clario credits it when the reimbursement appears in the Reimbursements report.`,
           }
         : { on: 'amazon', why: 'Filed: waiting for Amazon to decide.' };
     // A rejected claim's page says Amazon's reason and Clario's next step (src/domain/rejection.ts).

@@ -102,6 +102,30 @@ export function parseDecimal(text: string, code: Currency): Money | undefined {
   return money(Number(minor), code);
 }
 
+/**
+ * "$2,552.00": money in what Clario writes to the seller (smart prompts, who a claim waits for), as
+ * the dashboard shows it beside (en-US: "$", "CA$", "€", "£"). Exact: the decimal is formatted from
+ * its digits, never through a float. Text for Amazon, logs and proof packets keeps formatMoney.
+ */
+export function formatMoneyForSeller(a: Money): string {
+  const digits = minorDigits(a.currency);
+  try {
+    const nf = new Intl.NumberFormat('en-US', { style: 'currency', currency: a.currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    // A decimal string is formatted exactly (Intl.NumberFormat v3); the type says number | bigint.
+    return nf.format(decimalOf(a) as unknown as number);
+  } catch {
+    return formatMoney(a);
+  }
+}
+
+/** "-2552.00" from -255200 USD: the amount's decimal digits, exact. */
+function decimalOf(a: Money): string {
+  const digits = minorDigits(a.currency);
+  const sign = a.minor < 0 ? '-' : '';
+  const abs = Math.abs(a.minor).toString().padStart(digits + 1, '0');
+  return digits === 0 ? `${sign}${abs}` : `${sign}${abs.slice(0, -digits)}.${abs.slice(-digits)}`;
+}
+
 /** "12.40 USD": exact, for logs, claim texts and proof packets. */
 export function formatMoney(a: Money): string {
   const digits = minorDigits(a.currency);

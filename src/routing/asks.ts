@@ -1,12 +1,12 @@
 // What a smart prompt asks the seller: exactly what the score says is missing, then "dismiss" for
 // a claim the seller knows to be wrong. Pure.
-import { formatMoney } from '../domain/money.js';
+import { formatMoneyForSeller } from '../domain/money.js';
 import type { PromptAsk } from '../store/prompt-rows.js';
 import type { ScorableClaim } from '../evidence/score-claim.js';
 
 export function asksFor(claim: ScorableClaim, missing: readonly string[]): PromptAsk[] {
   const units = `${claim.quantity} unit${claim.quantity === 1 ? '' : 's'} of ${claim.sku ?? claim.fnsku ?? '?'}`;
-  const worth = claim.amount ? ` (claim worth ${formatMoney(claim.amount)})` : '';
+  const worth = claim.amount ? ` (claim worth ${formatMoneyForSeller(claim.amount)})` : '';
   const asks: PromptAsk[] = [];
   for (const need of missing) {
     if (need === 'upload_invoice') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, currency, formatMoney, minorDigits, money, parseDecimal, percentOf, subtract } from '../../src/domain/money.js';
+import { add, currency, formatMoney, formatMoneyForSeller, minorDigits, money, parseDecimal, percentOf, subtract } from '../../src/domain/money.js';
 
 const USD = currency('USD');
 const JPY = currency('JPY');
@@ -49,5 +49,15 @@ describe('money', () => {
     expect(formatMoney(money(-5, 'USD'))).toBe('-0.05 USD');
     expect(formatMoney(money(1500, 'JPY'))).toBe('1500 JPY');
     expect(formatMoney(money(1, 'KWD'))).toBe('0.001 KWD');
+  });
+
+  it("formats for the seller as the dashboard does ($2,552.00), exactly, even beyond a float's precision", () => {
+    expect(formatMoneyForSeller(money(255_200, 'USD'))).toBe('$2,552.00');
+    expect(formatMoneyForSeller(money(1324, 'USD'))).toBe('$13.24');
+    expect(formatMoneyForSeller(money(-5, 'USD'))).toBe('-$0.05');
+    expect(formatMoneyForSeller(money(1500, 'JPY'))).toBe('¥1,500');
+    expect(formatMoneyForSeller(money(1200, 'EUR'))).toBe('€12.00');
+    expect(formatMoneyForSeller(money(1234, 'CAD'))).toBe('CA$12.34');
+    expect(formatMoneyForSeller(money(9_007_199_254_740_991, 'USD'))).toBe('$90,071,992,547,409.91');
   });
 });

@@ -50,7 +50,7 @@ describe('scoring a claim', () => {
     expect(s.missing).toEqual(['upload_invoice', 'confirm']);
     expect(s.evidence).toBe(0.55);
     expect(asksFor(lost, s.missing).map((a) => a.need)).toEqual(['upload_invoice', 'confirm', 'dismiss']);
-    expect(asksFor(lost, s.missing)[0]?.message).toBe('Upload the supplier invoice for 40 units of SKU-1 (claim worth 496.00 USD): it proves you owned them.');
+    expect(asksFor(lost, s.missing)[0]?.message).toBe('Upload the supplier invoice for 40 units of SKU-1 (claim worth $496.00): it proves you owned them.');
   });
 
   it('gives partial credit for partial coverage, a cost that differs and an invoice dated after the loss', () => {

@@ -167,7 +167,7 @@ describe("Amazon's replies on a case", () => {
     expect(r.body.claims).toEqual([{ claim_id: id, status: 'filed', event_id: null, note: 'credited when the Reimbursements report shows the reimbursement' }]);
     expect(await events(w.db, 7, user)).toEqual([]);
     const page = (await w.t.request(`/api/v1/claims/${id}`, { token })).body;
-    expect(page.claim.waiting).toEqual({ on: 'amazon', why: expect.stringMatching(/Amazon approved 15\.00 USD on case 17400000003.*Reimbursements report/) });
+    expect(page.claim.waiting).toEqual({ on: 'amazon', why: expect.stringMatching(/Amazon approved \$15\.00 on case 17400000003.*Reimbursements report/) });
 
     await storeReport(w, user, 'sync-no-id', HEADER, [line({ 'reimbursement-id': '5550002222', 'case-id': '17400000003', reason: 'Lost_Warehouse', sku: 'NOID', fnsku: 'X00NOID001', 'amount-per-unit': '15.00', 'amount-total': '15.00' })]);
     await w.monitor({ channel: MANUAL }).runOnce();
