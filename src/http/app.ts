@@ -123,9 +123,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // No answer of Clario's is meant to be read as another type than it says (a PDF, an uploaded
   // file, JSON): browsers are told not to guess, on every answer, so no route can forget it.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // (A callback hook: it runs on every answer, and needs no promise.)
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (!reply.hasHeader('x-content-type-options')) void reply.header('x-content-type-options', 'nosniff');
-    return payload;
+    done(null, payload);
   });
   await app.register(cookie);
   app.decorateRequest('principal', null as never);
