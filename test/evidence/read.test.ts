@@ -66,6 +66,16 @@ describe('checking what a file is by its content', () => {
     await expect(prepare(csv('sku,qty\nA,1\n'), 'image/png')).rejects.toThrow(/not accepted/);
   });
 
+  it('takes a PDF by the header it starts with, not by %PDF- found somewhere in its first KiB', async () => {
+    const page = '<!doctype html><html><!-- %PDF-1.4 --><script>alert(1)</script></html>';
+    await expect(prepare(csv(page), 'application/pdf', 'invoice.pdf')).rejects.toThrow(/not a PDF/);
+    const pdf = await invoicePdf({ number: 'INV-2', date: '2026-01-10', supplier: 'Acme', lines: [{ sku: 'SKU-1', description: 'Widget', qty: '1', price: '1.00' }] });
+    // A byte-order mark or blank space before the header is still a PDF.
+    for (const before of [[0xef, 0xbb, 0xbf], [0x0a, 0x20]]) {
+      await expect(prepare(new Uint8Array([...before, ...pdf]), 'application/pdf')).resolves.toMatchObject({ contentType: 'application/pdf' });
+    }
+  });
+
   it('says a zero-byte file is empty, whatever type it was declared as', async () => {
     for (const type of ['application/pdf', 'text/csv', 'application/octet-stream', 'image/png']) {
       await expect(prepare(new Uint8Array(), type, 'empty.pdf')).rejects.toThrow(new UnsupportedFileError('empty.pdf is empty'));

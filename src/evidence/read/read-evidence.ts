@@ -20,7 +20,12 @@ export class UnsupportedFileError extends Error {
   override readonly name = 'UnsupportedFileError';
 }
 
-const isPdf = (b: Uint8Array) => Buffer.from(b.subarray(0, 1024)).includes('%PDF-');
+/**
+ * A PDF starts with its `%PDF-` header (ISO 32000), at most after a byte-order mark or blank
+ * space: a reader that looks anywhere in the first KiB, as some viewers do, took an HTML page with
+ * `<!-- %PDF-1.4 -->` in it for a PDF.
+ */
+const isPdf = (b: Uint8Array) => /^(\xEF\xBB\xBF)?\s*%PDF-/.test(Buffer.from(b.subarray(0, 64)).toString('latin1'));
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** A photo by its signature (JPEG's SOI marker, PNG's eight bytes). */
