@@ -6,6 +6,7 @@
 import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPrompt } from '../../src/store/prompt-rows.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { reimbursements } from '../../src/store/schema/payouts-tables.js';
 import { proofPackets } from '../../src/store/schema/proof-tables.js';
@@ -44,8 +45,11 @@ describeBrowser("a claim's page", () => {
         details: { sku: 'SKU-HELD-1', key: { sku: 'SKU-HELD-1' } },
         score: { version: 1, evidence: 0.35, confidence: 0.35, reasons: ['3 units missing in the Inventory Ledger'], missing: ['upload_invoice', 'confirm'] },
       },
+      // Asked to confirm, with no invoice on file: confirming alone does not let Clario file it.
+      { id: 'cp-ask-1', userId, type: 'lost_warehouse', status: 'prompted', amountMinor: 1_324, currency: 'USD', quantity: 2, deadline: day(20), details: { sku: 'SKU-ASK-1', key: { sku: 'SKU-ASK-1' } } },
       { id: 'cp-paid-1', userId, type: 'lost_warehouse', status: 'paid', amountMinor: 2_316, currency: 'USD', quantity: 2, deadline: day(10), caseId: '17345678901', details: { sku: 'DL-1096-WHI-US' } },
     ]);
+    await openPrompt(db, { userId, claimId: 'cp-ask-1', asks: [{ need: 'confirm', message: 'Confirm the lost warehouse claim for 2 units of SKU-ASK-1 is right.' }, { need: 'dismiss', message: 'Dismiss the claim if it is wrong.' }] });
     // Paid by a Reimbursements report line that gives neither reason nor approval date.
     await db.insert(reimbursements).values({
       userId, reimbursementId: '9000000020', lineKey: LINE_KEY, caseId: '17345678901', claimId: 'cp-paid-1', kind: 'reimbursement', reason: null,
@@ -102,5 +106,20 @@ describeBrowser("a claim's page", () => {
     // No upload on a paid claim.
     expect(await page.getByRole('region', { name: 'Add the evidence' }).count()).toBe(0);
     await shot(page, 'claim-paid');
+  }, 120_000);
+
+  it('says, after Confirm, what Clario still needs when it asks again, not "the claim is now prompted"', async () => {
+    await page.goto(`${t.url}/prompts`);
+    const [prompt] = (await t.request(`/api/v1/prompts?status=open&user_id=${userId}`)).body.prompts.filter((p: { claim_id: string }) => p.claim_id === 'cp-ask-1');
+    const card = page.locator(`[data-prompt="${prompt.id}"]`);
+    await card.getByRole('button', { name: 'Confirm' }).click();
+    await card.getByText(/answered/).waitFor();
+    const said = (await card.textContent()) ?? '';
+    expect(said).not.toContain('the claim is now prompted');
+    const next = (await t.request(`/api/v1/prompts?status=open&user_id=${userId}`)).body.prompts.find((p: { claim_id: string }) => p.claim_id === 'cp-ask-1');
+    // Routing asks again for the invoice (no document on file): the page says so in the new prompt's words.
+    expect(next?.asks.map((a: { need: string }) => a.need)).toContain('upload_invoice');
+    expect(said).toContain('Lost warehouse: thanks, answered — Clario still needs: upload the supplier invoice for 2 units of SKU-ASK-1 (claim worth $13.24)');
+    await shot(page, 'prompt-confirmed-asked-again');
   }, 120_000);
 });

@@ -103,3 +103,29 @@ export function measurementsBody(d: MeasurementDraft): { ok: true; value: Record
   }
   return { ok: true, value };
 }
+
+/** How the seller answered a prompt. */
+export type AnswerAction = 'confirm' | 'upload' | 'dismiss' | 'measure';
+
+const ANSWERED: Record<AnswerAction, string> = { confirm: 'thanks, answered', upload: 'thanks, answered with your document', dismiss: 'dismissed', measure: 'thanks, measured' };
+
+/**
+ * What the page says once a prompt is answered, in plain words: what happens to the claim now,
+ * and when Clario still needs something (the claim is prompted again), what that is: the new
+ * prompt's asks (`nextAsks`). `waiting` is who the claim waits for, as its page says it.
+ */
+export function answerSaid(o: { claim: string; action: AnswerAction; status: string; nextAsks?: readonly PromptAsk[] | null; waiting?: string | null }): string {
+  const done = `${o.claim}: ${ANSWERED[o.action]}`;
+  switch (o.status) {
+    case 'dismissed':
+      return `${done} — Clario will not file this claim.`;
+    case 'ready':
+      return `${done} — Clario files the claim in its next filing slot.`;
+    case 'prompted': {
+      const asks = (o.nextAsks ?? []).filter((a) => a.need !== 'dismiss').map((a) => a.message.charAt(0).toLowerCase() + a.message.slice(1));
+      return asks.length ? `${done} — Clario still needs: ${asks.join(' ')}` : `${done} — Clario still has a question about this claim: see its prompt.`;
+    }
+    default:
+      return o.waiting ? `${done} — ${o.waiting}` : `${done} — the claim is now ${o.status.replace(/_/g, ' ')}.`;
+  }
+}

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { call, get, post, type Amount } from '../lib/api.js';
 import { count, formatDate, formatMoney, formatPercent, label } from '../lib/format.js';
-import { asksToConfirm, asksToMeasure, deadlinePassed, orderPrompts, PROMPTS_PER_PAGE, todayUtc, uploadsFor, type UploadKind } from '../lib/prompts.js';
+import { answerSaid, asksToConfirm, asksToMeasure, deadlinePassed, orderPrompts, PROMPTS_PER_PAGE, todayUtc, uploadsFor, type AnswerAction, type PromptAsk, type UploadKind } from '../lib/prompts.js';
 import { onLinkClick } from '../lib/router.js';
 import { useApi } from '../lib/use-api.js';
 import { useRefreshOn } from '../lib/use-refresh.js';
@@ -89,6 +89,22 @@ export function PromptsPage({ userId }: { userId: string }) {
   );
 }
 
+/**
+ * What to say once prompt `p` is answered and its claim is `status`: a prompted claim is asked
+ * again (its new prompt's asks are what Clario still needs); any other says who it waits for now.
+ */
+async function saidAfter(p: Prompt, action: AnswerAction, status: string): Promise<string> {
+  const claim = label(p.claim?.type);
+  if (status === 'prompted') {
+    const open = await get<{ prompts: Array<{ id: string; claim_id: string; asks: PromptAsk[] }> }>('/api/v1/prompts?status=open');
+    const next = open.ok ? open.data.prompts.find((x) => x.claim_id === p.claim_id && x.id !== p.id) : undefined;
+    return answerSaid({ claim, action, status, nextAsks: next?.asks ?? null });
+  }
+  if (status === 'dismissed' || status === 'ready') return answerSaid({ claim, action, status });
+  const now = await get<{ claim: { waiting?: { why: string } | null } }>(`/api/v1/claims/${encodeURIComponent(p.claim_id)}`);
+  return answerSaid({ claim, action, status, waiting: now.ok ? (now.data.claim.waiting?.why ?? null) : null });
+}
+
 function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -119,13 +135,18 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
       const now = await get<{ claim: { status: string } }>(`/api/v1/claims/${encodeURIComponent(p.claim_id)}`);
       setBusy(false);
       if (now.ok && now.data.claim.status !== 'prompted') {
-        onDone(`${label(p.claim?.type)}: thanks, answered with your document — the claim is now ${label(now.data.claim.status).toLowerCase()}.`);
+        onDone(await saidAfter(p, action, now.data.claim.status));
         return;
       }
     }
+    if (r.ok) {
+      const said = await saidAfter(p, action, r.data.claim.status);
+      setBusy(false);
+      onDone(said);
+      return;
+    }
     setBusy(false);
-    if (r.ok) onDone(`${label(p.claim?.type)}: ${action === 'dismiss' ? 'dismissed' : 'thanks, answered'} — the claim is now ${label(r.data.claim.status).toLowerCase()}.`);
-    else setError(r.status === 404 && /no route/.test(r.message) ? 'Answering prompts is not available yet in this build.' : r.message);
+    setError(r.status === 404 && /no route/.test(r.message) ? 'Answering prompts is not available yet in this build.' : r.message);
   };
 
   /** Stores the files as evidence of `kind`; their ids, or null (the error shown). */
@@ -168,7 +189,7 @@ function PromptCard({ p, onDone }: { p: Prompt; onDone: (message: string) => voi
         ))}
       </ul>
       {asksToMeasure(p.asks) && (
-        <MeasureForm promptId={p.id} onDone={(m) => onDone(`${label(p.claim?.type)}: thanks, measured — the claim is now ${label(m.claimStatus).toLowerCase()}.`)} />
+        <MeasureForm promptId={p.id} onDone={(m) => void saidAfter(p, 'measure', m.claimStatus).then(onDone)} />
       )}
       <div className="actions">
         {uploads.map((u) => (
