@@ -10,7 +10,7 @@ export interface WaitingInput {
   readonly status: ClaimStatus;
   /** Detection's status of the claim (`details.detection_status`): `pending` is Amazon's grace period. */
   readonly detectionStatus?: string | null | undefined;
-  /** What the score says would help (`score.missing`): `upload_invoice`, `upload_proof_of_delivery`, `confirm`. */
+  /** What the score says would help (`score.missing`): `upload_invoice`, `upload_proof_of_delivery`, `check_cost`, `confirm`. */
   readonly missing?: readonly unknown[] | null | undefined;
   /** Why Clario holds it back from filing (`details.hold`, src/domain/filing-holds.ts), if it does. */
   readonly hold?: Hold | null | undefined;
@@ -30,6 +30,10 @@ export function waitingFor(c: WaitingInput): Waiting | null {
     case 'prompted':
       return { on: 'you', why: 'Waiting for your answer to a smart prompt.' };
     case 'held': {
+      // Its own invoice contradicts its value: no other document helps until the cost agrees.
+      if ((c.missing ?? []).includes('check_cost')) {
+        return { on: 'you', why: "The invoice's unit cost differs from the claimed one: correct the cost in your costs file (Costs & receipts), or add the invoice for these units, and Clario can file it." };
+      }
       const docs = (c.missing ?? []).map((m) => DOCUMENTS[String(m)]).filter((d): d is string => d !== undefined);
       return {
         on: 'you',

@@ -42,6 +42,7 @@ describe('who a claim waits for', () => {
       'Waiting for evidence: upload the supplier invoice and Clario can file it.',
     );
     expect(waitingFor({ status: 'held', missing: ['upload_invoice', 'upload_proof_of_delivery'] })?.why).toContain('the supplier invoice and the proof of delivery');
+    expect(waitingFor({ status: 'held', missing: ['check_cost', 'confirm'] })?.why).toMatch(/^The invoice's unit cost differs from the claimed one: correct the cost/);
   });
 
   it('says who acts for every status, and nobody once the claim is over', () => {
