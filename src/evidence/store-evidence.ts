@@ -68,49 +68,58 @@ export async function storeFile(db: Db, userId: string, p: PreparedFile): Promis
   if (known) return { file: known, created: false };
   await writeChunks(db, p.sha256, p.bytes);
   const id = `evf_${randomUUID()}`;
-  for (let at = 0; at < p.read.items.length; at += ITEMS_PER_STATEMENT) {
-    await db.insert(evidenceItems).values(
-      p.read.items.slice(at, at + ITEMS_PER_STATEMENT).map((i) => ({
-        fileId: id,
-        userId,
-        lineNo: i.lineNo,
-        documentRef: i.documentRef,
-        supplier: i.supplier,
-        sku: i.sku,
-        productName: i.productName,
-        quantity: i.quantity,
-        unitCostMinor: i.unitCost?.minor ?? null,
-        currency: i.unitCost?.currency ?? null,
-        date: i.date,
-        raw: i.raw,
-      })),
-    );
+  // Items written and no file row to own them (a failure, or the same bytes stored first by
+  // another upload): they are this upload's alone, and go.
+  const dropItems = () => db.delete(evidenceItems).where(eq(evidenceItems.fileId, id));
+  let stored: { file: EvidenceFileRow; created: boolean };
+  try {
+    for (let at = 0; at < p.read.items.length; at += ITEMS_PER_STATEMENT) {
+      await db.insert(evidenceItems).values(
+        p.read.items.slice(at, at + ITEMS_PER_STATEMENT).map((i) => ({
+          fileId: id,
+          userId,
+          lineNo: i.lineNo,
+          documentRef: i.documentRef,
+          supplier: i.supplier,
+          sku: i.sku,
+          productName: i.productName,
+          quantity: i.quantity,
+          unitCostMinor: i.unitCost?.minor ?? null,
+          currency: i.unitCost?.currency ?? null,
+          date: i.date,
+          raw: i.raw,
+        })),
+      );
+    }
+    stored = await db.transaction(async (tx) => {
+      const existing = await fileBySha(tx, userId, p.sha256);
+      if (existing) return { file: existing, created: false };
+      await tx.insert(evidenceBlobs).values({ sha256: p.sha256, chunks: chunksFor(p.bytes.byteLength), sizeBytes: p.bytes.byteLength }).onConflictDoNothing();
+      const [file] = await tx
+        .insert(evidenceFiles)
+        .values({
+          id,
+          userId,
+          sha256: p.sha256,
+          filename: p.filename,
+          contentType: p.contentType,
+          sizeBytes: p.bytes.byteLength,
+          kind: p.kind,
+          // A photo has nothing to read: kept as sent, it is not "unreadable".
+          status: isPhoto(p.contentType) ? 'parsed' : statusOf(p.read),
+          report: reportOf(p.read),
+        })
+        .onConflictDoNothing()
+        .returning();
+      // A concurrent upload of the same bytes won the race: it is the same file.
+      return file ? { file, created: true } : { file: (await fileBySha(tx, userId, p.sha256))!, created: false };
+    });
+  } catch (err) {
+    // The failure to report is `err`; rows this cleanup could not drop are ones nothing reads.
+    await dropItems().catch(() => undefined);
+    throw err;
   }
-  const stored = await db.transaction(async (tx) => {
-    const existing = await fileBySha(tx, userId, p.sha256);
-    if (existing) return { file: existing, created: false };
-    await tx.insert(evidenceBlobs).values({ sha256: p.sha256, chunks: chunksFor(p.bytes.byteLength), sizeBytes: p.bytes.byteLength }).onConflictDoNothing();
-    const [file] = await tx
-      .insert(evidenceFiles)
-      .values({
-        id,
-        userId,
-        sha256: p.sha256,
-        filename: p.filename,
-        contentType: p.contentType,
-        sizeBytes: p.bytes.byteLength,
-        kind: p.kind,
-        // A photo has nothing to read: kept as sent, it is not "unreadable".
-        status: isPhoto(p.contentType) ? 'parsed' : statusOf(p.read),
-        report: reportOf(p.read),
-      })
-      .onConflictDoNothing()
-      .returning();
-    // A concurrent upload of the same bytes won the race: it is the same file.
-    return file ? { file, created: true } : { file: (await fileBySha(tx, userId, p.sha256))!, created: false };
-  });
-  // Another upload of the same bytes stored the file first: this one's items are not its.
-  if (!stored.created) await db.delete(evidenceItems).where(eq(evidenceItems.fileId, id));
+  if (!stored.created) await dropItems();
   return stored;
 }
 

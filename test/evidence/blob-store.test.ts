@@ -39,6 +39,17 @@ describeOnEngines('evidence bytes in pieces', (database) => {
     expect((await readBlobWhole(db, file.sha256))!.equals(bytes)).toBe(true);
   });
 
+  it('keeps no line items of an upload whose file row could not be written', async () => {
+    const db = database().db;
+    const bytes = randomBytes(100);
+    const items = [{ lineNo: 2, documentRef: 'INV-9', supplier: null, sku: 'SKU-9', productName: null, quantity: 1, unitCost: null, date: null, raw: { sku: 'SKU-9', qty: '1' } }];
+    // PostgreSQL text cannot hold NUL: the file row's insert fails after the items were written.
+    const broken = { ...prepared(bytes), filename: 'a\u0000b.pdf', read: { ...prepared(bytes).read, items } } as PreparedFile;
+    await expect(storeFile(db, 'carol', broken)).rejects.toThrow();
+    const [n] = await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM evidence_items WHERE user_id = 'carol'`);
+    expect(n?.n).toBe(0);
+  });
+
   it('reads a file stored whole before pieces', async () => {
     const db = database().db;
     const bytes = randomBytes(1000);
