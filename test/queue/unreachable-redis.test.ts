@@ -3,17 +3,9 @@
 // logged ECONNREFUSED for ever).
 import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { closedPort } from '../support/closed-port.js';
 import { assertRedisReachable, RedisUnreachableError } from '../../src/queue/redis-reachable.js';
 import { describeWithRedis, redis } from '../support/infra.js';
-
-/** A loopback port that was free a moment ago: nothing listens on it now. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function failureOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(

@@ -1,17 +1,8 @@
 // A DATABASE_URL nobody answers at: one line naming the variable and the host, never the password
 // (before: pg's ECONNREFUSED with a pool stack, and no word of DATABASE_URL).
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { closedPort } from '../support/closed-port.js';
 import { DatabaseUnreachableError, openDatabase } from '../../src/store/db.js';
-
-/** A loopback port that was free a moment ago: nothing listens on it now. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('opening a database nobody answers at', () => {
   it('says which address DATABASE_URL names and why, without its password', async () => {

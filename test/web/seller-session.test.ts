@@ -26,6 +26,15 @@ describeBrowser("a seller's dashboard: sessions, addresses and forms", () => {
   let userId = '';
   const sockets: PwSocket[] = [];
   const sessionAsks: string[] = [];
+  const MINUTE = 60_000;
+  /**
+   * Runs every page timer due within `ms` (past the live feed's longest reconnect backoff), then a
+   * round trip to the page, so a socket or request those timers opened has been reported by then.
+   */
+  const quietFor = async (ms: number) => {
+    await page.clock.runFor(ms);
+    await page.evaluate(() => 0);
+  };
   const day = (ahead: number) => new Date(Date.now() + ahead * 86_400_000).toISOString().slice(0, 10);
 
   const signInWithAmazon = async () => {
@@ -187,6 +196,9 @@ describeBrowser("a seller's dashboard: sessions, addresses and forms", () => {
     await page.getByRole('heading', { level: 1, name: 'Smart prompts' }).waitFor();
     // The prompts page listens on the live socket.
     await expect.poll(() => sockets.filter((s) => !s.isClosed()).length).toBeGreaterThan(0);
+    // The page's timers from here on are driven by the test: a reconnect or a renewal, had one been
+    // scheduled, runs when the clock is moved below, whatever the machine's speed.
+    await page.clock.install();
     await endSession();
     await page.getByTestId('session-ended').filter({ hasText: 'Your session ended; sign in again' }).waitFor();
     expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
@@ -195,9 +207,10 @@ describeBrowser("a seller's dashboard: sessions, addresses and forms", () => {
     // Nothing keeps knocking: no new socket, no more session asks.
     const opened = sockets.length;
     const asked = sessionAsks.length;
-    await page.waitForTimeout(3_000);
+    await quietFor(MINUTE);
     expect(sockets.length).toBe(opened);
     expect(sessionAsks.length).toBe(asked);
+    await page.clock.resume();
     await signInWithAmazon();
     await page.waitForURL(`${t.url}/prompts`);
     await page.getByRole('heading', { level: 1, name: 'Smart prompts' }).waitFor();
@@ -207,14 +220,16 @@ describeBrowser("a seller's dashboard: sessions, addresses and forms", () => {
   it('ends the signed-in state on a 401 from an API call, and signing in again lands on the same filtered page', async () => {
     await page.goto(`${t.url}/claims?status=held`);
     await page.getByRole('table').locator('tbody tr').first().waitFor();
+    await page.clock.install();
     await endSession();
     // The next call (a change of filter) is refused, and so is renewing the token.
     await page.getByLabel('Status').selectOption('prompted');
     await page.getByTestId('session-ended').waitFor();
     expect(new URL(page.url()).pathname).toBe('/');
     const asked = sessionAsks.length;
-    await page.waitForTimeout(2_000);
+    await quietFor(MINUTE);
     expect(sessionAsks.length).toBe(asked);
+    await page.clock.resume();
     await signInWithAmazon();
     await page.waitForURL(`${t.url}/claims?status=prompted`);
     await page.getByRole('heading', { level: 1, name: 'Claims' }).waitFor();

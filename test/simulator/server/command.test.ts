@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { clarioEnvironment, runSimulatorCommand, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET } from '../../../src/simulator/server/index.js';
 import { FIXTURE } from './harness.js';
 
@@ -18,8 +18,7 @@ describe('clario simulator', () => {
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     const exit = runSimulatorCommand(['--port', '0', '--seller-folder', FIXTURE], { stdout: out.stream, stderr: err.stream, untilStopped: stopped });
-    const deadline = Date.now() + 10_000;
-    while (!out.text().includes('listening on') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(out.text()).toContain('listening on'), { timeout: 60_000 });
     const url = /listening on (\S+)/.exec(out.text())?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${url}/auth/o2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'nope', client_secret: 'nope' }) });
@@ -33,8 +32,7 @@ describe('clario simulator', () => {
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     const exit = runSimulatorCommand(['--port', '0', '--seller-folder', FIXTURE], { stdout: out.stream, stderr: capture().stream, untilStopped: stopped });
-    const deadline = Date.now() + 10_000;
-    while (!out.text().includes('CLAIMS_CHANNEL') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(out.text()).toContain('CLAIMS_CHANNEL'), { timeout: 60_000 });
     const url = /listening on (\S+)/.exec(out.text())?.[1] ?? '';
     const env = Object.fromEntries([...out.text().matchAll(/^ {2}([A-Z_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
     // Clario reads the URLs only with all three credentials, and files by hand unless told otherwise.
