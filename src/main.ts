@@ -17,7 +17,7 @@ import { checkRole, StartupError, type Role } from './config/role.js';
 import { resolveSecrets, type Secrets } from './config/secrets.js';
 import { connectRoutes } from './connect/routes.js';
 import { sellerRoutes } from './connect/seller-routes.js';
-import { dashboardRoutes, DEFAULT_WEB_DIR, PAGE_TOKEN_TTL_SECONDS, webRoutes } from './dashboard/index.js';
+import { dashboardNotFoundPage, dashboardRoutes, DEFAULT_WEB_DIR, PAGE_TOKEN_TTL_SECONDS, webRoutes } from './dashboard/index.js';
 import { detectionCapability, lastCompleteDay } from './detection/detect-claims.js';
 import { evidenceCapability } from './evidence/capability.js';
 import { offThreadReader, type EvidenceReader } from './evidence/read/read-off-thread.js';
@@ -281,6 +281,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
           websocket: { handshakeTimeoutMs: config.edge.wsHandshakeTimeoutMs },
           gate,
         },
+        notFoundPage: dashboardNotFoundPage(options.webDir ?? DEFAULT_WEB_DIR),
         plugins: [...productRoutes({ config, database, engine, auth, box, hub, mirror, providers, log: logger, publicUrl, webDir: options.webDir, evidenceReader: options.evidenceReader, now: options.now }), ...(options.plugins ?? [])],
       });
       app = built;

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 
 export { dashboardRoutes, type DashboardRouteDeps } from './routes.js';
-export { webRoutes, CLIENT_ROUTES } from './web.js';
+export { webRoutes, dashboardNotFoundPage, CLIENT_ROUTES } from './web.js';
 
 /** Where `npm run build` puts the page: dist/web, from src/ (tsx) and from dist/ alike. */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));

@@ -2,16 +2,14 @@
 // they are public; everything they show comes from the authenticated API. Hashed assets are cached
 // for a year, the page itself is revalidated so a new build shows at once.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../http/errors.js';
+import type { NotFoundPage } from '../http/app.js';
 
 /** The page's client-side routes: a reload or a shared link lands on index.html. */
 export const CLIENT_ROUTES = ['/overview', '/live', '/claims', '/claims/:id', '/file-today', '/file-today/:id', '/prompts', '/records', '/ops', '/signin'] as const;
-
-/** Fastify's default maxParamLength: the longest path parameter its router matches. */
-const MAX_PARAM_LENGTH = 100;
 
 /** Where the server's own answers live: an unknown path under these is never the dashboard's. */
 export const SERVER_PREFIXES = ['/api', '/ws', '/connect', '/signin', '/openapi', '/docs', '/metrics', '/healthz', '/readyz', '/assets'] as const;
@@ -78,20 +76,26 @@ export function webRoutes(webDir: string) {
         },
       });
       for (const route of CLIENT_ROUTES) web.get(route, (_request, reply) => reply.sendFile('index.html'));
-      // Any other GET: a browser gets the page (with 404), whose router says "page not found" and
-      // links home; anyone else gets what they got before this route existed: 401 without a
-      // token, else the JSON 404.
-      web.get('/*', (request, reply) => {
-        if (wantsDashboardPage(request)) return reply.status(404).sendFile('index.html');
-        // The router falls back to this route when a path parameter is over its length limit
-        // (find-my-way's maxParamLength, 100): that is still the 414 it was without this route.
-        if ((request.url.split('?')[0] ?? '').split('/').some((segment) => segment.length > MAX_PARAM_LENGTH)) {
-          throw new ApiError('uri_too_long', 'a path parameter is too long');
-        }
-        const p = request.principal;
-        if (p.kind === 'anonymous') throw new ApiError('unauthorized', p.rejected ? 'the token is not valid' : 'send Authorization: Bearer <token>');
-        return reply.callNotFound();
-      });
     });
+  };
+}
+
+/**
+ * The app's answer to a mistyped dashboard address, once the dashboard is built: the page (with
+ * 404), whose router says "page not found" and links home. Anyone else keeps the JSON 404 (401
+ * without a token). Served from the not-found handler, not a wildcard route, so the router's own
+ * refusals (a path parameter over its length limit: 414) stay what they are.
+ */
+export function dashboardNotFoundPage(webDir: string): NotFoundPage | undefined {
+  const index = join(webDir, 'index.html');
+  if (!existsSync(index)) return undefined;
+  return {
+    wants: wantsDashboardPage,
+    send: async (reply) => {
+      // Read at each miss, as the static files are, so a new build shows at once.
+      const html = await readFile(index);
+      pageHeaders(reply);
+      return reply.status(404).type('text/html; charset=utf-8').send(html);
+    },
   };
 }

@@ -43,8 +43,16 @@ export interface AppDeps {
   readonly edge: EdgeLimits;
   /** Counts and times every answer (the HTTP request metrics). */
   readonly requests?: RequestObserver;
+  /** A page for a person's mistyped address (the dashboard's), instead of the JSON 404. */
+  readonly notFoundPage?: NotFoundPage | undefined;
   /** Further routes (capabilities that land later register theirs here). */
   readonly plugins?: ReadonlyArray<(app: FastifyInstance, principal: (r: unknown) => Principal) => void | Promise<void>>;
+}
+
+/** Which unknown paths get a page instead of the JSON 404, and the page. It is public: it holds no data. */
+export interface NotFoundPage {
+  wants(request: Pick<FastifyRequest, 'method' | 'url' | 'headers'>): boolean;
+  send(reply: FastifyReply): Promise<FastifyReply>;
 }
 
 /** What one client may hold of the server: time to send a request, idle sockets, WebSocket slots. */
@@ -117,8 +125,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  const page = deps.notFoundPage;
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(errorBody('not_found', `no route ${request.method} ${safeUrl(request.url).split('?')[0] ?? ''}`)),
+    page?.wants(request)
+      ? page.send(reply)
+      : reply.status(404).send(errorBody('not_found', `no route ${request.method} ${safeUrl(request.url).split('?')[0] ?? ''}`)),
   );
 
   // No answer of Clario's is meant to be read as another type than it says (a PDF, an uploaded
@@ -143,6 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // is never parsed, so it learns nothing about what input is refused, and costs no parsing).
   app.addHook('preParsing', async (request) => {
     if (request.routeOptions.config?.public) return;
+    if (request.is404 && page?.wants(request)) return;
     const p = request.principal;
     if (p.kind === 'anonymous') {
       throw new ApiError('unauthorized', p.rejected ? 'the token is not valid' : 'send Authorization: Bearer <token>');
