@@ -19,6 +19,12 @@ export interface SocketSession {
 /** A bus message that is not for a socket: the session in its payload has ended (signed out). */
 export const SESSION_ENDED = 'clario.session_ended';
 
+/**
+ * The close code of a socket whose session ended: an application code (4000-4999), the WebSocket
+ * 401, so a client tells it from the server's other refusals (1008: this socket may not see that).
+ */
+export const SESSION_ENDED_CLOSE = 4401;
+
 export function sessionEnded(sessionId: string): BusMessage {
   return { seq: 0, userId: '', type: SESSION_ENDED, payload: { session_id: sessionId } };
 }
@@ -92,7 +98,7 @@ export function createHub(options: { maxPerUser: number }): Hub {
       for (const [subscriber, userId] of [...entry.members]) {
         hub.remove(userId, subscriber);
         try {
-          subscriber.close(1008, 'session ended; sign in again');
+          subscriber.close(SESSION_ENDED_CLOSE, 'session ended; sign in again');
         } catch {
           // Already closing: it is out of the hub either way.
         }

@@ -83,7 +83,7 @@ describe('a WebSocket open when its session ends', () => {
     const kept = await openWs(`${wsUrl()}?token=${other}`);
 
     expect((await t.request('/api/v1/session', { method: 'DELETE', token: signedOut })).status).toBe(204);
-    expect(await doomed.closed).toEqual({ code: 1008, reason: 'session ended; sign in again' });
+    expect(await doomed.closed).toEqual({ code: 4401, reason: 'session ended; sign in again' });
 
     expect((await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'carol', sync_id: 'carol-after-sign-out' } })).status).toBe(202);
     await vi.waitFor(() => expect(kept.messages.some((m) => m.sync_id === 'carol-after-sign-out')).toBe(true));
@@ -104,8 +104,8 @@ describe('a WebSocket open when its session ends', () => {
     await databaseSessions(() => t.clario.database.db).revoke(await sessionId(revokedToken), now);
     now += 61_000;
     expect(await sweep.check()).toBe(2);
-    expect(await revoked.closed).toEqual({ code: 1008, reason: 'session ended; sign in again' });
-    expect(await expiring.closed).toEqual({ code: 1008, reason: 'session ended; sign in again' });
+    expect(await revoked.closed).toEqual({ code: 4401, reason: 'session ended; sign in again' });
+    expect(await expiring.closed).toEqual({ code: 4401, reason: 'session ended; sign in again' });
 
     expect(await sweep.check()).toBe(0);
     expect((await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'frank', sync_id: 'frank-run' } })).status).toBe(202);

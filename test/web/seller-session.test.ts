@@ -191,7 +191,7 @@ describeBrowser("a seller's dashboard: sessions, addresses and forms", () => {
     expect(await error.textContent()).not.toContain('the request is not valid');
   });
 
-  it('ends the signed-in state when the server closes the socket (1008), stops reconnecting, and brings the seller back after signing in', async () => {
+  it('ends the signed-in state when the server closes the socket (4401), stops reconnecting, and brings the seller back after signing in', async () => {
     await page.goto(`${t.url}/prompts`);
     await page.getByRole('heading', { level: 1, name: 'Smart prompts' }).waitFor();
     // The prompts page listens on the live socket.

@@ -61,7 +61,7 @@ export function App() {
   /** Said on the sign-in view when the server ended the session (expired, signed out elsewhere). */
   const [ended, setEnded] = useState(false);
   useEffect(() => {
-    // A 401 no renewal cures, or the live socket closed 1008: the signed-in state ends here, and
+    // A 401 no renewal cures, or the live socket closed 4401: the signed-in state ends here, and
     // the sign-in view says why; signing in again leads back to this page.
     whenSessionEnds(() => {
       endedSession();

@@ -26,7 +26,7 @@ export function useTokens(source: TokenSource, renew: Renew): void {
   signedIn = true;
 }
 
-/** What the page does when the server ends the session (a 401 that no renewal cures, a socket closed 1008). */
+/** What the page does when the server ends the session (a 401 that no renewal cures, a socket closed 4401). */
 export function whenSessionEnds(f: () => void): void {
   onEnded = f;
 }

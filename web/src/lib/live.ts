@@ -1,7 +1,8 @@
 // The live feed: the seller's WebSocket. On a drop it reconnects with ?since=<last event> so the
-// server replays what was missed, without gaps or repeats. A close with 1008 (policy) is the server
-// saying no to this session ("session ended; sign in again"): that ends the signed-in state, and
-// nothing reconnects.
+// server replays what was missed, without gaps or repeats. A close with 4401 is the server saying
+// this session ended ("session ended; sign in again"): that ends the signed-in state, and nothing
+// reconnects. A close with 1008 refuses this socket (its query): trying again would not help, so
+// nothing reconnects either, but the session goes on.
 import { useEffect, useRef, useState } from 'react';
 import { sessionEnded } from './api.js';
 import { socketToken } from './session.js';
@@ -12,7 +13,9 @@ export type { LiveMessage };
 
 export type LiveState = 'connecting' | 'open' | 'closed';
 
-/** The close code the server ends a socket with when its session ended (or it refuses the socket). */
+/** The close code the server ends a socket with when its session ended. */
+export const SESSION_ENDED_CLOSE = 4401;
+/** The close code of the server refusing this socket (a bad query, another seller's id). */
 export const POLICY_VIOLATION = 1008;
 
 export function useLive(userId: string | null, asService: boolean, onMessage: (m: LiveMessage) => void): LiveState {
@@ -65,9 +68,13 @@ export function useLive(userId: string | null, asService: boolean, onMessage: (m
       ws.onclose = (e: CloseEvent) => {
         setState('closed');
         if (stopped) return;
-        if (e.code === POLICY_VIOLATION) {
+        if (e.code === SESSION_ENDED_CLOSE) {
           stopped = true;
           sessionEnded();
+          return;
+        }
+        if (e.code === POLICY_VIOLATION) {
+          stopped = true;
           return;
         }
         retry();
