@@ -10,7 +10,7 @@ import type { RoutingThresholds } from '../domain/routing.js';
 import { computeScores, linkFiles, OPEN_STATUSES, scorableOf, writeScores, type LearnedSource } from '../evidence/match-claims.js';
 import { findClaim, type ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
-import type { PromptRow } from '../store/prompt-rows.js';
+import { whyNotOpen, type PromptRow } from '../store/prompt-rows.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { evidenceFiles, prompts } from '../store/schema/evidence-tables.js';
 import { publish } from '../workflow/publish.js';
@@ -30,7 +30,7 @@ export async function answerMeasurement(
   return db.transaction(async (tx): Promise<MeasurementOutcome> => {
     const [prompt] = await tx.select().from(prompts).where(and(eq(prompts.id, o.promptId), eq(prompts.userId, o.userId)));
     if (!prompt) return { ok: false, code: 'not_found', message: `no prompt ${o.promptId}` };
-    if (prompt.status !== 'open') return { ok: false, code: 'conflict', message: `prompt ${o.promptId} is ${prompt.status}, not open` };
+    if (prompt.status !== 'open') return { ok: false, code: 'conflict', message: await whyNotOpen(tx, prompt) };
     if (!asksToMeasure(prompt)) return { ok: false, code: 'conflict', message: `prompt ${o.promptId} does not ask for measurements` };
     const claim = await findClaim(tx, prompt.claimId);
     if (!claim) return { ok: false, code: 'not_found', message: `the claim of prompt ${o.promptId} is gone` };

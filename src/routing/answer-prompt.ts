@@ -7,7 +7,7 @@ import type { LearnedSource } from '../evidence/match-claims.js';
 import type { RoutingThresholds } from '../domain/routing.js';
 import { findClaim, moveClaim, type ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
-import type { PromptRow } from '../store/prompt-rows.js';
+import { whyNotOpen, type PromptRow } from '../store/prompt-rows.js';
 import { evidenceFiles, prompts } from '../store/schema/evidence-tables.js';
 import { publish } from '../workflow/publish.js';
 import { computeScores, linkFiles, scorableOf, writeScores } from '../evidence/match-claims.js';
@@ -26,7 +26,7 @@ export async function answerPrompt(
   return db.transaction(async (tx): Promise<AnswerOutcome> => {
     const [prompt] = await tx.select().from(prompts).where(and(eq(prompts.id, o.promptId), eq(prompts.userId, o.userId)));
     if (!prompt) return { ok: false, code: 'not_found', message: `no prompt ${o.promptId}` };
-    if (prompt.status !== 'open') return { ok: false, code: 'conflict', message: `prompt ${o.promptId} is ${prompt.status}, not open` };
+    if (prompt.status !== 'open') return { ok: false, code: 'conflict', message: await whyNotOpen(tx, prompt) };
     const claim = await findClaim(tx, prompt.claimId);
     if (!claim) return { ok: false, code: 'not_found', message: `the claim of prompt ${o.promptId} is gone` };
     const files = o.fileIds.length

@@ -25,6 +25,19 @@ export async function openPrompt(q: Db, p: { userId: string; claimId: string; as
   return id;
 }
 
+/**
+ * Why a prompt that is not open cannot be answered, naming the prompt that replaced it: a claim's
+ * prompt is superseded when what Clario knows changes (an upload, Amazon's rejection), and the
+ * seller answering the old one needs to be told where the question went.
+ */
+export async function whyNotOpen(q: Db, prompt: PromptRow): Promise<string> {
+  if (prompt.status !== 'superseded') return `prompt ${prompt.id} is ${prompt.status}, not open`;
+  const now = await openPromptOf(q, prompt.claimId);
+  return now
+    ? `prompt ${prompt.id} was replaced by prompt ${now.id}; answer that one: ${now.asks.map((a) => (typeof a.message === 'string' ? a.message : '')).join(' ')}`.trim()
+    : `prompt ${prompt.id} was replaced, and claim ${prompt.claimId} has no open prompt now`;
+}
+
 export async function openPromptOf(q: Db, claimId: string): Promise<PromptRow | undefined> {
   const [row] = await q.select().from(prompts).where(and(eq(prompts.claimId, claimId), eq(prompts.status, 'open')));
   return row;

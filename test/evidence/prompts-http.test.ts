@@ -256,6 +256,21 @@ for (const store of ['pglite', 'postgres'] as const) {
     expect(listed).toEqual(['c-soonest', 'c-soon-big', 'c-soon-small', 'c-late', 'c-none']);
   });
 
+  it('answering a prompt that was replaced is a 409 naming the prompt that replaced it and what it asks', async () => {
+    const db = t.clario.database.db;
+    await db.insert(syncRuns).values({ id: 'dana-run', userId: 'dana' });
+    await db.insert(claims).values({ ...claim('dana', 'd-lost', { type: 'lost_warehouse', sku: 'D-1', quantity: 2, amount: 2_000 }), status: 'prompted' as const });
+    const old = await openPrompt(db, { userId: 'dana', claimId: 'd-lost', asks: [{ need: 'confirm', message: 'Confirm the 2 units.' }] });
+    const now = await openPrompt(db, { userId: 'dana', claimId: 'd-lost', asks: [{ need: 'upload_invoice', message: 'Upload the supplier invoice.' }] });
+    const late = await t.request(`/api/v1/prompts/${old}/answer`, { body: { action: 'confirm' } });
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toBe(`prompt ${old} was replaced by prompt ${now}; answer that one: Upload the supplier invoice.`);
+    // Once the new one is answered, the old one says the claim has none open.
+    expect((await t.request(`/api/v1/prompts/${now}/answer`, { body: { action: 'dismiss' } })).status).toBe(200);
+    const later = await t.request(`/api/v1/prompts/${old}/answer`, { body: { action: 'confirm' } });
+    expect([later.status, later.body.error.message]).toEqual([409, `prompt ${old} was replaced, and claim d-lost has no open prompt now`]);
+  });
+
   it("a fee claim is released by the seller's measurement of its SKU and photos, checked at the edge; the measurement serves the SKU's next fee claim too", async () => {
     const db = t.clario.database.db;
     const prompt = (await t.request('/api/v1/prompts?status=open', { token: alice })).body.prompts.find((p: any) => p.claim_id === 'a-fee');
