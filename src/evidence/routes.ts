@@ -114,7 +114,7 @@ export function evidenceRoutes(d: EvidenceRouteDeps) {
     app.post(
       '/api/v1/evidence',
       {
-        schema: { operationId: 'uploadEvidence', summary: 'Upload supplier invoices, proofs of delivery or measurement photos (multipart: file parts, optional kind, user_id for the service)', description: 'Uploads supplier invoices or proofs of delivery (PDF or CSV: their line items are read and matched to claims) or measurement photos (JPEG or PNG, kind measurement_photo: kept as sent, for a fee claim\'s measurement). Multipart: file parts, an optional kind, and user_id when the service uploads.', tags: ['evidence'], response: { 201: Uploaded, 413: ErrorBody, 415: ErrorBody } },
+        schema: { operationId: 'uploadEvidence', summary: 'Upload supplier invoices, proofs of delivery or measurement photos (multipart: file parts, optional kind, user_id for the service)', description: 'Uploads supplier invoices or proofs of delivery (PDF or CSV: their line items are read and matched to claims) or measurement photos (JPEG or PNG of at least 100 pixels a side, kind measurement_photo: kept as sent, for a fee claim\'s measurement). Multipart: file parts, an optional kind, and user_id when the service uploads.', tags: ['evidence'], response: { 201: Uploaded, 413: ErrorBody, 415: ErrorBody } },
         // Before the body is read: an upload that says it is too large is refused unread.
         onRequest: (request, _reply, done) => {
           try {

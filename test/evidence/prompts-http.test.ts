@@ -11,7 +11,7 @@ import { EVENT_CATALOGUE } from '../../src/workflow/messages.js';
 import { startTestClario, type TestClario } from '../support/clario.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { waitFor } from '../support/wait.js';
-import { invoicePdf } from './support/documents.js';
+import { invoicePdf, photo } from './support/documents.js';
 import { inThreadReader } from './support/in-thread-reader.js';
 
 const MAX_BYTES = 64 * 1024;
@@ -279,8 +279,8 @@ for (const store of ['pglite', 'postgres'] as const) {
     expect(page.waiting).toEqual({ on: 'you', why: page.details.hold.reason });
 
     // Photos: a JPEG or PNG declared as one, kept as a measurement photo; never read as an invoice.
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0]);
+    const png = await photo('png');
+    const jpeg = await photo('jpeg');
     const photos = await upload(alice, [{ name: 'on-scale.png', type: 'image/png', bytes: png }, { name: 'ruler.jpg', type: 'image/jpeg', bytes: jpeg }], { kind: 'measurement_photo' });
     expect(photos.status).toBe(201);
     expect(photos.body.files.map((f: any) => [f.kind, f.status, f.content_type])).toEqual([['measurement_photo', 'parsed', 'image/png'], ['measurement_photo', 'parsed', 'image/jpeg']]);
@@ -288,6 +288,11 @@ for (const store of ['pglite', 'postgres'] as const) {
     expect((await upload(alice, [{ name: 'x.png', type: 'image/png', bytes: png }], { kind: 'invoice' })).status).toBe(400);
     expect((await upload(alice, [{ name: 'x.csv', type: 'text/csv', bytes: 'sku,qty\nA,1\n' }], { kind: 'measurement_photo' })).status).toBe(400);
     expect((await upload(alice, [{ name: 'x.png', type: 'image/png', bytes: jpeg }])).status).toBe(415);
+    // A signature is not a photo: one with no size in it, or too small to read a tape on, is refused.
+    const signatureOnly = await upload(alice, [{ name: 'sig.png', type: 'image/png', bytes: png.subarray(0, 16) }], { kind: 'measurement_photo' });
+    expect([signatureOnly.status, signatureOnly.body.error.message]).toEqual([415, 'sig.png is not a whole PNG image (its size cannot be read): not accepted']);
+    const tiny = await upload(alice, [{ name: 'tiny.jpg', type: 'image/jpeg', bytes: await photo('jpeg', 8) }], { kind: 'measurement_photo' });
+    expect([tiny.status, tiny.body.error.message]).toEqual([415, 'tiny.jpg is 67×94 pixels: a measurement photo needs at least 100 pixels on each side to be read']);
 
     const good = { length: 30, width: 20, height: 15.5, dimension_unit: 'cm', weight: 2.5, weight_unit: 'lb' };
     const answer = (body: unknown, token = alice) => t.request(`/api/v1/prompts/${prompt.id}/answer`, { token, body });

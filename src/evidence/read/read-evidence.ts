@@ -1,6 +1,7 @@
 // What an evidence file is and what it says, from its bytes alone: no database, no request. This
 // is what runs in the reading worker (read-worker.ts), so a hostile file costs a thread that can
 // be stopped, never the service's event loop.
+import { imageSize } from 'image-size';
 import type { Currency } from '../../domain/money.js';
 import type { ReadResult } from './items.js';
 import { NotCsvError, parseCsvRecords, readCsv } from './read-csv.js';
@@ -35,11 +36,31 @@ function photoType(b: Uint8Array): 'image/jpeg' | 'image/png' | undefined {
   return undefined;
 }
 
+/** The shortest side a measurement photo may have, in pixels. */
+export const MIN_PHOTO_SIDE = 100;
+
+/** A photo's width and height from its header, if it has a whole one. */
+function photoSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+  try {
+    const { width, height } = imageSize(bytes);
+    return width && height ? { width, height } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A photo is taken only when declared as one and its bytes agree: a photo is never guessed from octet-stream. */
 function checkPhoto(f: { filename: string; bytes: Uint8Array }, declared: string): 'image/jpeg' | 'image/png' {
   const said = declared === 'image/jpg' ? 'image/jpeg' : declared;
   const is = photoType(f.bytes);
   if (is !== said) throw new UnsupportedFileError(`${f.filename} is declared ${declared} but is ${is ?? 'not that kind of image'}: not accepted`);
+  // The signature alone is 3 or 8 bytes: a photo must also say how big it is, and be big enough
+  // for Amazon's reviewer to read a measuring tape or a scale on it.
+  const size = photoSize(f.bytes);
+  if (!size) throw new UnsupportedFileError(`${f.filename} is not a whole ${is === 'image/png' ? 'PNG' : 'JPEG'} image (its size cannot be read): not accepted`);
+  if (Math.min(size.width, size.height) < MIN_PHOTO_SIDE) {
+    throw new UnsupportedFileError(`${f.filename} is ${size.width}×${size.height} pixels: a measurement photo needs at least ${MIN_PHOTO_SIDE} pixels on each side to be read`);
+  }
   return is;
 }
 

@@ -75,3 +75,19 @@ export function hostilePdf(items: number): Promise<Buffer> {
     for (let i = 0; i < items; i++) doc.text(String(i % 10), 20 + (i % 500), 400, { lineBreak: false });
   });
 }
+
+/** A real photo, as pdftoppm renders a drawn page: A4 at `dpi` (8: 67×94 pixels). */
+export async function photo(type: 'jpeg' | 'png', dpi = 20): Promise<Buffer> {
+  const pdf = await render((doc) => {
+    doc.rect(100, 300, 400, 40).stroke();
+    doc.fontSize(24).text('0 cm    10 cm    20 cm', 110, 310);
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'clario-photo-'));
+  try {
+    writeFileSync(join(dir, 'in.pdf'), pdf);
+    execFileSync('pdftoppm', [`-${type}`, '-r', String(dpi), '-singlefile', join(dir, 'in.pdf'), join(dir, 'photo')]);
+    return readFileSync(join(dir, type === 'jpeg' ? 'photo.jpg' : 'photo.png'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
