@@ -57,6 +57,7 @@ import { createSocketGate } from './realtime/gate.js';
 import { createHub, sessionEnded } from './realtime/hub.js';
 import { routingCapability, routingThresholds } from './routing/capability.js';
 import { createSecretBox, parseKeys, type SecretBox } from './security/secret-box.js';
+import { checkEncryptionKeys } from './security/key-check.js';
 import type { UsagePlanOverrides } from './simulator/server/index.js';
 import { migrationNotice, openDatabase, type Database } from './store/db.js';
 import { workflowHealth } from './store/read-status.js';
@@ -155,10 +156,11 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   checkRole(config, role);
   if (config.mode === 'production' && !(config.secrets.serviceToken && config.secrets.sessionSecret && config.secrets.encryptionKeys)) {
     // Several processes must share these, or one cannot open what another sealed or signed.
-    logger.warn('CLARIO_SERVICE_TOKEN, CLARIO_SESSION_SECRET or CLARIO_ENCRYPTION_KEYS is not set; using the data directory\'s, which other machines do not share');
+    logger.warn('CLARIO_SERVICE_TOKEN, CLARIO_SESSION_SECRET or CLARIO_ENCRYPTION_KEYS is not set; using the data directory\'s, which other machines do not share (a process with other encryption keys is refused at start)');
   }
   const secrets = resolveSecrets(config);
-  const box = createSecretBox(parseKeys(secrets.encryptionKeys));
+  const keys = parseKeys(secrets.encryptionKeys);
+  const box = createSecretBox(keys);
   // Before anything opens: a REDIS_URL nobody answers at stops here, in one line.
   if (config.redisUrl) await assertRedisReachable(config.redisUrl);
   const running = lifecycle(logger);
@@ -169,6 +171,8 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   });
   running.started('database', () => database.close());
   try {
+    // Before anything is sealed or opened: keys other processes do not share stop this one here.
+    await checkEncryptionKeys(database.db, keys);
     let url: string | undefined;
     const publicUrl = () => config.publicUrl ?? url ?? `http://${config.host}:${config.port}`;
     // Tests bring their own capabilities (and Amazon or Stripe if they want them); otherwise the

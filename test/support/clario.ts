@@ -50,6 +50,9 @@ export interface TestClario {
   close(): Promise<void>;
 }
 
+/** The encryption key of test processes (a test of keys sets its own). */
+export const TEST_ENCRYPTION_KEYS = `test:${Buffer.alloc(32, 7).toString('base64')}`;
+
 export async function startTestClario(o: TestClarioOptions = {}): Promise<TestClario> {
   const dataDir = mkdtempSync(join(tmpdir(), 'clario-test-'));
   const ownDatabase = o.store === 'postgres' && !o.database ? await createTestDatabase() : undefined;
@@ -60,6 +63,9 @@ export async function startTestClario(o: TestClarioOptions = {}): Promise<TestCl
     CLARIO_DATA_DIR: dataDir,
     CLARIO_SERVICE_TOKEN: `svc_${randomBytes(24).toString('hex')}`,
     CLARIO_SESSION_SECRET: randomBytes(32).toString('hex'),
+    // One key for every test process, as every process of one deployment shares one: processes
+    // sharing a database with keys of their own are refused at start (key-check.ts).
+    CLARIO_ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS,
     QUEUE_PREFIX: randomName('cq'),
     WORKFLOW_RETRY_BASE_MS: '20',
     WORKFLOW_RETRY_MAX_MS: '200',

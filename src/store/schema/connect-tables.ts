@@ -75,3 +75,14 @@ export const securityEvents = pgTable(
   },
   (t) => [index('security_events_at').on(t.at)],
 );
+
+/**
+ * One known value per encryption key id, sealed with that key. A process whose key under an id
+ * differs, or which holds none of these ids, is refused at start: it could open none of the
+ * secrets sealed before (src/security/key-check.ts).
+ */
+export const encryptionKeyChecks = pgTable('encryption_key_checks', {
+  kid: text('kid').primaryKey(),
+  sealed: text('sealed').notNull(),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
