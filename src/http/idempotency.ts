@@ -18,8 +18,10 @@ export function requestHash(phase: number, body: unknown): string {
 
 /**
  * The inbox key of an HTTP trigger: the caller's Idempotency-Key, scoped to its user so two
- * callers' keys never collide; without one, the request itself (phase, ids and body).
+ * users' keys never collide; without one, the request itself (phase, ids and body). The user id
+ * goes with its length: ids may hold ':', and `acme` + `shop:1` must not be `acme:shop` + `1`
+ * (migration 0021 rewrote the keys stored without it).
  */
 export function inboxKey(userId: string, hash: string, header: string | undefined): string {
-  return header ? `key:${userId}:${header}` : `auto:${hash}`;
+  return header ? `key:${userId.length}:${userId}:${header}` : `auto:${hash}`;
 }

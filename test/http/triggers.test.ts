@@ -85,6 +85,15 @@ describe('POST /api/v1/workflow/phase/:phaseNumber', () => {
     expect(other.body.error.code).toBe('idempotency_conflict');
   });
 
+  it("keeps two users' Idempotency-Keys apart even when a user id holds ':'", async () => {
+    // acme + shop:order-1 and acme:shop + order-1 once made the same inbox key.
+    const first = await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'acme', sync_id: 's1' }, headers: { 'idempotency-key': 'shop:order-1' } });
+    const second = await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'acme:shop', sync_id: 's1' }, headers: { 'idempotency-key': 'order-1' } });
+    expect([first.status, second.status]).toEqual([202, 202]);
+    expect(second.body.event_id).not.toBe(first.body.event_id);
+    expect(second.body.user_id).toBe('acme:shop');
+  });
+
   it('starts a new sync run when phase 1 names none', async () => {
     const r = await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'u-new' } });
     expect(r.status).toBe(202);
