@@ -11,7 +11,7 @@ import type { Db } from '../store/db.js';
 import { destinationRefusal, type DestinationPolicy } from './destination.js';
 import { generateSecret, secretKey } from './standard-webhooks.js';
 import { cursorId } from './eventbridge.js';
-import { deleteSubscription, findSubscription, insertSubscription, listSubscriptions, replaySubscription, sinkStates, type SubscriptionRow } from './store.js';
+import { deleteSubscription, findSubscription, insertSubscription, listSubscriptions, outboxHead, replaySubscription, sinkStates, type SubscriptionRow } from './store.js';
 import { isoOrNull } from '../http/json.js';
 
 const EventType = z
@@ -58,6 +58,16 @@ const Created = z.object({
 });
 const ReplayBody = z.object({ from_seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional() }).nullish();
 
+/**
+ * Why a replay from `fromSeq` is refused, given the newest outbox seq. Past the next event the
+ * cursor would wait, delivering nothing and saying nothing, until the outbox reached a number
+ * that was likely a typo. (`head` only grows, so one read before the replay is enough.)
+ */
+export function replayRefusal(fromSeq: number, head: number): string | undefined {
+  if (fromSeq <= head + 1) return undefined;
+  const newest = head === 0 ? 'there is no event yet' : `the newest event is seq ${head}`;
+  return `from_seq ${fromSeq} is past the next event: ${newest}, so from_seq may be at most ${head + 1}`;
+}
 
 /** Everything but the secret, which never leaves the database after creation. */
 function view(s: SubscriptionRow) {
@@ -133,7 +143,10 @@ export function subscriptionRoutes(deps: { database: Db; box: SecretBox; destina
       },
       async (request) => {
         requireService(principal(request));
-        if (!(await replaySubscription(db, request.params.id, request.body?.from_seq, now()))) throw new ApiError('not_found', 'no such subscription');
+        const fromSeq = request.body?.from_seq;
+        const refusal = fromSeq === undefined ? undefined : replayRefusal(fromSeq, await outboxHead(db));
+        if (refusal) throw new ApiError('invalid_request', refusal, [{ path: '/from_seq', message: refusal }]);
+        if (!(await replaySubscription(db, request.params.id, fromSeq, now()))) throw new ApiError('not_found', 'no such subscription');
         return view(await found(request.params.id));
       },
     );

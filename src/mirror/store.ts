@@ -215,9 +215,14 @@ export interface SinkState {
   readonly lastDeliveredAt: Date | null;
 }
 
+/** The newest outbox seq (0 before the first event). */
+export async function outboxHead(db: Db): Promise<number> {
+  return Number((await rows<Raw>(db, sql`SELECT coalesce(max(seq), 0) AS head FROM outbox`))[0]?.head ?? 0);
+}
+
 /** The newest outbox seq and every cursor whose id starts with `prefix` (never a subscription's). */
 export async function sinkStates(db: Db, prefix: string): Promise<{ head: number; sinks: SinkState[] }> {
-  const head = Number((await rows<Raw>(db, sql`SELECT coalesce(max(seq), 0) AS head FROM outbox`))[0]?.head ?? 0);
+  const head = await outboxHead(db);
   const rs = await rows<Raw>(db, sql`SELECT subscription_id, last_seq, attempts, first_failed_at, next_attempt_at, last_error, last_delivered_at
     FROM subscription_cursors WHERE starts_with(subscription_id, ${prefix}) ORDER BY subscription_id`);
   return {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY, retryDelay, secretKey, signWebhook } from '../../src/mirror/index.js';
+import { replayRefusal } from '../../src/mirror/routes.js';
 import { startMirrorClario, type MirrorClario } from './support.js';
 import { rows } from '../../src/store/db.js';
 
@@ -86,6 +87,36 @@ describe('/api/v1/subscriptions', () => {
     const created = await t.request('/api/v1/subscriptions', { body: { url: 'https://example.com/gone' } });
     expect((await t.request(`/api/v1/subscriptions/${created.body.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await t.request(`/api/v1/subscriptions/${created.body.id}`)).status).toBe(404);
+  });
+});
+
+describe('replaying from a seq', () => {
+  it('refuses a from_seq past the next event, naming the newest seq; up to the next event is taken', async () => {
+    // An event of its own (already published, so no relay picks it up): a workflow run would
+    // keep writing events while the test reads the head.
+    await rows(t.clario.database.db, sql`INSERT INTO outbox (user_id, type, payload, published_at) VALUES ('u-replay-far', 'workflow.progress', '{}'::jsonb, now())`);
+    const sub = await t.request('/api/v1/subscriptions', { body: { url: 'https://example.com/replay-far' } });
+    const head = (await t.request('/api/v1/ops/event-sinks')).body.outbox_head as number;
+    expect(head).toBeGreaterThan(0);
+
+    // Before: 200 with the cursor at 999998, and nothing delivered until the outbox got there.
+    const far = await t.request(`/api/v1/subscriptions/${sub.body.id}/replay`, { body: { from_seq: head + 2 } });
+    expect(far.status).toBe(400);
+    expect(far.body.error.code).toBe('invalid_request');
+    expect(far.body.error.message).toContain(`seq ${head}`);
+    expect(far.body.error.details).toEqual([{ path: '/from_seq', message: far.body.error.message }]);
+    expect((await t.request(`/api/v1/subscriptions/${sub.body.id}`)).body.delivery.last_delivered_seq).toBe(head);
+
+    const next = await t.request(`/api/v1/subscriptions/${sub.body.id}/replay`, { body: { from_seq: head + 1 } });
+    expect(next.status).toBe(200);
+    expect(next.body.delivery.last_delivered_seq).toBe(head);
+  });
+
+  it('says the most from_seq may be, also before any event', () => {
+    expect(replayRefusal(999999, 271)).toBe('from_seq 999999 is past the next event: the newest event is seq 271, so from_seq may be at most 272');
+    expect(replayRefusal(2, 0)).toMatch(/no event yet.*at most 1$/);
+    expect(replayRefusal(272, 271)).toBeUndefined();
+    expect(replayRefusal(1, 271)).toBeUndefined();
   });
 });
 
