@@ -192,12 +192,20 @@ export async function creditLine(deps: { db: Db; engine: Engine }, userId: strin
     .onConflictDoUpdate({
       target: [reimbursements.userId, reimbursements.reimbursementId, reimbursements.lineKey],
       // A line first seen through the case API or a reply gets the report's columns (and its seq)
-      // later; a reply's mark stays, so the report's further lines of that id find it too.
+      // later; a reply's mark stays, so the report's further lines of that id find it too. What the
+      // report adds (Amazon's reason, the approval date, units) fills in only what was unknown: the
+      // amount, and the claim the payout was credited to, stay what phase 7 settled.
       set: {
         caseId: a.caseId,
         claimId: a.claimId,
         attributed: a.attributed,
         unmatchedReason: a.unmatched ?? null,
+        reason: sql`coalesce(${reimbursements.reason}, excluded.reason)`,
+        approvalDate: sql`coalesce(${reimbursements.approvalDate}, excluded.approval_date)`,
+        sku: sql`coalesce(${reimbursements.sku}, excluded.sku)`,
+        fnsku: sql`coalesce(${reimbursements.fnsku}, excluded.fnsku)`,
+        quantity: sql`coalesce(${reimbursements.quantity}, excluded.quantity)`,
+        originalReimbursementId: sql`coalesce(${reimbursements.originalReimbursementId}, excluded.original_reimbursement_id)`,
         raw: l.lineSeq !== null ? sql`${reimbursements.raw} || ${JSON.stringify(raw)}::jsonb` : sql`${reimbursements.raw}`,
       },
     });

@@ -55,6 +55,12 @@ describe('payout monitoring', () => {
     expect(await events(w.db, 7, user)).toHaveLength(2);
     const stored = await w.db.select().from(reimbursements).where(eq(reimbursements.userId, user));
     expect(stored.filter((r) => r.attributed)).toHaveLength(2);
+    // The report fills in what the case API did not say (Amazon's reason, the approval date); the
+    // amount and the claim each payout was credited to stay.
+    for (const e of p7) {
+      const row = stored.find((r) => `${r.reimbursementId}:${r.lineKey}` === e.payload.payout_id);
+      expect(row).toMatchObject({ claimId: e.claim_id, amountMinor: e.payload.amount_minor, reason: expect.any(String), approvalDate: expect.any(Date) });
+    }
     // The fixture seller's own earlier reimbursement is Amazon's: stored, never attributed.
     expect(stored.filter((r) => !r.attributed).length).toBeGreaterThan(0);
     expect((await w.db.select().from(filings).where(eq(filings.caseId, caseId)))[0]?.status).toBe('approved');
