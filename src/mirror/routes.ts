@@ -13,12 +13,15 @@ import { generateSecret, secretKey } from './standard-webhooks.js';
 import { cursorId } from './eventbridge.js';
 import { deleteSubscription, findSubscription, insertSubscription, listSubscriptions, outboxHead, replaySubscription, sinkStates, type SubscriptionRow } from './store.js';
 import { isoOrNull } from '../http/json.js';
+import { EVENT_CATALOGUE } from '../workflow/messages.js';
 
-const EventType = z
-  .string()
-  .min(1)
-  .max(100)
-  .regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits and . _ - only');
+/**
+ * The types Clario publishes (docs/events.md): a type outside them was stored and then never
+ * matched anything, a subscription that silently received nothing. Only new input is checked;
+ * a subscription stored before keeps whatever types it holds.
+ */
+const EVENT_TYPES = EVENT_CATALOGUE.map((e) => e.type);
+const EventType = z.enum(EVENT_TYPES, { error: `not an event type; one of ${EVENT_TYPES.join(', ')}` });
 
 /**
  * A host name, or an IPv6 literal in brackets: zod's hostname pattern has no brackets, so

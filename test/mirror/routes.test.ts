@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRY, retryDelay, secretKey, signWebhook } from '../../src/mirror/index.js';
 import { replayRefusal } from '../../src/mirror/routes.js';
+import { EVENT_CATALOGUE } from '../../src/workflow/messages.js';
 import { startMirrorClario, type MirrorClario } from './support.js';
 import { rows } from '../../src/store/db.js';
 
@@ -54,6 +55,26 @@ describe('/api/v1/subscriptions', () => {
     const r = await t.request('/api/v1/subscriptions', { body });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('invalid_request');
+  });
+
+  it('refuses an event type Clario does not publish, naming those it does', async () => {
+    // Before: 201, and a subscription that never received anything.
+    const r = await t.request('/api/v1/subscriptions', { body: { url: 'https://example.com/bogus', event_types: ['workflow.phase', 'bogus.type'] } });
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('invalid_request');
+    const [detail] = r.body.error.details as Array<{ path: string; message: string }>;
+    expect(detail?.path).toBe('/event_types/1');
+    for (const e of EVENT_CATALOGUE) expect(detail?.message).toContain(e.type);
+    expect((await t.request('/api/v1/subscriptions')).body.subscriptions.map((s: { url: string }) => s.url)).not.toContain('https://example.com/bogus');
+  });
+
+  it('keeps showing the types a subscription stored before the check holds', async () => {
+    const created = await t.request('/api/v1/subscriptions', { body: { url: 'https://example.com/old-types' } });
+    await rows(t.clario.database.db, sql`UPDATE subscriptions SET event_types = '["legacy.type"]'::jsonb WHERE id = ${created.body.id}`);
+    const one = await t.request(`/api/v1/subscriptions/${created.body.id}`);
+    expect(one.status).toBe(200);
+    expect(one.body.event_types).toEqual(['legacy.type']);
+    expect((await t.request(`/api/v1/subscriptions/${created.body.id}/replay`, { body: {} })).status).toBe(200);
   });
 
   it('needs the service token', async () => {
