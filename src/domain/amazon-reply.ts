@@ -8,7 +8,7 @@
 // "reimbursed" too ("these units were already reimbursed"); an approval needs approval words, so a
 // reply never pays anything unless it says it does; a request for documents comes last.
 import { amountsIn, type AmountInText } from './amounts-in-text.js';
-import { money, type Money } from './money.js';
+import { money, type Currency, type Money } from './money.js';
 import { actionFor, classifyRejection, missingDocuments, type MissingDocument, type RejectionAction, type RejectionCode } from './rejection.js';
 
 export const REPLY_OUTCOMES = ['approved', 'rejected', 'more_information', 'unclear'] as const;
@@ -59,8 +59,11 @@ const ASKS =
 // Closed without a word of payment: a refusal Clario cannot read the reason of.
 const CLOSED = /\b(closed|closing|resolved) (this|the|your) (case|request|claim)\b|\bcase (is|has been|was) closed\b/i;
 
-/** Reads Amazon's reply. `claimType` decides which document is asked for when Amazon does not name one. */
-export function readReply(text: string, claimType: string): ReplyReading {
+/**
+ * Reads Amazon's reply. `claimType` decides which document is asked for when Amazon does not name
+ * one; `currency`, the case's, is what a bare "$" means when it is a dollar (Amazon.ca writes "$").
+ */
+export function readReply(text: string, claimType: string, currency?: Currency | null): ReplyReading {
   // Pasted from a web page: runs of spaces and tabs are one space; lines stay lines (items).
   const t = text.replace(/[ \t]+/g, ' ').trim();
   const reimbursementIds = reimbursementIdsIn(t);
@@ -70,8 +73,8 @@ export function readReply(text: string, claimType: string): ReplyReading {
   const approves = APPROVAL_WORDS.test(t);
   if (REFUSAL.some((p) => p.test(t)) || closes(code, t, approves)) return refusal('rejected', code, t, claimType, reimbursementIds);
   if (approves) {
-    const amounts = paidAmountsIn(t);
-    const items = itemsIn(t);
+    const amounts = paidAmountsIn(t, currency);
+    const items = itemsIn(t, currency);
     return { outcome: 'approved', amount: totalOf(t, amounts, items), reimbursementIds, items, reasonCode: null, action: null, needs: [] };
   }
   if (ASKS.test(t) || actionFor(code) === 'reprompt') {
@@ -118,13 +121,13 @@ const UNITS = /\b(\d{1,6}) units?\b/i;
  * The amounts an approval pays: above zero. A negative amount is a reversal's, and zero pays no
  * cash; read as a payout either would settle the reimbursement id before the report's true line.
  */
-const paidAmountsIn = (text: string): AmountInText[] => amountsIn(text).filter((a) => a.money.minor > 0);
+const paidAmountsIn = (text: string, about: Currency | null | undefined): AmountInText[] => amountsIn(text, { about }).filter((a) => a.money.minor > 0);
 
 /** The reply's lines (or sentences split by ";") that name one item and one amount. */
-function itemsIn(text: string): ReplyItem[] {
+function itemsIn(text: string, about: Currency | null | undefined): ReplyItem[] {
   const items: ReplyItem[] = [];
   for (const segment of text.split(/\n|;/)) {
-    const amounts = paidAmountsIn(segment);
+    const amounts = paidAmountsIn(segment, about);
     if (amounts.length !== 1) continue;
     const fnskuMatch = FNSKU.exec(segment);
     const fnsku = fnskuMatch ? (fnskuMatch[1] ?? fnskuMatch[2] ?? null) : null;

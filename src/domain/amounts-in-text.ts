@@ -7,7 +7,10 @@
 // not a run of three-digit groups ("1,234" in dollars is a thousand and more, "12,34" is twelve).
 import { isCurrency, minorDigits, money, type Currency, type Money } from './money.js';
 
-/** Symbols, longest first so "CA$" is not read as "$". A bare "$" is the US dollar (Amazon.com's). */
+/**
+ * Symbols, longest first so "CA$" is not read as "$". A bare "$" is the US dollar (Amazon.com's)
+ * unless the reader knows the text is about another dollar (an Amazon.ca agent writes "$55.99").
+ */
 const SYMBOLS: ReadonlyArray<readonly [string, string]> = [
   ['US$', 'USD'],
   ['CA$', 'CAD'],
@@ -51,7 +54,16 @@ export interface AmountInText {
   readonly end: number;
 }
 
-function currencyOf(written: string): Currency | undefined {
+/** The currencies a bare "$" is written for in their own marketplace. */
+const DOLLARS: ReadonlySet<string> = new Set(['USD', 'CAD', 'AUD', 'MXN', 'SGD']);
+
+export interface AmountsOptions {
+  /** The currency the text is about (a case's claims): a bare "$" is it when it is a dollar. */
+  readonly about?: Currency | null | undefined;
+}
+
+function currencyOf(written: string, o: AmountsOptions): Currency | undefined {
+  if (written === '$' && o.about && DOLLARS.has(o.about)) return o.about;
   const symbol = SYMBOLS.find(([s]) => s === written);
   const code = symbol ? symbol[1] : written;
   return isCurrency(code) ? code : undefined;
@@ -84,11 +96,11 @@ export function minorUnits(number: string, code: Currency): bigint | undefined {
 }
 
 /** Every amount written in the text, in order. */
-export function amountsIn(text: string): AmountInText[] {
+export function amountsIn(text: string, o: AmountsOptions = {}): AmountInText[] {
   const found: AmountInText[] = [];
   for (const m of text.matchAll(AMOUNT)) {
     const g = m.groups ?? {};
-    const code = currencyOf(g.pre ?? g.post ?? '');
+    const code = currencyOf(g.pre ?? g.post ?? '', o);
     const number = g.preNum ?? g.postNum;
     if (!code || !number) continue;
     const minor = minorUnits(number, code);

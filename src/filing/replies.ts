@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import { readReply, type ReplyItem, type ReplyReading } from '../domain/amazon-reply.js';
-import { isCurrency, money, type Money } from '../domain/money.js';
+import { isCurrency, money, type Currency, type Money } from '../domain/money.js';
 import type { ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import { claims } from '../store/schema/claims-tables.js';
@@ -66,6 +66,13 @@ export async function repliesOf(db: Db, of: { filingId: string } | { caseId: str
   return db.select().from(filingReplies).where(where).orderBy(asc(filingReplies.receivedAt), asc(filingReplies.id));
 }
 
+/** The currency of a case's claims, when they share one: what a bare "$" in its reply means. */
+function caseCurrency(ofCase: readonly ClaimRow[]): Currency | null {
+  const found = new Set(ofCase.map((c) => c.currency).filter((c): c is string => c !== null));
+  const [only] = found;
+  return found.size === 1 && only && isCurrency(only) ? only : null;
+}
+
 export async function receiveReply(deps: { db: Db; engine: Engine }, filing: FilingRow, text: string, now: Date): Promise<ReplyResult> {
   const { db } = deps;
   const hash = replyHash(text);
@@ -82,7 +89,7 @@ export async function receiveReply(deps: { db: Db; engine: Engine }, filing: Fil
   if (ofCase.length > 0 && ofCase.every((c) => c.status === 'paid')) {
     return { ok: false, code: 'conflict', message: `case ${caseId} is decided and paid: nothing left for a reply to move` };
   }
-  const reading = readReply(text, ofCase[0]?.type ?? '');
+  const reading = readReply(text, ofCase[0]?.type ?? '', caseCurrency(ofCase));
   const id = replyId(filing.id, hash);
   const effects = await trigger(deps, filing, caseId, ofCase, reading, text, id, now);
   const [inserted] = await db
@@ -170,11 +177,22 @@ async function approve(deps: { db: Db; engine: Engine }, filing: FilingRow, case
   const open = stillOpen(ofCase, filing);
   if (open.length === 0) return ofCase.map((c) => ({ claim_id: c.id, event_id: null, note: `the claim is ${c.status}` }));
   const lines = approvalLines(reading, caseId, open, replyId, now);
+  const known = new Map<string, string | null>();
+  for (const id of new Set([...reading.reimbursementIds, ...lines.map((l) => l.reimbursementId)])) {
+    const [row] = await deps.db.select({ caseId: reimbursements.caseId }).from(reimbursements).where(and(eq(reimbursements.userId, filing.userId), eq(reimbursements.reimbursementId, id))).limit(1);
+    if (row) known.set(id, row.caseId);
+  }
+  // Every reimbursement id it names already pays another case: the reply was pasted on the wrong
+  // case (or is that case's again). It decides nothing here.
+  const elsewhere = reading.reimbursementIds.filter((id) => known.has(id) && known.get(id) !== null && known.get(id) !== caseId);
+  if (reading.reimbursementIds.length > 0 && elsewhere.length === reading.reimbursementIds.length) {
+    const where = [...new Set(elsewhere.map((id) => known.get(id)))].join(', ');
+    return ofCase.map((c) => ({ claim_id: c.id, event_id: null, note: `reimbursement ${elsewhere.join(', ')} already pays case ${where}: this reply looks like that case's, so it decides nothing on case ${caseId}` }));
+  }
   const paid = new Map<string, string | null>();
   for (const l of lines) {
     // Already seen (the report, or this reply's text with other spacing): the same payout, not a second.
-    const [known] = await deps.db.select({ id: reimbursements.reimbursementId }).from(reimbursements).where(and(eq(reimbursements.userId, filing.userId), eq(reimbursements.reimbursementId, l.reimbursementId))).limit(1);
-    if (known) continue;
+    if (known.has(l.reimbursementId)) continue;
     const credit = await creditLine(deps, filing.userId, l);
     if (credit.claimId && !credit.unmatched) paid.set(credit.claimId, credit.eventId ?? null);
   }

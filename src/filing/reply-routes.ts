@@ -48,6 +48,7 @@ export function replyRoutes(deps: { db: Db; engine: Engine; now?: () => Date }) 
             200: z.object({
               filing_id: z.string(),
               reply: Reply,
+              duplicate: z.boolean().describe('True when this text was pasted on the filing before: the first reading is returned, and nothing new was set off'),
               claims: z.array(
                 z.object({
                   claim_id: z.string(),
@@ -73,7 +74,7 @@ export function replyRoutes(deps: { db: Db; engine: Engine; now?: () => Date }) 
         if (!filing || !covers(subject, filing.userId)) throw new ApiError('not_found', 'no such filing');
         const result = await receiveReply(deps, filing, request.body.text, now());
         if (!result.ok) throw new ApiError(result.code, result.message);
-        return { filing_id: filing.id, reply: replyJson(result.reply), claims: [...result.claims] };
+        return { filing_id: filing.id, reply: replyJson(result.reply), duplicate: result.duplicate, claims: [...result.claims] };
       },
     );
   };

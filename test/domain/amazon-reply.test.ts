@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { APPROVAL_WORDS, readReply, reimbursementIdsIn, type ReplyOutcome } from '../../src/domain/amazon-reply.js';
 import { amountsIn } from '../../src/domain/amounts-in-text.js';
-import { minorDigits, money, type Currency } from '../../src/domain/money.js';
+import { currency, minorDigits, money, type Currency } from '../../src/domain/money.js';
 
 const TABLE: ReadonlyArray<readonly [string, ReplyOutcome, Record<string, unknown>]> = [
   [
@@ -145,6 +145,17 @@ describe('amounts in text', () => {
     const found = amountsIn(`Amazon paid ${text} today.`);
     if (minor === undefined) expect(found).toEqual([]);
     else expect(found.map((a) => a.money)).toEqual([money(minor, code)]);
+  });
+
+  it('reads a bare "$" as the dollar the text is about, and any other currency as written', () => {
+    expect(amountsIn('We reimbursed $55.99.', { about: currency('CAD') }).map((a) => a.money)).toEqual([money(5599, 'CAD')]);
+    expect(amountsIn('We reimbursed $55.99.', { about: currency('AUD') }).map((a) => a.money)).toEqual([money(5599, 'AUD')]);
+    // Not a dollar: "$" stays the US dollar; a named currency is the one named.
+    expect(amountsIn('We reimbursed $55.99.', { about: currency('EUR') }).map((a) => a.money)).toEqual([money(5599, 'USD')]);
+    expect(amountsIn('We reimbursed US$ 5.00 and USD 6.00.', { about: currency('CAD') }).map((a) => a.money)).toEqual([money(500, 'USD'), money(600, 'USD')]);
+    // An Amazon.ca agent's approval, read for a case whose claims are in CAD.
+    expect(readReply('Hello, we have reimbursed $55.99 for the lost units. Reimbursement ID: 5550002222.', 'lost_warehouse', currency('CAD')).amount).toEqual(money(5599, 'CAD'));
+    expect(readReply('Approved. FNSKU X00CAD0001: $55.99 (reimbursement ID 5550002222)', 'lost_warehouse', currency('CAD')).items.map((i) => i.amount)).toEqual([money(5599, 'CAD')]);
   });
 
   it('reads nothing from numbers that are not money, nor parts of longer numbers', () => {

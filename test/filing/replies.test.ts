@@ -175,6 +175,42 @@ describe("Amazon's replies on a case", () => {
     expect(await w.db.select().from(feeCharges).where(eq(feeCharges.userId, user))).toHaveLength(1);
   });
 
+  it('reads a bare "$" on a case in Canadian dollars as CAD, and pays the claim in CAD', async () => {
+    const w = await paidWorld();
+    const user = 'seller_cad';
+    const id = await readyClaim(w.db, user, { sku: 'CAD-1', fnsku: 'X00CAD0001', amountMinor: 5599, currency: 'CAD' });
+    const { filing, token } = await filedCase(w, user, '17400000009');
+    const r = await w.t.request(`/api/v1/filings/${filing.id}/reply`, { token, body: { text: 'Hello, we have reimbursed $55.99 for the lost units. Reimbursement ID: 5550002222.' } });
+    expect(r.body.reply).toMatchObject({ outcome: 'approved', amount: { amount_minor: 5599, currency: 'CAD' }, reimbursement_ids: ['5550002222'] });
+    await waitFor(async () => (await claimStatus(w, id)) === 'paid', 'claim paid');
+    const [fee] = await w.db.select().from(feeCharges).where(eq(feeCharges.userId, user));
+    expect(fee).toMatchObject({ currency: 'CAD' });
+  });
+
+  it("an approval pasted on the wrong case (its reimbursement id already pays another) decides nothing there; the same text again says it is a duplicate", async () => {
+    const w = await paidWorld();
+    const user = 'seller_wrong_case';
+    const first = await readyClaim(w.db, user, { sku: 'WC-1', fnsku: 'X00WCASE01', amountMinor: 1999 });
+    const one = await filedCase(w, user, '17400000021');
+    const approval = 'We have reimbursed $19.99. Reimbursement ID: 5550001111.';
+    const paid = await w.t.request(`/api/v1/filings/${one.filing.id}/reply`, { token: one.token, body: { text: approval } });
+    expect(paid.body.duplicate).toBe(false);
+    await waitFor(async () => (await claimStatus(w, first)) === 'paid', 'first claim paid');
+    const second = await readyClaim(w.db, user, { sku: 'WC-2', fnsku: 'X00WCASE02', amountMinor: 5599 });
+    // The seller's second case (filedCase waits for every claim of the seller to be filed).
+    expect((await w.filer({ channel: MANUAL }).runOnce()).prepared).toBe(1);
+    const [prepared] = await w.db.select().from(filings).where(and(eq(filings.userId, user), eq(filings.status, 'prepared')));
+    expect((await w.t.request(`/api/v1/claims/${second}/case`, { token: one.token, body: { case_id: '17400000022' } })).status).toBe(202);
+    await waitFor(async () => (await claimStatus(w, second)) === 'filed', 'second claim filed');
+    const two = { filing: prepared!, token: one.token };
+    const wrong = await w.t.request(`/api/v1/filings/${two.filing.id}/reply`, { token: two.token, body: { text: approval } });
+    expect(wrong.body.claims).toEqual([{ claim_id: second, status: 'filed', event_id: null, note: 'reimbursement 5550001111 already pays case 17400000021: this reply looks like that case\'s, so it decides nothing on case 17400000022' }]);
+    const [filing] = await w.db.select().from(filings).where(eq(filings.id, two.filing.id));
+    expect(filing?.status).not.toBe('approved');
+    const again = await w.t.request(`/api/v1/filings/${one.filing.id}/reply`, { token: one.token, body: { text: approval } });
+    expect(again.body.duplicate).toBe(true);
+  });
+
   it('an approval of a case of several claims with one amount is parked, and the report lines that split it pay each claim', async () => {
     const w = await paidWorld();
     const user = 'seller_two';

@@ -56,7 +56,7 @@ let n = 0;
 export async function readyClaim(
   db: TestClario['clario']['database']['db'],
   userId: string,
-  o: { type?: string; deadline?: string | null; sku?: string; fnsku?: string; shipmentId?: string; orderId?: string; quantity?: number; amountMinor?: number; status?: 'ready' | 'detected' } = {},
+  o: { type?: string; deadline?: string | null; sku?: string; fnsku?: string; shipmentId?: string; orderId?: string; quantity?: number; amountMinor?: number; currency?: string; status?: 'ready' | 'detected' } = {},
 ) {
   n++;
   const id = `clm_t${n}_${Math.random().toString(36).slice(2, 8)}`;
@@ -68,7 +68,7 @@ export async function readyClaim(
     type: o.type ?? 'lost_warehouse',
     status: o.status ?? 'ready',
     amountMinor: o.amountMinor ?? 1240 * n,
-    currency: 'USD',
+    currency: o.currency ?? 'USD',
     quantity: o.quantity ?? 1,
     deadline: o.deadline === undefined ? '2099-03-01' : o.deadline,
     details: { sku, fnsku, asin: `B0${n}`, key: { fnsku, ...(o.shipmentId ? { shipment_id: o.shipmentId } : {}), ...(o.orderId ? { order_id: o.orderId, sku } : {}) }, sources: [{ file: 'GET_LEDGER_DETAIL_VIEW_DATA.tsv', document_id: 'DOC-1', line: n }] },
