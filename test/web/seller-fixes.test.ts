@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { returnPath } from '../../web/src/lib/return-path.js';
 import { DEFAULT_FILTERS, filtersOf, queryOf } from '../../web/src/lib/claims-query.js';
-import { afterReply, amountWarning, caseTotalOf, CREDITED_FROM_REPORT, type ReplyAnswer } from '../../web/src/lib/filing.js';
+import { afterReply, amountWarning, caseTotalOf, CREDITED_FROM_REPORT, PASTED_BEFORE, type ReplyAnswer } from '../../web/src/lib/filing.js';
 import { detailOf } from '../../web/src/lib/error-detail.js';
 import { arrivalQuestion } from '../../web/src/lib/format.js';
 import { wantsDashboardPage } from '../../src/dashboard/web.js';
@@ -73,6 +73,11 @@ describe("after pasting Amazon's approval", () => {
     expect(r.next).toContain('charges its fee');
     expect(r.warning).toBeNull();
     expect(afterReply(approval([{ claim_id: 'c1', status: 'paid', event_id: 'e1' }, { claim_id: 'c2', status: 'filed', event_id: null }]), null).next).toContain('1 claim of 2');
+  });
+  it('says a reply pasted before did nothing new, and passes on why a reply decided nothing on this case', () => {
+    expect(afterReply({ ...approval([{ claim_id: 'c1', status: 'paid', event_id: 'e1' }]), duplicate: true }, null)).toEqual({ next: PASTED_BEFORE, warning: null });
+    const elsewhere = 'reimbursement 5550001111 already pays case 17400000021: this reply looks like that case\'s, so it decides nothing on case 17400000022';
+    expect(afterReply(approval([{ claim_id: 'c1', status: 'filed', event_id: null, note: elsewhere }]), null).next).toBe(`R${elsewhere.slice(1)}.`);
   });
   it('warns to check an amount above the case total or under half of it', () => {
     const total = { minor: 10_000, currency: 'USD' };

@@ -52,8 +52,12 @@ export interface FilingAnswer {
 export interface ReplyAnswer {
   readonly filing_id: string;
   readonly reply: Reply;
+  /** The same text was pasted on this case before: its first reading, and nothing new was done. */
+  readonly duplicate?: boolean;
   readonly claims: ReadonlyArray<{ readonly claim_id: string; readonly status: string; readonly event_id: string | null; readonly note?: string }>;
 }
+
+export const PASTED_BEFORE = 'You pasted this reply on this case before: this is how Clario read it then, and nothing new was done.';
 
 /** Cases by seller, each seller where their first (most pressing) case stands; order kept within. */
 export function bySeller<C extends { readonly user_id: string }>(cases: readonly C[]): Array<{ userId: string; cases: C[] }> {
@@ -155,9 +159,13 @@ export const CREDITED_FROM_REPORT =
  */
 export function afterReply(a: ReplyAnswer, caseTotal: Amount | null): { next: string; warning: string | null } {
   const reading = readingOf(a.reply);
+  if (a.duplicate) return { next: PASTED_BEFORE, warning: null };
   if (a.reply.outcome !== 'approved') return { next: reading.next, warning: null };
   const credited = a.claims.filter((c) => c.event_id !== null).length;
   const total = a.claims.length;
+  // The server decided nothing on this case (the reply pays another case): its reason is the news.
+  const refused = a.claims.find((c) => c.note?.includes('decides nothing'))?.note;
+  if (credited === 0 && refused) return { next: `${refused[0]?.toUpperCase() ?? ''}${refused.slice(1)}.`, warning: null };
   let next: string;
   if (credited === 0) next = CREDITED_FROM_REPORT;
   else if (credited === total) next = reading.next;
