@@ -11,6 +11,7 @@ import type { ClaimRow } from '../store/claim-rows.js';
 import type { Db } from '../store/db.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { claimEvidence, evidenceFiles, evidenceItems, prompts } from '../store/schema/evidence-tables.js';
+import { dedupeLines, unitsByFile } from './dedupe-lines.js';
 import { profileFor, scoreClaim, type EvidenceLine, type EvidenceRole, type EvidenceScore, type LinkedEvidence, type ScorableClaim } from './score-claim.js';
 
 /** Claims that evidence can still change: not filed, paid, expired or dismissed. */
@@ -99,6 +100,8 @@ export function itemMatches(claim: ScorableClaim, item: EvidenceLine & { raw?: u
 
 type ItemRow = typeof evidenceItems.$inferSelect;
 
+const byUpload = (a: { createdAt: Date } | undefined, b: { createdAt: Date } | undefined) => (a?.createdAt.getTime() ?? 0) - (b?.createdAt.getTime() ?? 0);
+
 /**
  * Items by every word that could tie them to a claim (SKU, product-name words, references and
  * shipment ids), so each claim looks only at its candidates; itemMatches still decides.
@@ -171,14 +174,23 @@ export async function computeScores(
       if (itemMatches(claim, { ...lineOf(i), raw: i.raw }, file.kind)) byFile.set(i.fileId, (byFile.get(i.fileId) ?? new Set()).add(i.id));
     }
     const linked: LinkedEvidence[] = [];
-    const links: Link[] = [];
-    for (const [fileId, set] of [...byFile.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    // Oldest upload first: of two files proving the same lines (an invoice uploaded twice), the
+    // first upload is the one counted and the later one repeats it.
+    for (const [fileId, set] of [...byFile.entries()].sort(([a], [b]) => byUpload(files.get(a), files.get(b)) || (a < b ? -1 : 1))) {
       const file = files.get(fileId);
       if (!file) continue;
       const lines = [...set].sort((a, b) => a - b).map((id) => itemById.get(id)).filter((i) => i !== undefined).map(lineOf);
       linked.push({ fileId, filename: file.filename, role: file.kind, items: lines });
-      links.push({ fileId, role: file.kind, itemIds: lines.map((l) => l.id), units: lines.reduce((s, l) => s + (l.quantity ?? 0), 0) });
     }
+    // An invoice file's units are the ones counted from it (dedupe-lines.ts): a copy's are 0, and
+    // the files' units add up to what the claim's evidence proves.
+    const proven = unitsByFile(dedupeLines(linked.filter((l) => l.role === 'invoice')));
+    const links: Link[] = linked.map((l) => ({
+      fileId: l.fileId,
+      role: l.role,
+      itemIds: l.items.map((i) => i.id),
+      units: l.role === 'invoice' ? (proven.get(l.fileId) ?? 0) : l.items.reduce((s, i) => s + (i.quantity ?? 0), 0),
+    }));
     const evidence = { links: linked, confirmed: confirmed.has(row.id) };
     const learned = await estimate(row.type, profileFor(evidence));
     out.push({ id: row.id, userId: row.userId, status: row.status, claim, score: scoreClaim(claim, evidence, learned, scoredAt), links });

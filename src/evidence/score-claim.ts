@@ -12,6 +12,7 @@ import {
   WINDOW_DAYS,
   weightsOf,
 } from './weights.js';
+import { dedupeLines, repeatSentences } from './dedupe-lines.js';
 
 /** What the scorer needs of a claim (the claims row and its detection details). */
 export interface ScorableClaim {
@@ -162,7 +163,9 @@ export function scoreClaim(
   const missing: string[] = [];
   const invoices = evidence.links.filter((l) => l.role === 'invoice' && l.items.length > 0);
   const pods = evidence.links.filter((l) => l.role === 'proof_of_delivery');
-  const invoiceItems = invoices.flatMap((l) => l.items);
+  // The same invoice line in several files (the invoice uploaded again) proves its units once.
+  const proven = dedupeLines(invoices);
+  const invoiceItems = proven.map((p) => p.line);
   const needsInvoice = w.coverage + w.cost + w.date > 0;
   const event = eventDay(claim);
   const eventName = EVENT_NAME[claim.type] ?? 'the event';
@@ -185,7 +188,7 @@ export function scoreClaim(
     } else {
       // One sentence per invoice document: its units, unit cost and date against the event.
       const byDoc = new Map<string, EvidenceLine[]>();
-      for (const l of invoices) for (const i of l.items) byDoc.set(i.documentRef ?? l.filename, [...(byDoc.get(i.documentRef ?? l.filename) ?? []), i]);
+      for (const { line, filename } of proven) byDoc.set(line.documentRef ?? filename, [...(byDoc.get(line.documentRef ?? filename) ?? []), line]);
       for (const [ref, items] of [...byDoc.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         const avg = averageCost(items);
         const at = avg && avg !== 'mixed' ? ` at ${formatMoney(avg)}` : '';
@@ -197,6 +200,7 @@ export function scoreClaim(
             : `dated after ${eventName}`;
         reasons.push(`invoice ${ref} covers ${unitsOf(items)} units of ${claim.sku ?? claim.fnsku ?? '?'}${at}, ${dated}`);
       }
+      reasons.push(...repeatSentences(proven));
       const units = unitsOf(invoiceItems);
       const fraction = claim.quantity > 0 ? Math.min(1, units / claim.quantity) : 1;
       coverage = w.coverage * fraction;
