@@ -10,6 +10,7 @@ import type { Money } from '../domain/money.js';
 import { money } from '../domain/money.js';
 import { RetryAfterError, NonRetryableError } from '../domain/errors.js';
 import { creditOn, feeOn } from '../domain/fee.js';
+import { reversalConflict } from '../domain/payout-check.js';
 import { chargeJournal, feeJournal, refundJournal, reversalJournal } from '../domain/ledger.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { ClaimRow } from '../store/claim-rows.js';
@@ -114,9 +115,9 @@ async function reverse(ctx: CapabilityContext, input: SettleInput, options: Bill
     // Amazon's reversal can reach us before its payout has been settled: wait for it.
     throw new RetryAfterError(`payout ${reverses} has not been settled yet`, wait, 'original_not_settled');
   }
-  if (original.userId !== userId || original.kind !== 'charge' || original.currency !== amount.currency) {
-    throw new NonRetryableError(`reversal ${payoutId} does not match payout ${reverses}`, 'payout_conflict');
-  }
+  // A reversal gives back the fee of its own claim's payout, never another claim's.
+  const conflict = reversalConflict(amount, { userId, claimId: claim.id, caseId }, original);
+  if (conflict) throw new NonRetryableError(`reversal ${payoutId} does not fit payout ${reverses}: ${conflict}`, 'payout_conflict');
   const credited = await creditedSoFar(ctx.db, reverses, payoutId);
   const credit = creditOn(amount, original.rateBp, {
     fee: money(original.feeMinor, original.currency),

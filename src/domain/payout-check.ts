@@ -1,6 +1,7 @@
 // Is a payout believable for the claim it is credited to? Pure. A payout in another currency than
 // the claim, or more than the claim asked for beyond a tolerance, or more than any single payout
-// should be, is not charged: phase 7 parks it (payout_mismatch) for an operator to look at.
+// should be, is not charged: phase 7 parks it (payout_mismatch) for an operator to look at. A
+// reversal must take back a payout of its own claim (payout_conflict).
 // Sums are BigInt: what a claim was paid so far is read from the database as text and may be
 // anything a bad line put there, so it never passes through a float.
 import type { Money } from './money.js';
@@ -46,3 +47,34 @@ export function payoutProblem(amount: Money, claim: ClaimAsked, paidBefore: bigi
   }
   return undefined;
 }
+
+/** The payout a reversal names, as phase 7 settled it (its fee_charges row). */
+export interface SettledPayout {
+  readonly userId: string;
+  readonly claimId: string;
+  readonly caseId: string;
+  /** 'charge' for a reimbursement; a reversal's own row ('refund') is not a payout to reverse. */
+  readonly kind: 'charge' | 'refund';
+  readonly reimbursedMinor: number;
+  readonly currency: string;
+}
+
+/**
+ * Why a reversal cannot take back `original`, or undefined when it may: it must be a reimbursement
+ * of the reversal's own seller, claim and case, in its currency. The fee a reversal gives back is
+ * that payout's, charged on that claim: on another claim it would refund one claim's fee as
+ * another's (payout_conflict).
+ */
+export function reversalConflict(
+  amount: Money,
+  on: { readonly userId: string; readonly claimId: string; readonly caseId: string },
+  original: SettledPayout,
+): string | undefined {
+  if (original.kind !== 'charge') return 'it names a reversal, not a reimbursement';
+  if (original.userId !== on.userId) return 'that payout is another seller\'s';
+  if (original.claimId !== on.claimId) return `that payout was credited to claim ${original.claimId}, not ${on.claimId}`;
+  if (original.caseId !== on.caseId) return `that payout was on case ${original.caseId}, not ${on.caseId}`;
+  if (original.currency !== amount.currency) return `that payout is in ${original.currency}, not ${amount.currency}`;
+  return undefined;
+}
+

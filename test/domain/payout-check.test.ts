@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { money } from '../../src/domain/money.js';
-import { allowedTotal, payoutProblem } from '../../src/domain/payout-check.js';
+import { allowedTotal, payoutProblem, reversalConflict, type SettledPayout } from '../../src/domain/payout-check.js';
 
 const limits = { tolerancePercent: 25, maxMinor: 100_000_000 };
 
@@ -26,5 +26,20 @@ describe('is a payout believable for its claim', () => {
 
   it('leaves a claim of unknown value to the maximum alone', () => {
     expect(payoutProblem(money(12_345, 'USD'), { amountMinor: null, currency: null }, 0n, limits)).toBeUndefined();
+  });
+});
+
+describe('may a reversal take back the payout it names', () => {
+  const on = { userId: 'u-1', claimId: 'claim-a', caseId: 'CASE-A' };
+  const paid = (minor: number): SettledPayout => ({ ...on, kind: 'charge', reimbursedMinor: minor, currency: 'USD' });
+
+  it("refuses another claim's payout, another case's, another seller's, a reversal's, or one in another currency", () => {
+    const conflict = (original: SettledPayout) => reversalConflict(money(-579, 'USD'), on, original);
+    expect(conflict(paid(1158))).toBeUndefined();
+    expect(conflict({ ...paid(1158), claimId: 'claim-b' })).toMatch(/credited to claim claim-b, not claim-a/);
+    expect(conflict({ ...paid(1158), caseId: 'CASE-B' })).toMatch(/on case CASE-B, not CASE-A/);
+    expect(conflict({ ...paid(1158), userId: 'u-2' })).toBeDefined();
+    expect(conflict({ ...paid(1158), kind: 'refund' })).toBeDefined();
+    expect(conflict({ ...paid(1158), currency: 'EUR' })).toBeDefined();
   });
 });
