@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireSubject, type Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
-import { Id } from '../http/schemas.js';
+import { ErrorBody, Id } from '../http/schemas.js';
 import type { Db } from '../store/db.js';
 import { answerRemovalShipment, removalReceipts, type RemovalShipment } from '../sync/removal-shipments.js';
 import { MAX_COSTS_BYTES, MAX_RECEIPTS_BYTES, storeCosts, storeRemovalReceipts, UploadError, UploadTooLargeError, type UploadReport } from '../sync/seller-files.js';
@@ -145,7 +145,7 @@ export function sellerRoutes(db: Db) {
           body: z
             .object({ answer: z.enum(['all', 'some', 'none']), received_quantity: z.number().int().min(1).optional() })
             .refine((b) => b.answer !== 'some' || b.received_quantity !== undefined, { message: 'some needs received_quantity', path: ['received_quantity'] }),
-          response: { 200: z.object({ shipment: Shipment }) },
+          response: { 200: z.object({ shipment: Shipment }), 409: ErrorBody },
         },
       },
       async (request) => {

@@ -3,6 +3,7 @@
 // route can give (in the one error format, a shared component), and which routes need no token.
 import type { SwaggerTransform, SwaggerTransformObject } from '@fastify/swagger';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { ZodType } from 'zod';
 import { ErrorBody } from './schemas.js';
 
 declare module 'fastify' {
@@ -39,8 +40,9 @@ const ERROR_MEANING: Record<number, string> = {
   401: 'No token, or a token that is not valid.',
   403: "The token may not do this: another seller's data, or an operator-only action.",
   404: "No such resource (or not the caller's).",
-  409: 'It conflicts with the current state (a reused idempotency key, a claim not parked).',
+  409: 'It conflicts with the current state (a reused idempotency key, an event that is not parked, something already answered).',
   413: 'The request body is too large.',
+  414: 'A path parameter is longer than the server takes.',
   415: 'The content type is not accepted.',
   422: 'The request is well formed but cannot be done (e.g. it names an ambiguous case).',
   429: "Too many requests: wait for the Retry-After header's seconds.",
@@ -51,15 +53,33 @@ function errorResponse(status: number) {
   return { description: ERROR_MEANING[status] ?? 'An error, in the error format.', content: { 'application/json': { schema: ErrorBody } } };
 }
 
+/** What decides a route's general error answers. */
+export interface RouteShape {
+  readonly url: string;
+  readonly method: string | readonly string[];
+  readonly isPublic: boolean;
+}
+
 /**
  * The error answers a route can give, beside those it declares itself: any request can be
  * malformed (400) or rate limited (429); one that needs a token can lack it (401) or not be
- * allowed (403); one that names a resource in its path can miss it (404).
+ * allowed (403); one that names a resource in its path can miss it (404) or carry a path
+ * parameter over the router's limit (414). Fastify reads a body sent with any method but GET and
+ * HEAD, whether or not the route wants one, so those can be too large (413) or of a type no
+ * parser takes (415).
  */
-export function defaultErrorStatuses(url: string, isPublic: boolean): number[] {
-  const names = /\/:[^/]+/.test(url);
-  return [400, ...(isPublic ? [] : [401, 403]), ...(names ? [404] : []), 429];
+export function defaultErrorStatuses(route: RouteShape): number[] {
+  const names = /\/:[^/]+/.test(route.url);
+  const methods = typeof route.method === 'string' ? [route.method] : route.method;
+  const readsBody = methods.some((m) => m !== 'GET' && m !== 'HEAD');
+  return [400, ...(route.isPublic ? [] : [401, 403]), ...(names ? [404] : []), ...(readsBody ? [413] : []), ...(names ? [414] : []), ...(readsBody ? [415] : []), 429];
 }
+
+/**
+ * Marks an operation whose body may be left out: @fastify/swagger marks every request body
+ * required, and documentObject corrects it (the transform of a route cannot reach requestBody).
+ */
+const OPTIONAL_BODY = 'x-clario-optional-body';
 
 /** The zod transform, after adding the error answers and `security: []` on public routes. */
 export const documentRoute: SwaggerTransform = (input) => {
@@ -68,12 +88,14 @@ export const documentRoute: SwaggerTransform = (input) => {
   const isPublic = input.route.config?.public === true;
   const declared = (schema.response ?? {}) as Record<string, unknown>;
   const response: Record<string, unknown> = {};
-  for (const status of defaultErrorStatuses(input.route.url, isPublic)) response[status] = errorResponse(status);
+  for (const status of defaultErrorStatuses({ url: input.route.url, method: input.route.method, isPublic })) response[status] = errorResponse(status);
   for (const [status, body] of Object.entries(declared)) {
     // A route's own error statuses get the meaning and the shared schema too.
     response[status] = body === ErrorBody ? errorResponse(Number(status)) : body;
   }
-  const out = jsonSchemaTransform({ ...input, schema: { ...schema, response, ...(isPublic ? { security: [] } : {}) } });
+  // A body schema that takes no body at all (`.nullish()`): a POST without one is answered.
+  const optionalBody = schema.body instanceof ZodType && schema.body.safeParse(undefined).success;
+  const out = jsonSchemaTransform({ ...input, schema: { ...schema, response, ...(isPublic ? { security: [] } : {}), ...(optionalBody ? { [OPTIONAL_BODY]: true } : {}) } });
   const responses = out.schema.response as Record<string, unknown>;
   for (const [status, answer] of Object.entries(answers ?? {})) {
     responses[status] = answer.type
@@ -93,7 +115,12 @@ export const documentRoute: SwaggerTransform = (input) => {
  * unused component is a lint warning.
  */
 export const documentObject: SwaggerTransformObject = (input) => {
-  const doc = jsonSchemaTransformObject(input) as { components?: { schemas?: Record<string, unknown> } };
+  const doc = jsonSchemaTransformObject(input) as { paths?: Record<string, Record<string, Record<string, unknown>>>; components?: { schemas?: Record<string, unknown> } };
+  for (const operation of Object.values(doc.paths ?? {}).flatMap((ops) => Object.values(ops))) {
+    if (!(OPTIONAL_BODY in operation)) continue;
+    delete operation[OPTIONAL_BODY];
+    if (operation.requestBody) operation.requestBody = { ...(operation.requestBody), required: false };
+  }
   const schemas = doc.components?.schemas;
   if (schemas) {
     // Referenced from the paths, or from a schema so referenced.
@@ -110,7 +137,7 @@ export const documentObject: SwaggerTransformObject = (input) => {
     }
     for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
   }
-  return doc as ReturnType<typeof jsonSchemaTransformObject>;
+  return doc;
 };
 
 /** The server the document's paths are relative to: PUBLIC_URL when set, else this server. */

@@ -112,7 +112,10 @@ describe('the OpenAPI document', () => {
     const ref = { $ref: '#/components/schemas/Error' };
     expect(doc.components.schemas.Error).toBeDefined();
     for (const [name, op] of operations) {
-      const statuses = [400, 429, ...(PUBLIC.includes(name) ? [] : [401, 403]), ...(name.includes('{') ? [404] : [])];
+      // A path parameter can be missed (404) or over the router's limit (414); a body is read on
+      // every method but GET (too large: 413, a type no parser takes: 415), wanted or not.
+      const readsBody = !name.startsWith('GET ');
+      const statuses = [400, 429, ...(PUBLIC.includes(name) ? [] : [401, 403]), ...(name.includes('{') ? [404, 414] : []), ...(readsBody ? [413, 415] : [])];
       for (const status of statuses) expect(op.responses[status]?.content?.['application/json']?.schema, `${name} ${status}`).toEqual(ref);
       for (const [status, response] of Object.entries(op.responses)) {
         const json = response.content?.['application/json'];
@@ -124,6 +127,31 @@ describe('the OpenAPI document', () => {
     expect(refused.status).toBe(401);
     expect(Object.keys(refused.body as object)).toEqual(['error']);
     expect(Object.keys((refused.body as { error: object }).error).sort()).toEqual(['code', 'message']);
+  });
+
+  it('documents the general refusals as the service answers them', async () => {
+    // Each status the document promises above, met on a real route.
+    const long = await t.request(`/api/v1/subscriptions/${'x'.repeat(500)}`);
+    expect([long.status, long.body.error.code]).toEqual([414, 'uri_too_long']);
+    const typed = await fetch(`${t.url}/api/v1/subscriptions/sub_x`, { method: 'DELETE', headers: { authorization: `Bearer ${t.serviceToken}`, 'content-type': 'application/xml' }, body: '<x/>' });
+    expect(typed.status).toBe(415);
+    const large = await t.request('/api/v1/workflow/events/evt_x/replay', { body: { pad: 'x'.repeat(1_100_000) } });
+    expect([large.status, large.body.error.code]).toEqual([413, 'payload_too_large']);
+    expect(Object.keys(doc.paths['/api/v1/workflow/events/{id}/replay']?.post?.responses ?? {})).toEqual(expect.arrayContaining(['413', '414', '415']));
+    expect(Object.keys(doc.paths['/api/v1/workflow/audit']?.get?.responses ?? {})).not.toEqual(expect.arrayContaining(['413']));
+  });
+
+  it('documents the 409 of replaying an event that is not parked and of answering a shipment already answered', () => {
+    const ref = { $ref: '#/components/schemas/Error' };
+    expect(doc.paths['/api/v1/workflow/events/{id}/replay']?.post?.responses['409']?.content?.['application/json']?.schema).toEqual(ref);
+    expect(doc.paths['/api/v1/sellers/{user_id}/removal-shipments/{shipment_id}/answer']?.post?.responses['409']?.content?.['application/json']?.schema).toEqual(ref);
+  });
+
+  it("marks a request body required only where the route needs one (a replay's is optional)", () => {
+    const body = (path: string) => (doc.paths[path]?.post as { requestBody?: { required?: boolean } } | undefined)?.requestBody;
+    expect(body('/api/v1/subscriptions/{id}/replay')?.required).toBe(false);
+    expect(body('/api/v1/subscriptions')?.required).toBe(true);
+    expect(JSON.stringify(doc)).not.toContain('x-clario-optional-body');
   });
 
   it('documents a success answer (2xx, or a redirect) on every operation', () => {

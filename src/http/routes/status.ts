@@ -4,13 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PHASES, isPhaseNumber } from '../../domain/phase.js';
+import { PHASE_STATUSES } from '../../domain/phase-status.js';
 import type { JobQueue } from '../../queue/job-queue.js';
 import type { Db } from '../../store/db.js';
 import { auditEntries, claimSummary, failedEventsOfUser, progressOfUser, runsOfUser, type AuditRow, type ProgressRow } from '../../store/read-status.js';
 import type { Engine } from '../../workflow/engine.js';
 import { covers, requireService, requireSubject, SERVICE_SEES_ALL, type Principal } from '../auth.js';
 import { ApiError } from '../errors.js';
-import { Id } from '../schemas.js';
+import { ErrorBody, Id } from '../schemas.js';
 import { isoOrNull } from '../json.js';
 
 export interface StatusRouteDeps {
@@ -144,7 +145,7 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
 
   r.post(
     '/api/v1/workflow/events/:id/replay',
-    { schema: { operationId: 'replayPhaseEvent', summary: 'Re-run a parked (failed) event', description: 'Puts a parked (failed) phase event back on the queue for another attempt. Service token only.', tags: ['operations'], params: z.object({ id: z.string().max(100) }) } },
+    { schema: { operationId: 'replayPhaseEvent', summary: 'Re-run a parked (failed) event', description: 'Puts a parked (failed) phase event back on the queue for another attempt. Service token only.', tags: ['operations'], params: z.object({ id: z.string().max(100) }), response: { 200: z.object({ event_id: z.string(), status: z.enum(PHASE_STATUSES) }), 409: ErrorBody } } },
     async (request) => {
       requireService(deps.principal(request));
       const replayed = await deps.engine.replay(request.params.id);
