@@ -81,6 +81,27 @@ describe('the manual claims channel', () => {
     expect(round.credits).toEqual([expect.objectContaining({ attributed: true, claimId: id })]);
   });
 
+  it('the webhook cannot add a claim to a case Clario filed through the case API; a case filed by hand takes it', async () => {
+    const w = await filingWorld();
+    const user = 'seller_hook_into';
+    const [inCase, other, byHand] = [await readyClaim(w.db, user, { sku: 'IN' }), await readyClaim(w.db, user, { sku: 'OUT' }), await readyClaim(w.db, user, { sku: 'HAND' })];
+    const base = { userId: user, status: 'filed' as const, subject: 's', body: 'b', attachments: [], filedOn: '2026-12-01' };
+    await w.db.insert(filings).values([
+      { ...base, id: 'fil_api_case', channel: 'simulator', caseId: '17411110001', claimIds: [inCase] },
+      { ...base, id: 'fil_hand_case', channel: 'manual', caseId: '17411110002', claimIds: [byHand] },
+    ]);
+    const into = await w.t.request('/api/v1/workflow/claim/submitted', { body: { user_id: user, claim_id: other, case_id: '17411110001' } });
+    expect(into.status).toBe(202);
+    await waitFor(async () => (await w.t.clario.engine.findEvent(into.body.event_id))?.status === 'failed', 'parked');
+    expect((await w.t.request(`/api/v1/workflow/status/${user}`)).body.failed_events).toEqual([expect.objectContaining({ event_id: into.body.event_id, last_error: expect.objectContaining({ code: 'case_mismatch' }) })]);
+    expect((await w.db.select().from(filings).where(eq(filings.id, 'fil_api_case')))[0]?.claimIds).toEqual([inCase]);
+    expect((await w.db.select().from(claims).where(eq(claims.id, other)))[0]?.status).toBe('ready');
+    // A case a person filed is told to Clario claim by claim: the second claim joins it.
+    const joined = await w.t.request('/api/v1/workflow/claim/submitted', { body: { user_id: user, claim_id: other, case_id: '17411110002' } });
+    await waitFor(async () => (await w.t.clario.engine.findEvent(joined.body.event_id))?.status === 'completed', 'recorded');
+    expect((await w.db.select().from(filings).where(eq(filings.id, 'fil_hand_case')))[0]?.claimIds).toEqual([byHand, other]);
+  });
+
   it('a case id is the seller\'s own: two sellers may record the same one, and each trigger, report line and reply finds only its own', async () => {
     const w = await filingWorld();
     const [userA, userB] = ['seller_case_a', 'seller_case_b'];
