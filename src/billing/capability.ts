@@ -10,7 +10,7 @@ import type { Money } from '../domain/money.js';
 import { money } from '../domain/money.js';
 import { RetryAfterError, NonRetryableError } from '../domain/errors.js';
 import { creditOn, feeOn } from '../domain/fee.js';
-import { reversalConflict } from '../domain/payout-check.js';
+import { reversalConflict, reversalOverreach } from '../domain/payout-check.js';
 import { chargeJournal, feeJournal, refundJournal, reversalJournal } from '../domain/ledger.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { ClaimRow } from '../store/claim-rows.js';
@@ -19,7 +19,7 @@ import type { Capabilities, CapabilityContext, CapabilityResult } from '../workf
 import { batchRefContext, collectOwedFees } from './collect-owed.js';
 import { customerFor } from './customers.js';
 import { chargeable } from './minimum-charge.js';
-import { creditedSoFar, findFeeCharge, moveFee, recordIntent, stripeRefContext } from './fee-charges.js';
+import { findFeeCharge, moveFee, recordIntent, recordReversal, stripeRefContext } from './fee-charges.js';
 import { postJournal } from './ledger-store.js';
 import type { ChargeResult, FeeGateway, RefundResult } from './stripe-gateway.js';
 
@@ -118,14 +118,18 @@ async function reverse(ctx: CapabilityContext, input: SettleInput, options: Bill
   // A reversal gives back the fee of its own claim's payout, never another claim's.
   const conflict = reversalConflict(amount, { userId, claimId: claim.id, caseId }, original);
   if (conflict) throw new NonRetryableError(`reversal ${payoutId} does not fit payout ${reverses}: ${conflict}`, 'payout_conflict');
-  const credited = await creditedSoFar(ctx.db, reverses, payoutId);
-  const credit = creditOn(amount, original.rateBp, {
-    fee: money(original.feeMinor, original.currency),
-    credited: money(credited, original.currency),
-  });
-  const row = await recordIntent(ctx.db, {
-    payoutId, userId, claimId: claim.id, caseId, kind: 'refund', reversesPayoutId: reverses, reimbursedMinor: amount.minor,
-    feeMinor: -credit.minor, currency: amount.currency, rateBp: original.rateBp, status: 'pending',
+  const row = await recordReversal(ctx.db, reverses, payoutId, (before) => {
+    // Decided under the payout's lock, with what its other reversals took back and gave back.
+    const over = reversalOverreach(amount, original, before.reversedMinor);
+    if (over) throw new NonRetryableError(`reversal ${payoutId} does not fit payout ${reverses}: ${over}`, 'payout_mismatch');
+    const credit = creditOn(amount, original.rateBp, {
+      fee: money(original.feeMinor, original.currency),
+      credited: money(before.creditedMinor, original.currency),
+    });
+    return {
+      payoutId, userId, claimId: claim.id, caseId, kind: 'refund', reversesPayoutId: reverses, reimbursedMinor: amount.minor,
+      feeMinor: -credit.minor, currency: amount.currency, rateBp: original.rateBp, status: 'pending',
+    };
   });
   const given = money(-row.feeMinor, row.currency);
   // Only a fee Stripe collected is paid back; an uncollected one is just owed less. A fee collected

@@ -47,8 +47,28 @@ export async function moveFee(q: Db, payoutId: string, from: readonly FeeStatus[
   return r.length > 0;
 }
 
-/** The fee already given back on `payoutId` by earlier reversals (a positive amount). */
-export async function creditedSoFar(q: Db, payoutId: string, excludingPayoutId: string): Promise<number> {
-  const all = await q.select().from(feeCharges).where(eq(feeCharges.reversesPayoutId, payoutId));
-  return all.filter((r) => r.payoutId !== excludingPayoutId).reduce((s, r) => s - r.feeMinor, 0);
+/** What a payout's reversals already took back and gave back of its fee (both positive). */
+export interface ReversedSoFar {
+  readonly reversedMinor: bigint;
+  readonly creditedMinor: number;
+}
+
+/**
+ * Records reversal `payoutId` of `reverses` with the row `decide` makes of what the payout's other
+ * reversals already took back (recorded ones, pending too: their money may be on its way), or not
+ * at all when `decide` throws. The reversed payout's row is locked meanwhile, so two reversals of
+ * one payout settled at once are decided one after the other, each seeing the other's row: they
+ * cannot together take back more than it paid. (Phase 7 runs one event of a claim at a time, but
+ * a trigger named only by a case id the intake could not resolve yet runs on another lane.)
+ */
+export async function recordReversal(db: Db, reverses: string, payoutId: string, decide: (before: ReversedSoFar) => typeof feeCharges.$inferInsert): Promise<FeeChargeRow> {
+  return db.transaction(async (tx) => {
+    await tx.select({ payoutId: feeCharges.payoutId }).from(feeCharges).where(eq(feeCharges.payoutId, reverses)).for('update');
+    const others = (await tx.select().from(feeCharges).where(eq(feeCharges.reversesPayoutId, reverses))).filter((r) => r.payoutId !== payoutId);
+    const before = {
+      reversedMinor: others.reduce((s, r) => s - BigInt(r.reimbursedMinor), 0n),
+      creditedMinor: others.reduce((s, r) => s - r.feeMinor, 0),
+    };
+    return recordIntent(tx, decide(before));
+  });
 }

@@ -1,7 +1,7 @@
 // Is a payout believable for the claim it is credited to? Pure. A payout in another currency than
 // the claim, or more than the claim asked for beyond a tolerance, or more than any single payout
 // should be, is not charged: phase 7 parks it (payout_mismatch) for an operator to look at. A
-// reversal must take back a payout of its own claim (payout_conflict).
+// reversal must take back a payout of its own claim (payout_conflict) and no more than is left of it.
 // Sums are BigInt: what a claim was paid so far is read from the database as text and may be
 // anything a bad line put there, so it never passes through a float.
 import type { Money } from './money.js';
@@ -78,3 +78,14 @@ export function reversalConflict(
   return undefined;
 }
 
+/**
+ * Why a reversal takes back more than is left of `original`, or undefined when it does not.
+ * `reversedBefore` is what the payout's other reversals already took back (a positive amount).
+ * Phase 7 parks it (payout_mismatch), as it does a reimbursement above its claim.
+ */
+export function reversalOverreach(amount: Money, original: Pick<SettledPayout, 'reimbursedMinor'>, reversedBefore: bigint): string | undefined {
+  const left = BigInt(original.reimbursedMinor) - reversedBefore;
+  const taken = -BigInt(amount.minor);
+  if (taken <= left) return undefined;
+  return `it takes back ${taken} minor units of a payout of ${original.reimbursedMinor}, of which ${left} are left after its earlier reversals`;
+}

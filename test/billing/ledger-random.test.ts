@@ -1,8 +1,9 @@
 // A randomized run through the whole path (HTTP trigger → workflow → Stripe simulator → webhooks):
-// random payouts, duplicate deliveries, partial and full reversals, and crashes between the
-// Stripe call and its record. Fees too small for Stripe are owed, and collected in one batch charge
-// as soon as what is owed reaches the minimum; reversals of owed fees lower what is owed, and
-// reversals of fees collected in a batch are refunded from it. Afterwards every journal balances,
+// random payouts, duplicate deliveries, partial and full reversals (one taking back more than is
+// left of its payout is parked), and crashes between the Stripe call and its record. Fees too
+// small for Stripe are owed, and collected in one batch charge as soon as what is owed reaches the
+// minimum; reversals of owed fees lower what is owed, and reversals of fees collected in a batch
+// are refunded from it. Afterwards every journal balances,
 // the seller owes only what has not reached the minimum yet, and revenue, Stripe's charges and
 // refunds match a model computed independently.
 import { and, eq, sql } from 'drizzle-orm';
@@ -13,6 +14,7 @@ import { minimumCharge } from '../../src/billing/minimum-charge.js';
 import { creditOn, feeOn } from '../../src/domain/fee.js';
 import { money } from '../../src/domain/money.js';
 import { feeCharges, ledgerEntries } from '../../src/store/schema/billing-tables.js';
+import { phaseEvents } from '../../src/store/schema/workflow-tables.js';
 import { describeWithPostgres } from '../support/infra.js';
 import { startBilling, type BillingHarness } from './support.js';
 
@@ -44,7 +46,7 @@ describeWithPostgres('the ledger after a randomized run (PostgreSQL, Stripe simu
         const userId = `rnd-${run}`;
         const claimId = `rnd-claim-${run}`;
         await h.fileClaim({ userId, claimId, caseId: `RND-CASE-${run}`, amountMinor: 10_000_000, currency: code });
-        const payouts: Array<{ id: string; amount: number; fee: number; credited: number; collected: boolean; owed: boolean }> = [];
+        const payouts: Array<{ id: string; amount: number; fee: number; reversed: number; credited: number; collected: boolean; owed: boolean }> = [];
         let expectedRevenue = 0;
         let expectedRefunded = 0;
         // Fees below Stripe's minimum stay owed (deferred) until together they reach it.
@@ -60,7 +62,7 @@ describeWithPostgres('the ledger after a randomized run (PostgreSQL, Stripe simu
             h.stripe.dropNextResponse('POST', '/v1/payment_intents', 0);
             const fee = feeOn(money(o.amount, code), 2000).minor;
             const collected = fee > 0 && fee >= minimumCharge(code);
-            payouts.push({ id, amount: o.amount, fee, credited: 0, collected, owed: fee > 0 && !collected });
+            payouts.push({ id, amount: o.amount, fee, reversed: 0, credited: 0, collected, owed: fee > 0 && !collected });
             expectedRevenue -= fee;
             if (!collected) expectedOwed += fee;
             // Right after the fee is posted, what is owed is collected if it reaches the minimum.
@@ -83,8 +85,16 @@ describeWithPostgres('the ledger after a randomized run (PostgreSQL, Stripe simu
             const id = `rnd-${run}-r${reversals++}`;
             if (o.crash) h.stripe.dropNextResponse('POST', '/v1/refunds', 2);
             const r = await h.payout({ userId, claimId, payoutId: id, amountMinor: amount, currency: code, kind: 'reversal', reverses: p.id });
-            expect(r.status).toBe('completed');
             h.stripe.dropNextResponse('POST', '/v1/refunds', 0);
+            // More than is left of the payout is parked for an operator, and changes nothing.
+            if (p.reversed - amount > p.amount) {
+              expect(r.status).toBe('failed');
+              const [event] = await h.t.clario.database.db.select().from(phaseEvents).where(eq(phaseEvents.id, r.eventId));
+              expect(event?.lastError?.code).toBe('payout_mismatch');
+              continue;
+            }
+            expect(r.status).toBe('completed');
+            p.reversed -= amount;
             const credit = creditOn(money(amount, code), 2000, { fee: money(p.fee, code), credited: money(p.credited, code) }).minor;
             p.credited += credit;
             expectedRevenue += credit;

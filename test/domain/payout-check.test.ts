@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { money } from '../../src/domain/money.js';
-import { allowedTotal, payoutProblem, reversalConflict, type SettledPayout } from '../../src/domain/payout-check.js';
+import { allowedTotal, payoutProblem, reversalConflict, reversalOverreach, type SettledPayout } from '../../src/domain/payout-check.js';
 
 const limits = { tolerancePercent: 25, maxMinor: 100_000_000 };
 
@@ -41,5 +42,28 @@ describe('may a reversal take back the payout it names', () => {
     expect(conflict({ ...paid(1158), userId: 'u-2' })).toBeDefined();
     expect(conflict({ ...paid(1158), kind: 'refund' })).toBeDefined();
     expect(conflict({ ...paid(1158), currency: 'EUR' })).toBeDefined();
+  });
+
+  it('refuses more than the payout paid, or than is left of it after earlier reversals', () => {
+    expect(reversalOverreach(money(-5_000_000, 'USD'), paid(6199), 0n)).toMatch(/takes back 5000000 minor units of a payout of 6199, of which 6199 are left/);
+    expect(reversalOverreach(money(-6199, 'USD'), paid(6199), 0n)).toBeUndefined();
+    expect(reversalOverreach(money(-3200, 'USD'), paid(6199), 3000n)).toBeDefined();
+    expect(reversalOverreach(money(-3199, 'USD'), paid(6199), 3000n)).toBeUndefined();
+    // What was taken back before is summed exactly, however large.
+    expect(reversalOverreach(money(-1, 'USD'), paid(Number.MAX_SAFE_INTEGER), BigInt(Number.MAX_SAFE_INTEGER))).toBeDefined();
+  });
+
+  it('reversals taken one after another never together take back more than the payout paid, and only those that would are refused', () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 10 ** 9 }), fc.array(fc.nat({ max: 2 * 10 ** 9 }), { maxLength: 12 }), (original, asked) => {
+        let taken = 0n;
+        for (const minor of asked) {
+          const refused = reversalOverreach(money(-minor, 'USD'), paid(original), taken) !== undefined;
+          expect(refused).toBe(taken + BigInt(minor) > BigInt(original));
+          if (!refused) taken += BigInt(minor);
+        }
+        expect(taken <= BigInt(original)).toBe(true);
+      }),
+    );
   });
 });

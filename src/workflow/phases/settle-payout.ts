@@ -27,6 +27,8 @@ export function settlePayout(caps: Capabilities, waitForFilingMs: number, limits
       if (!Number.isSafeInteger(minor)) throw new NonRetryableError(`amount_minor ${minor} is not a safe integer`, 'payout_mismatch');
       const amount = money(minor, currency);
       // Checked before anything is charged: a payout that does not fit its claim waits for an operator.
+      // A reversal is bounded by the payout it takes back instead, which the settlement reads under
+      // that payout's lock (reversalOverreach), so it is checked here for its currency only.
       const paidBefore = kind === 'reversal' ? 0n : await claimPaidSoFar(ctx.db, claim.id, amount.currency, payoutId);
       const problem = payoutProblem(amount, claim, paidBefore, limits);
       if (problem) throw new NonRetryableError(`payout ${payoutId} does not fit claim ${claim.id}: ${problem}`, 'payout_mismatch');
