@@ -71,7 +71,13 @@ const EnvSchema = z
     PUBLIC_URL: z.url().optional(),
     CLARIO_DATA_DIR: z.string().min(1).default('./.clario'),
     DATABASE_URL: z.string().min(1).refine(hasProtocol('postgres:', 'postgresql:'), 'must be a postgres:// URL').optional(),
-    REDIS_URL: z.string().min(1).refine(hasProtocol('redis:', 'rediss:'), 'must be a redis:// or rediss:// URL').optional(),
+    REDIS_URL: z
+      .string()
+      .min(1)
+      .refine(hasProtocol('redis:', 'rediss:'), 'must be a redis:// or rediss:// URL')
+      // ioredis would SELECT whatever the path holds: "/abc" as NaN, which crashes the process.
+      .refine((v) => !hasProtocol('redis:', 'rediss:')(v) || /^(\/\d*)?$/.test(new URL(v).pathname), 'its path must be a database number, as in redis://host:6379/0')
+      .optional(),
     QUEUE_DRIVER: z.enum(['postgres', 'bullmq']).optional(),
     QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('clario'),
     CLARIO_SERVICE_TOKEN: z.string().min(32, 'CLARIO_SERVICE_TOKEN must be at least 32 characters').optional(),

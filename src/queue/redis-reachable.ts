@@ -9,7 +9,10 @@ export class RedisUnreachableError extends Error {
   override readonly name = 'RedisUnreachableError';
 }
 
-/** Connects once and PINGs, each within `timeoutMs`; throws RedisUnreachableError otherwise. */
+/**
+ * Connects once, PINGs and selects REDIS_URL's database, each within `timeoutMs`; throws
+ * RedisUnreachableError otherwise.
+ */
 export async function assertRedisReachable(url: string, timeoutMs = 5_000): Promise<void> {
   const redis = new Redis(url, {
     lazyConnect: true,
@@ -24,11 +27,22 @@ export async function assertRedisReachable(url: string, timeoutMs = 5_000): Prom
   let socketError: unknown;
   redis.on('error', (err) => (socketError ??= err));
   try {
-    await redis.connect();
-    await redis.ping();
-  } catch (err) {
-    const why = socketError ?? err;
-    throw new RedisUnreachableError(`cannot connect to the Redis REDIS_URL names (${whereIs(url)}): ${whyUnreachable(why)}`, { cause: why });
+    try {
+      await redis.connect();
+      await redis.ping();
+    } catch (err) {
+      const why = socketError ?? err;
+      throw new RedisUnreachableError(`cannot connect to the Redis REDIS_URL names (${whereIs(url)}): ${whyUnreachable(why)}`, { cause: why });
+    }
+    // ioredis SELECTs the URL's database as it connects, but a refusal (ERR DB index is out of
+    // range) only reaches its 'error' event: connect() resolves and the connection stays on
+    // database 0, where BullMQ would write into whatever else lives there. So it is asked again.
+    const db = redis.options.db ?? 0;
+    if (db !== 0) {
+      await redis.select(db).catch((err: unknown) => {
+        throw new RedisUnreachableError(`cannot select database ${db} of the Redis REDIS_URL names (${whereIs(url)}): ${whyUnreachable(err)}`, { cause: err });
+      });
+    }
   } finally {
     redis.disconnect();
   }

@@ -51,6 +51,13 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@db:5432/c', REDIS_URL: 'rediss://r:6380', CLARIO_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}` }).mode).toBe('production');
   });
 
+  it("refuses a REDIS_URL whose path is not a database number (ioredis sent SELECT NaN and crashed)", () => {
+    for (const url of ['redis://r:6379/abc', 'redis://r:6379/1/2', 'rediss://r/-1']) {
+      expect(() => loadConfig({ REDIS_URL: url }), url).toThrow(/REDIS_URL: its path must be a database number, as in redis:\/\/host:6379\/0/);
+    }
+    for (const url of ['redis://r:6379', 'redis://r:6379/', 'redis://r:6379/3']) expect(loadConfig({ REDIS_URL: url }).redisUrl).toBe(url);
+  });
+
   it('refuses bullmq without Redis', () => {
     expect(() => loadConfig({ QUEUE_DRIVER: 'bullmq' })).toThrow(/needs REDIS_URL/);
   });

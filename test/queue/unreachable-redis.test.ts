@@ -45,4 +45,15 @@ describeWithRedis('checking a Redis that answers', () => {
   it('passes', async () => {
     await expect(assertRedisReachable(redis.url)).resolves.toBeUndefined();
   });
+
+  it("refuses a database the server does not have, instead of carrying on in database 0", async () => {
+    // ioredis's own SELECT fails only in an 'error' event; the queue then wrote into database 0.
+    const url = new URL(redis.url);
+    url.pathname = '/99999';
+    const failure = await failureOf(assertRedisReachable(url.toString()));
+    expect(failure).toBeInstanceOf(RedisUnreachableError);
+    expect((failure as Error).message).toBe(`cannot select database 99999 of the Redis REDIS_URL names (${url.host}/99999): ERR DB index is out of range`);
+    url.pathname = '/1';
+    await expect(assertRedisReachable(url.toString())).resolves.toBeUndefined();
+  });
 });
