@@ -1,6 +1,6 @@
 // `clario serve` and `clario worker`: start the service, say where everything is, stop on a signal.
 import { createServer } from 'node:net';
-import type { Config } from '../config/config.js';
+import { MAX_TIMER_MS, type Config } from '../config/config.js';
 import { checkRole, type Role } from '../config/role.js';
 import { secretsPath } from '../config/secrets.js';
 import type { Clario } from '../main.js';
@@ -55,6 +55,14 @@ export function banner(clario: Clario, config: Config, role: Role): string {
   return lines.join('\n');
 }
 
+/**
+ * When a stop that hangs is cut short: 10 s past SHUTDOWN_TIMEOUT_MS, within what a Node timer
+ * keeps (a longer one fires at once, which exited 1 on every SIGTERM).
+ */
+export function hardStopAfterMs(shutdownTimeoutMs: number): number {
+  return Math.min(shutdownTimeoutMs + 10_000, MAX_TIMER_MS);
+}
+
 export async function serve(config: Config, role: Role): Promise<void> {
   // The refusals first, each in milliseconds: loading the app takes seconds.
   checkRole(config, role);
@@ -78,7 +86,7 @@ export async function serve(config: Config, role: Role): Promise<void> {
     setTimeout(() => {
       clario.logger.error({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
       process.exit(1);
-    }, config.shutdownTimeoutMs + 10_000).unref();
+    }, hardStopAfterMs(config.shutdownTimeoutMs)).unref();
     // The spans of the last requests and attempts are exported once they have ended.
     clario.close().finally(() => tracing?.shutdown()).then(
       () => process.exit(0),

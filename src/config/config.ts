@@ -45,6 +45,19 @@ function emailList(value: string): string[] | undefined {
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 
+/**
+ * The longest delay Node's timers keep (2^31-1 ms, about 24.8 days): a longer one fires after
+ * 1 ms, so a 30-day attempt timeout timed every attempt out at once.
+ */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Milliseconds that end in a timer: at most `max` (MAX_TIMER_MS, or less when the code multiplies it). */
+const ms = (def: number, min: number, max = MAX_TIMER_MS) =>
+  int(def, min).pipe(z.number().max(max, max === MAX_TIMER_MS ? `at most ${MAX_TIMER_MS} ms (about 24.8 days: the longest timer Node keeps)` : `at most ${max} ms`));
+
+/** Days and hours go into date arithmetic: past about 100 years a date is no longer one. */
+const days = (def: number) => z.coerce.number().min(0).max(36_500, 'at most 36500 (100 years)').default(def);
+
 /** A URL whose scheme is one of these (the database and Redis addresses). */
 const hasProtocol = (...protocols: string[]) => (value: string): boolean => {
   try {
@@ -88,41 +101,42 @@ const EnvSchema = z
     AMAZON_SP_APP_ID: z.string().min(1).optional(),
     AMAZON_REGION: z.enum(['na', 'eu', 'fe']).default('na'),
     AMAZON_SP_API_URL: z.url().optional(),
-    AMAZON_REPORT_POLL_MS: z.coerce.number().int().min(10).optional(),
-    AMAZON_SIMULATOR_DECIDES_AFTER_MS: int(20_000, 0),
+    // The wait grows to 12× the first one (see reportPoll in main.ts).
+    AMAZON_REPORT_POLL_MS: z.coerce.number().int().min(10).max(Math.floor(MAX_TIMER_MS / 12), `at most ${Math.floor(MAX_TIMER_MS / 12)} ms (it grows to 12 times this, and Node keeps no longer timer)`).optional(),
+    AMAZON_SIMULATOR_DECIDES_AFTER_MS: ms(20_000, 0),
     AMAZON_LWA_TOKEN_URL: z.url().optional(),
     AMAZON_LWA_AUTHORIZE_URL: z.url().optional(),
     AMAZON_LWA_PROFILE_URL: z.url().optional(),
     AMAZON_CONSENT_URL: z.url().optional(),
     AMAZON_MARKETPLACE_IDS: z.string().regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/).default('ATVPDKIKX0DER'),
-    AMAZON_SYNC_INTERVAL_HOURS: z.coerce.number().min(0).default(24),
+    AMAZON_SYNC_INTERVAL_HOURS: z.coerce.number().min(0).max(876_000, 'at most 876000 (100 years)').default(24),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     WORKER_CONCURRENCY: int(8, 1),
     WORKFLOW_MAX_ATTEMPTS: int(5, 1),
-    WORKFLOW_RETRY_BASE_MS: int(1000, 1),
-    WORKFLOW_RETRY_MAX_MS: int(300_000, 1),
-    WORKFLOW_LEASE_MS: int(30_000, 500),
+    WORKFLOW_RETRY_BASE_MS: ms(1000, 1),
+    WORKFLOW_RETRY_MAX_MS: ms(300_000, 1),
+    WORKFLOW_LEASE_MS: ms(30_000, 500),
     // A sync of a large seller against real Amazon can take hours; a hung attempt must not hold its event for ever.
-    WORKFLOW_ATTEMPT_TIMEOUT_MS: int(6 * 60 * 60_000, 1_000),
-    WORKFLOW_POLL_MS: int(500, 10),
+    WORKFLOW_ATTEMPT_TIMEOUT_MS: ms(6 * 60 * 60_000, 1_000),
+    WORKFLOW_POLL_MS: ms(500, 10),
     // One HTTP exchange with Amazon, Login with Amazon, Stripe or the case API; past it the call fails and its caller's retry rules apply.
-    PROVIDER_TIMEOUT_MS: int(30_000, 50),
+    PROVIDER_TIMEOUT_MS: ms(30_000, 50),
     // How long a stop waits for requests and phase attempts before cutting the first and handing the second back.
-    SHUTDOWN_TIMEOUT_MS: int(25_000, 0),
+    SHUTDOWN_TIMEOUT_MS: ms(25_000, 0),
     ROUTING_AUTO_SUBMIT: unit(0.85),
     ROUTING_SMART_PROMPT: unit(0.5),
     CLAIMS_CHANNEL: z.enum(['auto', 'simulator', 'manual']).default('auto'),
     FILING_MAX_ITEMS_PER_CASE: int(5, 1),
     FILING_MAX_CASES_PER_DAY: int(10, 0),
-    FILING_INTERVAL_MS: int(60_000, 100),
-    FILING_FOLLOW_UP_DAYS: z.coerce.number().min(0).default(14),
+    FILING_INTERVAL_MS: ms(60_000, 100),
+    FILING_FOLLOW_UP_DAYS: days(14),
     // Below this recent approval rate a claim type's new claims are held (0: never).
     FILING_MIN_APPROVAL: unit(0.2),
-    FILING_APPROVAL_WINDOW_DAYS: int(90, 1),
+    FILING_APPROVAL_WINDOW_DAYS: int(90, 1).pipe(z.number().max(36_500, 'at most 36500 (100 years)')),
     FILING_APPROVAL_MIN_DECISIONS: int(5, 1),
-    PAYOUTS_INTERVAL_MS: int(300_000, 100),
-    REMINDER_INTERVAL_MS: int(3_600_000, 100),
-    REMINDER_REOPEN_NUDGE_DAYS: z.coerce.number().min(0).default(3),
+    PAYOUTS_INTERVAL_MS: ms(300_000, 100),
+    REMINDER_INTERVAL_MS: ms(3_600_000, 100),
+    REMINDER_REOPEN_NUDGE_DAYS: days(3),
     // The password is part of the URL: the messages below never repeat the value.
     SMTP_URL: z.string().transform((v, ctx) => parseSmtpUrl(v) ?? (ctx.addIssue({ code: 'custom', message: SMTP_URL_HELP }), z.NEVER)).optional(),
     REMINDER_EMAIL_FROM: z.string().max(320).regex(/^[^\r\n]+@[^\r\n]+$/, 'an address such as "Clario <reminders@example.com>"').optional(),
@@ -131,19 +145,19 @@ const EnvSchema = z
     EVIDENCE_MAX_REQUEST_BYTES: int(50 * 1024 * 1024, 1),
     EVIDENCE_PDF_MAX_PAGES: int(50, 1),
     EVIDENCE_PDF_MAX_TEXT_ITEMS: int(50_000, 1),
-    EVIDENCE_READ_TIMEOUT_MS: int(30_000, 100),
+    EVIDENCE_READ_TIMEOUT_MS: ms(30_000, 100),
     EVIDENCE_READ_MAX_MEMORY_MB: int(256, 32),
     EVIDENCE_READ_CONCURRENCY: int(2, 1),
     EVIDENCE_DEFAULT_CURRENCY: z.string().default('USD').refine((c) => isCurrency(c), 'an ISO 4217 currency code such as USD'),
     RATE_LIMIT_SERVICE_PER_MINUTE: int(120_000, 1),
     RATE_LIMIT_SELLER_PER_MINUTE: int(1_200, 1),
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: int(60, 1),
-    SESSION_MAX_AGE_SECONDS: int(7 * 24 * 3600, 60),
-    HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100),
-    HTTP_REQUEST_TIMEOUT_MS: int(120_000, 100),
-    HTTP_KEEP_ALIVE_TIMEOUT_MS: int(72_000, 100),
-    HTTP_IDLE_TIMEOUT_MS: int(120_000, 100),
-    WS_HANDSHAKE_TIMEOUT_MS: int(10_000, 50),
+    SESSION_MAX_AGE_SECONDS: int(7 * 24 * 3600, 60).pipe(z.number().max(3_153_600_000, 'at most 3153600000 (100 years)')),
+    HTTP_HEADERS_TIMEOUT_MS: ms(10_000, 100),
+    HTTP_REQUEST_TIMEOUT_MS: ms(120_000, 100),
+    HTTP_KEEP_ALIVE_TIMEOUT_MS: ms(72_000, 100),
+    HTTP_IDLE_TIMEOUT_MS: ms(120_000, 100),
+    WS_HANDSHAKE_TIMEOUT_MS: ms(10_000, 50),
     WS_MAX_CONNECTIONS: int(10_000, 1),
     WS_MAX_CONNECTIONS_PER_USER: int(20, 1),
     // Development only: webhooks to plain http and to loopback/private addresses (a local receiver).

@@ -58,6 +58,32 @@ describe('configuration', () => {
     for (const url of ['redis://r:6379', 'redis://r:6379/', 'redis://r:6379/3']) expect(loadConfig({ REDIS_URL: url }).redisUrl).toBe(url);
   });
 
+  it('refuses a millisecond setting longer than a Node timer keeps, which fired after 1 ms instead', () => {
+    const err = (() => {
+      try {
+        loadConfig({ WORKFLOW_ATTEMPT_TIMEOUT_MS: '2592000000', SHUTDOWN_TIMEOUT_MS: '3000000000', HTTP_IDLE_TIMEOUT_MS: '2147483648', AMAZON_REPORT_POLL_MS: '1000000000' });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    for (const key of ['WORKFLOW_ATTEMPT_TIMEOUT_MS', 'SHUTDOWN_TIMEOUT_MS', 'HTTP_IDLE_TIMEOUT_MS']) {
+      expect(err?.message).toContain(`${key}: at most 2147483647 ms (about 24.8 days: the longest timer Node keeps)`);
+    }
+    // It grows to 12 times the first wait.
+    expect(err?.message).toContain('AMAZON_REPORT_POLL_MS: at most 178956970 ms');
+    const longest = loadConfig({ WORKFLOW_ATTEMPT_TIMEOUT_MS: '2147483647', SHUTDOWN_TIMEOUT_MS: '2147483647' });
+    expect([longest.worker.attemptTimeoutMs, longest.shutdownTimeoutMs]).toEqual([2147483647, 2147483647]);
+  });
+
+  it('keeps day, hour and second settings within dates (a longer span made an invalid date)', () => {
+    for (const [key, value] of [['FILING_FOLLOW_UP_DAYS', '36501'], ['REMINDER_REOPEN_NUDGE_DAYS', '1e12'], ['FILING_APPROVAL_WINDOW_DAYS', '40000'], ['AMAZON_SYNC_INTERVAL_HOURS', '1e9'], ['SESSION_MAX_AGE_SECONDS', '1e15']] as const) {
+      expect(() => loadConfig({ [key]: value }), key).toThrow(new RegExp(`${key}: at most .*100 years`));
+    }
+    expect(loadConfig({ FILING_FOLLOW_UP_DAYS: '36500' }).filing.followUpDays).toBe(36500);
+  });
+
   it('refuses bullmq without Redis', () => {
     expect(() => loadConfig({ QUEUE_DRIVER: 'bullmq' })).toThrow(/needs REDIS_URL/);
   });
