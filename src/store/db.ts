@@ -107,9 +107,12 @@ export function migrationNotice(pending: readonly string[]): string {
   return `applying ${pending.length} migration(s): ${pending.join(', ')} (on a large database an upgrade can take minutes)`;
 }
 
-/** PostgreSQL at `url`; else PGlite in `dataDir`; else PGlite in memory (tests). */
-export async function openDatabase(options: { url?: string | undefined; dataDir?: string | undefined; poolSize?: number; onMigrations?: OnMigrations }): Promise<Database> {
-  if (options.url) return openPostgres(options.url, options.poolSize ?? 10, options.onMigrations);
+/**
+ * PostgreSQL at `url`; else PGlite in `dataDir`; else PGlite in memory (tests). PostgreSQL must
+ * answer its first connection within `connectTimeoutMs` (5 s, as Redis at start).
+ */
+export async function openDatabase(options: { url?: string | undefined; dataDir?: string | undefined; poolSize?: number; onMigrations?: OnMigrations; connectTimeoutMs?: number }): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10, options.onMigrations, options.connectTimeoutMs ?? 5_000);
   return openPglite(options.dataDir, options.onMigrations);
 }
 
@@ -210,21 +213,28 @@ export class DatabaseUnreachableError extends Error {
   override readonly name = 'DatabaseUnreachableError';
 }
 
-async function openPostgres(url: string, poolSize: number, onMigrations?: OnMigrations): Promise<Database> {
-  const pool = createPool(url, poolSize);
-  const lockClient = await pool.connect().catch(async (err: unknown) => {
-    await pool.end().catch(() => undefined);
-    // PostgreSQL's own refusals carry a numeric SQLSTATE as their code, so they are said in its words.
-    throw new DatabaseUnreachableError(`cannot connect to the database DATABASE_URL names (${whereIs(url)}): ${whyUnreachable(err)}`, { cause: err });
+async function openPostgres(url: string, poolSize: number, onMigrations: OnMigrations | undefined, connectTimeoutMs: number): Promise<Database> {
+  // The first connection is a client of its own, bounded: a server that takes the connection and
+  // never answers as PostgreSQL would (another service's port) hung start-up without a word. The
+  // pool gets no such bound, since pg-pool would apply it to waiting for a free client as well.
+  const lockClient = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+  lockClient.on('error', () => undefined);
+  await lockClient.connect().catch(async (err: unknown) => {
+    await lockClient.end().catch(() => undefined);
+    // pg says only 'timeout expired'; PostgreSQL's own refusals carry a numeric SQLSTATE as their
+    // code, so they are said in its words.
+    const why = err instanceof Error && err.message === 'timeout expired' ? `no answer as PostgreSQL within ${connectTimeoutMs} ms` : whyUnreachable(err);
+    throw new DatabaseUnreachableError(`cannot connect to the database DATABASE_URL names (${whereIs(url)}): ${why}`, { cause: err });
   });
   try {
     await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await announceMigrations(onMigrations, async (text) => (await lockClient.query<Record<string, unknown>>(text)).rows);
     await migratePg(drizzlePg({ client: lockClient, schema }), { migrationsFolder: MIGRATIONS_DIR });
   } finally {
-    await lockClient.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    lockClient.release();
+    // Ending the session releases its advisory lock too.
+    await lockClient.end().catch(() => undefined);
   }
+  const pool = createPool(url, poolSize);
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   const local = new EventEmitter();
   local.setMaxListeners(0);

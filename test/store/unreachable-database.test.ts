@@ -1,5 +1,6 @@
 // A DATABASE_URL nobody answers at: one line naming the variable and the host, never the password
 // (before: pg's ECONNREFUSED with a pool stack, and no word of DATABASE_URL).
+import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { closedPort } from '../support/closed-port.js';
 import { DatabaseUnreachableError, openDatabase } from '../../src/store/db.js';
@@ -14,5 +15,25 @@ describe('opening a database nobody answers at', () => {
     expect(failure).toBeInstanceOf(DatabaseUnreachableError);
     expect((failure as Error).message).toBe(`cannot connect to the database DATABASE_URL names (127.0.0.1:${port}/clario): ECONNREFUSED`);
     expect((failure as Error).message).not.toContain('s3cret-pw');
+  });
+
+  it('refuses a server that takes the connection but never answers as PostgreSQL, within its bound', async () => {
+    // Another service's port (Redis's, say): start-up hung there for ever without a word.
+    const accepted: Socket[] = [];
+    const silent = createServer((socket) => accepted.push(socket.on('error', () => undefined)));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as { port: number };
+    try {
+      const failure = await openDatabase({ url: `postgres://clario:s3cret-pw@127.0.0.1:${port}/clario`, connectTimeoutMs: 200 }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(failure).toBeInstanceOf(DatabaseUnreachableError);
+      expect((failure as Error).message).toBe(`cannot connect to the database DATABASE_URL names (127.0.0.1:${port}/clario): no answer as PostgreSQL within 200 ms`);
+      expect(accepted.length).toBeGreaterThan(0);
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      silent.close();
+    }
   });
 });
