@@ -38,3 +38,33 @@ export function feeArithmetic(f: { reimbursedMinor: number; feeMinor: number; ra
   const text = `${formatMoney(reimbursed)} x ${formatRate(f.rateBp)} = ${exactProduct(f.reimbursedMinor, f.rateBp, reimbursed.currency)}, rounded half-up to the minor unit: fee ${formatMoney(fee)}`;
   return { text, recomputedMinor: recomputed.minor, matches: recomputed.minor === f.feeMinor };
 }
+
+/** A claim's settled payouts in one currency, each part positive. */
+export interface NetLine {
+  readonly currency: string;
+  readonly paidMinor: bigint;
+  readonly reversedMinor: bigint;
+  readonly feeMinor: bigint;
+  readonly givenBackMinor: bigint;
+}
+
+/**
+ * What a claim's settled payouts (fee_charges rows) come to per currency: reimbursed and taken back
+ * by reversals, fees and fee given back. Net recovered is paid less reversed; net fee, fee less
+ * given back. BigInt sums: nothing passes through a float.
+ */
+export function netOf(fees: ReadonlyArray<{ kind: 'charge' | 'refund'; reimbursedMinor: number; feeMinor: number; currency: string }>): NetLine[] {
+  const by = new Map<string, { paidMinor: bigint; reversedMinor: bigint; feeMinor: bigint; givenBackMinor: bigint }>();
+  for (const f of fees) {
+    const n = by.get(f.currency) ?? { paidMinor: 0n, reversedMinor: 0n, feeMinor: 0n, givenBackMinor: 0n };
+    if (f.kind === 'charge') {
+      n.paidMinor += BigInt(f.reimbursedMinor);
+      n.feeMinor += BigInt(f.feeMinor);
+    } else {
+      n.reversedMinor -= BigInt(f.reimbursedMinor);
+      n.givenBackMinor -= BigInt(f.feeMinor);
+    }
+    by.set(f.currency, n);
+  }
+  return [...by.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, n]) => ({ currency, ...n }));
+}

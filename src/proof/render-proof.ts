@@ -4,8 +4,8 @@ import PDFDocument from 'pdfkit';
 import { formatMoney, isCurrency, money } from '../domain/money.js';
 import { isPhaseNumber, PHASES } from '../domain/phase.js';
 import { plural } from '../domain/plural.js';
-import { reimbursementIdOf } from '../payouts/reimbursement-line.js';
-import { feeArithmetic } from './fee-arithmetic.js';
+import { payoutId as payoutIdOf, reimbursementIdOf } from '../payouts/reimbursement-line.js';
+import { feeArithmetic, netOf } from './fee-arithmetic.js';
 import type { ProofData } from './gather-proof.js';
 import { ruleText } from './rules.js';
 
@@ -21,6 +21,8 @@ const NOT_GIVEN = 'not given';
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const amount = (minor: number | null, code: string | null) =>
   minor === null || !code || !isCurrency(code) ? 'unknown' : formatMoney(money(minor, code));
+/** A sum, exact; 'unknown' past what a number holds (no single payout comes near). */
+const total = (minor: bigint, code: string) => (minor <= BigInt(Number.MAX_SAFE_INTEGER) && minor >= BigInt(Number.MIN_SAFE_INTEGER) ? amount(Number(minor), code) : 'unknown');
 
 export const VERIFY_TEXT = [
   'How to verify this packet: Clario stored the SHA-256 of this exact file when the claim was paid.',
@@ -31,8 +33,13 @@ export const VERIFY_TEXT = [
 
 export function renderProofPdf(d: ProofData): Promise<Buffer> {
   const { claim } = d;
-  // Amazon's reimbursement id: the payout id's line key after it is Clario's own.
-  const reimbursement = reimbursementIdOf(d.payoutId);
+  // A payout named by Amazon's reimbursement id (the payout id's line key after it is Clario's
+  // own); a reversal as the reversal of the reimbursement it takes back, never as a reimbursement.
+  const idOf = (f: { kind: string; payoutId: string; reversesPayoutId: string | null }) =>
+    f.kind === 'refund' && f.reversesPayoutId ? `${reimbursementIdOf(f.payoutId)} of reimbursement ${reimbursementIdOf(f.reversesPayoutId)}` : reimbursementIdOf(f.payoutId);
+  const named = (f: { kind: string; payoutId: string; reversesPayoutId: string | null }) => `${f.kind === 'refund' ? 'reversal' : 'reimbursement'} ${idOf(f)}`;
+  const own = d.fees.find((f) => f.payoutId === d.payoutId);
+  const reimbursement = own ? named(own) : `reimbursement ${reimbursementIdOf(d.payoutId)}`;
   const caseText = claim.caseId ? `Amazon case ${claim.caseId}` : 'no Amazon case id';
   const doc = new PDFDocument({
     size: 'A4',
@@ -41,7 +48,7 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
     info: {
       Title: `Clario proof packet: claim ${claim.id}`,
       Author: 'Clario',
-      Subject: `Reimbursement claim ${claim.id}, ${caseText}, reimbursement ${reimbursement}`,
+      Subject: `Reimbursement claim ${claim.id}, ${caseText}, ${reimbursement}`,
       Creator: 'Clario',
       Producer: 'Clario (pdfkit)',
       CreationDate: d.asOf,
@@ -67,7 +74,7 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
 
   // Title
   doc.font('Helvetica-Bold').fontSize(18).text('Clario proof packet');
-  doc.font('Helvetica').fontSize(10).fillColor('#444444').text(printable(`Claim ${claim.id} - ${caseText} - reimbursement ${reimbursement}`));
+  doc.font('Helvetica').fontSize(10).fillColor('#444444').text(printable(`Claim ${claim.id} - ${caseText} - ${reimbursement}`));
   doc.text(printable(`Seller ${claim.userId}. Facts as of ${iso(d.asOf)}.`)).fillColor('#222222');
 
   // The claim and its rule
@@ -127,9 +134,9 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
   field('Case id', claim.caseId ?? NOT_GIVEN);
   if (claim.filingId) field('Clario filing', claim.filingId);
 
-  // Reimbursement
-  heading('5. The reimbursement');
-  if (d.reimbursements.length === 0) para('No reimbursement row from Amazon is recorded for this case yet.');
+  // Payouts
+  heading('5. The reimbursement and any reversals');
+  if (d.reimbursements.length === 0 && d.fees.length === 0) para('No reimbursement row from Amazon is recorded for this case yet.');
   for (const r of d.reimbursements) {
     // Amazon's id and what Amazon's report says of it; what it leaves out is left out (the line
     // key, Clario's own way to tell a reimbursement's lines apart, is not shown: SKU and FNSKU are).
@@ -142,18 +149,36 @@ export function renderProofPdf(d: ProofData): Promise<Buffer> {
     ].filter(Boolean);
     field(
       r.kind === 'reversal' ? 'Reversal' : 'Reimbursement',
-      `${r.reimbursementId}: ${amount(r.amountMinor, r.currency)}${r.quantity !== null ? ` for ${plural(r.quantity, 'unit')}` : ''}${said.length ? `, ${said.join(', ')}` : ''}${r.attributed ? ' (Clario\'s case)' : ' (not Clario\'s case: not billed)'}`,
+      `${r.reimbursementId}${r.kind === 'reversal' && r.originalReimbursementId ? ` of reimbursement ${r.originalReimbursementId}` : ''}: ${amount(r.amountMinor, r.currency)}${r.quantity !== null ? ` for ${plural(r.quantity, 'unit')}` : ''}${said.length ? `, ${said.join(', ')}` : ''}${r.attributed ? ' (Clario\'s case)' : ' (not Clario\'s case: not billed)'}`,
     );
+  }
+
+  // A payout phase 7 settled that Amazon's report has not listed (yet): a trigger named it alone.
+  const listed = (f: { payoutId: string }) => d.reimbursements.some((r) => r.reimbursementId === f.payoutId || payoutIdOf(r.reimbursementId, r.lineKey) === f.payoutId);
+  for (const f of d.fees.filter((x) => !listed(x))) {
+    field(f.kind === 'refund' ? 'Reversal' : 'Reimbursement', `${idOf(f)}: ${amount(f.reimbursedMinor, f.currency)} (Clario's case)`);
+  }
+  const net = netOf(d.fees);
+  for (const n of net) {
+    field('Net recovered', `${total(n.paidMinor - n.reversedMinor, n.currency)}${n.reversedMinor !== 0n ? ` (${total(n.paidMinor, n.currency)} paid, less ${total(n.reversedMinor, n.currency)} reversed)` : ''}`);
   }
 
   // Fee
   heading('6. The fee');
   const fees = d.fees.filter((f) => f.payoutId === d.payoutId || f.reversesPayoutId === d.payoutId);
-  if (fees.length === 0) para(`No fee is recorded for reimbursement ${reimbursement}.`);
+  if (fees.length === 0) para(`No fee is recorded for ${reimbursement}.`);
   for (const f of d.fees) {
     const a = feeArithmetic(f);
-    field(`${f.kind === 'refund' ? 'Refund' : 'Fee'} on reimbursement ${reimbursementIdOf(f.payoutId)}`, `${a.text} (${f.status})`);
-    if (!a.matches) para(`Note: the fee recomputed from these figures is ${amount(a.recomputedMinor, f.currency)}; the recorded fee differs.`);
+    field(f.kind === 'refund' ? `Fee given back on ${named(f)}` : `Fee on ${named(f)}`, `${a.text} (${f.status})`);
+    if (!a.matches) {
+      // A reversal gives back at most what is left of the fee it reverses.
+      para(f.kind === 'refund'
+        ? `Note: the fee recomputed from these figures is ${amount(a.recomputedMinor, f.currency)}; less was left of the fee of reimbursement ${reimbursementIdOf(f.reversesPayoutId ?? '')}, and that is what was given back.`
+        : `Note: the fee recomputed from these figures is ${amount(a.recomputedMinor, f.currency)}; the recorded fee differs.`);
+    }
+  }
+  for (const n of net) {
+    field('Net fee', `${total(n.feeMinor - n.givenBackMinor, n.currency)}${n.givenBackMinor !== 0n ? ` (${total(n.feeMinor, n.currency)} charged, less ${total(n.givenBackMinor, n.currency)} given back)` : ''}`);
   }
 
   // Timeline

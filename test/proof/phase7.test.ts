@@ -34,9 +34,10 @@ describeWithPostgres('phase 7 with learning and the proof packet', () => {
               data: {},
               apply: async (tx) => {
                 // Stands in for the billing capability's fee row (its own issue).
+                const reversal = input.kind === 'reversal' ? { kind: 'refund' as const, reversesPayoutId: input.reverses ?? null } : { kind: 'charge' as const };
                 await tx
                   .insert(feeCharges)
-                  .values({ payoutId: input.payoutId, userId: input.claim.userId, claimId: input.claim.id, caseId: input.caseId, kind: 'charge', reimbursedMinor: input.amount.minor, feeMinor: Math.round(input.amount.minor / 5), currency: input.amount.currency, rateBp: 2000, status: 'pending' })
+                  .values({ payoutId: input.payoutId, userId: input.claim.userId, claimId: input.claim.id, caseId: input.caseId, ...reversal, reimbursedMinor: input.amount.minor, feeMinor: Math.round(input.amount.minor / 5), currency: input.amount.currency, rateBp: 2000, status: 'pending' })
                   .onConflictDoNothing();
               },
             }),
@@ -50,9 +51,9 @@ describeWithPostgres('phase 7 with learning and the proof packet', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function pay(key: string) {
+  async function pay(key: string, payout: Record<string, unknown> = { payout_id: 'PAY-P7', amount_minor: 2000 }) {
     const r = await t.request('/api/v1/workflow/payout/received', {
-      body: { user_id: USER, claim_id: 'p7-1', case_id: 'CASE-P7', payout_id: 'PAY-P7', amount_minor: 2000, currency: 'GBP' },
+      body: { user_id: USER, claim_id: 'p7-1', case_id: 'CASE-P7', currency: 'GBP', ...payout },
       headers: { 'idempotency-key': key },
     });
     await waitFor(async () => (await t.request(`/api/v1/workflow/events/${r.body.event_id}`)).body.status === 'completed', 'phase 7');
@@ -75,5 +76,23 @@ describeWithPostgres('phase 7 with learning and the proof packet', () => {
     // The packet was rendered inside phase 7's commit: it already shows that phase completed.
     expect(text).toMatch(/phase 7 Hyper-transparency layer: running -> completed/);
     expect(text).toContain('20.00 GBP x 20.00% = 4.00 GBP, rounded half-up to the minor unit: fee 4.00 GBP');
+  });
+
+  it('after a reversal makes a new packet that names the reversal by the reimbursement it takes back, with the net', async () => {
+    const before = (await t.request('/api/v1/claims/p7-1/proof')).body;
+    await pay('reversal-1', { payout_id: 'REV-P7', amount_minor: -500, kind: 'reversal', reverses: 'PAY-P7' });
+    const after = (await t.request('/api/v1/claims/p7-1/proof')).body;
+    expect(after).toMatchObject({ payout_id: 'REV-P7' });
+    expect(after.sha256).not.toBe(before.sha256);
+    const res = await fetch(`${t.url}/api/v1/claims/p7-1/proof.pdf`, { headers: { authorization: `Bearer ${t.serviceToken}` } });
+    const pdf = join(dir, 'p7-reversal.pdf');
+    writeFileSync(pdf, Buffer.from(await res.arrayBuffer()));
+    const text = (await run('pdftotext', ['-layout', pdf, '-'])).stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('Claim p7-1 - Amazon case CASE-P7 - reversal REV-P7 of reimbursement PAY-P7');
+    expect(text).toContain("Reimbursement: PAY-P7: 20.00 GBP (Clario's case)");
+    expect(text).toContain("Reversal: REV-P7 of reimbursement PAY-P7: -5.00 GBP (Clario's case)");
+    expect(text).toContain('Net recovered: 15.00 GBP (20.00 GBP paid, less 5.00 GBP reversed)');
+    expect(text).toContain('Net fee: 3.00 GBP (4.00 GBP charged, less 1.00 GBP given back)');
+    expect(text).not.toContain('reimbursement REV-P7');
   });
 });

@@ -60,4 +60,31 @@ describe('a proof packet’s payout', () => {
     expect(text).not.toContain(LINE_KEY);
     expect(text).not.toMatch(/reason -|approved -|case -/);
   });
+
+  it('made for a reversal, names it as the reversal of its reimbursement, lists it with the payouts, and shows the net recovered and net fee', async () => {
+    const original = payoutId('9000000022', LINE_KEY);
+    const base = data();
+    const fee = base.fees[0]!;
+    const reversed: ProofData = {
+      ...base,
+      payoutId: 'rev-A1',
+      reimbursements: [{ ...base.reimbursements[0]!, reimbursementId: '9000000022', amountMinor: 1158, quantity: 1 }],
+      fees: [
+        { ...fee, payoutId: original, reimbursedMinor: 1158, feeMinor: 232 },
+        { ...fee, payoutId: 'rev-A1', kind: 'refund', reversesPayoutId: original, reimbursedMinor: -579, feeMinor: -116, status: 'refunded' },
+      ],
+    };
+    writeFileSync(join(dir, 'reversal.pdf'), await renderProofPdf(reversed));
+    const { stdout } = await run('pdftotext', ['-layout', join(dir, 'reversal.pdf'), '-']);
+    const text = stdout.replace(/\s+/g, ' ');
+    expect(text).toContain('Claim clm-render-1 - Amazon case 17345678901 - reversal rev-A1 of reimbursement 9000000022');
+    expect(text).toContain('Reimbursement: 9000000022: 11.58 USD for 1 unit');
+    expect(text).toContain("Reversal: rev-A1 of reimbursement 9000000022: -5.79 USD (Clario's case)");
+    expect(text).toContain('Net recovered: 5.79 USD (11.58 USD paid, less 5.79 USD reversed)');
+    expect(text).toContain('Fee on reimbursement 9000000022: 11.58 USD x 20.00% = 2.316 USD');
+    expect(text).toContain('Fee given back on reversal rev-A1 of reimbursement 9000000022: -5.79 USD x 20.00% = -1.158 USD, rounded half-up to the minor unit: fee -1.16 USD (refunded)');
+    expect(text).toContain('Net fee: 1.16 USD (2.32 USD charged, less 1.16 USD given back)');
+    expect(text).not.toMatch(/reimbursement rev-A1|Refund on/);
+    expect(text).not.toContain(LINE_KEY);
+  });
 });
