@@ -1,8 +1,9 @@
 // A seller's statement: per month and currency, what Amazon paid on Clario's cases (recovered,
 // net of reversals), what is still pending (filed claims not yet paid), the fees Stripe collected
-// and refunded, the fees owed (below Stripe's minimum, not collected yet) and declined (the card
-// was refused), and the net the seller keeps. Collected fees come from the ledger, the source of
-// truth.
+// (charged, gross) and refunded, and the two apart (net), the fees owed (below Stripe's minimum,
+// not collected yet) and declined (the card was refused), and the net the seller keeps. Recovered
+// is what phase 7 credited (fee_charges: one row per payout it settled, on the claim it pays);
+// collected fees come from the ledger. The dashboard overview shows these same figures.
 import { sql } from 'drizzle-orm';
 import { safeMinor } from '../domain/money.js';
 import { rows, type Db } from '../store/db.js';
@@ -12,13 +13,17 @@ export interface StatementLine {
   readonly currency: string;
   readonly recovered_minor: number;
   readonly pending_minor: number;
+  /** Fees Stripe collected, gross: refunds are not taken off. */
   readonly fees_charged_minor: number;
+  /** Fees given back to the seller (reversals), as a positive amount. */
   readonly fees_refunded_minor: number;
+  /** fees charged − fees refunded: what Clario kept. */
+  readonly fees_net_minor: number;
   /** Fees earned but below Stripe's minimum charge, not collected yet (less what reversals gave back). */
   readonly fees_owed_minor: number;
   /** Fees Stripe tried to charge and the card declined: still owed. */
   readonly fees_declined_minor: number;
-  /** recovered − fees charged + fees refunded. */
+  /** What the seller keeps: recovered − fees net (fees charged − fees refunded). */
   readonly net_minor: number;
 }
 
@@ -96,13 +101,14 @@ function line(month: string, currency: string, f: Figures): StatementLine {
     pending_minor: safeMinor(f.pending),
     fees_charged_minor: safeMinor(f.charged),
     fees_refunded_minor: safeMinor(f.refunded),
+    fees_net_minor: safeMinor(f.charged - f.refunded),
     fees_owed_minor: safeMinor(f.owed),
     fees_declined_minor: safeMinor(f.declined),
     net_minor: safeMinor(f.recovered - f.charged + f.refunded),
   };
 }
 
-const COLUMNS = ['month', 'currency', 'recovered_minor', 'pending_minor', 'fees_charged_minor', 'fees_refunded_minor', 'fees_owed_minor', 'fees_declined_minor', 'net_minor'] as const;
+const COLUMNS = ['month', 'currency', 'recovered_minor', 'pending_minor', 'fees_charged_minor', 'fees_refunded_minor', 'fees_net_minor', 'fees_owed_minor', 'fees_declined_minor', 'net_minor'] as const;
 
 /** The statement as CSV with a header row; amounts stay integer minor units, as everywhere. */
 export function statementCsv(s: Statement): string {

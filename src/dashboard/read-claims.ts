@@ -5,6 +5,7 @@ import type { ClaimSummaryRow } from '../http/claim-json.js';
 import { covers } from '../http/auth.js';
 import type { Db } from '../store/db.js';
 import { actionSortKey } from './claim-order.js';
+import { feeCharges } from '../store/schema/billing-tables.js';
 import { claims } from '../store/schema/claims-tables.js';
 import { claimEvidence, evidenceFiles } from '../store/schema/evidence-tables.js';
 import { filingReplies, filings } from '../store/schema/filing-tables.js';
@@ -96,6 +97,35 @@ export async function listClaims(q: Db, f: ClaimListQuery): Promise<{ rows: Clai
   return { rows: page, nextCursor };
 }
 
+/**
+ * The payouts (and reversals) phase 7 credited to the claim: its fee_charges rows, the record the
+ * statement and the overview sum, with what Amazon's line of each says (reason, units, approval
+ * date) where a line is stored. A line phase 7 has not settled (still running, or parked for an
+ * operator) is not the claim's money yet.
+ */
+function creditedPayouts(q: Db, userId: string, claimId: string) {
+  return q
+    .select({
+      payoutId: feeCharges.payoutId,
+      caseId: feeCharges.caseId,
+      kind: feeCharges.kind,
+      amountMinor: feeCharges.reimbursedMinor,
+      currency: feeCharges.currency,
+      creditedAt: feeCharges.createdAt,
+      reimbursementId: reimbursements.reimbursementId,
+      reason: reimbursements.reason,
+      quantity: reimbursements.quantity,
+      approvalDate: reimbursements.approvalDate,
+    })
+    .from(feeCharges)
+    .leftJoin(
+      reimbursements,
+      and(eq(reimbursements.userId, feeCharges.userId), sql`${reimbursements.reimbursementId} || ':' || ${reimbursements.lineKey} = ${feeCharges.payoutId}`),
+    )
+    .where(and(eq(feeCharges.claimId, claimId), eq(feeCharges.userId, userId)))
+    .orderBy(asc(feeCharges.createdAt), asc(feeCharges.payoutId));
+}
+
 /** One claim and everything the claim page shows, or undefined when it is not `subject`'s (null: every seller's). */
 export async function claimDetail(q: Db, claimId: string, subject: string | null) {
   const [claim] = await q.select().from(claims).where(eq(claims.id, claimId));
@@ -116,7 +146,7 @@ export async function claimDetail(q: Db, claimId: string, subject: string | null
       .where(eq(claimEvidence.claimId, claimId))
       .orderBy(asc(claimEvidence.createdAt)),
     claim.filingId ? q.select().from(filings).where(eq(filings.id, claim.filingId)) : Promise.resolve([]),
-    q.select().from(reimbursements).where(and(eq(reimbursements.claimId, claimId), eq(reimbursements.userId, claim.userId))).orderBy(asc(reimbursements.seenAt)),
+    creditedPayouts(q, claim.userId, claimId),
     q.select().from(phaseAudit).where(eq(phaseAudit.claimId, claimId)).orderBy(asc(phaseAudit.id)).limit(500),
     q
       .select({ sha256: proofPackets.sha256, sizeBytes: proofPackets.sizeBytes, createdAt: proofPackets.createdAt, payoutId: proofPackets.payoutId })

@@ -1,5 +1,5 @@
 // What the operator view reads beyond the existing status endpoints.
-import { and, desc, eq, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../store/db.js';
 import { reimbursements } from '../store/schema/payouts-tables.js';
 import { phaseEvents } from '../store/schema/workflow-tables.js';
@@ -18,10 +18,14 @@ export async function parkedEvents(q: Db, userId: string | undefined, limit: num
 /**
  * Reimbursement lines on Clario's cases that pay no single claim (or would pay a claim's units
  * twice): parked with the reason, nothing charged, for an operator to credit by hand (phase 7
- * with the claim named) or leave.
+ * with the claim named) or leave. A line phase 7 settled is credited, whatever its row says (one
+ * credited before the trigger took it off this list): never offered for a second credit.
  */
 export async function unmatchedPayouts(q: Db, userId: string | undefined, limit: number) {
-  const parked = isNotNull(reimbursements.unmatchedReason);
+  const parked = and(
+    isNotNull(reimbursements.unmatchedReason),
+    sql`NOT EXISTS (SELECT 1 FROM fee_charges f WHERE f.payout_id = ${reimbursements.reimbursementId} || ':' || ${reimbursements.lineKey})`,
+  );
   return q
     .select()
     .from(reimbursements)

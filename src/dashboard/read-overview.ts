@@ -1,8 +1,11 @@
-// The seller's money at a glance: what Clario recovered (Amazon's reimbursements on cases Clario
-// filed), what is pending (filed, not yet paid), what is expected (open claims weighted by their
-// confidence), the fees charged, and the deadlines that come next. Sums stay in minor units per
-// currency; nothing is converted.
+// The seller's money at a glance: what Clario recovered (what phase 7 credited on cases Clario
+// filed, net of reversals), what is pending (filed, not yet paid), what is expected (open claims
+// weighted by their confidence), the fees charged, refunded and net, and the deadlines that come
+// next. The money is the statement's (src/billing/statement.ts), all months together: one source,
+// so the overview, the statement, the claim page and the proof packet agree. Sums stay in minor
+// units per currency; nothing is converted.
 import { sql } from 'drizzle-orm';
+import { sellerStatement, type StatementLine } from '../billing/statement.js';
 import { safeMinor } from '../domain/money.js';
 import { rows, type Db } from '../store/db.js';
 import { nextDeadlines } from './read-deadlines.js';
@@ -22,56 +25,16 @@ const list = (xs: readonly string[]) => sql.join(xs.map((x) => sql`${x}`), sql`,
 const amounts = (found: Array<{ currency: string; minor: string | number | null }>): Amount[] =>
   found.filter((r) => r.minor !== null).map((r) => ({ minor: safeMinor(r.minor), currency: r.currency }));
 
-/**
- * Recovered money: lines on Clario's cases credited to a claim phase 7 has moved on. A line parked
- * for an operator (unmatched_reason) is on no claim yet, and a line whose claim is still filed
- * (phase 7 running, or parked as payout_mismatch) is pending there: neither counts twice.
- */
-const RECOVERED = (userId: string) =>
-  sql`r.user_id = ${userId} AND r.attributed AND r.unmatched_reason IS NULL
-      AND NOT EXISTS (SELECT 1 FROM claims c WHERE c.id = r.claim_id AND c.status = 'filed')`;
+type Figure = 'recovered_minor' | 'pending_minor' | 'fees_charged_minor' | 'fees_refunded_minor' | 'fees_net_minor' | 'fees_owed_minor' | 'fees_declined_minor';
 
 export async function moneyOverview(q: Db, userId: string) {
-  const [recovered, pending, expected, fees, owed, byMonth, deadlines, connection, belowCost] = await Promise.all([
-    rows<{ currency: string; minor: string | number | null }>(
-      q,
-      sql`SELECT r.currency, sum(r.amount_minor::numeric)::text AS minor FROM reimbursements r
-          WHERE ${RECOVERED(userId)} GROUP BY r.currency ORDER BY r.currency`,
-    ),
-    rows<{ currency: string; minor: string | number | null }>(
-      q,
-      sql`SELECT currency, sum(amount_minor::numeric)::text AS minor FROM claims
-          WHERE user_id = ${userId} AND status IN (${list(PENDING_STATUSES)}) AND currency IS NOT NULL GROUP BY currency ORDER BY currency`,
-    ),
+  const [statement, expected, deadlines, connection, belowCost] = await Promise.all([
+    sellerStatement(q, userId),
     // Integer arithmetic: each claim's amount times its confidence, rounded to a whole minor unit.
     rows<{ currency: string; minor: string | number | null }>(
       q,
       sql`SELECT currency, sum(round(amount_minor * coalesce(confidence, 0)::numeric))::text AS minor FROM claims
           WHERE user_id = ${userId} AND status IN (${list(OPEN_STATUSES)}) AND currency IS NOT NULL GROUP BY currency ORDER BY currency`,
-    ),
-    // A refund row gives a fee back: it counts negatively.
-    rows<{ currency: string; minor: string | number | null }>(
-      q,
-      sql`SELECT currency, sum(CASE WHEN kind = 'refund' THEN -abs(fee_minor) ELSE fee_minor END::numeric)::text AS minor FROM fee_charges
-          WHERE user_id = ${userId} AND status IN ('charged', 'refunded', 'collected') GROUP BY currency ORDER BY currency`,
-    ),
-    // Fees not collected: owed (below Stripe's minimum) or declined, less what reversals gave back.
-    rows<{ status: 'deferred' | 'failed'; currency: string; minor: string | null }>(
-      q,
-      // An owed fee whose batch charge the card declined is declined too.
-      sql`SELECT CASE WHEN f.status = 'failed' OR b.status = 'failed' THEN 'failed' ELSE 'deferred' END AS status, f.currency,
-                 sum(f.fee_minor + coalesce((SELECT SUM(r.fee_minor) FROM fee_charges r
-                 WHERE r.kind = 'refund' AND r.reverses_payout_id = f.payout_id), 0))::text AS minor
-          FROM fee_charges f LEFT JOIN fee_batches b ON b.id = f.batch_id
-          WHERE f.user_id = ${userId} AND f.kind = 'charge' AND f.status IN ('deferred', 'failed')
-          GROUP BY 1, f.currency ORDER BY f.currency`,
-    ),
-    rows<{ month: string; currency: string; minor: string | number }>(
-      q,
-      sql`SELECT to_char(date_trunc('month', coalesce(r.approval_date, r.seen_at) AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
-                 r.currency, sum(r.amount_minor::numeric)::text AS minor
-          FROM reimbursements r WHERE ${RECOVERED(userId)}
-          GROUP BY 1, 2 ORDER BY 1, 2`,
     ),
     nextDeadlines(q, userId),
     rows<{ selling_partner_id: string; region: string; status: string; connected_at: Date | string; last_error: unknown }>(
@@ -80,15 +43,27 @@ export async function moneyOverview(q: Db, userId: string) {
     ),
     belowManufacturingCost(q, userId),
   ]);
+  // A currency shows a figure only when it is not zero.
+  const figure = (k: Figure): Amount[] =>
+    statement.totals
+      .filter((t) => t[k] !== 0)
+      .map((t) => ({ minor: t[k], currency: t.currency }))
+      .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0));
+  const recoveredIn = (m: StatementLine) => m.recovered_minor !== 0;
   const conn = connection[0];
   return {
-    recovered: amounts(recovered),
-    pending: amounts(pending),
+    recovered: figure('recovered_minor'),
+    pending: figure('pending_minor'),
     expected: amounts(expected),
-    fees_charged: amounts(fees),
-    fees_owed: amounts(owed.filter((r) => r.status === 'deferred')).filter((a) => a.minor > 0),
-    fees_declined: amounts(owed.filter((r) => r.status === 'failed')).filter((a) => a.minor > 0),
-    recovered_by_month: byMonth.map((r) => ({ month: r.month, minor: safeMinor(r.minor), currency: r.currency })),
+    /** Fees Stripe collected, gross (the statement's fees_charged_minor). */
+    fees_charged: figure('fees_charged_minor'),
+    /** Fees given back on reversals. */
+    fees_refunded: figure('fees_refunded_minor'),
+    /** Charged − refunded: what Clario kept. */
+    fees_net: figure('fees_net_minor'),
+    fees_owed: figure('fees_owed_minor').filter((a) => a.minor > 0),
+    fees_declined: figure('fees_declined_minor').filter((a) => a.minor > 0),
+    recovered_by_month: statement.months.filter(recoveredIn).map((m) => ({ month: m.month, minor: m.recovered_minor, currency: m.currency })),
     next_deadlines: deadlines,
     below_manufacturing_cost: belowCost,
     connection: conn

@@ -16,7 +16,7 @@ import type { Db } from '../store/db.js';
 import { claimDetail, claimTypesOf, CursorError, listClaims } from './read-claims.js';
 import { recentSecurityEvents } from '../connect/security-events.js';
 import { parkedEvents, unmatchedPayouts } from './read-ops.js';
-import { payoutId } from '../payouts/reimbursement-line.js';
+import { payoutId, reimbursementIdOf } from '../payouts/reimbursement-line.js';
 import { moneyOverview } from './read-overview.js';
 import { isoOrNull } from '../http/json.js';
 import { approvalAwaitingPayout, replyJson } from '../filing/replies.js';
@@ -121,15 +121,19 @@ export function dashboardRoutes(deps: DashboardRouteDeps) {
               follow_up_reason: found.filing.followUpReason,
             }
           : null,
+        // What phase 7 credited to this claim: the money the statement counts.
         reimbursements: found.reimbursements.map((x) => ({
-          reimbursement_id: x.reimbursementId,
+          reimbursement_id: x.reimbursementId ?? reimbursementIdOf(x.payoutId),
+          payout_id: x.payoutId,
           case_id: x.caseId,
-          kind: x.kind,
+          kind: x.kind === 'refund' ? ('reversal' as const) : ('reimbursement' as const),
           reason: x.reason,
           quantity: x.quantity,
           amount: { minor: x.amountMinor, currency: x.currency },
           approval_date: isoOrNull(x.approvalDate),
-          attributed: x.attributed,
+          credited_at: isoOrNull(x.creditedAt),
+          // Phase 7 credits only payouts on cases Clario filed.
+          attributed: true,
         })),
         timeline: found.timeline.map(auditEntryJson),
         replies,

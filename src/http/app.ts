@@ -204,7 +204,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   const principal = (r: unknown) => (r as FastifyRequest).principal;
-  triggerRoutes(app, { engine: deps.engine, principal });
+  triggerRoutes(app, { engine: deps.engine, db: deps.db, principal });
   statusRoutes(app, { db: deps.db, engine: deps.engine, queue: deps.queue, principal, websocketClients: () => deps.hub.count() });
   const port = () => {
     const a = app.server.address();

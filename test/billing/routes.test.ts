@@ -78,13 +78,27 @@ describe('billing over HTTP', () => {
       expect(res.body).toEqual({
         user_id: 'seller-s',
         months: [
-          { month, currency: 'JPY', recovered_minor: 700, pending_minor: 0, fees_charged_minor: 140, fees_refunded_minor: 0, fees_owed_minor: 0, fees_declined_minor: 0, net_minor: 560 },
-          { month, currency: 'USD', recovered_minor: 6199, pending_minor: 4321, fees_charged_minor: 2000, fees_refunded_minor: 1000, fees_owed_minor: 40, fees_declined_minor: 200, net_minor: 5199 },
+          { month, currency: 'JPY', recovered_minor: 700, pending_minor: 0, fees_charged_minor: 140, fees_refunded_minor: 0, fees_net_minor: 140, fees_owed_minor: 0, fees_declined_minor: 0, net_minor: 560 },
+          { month, currency: 'USD', recovered_minor: 6199, pending_minor: 4321, fees_charged_minor: 2000, fees_refunded_minor: 1000, fees_net_minor: 1000, fees_owed_minor: 40, fees_declined_minor: 200, net_minor: 5199 },
         ],
         totals: [
-          { currency: 'JPY', recovered_minor: 700, pending_minor: 0, fees_charged_minor: 140, fees_refunded_minor: 0, fees_owed_minor: 0, fees_declined_minor: 0, net_minor: 560 },
-          { currency: 'USD', recovered_minor: 6199, pending_minor: 4321, fees_charged_minor: 2000, fees_refunded_minor: 1000, fees_owed_minor: 40, fees_declined_minor: 200, net_minor: 5199 },
+          { currency: 'JPY', recovered_minor: 700, pending_minor: 0, fees_charged_minor: 140, fees_refunded_minor: 0, fees_net_minor: 140, fees_owed_minor: 0, fees_declined_minor: 0, net_minor: 560 },
+          { currency: 'USD', recovered_minor: 6199, pending_minor: 4321, fees_charged_minor: 2000, fees_refunded_minor: 1000, fees_net_minor: 1000, fees_owed_minor: 40, fees_declined_minor: 200, net_minor: 5199 },
         ],
+      });
+    });
+
+    it("is the overview's money too: recovered after a reversal, fees charged, refunded and net", async () => {
+      const o = (await h.t.request('/api/v1/sellers/seller-s/overview', { token: await h.t.sellerToken('seller-s') })).body;
+      expect(o).toMatchObject({
+        recovered: [{ minor: 700, currency: 'JPY' }, { minor: 6199, currency: 'USD' }],
+        pending: [{ minor: 4321, currency: 'USD' }],
+        fees_charged: [{ minor: 140, currency: 'JPY' }, { minor: 2000, currency: 'USD' }],
+        fees_refunded: [{ minor: 1000, currency: 'USD' }],
+        fees_net: [{ minor: 140, currency: 'JPY' }, { minor: 1000, currency: 'USD' }],
+        fees_owed: [{ minor: 40, currency: 'USD' }],
+        fees_declined: [{ minor: 200, currency: 'USD' }],
+        recovered_by_month: [{ month: new Date().toISOString().slice(0, 7), minor: 700, currency: 'JPY' }, { month: new Date().toISOString().slice(0, 7), minor: 6199, currency: 'USD' }],
       });
     });
 
@@ -93,8 +107,8 @@ describe('billing over HTTP', () => {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
       const lines = (await res.text()).trimEnd().split('\r\n');
-      expect(lines[0]).toBe('month,currency,recovered_minor,pending_minor,fees_charged_minor,fees_refunded_minor,fees_owed_minor,fees_declined_minor,net_minor');
-      expect(lines.slice(1).map((l) => l.split(',').slice(1).join(','))).toEqual(['JPY,700,0,140,0,0,0,560', 'USD,6199,4321,2000,1000,40,200,5199']);
+      expect(lines[0]).toBe('month,currency,recovered_minor,pending_minor,fees_charged_minor,fees_refunded_minor,fees_net_minor,fees_owed_minor,fees_declined_minor,net_minor');
+      expect(lines.slice(1).map((l) => l.split(',').slice(1).join(','))).toEqual(['JPY,700,0,140,0,140,0,0,560', 'USD,6199,4321,2000,1000,1000,40,200,5199']);
     });
 
     it("is the seller's own: another seller is refused, no token is refused, a bad format is refused", async () => {

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postJournal } from '../../src/billing/ledger-store.js';
+import { chargeJournal, feeJournal } from '../../src/domain/ledger.js';
+import { money } from '../../src/domain/money.js';
 import { feeCharges } from '../../src/store/schema/billing-tables.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { claimEvidence, evidenceFiles } from '../../src/store/schema/evidence-tables.js';
@@ -66,7 +69,9 @@ describe('the dashboard API', () => {
       // Amazon's own: shown nowhere in "recovered", never billed.
       { userId: A, reimbursementId: 'R3', lineKey: 'x', caseId: null, claimId: null, kind: 'reimbursement', amountMinor: 5000, currency: 'USD', approvalDate: new Date('2026-10-05T00:00:00Z'), attributed: false },
     ]);
-    await db.insert(feeCharges).values({ payoutId: 'R1', userId: A, claimId: 'a-05', caseId: 'CASE-1', kind: 'charge', reimbursedMinor: 2250, feeMinor: 450, currency: 'USD', rateBp: 2000, status: 'charged' });
+    // Phase 7 credited R1 to a-05 and Stripe collected its fee; R2 was credited to no claim.
+    await db.insert(feeCharges).values({ payoutId: 'R1', userId: A, claimId: 'a-05', caseId: 'CASE-1', kind: 'charge', reimbursedMinor: 2250, feeMinor: 450, currency: 'USD', rateBp: 2000, status: 'charged', createdAt: new Date('2026-09-12T00:00:00Z') });
+    for (const journal of [feeJournal, chargeJournal]) await postJournal(db, journal('R1', A, money(450, 'USD')), { userId: A, claimId: 'a-05', payoutId: 'R1' });
     await db.insert(proofPackets).values({ claimId: 'a-05', userId: A, payoutId: 'R1', sha256: 'a'.repeat(64), bytes: new Uint8Array([37, 80, 68, 70]), sizeBytes: 4 });
     await db.insert(phaseAudit).values({ eventId: 'ev-1', phase: 5, userId: A, claimId: 'a-05', lane: 'claim:a-05', fromStatus: 'pending', toStatus: 'running', attempt: 1 });
   });
@@ -158,15 +163,15 @@ describe('the dashboard API', () => {
     expect((await t.request('/api/v1/claims/nope', { token: tokenA })).status).toBe(404);
   });
 
-  it('sums recovered money from attributed reimbursements only, with fees, months and the next deadlines', async () => {
+  it('sums recovered money from the payouts phase 7 credited only, with fees, months and the next deadlines', async () => {
     const o = await t.request(`/api/v1/sellers/${A}/overview`, { token: tokenA });
     expect(o.status).toBe(200);
-    expect(o.body.recovered).toEqual([{ minor: 2950, currency: 'USD' }]);
+    // R1 only: R2 was credited to no claim, R3 is Amazon's own.
+    expect(o.body.recovered).toEqual([{ minor: 2250, currency: 'USD' }]);
     expect(o.body.fees_charged).toEqual([{ minor: 450, currency: 'USD' }]);
-    expect(o.body.recovered_by_month).toEqual([
-      { month: '2026-09', minor: 2250, currency: 'USD' },
-      { month: '2026-10', minor: 700, currency: 'USD' },
-    ]);
+    expect(o.body.fees_refunded).toEqual([]);
+    expect(o.body.fees_net).toEqual([{ minor: 450, currency: 'USD' }]);
+    expect(o.body.recovered_by_month).toEqual([{ month: '2026-09', minor: 2250, currency: 'USD' }]);
     // Filed claims: a-04 (2000) and a-10 (3500).
     expect(o.body.pending).toEqual([{ minor: 5500, currency: 'USD' }]);
     // Open claims weighted by confidence: a-00 ×0, a-01 1250×.1, a-02 1500×.2, a-03 has no amount,

@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPrompt } from '../../src/store/prompt-rows.js';
+import { feeCharges } from '../../src/store/schema/billing-tables.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { reimbursements } from '../../src/store/schema/payouts-tables.js';
 import { proofPackets } from '../../src/store/schema/proof-tables.js';
@@ -54,6 +55,10 @@ describeBrowser("a claim's page", () => {
     await db.insert(reimbursements).values({
       userId, reimbursementId: '9000000020', lineKey: LINE_KEY, caseId: '17345678901', claimId: 'cp-paid-1', kind: 'reimbursement', reason: null,
       sku: 'DL-1096-WHI-US', fnsku: 'X003CQZN03', quantity: 2, amountMinor: 2_316, currency: 'USD', approvalDate: null, attributed: true,
+    });
+    // Phase 7 credited it: what the claim page lists.
+    await db.insert(feeCharges).values({
+      payoutId: `9000000020:${LINE_KEY}`, userId, claimId: 'cp-paid-1', caseId: '17345678901', kind: 'charge', reimbursedMinor: 2_316, feeMinor: 463, currency: 'USD', rateBp: 2000, status: 'charged',
     });
     await db.insert(proofPackets).values({ claimId: 'cp-paid-1', userId, payoutId: `9000000020:${LINE_KEY}`, sha256: 'b'.repeat(64), bytes: Buffer.from('%PDF-1.4\n'), sizeBytes: 9 });
   }, 180_000);

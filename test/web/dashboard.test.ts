@@ -12,6 +12,10 @@ import { rows } from '../../src/store/db.js';
 import type { ClaimStatus } from '../../src/domain/claim-status.js';
 import { moveClaim } from '../../src/store/claim-rows.js';
 import { openPrompt } from '../../src/store/prompt-rows.js';
+import { postJournal } from '../../src/billing/ledger-store.js';
+import { chargeJournal, feeJournal } from '../../src/domain/ledger.js';
+import { money } from '../../src/domain/money.js';
+import { feeCharges } from '../../src/store/schema/billing-tables.js';
 import { claims } from '../../src/store/schema/claims-tables.js';
 import { reimbursements } from '../../src/store/schema/payouts-tables.js';
 import { proofPackets } from '../../src/store/schema/proof-tables.js';
@@ -196,15 +200,25 @@ describeBrowser('the dashboard in a browser', () => {
       const [r] = await rows<{ n: number }>(t.clario.database.db, sql`SELECT count(*)::int AS n FROM fee_charges WHERE user_id = ${userId} AND status IN ('charged', 'deferred', 'collected')`);
       return (r?.n ?? 0) >= paidClaims;
     }, 'the fees of the approved cases settled', 60_000);
-    // Two earlier months, as payout monitoring records them (fixtures: the demo has no history),
+    // Two earlier months, as phase 7 records what it credited (fixtures: the demo has no history),
     // and one of Amazon's own reimbursements, which must not count.
     const month = (back: number) => {
       const d = new Date();
       return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - back, 10));
     };
-    await t.clario.database.db.insert(reimbursements).values([
-      { userId, reimbursementId: 'browser-R1', lineKey: 'a', caseId: 'browser-case-1', kind: 'reimbursement', amountMinor: 12_550, currency: 'USD', approvalDate: month(2), attributed: true },
-      { userId, reimbursementId: 'browser-R2', lineKey: 'a', caseId: 'browser-case-2', kind: 'reimbursement', amountMinor: 4_999, currency: 'USD', approvalDate: month(1), attributed: true },
+    const db = t.clario.database.db;
+    await db.insert(claims).values(
+      ['browser-1', 'browser-2'].map((id) => ({ id, userId, type: 'lost_warehouse', status: 'paid' as const, amountMinor: 1, currency: 'USD', quantity: 1, caseId: `${id}-case` })),
+    );
+    await db.insert(feeCharges).values([
+      { payoutId: 'browser-R1:a', userId, claimId: 'browser-1', caseId: 'browser-1-case', kind: 'charge', reimbursedMinor: 12_550, feeMinor: 2_510, currency: 'USD', rateBp: 2000, status: 'charged', createdAt: month(2) },
+      { payoutId: 'browser-R2:a', userId, claimId: 'browser-2', caseId: 'browser-2-case', kind: 'charge', reimbursedMinor: 4_999, feeMinor: 1_000, currency: 'USD', rateBp: 2000, status: 'charged', createdAt: month(1) },
+    ]);
+    // Their fees, as Stripe collected them.
+    for (const [payoutId, fee] of [['browser-R1:a', 2_510], ['browser-R2:a', 1_000]] as const) {
+      for (const journal of [feeJournal, chargeJournal]) await postJournal(db, journal(payoutId, userId, money(fee, 'USD')), { userId, payoutId });
+    }
+    await db.insert(reimbursements).values([
       { userId, reimbursementId: 'browser-R4', lineKey: 'a', caseId: null, kind: 'reimbursement', amountMinor: 99_999, currency: 'USD', approvalDate: month(0), attributed: false },
     ]);
     await page.getByRole('link', { name: 'Overview' }).click();
@@ -212,8 +226,8 @@ describeBrowser('the dashboard in a browser', () => {
     const o = (await api(`/api/v1/sellers/${userId}/overview`)).body;
     const usd = o.recovered.find((a: any) => a.currency === 'USD');
     const sumOf = async (query: ReturnType<typeof sql>) => Number((await rows<{ minor: string }>(t.clario.database.db, query))[0]?.minor ?? 0);
-    // Recovered = the fixtures plus what Amazon really paid on Clario's cases; Amazon's own never counts.
-    const realUsd = await sumOf(sql`SELECT coalesce(sum(amount_minor), 0) AS minor FROM reimbursements WHERE user_id = ${userId} AND attributed AND currency = 'USD' AND reimbursement_id NOT LIKE 'browser-%'`);
+    // Recovered = the fixtures plus what phase 7 credited on Clario's cases; Amazon's own never counts.
+    const realUsd = await sumOf(sql`SELECT coalesce(sum(reimbursed_minor), 0) AS minor FROM fee_charges WHERE user_id = ${userId} AND currency = 'USD' AND payout_id NOT LIKE 'browser-%'`);
     expect(usd.minor).toBe(12_550 + 4_999 + realUsd);
     // The fees the overview shows are the ones phase 7 charged through Stripe, in every currency.
     let chargedAny = 0;

@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PHASES, PHASE_NUMBERS, parsePhaseNumber, type PhaseNumber } from '../../domain/phase.js';
+import type { Db } from '../../store/db.js';
+import { creditParkedLine, ParkedLineMismatchError } from '../../store/parked-payouts.js';
 import { AmbiguousCaseError } from '../../workflow/accept-trigger.js';
 import { IdempotencyConflictError } from '../../workflow/inbox.js';
 import type { Engine } from '../../workflow/engine.js';
@@ -14,6 +16,7 @@ import { Accepted, AnyPhaseBody, ErrorBody, IdempotencyKey, PhaseBodies } from '
 
 export interface TriggerRouteDeps {
   readonly engine: Engine;
+  readonly db: Db;
   readonly principal: (request: unknown) => Principal;
 }
 
@@ -55,7 +58,14 @@ export function triggerRoutes(app: FastifyInstance, deps: TriggerRouteDeps): voi
     const body = parsed.data as Record<string, unknown> & { user_id: string };
     const hash = requestHash(phase, body);
     const str = (k: string) => (typeof body[k] === 'string' ? (body[k]) : undefined);
+    let undo: (() => Promise<void>) | undefined;
     try {
+      // An operator crediting a parked payout: the line is on the claim before phase 7 runs.
+      const claimId = str('claim_id');
+      const payoutId = str('payout_id');
+      if (phase === 7 && claimId && payoutId && typeof body.amount_minor === 'number' && typeof body.currency === 'string') {
+        undo = await creditParkedLine(deps.db, { userId: body.user_id, claimId, payoutId, amountMinor: body.amount_minor, currency: body.currency });
+      }
       const a = await deps.engine.accept({
         phase,
         userId: body.user_id,
@@ -84,6 +94,9 @@ export function triggerRoutes(app: FastifyInstance, deps: TriggerRouteDeps): voi
         },
       };
     } catch (err) {
+      // Not stored: the line goes back to the operator's list.
+      await undo?.();
+      if (err instanceof ParkedLineMismatchError) throw new ApiError('conflict', err.message);
       if (err instanceof IdempotencyConflictError) {
         throw new ApiError('idempotency_conflict', err.message, { event_id: err.eventId });
       }

@@ -13,7 +13,12 @@ export interface OverviewAnswer {
   recovered: Amount[];
   pending: Amount[];
   expected: Amount[];
+  /** Fees Stripe collected, gross (refunds not taken off): the statement's fees_charged_minor. */
   fees_charged: Amount[];
+  /** Fees given back on reversals. */
+  fees_refunded: Amount[];
+  /** Charged − refunded. */
+  fees_net: Amount[];
   /** Fees below Stripe's minimum, collected together once they reach it. */
   fees_owed: Amount[];
   /** Fees the card declined: still owed. */
@@ -38,7 +43,7 @@ const CARDS = [
   ['recovered', 'Recovered', 'Paid by Amazon on cases Clario filed'],
   ['pending', 'Pending', 'Filed, waiting for Amazon'],
   ['expected', 'Expected', 'Open claims, weighted by confidence'],
-  ['fees_charged', 'Fees charged', "Clario's fee on money recovered"],
+  ['fees_charged', 'Fees charged', "Clario's fee on money recovered, before refunds"],
 ] as const;
 
 // Money and deadlines move when a phase finishes (claims found, filed, paid).
@@ -83,6 +88,11 @@ function Overview({ o }: { o: OverviewAnswer }) {
               ))}
             </ul>
             <p className="muted small">{hint}</p>
+            {key === 'fees_charged' && o.fees_refunded.length > 0 && (
+              <p className="small" data-testid="stat-fees-refunded">
+                Refunded {formatAmounts(o.fees_refunded)} on reversals: net {formatAmounts(o.fees_net)}
+              </p>
+            )}
             {key === 'fees_charged' && o.fees_owed.length > 0 && (
               <p className="small" data-testid="stat-fees-owed">
                 Owed {formatAmounts(o.fees_owed)}: below the card minimum, charged with later fees
