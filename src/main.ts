@@ -158,6 +158,9 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     // Several processes must share these, or one cannot open what another sealed or signed.
     logger.warn('CLARIO_SERVICE_TOKEN, CLARIO_SESSION_SECRET or CLARIO_ENCRYPTION_KEYS is not set; using the data directory\'s, which other machines do not share (a process with other encryption keys is refused at start)');
   }
+  if (config.mode === 'production' && !config.billing.stripe && role !== 'api') {
+    logger.warn('STRIPE_API_KEY is not set: this process charges fees at a bundled Stripe simulator of its own, which knows only the customers it made; several workers need one Stripe (`clario simulator` serves one and prints its STRIPE_ settings)');
+  }
   const secrets = resolveSecrets(config);
   const keys = parseKeys(secrets.encryptionKeys);
   const box = createSecretBox(keys);

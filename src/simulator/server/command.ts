@@ -7,7 +7,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SIMULATOR_APPLICATION_ID, startSimulator, type StartedSimulator } from './app.js';
-import { SIMULATOR_DETAILS, SIMULATOR_OPTIONS, SIMULATOR_SYNOPSIS } from './options.js';
+import { startStripeSimulator, type StartedStripeSimulator } from '../stripe/app.js';
+import { SIMULATOR_DETAILS, SIMULATOR_OPTIONS, SIMULATOR_STRIPE_KEY, SIMULATOR_STRIPE_WEBHOOK_SECRET, SIMULATOR_SYNOPSIS } from './options.js';
 
 export interface SimulatorIo {
   readonly stdout: NodeJS.WritableStream;
@@ -33,7 +34,7 @@ ${SIMULATOR_DETAILS}
  * URL settings only when all three credentials are set, and then files by hand (CLAIMS_CHANNEL
  * auto means manual with credentials) unless told the case API is there.
  */
-export function clarioEnvironment(url: string, clientId: string, clientSecret: string): string[] {
+export function clarioEnvironment(url: string, clientId: string, clientSecret: string, stripeUrl: string): string[] {
   return [
     `AMAZON_LWA_CLIENT_ID=${clientId}`,
     `AMAZON_LWA_CLIENT_SECRET=${clientSecret}`,
@@ -46,6 +47,10 @@ export function clarioEnvironment(url: string, clientId: string, clientSecret: s
     // As fast as the bundled simulator polls: its reports are ready in moments.
     'AMAZON_REPORT_POLL_MS=50',
     'CLAIMS_CHANNEL=simulator',
+    // One Stripe for every process: each bundled one knows only the customers it made.
+    `STRIPE_API_KEY=${SIMULATOR_STRIPE_KEY}`,
+    `STRIPE_API_BASE=${stripeUrl}`,
+    `STRIPE_WEBHOOK_SECRET=${SIMULATOR_STRIPE_WEBHOOK_SECRET}`,
   ];
 }
 
@@ -76,6 +81,12 @@ export async function runSimulatorCommand(argv: readonly string[], io: Simulator
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     return usageError(io, `--port must be a port number, got ${JSON.stringify(values.port)}`);
   }
+  const stripePort = Number(values['stripe-port']);
+  if (!/^\d+$/.test(values['stripe-port']) || stripePort > 65535) {
+    return usageError(io, `--stripe-port must be a port number, got ${JSON.stringify(values['stripe-port'])}`);
+  }
+  const webhookUrl = values['stripe-webhook-url'];
+  if (webhookUrl !== undefined && !URL.canParse(webhookUrl)) return usageError(io, `--stripe-webhook-url must be a URL, got ${JSON.stringify(webhookUrl)}`);
   let folder = values['seller-folder'];
   if (!folder && io.defaultSellerFolder) {
     try {
@@ -89,6 +100,7 @@ export async function runSimulatorCommand(argv: readonly string[], io: Simulator
     return usageError(io, folder ? `${folder} is not a folder` : '--seller-folder DIR is required');
   }
   let sim: StartedSimulator;
+  let stripe: StartedStripeSimulator;
   try {
     sim = await startSimulator(port, {
       host: values.host,
@@ -103,6 +115,18 @@ export async function runSimulatorCommand(argv: readonly string[], io: Simulator
     io.stderr.write(`could not start the simulator: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
+  try {
+    stripe = await startStripeSimulator({
+      host: values.host,
+      port: stripePort,
+      apiKey: SIMULATOR_STRIPE_KEY,
+      ...(webhookUrl ? { webhook: { url: () => webhookUrl, secret: SIMULATOR_STRIPE_WEBHOOK_SECRET } } : {}),
+    });
+  } catch (err) {
+    await sim.close();
+    io.stderr.write(`could not start the Stripe simulator on --stripe-port ${stripePort}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
   io.stdout.write(
     [
       `Amazon simulator listening on ${sim.url}`,
@@ -113,13 +137,15 @@ export async function runSimulatorCommand(argv: readonly string[], io: Simulator
       `  SP-API base:   ${sim.url}`,
       `  rate limits:   ${values['no-rate-limits'] ? 'off' : "Amazon's default usage plans"}`,
       `  finances:      ${values['no-finances-transactions'] ? 'no 2024-06-19' : '2024-06-19'}, ${values['finances-v0-removed'] ? 'v0 removed' : 'v0'}`,
+      `Stripe simulator listening on ${stripe.url}`,
+      `  webhooks:      ${webhookUrl ? `to ${webhookUrl}` : 'none (--stripe-webhook-url: Clario\'s URL + /api/v1/billing/stripe/webhook)'}`,
       '',
       'Give every Clario process (serve, worker) this environment to use this simulator:',
-      ...clarioEnvironment(sim.url, values['client-id'], values['client-secret']).map((line) => `  ${line}`),
+      ...clarioEnvironment(sim.url, values['client-id'], values['client-secret'], stripe.url).map((line) => `  ${line}`),
       '',
     ].join('\n'),
   );
   await (io.untilStopped ?? new Promise<never>(() => {}));
-  await sim.close();
+  await Promise.all([sim.close(), stripe.close()]);
   return 0;
 }

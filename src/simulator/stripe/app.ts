@@ -105,13 +105,14 @@ export interface StartedStripeSimulator extends StripeSimulator {
   readonly url: string;
 }
 
-/** Starts the simulator on a loopback port (0: a free one). */
-export async function startStripeSimulator(options: StripeSimulatorOptions & { readonly port?: number } = {}): Promise<StartedStripeSimulator> {
+/** Starts the simulator on a port (0: a free one) of loopback, or of `host`. */
+export async function startStripeSimulator(options: StripeSimulatorOptions & { readonly port?: number; readonly host?: string } = {}): Promise<StartedStripeSimulator> {
   const sim = createStripeSimulator(options);
-  await sim.app.listen({ port: options.port ?? 0, host: '127.0.0.1' });
+  const host = options.host ?? '127.0.0.1';
+  await sim.app.listen({ port: options.port ?? 0, host });
   const address = sim.app.server.address();
   const port = address && typeof address === 'object' ? address.port : options.port;
-  return Object.assign(sim, { url: `http://127.0.0.1:${port}` });
+  return Object.assign(sim, { url: `http://${host}:${port}` });
 }
 
 export type { StripeEvent, StripeObject };

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { clarioEnvironment, runSimulatorCommand, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET } from '../../../src/simulator/server/index.js';
+import { createStripeGateway } from '../../../src/billing/stripe-gateway.js';
+import { money } from '../../../src/domain/money.js';
 import { FIXTURE } from './harness.js';
 
 function capture() {
@@ -17,7 +19,7 @@ describe('clario simulator', () => {
     const err = capture();
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
-    const exit = runSimulatorCommand(['--port', '0', '--seller-folder', FIXTURE], { stdout: out.stream, stderr: err.stream, untilStopped: stopped });
+    const exit = runSimulatorCommand(['--port', '0', '--stripe-port', '0', '--seller-folder', FIXTURE], { stdout: out.stream, stderr: err.stream, untilStopped: stopped });
     await vi.waitFor(() => expect(out.text()).toContain('listening on'), { timeout: 60_000 });
     const url = /listening on (\S+)/.exec(out.text())?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -31,7 +33,7 @@ describe('clario simulator', () => {
     const out = capture();
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
-    const exit = runSimulatorCommand(['--port', '0', '--seller-folder', FIXTURE], { stdout: out.stream, stderr: capture().stream, untilStopped: stopped });
+    const exit = runSimulatorCommand(['--port', '0', '--stripe-port', '0', '--seller-folder', FIXTURE], { stdout: out.stream, stderr: capture().stream, untilStopped: stopped });
     await vi.waitFor(() => expect(out.text()).toContain('CLAIMS_CHANNEL'), { timeout: 60_000 });
     const url = /listening on (\S+)/.exec(out.text())?.[1] ?? '';
     const env = Object.fromEntries([...out.text().matchAll(/^ {2}([A-Z_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
@@ -47,7 +49,23 @@ describe('clario simulator', () => {
     expect((await fetch(`${env.AMAZON_LWA_AUTHORIZE_URL ?? ''}?client_id=${env.AMAZON_LWA_CLIENT_ID ?? ''}&response_type=code&scope=profile&state=s&redirect_uri=http://127.0.0.1/cb`)).status).toBe(200);
     // The README shows the same lines for the default port.
     const readme = readFileSync('README.md', 'utf8');
-    for (const line of clarioEnvironment('http://127.0.0.1:3002', SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET)) expect(readme).toContain(`export ${line}\n`);
+    for (const line of clarioEnvironment('http://127.0.0.1:3002', SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET, 'http://127.0.0.1:3003')) expect(readme).toContain(`export ${line}\n`);
+    stop();
+    expect(await exit).toBe(0);
+  });
+
+  it('serves one Stripe for every process: a customer one process made, another charges', async () => {
+    const out = capture();
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const exit = runSimulatorCommand(['--port', '0', '--stripe-port', '0', '--seller-folder', FIXTURE], { stdout: out.stream, stderr: capture().stream, untilStopped: stopped });
+    await vi.waitFor(() => expect(out.text()).toContain('STRIPE_WEBHOOK_SECRET'), { timeout: 60_000 });
+    const env = Object.fromEntries([...out.text().matchAll(/^ {2}([A-Z_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+    // Two gateways, as two worker processes build them from the same environment.
+    const gateway = () => createStripeGateway({ apiKey: env.STRIPE_API_KEY ?? '', apiBase: env.STRIPE_API_BASE, webhookSecret: env.STRIPE_WEBHOOK_SECRET });
+    const customer = await gateway().createCustomer('seller-1', 'cus-seller-1');
+    const charged = await gateway().chargeFee({ customerId: customer, userId: 'seller-1', claimId: 'clm-1', payoutId: 'p-1', fee: money(232, 'USD'), idempotencyKey: 'fee:p-1' });
+    expect(charged).toMatchObject({ status: 'succeeded' });
     stop();
     expect(await exit).toBe(0);
   });
