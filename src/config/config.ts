@@ -58,13 +58,25 @@ const ms = (def: number, min: number, max = MAX_TIMER_MS) =>
 /** Days and hours go into date arithmetic: past about 100 years a date is no longer one. */
 const days = (def: number) => z.coerce.number().min(0).max(36_500, 'at most 36500 (100 years)').default(def);
 
-/** A URL whose scheme is one of these (the database and Redis addresses). */
-const hasProtocol = (...protocols: string[]) => (value: string): boolean => {
+const PERCENT_ENCODE = 'percent-encode a /, ?, # or @ in the user name or password (%2F, %3F, %23, %40)';
+
+/**
+ * The database and Redis addresses: a URL of one of `protocols`, whose credentials are where they
+ * belong, and whatever else `path` checks. Said without repeating the value, which holds the
+ * password: an unencoded '/', '?' or '#' in it ends the host part early, so that what reads as
+ * host, port and path is partly the password (and start-up's "cannot connect" line printed it).
+ */
+const serverUrl = (protocols: readonly string[], kind: string, path?: { ok: (pathname: string) => boolean; message: string }) => (value: string, ctx: z.RefinementCtx): void => {
+  let url: URL;
   try {
-    return protocols.includes(new URL(value).protocol);
+    url = new URL(value);
   } catch {
-    return false;
+    ctx.addIssue({ code: 'custom', message: value.includes('@') ? `must be ${kind} URL; ${PERCENT_ENCODE}` : `must be ${kind} URL` });
+    return;
   }
+  if (!protocols.includes(url.protocol)) ctx.addIssue({ code: 'custom', message: `must be ${kind} URL` });
+  else if (`${url.pathname}${url.search}${url.hash}`.includes('@')) ctx.addIssue({ code: 'custom', message: `its user name or password is not percent-encoded, so the URL does not read as written: ${PERCENT_ENCODE}` });
+  else if (path && !path.ok(url.pathname)) ctx.addIssue({ code: 'custom', message: path.message });
 };
 
 /** Checked here, with every other problem, rather than when the first secret is sealed. */
@@ -83,13 +95,12 @@ const EnvSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PUBLIC_URL: z.url().optional(),
     CLARIO_DATA_DIR: z.string().min(1).default('./.clario'),
-    DATABASE_URL: z.string().min(1).refine(hasProtocol('postgres:', 'postgresql:'), 'must be a postgres:// URL').optional(),
+    DATABASE_URL: z.string().min(1).superRefine(serverUrl(['postgres:', 'postgresql:'], 'a postgres://')).optional(),
     REDIS_URL: z
       .string()
       .min(1)
-      .refine(hasProtocol('redis:', 'rediss:'), 'must be a redis:// or rediss:// URL')
       // ioredis would SELECT whatever the path holds: "/abc" as NaN, which crashes the process.
-      .refine((v) => !hasProtocol('redis:', 'rediss:')(v) || /^(\/\d*)?$/.test(new URL(v).pathname), 'its path must be a database number, as in redis://host:6379/0')
+      .superRefine(serverUrl(['redis:', 'rediss:'], 'a redis:// or rediss://', { ok: (p) => /^(\/\d*)?$/.test(p), message: 'its path must be a database number, as in redis://host:6379/0' }))
       .optional(),
     QUEUE_DRIVER: z.enum(['postgres', 'bullmq']).optional(),
     QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('clario'),

@@ -5,6 +5,10 @@
 export function whereIs(url: string): string {
   try {
     const u = new URL(url);
+    // An unencoded '/', '?' or '#' in the password ends the host part early: what then reads as
+    // host, port, path or query is partly the password, so none of it is shown (the config refuses
+    // such a URL; this is the last guard).
+    if (`${u.pathname}${u.search}${u.hash}`.includes('@')) return 'an address whose password is not percent-encoded';
     return `${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
   } catch {
     return 'an address that is not a URL';

@@ -84,6 +84,25 @@ describe('configuration', () => {
     expect(loadConfig({ FILING_FOLLOW_UP_DAYS: '36500' }).filing.followUpDays).toBe(36500);
   });
 
+  it('refuses a database or Redis URL whose password is not percent-encoded, without repeating it', () => {
+    // An unencoded '/' ends the host part early: the password was read as a port and a path.
+    const err = (() => {
+      try {
+        loadConfig({ DATABASE_URL: 'postgres://postgres:48213/Secr3tPw@127.0.0.1:5432/db', REDIS_URL: 'redis://default:48213/Secr3tPw@127.0.0.1:6379/0' });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    const encode = 'percent-encode a /, ?, # or @ in the user name or password (%2F, %3F, %23, %40)';
+    expect(err?.message).toContain(`DATABASE_URL: its user name or password is not percent-encoded, so the URL does not read as written: ${encode}`);
+    expect(err?.message).toContain(`REDIS_URL: its user name or password is not percent-encoded, so the URL does not read as written: ${encode}`);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u:Secr3t/Pw@db/clario' })).toThrow(`DATABASE_URL: must be a postgres:// URL; ${encode}`);
+    for (const value of ['Secr3tPw', '48213']) expect(err?.message).not.toContain(value);
+    expect(loadConfig({ DATABASE_URL: 'postgres://postgres:48213%2FSecr3tPw@127.0.0.1:5432/db' }).databaseUrl).toBe('postgres://postgres:48213%2FSecr3tPw@127.0.0.1:5432/db');
+  });
+
   it('refuses bullmq without Redis', () => {
     expect(() => loadConfig({ QUEUE_DRIVER: 'bullmq' })).toThrow(/needs REDIS_URL/);
   });

@@ -4,6 +4,7 @@ import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { closedPort } from '../support/closed-port.js';
 import { DatabaseUnreachableError, openDatabase } from '../../src/store/db.js';
+import { whereIs } from '../../src/store/unreachable.js';
 
 describe('opening a database nobody answers at', () => {
   it('says which address DATABASE_URL names and why, without its password', async () => {
@@ -15,6 +16,22 @@ describe('opening a database nobody answers at', () => {
     expect(failure).toBeInstanceOf(DatabaseUnreachableError);
     expect((failure as Error).message).toBe(`cannot connect to the database DATABASE_URL names (127.0.0.1:${port}/clario): ECONNREFUSED`);
     expect((failure as Error).message).not.toContain('s3cret-pw');
+  });
+
+  it('shows nothing of a URL whose password holds an unencoded "/": host, port and path are then partly the password', async () => {
+    // The user 127.0.0.1 with the password `${port}/Secr3tPw`: the URL reads as host 127.0.0.1,
+    // port `${port}` and the path /Secr3tPw@db.example:5432/clario.
+    const port = await closedPort();
+    const failure = await openDatabase({ url: `postgres://127.0.0.1:${port}/Secr3tPw@db.example:5432/clario` }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failure).toBeInstanceOf(DatabaseUnreachableError);
+    expect((failure as Error).message).toBe('cannot connect to the database DATABASE_URL names (an address whose password is not percent-encoded): ECONNREFUSED');
+    for (const url of ['postgres://postgres:48213/Secr3tPw@127.0.0.1:5432/db', 'redis://default:48213/Secr3tPw@127.0.0.1:6379/0', 'postgres://u:12#Secr3tPw@h/db', 'postgres://u:12/x?Secr3tPw@h/db']) {
+      expect(whereIs(url), url).toBe('an address whose password is not percent-encoded');
+    }
+    expect(whereIs('postgres://u:p%2FSecr3tPw@db.example:5432/clario')).toBe('db.example:5432/clario');
   });
 
   it('refuses a server that takes the connection but never answers as PostgreSQL, within its bound', async () => {
