@@ -353,6 +353,9 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
           running.started('EventBridge delivery', (graceMs) => eventBridge.stop(graceMs));
         }
       }
+      // Last started, so first stopped: once a shutdown begins this process starts no more phases,
+      // while the loops and deliveries above take their time to stop.
+      running.started('taking work', () => engine.stopTaking());
     }
 
     let closing: Promise<void> | undefined;

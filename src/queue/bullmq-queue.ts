@@ -81,6 +81,10 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
         failed: c.failed ?? 0,
       };
     },
+    async pause() {
+      // Without waiting for the active jobs: close() does, within its bound.
+      await worker?.pause(true);
+    },
     async close(graceMs = DEFAULT_SHUTDOWN_GRACE_MS, onGraceExpired?: () => Promise<void>) {
       if (worker && !(await within(worker.close(), graceMs))) {
         // Before the forced close: the hand-back notifies through this queue, still open here.

@@ -46,6 +46,11 @@ export interface JobQueue {
   consume(handler: JobHandler, options: { concurrency: number; take?: TakeDue }): Promise<void>;
   stats(): Promise<QueueStats>;
   /**
+   * Stops taking new jobs in this process at once (a shutdown has begun); the handlers in flight
+   * go on, and close() still waits for them. A job already being fetched may still be delivered.
+   */
+  pause(): Promise<void>;
+  /**
    * Stops delivering and waits for the handlers in flight, at most `graceMs`: a phase still
    * running then is handed to `onGraceExpired` (the runner gives it back to the inbox, the queue
    * still open to carry the notice); without it, left to its lease, which expires in time.

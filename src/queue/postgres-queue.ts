@@ -18,7 +18,8 @@ export interface PostgresQueueOptions {
 export function createPostgresQueue(database: Database, options: PostgresQueueOptions): JobQueue {
   const channel = options.channel ?? 'clario_inbox';
   const leaseMs = options.dispatchLeaseMs ?? 30_000;
-  let closed = false;
+  // Set by pause() or close(): the loop takes no more events.
+  let stopped = false;
   let wake: (() => void) | undefined;
   const timers = new Set<NodeJS.Timeout>();
   const inFlight = new Set<Promise<void>>();
@@ -65,7 +66,7 @@ export function createPostgresQueue(database: Database, options: PostgresQueueOp
   }
 
   async function run(handler: JobHandler, concurrency: number, take: TakeDue | undefined): Promise<void> {
-    while (!closed) {
+    while (!stopped) {
       const free = concurrency - inFlight.size;
       if (free <= 0) {
         await Promise.race(inFlight);
@@ -75,7 +76,7 @@ export function createPostgresQueue(database: Database, options: PostgresQueueOp
       try {
         jobs = (take ? await take(free) : undefined) ?? (await dispatch(free)).map((id) => ({ id, run: () => handler(id) }));
       } catch (err) {
-        if (closed) break;
+        if (stopped) break;
         options.log.error({ err }, 'queue: dispatch failed; retrying');
         await sleep(options.pollMs);
         continue;
@@ -137,8 +138,13 @@ export function createPostgresQueue(database: Database, options: PostgresQueueOp
         failed: Number(r?.failed ?? 0),
       };
     },
+    pause() {
+      stopped = true;
+      poke();
+      return Promise.resolve();
+    },
     async close(graceMs = DEFAULT_SHUTDOWN_GRACE_MS, onGraceExpired?: () => Promise<void>) {
-      closed = true;
+      stopped = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
       poke();

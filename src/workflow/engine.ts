@@ -49,6 +49,12 @@ export interface Engine {
   startRelay(): void;
   drainOutbox(): Promise<void>;
   /**
+   * Starts nothing more in this process, once a shutdown has begun: the queue stops delivering,
+   * and a phase completing here leaves its next phases pending for another worker instead of
+   * running them. The attempts already running go on; stop() waits for them. stop() does this first.
+   */
+  stopTaking(): Promise<void>;
+  /**
    * Stops taking work and waits up to `graceMs` for the attempts running here; those still
    * running then are handed back to the inbox for another worker, then the outbox is drained.
    */
@@ -119,6 +125,10 @@ export function createEngine(options: EngineOptions): Engine {
   }
   let working = false;
   let relaying = false;
+  async function stopTaking(): Promise<void> {
+    run.stopTaking();
+    await options.queue.pause();
+  }
 
   return {
     workerId,
@@ -147,7 +157,9 @@ export function createEngine(options: EngineOptions): Engine {
       relay.poke();
     },
     drainOutbox: () => relay.drain(),
+    stopTaking,
     async stop(graceMs = DEFAULT_SHUTDOWN_GRACE_MS) {
+      await stopTaking();
       // Bounded: a queue that never answers (Redis down) must not hold the shutdown; the recovery
       // sweep of a process still running, or of the next to start, sends those events.
       if (!(await within(Promise.all(notifying), graceMs))) {

@@ -61,6 +61,12 @@ export interface EventRunner {
   handBack(): Promise<number>;
   /** The same for the attempts of interruptible phases only (PHASES), which a stop does not wait for. */
   handBackInterruptible(): Promise<number>;
+  /**
+   * Takes no more work in this process, once a stop has begun: an attempt completing now leaves
+   * its next phases pending for the queue (another worker), a delivery is passed on unstarted, and
+   * takeDue takes nothing. The attempts already running go on.
+   */
+  stopTaking(): void;
   /** Takes due events from the inbox, started for this worker, as jobs for the queue (TakeDue). */
   takeDue(limit: number): Promise<readonly TakenJob[] | undefined>;
 }
@@ -98,6 +104,7 @@ export function createRunner(options: RunnerOptions): EventRunner {
   const running = new Map<string, { readonly controller: AbortController; readonly phase: PhaseNumber }>();
   // Next phases of a lane already held by this worker (started by a commit), not yet running.
   const waiting = new Set<string>();
+  // A stop has begun (stopTaking): nothing new starts here.
   let stopping = false;
   // Completions without business state are group-committed: PGlite runs one statement at a time, so
   // one batch in flight, gathering each turn's completions (GroupCommitOptions); a server works on
@@ -134,7 +141,9 @@ export function createRunner(options: RunnerOptions): EventRunner {
       durationMs,
       next: (outcome.next ?? []).map((n) => nextTriggerInput(event, n)),
       maxAttempts: options.maxAttempts,
-      continueWith: { lane: event.lane, phase: event.phase, leaseMs: options.leaseMs },
+      // A stopping worker starts nothing more: the next phases are all left pending and queued,
+      // for a worker that stays (without this, each completion chained the next phase here).
+      ...(stopping ? {} : { continueWith: { lane: event.lane, phase: event.phase, leaseMs: options.leaseMs } }),
     };
     const apply = outcome.apply;
     const done = apply
@@ -285,6 +294,12 @@ export function createRunner(options: RunnerOptions): EventRunner {
   }
 
   async function runEvent(eventId: string): Promise<void> {
+    if (stopping) {
+      // Delivered as the queue stopped taking (a fetch already under way): passed on unstarted, as
+      // a fresh job for another worker; this one's consumer fetches no more.
+      await options.queue.notify([{ id: eventId, runAt: new Date() }]);
+      return;
+    }
     const acquired = await acquire(options.database.db, eventId, options.workerId, options.leaseMs, laneBusyDelayMs);
     if (acquired.kind === 'skip') return;
     if (acquired.kind === 'later') {
@@ -320,5 +335,9 @@ export function createRunner(options: RunnerOptions): EventRunner {
     }
   }
 
-  return Object.assign(runEvent, { handBack: handBackAll, handBackInterruptible, takeDue });
+  function stopTaking(): void {
+    stopping = true;
+  }
+
+  return Object.assign(runEvent, { handBack: handBackAll, handBackInterruptible, takeDue, stopTaking });
 }

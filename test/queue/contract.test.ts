@@ -171,6 +171,40 @@ for (const driver of drivers) {
       expect(delivered).not.toContain(second);
     });
 
+    it('once paused, lets the handler in flight finish and takes no more jobs', async () => {
+      prefix = randomName('cq');
+      const q = queue();
+      const [first, second] = await events(2);
+      let release: () => void = () => undefined;
+      let finished = false;
+      const delivered: string[] = [];
+      await q.consume(async (id) => {
+        delivered.push(id);
+        if (id === first) {
+          await new Promise<void>((r) => (release = r));
+          finished = true;
+        }
+        await complete(id);
+      }, { concurrency: 1 });
+      await q.notify([{ id: first!, runAt: new Date() }]);
+      await waitFor(() => delivered.includes(first!), 'the first job');
+      await q.pause();
+      release();
+      await waitFor(() => finished, 'the first job to finish');
+      // Its slot is free and it was there first, yet the paused consumer takes no more.
+      await q.notify([{ id: second!, runAt: new Date() }]);
+      const next: string[] = [];
+      const successor = queue();
+      await successor.consume(async (id) => {
+        next.push(id);
+        await complete(id);
+      }, { concurrency: 1 });
+      await successor.notify([{ id: second!, runAt: new Date() }]);
+      await waitFor(() => next.includes(second!) || delivered.includes(second!), 'the second job');
+      expect(delivered).not.toContain(second);
+      expect(next).toContain(second);
+    });
+
     it('counts jobs that wait for a later time', async () => {
       prefix = randomName('cq');
       const q = queue();

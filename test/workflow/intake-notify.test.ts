@@ -43,6 +43,7 @@ function heldQueue() {
       }),
     consume: () => Promise.resolve(),
     stats: () => Promise.resolve({ waiting: 0, delayed: 0, active: 0, failed: 0 }),
+    pause: () => Promise.resolve(),
     close: () => {
       openAtClose.push(calls.filter((c) => !c.settled).length);
       return Promise.resolve();

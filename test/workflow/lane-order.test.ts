@@ -62,6 +62,7 @@ describeOnEngines('the order of a lane', (database) => {
       notify: (jobs) => Promise.resolve(void notified.push(...jobs)),
       consume: () => Promise.resolve(),
       stats: () => Promise.resolve({ waiting: 0, delayed: 0, active: 0, failed: 0 }),
+      pause: () => Promise.resolve(),
       close: () => Promise.resolve(),
     };
     const run = createRunner({
