@@ -14,7 +14,7 @@ import type { Db } from '../store/db.js';
 import type { Engine } from '../workflow/engine.js';
 import { safeUrl } from '../observability/logger.js';
 import { bearer, SESSION_COOKIE, type Auth, type Principal } from './auth.js';
-import { answerClientError, ApiError, errorBody, handleError, handleFrameworkError } from './errors.js';
+import { answerClientError, ApiError, errorBody, errorHandler, handleFrameworkError, hasEmptyParam } from './errors.js';
 import { guardInput } from './safe-input.js';
 import { observeRequests, requestIdFrom, type RequestObserver } from './observe.js';
 import type { RateLimitStore } from './rate-limit-store.js';
@@ -124,13 +124,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   observeRequests(app, deps.requests);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(handleError);
   const page = deps.notFoundPage;
-  app.setNotFoundHandler((request, reply) =>
+  const notFound = (request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<FastifyReply> =>
     page?.wants(request)
       ? page.send(reply)
-      : reply.status(404).send(errorBody('not_found', `no route ${request.method} ${safeUrl(request.url).split('?')[0] ?? ''}`)),
-  );
+      : reply.status(404).send(errorBody('not_found', `no route ${request.method} ${safeUrl(request.url).split('?')[0] ?? ''}`));
+  // A path that names nothing: no route, or an API route's parameter left empty (`/api/v1/claims/`
+  // was 400 "too small" while `/api/v1/workflow/status/x/` was 404). The dashboard's page routes
+  // are public and take `/claims/` as the page.
+  const namesNothing = (request: FastifyRequest) => request.is404 || (!request.routeOptions.config?.public && hasEmptyParam(request.params));
+  app.setErrorHandler(errorHandler(namesNothing, notFound));
+  app.setNotFoundHandler(notFound);
 
   // No answer of Clario's is meant to be read as another type than it says (a PDF, an uploaded
   // file, JSON): browsers are told not to guess, on every answer, so no route can forget it.
@@ -161,6 +165,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     return Promise.resolve();
   });
+  // Before any route's schema or handler sees the empty parameter (a handler that parses its own,
+  // like the phase number's, would call it invalid).
+  app.addHook('preValidation', async (request, reply) => (!request.is404 && namesNothing(request) ? notFound(request, reply) : undefined));
   // After authentication, so a caller without a token learns nothing about what input is refused.
   guardInput(app);
 

@@ -65,12 +65,45 @@ function fromFastify(err: FastifyError): ApiError | undefined {
   return undefined;
 }
 
-export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+/** What an error is answered as, or undefined for a fault of ours (a 500). */
+function asApiError(err: unknown): ApiError | undefined {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const details = err.validation.map((v) => ({ path: v.instancePath || '/', message: v.message }));
-    return reply.status(400).send(errorBody('invalid_request', 'the request is not valid', details));
+    return new ApiError('invalid_request', 'the request is not valid', details);
   }
-  const api = err instanceof ApiError ? err : fromFastify(err as FastifyError);
+  return err instanceof ApiError ? err : fromFastify(err as FastifyError);
+}
+
+/** Refusals of what the request carries (its body, its query), rather than of who sends it or how often. */
+const INPUT_REFUSALS: ReadonlySet<ApiErrorCode> = new Set(['invalid_request', 'invalid_phase', 'payload_too_large', 'unsupported_media_type']);
+
+/** Whether an error refuses what the request carries: irrelevant when its path names nothing. */
+export function isInputRefusal(err: unknown): boolean {
+  const api = asApiError(err);
+  return api !== undefined && INPUT_REFUSALS.has(api.code);
+}
+
+/** A named path parameter left empty (`/api/v1/claims/`: the router gives `id` as ''). */
+export function hasEmptyParam(params: unknown): boolean {
+  return Object.entries((params ?? {}) as Record<string, unknown>).some(([name, value]) => name !== '*' && value === '');
+}
+
+/**
+ * The error handler. A request whose path names nothing (`namesNothing`) is answered with
+ * `notFound`, the app's 404, when its error is about what it carries: a method the path does not
+ * take with a body that cannot be read was a 400 about the body. Who sends it (401) and how often
+ * (429) still come first.
+ */
+export function errorHandler(
+  namesNothing: (request: FastifyRequest) => boolean,
+  notFound: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | Promise<FastifyReply>,
+) {
+  return (err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<FastifyReply> =>
+    namesNothing(request) && isInputRefusal(err) ? notFound(request, reply) : handleError(err, request, reply);
+}
+
+export function handleError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const api = asApiError(err);
   if (api) {
     if (api.code === 'rate_limited') void reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
     return reply.status(api.status).send(errorBody(api.code, api.message, api.details));

@@ -11,7 +11,8 @@ afterAll(async () => {
 });
 
 describe('POST /api/v1/workflow/phase/:phaseNumber', () => {
-  it.each(['0', '8', '-1', '1.5', 'abc', '', '01', '1e0', '%20'])('refuses phase %j with 400 invalid_phase', async (phase) => {
+  // An empty phase (`/phase/`) names nothing: 404, as not-found.test.ts checks for every path parameter.
+  it.each(['0', '8', '-1', '1.5', 'abc', '01', '1e0', '%20'])('refuses phase %j with 400 invalid_phase', async (phase) => {
     const r = await t.request(`/api/v1/workflow/phase/${phase}`, { body: { user_id: 'u1' } });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('invalid_phase');
