@@ -89,6 +89,9 @@ function validKeys(value: string, ctx: z.RefinementCtx): void {
 }
 const unit = (def: number) => z.coerce.number().min(0).max(1).default(def);
 
+/** Real Amazon takes all three; the bundled simulator none. */
+const AMAZON_CREDENTIALS = ['AMAZON_LWA_CLIENT_ID', 'AMAZON_LWA_CLIENT_SECRET', 'AMAZON_SP_APP_ID'] as const;
+
 const EnvSchema = z
   .object({
     PORT: int(3001, 0).pipe(z.number().max(65535)),
@@ -201,7 +204,19 @@ const EnvSchema = z
   .refine((e) => e.QUEUE_DRIVER !== 'bullmq' || e.REDIS_URL, {
     message: 'QUEUE_DRIVER=bullmq needs REDIS_URL',
     path: ['QUEUE_DRIVER'],
-  });
+  })
+  // One or two of the three quietly started the bundled simulator, as none does.
+  .superRefine(
+    (e, ctx) => {
+      const set = AMAZON_CREDENTIALS.filter((k) => e[k] !== undefined);
+      if (set.length === 0 || set.length === AMAZON_CREDENTIALS.length) return;
+      for (const missing of AMAZON_CREDENTIALS.filter((k) => e[k] === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [missing], message: `not set, while ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'}: real Amazon needs all three credentials (unset all three for the bundled simulator)` });
+      }
+    },
+    // Said with every other problem, not only once they are fixed.
+    { when: () => true },
+  );
 
 export type Mode = 'embedded' | 'production';
 

@@ -103,6 +103,24 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://postgres:48213%2FSecr3tPw@127.0.0.1:5432/db' }).databaseUrl).toBe('postgres://postgres:48213%2FSecr3tPw@127.0.0.1:5432/db');
   });
 
+  it('names the Amazon credentials missing when only some are set, instead of quietly starting the simulator', () => {
+    const err = (() => {
+      try {
+        loadConfig({ DATABASE_URL: 'postgres://db/clario', AMAZON_LWA_CLIENT_ID: 'amzn1.application-oa2-client.x', AMAZON_SP_APP_ID: 'amzn1.sp.solution.x', PORT: 'eighty' });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err?.message).toContain('AMAZON_LWA_CLIENT_SECRET: not set, while AMAZON_LWA_CLIENT_ID and AMAZON_SP_APP_ID are: real Amazon needs all three credentials (unset all three for the bundled simulator)');
+    // With the other problems, at once.
+    expect(err?.message).toMatch(/PORT/);
+    expect(() => loadConfig({ AMAZON_LWA_CLIENT_SECRET: 's' })).toThrow(/AMAZON_LWA_CLIENT_ID: not set, while AMAZON_LWA_CLIENT_SECRET is.*\n.*AMAZON_SP_APP_ID: not set, while AMAZON_LWA_CLIENT_SECRET is/);
+    expect(loadConfig({}).amazon.credentials).toBeUndefined();
+    expect(loadConfig({ AMAZON_LWA_CLIENT_ID: 'i', AMAZON_LWA_CLIENT_SECRET: 's', AMAZON_SP_APP_ID: 'a' }).amazon.credentials).toEqual({ clientId: 'i', clientSecret: 's', appId: 'a' });
+  });
+
   it('refuses bullmq without Redis', () => {
     expect(() => loadConfig({ QUEUE_DRIVER: 'bullmq' })).toThrow(/needs REDIS_URL/);
   });
