@@ -59,6 +59,23 @@ export function valueProblem(value: unknown): string | undefined {
 }
 
 /**
+ * Fastify's parser refuses a `__proto__` key, and a `constructor` key holding a `prototype` key
+ * (prototype poisoning), with the same error as broken JSON: the caller was told its valid JSON
+ * was not JSON.
+ */
+const POISONING_REFUSED = 'the body may not contain a "__proto__" key, nor a "constructor" key holding a "prototype" key';
+
+/** Whether `text` is JSON; asked only once Fastify's parser refused it, to tell why. */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Replaces Fastify's JSON parser with one that bounds nesting and refuses unstorable text (still
  * Fastify's parser underneath: prototype poisoning stays refused), and checks path parameters and
  * the query string the same way before any route validates or looks them up.
@@ -73,7 +90,7 @@ export function guardInput(app: FastifyInstance): void {
       return;
     }
     void parseJson(request, text, (err, parsed) => {
-      if (err) return done(err, undefined);
+      if (err) return done(isJson(text) ? new ApiError('invalid_request', POISONING_REFUSED) : err, undefined);
       const problem = valueProblem(parsed);
       if (problem) return done(new ApiError('invalid_request', `the body is not valid: ${problem}`), undefined);
       done(null, parsed);

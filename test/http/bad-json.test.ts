@@ -68,6 +68,25 @@ describe('bad JSON is a 400 in the error format', () => {
   });
 });
 
+describe('keys that poison prototypes are refused, and said to be', () => {
+  // Before: "the body is not valid JSON", though it was.
+  it.each([
+    ['__proto__', '{"user_id":"u-bad","sync_id":"s1","__proto__":{"admin":true}}'],
+    ['__proto__ nested', '{"user_id":"u-bad","sync_id":"s1","note":{"__proto__":{"x":1}}}'],
+    ['constructor.prototype', '{"user_id":"u-bad","sync_id":"s1","constructor":{"prototype":{"admin":true}}}'],
+  ])('%s: 400 naming the key', async (_what, body) => {
+    const r = await raw('POST', '/api/v1/workflow/phase/1', body);
+    expect400(r);
+    expect(r.body.error.message).toContain('"__proto__"');
+    expect(r.body.error.message).not.toContain('not valid JSON');
+  });
+
+  it('broken JSON is still called broken, and a constructor key alone passes', async () => {
+    expect((await raw('POST', '/api/v1/workflow/phase/1', '{"__proto__":')).body.error.message).toBe('the body is not valid JSON');
+    expect((await raw('POST', '/api/v1/workflow/phase/1', '{"user_id":"u-ctor","sync_id":"s1","constructor":"x"}')).status).toBe(202);
+  });
+});
+
 describe('NUL and lone surrogates in ids and queries are a 400', () => {
   it.each([
     '/api/v1/workflow/events/a%00b',
