@@ -109,14 +109,17 @@ export function subscriptionRoutes(deps: { database: Db; box: SecretBox; destina
       { schema: { operationId: 'createSubscription', summary: 'Subscribe an endpoint to signed webhooks of the events (the secret is shown once)', description: 'Subscribes an HTTPS endpoint to signed webhooks of the workflow\'s events. The signing secret is in this answer only. Service token only.', tags, body: CreateBody, response: { 201: Created } } },
       async (request, reply) => {
         requireService(principal(request));
+        // As delivery will call it (WHATWG form: an IDN host in punycode, `HTTPS://A.org` in lower
+        // case), so what is shown is what is called.
+        const url = new URL(request.body.url).href;
         // Checked here so the operator hears why at once; delivery checks again (DNS changes).
-        const refusal = await destinationRefusal(request.body.url, deps.destinations);
+        const refusal = await destinationRefusal(url, deps.destinations);
         if (refusal) throw new ApiError('invalid_request', `the URL is refused: ${refusal}`, [{ path: '/url', message: refusal }]);
         const id = `sub_${randomBytes(12).toString('hex')}`;
         const secret = request.body.secret ?? generateSecret();
         const s = await insertSubscription(db, {
           id,
-          url: request.body.url,
+          url,
           eventTypes: [...new Set(request.body.event_types)],
           sealedSecret: deps.box.seal(secret, `subscription:${id}`),
         });

@@ -36,6 +36,16 @@ describe('/api/v1/subscriptions', () => {
     expect(row?.secret).not.toContain(secret.slice('whsec_'.length, 20));
   });
 
+  it('stores the URL as it will be called: an international host in punycode', async () => {
+    // Before: stored and shown as sent, while delivery called xn--exmple-cua.org.
+    const created = await t.request('/api/v1/subscriptions', { body: { url: 'https://exämple.org/h' } });
+    expect(created.status).toBe(201);
+    expect(created.body.url).toBe('https://xn--exmple-cua.org/h');
+    expect((await t.request(`/api/v1/subscriptions/${created.body.id}`)).body.url).toBe('https://xn--exmple-cua.org/h');
+    const upper = await t.request('/api/v1/subscriptions', { body: { url: 'HTTPS://Example.COM/Hook' } });
+    expect(upper.body.url).toBe('https://example.com/Hook');
+  });
+
   it('keeps a secret the caller brings', async () => {
     const secret = 'whsec_' + Buffer.alloc(24, 4).toString('base64');
     const created = await t.request('/api/v1/subscriptions', { body: { url: 'http://127.0.0.1:9/x', secret } });
