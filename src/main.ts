@@ -32,6 +32,7 @@ import { createAuth, type Auth } from './http/auth.js';
 import { SESSION_SWEEP_MS, startSessionSweep, type SessionSweep } from './http/session-sweep.js';
 import { buildApp, type AppDeps } from './http/app.js';
 import { startProbeServer } from './http/probe-server.js';
+import { dependenciesAnswer } from './http/routes/ops.js';
 import { createRateLimitStore } from './http/rate-limit-store.js';
 import { databaseSessions } from './http/sessions.js';
 import { learningCapability } from './learning/capability.js';
@@ -116,7 +117,7 @@ export interface Clario {
   readonly app: FastifyInstance | undefined;
   /** The base URL, when listening. */
   readonly url: string | undefined;
-  /** A worker's liveness probe (GET /healthz on PORT), when listening. */
+  /** A worker's port (GET /healthz, /readyz and, for the service token, /metrics), when listening. */
   readonly probeUrl: string | undefined;
   /** What the sync talks to: Amazon, or the bundled simulator. */
   readonly amazon: string | undefined;
@@ -307,7 +308,18 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         url = config.publicUrl ?? address;
       }
     }
-    const probe = role === 'worker' && options.listen !== false ? await startProbeServer(config.port, config.host) : undefined;
+    // A worker's port: its probes, and the metrics of the phases it runs (for the service token).
+    const probe =
+      role === 'worker' && options.listen !== false
+        ? await startProbeServer({
+            port: config.port,
+            host: config.host,
+            registry: metrics.registry,
+            authenticate: (token) => auth.authenticate(token),
+            ready: () => dependenciesAnswer(database.db, queue),
+            log: logger,
+          })
+        : undefined;
     if (probe) running.started('probe', () => probe.close());
 
     let filer: Filer | undefined;

@@ -44,7 +44,12 @@ export function banner(clario: Clario, config: Config, role: Role): string {
       `  Sign in:       ${clario.url}/signin/amazon   (a seller's browser starts here, then ${clario.url}/connect)`,
     );
   }
-  if (clario.probeUrl) lines.push(`  Liveness:      ${clario.probeUrl}/healthz`);
+  if (clario.probeUrl) {
+    lines.push(
+      `  Liveness:      ${clario.probeUrl}/healthz   (readiness: /readyz)`,
+      `  Metrics:       ${clario.probeUrl}/metrics   (service token)`,
+    );
+  }
   if (clario.amazon) lines.push(`  Amazon:        ${clario.amazon}`);
   if (clario.stripe) lines.push(`  Fees:          ${clario.stripe}`);
   lines.push(

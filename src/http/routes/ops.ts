@@ -25,6 +25,12 @@ async function answers(f: () => Promise<unknown>, ms: number): Promise<boolean> 
   }
 }
 
+/** Whether the database and the queue both answer within `ms`: /readyz, of an API process or a worker. */
+export async function dependenciesAnswer(db: Db, queue: JobQueue, ms = READINESS_TIMEOUT_MS): Promise<boolean> {
+  const [database, queued] = await Promise.all([answers(() => db.execute(sql`SELECT 1`), ms), answers(() => queue.stats(), ms)]);
+  return database && queued;
+}
+
 export interface OpsDeps {
   readonly db: Db;
   readonly queue: JobQueue;
@@ -58,9 +64,7 @@ export function opsRoutes(app: FastifyInstance, deps: OpsDeps): void {
       },
     },
     async (_request, reply) => {
-      const ms = deps.readinessTimeoutMs ?? READINESS_TIMEOUT_MS;
-      const [database, queue] = await Promise.all([answers(() => deps.db.execute(sql`SELECT 1`), ms), answers(() => deps.queue.stats(), ms)]);
-      if (!database || !queue) return reply.status(503).send({ status: 'unavailable' });
+      if (!(await dependenciesAnswer(deps.db, deps.queue, deps.readinessTimeoutMs))) return reply.status(503).send({ status: 'unavailable' });
       return { status: 'ok' };
     },
   );
