@@ -100,6 +100,24 @@ describe('POST /api/v1/workflow/phase/:phaseNumber', () => {
     expect(r.status).toBe(202);
     expect(r.body.sync_id).toMatch(/^sync_/);
   });
+
+  // As the README says: the key derived from the body makes the same body a repeat, and only
+  // another Idempotency-Key starts another run.
+  it('answers the same phase 1 body again as a repeat of the first run; another Idempotency-Key starts another', async () => {
+    const first = await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'u-again', seller_id: 's1' } });
+    const again = await t.request('/api/v1/workflow/phase/1', { body: { seller_id: 's1', user_id: 'u-again' } });
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ duplicate: true, event_id: first.body.event_id, sync_id: first.body.sync_id });
+    const keyed = await t.request('/api/v1/workflow/phase/1', { body: { user_id: 'u-again', seller_id: 's1' }, headers: { 'idempotency-key': 'run-2' } });
+    expect(keyed.status).toBe(202);
+    expect(keyed.body.sync_id).not.toBe(first.body.sync_id);
+  });
+
+  it("takes phase 6 without a reason (it is optional)", async () => {
+    const r = await t.request('/api/v1/workflow/phase/6', { body: { user_id: 'u1', claim_id: 'c-no-reason' } });
+    expect(r.status).toBe(202);
+  });
 });
 
 describe('the second seed document webhooks', () => {
