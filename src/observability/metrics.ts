@@ -1,7 +1,7 @@
 // Prometheus metrics, on a registry of our own (no global state): transitions by phase and
 // outcome, phase durations, queue depth, WebSocket clients, and HTTP requests by route template.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { JobQueue } from '../queue/job-queue.js';
+import type { JobQueue, QueueStats } from '../queue/job-queue.js';
 import type { WorkflowObserver } from '../workflow/log.js';
 import type { RequestObserver } from '../http/observe.js';
 
@@ -69,14 +69,30 @@ export function createMetrics(): Metrics {
       this.set(h?.oldestRunningSeconds ?? 0);
     },
   });
+  // One read of the queue per scrape feeds both queue gauges; a queue that cannot be read (Redis
+  // down: stats() gives up within its bound) leaves the counts out and says so, and the rest of
+  // the scrape is still answered.
+  let latestQueue: Promise<QueueStats | undefined> | undefined;
+  const readQueue = () =>
+    (latestQueue ??= (queue ? queue.stats() : Promise.resolve(undefined)).catch(() => undefined).finally(() => setImmediate(() => (latestQueue = undefined))));
+  new Gauge({
+    name: 'clario_queue_up',
+    help: 'Whether this scrape could read the queue (1) or not (0: Redis down; clario_queue_jobs is then left out)',
+    registers: [registry],
+    async collect() {
+      if (!queue) return;
+      this.set((await readQueue()) ? 1 : 0);
+    },
+  });
   new Gauge({
     name: 'clario_queue_jobs',
     help: 'Phase events in the queue, by state',
     labelNames: ['state'] as const,
     registers: [registry],
     async collect() {
-      if (!queue) return;
-      const s = await queue.stats();
+      this.reset();
+      const s = await readQueue();
+      if (!s) return;
       this.set({ state: 'waiting' }, s.waiting);
       this.set({ state: 'delayed' }, s.delayed);
       this.set({ state: 'active' }, s.active);

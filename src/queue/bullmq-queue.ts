@@ -3,7 +3,7 @@
 // time so a re-send of a job that is still queued is a no-op.
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DEFAULT_SHUTDOWN_GRACE_MS, within, type JobHandler, type JobQueue, type QueueJob, type QueueLog, type QueueStats } from './job-queue.js';
+import { DEFAULT_SHUTDOWN_GRACE_MS, QueueUnavailableError, STATS_TIMEOUT_MS, within, type JobHandler, type JobQueue, type QueueJob, type QueueLog, type QueueStats } from './job-queue.js';
 
 export interface BullMqQueueOptions {
   readonly redisUrl: string;
@@ -17,6 +17,8 @@ export interface BullMqQueueOptions {
    * event would (a re-send of it is a no-op while the dead worker's job holds its id). Default 30 s.
    */
   readonly lockMs?: number;
+  /** See STATS_TIMEOUT_MS. */
+  readonly statsTimeoutMs?: number;
 }
 
 interface JobData {
@@ -73,7 +75,20 @@ export function createBullMqQueue(options: BullMqQueueOptions): JobQueue {
       await worker.waitUntilReady();
     },
     async stats(): Promise<QueueStats> {
-      const c = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed');
+      // The connection waits for Redis for ever (maxRetriesPerRequest: null, the offline queue on),
+      // which suits the jobs but not a count someone is waiting for: refused at once while it is
+      // reconnecting, and bounded otherwise (a server that takes the connection and never answers).
+      if (!['wait', 'connecting', 'connect', 'ready'].includes(queueConnection.status)) {
+        throw new QueueUnavailableError(`redis is not connected (${queueConnection.status})`);
+      }
+      const counting = queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed');
+      // Left to settle when Redis is back (the offline queue sends it then).
+      counting.catch(() => undefined);
+      const timeoutMs = options.statsTimeoutMs ?? STATS_TIMEOUT_MS;
+      if (!(await within(counting, timeoutMs))) throw new QueueUnavailableError(`redis did not answer within ${timeoutMs} ms`);
+      const c = await counting.catch((err: unknown) => {
+        throw new QueueUnavailableError('redis refused the count', { cause: err });
+      });
       return {
         waiting: (c.waiting ?? 0) + (c.prioritized ?? 0),
         delayed: c.delayed ?? 0,

@@ -44,6 +44,10 @@ export interface JobQueue {
    * reads the inbox takes due events with `take` when given one.
    */
   consume(handler: JobHandler, options: { concurrency: number; take?: TakeDue }): Promise<void>;
+  /**
+   * The queue's counts, within a short bound (STATS_TIMEOUT_MS): rejects with
+   * QueueUnavailableError when its store cannot be read (Redis down), rather than wait for it.
+   */
   stats(): Promise<QueueStats>;
   /**
    * Stops taking new jobs in this process at once (a shutdown has begun); the handlers in flight
@@ -59,6 +63,14 @@ export interface JobQueue {
 }
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+/** How long stats() waits for the queue's store: a scrape or a status request must not hang on it. */
+export const STATS_TIMEOUT_MS = 2_000;
+
+/** The queue's store does not answer now (Redis down or unreachable); asking again later may work. */
+export class QueueUnavailableError extends Error {
+  override readonly name = 'QueueUnavailableError';
+}
 
 /** Resolves when `work` settles or `ms` have passed, whichever is first. */
 export async function within(work: Promise<unknown>, ms: number): Promise<boolean> {

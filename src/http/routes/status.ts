@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PHASES, isPhaseNumber } from '../../domain/phase.js';
 import { PHASE_STATUSES } from '../../domain/phase-status.js';
-import type { JobQueue } from '../../queue/job-queue.js';
+import { QueueUnavailableError, type JobQueue } from '../../queue/job-queue.js';
 import type { Db } from '../../store/db.js';
 import { auditEntries, claimSummary, failedEventsOfUser, progressOfUser, runsOfUser, type AuditRow, type ProgressRow } from '../../store/read-status.js';
 import type { Engine } from '../../workflow/engine.js';
@@ -107,6 +107,9 @@ export async function buildStatus(db: Db, userId: string) {
   };
 }
 
+const count = z.number().int().nonnegative();
+const QueueStatsBody = z.object({ driver: z.enum(['postgres', 'bullmq']), waiting: count, delayed: count, active: count, failed: count, websocket_clients: count });
+
 export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -186,9 +189,13 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
     },
   );
 
-  r.get('/api/v1/workflow/queue/stats', { schema: { operationId: 'getQueueStats', summary: 'Queue depth and connected WebSocket clients', description: 'Queue depth per state and the number of connected WebSocket clients. Service token only.', tags: ['operations'] } }, async (request) => {
+  r.get('/api/v1/workflow/queue/stats', { schema: { operationId: 'getQueueStats', summary: 'Queue depth and connected WebSocket clients', description: 'Queue depth per state and the number of connected WebSocket clients. Service token only. 503 while the queue (Redis) cannot be read.', tags: ['operations'], response: { 200: QueueStatsBody, 503: ErrorBody } } }, async (request) => {
     requireService(deps.principal(request));
-    const stats = await deps.queue.stats();
+    const stats = await deps.queue.stats().catch((err: unknown) => {
+      // Redis down: say so at once, for the caller to retry (stats() gives up within its bound).
+      if (err instanceof QueueUnavailableError) throw new ApiError('unavailable', 'the queue cannot be read now; try again shortly');
+      throw err;
+    });
     return { driver: deps.queue.driver, ...stats, websocket_clients: deps.websocketClients() };
   });
 }
