@@ -1,6 +1,7 @@
 // Prometheus metrics, on a registry of our own (no global state): transitions by phase and
 // outcome, phase durations, queue depth, WebSocket clients, and HTTP requests by route template.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { PHASE_NUMBERS } from '../domain/phase.js';
 import type { JobQueue, QueueStats } from '../queue/job-queue.js';
 import type { WorkflowObserver } from '../workflow/log.js';
 import type { RequestObserver } from '../http/observe.js';
@@ -20,7 +21,8 @@ export interface WorkflowHealth {
   readonly failed: number;
   readonly running: number;
   readonly pending: number;
-  readonly oldestRunningSeconds: number;
+  /** By phase number: how long its oldest running attempt has run (absent: none running). */
+  readonly oldestRunningSeconds: ReadonlyMap<number, number>;
 }
 
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -60,13 +62,16 @@ export function createMetrics(): Metrics {
       this.set({ status: 'pending' }, h.pending);
     },
   });
+  // By phase: a sync (phase 1) may run for hours, the other phases for minutes; one alert cannot
+  // judge both (ops/alerts.yml).
   new Gauge({
     name: 'clario_phase_oldest_running_seconds',
-    help: 'How long the longest-running phase attempt has been running',
+    help: 'How long the longest-running attempt of each phase has been running (0: none running)',
+    labelNames: ['phase'] as const,
     registers: [registry],
     async collect() {
       const h = await readHealth();
-      this.set(h?.oldestRunningSeconds ?? 0);
+      for (const phase of PHASE_NUMBERS) this.set({ phase: String(phase) }, h?.oldestRunningSeconds.get(phase) ?? 0);
     },
   });
   // One read of the queue per scrape feeds both queue gauges; a queue that cannot be read (Redis

@@ -56,9 +56,12 @@ export async function auditEntries(q: Db, f: AuditFilter): Promise<AuditRow[]> {
     .limit(f.limit);
 }
 
-/** Workflow health for metrics: parked and running events, and how long the oldest has run. */
+/**
+ * Workflow health for metrics: parked and running events, and per phase how long its oldest
+ * running attempt has run (a sync may run for hours; the other phases take minutes at most).
+ */
 export async function workflowHealth(q: Db) {
-  const [r] = await rows<{ failed: string | number; running: string | number; pending: string | number; oldest: string | number | null }>(
+  const [r] = await rows<{ failed: string | number; running: string | number; pending: string | number; oldest: Record<string, string | number> | string | null }>(
     q,
     // One subquery per status, each read through that status's partial index: the table is mostly
     // completed events, which `status IN (…)` made the planner scan (45 ms at 300,000 events, 1 ms so).
@@ -66,12 +69,15 @@ export async function workflowHealth(q: Db) {
           (SELECT count(*) FROM phase_events WHERE status = 'failed') AS failed,
           (SELECT count(*) FROM phase_events WHERE status = 'running') AS running,
           (SELECT count(*) FROM phase_events WHERE status = 'pending') AS pending,
-          (SELECT extract(epoch FROM now() - min(updated_at)) FROM phase_events WHERE status = 'running') AS oldest`,
+          (SELECT jsonb_object_agg(phase, seconds) FROM (
+            SELECT phase, extract(epoch FROM now() - min(updated_at)) AS seconds FROM phase_events WHERE status = 'running' GROUP BY phase) o) AS oldest`,
   );
+  const oldest = typeof r?.oldest === 'string' ? (JSON.parse(r.oldest) as Record<string, string | number>) : (r?.oldest ?? {});
   return {
     failed: Number(r?.failed ?? 0),
     running: Number(r?.running ?? 0),
     pending: Number(r?.pending ?? 0),
-    oldestRunningSeconds: r?.oldest === null || r?.oldest === undefined ? 0 : Number(r.oldest),
+    /** Seconds, by phase number; a phase with nothing running is absent. */
+    oldestRunningSeconds: new Map(Object.entries(oldest).map(([phase, seconds]) => [Number(phase), Number(seconds)])),
   };
 }
