@@ -8,7 +8,7 @@ import { dispatch, EXIT } from './parse.js';
  * Failures the user can act on, by name (the commands load their modules lazily): the message
  * alone (one line, or ConfigError's list), no stack.
  */
-const EXPLAINED = new Set(['ConfigError', 'StartupError', 'DataDirInUseError', 'NoSecretsError', 'PortInUseError', 'DatabaseUnreachableError', 'RedisUnreachableError', 'KeyMismatchError']);
+const EXPLAINED = new Set(['ConfigError', 'StartupError', 'DataDirInUseError', 'NoSecretsError', 'PortInUseError', 'ListenError', 'DatabaseUnreachableError', 'RedisUnreachableError', 'KeyMismatchError']);
 
 dispatch(COMMANDS, process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }, VERSION).then(
   (code) => {

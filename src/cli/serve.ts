@@ -11,21 +11,39 @@ export class PortInUseError extends Error {
   override readonly name = 'PortInUseError';
 }
 
+/** HOST and PORT name no place this process may listen at (a host that does not resolve, another machine's address). */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}
+
+/** Why listening at `host`:`port` failed, in one line naming the setting to change. */
+function listenFailure(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new PortInUseError(`port ${port} on ${host} is in use: is Clario already running? Set PORT to use another port.`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+      return new ListenError(`HOST=${host} is no address or host name this machine can resolve (${err.code}): set HOST to one of its addresses, or 0.0.0.0 for all`);
+    case 'EADDRNOTAVAIL':
+      return new ListenError(`HOST=${host} is not an address of this machine (EADDRNOTAVAIL): set HOST to one of its addresses, or 0.0.0.0 for all`);
+    case 'EACCES':
+      return new ListenError(`port ${port} on ${host} needs privileges this process does not have (EACCES): set PORT to 1024 or above`);
+    default:
+      return err.code ? new ListenError(`cannot listen on HOST=${host} PORT=${port}: ${err.code}`) : err;
+  }
+}
+
 /**
- * Fails at once when the port is taken, before the database is opened or the folder locked: a
- * second `npm start` should not touch the first one's data to find out it cannot listen.
+ * Fails at once when the port is taken or HOST is no address here, before the database is opened
+ * or the folder locked: a second `npm start` should not touch the first one's data to find out it
+ * cannot listen.
  */
 export function probePort(host: string, port: number): Promise<void> {
-  if (port === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new PortInUseError(`port ${port} on ${host} is in use: is Clario already running? Set PORT to use another port.`)
-          : err,
-      );
-    });
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenFailure(err, host, port)));
+    // Port 0 (any free port) is still tried: HOST may be wrong.
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve()));
   });
 }
@@ -71,7 +89,8 @@ export function hardStopAfterMs(shutdownTimeoutMs: number): number {
 export async function serve(config: Config, role: Role): Promise<void> {
   // The refusals first, each in milliseconds: loading the app takes seconds.
   checkRole(config, role);
-  if (role !== 'worker') await probePort(config.host, config.port);
+  // A worker listens on PORT too (its liveness probe).
+  await probePort(config.host, config.port);
   // Only a look: opening the database takes the folder for real (or fails the same way).
   const holder = config.mode === 'embedded' ? lockHolder(config.dataDir) : undefined;
   if (holder) throw new DataDirInUseError(config.dataDir, holder);

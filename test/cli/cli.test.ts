@@ -271,6 +271,19 @@ describe('the clario binary', () => {
     }
   });
 
+  it.each(['not..a.host', '999.1.1.1', '10.99.99.99'])('serve and worker on HOST=%s say in one line that HOST is no address here, before they open anything', async (host) => {
+    // Before: getaddrinfo ENOTFOUND or listen EADDRNOTAVAIL, with a stack.
+    for (const command of ['serve', 'worker']) {
+      const dataDir = freshDir();
+      const r = await clario([command], { CLARIO_DATA_DIR: dataDir, HOST: host, PORT: '0', ...(command === 'worker' ? { DATABASE_URL: 'postgres://127.0.0.1:1/unused' } : {}) });
+      expect(r.code, command).toBe(1);
+      expect(r.stderr, command).toMatch(
+        new RegExp(`^clario: HOST=${host.replace(/\./g, '\\.')} is (no address or host name this machine can resolve \\((ENOTFOUND|EAI_AGAIN)\\)|not an address of this machine \\(EADDRNOTAVAIL\\)): set HOST to one of its addresses, or 0\\.0\\.0\\.0 for all\n$`),
+      );
+      expect(existsSync(dataDir), command).toBe(false);
+    }
+  });
+
   it('worker alone in the embedded mode says it needs DATABASE_URL', async () => {
     const r = await clario(['worker'], { CLARIO_DATA_DIR: freshDir() });
     expect(r.code).toBe(1);

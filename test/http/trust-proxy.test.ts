@@ -16,6 +16,18 @@ describe('TRUST_PROXY', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'loopback,proxy.example' })).toThrow(/TRUST_PROXY.*proxy\.example/s);
   });
 
+  it('refuses ranges that take in everyone or much of the internet, and hop counts a client could reach', () => {
+    // Before: /0 passed here and proxy-addr threw a TypeError when the app was built.
+    expect(() => loadConfig({ TRUST_PROXY: '0.0.0.0/0' })).toThrow('TRUST_PROXY: 0.0.0.0/0 would let any client pick its address');
+    expect(() => loadConfig({ TRUST_PROXY: 'loopback, ::/0' })).toThrow('TRUST_PROXY: ::/0 would let any client pick its address');
+    expect(() => loadConfig({ TRUST_PROXY: '::ffff:0.0.0.0/96' })).toThrow('TRUST_PROXY: ::ffff:0.0.0.0/96 would let any client pick its address');
+    expect(() => loadConfig({ TRUST_PROXY: '0.0.0.0/1' })).toThrow(/TRUST_PROXY: 0\.0\.0\.0\/1 would believe the X-Forwarded-For of much of the internet/);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,fc00::/7,::ffff:10.0.0.0/104' }).trustProxy).toEqual(['10.0.0.0/8', 'fc00::/7', '::ffff:10.0.0.0/104']);
+    // A hop count that large reaches into what the client wrote at the start of the header.
+    expect(() => loadConfig({ TRUST_PROXY: '99999' })).toThrow(/TRUST_PROXY: 99999 hops would believe the addresses a client writes into X-Forwarded-For itself; .*at most 10/);
+    expect(loadConfig({ TRUST_PROXY: '10' }).trustProxy).toBe(10);
+  });
+
   describe('without it', () => {
     let t: TestClario;
     beforeAll(async () => {
