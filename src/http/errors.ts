@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { dependencyDown } from './dependency-down.js';
 import { REQUEST_ID_HEADER } from './observe.js';
 
 export const ERROR_STATUS = {
@@ -107,6 +108,11 @@ export function handleError(err: unknown, request: FastifyRequest, reply: Fastif
   if (api) {
     if (api.code === 'rate_limited') void reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
     return reply.status(api.status).send(errorBody(api.code, api.message, api.details));
+  }
+  if (dependencyDown(err)) {
+    // The database or the queue is not answering: retrying later works, so a 503, not a 500.
+    request.log.warn({ err }, 'request failed: a dependency is not answering');
+    return reply.status(503).send(errorBody('unavailable', 'a service Clario depends on is not answering; try again shortly'));
   }
   request.log.error({ err }, 'request failed');
   return reply.status(500).send(errorBody('internal', 'something went wrong on our side; it has been logged'));
