@@ -43,7 +43,12 @@ function emailList(value: string): string[] | undefined {
   return list.length > 0 && list.every((a) => EMAIL.safeParse(a).success) ? list : undefined;
 }
 
-const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+// Numbers are written in decimal digits: z.coerce took ' ' as 0 (PORT=' ' listened on a random
+// port), 0x1068 as 4200 and 1e3 as 1000.
+const digits = z.string().trim().regex(/^\d+$/, 'a whole number in decimal digits').transform(Number);
+const decimal = z.string().trim().regex(/^\d+(\.\d+)?$/, 'a number in decimal digits, such as 0.5').transform(Number);
+
+const int = (def: number, min = 0) => digits.pipe(z.number().min(min).max(Number.MAX_SAFE_INTEGER)).default(def);
 
 /**
  * The longest delay Node's timers keep (2^31-1 ms, about 24.8 days): a longer one fires after
@@ -56,7 +61,7 @@ const ms = (def: number, min: number, max = MAX_TIMER_MS) =>
   int(def, min).pipe(z.number().max(max, max === MAX_TIMER_MS ? `at most ${MAX_TIMER_MS} ms (about 24.8 days: the longest timer Node keeps)` : `at most ${max} ms`));
 
 /** Days and hours go into date arithmetic: past about 100 years a date is no longer one. */
-const days = (def: number) => z.coerce.number().min(0).max(36_500, 'at most 36500 (100 years)').default(def);
+const days = (def: number) => decimal.pipe(z.number().max(36_500, 'at most 36500 (100 years)')).default(def);
 
 const PERCENT_ENCODE = 'percent-encode a /, ?, # or @ in the user name or password (%2F, %3F, %23, %40)';
 
@@ -79,15 +84,31 @@ const serverUrl = (protocols: readonly string[], kind: string, path?: { ok: (pat
   else if (path && !path.ok(url.pathname)) ctx.addIssue({ code: 'custom', message: path.message });
 };
 
+const OTLP_HELP = 'must be an http:// or https:// URL (an OTLP/HTTP collector, e.g. http://otel-collector:4318)';
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** Checked here, with every other problem, rather than when the first secret is sealed. */
 function validKeys(value: string, ctx: z.RefinementCtx): void {
+  // parseKeys skips empty entries; here they are mistakes (a key lost in an edit), said as such.
+  if (value.split(',').some((entry) => entry.trim() === '')) {
+    ctx.addIssue({ code: 'custom', message: 'an empty entry (a comma too many): keys are kid:base64, separated by single commas' });
+    return;
+  }
   try {
     parseKeys(value);
   } catch (err) {
     ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
   }
 }
-const unit = (def: number) => z.coerce.number().min(0).max(1).default(def);
+const unit = (def: number) => decimal.pipe(z.number().max(1)).default(def);
 
 /** Real Amazon takes all three; the bundled simulator none. */
 const AMAZON_CREDENTIALS = ['AMAZON_LWA_CLIENT_ID', 'AMAZON_LWA_CLIENT_SECRET', 'AMAZON_SP_APP_ID'] as const;
@@ -116,14 +137,17 @@ const EnvSchema = z
     AMAZON_REGION: z.enum(['na', 'eu', 'fe']).default('na'),
     AMAZON_SP_API_URL: z.url().optional(),
     // The wait grows to 12× the first one (see reportPoll in main.ts).
-    AMAZON_REPORT_POLL_MS: z.coerce.number().int().min(10).max(Math.floor(MAX_TIMER_MS / 12), `at most ${Math.floor(MAX_TIMER_MS / 12)} ms (it grows to 12 times this, and Node keeps no longer timer)`).optional(),
+    AMAZON_REPORT_POLL_MS: digits.pipe(z.number().min(10).max(Math.floor(MAX_TIMER_MS / 12), `at most ${Math.floor(MAX_TIMER_MS / 12)} ms (it grows to 12 times this, and Node keeps no longer timer)`)).optional(),
     AMAZON_SIMULATOR_DECIDES_AFTER_MS: ms(20_000, 0),
     AMAZON_LWA_TOKEN_URL: z.url().optional(),
     AMAZON_LWA_AUTHORIZE_URL: z.url().optional(),
     AMAZON_LWA_PROFILE_URL: z.url().optional(),
     AMAZON_CONSENT_URL: z.url().optional(),
     AMAZON_MARKETPLACE_IDS: z.string().regex(/^[A-Z0-9]+(,[A-Z0-9]+)*$/).default('ATVPDKIKX0DER'),
-    AMAZON_SYNC_INTERVAL_HOURS: z.coerce.number().min(0).max(876_000, 'at most 876000 (100 years)').default(24),
+    AMAZON_SYNC_INTERVAL_HOURS: decimal.pipe(z.number().max(876_000, 'at most 876000 (100 years)')).default(24),
+    // Read by the OpenTelemetry exporter itself (tracing.ts); checked here, or a mistyped one drops every span without a word.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().refine(isHttpUrl, OTLP_HELP).optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().refine(isHttpUrl, OTLP_HELP).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     WORKER_CONCURRENCY: int(8, 1),
     WORKFLOW_MAX_ATTEMPTS: int(5, 1),

@@ -78,7 +78,7 @@ describe('configuration', () => {
   });
 
   it('keeps day, hour and second settings within dates (a longer span made an invalid date)', () => {
-    for (const [key, value] of [['FILING_FOLLOW_UP_DAYS', '36501'], ['REMINDER_REOPEN_NUDGE_DAYS', '1e12'], ['FILING_APPROVAL_WINDOW_DAYS', '40000'], ['AMAZON_SYNC_INTERVAL_HOURS', '1e9'], ['SESSION_MAX_AGE_SECONDS', '1e15']] as const) {
+    for (const [key, value] of [['FILING_FOLLOW_UP_DAYS', '36501'], ['REMINDER_REOPEN_NUDGE_DAYS', '1000000000000'], ['FILING_APPROVAL_WINDOW_DAYS', '40000'], ['AMAZON_SYNC_INTERVAL_HOURS', '1000000000'], ['SESSION_MAX_AGE_SECONDS', '1000000000000000']] as const) {
       expect(() => loadConfig({ [key]: value }), key).toThrow(new RegExp(`${key}: at most .*100 years`));
     }
     expect(loadConfig({ FILING_FOLLOW_UP_DAYS: '36500' }).filing.followUpDays).toBe(36500);
@@ -119,6 +119,43 @@ describe('configuration', () => {
     expect(() => loadConfig({ AMAZON_LWA_CLIENT_SECRET: 's' })).toThrow(/AMAZON_LWA_CLIENT_ID: not set, while AMAZON_LWA_CLIENT_SECRET is.*\n.*AMAZON_SP_APP_ID: not set, while AMAZON_LWA_CLIENT_SECRET is/);
     expect(loadConfig({}).amazon.credentials).toBeUndefined();
     expect(loadConfig({ AMAZON_LWA_CLIENT_ID: 'i', AMAZON_LWA_CLIENT_SECRET: 's', AMAZON_SP_APP_ID: 'a' }).amazon.credentials).toEqual({ clientId: 'i', clientSecret: 's', appId: 'a' });
+  });
+
+  it('reads numbers written in decimal digits only (PORT=" " listened on a random port, 0x1068 on 4200, 1e3 on 1000)', () => {
+    for (const [key, value] of [['PORT', ' '], ['PORT', '0x1068'], ['PORT', '1e3'], ['PORT', '-1'], ['WORKER_CONCURRENCY', '8.5'], ['FEE_RATE_BP', 'Infinity'], ['SHUTDOWN_TIMEOUT_MS', '0b11'], ['AMAZON_REPORT_POLL_MS', '1e2']] as const) {
+      expect(() => loadConfig({ [key]: value }), `${key}=${value}`).toThrow(`${key}: a whole number in decimal digits`);
+    }
+    for (const [key, value] of [['ROUTING_AUTO_SUBMIT', ' '], ['ROUTING_AUTO_SUBMIT', '.9'], ['AMAZON_SYNC_INTERVAL_HOURS', '0x10'], ['FILING_FOLLOW_UP_DAYS', '1e1']] as const) {
+      expect(() => loadConfig({ [key]: value }), `${key}=${value}`).toThrow(`${key}: a number in decimal digits, such as 0.5`);
+    }
+    const c = loadConfig({ PORT: '4200', ROUTING_AUTO_SUBMIT: '0.9', AMAZON_SYNC_INTERVAL_HOURS: '1.5', AMAZON_REPORT_POLL_MS: '100', WORKER_CONCURRENCY: ' 4 ' });
+    expect([c.port, c.routing.autoSubmit, c.amazon.syncIntervalHours, c.amazon.reportPollMs, c.worker.concurrency]).toEqual([4200, 0.9, 1.5, 100, 4]);
+  });
+
+  it('refuses an empty entry in CLARIO_ENCRYPTION_KEYS, without repeating the keys', () => {
+    const key = `k1:${Buffer.alloc(32, 1).toString('base64')}`;
+    for (const value of [`${key},,`, `${key},`, `,${key}`, `${key}, ,k2:${Buffer.alloc(32, 2).toString('base64')}`]) {
+      const err = (() => {
+        try {
+          loadConfig({ CLARIO_ENCRYPTION_KEYS: value });
+        } catch (e) {
+          return e as Error;
+        }
+        return undefined;
+      })();
+      expect(err?.message, value).toContain('CLARIO_ENCRYPTION_KEYS: an empty entry (a comma too many): keys are kid:base64, separated by single commas');
+      expect(err?.message).not.toContain(Buffer.alloc(32, 1).toString('base64'));
+    }
+    expect(loadConfig({ CLARIO_ENCRYPTION_KEYS: key }).secrets.encryptionKeys).toBe(key);
+  });
+
+  it('refuses an OTLP endpoint that is not an http(s) URL, whose spans were dropped without a word', () => {
+    for (const key of ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) {
+      for (const value of ['notaurl', 'grpc://collector:4317', 'otel-collector:4318']) {
+        expect(() => loadConfig({ [key]: value }), `${key}=${value}`).toThrow(`${key}: must be an http:// or https:// URL (an OTLP/HTTP collector, e.g. http://otel-collector:4318)`);
+      }
+    }
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector.example/v1/traces' })).not.toThrow();
   });
 
   it('refuses bullmq without Redis', () => {
