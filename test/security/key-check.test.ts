@@ -53,7 +53,7 @@ describeWithPostgres('a second process with its own encryption key', () => {
     const db = await createTestDatabase();
     const first = await startTestClario({ store: 'postgres', database: db, env: { CLARIO_ENCRYPTION_KEYS: `k1:${key()}` } });
     try {
-      const second = await failureOf(startTestClario({ store: 'postgres', database: db, role: 'worker', env: { CLARIO_ENCRYPTION_KEYS: `k${Date.now().toString(36)}:${key()}` } }));
+      const second = await failureOf(startTestClario({ store: 'postgres', database: db, role: 'worker', env: { CLARIO_ENCRYPTION_KEYS: `kmachine2:${key()}` } }));
       expect(second).toBeInstanceOf(KeyMismatchError);
       expect((second as Error).message).toContain('every process must have the same CLARIO_ENCRYPTION_KEYS');
       expect((await first.request('/api/v1/workflow/status/anyone')).status).toBe(200);
