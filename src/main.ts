@@ -72,6 +72,11 @@ import { createPhaseHandlers, startLoops, type StartedLoops } from './workflow/s
 
 export { StartupError, type Role } from './config/role.js';
 
+/** Start-up was stopped on request (ClarioOptions.signal) before it finished; what it had started is stopped. */
+export class StartupAbortedError extends Error {
+  override readonly name = 'StartupAbortedError';
+}
+
 export interface ClarioOptions {
   readonly config: Config;
   readonly role?: Role;
@@ -98,6 +103,11 @@ export interface ClarioOptions {
   readonly webDir?: string;
   /** Epoch ms for sessions (tests move time); Date.now by default. */
   readonly now?: () => number;
+  /**
+   * Aborted when the process is told to stop while starting (a SIGTERM during migrations): start-up
+   * stops at its next step, stops what it started, and rejects with StartupAbortedError.
+   */
+  readonly signal?: AbortSignal;
   /**
    * The bundled Amazon simulator's usage plans where they differ from Amazon's defaults (the
    * client follows the rate each answer announces): tests page Finances faster than 0.5 calls a second.
@@ -155,6 +165,11 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   const role = options.role ?? 'all';
   const logger = options.logger ?? createLogger(config.logLevel);
   checkRole(config, role);
+  // Between steps only: a step under way (a migration) is not cut, so it never stops half done.
+  const stillStarting = () => {
+    if (options.signal?.aborted) throw new StartupAbortedError('start-up was stopped before it finished');
+  };
+  stillStarting();
   if (config.mode === 'production' && !(config.secrets.serviceToken && config.secrets.sessionSecret && config.secrets.encryptionKeys)) {
     // Several processes must share these, or one cannot open what another sealed or signed.
     logger.warn('CLARIO_SERVICE_TOKEN, CLARIO_SESSION_SECRET or CLARIO_ENCRYPTION_KEYS is not set; using the data directory\'s, which other machines do not share (a process with other encryption keys is refused at start)');
@@ -167,6 +182,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   const box = createSecretBox(keys);
   // Before anything opens: a REDIS_URL nobody answers at stops here, in one line.
   if (config.redisUrl) await assertRedisReachable(config.redisUrl);
+  stillStarting();
   const running = lifecycle(logger);
   const database = await openDatabase({
     url: config.databaseUrl,
@@ -177,11 +193,13 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
   try {
     // Before anything is sealed or opened: keys other processes do not share stop this one here.
     await checkEncryptionKeys(database.db, keys);
+    stillStarting();
     let url: string | undefined;
     const publicUrl = () => config.publicUrl ?? url ?? `http://${config.host}:${config.port}`;
     // Tests bring their own capabilities (and Amazon or Stripe if they want them); otherwise the
     // real ones, against Amazon and Stripe or their simulators.
     const providers = await reachProviders({ config, options, log: logger, publicUrl, running });
+    stillStarting();
     const real = options.capabilities ? undefined : realCapabilities({ config, database, box, amazon: providers.amazon, stripe: providers.stripe });
 
     const queueLog = { error: (obj: object, msg: string) => logger.error(obj, msg) };
@@ -303,6 +321,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
         }
         await closed;
       });
+      stillStarting();
       if (options.listen !== false) {
         const address = await built.listen({ port: config.port, host: config.host });
         url = config.publicUrl ?? address;
@@ -325,6 +344,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
     let filer: Filer | undefined;
     let payouts: PayoutMonitor | undefined;
     let reminders: ReminderLoop | undefined;
+    stillStarting();
     if (role !== 'api') {
       await engine.startWorker();
       // Only with the real capabilities: tests that bring their own sync nothing on a schedule and file nothing.
@@ -370,6 +390,7 @@ export async function startClario(options: ClarioOptions): Promise<Clario> {
       running.started('taking work', () => engine.stopTaking());
     }
 
+    stillStarting();
     let closing: Promise<void> | undefined;
     return {
       config,

@@ -4,6 +4,7 @@ import { MAX_TIMER_MS, type Config } from '../config/config.js';
 import { checkRole, type Role } from '../config/role.js';
 import { secretsPath } from '../config/secrets.js';
 import type { Clario } from '../main.js';
+import type { Tracing } from '../observability/tracing.js';
 import { DataDirInUseError, lockHolder } from '../store/data-dir-lock.js';
 import { VERSION } from '../version.js';
 
@@ -94,32 +95,59 @@ export async function serve(config: Config, role: Role): Promise<void> {
   // Only a look: opening the database takes the folder for real (or fails the same way).
   const holder = config.mode === 'embedded' ? lockHolder(config.dataDir) : undefined;
   if (holder) throw new DataDirInUseError(config.dataDir, holder);
-  const [{ startClario }, { startTracing }] = await Promise.all([import('../main.js'), import('../observability/tracing.js')]);
-  // Before anything runs, so every span has a provider (a no-op without OTEL_EXPORTER_OTLP_ENDPOINT).
-  const tracing = await startTracing(process.env);
-  const clario = await startClario({ config, role });
-  // After the start-up logs, set apart, so it is the last thing on the screen once started.
-  console.log(`\n${banner(clario, config, role)}\n`);
+  // The signals are handled from here on: start-up takes seconds, and minutes when an upgrade's
+  // migrations run, and a SIGTERM meanwhile ended the process (143) without a word.
+  const { createLogger } = await import('../observability/logger.js');
+  const logger = createLogger(config.logLevel);
+  const startup = new AbortController();
+  // What has started so far.
+  const running: { clario?: Clario; tracing?: Tracing | undefined } = {};
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    clario.logger.info({ signal, shutdownTimeoutMs: config.shutdownTimeoutMs }, 'shutting down');
-    // close() keeps its own bound; this one catches a step that hangs past it (a stuck database
-    // close, say), so the process never outlives its orchestrator's patience by much.
-    setTimeout(() => {
-      clario.logger.error({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
-      process.exit(1);
-    }, hardStopAfterMs(config.shutdownTimeoutMs)).unref();
+  const stopStarted = (clario: Clario) => {
     // The spans of the last requests and attempts are exported once they have ended.
-    clario.close().finally(() => tracing?.shutdown()).then(
+    clario.close().finally(() => running.tracing?.shutdown()).then(
       () => process.exit(0),
       (err: unknown) => {
-        clario.logger.error({ err }, 'shutdown failed');
+        logger.error({ err }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal, shutdownTimeoutMs: config.shutdownTimeoutMs }, running.clario ? 'shutting down' : 'shutting down: stopping the start-up');
+    // close() keeps its own bound; this one catches a step that hangs past it (a stuck database
+    // close, a migration still running), so the process never outlives its orchestrator's patience by much.
+    setTimeout(() => {
+      logger.error({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, hardStopAfterMs(config.shutdownTimeoutMs)).unref();
+    // Start-up stops at its next step and stops what it started (below).
+    if (running.clario) stopStarted(running.clario);
+    else startup.abort();
+  };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const [{ startClario, StartupAbortedError }, { startTracing }] = await Promise.all([import('../main.js'), import('../observability/tracing.js')]);
+  // Before anything runs, so every span has a provider (a no-op without OTEL_EXPORTER_OTLP_ENDPOINT).
+  running.tracing = await startTracing(process.env);
+  let clario: Clario;
+  try {
+    clario = await startClario({ config, role, logger, signal: startup.signal });
+  } catch (err) {
+    if (!(err instanceof StartupAbortedError)) throw err;
+    await running.tracing?.shutdown();
+    logger.info('stopped before it had started');
+    process.exit(0);
+  }
+  running.clario = clario;
+  // A signal after start-up's last step: it has started, so it stops as it would later.
+  if (startup.signal.aborted) {
+    stopStarted(clario);
+    return;
+  }
+  // After the start-up logs, set apart, so it is the last thing on the screen once started.
+  console.log(`\n${banner(clario, config, role)}\n`);
 }
