@@ -119,6 +119,8 @@ export const EventAnswer = z.looseObject({
   max_attempts: z.number(),
   run_after: z.string(),
   created_at: z.string(),
+  /** Why it failed or was parked (absent from servers before it was served). */
+  last_error: z.looseObject({ code: z.string(), message: z.string() }).nullable().optional(),
 });
 export type ClarioEvent = z.infer<typeof EventAnswer>;
 

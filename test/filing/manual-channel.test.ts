@@ -94,6 +94,13 @@ describe('the manual claims channel', () => {
     expect(into.status).toBe(202);
     await waitFor(async () => (await w.t.clario.engine.findEvent(into.body.event_id))?.status === 'failed', 'parked');
     expect((await w.t.request(`/api/v1/workflow/status/${user}`)).body.failed_events).toEqual([expect.objectContaining({ event_id: into.body.event_id, last_error: expect.objectContaining({ code: 'case_mismatch' }) })]);
+    // The event itself says why it was parked, with what it was asked.
+    expect((await w.t.request(`/api/v1/workflow/events/${into.body.event_id}`)).body).toMatchObject({
+      status: 'failed',
+      payload: { claim_id: other, case_id: '17411110001' },
+      last_error: { code: 'case_mismatch', message: expect.stringContaining('not in it') },
+      result: null,
+    });
     expect((await w.db.select().from(filings).where(eq(filings.id, 'fil_api_case')))[0]?.claimIds).toEqual([inCase]);
     expect((await w.db.select().from(claims).where(eq(claims.id, other)))[0]?.status).toBe('ready');
     // A case a person filed is told to Clario claim by claim: the second claim joins it.
