@@ -77,3 +77,17 @@ export function paidLine(r: PaidLine): string {
   const approved = r.approval_date ? `, approved ${formatDate(r.approval_date.slice(0, 10))}` : '';
   return `${what} ${r.reimbursement_id}: ${formatMoney(r.amount)}${units}${approved}`;
 }
+
+/**
+ * A paid claim Amazon paid less than it asked: what was paid of what was claimed, and how much
+ * less (payouts net of reversals, in the claim's currency). Null when it was paid in full, or the
+ * amounts cannot be compared (no value, another currency).
+ */
+export function paidShort(status: string, claimed: Amount | null, paid: readonly PaidLine[]): string | null {
+  if (status !== 'paid' || !claimed || claimed.minor <= 0 || paid.length === 0) return null;
+  if (paid.some((p) => p.amount.currency !== claimed.currency)) return null;
+  const total = paid.reduce((sum, p) => sum + p.amount.minor, 0);
+  if (total >= claimed.minor) return null;
+  const money = (minor: number) => formatMoney({ minor, currency: claimed.currency });
+  return `Amazon paid ${money(total)} of the ${money(claimed.minor)} claimed: ${money(claimed.minor - total)} less.`;
+}

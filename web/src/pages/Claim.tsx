@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { PHASES, type PhaseNumber } from '../../../src/domain/phase.js';
 import { call, download, type Amount } from '../lib/api.js';
-import { amazonReimbursementId, documentsWanted, paidLine, uploadOutcome, wouldHelp, type DocumentKind, type UploadedFile } from '../lib/claim-view.js';
+import { amazonReimbursementId, documentsWanted, paidLine, paidShort, uploadOutcome, wouldHelp, type DocumentKind, type UploadedFile } from '../lib/claim-view.js';
 import { count, formatDate, formatMoney, formatPercent, label, text } from '../lib/format.js';
 import { onLinkClick } from '../lib/router.js';
 import { DetailPage, Facts } from '../components/Detail.js';
@@ -52,6 +52,7 @@ function Claim({ a, reload }: { a: ClaimAnswer; reload: () => void }) {
   const sources = c.details?.sources ?? [];
   const helps = wouldHelp(c.status, c.score?.missing);
   const documents = documentsWanted(c.status, c.score?.missing);
+  const short = paidShort(c.status, c.amount, a.reimbursements);
   const [proofMsg, setProofMsg] = useState('');
   // What the last upload did: it outlives the upload buttons, which go once the claim is no longer held.
   const [uploaded, setUploaded] = useState('');
@@ -208,6 +209,7 @@ function Claim({ a, reload }: { a: ClaimAnswer; reload: () => void }) {
               ))}
             </ul>
           )}
+          {short && <p data-testid="paid-short">{short}</p>}
         </section>
       </div>
 
