@@ -137,71 +137,63 @@ for (const driver of drivers) {
       await waitFor(() => calls >= 2, 'the second delivery', 30_000);
     });
 
+    /** A consumer (one slot) holding `held` in its handler until released; what it was given. */
+    async function holding(q: JobQueue, held: string) {
+      const state = { delivered: [] as string[], finished: false, release: () => undefined as void };
+      await q.consume(async (id) => {
+        state.delivered.push(id);
+        if (id === held) {
+          await new Promise<void>((r) => (state.release = r));
+          state.finished = true;
+        }
+        await complete(id);
+      }, { concurrency: 1 });
+      await q.notify([{ id: held, runAt: new Date() }]);
+      await waitFor(() => state.delivered.includes(held), 'the held job');
+      return state;
+    }
+
+    /** A second consumer, as the next process; the jobs it was given. */
+    async function successorTaking(id: string): Promise<string[]> {
+      const next: string[] = [];
+      const successor = queue();
+      await successor.consume(async (job) => {
+        next.push(job);
+        await complete(job);
+      }, { concurrency: 1 });
+      await successor.notify([{ id, runAt: new Date() }]);
+      return next;
+    }
+
     it('waits for the handler in flight when closed, and delivers nothing after', async () => {
       prefix = randomName('cq');
       const q = queue();
       const [first, second] = await events(2);
-      let finished = false;
-      let release: () => void = () => undefined;
-      const delivered: string[] = [];
-      await q.consume(async (id) => {
-        delivered.push(id);
-        if (id === first) {
-          await new Promise<void>((r) => (release = r));
-          finished = true;
-        }
-        await complete(id);
-      }, { concurrency: 1 });
-      await q.notify([{ id: first!, runAt: new Date() }]);
-      await waitFor(() => delivered.includes(first!), 'the first job');
+      const held = await holding(q, first!);
       const closing = q.close();
-      release();
+      held.release();
       await closing;
-      expect(finished).toBe(true);
+      expect(held.finished).toBe(true);
       await q.notify([{ id: second!, runAt: new Date() }]).catch(() => undefined);
       // The next consumer gets the job (no sleep to see whether the closed one would take it).
-      const next: string[] = [];
-      const successor = queue();
-      await successor.consume(async (id) => {
-        next.push(id);
-        await complete(id);
-      }, { concurrency: 1 });
-      await successor.notify([{ id: second!, runAt: new Date() }]);
+      const next = await successorTaking(second!);
       await waitFor(() => next.includes(second!), 'the second job, by the next consumer');
-      expect(delivered).not.toContain(second);
+      expect(held.delivered).not.toContain(second);
     });
 
     it('once paused, lets the handler in flight finish and takes no more jobs', async () => {
       prefix = randomName('cq');
       const q = queue();
       const [first, second] = await events(2);
-      let release: () => void = () => undefined;
-      let finished = false;
-      const delivered: string[] = [];
-      await q.consume(async (id) => {
-        delivered.push(id);
-        if (id === first) {
-          await new Promise<void>((r) => (release = r));
-          finished = true;
-        }
-        await complete(id);
-      }, { concurrency: 1 });
-      await q.notify([{ id: first!, runAt: new Date() }]);
-      await waitFor(() => delivered.includes(first!), 'the first job');
+      const held = await holding(q, first!);
       await q.pause();
-      release();
-      await waitFor(() => finished, 'the first job to finish');
+      held.release();
+      await waitFor(() => held.finished, 'the first job to finish');
       // Its slot is free and it was there first, yet the paused consumer takes no more.
       await q.notify([{ id: second!, runAt: new Date() }]);
-      const next: string[] = [];
-      const successor = queue();
-      await successor.consume(async (id) => {
-        next.push(id);
-        await complete(id);
-      }, { concurrency: 1 });
-      await successor.notify([{ id: second!, runAt: new Date() }]);
-      await waitFor(() => next.includes(second!) || delivered.includes(second!), 'the second job');
-      expect(delivered).not.toContain(second);
+      const next = await successorTaking(second!);
+      await waitFor(() => next.includes(second!) || held.delivered.includes(second!), 'the second job');
+      expect(held.delivered).not.toContain(second);
       expect(next).toContain(second);
     });
 

@@ -13,14 +13,22 @@ function capture() {
   return { stream, text: () => text };
 }
 
+/** `clario simulator` on free ports, stopped by `stop()`; its output, the environment it printed, and its exit. */
+async function started() {
+  const out = capture();
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const exit = runSimulatorCommand(['--port', '0', '--stripe-port', '0', '--seller-folder', FIXTURE], { stdout: out.stream, stderr: capture().stream, untilStopped: stopped });
+  // The environment is the banner's last part: once it is there, everything is listening.
+  await vi.waitFor(() => expect(out.text()).toContain('STRIPE_WEBHOOK_SECRET'), { timeout: 60_000 });
+  const env = Object.fromEntries([...out.text().matchAll(/^ {2}([A-Z_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+  return { out, env, stop, exit };
+}
+
 describe('clario simulator', () => {
   it('serves the seller folder until stopped, and prints where', async () => {
-    const out = capture();
-    const err = capture();
-    let stop!: () => void;
-    const stopped = new Promise<void>((resolve) => (stop = resolve));
-    const exit = runSimulatorCommand(['--port', '0', '--stripe-port', '0', '--seller-folder', FIXTURE], { stdout: out.stream, stderr: err.stream, untilStopped: stopped });
-    await vi.waitFor(() => expect(out.text()).toContain('listening on'), { timeout: 60_000 });
+    const { out, stop, exit } = await started();
+    expect(out.text()).toContain('listening on');
     const url = /listening on (\S+)/.exec(out.text())?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${url}/auth/o2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x', client_id: 'nope', client_secret: 'nope' }) });
@@ -30,13 +38,9 @@ describe('clario simulator', () => {
   });
 
   it("prints the environment Clario processes need to use it, with credentials it accepts", async () => {
-    const out = capture();
-    let stop!: () => void;
-    const stopped = new Promise<void>((resolve) => (stop = resolve));
-    const exit = runSimulatorCommand(['--port', '0', '--stripe-port', '0', '--seller-folder', FIXTURE], { stdout: out.stream, stderr: capture().stream, untilStopped: stopped });
-    await vi.waitFor(() => expect(out.text()).toContain('CLAIMS_CHANNEL'), { timeout: 60_000 });
+    const { out, env, stop, exit } = await started();
+    expect(out.text()).toContain('CLAIMS_CHANNEL');
     const url = /listening on (\S+)/.exec(out.text())?.[1] ?? '';
-    const env = Object.fromEntries([...out.text().matchAll(/^ {2}([A-Z_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
     // Clario reads the URLs only with all three credentials, and files by hand unless told otherwise.
     expect(env).toMatchObject({ AMAZON_SP_APP_ID: expect.any(String), AMAZON_SP_API_URL: url, AMAZON_CONSENT_URL: url, CLAIMS_CHANNEL: 'simulator' });
     const token = await fetch(env.AMAZON_LWA_TOKEN_URL ?? '', {
@@ -55,12 +59,8 @@ describe('clario simulator', () => {
   });
 
   it('serves one Stripe for every process: a customer one process made, another charges', async () => {
-    const out = capture();
-    let stop!: () => void;
-    const stopped = new Promise<void>((resolve) => (stop = resolve));
-    const exit = runSimulatorCommand(['--port', '0', '--stripe-port', '0', '--seller-folder', FIXTURE], { stdout: out.stream, stderr: capture().stream, untilStopped: stopped });
-    await vi.waitFor(() => expect(out.text()).toContain('STRIPE_WEBHOOK_SECRET'), { timeout: 60_000 });
-    const env = Object.fromEntries([...out.text().matchAll(/^ {2}([A-Z_]+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+    const { out, env, stop, exit } = await started();
+    expect(out.text()).toContain('STRIPE_WEBHOOK_SECRET');
     // Two gateways, as two worker processes build them from the same environment.
     const gateway = () => createStripeGateway({ apiKey: env.STRIPE_API_KEY ?? '', apiBase: env.STRIPE_API_BASE, webhookSecret: env.STRIPE_WEBHOOK_SECRET });
     const customer = await gateway().createCustomer('seller-1', 'cus-seller-1');
