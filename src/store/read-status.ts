@@ -23,12 +23,9 @@ export async function claimSummary(q: Db, userId: string) {
   );
 }
 
-/** What one event was asked and what came of it: its payload, its last error and its result. */
-export async function eventOutcome(q: Db, id: string) {
-  const [row] = await q
-    .select({ payload: phaseEvents.payload, lastError: phaseEvents.lastError, result: phaseEvents.result, startedAt: phaseEvents.startedAt, completedAt: phaseEvents.completedAt, updatedAt: phaseEvents.updatedAt })
-    .from(phaseEvents)
-    .where(eq(phaseEvents.id, id));
+/** One event as GET /workflow/events/:id shows it: what it was asked, where it stands, and what came of it. */
+export async function eventDetail(q: Db, id: string) {
+  const [row] = await q.select().from(phaseEvents).where(eq(phaseEvents.id, id));
   return row;
 }
 

@@ -7,7 +7,7 @@ import { PHASES, isPhaseNumber } from '../../domain/phase.js';
 import { PHASE_STATUSES } from '../../domain/phase-status.js';
 import { QueueUnavailableError, type JobQueue } from '../../queue/job-queue.js';
 import type { Db } from '../../store/db.js';
-import { auditEntries, claimSummary, eventOutcome, failedEventsOfUser, progressOfUser, runsOfUser, type AuditRow, type ProgressRow } from '../../store/read-status.js';
+import { auditEntries, claimSummary, eventDetail, failedEventsOfUser, progressOfUser, runsOfUser, type AuditRow, type ProgressRow } from '../../store/read-status.js';
 import type { Engine } from '../../workflow/engine.js';
 import { covers, requireService, requireSubject, SERVICE_SEES_ALL, type Principal } from '../auth.js';
 import { ApiError } from '../errors.js';
@@ -126,14 +126,14 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
     { schema: { operationId: 'getPhaseEvent', summary: 'One phase event', description: 'One phase event (inbox row): its phase, status, attempts, times, payload, last error (why it failed or was parked) and result. A seller reads only their own events.', tags: ['workflow'], params: z.object({ id: z.string().max(100) }) } },
     async (request) => {
       const subject = requireSubject(deps.principal(request), undefined, SERVICE_SEES_ALL);
-      const e = await deps.engine.findEvent(request.params.id);
+      // One read of the row: its status and its outcome (last error, result) as they are now.
+      const e = await eventDetail(deps.db, request.params.id);
       // Someone else's event is "not found", so ids cannot be probed.
       if (!e || !covers(subject, e.userId)) throw new ApiError('not_found', 'no such event');
-      const outcome = await eventOutcome(deps.db, e.id);
       return {
         event_id: e.id,
         phase: e.phase,
-        name: PHASES[e.phase].key,
+        name: isPhaseNumber(e.phase) ? PHASES[e.phase].key : String(e.phase),
         user_id: e.userId,
         sync_id: e.syncId,
         claim_id: e.claimId,
@@ -143,13 +143,13 @@ export function statusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void 
         max_attempts: e.maxAttempts,
         run_after: e.runAfter.toISOString(),
         created_at: e.createdAt.toISOString(),
-        started_at: isoOrNull(outcome?.startedAt),
-        completed_at: isoOrNull(outcome?.completedAt),
-        updated_at: isoOrNull(outcome?.updatedAt),
-        payload: outcome?.payload ?? e.payload,
+        started_at: isoOrNull(e.startedAt),
+        completed_at: isoOrNull(e.completedAt),
+        updated_at: isoOrNull(e.updatedAt),
+        payload: e.payload,
         // Why it failed or was parked (a parked event's reason is what to fix before a replay).
-        last_error: outcome?.lastError ?? null,
-        result: outcome?.result ?? null,
+        last_error: e.lastError ?? null,
+        result: e.result ?? null,
       };
     },
   );
