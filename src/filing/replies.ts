@@ -177,11 +177,14 @@ async function approve(deps: { db: Db; engine: Engine }, filing: FilingRow, case
   const open = stillOpen(ofCase, filing);
   if (open.length === 0) return ofCase.map((c) => ({ claim_id: c.id, event_id: null, note: `the claim is ${c.status}` }));
   const lines = approvalLines(reading, caseId, open, replyId, now);
+  // The reimbursement ids named that Clario has seen already, and the case each pays (one read).
+  const named = [...new Set([...reading.reimbursementIds, ...lines.map((l) => l.reimbursementId)])];
+  const seen = named.length
+    ? await deps.db.select({ id: reimbursements.reimbursementId, caseId: reimbursements.caseId }).from(reimbursements).where(and(eq(reimbursements.userId, filing.userId), inArray(reimbursements.reimbursementId, named)))
+    : [];
   const known = new Map<string, string | null>();
-  for (const id of new Set([...reading.reimbursementIds, ...lines.map((l) => l.reimbursementId)])) {
-    const [row] = await deps.db.select({ caseId: reimbursements.caseId }).from(reimbursements).where(and(eq(reimbursements.userId, filing.userId), eq(reimbursements.reimbursementId, id))).limit(1);
-    if (row) known.set(id, row.caseId);
-  }
+  // A case id where any line of the id has one (a parked line has none).
+  for (const row of seen) if (!known.has(row.id) || known.get(row.id) === null) known.set(row.id, row.caseId);
   // Every reimbursement id it names already pays another case: the reply was pasted on the wrong
   // case (or is that case's again). It decides nothing here.
   const elsewhere = reading.reimbursementIds.filter((id) => known.has(id) && known.get(id) !== null && known.get(id) !== caseId);
